@@ -1,0 +1,148 @@
+//! The pipeline from a site folder to its output: load → parse → resolve → render → write.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, Overrides};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{content, resolve};
+use crate::parse::highlight::Highlighter;
+use crate::render::{self, templates::Templates};
+use crate::theme::{self, Theme};
+use crate::write::{Discard, Staging};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// A command (program and leading arguments) that deletes the previous output folder
+    /// given as its last argument, run detached; `None` deletes it before returning.
+    pub remover: Option<Vec<OsString>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Build,
+    Check,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub terms: usize,
+    pub events: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub output_dir: PathBuf,
+    pub warnings: Diagnostics,
+}
+
+/// Progress of the render stage, for a progress bar.
+pub trait Progress: Sync {
+    fn rendered(&self, done: usize, total: usize);
+}
+
+impl Progress for () {
+    fn rendered(&self, _: usize, _: usize) {}
+}
+
+/// Builds (or checks) the site at `options.root`. On failure the diagnostics hold every
+/// problem found and the previous output folder is untouched.
+pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let root = options.root.as_path();
+    let overrides = Overrides {
+        base_url: options.base_url.clone(),
+        output_dir: None,
+    };
+    let (config, mut diags) = Config::load(root, &overrides);
+    let Some(config) = config else { return Err(diags.sorted()) };
+    let output_dir = match &options.output_dir {
+        Some(dir) => dir.clone(),
+        None => root.join(&config.output_dir),
+    };
+
+    // The theme loads while content is read; both only read files.
+    let theme_result = Theme::for_site(root, &config);
+    let (tree, load_diags) = crate::load::content(root);
+    diags.extend(load_diags);
+
+    let (mut site, resolve_diags) = resolve::site(config, tree, &resolve::Options { drafts: options.drafts });
+    diags.extend(resolve_diags);
+
+    let highlighter = Highlighter::new(site.config.markdown.highlight_code);
+    diags.extend(content::render_markdown(&mut site, &highlighter));
+
+    let theme = match theme_result {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags.sorted());
+        }
+    };
+    let templates = match theme::templates(root, &theme).and_then(Templates::new) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags.sorted());
+        }
+    };
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    let static_files = theme::static_files(root, &theme);
+
+    let report_progress = |done, total| progress.rendered(done, total);
+    let stats = match mode {
+        Mode::Check => render::site(&site, templates, &static_files, root, &Discard, &report_progress),
+        Mode::Build => {
+            let staging = Staging::begin(&output_dir).map_err(|e| {
+                let mut d = diags.clone();
+                d.push(Diagnostic::error(format!("cannot create the output folder next to {}: {e}", output_dir.display())));
+                d.sorted()
+            })?;
+            match render::site(&site, templates, &static_files, root, &staging, &report_progress) {
+                Ok(stats) => {
+                    staging.commit(options.remover.as_deref()).map_err(|e| {
+                        let mut d = diags.clone();
+                        d.push(Diagnostic::error(format!("cannot replace {}: {e}", output_dir.display())));
+                        d.sorted()
+                    })?;
+                    Ok(stats)
+                }
+                Err(e) => {
+                    staging.abort();
+                    Err(e)
+                }
+            }
+        }
+    };
+    let stats = match stats {
+        Ok(s) => s,
+        Err(render_diags) => {
+            diags.extend(render_diags);
+            return Err(diags.sorted());
+        }
+    };
+
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        terms: site.term_count(),
+        events: site.pages.iter().filter(|p| p.date.is_some()).count(),
+        files: stats.files,
+        elapsed: start.elapsed(),
+        output_dir,
+        warnings: diags.sorted(),
+    })
+}
+
+/// The site folder to use when none is given: the current folder.
+pub fn default_root() -> PathBuf {
+    Path::new(".").to_path_buf()
+}

@@ -1,0 +1,575 @@
+//! `config.toml`: what the file says (`RawConfig`) and what the build uses (`Config`).
+//!
+//! Key names follow Zola's where the features overlap, so a Zola site's config reads here.
+//! Keys Zola documents that dossier does not implement yet are warnings; anything else
+//! unknown is an error with a suggestion.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
+
+/// Top-level keys of `config.toml` that dossier implements.
+const KNOWN_KEYS: &[&str] = &[
+    "base_url",
+    "title",
+    "description",
+    "default_language",
+    "theme",
+    "output_dir",
+    "taxonomies",
+    "markdown",
+    "extra",
+    "author",
+];
+
+/// Top-level keys Zola documents that dossier accepts but does not act on yet.
+const ZOLA_ONLY_KEYS: &[&str] = &[
+    "preserve_dotfiles_in_output",
+    "compile_sass",
+    "minify_html",
+    "ignored_content",
+    "ignored_static",
+    "generate_feeds",
+    "generate_feed",
+    "feed_limit",
+    "feed_filenames",
+    "feed_filename",
+    "hard_link_static",
+    "build_search_index",
+    "generate_sitemap",
+    "generate_robots_txt",
+    "exclude_paginated_pages_in_sitemap",
+    "languages",
+    "link_checker",
+    "slugify",
+    "search",
+    "translations",
+    "highlight_code",
+    "highlight_theme",
+    "mode",
+];
+
+const MARKDOWN_KEYS: &[&str] = &[
+    "highlighting",
+    "smart_punctuation",
+    "insert_anchor_links",
+    "external_links_target_blank",
+    "external_links_no_follow",
+    "external_links_no_referrer",
+];
+
+const MARKDOWN_ZOLA_ONLY_KEYS: &[&str] = &[
+    "render_emoji",
+    "definition_list",
+    "bottom_footnotes",
+    "github_alerts",
+    "lazy_async_image",
+    "highlight_code",
+    "highlight_theme",
+    "highlight_themes_css",
+    "extra_syntaxes_and_themes",
+];
+
+const TAXONOMY_KEYS: &[&str] = &["name", "paginate_by", "paginate_path", "feed", "render", "lang"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    pub paginate_by: Option<usize>,
+    pub paginate_path: String,
+    pub feed: bool,
+    pub render: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorLinks {
+    None,
+    Left,
+    Right,
+    Heading,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MarkdownConfig {
+    pub highlight_code: bool,
+    pub light_theme: String,
+    pub dark_theme: String,
+    pub smart_punctuation: bool,
+    pub insert_anchor_links: AnchorLinks,
+    pub external_links_target_blank: bool,
+    pub external_links_no_follow: bool,
+    pub external_links_no_referrer: bool,
+}
+
+/// The site configuration the build uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/` (`/repo/` for a project site).
+    pub base_path: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub default_language: String,
+    pub theme: Option<String>,
+    pub output_dir: String,
+    pub author: Option<String>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub markdown: MarkdownConfig,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    default_language: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    author: Option<String>,
+    #[serde(default)]
+    taxonomies: Vec<RawTaxonomy>,
+    markdown: Option<RawMarkdown>,
+    #[serde(default)]
+    extra: toml::Table,
+    // Zola's keys that are accepted with a warning.
+    preserve_dotfiles_in_output: Option<toml::Value>,
+    compile_sass: Option<toml::Value>,
+    minify_html: Option<toml::Value>,
+    ignored_content: Option<toml::Value>,
+    ignored_static: Option<toml::Value>,
+    generate_feeds: Option<toml::Value>,
+    generate_feed: Option<toml::Value>,
+    feed_limit: Option<toml::Value>,
+    feed_filenames: Option<toml::Value>,
+    feed_filename: Option<toml::Value>,
+    hard_link_static: Option<toml::Value>,
+    build_search_index: Option<toml::Value>,
+    generate_sitemap: Option<toml::Value>,
+    generate_robots_txt: Option<toml::Value>,
+    exclude_paginated_pages_in_sitemap: Option<toml::Value>,
+    languages: Option<toml::Value>,
+    link_checker: Option<toml::Value>,
+    slugify: Option<toml::Value>,
+    search: Option<toml::Value>,
+    translations: Option<toml::Value>,
+    highlight_code: Option<toml::Value>,
+    highlight_theme: Option<toml::Value>,
+    mode: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    name: String,
+    paginate_by: Option<usize>,
+    paginate_path: Option<String>,
+    #[serde(default)]
+    feed: bool,
+    render: Option<bool>,
+    #[allow(dead_code)]
+    lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    highlighting: Option<RawHighlighting>,
+    smart_punctuation: Option<bool>,
+    insert_anchor_links: Option<AnchorLinks>,
+    #[serde(default)]
+    external_links_target_blank: bool,
+    #[serde(default)]
+    external_links_no_follow: bool,
+    #[serde(default)]
+    external_links_no_referrer: bool,
+    render_emoji: Option<toml::Value>,
+    definition_list: Option<toml::Value>,
+    bottom_footnotes: Option<toml::Value>,
+    github_alerts: Option<toml::Value>,
+    lazy_async_image: Option<toml::Value>,
+    highlight_code: Option<toml::Value>,
+    highlight_theme: Option<toml::Value>,
+    highlight_themes_css: Option<toml::Value>,
+    extra_syntaxes_and_themes: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHighlighting {
+    #[serde(default = "yes")]
+    enabled: bool,
+    theme: Option<String>,
+    light_theme: Option<String>,
+    dark_theme: Option<String>,
+    /// Zola's "class" or "inline"; dossier always writes classes.
+    style: Option<String>,
+    error_on_missing_language: Option<bool>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What can override the file from the command line.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub output_dir: Option<String>,
+}
+
+pub const DEFAULT_LIGHT_THEME: &str = "InspiredGitHub";
+pub const DEFAULT_DARK_THEME: &str = "base16-ocean.dark";
+
+impl Config {
+    /// Reads `config.toml` in `root`. Errors and warnings are returned as diagnostics.
+    pub fn load(root: &Path, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
+        let path = root.join("config.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let mut d = Diagnostics::new();
+                d.push(
+                    Diagnostic::error(format!("no config.toml in {}", display_dir(root)))
+                        .in_file("config.toml")
+                        .hint("run `dossier init DIR` to make a new site, or pass `--root DIR` to build a site elsewhere"),
+                );
+                return (None, d);
+            }
+            Err(err) => {
+                let mut d = Diagnostics::new();
+                d.push(Diagnostic::error(format!("cannot read config.toml: {err}")).in_file("config.toml"));
+                return (None, d);
+            }
+        };
+        Config::parse(&text, overrides)
+    }
+
+    /// Parses the text of `config.toml`.
+    pub fn parse(text: &str, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(err) => {
+                diags.push(toml_error("config.toml", text, &err, &config_candidates(&err)));
+                return (None, diags);
+            }
+        };
+
+        for key in zola_only_present(&raw) {
+            diags.push(
+                Diagnostic::warning(format!("`{key}` is a Zola setting that dossier does not implement yet; it is ignored"))
+                    .at(key_location("config.toml", text, key)),
+            );
+        }
+
+        let base_url = overrides
+            .base_url
+            .clone()
+            .or(raw.base_url)
+            .unwrap_or_else(|| "/".to_owned());
+        let base_url = if base_url.ends_with('/') { base_url } else { format!("{base_url}/") };
+        let base_path = base_path_of(&base_url);
+
+        let mut taxonomies: Vec<TaxonomyConfig> = Vec::new();
+        for t in raw.taxonomies {
+            if t.name.trim().is_empty() {
+                diags.push(Diagnostic::error("a taxonomy has an empty name").at(key_location("config.toml", text, "taxonomies")));
+                continue;
+            }
+            if taxonomies.iter().any(|o| o.name == t.name) {
+                diags.push(
+                    Diagnostic::error(format!("the taxonomy `{}` is declared twice", t.name))
+                        .at(key_location("config.toml", text, "taxonomies")),
+                );
+                continue;
+            }
+            taxonomies.push(TaxonomyConfig {
+                name: t.name,
+                paginate_by: t.paginate_by.filter(|n| *n > 0),
+                paginate_path: t.paginate_path.unwrap_or_else(|| "page".to_owned()),
+                feed: t.feed,
+                render: t.render.unwrap_or(true),
+            });
+        }
+
+        let markdown = match raw.markdown {
+            Some(md) => {
+                for (key, present) in [
+                    ("render_emoji", md.render_emoji.is_some()),
+                    ("definition_list", md.definition_list.is_some()),
+                    ("bottom_footnotes", md.bottom_footnotes.is_some()),
+                    ("github_alerts", md.github_alerts.is_some()),
+                    ("lazy_async_image", md.lazy_async_image.is_some()),
+                    ("highlight_code", md.highlight_code.is_some()),
+                    ("highlight_theme", md.highlight_theme.is_some()),
+                    ("highlight_themes_css", md.highlight_themes_css.is_some()),
+                    ("extra_syntaxes_and_themes", md.extra_syntaxes_and_themes.is_some()),
+                ] {
+                    if present {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "`markdown.{key}` is a Zola setting that dossier does not implement yet; it is ignored"
+                            ))
+                            .at(key_location("config.toml", text, key)),
+                        );
+                    }
+                }
+                let hl = md.highlighting;
+                let single = hl.as_ref().and_then(|h| h.theme.clone());
+                if let Some(style) = hl.as_ref().and_then(|h| h.style.as_deref())
+                    && style != "class"
+                {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "`markdown.highlighting.style = \"{style}\"`: dossier always highlights with CSS classes"
+                        ))
+                        .at(key_location("config.toml", text, "style")),
+                    );
+                }
+                if hl.as_ref().and_then(|h| h.error_on_missing_language).is_some() {
+                    diags.push(
+                        Diagnostic::warning(
+                            "`markdown.highlighting.error_on_missing_language` is not implemented: unknown languages render as plain code",
+                        )
+                        .at(key_location("config.toml", text, "error_on_missing_language")),
+                    );
+                }
+                MarkdownConfig {
+                    highlight_code: hl.as_ref().is_none_or(|h| h.enabled),
+                    light_theme: hl
+                        .as_ref()
+                        .and_then(|h| h.light_theme.clone())
+                        .or_else(|| single.clone())
+                        .unwrap_or_else(|| DEFAULT_LIGHT_THEME.to_owned()),
+                    dark_theme: hl
+                        .as_ref()
+                        .and_then(|h| h.dark_theme.clone())
+                        .or(single)
+                        .unwrap_or_else(|| DEFAULT_DARK_THEME.to_owned()),
+                    smart_punctuation: md.smart_punctuation.unwrap_or(true),
+                    insert_anchor_links: md.insert_anchor_links.unwrap_or(AnchorLinks::Right),
+                    external_links_target_blank: md.external_links_target_blank,
+                    external_links_no_follow: md.external_links_no_follow,
+                    external_links_no_referrer: md.external_links_no_referrer,
+                }
+            }
+            None => MarkdownConfig::default(),
+        };
+
+        let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
+        let config = Config {
+            base_url,
+            base_path,
+            title: raw.title,
+            description: raw.description,
+            default_language: raw.default_language.unwrap_or_else(|| "en".to_owned()),
+            theme: raw.theme.filter(|t| !t.is_empty()),
+            output_dir: overrides
+                .output_dir
+                .clone()
+                .or(raw.output_dir)
+                .unwrap_or_else(|| "public".to_owned()),
+            author: raw.author,
+            taxonomies,
+            markdown,
+            extra,
+        };
+        let ok = !diags.has_errors();
+        (ok.then_some(config), diags)
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+
+    /// The absolute URL of a site path such as `/security/kursk/`.
+    pub fn permalink(&self, site_path: &str) -> String {
+        let root = self.base_url.trim_end_matches('/');
+        let tail = site_path.strip_prefix(self.base_path.trim_end_matches('/')).unwrap_or(site_path);
+        format!("{root}{tail}")
+    }
+
+    /// The URL path, under the base path, of a site-relative path such as `security/kursk/`.
+    pub fn url_path(&self, relative: &str) -> String {
+        format!("{}{}", self.base_path, relative.trim_start_matches('/'))
+    }
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight_code: true,
+            light_theme: DEFAULT_LIGHT_THEME.to_owned(),
+            dark_theme: DEFAULT_DARK_THEME.to_owned(),
+            smart_punctuation: true,
+            insert_anchor_links: AnchorLinks::Right,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+        }
+    }
+}
+
+fn zola_only_present(raw: &RawConfig) -> Vec<&'static str> {
+    let present = [
+        raw.preserve_dotfiles_in_output.is_some(),
+        raw.compile_sass.is_some(),
+        raw.minify_html.is_some(),
+        raw.ignored_content.is_some(),
+        raw.ignored_static.is_some(),
+        raw.generate_feeds.is_some(),
+        raw.generate_feed.is_some(),
+        raw.feed_limit.is_some(),
+        raw.feed_filenames.is_some(),
+        raw.feed_filename.is_some(),
+        raw.hard_link_static.is_some(),
+        raw.build_search_index.is_some(),
+        raw.generate_sitemap.is_some(),
+        raw.generate_robots_txt.is_some(),
+        raw.exclude_paginated_pages_in_sitemap.is_some(),
+        raw.languages.is_some(),
+        raw.link_checker.is_some(),
+        raw.slugify.is_some(),
+        raw.search.is_some(),
+        raw.translations.is_some(),
+        raw.highlight_code.is_some(),
+        raw.highlight_theme.is_some(),
+        raw.mode.is_some(),
+    ];
+    ZOLA_ONLY_KEYS
+        .iter()
+        .zip(present)
+        .filter_map(|(k, p)| p.then_some(*k))
+        .collect()
+}
+
+/// Which key list an "unknown field" error in config.toml should be matched against.
+fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
+    let msg = err.message();
+    if msg.contains("`light_theme`") || msg.contains("`dark_theme`") {
+        vec!["enabled", "theme", "light_theme", "dark_theme", "style", "error_on_missing_language"]
+    } else if msg.contains("`smart_punctuation`") {
+        MARKDOWN_KEYS.iter().chain(MARKDOWN_ZOLA_ONLY_KEYS).copied().collect()
+    } else if msg.contains("`paginate_path`") {
+        TAXONOMY_KEYS.to_vec()
+    } else {
+        KNOWN_KEYS.iter().chain(ZOLA_ONLY_KEYS).copied().collect()
+    }
+}
+
+/// Turns a TOML error into a diagnostic with the line, column and, for an unknown key,
+/// the closest known key.
+pub fn toml_error(path: impl AsRef<Path>, text: &str, err: &toml::de::Error, candidates: &[&str]) -> Diagnostic {
+    toml_error_at(path, text, 0, err, candidates)
+}
+
+/// Like [`toml_error`] for TOML that starts `offset` bytes into `text` (front matter).
+pub fn toml_error_at(
+    path: impl AsRef<Path>,
+    text: &str,
+    offset: usize,
+    err: &toml::de::Error,
+    candidates: &[&str],
+) -> Diagnostic {
+    let path = path.as_ref();
+    let message = err.message().trim().to_owned();
+    let location = match err.span() {
+        Some(span) => Location::at_offset(path, text, offset + span.start),
+        None => Location::file(path),
+    };
+    let hint = unknown_field(&message).and_then(|field| did_you_mean(field, candidates.iter().copied()));
+    Diagnostic::error(first_line(&message)).at(location).maybe_hint(hint)
+}
+
+/// The field name in serde's "unknown field `x`, expected …" message.
+pub fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.split("unknown field `").nth(1)?;
+    rest.split('`').next()
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_owned()
+}
+
+/// The location of the first line that sets `key` (`key =` or `key:` or `[key]`).
+pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
+    match key_line(text, key) {
+        Some(line) => Location::at_line(path.as_ref(), text, line, Some(1)),
+        None => Location::file(path.as_ref()),
+    }
+}
+
+/// 1-based line number of the first line that sets `key`.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|line| {
+        let t = line.trim_start().trim_start_matches('[').trim_start_matches('"');
+        t.strip_prefix(key).is_some_and(|rest| {
+            let rest = rest.trim_start_matches('"').trim_start();
+            rest.starts_with('=') || rest.starts_with(':') || rest.starts_with(']') || rest.starts_with('.')
+        })
+    })
+    .map(|i| i + 1)
+}
+
+fn base_path_of(base_url: &str) -> String {
+    let without_scheme = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => base_url,
+    };
+    let trimmed = without_scheme.trim_matches('/');
+    if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}/") }
+}
+
+fn display_dir(root: &Path) -> String {
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        "the current folder".to_owned()
+    } else {
+        root.display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Config>, Diagnostics) {
+        Config::parse(text, &Overrides::default())
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        assert_eq!(base_path_of("https://user.github.io/repo/"), "/repo/");
+        assert_eq!(base_path_of("https://example.org"), "/");
+        assert_eq!(base_path_of("/"), "/");
+        let (c, _) = parse("base_url = \"https://u.github.io/repo\"");
+        let c = c.unwrap();
+        assert_eq!(c.base_url, "https://u.github.io/repo/");
+        assert_eq!(c.permalink("/repo/a/"), "https://u.github.io/repo/a/");
+        assert_eq!(c.url_path("a/"), "/repo/a/");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_suggestion() {
+        let (c, d) = parse("title = \"x\"\nbase_ur = \"https://a.org\"\n");
+        assert!(c.is_none());
+        let e = d.iter().next().unwrap();
+        assert_eq!(e.location.as_ref().unwrap().line, Some(2));
+        assert_eq!(e.hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn zola_key_is_a_warning() {
+        let (c, d) = parse("base_url = \"/\"\ngenerate_sitemap = true\n");
+        assert!(c.is_some());
+        let w = d.iter().next().unwrap();
+        assert!(!w.is_error());
+        assert!(w.message.contains("generate_sitemap"));
+        assert_eq!(w.location.as_ref().unwrap().line, Some(2));
+    }
+}

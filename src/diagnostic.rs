@@ -1,0 +1,292 @@
+//! Problems found in the user's input, as data.
+//!
+//! Every stage returns diagnostics instead of printing or stopping, so `dossier check`
+//! can report every problem in one run. A diagnostic knows where it happened (file, line,
+//! column, the source line) and, for "unknown X" mistakes, what the user probably meant.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in a source file. Lines and columns are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The text of the line, to show under the message with a caret.
+    pub source_line: Option<String>,
+}
+
+impl Location {
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            column: None,
+            source_line: None,
+        }
+    }
+
+    /// A location from a byte offset into `text`, the whole content of `path`.
+    pub fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let (line, column) = line_col(text, offset);
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column: Some(column),
+            source_line: text.lines().nth(line - 1).map(str::to_owned),
+        }
+    }
+
+    /// A location from a 1-based line (and column) of `text`.
+    pub fn at_line(path: impl Into<PathBuf>, text: &str, line: usize, column: Option<usize>) -> Self {
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column,
+            source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_owned),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+    /// Extra lines shown after the message, such as a template engine's own report.
+    pub detail: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hint: None,
+            detail: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn in_file(self, path: impl Into<PathBuf>) -> Self {
+        self.at(Location::file(path))
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
+        if hint.is_some() {
+            self.hint = hint;
+        }
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            write!(f, "\n  --> {}", loc.path.display())?;
+            if let Some(line) = loc.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = loc.column {
+                    write!(f, ":{col}")?;
+                }
+                if let Some(src) = &loc.source_line {
+                    let gutter = line.to_string().len();
+                    let pad = " ".repeat(gutter);
+                    write!(f, "\n {pad} |\n {line} | {src}")?;
+                    if let Some(col) = loc.column {
+                        let spaces: String = src
+                            .chars()
+                            .take(col.saturating_sub(1))
+                            .map(|c| if c == '\t' { '\t' } else { ' ' })
+                            .collect();
+                        write!(f, "\n {pad} | {spaces}^")?;
+                    }
+                }
+            }
+        }
+        if let Some(detail) = &self.detail {
+            for line in detail.lines() {
+                write!(f, "\n   {line}")?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n   = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Diagnostics collected by a stage.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Orders diagnostics by file and line so output does not depend on thread timing.
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location
+                    .as_ref()
+                    .map(|l| (l.path.clone(), l.line.unwrap_or(0), l.column.unwrap_or(0)))
+            };
+            key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        });
+        self.0.dedup();
+        self
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<T: IntoIterator<Item = Diagnostic>>(iter: T) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// "did you mean `x`?" for the closest candidate, if any is close enough to be a typo.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(input, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate closest to `input` by edit distance, if it is plausibly a typo of it.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input_lower = input.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&input_lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(input.chars().count()) / 3).max(2))
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Displays a path relative to the site root when it is inside it.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let text = "a\nbcd\nef";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 2));
+        assert_eq!(line_col(text, 6), (3, 1));
+    }
+
+    #[test]
+    fn suggestion_finds_typos_only() {
+        let keys = ["base_url", "title", "description"];
+        assert_eq!(closest("base_ur", keys), Some("base_url"));
+        assert_eq!(closest("titel", keys), Some("title"));
+        assert_eq!(closest("zzzzzzzz", keys), None);
+    }
+
+    #[test]
+    fn display_shows_source_line_and_caret() {
+        let d = Diagnostic::error("bad")
+            .at(Location::at_line("a.md", "x\ntitel = 1\n", 2, Some(1)))
+            .hint("did you mean `title`?");
+        let shown = d.to_string();
+        assert!(shown.contains("--> a.md:2:1"), "{shown}");
+        assert!(shown.contains("2 | titel = 1"), "{shown}");
+        assert!(shown.contains("= hint: did you mean `title`?"), "{shown}");
+    }
+}

@@ -1,0 +1,17 @@
+//! dossier: a static site generator for people who publish analyses.
+//!
+//! The library is the whole pipeline; the `dossier` binary only parses arguments and
+//! prints what the library returns. Nothing here prints or exits.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod build;
+pub mod config;
+pub mod diagnostic;
+pub mod init;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod slugs;
+pub mod theme;
+pub mod write;

@@ -1,0 +1,159 @@
+//! Walks `content/` and reads its files.
+//!
+//! Markdown files are read as UTF-8 text (in parallel); other files are recorded as assets
+//! to copy. Hidden files and editors' temporary files are skipped.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// A Markdown file under `content/`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to `content/`, with `/` separators (`security/kursk.md`).
+    pub content_path: String,
+    /// Path as shown in messages, relative to the site root (`content/security/kursk.md`).
+    pub display_path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn is_section(&self) -> bool {
+        self.content_path == "_index.md" || self.content_path.ends_with("/_index.md")
+    }
+}
+
+/// Everything found under `content/`.
+#[derive(Debug, Default)]
+pub struct ContentTree {
+    pub markdown: Vec<SourceFile>,
+    /// Non-Markdown files, relative to `content/` with `/` separators.
+    pub assets: Vec<String>,
+}
+
+/// Whether a file name is noise from an editor or the OS rather than content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
+        || name == "4913"
+}
+
+pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
+    let content_dir = root.join("content");
+    let mut diags = Diagnostics::new();
+    let mut md_paths = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::warning("there is no content/ folder; the site will be empty")
+                .in_file("content")
+                .hint("put Markdown files under content/, starting with content/_index.md"),
+        );
+        return (ContentTree::default(), diags);
+    }
+    let walker = WalkDir::new(&content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().map(|p| display(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                diags.push(Diagnostic::error(format!("cannot read: {err}")).in_file(path));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&content_dir) else { continue };
+        let Some(content_path) = slash_path(rel) else {
+            diags.push(
+                Diagnostic::error("file name is not valid UTF-8")
+                    .in_file(display(root, entry.path()))
+                    .hint("rename the file using UTF-8 characters"),
+            );
+            continue;
+        };
+        if content_path.ends_with(".md") {
+            md_paths.push((entry.into_path(), content_path));
+        } else {
+            assets.push(content_path);
+        }
+    }
+
+    let results: Vec<Result<SourceFile, Diagnostic>> = md_paths
+        .into_par_iter()
+        .map(|(path, content_path)| read_markdown(root, &path, content_path))
+        .collect();
+    let mut markdown = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => markdown.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    (ContentTree { markdown, assets }, diags)
+}
+
+pub fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<SourceFile, Diagnostic> {
+    let display_path = display(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(&display_path))?;
+    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
+        return Err(binary_error(&display_path, &bytes, pos));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let pos = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..pos]), pos);
+        Diagnostic::error(format!("not valid UTF-8 (byte 0x{:02x} at offset {pos})", bytes[pos]))
+            .at(crate::diagnostic::Location {
+                path: display_path.clone(),
+                line: Some(line),
+                column: Some(column),
+                source_line: None,
+            })
+            .hint("save the file as UTF-8; if it is not text, give it another extension than .md")
+    })?;
+    Ok(SourceFile {
+        content_path,
+        display_path,
+        text,
+    })
+}
+
+fn binary_error(display_path: &Path, bytes: &[u8], pos: usize) -> Diagnostic {
+    let before = String::from_utf8_lossy(&bytes[..pos]);
+    let (line, column) = crate::diagnostic::line_col(&before, before.len());
+    Diagnostic::error("this looks like a binary file, not Markdown (it contains a NUL byte)")
+        .at(crate::diagnostic::Location {
+            path: display_path.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            source_line: None,
+        })
+        .hint("only Markdown text files may end in .md; rename or move this file")
+}
+
+/// `content/security/kursk.md` relative to the site root, for messages.
+pub fn display(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn slash_path(rel: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        parts.push(c.as_os_str().to_str()?);
+    }
+    Some(parts.join("/"))
+}

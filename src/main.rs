@@ -1,0 +1,210 @@
+//! The `dossier` command line: parses arguments, calls the library, prints what it
+//! returns and turns it into an exit status.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use dossier::build::{self, BuildOptions, Mode, Progress};
+use dossier::diagnostic::Diagnostic;
+
+#[derive(Parser)]
+#[command(name = "dossier", version, about = "A static site generator for people who publish analyses")]
+struct Cli {
+    /// The site folder (the one with config.toml).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        /// Write the site here instead of public/.
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+        /// Use this base URL instead of config.toml's `base_url`.
+        #[arg(long, short = 'u', value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Do everything `build` does except write, and report every problem found.
+    Check {
+        /// Use this base URL instead of config.toml's `base_url`.
+        #[arg(long, short = 'u', value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Make a new site in DIR: config, a sample analysis and the default theme.
+    Init {
+        /// The folder to create (it must not exist, or be empty).
+        dir: PathBuf,
+    },
+    /// Make a new analysis from the archetype, e.g. `dossier new content/security/some-slug.md`.
+    New {
+        /// Where the analysis goes, under content/.
+        path: PathBuf,
+    },
+    /// Deletes a previous output folder after a build (used by `build` itself).
+    #[command(name = "__remove", hide = true)]
+    Remove { dir: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { output_dir, base_url, drafts } => {
+            let remover = std::env::current_exe().ok().map(|exe| vec![exe.into_os_string(), "__remove".into()]);
+            let options = BuildOptions {
+                root: cli.root,
+                output_dir,
+                base_url,
+                drafts,
+                remover,
+            };
+            run_build(&options, Mode::Build)
+        }
+        Command::Check { base_url, drafts } => {
+            let options = BuildOptions {
+                root: cli.root,
+                base_url,
+                drafts,
+                ..Default::default()
+            };
+            run_build(&options, Mode::Check)
+        }
+        Command::Init { dir } => {
+            let dir = if dir.is_absolute() { dir } else { cli.root.join(dir) };
+            match dossier::init::site(&dir, today()) {
+                Ok(files) => {
+                    println!("Made a new site in {} ({} files).", dir.display(), files.len());
+                    println!("Next: cd {} && dossier build", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(&[d]),
+            }
+        }
+        Command::New { path } => match dossier::init::new_page(&cli.root, &path, today()) {
+            Ok(rel) => {
+                println!("Made {} (a draft: set `draft = false` to publish it).", rel.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&[d]),
+        },
+        Command::Remove { dir } => {
+            std::fs::remove_dir_all(dir).ok();
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+fn run_build(options: &BuildOptions, mode: Mode) -> ExitCode {
+    let bar = Bar::new();
+    let result = build::run(options, mode, &bar);
+    bar.finish();
+    match result {
+        Ok(report) => {
+            for w in report.warnings.iter() {
+                eprintln!("{w}\n");
+            }
+            let verb = match mode {
+                Mode::Build => "Built",
+                Mode::Check => "Checked",
+            };
+            let place = match mode {
+                Mode::Build => format!(" into {}", report.output_dir.display()),
+                Mode::Check => String::new(),
+            };
+            println!(
+                "{verb} {} pages, {} sections, {} terms, {} events ({} files){place} in {}",
+                report.pages,
+                report.sections,
+                report.terms,
+                report.events,
+                report.files,
+                format_duration(report.elapsed)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            let all: Vec<Diagnostic> = diags.into_vec();
+            fail(&all)
+        }
+    }
+}
+
+fn fail(diags: &[Diagnostic]) -> ExitCode {
+    for d in diags {
+        eprintln!("{d}\n");
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 1 {
+        eprintln!("{errors} errors; nothing was written.");
+    } else if errors == 1 && diags.len() > 1 {
+        eprintln!("1 error; nothing was written.");
+    }
+    ExitCode::FAILURE
+}
+
+fn format_duration(d: Duration) -> String {
+    if d.as_secs() >= 1 {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// A progress bar on a terminal, shown only once a build has taken over a second.
+struct Bar {
+    start: Instant,
+    enabled: bool,
+    bar: Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl Bar {
+    fn new() -> Self {
+        Bar {
+            start: Instant::now(),
+            enabled: std::io::stderr().is_terminal(),
+            bar: Mutex::new(None),
+        }
+    }
+
+    fn finish(&self) {
+        if let Ok(mut guard) = self.bar.lock()
+            && let Some(bar) = guard.take()
+        {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn rendered(&self, done: usize, total: usize) {
+        if !self.enabled || self.start.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let Ok(mut guard) = self.bar.lock() else { return };
+        let bar = guard.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files rendered") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_position(done as u64);
+    }
+}

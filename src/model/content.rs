@@ -1,0 +1,97 @@
+//! Renders every page's and section's Markdown (in parallel, once URLs are known), then
+//! checks links to headings now that every document's heading ids exist.
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, closest};
+use crate::model::site::Site;
+use crate::parse::highlight::Highlighter;
+use crate::parse::markdown::{self, Doc, Env, Rendered};
+
+pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostics {
+    let urls = site.url_map();
+    let env = Env {
+        config: &site.config.markdown,
+        highlighter,
+        urls: &urls,
+    };
+    let default_anchors = site.config.markdown.insert_anchor_links;
+    // Zola lets a section set anchor links for the pages in it.
+    let section_anchors: Vec<_> = site
+        .sections
+        .iter()
+        .map(|s| s.meta.insert_anchor_links.unwrap_or(default_anchors))
+        .collect();
+
+    let page_results: Vec<Rendered> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let doc = Doc {
+                display_path: &p.file.display_path,
+                text: &p.file.text,
+                body: &p.file.text[p.body_offset..],
+                body_offset: p.body_offset,
+                content_path: &p.file.content_path,
+                permalink: &p.permalink,
+                anchors: section_anchors[p.section.0],
+            };
+            markdown::render(&doc, &env)
+        })
+        .collect();
+    let section_results: Vec<Rendered> = site
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let doc = Doc {
+                display_path: &s.file.display_path,
+                text: &s.file.text,
+                body: &s.file.text[s.body_offset..],
+                body_offset: s.body_offset,
+                content_path: &s.file.content_path,
+                permalink: &s.permalink,
+                anchors: section_anchors[i],
+            };
+            markdown::render(&doc, &env)
+        })
+        .collect();
+
+    let mut diags = Diagnostics::new();
+    for (page, mut r) in site.pages.iter_mut().zip(page_results) {
+        diags.extend(std::mem::take(&mut r.diagnostics));
+        page.rendered = r;
+    }
+    for (section, mut r) in site.sections.iter_mut().zip(section_results) {
+        diags.extend(std::mem::take(&mut r.diagnostics));
+        section.rendered = r;
+    }
+    diags.extend(check_anchors(site));
+    diags
+}
+
+fn check_anchors(site: &Site) -> Vec<Diagnostic> {
+    let refs = site
+        .pages
+        .iter()
+        .flat_map(|p| &p.rendered.anchor_refs)
+        .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
+    let mut out = Vec::new();
+    for r in refs {
+        let Some(ids) = site.heading_ids(&r.target) else { continue };
+        if ids.iter().any(|id| id == &r.anchor) {
+            continue;
+        }
+        let hint = match closest(&r.anchor, ids.iter().map(String::as_str)) {
+            Some(c) => format!("did you mean `#{c}`?"),
+            None if ids.is_empty() => format!("{} has no headings", r.target),
+            None => format!("its headings are: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+        };
+        out.push(
+            Diagnostic::error(format!("link to a missing heading `#{}` in {}", r.anchor, r.target))
+                .at(r.location.clone())
+                .hint(hint),
+        );
+    }
+    out
+}

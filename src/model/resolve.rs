@@ -1,0 +1,452 @@
+//! Builds the [`Site`] from the loaded files: reads front matter, places every page in
+//! its section, gives everything its URL, orders sections and gathers taxonomy terms.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, key_location};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::load::{ContentTree, SourceFile};
+use crate::model::site::{Item, Page, PageId, Section, SectionId, Site, Taxonomy, Term};
+use crate::parse::frontmatter::{
+    self, PAGE_KEYS, PageFrontMatter, SECTION_KEYS, SectionFrontMatter, SortBy, date_from_file_stem,
+};
+use crate::slugs::slugify;
+
+pub struct Options {
+    pub drafts: bool,
+}
+
+enum Parsed {
+    Page(SourceFile, usize, PageFrontMatter),
+    Section(SourceFile, usize, SectionFrontMatter),
+}
+
+/// Reads the front matter of every file, in parallel.
+fn parse_all(files: Vec<SourceFile>) -> (Vec<Parsed>, Diagnostics) {
+    let results: Vec<Result<Parsed, Diagnostic>> = files
+        .into_par_iter()
+        .map(|file| {
+            let split = frontmatter::split(&file.display_path, &file.text)?;
+            let body_offset = split.body_offset;
+            if file.is_section() {
+                let meta = frontmatter::parse(&file.display_path, &file.text, &split, SECTION_KEYS)?;
+                Ok(Parsed::Section(file, body_offset, meta))
+            } else {
+                let meta = frontmatter::parse(&file.display_path, &file.text, &split, PAGE_KEYS)?;
+                Ok(Parsed::Page(file, body_offset, meta))
+            }
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(p) => parsed.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    (parsed, diags)
+}
+
+/// `security/kursk.md` → `security/`; `_index.md` → ``.
+fn dir_of(content_path: &str) -> &str {
+    content_path.rfind('/').map_or("", |i| &content_path[..=i])
+}
+
+/// `security/intel/` → `security/`; `security/` → ``.
+fn parent_dir(dir: &str) -> Option<&str> {
+    if dir.is_empty() {
+        return None;
+    }
+    let trimmed = &dir[..dir.len() - 1];
+    Some(trimmed.rfind('/').map_or("", |i| &trimmed[..=i]))
+}
+
+fn url_dir(dir: &str) -> String {
+    dir.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", slugify(s)))
+        .collect()
+}
+
+pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diagnostics) {
+    let (parsed, mut diags) = parse_all(tree.markdown);
+
+    let mut section_parts = Vec::new();
+    let mut page_parts = Vec::new();
+    for p in parsed {
+        match p {
+            Parsed::Section(f, off, meta) => section_parts.push((f, off, meta)),
+            Parsed::Page(f, off, meta) => page_parts.push((f, off, meta)),
+        }
+    }
+
+    // Sections, parents before children; the root always exists.
+    section_parts.sort_by(|a, b| a.0.content_path.cmp(&b.0.content_path));
+    let mut draft_dirs: Vec<String> = Vec::new();
+    section_parts.retain(|(f, _, meta)| {
+        let keep = options.drafts || !meta.draft || f.content_path == "_index.md";
+        if !keep {
+            draft_dirs.push(dir_of(&f.content_path).to_owned());
+        }
+        keep
+    });
+    if !section_parts.iter().any(|(f, _, _)| f.content_path == "_index.md") {
+        section_parts.insert(
+            0,
+            (
+                SourceFile {
+                    content_path: "_index.md".to_owned(),
+                    display_path: "content/_index.md".into(),
+                    text: String::new(),
+                },
+                0,
+                SectionFrontMatter::default(),
+            ),
+        );
+    }
+    section_parts.sort_by_key(|(f, _, _)| (f.content_path.matches('/').count(), f.content_path.clone()));
+
+    let mut sections: Vec<Section> = Vec::with_capacity(section_parts.len());
+    let mut section_by_dir: HashMap<String, SectionId> = HashMap::new();
+    for (file, body_offset, meta) in section_parts {
+        let dir = dir_of(&file.content_path).to_owned();
+        let parent = nearest_section(&section_by_dir, parent_dir(&dir));
+        let rel = url_dir(&dir);
+        let path = config.url_path(&rel);
+        let id = SectionId(sections.len());
+        if let Some(p) = parent {
+            sections[p.0].subsections.push(id);
+        }
+        section_by_dir.insert(dir.clone(), id);
+        sections.push(Section {
+            permalink: config.permalink(&path),
+            path,
+            file,
+            body_offset,
+            meta,
+            parent,
+            subsections: Vec::new(),
+            pages: Vec::new(),
+            assets: Vec::new(),
+            dir,
+            rendered: Default::default(),
+        });
+    }
+
+    // Pages.
+    page_parts.sort_by(|a, b| a.0.content_path.cmp(&b.0.content_path));
+    let mut pages: Vec<Page> = Vec::with_capacity(page_parts.len());
+    for (file, body_offset, meta) in page_parts {
+        if meta.draft && !options.drafts {
+            continue;
+        }
+        if draft_dirs.iter().any(|d| file.content_path.starts_with(d.as_str())) {
+            continue;
+        }
+        let content_path = file.content_path.clone();
+        let file_name = content_path.rsplit('/').next().unwrap_or(&content_path);
+        let is_bundle = file_name == "index.md";
+        let dir = dir_of(&content_path);
+        let (stem, container) = if is_bundle {
+            let bundle = &dir[..dir.len().saturating_sub(1)];
+            let name = bundle.rsplit('/').next().unwrap_or(bundle);
+            (name.to_owned(), parent_dir(dir).unwrap_or(""))
+        } else {
+            (file_name.trim_end_matches(".md").to_owned(), dir)
+        };
+        let (file_date, stem_rest) = match date_from_file_stem(&stem) {
+            Some((d, rest)) => (Some(d), rest.to_owned()),
+            None => (None, stem.clone()),
+        };
+        if is_bundle && stem.is_empty() {
+            diags.push(
+                Diagnostic::error("content/index.md would be a page at the site root; the home page is content/_index.md")
+                    .in_file(&file.display_path)
+                    .hint("rename it to _index.md"),
+            );
+            continue;
+        }
+        let slug = match &meta.slug {
+            Some(s) => s.trim_matches('/').to_owned(),
+            None => slugify(&stem_rest),
+        };
+        let rel = match &meta.path {
+            Some(p) => {
+                let p = p.trim_matches('/');
+                if p.is_empty() { String::new() } else { format!("{p}/") }
+            }
+            None => format!("{}{}/", url_dir(container), slug),
+        };
+        let path = config.url_path(&rel);
+        let section = nearest_section(&section_by_dir, Some(container)).unwrap_or(SectionId(0));
+        let title = meta.title.clone().unwrap_or_default();
+        let date = meta.date.or(file_date);
+        let taxonomies = meta.taxonomies.clone();
+        pages.push(Page {
+            permalink: config.permalink(&path),
+            path,
+            title,
+            date,
+            slug,
+            section,
+            assets: Vec::new(),
+            bundle_dir: is_bundle.then(|| dir.to_owned()),
+            taxonomies,
+            lower: None,
+            higher: None,
+            rendered: Default::default(),
+            file,
+            body_offset,
+            meta,
+        });
+    }
+
+    // Assets belong to the bundle or section in their folder.
+    let bundle_by_dir: HashMap<String, PageId> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.bundle_dir.clone().map(|d| (d, PageId(i))))
+        .collect();
+    let mut loose_assets = Vec::new();
+    for asset in tree.assets {
+        let mut dir = dir_of(&asset).to_owned();
+        let owner = loop {
+            if let Some(p) = bundle_by_dir.get(&dir) {
+                break Some(Item::Page(*p));
+            }
+            match parent_dir(&dir) {
+                Some(parent) => dir = parent.to_owned(),
+                None => break None,
+            }
+        };
+        match owner {
+            Some(Item::Page(p)) => pages[p.0].assets.push(asset),
+            _ => match section_by_dir.get(dir_of(&asset)) {
+                Some(s) => sections[s.0].assets.push(asset),
+                None => loose_assets.push(asset),
+            },
+        }
+    }
+
+    let mut by_content_path = HashMap::new();
+    for (i, s) in sections.iter().enumerate() {
+        by_content_path.insert(s.file.content_path.clone(), Item::Section(SectionId(i)));
+    }
+    for (i, p) in pages.iter().enumerate() {
+        by_content_path.insert(p.file.content_path.clone(), Item::Page(PageId(i)));
+    }
+
+    check_url_collisions(&sections, &pages, &mut diags);
+    order_sections(&mut sections, &mut pages);
+    let taxonomies = build_taxonomies(&config, &pages, &mut diags);
+
+    let site = Site {
+        config,
+        pages,
+        sections,
+        taxonomies,
+        by_content_path,
+        loose_assets,
+    };
+    (site, diags)
+}
+
+fn nearest_section(by_dir: &HashMap<String, SectionId>, mut dir: Option<&str>) -> Option<SectionId> {
+    while let Some(d) = dir {
+        if let Some(id) = by_dir.get(d) {
+            return Some(*id);
+        }
+        dir = parent_dir(d);
+    }
+    None
+}
+
+fn check_url_collisions(sections: &[Section], pages: &[Page], diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &SourceFile> = HashMap::new();
+    let items = sections
+        .iter()
+        .map(|s| (s.path.as_str(), &s.file))
+        .chain(pages.iter().map(|p| (p.path.as_str(), &p.file)));
+    for (path, file) in items {
+        if let Some(first) = seen.get(path) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} and {} both map to the URL {path}",
+                    first.display_path.display(),
+                    file.display_path.display()
+                ))
+                .in_file(&file.display_path)
+                .hint("give one of them a different `slug` or `path` in its front matter, or rename the file"),
+            );
+        } else {
+            seen.insert(path, file);
+        }
+    }
+}
+
+/// Fills each section's page list in its order, and the pages' neighbours.
+fn order_sections(sections: &mut [Section], pages: &mut [Page]) {
+    for (i, page) in pages.iter().enumerate() {
+        sections[page.section.0].pages.push(PageId(i));
+    }
+    // Transparent sections hand their pages up, deepest first so chains work.
+    for s in (0..sections.len()).rev() {
+        if sections[s].meta.transparent
+            && let Some(parent) = sections[s].parent
+        {
+            let moved = sections[s].pages.clone();
+            sections[parent.0].pages.extend(moved);
+        }
+    }
+    for section in sections.iter_mut() {
+        let sort_by = section.meta.sort_by.unwrap_or(SortBy::None);
+        sort_pages(&mut section.pages, pages, sort_by);
+        if section.meta.paginate_reversed {
+            section.pages.reverse();
+        }
+    }
+    // Neighbours come from the page's own section only (not from a transparent parent).
+    for (si, section) in sections.iter().enumerate() {
+        let own: Vec<PageId> = section
+            .pages
+            .iter()
+            .copied()
+            .filter(|p| pages[p.0].section.0 == si)
+            .collect();
+        for (i, id) in own.iter().enumerate() {
+            // Lists run newest (or first) to oldest; `lower` is further down the list.
+            pages[id.0].lower = own.get(i + 1).copied();
+            pages[id.0].higher = i.checked_sub(1).map(|j| own[j]);
+        }
+    }
+}
+
+fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
+    let path = |id: &PageId| pages[id.0].file.content_path.as_str();
+    match sort_by {
+        SortBy::Date | SortBy::UpdateDate => list.sort_by(|a, b| {
+            let key = |id: &PageId| {
+                let p = &pages[id.0];
+                let d = if sort_by == SortBy::UpdateDate { p.meta.updated.or(p.date) } else { p.date };
+                d.map(|d| d.sort_key())
+            };
+            // Newest first; undated pages last.
+            match (key(a), key(b)) {
+                (Some(x), Some(y)) => y.cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| path(a).cmp(path(b)))
+        }),
+        SortBy::Weight => list.sort_by(|a, b| {
+            let w = |id: &PageId| pages[id.0].meta.weight;
+            match (w(a), w(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| path(a).cmp(path(b)))
+        }),
+        SortBy::Title => list.sort_by(|a, b| {
+            let t = |id: &PageId| pages[id.0].title.to_lowercase();
+            t(a).cmp(&t(b)).then_with(|| path(a).cmp(path(b)))
+        }),
+        SortBy::TitleBytes => list.sort_by(|a, b| {
+            pages[a.0].title.cmp(&pages[b.0].title).then_with(|| path(a).cmp(path(b)))
+        }),
+        SortBy::Slug => list.sort_by(|a, b| {
+            pages[a.0].slug.cmp(&pages[b.0].slug).then_with(|| path(a).cmp(path(b)))
+        }),
+        SortBy::None => list.sort_by(|a, b| path(a).cmp(path(b))),
+    }
+}
+
+fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) -> Vec<Taxonomy> {
+    let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    // taxonomy -> term slug -> (name, pages)
+    let mut gathered: Vec<BTreeMap<String, (String, Vec<PageId>)>> = vec![BTreeMap::new(); names.len()];
+    for (i, page) in pages.iter().enumerate() {
+        for (tax, terms) in &page.taxonomies {
+            let Some(t) = names.iter().position(|n| n == tax) else {
+                let hint = did_you_mean(tax, names.iter().copied()).unwrap_or_else(|| {
+                    if names.is_empty() {
+                        format!("declare it in config.toml: taxonomies = [{{ name = \"{tax}\" }}]")
+                    } else {
+                        format!(
+                            "declared taxonomies: {}; add `{{ name = \"{tax}\" }}` to `taxonomies` in config.toml",
+                            names.join(", ")
+                        )
+                    }
+                });
+                diags.push(
+                    Diagnostic::error(format!("unknown taxonomy `{tax}`"))
+                        .at(key_location(&page.file.display_path, &page.file.text, tax))
+                        .hint(hint),
+                );
+                continue;
+            };
+            for term in terms {
+                let name = term.trim();
+                if name.is_empty() {
+                    diags.push(
+                        Diagnostic::error(format!("an empty term in `{tax}`"))
+                            .at(key_location(&page.file.display_path, &page.file.text, tax)),
+                    );
+                    continue;
+                }
+                let slug = slugify(name);
+                let entry = gathered[t].entry(slug).or_insert_with(|| (name.to_owned(), Vec::new()));
+                if entry.0 != name {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "the {tax} terms `{}` and `{name}` both map to the same URL",
+                            entry.0
+                        ))
+                        .at(key_location(&page.file.display_path, &page.file.text, tax))
+                        .hint(format!("spell the term the same way everywhere, e.g. `{}`", entry.0)),
+                    );
+                    continue;
+                }
+                if !entry.1.contains(&PageId(i)) {
+                    entry.1.push(PageId(i));
+                }
+            }
+        }
+    }
+    config
+        .taxonomies
+        .iter()
+        .zip(gathered)
+        .map(|(tc, terms)| {
+            let slug = slugify(&tc.name);
+            let path = config.url_path(&format!("{slug}/"));
+            let mut terms: Vec<Term> = terms
+                .into_iter()
+                .map(|(term_slug, (name, mut ids))| {
+                    sort_pages(&mut ids, pages, SortBy::Date);
+                    let path = config.url_path(&format!("{slug}/{term_slug}/"));
+                    Term {
+                        name,
+                        permalink: config.permalink(&path),
+                        path,
+                        slug: term_slug,
+                        pages: ids,
+                    }
+                })
+                .collect();
+            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.slug.cmp(&b.slug)));
+            Taxonomy {
+                config: tc.clone(),
+                permalink: config.permalink(&path),
+                path,
+                slug,
+                terms,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,159 @@
+//! The site as one in-memory model: pages, sections and taxonomies, referring to each
+//! other by index. Built by `resolve`, completed by `content`, read by `render`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::{Config, TaxonomyConfig};
+use crate::load::SourceFile;
+use crate::parse::frontmatter::{DateValue, PageFrontMatter, SectionFrontMatter};
+use crate::parse::markdown::Rendered;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub usize);
+
+/// A page or a section: what a content path can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Item {
+    Page(PageId),
+    Section(SectionId),
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub file: SourceFile,
+    pub body_offset: usize,
+    pub meta: PageFrontMatter,
+    pub title: String,
+    pub date: Option<DateValue>,
+    pub slug: String,
+    /// URL path under the base path, such as `/repo/security/kursk/`.
+    pub path: String,
+    pub permalink: String,
+    pub section: SectionId,
+    /// Files copied beside the page's output (page bundles only), as content paths.
+    pub assets: Vec<String>,
+    /// The folder of a page bundle (`economy/sanctions-evasion/`), else `None`.
+    pub bundle_dir: Option<String>,
+    /// Term names by taxonomy, as declared in the front matter.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Older and newer neighbours in the section's order (Zola's `lower` and `higher`).
+    pub lower: Option<PageId>,
+    pub higher: Option<PageId>,
+    pub rendered: Rendered,
+}
+
+impl Page {
+    pub fn renders(&self) -> bool {
+        self.meta.render.unwrap_or(true)
+    }
+
+    pub fn reading_time(&self) -> usize {
+        self.rendered.word_count.div_ceil(200)
+    }
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub file: SourceFile,
+    pub body_offset: usize,
+    pub meta: SectionFrontMatter,
+    pub path: String,
+    pub permalink: String,
+    pub parent: Option<SectionId>,
+    pub subsections: Vec<SectionId>,
+    /// Pages in the section's order, including those of transparent subsections.
+    pub pages: Vec<PageId>,
+    pub assets: Vec<String>,
+    /// The folder under content/ (`security/`; empty for the root).
+    pub dir: String,
+    pub rendered: Rendered,
+}
+
+impl Section {
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or("")
+    }
+
+    pub fn renders(&self) -> bool {
+        self.meta.render.unwrap_or(true)
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.parent.is_none()
+    }
+}
+
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub permalink: String,
+    /// Newest first.
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub config: TaxonomyConfig,
+    pub slug: String,
+    pub path: String,
+    pub permalink: String,
+    /// By name.
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Content path (`security/kursk.md`) to what it names.
+    pub by_content_path: HashMap<String, Item>,
+    /// Files under content/ that belong to no page or section, copied as they are.
+    pub loose_assets: Vec<String>,
+}
+
+impl Site {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0]
+    }
+
+    pub fn root_section(&self) -> SectionId {
+        SectionId(0)
+    }
+
+    pub fn term_count(&self) -> usize {
+        self.taxonomies.iter().map(|t| t.terms.len()).sum()
+    }
+
+    /// Content path → URL path, for resolving links.
+    pub fn url_map(&self) -> HashMap<String, String> {
+        self.by_content_path
+            .iter()
+            .map(|(k, item)| {
+                let path = match item {
+                    Item::Page(p) => self.page(*p).path.clone(),
+                    Item::Section(s) => self.section(*s).path.clone(),
+                };
+                (k.clone(), path)
+            })
+            .collect()
+    }
+
+    /// Heading ids of what a content path names.
+    pub fn heading_ids(&self, content_path: &str) -> Option<&[String]> {
+        match self.by_content_path.get(content_path)? {
+            Item::Page(p) => Some(&self.page(*p).rendered.heading_ids),
+            Item::Section(s) => Some(&self.section(*s).rendered.heading_ids),
+        }
+    }
+}

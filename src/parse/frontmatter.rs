@@ -1,0 +1,413 @@
+//! Splits a content file into front matter and body, and reads the front matter.
+//!
+//! TOML between `+++` lines or YAML between `---` lines, with Zola's key names. Unknown
+//! keys are errors with a suggestion; every error carries the file's line and column.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{toml_error_at, unknown_field};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+/// A content file cut in two.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub format: Option<Format>,
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    pub body: &'a str,
+    /// Byte offset of `body` in the file, so body positions map back to file lines.
+    pub body_offset: usize,
+}
+
+/// Cuts `text` at its front matter delimiters.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - text_no_bom.len();
+    let first_line_end = text_no_bom.find('\n').map_or(text_no_bom.len(), |i| i + 1);
+    let first = text_no_bom[..first_line_end].trim_end();
+    let (format, delim) = match first {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ => {
+            return Ok(Split {
+                format: None,
+                front: "",
+                front_offset: bom,
+                body: text_no_bom,
+                body_offset: bom,
+            });
+        }
+    };
+    let front_start = bom + first_line_end;
+    let mut pos = front_start;
+    for line in text[front_start..].split_inclusive('\n') {
+        if line.trim_end() == delim {
+            let body_offset = pos + line.len();
+            return Ok(Split {
+                format: Some(format),
+                front: &text[front_start..pos],
+                front_offset: front_start,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        pos += line.len();
+    }
+    Err(Diagnostic::error(format!("the front matter opened with `{delim}` on line 1 is never closed"))
+        .at(Location::at_line(path, text, 1, Some(1)))
+        .hint(format!("add a line with only `{delim}` after the front matter")))
+}
+
+/// A date or date-time as written in front matter or a file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateValue {
+    pub date: jiff::civil::Date,
+    pub time: Option<jiff::civil::Time>,
+    pub offset: Option<jiff::tz::Offset>,
+}
+
+impl DateValue {
+    pub fn parse(s: &str) -> Result<DateValue, String> {
+        let s = s.trim();
+        let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|e| {
+            format!("`{s}` is not a valid date ({e})")
+        })?;
+        let offset = pieces.to_numeric_offset();
+        Ok(DateValue {
+            date: pieces.date(),
+            time: pieces.time(),
+            offset,
+        })
+    }
+
+    /// Seconds since the epoch, reading a date without offset as UTC; for sorting.
+    pub fn sort_key(&self) -> i64 {
+        let dt = self.date.to_datetime(self.time.unwrap_or(jiff::civil::Time::midnight()));
+        let offset = self.offset.unwrap_or(jiff::tz::Offset::UTC);
+        offset
+            .to_timestamp(dt)
+            .map(|t| t.as_second())
+            .unwrap_or_default()
+    }
+
+    pub fn year(&self) -> i16 {
+        self.date.year()
+    }
+}
+
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.date)?;
+        if let Some(t) = self.time {
+            write!(f, "T{}", t.strftime("%H:%M:%S"))?;
+            match self.offset {
+                Some(o) if o == jiff::tz::Offset::UTC => write!(f, "Z")?,
+                Some(o) => {
+                    let secs = o.seconds();
+                    let sign = if secs < 0 { '-' } else { '+' };
+                    let mins = secs.abs() / 60;
+                    write!(f, "{sign}{:02}:{:02}", mins / 60, mins % 60)?
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for DateValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2024-10-28 or 2024-10-28T09:30:00+02:00")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateValue, E> {
+                DateValue::parse(v).map_err(E::custom)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateValue, A::Error> {
+                // TOML's native dates arrive as a one-entry map from the toml crate.
+                let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                if dt.date.is_none() {
+                    return Err(de::Error::custom(format!("`{dt}` is a time without a date")));
+                }
+                DateValue::parse(&dt.to_string()).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "path",
+    "authors",
+    "weight",
+    "aliases",
+    "template",
+    "in_search_index",
+    "render",
+    "taxonomies",
+    "extra",
+];
+
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "draft",
+    "sort_by",
+    "weight",
+    "template",
+    "page_template",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+    "insert_anchor_links",
+    "in_search_index",
+    "render",
+    "redirect_to",
+    "transparent",
+    "aliases",
+    "generate_feeds",
+    "extra",
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<DateValue>,
+    pub updated: Option<DateValue>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub path: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub in_search_index: Option<bool>,
+    pub render: Option<bool>,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    Date,
+    UpdateDate,
+    Title,
+    TitleBytes,
+    Weight,
+    Slug,
+    #[default]
+    None,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub sort_by: Option<SortBy>,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    pub paginate_by: Option<usize>,
+    pub paginate_path: Option<String>,
+    #[serde(default)]
+    pub paginate_reversed: bool,
+    pub insert_anchor_links: Option<crate::config::AnchorLinks>,
+    pub in_search_index: Option<bool>,
+    pub render: Option<bool>,
+    pub redirect_to: Option<String>,
+    #[serde(default)]
+    pub transparent: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub generate_feeds: Option<bool>,
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+/// Reads front matter of either format into `T`, reporting errors at their place in the file.
+pub fn parse<T>(path: &Path, text: &str, split: &Split, keys: &[&str]) -> Result<T, Diagnostic>
+where
+    T: for<'de> Deserialize<'de> + Default + FixDates,
+{
+    let mut value: T = match split.format {
+        None => return Ok(T::default()),
+        Some(Format::Toml) => toml::from_str(split.front)
+            .map_err(|e| toml_error_at(path, text, split.front_offset, &e, keys))?,
+        Some(Format::Yaml) => {
+            if split.front.trim().is_empty() {
+                T::default()
+            } else {
+                serde_saphyr::from_str(split.front).map_err(|e| yaml_error(path, text, split, &e, keys))?
+            }
+        }
+    };
+    value.fix_dates();
+    Ok(value)
+}
+
+fn yaml_error(path: &Path, text: &str, split: &Split, err: &serde_saphyr::Error, keys: &[&str]) -> Diagnostic {
+    let front_first_line = text[..split.front_offset].matches('\n').count();
+    let location = match err.location() {
+        Some(loc) if loc.line() > 0 => Location::at_line(
+            path,
+            text,
+            front_first_line + loc.line() as usize,
+            Some(loc.column().max(1) as usize),
+        ),
+        _ => Location::file(path),
+    };
+    let full = err.to_string();
+    // serde-saphyr appends its own location and snippet; the diagnostic shows ours.
+    let message = full
+        .lines()
+        .next()
+        .unwrap_or(&full)
+        .split(" at line ")
+        .next()
+        .unwrap_or(&full)
+        .trim()
+        .to_owned();
+    let hint = unknown_field(&full).and_then(|f| did_you_mean(f, keys.iter().copied()));
+    Diagnostic::error(format!("invalid YAML front matter: {message}"))
+        .at(location)
+        .maybe_hint(hint)
+}
+
+/// TOML dates inside `extra` arrive as the toml crate's private one-entry maps; this
+/// turns them back into plain strings so templates see `"2024-10-28"`.
+pub trait FixDates {
+    fn fix_dates(&mut self);
+}
+
+impl FixDates for PageFrontMatter {
+    fn fix_dates(&mut self) {
+        fix_toml_dates(&mut self.extra);
+    }
+}
+
+impl FixDates for SectionFrontMatter {
+    fn fix_dates(&mut self) {
+        fix_toml_dates(&mut self.extra);
+    }
+}
+
+pub fn fix_toml_dates(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1
+                && let Some(Value::String(s)) = map.get("$__toml_private_datetime")
+            {
+                *value = Value::String(s.clone());
+                return;
+            }
+            map.values_mut().for_each(fix_toml_dates);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fix_toml_dates),
+        _ => {}
+    }
+}
+
+/// The date and the rest of a `2024-10-28-slug` (or `2024-10-28_slug`) file stem.
+pub fn date_from_file_stem(stem: &str) -> Option<(DateValue, &str)> {
+    let (head, rest) = (stem.get(..10)?, stem.get(10..)?);
+    let rest = rest.strip_prefix('-').or_else(|| rest.strip_prefix('_'))?;
+    if rest.is_empty() {
+        return None;
+    }
+    let date: jiff::civil::Date = head.parse().ok()?;
+    Some((
+        DateValue {
+            date,
+            time: None,
+            offset: None,
+        },
+        rest,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_toml_and_yaml() {
+        let s = split(Path::new("a.md"), "+++\ntitle = \"A\"\n+++\nbody\n").unwrap();
+        assert_eq!(s.format, Some(Format::Toml));
+        assert_eq!(s.front, "title = \"A\"\n");
+        assert_eq!(s.body, "body\n");
+        let s = split(Path::new("a.md"), "---\ntitle: A\n---\n\nbody").unwrap();
+        assert_eq!(s.format, Some(Format::Yaml));
+        assert_eq!(s.body, "\nbody");
+        let s = split(Path::new("a.md"), "no front matter").unwrap();
+        assert_eq!(s.format, None);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split(Path::new("a.md"), "+++\ntitle = \"A\"\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn dates_parse_in_every_form() {
+        assert_eq!(DateValue::parse("2024-10-28").unwrap().to_string(), "2024-10-28");
+        assert_eq!(
+            DateValue::parse("2024-10-28T09:30:00+02:00").unwrap().to_string(),
+            "2024-10-28T09:30:00+02:00"
+        );
+        assert_eq!(DateValue::parse("2024-10-28T09:30:00Z").unwrap().to_string(), "2024-10-28T09:30:00Z");
+        assert!(DateValue::parse("2024-13-45").is_err());
+        let fm: PageFrontMatter = toml::from_str("date = 2024-10-28T09:30:00Z").unwrap();
+        assert_eq!(fm.date.unwrap().to_string(), "2024-10-28T09:30:00Z");
+        let fm: PageFrontMatter = serde_saphyr::from_str("date: 2024-10-28").unwrap();
+        assert_eq!(fm.date.unwrap().to_string(), "2024-10-28");
+    }
+
+    #[test]
+    fn file_stem_dates() {
+        let (d, rest) = date_from_file_stem("2024-10-18-troops-moving").unwrap();
+        assert_eq!(d.to_string(), "2024-10-18");
+        assert_eq!(rest, "troops-moving");
+        assert!(date_from_file_stem("kursk").is_none());
+        assert!(date_from_file_stem("2024-99-18-x").is_none());
+    }
+}

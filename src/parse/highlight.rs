@@ -1,0 +1,142 @@
+//! Code highlighting with syntect, as CSS classes.
+//!
+//! The syntax set (syntect's plus two-face's extra grammars such as TOML and TypeScript)
+//! is loaded once per build. Each distinct (language, code) pair is highlighted once and
+//! shared, since generated corpora and real sites repeat the same snippets.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+
+/// Prefix of every highlight class, so theme CSS cannot collide with the site's.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Highlights code blocks; cheap to share between threads.
+pub struct Highlighter {
+    enabled: bool,
+    syntaxes: OnceLock<SyntaxSet>,
+    cache: RwLock<HashMap<(String, String), Arc<str>>>,
+}
+
+impl Highlighter {
+    pub fn new(enabled: bool) -> Self {
+        Highlighter {
+            enabled,
+            syntaxes: OnceLock::new(),
+            cache: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn syntaxes(&self) -> &SyntaxSet {
+        // Loading the grammars costs tens of milliseconds; sites without code never pay it.
+        self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
+    }
+
+    /// The `<pre>` block for `code` in `lang` (empty for none). Unknown languages render
+    /// as plain, escaped code.
+    pub fn block(&self, lang: &str, code: &str) -> Arc<str> {
+        let key = (lang.to_owned(), code.to_owned());
+        if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return hit;
+        }
+        let html: Arc<str> = self.render(lang, code).into();
+        if let Ok(mut cache) = self.cache.write() {
+            cache.insert(key, html.clone());
+        }
+        html
+    }
+
+    fn render(&self, lang: &str, code: &str) -> String {
+        let lang_attr = escape_attr(lang);
+        let mut out = String::with_capacity(code.len() * 3 + 64);
+        if lang.is_empty() {
+            out.push_str("<pre class=\"code\"><code>");
+        } else {
+            out.push_str(&format!(
+                "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">"
+            ));
+        }
+        let highlighted = (self.enabled && !lang.is_empty())
+            .then(|| self.highlight(lang, code))
+            .flatten();
+        match highlighted {
+            Some(html) => out.push_str(&html),
+            None => out.push_str(&escape_text(code)),
+        }
+        out.push_str("</code></pre>\n");
+        out
+    }
+
+    fn highlight(&self, lang: &str, code: &str) -> Option<String> {
+        let ss = self.syntaxes();
+        let syntax = ss.find_syntax_by_token(lang)?;
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        }
+        Some(generator.finalize())
+    }
+}
+
+/// Stylesheets for the configured light and dark themes.
+pub fn stylesheets(light: &str, dark: &str) -> Result<(String, String), Diagnostic> {
+    let themes = ThemeSet::load_defaults();
+    let css = |name: &str| -> Result<String, Diagnostic> {
+        let theme = themes.themes.get(name).ok_or_else(|| {
+            let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
+            Diagnostic::error(format!("unknown highlighting theme `{name}`"))
+                .in_file("config.toml")
+                .hint(did_you_mean(name, names.iter().copied()).unwrap_or_else(|| {
+                    format!("available themes: {}", names.join(", "))
+                }))
+        })?;
+        css_for_theme_with_class_style(theme, CLASS_STYLE)
+            .map_err(|e| Diagnostic::error(format!("cannot make CSS for theme `{name}`: {e}")))
+    };
+    Ok((css(light)?, css(dark)?))
+}
+
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html_body_text(&mut out, s).ok();
+    out
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_language_gets_classes_and_unknown_is_plain() {
+        let h = Highlighter::new(true);
+        let rust = h.block("rust", "fn main() {}\n");
+        assert!(rust.contains("hl-"), "{rust}");
+        assert!(rust.contains("data-lang=\"rust\""));
+        let toml = h.block("toml", "a = 1\n");
+        assert!(toml.contains("hl-"), "two-face adds TOML: {toml}");
+        let plain = h.block("no-such-lang", "<b>\n");
+        assert!(plain.contains("&lt;b&gt;"), "{plain}");
+        assert!(!plain.contains("hl-"));
+    }
+
+    #[test]
+    fn stylesheets_for_default_themes() {
+        let (light, dark) =
+            stylesheets(crate::config::DEFAULT_LIGHT_THEME, crate::config::DEFAULT_DARK_THEME).unwrap();
+        assert!(light.contains(".hl-"));
+        assert!(dark.contains(".hl-"));
+        assert!(stylesheets("nope", "nope").is_err());
+    }
+}

@@ -1,0 +1,3 @@
+pub mod frontmatter;
+pub mod highlight;
+pub mod markdown;

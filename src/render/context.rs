@@ -1,0 +1,242 @@
+//! Template values for pages, sections, terms and pagers, with Zola's names.
+//!
+//! Each page's value is built once and shared (Tera values are reference-counted), so a
+//! section listing a thousand pages costs a thousand pointer copies, not a thousand copies.
+
+use serde::Serialize;
+use tera::Value;
+use tera::value::Key;
+
+use crate::model::site::{Page, PageId, Section, Site, Term};
+use crate::parse::markdown::Heading;
+
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<String>,
+    updated: Option<String>,
+    year: Option<i16>,
+    month: Option<i8>,
+    day: Option<i8>,
+    slug: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+    relative_path: &'a str,
+    colocated_path: Option<&'a str>,
+    components: Vec<&'a str>,
+    ancestors: Vec<&'a str>,
+    section: &'a str,
+    draft: bool,
+    weight: Option<i64>,
+    authors: &'a [String],
+    taxonomies: &'a std::collections::BTreeMap<String, Vec<String>>,
+    extra: &'a serde_json::Value,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    assets: Vec<String>,
+    lang: &'a str,
+    in_search_index: bool,
+}
+
+/// A small reference to a neighbouring page (Zola gives whole pages; this avoids cycles).
+#[derive(Serialize)]
+struct PageRef<'a> {
+    title: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+    date: Option<String>,
+    description: Option<&'a str>,
+}
+
+fn page_ref(p: &Page) -> Value {
+    Value::from_serializable(&PageRef {
+        title: &p.title,
+        path: &p.path,
+        permalink: &p.permalink,
+        date: p.date.map(|d| d.to_string()),
+        description: p.meta.description.as_deref(),
+    })
+}
+
+fn ancestors(site: &Site, mut section: Option<crate::model::site::SectionId>) -> Vec<&str> {
+    let mut out = Vec::new();
+    while let Some(s) = section {
+        out.push(site.section(s).file.content_path.as_str());
+        section = site.section(s).parent;
+    }
+    out.reverse();
+    out
+}
+
+fn components(path: &str, base_path: &str) -> Vec<String> {
+    path.strip_prefix(base_path)
+        .unwrap_or(path)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Inserts the rendered HTML as safe strings, so `{{ page.content }}` and the Zola-style
+/// `{{ page.content | safe }}` both print it unescaped.
+fn with_html(value: Value, content: &str, summary: Option<&str>) -> Value {
+    let Some(mut map) = value.into_map() else { return Value::none() };
+    map.insert(Key::Str("content"), Value::safe_string(content));
+    map.insert(
+        Key::Str("summary"),
+        summary.map_or_else(Value::none, Value::safe_string),
+    );
+    Value::from(map)
+}
+
+pub fn page_value(site: &Site, id: PageId) -> Value {
+    let p = site.page(id);
+    let comps = components(&p.path, &site.config.base_path);
+    let meta = PageMeta {
+        title: &p.title,
+        description: p.meta.description.as_deref(),
+        date: p.date.map(|d| d.to_string()),
+        updated: p.meta.updated.map(|d| d.to_string()),
+        year: p.date.map(|d| d.year()),
+        month: p.date.map(|d| d.date.month()),
+        day: p.date.map(|d| d.date.day()),
+        slug: &p.slug,
+        path: &p.path,
+        permalink: &p.permalink,
+        relative_path: &p.file.content_path,
+        colocated_path: p.bundle_dir.as_deref(),
+        components: comps.iter().map(String::as_str).collect(),
+        ancestors: ancestors(site, Some(p.section)),
+        section: &site.section(p.section).file.content_path,
+        draft: p.meta.draft,
+        weight: p.meta.weight,
+        authors: &p.meta.authors,
+        taxonomies: &p.taxonomies,
+        extra: &p.meta.extra,
+        toc: &p.rendered.toc,
+        word_count: p.rendered.word_count,
+        reading_time: p.reading_time(),
+        assets: p.assets.iter().map(|a| asset_url(site, &p.path, a)).collect(),
+        lang: &site.config.default_language,
+        in_search_index: p.meta.in_search_index.unwrap_or(true),
+    };
+    let mut value = with_html(
+        Value::from_serializable(&meta),
+        &p.rendered.content,
+        p.rendered.summary.as_deref(),
+    );
+    if let Some(mut map) = value.clone().into_map() {
+        map.insert(Key::Str("lower"), p.lower.map_or_else(Value::none, |l| page_ref(site.page(l))));
+        map.insert(Key::Str("higher"), p.higher.map_or_else(Value::none, |h| page_ref(site.page(h))));
+        value = Value::from(map);
+    }
+    value
+}
+
+/// The URL of a bundle's file: beside the page's own output.
+fn asset_url(_site: &Site, page_path: &str, asset: &str) -> String {
+    let name = asset.rsplit('/').next().unwrap_or(asset);
+    format!("{page_path}{name}")
+}
+
+#[derive(Serialize)]
+struct SectionMeta<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    path: &'a str,
+    permalink: &'a str,
+    relative_path: &'a str,
+    components: Vec<String>,
+    ancestors: Vec<&'a str>,
+    subsections: Vec<&'a str>,
+    draft: bool,
+    weight: Option<i64>,
+    sort_by: crate::parse::frontmatter::SortBy,
+    paginate_by: Option<usize>,
+    transparent: bool,
+    extra: &'a serde_json::Value,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    assets: Vec<String>,
+    lang: &'a str,
+    page_count: usize,
+}
+
+/// A section's value; `pages` holds the given page values, in order.
+pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
+    let meta = SectionMeta {
+        title: s.title(),
+        description: s.meta.description.as_deref(),
+        path: &s.path,
+        permalink: &s.permalink,
+        relative_path: &s.file.content_path,
+        components: components(&s.path, &site.config.base_path),
+        ancestors: ancestors(site, s.parent),
+        subsections: s.subsections.iter().map(|c| site.section(*c).file.content_path.as_str()).collect(),
+        draft: s.meta.draft,
+        weight: s.meta.weight,
+        sort_by: s.meta.sort_by.unwrap_or_default(),
+        paginate_by: s.meta.paginate_by,
+        transparent: s.meta.transparent,
+        extra: &s.meta.extra,
+        toc: &s.rendered.toc,
+        word_count: s.rendered.word_count,
+        reading_time: s.rendered.word_count.div_ceil(200),
+        assets: s.assets.iter().map(|a| asset_url(site, &s.path, a)).collect(),
+        lang: &site.config.default_language,
+        page_count: s.pages.len(),
+    };
+    let value = with_html(Value::from_serializable(&meta), &s.rendered.content, s.rendered.summary.as_deref());
+    insert(value, "pages", Value::from(pages.to_vec()))
+}
+
+pub fn insert(value: Value, key: &'static str, item: Value) -> Value {
+    match value.into_map() {
+        Some(mut map) => {
+            map.insert(Key::Str(key), item);
+            Value::from(map)
+        }
+        None => Value::none(),
+    }
+}
+
+#[derive(Serialize)]
+struct TermMeta<'a> {
+    name: &'a str,
+    slug: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+    page_count: usize,
+}
+
+pub fn term_value(term: &Term, pages: &[Value]) -> Value {
+    let meta = TermMeta {
+        name: &term.name,
+        slug: &term.slug,
+        path: &term.path,
+        permalink: &term.permalink,
+        page_count: term.pages.len(),
+    };
+    insert(Value::from_serializable(&meta), "pages", Value::from(pages.to_vec()))
+}
+
+/// Zola's `paginator`.
+#[derive(Serialize)]
+pub struct Pager<'a> {
+    pub paginate_by: usize,
+    pub base_url: &'a str,
+    pub number_pagers: usize,
+    pub total_pages: usize,
+    pub current_index: usize,
+    pub first: String,
+    pub last: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+pub fn pager_value(pager: &Pager, pages: &[Value]) -> Value {
+    insert(Value::from_serializable(pager), "pages", Value::from(pages.to_vec()))
+}

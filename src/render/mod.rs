@@ -1,0 +1,523 @@
+//! Turns the site model into output files: every page, section pager, taxonomy page,
+//! redirect and copied file is a job; jobs render in parallel and hand their bytes to a
+//! [`Sink`]. Rendering does no I/O of its own beyond the sink.
+
+pub mod context;
+pub mod templates;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::config::key_location;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::site::{PageId, SectionId, Site};
+use crate::parse::highlight;
+use crate::theme::StaticSource;
+use context::{Pager, page_value, pager_value, section_value, term_value};
+use templates::{Lookups, Templates};
+
+/// Where rendered output goes: the staging folder for `build`, nowhere for `check`.
+pub trait Sink: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+    fn copy(&self, path: &str, source: &StaticSource) -> std::io::Result<()>;
+}
+
+/// One output file to produce.
+#[derive(Debug, Clone)]
+enum Job {
+    Page(PageId),
+    SectionPager { section: SectionId, index: usize },
+    TaxonomyList(usize),
+    TermPager { taxonomy: usize, term: usize, index: usize },
+    Redirect { to: String },
+    NotFound,
+    Bytes(Arc<[u8]>),
+    Copy(StaticSource),
+}
+
+/// A planned output: its path under the output folder, what makes it, and who asked.
+struct Planned {
+    path: String,
+    job: Job,
+    origin: String,
+}
+
+pub struct RenderStats {
+    pub files: usize,
+}
+
+/// Renders the whole site into `sink`.
+pub fn site(
+    site: &Site,
+    templates: Templates,
+    static_files: &std::collections::BTreeMap<String, StaticSource>,
+    root: &std::path::Path,
+    sink: &dyn Sink,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<RenderStats, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    check_templates(site, &templates, &mut diags);
+
+    let page_values: Vec<Value> = (0..site.pages.len()).into_par_iter().map(|i| page_value(site, PageId(i))).collect();
+    templates.set_lookups(build_lookups(site, &page_values));
+    let mut templates = templates;
+    let config_value = Value::from_serializable(&site.config);
+    let nav = nav_value(site);
+    {
+        let global = templates.tera.global_context();
+        global.insert_value("config", config_value);
+        global.insert_value("nav_sections", nav);
+        global.insert("taxonomy_names", &site.config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
+        global.insert("lang", &site.config.default_language);
+    }
+
+    let plan = plan(site, static_files, root, &templates, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    let total = plan.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let errors: Vec<Diagnostic> = plan
+        .par_iter()
+        .filter_map(|planned| {
+            let result = render_job(site, &templates, &page_values, planned, sink);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n % 256 == 0 || n == total {
+                progress(n, total);
+            }
+            result.err()
+        })
+        .collect();
+    diags.extend(errors);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(RenderStats { files: total })
+}
+
+fn nav_value(site: &Site) -> Value {
+    let root = site.section(site.root_section());
+    let mut subs: Vec<SectionId> = root.subsections.clone();
+    subs.sort_by(|a, b| {
+        let (x, y) = (site.section(*a), site.section(*b));
+        x.meta.weight.unwrap_or(i64::MAX).cmp(&y.meta.weight.unwrap_or(i64::MAX)).then_with(|| x.title().cmp(y.title()))
+    });
+    let items: Vec<HashMap<&str, String>> = subs
+        .iter()
+        .map(|s| site.section(*s))
+        .filter(|s| s.renders())
+        .map(|s| {
+            HashMap::from([
+                ("title", s.title().to_owned()),
+                ("path", s.path.clone()),
+                ("permalink", s.permalink.clone()),
+            ])
+        })
+        .collect();
+    let mut v: Vec<Value> = items.iter().map(Value::from_serializable).collect();
+    v.dedup();
+    Value::from(v)
+}
+
+fn build_lookups(site: &Site, page_values: &[Value]) -> Lookups {
+    let mut l = Lookups {
+        base_url: site.config.base_url.clone(),
+        base_path: site.config.base_path.clone(),
+        ..Default::default()
+    };
+    for (i, p) in site.pages.iter().enumerate() {
+        l.pages.insert(p.file.content_path.clone(), page_values[i].clone());
+        l.permalinks.insert(p.file.content_path.clone(), p.permalink.clone());
+    }
+    for s in &site.sections {
+        let pages: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
+        l.sections.insert(s.file.content_path.clone(), section_value(site, s, &pages));
+        l.permalinks.insert(s.file.content_path.clone(), s.permalink.clone());
+    }
+    for t in &site.taxonomies {
+        let terms: Vec<Value> = t
+            .terms
+            .iter()
+            .map(|term| {
+                let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
+                term_value(term, &pages)
+            })
+            .collect();
+        let value = context::insert(
+            Value::from_serializable(&HashMap::from([
+                ("name", t.config.name.as_str()),
+                ("slug", t.slug.as_str()),
+                ("path", t.path.as_str()),
+                ("permalink", t.permalink.as_str()),
+            ])),
+            "items",
+            Value::from(terms),
+        );
+        let urls = t.terms.iter().map(|term| (term.name.clone(), term.permalink.clone())).collect();
+        l.taxonomies.insert(t.config.name.clone(), (value, urls));
+    }
+    l
+}
+
+/// The template a page renders with: its own, its nearest section's `page_template`, or `page.html`.
+fn page_template(site: &Site, id: PageId) -> String {
+    let p = site.page(id);
+    if let Some(t) = &p.meta.template {
+        return t.clone();
+    }
+    let mut s = Some(p.section);
+    while let Some(sid) = s {
+        if let Some(t) = &site.section(sid).meta.page_template {
+            return t.clone();
+        }
+        s = site.section(sid).parent;
+    }
+    "page.html".to_owned()
+}
+
+fn section_template(site: &Site, id: SectionId) -> String {
+    let s = site.section(id);
+    match &s.meta.template {
+        Some(t) => t.clone(),
+        None if s.is_root() => "index.html".to_owned(),
+        None => "section.html".to_owned(),
+    }
+}
+
+fn taxonomy_template(templates: &Templates, name: &str, kind: &str) -> String {
+    let own = format!("{name}/{kind}.html");
+    if templates.has(&own) { own } else { format!("taxonomy_{kind}.html") }
+}
+
+/// Every template named in front matter, or needed by the default layout, must exist.
+fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
+    for (i, p) in site.pages.iter().enumerate() {
+        if !p.renders() {
+            continue;
+        }
+        let name = page_template(site, PageId(i));
+        if !templates.has(&name) {
+            let key = if p.meta.template.is_some() { "template" } else { "page_template" };
+            let file = if p.meta.template.is_some() { &p.file } else { &site.section(p.section).file };
+            diags.push(
+                Diagnostic::error(format!("unknown template `{name}`"))
+                    .at(key_location(&file.display_path, &file.text, key))
+                    .hint(templates.suggest(&name)),
+            );
+        }
+    }
+    for (i, s) in site.sections.iter().enumerate() {
+        if !s.renders() || s.meta.redirect_to.is_some() {
+            continue;
+        }
+        let name = section_template(site, SectionId(i));
+        if !templates.has(&name) {
+            diags.push(
+                Diagnostic::error(format!("unknown template `{name}`"))
+                    .at(key_location(&s.file.display_path, &s.file.text, "template"))
+                    .hint(templates.suggest(&name)),
+            );
+        }
+    }
+    for t in &site.taxonomies {
+        if !t.config.render {
+            continue;
+        }
+        for kind in ["list", "single"] {
+            let name = taxonomy_template(templates, &t.config.name, kind);
+            if !templates.has(&name) {
+                diags.push(
+                    Diagnostic::error(format!("no template for the `{}` taxonomy: `{name}`", t.config.name))
+                        .in_file("templates")
+                        .hint(format!("add templates/{name}")),
+                );
+            }
+        }
+    }
+}
+
+/// `/repo/security/kursk/` → `security/kursk/index.html`.
+fn output_path(site: &Site, url_path: &str) -> String {
+    let rel = url_path.strip_prefix(site.config.base_path.as_str()).unwrap_or(url_path.trim_start_matches('/'));
+    if rel.is_empty() {
+        "index.html".to_owned()
+    } else if rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_owned()
+    }
+}
+
+fn pager_path(base: &str, paginate_path: &str, index: usize) -> String {
+    if index == 1 { base.to_owned() } else { format!("{base}{paginate_path}/{index}/") }
+}
+
+fn alias_path(site: &Site, alias: &str) -> String {
+    let a = alias.trim_start_matches('/');
+    let rel = if a.ends_with(".html") || a.ends_with(".htm") || a.ends_with('/') {
+        a.to_owned()
+    } else {
+        format!("{a}/")
+    };
+    output_path(site, &site.config.url_path(&rel))
+}
+
+fn plan(
+    site: &Site,
+    static_files: &std::collections::BTreeMap<String, StaticSource>,
+    root: &std::path::Path,
+    templates: &Templates,
+    diags: &mut Diagnostics,
+) -> Vec<Planned> {
+    let mut out: Vec<Planned> = Vec::new();
+    let mut push = |path: String, job: Job, origin: String| out.push(Planned { path, job, origin });
+
+    for (path, source) in static_files {
+        push(path.clone(), Job::Copy(source.clone()), format!("static/{path}"));
+    }
+    if site.config.markdown.highlight_code {
+        match highlight::stylesheets(&site.config.markdown.light_theme, &site.config.markdown.dark_theme) {
+            Ok((light, dark)) => {
+                push("syntax-light.css".into(), Job::Bytes(light.into_bytes().into()), "code highlighting".into());
+                push("syntax-dark.css".into(), Job::Bytes(dark.into_bytes().into()), "code highlighting".into());
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    for asset in &site.loose_assets {
+        push(asset.clone(), Job::Copy(StaticSource::File(root.join("content").join(asset))), format!("content/{asset}"));
+    }
+
+    for (i, s) in site.sections.iter().enumerate() {
+        let origin = s.file.display_path.display().to_string();
+        for asset in &s.assets {
+            let name = asset.rsplit('/').next().unwrap_or(asset);
+            push(
+                output_path(site, &format!("{}{name}", s.path)),
+                Job::Copy(StaticSource::File(root.join("content").join(asset))),
+                format!("content/{asset}"),
+            );
+        }
+        for alias in &s.meta.aliases {
+            push(alias_path(site, alias), Job::Redirect { to: s.permalink.clone() }, origin.clone());
+        }
+        if !s.renders() {
+            continue;
+        }
+        if let Some(to) = &s.meta.redirect_to {
+            let to = redirect_target(site, to);
+            push(output_path(site, &s.path), Job::Redirect { to }, origin);
+            continue;
+        }
+        let pagers = match s.meta.paginate_by.filter(|n| *n > 0) {
+            Some(n) => s.pages.len().div_ceil(n).max(1),
+            None => 1,
+        };
+        let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
+        for index in 1..=pagers {
+            push(
+                output_path(site, &pager_path(&s.path, paginate_path, index)),
+                Job::SectionPager { section: SectionId(i), index },
+                origin.clone(),
+            );
+        }
+        if s.meta.paginate_by.is_some_and(|n| n > 0) {
+            push(
+                output_path(site, &format!("{}{paginate_path}/1/", s.path)),
+                Job::Redirect { to: s.permalink.clone() },
+                origin.clone(),
+            );
+        }
+    }
+
+    for (i, p) in site.pages.iter().enumerate() {
+        let origin = p.file.display_path.display().to_string();
+        for asset in &p.assets {
+            let name = asset.rsplit('/').next().unwrap_or(asset);
+            push(
+                output_path(site, &format!("{}{name}", p.path)),
+                Job::Copy(StaticSource::File(root.join("content").join(asset))),
+                format!("content/{asset}"),
+            );
+        }
+        for alias in &p.meta.aliases {
+            push(alias_path(site, alias), Job::Redirect { to: p.permalink.clone() }, origin.clone());
+        }
+        if p.renders() {
+            push(output_path(site, &p.path), Job::Page(PageId(i)), origin);
+        }
+    }
+
+    for (ti, t) in site.taxonomies.iter().enumerate() {
+        if !t.config.render {
+            continue;
+        }
+        let origin = format!("the `{}` taxonomy", t.config.name);
+        push(output_path(site, &t.path), Job::TaxonomyList(ti), origin.clone());
+        for (term_i, term) in t.terms.iter().enumerate() {
+            let pagers = match t.config.paginate_by {
+                Some(n) => term.pages.len().div_ceil(n).max(1),
+                None => 1,
+            };
+            for index in 1..=pagers {
+                push(
+                    output_path(site, &pager_path(&term.path, &t.config.paginate_path, index)),
+                    Job::TermPager { taxonomy: ti, term: term_i, index },
+                    format!("the `{}` term `{}`", t.config.name, term.name),
+                );
+            }
+        }
+    }
+    if templates.has("404.html") {
+        push("404.html".into(), Job::NotFound, "404.html".into());
+    }
+
+    // Two outputs at one path would silently overwrite each other.
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for planned in &out {
+        if let Some(first) = seen.insert(&planned.path, &planned.origin)
+            && first != planned.origin
+        {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} and {} both produce {}",
+                    first, planned.origin, planned.path
+                ))
+                .hint("change a `slug`, `path` or alias, or rename one of the files"),
+            );
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    out
+}
+
+fn redirect_target(site: &Site, to: &str) -> String {
+    if let Some(content) = to.strip_prefix("@/") {
+        if let Some(item) = site.by_content_path.get(content) {
+            return match item {
+                crate::model::site::Item::Page(p) => site.page(*p).permalink.clone(),
+                crate::model::site::Item::Section(s) => site.section(*s).permalink.clone(),
+            };
+        }
+    }
+    if to.contains("://") { to.to_owned() } else { site.config.permalink(&site.config.url_path(to)) }
+}
+
+fn base_context(site: &Site, path: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("current_path", path);
+    ctx.insert("current_url", &site.config.permalink(path));
+    ctx
+}
+
+fn render_job(
+    site: &Site,
+    templates: &Templates,
+    page_values: &[Value],
+    planned: &Planned,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let Some(lookups) = templates.lookups() else {
+        return Err(Diagnostic::error("internal: template data missing"));
+    };
+    let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
+    let html = match &planned.job {
+        Job::Copy(source) => return sink.copy(&planned.path, source).map_err(io_err),
+        Job::Bytes(bytes) => return sink.write(&planned.path, bytes).map_err(io_err),
+        Job::Redirect { to } => redirect_html(to),
+        Job::Page(id) => {
+            let p = site.page(*id);
+            let mut ctx = base_context(site, &p.path);
+            ctx.insert_value("page", page_values[id.0].clone());
+            if let Some(section) = lookups.sections.get(&site.section(p.section).file.content_path) {
+                ctx.insert_value("section", section.clone());
+            }
+            templates.render(&page_template(site, *id), &ctx)?
+        }
+        Job::SectionPager { section, index } => {
+            let s = site.section(*section);
+            let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
+            let path = pager_path(&s.path, paginate_path, *index);
+            let mut ctx = base_context(site, &path);
+            let section_value = lookups.sections.get(&s.file.content_path).cloned().unwrap_or_else(Value::none);
+            ctx.insert_value("section", section_value);
+            if let Some(n) = s.meta.paginate_by.filter(|n| *n > 0) {
+                let ids: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
+                ctx.insert_value("paginator", paginator(site, &s.path, &s.permalink, paginate_path, n, &ids, *index));
+            }
+            templates.render(&section_template(site, *section), &ctx)?
+        }
+        Job::TaxonomyList(ti) => {
+            let t = &site.taxonomies[*ti];
+            let mut ctx = base_context(site, &t.path);
+            let (value, _) = &lookups.taxonomies[&t.config.name];
+            ctx.insert_value("taxonomy", value.clone());
+            ctx.insert_value("terms", value.get_from_path("items").cloned().unwrap_or_else(Value::none));
+            templates.render(&taxonomy_template(templates, &t.config.name, "list"), &ctx)?
+        }
+        Job::TermPager { taxonomy, term, index } => {
+            let t = &site.taxonomies[*taxonomy];
+            let term = &t.terms[*term];
+            let path = pager_path(&term.path, &t.config.paginate_path, *index);
+            let mut ctx = base_context(site, &path);
+            let (value, _) = &lookups.taxonomies[&t.config.name];
+            ctx.insert_value("taxonomy", value.clone());
+            let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
+            ctx.insert_value("term", term_value(term, &pages));
+            if let Some(n) = t.config.paginate_by {
+                ctx.insert_value(
+                    "paginator",
+                    paginator(site, &term.path, &term.permalink, &t.config.paginate_path, n, &pages, *index),
+                );
+            }
+            templates.render(&taxonomy_template(templates, &t.config.name, "single"), &ctx)?
+        }
+        Job::NotFound => {
+            let ctx = base_context(site, &format!("{}404.html", site.config.base_path));
+            templates.render("404.html", &ctx)?
+        }
+    };
+    sink.write(&planned.path, html.as_bytes()).map_err(io_err)
+}
+
+fn paginator(
+    site: &Site,
+    base_path: &str,
+    base_permalink: &str,
+    paginate_path: &str,
+    per_page: usize,
+    all: &[Value],
+    index: usize,
+) -> Value {
+    let total = all.len().div_ceil(per_page).max(1);
+    let url = |i: usize| site.config.permalink(&pager_path(base_path, paginate_path, i));
+    let pager = Pager {
+        paginate_by: per_page,
+        base_url: base_permalink,
+        number_pagers: total,
+        total_pages: all.len(),
+        current_index: index,
+        first: url(1),
+        last: url(total),
+        previous: (index > 1).then(|| url(index - 1)),
+        next: (index < total).then(|| url(index + 1)),
+    };
+    let start = (index - 1) * per_page;
+    let end = (start + per_page).min(all.len());
+    pager_value(&pager, &all[start.min(end)..end])
+}
+
+fn redirect_html(to: &str) -> String {
+    let to = highlight::escape_attr(to);
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n\
+         <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
+         <body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
+    )
+}

@@ -1,0 +1,228 @@
+//! The Tera instance: templates from the theme and the site, dossier's filters, and the
+//! functions theme authors call (`get_url`, `get_page`, `get_section`, `get_taxonomy`,
+//! `get_taxonomy_url`). Template errors become diagnostics naming the template file.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::parse::frontmatter::DateValue;
+use crate::theme::TemplateSource;
+
+/// What the template functions can look up, built once per build.
+#[derive(Default)]
+pub struct Lookups {
+    pub base_url: String,
+    pub base_path: String,
+    /// Content path → page or section value.
+    pub pages: HashMap<String, Value>,
+    pub sections: HashMap<String, Value>,
+    /// Content path → permalink.
+    pub permalinks: HashMap<String, String>,
+    /// Taxonomy name → (taxonomy value, term name → term permalink).
+    pub taxonomies: HashMap<String, (Value, HashMap<String, String>)>,
+}
+
+pub struct Templates {
+    pub tera: Tera,
+    pub sources: BTreeMap<String, TemplateSource>,
+    /// Filled in once the site model is final; the template functions read it. Tera checks
+    /// that every function a template calls exists when the template is added, so the
+    /// functions are registered first and find their data here later.
+    lookups: Arc<OnceLock<Lookups>>,
+}
+
+impl Templates {
+    /// Parses every template. Errors name the file, line and column.
+    pub fn new(sources: BTreeMap<String, TemplateSource>) -> Result<Templates, Diagnostic> {
+        let mut tera = Tera::new();
+        register_filters(&mut tera);
+        let lookups = Arc::new(OnceLock::new());
+        register_functions(&mut tera, &lookups);
+        tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
+            .map_err(|e| template_error(&e, &sources, None))?;
+        Ok(Templates { tera, sources, lookups })
+    }
+
+    /// Gives the template functions the site's data; only the first call has an effect.
+    pub fn set_lookups(&self, lookups: Lookups) {
+        self.lookups.set(lookups).ok();
+    }
+
+    pub fn lookups(&self) -> Option<&Lookups> {
+        self.lookups.get()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// A suggestion for a template name that does not exist.
+    pub fn suggest(&self, name: &str) -> String {
+        did_you_mean(name, self.sources.keys().map(String::as_str)).unwrap_or_else(|| {
+            let names: Vec<&str> = self
+                .sources
+                .keys()
+                .map(String::as_str)
+                .filter(|n| !n.starts_with("partials/") && !n.starts_with("macros/"))
+                .collect();
+            format!("available templates: {}", names.join(", "))
+        })
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_error(&e, &self.sources, Some(name)))
+    }
+}
+
+fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
+    fn data(l: &OnceLock<Lookups>) -> TeraResult<&Lookups> {
+        l.get().ok_or_else(|| tera::Error::message("site data is not ready"))
+    }
+    let l = lookups.clone();
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| get_url(data(&l)?, &kwargs));
+    let l = lookups.clone();
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        data(&l)?
+            .pages
+            .get(path.trim_start_matches("@/"))
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("get_page: no page at `{path}`")))
+    });
+    let l = lookups.clone();
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        data(&l)?
+            .sections
+            .get(path.trim_start_matches("@/"))
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("get_section: no section at `{path}`")))
+    });
+    let l = lookups.clone();
+    tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
+        let kind: String = kwargs.must_get("kind")?;
+        data(&l)?
+            .taxonomies
+            .get(&kind)
+            .map(|(v, _)| v.clone())
+            .ok_or_else(|| tera::Error::message(format!("get_taxonomy: no taxonomy `{kind}`")))
+    });
+    let l = lookups.clone();
+    tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
+        let kind: String = kwargs.must_get("kind")?;
+        let name: String = kwargs.must_get("name")?;
+        let (_, terms) = data(&l)?
+            .taxonomies
+            .get(&kind)
+            .ok_or_else(|| tera::Error::message(format!("get_taxonomy_url: no taxonomy `{kind}`")))?;
+        terms
+            .get(&name)
+            .map(|u| Value::from(u.as_str()))
+            .ok_or_else(|| tera::Error::message(format!("get_taxonomy_url: no term `{name}` in `{kind}`")))
+    });
+}
+
+fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let path: String = kwargs.must_get("path")?;
+    let trailing_slash: bool = kwargs.get("trailing_slash")?.unwrap_or(false);
+    if let Some(content) = path.strip_prefix("@/") {
+        let (p, anchor) = content.split_once('#').map_or((content, None), |(p, a)| (p, Some(a)));
+        let url = l
+            .permalinks
+            .get(p)
+            .ok_or_else(|| tera::Error::message(format!("get_url: no page or section at `{path}`")))?;
+        return Ok(Value::from(match anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.clone(),
+        }));
+    }
+    if path.contains("://") {
+        return Ok(Value::from(path));
+    }
+    let mut url = format!("{}{}", l.base_url, path.trim_start_matches('/'));
+    if trailing_slash && !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(Value::from(url))
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("date", date_filter);
+    tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| crate::slugs::slugify(v));
+    tera.register_filter("slug", |v: &str, _: Kwargs, _: &State| crate::slugs::slugify(v));
+    tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+    tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
+    tera.register_filter("json_encode", tera_contrib::json::json_encode);
+    tera.register_filter("striptags", tera_contrib::regex::striptags);
+    tera.register_filter("spaceless", tera_contrib::regex::spaceless);
+}
+
+/// `{{ page.date | date(format="%e %B %Y") }}` with strftime specifiers.
+fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_owned());
+    let text = val
+        .as_str()
+        .ok_or_else(|| tera::Error::message(format!("date: expected a date string, got {}", val.name())))?;
+    let d = DateValue::parse(text).map_err(tera::Error::message)?;
+    let formatted = match (d.time, d.offset) {
+        (Some(t), Some(o)) => {
+            let zoned = o
+                .to_timestamp(d.date.to_datetime(t))
+                .map_err(|e| tera::Error::message(e.to_string()))?
+                .to_zoned(jiff::tz::TimeZone::fixed(o));
+            jiff::fmt::strtime::format(format.as_str(), &zoned)
+        }
+        (Some(t), None) => jiff::fmt::strtime::format(format.as_str(), d.date.to_datetime(t)),
+        (None, _) => jiff::fmt::strtime::format(format.as_str(), d.date),
+    };
+    formatted.map_err(|e| tera::Error::message(format!("date: invalid format `{format}`: {e}")))
+}
+
+/// A Tera error as a diagnostic at the template file's line and column.
+fn template_error(err: &tera::Error, sources: &BTreeMap<String, TemplateSource>, rendering: Option<&str>) -> Diagnostic {
+    use tera::ErrorKind;
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        causes.push(s.to_string());
+        source = s.source();
+    }
+    let (message, location) = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let file = sources.get(report.filename());
+            let location = match file {
+                Some(src) => Location::at_line(
+                    &src.display_path,
+                    &src.text,
+                    report.span().start_line,
+                    Some(report.span().start_col + 1),
+                ),
+                None => Location::file(report.filename()),
+            };
+            (report.message().to_owned(), Some(location))
+        }
+        ErrorKind::MissingParent { current, parent } => (
+            format!("`{current}` extends `{parent}`, which does not exist"),
+            sources.get(current).map(|s| Location::file(&s.display_path)),
+        ),
+        ErrorKind::TemplateNotFound(name) => (format!("template `{name}` not found"), None),
+        _ => (err.to_string(), rendering.and_then(|n| sources.get(n)).map(|s| Location::file(&s.display_path))),
+    };
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let mut d = Diagnostic::error(format!("template error: {message}"));
+    if let Some(l) = location {
+        d = d.at(l);
+    }
+    if !causes.is_empty() {
+        d = d.detail(causes.join("\n"));
+    }
+    if let Some(name) = rendering {
+        d = d.hint(format!("while rendering with `{name}`"));
+    }
+    d
+}

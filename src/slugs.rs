@@ -1,0 +1,29 @@
+//! Slugs for URLs, heading ids and taxonomy terms.
+
+/// Lowercase ASCII words joined by `-`, transliterating other scripts (`Élysée` → `elysee`).
+/// Text with nothing to transliterate (emoji only, say) keeps its characters, percent-safe.
+pub fn slugify(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if !slug.is_empty() || text.trim().is_empty() {
+        return slug;
+    }
+    // Keep what deunicode cannot spell out rather than producing an empty URL segment.
+    text.trim()
+        .chars()
+        .map(|c| if c.is_whitespace() || "/?#%\\\"'<>&".contains(c) { '-' } else { c })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Troops at Kursk!"), "troops-at-kursk");
+        assert_eq!(slugify("Élysée"), "elysee");
+        assert_eq!(slugify("South Korea"), "south-korea");
+    }
+}

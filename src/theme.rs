@@ -1,0 +1,168 @@
+//! Where templates and static files come from: the default theme embedded in the binary,
+//! a theme folder under `themes/`, and the site's own `templates/` and `static/`, which
+//! override the theme's files of the same name.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::config::{Config, key_location};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::load::is_ignored_name;
+
+/// The default theme, as committed in `themes/default/`.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template's text and the file it came from.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub text: String,
+    /// As shown in messages: `templates/page.html` or `themes/default/templates/page.html`.
+    pub display_path: PathBuf,
+}
+
+/// Where a static file's bytes are.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
+
+/// The theme in use.
+pub enum Theme {
+    Embedded,
+    Folder(PathBuf),
+}
+
+impl Theme {
+    pub fn for_site(root: &Path, config: &Config) -> Result<Theme, Diagnostic> {
+        let Some(name) = &config.theme else { return Ok(Theme::Embedded) };
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            return Ok(Theme::Folder(dir));
+        }
+        let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.path().is_dir())
+                    .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+        let hint = did_you_mean(name, available.iter().map(String::as_str)).unwrap_or_else(|| {
+            "remove `theme` to use the default theme built into dossier, or run `dossier init` to get a copy of it"
+                .to_owned()
+        });
+        Err(Diagnostic::error(format!("the theme `{name}` is not in themes/{name}/"))
+            .at(key_location("config.toml", &text, "theme"))
+            .hint(hint))
+    }
+
+    fn display_prefix(&self, root: &Path) -> PathBuf {
+        match self {
+            Theme::Embedded => PathBuf::from("(built-in default theme)"),
+            Theme::Folder(dir) => crate::load::display(root, dir),
+        }
+    }
+}
+
+/// Templates by name (`page.html`, `partials/nav.html`), the site's over the theme's.
+pub fn templates(root: &Path, theme: &Theme) -> Result<BTreeMap<String, TemplateSource>, Diagnostic> {
+    let mut out = BTreeMap::new();
+    let prefix = theme.display_prefix(root).join("templates");
+    match theme {
+        Theme::Embedded => {
+            if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+                for file in embedded_files(dir) {
+                    let name = file.path().strip_prefix("templates").unwrap_or(file.path());
+                    let name = slash(name);
+                    let text = String::from_utf8_lossy(file.contents()).into_owned();
+                    out.insert(name.clone(), TemplateSource { text, display_path: prefix.join(&name) });
+                }
+            }
+        }
+        Theme::Folder(dir) => read_templates(&dir.join("templates"), &prefix, &mut out)?,
+    }
+    read_templates(&root.join("templates"), Path::new("templates"), &mut out)?;
+    Ok(out)
+}
+
+fn read_templates(
+    dir: &Path,
+    display_prefix: &Path,
+    out: &mut BTreeMap<String, TemplateSource>,
+) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+        if !entry.file_type().is_file() || is_ignored_name(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = slash(rel);
+        let display_path = display_prefix.join(&name);
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+            Diagnostic::error(format!("cannot read template: {e}")).in_file(&display_path)
+        })?;
+        out.insert(name, TemplateSource { text, display_path });
+    }
+    Ok(())
+}
+
+/// Static files by output path, the site's over the theme's.
+pub fn static_files(root: &Path, theme: &Theme) -> BTreeMap<String, StaticSource> {
+    let mut out = BTreeMap::new();
+    match theme {
+        Theme::Embedded => {
+            if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+                for file in embedded_files(dir) {
+                    let rel = file.path().strip_prefix("static").unwrap_or(file.path());
+                    out.insert(slash(rel), StaticSource::Embedded(file.contents()));
+                }
+            }
+        }
+        Theme::Folder(dir) => read_static(&dir.join("static"), &mut out),
+    }
+    read_static(&root.join("static"), &mut out);
+    out
+}
+
+fn read_static(dir: &Path, out: &mut BTreeMap<String, StaticSource>) {
+    if !dir.is_dir() {
+        return;
+    }
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker.filter_map(|e| e.ok()) {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            out.insert(slash(rel), StaticSource::File(entry.into_path()));
+        }
+    }
+}
+
+/// Every file under an embedded folder, in a stable order.
+pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        files.extend(d.files());
+        stack.extend(d.dirs());
+    }
+    files.sort_by_key(|f| f.path());
+    files
+}
+
+fn slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
