@@ -1,6 +1,5 @@
 //! The pipeline from a site folder to its output: load → parse → resolve → render → write.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -18,9 +17,6 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// A command (program and leading arguments) that deletes the previous output folder
-    /// given as its last argument, run detached; `None` deletes it before returning.
-    pub remover: Option<Vec<OsString>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +33,34 @@ pub struct BuildReport {
     pub terms: usize,
     pub events: usize,
     pub files: usize,
+    /// For `build`: files written, left unchanged and removed.
+    pub written: Option<crate::write::WriteStats>,
     pub elapsed: Duration,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Records how long each stage took.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Progress of the render stage, for a progress bar.
@@ -55,13 +76,16 @@ impl Progress for () {
 /// problem found and the previous output folder is untouched.
 pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
+    let mut watch = Stopwatch::new();
     let root = options.root.as_path();
     let overrides = Overrides {
         base_url: options.base_url.clone(),
         output_dir: None,
     };
     let (config, mut diags) = Config::load(root, &overrides);
-    let Some(config) = config else { return Err(diags.sorted()) };
+    let Some(config) = config else {
+        return Err(diags.sorted());
+    };
     let output_dir = match &options.output_dir {
         Some(dir) => dir.clone(),
         None => root.join(&config.output_dir),
@@ -71,12 +95,21 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let theme_result = Theme::for_site(root, &config);
     let (tree, load_diags) = crate::load::content(root);
     diags.extend(load_diags);
+    watch.lap("load config and content");
 
-    let (mut site, resolve_diags) = resolve::site(config, tree, &resolve::Options { drafts: options.drafts });
+    let (mut site, resolve_diags) = resolve::site(
+        config,
+        tree,
+        &resolve::Options {
+            drafts: options.drafts,
+        },
+    );
     diags.extend(resolve_diags);
+    watch.lap("front matter and site model");
 
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     diags.extend(content::render_markdown(&mut site, &highlighter));
+    watch.lap("markdown and highlighting");
 
     let theme = match theme_result {
         Ok(t) => t,
@@ -96,6 +129,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         return Err(diags.sorted());
     }
     let static_files = theme::static_files(root, &theme);
+    watch.lap("templates");
 
     let report_progress = |done, total| progress.rendered(done, total);
     let stats = match mode {
@@ -103,17 +137,29 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         Mode::Build => {
             let staging = Staging::begin(&output_dir).map_err(|e| {
                 let mut d = diags.clone();
-                d.push(Diagnostic::error(format!("cannot create the output folder next to {}: {e}", output_dir.display())));
+                d.push(Diagnostic::error(format!(
+                    "cannot create the output folder next to {}: {e}",
+                    output_dir.display()
+                )));
                 d.sorted()
             })?;
             match render::site(&site, templates, &static_files, root, &staging, &report_progress) {
                 Ok(stats) => {
-                    staging.commit(options.remover.as_deref()).map_err(|e| {
-                        let mut d = diags.clone();
-                        d.push(Diagnostic::error(format!("cannot replace {}: {e}", output_dir.display())));
-                        d.sorted()
-                    })?;
-                    Ok(stats)
+                    watch.lap("render and write");
+                    staging
+                        .commit()
+                        .map_err(|e| {
+                            let mut d = diags.clone();
+                            d.push(Diagnostic::error(format!(
+                                "cannot replace {}: {e}",
+                                output_dir.display()
+                            )));
+                            d.sorted()
+                        })
+                        .map(|written| render::RenderStats {
+                            written: Some(written),
+                            ..stats
+                        })
                 }
                 Err(e) => {
                     staging.abort();
@@ -123,7 +169,14 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         }
     };
     let stats = match stats {
-        Ok(s) => s,
+        Ok(s) => {
+            watch.lap(if mode == Mode::Build {
+                "swap output folder"
+            } else {
+                "render"
+            });
+            s
+        }
         Err(render_diags) => {
             diags.extend(render_diags);
             return Err(diags.sorted());
@@ -136,9 +189,11 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         terms: site.term_count(),
         events: site.pages.iter().filter(|p| p.date.is_some()).count(),
         files: stats.files,
+        written: stats.written,
         elapsed: start.elapsed(),
         output_dir,
         warnings: diags.sorted(),
+        timings: watch.laps,
     })
 }
 

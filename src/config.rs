@@ -263,8 +263,10 @@ impl Config {
 
         for key in zola_only_present(&raw) {
             diags.push(
-                Diagnostic::warning(format!("`{key}` is a Zola setting that dossier does not implement yet; it is ignored"))
-                    .at(key_location("config.toml", text, key)),
+                Diagnostic::warning(format!(
+                    "`{key}` is a Zola setting that dossier does not implement yet; it is ignored"
+                ))
+                .at(key_location("config.toml", text, key)),
             );
         }
 
@@ -273,13 +275,21 @@ impl Config {
             .clone()
             .or(raw.base_url)
             .unwrap_or_else(|| "/".to_owned());
-        let base_url = if base_url.ends_with('/') { base_url } else { format!("{base_url}/") };
+        let base_url = if base_url.ends_with('/') {
+            base_url
+        } else {
+            format!("{base_url}/")
+        };
         let base_path = base_path_of(&base_url);
 
         let mut taxonomies: Vec<TaxonomyConfig> = Vec::new();
         for t in raw.taxonomies {
             if t.name.trim().is_empty() {
-                diags.push(Diagnostic::error("a taxonomy has an empty name").at(key_location("config.toml", text, "taxonomies")));
+                diags.push(Diagnostic::error("a taxonomy has an empty name").at(key_location(
+                    "config.toml",
+                    text,
+                    "taxonomies",
+                )));
                 continue;
             }
             if taxonomies.iter().any(|o| o.name == t.name) {
@@ -309,7 +319,10 @@ impl Config {
                     ("highlight_code", md.highlight_code.is_some()),
                     ("highlight_theme", md.highlight_theme.is_some()),
                     ("highlight_themes_css", md.highlight_themes_css.is_some()),
-                    ("extra_syntaxes_and_themes", md.extra_syntaxes_and_themes.is_some()),
+                    (
+                        "extra_syntaxes_and_themes",
+                        md.extra_syntaxes_and_themes.is_some(),
+                    ),
                 ] {
                     if present {
                         diags.push(
@@ -391,7 +404,9 @@ impl Config {
     /// The absolute URL of a site path such as `/security/kursk/`.
     pub fn permalink(&self, site_path: &str) -> String {
         let root = self.base_url.trim_end_matches('/');
-        let tail = site_path.strip_prefix(self.base_path.trim_end_matches('/')).unwrap_or(site_path);
+        let tail = site_path
+            .strip_prefix(self.base_path.trim_end_matches('/'))
+            .unwrap_or(site_path);
         format!("{root}{tail}")
     }
 
@@ -453,9 +468,20 @@ fn zola_only_present(raw: &RawConfig) -> Vec<&'static str> {
 fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
     let msg = err.message();
     if msg.contains("`light_theme`") || msg.contains("`dark_theme`") {
-        vec!["enabled", "theme", "light_theme", "dark_theme", "style", "error_on_missing_language"]
+        vec![
+            "enabled",
+            "theme",
+            "light_theme",
+            "dark_theme",
+            "style",
+            "error_on_missing_language",
+        ]
     } else if msg.contains("`smart_punctuation`") {
-        MARKDOWN_KEYS.iter().chain(MARKDOWN_ZOLA_ONLY_KEYS).copied().collect()
+        MARKDOWN_KEYS
+            .iter()
+            .chain(MARKDOWN_ZOLA_ONLY_KEYS)
+            .copied()
+            .collect()
     } else if msg.contains("`paginate_path`") {
         TAXONOMY_KEYS.to_vec()
     } else {
@@ -465,7 +491,12 @@ fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
 
 /// Turns a TOML error into a diagnostic with the line, column and, for an unknown key,
 /// the closest known key.
-pub fn toml_error(path: impl AsRef<Path>, text: &str, err: &toml::de::Error, candidates: &[&str]) -> Diagnostic {
+pub fn toml_error(
+    path: impl AsRef<Path>,
+    text: &str,
+    err: &toml::de::Error,
+    candidates: &[&str],
+) -> Diagnostic {
     toml_error_at(path, text, 0, err, candidates)
 }
 
@@ -484,7 +515,9 @@ pub fn toml_error_at(
         None => Location::file(path),
     };
     let hint = unknown_field(&message).and_then(|field| did_you_mean(field, candidates.iter().copied()));
-    Diagnostic::error(first_line(&message)).at(location).maybe_hint(hint)
+    Diagnostic::error(first_line(&message))
+        .at(location)
+        .maybe_hint(hint)
 }
 
 /// The field name in serde's "unknown field `x`, expected …" message.
@@ -507,14 +540,18 @@ pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
 
 /// 1-based line number of the first line that sets `key`.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        let t = line.trim_start().trim_start_matches('[').trim_start_matches('"');
-        t.strip_prefix(key).is_some_and(|rest| {
-            let rest = rest.trim_start_matches('"').trim_start();
-            rest.starts_with('=') || rest.starts_with(':') || rest.starts_with(']') || rest.starts_with('.')
+    text.lines()
+        .position(|line| {
+            let t = line.trim_start().trim_start_matches('[').trim_start_matches('"');
+            t.strip_prefix(key).is_some_and(|rest| {
+                let rest = rest.trim_start_matches('"').trim_start();
+                rest.starts_with('=')
+                    || rest.starts_with(':')
+                    || rest.starts_with(']')
+                    || rest.starts_with('.')
+            })
         })
-    })
-    .map(|i| i + 1)
+        .map(|i| i + 1)
 }
 
 fn base_path_of(base_url: &str) -> String {
@@ -523,7 +560,11 @@ fn base_path_of(base_url: &str) -> String {
         None => base_url,
     };
     let trimmed = without_scheme.trim_matches('/');
-    if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}/") }
+    if trimmed.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{trimmed}/")
+    }
 }
 
 fn display_dir(root: &Path) -> String {

@@ -59,7 +59,8 @@ impl Location {
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
-    pub location: Option<Location>,
+    /// Boxed to keep `Result<_, Diagnostic>` small.
+    pub location: Option<Box<Location>>,
     pub hint: Option<String>,
     /// Extra lines shown after the message, such as a template engine's own report.
     pub detail: Option<String>,
@@ -84,7 +85,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

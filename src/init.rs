@@ -84,8 +84,10 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
             .map(|mut rd| rd.next().is_none())
             .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;
         if !empty {
-            return Err(Diagnostic::error(format!("{} already exists and is not empty", dir.display()))
-                .hint("choose a new folder name, or empty this one first"));
+            return Err(
+                Diagnostic::error(format!("{} already exists and is not empty", dir.display()))
+                    .hint("choose a new folder name, or empty this one first"),
+            );
         }
     }
     let sample = ARCHETYPE
@@ -98,7 +100,10 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
         (PathBuf::from(".gitignore"), GITIGNORE.as_bytes()),
         (PathBuf::from("content/_index.md"), HOME.as_bytes()),
         (PathBuf::from("content/analyses/_index.md"), SECTION.as_bytes()),
-        (PathBuf::from("content/analyses/first-analysis.md"), sample.as_bytes()),
+        (
+            PathBuf::from("content/analyses/first-analysis.md"),
+            sample.as_bytes(),
+        ),
         (PathBuf::from("static/.gitkeep"), b""),
     ];
     for file in embedded_files(&DEFAULT_THEME) {
@@ -111,7 +116,8 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
         }
-        fs::write(&path, bytes).map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))?;
+        fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))?;
         written.push(rel);
     }
     Ok(written)
@@ -121,12 +127,16 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
 pub fn new_page(root: &Path, path: &Path, today: jiff::civil::Date) -> Result<PathBuf, Diagnostic> {
     let rel = path.strip_prefix(root).unwrap_or(path);
     if !rel.starts_with("content") {
-        return Err(Diagnostic::error(format!("{} is not under content/", path.display()))
-            .hint("give a path such as content/security/some-slug.md"));
+        return Err(
+            Diagnostic::error(format!("{} is not under content/", path.display()))
+                .hint("give a path such as content/security/some-slug.md"),
+        );
     }
     if rel.extension().and_then(|e| e.to_str()) != Some("md") {
-        return Err(Diagnostic::error(format!("{} does not end in .md", path.display()))
-            .hint("give a path such as content/security/some-slug.md"));
+        return Err(
+            Diagnostic::error(format!("{} does not end in .md", path.display()))
+                .hint("give a path such as content/security/some-slug.md"),
+        );
     }
     let target = root.join(rel);
     if target.exists() {
@@ -139,19 +149,25 @@ pub fn new_page(root: &Path, path: &Path, today: jiff::civil::Date) -> Result<Pa
     }
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("untitled");
     let stem = if stem == "index" {
-        rel.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or(stem)
+        rel.parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+            .unwrap_or(stem)
     } else {
         stem
     };
     let title = title_from_slug(stem);
-    let archetype = fs::read_to_string(root.join("archetypes/default.md")).unwrap_or_else(|_| ARCHETYPE.to_owned());
+    let archetype =
+        fs::read_to_string(root.join("archetypes/default.md")).unwrap_or_else(|_| ARCHETYPE.to_owned());
     let text = archetype
         .replace("{title}", &title.replace('"', "\\\""))
         .replace("{date}", &today.to_string());
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+        fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
     }
-    fs::write(&target, text).map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;
+    fs::write(&target, text)
+        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;
     Ok(rel.to_path_buf())
 }
 

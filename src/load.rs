@@ -67,7 +67,10 @@ pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err.path().map(|p| display(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                let path = err
+                    .path()
+                    .map(|p| display(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
                 diags.push(Diagnostic::error(format!("cannot read: {err}")).in_file(path));
                 continue;
             }
@@ -75,7 +78,9 @@ pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(&content_dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(&content_dir) else {
+            continue;
+        };
         let Some(content_path) = slash_path(rel) else {
             diags.push(
                 Diagnostic::error("file name is not valid UTF-8")
@@ -116,14 +121,17 @@ pub fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<S
         let pos = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let (line, column) = crate::diagnostic::line_col(&String::from_utf8_lossy(&bytes[..pos]), pos);
-        Diagnostic::error(format!("not valid UTF-8 (byte 0x{:02x} at offset {pos})", bytes[pos]))
-            .at(crate::diagnostic::Location {
-                path: display_path.clone(),
-                line: Some(line),
-                column: Some(column),
-                source_line: None,
-            })
-            .hint("save the file as UTF-8; if it is not text, give it another extension than .md")
+        Diagnostic::error(format!(
+            "not valid UTF-8 (byte 0x{:02x} at offset {pos})",
+            bytes[pos]
+        ))
+        .at(crate::diagnostic::Location {
+            path: display_path.clone(),
+            line: Some(line),
+            column: Some(column),
+            source_line: None,
+        })
+        .hint("save the file as UTF-8; if it is not text, give it another extension than .md")
     })?;
     Ok(SourceFile {
         content_path,

@@ -12,7 +12,11 @@ use dossier::build::{self, BuildOptions, Mode, Progress};
 use dossier::diagnostic::Diagnostic;
 
 #[derive(Parser)]
-#[command(name = "dossier", version, about = "A static site generator for people who publish analyses")]
+#[command(
+    name = "dossier",
+    version,
+    about = "A static site generator for people who publish analyses"
+)]
 struct Cli {
     /// The site folder (the one with config.toml).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
@@ -34,6 +38,9 @@ enum Command {
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Do everything `build` does except write, and report every problem found.
     Check {
@@ -54,24 +61,24 @@ enum Command {
         /// Where the analysis goes, under content/.
         path: PathBuf,
     },
-    /// Deletes a previous output folder after a build (used by `build` itself).
-    #[command(name = "__remove", hide = true)]
-    Remove { dir: PathBuf },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { output_dir, base_url, drafts } => {
-            let remover = std::env::current_exe().ok().map(|exe| vec![exe.into_os_string(), "__remove".into()]);
+        Command::Build {
+            output_dir,
+            base_url,
+            drafts,
+            timings,
+        } => {
             let options = BuildOptions {
                 root: cli.root,
                 output_dir,
                 base_url,
                 drafts,
-                remover,
             };
-            run_build(&options, Mode::Build)
+            run_build(&options, Mode::Build, timings)
         }
         Command::Check { base_url, drafts } => {
             let options = BuildOptions {
@@ -80,10 +87,14 @@ fn main() -> ExitCode {
                 drafts,
                 ..Default::default()
             };
-            run_build(&options, Mode::Check)
+            run_build(&options, Mode::Check, false)
         }
         Command::Init { dir } => {
-            let dir = if dir.is_absolute() { dir } else { cli.root.join(dir) };
+            let dir = if dir.is_absolute() {
+                dir
+            } else {
+                cli.root.join(dir)
+            };
             match dossier::init::site(&dir, today()) {
                 Ok(files) => {
                     println!("Made a new site in {} ({} files).", dir.display(), files.len());
@@ -95,15 +106,14 @@ fn main() -> ExitCode {
         }
         Command::New { path } => match dossier::init::new_page(&cli.root, &path, today()) {
             Ok(rel) => {
-                println!("Made {} (a draft: set `draft = false` to publish it).", rel.display());
+                println!(
+                    "Made {} (a draft: set `draft = false` to publish it).",
+                    rel.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => fail(&[d]),
         },
-        Command::Remove { dir } => {
-            std::fs::remove_dir_all(dir).ok();
-            ExitCode::SUCCESS
-        }
     }
 }
 
@@ -111,7 +121,7 @@ fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
 
-fn run_build(options: &BuildOptions, mode: Mode) -> ExitCode {
+fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
     let bar = Bar::new();
     let result = build::run(options, mode, &bar);
     bar.finish();
@@ -137,6 +147,17 @@ fn run_build(options: &BuildOptions, mode: Mode) -> ExitCode {
                 report.files,
                 format_duration(report.elapsed)
             );
+            if let (true, Some(w)) = (timings, report.written) {
+                println!(
+                    "  {} files written, {} unchanged, {} removed",
+                    w.written, w.unchanged, w.removed
+                );
+            }
+            if timings {
+                for (stage, took) in &report.timings {
+                    println!("  {:>9}  {stage}", format_duration(*took));
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => {
@@ -163,7 +184,7 @@ fn format_duration(d: Duration) -> String {
     if d.as_secs() >= 1 {
         format!("{:.2} s", d.as_secs_f64())
     } else {
-        format!("{} ms", d.as_millis())
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
     }
 }
 
@@ -197,10 +218,13 @@ impl Progress for Bar {
         if !self.enabled || self.start.elapsed() < Duration::from_secs(1) {
             return;
         }
-        let Ok(mut guard) = self.bar.lock() else { return };
+        let Ok(mut guard) = self.bar.lock() else {
+            return;
+        };
         let bar = guard.get_or_insert_with(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files rendered") {
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files rendered")
+            {
                 bar.set_style(style);
             }
             bar

@@ -10,7 +10,13 @@ pub fn slugify(text: &str) -> String {
     // Keep what deunicode cannot spell out rather than producing an empty URL segment.
     text.trim()
         .chars()
-        .map(|c| if c.is_whitespace() || "/?#%\\\"'<>&".contains(c) { '-' } else { c })
+        .map(|c| {
+            if c.is_whitespace() || "/?#%\\\"'<>&".contains(c) {
+                '-'
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .trim_matches('-')
         .to_lowercase()

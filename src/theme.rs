@@ -38,7 +38,9 @@ pub enum Theme {
 
 impl Theme {
     pub fn for_site(root: &Path, config: &Config) -> Result<Theme, Diagnostic> {
-        let Some(name) = &config.theme else { return Ok(Theme::Embedded) };
+        let Some(name) = &config.theme else {
+            return Ok(Theme::Embedded);
+        };
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
             return Ok(Theme::Folder(dir));
@@ -56,9 +58,11 @@ impl Theme {
             "remove `theme` to use the default theme built into dossier, or run `dossier init` to get a copy of it"
                 .to_owned()
         });
-        Err(Diagnostic::error(format!("the theme `{name}` is not in themes/{name}/"))
-            .at(key_location("config.toml", &text, "theme"))
-            .hint(hint))
+        Err(
+            Diagnostic::error(format!("the theme `{name}` is not in themes/{name}/"))
+                .at(key_location("config.toml", &text, "theme"))
+                .hint(hint),
+        )
     }
 
     fn display_prefix(&self, root: &Path) -> PathBuf {
@@ -80,7 +84,13 @@ pub fn templates(root: &Path, theme: &Theme) -> Result<BTreeMap<String, Template
                     let name = file.path().strip_prefix("templates").unwrap_or(file.path());
                     let name = slash(name);
                     let text = String::from_utf8_lossy(file.contents()).into_owned();
-                    out.insert(name.clone(), TemplateSource { text, display_path: prefix.join(&name) });
+                    out.insert(
+                        name.clone(),
+                        TemplateSource {
+                            text,
+                            display_path: prefix.join(&name),
+                        },
+                    );
                 }
             }
         }
@@ -98,16 +108,19 @@ fn read_templates(
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+    for entry in WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
         if !entry.file_type().is_file() || is_ignored_name(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let name = slash(rel);
         let display_path = display_prefix.join(&name);
-        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
-            Diagnostic::error(format!("cannot read template: {e}")).in_file(&display_path)
-        })?;
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|e| Diagnostic::error(format!("cannot read template: {e}")).in_file(&display_path))?;
         out.insert(name, TemplateSource { text, display_path });
     }
     Ok(())
@@ -165,4 +178,41 @@ fn slash(path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The binary must carry exactly the theme committed in themes/default/.
+    #[test]
+    fn embedded_theme_matches_the_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<(String, Vec<u8>)> = WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    slash(e.path().strip_prefix(&dir).unwrap()),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<(String, Vec<u8>)> = embedded_files(&DEFAULT_THEME)
+            .into_iter()
+            .map(|f| (slash(f.path()), f.contents().to_vec()))
+            .collect();
+        embedded.sort();
+        assert_eq!(
+            on_disk.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            embedded.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        assert!(
+            on_disk == embedded,
+            "embedded theme differs from themes/default; rebuild"
+        );
+    }
 }

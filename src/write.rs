@@ -1,9 +1,13 @@
-//! Writes output atomically: everything goes into a staging folder beside the output
-//! folder, which replaces it only when the whole build has succeeded.
+//! Writes the output without ever leaving a half-built site behind.
 //!
-//! Files whose bytes did not change since the last build are hard-linked from the old
-//! output instead of written again, and the old folder is removed by a detached process
-//! so its deletion is off the build's critical path.
+//! Rendered files are compared with the previous build's: unchanged files are left alone,
+//! and changed or new ones are written into a staging folder beside the output folder.
+//! Only when every output has rendered does [`Staging::commit`] move the staged files into
+//! place and delete files the site no longer produces. A build that fails before commit
+//! deletes the staging folder, so the previous output is untouched.
+//!
+//! Rewriting only what changed matters: on a 10,000-page site, creating ten thousand
+//! folders and files (and deleting the old ones) costs more than rendering them.
 
 use std::collections::HashSet;
 use std::fs;
@@ -11,85 +15,126 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use walkdir::WalkDir;
+
 use crate::render::Sink;
 use crate::theme::StaticSource;
 
 pub struct Staging {
     out_dir: PathBuf,
     staging: PathBuf,
-    /// Folders already created, so each `create_dir_all` happens once.
+    /// Whether there was no previous output to compare with.
+    fresh: bool,
+    /// Folders already created in staging, so each `create_dir_all` happens once.
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// Every output path of this build, relative to the output folder.
+    outputs: Mutex<HashSet<String>>,
+    /// Outputs that differ from the previous build and wait in staging.
+    changed: Mutex<Vec<String>>,
 }
 
-fn sibling(out_dir: &Path, tag: &str) -> PathBuf {
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    out_dir.with_file_name(format!(".{name}.dossier-{tag}-{}", std::process::id()))
+/// What a commit did to the output folder.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
 }
 
 impl Staging {
     pub fn begin(out_dir: &Path) -> io::Result<Staging> {
-        let staging = sibling(out_dir, "new");
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let staging = out_dir.with_file_name(format!(".{name}.dossier-staging-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
         }
-        if let Some(parent) = out_dir.parent()
-            && !parent.as_os_str().is_empty()
-        {
-            fs::create_dir_all(parent)?;
-        }
         fs::create_dir_all(&staging)?;
+        let fresh = !out_dir.is_dir();
+        if out_dir.exists() && !out_dir.is_dir() {
+            return Err(io::Error::other(format!(
+                "{} exists and is not a folder",
+                out_dir.display()
+            )));
+        }
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
             staging,
+            fresh,
             made_dirs: Mutex::new(HashSet::new()),
+            outputs: Mutex::new(HashSet::new()),
+            changed: Mutex::new(Vec::new()),
         })
     }
 
-    fn target(&self, rel: &str) -> io::Result<PathBuf> {
-        let target = self.staging.join(rel);
-        if let Some(parent) = target.parent() {
-            let fresh = self.made_dirs.lock().map(|mut m| m.insert(parent.to_path_buf())).unwrap_or(true);
-            if fresh {
-                fs::create_dir_all(parent)?;
-            }
+    fn unchanged(&self, rel: &str, bytes: &[u8]) -> bool {
+        if self.fresh {
+            return false;
         }
-        Ok(target)
-    }
-
-    /// Links the previous build's file if it has exactly these bytes.
-    fn reuse(&self, rel: &str, bytes: &[u8], target: &Path) -> bool {
         let old = self.out_dir.join(rel);
         match fs::metadata(&old) {
             Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
             _ => return false,
         }
-        match fs::read(&old) {
-            Ok(existing) if existing == bytes => fs::hard_link(&old, target).is_ok(),
-            _ => false,
-        }
+        fs::read(&old).is_ok_and(|existing| existing == bytes)
     }
 
-    /// Replaces the output folder with the staged one. The old one is deleted by
-    /// `remover` (a command that takes the folder as its last argument) when given.
-    pub fn commit(self, remover: Option<&[std::ffi::OsString]>) -> io::Result<()> {
-        let old = sibling(&self.out_dir, "old");
-        let had_old = self.out_dir.exists();
-        if had_old {
-            if old.exists() {
-                fs::remove_dir_all(&old)?;
+    fn stage(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.staging.join(rel);
+        if let Some(parent) = target.parent() {
+            let new_dir = self
+                .made_dirs
+                .lock()
+                .map(|mut m| m.insert(parent.to_path_buf()))
+                .unwrap_or(true);
+            if new_dir {
+                fs::create_dir_all(parent)?;
             }
-            fs::rename(&self.out_dir, &old)?;
         }
-        if let Err(e) = fs::rename(&self.staging, &self.out_dir) {
-            if had_old {
-                fs::rename(&old, &self.out_dir).ok();
-            }
-            return Err(e);
-        }
-        if had_old {
-            remove_old(&old, remover);
+        fs::write(target, bytes)?;
+        if let Ok(mut changed) = self.changed.lock() {
+            changed.push(rel.to_owned());
         }
         Ok(())
+    }
+
+    /// Puts the staged files in place and removes outputs the site no longer has.
+    pub fn commit(self) -> io::Result<WriteStats> {
+        let outputs = self.outputs.into_inner().unwrap_or_default();
+        let mut changed = self.changed.into_inner().unwrap_or_default();
+        let mut stats = WriteStats {
+            written: changed.len(),
+            unchanged: outputs.len() - changed.len(),
+            removed: 0,
+        };
+        if self.fresh {
+            if let Some(parent) = self.out_dir.parent()
+                && !parent.as_os_str().is_empty()
+            {
+                fs::create_dir_all(parent)?;
+            }
+            fs::rename(&self.staging, &self.out_dir)?;
+            return Ok(stats);
+        }
+        changed.sort();
+        let mut made: HashSet<PathBuf> = HashSet::new();
+        for rel in &changed {
+            let target = self.out_dir.join(rel);
+            if let Some(parent) = target.parent()
+                && made.insert(parent.to_path_buf())
+            {
+                make_dir_replacing_files(&self.out_dir, parent)?;
+            }
+            if target.is_dir() {
+                fs::remove_dir_all(&target)?;
+            }
+            fs::rename(self.staging.join(rel), &target)?;
+        }
+        fs::remove_dir_all(&self.staging)?;
+        stats.removed = remove_stale(&self.out_dir, &outputs)?;
+        Ok(stats)
     }
 
     /// Drops the staged output, leaving the previous output as it was.
@@ -98,42 +143,69 @@ impl Staging {
     }
 }
 
+/// `create_dir_all`, except that a file standing where a folder must go is removed.
+fn make_dir_replacing_files(root: &Path, dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut current = root.to_path_buf();
+    for part in dir.strip_prefix(root).unwrap_or(dir).components() {
+        current.push(part);
+        if current.is_file() {
+            fs::remove_file(&current)?;
+        }
+    }
+    fs::create_dir_all(dir)
+}
+
+/// Deletes files under `out_dir` that this build did not produce, then empty folders.
+/// Dot-files at the top (a `.git` folder of a deploy checkout, say) are kept.
+fn remove_stale(out_dir: &Path, outputs: &HashSet<String>) -> io::Result<usize> {
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    let walker = WalkDir::new(out_dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
+    for entry in walker.filter_map(|e| e.ok()) {
+        let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else if !outputs.contains(&rel) {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    // Deepest first, so a folder emptied by its children's removal goes too.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        // Fails, as wanted, for folders that still hold files.
+        fs::remove_dir(&dir).ok();
+    }
+    Ok(removed)
+}
+
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.target(rel)?;
-        if self.reuse(rel, bytes, &target) {
+        if let Ok(mut outputs) = self.outputs.lock() {
+            outputs.insert(rel.to_owned());
+        }
+        if self.unchanged(rel, bytes) {
             return Ok(());
         }
-        fs::write(target, bytes)
+        self.stage(rel, bytes)
     }
 
     fn copy(&self, rel: &str, source: &StaticSource) -> io::Result<()> {
         match source {
             StaticSource::Embedded(bytes) => self.write(rel, bytes),
-            StaticSource::File(path) => {
-                let bytes = fs::read(path)?;
-                self.write(rel, &bytes)
-            }
+            StaticSource::File(path) => self.write(rel, &fs::read(path)?),
         }
-    }
-}
-
-/// Deletes `dir`, with a detached process when a remover command is given, so the build
-/// does not wait for thousands of unlinks.
-fn remove_old(dir: &Path, remover: Option<&[std::ffi::OsString]>) {
-    let spawned = remover.and_then(|cmd| {
-        let (program, args) = cmd.split_first()?;
-        std::process::Command::new(program)
-            .args(args)
-            .arg(dir)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .ok()
-    });
-    if spawned.is_none() {
-        fs::remove_dir_all(dir).ok();
     }
 }
 

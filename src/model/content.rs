@@ -67,7 +67,27 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
         section.rendered = r;
     }
     diags.extend(check_anchors(site));
+    drop_bodies(site);
     diags
+}
+
+/// Once rendered, a document's Markdown body is no longer needed; only its front matter
+/// is kept, for messages that point at a front matter line. On a 10,000-page site this
+/// is most of the raw text held in memory.
+fn drop_bodies(site: &mut Site) {
+    let files = site
+        .pages
+        .iter_mut()
+        .map(|p| (&mut p.file.text, p.body_offset))
+        .chain(
+            site.sections
+                .iter_mut()
+                .map(|s| (&mut s.file.text, s.body_offset)),
+        );
+    for (text, body_offset) in files {
+        text.truncate(body_offset);
+        text.shrink_to_fit();
+    }
 }
 
 fn check_anchors(site: &Site) -> Vec<Diagnostic> {
@@ -78,19 +98,27 @@ fn check_anchors(site: &Site) -> Vec<Diagnostic> {
         .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
     let mut out = Vec::new();
     for r in refs {
-        let Some(ids) = site.heading_ids(&r.target) else { continue };
+        let Some(ids) = site.heading_ids(&r.target) else {
+            continue;
+        };
         if ids.iter().any(|id| id == &r.anchor) {
             continue;
         }
         let hint = match closest(&r.anchor, ids.iter().map(String::as_str)) {
             Some(c) => format!("did you mean `#{c}`?"),
             None if ids.is_empty() => format!("{} has no headings", r.target),
-            None => format!("its headings are: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "its headings are: {}",
+                ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
+            ),
         };
         out.push(
-            Diagnostic::error(format!("link to a missing heading `#{}` in {}", r.anchor, r.target))
-                .at(r.location.clone())
-                .hint(hint),
+            Diagnostic::error(format!(
+                "link to a missing heading `#{}` in {}",
+                r.anchor, r.target
+            ))
+            .at(r.location.clone())
+            .hint(hint),
         );
     }
     out

@@ -93,7 +93,10 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         }
         keep
     });
-    if !section_parts.iter().any(|(f, _, _)| f.content_path == "_index.md") {
+    if !section_parts
+        .iter()
+        .any(|(f, _, _)| f.content_path == "_index.md")
+    {
         section_parts.insert(
             0,
             (
@@ -143,7 +146,10 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         if meta.draft && !options.drafts {
             continue;
         }
-        if draft_dirs.iter().any(|d| file.content_path.starts_with(d.as_str())) {
+        if draft_dirs
+            .iter()
+            .any(|d| file.content_path.starts_with(d.as_str()))
+        {
             continue;
         }
         let content_path = file.content_path.clone();
@@ -163,9 +169,11 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         };
         if is_bundle && stem.is_empty() {
             diags.push(
-                Diagnostic::error("content/index.md would be a page at the site root; the home page is content/_index.md")
-                    .in_file(&file.display_path)
-                    .hint("rename it to _index.md"),
+                Diagnostic::error(
+                    "content/index.md would be a page at the site root; the home page is content/_index.md",
+                )
+                .in_file(&file.display_path)
+                .hint("rename it to _index.md"),
             );
             continue;
         }
@@ -176,7 +184,11 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         let rel = match &meta.path {
             Some(p) => {
                 let p = p.trim_matches('/');
-                if p.is_empty() { String::new() } else { format!("{p}/") }
+                if p.is_empty() {
+                    String::new()
+                } else {
+                    format!("{p}/")
+                }
             }
             None => format!("{}{}/", url_dir(container), slug),
         };
@@ -279,7 +291,9 @@ fn check_url_collisions(sections: &[Section], pages: &[Page], diags: &mut Diagno
                     file.display_path.display()
                 ))
                 .in_file(&file.display_path)
-                .hint("give one of them a different `slug` or `path` in its front matter, or rename the file"),
+                .hint(
+                    "give one of them a different `slug` or `path` in its front matter, or rename the file",
+                ),
             );
         } else {
             seen.insert(path, file);
@@ -330,7 +344,11 @@ fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
         SortBy::Date | SortBy::UpdateDate => list.sort_by(|a, b| {
             let key = |id: &PageId| {
                 let p = &pages[id.0];
-                let d = if sort_by == SortBy::UpdateDate { p.meta.updated.or(p.date) } else { p.date };
+                let d = if sort_by == SortBy::UpdateDate {
+                    p.meta.updated.or(p.date)
+                } else {
+                    p.date
+                };
                 d.map(|d| d.sort_key())
             };
             // Newest first; undated pages last.
@@ -357,10 +375,16 @@ fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
             t(a).cmp(&t(b)).then_with(|| path(a).cmp(path(b)))
         }),
         SortBy::TitleBytes => list.sort_by(|a, b| {
-            pages[a.0].title.cmp(&pages[b.0].title).then_with(|| path(a).cmp(path(b)))
+            pages[a.0]
+                .title
+                .cmp(&pages[b.0].title)
+                .then_with(|| path(a).cmp(path(b)))
         }),
         SortBy::Slug => list.sort_by(|a, b| {
-            pages[a.0].slug.cmp(&pages[b.0].slug).then_with(|| path(a).cmp(path(b)))
+            pages[a.0]
+                .slug
+                .cmp(&pages[b.0].slug)
+                .then_with(|| path(a).cmp(path(b)))
         }),
         SortBy::None => list.sort_by(|a, b| path(a).cmp(path(b))),
     }
@@ -394,13 +418,18 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                 let name = term.trim();
                 if name.is_empty() {
                     diags.push(
-                        Diagnostic::error(format!("an empty term in `{tax}`"))
-                            .at(key_location(&page.file.display_path, &page.file.text, tax)),
+                        Diagnostic::error(format!("an empty term in `{tax}`")).at(key_location(
+                            &page.file.display_path,
+                            &page.file.text,
+                            tax,
+                        )),
                     );
                     continue;
                 }
                 let slug = slugify(name);
-                let entry = gathered[t].entry(slug).or_insert_with(|| (name.to_owned(), Vec::new()));
+                let entry = gathered[t]
+                    .entry(slug)
+                    .or_insert_with(|| (name.to_owned(), Vec::new()));
                 if entry.0 != name {
                     diags.push(
                         Diagnostic::error(format!(
@@ -408,7 +437,10 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                             entry.0
                         ))
                         .at(key_location(&page.file.display_path, &page.file.text, tax))
-                        .hint(format!("spell the term the same way everywhere, e.g. `{}`", entry.0)),
+                        .hint(format!(
+                            "spell the term the same way everywhere, e.g. `{}`",
+                            entry.0
+                        )),
                     );
                     continue;
                 }
@@ -439,7 +471,12 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                     }
                 })
                 .collect();
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.slug.cmp(&b.slug)));
+            terms.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then(a.slug.cmp(&b.slug))
+            });
             Taxonomy {
                 config: tc.clone(),
                 permalink: config.permalink(&path),

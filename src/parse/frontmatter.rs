@@ -65,9 +65,11 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         pos += line.len();
     }
-    Err(Diagnostic::error(format!("the front matter opened with `{delim}` on line 1 is never closed"))
-        .at(Location::at_line(path, text, 1, Some(1)))
-        .hint(format!("add a line with only `{delim}` after the front matter")))
+    Err(Diagnostic::error(format!(
+        "the front matter opened with `{delim}` on line 1 is never closed"
+    ))
+    .at(Location::at_line(path, text, 1, Some(1)))
+    .hint(format!("add a line with only `{delim}` after the front matter")))
 }
 
 /// A date or date-time as written in front matter or a file name.
@@ -81,9 +83,8 @@ pub struct DateValue {
 impl DateValue {
     pub fn parse(s: &str) -> Result<DateValue, String> {
         let s = s.trim();
-        let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|e| {
-            format!("`{s}` is not a valid date ({e})")
-        })?;
+        let pieces =
+            jiff::fmt::temporal::Pieces::parse(s).map_err(|e| format!("`{s}` is not a valid date ({e})"))?;
         let offset = pieces.to_numeric_offset();
         Ok(DateValue {
             date: pieces.date(),
@@ -94,12 +95,11 @@ impl DateValue {
 
     /// Seconds since the epoch, reading a date without offset as UTC; for sorting.
     pub fn sort_key(&self) -> i64 {
-        let dt = self.date.to_datetime(self.time.unwrap_or(jiff::civil::Time::midnight()));
+        let dt = self
+            .date
+            .to_datetime(self.time.unwrap_or(jiff::civil::Time::midnight()));
         let offset = self.offset.unwrap_or(jiff::tz::Offset::UTC);
-        offset
-            .to_timestamp(dt)
-            .map(|t| t.as_second())
-            .unwrap_or_default()
+        offset.to_timestamp(dt).map(|t| t.as_second()).unwrap_or_default()
     }
 
     pub fn year(&self) -> i16 {
@@ -283,7 +283,13 @@ where
     Ok(value)
 }
 
-fn yaml_error(path: &Path, text: &str, split: &Split, err: &serde_saphyr::Error, keys: &[&str]) -> Diagnostic {
+fn yaml_error(
+    path: &Path,
+    text: &str,
+    split: &Split,
+    err: &serde_saphyr::Error,
+    keys: &[&str],
+) -> Diagnostic {
     let front_first_line = text[..split.front_offset].matches('\n').count();
     let location = match err.location() {
         Some(loc) if loc.line() > 0 => Location::at_line(
@@ -394,7 +400,10 @@ mod tests {
             DateValue::parse("2024-10-28T09:30:00+02:00").unwrap().to_string(),
             "2024-10-28T09:30:00+02:00"
         );
-        assert_eq!(DateValue::parse("2024-10-28T09:30:00Z").unwrap().to_string(), "2024-10-28T09:30:00Z");
+        assert_eq!(
+            DateValue::parse("2024-10-28T09:30:00Z").unwrap().to_string(),
+            "2024-10-28T09:30:00Z"
+        );
         assert!(DateValue::parse("2024-13-45").is_err());
         let fm: PageFrontMatter = toml::from_str("date = 2024-10-28T09:30:00Z").unwrap();
         assert_eq!(fm.date.unwrap().to_string(), "2024-10-28T09:30:00Z");

@@ -92,9 +92,10 @@ pub fn stylesheets(light: &str, dark: &str) -> Result<(String, String), Diagnost
             let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
             Diagnostic::error(format!("unknown highlighting theme `{name}`"))
                 .in_file("config.toml")
-                .hint(did_you_mean(name, names.iter().copied()).unwrap_or_else(|| {
-                    format!("available themes: {}", names.join(", "))
-                }))
+                .hint(
+                    did_you_mean(name, names.iter().copied())
+                        .unwrap_or_else(|| format!("available themes: {}", names.join(", "))),
+                )
         })?;
         css_for_theme_with_class_style(theme, CLASS_STYLE)
             .map_err(|e| Diagnostic::error(format!("cannot make CSS for theme `{name}`: {e}")))
@@ -133,8 +134,11 @@ mod tests {
 
     #[test]
     fn stylesheets_for_default_themes() {
-        let (light, dark) =
-            stylesheets(crate::config::DEFAULT_LIGHT_THEME, crate::config::DEFAULT_DARK_THEME).unwrap();
+        let (light, dark) = stylesheets(
+            crate::config::DEFAULT_LIGHT_THEME,
+            crate::config::DEFAULT_DARK_THEME,
+        )
+        .unwrap();
         assert!(light.contains(".hl-"));
         assert!(dark.contains(".hl-"));
         assert!(stylesheets("nope", "nope").is_err());

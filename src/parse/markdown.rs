@@ -115,7 +115,9 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
                     CodeBlockKind::Indented => "",
                 };
                 state.words += code.split_whitespace().count();
-                body.push(Event::Html(CowStr::from(env.highlighter.block(lang, &code).to_string())));
+                body.push(Event::Html(CowStr::from(
+                    env.highlighter.block(lang, &code).to_string(),
+                )));
                 i = end + 1;
                 if depth == 0 && first_paragraph_end.is_none() {
                     // A summary is prose; skip code when looking for the first paragraph.
@@ -142,7 +144,9 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
                 let (href, external) = state.link(*link_type, dest_url, offset);
                 if external && env.config_wants_external_attrs() {
                     in_link_external = true;
-                    body.push(Event::Html(CowStr::from(external_link_open(&href, title, env.config))));
+                    body.push(Event::Html(CowStr::from(external_link_open(
+                        &href, title, env.config,
+                    ))));
                 } else {
                     body.push(Event::Start(Tag::Link {
                         link_type: *link_type,
@@ -278,7 +282,11 @@ impl<'a> State<'a> {
     }
 
     fn unique_id(&mut self, wanted: String) -> String {
-        let base = if wanted.is_empty() { "section".to_owned() } else { wanted };
+        let base = if wanted.is_empty() {
+            "section".to_owned()
+        } else {
+            wanted
+        };
         let mut id = base.clone();
         let mut n = 1;
         while self.ids.contains(&id) {
@@ -305,10 +313,16 @@ impl<'a> State<'a> {
         );
         let html = match self.doc.anchors {
             AnchorLinks::None => format!("<h{level} id=\"{id_attr}\">{inner_html}</h{level}>\n"),
-            AnchorLinks::Left => format!("<h{level} id=\"{id_attr}\">{anchor} {inner_html}</h{level}>\n"),
-            AnchorLinks::Right => format!("<h{level} id=\"{id_attr}\">{inner_html} {anchor}</h{level}>\n"),
+            AnchorLinks::Left => {
+                format!("<h{level} id=\"{id_attr}\">{anchor} {inner_html}</h{level}>\n")
+            }
+            AnchorLinks::Right => {
+                format!("<h{level} id=\"{id_attr}\">{inner_html} {anchor}</h{level}>\n")
+            }
             AnchorLinks::Heading => {
-                format!("<h{level} id=\"{id_attr}\"><a class=\"heading-link\" href=\"#{id_attr}\">{inner_html}</a></h{level}>\n")
+                format!(
+                    "<h{level} id=\"{id_attr}\"><a class=\"heading-link\" href=\"#{id_attr}\">{inner_html}</a></h{level}>\n"
+                )
             }
         };
         self.headings.push(Heading {
@@ -327,7 +341,11 @@ impl<'a> State<'a> {
         let count = self.footnote_ref_counts.entry(label.to_owned()).or_insert(0);
         *count += 1;
         let slug = footnote_slug(label);
-        let ref_id = if *count == 1 { format!("fnref-{slug}") } else { format!("fnref-{slug}-{count}") };
+        let ref_id = if *count == 1 {
+            format!("fnref-{slug}")
+        } else {
+            format!("fnref-{slug}-{count}")
+        };
         Event::Html(CowStr::from(format!(
             "<sup class=\"footnote-ref\" id=\"{ref_id}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\" aria-label=\"Footnote {number}\">{number}</a></sup>"
         )))
@@ -339,7 +357,12 @@ impl<'a> State<'a> {
         }
         let mut defs = std::mem::take(&mut self.footnote_definitions);
         let unreferenced = self.footnote_numbers.len();
-        defs.sort_by_key(|(label, _)| self.footnote_numbers.get(label).copied().unwrap_or(unreferenced + 1));
+        defs.sort_by_key(|(label, _)| {
+            self.footnote_numbers
+                .get(label)
+                .copied()
+                .unwrap_or(unreferenced + 1)
+        });
         out.push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n");
         for (label, events) in defs {
             let slug = footnote_slug(&label);
@@ -347,7 +370,11 @@ impl<'a> State<'a> {
             pulldown_cmark::html::push_html(out, events.into_iter());
             let refs = self.footnote_ref_counts.get(&label).copied().unwrap_or(0);
             for n in 1..=refs {
-                let ref_id = if n == 1 { format!("fnref-{slug}") } else { format!("fnref-{slug}-{n}") };
+                let ref_id = if n == 1 {
+                    format!("fnref-{slug}")
+                } else {
+                    format!("fnref-{slug}-{n}")
+                };
                 out.push_str(&format!(
                     " <a href=\"#{ref_id}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference\">↩</a>"
                 ));
@@ -398,7 +425,9 @@ impl<'a> State<'a> {
         let Some(url) = self.env.urls.get(path) else {
             let hint = closest(path, self.env.urls.keys().map(String::as_str))
                 .map(|c| format!("did you mean `@/{c}`?"))
-                .unwrap_or_else(|| "internal links name a file under content/, such as `@/section/page.md`".to_owned());
+                .unwrap_or_else(|| {
+                    "internal links name a file under content/, such as `@/section/page.md`".to_owned()
+                });
             self.diagnostics.push(
                 Diagnostic::error(format!("link to a missing page `{target}`"))
                     .at(self.location(offset))
@@ -453,7 +482,11 @@ fn external_link_open(href: &str, title: &str, config: &MarkdownConfig) -> Strin
 
 fn footnote_slug(label: &str) -> String {
     let s = slugify(label);
-    if s.is_empty() { escape_text(label).replace(' ', "-") } else { s }
+    if s.is_empty() {
+        escape_text(label).replace(' ', "-")
+    } else {
+        s
+    }
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -553,8 +586,14 @@ mod tests {
     fn footnotes_are_numbered_with_backlinks() {
         let r = render_str("One[^b] two[^a].\n\n[^a]: First def.\n[^b]: Second def.\n");
         let c = &r.content;
-        assert!(c.contains("href=\"#fn-b\" role=\"doc-noteref\" aria-label=\"Footnote 1\">1</a>"), "{c}");
-        assert!(c.contains("href=\"#fn-a\" role=\"doc-noteref\" aria-label=\"Footnote 2\">2</a>"), "{c}");
+        assert!(
+            c.contains("href=\"#fn-b\" role=\"doc-noteref\" aria-label=\"Footnote 1\">1</a>"),
+            "{c}"
+        );
+        assert!(
+            c.contains("href=\"#fn-a\" role=\"doc-noteref\" aria-label=\"Footnote 2\">2</a>"),
+            "{c}"
+        );
         // Listed in order of first reference, each pointing back.
         let b = c.find("id=\"fn-b\"").unwrap();
         let a = c.find("id=\"fn-a\"").unwrap();
@@ -565,10 +604,17 @@ mod tests {
     #[test]
     fn internal_links_resolve_and_missing_ones_are_errors() {
         let r = render_str("See [k](@/security/kursk.md#scenarios) and [m](@/security/kurks.md).\n");
-        assert!(r.content.contains("href=\"/security/kursk/#scenarios\""), "{}", r.content);
+        assert!(
+            r.content.contains("href=\"/security/kursk/#scenarios\""),
+            "{}",
+            r.content
+        );
         assert_eq!(r.anchor_refs.len(), 1);
         assert_eq!(r.diagnostics.len(), 1);
-        assert_eq!(r.diagnostics[0].hint.as_deref(), Some("did you mean `@/security/kursk.md`?"));
+        assert_eq!(
+            r.diagnostics[0].hint.as_deref(),
+            Some("did you mean `@/security/kursk.md`?")
+        );
         assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, Some(1));
     }
 

@@ -82,7 +82,9 @@ fn components(path: &str, base_path: &str) -> Vec<String> {
 /// Inserts the rendered HTML as safe strings, so `{{ page.content }}` and the Zola-style
 /// `{{ page.content | safe }}` both print it unescaped.
 fn with_html(value: Value, content: &str, summary: Option<&str>) -> Value {
-    let Some(mut map) = value.into_map() else { return Value::none() };
+    let Some(mut map) = value.into_map() else {
+        return Value::none();
+    };
     map.insert(Key::Str("content"), Value::safe_string(content));
     map.insert(
         Key::Str("summary"),
@@ -128,8 +130,14 @@ pub fn page_value(site: &Site, id: PageId) -> Value {
         p.rendered.summary.as_deref(),
     );
     if let Some(mut map) = value.clone().into_map() {
-        map.insert(Key::Str("lower"), p.lower.map_or_else(Value::none, |l| page_ref(site.page(l))));
-        map.insert(Key::Str("higher"), p.higher.map_or_else(Value::none, |h| page_ref(site.page(h))));
+        map.insert(
+            Key::Str("lower"),
+            p.lower.map_or_else(Value::none, |l| page_ref(site.page(l))),
+        );
+        map.insert(
+            Key::Str("higher"),
+            p.higher.map_or_else(Value::none, |h| page_ref(site.page(h))),
+        );
         value = Value::from(map);
     }
     value
@@ -175,7 +183,11 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
         relative_path: &s.file.content_path,
         components: components(&s.path, &site.config.base_path),
         ancestors: ancestors(site, s.parent),
-        subsections: s.subsections.iter().map(|c| site.section(*c).file.content_path.as_str()).collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|c| site.section(*c).file.content_path.as_str())
+            .collect(),
         draft: s.meta.draft,
         weight: s.meta.weight,
         sort_by: s.meta.sort_by.unwrap_or_default(),
@@ -189,7 +201,11 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
         lang: &site.config.default_language,
         page_count: s.pages.len(),
     };
-    let value = with_html(Value::from_serializable(&meta), &s.rendered.content, s.rendered.summary.as_deref());
+    let value = with_html(
+        Value::from_serializable(&meta),
+        &s.rendered.content,
+        s.rendered.summary.as_deref(),
+    );
     insert(value, "pages", Value::from(pages.to_vec()))
 }
 
@@ -220,7 +236,11 @@ pub fn term_value(term: &Term, pages: &[Value]) -> Value {
         permalink: &term.permalink,
         page_count: term.pages.len(),
     };
-    insert(Value::from_serializable(&meta), "pages", Value::from(pages.to_vec()))
+    insert(
+        Value::from_serializable(&meta),
+        "pages",
+        Value::from(pages.to_vec()),
+    )
 }
 
 /// Zola's `paginator`.
@@ -238,5 +258,9 @@ pub struct Pager<'a> {
 }
 
 pub fn pager_value(pager: &Pager, pages: &[Value]) -> Value {
-    insert(Value::from_serializable(pager), "pages", Value::from(pages.to_vec()))
+    insert(
+        Value::from_serializable(pager),
+        "pages",
+        Value::from(pages.to_vec()),
+    )
 }

@@ -29,10 +29,19 @@ pub trait Sink: Sync {
 #[derive(Debug, Clone)]
 enum Job {
     Page(PageId),
-    SectionPager { section: SectionId, index: usize },
+    SectionPager {
+        section: SectionId,
+        index: usize,
+    },
     TaxonomyList(usize),
-    TermPager { taxonomy: usize, term: usize, index: usize },
-    Redirect { to: String },
+    TermPager {
+        taxonomy: usize,
+        term: usize,
+        index: usize,
+    },
+    Redirect {
+        to: String,
+    },
     NotFound,
     Bytes(Arc<[u8]>),
     Copy(StaticSource),
@@ -47,6 +56,8 @@ struct Planned {
 
 pub struct RenderStats {
     pub files: usize,
+    /// Filled in by the write stage.
+    pub written: Option<crate::write::WriteStats>,
 }
 
 /// Renders the whole site into `sink`.
@@ -61,7 +72,10 @@ pub fn site(
     let mut diags = Diagnostics::new();
     check_templates(site, &templates, &mut diags);
 
-    let page_values: Vec<Value> = (0..site.pages.len()).into_par_iter().map(|i| page_value(site, PageId(i))).collect();
+    let page_values: Vec<Value> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| page_value(site, PageId(i)))
+        .collect();
     templates.set_lookups(build_lookups(site, &page_values));
     let mut templates = templates;
     let config_value = Value::from_serializable(&site.config);
@@ -70,7 +84,15 @@ pub fn site(
         let global = templates.tera.global_context();
         global.insert_value("config", config_value);
         global.insert_value("nav_sections", nav);
-        global.insert("taxonomy_names", &site.config.taxonomies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
+        global.insert(
+            "taxonomy_names",
+            &site
+                .config
+                .taxonomies
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>(),
+        );
         global.insert("lang", &site.config.default_language);
     }
 
@@ -96,7 +118,10 @@ pub fn site(
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(RenderStats { files: total })
+    Ok(RenderStats {
+        files: total,
+        written: None,
+    })
 }
 
 fn nav_value(site: &Site) -> Value {
@@ -104,7 +129,11 @@ fn nav_value(site: &Site) -> Value {
     let mut subs: Vec<SectionId> = root.subsections.clone();
     subs.sort_by(|a, b| {
         let (x, y) = (site.section(*a), site.section(*b));
-        x.meta.weight.unwrap_or(i64::MAX).cmp(&y.meta.weight.unwrap_or(i64::MAX)).then_with(|| x.title().cmp(y.title()))
+        x.meta
+            .weight
+            .unwrap_or(i64::MAX)
+            .cmp(&y.meta.weight.unwrap_or(i64::MAX))
+            .then_with(|| x.title().cmp(y.title()))
     });
     let items: Vec<HashMap<&str, String>> = subs
         .iter()
@@ -130,13 +159,17 @@ fn build_lookups(site: &Site, page_values: &[Value]) -> Lookups {
         ..Default::default()
     };
     for (i, p) in site.pages.iter().enumerate() {
-        l.pages.insert(p.file.content_path.clone(), page_values[i].clone());
-        l.permalinks.insert(p.file.content_path.clone(), p.permalink.clone());
+        l.pages
+            .insert(p.file.content_path.clone(), page_values[i].clone());
+        l.permalinks
+            .insert(p.file.content_path.clone(), p.permalink.clone());
     }
     for s in &site.sections {
         let pages: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
-        l.sections.insert(s.file.content_path.clone(), section_value(site, s, &pages));
-        l.permalinks.insert(s.file.content_path.clone(), s.permalink.clone());
+        l.sections
+            .insert(s.file.content_path.clone(), section_value(site, s, &pages));
+        l.permalinks
+            .insert(s.file.content_path.clone(), s.permalink.clone());
     }
     for t in &site.taxonomies {
         let terms: Vec<Value> = t
@@ -157,7 +190,11 @@ fn build_lookups(site: &Site, page_values: &[Value]) -> Lookups {
             "items",
             Value::from(terms),
         );
-        let urls = t.terms.iter().map(|term| (term.name.clone(), term.permalink.clone())).collect();
+        let urls = t
+            .terms
+            .iter()
+            .map(|term| (term.name.clone(), term.permalink.clone()))
+            .collect();
         l.taxonomies.insert(t.config.name.clone(), (value, urls));
     }
     l
@@ -190,7 +227,11 @@ fn section_template(site: &Site, id: SectionId) -> String {
 
 fn taxonomy_template(templates: &Templates, name: &str, kind: &str) -> String {
     let own = format!("{name}/{kind}.html");
-    if templates.has(&own) { own } else { format!("taxonomy_{kind}.html") }
+    if templates.has(&own) {
+        own
+    } else {
+        format!("taxonomy_{kind}.html")
+    }
 }
 
 /// Every template named in front matter, or needed by the default layout, must exist.
@@ -201,8 +242,16 @@ fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) 
         }
         let name = page_template(site, PageId(i));
         if !templates.has(&name) {
-            let key = if p.meta.template.is_some() { "template" } else { "page_template" };
-            let file = if p.meta.template.is_some() { &p.file } else { &site.section(p.section).file };
+            let key = if p.meta.template.is_some() {
+                "template"
+            } else {
+                "page_template"
+            };
+            let file = if p.meta.template.is_some() {
+                &p.file
+            } else {
+                &site.section(p.section).file
+            };
             diags.push(
                 Diagnostic::error(format!("unknown template `{name}`"))
                     .at(key_location(&file.display_path, &file.text, key))
@@ -231,9 +280,12 @@ fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) 
             let name = taxonomy_template(templates, &t.config.name, kind);
             if !templates.has(&name) {
                 diags.push(
-                    Diagnostic::error(format!("no template for the `{}` taxonomy: `{name}`", t.config.name))
-                        .in_file("templates")
-                        .hint(format!("add templates/{name}")),
+                    Diagnostic::error(format!(
+                        "no template for the `{}` taxonomy: `{name}`",
+                        t.config.name
+                    ))
+                    .in_file("templates")
+                    .hint(format!("add templates/{name}")),
                 );
             }
         }
@@ -242,7 +294,9 @@ fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) 
 
 /// `/repo/security/kursk/` → `security/kursk/index.html`.
 fn output_path(site: &Site, url_path: &str) -> String {
-    let rel = url_path.strip_prefix(site.config.base_path.as_str()).unwrap_or(url_path.trim_start_matches('/'));
+    let rel = url_path
+        .strip_prefix(site.config.base_path.as_str())
+        .unwrap_or(url_path.trim_start_matches('/'));
     if rel.is_empty() {
         "index.html".to_owned()
     } else if rel.ends_with('/') {
@@ -253,7 +307,11 @@ fn output_path(site: &Site, url_path: &str) -> String {
 }
 
 fn pager_path(base: &str, paginate_path: &str, index: usize) -> String {
-    if index == 1 { base.to_owned() } else { format!("{base}{paginate_path}/{index}/") }
+    if index == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}{paginate_path}/{index}/")
+    }
 }
 
 fn alias_path(site: &Site, alias: &str) -> String {
@@ -280,16 +338,31 @@ fn plan(
         push(path.clone(), Job::Copy(source.clone()), format!("static/{path}"));
     }
     if site.config.markdown.highlight_code {
-        match highlight::stylesheets(&site.config.markdown.light_theme, &site.config.markdown.dark_theme) {
+        match highlight::stylesheets(
+            &site.config.markdown.light_theme,
+            &site.config.markdown.dark_theme,
+        ) {
             Ok((light, dark)) => {
-                push("syntax-light.css".into(), Job::Bytes(light.into_bytes().into()), "code highlighting".into());
-                push("syntax-dark.css".into(), Job::Bytes(dark.into_bytes().into()), "code highlighting".into());
+                push(
+                    "syntax-light.css".into(),
+                    Job::Bytes(light.into_bytes().into()),
+                    "code highlighting".into(),
+                );
+                push(
+                    "syntax-dark.css".into(),
+                    Job::Bytes(dark.into_bytes().into()),
+                    "code highlighting".into(),
+                );
             }
             Err(d) => diags.push(d),
         }
     }
     for asset in &site.loose_assets {
-        push(asset.clone(), Job::Copy(StaticSource::File(root.join("content").join(asset))), format!("content/{asset}"));
+        push(
+            asset.clone(),
+            Job::Copy(StaticSource::File(root.join("content").join(asset))),
+            format!("content/{asset}"),
+        );
     }
 
     for (i, s) in site.sections.iter().enumerate() {
@@ -303,7 +376,13 @@ fn plan(
             );
         }
         for alias in &s.meta.aliases {
-            push(alias_path(site, alias), Job::Redirect { to: s.permalink.clone() }, origin.clone());
+            push(
+                alias_path(site, alias),
+                Job::Redirect {
+                    to: s.permalink.clone(),
+                },
+                origin.clone(),
+            );
         }
         if !s.renders() {
             continue;
@@ -321,14 +400,19 @@ fn plan(
         for index in 1..=pagers {
             push(
                 output_path(site, &pager_path(&s.path, paginate_path, index)),
-                Job::SectionPager { section: SectionId(i), index },
+                Job::SectionPager {
+                    section: SectionId(i),
+                    index,
+                },
                 origin.clone(),
             );
         }
         if s.meta.paginate_by.is_some_and(|n| n > 0) {
             push(
                 output_path(site, &format!("{}{paginate_path}/1/", s.path)),
-                Job::Redirect { to: s.permalink.clone() },
+                Job::Redirect {
+                    to: s.permalink.clone(),
+                },
                 origin.clone(),
             );
         }
@@ -345,7 +429,13 @@ fn plan(
             );
         }
         for alias in &p.meta.aliases {
-            push(alias_path(site, alias), Job::Redirect { to: p.permalink.clone() }, origin.clone());
+            push(
+                alias_path(site, alias),
+                Job::Redirect {
+                    to: p.permalink.clone(),
+                },
+                origin.clone(),
+            );
         }
         if p.renders() {
             push(output_path(site, &p.path), Job::Page(PageId(i)), origin);
@@ -366,7 +456,11 @@ fn plan(
             for index in 1..=pagers {
                 push(
                     output_path(site, &pager_path(&term.path, &t.config.paginate_path, index)),
-                    Job::TermPager { taxonomy: ti, term: term_i, index },
+                    Job::TermPager {
+                        taxonomy: ti,
+                        term: term_i,
+                        index,
+                    },
                     format!("the `{}` term `{}`", t.config.name, term.name),
                 );
             }
@@ -405,7 +499,11 @@ fn redirect_target(site: &Site, to: &str) -> String {
             };
         }
     }
-    if to.contains("://") { to.to_owned() } else { site.config.permalink(&site.config.url_path(to)) }
+    if to.contains("://") {
+        to.to_owned()
+    } else {
+        site.config.permalink(&site.config.url_path(to))
+    }
 }
 
 fn base_context(site: &Site, path: &str) -> Context {
@@ -444,11 +542,18 @@ fn render_job(
             let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
             let path = pager_path(&s.path, paginate_path, *index);
             let mut ctx = base_context(site, &path);
-            let section_value = lookups.sections.get(&s.file.content_path).cloned().unwrap_or_else(Value::none);
+            let section_value = lookups
+                .sections
+                .get(&s.file.content_path)
+                .cloned()
+                .unwrap_or_else(Value::none);
             ctx.insert_value("section", section_value);
             if let Some(n) = s.meta.paginate_by.filter(|n| *n > 0) {
                 let ids: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
-                ctx.insert_value("paginator", paginator(site, &s.path, &s.permalink, paginate_path, n, &ids, *index));
+                ctx.insert_value(
+                    "paginator",
+                    paginator(site, &s.path, &s.permalink, paginate_path, n, &ids, *index),
+                );
             }
             templates.render(&section_template(site, *section), &ctx)?
         }
@@ -457,10 +562,17 @@ fn render_job(
             let mut ctx = base_context(site, &t.path);
             let (value, _) = &lookups.taxonomies[&t.config.name];
             ctx.insert_value("taxonomy", value.clone());
-            ctx.insert_value("terms", value.get_from_path("items").cloned().unwrap_or_else(Value::none));
+            ctx.insert_value(
+                "terms",
+                value.get_from_path("items").cloned().unwrap_or_else(Value::none),
+            );
             templates.render(&taxonomy_template(templates, &t.config.name, "list"), &ctx)?
         }
-        Job::TermPager { taxonomy, term, index } => {
+        Job::TermPager {
+            taxonomy,
+            term,
+            index,
+        } => {
             let t = &site.taxonomies[*taxonomy];
             let term = &t.terms[*term];
             let path = pager_path(&term.path, &t.config.paginate_path, *index);
@@ -472,7 +584,15 @@ fn render_job(
             if let Some(n) = t.config.paginate_by {
                 ctx.insert_value(
                     "paginator",
-                    paginator(site, &term.path, &term.permalink, &t.config.paginate_path, n, &pages, *index),
+                    paginator(
+                        site,
+                        &term.path,
+                        &term.permalink,
+                        &t.config.paginate_path,
+                        n,
+                        &pages,
+                        *index,
+                    ),
                 );
             }
             templates.render(&taxonomy_template(templates, &t.config.name, "single"), &ctx)?

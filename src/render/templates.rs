@@ -43,7 +43,11 @@ impl Templates {
         register_functions(&mut tera, &lookups);
         tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
             .map_err(|e| template_error(&e, &sources, None))?;
-        Ok(Templates { tera, sources, lookups })
+        Ok(Templates {
+            tera,
+            sources,
+            lookups,
+        })
     }
 
     /// Gives the template functions the site's data; only the first call has an effect.
@@ -81,10 +85,13 @@ impl Templates {
 
 fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
     fn data(l: &OnceLock<Lookups>) -> TeraResult<&Lookups> {
-        l.get().ok_or_else(|| tera::Error::message("site data is not ready"))
+        l.get()
+            .ok_or_else(|| tera::Error::message("site data is not ready"))
     }
     let l = lookups.clone();
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| get_url(data(&l)?, &kwargs));
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
+        get_url(data(&l)?, &kwargs)
+    });
     let l = lookups.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
@@ -131,7 +138,9 @@ fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: String = kwargs.must_get("path")?;
     let trailing_slash: bool = kwargs.get("trailing_slash")?.unwrap_or(false);
     if let Some(content) = path.strip_prefix("@/") {
-        let (p, anchor) = content.split_once('#').map_or((content, None), |(p, a)| (p, Some(a)));
+        let (p, anchor) = content
+            .split_once('#')
+            .map_or((content, None), |(p, a)| (p, Some(a)));
         let url = l
             .permalinks
             .get(p)
@@ -153,7 +162,9 @@ fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
 
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("date", date_filter);
-    tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| crate::slugs::slugify(v));
+    tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
+        crate::slugs::slugify(v)
+    });
     tera.register_filter("slug", |v: &str, _: Kwargs, _: &State| crate::slugs::slugify(v));
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
@@ -184,7 +195,11 @@ fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// A Tera error as a diagnostic at the template file's line and column.
-fn template_error(err: &tera::Error, sources: &BTreeMap<String, TemplateSource>, rendering: Option<&str>) -> Diagnostic {
+fn template_error(
+    err: &tera::Error,
+    sources: &BTreeMap<String, TemplateSource>,
+    rendering: Option<&str>,
+) -> Diagnostic {
     use tera::ErrorKind;
     let mut causes = Vec::new();
     let mut source = std::error::Error::source(err);
@@ -211,7 +226,12 @@ fn template_error(err: &tera::Error, sources: &BTreeMap<String, TemplateSource>,
             sources.get(current).map(|s| Location::file(&s.display_path)),
         ),
         ErrorKind::TemplateNotFound(name) => (format!("template `{name}` not found"), None),
-        _ => (err.to_string(), rendering.and_then(|n| sources.get(n)).map(|s| Location::file(&s.display_path))),
+        _ => (
+            err.to_string(),
+            rendering
+                .and_then(|n| sources.get(n))
+                .map(|s| Location::file(&s.display_path)),
+        ),
     };
     let message = message.strip_prefix("error: ").unwrap_or(&message);
     let mut d = Diagnostic::error(format!("template error: {message}"));
