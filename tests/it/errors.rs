@@ -1,0 +1,199 @@
+//! Bad input: every mistake is reported with its file and line (and a suggestion where
+//! one makes sense), the exit status is 1, nothing panics and public/ is left alone.
+//! `SiteTest::build_err` checks the last three; each test checks the message.
+
+use dossier::build::{self, BuildOptions, Mode};
+
+use crate::harness::*;
+
+#[test]
+fn malformed_toml_front_matter() {
+    let out = SiteTest::fixture("errors/toml-front-matter").build_err();
+    out.assert_stderr_has(&["content/bad.md:3", "description = \"never closed"]);
+}
+
+#[test]
+fn malformed_yaml_front_matter() {
+    let out = SiteTest::fixture("errors/yaml-front-matter").build_err();
+    out.assert_stderr_has(&["content/bad.md:3", "YAML", "description: [never, closed"]);
+}
+
+#[test]
+fn yaml_error_message_has_no_conflicting_line_number() {
+    let out = SiteTest::fixture("errors/yaml-front-matter").build_err();
+    out.assert_stderr_has(&["content/bad.md:3"]);
+    assert!(!out.stderr.contains("line 2"), "{out}");
+    assert!(
+        !out.stderr.contains("error: invalid YAML front matter: error:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn invalid_toml_date() {
+    let out = SiteTest::fixture("errors/toml-date").build_err();
+    out.assert_stderr_has(&["content/bad.md:3", "date", "date = 2024-13-45"]);
+}
+
+#[test]
+fn invalid_yaml_date() {
+    let out = SiteTest::fixture("errors/yaml-date").build_err();
+    out.assert_stderr_has(&["content/bad.md:3", "`2024-13-45` is not a valid date"]);
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_right_one() {
+    let out = SiteTest::fixture("errors/unknown-key").build_err();
+    out.assert_stderr_has(&[
+        "content/bad.md:3",
+        "unknown field `titel`",
+        "did you mean `title`?",
+    ]);
+}
+
+#[test]
+fn unknown_template_suggests_the_right_one() {
+    let out = SiteTest::fixture("errors/unknown-template").build_err();
+    out.assert_stderr_has(&[
+        "content/bad.md:3",
+        "unknown template `pag.html`",
+        "did you mean `page.html`?",
+    ]);
+}
+
+#[test]
+fn non_utf8_markdown() {
+    let site = SiteTest::fixture("errors/base").file(
+        "content/bad.md",
+        b"+++\ntitle = \"Latin-1\"\n+++\n\ncaf\xe9 au lait\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&["content/bad.md:5", "UTF-8"]);
+}
+
+#[test]
+fn binary_markdown() {
+    let site = SiteTest::fixture("errors/base").file(
+        "content/bad.md",
+        b"+++\ntitle = \"Binary\"\n+++\n\x89PNG\x00\x00\x01\x02",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&["content/bad.md:4", "binary", "NUL"]);
+}
+
+#[test]
+fn two_pages_with_the_same_url() {
+    let out = SiteTest::fixture("errors/duplicate-url").build_err();
+    out.assert_stderr_has(&["content/notes/first.md", "content/notes/same.md", "/notes/same/"]);
+}
+
+#[test]
+fn missing_config() {
+    let site = SiteTest::fixture("errors/missing-config");
+    assert!(!site.exists("config.toml"));
+    let out = site.build_err();
+    out.assert_stderr_has(&["config.toml", "dossier init"]);
+}
+
+#[test]
+fn unknown_taxonomy_suggests_the_declared_one() {
+    let out = SiteTest::fixture("errors/unknown-taxonomy").build_err();
+    out.assert_stderr_has(&[
+        "content/bad.md:5",
+        "unknown taxonomy `tag`",
+        "did you mean `tags`?",
+    ]);
+}
+
+#[test]
+fn unknown_config_key_suggests_the_right_one() {
+    let out = SiteTest::fixture("errors/unknown-config-key").build_err();
+    out.assert_stderr_has(&[
+        "config.toml:2",
+        "unknown field `base_ur`",
+        "did you mean `base_url`?",
+    ]);
+}
+
+#[test]
+fn zola_only_config_key_is_only_a_warning() {
+    let site = SiteTest::fixture("errors/zola-config-key");
+    let out = site.build_ok();
+    out.assert_stderr_has(&["warning", "generate_sitemap", "config.toml:2"]);
+    assert!(!out.stderr.contains("error"), "{out}");
+    assert_eq!(text(&site.html("/good/"), "h1"), "Good");
+}
+
+#[test]
+fn unclosed_front_matter() {
+    let out = SiteTest::fixture("errors/unclosed-front-matter").build_err();
+    out.assert_stderr_has(&["content/bad.md:1", "never closed", "+++"]);
+}
+
+#[test]
+fn link_to_a_missing_page() {
+    let out = SiteTest::fixture("errors/missing-page-link").build_err();
+    out.assert_stderr_has(&[
+        "content/bad.md:5",
+        "guide/setpu.md",
+        "did you mean `@/guide/setup.md`?",
+        "content/bad.md:7",
+        "nope.md",
+    ]);
+}
+
+#[test]
+fn link_to_a_missing_heading() {
+    let out = SiteTest::fixture("errors/missing-heading").build_err();
+    out.assert_stderr_has(&["content/bad.md:5", "#instal", "did you mean `#install`?"]);
+}
+
+#[test]
+fn template_syntax_error() {
+    let out = SiteTest::fixture("errors/template-syntax").build_err();
+    out.assert_stderr_has(&["templates/page.html:3", "template error"]);
+}
+
+#[test]
+fn check_reports_every_error_and_writes_nothing() {
+    let site = SiteTest::fixture("check/three-errors");
+    let out = site.run(&["check"]);
+    out.assert_user_error();
+    out.assert_stderr_has(&[
+        "content/one.md:3",
+        "content/two.md:2",
+        "content/three.md:5",
+        "3 errors",
+    ]);
+    assert!(!site.exists("public"), "check must not write public/");
+    let names: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("dossier")),
+        "check left files behind: {names:?}"
+    );
+}
+
+#[test]
+fn check_through_the_library_returns_every_diagnostic() {
+    let site = SiteTest::fixture("check/three-errors");
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let diags = build::run(&options, Mode::Check, &()).expect_err("three errors");
+    assert_eq!(diags.error_count(), 3);
+    let mut places: Vec<String> = diags
+        .iter()
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| format!("{}:{}", l.path.display(), l.line.unwrap_or(0)))
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        ["content/one.md:3", "content/three.md:5", "content/two.md:2"]
+    );
+    assert!(!site.exists("public"));
+}

@@ -1,0 +1,58 @@
+//! The example site in the repository root builds, and every link in it works.
+
+use std::process::Command;
+
+use crate::harness::*;
+
+#[test]
+fn example_site_builds_with_every_internal_link_resolving() {
+    let tmp = SiteTest::empty();
+    let out_dir = tmp.path("example");
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--root")
+        .arg(repo_root())
+        .arg("build")
+        .arg("-o")
+        .arg(&out_dir);
+    let out = Output::of(cmd);
+    out.assert_success();
+    assert!(out.stdout.starts_with("Built "), "{out}");
+
+    let files = html_files(&out_dir);
+    let analyses: Vec<&String> = files
+        .iter()
+        .filter(|f| count(&parse_output(&out_dir, &url_of(f)), "article.analysis") == 1)
+        .collect();
+    assert!(
+        analyses.len() >= 8,
+        "only {} analyses: {analyses:?}",
+        analyses.len()
+    );
+    for file in &analyses {
+        let html = parse_output(&out_dir, &url_of(file));
+        assert!(
+            !text(&html, "article.analysis h1").is_empty(),
+            "{file} has no title"
+        );
+    }
+
+    // Every <a href> and <link href> starting with "/" names a file of the output.
+    let mut checked = 0;
+    for file in &files {
+        let html = parse_output(&out_dir, &url_of(file));
+        let mut hrefs = attrs(&html, "a[href]", "href");
+        hrefs.extend(attrs(&html, "link[href]", "href"));
+        for href in hrefs.iter().filter(|h| h.starts_with('/')) {
+            let path = href.split('#').next().unwrap_or_default();
+            assert!(
+                output_file(&out_dir, path).is_file(),
+                "{file}: {href} does not resolve to a file"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+    // And, more strictly: relative and absolute links, and #fragments, all resolve too.
+    let broken = broken_links(&out_dir, "https://example.org/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}

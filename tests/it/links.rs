@@ -1,0 +1,122 @@
+//! Internal links (`@/…`, relative `.md`) and sites published under a sub-path.
+
+use crate::harness::*;
+
+/// The link texts and hrefs of the list of links in the usage page.
+fn usage_links(site: &SiteTest) -> Vec<(String, String)> {
+    let html = site.html("/guide/usage/");
+    texts(&html, ".content li a")
+        .into_iter()
+        .zip(attrs(&html, ".content li a", "href"))
+        .collect()
+}
+
+#[test]
+fn internal_links_resolve_to_urls() {
+    let site = SiteTest::fixture("links/internal");
+    site.build_ok();
+    let links = usage_links(&site);
+    let expected = [
+        ("abs", "/guide/setup/"),
+        ("abs-anchor", "/guide/setup/#install"),
+        ("rel-parent", "/guide/setup/"),
+        ("rel-sibling", "/guide/setup/#install"),
+        ("section", "/guide/"),
+        ("other-section", "/reference/"),
+        ("local", "#usage-notes"),
+        ("external", "https://www.rust-lang.org/"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(links, expected);
+    // Links in a section's own content resolve too.
+    let reference = site.html("/reference/");
+    assert_eq!(attrs(&reference, ".content a", "href"), ["/guide/usage/"]);
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn subpath_base_url_prefixes_every_internal_link() {
+    let site = SiteTest::fixture("links/subpath");
+    site.build_ok();
+    let public = site.path("public");
+    // The output still lives at the root of public/.
+    for file in [
+        "index.html",
+        "a/index.html",
+        "a/b/index.html",
+        "a/page/2/index.html",
+        "tags/elysee/index.html",
+        "bundle/data.csv",
+        "robots.txt",
+        "style.css",
+    ] {
+        assert!(public.join(file).is_file(), "missing public/{file}");
+    }
+    assert!(
+        !public.join("repo").exists(),
+        "output must not be nested under public/repo/"
+    );
+
+    let files = html_files(&public);
+    assert!(files.len() > 10, "{files:?}");
+    let mut checked = 0;
+    for file in &files {
+        let html = site.html(&url_of(file));
+        for link in link_targets(&html) {
+            if link.starts_with('/') {
+                assert!(
+                    link.starts_with("/repo/"),
+                    "{file}: {link} does not start with /repo/"
+                );
+                checked += 1;
+            }
+            if link.starts_with("https://user.github.io") {
+                assert!(link.starts_with("https://user.github.io/repo/"), "{file}: {link}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} internal links found");
+
+    let b = site.html("/a/b/");
+    assert_eq!(
+        attrs(&b, ".content a", "href"),
+        ["/repo/a/c/#details", "/repo/a/c/", "/repo/bundle/"]
+    );
+    assert_eq!(
+        attr(&b, "link[rel=canonical]", "href"),
+        "https://user.github.io/repo/a/b/"
+    );
+    assert_eq!(
+        attr(&site.html("/old-b/"), "link[rel=canonical]", "href"),
+        "https://user.github.io/repo/a/b/"
+    );
+    assert_eq!(
+        attr(&site.html("/moved/"), "link[rel=canonical]", "href"),
+        "https://user.github.io/repo/a/b/"
+    );
+
+    let broken = broken_links(&public, "https://user.github.io/repo/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn base_url_flag_overrides_the_config() {
+    let site = SiteTest::fixture("links/internal");
+    site.run(&["build", "--base-url", "https://user.github.io/repo/"])
+        .assert_success();
+    assert!(site.exists("public/guide/usage/index.html"));
+    let links = usage_links(&site);
+    assert_eq!(links[0].1, "/repo/guide/setup/");
+    assert_eq!(links[1].1, "/repo/guide/setup/#install");
+    let html = site.html("/guide/usage/");
+    assert_eq!(
+        attr(&html, "link[rel=canonical]", "href"),
+        "https://user.github.io/repo/guide/usage/"
+    );
+    let broken = broken_links(&site.path("public"), "https://user.github.io/repo/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}

@@ -1,0 +1,13 @@
+//! Integration tests for dossier: each test copies a tiny fixture site from
+//! `tests/fixtures/`, runs the real `dossier` binary on it and checks the HTML it wrote.
+
+mod harness;
+
+mod build;
+mod cli;
+mod errors;
+mod example;
+mod links;
+mod markdown;
+mod ordering;
+mod taxonomies;

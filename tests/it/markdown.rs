@@ -1,0 +1,243 @@
+//! What the Markdown in a page turns into.
+
+use crate::harness::*;
+
+#[test]
+fn headings_get_unique_ids_and_custom_ids_win() {
+    let site = SiteTest::fixture("markdown/headings");
+    site.build_ok();
+    let html = site.html("/doc/");
+    assert_eq!(
+        attrs(&html, ".content :is(h2, h3)", "id"),
+        [
+            "key-judgments",
+            "key-judgments-1",
+            "custom",
+            "best-case",
+            "worst-case",
+            "troops-at-kursk"
+        ]
+    );
+}
+
+#[test]
+fn headings_get_anchor_links_to_themselves() {
+    let site = SiteTest::fixture("markdown/headings");
+    site.build_ok();
+    let html = site.html("/doc/");
+    assert_eq!(
+        attrs(&html, ".content :is(h2, h3) a.heading-anchor", "href"),
+        [
+            "#key-judgments",
+            "#key-judgments-1",
+            "#custom",
+            "#best-case",
+            "#worst-case",
+            "#troops-at-kursk"
+        ]
+    );
+    // The heading's text is still just the heading.
+    assert_eq!(text(&html, "h2#custom"), "Scenarios #");
+}
+
+#[test]
+fn table_of_contents_lists_headings_nested_by_level() {
+    let site = SiteTest::fixture("markdown/headings");
+    site.build_ok();
+    let html = site.html("/doc/");
+    assert_eq!(
+        texts(&html, "nav.toc > details > ol > li > a"),
+        ["Key judgments", "Key judgments", "Scenarios", "Troops at Kursk!"]
+    );
+    assert_eq!(
+        attrs(&html, "nav.toc > details > ol > li > a", "href"),
+        [
+            "#key-judgments",
+            "#key-judgments-1",
+            "#custom",
+            "#troops-at-kursk"
+        ]
+    );
+    assert_eq!(texts(&html, "nav.toc li li a"), ["Best case", "Worst case"]);
+    assert_eq!(
+        attrs(&html, "nav.toc li li a", "href"),
+        ["#best-case", "#worst-case"]
+    );
+    // Every entry points at a heading on the page.
+    let ids = attrs(&html, "[id]", "id");
+    for href in attrs(&html, "nav.toc a", "href") {
+        assert!(ids.contains(&href[1..].to_owned()), "{href} has no target");
+    }
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn footnotes_are_numbered_in_reference_order_with_back_links() {
+    let site = SiteTest::fixture("markdown/footnotes");
+    site.build_ok();
+    let html = site.html("/notes/");
+    // [^second] is referenced first, so it is number 1, in the text and in the list.
+    assert_eq!(texts(&html, "sup.footnote-ref a"), ["1", "2", "1"]);
+    assert_eq!(
+        attrs(&html, "sup.footnote-ref a", "href"),
+        ["#fn-second", "#fn-first", "#fn-second"]
+    );
+    assert_eq!(
+        texts(&html, "section.footnotes li > p"),
+        [
+            "Defined second, referenced first.",
+            "Defined first, referenced second."
+        ]
+    );
+    assert_eq!(
+        attrs(&html, "section.footnotes li", "id"),
+        ["fn-second", "fn-first"]
+    );
+    // Each reference has a back-link to it, and every link has a target.
+    let refs = attrs(&html, "sup.footnote-ref", "id");
+    assert_eq!(refs.len(), 3);
+    let mut back: Vec<String> = attrs(&html, "a.footnote-backref", "href")
+        .iter()
+        .map(|h| h[1..].to_owned())
+        .collect();
+    back.sort();
+    let mut sorted_refs = refs.clone();
+    sorted_refs.sort();
+    assert_eq!(back, sorted_refs);
+    let ids = attrs(&html, "[id]", "id");
+    for href in attrs(&html, "sup.footnote-ref a", "href") {
+        assert!(ids.contains(&href[1..].to_owned()), "{href} has no target");
+    }
+}
+
+#[test]
+#[ignore = "BUG: a summary keeps its footnote references, whose #fn-… targets are not on the list page"]
+fn footnote_references_in_summaries_are_not_dead_links() {
+    // The page's first paragraph, its summary, references both footnotes; the root
+    // section lists the page with that summary.
+    let site = SiteTest::fixture("markdown/footnotes");
+    site.build_ok();
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn tables_are_wrapped_in_a_scrolling_region() {
+    let site = SiteTest::fixture("markdown/extensions");
+    site.build_ok();
+    let html = site.html("/ext/");
+    assert_eq!(count(&html, ".content div.table-wrap > table"), 1);
+    assert_eq!(count(&html, ".content table"), 1);
+    assert_eq!(attr(&html, "div.table-wrap", "role"), "region");
+    assert_eq!(attr(&html, "div.table-wrap", "tabindex"), "0");
+    assert_eq!(texts(&html, "table th"), ["Channel", "Effect"]);
+    assert_eq!(texts(&html, "table td"), ["Energy", "High"]);
+}
+
+#[test]
+fn task_lists_render_disabled_checkboxes() {
+    let site = SiteTest::fixture("markdown/extensions");
+    site.build_ok();
+    let html = site.html("/ext/");
+    assert_eq!(texts(&html, ".content li"), ["Confirmed", "Pending"]);
+    assert_eq!(count(&html, ".content li input[type=checkbox][disabled]"), 2);
+    assert_eq!(count(&html, ".content li input[type=checkbox][checked]"), 1);
+    assert_eq!(count(&html, ".content li:first-child input[checked]"), 1);
+}
+
+#[test]
+fn strikethrough_becomes_del() {
+    let site = SiteTest::fixture("markdown/extensions");
+    site.build_ok();
+    let html = site.html("/ext/");
+    assert_eq!(texts(&html, ".content del"), ["reported"]);
+}
+
+#[test]
+fn smart_punctuation_curls_quotes_and_dashes_outside_code() {
+    let site = SiteTest::fixture("markdown/extensions");
+    site.build_ok();
+    let html = site.html("/ext/");
+    let paragraphs = texts(&html, ".content p");
+    assert!(
+        paragraphs.contains(
+            &"\u{201c}Quoted\u{201d} text \u{2013} with a dash\u{2026} and it\u{2019}s here.".to_owned()
+        ),
+        "{paragraphs:?}"
+    );
+    assert_eq!(texts(&html, ".content code"), ["\"code\" -- stays"]);
+}
+
+#[test]
+fn summaries_stop_at_the_more_marker_or_after_the_first_paragraph() {
+    let site = SiteTest::fixture("markdown/summary");
+    site.build_ok();
+    let html = site.html("/briefs/");
+    assert_eq!(texts(&html, ".page-list h2 a"), ["A Marked", "B Unmarked"]);
+    let summaries: Vec<Vec<String>> = ["li:nth-child(1) .summary p", "li:nth-child(2) .summary p"]
+        .iter()
+        .map(|css| texts(&html, &format!(".page-list > {css}")))
+        .collect();
+    assert_eq!(
+        summaries[0],
+        ["First paragraph of marked.", "Second paragraph of marked."]
+    );
+    assert_eq!(summaries[1], ["Only this paragraph is the summary."]);
+    // The page itself has everything, and a target where the summary ends.
+    let page = site.html("/briefs/marked/");
+    assert_eq!(texts(&page, ".content p").last().unwrap(), "After the marker.");
+    assert_eq!(count(&page, ".content #continue-reading"), 1);
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn code_is_highlighted_with_classes_and_unknown_languages_are_escaped() {
+    let site = SiteTest::fixture("markdown/code");
+    site.build_ok();
+    let html = site.html("/code/");
+    assert_eq!(
+        attrs(&html, "pre.code", "data-lang"),
+        ["rust", "toml", "no-such-language"]
+    );
+    assert_eq!(
+        attrs(&html, "pre.code > code", "class"),
+        ["language-rust", "language-toml", "language-no-such-language"]
+    );
+    for lang in ["rust", "toml"] {
+        let spans = count(&html, &format!("pre[data-lang={lang}] span[class^=\"hl-\"]"));
+        assert!(spans > 2, "{lang} is not highlighted");
+        let classes = attrs(&html, &format!("pre[data-lang={lang}] span"), "class");
+        assert!(
+            classes.iter().all(|c| c.split(' ').all(|c| c.starts_with("hl-"))),
+            "{classes:?}"
+        );
+    }
+    assert_eq!(
+        text(&html, "pre[data-lang=rust]"),
+        "fn main() { println!(\"hi\"); }"
+    );
+    assert_eq!(text(&html, "pre[data-lang=toml]"), "answer = 42");
+    let plain = "pre[data-lang=no-such-language]";
+    assert_eq!(count(&html, &format!("{plain} span, {plain} b")), 0);
+    assert_eq!(text(&html, plain), "<b>not bold</b> & done");
+    let raw = site.output_text("/code/");
+    assert!(raw.contains("&lt;b&gt;not bold&lt;/b&gt; &amp; done"), "{raw}");
+}
+
+#[test]
+fn syntax_stylesheets_are_written_and_linked() {
+    let site = SiteTest::fixture("markdown/code");
+    site.build_ok();
+    for file in ["syntax-light.css", "syntax-dark.css"] {
+        let css = site.read(&format!("public/{file}"));
+        assert!(css.contains(".hl-"), "{file} has no hl- rules");
+    }
+    assert_ne!(
+        site.read("public/syntax-light.css"),
+        site.read("public/syntax-dark.css")
+    );
+    let html = site.html("/code/");
+    assert_eq!(
+        attrs(&html, "link[rel=stylesheet]", "href"),
+        ["/style.css", "/syntax-light.css", "/syntax-dark.css"]
+    );
+}

@@ -1,0 +1,82 @@
+//! Taxonomy list pages, term pages and the chips on pages.
+
+use crate::harness::*;
+
+#[test]
+fn taxonomy_list_shows_every_term_with_its_count() {
+    let site = SiteTest::fixture("taxonomies/basic");
+    site.build_ok();
+    let html = site.html("/tags/");
+    assert_eq!(text(&html, "h1"), "Tags");
+    let terms = texts(&html, ".term-list li");
+    let mut sorted = terms.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["energy 1 analysis", "nato 3 analyses", "Élysée 1 analysis"]
+    );
+    // ASCII terms are listed alphabetically.
+    let energy = terms.iter().position(|t| t.starts_with("energy")).unwrap();
+    let nato = terms.iter().position(|t| t.starts_with("nato")).unwrap();
+    assert!(energy < nato, "{terms:?}");
+    let hrefs = attrs(&html, ".term-list a", "href");
+    let mut sorted_hrefs = hrefs.clone();
+    sorted_hrefs.sort();
+    assert_eq!(sorted_hrefs, ["/tags/elysee/", "/tags/energy/", "/tags/nato/"]);
+    for href in hrefs {
+        assert!(output_file(&site.path("public"), &href).is_file(), "{href}");
+    }
+}
+
+#[test]
+fn term_page_lists_its_pages_newest_first() {
+    let site = SiteTest::fixture("taxonomies/basic");
+    site.build_ok();
+    let html = site.html("/tags/nato/");
+    assert_eq!(text(&html, "h1"), "nato");
+    assert_eq!(text(&html, ".lede"), "3 analyses");
+    assert_eq!(texts(&html, ".page-list h2 a"), ["Beta", "Gamma", "Alpha"]);
+    assert_eq!(
+        attrs(&html, ".page-list h2 a", "href"),
+        ["/briefs/beta/", "/briefs/gamma/", "/briefs/alpha/"]
+    );
+    assert_eq!(attr(&html, ".kicker a", "href"), "/tags/");
+    let energy = site.html("/tags/energy/");
+    assert_eq!(texts(&energy, ".page-list h2 a"), ["Gamma"]);
+}
+
+#[test]
+fn chips_on_a_page_link_to_the_term_pages() {
+    let site = SiteTest::fixture("taxonomies/basic");
+    site.build_ok();
+    let html = site.html("/briefs/alpha/");
+    assert_eq!(text(&html, ".terms dt"), "Tags");
+    assert_eq!(texts(&html, "a.chip"), ["nato", "Élysée"]);
+    let hrefs = attrs(&html, "a.chip", "href");
+    assert_eq!(
+        hrefs,
+        [
+            "https://example.org/tags/nato/",
+            "https://example.org/tags/elysee/"
+        ]
+    );
+    for href in hrefs {
+        let path = href.strip_prefix("https://example.org").unwrap();
+        assert!(output_file(&site.path("public"), path).is_file(), "{href}");
+    }
+    // YAML front matter declares terms the same way.
+    let gamma = site.html("/briefs/gamma/");
+    assert_eq!(texts(&gamma, "a.chip"), ["nato", "energy"]);
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn unicode_term_gets_an_ascii_url_and_keeps_its_name() {
+    let site = SiteTest::fixture("taxonomies/basic");
+    site.build_ok();
+    assert!(site.exists("public/tags/elysee/index.html"));
+    let html = site.html("/tags/elysee/");
+    assert_eq!(text(&html, "h1"), "Élysée");
+    assert!(text(&html, "title").starts_with("Élysée · Tags"));
+    assert_eq!(texts(&html, ".page-list h2 a"), ["Alpha"]);
+}
