@@ -125,6 +125,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             return Err(diags.sorted());
         }
     };
+    // Checked even when content had errors, so `check` reports these too.
+    render::check_templates(&site, &templates, &mut diags);
     if diags.has_errors() {
         return Err(diags.sorted());
     }

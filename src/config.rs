@@ -520,14 +520,23 @@ pub fn toml_error_at(
         .maybe_hint(hint)
 }
 
+pub const DATE_HINT: &str =
+    "write dates as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with an offset such as +02:00 or Z";
+
 /// The field name in serde's "unknown field `x`, expected …" message.
 pub fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.split("unknown field `").nth(1)?;
     rest.split('`').next()
 }
 
+/// The first line of a parser's message, without serde's long "expected one of" list
+/// (the hint names the likely key instead).
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).to_owned()
+    let line = message.lines().next().unwrap_or(message);
+    match line.split_once(", expected one of") {
+        Some((head, _)) if head.starts_with("unknown field") => head.to_owned(),
+        _ => line.to_owned(),
+    }
 }
 
 /// The location of the first line that sets `key` (`key =` or `key:` or `[key]`).

@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::config::{Config, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::theme::{DEFAULT_THEME, embedded_files};
 
@@ -51,18 +52,14 @@ paginate_by = 10
 const GITIGNORE: &str = "/public/\n";
 
 /// The archetype used by `dossier new` when the site has no `archetypes/default.md`.
-/// `{title}` and `{date}` are filled in.
+/// `{title}`, `{date}` and `{taxonomies}` (empty lists for the site's taxonomies) are
+/// filled in.
 const ARCHETYPE: &str = r#"+++
 title = "{title}"
 description = ""
 date = {date}
 draft = true
-
-[taxonomies]
-tags = []
-regions = []
-actors = []
-+++
+{taxonomies}+++
 
 A one-paragraph summary of the analysis: the key judgment first.
 
@@ -94,7 +91,10 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
         .replace("{title}", "A first analysis")
         .replace("{date}", &today.to_string())
         .replace("draft = true", "draft = false")
-        .replace("tags = []", "tags = [\"example\"]");
+        .replace(
+            "{taxonomies}",
+            "\n[taxonomies]\ntags = [\"example\"]\nregions = []\nactors = []\n",
+        );
     let mut files: Vec<(PathBuf, &[u8])> = vec![
         (PathBuf::from("config.toml"), CONFIG.as_bytes()),
         (PathBuf::from(".gitignore"), GITIGNORE.as_bytes()),
@@ -143,10 +143,23 @@ pub fn new_page(root: &Path, path: &Path, today: jiff::civil::Date) -> Result<Pa
         return Err(Diagnostic::error(format!("{} already exists", rel.display()))
             .hint("choose another file name, or edit the existing file"));
     }
-    if !root.join("config.toml").exists() {
-        return Err(Diagnostic::error(format!("no config.toml in {}", root.display()))
+    let (config, diags) = Config::load(root, &Overrides::default());
+    let Some(config) = config else {
+        let first = diags.into_iter().find(|d| d.is_error());
+        return Err(first
+            .unwrap_or_else(|| Diagnostic::error("config.toml has errors"))
             .hint("run this inside a dossier site, or pass --root DIR"));
-    }
+    };
+    let taxonomies = if config.taxonomies.is_empty() {
+        String::new()
+    } else {
+        let lists: String = config
+            .taxonomies
+            .iter()
+            .map(|t| format!("{} = []\n", toml_key(&t.name)))
+            .collect();
+        format!("\n[taxonomies]\n{lists}")
+    };
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("untitled");
     let stem = if stem == "index" {
         rel.parent()
@@ -161,7 +174,8 @@ pub fn new_page(root: &Path, path: &Path, today: jiff::civil::Date) -> Result<Pa
         fs::read_to_string(root.join("archetypes/default.md")).unwrap_or_else(|_| ARCHETYPE.to_owned());
     let text = archetype
         .replace("{title}", &title.replace('"', "\\\""))
-        .replace("{date}", &today.to_string());
+        .replace("{date}", &today.to_string())
+        .replace("{taxonomies}", &taxonomies);
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent)
             .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
@@ -169,6 +183,19 @@ pub fn new_page(root: &Path, path: &Path, today: jiff::civil::Date) -> Result<Pa
     fs::write(&target, text)
         .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", target.display())))?;
     Ok(rel.to_path_buf())
+}
+
+/// A TOML key, quoted unless it is a bare key.
+fn toml_key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        name.to_owned()
+    } else {
+        format!("{name:?}")
+    }
 }
 
 /// `north-korea-troops` → `North Korea Troops`; a leading date is dropped.

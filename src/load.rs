@@ -32,6 +32,8 @@ pub struct ContentTree {
     pub markdown: Vec<SourceFile>,
     /// Non-Markdown files, relative to `content/` with `/` separators.
     pub assets: Vec<String>,
+    /// Markdown files that could not be read (their errors are reported already).
+    pub unreadable: Vec<String>,
 }
 
 /// Whether a file name is noise from an editor or the OS rather than content.
@@ -96,18 +98,29 @@ pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
         }
     }
 
-    let results: Vec<Result<SourceFile, Diagnostic>> = md_paths
+    let results: Vec<(String, Result<SourceFile, Diagnostic>)> = md_paths
         .into_par_iter()
-        .map(|(path, content_path)| read_markdown(root, &path, content_path))
+        .map(|(path, content_path)| (content_path.clone(), read_markdown(root, &path, content_path)))
         .collect();
     let mut markdown = Vec::with_capacity(results.len());
-    for r in results {
+    let mut unreadable = Vec::new();
+    for (content_path, r) in results {
         match r {
             Ok(f) => markdown.push(f),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                diags.push(d);
+                unreadable.push(content_path);
+            }
         }
     }
-    (ContentTree { markdown, assets }, diags)
+    (
+        ContentTree {
+            markdown,
+            assets,
+            unreadable,
+        },
+        diags,
+    )
 }
 
 pub fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<SourceFile, Diagnostic> {

@@ -139,12 +139,12 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                 Mode::Check => String::new(),
             };
             println!(
-                "{verb} {} pages, {} sections, {} terms, {} events ({} files){place} in {}",
-                report.pages,
-                report.sections,
-                report.terms,
-                report.events,
-                report.files,
+                "{verb} {}, {}, {}, {} ({}){place} in {}",
+                count(report.pages, "page"),
+                count(report.sections, "section"),
+                count(report.terms, "term"),
+                count(report.events, "event"),
+                count(report.files, "file"),
                 format_duration(report.elapsed)
             );
             if let (true, Some(w)) = (timings, report.written) {
@@ -178,6 +178,15 @@ fn fail(diags: &[Diagnostic]) -> ExitCode {
         eprintln!("1 error; nothing was written.");
     }
     ExitCode::FAILURE
+}
+
+/// `1 page`, `2 pages`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn format_duration(d: Duration) -> String {

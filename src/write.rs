@@ -84,13 +84,13 @@ impl Staging {
     fn stage(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let target = self.staging.join(rel);
         if let Some(parent) = target.parent() {
-            let new_dir = self
-                .made_dirs
-                .lock()
-                .map(|mut m| m.insert(parent.to_path_buf()))
-                .unwrap_or(true);
-            if new_dir {
+            // Recorded only once made: another thread may be writing into the same folder.
+            let known = self.made_dirs.lock().map(|m| m.contains(parent)).unwrap_or(false);
+            if !known {
                 fs::create_dir_all(parent)?;
+                if let Ok(mut made) = self.made_dirs.lock() {
+                    made.insert(parent.to_path_buf());
+                }
             }
         }
         fs::write(target, bytes)?;

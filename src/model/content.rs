@@ -14,6 +14,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
         config: &site.config.markdown,
         highlighter,
         urls: &urls,
+        broken: &site.broken,
     };
     let default_anchors = site.config.markdown.insert_anchor_links;
     // Zola lets a section set anchor links for the pages in it.
@@ -34,6 +35,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
                 body_offset: p.body_offset,
                 content_path: &p.file.content_path,
                 permalink: &p.permalink,
+                url_path: &p.path,
                 anchors: section_anchors[p.section.0],
             };
             markdown::render(&doc, &env)
@@ -51,6 +53,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
                 body_offset: s.body_offset,
                 content_path: &s.file.content_path,
                 permalink: &s.permalink,
+                url_path: &s.path,
                 anchors: section_anchors[i],
             };
             markdown::render(&doc, &env)

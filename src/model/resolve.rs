@@ -24,10 +24,32 @@ enum Parsed {
 }
 
 /// Reads the front matter of every file, in parallel.
-fn parse_all(files: Vec<SourceFile>) -> (Vec<Parsed>, Diagnostics) {
-    let results: Vec<Result<Parsed, Diagnostic>> = files
+fn parse_all(files: Vec<SourceFile>) -> (Vec<Parsed>, Vec<String>, Diagnostics) {
+    let results: Vec<Result<Parsed, (String, Diagnostic)>> = files
         .into_par_iter()
         .map(|file| {
+            let content_path = file.content_path.clone();
+            parse_one(file).map_err(|d| (content_path, d))
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut failed = Vec::new();
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(p) => parsed.push(p),
+            Err((path, d)) => {
+                failed.push(path);
+                diags.push(d);
+            }
+        }
+    }
+    (parsed, failed, diags)
+}
+
+fn parse_one(file: SourceFile) -> Result<Parsed, Diagnostic> {
+    {
+        {
             let split = frontmatter::split(&file.display_path, &file.text)?;
             let body_offset = split.body_offset;
             if file.is_section() {
@@ -37,17 +59,8 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Parsed>, Diagnostics) {
                 let meta = frontmatter::parse(&file.display_path, &file.text, &split, PAGE_KEYS)?;
                 Ok(Parsed::Page(file, body_offset, meta))
             }
-        })
-        .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    let mut diags = Diagnostics::new();
-    for r in results {
-        match r {
-            Ok(p) => parsed.push(p),
-            Err(d) => diags.push(d),
         }
     }
-    (parsed, diags)
 }
 
 /// `security/kursk.md` → `security/`; `_index.md` → ``.
@@ -72,7 +85,8 @@ fn url_dir(dir: &str) -> String {
 }
 
 pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diagnostics) {
-    let (parsed, mut diags) = parse_all(tree.markdown);
+    let (parsed, failed, mut diags) = parse_all(tree.markdown);
+    let broken = tree.unreadable.into_iter().chain(failed).collect();
 
     let mut section_parts = Vec::new();
     let mut page_parts = Vec::new();
@@ -177,8 +191,17 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             );
             continue;
         }
+        for (key, value) in [("slug", &meta.slug), ("path", &meta.path)] {
+            if value.as_deref().is_some_and(|v| v.trim_matches('/').is_empty()) {
+                diags.push(
+                    Diagnostic::error(format!("`{key}` cannot be empty"))
+                        .at(key_location(&file.display_path, &file.text, key))
+                        .hint(format!("remove `{key}` to take the URL from the file name")),
+                );
+            }
+        }
         let slug = match &meta.slug {
-            Some(s) => s.trim_matches('/').to_owned(),
+            Some(s) => slugify(s),
             None => slugify(&stem_rest),
         };
         let rel = match &meta.path {
@@ -261,6 +284,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         sections,
         taxonomies,
         by_content_path,
+        broken,
         loose_assets,
     };
     (site, diags)
@@ -303,8 +327,12 @@ fn check_url_collisions(sections: &[Section], pages: &[Page], diags: &mut Diagno
 
 /// Fills each section's page list in its order, and the pages' neighbours.
 fn order_sections(sections: &mut [Section], pages: &mut [Page]) {
+    // Pages that write no output (`render = false`) are left out of every list, so no
+    // list links to a page that does not exist; `get_page` still finds them.
     for (i, page) in pages.iter().enumerate() {
-        sections[page.section.0].pages.push(PageId(i));
+        if page.renders() {
+            sections[page.section.0].pages.push(PageId(i));
+        }
     }
     // Transparent sections hand their pages up, deepest first so chains work.
     for s in (0..sections.len()).rev() {
@@ -395,6 +423,7 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
     // taxonomy -> term slug -> (name, pages)
     let mut gathered: Vec<BTreeMap<String, (String, Vec<PageId>)>> = vec![BTreeMap::new(); names.len()];
     for (i, page) in pages.iter().enumerate() {
+        let listed = page.renders();
         for (tax, terms) in &page.taxonomies {
             let Some(t) = names.iter().position(|n| n == tax) else {
                 let hint = did_you_mean(tax, names.iter().copied()).unwrap_or_else(|| {
@@ -444,7 +473,7 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                     );
                     continue;
                 }
-                if !entry.1.contains(&PageId(i)) {
+                if listed && !entry.1.contains(&PageId(i)) {
                     entry.1.push(PageId(i));
                 }
             }

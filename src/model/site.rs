@@ -1,7 +1,7 @@
 //! The site as one in-memory model: pages, sections and taxonomies, referring to each
 //! other by index. Built by `resolve`, completed by `content`, read by `render`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::{Config, TaxonomyConfig};
 use crate::load::SourceFile;
@@ -114,6 +114,9 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Content path (`security/kursk.md`) to what it names.
     pub by_content_path: HashMap<String, Item>,
+    /// Content paths of files that exist but failed to read or parse; links to them are
+    /// not reported again.
+    pub broken: HashSet<String>,
     /// Files under content/ that belong to no page or section, copied as they are.
     pub loose_assets: Vec<String>,
 }

@@ -301,17 +301,26 @@ fn yaml_error(
         _ => Location::file(path),
     };
     let full = err.to_string();
-    // serde-saphyr appends its own location and snippet; the diagnostic shows ours.
-    let message = full
-        .lines()
-        .next()
-        .unwrap_or(&full)
-        .split(" at line ")
-        .next()
-        .unwrap_or(&full)
-        .trim()
-        .to_owned();
-    let hint = unknown_field(&full).and_then(|f| did_you_mean(f, keys.iter().copied()));
+    // serde-saphyr puts its own location around the message; the diagnostic shows ours.
+    let mut message = full.lines().next().unwrap_or(&full).trim();
+    message = message.strip_prefix("error:").unwrap_or(message).trim_start();
+    if message.starts_with("line ")
+        && let Some((_, rest)) = message.split_once(": ")
+    {
+        message = rest;
+    }
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let message = match message.split_once(", expected one of") {
+        Some((head, _)) if head.starts_with("unknown field") => head,
+        _ => message,
+    };
+    let hint = unknown_field(&full)
+        .and_then(|f| did_you_mean(f, keys.iter().copied()))
+        .or_else(|| {
+            message
+                .contains("not a valid date")
+                .then(|| crate::config::DATE_HINT.to_owned())
+        });
     Diagnostic::error(format!("invalid YAML front matter: {message}"))
         .at(location)
         .maybe_hint(hint)
@@ -405,6 +414,20 @@ mod tests {
             "2024-10-28T09:30:00Z"
         );
         assert!(DateValue::parse("2024-13-45").is_err());
+        assert!(DateValue::parse("2002/10/12").is_err());
+        // Zola accepts these too.
+        assert_eq!(
+            DateValue::parse("2002-10-02 15:00:00+02:00").unwrap().to_string(),
+            "2002-10-02T15:00:00+02:00"
+        );
+        assert_eq!(
+            DateValue::parse("2002-10-02T15:00:00.123456Z")
+                .unwrap()
+                .date
+                .day(),
+            2
+        );
+        assert_eq!(DateValue::parse("2002-10-02 15:00:00").unwrap().offset, None);
         let fm: PageFrontMatter = toml::from_str("date = 2024-10-28T09:30:00Z").unwrap();
         assert_eq!(fm.date.unwrap().to_string(), "2024-10-28T09:30:00Z");
         let fm: PageFrontMatter = serde_saphyr::from_str("date: 2024-10-28").unwrap();

@@ -49,6 +49,8 @@ pub struct Env<'a> {
     pub highlighter: &'a Highlighter,
     /// Content path (`security/kursk.md`) to URL path (`/security/kursk/`).
     pub urls: &'a HashMap<String, String>,
+    /// Files that exist but failed to parse: links to them are not errors of their own.
+    pub broken: &'a HashSet<String>,
 }
 
 /// One document to render.
@@ -62,6 +64,9 @@ pub struct Doc<'a> {
     /// This document's content path (`security/kursk.md`).
     pub content_path: &'a str,
     pub permalink: &'a str,
+    /// This document's URL path (`/security/kursk/`), which relative links are resolved
+    /// against so they also work where a summary is shown on another page.
+    pub url_path: &'a str,
     pub anchors: AnchorLinks,
 }
 
@@ -88,6 +93,8 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
     let mut summary_end: Option<usize> = None;
     let mut first_paragraph_end: Option<usize> = None;
     let mut in_link_external = false;
+    // Footnote references are left out of the summary: their notes are not on list pages.
+    let mut footnote_refs: Vec<usize> = Vec::new();
     while i < events.len() {
         let (event, range) = &events[i];
         match event {
@@ -132,7 +139,22 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
                 continue;
             }
             Event::FootnoteReference(label) => {
+                footnote_refs.push(body.len());
                 body.push(state.footnote_reference(label));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                body.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(state.relative_to_page(dest_url)),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                depth += 1;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -214,7 +236,12 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
     out.content = content;
     out.summary = summary_end.or(first_paragraph_end).map(|end| {
         let mut s = String::new();
-        pulldown_cmark::html::push_html(&mut s, body[..end].iter().cloned());
+        let events = body[..end]
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !footnote_refs.contains(i))
+            .map(|(_, e)| e.clone());
+        pulldown_cmark::html::push_html(&mut s, events);
         s
     });
     out.word_count = state.words;
@@ -412,7 +439,29 @@ impl<'a> State<'a> {
             let joined = normalize(&format!("{base}{dest}"));
             return (self.internal(&joined, offset), false);
         }
-        (dest.to_owned(), false)
+        (self.relative_to_page(dest), false)
+    }
+
+    /// `data.csv` in `/reports/annual/` → `/reports/annual/data.csv`. Absolute paths, URLs
+    /// with a scheme and fragments are left as they are.
+    fn relative_to_page(&self, dest: &str) -> String {
+        let has_scheme = dest
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
+        if dest.is_empty() || has_scheme || dest.starts_with(['/', '#', '?']) {
+            return dest.to_owned();
+        }
+        let (path, rest) = match dest.find(['#', '?']) {
+            Some(i) => dest.split_at(i),
+            None => (dest, ""),
+        };
+        let joined = normalize(&format!("{}{path}", self.doc.url_path));
+        let slash = if path.ends_with('/') && !joined.is_empty() {
+            "/"
+        } else {
+            ""
+        };
+        format!("/{joined}{slash}{rest}")
     }
 
     /// Resolves `security/kursk.md#heading` to its URL, reporting a missing target.
@@ -423,6 +472,9 @@ impl<'a> State<'a> {
         };
         let path = path.trim_start_matches('/');
         let Some(url) = self.env.urls.get(path) else {
+            if self.env.broken.contains(path) {
+                return String::from("#");
+            }
             let hint = closest(path, self.env.urls.keys().map(String::as_str))
                 .map(|c| format!("did you mean `@/{c}`?"))
                 .unwrap_or_else(|| {
@@ -548,10 +600,12 @@ mod tests {
         let highlighter = Highlighter::new(true);
         let mut urls = HashMap::new();
         urls.insert("security/kursk.md".to_owned(), "/security/kursk/".to_owned());
+        let broken = HashSet::new();
         let env = Env {
             config: &config,
             highlighter: &highlighter,
             urls: &urls,
+            broken: &broken,
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),
@@ -560,6 +614,7 @@ mod tests {
             body_offset: 0,
             content_path: "economy/a.md",
             permalink: "https://x.org/economy/a/",
+            url_path: "/economy/a/",
             anchors: AnchorLinks::Right,
         };
         render(&doc, &env)
@@ -616,6 +671,26 @@ mod tests {
             Some("did you mean `@/security/kursk.md`?")
         );
         assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, Some(1));
+    }
+
+    #[test]
+    fn relative_links_are_made_absolute_so_summaries_work_elsewhere() {
+        let r = render_str(
+            "[d](data.csv) ![c](img/chart.png) [u](../b/) [x](https://a.org/y) [m](mailto:a@b.c)\n",
+        );
+        let c = &r.content;
+        assert!(c.contains("href=\"/economy/a/data.csv\""), "{c}");
+        assert!(c.contains("src=\"/economy/a/img/chart.png\""), "{c}");
+        assert!(c.contains("href=\"/economy/b/\""), "{c}");
+        assert!(c.contains("href=\"https://a.org/y\""), "{c}");
+        assert!(c.contains("href=\"mailto:a@b.c\""), "{c}");
+    }
+
+    #[test]
+    fn summaries_leave_out_footnote_references() {
+        let r = render_str("Claim.[^1]\n\n[^1]: Source.\n");
+        assert!(!r.summary.unwrap().contains("fn-1"));
+        assert!(r.content.contains("fn-1"));
     }
 
     #[test]

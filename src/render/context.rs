@@ -171,6 +171,8 @@ struct SectionMeta<'a> {
     assets: Vec<String>,
     lang: &'a str,
     page_count: usize,
+    /// Whether the section has a page of its own (`render`, and no `redirect_to`).
+    render: bool,
 }
 
 /// A section's value; `pages` holds the given page values, in order.
@@ -200,6 +202,7 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
         assets: s.assets.iter().map(|a| asset_url(site, &s.path, a)).collect(),
         lang: &site.config.default_language,
         page_count: s.pages.len(),
+        render: s.renders(),
     };
     let value = with_html(
         Value::from_serializable(&meta),
@@ -263,4 +266,25 @@ pub fn pager_value(pager: &Pager, pages: &[Value]) -> Value {
         "pages",
         Value::from(pages.to_vec()),
     )
+}
+
+#[derive(Serialize)]
+struct TaxonomyMeta<'a> {
+    name: &'a str,
+    slug: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+    paginate_by: Option<usize>,
+}
+
+/// A taxonomy with its terms as `items` (Zola's name).
+pub fn taxonomy_value(t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Value {
+    let meta = TaxonomyMeta {
+        name: &t.config.name,
+        slug: &t.slug,
+        path: &t.path,
+        permalink: &t.permalink,
+        paginate_by: t.config.paginate_by,
+    };
+    insert(Value::from_serializable(&meta), "items", Value::from(terms))
 }

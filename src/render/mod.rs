@@ -70,7 +70,6 @@ pub fn site(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostics> {
     let mut diags = Diagnostics::new();
-    check_templates(site, &templates, &mut diags);
 
     let page_values: Vec<Value> = (0..site.pages.len())
         .into_par_iter()
@@ -124,6 +123,14 @@ pub fn site(
     })
 }
 
+/// A titled link, for navigation.
+#[derive(serde::Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+}
+
 fn nav_value(site: &Site) -> Value {
     let root = site.section(site.root_section());
     let mut subs: Vec<SectionId> = root.subsections.clone();
@@ -135,21 +142,19 @@ fn nav_value(site: &Site) -> Value {
             .cmp(&y.meta.weight.unwrap_or(i64::MAX))
             .then_with(|| x.title().cmp(y.title()))
     });
-    let items: Vec<HashMap<&str, String>> = subs
+    let items: Vec<Value> = subs
         .iter()
         .map(|s| site.section(*s))
         .filter(|s| s.renders())
         .map(|s| {
-            HashMap::from([
-                ("title", s.title().to_owned()),
-                ("path", s.path.clone()),
-                ("permalink", s.permalink.clone()),
-            ])
+            Value::from_serializable(&Link {
+                title: s.title(),
+                path: &s.path,
+                permalink: &s.permalink,
+            })
         })
         .collect();
-    let mut v: Vec<Value> = items.iter().map(Value::from_serializable).collect();
-    v.dedup();
-    Value::from(v)
+    Value::from(items)
 }
 
 fn build_lookups(site: &Site, page_values: &[Value]) -> Lookups {
@@ -180,16 +185,7 @@ fn build_lookups(site: &Site, page_values: &[Value]) -> Lookups {
                 term_value(term, &pages)
             })
             .collect();
-        let value = context::insert(
-            Value::from_serializable(&HashMap::from([
-                ("name", t.config.name.as_str()),
-                ("slug", t.slug.as_str()),
-                ("path", t.path.as_str()),
-                ("permalink", t.permalink.as_str()),
-            ])),
-            "items",
-            Value::from(terms),
-        );
+        let value = context::taxonomy_value(t, terms);
         let urls = t
             .terms
             .iter()
@@ -235,7 +231,7 @@ fn taxonomy_template(templates: &Templates, name: &str, kind: &str) -> String {
 }
 
 /// Every template named in front matter, or needed by the default layout, must exist.
-fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
+pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
     for (i, p) in site.pages.iter().enumerate() {
         if !p.renders() {
             continue;

@@ -88,7 +88,6 @@ fn page_bundle_copies_its_files_beside_the_page() {
 }
 
 #[test]
-#[ignore = "BUG: a bundle's relative link (`data.csv`) in its summary is broken on list pages (/reports/data.csv)"]
 fn bundle_relative_links_in_summaries_work_on_list_pages() {
     let site = SiteTest::fixture("build/bundle");
     site.build_ok();
@@ -143,7 +142,6 @@ fn path_override_replaces_the_whole_url() {
 }
 
 #[test]
-#[ignore = "BUG: a `slug` with spaces is used verbatim (public/posts/My Custom Slug/), Zola slugifies it"]
 fn slug_override_is_slugified() {
     let site = SiteTest::fixture("build/slug-path").file(
         "content/posts/spaced.md",
@@ -226,7 +224,6 @@ fn render_false_writes_no_page_but_keeps_the_rest() {
 }
 
 #[test]
-#[ignore = "BUG: lists, prev/next and kickers link to `render = false` pages and sections (/notes/invisible/, /organise/), which have no output"]
 fn render_false_leaves_no_dead_links() {
     let site = SiteTest::fixture("build/render-false");
     site.build_ok();
@@ -440,7 +437,6 @@ fn rebuilding_keeps_dot_folders_at_the_top_of_the_output() {
 }
 
 #[test]
-#[ignore = "BUG: race in write::Staging::stage: a thread skips create_dir_all for a folder another thread is still creating (ENOENT)"]
 fn parallel_writes_into_a_new_folder_do_not_race() {
     // Staging::stage records a folder as made *before* creating it, so a second thread
     // writing into the same new folder can find it missing. The outputs of this site are

@@ -193,7 +193,6 @@ fn build_into_another_folder_with_o() {
 }
 
 #[test]
-#[ignore = "BUG: `new` writes `tags = []`, `regions = []`, `actors = []`; on a site without those taxonomies the page cannot build"]
 fn new_page_builds_on_a_site_without_taxonomies() {
     let site = SiteTest::fixture("cli/no-taxonomies");
     site.run(&["new", "content/notes/first-note.md"]).assert_success();

@@ -111,7 +111,6 @@ fn footnotes_are_numbered_in_reference_order_with_back_links() {
 }
 
 #[test]
-#[ignore = "BUG: a summary keeps its footnote references, whose #fn-… targets are not on the list page"]
 fn footnote_references_in_summaries_are_not_dead_links() {
     // The page's first paragraph, its summary, references both footnotes; the root
     // section lists the page with that summary.
