@@ -158,11 +158,24 @@ fn make_dir_replacing_files(root: &Path, dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)
 }
 
-/// Deletes files under `out_dir` that this build did not produce, then empty folders.
-/// Dot-files at the top (a `.git` folder of a deploy checkout, say) are kept.
+/// Deletes files under `out_dir` that this build did not produce, and folders that no
+/// longer hold any output. Dot-files at the top (a `.git` folder of a deploy checkout,
+/// say) are kept.
 fn remove_stale(out_dir: &Path, outputs: &HashSet<String>) -> io::Result<usize> {
+    // Every folder that holds an output stays; only the others are candidates, so a
+    // rebuild does not try (and fail) to remove ten thousand non-empty folders.
+    let mut needed: HashSet<&str> = HashSet::new();
+    for rel in outputs {
+        let mut path = rel.as_str();
+        while let Some(i) = path.rfind('/') {
+            path = &path[..i];
+            if !needed.insert(path) {
+                break;
+            }
+        }
+    }
     let mut removed = 0;
-    let mut dirs = Vec::new();
+    let mut stale_dirs = Vec::new();
     let walker = WalkDir::new(out_dir)
         .min_depth(1)
         .into_iter()
@@ -175,16 +188,17 @@ fn remove_stale(out_dir: &Path, outputs: &HashSet<String>) -> io::Result<usize> 
             .collect::<Vec<_>>()
             .join("/");
         if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
+            if !needed.contains(rel.as_str()) {
+                stale_dirs.push(entry.into_path());
+            }
         } else if !outputs.contains(&rel) {
             fs::remove_file(entry.path())?;
             removed += 1;
         }
     }
     // Deepest first, so a folder emptied by its children's removal goes too.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for dir in dirs {
-        // Fails, as wanted, for folders that still hold files.
+    stale_dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in stale_dirs {
         fs::remove_dir(&dir).ok();
     }
     Ok(removed)
