@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{content, resolve};
+use crate::model::{content, links, related, resolve};
 use crate::parse::highlight::Highlighter;
 use crate::render::{self, templates::Templates};
 use crate::theme::{self, Theme};
@@ -110,6 +110,9 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     diags.extend(content::render_markdown(&mut site, &highlighter));
     watch.lap("markdown and highlighting");
+    links::backlinks(&mut site);
+    related::related(&mut site);
+    watch.lap("backlinks and related");
 
     let theme = match theme_result {
         Ok(t) => t,

@@ -22,6 +22,8 @@ const KNOWN_KEYS: &[&str] = &[
     "markdown",
     "extra",
     "author",
+    "related",
+    "feed_limit",
 ];
 
 /// Top-level keys Zola documents that dossier accepts but does not act on yet.
@@ -33,7 +35,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "ignored_static",
     "generate_feeds",
     "generate_feed",
-    "feed_limit",
     "feed_filenames",
     "feed_filename",
     "hard_link_static",
@@ -92,6 +93,31 @@ pub enum AnchorLinks {
     Heading,
 }
 
+/// `[related]`: how related analyses are scored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    /// How many related pages each page gets.
+    pub limit: usize,
+    /// What a link between two pages (either way) adds to their score.
+    pub links: f32,
+    /// Weight of a shared term, by taxonomy name; taxonomies not named weigh 1.
+    pub taxonomies: std::collections::BTreeMap<String, f32>,
+    /// Terms on more than this share of all pages are ignored.
+    pub max_share: f32,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig {
+            limit: 5,
+            links: 2.0,
+            taxonomies: Default::default(),
+            max_share: 0.5,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MarkdownConfig {
     pub highlight_code: bool,
@@ -117,8 +143,11 @@ pub struct Config {
     pub theme: Option<String>,
     pub output_dir: String,
     pub author: Option<String>,
+    /// The most entries a feed holds (all when unset, as in Zola).
+    pub feed_limit: Option<usize>,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
+    pub related: RelatedConfig,
     pub extra: serde_json::Value,
 }
 
@@ -136,6 +165,8 @@ struct RawConfig {
     taxonomies: Vec<RawTaxonomy>,
     markdown: Option<RawMarkdown>,
     #[serde(default)]
+    related: RelatedConfig,
+    #[serde(default)]
     extra: toml::Table,
     // Zola's keys that are accepted with a warning.
     preserve_dotfiles_in_output: Option<toml::Value>,
@@ -145,7 +176,7 @@ struct RawConfig {
     ignored_static: Option<toml::Value>,
     generate_feeds: Option<toml::Value>,
     generate_feed: Option<toml::Value>,
-    feed_limit: Option<toml::Value>,
+    feed_limit: Option<usize>,
     feed_filenames: Option<toml::Value>,
     feed_filename: Option<toml::Value>,
     hard_link_static: Option<toml::Value>,
@@ -389,8 +420,10 @@ impl Config {
                 .or(raw.output_dir)
                 .unwrap_or_else(|| "public".to_owned()),
             author: raw.author,
+            feed_limit: raw.feed_limit.filter(|n| *n > 0),
             taxonomies,
             markdown,
+            related: raw.related,
             extra,
         };
         let ok = !diags.has_errors();
@@ -440,7 +473,6 @@ fn zola_only_present(raw: &RawConfig) -> Vec<&'static str> {
         raw.ignored_static.is_some(),
         raw.generate_feeds.is_some(),
         raw.generate_feed.is_some(),
-        raw.feed_limit.is_some(),
         raw.feed_filenames.is_some(),
         raw.feed_filename.is_some(),
         raw.hard_link_static.is_some(),
@@ -482,6 +514,8 @@ fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
             .chain(MARKDOWN_ZOLA_ONLY_KEYS)
             .copied()
             .collect()
+    } else if msg.contains("`max_share`") {
+        vec!["limit", "links", "taxonomies", "max_share"]
     } else if msg.contains("`paginate_path`") {
         TAXONOMY_KEYS.to_vec()
     } else {

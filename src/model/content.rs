@@ -7,14 +7,18 @@ use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::model::site::Site;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{self, Doc, Env, Rendered};
+use crate::parse::wikilinks::WikiIndex;
 
 pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostics {
     let urls = site.url_map();
+    let wiki = wiki_index(site);
     let env = Env {
         config: &site.config.markdown,
         highlighter,
         urls: &urls,
         broken: &site.broken,
+        drafts: &site.drafts,
+        wiki: &wiki,
     };
     let default_anchors = site.config.markdown.insert_anchor_links;
     // Zola lets a section set anchor links for the pages in it.
@@ -91,6 +95,18 @@ fn drop_bodies(site: &mut Site) {
         text.truncate(body_offset);
         text.shrink_to_fit();
     }
+}
+
+fn wiki_index(site: &Site) -> WikiIndex {
+    let mut wiki = WikiIndex::default();
+    for p in &site.pages {
+        wiki.add(&p.file.content_path, &p.title, &p.slug);
+    }
+    for s in &site.sections {
+        wiki.add(&s.file.content_path, s.title(), "");
+    }
+    wiki.finish();
+    wiki
 }
 
 fn check_anchors(site: &Site) -> Vec<Diagnostic> {

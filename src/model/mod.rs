@@ -1,4 +1,6 @@
 //! The site model and the stages that build it.
 pub mod content;
+pub mod links;
+pub mod related;
 pub mod resolve;
 pub mod site;

@@ -100,10 +100,12 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
     // Sections, parents before children; the root always exists.
     section_parts.sort_by(|a, b| a.0.content_path.cmp(&b.0.content_path));
     let mut draft_dirs: Vec<String> = Vec::new();
+    let mut drafts: HashMap<String, String> = HashMap::new();
     section_parts.retain(|(f, _, meta)| {
         let keep = options.drafts || !meta.draft || f.content_path == "_index.md";
         if !keep {
             draft_dirs.push(dir_of(&f.content_path).to_owned());
+            drafts.insert(f.content_path.clone(), meta.title.clone().unwrap_or_default());
         }
         keep
     });
@@ -150,6 +152,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             assets: Vec::new(),
             dir,
             rendered: Default::default(),
+            backlinks: Vec::new(),
         });
     }
 
@@ -157,13 +160,11 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
     page_parts.sort_by(|a, b| a.0.content_path.cmp(&b.0.content_path));
     let mut pages: Vec<Page> = Vec::with_capacity(page_parts.len());
     for (file, body_offset, meta) in page_parts {
-        if meta.draft && !options.drafts {
-            continue;
-        }
-        if draft_dirs
+        let in_draft_section = draft_dirs
             .iter()
-            .any(|d| file.content_path.starts_with(d.as_str()))
-        {
+            .any(|d| file.content_path.starts_with(d.as_str()));
+        if (meta.draft && !options.drafts) || in_draft_section {
+            drafts.insert(file.content_path.clone(), meta.title.clone().unwrap_or_default());
             continue;
         }
         let content_path = file.content_path.clone();
@@ -233,6 +234,8 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             lower: None,
             higher: None,
             rendered: Default::default(),
+            backlinks: Vec::new(),
+            related: Vec::new(),
             file,
             body_offset,
             meta,
@@ -285,6 +288,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         taxonomies,
         by_content_path,
         broken,
+        drafts,
         loose_assets,
     };
     (site, diags)

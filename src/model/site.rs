@@ -21,6 +21,16 @@ pub enum Item {
     Section(SectionId),
 }
 
+/// A document that links to another, with the words around its first link there.
+#[derive(Debug, Clone)]
+pub struct Backlink {
+    pub source: Item,
+    pub kind: crate::parse::markdown::LinkKind,
+    pub excerpt: String,
+    /// How many links the source has to the target.
+    pub count: usize,
+}
+
 #[derive(Debug)]
 pub struct Page {
     pub file: SourceFile,
@@ -43,6 +53,10 @@ pub struct Page {
     pub lower: Option<PageId>,
     pub higher: Option<PageId>,
     pub rendered: Rendered,
+    /// Documents that link here, filled in by `links`.
+    pub backlinks: Vec<Backlink>,
+    /// The most closely related pages, best first, filled in by `related`.
+    pub related: Vec<PageId>,
 }
 
 impl Page {
@@ -70,6 +84,7 @@ pub struct Section {
     /// The folder under content/ (`security/`; empty for the root).
     pub dir: String,
     pub rendered: Rendered,
+    pub backlinks: Vec<Backlink>,
 }
 
 impl Section {
@@ -117,6 +132,8 @@ pub struct Site {
     /// Content paths of files that exist but failed to read or parse; links to them are
     /// not reported again.
     pub broken: HashSet<String>,
+    /// Drafts left out of this build: content path → title.
+    pub drafts: HashMap<String, String>,
     /// Files under content/ that belong to no page or section, copied as they are.
     pub loose_assets: Vec<String>,
 }
@@ -150,6 +167,20 @@ impl Site {
                 (k.clone(), path)
             })
             .collect()
+    }
+
+    pub fn item_path(&self, item: Item) -> &str {
+        match item {
+            Item::Page(p) => &self.page(p).path,
+            Item::Section(s) => &self.section(s).path,
+        }
+    }
+
+    pub fn item_title(&self, item: Item) -> &str {
+        match item {
+            Item::Page(p) => &self.page(p).title,
+            Item::Section(s) => self.section(s).title(),
+        }
     }
 
     /// Heading ids of what a content path names.

@@ -4,6 +4,7 @@
 //! the word count.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::diagnostic::{Diagnostic, Location, closest};
 use crate::parse::highlight::{Highlighter, escape_attr, escape_text};
+use crate::parse::wikilinks::{WikiError, WikiIndex};
 use crate::slugs::slugify;
 
 /// One heading in the table of contents, with its subheadings (Zola's shape).
@@ -32,6 +34,25 @@ pub struct AnchorRef {
     pub location: Location,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// `[text](@/path.md)` or a relative `.md` link.
+    Link,
+    /// `[[Title]]`.
+    Wikilink,
+}
+
+/// A link from this document to another page or section.
+#[derive(Debug, Clone)]
+pub struct OutLink {
+    /// The target's content path.
+    pub target: String,
+    pub kind: LinkKind,
+    /// The sentence or paragraph around the link, as plain text.
+    pub excerpt: String,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub content: String,
@@ -40,6 +61,8 @@ pub struct Rendered {
     pub word_count: usize,
     pub heading_ids: Vec<String>,
     pub anchor_refs: Vec<AnchorRef>,
+    /// Links to other documents, in order, for backlinks and the link graph.
+    pub links: Vec<OutLink>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -51,6 +74,9 @@ pub struct Env<'a> {
     pub urls: &'a HashMap<String, String>,
     /// Files that exist but failed to parse: links to them are not errors of their own.
     pub broken: &'a HashSet<String>,
+    /// Drafts left out of this build (content path → title): linking to one is an error.
+    pub drafts: &'a HashMap<String, String>,
+    pub wiki: &'a WikiIndex,
 }
 
 /// One document to render.
@@ -78,179 +104,43 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM;
+        | Options::ENABLE_GFM
+        | Options::ENABLE_WIKILINKS;
     if env.config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
-    let mut out = Rendered::default();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(doc.body, options).into_offset_iter().collect();
     let mut state = State::new(doc, env);
-    let parser = Parser::new_ext(doc.body, options).into_offset_iter();
-    let events: Vec<(Event, std::ops::Range<usize>)> = parser.collect();
-
     let mut body: Vec<Event> = Vec::with_capacity(events.len());
-    let mut i = 0;
-    let mut depth = 0usize;
-    let mut summary_end: Option<usize> = None;
-    let mut first_paragraph_end: Option<usize> = None;
-    let mut in_link_external = false;
-    // Footnote references are left out of the summary: their notes are not on list pages.
-    let mut footnote_refs: Vec<usize> = Vec::new();
-    while i < events.len() {
-        let (event, range) = &events[i];
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                let end = find_end(&events, i);
-                let inner: Vec<Event> = events[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
-                body.push(state.heading(*level as u8, id.as_deref(), inner));
-                i = end + 1;
-                continue;
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let end = find_end(&events, i);
-                let code: String = events[i + 1..end]
-                    .iter()
-                    .filter_map(|(e, _)| match e {
-                        Event::Text(t) => Some(t.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split(|c: char| c == ',' || c == '{' || c.is_whitespace())
-                        .next()
-                        .unwrap_or(""),
-                    CodeBlockKind::Indented => "",
-                };
-                state.words += code.split_whitespace().count();
-                body.push(Event::Html(CowStr::from(
-                    env.highlighter.block(lang, &code).to_string(),
-                )));
-                i = end + 1;
-                if depth == 0 && first_paragraph_end.is_none() {
-                    // A summary is prose; skip code when looking for the first paragraph.
-                }
-                continue;
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                let end = find_end(&events, i);
-                let inner: Vec<Event> = events[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
-                state.footnote_definitions.push((label.to_string(), inner));
-                i = end + 1;
-                continue;
-            }
-            Event::FootnoteReference(label) => {
-                footnote_refs.push(body.len());
-                body.push(state.footnote_reference(label));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                body.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: CowStr::from(state.relative_to_page(dest_url)),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-                depth += 1;
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                let offset = doc.body_offset + range.start;
-                let (href, external) = state.link(*link_type, dest_url, offset);
-                if external && env.config_wants_external_attrs() {
-                    in_link_external = true;
-                    body.push(Event::Html(CowStr::from(external_link_open(
-                        &href, title, env.config,
-                    ))));
-                } else {
-                    body.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: CowStr::from(href),
-                        title: title.clone(),
-                        id: CowStr::from(""),
-                    }));
-                }
-                depth += 1;
-            }
-            Event::End(TagEnd::Link) => {
-                depth -= 1;
-                if in_link_external {
-                    in_link_external = false;
-                    body.push(Event::Html(CowStr::from("</a>")));
-                } else {
-                    body.push(Event::End(TagEnd::Link));
-                }
-            }
-            Event::Start(Tag::Table(_)) => {
-                body.push(Event::Html(CowStr::from(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">",
-                )));
-                body.push(event.clone());
-                depth += 1;
-            }
-            Event::End(TagEnd::Table) => {
-                depth -= 1;
-                body.push(event.clone());
-                body.push(Event::Html(CowStr::from("</div>")));
-            }
-            Event::Html(html) | Event::InlineHtml(html) if html.trim() == MORE_MARKER => {
-                if summary_end.is_none() {
-                    summary_end = Some(body.len());
-                }
-                body.push(Event::Html(CowStr::from("<span id=\"continue-reading\"></span>")));
-            }
-            Event::Html(html) if html.contains(MORE_MARKER) && summary_end.is_none() => {
-                summary_end = Some(body.len());
-                body.push(event.clone());
-            }
-            Event::Text(t) | Event::Code(t) => {
-                state.words += t.split_whitespace().count();
-                body.push(event.clone());
-            }
-            Event::Start(_) => {
-                depth += 1;
-                body.push(event.clone());
-            }
-            Event::End(end) => {
-                depth = depth.saturating_sub(1);
-                body.push(event.clone());
-                if *end == TagEnd::Paragraph && depth == 0 && first_paragraph_end.is_none() {
-                    first_paragraph_end = Some(body.len());
-                }
-            }
-            _ => body.push(event.clone()),
-        }
-        i += 1;
-    }
+    state.process(&events, &mut body, true);
 
     let mut content = String::with_capacity(doc.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut content, body.iter().cloned());
     state.push_footnotes(&mut content);
-    out.content = content;
-    out.summary = summary_end.or(first_paragraph_end).map(|end| {
+
+    // Footnote references are left out of the summary: their notes are not on list pages.
+    let summary = state.summary_end.or(state.first_paragraph_end).map(|end| {
         let mut s = String::new();
         let events = body[..end]
             .iter()
             .enumerate()
-            .filter(|(i, _)| !footnote_refs.contains(i))
+            .filter(|(i, _)| !state.footnote_ref_positions.contains(i))
             .map(|(_, e)| e.clone());
         pulldown_cmark::html::push_html(&mut s, events);
         s
     });
-    out.word_count = state.words;
-    out.toc = nest_headings(std::mem::take(&mut state.headings));
-    out.heading_ids = state.ids.into_iter().collect();
-    out.heading_ids.sort();
-    out.anchor_refs = state.anchor_refs;
-    out.diagnostics = state.diagnostics;
-    out
+    let mut heading_ids: Vec<String> = state.ids.into_iter().collect();
+    heading_ids.sort();
+    Rendered {
+        content,
+        summary,
+        toc: nest_headings(state.headings),
+        word_count: state.words,
+        heading_ids,
+        anchor_refs: state.anchor_refs,
+        links: state.links,
+        diagnostics: state.diagnostics,
+    }
 }
 
 impl Env<'_> {
@@ -288,7 +178,18 @@ struct State<'a> {
     footnote_numbers: HashMap<String, usize>,
     footnote_ref_counts: HashMap<String, usize>,
     footnote_definitions: Vec<(String, Vec<Event<'a>>)>,
+    /// Positions of footnote references in the top-level event list.
+    footnote_ref_positions: Vec<usize>,
+    summary_end: Option<usize>,
+    first_paragraph_end: Option<usize>,
     anchor_refs: Vec<AnchorRef>,
+    links: Vec<OutLink>,
+    /// Plain text of the open blocks (paragraphs, list items, cells, headings), innermost
+    /// last, for the excerpts around links.
+    blocks: Vec<String>,
+    /// Links waiting for their block to close: (index in `links`, block depth, offset of
+    /// the link in the block's text).
+    pending: Vec<(usize, usize, usize)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -303,9 +204,247 @@ impl<'a> State<'a> {
             footnote_numbers: HashMap::new(),
             footnote_ref_counts: HashMap::new(),
             footnote_definitions: Vec::new(),
+            footnote_ref_positions: Vec::new(),
+            summary_end: None,
+            first_paragraph_end: None,
             anchor_refs: Vec::new(),
+            links: Vec::new(),
+            blocks: Vec::new(),
+            pending: Vec::new(),
             diagnostics: Vec::new(),
         }
+    }
+
+    /// Turns parser events into the events to write as HTML, resolving links and
+    /// rendering headings, code and footnote references on the way. `top` is true for the
+    /// document body (where the summary is found), false for nested runs.
+    fn process(&mut self, events: &[(Event<'a>, Range<usize>)], out: &mut Vec<Event<'a>>, top: bool) {
+        let mut i = 0;
+        let mut depth = 0usize;
+        let mut external_open = false;
+        while i < events.len() {
+            let (event, range) = &events[i];
+            match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let end = find_end(events, i);
+                    let html = self.heading(*level as u8, id.as_deref(), &events[i + 1..end]);
+                    out.push(html);
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let end = find_end(events, i);
+                    let code: String = events[i + 1..end]
+                        .iter()
+                        .filter_map(|(e, _)| match e {
+                            Event::Text(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => info
+                            .split(|c: char| c == ',' || c == '{' || c.is_whitespace())
+                            .next()
+                            .unwrap_or(""),
+                        CodeBlockKind::Indented => "",
+                    };
+                    self.words += code.split_whitespace().count();
+                    out.push(Event::Html(CowStr::from(
+                        self.env.highlighter.block(lang, &code).to_string(),
+                    )));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let end = find_end(events, i);
+                    let mut inner = Vec::new();
+                    self.process(&events[i + 1..end], &mut inner, false);
+                    self.footnote_definitions.push((label.to_string(), inner));
+                    i = end + 1;
+                    continue;
+                }
+                Event::FootnoteReference(label) => {
+                    if top {
+                        self.footnote_ref_positions.push(out.len());
+                    }
+                    out.push(self.footnote_reference(label));
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    out.push(Event::Start(Tag::Image {
+                        link_type: *link_type,
+                        dest_url: CowStr::from(self.relative_to_page(dest_url)),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                    depth += 1;
+                }
+                Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    title,
+                    ..
+                }) => {
+                    let offset = self.doc.body_offset + range.start;
+                    let (href, target_title) = self.wikilink(dest_url, offset);
+                    let link = Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: CowStr::from(href),
+                        title: title.clone(),
+                        id: CowStr::from(""),
+                    };
+                    if *has_pothole {
+                        out.push(Event::Start(link));
+                        depth += 1;
+                    } else {
+                        // `[[security/kursk]]` shows the target's title, not its path.
+                        let end = find_end(events, i);
+                        let shown = target_title.unwrap_or_else(|| dest_url.to_string());
+                        self.words += shown.split_whitespace().count();
+                        self.text(&shown);
+                        out.push(Event::Start(link));
+                        out.push(Event::Text(CowStr::from(shown)));
+                        out.push(Event::End(TagEnd::Link));
+                        i = end + 1;
+                        continue;
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }) => {
+                    let offset = self.doc.body_offset + range.start;
+                    let (href, external) = self.link(*link_type, dest_url, offset);
+                    if external && self.env.config_wants_external_attrs() {
+                        external_open = true;
+                        out.push(Event::Html(CowStr::from(external_link_open(
+                            &href,
+                            title,
+                            self.env.config,
+                        ))));
+                    } else {
+                        out.push(Event::Start(Tag::Link {
+                            link_type: *link_type,
+                            dest_url: CowStr::from(href),
+                            title: title.clone(),
+                            id: CowStr::from(""),
+                        }));
+                    }
+                    depth += 1;
+                }
+                Event::End(TagEnd::Link) => {
+                    depth = depth.saturating_sub(1);
+                    if external_open {
+                        external_open = false;
+                        out.push(Event::Html(CowStr::from("</a>")));
+                    } else {
+                        out.push(Event::End(TagEnd::Link));
+                    }
+                }
+                Event::Start(Tag::Table(_)) => {
+                    out.push(Event::Html(CowStr::from(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">",
+                    )));
+                    out.push(event.clone());
+                    depth += 1;
+                }
+                Event::End(TagEnd::Table) => {
+                    depth = depth.saturating_sub(1);
+                    out.push(event.clone());
+                    out.push(Event::Html(CowStr::from("</div>")));
+                }
+                Event::Html(html) | Event::InlineHtml(html) if top && html.trim() == MORE_MARKER => {
+                    if self.summary_end.is_none() {
+                        self.summary_end = Some(out.len());
+                    }
+                    out.push(Event::Html(CowStr::from("<span id=\"continue-reading\"></span>")));
+                }
+                Event::Html(html) if top && html.contains(MORE_MARKER) && self.summary_end.is_none() => {
+                    self.summary_end = Some(out.len());
+                    out.push(event.clone());
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    self.words += t.split_whitespace().count();
+                    self.text(t);
+                    out.push(event.clone());
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    self.text(" ");
+                    out.push(event.clone());
+                }
+                Event::Start(tag) => {
+                    if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell) {
+                        self.blocks.push(String::new());
+                    }
+                    depth += 1;
+                    out.push(event.clone());
+                }
+                Event::End(end) => {
+                    depth = depth.saturating_sub(1);
+                    if matches!(end, TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) {
+                        self.close_block();
+                    }
+                    out.push(event.clone());
+                    if top && *end == TagEnd::Paragraph && depth == 0 && self.first_paragraph_end.is_none() {
+                        self.first_paragraph_end = Some(out.len());
+                    }
+                }
+                _ => out.push(event.clone()),
+            }
+            i += 1;
+        }
+    }
+
+    /// Adds text to the innermost open block, for link excerpts.
+    fn text(&mut self, text: &str) {
+        if let Some(block) = self.blocks.last_mut() {
+            block.push_str(text);
+        }
+    }
+
+    /// Closes the innermost block: links inside it get their excerpt, and its text
+    /// becomes part of the enclosing block.
+    fn close_block(&mut self) {
+        let Some(text) = self.blocks.pop() else { return };
+        let depth = self.blocks.len() + 1;
+        let mut k = 0;
+        while k < self.pending.len() {
+            let (link, link_depth, offset) = self.pending[k];
+            if link_depth == depth {
+                self.links[link].excerpt = excerpt_around(&text, offset);
+                self.pending.swap_remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        if let Some(parent) = self.blocks.last_mut() {
+            if !parent.is_empty() && !parent.ends_with(' ') {
+                parent.push(' ');
+            }
+            parent.push_str(&text);
+        }
+    }
+
+    /// Records a resolved link to another document; its excerpt comes when its block ends.
+    fn record_link(&mut self, target: &str, kind: LinkKind) {
+        if target == self.doc.content_path {
+            return;
+        }
+        if let Some(block) = self.blocks.last() {
+            self.pending
+                .push((self.links.len(), self.blocks.len(), block.len()));
+        }
+        self.links.push(OutLink {
+            target: target.to_owned(),
+            kind,
+            excerpt: String::new(),
+        });
     }
 
     fn unique_id(&mut self, wanted: String) -> String {
@@ -324,15 +463,28 @@ impl<'a> State<'a> {
         id
     }
 
-    fn heading(&mut self, level: u8, custom_id: Option<&str>, inner: Vec<Event<'a>>) -> Event<'a> {
-        let text = plain_text(&inner);
-        self.words += text.split_whitespace().count();
+    fn heading(
+        &mut self,
+        level: u8,
+        custom_id: Option<&str>,
+        inner: &[(Event<'a>, Range<usize>)],
+    ) -> Event<'a> {
+        // A heading is a block of its own: links in it take the heading as excerpt.
+        self.blocks.push(String::new());
+        let mut processed = Vec::new();
+        self.process(inner, &mut processed, false);
+        let text = self
+            .blocks
+            .last()
+            .map(|b| b.trim().to_owned())
+            .unwrap_or_default();
+        self.close_block();
         let id = match custom_id {
             Some(id) => self.unique_id(id.to_owned()),
             None => self.unique_id(slugify(&text)),
         };
         let mut inner_html = String::new();
-        pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+        pulldown_cmark::html::push_html(&mut inner_html, processed.into_iter());
         let id_attr = escape_attr(&id);
         let anchor = format!(
             "<a class=\"heading-anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section: {}\">#</a>",
@@ -475,6 +627,10 @@ impl<'a> State<'a> {
             if self.env.broken.contains(path) {
                 return String::from("#");
             }
+            if self.env.drafts.contains_key(path) {
+                self.draft_error(path, offset);
+                return String::from("#");
+            }
             let hint = closest(path, self.env.urls.keys().map(String::as_str))
                 .map(|c| format!("did you mean `@/{c}`?"))
                 .unwrap_or_else(|| {
@@ -487,6 +643,8 @@ impl<'a> State<'a> {
             );
             return String::from("#");
         };
+        let url = url.clone();
+        self.record_link(path, LinkKind::Link);
         match anchor {
             Some(a) if !a.is_empty() => {
                 self.anchor_refs.push(AnchorRef {
@@ -496,8 +654,100 @@ impl<'a> State<'a> {
                 });
                 format!("{url}#{a}")
             }
-            _ => url.clone(),
+            _ => url,
         }
+    }
+
+    fn draft_error(&mut self, path: &str, offset: usize) {
+        self.diagnostics.push(
+            Diagnostic::error(format!(
+                "link to `{path}`, which is a draft and is left out of this build"
+            ))
+            .at(self.location(offset))
+            .hint("publish it (`draft = false`), remove the link, or build with `--drafts`"),
+        );
+    }
+
+    /// Resolves `[[target#heading]]`; returns the href and the target's title.
+    fn wikilink(&mut self, dest: &str, offset: usize) -> (String, Option<String>) {
+        let (target, fragment) = match dest.split_once('#') {
+            Some((t, f)) => (t.trim(), Some(f.trim())),
+            None => (dest.trim(), None),
+        };
+        let anchor = fragment.filter(|f| !f.is_empty()).map(|f| {
+            let id = slugify(f);
+            if id.is_empty() { f.to_owned() } else { id }
+        });
+        if target.is_empty() {
+            // `[[#Heading]]`: a heading of this page.
+            let Some(anchor) = anchor else {
+                return ("#".to_owned(), None);
+            };
+            self.anchor_refs.push(AnchorRef {
+                target: self.doc.content_path.to_owned(),
+                anchor: anchor.clone(),
+                location: self.location(offset),
+            });
+            return (format!("#{anchor}"), fragment.map(str::to_owned));
+        }
+        let path = match self.env.wiki.resolve(target) {
+            Ok(path) => path,
+            Err(err) => {
+                self.wikilink_error(target, err, offset);
+                return ("#".to_owned(), None);
+            }
+        };
+        let Some(url) = self.env.urls.get(&path).cloned() else {
+            if self.env.drafts.contains_key(&path) {
+                self.draft_error(&path, offset);
+            }
+            return ("#".to_owned(), None);
+        };
+        self.record_link(&path, LinkKind::Wikilink);
+        let title = self.env.wiki.title(&path).map(str::to_owned);
+        match anchor {
+            Some(a) => {
+                self.anchor_refs.push(AnchorRef {
+                    target: path,
+                    anchor: a.clone(),
+                    location: self.location(offset),
+                });
+                (format!("{url}#{a}"), title)
+            }
+            None => (url, title),
+        }
+    }
+
+    fn wikilink_error(&mut self, target: &str, err: WikiError, offset: usize) {
+        let quoted = |list: &[String]| {
+            list.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let diagnostic = match err {
+            WikiError::Ambiguous(candidates) => Diagnostic::error(format!(
+                "the wikilink [[{target}]] matches {} pages",
+                candidates.len()
+            ))
+            .hint(format!("name one by its path: {}", quoted(&candidates))),
+            WikiError::Missing(candidates) => {
+                if let Some((path, _)) = self.env.drafts.iter().find(|(p, title)| {
+                    p.trim_end_matches(".md") == target || title.eq_ignore_ascii_case(target)
+                }) {
+                    let path = path.clone();
+                    self.draft_error(&path, offset);
+                    return;
+                }
+                let hint = if candidates.is_empty() {
+                    "a wikilink names a page by title, path (`section/page`) or slug".to_owned()
+                } else {
+                    format!("did you mean {}?", quoted(&candidates).replace(", ", " or "))
+                };
+                Diagnostic::error(format!("the wikilink [[{target}]] matches no page")).hint(hint)
+            }
+        };
+        self.diagnostics.push(diagnostic.at(self.location(offset)));
     }
 
     fn location(&self, body_offset: usize) -> Location {
@@ -541,16 +791,41 @@ fn footnote_slug(label: &str) -> String {
     }
 }
 
-fn plain_text(events: &[Event]) -> String {
-    let mut s = String::new();
-    for e in events {
-        match e {
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
-            Event::SoftBreak | Event::HardBreak => s.push(' '),
-            _ => {}
-        }
+/// The sentence around `offset` in a block's text, or the whole block when it is short;
+/// at most about 300 characters, whitespace collapsed.
+fn excerpt_around(text: &str, offset: usize) -> String {
+    const SHORT: usize = 300;
+    let offset = offset.min(text.len());
+    let mut start = 0;
+    let mut end = text.len();
+    if text.chars().count() > SHORT {
+        let before = &text[..floor(text, offset)];
+        start = [". ", "? ", "! ", "; "]
+            .iter()
+            .filter_map(|p| before.rfind(p).map(|i| i + p.len()))
+            .max()
+            .unwrap_or(0);
+        let after = offset.max(start);
+        end = [". ", "? ", "! "]
+            .iter()
+            .filter_map(|p| text[after..].find(p).map(|i| after + i + 1))
+            .min()
+            .unwrap_or(text.len());
     }
-    s.trim().to_owned()
+    let sentence: String = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    if sentence.chars().count() <= SHORT {
+        return sentence;
+    }
+    let cut: String = sentence.chars().take(SHORT).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// `security/kursk.md` → `security/`; `economy/bundle/index.md` → `economy/bundle/`.
@@ -601,11 +876,17 @@ mod tests {
         let mut urls = HashMap::new();
         urls.insert("security/kursk.md".to_owned(), "/security/kursk/".to_owned());
         let broken = HashSet::new();
+        let drafts = HashMap::from([("security/draft.md".to_owned(), "Draft".to_owned())]);
+        let mut wiki = WikiIndex::default();
+        wiki.add("security/kursk.md", "Kursk deployment", "kursk");
+        wiki.finish();
         let env = Env {
             config: &config,
             highlighter: &highlighter,
             urls: &urls,
             broken: &broken,
+            drafts: &drafts,
+            wiki: &wiki,
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),
@@ -691,6 +972,58 @@ mod tests {
         let r = render_str("Claim.[^1]\n\n[^1]: Source.\n");
         assert!(!r.summary.unwrap().contains("fn-1"));
         assert!(r.content.contains("fn-1"));
+    }
+
+    #[test]
+    fn wikilinks_resolve_and_show_titles() {
+        let r = render_str("See [[security/kursk]] and [[Kursk deployment#Battle Plans|the plans]].\n");
+        let c = &r.content;
+        assert!(
+            c.contains("<a href=\"/security/kursk/\">Kursk deployment</a>"),
+            "{c}"
+        );
+        assert!(
+            c.contains("<a href=\"/security/kursk/#battle-plans\">the plans</a>"),
+            "{c}"
+        );
+        assert_eq!(r.anchor_refs[0].anchor, "battle-plans");
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].kind, LinkKind::Wikilink);
+        let r = render_str("[[Kursk deploymnt]]\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(
+            r.diagnostics[0].hint.as_deref(),
+            Some("did you mean `Kursk deployment`?")
+        );
+    }
+
+    #[test]
+    fn links_to_drafts_are_errors() {
+        let r = render_str("[d](@/security/draft.md) and [[Draft]]\n");
+        assert_eq!(r.diagnostics.len(), 2, "{:?}", r.diagnostics);
+        assert!(r.diagnostics[0].message.contains("draft"));
+    }
+
+    #[test]
+    fn links_carry_the_sentence_around_them() {
+        let long = "Filler words here. ".repeat(20);
+        let r = render_str(&format!(
+            "{long}The key point is [this](@/security/kursk.md) one. More filler after.\n\n- item with [[Kursk deployment]]\n"
+        ));
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].excerpt, "The key point is this one.");
+        assert_eq!(r.links[1].excerpt, "item with Kursk deployment");
+    }
+
+    #[test]
+    fn links_in_headings_and_footnotes_resolve() {
+        let r = render_str(
+            "## About [k](@/security/kursk.md)\n\nText.[^1]\n\n[^1]: See [k](@/security/kursk.md).\n",
+        );
+        assert!(!r.content.contains("@/"), "{}", r.content);
+        assert_eq!(r.toc[0].title, "About k");
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].excerpt, "About k");
     }
 
     #[test]

@@ -1,3 +1,4 @@
 pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;
+pub mod wikilinks;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use tera::Value;
 use tera::value::Key;
 
-use crate::model::site::{Page, PageId, Section, Site, Term};
+use crate::model::site::{Item, Page, PageId, Section, Site, Term};
 use crate::parse::markdown::Heading;
 
 #[derive(Serialize)]
@@ -38,11 +38,61 @@ struct PageMeta<'a> {
     assets: Vec<String>,
     lang: &'a str,
     in_search_index: bool,
+    backlinks: Vec<BacklinkRef<'a>>,
+    related: Vec<PageRef<'a>>,
+}
+
+/// A document that links here, with the words around its link.
+#[derive(Serialize)]
+pub struct BacklinkRef<'a> {
+    title: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+    date: Option<String>,
+    /// `link` or `wikilink`.
+    kind: crate::parse::markdown::LinkKind,
+    excerpt: &'a str,
+    count: usize,
+}
+
+pub fn backlink_refs<'a>(site: &'a Site, list: &'a [crate::model::site::Backlink]) -> Vec<BacklinkRef<'a>> {
+    list.iter()
+        .map(|b| {
+            let (title, path, permalink, date) = match b.source {
+                Item::Page(p) => {
+                    let p = site.page(p);
+                    (
+                        p.title.as_str(),
+                        p.path.as_str(),
+                        p.permalink.as_str(),
+                        p.date.map(|d| d.to_string()),
+                    )
+                }
+                Item::Section(s) => {
+                    let s = site.section(s);
+                    (s.title(), s.path.as_str(), s.permalink.as_str(), None)
+                }
+            };
+            BacklinkRef {
+                title,
+                path,
+                permalink,
+                date,
+                kind: b.kind,
+                excerpt: &b.excerpt,
+                count: b.count,
+            }
+        })
+        .collect()
+}
+
+pub fn related_refs<'a>(site: &'a Site, list: &[PageId]) -> Vec<PageRef<'a>> {
+    list.iter().map(|p| page_ref_of(site.page(*p))).collect()
 }
 
 /// A small reference to a neighbouring page (Zola gives whole pages; this avoids cycles).
 #[derive(Serialize)]
-struct PageRef<'a> {
+pub struct PageRef<'a> {
     title: &'a str,
     path: &'a str,
     permalink: &'a str,
@@ -50,14 +100,18 @@ struct PageRef<'a> {
     description: Option<&'a str>,
 }
 
-fn page_ref(p: &Page) -> Value {
-    Value::from_serializable(&PageRef {
+fn page_ref_of(p: &Page) -> PageRef<'_> {
+    PageRef {
         title: &p.title,
         path: &p.path,
         permalink: &p.permalink,
         date: p.date.map(|d| d.to_string()),
         description: p.meta.description.as_deref(),
-    })
+    }
+}
+
+fn page_ref(p: &Page) -> Value {
+    Value::from_serializable(&page_ref_of(p))
 }
 
 fn ancestors(site: &Site, mut section: Option<crate::model::site::SectionId>) -> Vec<&str> {
@@ -123,6 +177,8 @@ pub fn page_value(site: &Site, id: PageId) -> Value {
         assets: p.assets.iter().map(|a| asset_url(site, &p.path, a)).collect(),
         lang: &site.config.default_language,
         in_search_index: p.meta.in_search_index.unwrap_or(true),
+        backlinks: backlink_refs(site, &p.backlinks),
+        related: related_refs(site, &p.related),
     };
     let mut value = with_html(
         Value::from_serializable(&meta),
@@ -171,6 +227,7 @@ struct SectionMeta<'a> {
     assets: Vec<String>,
     lang: &'a str,
     page_count: usize,
+    backlinks: Vec<BacklinkRef<'a>>,
     /// Whether the section has a page of its own (`render`, and no `redirect_to`).
     render: bool,
 }
@@ -202,6 +259,7 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
         assets: s.assets.iter().map(|a| asset_url(site, &s.path, a)).collect(),
         lang: &site.config.default_language,
         page_count: s.pages.len(),
+        backlinks: backlink_refs(site, &s.backlinks),
         render: s.renders(),
     };
     let value = with_html(

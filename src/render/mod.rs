@@ -3,6 +3,7 @@
 //! [`Sink`]. Rendering does no I/O of its own beyond the sink.
 
 pub mod context;
+pub mod feeds;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -38,6 +39,10 @@ enum Job {
         taxonomy: usize,
         term: usize,
         index: usize,
+    },
+    TermFeed {
+        taxonomy: usize,
+        term: usize,
     },
     Redirect {
         to: String,
@@ -460,6 +465,16 @@ fn plan(
                     format!("the `{}` term `{}`", t.config.name, term.name),
                 );
             }
+            if t.config.feed {
+                push(
+                    output_path(site, &format!("{}atom.xml", term.path)),
+                    Job::TermFeed {
+                        taxonomy: ti,
+                        term: term_i,
+                    },
+                    format!("the feed of the `{}` term `{}`", t.config.name, term.name),
+                );
+            }
         }
     }
     if templates.has("404.html") {
@@ -576,7 +591,11 @@ fn render_job(
             let (value, _) = &lookups.taxonomies[&t.config.name];
             ctx.insert_value("taxonomy", value.clone());
             let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
-            ctx.insert_value("term", term_value(term, &pages));
+            let mut term_v = term_value(term, &pages);
+            if t.config.feed {
+                term_v = context::insert(term_v, "feed", Value::from(format!("{}atom.xml", term.path)));
+            }
+            ctx.insert_value("term", term_v);
             if let Some(n) = t.config.paginate_by {
                 ctx.insert_value(
                     "paginator",
@@ -592,6 +611,23 @@ fn render_job(
                 );
             }
             templates.render(&taxonomy_template(templates, &t.config.name, "single"), &ctx)?
+        }
+        Job::TermFeed { taxonomy, term } => {
+            let t = &site.taxonomies[*taxonomy];
+            let term = &t.terms[*term];
+            let title = match &site.config.title {
+                Some(site_title) => format!("{} · {site_title}", term.name),
+                None => term.name.clone(),
+            };
+            feeds::atom(
+                site,
+                &feeds::Feed {
+                    title,
+                    alternate: &term.permalink,
+                    self_url: format!("{}atom.xml", term.permalink),
+                    pages: &term.pages,
+                },
+            )
         }
         Job::NotFound => {
             let ctx = base_context(site, &format!("{}404.html", site.config.base_path));

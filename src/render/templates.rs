@@ -110,6 +110,24 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
             .cloned()
             .ok_or_else(|| tera::Error::message(format!("get_section: no section at `{path}`")))
     });
+    // `backlinks(path=…)` and `related(path=…)` read the lists off the page or section.
+    for (name, field) in [("backlinks", "backlinks"), ("related", "related")] {
+        let l = lookups.clone();
+        tera.register_function(name, move |kwargs: Kwargs, _: &State| {
+            let path: String = kwargs.must_get("path")?;
+            let key = path.trim_start_matches("@/");
+            let data = data(&l)?;
+            let item = data
+                .pages
+                .get(key)
+                .or_else(|| data.sections.get(key))
+                .ok_or_else(|| tera::Error::message(format!("{name}: no page or section at `{path}`")))?;
+            Ok(item
+                .get_from_path(field)
+                .cloned()
+                .unwrap_or_else(|| Value::from(Vec::<Value>::new())))
+        });
+    }
     let l = lookups.clone();
     tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
         let kind: String = kwargs.must_get("kind")?;

@@ -1,0 +1,116 @@
+//! Related analyses: for each page, the pages that share the most (and the rarest)
+//! taxonomy terms with it, or that link to or from it.
+//!
+//! A shared term scores its taxonomy's weight times `ln(1 + N / df)`, where `df` is the
+//! number of pages carrying the term, so a term on every page counts little and a rare
+//! one a lot. A link in either direction adds the link weight. Ties go to the newer page,
+//! then the content path.
+
+use rayon::prelude::*;
+
+use crate::config::RelatedConfig;
+use crate::model::site::{Item, PageId, Site};
+
+pub fn related(site: &mut Site) {
+    let config = &site.config.related;
+    let n = site.pages.len();
+    if n < 2 || config.limit == 0 {
+        return;
+    }
+    // Per page, its terms as (weight) entries in a shared list of term page-lists.
+    let mut term_pages: Vec<(f32, &[PageId])> = Vec::new();
+    let mut page_terms: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for t in &site.taxonomies {
+        let weight = config.weight(&t.config.name);
+        if weight <= 0.0 {
+            continue;
+        }
+        for term in &t.terms {
+            let df = term.pages.len();
+            if df < 2 || (df as f32) > config.max_share * n as f32 {
+                continue;
+            }
+            let idf = (1.0 + n as f32 / df as f32).ln();
+            let index = term_pages.len();
+            term_pages.push((weight * idf, &term.pages));
+            for p in &term.pages {
+                page_terms[p.0].push(index);
+            }
+        }
+    }
+    // Links in both directions, between pages only.
+    let mut linked: Vec<Vec<PageId>> = vec![Vec::new(); n];
+    for (i, p) in site.pages.iter().enumerate() {
+        for link in &p.rendered.links {
+            if let Some(Item::Page(target)) = site.by_content_path.get(&link.target)
+                && target.0 != i
+            {
+                linked[i].push(*target);
+                linked[target.0].push(PageId(i));
+            }
+        }
+    }
+    let dates: Vec<i64> = site
+        .pages
+        .iter()
+        .map(|p| p.date.map_or(i64::MIN, |d| d.sort_key()))
+        .collect();
+    let listed: Vec<bool> = site.pages.iter().map(|p| p.renders()).collect();
+    let link_weight = config.links;
+    let limit = config.limit;
+
+    let rank = |a: &(usize, f32), b: &(usize, f32)| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| dates[b.0].cmp(&dates[a.0]))
+            .then_with(|| a.0.cmp(&b.0))
+    };
+    let results: Vec<Vec<PageId>> = (0..n)
+        .into_par_iter()
+        .map_init(
+            // A dense score array per thread, and the entries this page touched.
+            || (vec![0f32; n], Vec::<usize>::new()),
+            |(scores, touched), i| {
+                let mut add = |p: usize, w: f32| {
+                    if scores[p] == 0.0 {
+                        touched.push(p);
+                    }
+                    scores[p] += w;
+                };
+                for &t in &page_terms[i] {
+                    let (w, pages) = term_pages[t];
+                    for p in pages {
+                        add(p.0, w);
+                    }
+                }
+                if link_weight > 0.0 {
+                    for p in &linked[i] {
+                        add(p.0, link_weight);
+                    }
+                }
+                let mut ranked: Vec<(usize, f32)> = touched
+                    .iter()
+                    .filter(|p| **p != i && listed[**p])
+                    .map(|p| (*p, scores[*p]))
+                    .collect();
+                for p in touched.drain(..) {
+                    scores[p] = 0.0;
+                }
+                if ranked.len() > limit {
+                    ranked.select_nth_unstable_by(limit, rank);
+                    ranked.truncate(limit);
+                }
+                ranked.sort_by(rank);
+                ranked.into_iter().map(|(p, _)| PageId(p)).collect()
+            },
+        )
+        .collect();
+    for (page, rel) in site.pages.iter_mut().zip(results) {
+        page.related = rel;
+    }
+}
+
+impl RelatedConfig {
+    fn weight(&self, taxonomy: &str) -> f32 {
+        self.taxonomies.get(taxonomy).copied().unwrap_or(1.0)
+    }
+}
