@@ -111,8 +111,9 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     diags.extend(content::render_markdown(&mut site, &highlighter));
     watch.lap("markdown and highlighting");
     links::backlinks(&mut site);
+    watch.lap("backlinks");
     related::related(&mut site);
-    watch.lap("backlinks and related");
+    watch.lap("related");
 
     let theme = match theme_result {
         Ok(t) => t,

@@ -64,45 +64,55 @@ pub fn related(site: &mut Site) {
             .then_with(|| dates[b.0].cmp(&dates[a.0]))
             .then_with(|| a.0.cmp(&b.0))
     };
-    let results: Vec<Vec<PageId>> = (0..n)
+    let score_page = |i: usize, scores: &mut Vec<f32>, touched: &mut Vec<usize>| -> Vec<PageId> {
+        let mut add = |p: usize, w: f32| {
+            if scores[p] == 0.0 {
+                touched.push(p);
+            }
+            scores[p] += w;
+        };
+        for &t in &page_terms[i] {
+            let (w, pages) = term_pages[t];
+            for p in pages {
+                add(p.0, w);
+            }
+        }
+        if link_weight > 0.0 {
+            for p in &linked[i] {
+                add(p.0, link_weight);
+            }
+        }
+        // The best `limit` candidates, best first; most candidates fail one comparison.
+        let mut best: Vec<(usize, f32)> = Vec::with_capacity(limit + 1);
+        for &p in touched.iter() {
+            if p == i || !listed[p] {
+                continue;
+            }
+            let candidate = (p, scores[p]);
+            if best.len() == limit && rank(&candidate, &best[limit - 1]) != std::cmp::Ordering::Less {
+                continue;
+            }
+            let at = best.partition_point(|b| rank(b, &candidate) == std::cmp::Ordering::Less);
+            best.insert(at, candidate);
+            best.truncate(limit);
+        }
+        for p in touched.drain(..) {
+            scores[p] = 0.0;
+        }
+        best.into_iter().map(|(p, _)| PageId(p)).collect()
+    };
+    // Pages in chunks, each with one dense score array (allocating one per page, or per
+    // rayon split, costs more in zeroed memory than the scoring itself).
+    let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(512).map(|s| s..(s + 512).min(n)).collect();
+    let results: Vec<Vec<PageId>> = chunks
         .into_par_iter()
-        .map_init(
-            // A dense score array per thread, and the entries this page touched.
-            || (vec![0f32; n], Vec::<usize>::new()),
-            |(scores, touched), i| {
-                let mut add = |p: usize, w: f32| {
-                    if scores[p] == 0.0 {
-                        touched.push(p);
-                    }
-                    scores[p] += w;
-                };
-                for &t in &page_terms[i] {
-                    let (w, pages) = term_pages[t];
-                    for p in pages {
-                        add(p.0, w);
-                    }
-                }
-                if link_weight > 0.0 {
-                    for p in &linked[i] {
-                        add(p.0, link_weight);
-                    }
-                }
-                let mut ranked: Vec<(usize, f32)> = touched
-                    .iter()
-                    .filter(|p| **p != i && listed[**p])
-                    .map(|p| (*p, scores[*p]))
-                    .collect();
-                for p in touched.drain(..) {
-                    scores[p] = 0.0;
-                }
-                if ranked.len() > limit {
-                    ranked.select_nth_unstable_by(limit, rank);
-                    ranked.truncate(limit);
-                }
-                ranked.sort_by(rank);
-                ranked.into_iter().map(|(p, _)| PageId(p)).collect()
-            },
-        )
+        .flat_map_iter(|range| {
+            let mut scores = vec![0f32; n];
+            let mut touched = Vec::new();
+            range
+                .map(|i| score_page(i, &mut scores, &mut touched))
+                .collect::<Vec<_>>()
+        })
         .collect();
     for (page, rel) in site.pages.iter_mut().zip(results) {
         page.related = rel;

@@ -39,7 +39,6 @@ struct PageMeta<'a> {
     lang: &'a str,
     in_search_index: bool,
     backlinks: Vec<BacklinkRef<'a>>,
-    related: Vec<PageRef<'a>>,
 }
 
 /// A document that links here, with the words around its link.
@@ -86,8 +85,10 @@ pub fn backlink_refs<'a>(site: &'a Site, list: &'a [crate::model::site::Backlink
         .collect()
 }
 
-pub fn related_refs<'a>(site: &'a Site, list: &[PageId]) -> Vec<PageRef<'a>> {
-    list.iter().map(|p| page_ref_of(site.page(*p))).collect()
+/// The small reference value of every page, shared by every list that mentions it
+/// (neighbours, related pages).
+pub fn page_refs(site: &Site) -> Vec<Value> {
+    site.pages.iter().map(page_ref).collect()
 }
 
 /// A small reference to a neighbouring page (Zola gives whole pages; this avoids cycles).
@@ -100,18 +101,14 @@ pub struct PageRef<'a> {
     description: Option<&'a str>,
 }
 
-fn page_ref_of(p: &Page) -> PageRef<'_> {
-    PageRef {
+fn page_ref(p: &Page) -> Value {
+    Value::from_serializable(&PageRef {
         title: &p.title,
         path: &p.path,
         permalink: &p.permalink,
         date: p.date.map(|d| d.to_string()),
         description: p.meta.description.as_deref(),
-    }
-}
-
-fn page_ref(p: &Page) -> Value {
-    Value::from_serializable(&page_ref_of(p))
+    })
 }
 
 fn ancestors(site: &Site, mut section: Option<crate::model::site::SectionId>) -> Vec<&str> {
@@ -147,7 +144,7 @@ fn with_html(value: Value, content: &str, summary: Option<&str>) -> Value {
     Value::from(map)
 }
 
-pub fn page_value(site: &Site, id: PageId) -> Value {
+pub fn page_value(site: &Site, id: PageId, refs: &[Value]) -> Value {
     let p = site.page(id);
     let comps = components(&p.path, &site.config.base_path);
     let meta = PageMeta {
@@ -178,25 +175,24 @@ pub fn page_value(site: &Site, id: PageId) -> Value {
         lang: &site.config.default_language,
         in_search_index: p.meta.in_search_index.unwrap_or(true),
         backlinks: backlink_refs(site, &p.backlinks),
-        related: related_refs(site, &p.related),
     };
     let mut value = with_html(
         Value::from_serializable(&meta),
         &p.rendered.content,
         p.rendered.summary.as_deref(),
     );
-    if let Some(mut map) = value.clone().into_map() {
-        map.insert(
-            Key::Str("lower"),
-            p.lower.map_or_else(Value::none, |l| page_ref(site.page(l))),
-        );
-        map.insert(
-            Key::Str("higher"),
-            p.higher.map_or_else(Value::none, |h| page_ref(site.page(h))),
-        );
-        value = Value::from(map);
-    }
-    value
+    let related: Vec<Value> = p.related.iter().map(|r| refs[r.0].clone()).collect();
+    value = insert(value, "related", Value::from(related));
+    value = insert(
+        value,
+        "lower",
+        p.lower.map_or_else(Value::none, |l| refs[l.0].clone()),
+    );
+    insert(
+        value,
+        "higher",
+        p.higher.map_or_else(Value::none, |h| refs[h.0].clone()),
+    )
 }
 
 /// The URL of a bundle's file: beside the page's own output.

@@ -76,9 +76,10 @@ pub fn site(
 ) -> Result<RenderStats, Diagnostics> {
     let mut diags = Diagnostics::new();
 
+    let refs = context::page_refs(site);
     let page_values: Vec<Value> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| page_value(site, PageId(i)))
+        .map(|i| page_value(site, PageId(i), &refs))
         .collect();
     templates.set_lookups(build_lookups(site, &page_values));
     let mut templates = templates;
