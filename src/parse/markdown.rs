@@ -34,7 +34,7 @@ pub struct AnchorRef {
     pub location: Location,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
     /// `[text](@/path.md)` or a relative `.md` link.

@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod graph;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -44,6 +45,7 @@ enum Job {
         taxonomy: usize,
         term: usize,
     },
+    SiteGraph,
     Redirect {
         to: String,
     },
@@ -481,6 +483,18 @@ fn plan(
     if templates.has("404.html") {
         push("404.html".into(), Job::NotFound, "404.html".into());
     }
+    push(
+        "graph.json".into(),
+        Job::Bytes(graph::graph_json(site).into_bytes().into()),
+        "the link graph".into(),
+    );
+    if templates.has("graph.html") {
+        push(
+            output_path(site, &site.config.url_path("graph/")),
+            Job::SiteGraph,
+            "the site graph page (graph.html)".into(),
+        );
+    }
 
     // Two outputs at one path would silently overwrite each other.
     let mut seen: HashMap<&str, &str> = HashMap::new();
@@ -544,6 +558,9 @@ fn render_job(
             let p = site.page(*id);
             let mut ctx = base_context(site, &p.path);
             ctx.insert_value("page", page_values[id.0].clone());
+            if let Some(svg) = graph::connections_svg(site, *id) {
+                ctx.insert_value("connections_svg", Value::safe_string(&svg));
+            }
             if let Some(section) = lookups.sections.get(&site.section(p.section).file.content_path) {
                 ctx.insert_value("section", section.clone());
             }
@@ -629,6 +646,14 @@ fn render_job(
                     pages: &term.pages,
                 },
             )
+        }
+        Job::SiteGraph => {
+            let path = site.config.url_path("graph/");
+            let mut ctx = base_context(site, &path);
+            let g = graph::site_graph(site);
+            let value = context::insert(Value::from_serializable(&g), "svg", Value::safe_string(&g.svg));
+            ctx.insert_value("graph", value);
+            templates.render("graph.html", &ctx)?
         }
         Job::NotFound => {
             let ctx = base_context(site, &format!("{}404.html", site.config.base_path));

@@ -1,0 +1,394 @@
+//! The link graph: `graph.json` for tools, a small "connections" picture on each page,
+//! and a site-wide summary for `/graph/`. Pictures are SVG made at build time: no
+//! scripts, and they stay readable at any site size because they show a page's
+//! neighbours or the sections, never every page at once.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use crate::model::site::{Item, PageId, Site};
+use crate::parse::highlight::escape_attr as esc;
+use crate::parse::markdown::LinkKind;
+
+#[derive(Serialize)]
+struct Node<'a> {
+    id: String,
+    kind: &'static str,
+    title: &'a str,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    section: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Edge<'a> {
+    source: &'a str,
+    target: String,
+    /// `link`, `wikilink`, or `term` (a page carries a taxonomy term).
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Graph<'a> {
+    nodes: Vec<Node<'a>>,
+    edges: Vec<Edge<'a>>,
+}
+
+/// `graph.json`: pages, sections and terms as nodes; links, wikilinks and term
+/// membership as edges. Term nodes are `TAXONOMY/TERM-SLUG`.
+pub fn graph_json(site: &Site) -> String {
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for s in &site.sections {
+        nodes.push(Node {
+            id: s.file.content_path.clone(),
+            kind: "section",
+            title: s.title(),
+            path: &s.path,
+            section: None,
+            date: None,
+        });
+    }
+    for p in site.pages.iter().filter(|p| p.renders()) {
+        nodes.push(Node {
+            id: p.file.content_path.clone(),
+            kind: "page",
+            title: &p.title,
+            path: &p.path,
+            section: Some(&site.section(p.section).file.content_path),
+            date: p.date.map(|d| d.to_string()),
+        });
+    }
+    for t in &site.taxonomies {
+        for term in &t.terms {
+            nodes.push(Node {
+                id: format!("{}/{}", t.slug, term.slug),
+                kind: "term",
+                title: &term.name,
+                path: &term.path,
+                section: None,
+                date: None,
+            });
+            for p in &term.pages {
+                edges.push(Edge {
+                    source: &site.page(*p).file.content_path,
+                    target: format!("{}/{}", t.slug, term.slug),
+                    kind: "term",
+                });
+            }
+        }
+    }
+    let documents = site
+        .pages
+        .iter()
+        .filter(|p| p.renders())
+        .map(|p| (&p.file.content_path, &p.rendered.links))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.file.content_path, &s.rendered.links)),
+        );
+    for (source, links) in documents {
+        let mut seen = HashSet::new();
+        for l in links {
+            if seen.insert((&l.target, l.kind)) {
+                edges.push(Edge {
+                    source,
+                    target: l.target.clone(),
+                    kind: match l.kind {
+                        LinkKind::Link => "link",
+                        LinkKind::Wikilink => "wikilink",
+                    },
+                });
+            }
+        }
+    }
+    serde_json::to_string(&Graph { nodes, edges }).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// How a neighbour relates to the page in the middle of its connections picture.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    LinksTo,
+    CitedBy,
+    Related,
+}
+
+impl Relation {
+    fn class(self) -> &'static str {
+        match self {
+            Relation::LinksTo => "links-to",
+            Relation::CitedBy => "cited-by",
+            Relation::Related => "related",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Relation::LinksTo => "links to",
+            Relation::CitedBy => "cited by",
+            Relation::Related => "related",
+        }
+    }
+}
+
+const MAX_NEIGHBOURS: usize = 10;
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The page and up to ten neighbours (pages it links to, pages citing it, related pages)
+/// on a circle, as an SVG whose nodes are links. `None` when the page has no neighbours.
+pub fn connections_svg(site: &Site, id: PageId) -> Option<String> {
+    let page = site.page(id);
+    let mut neighbours: Vec<(Item, Relation)> = Vec::new();
+    let mut seen: HashSet<Item> = HashSet::from([Item::Page(id)]);
+    let mut add = |item: Item, rel: Relation, list: &mut Vec<(Item, Relation)>| {
+        if list.len() < MAX_NEIGHBOURS && seen.insert(item) {
+            list.push((item, rel));
+        }
+    };
+    for l in &page.rendered.links {
+        if let Some(item) = site.by_content_path.get(&l.target) {
+            add(*item, Relation::LinksTo, &mut neighbours);
+        }
+    }
+    for b in &page.backlinks {
+        add(b.source, Relation::CitedBy, &mut neighbours);
+    }
+    for r in &page.related {
+        add(Item::Page(*r), Relation::Related, &mut neighbours);
+    }
+    if neighbours.is_empty() {
+        return None;
+    }
+    let (w, h, cx, cy, radius) = (720.0_f64, 280.0_f64, 360.0_f64, 140.0_f64, 100.0_f64);
+    let mut svg = String::with_capacity(4096);
+    svg.push_str(&format!(
+        "<svg class=\"connections\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"conn-title conn-desc\" \
+         xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"conn-title\">Connections of {}</title>\n\
+         <desc id=\"conn-desc\">{}</desc>\n",
+        esc(&page.title),
+        esc(&neighbours
+            .iter()
+            .map(|(item, rel)| format!("{} {}", rel.label(), site.item_title(*item)))
+            .collect::<Vec<_>>()
+            .join("; "))
+    ));
+    let n = neighbours.len() as f64;
+    let mut nodes = String::new();
+    for (k, (item, rel)) in neighbours.iter().enumerate() {
+        // Start at the top and go round clockwise.
+        let angle = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * k as f64 / n;
+        let (x, y) = (cx + radius * angle.cos(), cy + radius * angle.sin());
+        svg.push_str(&format!(
+            "<line class=\"edge {}\" x1=\"{cx:.1}\" y1=\"{cy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\"/>\n",
+            rel.class()
+        ));
+        let right = angle.cos() >= -1e-9;
+        let (tx, anchor) = if right {
+            (x + 9.0, "start")
+        } else {
+            (x - 9.0, "end")
+        };
+        let title = site.item_title(*item);
+        nodes.push_str(&format!(
+            "<a href=\"{}\"><title>{}: {}</title><circle class=\"node {}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\"/>\
+             <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></a>\n",
+            esc(site.item_path(*item)),
+            rel.label(),
+            esc(title),
+            rel.class(),
+            y + 4.0,
+            esc(&truncate(title, 26)),
+        ));
+    }
+    svg.push_str(&nodes);
+    svg.push_str(&format!(
+        "<circle class=\"node self\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"9\"/>\n\
+         <text class=\"self-label\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n</svg>",
+        cy + 24.0,
+        esc(&truncate(&page.title, 34))
+    ));
+    Some(svg)
+}
+
+/// A section's line in the site graph's table.
+#[derive(Serialize)]
+pub struct SectionStat<'a> {
+    title: &'a str,
+    path: &'a str,
+    pages: usize,
+    links_out: usize,
+    links_in: usize,
+}
+
+/// A much-cited analysis.
+#[derive(Serialize)]
+pub struct Cited<'a> {
+    title: &'a str,
+    path: &'a str,
+    cited_by: usize,
+}
+
+#[derive(Serialize)]
+pub struct SiteGraph<'a> {
+    pub svg: String,
+    pub sections: Vec<SectionStat<'a>>,
+    pub most_cited: Vec<Cited<'a>>,
+    pub page_count: usize,
+    pub link_count: usize,
+}
+
+/// The site as sections on a circle, joined by how often their analyses link to each
+/// other: a summary that stays legible at 10,000 pages.
+pub fn site_graph(site: &Site) -> SiteGraph<'_> {
+    // Top-level sections (the root's children), and which of them each page falls under.
+    let root = site.section(site.root_section());
+    let tops: Vec<_> = root
+        .subsections
+        .iter()
+        .copied()
+        .filter(|s| site.section(*s).renders())
+        .collect();
+    let top_of = |mut s: crate::model::site::SectionId| {
+        while let Some(parent) = site.section(s).parent {
+            if parent == site.root_section() {
+                return Some(s);
+            }
+            s = parent;
+        }
+        None
+    };
+    let index_of = |item: Item| -> Option<usize> {
+        let section = match item {
+            Item::Page(p) => site.page(p).section,
+            Item::Section(s) => s,
+        };
+        top_of(section).and_then(|t| tops.iter().position(|x| *x == t))
+    };
+    let mut pages = vec![0usize; tops.len()];
+    let mut out = vec![0usize; tops.len()];
+    let mut inn = vec![0usize; tops.len()];
+    let mut between: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut link_count = 0;
+    for (i, p) in site.pages.iter().enumerate() {
+        if !p.renders() {
+            continue;
+        }
+        let from = index_of(Item::Page(PageId(i)));
+        if let Some(f) = from {
+            pages[f] += 1;
+        }
+        for l in &p.rendered.links {
+            let Some(target) = site.by_content_path.get(&l.target) else {
+                continue;
+            };
+            link_count += 1;
+            let to = index_of(*target);
+            if let Some(f) = from {
+                out[f] += 1;
+            }
+            if let Some(t) = to {
+                inn[t] += 1;
+            }
+            if let (Some(f), Some(t)) = (from, to)
+                && f != t
+            {
+                *between.entry((f.min(t), f.max(t))).or_insert(0) += 1;
+            }
+        }
+    }
+    let sections: Vec<SectionStat> = tops
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let s = site.section(*s);
+            SectionStat {
+                title: s.title(),
+                path: &s.path,
+                pages: pages[k],
+                links_out: out[k],
+                links_in: inn[k],
+            }
+        })
+        .collect();
+
+    let mut cited: Vec<(usize, PageId)> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.renders() && !p.backlinks.is_empty())
+        .map(|(i, p)| (p.backlinks.len(), PageId(i)))
+        .collect();
+    cited.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let most_cited = cited
+        .into_iter()
+        .take(20)
+        .map(|(n, p)| Cited {
+            title: &site.page(p).title,
+            path: &site.page(p).path,
+            cited_by: n,
+        })
+        .collect();
+
+    let (w, h, cx, cy, radius) = (640.0_f64, 420.0_f64, 320.0_f64, 210.0_f64, 150.0_f64);
+    let n = tops.len().max(1) as f64;
+    let pos = |k: usize| {
+        let angle = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * k as f64 / n;
+        (cx + radius * angle.cos(), cy + radius * angle.sin(), angle)
+    };
+    let max_pages = pages.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let max_between = between.values().copied().max().unwrap_or(1).max(1) as f64;
+    let mut svg = format!(
+        "<svg class=\"site-graph\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"sg-title sg-desc\" \
+         xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"sg-title\">Sections and the links between them</title>\n\
+         <desc id=\"sg-desc\">{} sections; a line joins two sections whose analyses link to each other, thicker for more links. The table below gives the numbers.</desc>\n",
+        tops.len()
+    );
+    for ((a, b), count) in &between {
+        let (x1, y1, _) = pos(*a);
+        let (x2, y2, _) = pos(*b);
+        let width = 1.0 + 7.0 * (*count as f64 / max_between);
+        svg.push_str(&format!(
+            "<line class=\"edge\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke-width=\"{width:.1}\"><title>{} ↔ {}: {count} links</title></line>\n",
+            esc(sections[*a].title),
+            esc(sections[*b].title)
+        ));
+    }
+    for (k, s) in sections.iter().enumerate() {
+        let (x, y, angle) = pos(k);
+        let r = 8.0 + 22.0 * (s.pages as f64 / max_pages).sqrt();
+        let right = angle.cos() >= -1e-9;
+        let (tx, anchor) = if right {
+            (x + r + 6.0, "start")
+        } else {
+            (x - r - 6.0, "end")
+        };
+        svg.push_str(&format!(
+            "<a href=\"{}\"><title>{}: {} analyses</title><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>\
+             <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{} ({})</text></a>\n",
+            esc(s.path),
+            esc(s.title),
+            s.pages,
+            y + 4.0,
+            esc(&truncate(s.title, 24)),
+            s.pages
+        ));
+    }
+    svg.push_str("</svg>");
+    SiteGraph {
+        svg,
+        sections,
+        most_cited,
+        page_count: site.pages.iter().filter(|p| p.renders()).count(),
+        link_count,
+    }
+}
