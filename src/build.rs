@@ -139,7 +139,14 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
 
     let report_progress = |done, total| progress.rendered(done, total);
     let stats = match mode {
-        Mode::Check => render::site(&site, templates, &static_files, root, &Discard, &report_progress),
+        Mode::Check => render::site(
+            &mut site,
+            templates,
+            &static_files,
+            root,
+            &Discard,
+            &report_progress,
+        ),
         Mode::Build => {
             let staging = Staging::begin(&output_dir).map_err(|e| {
                 let mut d = diags.clone();
@@ -149,7 +156,14 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 )));
                 d.sorted()
             })?;
-            match render::site(&site, templates, &static_files, root, &staging, &report_progress) {
+            match render::site(
+                &mut site,
+                templates,
+                &static_files,
+                root,
+                &staging,
+                &report_progress,
+            ) {
                 Ok(stats) => {
                     watch.lap("render and write");
                     staging

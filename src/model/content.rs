@@ -12,6 +12,10 @@ use crate::parse::wikilinks::WikiIndex;
 pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostics {
     let urls = site.url_map();
     let wiki = wiki_index(site);
+    let paths: std::collections::HashMap<String, String> = urls
+        .iter()
+        .map(|(content, url)| (url.clone(), content.clone()))
+        .collect();
     let env = Env {
         config: &site.config.markdown,
         highlighter,
@@ -19,6 +23,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
         broken: &site.broken,
         drafts: &site.drafts,
         wiki: &wiki,
+        paths: &paths,
     };
     let default_anchors = site.config.markdown.insert_anchor_links;
     // Zola lets a section set anchor links for the pages in it.

@@ -77,6 +77,8 @@ pub struct Env<'a> {
     /// Drafts left out of this build (content path → title): linking to one is an error.
     pub drafts: &'a HashMap<String, String>,
     pub wiki: &'a WikiIndex,
+    /// URL path (`/security/kursk/`) → content path, to recognise plain links to pages.
+    pub paths: &'a HashMap<String, String>,
 }
 
 /// One document to render.
@@ -591,7 +593,15 @@ impl<'a> State<'a> {
             let joined = normalize(&format!("{base}{dest}"));
             return (self.internal(&joined, offset), false);
         }
-        (self.relative_to_page(dest), false)
+        let href = self.relative_to_page(dest);
+        // A plain URL of a page on this site (`/security/kursk/`) is a link to it too,
+        // for backlinks and the graph.
+        let url = href.split(['#', '?']).next().unwrap_or(&href);
+        if let Some(target) = self.env.paths.get(url) {
+            let target = target.clone();
+            self.record_link(&target, LinkKind::Link);
+        }
+        (href, false)
     }
 
     /// `data.csv` in `/reports/annual/` → `/reports/annual/data.csv`. Absolute paths, URLs
@@ -880,6 +890,7 @@ mod tests {
         let mut wiki = WikiIndex::default();
         wiki.add("security/kursk.md", "Kursk deployment", "kursk");
         wiki.finish();
+        let paths: HashMap<String, String> = urls.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
         let env = Env {
             config: &config,
             highlighter: &highlighter,
@@ -887,6 +898,7 @@ mod tests {
             broken: &broken,
             drafts: &drafts,
             wiki: &wiki,
+            paths: &paths,
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),
@@ -995,6 +1007,13 @@ mod tests {
             r.diagnostics[0].hint.as_deref(),
             Some("did you mean `Kursk deployment`?")
         );
+    }
+
+    #[test]
+    fn plain_site_urls_count_as_links() {
+        let r = render_str("[k](/security/kursk/#x) [n](/nowhere/)\n");
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.links[0].target, "security/kursk.md");
     }
 
     #[test]

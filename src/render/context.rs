@@ -144,7 +144,8 @@ fn with_html(value: Value, content: &str, summary: Option<&str>) -> Value {
     Value::from(map)
 }
 
-pub fn page_value(site: &Site, id: PageId, refs: &[Value]) -> Value {
+/// A page's template value; `content` is its HTML (moved out of the model by the caller).
+pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Value {
     let p = site.page(id);
     let comps = components(&p.path, &site.config.base_path);
     let meta = PageMeta {
@@ -178,7 +179,7 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value]) -> Value {
     };
     let mut value = with_html(
         Value::from_serializable(&meta),
-        &p.rendered.content,
+        content,
         p.rendered.summary.as_deref(),
     );
     let related: Vec<Value> = p.related.iter().map(|r| refs[r.0].clone()).collect();

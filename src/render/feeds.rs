@@ -36,12 +36,18 @@ pub fn rfc3339(d: &DateValue) -> String {
     format!("{}T{time}{offset}", d.date)
 }
 
-pub fn atom(site: &Site, feed: &Feed) -> String {
+/// `values` are the pages' template values, which hold their HTML.
+pub fn atom(site: &Site, values: &[tera::Value], feed: &Feed) -> String {
     let limit = site.config.feed_limit.unwrap_or(usize::MAX);
-    let pages: Vec<_> = feed.pages.iter().take(limit).map(|p| site.page(*p)).collect();
+    let pages: Vec<_> = feed
+        .pages
+        .iter()
+        .take(limit)
+        .map(|p| (site.page(*p), &values[p.0]))
+        .collect();
     let updated = pages
         .iter()
-        .filter_map(|p| p.meta.updated.or(p.date))
+        .filter_map(|(p, _)| p.meta.updated.or(p.date))
         .max_by_key(|d| d.sort_key())
         .map_or_else(|| NO_DATE.to_owned(), |d| rfc3339(&d));
     let lang = escape(&site.config.default_language);
@@ -65,7 +71,7 @@ pub fn atom(site: &Site, feed: &Feed) -> String {
     out.push_str(&format!("  <id>{}</id>\n", escape(&feed.self_url)));
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str("  <generator>dossier</generator>\n");
-    for p in pages {
+    for (p, value) in pages {
         let published = p.date.map(|d| rfc3339(&d));
         let updated = p
             .meta
@@ -104,7 +110,11 @@ pub fn atom(site: &Site, feed: &Feed) -> String {
         if let Some(d) = &p.meta.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape(d)));
         }
-        let html = p.rendered.summary.as_deref().unwrap_or(&p.rendered.content);
+        let content = value
+            .get_from_path("content")
+            .and_then(|c| c.as_str())
+            .unwrap_or("");
+        let html = p.rendered.summary.as_deref().unwrap_or(content);
         let html = absolute_urls(html, &site.config.base_url);
         out.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",

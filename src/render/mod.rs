@@ -69,7 +69,7 @@ pub struct RenderStats {
 
 /// Renders the whole site into `sink`.
 pub fn site(
-    site: &Site,
+    site: &mut Site,
     templates: Templates,
     static_files: &std::collections::BTreeMap<String, StaticSource>,
     root: &std::path::Path,
@@ -79,9 +79,18 @@ pub fn site(
     let mut diags = Diagnostics::new();
 
     let refs = context::page_refs(site);
-    let page_values: Vec<Value> = (0..site.pages.len())
+    // Each page's HTML moves into its template value: keeping the model's copy as well
+    // would double the largest thing in memory.
+    let contents: Vec<String> = site
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.rendered.content))
+        .collect();
+    let site: &Site = site;
+    let page_values: Vec<Value> = contents
         .into_par_iter()
-        .map(|i| page_value(site, PageId(i), &refs))
+        .enumerate()
+        .map(|(i, content)| page_value(site, PageId(i), &refs, &content))
         .collect();
     templates.set_lookups(build_lookups(site, &page_values));
     let mut templates = templates;
@@ -639,6 +648,7 @@ fn render_job(
             };
             feeds::atom(
                 site,
+                page_values,
                 &feeds::Feed {
                     title,
                     alternate: &term.permalink,
