@@ -488,8 +488,10 @@ impl<'a> State<'a> {
         let mut inner_html = String::new();
         pulldown_cmark::html::push_html(&mut inner_html, processed.into_iter());
         let id_attr = escape_attr(&id);
+        // Anchors carry the page's path so they also work in a summary on a list page.
+        let href = format!("{}#{id_attr}", escape_attr(self.doc.url_path));
         let anchor = format!(
-            "<a class=\"heading-anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section: {}\">#</a>",
+            "<a class=\"heading-anchor\" href=\"{href}\" aria-label=\"Link to this section: {}\">#</a>",
             escape_attr(&text)
         );
         let html = match self.doc.anchors {
@@ -502,7 +504,7 @@ impl<'a> State<'a> {
             }
             AnchorLinks::Heading => {
                 format!(
-                    "<h{level} id=\"{id_attr}\"><a class=\"heading-link\" href=\"#{id_attr}\">{inner_html}</a></h{level}>\n"
+                    "<h{level} id=\"{id_attr}\"><a class=\"heading-link\" href=\"{href}\">{inner_html}</a></h{level}>\n"
                 )
             }
         };
@@ -585,7 +587,8 @@ impl<'a> State<'a> {
                     location: self.location(offset),
                 });
             }
-            return (dest.to_owned(), false);
+            // With the page's path, so the link still works in a summary on a list page.
+            return (format!("{}{dest}", self.doc.url_path), false);
         }
         let (path_part, _) = dest.split_once('#').unwrap_or((dest, ""));
         if path_part.ends_with(".md") && !dest.starts_with('/') {
@@ -698,7 +701,10 @@ impl<'a> State<'a> {
                 anchor: anchor.clone(),
                 location: self.location(offset),
             });
-            return (format!("#{anchor}"), fragment.map(str::to_owned));
+            return (
+                format!("{}#{anchor}", self.doc.url_path),
+                fragment.map(str::to_owned),
+            );
         }
         let path = match self.env.wiki.resolve(target) {
             Ok(path) => path,

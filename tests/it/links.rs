@@ -23,7 +23,8 @@ fn internal_links_resolve_to_urls() {
         ("rel-sibling", "/guide/setup/#install"),
         ("section", "/guide/"),
         ("other-section", "/reference/"),
-        ("local", "#usage-notes"),
+        // With the page's path, so the link also works in a summary on a list page.
+        ("local", "/guide/usage/#usage-notes"),
         ("external", "https://www.rust-lang.org/"),
     ];
     let expected: Vec<(String, String)> = expected

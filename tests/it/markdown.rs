@@ -28,12 +28,12 @@ fn headings_get_anchor_links_to_themselves() {
     assert_eq!(
         attrs(&html, ".content :is(h2, h3) a.heading-anchor", "href"),
         [
-            "#key-judgments",
-            "#key-judgments-1",
-            "#custom",
-            "#best-case",
-            "#worst-case",
-            "#troops-at-kursk"
+            "/doc/#key-judgments",
+            "/doc/#key-judgments-1",
+            "/doc/#custom",
+            "/doc/#best-case",
+            "/doc/#worst-case",
+            "/doc/#troops-at-kursk"
         ]
     );
     // The heading's text is still just the heading.
