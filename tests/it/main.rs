@@ -5,6 +5,7 @@ mod harness;
 
 mod build;
 mod cli;
+mod crosslinks;
 mod errors;
 mod example;
 mod links;
