@@ -12,6 +12,18 @@ use crate::parse::wikilinks::WikiIndex;
 pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostics {
     let urls = site.url_map();
     let wiki = wiki_index(site);
+    let unrendered: std::collections::HashSet<String> = site
+        .pages
+        .iter()
+        .filter(|p| !p.renders())
+        .map(|p| p.file.content_path.clone())
+        .chain(
+            site.sections
+                .iter()
+                .filter(|s| !s.renders())
+                .map(|s| s.file.content_path.clone()),
+        )
+        .collect();
     let paths: std::collections::HashMap<String, String> = urls
         .iter()
         .map(|(content, url)| (url.clone(), content.clone()))
@@ -24,6 +36,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
         drafts: &site.drafts,
         wiki: &wiki,
         paths: &paths,
+        unrendered: &unrendered,
     };
     let default_anchors = site.config.markdown.insert_anchor_links;
     // Zola lets a section set anchor links for the pages in it.

@@ -3,26 +3,24 @@
 
 use std::collections::HashMap;
 
-use crate::model::site::{Backlink, Item, Site};
+use crate::model::site::{Backlink, Item, PageId, SectionId, Site};
+use crate::parse::markdown::OutLink;
 
 pub fn backlinks(site: &mut Site) {
-    let sources: Vec<(Item, &[crate::parse::markdown::OutLink])> = site
+    // Documents with no output of their own cannot be shown as citing anything.
+    let pages = site
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            (
-                Item::Page(crate::model::site::PageId(i)),
-                p.rendered.links.as_slice(),
-            )
-        })
-        .chain(site.sections.iter().enumerate().map(|(i, s)| {
-            (
-                Item::Section(crate::model::site::SectionId(i)),
-                s.rendered.links.as_slice(),
-            )
-        }))
-        .collect();
+        .filter(|(_, p)| p.renders())
+        .map(|(i, p)| (Item::Page(PageId(i)), p.rendered.links.as_slice()));
+    let sections = site
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.renders())
+        .map(|(i, s)| (Item::Section(SectionId(i)), s.rendered.links.as_slice()));
+    let sources: Vec<(Item, &[OutLink])> = pages.chain(sections).collect();
     // target → source → backlink (the first link's excerpt, and a count).
     let mut found: HashMap<Item, HashMap<Item, Backlink>> = HashMap::new();
     for (source, links) in sources {

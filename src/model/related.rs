@@ -3,7 +3,7 @@
 //!
 //! A shared term scores its taxonomy's weight times `ln(1 + N / df)`, where `df` is the
 //! number of pages carrying the term, so a term on every page counts little and a rare
-//! one a lot. A link in either direction adds the link weight. Ties go to the newer page,
+//! one a lot. Two pages linked (either way, however many links) add the link weight. Ties go to the newer page,
 //! then the content path.
 
 use rayon::prelude::*;
@@ -14,6 +14,8 @@ use crate::model::site::{Item, PageId, Site};
 pub fn related(site: &mut Site) {
     let config = &site.config.related;
     let n = site.pages.len();
+    // Rarity is measured among the pages that are listed anywhere.
+    let listed_count = site.pages.iter().filter(|p| p.renders()).count();
     if n < 2 || config.limit == 0 {
         return;
     }
@@ -27,10 +29,10 @@ pub fn related(site: &mut Site) {
         }
         for term in &t.terms {
             let df = term.pages.len();
-            if df < 2 || (df as f32) > config.max_share * n as f32 {
+            if df < 2 || (df as f32) > config.max_share * listed_count as f32 {
                 continue;
             }
-            let idf = (1.0 + n as f32 / df as f32).ln();
+            let idf = (1.0 + listed_count as f32 / df as f32).ln();
             let index = term_pages.len();
             term_pages.push((weight * idf, &term.pages));
             for p in &term.pages {
@@ -38,7 +40,7 @@ pub fn related(site: &mut Site) {
             }
         }
     }
-    // Links in both directions, between pages only.
+    // Pages linked either way, each pair counted once however many links join them.
     let mut linked: Vec<Vec<PageId>> = vec![Vec::new(); n];
     for (i, p) in site.pages.iter().enumerate() {
         for link in &p.rendered.links {
@@ -49,6 +51,10 @@ pub fn related(site: &mut Site) {
                 linked[target.0].push(PageId(i));
             }
         }
+    }
+    for list in &mut linked {
+        list.sort();
+        list.dedup();
     }
     let dates: Vec<i64> = site
         .pages

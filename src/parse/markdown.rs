@@ -79,6 +79,8 @@ pub struct Env<'a> {
     pub wiki: &'a WikiIndex,
     /// URL path (`/security/kursk/`) → content path, to recognise plain links to pages.
     pub paths: &'a HashMap<String, String>,
+    /// Pages and sections with `render = false`: they have no URL to link to.
+    pub unrendered: &'a HashSet<String>,
 }
 
 /// One document to render.
@@ -657,6 +659,9 @@ impl<'a> State<'a> {
             return String::from("#");
         };
         let url = url.clone();
+        if !self.check_rendered(path, offset) {
+            return String::from("#");
+        }
         self.record_link(path, LinkKind::Link);
         match anchor {
             Some(a) if !a.is_empty() => {
@@ -669,6 +674,21 @@ impl<'a> State<'a> {
             }
             _ => url,
         }
+    }
+
+    /// Whether `path` has a page of its own; a link to one with `render = false` is an error.
+    fn check_rendered(&mut self, path: &str, offset: usize) -> bool {
+        if !self.env.unrendered.contains(path) {
+            return true;
+        }
+        self.diagnostics.push(
+            Diagnostic::error(format!(
+                "link to `{path}`, which has `render = false` and so no page"
+            ))
+            .at(self.location(offset))
+            .hint("remove the link, or remove `render = false` from that file"),
+        );
+        false
     }
 
     fn draft_error(&mut self, path: &str, offset: usize) {
@@ -719,6 +739,9 @@ impl<'a> State<'a> {
             }
             return ("#".to_owned(), None);
         };
+        if !self.check_rendered(&path, offset) {
+            return ("#".to_owned(), None);
+        }
         self.record_link(&path, LinkKind::Wikilink);
         let title = self.env.wiki.title(&path).map(str::to_owned);
         match anchor {
@@ -897,6 +920,8 @@ mod tests {
         wiki.add("security/kursk.md", "Kursk deployment", "kursk");
         wiki.finish();
         let paths: HashMap<String, String> = urls.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
+        let unrendered = HashSet::from(["security/hidden.md".to_owned()]);
+        urls.insert("security/hidden.md".to_owned(), "/security/hidden/".to_owned());
         let env = Env {
             config: &config,
             highlighter: &highlighter,
@@ -905,6 +930,7 @@ mod tests {
             drafts: &drafts,
             wiki: &wiki,
             paths: &paths,
+            unrendered: &unrendered,
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),
@@ -1020,6 +1046,13 @@ mod tests {
         let r = render_str("[k](/security/kursk/#x) [n](/nowhere/)\n");
         assert_eq!(r.links.len(), 1);
         assert_eq!(r.links[0].target, "security/kursk.md");
+    }
+
+    #[test]
+    fn links_to_unrendered_pages_are_errors() {
+        let r = render_str("[h](@/security/hidden.md)\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        assert!(r.diagnostics[0].message.contains("render = false"));
     }
 
     #[test]

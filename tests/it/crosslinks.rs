@@ -292,7 +292,6 @@ fn section_backlinks_list_the_pages_that_link_to_the_section() {
 }
 
 #[test]
-#[ignore = "BUG: a render = false page's links still show as backlinks, linking to a page that does not exist"]
 fn backlinks_leave_out_pages_that_are_not_rendered() {
     let site = SiteTest::fixture("crosslinks/hidden-backlink");
     site.build_ok();

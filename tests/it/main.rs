@@ -1,6 +1,7 @@
 //! Integration tests for dossier: each test copies a tiny fixture site from
 //! `tests/fixtures/`, runs the real `dossier` binary on it and checks the HTML it wrote.
 
+mod browser;
 mod harness;
 
 mod build;
@@ -8,6 +9,7 @@ mod cli;
 mod crosslinks;
 mod errors;
 mod example;
+mod in_browser;
 mod links;
 mod markdown;
 mod ordering;

@@ -1,0 +1,220 @@
+//! Headless Chromium, driven over the DevTools protocol, and a small static file server,
+//! for what only a browser can show. Tests using it are `#[ignore]`d with a reason that
+//! starts "needs Chromium", so `cargo test` passes without a browser; `.ci/run` installs
+//! Debian's chromium and runs them with `cargo test -- --ignored`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
+
+/// Serves `root` on a free loopback port until the test process ends.
+pub fn serve(root: &Path) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let addr = listener.local_addr().expect("local address");
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || answer(stream, &root));
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn answer(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    // Skip the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let mut file: PathBuf = root.join(path.trim_start_matches('/'));
+    if path.ends_with('/') {
+        file.push("index.html");
+    }
+    let (status, body, kind) = match (path.contains(".."), std::fs::read(&file)) {
+        (false, Ok(body)) => ("200 OK", body, content_type(&file)),
+        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok();
+    stream.write_all(&body).ok();
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// One headless Chromium with one page, driven over the DevTools protocol.
+pub struct Chromium {
+    child: Child,
+    ws: WebSocket<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    /// The page's session; commands without one go to the browser.
+    session: Option<String>,
+    _profile: tempfile::TempDir,
+}
+
+impl Chromium {
+    pub fn launch(width: u32, height: u32) -> Chromium {
+        let profile = tempfile::tempdir().expect("profile folder");
+        let child = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--window-size={width},{height}"))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromium (apt-get install chromium)");
+        // DevToolsActivePort holds the port and the browser's WebSocket path.
+        let port_file = profile.path().join("DevToolsActivePort");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (port, path) = loop {
+            let text = std::fs::read_to_string(&port_file).unwrap_or_default();
+            let mut lines = text.lines();
+            if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
+                break (port.to_owned(), path.to_owned());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromium did not start its DevTools server"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let (ws, _) =
+            tungstenite::connect(format!("ws://127.0.0.1:{port}{path}")).expect("connect to chromium");
+        let mut browser = Chromium {
+            child,
+            ws,
+            next_id: 0,
+            session: None,
+            _profile: profile,
+        };
+        let target = browser.call("Target.createTarget", json!({ "url": "about:blank" }));
+        let attached = browser.call(
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        browser.session = attached["sessionId"].as_str().map(str::to_owned);
+        // Headless windows have a minimum width; the emulated viewport does not.
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+        browser.call("Page.enable", json!({}));
+        browser.call("Runtime.enable", json!({}));
+        browser
+    }
+
+    /// Sends a command and waits for its result, skipping events.
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({ "id": id, "method": method, "params": params });
+        if let Some(session) = &self.session {
+            message["sessionId"] = json!(session);
+        }
+        let message = message.to_string();
+        self.ws.send(Message::text(message)).expect("send to chromium");
+        loop {
+            let msg = self.ws.read().expect("read from chromium");
+            let Message::Text(text) = msg else { continue };
+            let value: Value = serde_json::from_str(&text).expect("DevTools JSON");
+            if value["id"] == id {
+                assert!(
+                    value.get("error").is_none(),
+                    "{method} failed: {}",
+                    value["error"]
+                );
+                return value["result"].clone();
+            }
+        }
+    }
+
+    /// Opens `url` and waits until the page has loaded.
+    pub fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url }));
+        self.wait_for(
+            "document.readyState === 'complete' && location.href !== 'about:blank'",
+            10,
+        );
+    }
+
+    /// Evaluates JavaScript in the page (awaiting promises) and returns its value.
+    pub fn eval(&mut self, expression: &str) -> Value {
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
+        );
+        assert!(
+            result.get("exceptionDetails").is_none(),
+            "script failed: {expression}\n{}",
+            result["exceptionDetails"]
+        );
+        result["result"]["value"].clone()
+    }
+
+    /// Polls until `condition` is true in the page.
+    pub fn wait_for(&mut self, condition: &str, seconds: u64) {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        while self.eval(&format!("!!({condition})")) != Value::Bool(true) {
+            assert!(Instant::now() < deadline, "timed out waiting for: {condition}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Presses a key (`Tab`, `Escape`) as the keyboard would.
+    pub fn press(&mut self, key: &str) {
+        let code = match key {
+            "Tab" => 9,
+            "Escape" => 27,
+            _ => 0,
+        };
+        for kind in ["keyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({ "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code }),
+            );
+        }
+    }
+}
+
+impl Drop for Chromium {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
