@@ -197,3 +197,18 @@ fn check_through_the_library_returns_every_diagnostic() {
     );
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn empty_term_is_an_error() {
+    let out = SiteTest::fixture("errors/base")
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\n",
+        )
+        .file(
+            "content/bad.md",
+            "+++\ntitle = \"Empty term\"\n\n[taxonomies]\ntags = [\"nato\", \"  \"]\n+++\n",
+        )
+        .build_err();
+    out.assert_stderr_has(&["content/bad.md:5", "an empty term in `tags`"]);
+}
