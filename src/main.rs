@@ -8,6 +8,13 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+
+// A build allocates and frees millions of small strings and template values across
+// threads; mimalloc does that faster than the system allocator (a 10,000-page build
+// took about 10% less time). Without transparent huge pages it also keeps peak memory
+// near the system allocator's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use dossier::build::{self, BuildOptions, Mode, Progress};
 use dossier::diagnostic::Diagnostic;
 

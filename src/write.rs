@@ -31,6 +31,16 @@ pub struct Staging {
     outputs: Mutex<HashSet<String>>,
     /// Outputs that differ from the previous build and wait in staging.
     changed: Mutex<Vec<String>>,
+    /// The previous output's files and folders, listed on another thread while the site
+    /// renders, so finding stale files costs the commit nothing.
+    previous: Mutex<Option<std::thread::JoinHandle<Listing>>>,
+}
+
+/// Files and folders under the output folder, relative to it, with `/` separators.
+#[derive(Default)]
+struct Listing {
+    files: Vec<String>,
+    dirs: Vec<String>,
 }
 
 /// What a commit did to the output folder.
@@ -59,6 +69,10 @@ impl Staging {
                 out_dir.display()
             )));
         }
+        let previous = (!fresh).then(|| {
+            let dir = out_dir.to_path_buf();
+            std::thread::spawn(move || list(&dir))
+        });
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
             staging,
@@ -66,6 +80,7 @@ impl Staging {
             made_dirs: Mutex::new(HashSet::new()),
             outputs: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
+            previous: Mutex::new(previous),
         })
     }
 
@@ -133,7 +148,14 @@ impl Staging {
             fs::rename(self.staging.join(rel), &target)?;
         }
         fs::remove_dir_all(&self.staging)?;
-        stats.removed = remove_stale(&self.out_dir, &outputs)?;
+        let previous = self
+            .previous
+            .into_inner()
+            .ok()
+            .flatten()
+            .and_then(|handle| handle.join().ok())
+            .unwrap_or_default();
+        stats.removed = remove_stale(&self.out_dir, &outputs, previous)?;
         Ok(stats)
     }
 
@@ -158,10 +180,33 @@ fn make_dir_replacing_files(root: &Path, dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)
 }
 
-/// Deletes files under `out_dir` that this build did not produce, and folders that no
-/// longer hold any output. Dot-files at the top (a `.git` folder of a deploy checkout,
-/// say) are kept.
-fn remove_stale(out_dir: &Path, outputs: &HashSet<String>) -> io::Result<usize> {
+/// Lists the files and folders under `out_dir`. Dot-files at the top (a `.git` folder
+/// of a deploy checkout, say) are left out, and so never removed.
+fn list(out_dir: &Path) -> Listing {
+    let mut listing = Listing::default();
+    let walker = WalkDir::new(out_dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
+    for entry in walker.filter_map(|e| e.ok()) {
+        let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.file_type().is_dir() {
+            listing.dirs.push(rel);
+        } else {
+            listing.files.push(rel);
+        }
+    }
+    listing
+}
+
+/// Deletes the previous build's files that this build did not produce, and folders that
+/// no longer hold any output.
+fn remove_stale(out_dir: &Path, outputs: &HashSet<String>, previous: Listing) -> io::Result<usize> {
     // Every folder that holds an output stays; only the others are candidates, so a
     // rebuild does not try (and fail) to remove ten thousand non-empty folders.
     let mut needed: HashSet<&str> = HashSet::new();
@@ -175,31 +220,24 @@ fn remove_stale(out_dir: &Path, outputs: &HashSet<String>) -> io::Result<usize> 
         }
     }
     let mut removed = 0;
-    let mut stale_dirs = Vec::new();
-    let walker = WalkDir::new(out_dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
-    for entry in walker.filter_map(|e| e.ok()) {
-        let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if entry.file_type().is_dir() {
-            if !needed.contains(rel.as_str()) {
-                stale_dirs.push(entry.into_path());
-            }
-        } else if !outputs.contains(&rel) {
-            fs::remove_file(entry.path())?;
+    for file in previous.files.iter().filter(|f| !outputs.contains(*f)) {
+        let path = out_dir.join(file);
+        // This commit may have put a folder where the file was.
+        if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&path)?;
             removed += 1;
         }
     }
+    let mut stale_dirs: Vec<&String> = previous
+        .dirs
+        .iter()
+        .filter(|d| !needed.contains(d.as_str()))
+        .collect();
     // Deepest first, so a folder emptied by its children's removal goes too.
-    stale_dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    stale_dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
     for dir in stale_dirs {
-        fs::remove_dir(&dir).ok();
+        // Fails, as wanted, for a folder that still holds something.
+        fs::remove_dir(out_dir.join(dir)).ok();
     }
     Ok(removed)
 }

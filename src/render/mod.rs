@@ -46,6 +46,7 @@ enum Job {
         term: usize,
     },
     SiteGraph,
+    GraphJson,
     Redirect {
         to: String,
     },
@@ -492,11 +493,7 @@ fn plan(
     if templates.has("404.html") {
         push("404.html".into(), Job::NotFound, "404.html".into());
     }
-    push(
-        "graph.json".into(),
-        Job::Bytes(graph::graph_json(site).into_bytes().into()),
-        "the link graph".into(),
-    );
+    push("graph.json".into(), Job::GraphJson, "the link graph".into());
     if templates.has("graph.html") {
         push(
             output_path(site, &site.config.url_path("graph/")),
@@ -656,6 +653,11 @@ fn render_job(
                     pages: &term.pages,
                 },
             )
+        }
+        Job::GraphJson => {
+            return sink
+                .write(&planned.path, graph::graph_json(site).as_bytes())
+                .map_err(io_err);
         }
         Job::SiteGraph => {
             let path = site.config.url_path("graph/");
