@@ -187,33 +187,34 @@ pub fn connections_svg(site: &Site, id: PageId) -> Option<String> {
     for (k, (item, rel)) in neighbours.iter().enumerate() {
         // Start at the top and go round clockwise.
         let angle = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * k as f64 / n;
-        let (x, y) = (cx + radius * angle.cos(), cy + radius * angle.sin());
+        // Whole pixels: finer positions add bytes to every page and nothing to the picture.
+        let (x, y) = (
+            (cx + radius * angle.cos()).round() as i32,
+            (cy + radius * angle.sin()).round() as i32,
+        );
+        let (cxi, cyi) = (cx as i32, cy as i32);
         svg.push_str(&format!(
-            "<line class=\"edge {}\" x1=\"{cx:.1}\" y1=\"{cy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\"/>\n",
+            "<line class=\"edge {}\" x1=\"{cxi}\" y1=\"{cyi}\" x2=\"{x}\" y2=\"{y}\"/>\n",
             rel.class()
         ));
         let right = angle.cos() >= -1e-9;
-        let (tx, anchor) = if right {
-            (x + 9.0, "start")
-        } else {
-            (x - 9.0, "end")
-        };
+        let (tx, anchor) = if right { (x + 9, "start") } else { (x - 9, "end") };
         let title = site.item_title(*item);
         nodes.push_str(&format!(
-            "<a href=\"{}\"><title>{}: {}</title><circle class=\"node {}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\"/>\
-             <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></a>\n",
+            "<a href=\"{}\"><title>{}: {}</title><circle class=\"node {}\" cx=\"{x}\" cy=\"{y}\" r=\"6\"/>\
+             <text x=\"{tx}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></a>\n",
             esc(site.item_path(*item)),
             rel.label(),
             esc(title),
             rel.class(),
-            y + 4.0,
+            y + 4,
             esc(&truncate(title, 26)),
         ));
     }
     svg.push_str(&nodes);
     svg.push_str(&format!(
-        "<circle class=\"node self\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"9\"/>\n\
-         <text class=\"self-label\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n</svg>",
+        "<circle class=\"node self\" cx=\"{cx}\" cy=\"{cy}\" r=\"9\"/>\n\
+         <text class=\"self-label\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n</svg>",
         cy + 24.0,
         esc(&truncate(&page.title, 34))
     ));
