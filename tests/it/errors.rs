@@ -212,3 +212,26 @@ fn empty_term_is_an_error() {
         .build_err();
     out.assert_stderr_has(&["content/bad.md:5", "an empty term in `tags`"]);
 }
+
+#[test]
+fn two_terms_with_one_url_name_both() {
+    let out = SiteTest::fixture("errors/base")
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\n",
+        )
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n\n[taxonomies]\ntags = [\"Sanctions Policy\"]\n+++\n",
+        )
+        .file(
+            "content/b.md",
+            "+++\ntitle = \"B\"\n\n[taxonomies]\ntags = [\"sanctions-policy\"]\n+++\n",
+        )
+        .build_err();
+    out.assert_stderr_has(&[
+        "content/b.md:5",
+        "`Sanctions Policy` and `sanctions-policy` both map to the same URL",
+        "spell the term the same way everywhere",
+    ]);
+}
