@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{content, links, related, resolve};
+use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
 use crate::render::{self, templates::Templates};
 use crate::theme::{self, Theme};
@@ -114,6 +114,10 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     watch.lap("backlinks");
     related::related(&mut site);
     watch.lap("related");
+    let (events, event_diags) = timeline::events(&site);
+    site.events = events;
+    diags.extend(event_diags);
+    watch.lap("timeline");
 
     let theme = match theme_result {
         Ok(t) => t,
@@ -207,7 +211,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         pages: site.pages.len(),
         sections: site.sections.len(),
         terms: site.term_count(),
-        events: site.pages.iter().filter(|p| p.date.is_some()).count(),
+        events: site.events.len(),
         files: stats.files,
         written: stats.written,
         elapsed: start.elapsed(),

@@ -24,6 +24,7 @@ const KNOWN_KEYS: &[&str] = &[
     "author",
     "related",
     "feed_limit",
+    "timeline",
 ];
 
 /// Top-level keys Zola documents that dossier accepts but does not act on yet.
@@ -93,6 +94,26 @@ pub enum AnchorLinks {
     Heading,
 }
 
+/// A named stretch of time, shown as a band on the timeline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Era {
+    pub name: String,
+    pub start: crate::parse::events::EventDate,
+    pub end: crate::parse::events::EventDate,
+}
+
+/// `[timeline]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TimelineConfig {
+    #[serde(default)]
+    pub eras: Vec<Era>,
+    /// The date that separates past events from "Upcoming" ones. Defaults to the day of
+    /// the build; set it (or SOURCE_DATE_EPOCH) for reproducible output.
+    pub today: Option<crate::parse::events::EventDate>,
+}
+
 /// `[related]`: how related analyses are scored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -148,6 +169,7 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
     pub related: RelatedConfig,
+    pub timeline: TimelineConfig,
     pub extra: serde_json::Value,
 }
 
@@ -166,6 +188,8 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     #[serde(default)]
     related: RelatedConfig,
+    #[serde(default)]
+    timeline: TimelineConfig,
     #[serde(default)]
     extra: toml::Table,
     // Zola's keys that are accepted with a warning.
@@ -424,6 +448,7 @@ impl Config {
             taxonomies,
             markdown,
             related: raw.related,
+            timeline: raw.timeline,
             extra,
         };
         let ok = !diags.has_errors();
@@ -514,6 +539,8 @@ fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
             .chain(MARKDOWN_ZOLA_ONLY_KEYS)
             .copied()
             .collect()
+    } else if msg.contains("`eras`") {
+        vec!["eras", "today"]
     } else if msg.contains("`max_share`") {
         vec!["limit", "links", "taxonomies", "max_share"]
     } else if msg.contains("`paginate_path`") {

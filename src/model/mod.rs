@@ -4,3 +4,4 @@ pub mod links;
 pub mod related;
 pub mod resolve;
 pub mod site;
+pub mod timeline;

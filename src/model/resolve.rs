@@ -290,6 +290,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         broken,
         drafts,
         loose_assets,
+        events: Vec::new(),
     };
     (site, diags)
 }

@@ -136,6 +136,8 @@ pub struct Site {
     pub drafts: HashMap<String, String>,
     /// Files under content/ that belong to no page or section, copied as they are.
     pub loose_assets: Vec<String>,
+    /// In chronological order; filled in by `timeline::events`.
+    pub events: Vec<crate::model::timeline::Event>,
 }
 
 impl Site {

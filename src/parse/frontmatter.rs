@@ -173,6 +173,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "render",
     "taxonomies",
     "extra",
+    "events",
 ];
 
 pub const SECTION_KEYS: &[&str] = &[
@@ -219,6 +220,9 @@ pub struct PageFrontMatter {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// Dated events this analysis records (dossier's own key).
+    #[serde(default)]
+    pub events: Vec<crate::parse::events::RawEvent>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

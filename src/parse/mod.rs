@@ -1,3 +1,4 @@
+pub mod events;
 pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;

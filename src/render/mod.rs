@@ -6,6 +6,7 @@ pub mod context;
 pub mod feeds;
 pub mod graph;
 pub mod templates;
+pub mod timeline;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,6 +48,13 @@ enum Job {
     },
     SiteGraph,
     GraphJson,
+    Timeline,
+    TermTimeline {
+        taxonomy: usize,
+        term: usize,
+    },
+    TimelineJson,
+    TimelineIcs,
     Redirect {
         to: String,
     },
@@ -98,6 +106,7 @@ pub fn site(
     let config_value = Value::from_serializable(&site.config);
     let nav = nav_value(site);
     {
+        let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
         let global = templates.tera.global_context();
         global.insert_value("config", config_value);
         global.insert_value("nav_sections", nav);
@@ -111,9 +120,23 @@ pub fn site(
                 .collect::<Vec<_>>(),
         );
         global.insert("lang", &site.config.default_language);
+        global.insert("has_timeline", &has_timeline);
     }
 
-    let plan = plan(site, static_files, root, &templates, &mut diags);
+    let term_events = timeline::events_by_term(site);
+    let plan = plan(site, static_files, root, &templates, &term_events, &mut diags);
+    let mut page_events: HashMap<PageId, Vec<usize>> = HashMap::new();
+    for (i, e) in site.events.iter().enumerate() {
+        if !e.is_page {
+            page_events.entry(e.page).or_default().push(i);
+        }
+    }
+    let data = Data {
+        event_values: timeline::event_values(site),
+        term_events: term_events.into_iter().collect(),
+        page_events,
+        page_values,
+    };
     if diags.has_errors() {
         return Err(diags);
     }
@@ -123,7 +146,7 @@ pub fn site(
     let errors: Vec<Diagnostic> = plan
         .par_iter()
         .filter_map(|planned| {
-            let result = render_job(site, &templates, &page_values, planned, sink);
+            let result = render_job(site, &templates, &data, planned, sink);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if n % 256 == 0 || n == total {
                 progress(n, total);
@@ -343,6 +366,7 @@ fn plan(
     static_files: &std::collections::BTreeMap<String, StaticSource>,
     root: &std::path::Path,
     templates: &Templates,
+    term_events: &[((usize, usize), Vec<usize>)],
     diags: &mut Diagnostics,
 ) -> Vec<Planned> {
     let mut out: Vec<Planned> = Vec::new();
@@ -494,6 +518,32 @@ fn plan(
         push("404.html".into(), Job::NotFound, "404.html".into());
     }
     push("graph.json".into(), Job::GraphJson, "the link graph".into());
+    if !site.events.is_empty() {
+        push("timeline.json".into(), Job::TimelineJson, "the timeline".into());
+        push("timeline.ics".into(), Job::TimelineIcs, "the timeline".into());
+        if templates.has("timeline.html") {
+            push(
+                output_path(site, &site.config.url_path("timeline/")),
+                Job::Timeline,
+                "the timeline page (timeline.html)".into(),
+            );
+            for ((taxonomy, term), _) in term_events {
+                let t = &site.taxonomies[*taxonomy];
+                if !t.config.render {
+                    continue;
+                }
+                let term_ref = &t.terms[*term];
+                push(
+                    output_path(site, &format!("{}timeline/", term_ref.path)),
+                    Job::TermTimeline {
+                        taxonomy: *taxonomy,
+                        term: *term,
+                    },
+                    format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
+                );
+            }
+        }
+    }
     if templates.has("graph.html") {
         push(
             output_path(site, &site.config.url_path("graph/")),
@@ -545,13 +595,24 @@ fn base_context(site: &Site, path: &str) -> Context {
     ctx
 }
 
+/// Template values made once and shared by every job.
+struct Data {
+    page_values: Vec<Value>,
+    event_values: Vec<Value>,
+    /// (taxonomy, term) → indices of its events.
+    term_events: HashMap<(usize, usize), Vec<usize>>,
+    /// The events each analysis records in its `events` list.
+    page_events: HashMap<PageId, Vec<usize>>,
+}
+
 fn render_job(
     site: &Site,
     templates: &Templates,
-    page_values: &[Value],
+    data: &Data,
     planned: &Planned,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
+    let page_values = &data.page_values;
     let Some(lookups) = templates.lookups() else {
         return Err(Diagnostic::error("internal: template data missing"));
     };
@@ -564,6 +625,10 @@ fn render_job(
             let p = site.page(*id);
             let mut ctx = base_context(site, &p.path);
             ctx.insert_value("page", page_values[id.0].clone());
+            if let Some(list) = data.page_events.get(id) {
+                let events: Vec<Value> = list.iter().map(|i| data.event_values[*i].clone()).collect();
+                ctx.insert_value("page_events", Value::from(events));
+            }
             if let Some(svg) = graph::connections_svg(site, *id) {
                 ctx.insert_value("connections_svg", Value::safe_string(&svg));
             }
@@ -605,17 +670,22 @@ fn render_job(
         }
         Job::TermPager {
             taxonomy,
-            term,
+            term: term_i,
             index,
         } => {
             let t = &site.taxonomies[*taxonomy];
-            let term = &t.terms[*term];
+            let term = &t.terms[*term_i];
             let path = pager_path(&term.path, &t.config.paginate_path, *index);
             let mut ctx = base_context(site, &path);
             let (value, _) = &lookups.taxonomies[&t.config.name];
             ctx.insert_value("taxonomy", value.clone());
             let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
             let mut term_v = term_value(term, &pages);
+            if let Some(list) = data.term_events.get(&(*taxonomy, *term_i)) {
+                let events: Vec<Value> = list.iter().map(|i| data.event_values[*i].clone()).collect();
+                term_v = context::insert(term_v, "events", Value::from(events));
+                term_v = context::insert(term_v, "timeline", Value::from(format!("{}timeline/", term.path)));
+            }
             if t.config.feed {
                 term_v = context::insert(term_v, "feed", Value::from(format!("{}atom.xml", term.path)));
             }
@@ -653,6 +723,39 @@ fn render_job(
                     pages: &term.pages,
                 },
             )
+        }
+        Job::TimelineJson => {
+            return sink
+                .write(&planned.path, timeline::json(site).as_bytes())
+                .map_err(io_err);
+        }
+        Job::TimelineIcs => {
+            return sink
+                .write(&planned.path, timeline::ics(site).as_bytes())
+                .map_err(io_err);
+        }
+        Job::Timeline => {
+            let path = site.config.url_path("timeline/");
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value("timeline", timeline::view(site, &data.event_values, None, &path));
+            templates.render("timeline.html", &ctx)?
+        }
+        Job::TermTimeline { taxonomy, term } => {
+            let t = &site.taxonomies[*taxonomy];
+            let term_ref = &t.terms[*term];
+            let path = format!("{}timeline/", term_ref.path);
+            let mut ctx = base_context(site, &path);
+            let only = data.term_events.get(&(*taxonomy, *term)).map(Vec::as_slice);
+            ctx.insert_value("timeline", timeline::view(site, &data.event_values, only, &path));
+            ctx.insert(
+                "timeline_term",
+                &HashMap::from([
+                    ("name", term_ref.name.as_str()),
+                    ("taxonomy", t.config.name.as_str()),
+                    ("path", term_ref.path.as_str()),
+                ]),
+            );
+            templates.render("timeline.html", &ctx)?
         }
         Job::GraphJson => {
             return sink

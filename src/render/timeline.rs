@@ -1,0 +1,640 @@
+//! The timeline's pages and exports: `/timeline/` (and one per taxonomy term), the
+//! density strip, `timeline.json` in TimelineJS's shape and `timeline.ics`.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::model::site::Site;
+use crate::model::timeline::{Event, cited_by};
+use crate::parse::events::{EventDate, Precision};
+use crate::parse::highlight::escape_attr as esc;
+use crate::slugs::slugify;
+
+/// The date that separates past from upcoming events: `[timeline] today`, else
+/// SOURCE_DATE_EPOCH (for reproducible builds), else the day of the build.
+pub fn today(site: &Site) -> jiff::civil::Date {
+    if let Some(d) = site.config.timeline.today {
+        return d.civil_date();
+    }
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok());
+    from_epoch
+        .unwrap_or_else(jiff::Timestamp::now)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct TermRef {
+    taxonomy: String,
+    name: String,
+    slug: String,
+    /// The term's own timeline.
+    path: String,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    id: String,
+    title: String,
+    date: String,
+    date_label: String,
+    end: Option<String>,
+    end_label: Option<String>,
+    precision: Precision,
+    /// Coarser than a day: shown as approximate.
+    approximate: bool,
+    place: Option<String>,
+    importance: u8,
+    links: Vec<Link>,
+    source: Option<String>,
+    page: Link,
+    cited_by: Vec<Link>,
+    terms: Vec<TermRef>,
+    /// `tags/sanctions regions/kursk`, for the filter script.
+    filter_keys: String,
+    is_page: bool,
+    era: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Month {
+    id: String,
+    label: String,
+    count: usize,
+    /// Eras that start in this month, announced before it.
+    eras_starting: Vec<EraView>,
+    events: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct Year {
+    year: i16,
+    months: Vec<Month>,
+}
+
+#[derive(Serialize, Clone)]
+struct EraView {
+    name: String,
+    start: String,
+    end: String,
+    start_label: String,
+    end_label: String,
+}
+
+#[derive(Serialize)]
+struct FilterTerm {
+    name: String,
+    slug: String,
+    path: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Filter {
+    taxonomy: String,
+    terms: Vec<FilterTerm>,
+}
+
+#[derive(Serialize)]
+struct View {
+    count: usize,
+    years: Vec<Year>,
+    upcoming: Vec<Value>,
+    eras: Vec<EraView>,
+    filters: Vec<Filter>,
+    today: String,
+    path: String,
+}
+
+fn era_of(site: &Site, date: &EventDate) -> Option<String> {
+    let d = date.civil_date();
+    site.config
+        .timeline
+        .eras
+        .iter()
+        .find(|e| e.start.civil_date() <= d && d < e.end.end_exclusive())
+        .map(|e| e.name.clone())
+}
+
+fn era_views(site: &Site) -> Vec<EraView> {
+    site.config
+        .timeline
+        .eras
+        .iter()
+        .map(|e| EraView {
+            name: e.name.clone(),
+            start: e.start.iso(),
+            end: e.end.iso(),
+            start_label: e.start.label(),
+            end_label: e.end.label(),
+        })
+        .collect()
+}
+
+fn event_value(site: &Site, e: &Event) -> Value {
+    let page = site.page(e.page);
+    let terms: Vec<TermRef> = e
+        .taxonomies
+        .iter()
+        .flat_map(|(tax, names)| {
+            names.iter().map(move |n| TermRef {
+                taxonomy: tax.clone(),
+                name: n.clone(),
+                slug: slugify(n),
+                path: site
+                    .config
+                    .url_path(&format!("{}/{}/timeline/", slugify(tax), slugify(n))),
+            })
+        })
+        .collect();
+    let filter_keys = terms
+        .iter()
+        .map(|t| format!("{}/{}", slugify(&t.taxonomy), t.slug))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let view = EventView {
+        id: e.id.clone(),
+        title: e.title.clone(),
+        date: e.date.iso(),
+        date_label: e.date.label(),
+        end: e.end.map(|d| d.iso()),
+        end_label: e.end.map(|d| d.label()),
+        precision: e.date.precision(),
+        approximate: e.date.precision() < Precision::Day,
+        place: e.place.clone(),
+        importance: e.importance,
+        links: e
+            .links
+            .iter()
+            .map(|(href, text)| Link {
+                href: href.clone(),
+                text: text.clone(),
+            })
+            .collect(),
+        source: e.source.clone(),
+        page: Link {
+            href: page.path.clone(),
+            text: page.title.clone(),
+        },
+        cited_by: cited_by(site, e.page)
+            .into_iter()
+            .take(3)
+            .map(|p| Link {
+                href: site.page(p).path.clone(),
+                text: site.page(p).title.clone(),
+            })
+            .collect(),
+        terms,
+        filter_keys,
+        is_page: e.is_page,
+        era: era_of(site, &e.date),
+    };
+    let value = Value::from_serializable(&view);
+    super::context::insert(
+        value,
+        "summary",
+        e.summary.as_deref().map_or_else(Value::none, Value::safe_string),
+    )
+}
+
+/// Template values of all events, in the site's order.
+pub fn event_values(site: &Site) -> Vec<Value> {
+    site.events.iter().map(|e| event_value(site, e)).collect()
+}
+
+/// The value `timeline.html` gets, for all events or those of one term (`only`).
+pub fn view(site: &Site, values: &[Value], only: Option<&[usize]>, path: &str) -> Value {
+    let today = today(site);
+    let indices: Vec<usize> = match only {
+        Some(list) => list.to_vec(),
+        None => (0..site.events.len()).collect(),
+    };
+    let mut years: Vec<Year> = Vec::new();
+    let mut upcoming = Vec::new();
+    let eras = era_views(site);
+    let mut announced: Vec<String> = Vec::new();
+    for &i in &indices {
+        let e = &site.events[i];
+        if e.date.civil_date() > today {
+            upcoming.push(values[i].clone());
+            continue;
+        }
+        let (year, month) = (e.date.year, e.date.month);
+        if years.last().is_none_or(|y| y.year != year) {
+            years.push(Year {
+                year,
+                months: Vec::new(),
+            });
+        }
+        let y = years.last_mut().expect("pushed above");
+        let id = match month {
+            Some(m) => format!("m-{year:04}-{m:02}"),
+            None => format!("m-{year:04}"),
+        };
+        if y.months.last().is_none_or(|m| m.id != id) {
+            let label = match month {
+                Some(m) => format!("{} {year}", EventDate::month_name(m)),
+                None => format!("{year} (month not known)"),
+            };
+            let eras_starting = site
+                .config
+                .timeline
+                .eras
+                .iter()
+                .zip(&eras)
+                .filter(|(era, _)| {
+                    !announced.contains(&era.name) && era.start.civil_date() < e.date.end_exclusive()
+                })
+                .map(|(_, view)| view.clone())
+                .collect::<Vec<_>>();
+            announced.extend(eras_starting.iter().map(|e| e.name.clone()));
+            y.months.push(Month {
+                id,
+                label,
+                count: 0,
+                eras_starting,
+                events: Vec::new(),
+            });
+        }
+        let m = y.months.last_mut().expect("pushed above");
+        m.count += 1;
+        m.events.push(values[i].clone());
+    }
+    let filters = site
+        .taxonomies
+        .iter()
+        .map(|t| Filter {
+            taxonomy: t.config.name.clone(),
+            terms: t
+                .terms
+                .iter()
+                .filter_map(|term| {
+                    let count = site
+                        .events
+                        .iter()
+                        .filter(|e| {
+                            e.taxonomies
+                                .get(&t.config.name)
+                                .is_some_and(|n| n.iter().any(|n| slugify(n) == term.slug))
+                        })
+                        .count();
+                    (count > 0).then(|| FilterTerm {
+                        name: term.name.clone(),
+                        slug: term.slug.clone(),
+                        path: format!("{}timeline/", term.path),
+                        count,
+                    })
+                })
+                .collect(),
+        })
+        .filter(|f| !f.terms.is_empty())
+        .collect();
+    let svg = strip_svg(site, &indices, today);
+    let view = View {
+        count: indices.len(),
+        years,
+        upcoming,
+        eras,
+        filters,
+        today: today.to_string(),
+        path: path.to_owned(),
+    };
+    super::context::insert(Value::from_serializable(&view), "svg", Value::safe_string(&svg))
+}
+
+/// Indices of the events carrying each term, by (taxonomy, term slug).
+pub fn events_by_term(site: &Site) -> Vec<((usize, usize), Vec<usize>)> {
+    let mut out = Vec::new();
+    for (ti, t) in site.taxonomies.iter().enumerate() {
+        for (term_i, term) in t.terms.iter().enumerate() {
+            let list: Vec<usize> = site
+                .events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    e.taxonomies
+                        .get(&t.config.name)
+                        .is_some_and(|names| names.iter().any(|n| slugify(n) == term.slug))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !list.is_empty() {
+                out.push(((ti, term_i), list));
+            }
+        }
+    }
+    out
+}
+
+/// Event density per month as bars, eras as bands behind them; each bar links to its
+/// month below. The table after the picture says the same in text.
+fn strip_svg(site: &Site, indices: &[usize], today: jiff::civil::Date) -> String {
+    let dated: Vec<&Event> = indices
+        .iter()
+        .map(|i| &site.events[*i])
+        .filter(|e| e.date.month.is_some())
+        .collect();
+    let (Some(first), Some(last)) = (dated.first(), dated.last()) else {
+        return String::new();
+    };
+    let month_index = |y: i16, m: i8| y as i32 * 12 + (m as i32 - 1);
+    let start = month_index(first.date.year, first.date.month.unwrap_or(1));
+    let end = month_index(last.date.year, last.date.month.unwrap_or(1));
+    let n = (end - start + 1).clamp(1, 1200) as usize;
+    let mut counts = vec![0usize; n];
+    for e in &dated {
+        let k = month_index(e.date.year, e.date.month.unwrap_or(1)) - start;
+        if (0..n as i32).contains(&k) {
+            counts[k as usize] += 1;
+        }
+    }
+    let max = counts.iter().copied().max().unwrap_or(1).max(1);
+    let (w, h, top, bottom) = (720.0_f64, 120.0_f64, 22.0_f64, 20.0_f64);
+    let bar_w = w / n as f64;
+    let label = |k: usize| {
+        let m = start + k as i32;
+        format!("{} {}", &EventDate::month_name((m % 12 + 1) as i8)[..3], m / 12)
+    };
+    let id = |k: usize| {
+        let m = start + k as i32;
+        format!("m-{:04}-{:02}", m / 12, m % 12 + 1)
+    };
+    let busiest = (0..n)
+        .max_by_key(|k| (counts[*k], std::cmp::Reverse(*k)))
+        .unwrap_or(0);
+    let mut svg = format!(
+        "<svg class=\"timeline-strip\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"strip-title strip-desc\" \
+         xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"strip-title\">Events per month</title>\n\
+         <desc id=\"strip-desc\">{} dated events from {} to {}; the busiest month is {} with {}. The table below lists every month.</desc>\n",
+        dated.len(),
+        label(0),
+        label(n - 1),
+        label(busiest),
+        counts[busiest]
+    );
+    for era in &site.config.timeline.eras {
+        let (Some(sm), Some(em)) = (era.start.month.or(Some(1)), era.end.month.or(Some(12))) else {
+            continue;
+        };
+        let a = (month_index(era.start.year, sm) - start).max(0) as f64;
+        let b = (month_index(era.end.year, em) - start + 1).min(n as i32) as f64;
+        if b <= a {
+            continue;
+        }
+        svg.push_str(&format!(
+            "<rect class=\"era\" x=\"{:.0}\" y=\"0\" width=\"{:.0}\" height=\"{}\"/><text class=\"era-label\" x=\"{:.0}\" y=\"14\">{}</text>\n",
+            a * bar_w,
+            (b - a) * bar_w,
+            h - bottom,
+            a * bar_w + 4.0,
+            esc(&era.name)
+        ));
+    }
+    let today_index = month_index(today.year(), today.month()) - start;
+    for (k, count) in counts.iter().enumerate() {
+        let bh = (h - top - bottom) * (*count as f64 / max as f64);
+        let x = k as f64 * bar_w;
+        let class = if (k as i32) > today_index {
+            "bar upcoming"
+        } else {
+            "bar"
+        };
+        if *count == 0 {
+            continue;
+        }
+        svg.push_str(&format!(
+            "<a href=\"#{}\"><title>{}: {count} events</title><rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/></a>\n",
+            id(k),
+            label(k),
+            x + bar_w * 0.1,
+            h - bottom - bh,
+            (bar_w * 0.8).max(1.0),
+            bh.max(1.0)
+        ));
+    }
+    // Year ticks along the bottom.
+    for k in 0..n {
+        let m = start + k as i32;
+        if m % 12 == 0 || k == 0 {
+            svg.push_str(&format!(
+                "<text class=\"tick\" x=\"{:.0}\" y=\"{}\">{}</text>\n",
+                k as f64 * bar_w + 2.0,
+                h - 5.0,
+                m / 12
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// `timeline.json`: TimelineJS's shape (`events` with `start_date`/`end_date` objects,
+/// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
+/// `precision` and `taxonomies` on each event.
+pub fn json(site: &Site) -> String {
+    fn date_obj(d: &EventDate) -> serde_json::Value {
+        let mut o = serde_json::Map::new();
+        o.insert("year".into(), d.year.into());
+        if let Some(m) = d.month {
+            o.insert("month".into(), m.into());
+        }
+        if let Some(day) = d.day {
+            o.insert("day".into(), day.into());
+        }
+        if let Some(dt) = d.datetime
+            && let Some(t) = dt.time
+        {
+            o.insert("hour".into(), t.hour().into());
+            o.insert("minute".into(), t.minute().into());
+        }
+        o.insert("display_date".into(), d.label().into());
+        serde_json::Value::Object(o)
+    }
+    let events: Vec<serde_json::Value> = site
+        .events
+        .iter()
+        .map(|e| {
+            let page = site.page(e.page);
+            let mut o = serde_json::json!({
+                "unique_id": e.id,
+                "start_date": date_obj(&e.date),
+                "text": { "headline": e.title, "text": e.summary.clone().unwrap_or_default() },
+                "group": site.section(page.section).title(),
+                "url": format!("{}#e-{}", site.config.permalink(&site.config.url_path("timeline/")), e.id),
+                "analysis": page.permalink,
+                "precision": e.date.precision(),
+                "importance": e.importance,
+                "taxonomies": e.taxonomies,
+            });
+            if let Some(end) = &e.end {
+                o["end_date"] = date_obj(end);
+            }
+            if let Some(place) = &e.place {
+                o["place"] = place.clone().into();
+            }
+            if let Some(source) = &e.source {
+                o["source"] = source.clone().into();
+            }
+            o
+        })
+        .collect();
+    let eras: Vec<serde_json::Value> = site
+        .config
+        .timeline
+        .eras
+        .iter()
+        .map(|e| serde_json::json!({ "start_date": date_obj(&e.start), "end_date": date_obj(&e.end), "text": { "headline": e.name } }))
+        .collect();
+    let doc = serde_json::json!({
+        "title": { "text": { "headline": site.config.title.clone().unwrap_or_default(), "text": site.config.description.clone().unwrap_or_default() } },
+        "events": events,
+        "eras": eras,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
+}
+
+/// `timeline.ics`: one VEVENT per event; dates without a time are all-day (a month or
+/// year spans all its days); lines folded at 75 octets, CRLF endings.
+pub fn ics(site: &Site) -> String {
+    let host = site
+        .config
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("dossier.invalid")
+        .to_owned();
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//dossier//timeline//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        format!(
+            "X-WR-CALNAME:{}",
+            ics_text(site.config.title.as_deref().unwrap_or("Timeline"))
+        ),
+    ];
+    for e in &site.events {
+        let page = site.page(e.page);
+        lines.push("BEGIN:VEVENT".into());
+        lines.push(format!("UID:{}@{}", e.id, host));
+        // A fixed stamp keeps the file byte-identical between builds of the same input.
+        lines.push(format!("DTSTAMP:{}", ics_utc(&e.date)));
+        match e.date.datetime.and_then(|d| d.time.map(|t| (d, t))) {
+            Some((d, _)) => {
+                lines.push(format!("DTSTART:{}", ics_datetime(&d)));
+                if let Some(end) = e.end.and_then(|x| x.datetime) {
+                    lines.push(format!("DTEND:{}", ics_datetime(&end)));
+                }
+            }
+            None => {
+                lines.push(format!(
+                    "DTSTART;VALUE=DATE:{}",
+                    e.date.civil_date().strftime("%Y%m%d")
+                ));
+                let end = e
+                    .end
+                    .map_or_else(|| e.date.end_exclusive(), |x| x.end_exclusive());
+                lines.push(format!("DTEND;VALUE=DATE:{}", end.strftime("%Y%m%d")));
+            }
+        }
+        lines.push(format!("SUMMARY:{}", ics_text(&e.title)));
+        let mut description = e.summary.as_deref().map(strip_tags).unwrap_or_default();
+        if e.date.precision() < Precision::Day {
+            description = format!("Approximate date: {}. {description}", e.date.label());
+        }
+        if !description.trim().is_empty() {
+            lines.push(format!("DESCRIPTION:{}", ics_text(description.trim())));
+        }
+        if let Some(place) = &e.place {
+            lines.push(format!("LOCATION:{}", ics_text(place)));
+        }
+        let categories: Vec<String> = e.taxonomies.values().flatten().map(|t| ics_text(t)).collect();
+        if !categories.is_empty() {
+            lines.push(format!("CATEGORIES:{}", categories.join(",")));
+        }
+        lines.push(format!("URL:{}", page.permalink));
+        lines.push("END:VEVENT".into());
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut out = String::new();
+    for line in lines {
+        fold(&line, &mut out);
+    }
+    out
+}
+
+fn ics_utc(d: &EventDate) -> String {
+    let ts = jiff::Timestamp::from_second(d.start_key()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn ics_datetime(d: &crate::parse::frontmatter::DateValue) -> String {
+    let ts = jiff::Timestamp::from_second(d.sort_key()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// RFC 5545 folding: lines longer than 75 octets continue on lines starting with a space.
+fn fold(line: &str, out: &mut String) {
+    let mut count = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if count + len > 75 {
+            out.push_str("\r\n ");
+            count = 1;
+        }
+        out.push(c);
+        count += len;
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_escaping() {
+        let mut out = String::new();
+        fold(&format!("SUMMARY:{}", "x".repeat(100)), &mut out);
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert_eq!(lines[0].len(), 75);
+        assert!(lines[1].starts_with(' '));
+        assert_eq!(ics_text("a, b; c\\d"), "a\\, b\\; c\\\\d");
+    }
+}
