@@ -166,9 +166,11 @@ impl Chromium {
 
     /// Opens `url` and waits until the page has loaded.
     pub fn open(&mut self, url: &str) {
+        // A mark on the old document tells it apart from the new one, even for a reload.
+        self.eval("window.__dossierOld = true");
         self.call("Page.navigate", json!({ "url": url }));
         self.wait_for(
-            "document.readyState === 'complete' && location.href !== 'about:blank'",
+            "!window.__dossierOld && document.readyState === 'complete' && location.href !== 'about:blank'",
             10,
         );
     }

@@ -69,6 +69,8 @@ fn no_page_scrolls_sideways_at_phone_width() {
         "/tags/",
         "/tags/sanctions/",
         "/graph/",
+        "/timeline/",
+        "/tags/sanctions/timeline/",
         "/404.html",
     ] {
         browser.open(&format!("{base}{path}"));
@@ -80,4 +82,81 @@ fn no_page_scrolls_sideways_at_phone_width() {
             "{path} scrolls sideways at {inner} px: content is {scroll} px wide"
         );
     }
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn timeline_filter_chips_filter_in_place_and_keep_the_choice_in_the_url() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    let mut browser = Chromium::launch(1280, 900);
+    browser.open(&format!("{base}/timeline/"));
+    let total = browser
+        .eval("document.querySelectorAll('li.event').length")
+        .as_i64()
+        .unwrap();
+    assert!(total > 10, "{total} events");
+    // Without a filter everything shows.
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('li.event:not([hidden])').length")
+            .as_i64(),
+        Some(total)
+    );
+    let filter = browser
+        .eval("(() => { const c = document.querySelector('a.chip[data-filter^=\"tags/\"]'); c.click(); return c.dataset.filter; })()")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (shown, wrong) = (
+        browser.eval("document.querySelectorAll('li.event:not([hidden])').length").as_i64().unwrap(),
+        browser
+            .eval(&format!(
+                "[...document.querySelectorAll('li.event:not([hidden])')].filter(li => !li.dataset.terms.split(' ').includes('{filter}')).length"
+            ))
+            .as_i64()
+            .unwrap(),
+    );
+    assert!(
+        shown > 0 && shown < total,
+        "{shown} of {total} shown for {filter}"
+    );
+    assert_eq!(wrong, 0, "events without {filter} still shown");
+    assert_eq!(
+        browser.eval("new URL(location.href).searchParams.get('filter')"),
+        filter.as_str()
+    );
+    assert_eq!(
+        browser.eval(&format!(
+            "document.querySelector('a.chip[data-filter=\"{filter}\"]').getAttribute('aria-pressed')"
+        )),
+        "true"
+    );
+    // A month with no matching event is hidden too.
+    assert_eq!(
+        browser.eval("[...document.querySelectorAll('li.month:not([hidden])')].filter(m => !m.querySelector('li.event:not([hidden])')).length").as_i64(),
+        Some(0)
+    );
+    // Reloading keeps the filter; clicking the chip again clears it.
+    let here = browser.eval("location.href").as_str().unwrap().to_owned();
+    browser.open(&here);
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('li.event:not([hidden])').length")
+            .as_i64(),
+        Some(shown)
+    );
+    browser.eval(&format!(
+        "document.querySelector('a.chip[data-filter=\"{filter}\"]').click()"
+    ));
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('li.event:not([hidden])').length")
+            .as_i64(),
+        Some(total)
+    );
+    assert_eq!(
+        browser.eval("new URL(location.href).searchParams.get('filter')"),
+        serde_json::Value::Null
+    );
 }
