@@ -399,21 +399,26 @@ fn strip_svg(site: &Site, indices: &[usize], today: jiff::civil::Date) -> String
             esc(&era.name)
         ));
     }
-    let today_index = month_index(today.year(), today.month()) - start;
+    // Months that have a heading below (those with events up to today).
+    let past_months: std::collections::HashSet<String> = dated
+        .iter()
+        .filter(|e| e.date.civil_date() <= today)
+        .filter_map(|e| e.date.month.map(|m| format!("m-{:04}-{m:02}", e.date.year)))
+        .collect();
     for (k, count) in counts.iter().enumerate() {
         let bh = (h - top - bottom) * (*count as f64 / max as f64);
         let x = k as f64 * bar_w;
-        let class = if (k as i32) > today_index {
-            "bar upcoming"
-        } else {
-            "bar"
-        };
         if *count == 0 {
             continue;
         }
+        // Upcoming events are listed together, not under their months.
+        let (class, target) = if past_months.contains(&id(k)) {
+            ("bar", id(k))
+        } else {
+            ("bar upcoming", "upcoming-title".to_owned())
+        };
         svg.push_str(&format!(
-            "<a href=\"#{}\"><title>{}: {count} events</title><rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/></a>\n",
-            id(k),
+            "<a href=\"#{target}\"><title>{}: {count} events</title><rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/></a>\n",
             label(k),
             x + bar_w * 0.1,
             h - bottom - bh,
