@@ -14,3 +14,4 @@ mod links;
 mod markdown;
 mod ordering;
 mod taxonomies;
+mod timeline;
