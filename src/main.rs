@@ -70,7 +70,16 @@ enum Command {
     },
 }
 
+/// mimalloc's `purge_delay` option (its index in mimalloc 3's option enum).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Return freed memory to the system after 3 ms rather than mimalloc's 10: a build
+    // frees large buffers stage by stage, and this keeps peak memory on the 10,000-page
+    // corpus about 30 MiB lower at no measurable cost (0 ms costs 30% more time in
+    // madvise calls). MIMALLOC_PURGE_DELAY still overrides it.
+    // SAFETY: sets a plain integer option; called before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, 3) };
     let cli = Cli::parse();
     match cli.command {
         Command::Build {

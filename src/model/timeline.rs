@@ -30,6 +30,8 @@ pub struct Event {
     pub page: PageId,
     /// Whether this is the analysis's own date rather than an entry of its `events`.
     pub is_page: bool,
+    /// Where it is written, for messages.
+    pub location: Location,
 }
 
 impl Event {
@@ -66,11 +68,14 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
                 taxonomies: page.taxonomies.clone(),
                 page: PageId(i),
                 is_page: true,
+                location: key_location(&page.file.display_path, &page.file.text, "date"),
             });
         }
+        let blocks = event_blocks(&page.file.text);
         for (n, raw) in page.meta.events.iter().enumerate() {
-            let location = event_location(&page.file.display_path, &page.file.text, n, raw);
-            match event(site, PageId(i), raw, &taxonomy_names, &location) {
+            let at =
+                |keys: &[&str]| event_location(&page.file.display_path, &page.file.text, blocks.get(n), keys);
+            match event(site, PageId(i), raw, &taxonomy_names, &at) {
                 Ok(e) => out.push(e),
                 Err(d) => diags.extend(d),
             }
@@ -91,15 +96,14 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
     let mut seen: HashMap<&str, PageId> = HashMap::new();
     for e in &out {
         if let Some(first) = seen.insert(&e.id, e.page) {
-            let page = site.page(e.page);
             diags.push(
                 Diagnostic::error(format!(
                     "two events have the id `{}` (in {} and {})",
                     e.id,
                     site.page(first).file.display_path.display(),
-                    page.file.display_path.display()
+                    site.page(e.page).file.display_path.display()
                 ))
-                .at(key_location(&page.file.display_path, &page.file.text, "id"))
+                .at(e.location.clone())
                 .hint("give one of them another `id`, or a different title or date"),
             );
         }
@@ -107,27 +111,79 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
     (out, diags)
 }
 
-/// Where the `n`th event of a page is written: the line of its `title` or `date` value.
-fn event_location(path: &std::path::Path, text: &str, n: usize, raw: &RawEvent) -> Location {
-    let needle = raw.title.clone().unwrap_or_else(|| raw.date.iso());
-    let line = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(needle.as_str()))
-        .map(|(i, _)| i + 1)
-        .next()
-        .or_else(|| {
-            // The nth `[[events]]` (TOML) or the nth list item under `events:` (YAML).
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| l.trim() == "[[events]]" || l.trim_start().starts_with("- date"))
-                .nth(n)
-                .map(|(i, _)| i + 1)
-        });
-    match line {
-        Some(l) => Location::at_line(path, text, l, Some(1)),
-        None => key_location(path, text, "events"),
+/// The lines (0-based, end exclusive) of each entry of the front matter's `events`:
+/// TOML `[[events]]` tables (with their `[events.…]` subtables) or YAML list items.
+fn event_blocks(text: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut blocks = Vec::new();
+    let toml_starts: Vec<usize> = (0..lines.len())
+        .filter(|i| lines[*i].trim() == "[[events]]")
+        .collect();
+    if !toml_starts.is_empty() {
+        for &start in &toml_starts {
+            let end = (start + 1..lines.len())
+                .find(|i| {
+                    let t = lines[*i].trim();
+                    (t.starts_with('[') && !t.starts_with("[events.")) || t == "+++"
+                })
+                .unwrap_or(lines.len());
+            blocks.push((start, end));
+        }
+        return blocks;
     }
+    let Some(events_line) = lines
+        .iter()
+        .position(|l| l.trim_end() == "events:" || l.starts_with("events:"))
+    else {
+        return blocks;
+    };
+    let base = indent(lines[events_line]);
+    let mut item_indent = None;
+    let mut i = events_line + 1;
+    while i < lines.len() {
+        let l = lines[i];
+        let t = l.trim_start();
+        if !t.is_empty() && (indent(l) <= base && !t.starts_with('-') || t == "---") {
+            break;
+        }
+        if t.starts_with("- ") && item_indent.is_none_or(|n| n == indent(l)) {
+            item_indent = Some(indent(l));
+            if let Some(last) = blocks.last_mut() {
+                last.1 = i;
+            }
+            blocks.push((i, lines.len()));
+        }
+        i += 1;
+    }
+    if let Some(last) = blocks.last_mut() {
+        last.1 = i;
+    }
+    blocks
+}
+
+/// The line in an event's block of the first of `keys` it sets, else the block's first line.
+fn event_location(
+    path: &std::path::Path,
+    text: &str,
+    block: Option<&(usize, usize)>,
+    keys: &[&str],
+) -> Location {
+    let Some(&(start, end)) = block else {
+        return key_location(path, text, "events");
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for key in keys {
+        for (i, line) in lines.iter().enumerate().take(end.min(lines.len())).skip(start) {
+            let t = line.trim_start().trim_start_matches("- ").trim_start();
+            if let Some(rest) = t.strip_prefix(key)
+                && (rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':'))
+            {
+                return Location::at_line(path, text, i + 1, Some(1));
+            }
+        }
+    }
+    Location::at_line(path, text, start + 1, Some(1))
 }
 
 fn event(
@@ -135,22 +191,29 @@ fn event(
     page: PageId,
     raw: &RawEvent,
     taxonomy_names: &[&str],
-    location: &Location,
+    at: &dyn Fn(&[&str]) -> Location,
 ) -> Result<Event, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let location = &at(&["title", "date"]);
     let title = match raw.title.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_owned(),
         _ => {
             errors.push(
                 Diagnostic::error(format!("the event dated {} has no title", raw.date.iso()))
-                    .at(location.clone())
+                    .at(at(&["date"]))
                     .hint("add `title = \"…\"` to the event"),
             );
             String::new()
         }
     };
+    let backwards = |end: &EventDate| {
+        end.end_exclusive() <= raw.date.civil_date()
+            || (end.datetime.is_some()
+                && raw.date.datetime.is_some()
+                && end.start_key() < raw.date.start_key())
+    };
     if let Some(end) = raw.end
-        && end.end_exclusive() <= raw.date.civil_date()
+        && backwards(&end)
     {
         errors.push(
             Diagnostic::error(format!(
@@ -209,11 +272,14 @@ fn event(
         return Err(errors);
     }
     let page_ref = site.page(page);
-    let id = raw
-        .id
-        .as_deref()
-        .map(slugify)
-        .unwrap_or_else(|| format!("{}-{}", raw.date.iso().replace(':', ""), slugify(&title)));
+    let id = raw.id.as_deref().map(slugify).unwrap_or_else(|| {
+        // The written date (without a time) and the title: readable and stable.
+        let date = match raw.date.precision() {
+            Precision::Time => raw.date.civil_date().to_string(),
+            _ => raw.date.iso(),
+        };
+        format!("{date}-{}", slugify(&title))
+    });
     let taxonomies = if raw.taxonomies.is_empty() {
         page_ref.taxonomies.clone()
     } else {
@@ -232,6 +298,7 @@ fn event(
         taxonomies,
         page,
         is_page: false,
+        location: at(&["id", "title", "date"]),
     })
 }
 

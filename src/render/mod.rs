@@ -132,7 +132,8 @@ pub fn site(
         }
     }
     let data = Data {
-        event_values: timeline::event_values(site),
+        filters: timeline::filters(site, &term_events),
+        event_values: timeline::event_values(site, &refs),
         term_events: term_events.into_iter().collect(),
         page_events,
         page_values,
@@ -603,6 +604,8 @@ struct Data {
     term_events: HashMap<(usize, usize), Vec<usize>>,
     /// The events each analysis records in its `events` list.
     page_events: HashMap<PageId, Vec<usize>>,
+    /// The timeline's filter chips.
+    filters: Value,
 }
 
 fn render_job(
@@ -737,7 +740,10 @@ fn render_job(
         Job::Timeline => {
             let path = site.config.url_path("timeline/");
             let mut ctx = base_context(site, &path);
-            ctx.insert_value("timeline", timeline::view(site, &data.event_values, None, &path));
+            ctx.insert_value(
+                "timeline",
+                timeline::view(site, &data.event_values, &data.filters, None, &path),
+            );
             templates.render("timeline.html", &ctx)?
         }
         Job::TermTimeline { taxonomy, term } => {
@@ -746,7 +752,10 @@ fn render_job(
             let path = format!("{}timeline/", term_ref.path);
             let mut ctx = base_context(site, &path);
             let only = data.term_events.get(&(*taxonomy, *term)).map(Vec::as_slice);
-            ctx.insert_value("timeline", timeline::view(site, &data.event_values, only, &path));
+            ctx.insert_value(
+                "timeline",
+                timeline::view(site, &data.event_values, &data.filters, only, &path),
+            );
             ctx.insert(
                 "timeline_term",
                 &HashMap::from([

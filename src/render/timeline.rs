@@ -33,15 +33,6 @@ struct Link {
 }
 
 #[derive(Serialize)]
-struct TermRef {
-    taxonomy: String,
-    name: String,
-    slug: String,
-    /// The term's own timeline.
-    path: String,
-}
-
-#[derive(Serialize)]
 struct EventView {
     id: String,
     title: String,
@@ -56,26 +47,30 @@ struct EventView {
     importance: u8,
     links: Vec<Link>,
     source: Option<String>,
-    page: Link,
-    cited_by: Vec<Link>,
-    terms: Vec<TermRef>,
     /// `tags/sanctions regions/kursk`, for the filter script.
     filter_keys: String,
     is_page: bool,
     era: Option<String>,
 }
 
+/// A month heading and its events. Events are added as template values afterwards:
+/// serialising them inside this struct would deep-copy every event for every page.
 #[derive(Serialize)]
-struct Month {
+struct MonthHead {
     id: String,
     label: String,
     count: usize,
     /// Eras that start in this month, announced before it.
     eras_starting: Vec<EraView>,
-    events: Vec<Value>,
 }
 
-#[derive(Serialize)]
+struct Month {
+    head: MonthHead,
+    events: Vec<Value>,
+    /// The events' indices in the site's list.
+    indices: Vec<usize>,
+}
+
 struct Year {
     year: i16,
     months: Vec<Month>,
@@ -105,23 +100,25 @@ struct Filter {
 }
 
 #[derive(Serialize)]
-struct View {
+struct ViewHead {
     count: usize,
-    years: Vec<Year>,
-    upcoming: Vec<Value>,
     eras: Vec<EraView>,
-    filters: Vec<Filter>,
     today: String,
     path: String,
 }
 
-fn era_of(site: &Site, date: &EventDate) -> Option<String> {
+/// Whether a date falls in an era (by the day it is written on).
+fn era_of_config(era: &crate::config::Era, date: &EventDate) -> bool {
     let d = date.civil_date();
+    era.start.civil_date() <= d && d < era.end.end_exclusive()
+}
+
+fn era_of(site: &Site, date: &EventDate) -> Option<String> {
     site.config
         .timeline
         .eras
         .iter()
-        .find(|e| e.start.civil_date() <= d && d < e.end.end_exclusive())
+        .find(|e| era_of_config(e, date))
         .map(|e| e.name.clone())
 }
 
@@ -140,25 +137,17 @@ fn era_views(site: &Site) -> Vec<EraView> {
         .collect()
 }
 
-fn event_value(site: &Site, e: &Event) -> Value {
-    let page = site.page(e.page);
-    let terms: Vec<TermRef> = e
+/// An event's template value. The recording analysis (`page`) and the citing ones
+/// (`cited_by`) are the pages' shared reference values, not copies.
+fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
+    let filter_keys = e
         .taxonomies
         .iter()
         .flat_map(|(tax, names)| {
-            names.iter().map(move |n| TermRef {
-                taxonomy: tax.clone(),
-                name: n.clone(),
-                slug: slugify(n),
-                path: site
-                    .config
-                    .url_path(&format!("{}/{}/timeline/", slugify(tax), slugify(n))),
-            })
+            names
+                .iter()
+                .map(move |n| format!("{}/{}", slugify(tax), slugify(n)))
         })
-        .collect();
-    let filter_keys = terms
-        .iter()
-        .map(|t| format!("{}/{}", slugify(&t.taxonomy), t.slug))
         .collect::<Vec<_>>()
         .join(" ");
     let view = EventView {
@@ -181,25 +170,19 @@ fn event_value(site: &Site, e: &Event) -> Value {
             })
             .collect(),
         source: e.source.clone(),
-        page: Link {
-            href: page.path.clone(),
-            text: page.title.clone(),
-        },
-        cited_by: cited_by(site, e.page)
-            .into_iter()
-            .take(3)
-            .map(|p| Link {
-                href: site.page(p).path.clone(),
-                text: site.page(p).title.clone(),
-            })
-            .collect(),
-        terms,
         filter_keys,
         is_page: e.is_page,
         era: era_of(site, &e.date),
     };
-    let value = Value::from_serializable(&view);
-    super::context::insert(
+    use super::context::insert;
+    let cited: Vec<Value> = cited_by(site, e.page)
+        .into_iter()
+        .take(3)
+        .map(|p| refs[p.0].clone())
+        .collect();
+    let value = insert(Value::from_serializable(&view), "page", refs[e.page.0].clone());
+    let value = insert(value, "cited_by", Value::from(cited));
+    insert(
         value,
         "summary",
         e.summary.as_deref().map_or_else(Value::none, Value::safe_string),
@@ -207,27 +190,28 @@ fn event_value(site: &Site, e: &Event) -> Value {
 }
 
 /// Template values of all events, in the site's order.
-pub fn event_values(site: &Site) -> Vec<Value> {
-    site.events.iter().map(|e| event_value(site, e)).collect()
+pub fn event_values(site: &Site, refs: &[Value]) -> Vec<Value> {
+    site.events.iter().map(|e| event_value(site, e, refs)).collect()
 }
 
 /// The value `timeline.html` gets, for all events or those of one term (`only`).
-pub fn view(site: &Site, values: &[Value], only: Option<&[usize]>, path: &str) -> Value {
+pub fn view(site: &Site, values: &[Value], filters: &Value, only: Option<&[usize]>, path: &str) -> Value {
     let today = today(site);
     let indices: Vec<usize> = match only {
         Some(list) => list.to_vec(),
         None => (0..site.events.len()).collect(),
     };
-    let mut years: Vec<Year> = Vec::new();
-    let mut upcoming = Vec::new();
+    let (upcoming_events, mut past): (Vec<usize>, Vec<usize>) = indices
+        .iter()
+        .partition(|i| site.events[**i].date.civil_date() > today);
+    // Events are in order of their instant in UTC; a zoned time can fall in another month
+    // than written, so group by the written month, keeping the order inside each month.
+    past.sort_by_key(|i| (site.events[*i].date.year, site.events[*i].date.month.unwrap_or(0)));
+    let upcoming: Vec<Value> = upcoming_events.iter().map(|i| values[*i].clone()).collect();
     let eras = era_views(site);
-    let mut announced: Vec<String> = Vec::new();
-    for &i in &indices {
+    let mut years: Vec<Year> = Vec::new();
+    for &i in &past {
         let e = &site.events[i];
-        if e.date.civil_date() > today {
-            upcoming.push(values[i].clone());
-            continue;
-        }
         let (year, month) = (e.date.year, e.date.month);
         if years.last().is_none_or(|y| y.year != year) {
             years.push(Year {
@@ -240,99 +224,121 @@ pub fn view(site: &Site, values: &[Value], only: Option<&[usize]>, path: &str) -
             Some(m) => format!("m-{year:04}-{m:02}"),
             None => format!("m-{year:04}"),
         };
-        if y.months.last().is_none_or(|m| m.id != id) {
+        if y.months.last().is_none_or(|m| m.head.id != id) {
             let label = match month {
                 Some(m) => format!("{} {year}", EventDate::month_name(m)),
                 None => format!("{year} (month not known)"),
             };
-            let eras_starting = site
-                .config
-                .timeline
-                .eras
-                .iter()
-                .zip(&eras)
-                .filter(|(era, _)| {
-                    !announced.contains(&era.name) && era.start.civil_date() < e.date.end_exclusive()
-                })
-                .map(|(_, view)| view.clone())
-                .collect::<Vec<_>>();
-            announced.extend(eras_starting.iter().map(|e| e.name.clone()));
             y.months.push(Month {
-                id,
-                label,
-                count: 0,
-                eras_starting,
+                head: MonthHead {
+                    id,
+                    label,
+                    count: 0,
+                    eras_starting: Vec::new(),
+                },
                 events: Vec::new(),
+                indices: Vec::new(),
             });
         }
         let m = y.months.last_mut().expect("pushed above");
-        m.count += 1;
+        m.head.count += 1;
         m.events.push(values[i].clone());
+        m.indices.push(i);
     }
-    let filters = site
-        .taxonomies
-        .iter()
-        .map(|t| Filter {
-            taxonomy: t.config.name.clone(),
-            terms: t
-                .terms
-                .iter()
-                .filter_map(|term| {
-                    let count = site
-                        .events
-                        .iter()
-                        .filter(|e| {
-                            e.taxonomies
-                                .get(&t.config.name)
-                                .is_some_and(|n| n.iter().any(|n| slugify(n) == term.slug))
-                        })
-                        .count();
-                    (count > 0).then(|| FilterTerm {
-                        name: term.name.clone(),
-                        slug: term.slug.clone(),
-                        path: format!("{}timeline/", term.path),
-                        count,
-                    })
-                })
-                .collect(),
-        })
-        .filter(|f| !f.terms.is_empty())
-        .collect();
+    // Each era is announced before the first month holding one of its events.
+    for (era, view) in site.config.timeline.eras.iter().zip(&eras) {
+        let in_era = |i: &usize| era_of_config(era, &site.events[*i].date);
+        let month = years
+            .iter_mut()
+            .flat_map(|y| y.months.iter_mut())
+            .find(|m| m.indices.iter().any(in_era));
+        if let Some(m) = month {
+            m.head.eras_starting.push(view.clone());
+        }
+    }
     let svg = strip_svg(site, &indices, today);
-    let view = View {
+    use super::context::insert;
+    let years: Vec<Value> = years
+        .into_iter()
+        .map(|y| {
+            let months: Vec<Value> = y
+                .months
+                .into_iter()
+                .map(|m| insert(Value::from_serializable(&m.head), "events", Value::from(m.events)))
+                .collect();
+            let year = Value::from_serializable(&std::collections::BTreeMap::from([("year", y.year)]));
+            insert(year, "months", Value::from(months))
+        })
+        .collect();
+    let head = ViewHead {
         count: indices.len(),
-        years,
-        upcoming,
         eras,
-        filters,
         today: today.to_string(),
         path: path.to_owned(),
     };
-    super::context::insert(Value::from_serializable(&view), "svg", Value::safe_string(&svg))
+    let value = insert(Value::from_serializable(&head), "years", Value::from(years));
+    let value = insert(value, "upcoming", Value::from(upcoming));
+    let value = insert(value, "filters", filters.clone());
+    insert(value, "svg", Value::safe_string(&svg))
 }
 
-/// Indices of the events carrying each term, by (taxonomy, term slug).
+/// Indices of the events carrying each term, by (taxonomy index, term index), in one
+/// pass over the events.
 pub fn events_by_term(site: &Site) -> Vec<((usize, usize), Vec<usize>)> {
-    let mut out = Vec::new();
-    for (ti, t) in site.taxonomies.iter().enumerate() {
-        for (term_i, term) in t.terms.iter().enumerate() {
-            let list: Vec<usize> = site
-                .events
+    let lookup: Vec<(String, std::collections::HashMap<&str, usize>)> = site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let terms = t
+                .terms
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| {
-                    e.taxonomies
-                        .get(&t.config.name)
-                        .is_some_and(|names| names.iter().any(|n| slugify(n) == term.slug))
-                })
-                .map(|(i, _)| i)
+                .map(|(i, term)| (term.slug.as_str(), i))
                 .collect();
-            if !list.is_empty() {
-                out.push(((ti, term_i), list));
+            (t.config.name.clone(), terms)
+        })
+        .collect();
+    let mut found: std::collections::BTreeMap<(usize, usize), Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, e) in site.events.iter().enumerate() {
+        for (tax, names) in &e.taxonomies {
+            let Some(ti) = lookup.iter().position(|(name, _)| name == tax) else {
+                continue;
+            };
+            for name in names {
+                if let Some(term) = lookup[ti].1.get(slugify(name).as_str()) {
+                    let list = found.entry((ti, *term)).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
             }
         }
     }
-    out
+    found.into_iter().collect()
+}
+
+/// The filter chips: every term with events, and how many.
+pub fn filters(site: &Site, by_term: &[((usize, usize), Vec<usize>)]) -> Value {
+    let mut filters: Vec<Filter> = Vec::new();
+    for ((ti, term_i), list) in by_term {
+        let t = &site.taxonomies[*ti];
+        let term = &t.terms[*term_i];
+        if filters.last().is_none_or(|f| f.taxonomy != t.config.name) {
+            filters.push(Filter {
+                taxonomy: t.config.name.clone(),
+                terms: Vec::new(),
+            });
+        }
+        if let Some(f) = filters.last_mut() {
+            f.terms.push(FilterTerm {
+                name: term.name.clone(),
+                slug: term.slug.clone(),
+                path: format!("{}timeline/", term.path),
+                count: list.len(),
+            });
+        }
+    }
+    Value::from_serializable(&filters)
 }
 
 /// Event density per month as bars, eras as bands behind them; each bar links to its
@@ -442,68 +448,129 @@ fn strip_svg(site: &Site, indices: &[usize], today: jiff::civil::Date) -> String
     svg
 }
 
+#[derive(Serialize)]
+struct JsonDate {
+    year: i16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    month: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hour: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minute: Option<i8>,
+    display_date: String,
+}
+
+impl JsonDate {
+    fn of(d: &EventDate) -> JsonDate {
+        let time = d.datetime.and_then(|dt| dt.time);
+        JsonDate {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            hour: time.map(|t| t.hour()),
+            minute: time.map(|t| t.minute()),
+            display_date: d.label(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonText<'a> {
+    headline: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    unique_id: &'a str,
+    start_date: JsonDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_date: Option<JsonDate>,
+    text: JsonText<'a>,
+    group: &'a str,
+    url: String,
+    analysis: &'a str,
+    precision: Precision,
+    importance: u8,
+    taxonomies: &'a std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonEra<'a> {
+    start_date: JsonDate,
+    end_date: JsonDate,
+    text: JsonText<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonTimeline<'a> {
+    title: JsonTitle<'a>,
+    events: Vec<JsonEvent<'a>>,
+    eras: Vec<JsonEra<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTitle<'a> {
+    text: JsonText<'a>,
+}
+
 /// `timeline.json`: TimelineJS's shape (`events` with `start_date`/`end_date` objects,
 /// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
-/// `precision` and `taxonomies` on each event.
+/// `analysis`, `precision`, `importance`, `taxonomies`, `place` and `source`.
 pub fn json(site: &Site) -> String {
-    fn date_obj(d: &EventDate) -> serde_json::Value {
-        let mut o = serde_json::Map::new();
-        o.insert("year".into(), d.year.into());
-        if let Some(m) = d.month {
-            o.insert("month".into(), m.into());
-        }
-        if let Some(day) = d.day {
-            o.insert("day".into(), day.into());
-        }
-        if let Some(dt) = d.datetime
-            && let Some(t) = dt.time
-        {
-            o.insert("hour".into(), t.hour().into());
-            o.insert("minute".into(), t.minute().into());
-        }
-        o.insert("display_date".into(), d.label().into());
-        serde_json::Value::Object(o)
-    }
-    let events: Vec<serde_json::Value> = site
-        .events
-        .iter()
-        .map(|e| {
-            let page = site.page(e.page);
-            let mut o = serde_json::json!({
-                "unique_id": e.id,
-                "start_date": date_obj(&e.date),
-                "text": { "headline": e.title, "text": e.summary.clone().unwrap_or_default() },
-                "group": site.section(page.section).title(),
-                "url": format!("{}#e-{}", site.config.permalink(&site.config.url_path("timeline/")), e.id),
-                "analysis": page.permalink,
-                "precision": e.date.precision(),
-                "importance": e.importance,
-                "taxonomies": e.taxonomies,
-            });
-            if let Some(end) = &e.end {
-                o["end_date"] = date_obj(end);
-            }
-            if let Some(place) = &e.place {
-                o["place"] = place.clone().into();
-            }
-            if let Some(source) = &e.source {
-                o["source"] = source.clone().into();
-            }
-            o
-        })
-        .collect();
-    let eras: Vec<serde_json::Value> = site
-        .config
-        .timeline
-        .eras
-        .iter()
-        .map(|e| serde_json::json!({ "start_date": date_obj(&e.start), "end_date": date_obj(&e.end), "text": { "headline": e.name } }))
-        .collect();
-    let doc = serde_json::json!({
-        "title": { "text": { "headline": site.config.title.clone().unwrap_or_default(), "text": site.config.description.clone().unwrap_or_default() } },
-        "events": events,
-        "eras": eras,
-    });
+    let timeline_url = site.config.permalink(&site.config.url_path("timeline/"));
+    let doc = JsonTimeline {
+        title: JsonTitle {
+            text: JsonText {
+                headline: site.config.title.as_deref().unwrap_or(""),
+                text: site.config.description.as_deref().unwrap_or(""),
+            },
+        },
+        events: site
+            .events
+            .iter()
+            .map(|e| {
+                let page = site.page(e.page);
+                JsonEvent {
+                    unique_id: &e.id,
+                    start_date: JsonDate::of(&e.date),
+                    end_date: e.end.as_ref().map(JsonDate::of),
+                    text: JsonText {
+                        headline: &e.title,
+                        text: e.summary.as_deref().unwrap_or(""),
+                    },
+                    group: site.section(page.section).title(),
+                    url: format!("{timeline_url}#e-{}", e.id),
+                    analysis: &page.permalink,
+                    precision: e.date.precision(),
+                    importance: e.importance,
+                    taxonomies: &e.taxonomies,
+                    place: e.place.as_deref(),
+                    source: e.source.as_deref(),
+                }
+            })
+            .collect(),
+        eras: site
+            .config
+            .timeline
+            .eras
+            .iter()
+            .map(|e| JsonEra {
+                start_date: JsonDate::of(&e.start),
+                end_date: JsonDate::of(&e.end),
+                text: JsonText {
+                    headline: &e.name,
+                    text: "",
+                },
+            })
+            .collect(),
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
 }
 
@@ -538,8 +605,16 @@ pub fn ics(site: &Site) -> String {
         match e.date.datetime.and_then(|d| d.time.map(|t| (d, t))) {
             Some((d, _)) => {
                 lines.push(format!("DTSTART:{}", ics_datetime(&d)));
-                if let Some(end) = e.end.and_then(|x| x.datetime) {
-                    lines.push(format!("DTEND:{}", ics_datetime(&end)));
+                match e.end {
+                    Some(end) if end.datetime.is_some() => {
+                        lines.push(format!("DTEND:{}", ics_datetime(&end.datetime.expect("checked"))));
+                    }
+                    // A date-only end closes at the end of that day (UTC).
+                    Some(end) => lines.push(format!(
+                        "DTEND:{}T000000Z",
+                        end.end_exclusive().strftime("%Y%m%d")
+                    )),
+                    None => {}
                 }
             }
             None => {

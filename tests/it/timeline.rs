@@ -201,7 +201,7 @@ fn events_are_ordered_by_utc_start_then_precision_page_and_title() {
             "e-2024-10-month-event",
             "e-2024-10-01-first-of-october",
             "e-a-notes-main",
-            "e-2024-10-28T010000+0500-zoned-event",
+            "e-2024-10-28-zoned-event",
             "e-2024-10-28-day-event",
             "e-a-notes-other",
             "e-2024-10-30-alpha",
@@ -386,7 +386,6 @@ fn strip_bars_of_upcoming_months_link_to_the_upcoming_list() {
 }
 
 #[test]
-#[ignore = "BUG: an event whose offset puts it in a later local month than the next event repeats a month (duplicate id m-2024-10)"]
 fn a_zoned_event_across_a_month_boundary_does_not_repeat_a_month() {
     let site = SiteTest::fixture("timeline/base").file(
         "content/zones.md",
@@ -517,7 +516,6 @@ fn eras_are_announced_once_before_their_first_month_and_tag_their_events() {
 }
 
 #[test]
-#[ignore = "BUG: an era is announced before the month of the first event that ENDS after the era starts, not the first month it covers; eras with no events are announced anyway"]
 fn era_bands_sit_in_the_first_month_with_events_of_the_era() {
     let site = SiteTest::fixture("timeline/base")
         .file(
@@ -762,7 +760,7 @@ fn an_analysis_lists_its_events_linking_to_their_anchors_on_the_timeline() {
         [
             "/timeline/#e-2024-09-reports-of-training",
             "/timeline/#e-confirm",
-            "/timeline/#e-2024-11-04T093000+0100-timed-briefing",
+            "/timeline/#e-2024-11-04-timed-briefing",
             "/timeline/#e-2024-12-20-review-on-the-day",
             "/timeline/#e-2025-02-planned-review",
         ]
@@ -892,7 +890,7 @@ fn timeline_json_has_timelinejs_shape() {
     assert_eq!(training["taxonomies"], serde_json::json!({ "tags": ["z"] }));
     let treaty = by_id["2023-treaty-talks-begin"];
     assert_eq!(ymd(&treaty["start_date"]), (Some(2023), None, None));
-    let timed = by_id["2024-11-04T093000+0100-timed-briefing"];
+    let timed = by_id["2024-11-04-timed-briefing"];
     assert_eq!(timed["start_date"]["hour"], 9);
     assert_eq!(timed["start_date"]["minute"], 30);
     assert_eq!(timed["start_date"]["display_date"], "4 Nov 2024, 09:30");
@@ -1059,10 +1057,7 @@ fn timeline_ics_is_a_valid_calendar_of_every_event() {
     );
     // A time with an offset is written in UTC: 09:30 at +01:00 is 08:30Z.
     assert_eq!(
-        props(
-            vevent(&events, "2024-11-04T093000+0100-timed-briefing"),
-            &["DTSTART"]
-        ),
+        props(vevent(&events, "2024-11-04-timed-briefing"), &["DTSTART"]),
         ["DTSTART:20241104T083000Z"]
     );
     // Text is escaped: `;` and `,`.
@@ -1124,7 +1119,6 @@ fn event_ending_before_it_starts() {
 }
 
 #[test]
-#[ignore = "BUG: an end earlier on the same day (time precision) is accepted; the ICS then ends before it starts"]
 fn event_ending_hours_before_it_starts() {
     let out = bad(
         "title = \"Bad\"\n\n[[events]]\ndate = \"2024-10-28T10:00:00+00:00\"\nend = \"2024-10-28T09:00:00+00:00\"\ntitle = \"Backwards in time\"\n",
@@ -1149,7 +1143,6 @@ fn event_with_a_blank_title() {
 }
 
 #[test]
-#[ignore = "BUG: the error of an untitled event dated like its analysis points at the analysis's `date` (line 3), not the event"]
 fn event_without_title_dated_like_its_analysis_points_at_the_event() {
     let out =
         bad("title = \"Bad\"\ndate = 2024-10-28\n\n[[events]]\ndate = \"2024-10-28\"\nplace = \"Kyiv\"\n");
@@ -1157,7 +1150,6 @@ fn event_without_title_dated_like_its_analysis_points_at_the_event() {
 }
 
 #[test]
-#[ignore = "BUG: an event error points at the first line containing the event's title, here the page's title (line 2)"]
 fn event_error_points_at_the_event_when_its_title_is_part_of_the_page_title() {
     let out = bad(
         "title = \"NATO confirms the deployment\"\n\n[[events]]\ndate = \"2024-10-01\"\ntitle = \"NATO confirms\"\nimportance = 5\n",
@@ -1170,8 +1162,9 @@ fn two_events_with_one_id() {
     let out = bad(
         "title = \"Bad\"\n\n[[events]]\nid = \"x\"\ndate = \"2024-10-01\"\ntitle = \"First\"\n\n[[events]]\nid = \"x\"\ndate = \"2024-10-02\"\ntitle = \"Second\"\n",
     );
+    // The second of the two is the one to change.
     out.assert_stderr_has(&[
-        "content/bad.md:5",
+        "content/bad.md:10",
         "two events have the id `x`",
         "give one of them another `id`",
     ]);
@@ -1198,7 +1191,6 @@ fn two_events_with_one_id_in_two_analyses_name_both() {
 }
 
 #[test]
-#[ignore = "BUG: two events whose made-up ids clash (same date and title) are reported without a line"]
 fn two_events_with_one_made_up_id_name_a_line() {
     let out = bad(
         "title = \"Bad\"\n\n[[events]]\ndate = \"2024-10-01\"\ntitle = \"Same\"\n\n[[events]]\ndate = \"2024-10-01\"\ntitle = \"Same\"\n",
