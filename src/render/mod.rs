@@ -133,7 +133,7 @@ pub fn site(
     }
     let data = Data {
         filters: timeline::filters(site, &term_events),
-        event_values: timeline::event_values(site, &refs),
+        event_values: with_event_html(&templates, timeline::event_values(site, &refs))?,
         term_events: term_events.into_iter().collect(),
         page_events,
         page_values,
@@ -594,6 +594,26 @@ fn base_context(site: &Site, path: &str) -> Context {
     ctx.insert("current_path", path);
     ctx.insert("current_url", &site.config.permalink(path));
     ctx
+}
+
+/// Renders `partials/event.html` once per event and keeps the result as the event's
+/// `html`, so the timeline and the term timelines (which show each event many times
+/// over) assemble their lists from finished pieces.
+fn with_event_html(templates: &Templates, values: Vec<Value>) -> Result<Vec<Value>, Diagnostics> {
+    const PARTIAL: &str = "partials/event.html";
+    if !templates.has(PARTIAL) {
+        return Ok(values);
+    }
+    values
+        .into_par_iter()
+        .map(|e| {
+            let mut ctx = Context::new();
+            ctx.insert_value("e", e.clone());
+            let html = templates.render(PARTIAL, &ctx)?;
+            Ok(context::insert(e, "html", Value::safe_string(&html)))
+        })
+        .collect::<Result<Vec<Value>, Diagnostic>>()
+        .map_err(|d| Diagnostics::from_iter([d]))
 }
 
 /// Template values made once and shared by every job.
