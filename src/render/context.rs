@@ -39,6 +39,8 @@ struct PageMeta<'a> {
     lang: &'a str,
     in_search_index: bool,
     backlinks: Vec<BacklinkRef<'a>>,
+    /// The archive page of the month the page is dated in.
+    archive_path: Option<String>,
 }
 
 /// A document that links here, with the words around its link.
@@ -176,6 +178,10 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Val
         lang: &site.config.default_language,
         in_search_index: p.meta.in_search_index.unwrap_or(true),
         backlinks: backlink_refs(site, &p.backlinks),
+        archive_path: p
+            .date
+            .filter(|_| p.renders())
+            .map(|d| super::archive::month_path(site, d.date.year(), d.date.month())),
     };
     let mut value = with_html(
         Value::from_serializable(&meta),

@@ -2,6 +2,7 @@
 //! redirect and copied file is a job; jobs render in parallel and hand their bytes to a
 //! [`Sink`]. Rendering does no I/O of its own beyond the sink.
 
+pub mod archive;
 pub mod context;
 pub mod feeds;
 pub mod graph;
@@ -48,6 +49,10 @@ enum Job {
     },
     SiteGraph,
     GraphJson,
+    Archive {
+        year: Option<i16>,
+        month: Option<i8>,
+    },
     Timeline,
     TermTimeline {
         taxonomy: usize,
@@ -107,6 +112,8 @@ pub fn site(
     let nav = nav_value(site);
     {
         let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
+        let has_archive =
+            templates.has("archive.html") && site.pages.iter().any(|p| p.renders() && p.date.is_some());
         let global = templates.tera.global_context();
         global.insert_value("config", config_value);
         global.insert_value("nav_sections", nav);
@@ -121,10 +128,20 @@ pub fn site(
         );
         global.insert("lang", &site.config.default_language);
         global.insert("has_timeline", &has_timeline);
+        global.insert("has_archive", &has_archive);
     }
 
     let term_events = timeline::events_by_term(site);
-    let plan = plan(site, static_files, root, &templates, &term_events, &mut diags);
+    let archive = archive::build(site);
+    let plan = plan(
+        site,
+        static_files,
+        root,
+        &templates,
+        &term_events,
+        &archive,
+        &mut diags,
+    );
     let mut page_events: HashMap<PageId, Vec<usize>> = HashMap::new();
     for (i, e) in site.events.iter().enumerate() {
         if !e.is_page {
@@ -137,6 +154,7 @@ pub fn site(
         term_events: term_events.into_iter().collect(),
         page_events,
         page_values,
+        archive,
     };
     if diags.has_errors() {
         return Err(diags);
@@ -368,6 +386,7 @@ fn plan(
     root: &std::path::Path,
     templates: &Templates,
     term_events: &[((usize, usize), Vec<usize>)],
+    archive: &archive::Archive,
     diags: &mut Diagnostics,
 ) -> Vec<Planned> {
     let mut out: Vec<Planned> = Vec::new();
@@ -519,6 +538,36 @@ fn plan(
         push("404.html".into(), Job::NotFound, "404.html".into());
     }
     push("graph.json".into(), Job::GraphJson, "the link graph".into());
+    if templates.has("archive.html") && !archive.years.is_empty() {
+        push(
+            output_path(site, &site.config.url_path("archive/")),
+            Job::Archive {
+                year: None,
+                month: None,
+            },
+            "the archive (archive.html)".into(),
+        );
+        for (year, months) in &archive.years {
+            push(
+                output_path(site, &archive::year_path(site, *year)),
+                Job::Archive {
+                    year: Some(*year),
+                    month: None,
+                },
+                format!("the archive of {year}"),
+            );
+            for (month, _) in months {
+                push(
+                    output_path(site, &archive::month_path(site, *year, *month)),
+                    Job::Archive {
+                        year: Some(*year),
+                        month: Some(*month),
+                    },
+                    format!("the archive of {year}-{month:02}"),
+                );
+            }
+        }
+    }
     if !site.events.is_empty() {
         push("timeline.json".into(), Job::TimelineJson, "the timeline".into());
         push("timeline.ics".into(), Job::TimelineIcs, "the timeline".into());
@@ -626,6 +675,7 @@ struct Data {
     page_events: HashMap<PageId, Vec<usize>>,
     /// The timeline's filter chips.
     filters: Value,
+    archive: archive::Archive,
 }
 
 fn render_job(
@@ -746,6 +796,19 @@ fn render_job(
                     pages: &term.pages,
                 },
             )
+        }
+        Job::Archive { year, month } => {
+            let path = match (year, month) {
+                (Some(y), Some(m)) => archive::month_path(site, *y, *m),
+                (Some(y), None) => archive::year_path(site, *y),
+                _ => site.config.url_path("archive/"),
+            };
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value(
+                "archive",
+                archive::value(site, &data.archive, page_values, *year, *month),
+            );
+            templates.render("archive.html", &ctx)?
         }
         Job::TimelineJson => {
             return sink

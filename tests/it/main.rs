@@ -4,6 +4,7 @@
 mod browser;
 mod harness;
 
+mod archive;
 mod build;
 mod cli;
 mod crosslinks;

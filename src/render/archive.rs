@@ -1,0 +1,138 @@
+//! Date archives: `/archive/`, a page per year and per month, listing the dated analyses
+//! (newest first), which each analysis's date links to.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::model::site::{PageId, Site};
+use crate::parse::events::EventDate;
+
+/// Dated analyses by year and month, newest first.
+pub struct Archive {
+    pub years: Vec<(i16, Vec<(i8, Vec<PageId>)>)>,
+}
+
+pub fn build(site: &Site) -> Archive {
+    let mut dated: Vec<PageId> = (0..site.pages.len())
+        .map(PageId)
+        .filter(|p| site.page(*p).renders() && site.page(*p).date.is_some())
+        .collect();
+    dated.sort_by(|a, b| {
+        let key = |p: &PageId| site.page(*p).date.map(|d| d.sort_key()).unwrap_or(0);
+        key(b).cmp(&key(a)).then_with(|| {
+            site.page(*a)
+                .file
+                .content_path
+                .cmp(&site.page(*b).file.content_path)
+        })
+    });
+    let mut years: Vec<(i16, Vec<(i8, Vec<PageId>)>)> = Vec::new();
+    for p in dated {
+        let Some(d) = site.page(p).date else { continue };
+        let (y, m) = (d.date.year(), d.date.month());
+        if years.last().is_none_or(|(year, _)| *year != y) {
+            years.push((y, Vec::new()));
+        }
+        let months = &mut years.last_mut().expect("pushed above").1;
+        if months.last().is_none_or(|(month, _)| *month != m) {
+            months.push((m, Vec::new()));
+        }
+        months.last_mut().expect("pushed above").1.push(p);
+    }
+    Archive { years }
+}
+
+pub fn year_path(site: &Site, year: i16) -> String {
+    site.config.url_path(&format!("archive/{year:04}/"))
+}
+
+pub fn month_path(site: &Site, year: i16, month: i8) -> String {
+    site.config.url_path(&format!("archive/{year:04}/{month:02}/"))
+}
+
+#[derive(Serialize)]
+struct MonthSummary {
+    month: i8,
+    label: String,
+    path: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct YearSummary {
+    year: i16,
+    path: String,
+    count: usize,
+    months: Vec<MonthSummary>,
+}
+
+#[derive(Serialize)]
+struct Head {
+    /// `index`, `year` or `month`.
+    kind: &'static str,
+    title: String,
+    index_path: String,
+    year: Option<i16>,
+    year_path: Option<String>,
+}
+
+fn summaries(site: &Site, archive: &Archive) -> Vec<YearSummary> {
+    archive
+        .years
+        .iter()
+        .map(|(y, months)| YearSummary {
+            year: *y,
+            path: year_path(site, *y),
+            count: months.iter().map(|(_, p)| p.len()).sum(),
+            months: months
+                .iter()
+                .map(|(m, pages)| MonthSummary {
+                    month: *m,
+                    label: EventDate::month_name(*m).to_owned(),
+                    path: month_path(site, *y, *m),
+                    count: pages.len(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The value `archive.html` gets: the years (with months) always, and for a year or month
+/// page its analyses as `pages` (template values of the pages).
+pub fn value(site: &Site, archive: &Archive, pages: &[Value], year: Option<i16>, month: Option<i8>) -> Value {
+    use super::context::insert;
+    let index_path = site.config.url_path("archive/");
+    let title = match (year, month) {
+        (Some(y), Some(m)) => format!("{} {y}", EventDate::month_name(m)),
+        (Some(y), None) => y.to_string(),
+        _ => "Archive".to_owned(),
+    };
+    let head = Head {
+        kind: match (year, month) {
+            (Some(_), Some(_)) => "month",
+            (Some(_), None) => "year",
+            _ => "index",
+        },
+        title,
+        index_path,
+        year,
+        year_path: year.map(|y| year_path(site, y)),
+    };
+    let mut value = insert(
+        Value::from_serializable(&head),
+        "years",
+        Value::from_serializable(&summaries(site, archive)),
+    );
+    if let Some(y) = year {
+        let listed: Vec<Value> = archive
+            .years
+            .iter()
+            .filter(|(year, _)| *year == y)
+            .flat_map(|(_, months)| months.iter())
+            .filter(|(m, _)| month.is_none_or(|want| want == *m))
+            .flat_map(|(_, ids)| ids.iter().map(|p| pages[p.0].clone()))
+            .collect();
+        value = insert(value, "pages", Value::from(listed));
+    }
+    value
+}
