@@ -7,9 +7,12 @@ use tera::Value;
 use crate::model::site::{PageId, Site};
 use crate::parse::events::EventDate;
 
+/// A month's analyses, newest first.
+pub type Month = (i8, Vec<PageId>);
+
 /// Dated analyses by year and month, newest first.
 pub struct Archive {
-    pub years: Vec<(i16, Vec<(i8, Vec<PageId>)>)>,
+    pub years: Vec<(i16, Vec<Month>)>,
 }
 
 pub fn build(site: &Site) -> Archive {
@@ -26,7 +29,7 @@ pub fn build(site: &Site) -> Archive {
                 .cmp(&site.page(*b).file.content_path)
         })
     });
-    let mut years: Vec<(i16, Vec<(i8, Vec<PageId>)>)> = Vec::new();
+    let mut years: Vec<(i16, Vec<Month>)> = Vec::new();
     for p in dated {
         let Some(d) = site.page(p).date else { continue };
         let (y, m) = (d.date.year(), d.date.month());
