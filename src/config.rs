@@ -164,7 +164,9 @@ pub struct Config {
     pub theme: Option<String>,
     pub output_dir: String,
     pub author: Option<String>,
-    /// The most entries a feed holds (all when unset, as in Zola).
+    /// The most entries a feed holds: 50 unless set; `feed_limit = 0` keeps all (Zola's
+    /// default). Feed readers poll for new entries; a 700-entry feed per term costs
+    /// megabytes on every build and every poll.
     pub feed_limit: Option<usize>,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
@@ -278,6 +280,7 @@ pub struct Overrides {
     pub output_dir: Option<String>,
 }
 
+pub const DEFAULT_FEED_LIMIT: usize = 50;
 pub const DEFAULT_LIGHT_THEME: &str = "InspiredGitHub";
 pub const DEFAULT_DARK_THEME: &str = "base16-ocean.dark";
 
@@ -444,7 +447,11 @@ impl Config {
                 .or(raw.output_dir)
                 .unwrap_or_else(|| "public".to_owned()),
             author: raw.author,
-            feed_limit: raw.feed_limit.filter(|n| *n > 0),
+            feed_limit: match raw.feed_limit {
+                None => Some(DEFAULT_FEED_LIMIT),
+                Some(0) => None,
+                Some(n) => Some(n),
+            },
             taxonomies,
             markdown,
             related: raw.related,
@@ -672,6 +679,13 @@ mod tests {
         let e = d.iter().next().unwrap();
         assert_eq!(e.location.as_ref().unwrap().line, Some(2));
         assert_eq!(e.hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn feeds_hold_fifty_entries_unless_told() {
+        assert_eq!(parse("").0.unwrap().feed_limit, Some(DEFAULT_FEED_LIMIT));
+        assert_eq!(parse("feed_limit = 0").0.unwrap().feed_limit, None);
+        assert_eq!(parse("feed_limit = 3").0.unwrap().feed_limit, Some(3));
     }
 
     #[test]

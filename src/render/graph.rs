@@ -136,6 +136,22 @@ impl Relation {
 
 const MAX_NEIGHBOURS: usize = 10;
 
+/// "links to 3, cited by 2, related 5 analyses": the picture's description. The names
+/// are in the lists above the picture and on each node.
+fn summary_of(neighbours: &[(Item, Relation)]) -> String {
+    let count = |r: Relation| neighbours.iter().filter(|(_, x)| *x == r).count();
+    let parts: Vec<String> = [Relation::LinksTo, Relation::CitedBy, Relation::Related]
+        .into_iter()
+        .filter(|r| count(*r) > 0)
+        .map(|r| format!("{} {}", r.label(), count(r)))
+        .collect();
+    format!(
+        "{} analyses around this one: {}.",
+        neighbours.len(),
+        parts.join(", ")
+    )
+}
+
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
@@ -176,11 +192,7 @@ pub fn connections_svg(site: &Site, id: PageId) -> Option<String> {
          xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"conn-title\">Connections of {}</title>\n\
          <desc id=\"conn-desc\">{}</desc>\n",
         esc(&page.title),
-        esc(&neighbours
-            .iter()
-            .map(|(item, rel)| format!("{} {}", rel.label(), site.item_title(*item)))
-            .collect::<Vec<_>>()
-            .join("; "))
+        esc(&summary_of(&neighbours))
     ));
     let n = neighbours.len() as f64;
     let mut nodes = String::new();

@@ -291,7 +291,7 @@ fn titles_are_escaped_everywhere() {
     .unwrap();
     let term = site.html(&term_url);
     assert_eq!(text(&term, "h1"), "<i>italic</i>");
-    assert_eq!(texts(&term, ".page-list h2 a"), [title]);
+    assert_eq!(texts(&term, ".term-pages a"), [title]);
     assert_eq!(texts(&site.html("/tags/"), ".term-list a"), ["<i>italic</i>"]);
     site.assert_no_broken_links();
 }

@@ -594,7 +594,7 @@ fn feed_limit_caps_the_entries() {
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0].0, "Bravo & <Sons>");
     // The term page still lists every page.
-    assert_eq!(count(&site.html("/tags/x/"), ".page-list h2 a"), 3);
+    assert_eq!(count(&site.html("/tags/x/"), ".term-pages a"), 3);
 }
 
 #[test]

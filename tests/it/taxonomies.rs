@@ -35,14 +35,14 @@ fn term_page_lists_its_pages_newest_first() {
     let html = site.html("/tags/nato/");
     assert_eq!(text(&html, "h1"), "nato");
     assert_eq!(text(&html, ".lede"), "3 analyses");
-    assert_eq!(texts(&html, ".page-list h2 a"), ["Beta", "Gamma", "Alpha"]);
+    assert_eq!(texts(&html, ".term-pages a"), ["Beta", "Gamma", "Alpha"]);
     assert_eq!(
-        attrs(&html, ".page-list h2 a", "href"),
+        attrs(&html, ".term-pages a", "href"),
         ["/briefs/beta/", "/briefs/gamma/", "/briefs/alpha/"]
     );
     assert_eq!(attr(&html, ".kicker a", "href"), "/tags/");
     let energy = site.html("/tags/energy/");
-    assert_eq!(texts(&energy, ".page-list h2 a"), ["Gamma"]);
+    assert_eq!(texts(&energy, ".term-pages a"), ["Gamma"]);
 }
 
 #[test]
@@ -78,5 +78,5 @@ fn unicode_term_gets_an_ascii_url_and_keeps_its_name() {
     let html = site.html("/tags/elysee/");
     assert_eq!(text(&html, "h1"), "Élysée");
     assert!(text(&html, "title").starts_with("Élysée · Tags"));
-    assert_eq!(texts(&html, ".page-list h2 a"), ["Alpha"]);
+    assert_eq!(texts(&html, ".term-pages a"), ["Alpha"]);
 }

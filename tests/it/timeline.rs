@@ -675,7 +675,7 @@ fn a_term_page_lists_its_first_events_and_links_to_its_timeline() {
     assert_eq!(text(&html, link), "All 6 events on the timeline of x");
     // The analyses are still listed after the events.
     assert_eq!(
-        texts(&html, ".page-list h2 a"),
+        texts(&html, ".term-pages a"),
         ["Kursk deployment", "Undated note"]
     );
     site.assert_no_broken_links();
