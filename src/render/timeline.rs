@@ -571,7 +571,7 @@ pub fn json(site: &Site) -> String {
             })
             .collect(),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
+    serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
 }
 
 /// `timeline.ics`: one VEVENT per event; dates without a time are all-day (a month or
