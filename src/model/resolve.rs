@@ -9,9 +9,7 @@ use crate::config::{Config, key_location};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::{ContentTree, SourceFile};
 use crate::model::site::{Item, Page, PageId, Section, SectionId, Site, Taxonomy, Term};
-use crate::parse::frontmatter::{
-    self, PAGE_KEYS, PageFrontMatter, SECTION_KEYS, SectionFrontMatter, SortBy, date_from_file_stem,
-};
+use crate::parse::frontmatter::{self, PageFrontMatter, SectionFrontMatter, SortBy, date_from_file_stem};
 use crate::slugs::slugify;
 
 pub struct Options {
@@ -53,10 +51,10 @@ fn parse_one(file: SourceFile) -> Result<Parsed, Diagnostic> {
             let split = frontmatter::split(&file.display_path, &file.text)?;
             let body_offset = split.body_offset;
             if file.is_section() {
-                let meta = frontmatter::parse(&file.display_path, &file.text, &split, SECTION_KEYS)?;
+                let meta = frontmatter::parse(&file.display_path, &file.text, &split)?;
                 Ok(Parsed::Section(file, body_offset, meta))
             } else {
-                let meta = frontmatter::parse(&file.display_path, &file.text, &split, PAGE_KEYS)?;
+                let meta = frontmatter::parse(&file.display_path, &file.text, &split)?;
                 Ok(Parsed::Page(file, body_offset, meta))
             }
         }

@@ -107,20 +107,24 @@ impl DateValue {
     }
 }
 
+/// `Z` for UTC, else `+02:00` / `-05:00`.
+pub fn rfc3339_offset(o: jiff::tz::Offset) -> String {
+    let secs = o.seconds();
+    if secs == 0 {
+        return "Z".to_owned();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let mins = secs.abs() / 60;
+    format!("{sign}{:02}:{:02}", mins / 60, mins % 60)
+}
+
 impl fmt::Display for DateValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.date)?;
         if let Some(t) = self.time {
             write!(f, "T{}", t.strftime("%H:%M:%S"))?;
-            match self.offset {
-                Some(o) if o == jiff::tz::Offset::UTC => write!(f, "Z")?,
-                Some(o) => {
-                    let secs = o.seconds();
-                    let sign = if secs < 0 { '-' } else { '+' };
-                    let mins = secs.abs() / 60;
-                    write!(f, "{sign}{:02}:{:02}", mins / 60, mins % 60)?
-                }
-                None => {}
+            if let Some(o) = self.offset {
+                f.write_str(&rfc3339_offset(o))?;
             }
         }
         Ok(())
@@ -267,19 +271,20 @@ pub struct SectionFrontMatter {
 }
 
 /// Reads front matter of either format into `T`, reporting errors at their place in the file.
-pub fn parse<T>(path: &Path, text: &str, split: &Split, keys: &[&str]) -> Result<T, Diagnostic>
+pub fn parse<T>(path: &Path, text: &str, split: &Split) -> Result<T, Diagnostic>
 where
-    T: for<'de> Deserialize<'de> + Default + FixDates,
+    T: for<'de> Deserialize<'de> + Default + FrontMatter,
 {
     let mut value: T = match split.format {
         None => return Ok(T::default()),
         Some(Format::Toml) => toml::from_str(split.front)
-            .map_err(|e| toml_error_at(path, text, split.front_offset, &e, keys))?,
+            .map_err(|e| toml_error_at(path, text, split.front_offset, &e, &T::keys()))?,
         Some(Format::Yaml) => {
             if split.front.trim().is_empty() {
                 T::default()
             } else {
-                serde_saphyr::from_str(split.front).map_err(|e| yaml_error(path, text, split, &e, keys))?
+                serde_saphyr::from_str(split.front)
+                    .map_err(|e| yaml_error(path, text, split, &e, &T::keys()))?
             }
         }
     };
@@ -330,19 +335,33 @@ fn yaml_error(
         .maybe_hint(hint)
 }
 
-/// TOML dates inside `extra` arrive as the toml crate's private one-entry maps; this
-/// turns them back into plain strings so templates see `"2024-10-28"`.
-pub trait FixDates {
+/// What page and section front matter share: the keys they accept (for "did you mean"
+/// hints) and a clean-up after parsing.
+pub trait FrontMatter {
+    /// Every key that may appear, including nested ones such as an event's.
+    fn keys() -> Vec<&'static str>;
+    /// TOML dates inside `extra` arrive as the toml crate's private one-entry maps; this
+    /// turns them back into plain strings so templates see `"2024-10-28"`.
     fn fix_dates(&mut self);
 }
 
-impl FixDates for PageFrontMatter {
+impl FrontMatter for PageFrontMatter {
+    fn keys() -> Vec<&'static str> {
+        PAGE_KEYS
+            .iter()
+            .chain(crate::parse::events::EVENT_KEYS)
+            .copied()
+            .collect()
+    }
     fn fix_dates(&mut self) {
         fix_toml_dates(&mut self.extra);
     }
 }
 
-impl FixDates for SectionFrontMatter {
+impl FrontMatter for SectionFrontMatter {
+    fn keys() -> Vec<&'static str> {
+        SECTION_KEYS.to_vec()
+    }
     fn fix_dates(&mut self) {
         fix_toml_dates(&mut self.extra);
     }
@@ -436,6 +455,16 @@ mod tests {
         assert_eq!(fm.date.unwrap().to_string(), "2024-10-28T09:30:00Z");
         let fm: PageFrontMatter = serde_saphyr::from_str("date: 2024-10-28").unwrap();
         assert_eq!(fm.date.unwrap().to_string(), "2024-10-28");
+    }
+
+    #[test]
+    fn unknown_keys_are_matched_against_page_and_event_keys() {
+        let text = "+++\ntitle = \"A\"\n\n[[events]]\ndate = \"2024\"\ntitle = \"E\"\nplce = \"Kyiv\"\n+++\n";
+        let path = Path::new("a.md");
+        let split = split(path, text).unwrap();
+        let err = parse::<PageFrontMatter>(path, text, &split).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `place`?"));
+        assert_eq!(err.location.unwrap().line, Some(7));
     }
 
     #[test]

@@ -23,16 +23,9 @@ pub fn rfc3339(d: &DateValue) -> String {
     let time = d
         .time
         .map_or_else(|| "00:00:00".to_owned(), |t| t.strftime("%H:%M:%S").to_string());
-    let offset = match d.offset {
-        None => "Z".to_owned(),
-        Some(o) if o.seconds() == 0 => "Z".to_owned(),
-        Some(o) => {
-            let secs = o.seconds();
-            let sign = if secs < 0 { '-' } else { '+' };
-            let mins = secs.abs() / 60;
-            format!("{sign}{:02}:{:02}", mins / 60, mins % 60)
-        }
-    };
+    let offset = d
+        .offset
+        .map_or_else(|| "Z".to_owned(), crate::parse::frontmatter::rfc3339_offset);
     format!("{}T{time}{offset}", d.date)
 }
 

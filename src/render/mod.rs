@@ -841,11 +841,11 @@ fn render_job(
             );
             ctx.insert(
                 "timeline_term",
-                &HashMap::from([
-                    ("name", term_ref.name.as_str()),
-                    ("taxonomy", t.config.name.as_str()),
-                    ("path", term_ref.path.as_str()),
-                ]),
+                &timeline::TermHead {
+                    name: &term_ref.name,
+                    taxonomy: &t.config.name,
+                    path: &term_ref.path,
+                },
             );
             templates.render("timeline.html", &ctx)?
         }

@@ -99,6 +99,14 @@ struct Filter {
     terms: Vec<FilterTerm>,
 }
 
+/// `timeline_term` on a term's own timeline.
+#[derive(Serialize)]
+pub struct TermHead<'a> {
+    pub name: &'a str,
+    pub taxonomy: &'a str,
+    pub path: &'a str,
+}
+
 #[derive(Serialize)]
 struct ViewHead {
     count: usize,
