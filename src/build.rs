@@ -1,5 +1,6 @@
 //! The pipeline from a site folder to its output: load → parse → resolve → render → write.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -8,7 +9,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
 use crate::render::{self, templates::Templates};
-use crate::theme::{self, Theme};
+use crate::model::site::Site;
+use crate::theme::{self, StaticSource, Theme};
 use crate::write::{Discard, Staging};
 
 #[derive(Debug, Clone, Default)]
@@ -72,11 +74,19 @@ impl Progress for () {
     fn rendered(&self, _: usize, _: usize) {}
 }
 
-/// Builds (or checks) the site at `options.root`. On failure the diagnostics hold every
-/// problem found and the previous output folder is untouched.
-pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Result<BuildReport, Diagnostics> {
-    let start = Instant::now();
-    let mut watch = Stopwatch::new();
+/// A site read, modelled and ready to render, with what re-rendering one page needs.
+pub struct Model {
+    pub site: Site,
+    pub static_files: BTreeMap<String, StaticSource>,
+    pub links: content::Links,
+    pub highlighter: Highlighter,
+    pub output_dir: PathBuf,
+    pub warnings: Diagnostics,
+}
+
+/// Reads the site at `options.root` and builds its model and templates: every stage
+/// before rendering.
+fn model(options: &BuildOptions, watch: &mut Stopwatch) -> Result<(Model, Templates), Diagnostics> {
     let root = options.root.as_path();
     let overrides = Overrides {
         base_url: options.base_url.clone(),
@@ -108,7 +118,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     watch.lap("front matter and site model");
 
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
-    diags.extend(content::render_markdown(&mut site, &highlighter));
+    let links = content::Links::new(&site);
+    diags.extend(content::render_markdown(&mut site, &highlighter, &links));
     watch.lap("markdown and highlighting");
     links::backlinks(&mut site);
     watch.lap("backlinks");
@@ -140,6 +151,47 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     }
     let static_files = theme::static_files(root, &theme);
     watch.lap("templates");
+    let model = Model {
+        site,
+        static_files,
+        links,
+        highlighter,
+        output_dir,
+        warnings: diags,
+    };
+    Ok((model, templates))
+}
+
+/// Reads, models and prepares the site for rendering, for `serve`, which renders into
+/// memory and keeps all of it to update after edits.
+pub fn prepare(options: &BuildOptions) -> Result<(Model, render::Prepared), Diagnostics> {
+    let mut watch = Stopwatch::new();
+    let (mut model, templates) = model(options, &mut watch)?;
+    let prepared = render::prepare(&mut model.site, templates, &model.static_files, &options.root)
+        .map_err(|d| {
+            let mut all = model.warnings.clone();
+            all.extend(d);
+            all.sorted()
+        })?;
+    Ok((model, prepared))
+}
+
+/// Builds (or checks) the site at `options.root`. On failure the diagnostics hold every
+/// problem found and the previous output folder is untouched.
+pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let mut watch = Stopwatch::new();
+    let root = options.root.as_path();
+    let (
+        Model {
+            mut site,
+            static_files,
+            output_dir,
+            warnings: mut diags,
+            ..
+        },
+        templates,
+    ) = model(options, &mut watch)?;
 
     let report_progress = |done, total| progress.rendered(done, total);
     let stats = match mode {

@@ -9,43 +9,68 @@ use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{self, Doc, Env, Rendered};
 use crate::parse::wikilinks::WikiIndex;
 
-pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostics {
-    let urls = site.url_map();
-    let wiki = wiki_index(site);
-    let unrendered: std::collections::HashSet<String> = site
-        .pages
-        .iter()
-        .filter(|p| !p.renders())
-        .map(|p| p.file.content_path.clone())
-        .chain(
-            site.sections
-                .iter()
-                .filter(|s| !s.renders())
-                .map(|s| s.file.content_path.clone()),
-        )
-        .collect();
-    let paths: std::collections::HashMap<String, String> = urls
-        .iter()
-        .map(|(content, url)| (url.clone(), content.clone()))
-        .collect();
-    let env = Env {
-        config: &site.config.markdown,
-        highlighter,
-        urls: &urls,
-        broken: &site.broken,
-        drafts: &site.drafts,
-        wiki: &wiki,
-        paths: &paths,
-        unrendered: &unrendered,
-    };
-    let default_anchors = site.config.markdown.insert_anchor_links;
-    // Zola lets a section set anchor links for the pages in it.
-    let section_anchors: Vec<_> = site
-        .sections
-        .iter()
-        .map(|s| s.meta.insert_anchor_links.unwrap_or(default_anchors))
-        .collect();
+/// What rendering one document's Markdown needs to know about the rest of the site: URLs
+/// for links, titles for wikilinks, which documents are drafts or not rendered. Made once
+/// per full build; `serve` keeps it to re-render one edited page.
+pub struct Links {
+    urls: std::collections::HashMap<String, String>,
+    paths: std::collections::HashMap<String, String>,
+    wiki: WikiIndex,
+    unrendered: std::collections::HashSet<String>,
+    /// Whether each section's documents get heading anchor links (Zola lets a section set it).
+    section_anchors: Vec<crate::config::AnchorLinks>,
+}
 
+impl Links {
+    pub fn new(site: &Site) -> Links {
+        let urls = site.url_map();
+        let paths = urls
+            .iter()
+            .map(|(content, url)| (url.clone(), content.clone()))
+            .collect();
+        let unrendered = site
+            .pages
+            .iter()
+            .filter(|p| !p.renders())
+            .map(|p| p.file.content_path.clone())
+            .chain(
+                site.sections
+                    .iter()
+                    .filter(|s| !s.renders())
+                    .map(|s| s.file.content_path.clone()),
+            )
+            .collect();
+        let default_anchors = site.config.markdown.insert_anchor_links;
+        let section_anchors = site
+            .sections
+            .iter()
+            .map(|s| s.meta.insert_anchor_links.unwrap_or(default_anchors))
+            .collect();
+        Links {
+            urls,
+            paths,
+            wiki: wiki_index(site),
+            unrendered,
+            section_anchors,
+        }
+    }
+
+    fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter) -> Env<'a> {
+        Env {
+            config: &site.config.markdown,
+            highlighter,
+            urls: &self.urls,
+            broken: &site.broken,
+            drafts: &site.drafts,
+            wiki: &self.wiki,
+            paths: &self.paths,
+            unrendered: &self.unrendered,
+        }
+    }
+}
+
+pub fn render_markdown(site: &mut Site, highlighter: &Highlighter, links: &Links) -> Diagnostics {
+    let env = links.env(site, highlighter);
     let page_results: Vec<Rendered> = site
         .pages
         .par_iter()
@@ -58,7 +83,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
                 content_path: &p.file.content_path,
                 permalink: &p.permalink,
                 url_path: &p.path,
-                anchors: section_anchors[p.section.0],
+                anchors: links.section_anchors[p.section.0],
             };
             markdown::render(&doc, &env)
         })
@@ -76,7 +101,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
                 content_path: &s.file.content_path,
                 permalink: &s.permalink,
                 url_path: &s.path,
-                anchors: section_anchors[i],
+                anchors: links.section_anchors[i],
             };
             markdown::render(&doc, &env)
         })
@@ -91,9 +116,40 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter) -> Diagnostic
         diags.extend(std::mem::take(&mut r.diagnostics));
         section.rendered = r;
     }
-    diags.extend(check_anchors(site));
+    let all = site
+        .pages
+        .iter()
+        .flat_map(|p| &p.rendered.anchor_refs)
+        .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
+    diags.extend(check_anchors(site, all));
     drop_bodies(site);
     diags
+}
+
+/// Renders one page's Markdown from the file's new `text` (whose front matter is unchanged),
+/// with its links to headings checked, for `serve` after an edit.
+pub fn render_page(
+    site: &Site,
+    links: &Links,
+    highlighter: &Highlighter,
+    id: crate::model::site::PageId,
+    text: &str,
+) -> Rendered {
+    let p = site.page(id);
+    let doc = Doc {
+        display_path: &p.file.display_path,
+        text,
+        body: &text[p.body_offset..],
+        body_offset: p.body_offset,
+        content_path: &p.file.content_path,
+        permalink: &p.permalink,
+        url_path: &p.path,
+        anchors: links.section_anchors[p.section.0],
+    };
+    let mut rendered = markdown::render(&doc, &links.env(site, highlighter));
+    let anchor_diags = check_anchors(site, rendered.anchor_refs.iter());
+    rendered.diagnostics.extend(anchor_diags);
+    rendered
 }
 
 /// Once rendered, a document's Markdown body is no longer needed; only its front matter
@@ -127,12 +183,7 @@ fn wiki_index(site: &Site) -> WikiIndex {
     wiki
 }
 
-fn check_anchors(site: &Site) -> Vec<Diagnostic> {
-    let refs = site
-        .pages
-        .iter()
-        .flat_map(|p| &p.rendered.anchor_refs)
-        .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
+fn check_anchors<'a>(site: &Site, refs: impl Iterator<Item = &'a markdown::AnchorRef>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in refs {
         let Some(ids) = site.heading_ids(&r.target) else {

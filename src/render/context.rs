@@ -273,6 +273,21 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
     insert(value, "pages", Value::from(pages.to_vec()))
 }
 
+/// A section without its pages (and without its content), for the pages in it: a page's
+/// value never holds its siblings, so an edit to one page leaves the others' pages alone.
+pub fn section_ref(site: &Site, s: &Section) -> Value {
+    let value = section_value(site, s, &[]);
+    match value.into_map() {
+        Some(mut map) => {
+            for key in ["pages", "content", "summary"] {
+                map.shift_remove(&Key::Str(key));
+            }
+            Value::from(map)
+        }
+        None => Value::none(),
+    }
+}
+
 pub fn insert(value: Value, key: &'static str, item: Value) -> Value {
     match value.into_map() {
         Some(mut map) => {
@@ -336,6 +351,17 @@ struct TaxonomyMeta<'a> {
     path: &'a str,
     permalink: &'a str,
     paginate_by: Option<usize>,
+}
+
+/// A taxonomy without its terms, for term pages.
+pub fn taxonomy_ref(t: &crate::model::site::Taxonomy) -> Value {
+    Value::from_serializable(&TaxonomyMeta {
+        name: &t.config.name,
+        slug: &t.slug,
+        path: &t.path,
+        permalink: &t.permalink,
+        paginate_by: t.config.paginate_by,
+    })
 }
 
 /// A taxonomy with its terms as `items` (Zola's name).

@@ -73,12 +73,27 @@ struct Planned {
     path: String,
     job: Job,
     origin: String,
+    /// The template the job renders with, if any.
+    template: String,
 }
 
 pub struct RenderStats {
     pub files: usize,
     /// Filled in by the write stage.
     pub written: Option<crate::write::WriteStats>,
+}
+
+/// Everything rendering needs besides the model: the templates, the shared template
+/// values and the list of output files. Made once per full build; `serve` keeps it and
+/// patches it when an edit changes one page.
+pub struct Prepared {
+    templates: Templates,
+    refs: Vec<Value>,
+    data: Data,
+    plan: Vec<Planned>,
+    /// Whether each template, with the templates it extends, includes or imports, calls a
+    /// function that reads any page (`get_page`, `get_section`, …).
+    reads_everything: HashMap<String, bool>,
 }
 
 /// Renders the whole site into `sink`.
@@ -90,6 +105,18 @@ pub fn site(
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostics> {
+    let prepared = prepare(site, templates, static_files, root)?;
+    let all: Vec<usize> = (0..prepared.plan.len()).collect();
+    prepared.render(site, &all, sink, progress)
+}
+
+/// Builds the shared template values and plans every output file.
+pub fn prepare(
+    site: &mut Site,
+    templates: Templates,
+    static_files: &std::collections::BTreeMap<String, StaticSource>,
+    root: &std::path::Path,
+) -> Result<Prepared, Diagnostics> {
     let mut diags = Diagnostics::new();
 
     let refs = context::page_refs(site);
@@ -106,7 +133,6 @@ pub fn site(
         .enumerate()
         .map(|(i, content)| page_value(site, PageId(i), &refs, &content))
         .collect();
-    templates.set_lookups(build_lookups(site, &page_values));
     let mut templates = templates;
     let config_value = Value::from_serializable(&site.config);
     let nav = nav_value(site);
@@ -148,39 +174,147 @@ pub fn site(
             page_events.entry(e.page).or_default().push(i);
         }
     }
-    let data = Data {
+    let mut data = Data {
         filters: timeline::filters(site, &term_events),
         event_values: with_event_html(&templates, timeline::event_values(site, &refs))?,
         term_events: term_events.into_iter().collect(),
         page_events,
+        section_values: Vec::new(),
+        section_refs: site.sections.iter().map(|s| context::section_ref(site, s)).collect(),
+        taxonomy_values: Vec::new(),
+        taxonomy_refs: site.taxonomies.iter().map(context::taxonomy_ref).collect(),
         page_values,
         archive,
     };
+    data.section_values = (0..site.sections.len())
+        .map(|i| data.section_value(site, SectionId(i)))
+        .collect();
+    data.taxonomy_values = (0..site.taxonomies.len())
+        .map(|i| data.taxonomy_value(site, i))
+        .collect();
+    templates.set_lookups(build_lookups(site, &data));
     if diags.has_errors() {
         return Err(diags);
+    }
+    let reads_everything = templates.reads_everything();
+    Ok(Prepared {
+        templates,
+        refs,
+        data,
+        plan,
+        reads_everything,
+    })
+}
+
+impl Prepared {
+    /// The number of planned output files.
+    pub fn len(&self) -> usize {
+        self.plan.len()
     }
 
-    let total = plan.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let errors: Vec<Diagnostic> = plan
-        .par_iter()
-        .filter_map(|planned| {
-            let result = render_job(site, &templates, &data, planned, sink);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n % 256 == 0 || n == total {
-                progress(n, total);
-            }
-            result.err()
-        })
-        .collect();
-    diags.extend(errors);
-    if diags.has_errors() {
-        return Err(diags);
+    pub fn is_empty(&self) -> bool {
+        self.plan.is_empty()
     }
-    Ok(RenderStats {
-        files: total,
-        written: None,
-    })
+
+    /// Output paths, in plan order (sorted).
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.plan.iter().map(|p| p.path.as_str())
+    }
+
+    /// Renders the planned outputs at the given indices into `sink`.
+    pub fn render(
+        &self,
+        site: &Site,
+        jobs: &[usize],
+        sink: &dyn Sink,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<RenderStats, Diagnostics> {
+        let total = jobs.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let errors: Vec<Diagnostic> = jobs
+            .par_iter()
+            .filter_map(|i| {
+                let result = render_job(site, &self.templates, &self.data, &self.plan[*i], sink);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if n % 256 == 0 || n == total {
+                    progress(n, total);
+                }
+                result.err()
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(Diagnostics::from_iter(errors));
+        }
+        Ok(RenderStats {
+            files: total,
+            written: None,
+        })
+    }
+
+    /// Takes a page's new HTML after an edit that changed nothing other pages show of it
+    /// (title, dates, summary, links, headings, terms): rebuilds its template value and
+    /// every shared value holding it, and returns the outputs that show the page. `None`
+    /// when the theme makes that impossible to tell (the event partial, rendered once for
+    /// every page showing an event, reads arbitrary pages).
+    pub fn update_page(&mut self, site: &Site, id: PageId, content: &str) -> Option<Vec<usize>> {
+        if self.reads_everything.get(EVENT_PARTIAL).copied().unwrap_or(false) {
+            return None;
+        }
+        let value = page_value(site, id, &self.refs, content);
+        self.data.page_values[id.0] = value.clone();
+        let sections: Vec<usize> = (0..site.sections.len())
+            .filter(|s| site.sections[*s].pages.contains(&id))
+            .collect();
+        for s in &sections {
+            self.data.section_values[*s] = self.data.section_value(site, SectionId(*s));
+        }
+        let taxonomies: Vec<usize> = (0..site.taxonomies.len())
+            .filter(|t| site.taxonomies[*t].terms.iter().any(|term| term.pages.contains(&id)))
+            .collect();
+        for t in &taxonomies {
+            self.data.taxonomy_values[*t] = self.data.taxonomy_value(site, *t);
+        }
+        let page = site.page(id);
+        self.templates.update_lookups(|l| {
+            l.pages.insert(page.file.content_path.clone(), value);
+            for s in &sections {
+                l.sections.insert(
+                    site.sections[*s].file.content_path.clone(),
+                    self.data.section_values[*s].clone(),
+                );
+            }
+            for t in &taxonomies {
+                if let Some(entry) = l.taxonomies.get_mut(&site.taxonomies[*t].config.name) {
+                    entry.0 = self.data.taxonomy_values[*t].clone();
+                }
+            }
+        });
+
+        let shows = |term: &crate::model::site::Term| term.pages.contains(&id);
+        let date = page.date.map(|d| (d.date.year(), d.date.month()));
+        let jobs = (0..self.plan.len())
+            .filter(|i| {
+                let planned = &self.plan[*i];
+                if self.reads_everything.get(&planned.template).copied().unwrap_or(false) {
+                    return true;
+                }
+                match &planned.job {
+                    Job::Page(p) => *p == id,
+                    Job::SectionPager { section, .. } => sections.contains(&section.0),
+                    Job::TaxonomyList(t) => taxonomies.contains(t),
+                    Job::TermPager { taxonomy, term, .. } | Job::TermFeed { taxonomy, term } => {
+                        shows(&site.taxonomies[*taxonomy].terms[*term])
+                    }
+                    Job::Archive {
+                        year: Some(y),
+                        month,
+                    } => date.is_some_and(|(py, pm)| py == *y && month.is_none_or(|m| m == pm)),
+                    _ => false,
+                }
+            })
+            .collect();
+        Some(jobs)
+    }
 }
 
 /// A titled link, for navigation.
@@ -217,7 +351,7 @@ fn nav_value(site: &Site) -> Value {
     Value::from(items)
 }
 
-fn build_lookups(site: &Site, page_values: &[Value]) -> Lookups {
+fn build_lookups(site: &Site, data: &Data) -> Lookups {
     let mut l = Lookups {
         base_url: site.config.base_url.clone(),
         base_path: site.config.base_path.clone(),
@@ -225,33 +359,24 @@ fn build_lookups(site: &Site, page_values: &[Value]) -> Lookups {
     };
     for (i, p) in site.pages.iter().enumerate() {
         l.pages
-            .insert(p.file.content_path.clone(), page_values[i].clone());
+            .insert(p.file.content_path.clone(), data.page_values[i].clone());
         l.permalinks
             .insert(p.file.content_path.clone(), p.permalink.clone());
     }
-    for s in &site.sections {
-        let pages: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
+    for (i, s) in site.sections.iter().enumerate() {
         l.sections
-            .insert(s.file.content_path.clone(), section_value(site, s, &pages));
+            .insert(s.file.content_path.clone(), data.section_values[i].clone());
         l.permalinks
             .insert(s.file.content_path.clone(), s.permalink.clone());
     }
-    for t in &site.taxonomies {
-        let terms: Vec<Value> = t
-            .terms
-            .iter()
-            .map(|term| {
-                let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
-                term_value(term, &pages)
-            })
-            .collect();
-        let value = context::taxonomy_value(t, terms);
+    for (i, t) in site.taxonomies.iter().enumerate() {
         let urls = t
             .terms
             .iter()
             .map(|term| (term.name.clone(), term.permalink.clone()))
             .collect();
-        l.taxonomies.insert(t.config.name.clone(), (value, urls));
+        l.taxonomies
+            .insert(t.config.name.clone(), (data.taxonomy_values[i].clone(), urls));
     }
     l
 }
@@ -390,7 +515,14 @@ fn plan(
     diags: &mut Diagnostics,
 ) -> Vec<Planned> {
     let mut out: Vec<Planned> = Vec::new();
-    let mut push = |path: String, job: Job, origin: String| out.push(Planned { path, job, origin });
+    let mut push = |path: String, job: Job, origin: String| {
+        out.push(Planned {
+            path,
+            job,
+            origin,
+            template: String::new(),
+        })
+    };
 
     for (path, source) in static_files {
         push(path.clone(), Job::Copy(source.clone()), format!("static/{path}"));
@@ -619,7 +751,32 @@ fn plan(
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
+    for planned in &mut out {
+        planned.template = job_template(site, templates, &planned.job);
+    }
     out
+}
+
+fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
+    match job {
+        Job::Page(id) => page_template(site, *id),
+        Job::SectionPager { section, .. } => section_template(site, *section),
+        Job::TaxonomyList(t) => taxonomy_template(templates, &site.taxonomies[*t].config.name, "list"),
+        Job::TermPager { taxonomy, .. } => {
+            taxonomy_template(templates, &site.taxonomies[*taxonomy].config.name, "single")
+        }
+        Job::Archive { .. } => "archive.html".into(),
+        Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
+        Job::SiteGraph => "graph.html".into(),
+        Job::NotFound => "404.html".into(),
+        Job::TermFeed { .. }
+        | Job::GraphJson
+        | Job::TimelineJson
+        | Job::TimelineIcs
+        | Job::Redirect { .. }
+        | Job::Bytes(_)
+        | Job::Copy(_) => String::new(),
+    }
 }
 
 fn redirect_target(site: &Site, to: &str) -> String {
@@ -648,9 +805,10 @@ fn base_context(site: &Site, path: &str) -> Context {
 /// Renders `partials/event.html` once per event and keeps the result as the event's
 /// `html`, so the timeline and the term timelines (which show each event many times
 /// over) assemble their lists from finished pieces.
+const EVENT_PARTIAL: &str = "partials/event.html";
+
 fn with_event_html(templates: &Templates, values: Vec<Value>) -> Result<Vec<Value>, Diagnostics> {
-    const PARTIAL: &str = "partials/event.html";
-    if !templates.has(PARTIAL) {
+    if !templates.has(EVENT_PARTIAL) {
         return Ok(values);
     }
     values
@@ -658,7 +816,7 @@ fn with_event_html(templates: &Templates, values: Vec<Value>) -> Result<Vec<Valu
         .map(|e| {
             let mut ctx = Context::new();
             ctx.insert_value("e", e.clone());
-            let html = templates.render(PARTIAL, &ctx)?;
+            let html = templates.render(EVENT_PARTIAL, &ctx)?;
             Ok(context::insert(e, "html", Value::safe_string(&html)))
         })
         .collect::<Result<Vec<Value>, Diagnostic>>()
@@ -668,6 +826,14 @@ fn with_event_html(templates: &Templates, values: Vec<Value>) -> Result<Vec<Valu
 /// Template values made once and shared by every job.
 struct Data {
     page_values: Vec<Value>,
+    /// Each section with its pages, for section pages and `get_section`.
+    section_values: Vec<Value>,
+    /// Each section without its pages, for the pages in it.
+    section_refs: Vec<Value>,
+    /// Each taxonomy with its terms and their pages, for the list of terms and `get_taxonomy`.
+    taxonomy_values: Vec<Value>,
+    /// Each taxonomy without its terms, for term pages.
+    taxonomy_refs: Vec<Value>,
     event_values: Vec<Value>,
     /// (taxonomy, term) → indices of its events.
     term_events: HashMap<(usize, usize), Vec<usize>>,
@@ -678,6 +844,27 @@ struct Data {
     archive: archive::Archive,
 }
 
+impl Data {
+    fn section_value(&self, site: &Site, id: SectionId) -> Value {
+        let s = site.section(id);
+        let pages: Vec<Value> = s.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
+        section_value(site, s, &pages)
+    }
+
+    fn taxonomy_value(&self, site: &Site, index: usize) -> Value {
+        let t = &site.taxonomies[index];
+        let terms: Vec<Value> = t
+            .terms
+            .iter()
+            .map(|term| {
+                let pages: Vec<Value> = term.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
+                term_value(term, &pages)
+            })
+            .collect();
+        context::taxonomy_value(t, terms)
+    }
+}
+
 fn render_job(
     site: &Site,
     templates: &Templates,
@@ -686,9 +873,6 @@ fn render_job(
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let page_values = &data.page_values;
-    let Some(lookups) = templates.lookups() else {
-        return Err(Diagnostic::error("internal: template data missing"));
-    };
     let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
     let html = match &planned.job {
         Job::Copy(source) => return sink.copy(&planned.path, source).map_err(io_err),
@@ -705,9 +889,7 @@ fn render_job(
             if let Some(svg) = graph::connections_svg(site, *id) {
                 ctx.insert_value("connections_svg", Value::safe_string(&svg));
             }
-            if let Some(section) = lookups.sections.get(&site.section(p.section).file.content_path) {
-                ctx.insert_value("section", section.clone());
-            }
+            ctx.insert_value("section", data.section_refs[p.section.0].clone());
             templates.render(&page_template(site, *id), &ctx)?
         }
         Job::SectionPager { section, index } => {
@@ -715,12 +897,7 @@ fn render_job(
             let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
             let path = pager_path(&s.path, paginate_path, *index);
             let mut ctx = base_context(site, &path);
-            let section_value = lookups
-                .sections
-                .get(&s.file.content_path)
-                .cloned()
-                .unwrap_or_else(Value::none);
-            ctx.insert_value("section", section_value);
+            ctx.insert_value("section", data.section_values[section.0].clone());
             if let Some(n) = s.meta.paginate_by.filter(|n| *n > 0) {
                 let ids: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
                 ctx.insert_value(
@@ -733,7 +910,7 @@ fn render_job(
         Job::TaxonomyList(ti) => {
             let t = &site.taxonomies[*ti];
             let mut ctx = base_context(site, &t.path);
-            let (value, _) = &lookups.taxonomies[&t.config.name];
+            let value = &data.taxonomy_values[*ti];
             ctx.insert_value("taxonomy", value.clone());
             ctx.insert_value(
                 "terms",
@@ -750,8 +927,7 @@ fn render_job(
             let term = &t.terms[*term_i];
             let path = pager_path(&term.path, &t.config.paginate_path, *index);
             let mut ctx = base_context(site, &path);
-            let (value, _) = &lookups.taxonomies[&t.config.name];
-            ctx.insert_value("taxonomy", value.clone());
+            ctx.insert_value("taxonomy", data.taxonomy_refs[*taxonomy].clone());
             let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
             let mut term_v = term_value(term, &pages);
             if let Some(list) = data.term_events.get(&(*taxonomy, *term_i)) {

@@ -3,7 +3,7 @@
 //! `get_taxonomy_url`). Template errors become diagnostics naming the template file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -11,7 +11,8 @@ use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::parse::frontmatter::DateValue;
 use crate::theme::TemplateSource;
 
-/// What the template functions can look up, built once per build.
+/// What the template functions can look up: built once per build, and patched in place by
+/// `serve` when an edit changes a page's value.
 #[derive(Default)]
 pub struct Lookups {
     pub base_url: String,
@@ -31,7 +32,7 @@ pub struct Templates {
     /// Filled in once the site model is final; the template functions read it. Tera checks
     /// that every function a template calls exists when the template is added, so the
     /// functions are registered first and find their data here later.
-    lookups: Arc<OnceLock<Lookups>>,
+    lookups: Arc<RwLock<Option<Lookups>>>,
 }
 
 impl Templates {
@@ -39,7 +40,7 @@ impl Templates {
     pub fn new(sources: BTreeMap<String, TemplateSource>) -> Result<Templates, Diagnostic> {
         let mut tera = Tera::new();
         register_filters(&mut tera);
-        let lookups = Arc::new(OnceLock::new());
+        let lookups = Arc::new(RwLock::new(None));
         register_functions(&mut tera, &lookups);
         tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
             .map_err(|e| template_error(&e, &sources, None))?;
@@ -50,13 +51,67 @@ impl Templates {
         })
     }
 
-    /// Gives the template functions the site's data; only the first call has an effect.
+    /// Gives the template functions the site's data.
     pub fn set_lookups(&self, lookups: Lookups) {
-        self.lookups.set(lookups).ok();
+        *self.lookups.write().unwrap_or_else(|e| e.into_inner()) = Some(lookups);
     }
 
-    pub fn lookups(&self) -> Option<&Lookups> {
-        self.lookups.get()
+    /// The site's data, for reading while rendering.
+    pub fn lookups(&self) -> LookupsGuard<'_> {
+        LookupsGuard(self.lookups.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Changes the site's data in place (between renders).
+    pub fn update_lookups(&self, change: impl FnOnce(&mut Lookups)) {
+        if let Some(l) = self.lookups.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            change(l);
+        }
+    }
+
+    /// For each template, whether it (or a template it extends, includes or imports) calls
+    /// a function that can read any page: `get_page`, `get_section`, `get_taxonomy`,
+    /// `backlinks`, `related`. An edit to one page must re-render every output made with
+    /// such a template; other outputs only show the pages in their own context.
+    pub fn reads_everything(&self) -> HashMap<String, bool> {
+        let calls = regex::Regex::new(r"\b(get_page|get_section|get_taxonomy|backlinks|related)\s*\(")
+            .expect("a valid pattern");
+        let uses = regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+([^%]*)%\}"#)
+            .expect("a valid pattern");
+        let quoted = regex::Regex::new(r#""([^"]+)"|'([^']+)'"#).expect("a valid pattern");
+        let direct: HashMap<&str, (bool, Vec<&str>)> = self
+            .sources
+            .iter()
+            .map(|(name, s)| {
+                let used = uses
+                    .captures_iter(&s.text)
+                    .flat_map(|c| {
+                        quoted
+                            .captures_iter(c.get(1).map_or("", |m| m.as_str()))
+                            .filter_map(|q| q.get(1).or_else(|| q.get(2)).map(|m| m.as_str()))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                (name.as_str(), (calls.is_match(&s.text), used))
+            })
+            .collect();
+        self.sources
+            .keys()
+            .map(|name| {
+                let mut seen = std::collections::HashSet::new();
+                let mut stack = vec![name.as_str()];
+                let mut reads = false;
+                while let Some(n) = stack.pop() {
+                    if !seen.insert(n) {
+                        continue;
+                    }
+                    if let Some((calls, used)) = direct.get(n) {
+                        reads |= *calls;
+                        stack.extend(used.iter().copied());
+                    }
+                }
+                (name.clone(), reads)
+            })
+            .collect()
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -83,19 +138,32 @@ impl Templates {
     }
 }
 
-fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
-    fn data(l: &OnceLock<Lookups>) -> TeraResult<&Lookups> {
-        l.get()
+/// Read access to the template functions' data; `None` before the model is final.
+pub struct LookupsGuard<'a>(RwLockReadGuard<'a, Option<Lookups>>);
+
+impl LookupsGuard<'_> {
+    pub fn get(&self) -> Option<&Lookups> {
+        self.0.as_ref()
+    }
+}
+
+fn register_functions(tera: &mut Tera, lookups: &Arc<RwLock<Option<Lookups>>>) {
+    fn read(l: &RwLock<Option<Lookups>>) -> RwLockReadGuard<'_, Option<Lookups>> {
+        l.read().unwrap_or_else(|e| e.into_inner())
+    }
+    fn data<'a>(guard: &'a RwLockReadGuard<'_, Option<Lookups>>) -> TeraResult<&'a Lookups> {
+        guard
+            .as_ref()
             .ok_or_else(|| tera::Error::message("site data is not ready"))
     }
     let l = lookups.clone();
     tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
-        get_url(data(&l)?, &kwargs)
+        get_url(data(&read(&l))?, &kwargs)
     });
     let l = lookups.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
-        data(&l)?
+        data(&read(&l))?
             .pages
             .get(path.trim_start_matches("@/"))
             .cloned()
@@ -104,7 +172,7 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
     let l = lookups.clone();
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
-        data(&l)?
+        data(&read(&l))?
             .sections
             .get(path.trim_start_matches("@/"))
             .cloned()
@@ -116,7 +184,8 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
         tera.register_function(name, move |kwargs: Kwargs, _: &State| {
             let path: String = kwargs.must_get("path")?;
             let key = path.trim_start_matches("@/");
-            let data = data(&l)?;
+            let guard = read(&l);
+            let data = data(&guard)?;
             let item = data
                 .pages
                 .get(key)
@@ -131,7 +200,7 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
     let l = lookups.clone();
     tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
         let kind: String = kwargs.must_get("kind")?;
-        data(&l)?
+        data(&read(&l))?
             .taxonomies
             .get(&kind)
             .map(|(v, _)| v.clone())
@@ -141,7 +210,8 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<OnceLock<Lookups>>) {
     tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
         let kind: String = kwargs.must_get("kind")?;
         let name: String = kwargs.must_get("name")?;
-        let (_, terms) = data(&l)?
+        let guard = read(&l);
+        let (_, terms) = data(&guard)?
             .taxonomies
             .get(&kind)
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy_url: no taxonomy `{kind}`")))?;
