@@ -631,7 +631,8 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-fn base_path_of(base_url: &str) -> String {
+/// The path part of a base URL, with slashes at both ends: `https://user.github.io/repo` → `/repo/`.
+pub fn base_path_of(base_url: &str) -> String {
     let without_scheme = match base_url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => base_url,

@@ -7,11 +7,13 @@
 pub mod build;
 pub mod config;
 pub mod diagnostic;
+pub mod incremental;
 pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod slugs;
 pub mod theme;
 pub mod write;

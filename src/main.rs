@@ -58,6 +58,27 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build the site into memory and serve it with live reload while you write.
+    Serve {
+        /// The address to listen on (only this machine can connect by default).
+        #[arg(long, short = 'i', value_name = "ADDRESS", default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// The port to listen on; when busy, the next free one is used (0: any free port).
+        #[arg(long, short = 'p', default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser once it is built.
+        #[arg(long, short = 'O')]
+        open: bool,
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Serve under this URL's path instead of config.toml's `base_url` path.
+        #[arg(long, short = 'u', value_name = "URL")]
+        base_url: Option<String>,
+        /// After an edit to an analysis, send the browser to its page.
+        #[arg(long)]
+        navigate_to_changed: bool,
+    },
     /// Make a new site in DIR: config, a sample analysis and the default theme.
     Init {
         /// The folder to create (it must not exist, or be empty).
@@ -104,6 +125,37 @@ fn main() -> ExitCode {
                 ..Default::default()
             };
             run_build(&options, Mode::Check, false)
+        }
+        Command::Serve {
+            interface,
+            port,
+            open,
+            drafts,
+            base_url,
+            navigate_to_changed,
+        } => {
+            let options = dossier::serve::ServeOptions {
+                build: BuildOptions {
+                    root: cli.root,
+                    base_url,
+                    drafts,
+                    ..Default::default()
+                },
+                interface,
+                port,
+                navigate_to_changed,
+            };
+            let reporter = std::sync::Arc::new(ServeReporter {
+                open,
+                last_failure: Mutex::new(None),
+            });
+            match dossier::serve::run(options, reporter) {
+                Ok(()) => {
+                    println!("Stopped.");
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(&[d]),
+            }
         }
         Command::Init { dir } => {
             let dir = if dir.is_absolute() {
@@ -180,6 +232,67 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
             let all: Vec<Diagnostic> = diags.into_vec();
             fail(&all)
         }
+    }
+}
+
+/// Prints what `serve` reports; a failure is printed once, not again for each save that
+/// leaves it as it was.
+struct ServeReporter {
+    open: bool,
+    last_failure: Mutex<Option<String>>,
+}
+
+impl dossier::serve::Reporter for ServeReporter {
+    fn listening(&self, url: &str, note: Option<&str>) {
+        if let Some(note) = note {
+            println!("Note: {note}.");
+        }
+        println!("Serving at {url} (Ctrl-C to stop)");
+        if self.open
+            && let Err(e) = open::that_detached(url)
+        {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+    }
+
+    fn built(&self, update: &dossier::incremental::Update, trigger: &[PathBuf]) {
+        if let Ok(mut last) = self.last_failure.lock()
+            && last.take().is_some()
+        {
+            println!("Fixed: the site builds again.");
+        }
+        let cause = match trigger {
+            [] => "Built:".to_owned(),
+            [one] => format!("{} changed:", one.display()),
+            many => format!("{} files changed:", many.len()),
+        };
+        let how = if update.full { "full rebuild" } else { "incremental" };
+        println!(
+            "{cause} {} rendered, {} updated ({how}) in {}",
+            count(update.rendered, "file"),
+            count(update.changed.len(), "file"),
+            format_duration(update.elapsed)
+        );
+    }
+
+    fn failed(&self, diagnostics: &dossier::diagnostic::Diagnostics, _: &[PathBuf]) {
+        let text = diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let Ok(mut last) = self.last_failure.lock() else {
+            return;
+        };
+        if last.as_deref() != Some(text.as_str()) {
+            eprintln!("{text}\n");
+            eprintln!("The last good site is still served; the browser shows this error.");
+            *last = Some(text);
+        }
+    }
+
+    fn warn(&self, diagnostic: &Diagnostic) {
+        eprintln!("{diagnostic}\n");
     }
 }
 

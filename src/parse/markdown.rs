@@ -44,7 +44,7 @@ pub enum LinkKind {
 }
 
 /// A link from this document to another page or section.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutLink {
     /// The target's content path.
     pub target: String,

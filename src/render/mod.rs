@@ -221,6 +221,14 @@ impl Prepared {
         self.plan.iter().map(|p| p.path.as_str())
     }
 
+    /// The jobs that copy a file, with their sources.
+    pub fn copies(&self) -> impl Iterator<Item = (usize, &StaticSource)> {
+        self.plan.iter().enumerate().filter_map(|(i, p)| match &p.job {
+            Job::Copy(source) => Some((i, source)),
+            _ => None,
+        })
+    }
+
     /// Renders the planned outputs at the given indices into `sink`.
     pub fn render(
         &self,
@@ -300,7 +308,16 @@ impl Prepared {
                 }
                 match &planned.job {
                     Job::Page(p) => *p == id,
-                    Job::SectionPager { section, .. } => sections.contains(&section.0),
+                    Job::SectionPager { section, index } => {
+                        let s = site.section(*section);
+                        match s.meta.paginate_by.filter(|n| *n > 0) {
+                            Some(n) => s.pages[((index - 1) * n).min(s.pages.len())..]
+                                .iter()
+                                .take(n)
+                                .any(|p| *p == id),
+                            None => sections.contains(&section.0),
+                        }
+                    }
                     Job::TaxonomyList(t) => taxonomies.contains(t),
                     Job::TermPager { taxonomy, term, .. } | Job::TermFeed { taxonomy, term } => {
                         shows(&site.taxonomies[*taxonomy].terms[*term])
@@ -897,13 +914,16 @@ fn render_job(
             let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
             let path = pager_path(&s.path, paginate_path, *index);
             let mut ctx = base_context(site, &path);
-            ctx.insert_value("section", data.section_values[section.0].clone());
             if let Some(n) = s.meta.paginate_by.filter(|n| *n > 0) {
+                // As in Zola, a paginated section's pages are the pager's, not all of them.
+                ctx.insert_value("section", section_value(site, s, &[]));
                 let ids: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
                 ctx.insert_value(
                     "paginator",
                     paginator(site, &s.path, &s.permalink, paginate_path, n, &ids, *index),
                 );
+            } else {
+                ctx.insert_value("section", data.section_values[section.0].clone());
             }
             templates.render(&section_template(site, *section), &ctx)?
         }

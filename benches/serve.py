@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Edit-to-fresh-page latency of `dossier serve` against `hugo server`.
+
+    benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both]
+
+Generates (or reuses) the corpus of benches/build.sh, starts the server, then K times:
+appends a marker paragraph to one analysis (below its summary), and polls the page over
+HTTP until the marker is there. Reports the median and quartiles of save → fresh page,
+for dossier also save → `built` event on the live-reload stream, the time from start to
+the first answered request, and the server's resident memory before and after the edits.
+Standard library only.
+"""
+import argparse
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def wait_first(port, started, proc):
+    while True:
+        if proc.poll() is not None:
+            sys.exit(f"server exited with {proc.returncode}")
+        try:
+            status, _ = get(port, "/")
+            if status == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.005)
+
+
+class Events(threading.Thread):
+    """Reads dossier's live-reload stream and records when each `built` event arrives."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port = port
+        self.times = []
+        self.lock = threading.Lock()
+
+    def run(self):
+        s = socket.create_connection(("127.0.0.1", self.port))
+        s.sendall(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        buf = b""
+        while True:
+            data = s.recv(65536)
+            if not data:
+                return
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                if line.strip() == b"event: built":
+                    with self.lock:
+                        self.times.append(time.perf_counter())
+
+    def after(self, t):
+        with self.lock:
+            later = [x for x in self.times if x >= t]
+        return later[0] if later else None
+
+
+def measure(tool, corpus, edits, seed):
+    port = free_port()
+    if tool == "dossier":
+        cmd = [os.path.join(ROOT, "target", "release", "dossier"), "--root", os.path.join(corpus, "dossier"),
+               "serve", "--port", str(port)]
+    else:
+        cmd = ["hugo", "server", "-s", os.path.join(corpus, "hugo"), "--port", str(port),
+               "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{port}/", "--disableFastRender=false"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = wait_first(port, started, proc)
+        events = None
+        if tool == "dossier":
+            events = Events(port)
+            events.start()
+            time.sleep(0.2)
+        rss_before = rss_mib(proc.pid)
+        content = os.path.join(corpus, "content")
+        pages = sorted(
+            os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.endswith(".md") and f != "_index.md"
+        )
+        r = random.Random(seed)
+        chosen = [r.choice(pages) for _ in range(min(edits, 50))]
+        originals = {p: open(p, encoding="utf-8").read() for p in set(chosen)}
+        fresh, notified = [], []
+        try:
+            for i in range(edits):
+                path = chosen[i % len(chosen)]
+                rel = os.path.relpath(path, content)[: -len(".md")]
+                url = f"/{rel}/"
+                marker = f"edit-marker-{tool}-{i}-{r.randrange(10**9)}"
+                text = originals[path] + f"\n\nParagraph {marker}.\n"
+                time.sleep(0.05)  # let the previous save settle, as an author would
+                t0 = time.perf_counter()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+                deadline = t0 + 30
+                while True:
+                    status, body = get(port, url)
+                    if marker.encode() in body:
+                        fresh.append(time.perf_counter() - t0)
+                        break
+                    if time.perf_counter() > deadline:
+                        sys.exit(f"{tool}: no fresh page for {url} after 30 s")
+                if events:
+                    for _ in range(200):
+                        t = events.after(t0)
+                        if t:
+                            notified.append(t - t0)
+                            break
+                        time.sleep(0.001)
+        finally:
+            for p, text in originals.items():
+                with open(p, "w", encoding="utf-8") as f:
+                    f.write(text)
+        rss_after = rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait()
+    return first, fresh, notified, rss_before, rss_after
+
+
+def summary(label, xs):
+    if not xs:
+        return
+    q = statistics.quantiles(xs, n=4)
+    print(f"  {label}: median {statistics.median(xs) * 1000:.1f} ms "
+          f"(quartiles {q[0] * 1000:.1f}-{q[2] * 1000:.1f} ms, max {max(xs) * 1000:.1f} ms, n={len(xs)})")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--edits", type=int, default=100)
+    ap.add_argument("--tool", choices=["dossier", "hugo", "both"], default="both")
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    corpus = os.path.join(ROOT, "target", "bench", f"corpus-{a.pages}")
+    if not os.path.isdir(corpus):
+        gen = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+        subprocess.run([sys.executable, gen, "--pages", str(a.pages), "--out", corpus], check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    tools = ["dossier", "hugo"] if a.tool == "both" else [a.tool]
+    for tool in tools:
+        first, fresh, notified, before, after = measure(tool, corpus, a.edits, a.seed)
+        print(f"{tool} ({a.pages} pages, {a.edits} edits)")
+        print(f"  start to first answered request: {first:.2f} s")
+        summary("save to fresh page over HTTP", fresh)
+        summary("save to live-reload event", notified)
+        print(f"  resident memory: {before:.0f} MiB before the edits, {after:.0f} MiB after")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+//! The preview server: serves the in-memory outputs under the site's base path, adds the
+//! live-reload script to HTML, and streams build news to browsers as server-sent events.
+//!
+//! It never reads the file system: a request can only reach a file the build made, so
+//! `..`, encoded dots and symlinks in the output folder lead nowhere.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::{broadcast, watch};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::incremental::SharedOutputs;
+
+pub const EVENTS_PATH: &str = "/__dossier/events";
+pub const SCRIPT_PATH: &str = "/__dossier/livereload.js";
+const SCRIPT: &str = include_str!("livereload.js");
+
+/// News for browsers: the JSON of a `built` or `failed` event.
+#[derive(Debug, Clone)]
+pub enum News {
+    Built(String),
+    Failed(String),
+}
+
+impl News {
+    fn event(&self) -> Event {
+        match self {
+            News::Built(json) => Event::default().event("built").data(json),
+            News::Failed(json) => Event::default().event("failed").data(json),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Shared {
+    pub outputs: SharedOutputs,
+    /// The URL path the site lives under, `/` or `/repo/`.
+    pub base_path: Arc<str>,
+    pub news: broadcast::Sender<News>,
+    /// The newest build failure, for browsers that connect while the site is broken.
+    pub failure: watch::Receiver<Option<News>>,
+    /// Becomes true once the first build has finished (well or not).
+    pub ready: watch::Receiver<bool>,
+}
+
+pub fn router(shared: Shared) -> axum::Router {
+    axum::Router::new()
+        .route(EVENTS_PATH, get(events))
+        .route(SCRIPT_PATH, get(script))
+        .fallback(file)
+        .with_state(shared)
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+async fn events(State(shared): State<Shared>) -> impl IntoResponse {
+    let current = shared.failure.borrow().clone();
+    let first = tokio_stream::iter(current.map(|n| Ok::<Event, Infallible>(n.event())));
+    let rest = BroadcastStream::new(shared.news.subscribe())
+        .filter_map(|n| n.ok())
+        .map(|n| Ok::<Event, Infallible>(n.event()));
+    Sse::new(first.chain(rest)).keep_alive(KeepAlive::default())
+}
+
+async fn file(State(shared): State<Shared>, request: Request) -> Response {
+    let method = request.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+            "only GET and HEAD\n",
+        )
+            .into_response();
+    }
+    let mut ready = shared.ready.clone();
+    // Requests made while the first build runs wait for it.
+    if ready.wait_for(|r| *r).await.is_err() {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let response = match resolve(&shared.base_path, request.uri().path()) {
+        Lookup::Redirect(to) => redirect(&to),
+        Lookup::Path(path) => {
+            let outputs = shared.outputs.read().unwrap_or_else(|e| e.into_inner());
+            match outputs.get(&path) {
+                Some(bytes) => found(&path, bytes.clone(), StatusCode::OK),
+                None if !path.ends_with("index.html") && !has_extension(&path) => {
+                    // `/repo/security` → `/repo/security/`, as static hosts do.
+                    let dir = format!("{path}/index.html");
+                    if outputs.contains_key(&dir) {
+                        redirect(&format!("{}/", request.uri().path()))
+                    } else {
+                        not_found(&outputs)
+                    }
+                }
+                None => not_found(&outputs),
+            }
+        }
+        Lookup::Outside => {
+            let outputs = shared.outputs.read().unwrap_or_else(|e| e.into_inner());
+            not_found(&outputs)
+        }
+    };
+    // For HEAD, the server sends the headers (with the GET length) and no body.
+    response
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// An output path (relative to the output folder) to look up.
+    Path(String),
+    /// The site's root without its base path: go there.
+    Redirect(String),
+    /// Not inside the site, or not a path a build can make.
+    Outside,
+}
+
+/// Maps a request path to an output path, refusing anything that could step outside the
+/// output: `..` and `.` segments (also percent-encoded), backslashes, NUL bytes.
+pub fn resolve(base_path: &str, raw: &str) -> Lookup {
+    let Ok(decoded) = percent_encoding::percent_decode_str(raw).decode_utf8() else {
+        return Lookup::Outside;
+    };
+    let Some(rest) = decoded.strip_prefix(base_path) else {
+        if format!("{decoded}/") == base_path || (decoded == "/" && base_path != "/") {
+            return Lookup::Redirect(base_path.to_owned());
+        }
+        return Lookup::Outside;
+    };
+    let mut segments = Vec::new();
+    for segment in rest.split('/') {
+        if segment == ".." || segment == "." || segment.contains('\\') || segment.contains('\0') {
+            return Lookup::Outside;
+        }
+        if !segment.is_empty() {
+            segments.push(segment);
+        }
+    }
+    let mut path = segments.join("/");
+    if rest.is_empty() || rest.ends_with('/') {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    Lookup::Path(path)
+}
+
+fn has_extension(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|name| name.contains('.'))
+}
+
+fn found(path: &str, bytes: Arc<[u8]>, status: StatusCode) -> Response {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let content_type = if mime.type_() == "text" || is_html || mime.essence_str() == "application/javascript" {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_owned()
+    };
+    let body = if is_html {
+        Body::from(with_script(&bytes))
+    } else {
+        Body::from(bytes.to_vec())
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// The page with the live-reload script before its closing `</body>` (or at its end).
+fn with_script(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\"></script>");
+    let at = find_last(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn not_found(outputs: &crate::incremental::Outputs) -> Response {
+    match outputs.get("404.html") {
+        Some(bytes) => found("404.html", bytes.clone(), StatusCode::NOT_FOUND),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "not found\n",
+        )
+            .into_response(),
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(location) => {
+            let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+            response.headers_mut().insert(header::LOCATION, location);
+            response
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_map_to_outputs() {
+        let p = |s: &str| Lookup::Path(s.to_owned());
+        assert_eq!(resolve("/", "/"), p("index.html"));
+        assert_eq!(resolve("/", "/security/kursk/"), p("security/kursk/index.html"));
+        assert_eq!(resolve("/", "/style.css"), p("style.css"));
+        assert_eq!(resolve("/", "/tags/caf%C3%A9/"), p("tags/café/index.html"));
+        assert_eq!(resolve("/repo/", "/repo/"), p("index.html"));
+        assert_eq!(resolve("/repo/", "/repo/a/"), p("a/index.html"));
+        assert_eq!(resolve("/repo/", "/repo"), Lookup::Redirect("/repo/".into()));
+        assert_eq!(resolve("/repo/", "/"), Lookup::Redirect("/repo/".into()));
+        assert_eq!(resolve("/repo/", "/other/"), Lookup::Outside);
+    }
+
+    #[test]
+    fn paths_that_step_outside_lead_nowhere() {
+        for raw in [
+            "/../secret",
+            "/a/../../secret",
+            "/%2e%2e/secret",
+            "/%2E%2E/%2e%2e/etc/passwd",
+            "/a/%2e%2e%2f%2e%2e%2fsecret",
+            "/./style.css",
+            "/a\\..\\secret",
+            "/a%5c..%5csecret",
+            "/a%00b",
+            "/%ff",
+        ] {
+            assert_eq!(resolve("/", raw), Lookup::Outside, "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_closing_body_tag() {
+        let out = with_script(b"<html><body><p>x</p></body></html>");
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with("<script src=\"/__dossier/livereload.js\"></script></body></html>"));
+        let bare = String::from_utf8(with_script(b"<p>x")).unwrap();
+        assert!(bare.ends_with("</script>"));
+    }
+}

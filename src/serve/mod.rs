@@ -1,0 +1,203 @@
+//! `dossier serve`: builds the site into memory, serves it over HTTP on the loopback
+//! interface under the site's base path, watches the sources, brings the site up to date
+//! after each save (see [`crate::incremental`]) and tells open browsers what changed.
+
+mod http;
+pub mod watch;
+
+pub use http::{Lookup, resolve};
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, watch as signal};
+
+use crate::build::BuildOptions;
+use crate::config::{Config, Overrides, base_path_of};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::incremental::{Session, Update};
+
+pub struct ServeOptions {
+    /// The site folder, drafts and an optional base URL whose path the site is served under.
+    pub build: BuildOptions,
+    pub interface: IpAddr,
+    pub port: u16,
+    /// After an edit to an analysis, send browsers to its page.
+    pub navigate_to_changed: bool,
+}
+
+/// What `serve` has to say, for the command line to print.
+pub trait Reporter: Send + Sync {
+    /// The server listens at `url`; `note` says why the port is not the one asked for.
+    fn listening(&self, url: &str, note: Option<&str>);
+    fn built(&self, update: &Update, trigger: &[PathBuf]);
+    fn failed(&self, diagnostics: &Diagnostics, trigger: &[PathBuf]);
+    /// A problem that does not stop the server (the watcher could not start, …).
+    fn warn(&self, diagnostic: &Diagnostic);
+}
+
+/// How many ports after the one asked for are tried when it is busy.
+const PORT_TRIES: u16 = 10;
+/// Past this many changed files, browsers are told "everything" rather than a list.
+const MAX_LISTED: usize = 2000;
+
+/// Serves the site until Ctrl-C. Fails only when it cannot start (no free port).
+pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Diagnostic> {
+    let (listener, note) = bind(options.interface, options.port)?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error(format!("cannot read the server's address: {e}")))?;
+    let base_path = match &options.build.base_url {
+        Some(url) => base_path_of(url),
+        None => Config::load(&options.build.root, &Overrides::default())
+            .0
+            .map_or_else(|| "/".to_owned(), |c| c.base_path),
+    };
+    let host = match address.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}{base_path}", address.port());
+    let mut build = options.build.clone();
+    build.base_url = Some(url.clone());
+
+    let (news, _) = broadcast::channel(64);
+    let (failure_tx, failure) = signal::channel(None);
+    let (ready_tx, ready) = signal::channel(false);
+    let mut session = Session::new(build);
+    let shared = http::Shared {
+        outputs: session.outputs(),
+        base_path: base_path.clone().into(),
+        news: news.clone(),
+        failure,
+        ready,
+    };
+
+    let root = std::fs::canonicalize(&options.build.root).unwrap_or_else(|_| options.build.root.clone());
+    let changes = match watch::start(&root) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            reporter.warn(
+                &Diagnostic::warning(format!("cannot watch the site's files: {e}"))
+                    .hint("the site is served, but changes will not show until you restart"),
+            );
+            None
+        }
+    };
+
+    let builder_reporter = reporter.clone();
+    let navigate = options.navigate_to_changed;
+    std::thread::Builder::new()
+        .name("dossier-build".into())
+        .spawn(move || {
+            let tell = |result: Result<Update, Diagnostics>, trigger: &[PathBuf], session: &Session| match result {
+                Ok(update) => {
+                    builder_reporter.built(&update, trigger);
+                    failure_tx.send_replace(None);
+                    let target = navigate
+                        .then(|| trigger.iter().find_map(|p| session.page_path(p)))
+                        .flatten();
+                    news.send(News::built(&base_path, &update, target)).ok();
+                }
+                Err(diags) => {
+                    builder_reporter.failed(&diags, trigger);
+                    let n = News::failed(&diags);
+                    failure_tx.send_replace(Some(n.clone()));
+                    news.send(n).ok();
+                }
+            };
+            let first = session.rebuild();
+            tell(first, &[], &session);
+            ready_tx.send_replace(true);
+            builder_reporter.listening(&url, note.as_deref());
+            let Some(changes) = changes else { return };
+            while let Some(batch) = changes.next_batch() {
+                let result = session.apply(&batch);
+                let shown: Vec<PathBuf> = batch
+                    .iter()
+                    .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
+                    .collect();
+                tell(result, &shown, &session);
+            }
+        })
+        .map_err(|e| Diagnostic::error(format!("cannot start the build thread: {e}")))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        let server = axum::serve(listener, http::router(shared));
+        tokio::select! {
+            result = server => result.map_err(|e| Diagnostic::error(format!("the server stopped: {e}"))),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })?;
+    // Open event streams would keep a graceful shutdown waiting; the process ends here.
+    runtime.shutdown_background();
+    Ok(())
+}
+
+use http::News;
+
+impl News {
+    fn built(base_path: &str, update: &Update, navigate: Option<String>) -> News {
+        let all = update.changed.len() > MAX_LISTED;
+        let paths: Vec<String> = if all {
+            Vec::new()
+        } else {
+            update.changed.iter().map(|p| url_path(base_path, p)).collect()
+        };
+        News::Built(
+            serde_json::json!({ "paths": paths, "all": all, "navigate": navigate }).to_string(),
+        )
+    }
+
+    fn failed(diags: &Diagnostics) -> News {
+        let message = diags
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        News::Failed(serde_json::json!({ "message": message }).to_string())
+    }
+}
+
+/// `security/kursk/index.html` → `/repo/security/kursk/`.
+fn url_path(base_path: &str, output: &str) -> String {
+    let trimmed = output.strip_suffix("index.html").unwrap_or(output);
+    format!("{base_path}{trimmed}")
+}
+
+/// Binds the port asked for, or the next free one (saying so).
+fn bind(interface: IpAddr, port: u16) -> Result<(TcpListener, Option<String>), Diagnostic> {
+    let mut last_error = None;
+    for offset in 0..=PORT_TRIES {
+        let Some(p) = port.checked_add(offset) else { break };
+        match TcpListener::bind(SocketAddr::new(interface, p)) {
+            Ok(l) => {
+                let note = (offset > 0).then(|| format!("port {port} is in use, so dossier took {p}"));
+                return Ok((l, note));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => last_error = Some(e),
+            Err(e) => {
+                return Err(Diagnostic::error(format!("cannot listen on {interface}:{p}: {e}"))
+                    .hint("pick another address with --interface, or another port with --port"));
+            }
+        }
+    }
+    Err(Diagnostic::error(format!(
+        "ports {port} to {} on {interface} are all in use{}",
+        port.saturating_add(PORT_TRIES),
+        last_error.map(|e| format!(" ({e})")).unwrap_or_default()
+    ))
+    .hint("stop the other server, or pick a port with --port (0 lets the system choose)"))
+}
