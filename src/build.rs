@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::site::Site;
 use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
 use crate::render::{self, templates::Templates};
-use crate::model::site::Site;
 use crate::theme::{self, StaticSource, Theme};
 use crate::write::{Discard, Staging};
 
@@ -167,8 +167,8 @@ fn model(options: &BuildOptions, watch: &mut Stopwatch) -> Result<(Model, Templa
 pub fn prepare(options: &BuildOptions) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
     let (mut model, templates) = model(options, &mut watch)?;
-    let prepared = render::prepare(&mut model.site, templates, &model.static_files, &options.root)
-        .map_err(|d| {
+    let prepared =
+        render::prepare(&mut model.site, templates, &model.static_files, &options.root).map_err(|d| {
             let mut all = model.warnings.clone();
             all.extend(d);
             all.sorted()

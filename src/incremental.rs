@@ -142,10 +142,7 @@ impl Session {
         jobs.sort_unstable();
         jobs.dedup();
         let sink = MemorySink::default();
-        if let Err(d) = state
-            .prepared
-            .render(&state.model.site, &jobs, &sink, &|_, _| {})
-        {
+        if let Err(d) = state.prepared.render(&state.model.site, &jobs, &sink, &|_, _| {}) {
             self.state = None;
             return Err(d);
         }
@@ -199,13 +196,8 @@ impl State {
         if split.body_offset != page.body_offset || file.text[..split.body_offset] != page.file.text {
             return None;
         }
-        let mut rendered = content::render_page(
-            site,
-            &self.model.links,
-            &self.model.highlighter,
-            id,
-            &file.text,
-        );
+        let mut rendered =
+            content::render_page(site, &self.model.links, &self.model.highlighter, id, &file.text);
         let old = &page.rendered;
         let same_outside = rendered.diagnostics.is_empty()
             && rendered.summary == old.summary

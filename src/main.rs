@@ -266,7 +266,11 @@ impl dossier::serve::Reporter for ServeReporter {
             [one] => format!("{} changed:", one.display()),
             many => format!("{} files changed:", many.len()),
         };
-        let how = if update.full { "full rebuild" } else { "incremental" };
+        let how = if update.full {
+            "full rebuild"
+        } else {
+            "incremental"
+        };
         println!(
             "{cause} {} rendered, {} updated ({how}) in {}",
             count(update.rendered, "file"),

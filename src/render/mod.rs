@@ -75,6 +75,8 @@ struct Planned {
     origin: String,
     /// The template the job renders with, if any.
     template: String,
+    /// Whether that template can read any page (see [`Templates::reads_everything`]).
+    reads_everything: bool,
 }
 
 pub struct RenderStats {
@@ -91,9 +93,9 @@ pub struct Prepared {
     refs: Vec<Value>,
     data: Data,
     plan: Vec<Planned>,
-    /// Whether each template, with the templates it extends, includes or imports, calls a
-    /// function that reads any page (`get_page`, `get_section`, …).
-    reads_everything: HashMap<String, bool>,
+    /// Whether the event partial, rendered once for every output showing an event, calls a
+    /// function that reads any page.
+    event_partial_reads_everything: bool,
 }
 
 /// Renders the whole site into `sink`.
@@ -180,14 +182,29 @@ pub fn prepare(
         term_events: term_events.into_iter().collect(),
         page_events,
         section_values: Vec::new(),
-        section_refs: site.sections.iter().map(|s| context::section_ref(site, s)).collect(),
+        section_refs: site
+            .sections
+            .iter()
+            .map(|s| context::section_ref(site, s))
+            .collect(),
         taxonomy_values: Vec::new(),
+        term_values: Vec::new(),
         taxonomy_refs: site.taxonomies.iter().map(context::taxonomy_ref).collect(),
         page_values,
         archive,
     };
     data.section_values = (0..site.sections.len())
         .map(|i| data.section_value(site, SectionId(i)))
+        .collect();
+    data.term_values = site
+        .taxonomies
+        .iter()
+        .enumerate()
+        .map(|(t, taxonomy)| {
+            (0..taxonomy.terms.len())
+                .map(|term| data.term_value(site, t, term))
+                .collect()
+        })
         .collect();
     data.taxonomy_values = (0..site.taxonomies.len())
         .map(|i| data.taxonomy_value(site, i))
@@ -196,13 +213,17 @@ pub fn prepare(
     if diags.has_errors() {
         return Err(diags);
     }
-    let reads_everything = templates.reads_everything();
+    let event_partial_reads_everything = templates
+        .reads_everything()
+        .get(EVENT_PARTIAL)
+        .copied()
+        .unwrap_or(false);
     Ok(Prepared {
         templates,
         refs,
         data,
         plan,
-        reads_everything,
+        event_partial_reads_everything,
     })
 }
 
@@ -265,7 +286,7 @@ impl Prepared {
     /// when the theme makes that impossible to tell (the event partial, rendered once for
     /// every page showing an event, reads arbitrary pages).
     pub fn update_page(&mut self, site: &Site, id: PageId, content: &str) -> Option<Vec<usize>> {
-        if self.reads_everything.get(EVENT_PARTIAL).copied().unwrap_or(false) {
+        if self.event_partial_reads_everything {
             return None;
         }
         let value = page_value(site, id, &self.refs, content);
@@ -276,9 +297,17 @@ impl Prepared {
         for s in &sections {
             self.data.section_values[*s] = self.data.section_value(site, SectionId(*s));
         }
-        let taxonomies: Vec<usize> = (0..site.taxonomies.len())
-            .filter(|t| site.taxonomies[*t].terms.iter().any(|term| term.pages.contains(&id)))
-            .collect();
+        let mut taxonomies: Vec<usize> = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            for (term, entry) in taxonomy.terms.iter().enumerate() {
+                if entry.pages.contains(&id) {
+                    self.data.term_values[t][term] = self.data.term_value(site, t, term);
+                    if taxonomies.last() != Some(&t) {
+                        taxonomies.push(t);
+                    }
+                }
+            }
+        }
         for t in &taxonomies {
             self.data.taxonomy_values[*t] = self.data.taxonomy_value(site, *t);
         }
@@ -303,7 +332,7 @@ impl Prepared {
         let jobs = (0..self.plan.len())
             .filter(|i| {
                 let planned = &self.plan[*i];
-                if self.reads_everything.get(&planned.template).copied().unwrap_or(false) {
+                if planned.reads_everything {
                     return true;
                 }
                 match &planned.job {
@@ -322,10 +351,9 @@ impl Prepared {
                     Job::TermPager { taxonomy, term, .. } | Job::TermFeed { taxonomy, term } => {
                         shows(&site.taxonomies[*taxonomy].terms[*term])
                     }
-                    Job::Archive {
-                        year: Some(y),
-                        month,
-                    } => date.is_some_and(|(py, pm)| py == *y && month.is_none_or(|m| m == pm)),
+                    Job::Archive { year: Some(y), month } => {
+                        date.is_some_and(|(py, pm)| py == *y && month.is_none_or(|m| m == pm))
+                    }
                     _ => false,
                 }
             })
@@ -538,6 +566,7 @@ fn plan(
             job,
             origin,
             template: String::new(),
+            reads_everything: false,
         })
     };
 
@@ -768,8 +797,10 @@ fn plan(
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
+    let reads_everything = templates.reads_everything();
     for planned in &mut out {
         planned.template = job_template(site, templates, &planned.job);
+        planned.reads_everything = reads_everything.get(&planned.template).copied().unwrap_or(false);
     }
     out
 }
@@ -851,6 +882,8 @@ struct Data {
     taxonomy_values: Vec<Value>,
     /// Each taxonomy without its terms, for term pages.
     taxonomy_refs: Vec<Value>,
+    /// Each term with its pages, by taxonomy.
+    term_values: Vec<Vec<Value>>,
     event_values: Vec<Value>,
     /// (taxonomy, term) → indices of its events.
     term_events: HashMap<(usize, usize), Vec<usize>>,
@@ -868,17 +901,14 @@ impl Data {
         section_value(site, s, &pages)
     }
 
+    fn term_value(&self, site: &Site, taxonomy: usize, term: usize) -> Value {
+        let term = &site.taxonomies[taxonomy].terms[term];
+        let pages: Vec<Value> = term.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
+        term_value(term, &pages)
+    }
+
     fn taxonomy_value(&self, site: &Site, index: usize) -> Value {
-        let t = &site.taxonomies[index];
-        let terms: Vec<Value> = t
-            .terms
-            .iter()
-            .map(|term| {
-                let pages: Vec<Value> = term.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
-                term_value(term, &pages)
-            })
-            .collect();
-        context::taxonomy_value(t, terms)
+        context::taxonomy_value(&site.taxonomies[index], self.term_values[index].clone())
     }
 }
 

@@ -75,8 +75,8 @@ impl Templates {
     pub fn reads_everything(&self) -> HashMap<String, bool> {
         let calls = regex::Regex::new(r"\b(get_page|get_section|get_taxonomy|backlinks|related)\s*\(")
             .expect("a valid pattern");
-        let uses = regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+([^%]*)%\}"#)
-            .expect("a valid pattern");
+        let uses =
+            regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+([^%]*)%\}"#).expect("a valid pattern");
         let quoted = regex::Regex::new(r#""([^"]+)"|'([^']+)'"#).expect("a valid pattern");
         let direct: HashMap<&str, (bool, Vec<&str>)> = self
             .sources

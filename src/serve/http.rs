@@ -94,6 +94,14 @@ async fn file(State(shared): State<Shared>, request: Request) -> Response {
     if ready.wait_for(|r| *r).await.is_err() {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
+    if shared
+        .outputs
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_empty()
+    {
+        return not_built_yet();
+    }
     let response = match resolve(&shared.base_path, request.uri().path()) {
         Lookup::Redirect(to) => redirect(&to),
         Lookup::Path(path) => {
@@ -170,7 +178,8 @@ fn has_extension(path: &str) -> bool {
 fn found(path: &str, bytes: Arc<[u8]>, status: StatusCode) -> Response {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
-    let content_type = if mime.type_() == "text" || is_html || mime.essence_str() == "application/javascript" {
+    let content_type = if mime.type_() == "text" || is_html || mime.essence_str() == "application/javascript"
+    {
         format!("{}; charset=utf-8", mime.essence_str())
     } else {
         mime.essence_str().to_owned()
@@ -219,6 +228,19 @@ fn not_found(outputs: &crate::incremental::Outputs) -> Response {
         )
             .into_response(),
     }
+}
+
+/// While no build has succeeded there is nothing to serve; this page shows the errors (the
+/// event stream sends them) and reloads once the site builds.
+fn not_built_yet() -> Response {
+    let html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+                <title>dossier: not built yet</title>\n</head>\n<body>\n\
+                <p>The site does not build yet. Fix the error and this page reloads.</p>\n</body>\n</html>\n";
+    found(
+        "index.html",
+        Arc::from(html.as_bytes()),
+        StatusCode::SERVICE_UNAVAILABLE,
+    )
 }
 
 fn redirect(to: &str) -> Response {

@@ -92,22 +92,23 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
     std::thread::Builder::new()
         .name("dossier-build".into())
         .spawn(move || {
-            let tell = |result: Result<Update, Diagnostics>, trigger: &[PathBuf], session: &Session| match result {
-                Ok(update) => {
-                    builder_reporter.built(&update, trigger);
-                    failure_tx.send_replace(None);
-                    let target = navigate
-                        .then(|| trigger.iter().find_map(|p| session.page_path(p)))
-                        .flatten();
-                    news.send(News::built(&base_path, &update, target)).ok();
-                }
-                Err(diags) => {
-                    builder_reporter.failed(&diags, trigger);
-                    let n = News::failed(&diags);
-                    failure_tx.send_replace(Some(n.clone()));
-                    news.send(n).ok();
-                }
-            };
+            let tell =
+                |result: Result<Update, Diagnostics>, trigger: &[PathBuf], session: &Session| match result {
+                    Ok(update) => {
+                        builder_reporter.built(&update, trigger);
+                        failure_tx.send_replace(None);
+                        let target = navigate
+                            .then(|| trigger.iter().find_map(|p| session.page_path(p)))
+                            .flatten();
+                        news.send(News::built(&base_path, &update, target)).ok();
+                    }
+                    Err(diags) => {
+                        builder_reporter.failed(&diags, trigger);
+                        let n = News::failed(&diags);
+                        failure_tx.send_replace(Some(n.clone()));
+                        news.send(n).ok();
+                    }
+                };
             let first = session.rebuild();
             tell(first, &[], &session);
             ready_tx.send_replace(true);
@@ -156,9 +157,7 @@ impl News {
         } else {
             update.changed.iter().map(|p| url_path(base_path, p)).collect()
         };
-        News::Built(
-            serde_json::json!({ "paths": paths, "all": all, "navigate": navigate }).to_string(),
-        )
+        News::Built(serde_json::json!({ "paths": paths, "all": all, "navigate": navigate }).to_string())
     }
 
     fn failed(diags: &Diagnostics) -> News {
@@ -189,8 +188,10 @@ fn bind(interface: IpAddr, port: u16) -> Result<(TcpListener, Option<String>), D
             }
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => last_error = Some(e),
             Err(e) => {
-                return Err(Diagnostic::error(format!("cannot listen on {interface}:{p}: {e}"))
-                    .hint("pick another address with --interface, or another port with --port"));
+                return Err(
+                    Diagnostic::error(format!("cannot listen on {interface}:{p}: {e}"))
+                        .hint("pick another address with --interface, or another port with --port"),
+                );
             }
         }
     }

@@ -1,0 +1,197 @@
+//! `dossier serve` in headless Chromium: a saved edit reloads the page in place, keeping
+//! its scroll position; other pages stay as they are; a CSS change is swapped in without a
+//! reload; a broken file shows an overlay that the next good build clears.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::browser::Chromium;
+use crate::harness::{BIN, repo_root};
+
+/// The example site's sources in a temporary folder, served by `dossier serve`.
+struct Served {
+    dir: tempfile::TempDir,
+    child: Child,
+    url: String,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Served {
+    fn example() -> Served {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(repo_root().join("config.toml"), dir.path().join("config.toml")).expect("copy config");
+        copy_tree(&repo_root().join("content"), &dir.path().join("content"));
+        copy_tree(&repo_root().join("themes"), &dir.path().join("themes"));
+        let mut child = Command::new(BIN)
+            .arg("--root")
+            .arg(dir.path())
+            .args(["serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dossier serve");
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let url = loop {
+            let line = lines
+                .recv_timeout(Duration::from_secs(60))
+                .expect("dossier serve did not start");
+            if let Some(rest) = line.strip_prefix("Serving at ") {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .expect("a URL")
+                    .trim_end_matches('/')
+                    .to_owned();
+            }
+        };
+        Served {
+            dir,
+            child,
+            url,
+            lines,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Waits for the server to report the next build.
+    fn next_build(&self) -> String {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .expect("no build after the change");
+            if line.contains("changed") {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn append(path: &Path, text: &str) {
+    let mut body = std::fs::read_to_string(path).expect("read page");
+    body.push_str(text);
+    std::fs::write(path, body).expect("write page");
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn an_edit_reloads_the_page_at_the_same_scroll_position() {
+    let site = Served::example();
+    let mut browser = Chromium::launch(1280, 800);
+    browser.open(&format!("{}/security/kursk-deployment/", site.url));
+    browser.eval("window.scrollTo(0, 900)");
+    browser.wait_for("window.scrollY === 900", 5);
+    browser.eval("window.__notReloaded = true");
+
+    append(
+        &site.path("content/security/kursk-deployment.md"),
+        "\nA paragraph written while the preview was open.\n",
+    );
+    browser.wait_for(
+        "!window.__notReloaded && document.readyState === 'complete' \
+         && document.querySelector('main').textContent.includes('written while the preview was open')",
+        20,
+    );
+    browser.wait_for("Math.abs(window.scrollY - 900) <= 2", 5);
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn other_pages_stay_and_css_swaps_without_a_reload() {
+    let site = Served::example();
+    let mut browser = Chromium::launch(1280, 800);
+    browser.open(&format!("{}/economy/", site.url));
+    browser.eval("window.__notReloaded = true");
+
+    // An edit deep in another analysis's body does not change the economy section page.
+    append(
+        &site.path("content/security/kursk-deployment.md"),
+        "\nAnother late paragraph.\n",
+    );
+    site.next_build();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(browser.eval("window.__notReloaded === true"), true);
+
+    // A site stylesheet overriding the theme's: swapped in place.
+    let theme_css =
+        std::fs::read_to_string(repo_root().join("themes/default/static/style.css")).expect("theme css");
+    std::fs::create_dir_all(site.path("static")).expect("static dir");
+    std::fs::write(
+        site.path("static/style.css"),
+        format!("{theme_css}\nbody {{ outline: 3px solid rgb(255, 0, 0); }}\n"),
+    )
+    .expect("write css");
+    browser.wait_for("getComputedStyle(document.body).outlineStyle === 'solid'", 20);
+    assert_eq!(browser.eval("window.__notReloaded === true"), true);
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn a_broken_file_shows_an_overlay_until_it_is_fixed() {
+    let site = Served::example();
+    let page = site.path("content/security/kursk-deployment.md");
+    let good = std::fs::read_to_string(&page).expect("read page");
+    let mut browser = Chromium::launch(1280, 800);
+    browser.open(&format!("{}/security/kursk-deployment/", site.url));
+    let title = browser.eval("document.querySelector('main h1').textContent");
+
+    // Front matter that is never closed.
+    let broken = good.replacen("+++", "+++\n", 1).replacen("\n+++\n", "\n", 2);
+    assert!(
+        !broken.contains("\n+++\n"),
+        "the fixture's front matter should be TOML"
+    );
+    std::fs::write(&page, &broken).expect("break the page");
+    browser.wait_for(
+        "document.getElementById('dossier-error') \
+         && document.getElementById('dossier-error').textContent.includes('kursk-deployment.md') \
+         && document.getElementById('dossier-error').textContent.includes('never closed')",
+        20,
+    );
+    // The last good page is still there under the overlay.
+    assert_eq!(
+        browser.eval("document.querySelector('main h1').textContent"),
+        title
+    );
+
+    std::fs::write(&page, format!("{good}\nFixed and extended.\n")).expect("fix the page");
+    browser.wait_for(
+        "!document.getElementById('dossier-error') \
+         && document.querySelector('main').textContent.includes('Fixed and extended')",
+        20,
+    );
+}
