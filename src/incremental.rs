@@ -20,8 +20,9 @@ use crate::build::{self, BuildOptions, Model};
 use crate::diagnostic::Diagnostics;
 use crate::model::content;
 use crate::model::site::{Item, PageId};
-use crate::render::{Prepared, Sink};
-use crate::theme::StaticSource;
+use crate::render::templates::Templates;
+use crate::render::{self, Prepared, Sink};
+use crate::theme::{self, StaticSource, Theme};
 
 /// Output path (relative to the output folder, `security/kursk/index.html`) → bytes.
 pub type Outputs = HashMap<String, Arc<[u8]>>;
@@ -128,13 +129,22 @@ impl Session {
             return self.rebuild();
         };
         let mut jobs: Vec<usize> = Vec::new();
+        let mut templates_changed = false;
         for path in changed {
-            let rel = relative(&self.root, &self.options.root, path);
-            let found = match &rel {
-                Some(rel) => state.edit(&self.options.root, rel),
-                None => None,
+            let Some(rel) = relative(&self.root, &self.options.root, path) else {
+                return self.rebuild();
             };
-            match found {
+            if is_template(&rel) {
+                templates_changed = true;
+                continue;
+            }
+            match state.edit(&self.options.root, &rel) {
+                Some(more) => jobs.extend(more),
+                None => return self.rebuild(),
+            }
+        }
+        if templates_changed {
+            match state.reload_templates(&self.options.root) {
                 Some(more) => jobs.extend(more),
                 None => return self.rebuild(),
             }
@@ -186,6 +196,20 @@ impl State {
         self.edit_page(root, &absolute, id)
     }
 
+    /// Template files changed: reads them all again and re-renders what uses the changed
+    /// ones. Errors and added or removed templates take a full build, which reports them.
+    fn reload_templates(&mut self, root: &Path) -> Option<Vec<usize>> {
+        let site = &self.model.site;
+        let theme = Theme::for_site(root, &site.config).ok()?;
+        let templates = Templates::new(theme::templates(root, &theme).ok()?).ok()?;
+        let mut diags = Diagnostics::new();
+        render::check_templates(site, &templates, &mut diags);
+        if diags.has_errors() {
+            return None;
+        }
+        self.prepared.replace_templates(site, templates)
+    }
+
     /// An edit to a page's body that changes nothing other pages show of it.
     fn edit_page(&mut self, root: &Path, path: &Path, id: PageId) -> Option<Vec<usize>> {
         let site = &self.model.site;
@@ -209,6 +233,16 @@ impl State {
         let html = std::mem::take(&mut rendered.content);
         self.model.site.pages[id.0].rendered = rendered;
         self.prepared.update_page(&self.model.site, id, &html)
+    }
+}
+
+/// `templates/…` or `themes/<name>/templates/…`.
+fn is_template(rel: &Path) -> bool {
+    let mut parts = rel.components().map(|c| c.as_os_str());
+    match parts.next().and_then(|p| p.to_str()) {
+        Some("templates") => true,
+        Some("themes") => parts.nth(1).is_some_and(|p| p == "templates"),
+        _ => false,
     }
 }
 

@@ -136,28 +136,7 @@ pub fn prepare(
         .map(|(i, content)| page_value(site, PageId(i), &refs, &content))
         .collect();
     let mut templates = templates;
-    let config_value = Value::from_serializable(&site.config);
-    let nav = nav_value(site);
-    {
-        let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
-        let has_archive =
-            templates.has("archive.html") && site.pages.iter().any(|p| p.renders() && p.date.is_some());
-        let global = templates.tera.global_context();
-        global.insert_value("config", config_value);
-        global.insert_value("nav_sections", nav);
-        global.insert(
-            "taxonomy_names",
-            &site
-                .config
-                .taxonomies
-                .iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>(),
-        );
-        global.insert("lang", &site.config.default_language);
-        global.insert("has_timeline", &has_timeline);
-        global.insert("has_archive", &has_archive);
-    }
+    set_globals(&mut templates, site);
 
     let term_events = timeline::events_by_term(site);
     let archive = archive::build(site);
@@ -280,6 +259,38 @@ impl Prepared {
         })
     }
 
+    /// Takes new templates after an edit that added or removed none, and returns the
+    /// outputs made with a changed template or one that uses it. `None` when the change
+    /// reaches the event partial, whose output is part of the shared event values.
+    pub fn replace_templates(&mut self, site: &Site, mut templates: Templates) -> Option<Vec<usize>> {
+        if !templates.sources.keys().eq(self.templates.sources.keys()) {
+            return None;
+        }
+        let changed: Vec<&str> = templates
+            .sources
+            .iter()
+            .filter(|(name, new)| self.templates.sources.get(*name).map(|old| &old.text) != Some(&new.text))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let affected = templates.dependents(&changed);
+        if affected.contains(EVENT_PARTIAL) {
+            return None;
+        }
+        set_globals(&mut templates, site);
+        templates.set_lookups(build_lookups(site, &self.data));
+        let reads = templates.reads_everything();
+        for planned in &mut self.plan {
+            planned.reads_everything = reads.get(&planned.template).copied().unwrap_or(false);
+        }
+        self.event_partial_reads_everything = reads.get(EVENT_PARTIAL).copied().unwrap_or(false);
+        self.templates = templates;
+        Some(
+            (0..self.plan.len())
+                .filter(|i| affected.contains(&self.plan[*i].template))
+                .collect(),
+        )
+    }
+
     /// Takes a page's new HTML after an edit that changed nothing other pages show of it
     /// (title, dates, summary, links, headings, terms): rebuilds its template value and
     /// every shared value holding it, and returns the outputs that show the page. `None`
@@ -360,6 +371,31 @@ impl Prepared {
             .collect();
         Some(jobs)
     }
+}
+
+/// The values every template sees: `config`, `nav_sections`, `taxonomy_names`, `lang`,
+/// `has_timeline`, `has_archive`.
+fn set_globals(templates: &mut Templates, site: &Site) {
+    let config_value = Value::from_serializable(&site.config);
+    let nav = nav_value(site);
+    let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
+    let has_archive =
+        templates.has("archive.html") && site.pages.iter().any(|p| p.renders() && p.date.is_some());
+    let global = templates.tera.global_context();
+    global.insert_value("config", config_value);
+    global.insert_value("nav_sections", nav);
+    global.insert(
+        "taxonomy_names",
+        &site
+            .config
+            .taxonomies
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+    );
+    global.insert("lang", &site.config.default_language);
+    global.insert("has_timeline", &has_timeline);
+    global.insert("has_archive", &has_archive);
 }
 
 /// A titled link, for navigation.

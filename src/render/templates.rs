@@ -75,14 +75,38 @@ impl Templates {
     pub fn reads_everything(&self) -> HashMap<String, bool> {
         let calls = regex::Regex::new(r"\b(get_page|get_section|get_taxonomy|backlinks|related)\s*\(")
             .expect("a valid pattern");
-        let uses =
+        let graph = self.uses();
+        self.sources
+            .keys()
+            .map(|name| {
+                let reads = closure(&graph, name)
+                    .iter()
+                    .any(|n| self.sources.get(*n).is_some_and(|s| calls.is_match(&s.text)));
+                (name.clone(), reads)
+            })
+            .collect()
+    }
+
+    /// The templates whose output can change when the given templates change: those that
+    /// extend, include or import one of them, directly or not (and the templates themselves).
+    pub fn dependents(&self, changed: &[&str]) -> std::collections::HashSet<String> {
+        let graph = self.uses();
+        self.sources
+            .keys()
+            .filter(|name| closure(&graph, name).iter().any(|n| changed.contains(n)))
+            .cloned()
+            .collect()
+    }
+
+    /// Each template's direct uses: the names in its `extends`, `include` and `import` tags.
+    fn uses(&self) -> HashMap<&str, Vec<&str>> {
+        let tags =
             regex::Regex::new(r#"\{%-?\s*(?:extends|include|import)\s+([^%]*)%\}"#).expect("a valid pattern");
         let quoted = regex::Regex::new(r#""([^"]+)"|'([^']+)'"#).expect("a valid pattern");
-        let direct: HashMap<&str, (bool, Vec<&str>)> = self
-            .sources
+        self.sources
             .iter()
             .map(|(name, s)| {
-                let used = uses
+                let used = tags
                     .captures_iter(&s.text)
                     .flat_map(|c| {
                         quoted
@@ -91,25 +115,7 @@ impl Templates {
                             .collect::<Vec<_>>()
                     })
                     .collect();
-                (name.as_str(), (calls.is_match(&s.text), used))
-            })
-            .collect();
-        self.sources
-            .keys()
-            .map(|name| {
-                let mut seen = std::collections::HashSet::new();
-                let mut stack = vec![name.as_str()];
-                let mut reads = false;
-                while let Some(n) = stack.pop() {
-                    if !seen.insert(n) {
-                        continue;
-                    }
-                    if let Some((calls, used)) = direct.get(n) {
-                        reads |= *calls;
-                        stack.extend(used.iter().copied());
-                    }
-                }
-                (name.clone(), reads)
+                (name.as_str(), used)
             })
             .collect()
     }
@@ -145,6 +151,20 @@ impl LookupsGuard<'_> {
     pub fn get(&self) -> Option<&Lookups> {
         self.0.as_ref()
     }
+}
+
+/// A template and every template it uses, directly or not.
+fn closure<'a>(graph: &HashMap<&'a str, Vec<&'a str>>, name: &'a str) -> std::collections::HashSet<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![name];
+    while let Some(n) = stack.pop() {
+        if seen.insert(n)
+            && let Some(used) = graph.get(n)
+        {
+            stack.extend(used.iter().copied());
+        }
+    }
+    seen
 }
 
 fn register_functions(tera: &mut Tera, lookups: &Arc<RwLock<Option<Lookups>>>) {
