@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Model};
 use crate::diagnostic::Diagnostics;
-use crate::model::content;
 use crate::model::site::{Item, PageId};
+use crate::model::{content, links, related};
 use crate::render::templates::Templates;
 use crate::render::{self, Prepared, Sink};
 use crate::theme::{self, StaticSource, Theme};
@@ -210,7 +210,9 @@ impl State {
         self.prepared.replace_templates(site, templates)
     }
 
-    /// An edit to a page's body that changes nothing other pages show of it.
+    /// An edit to a page's body (its front matter unchanged): the page's own outputs, and
+    /// when its links change, the backlinks and related lists they feed. Other edits take
+    /// a full build.
     fn edit_page(&mut self, root: &Path, path: &Path, id: PageId) -> Option<Vec<usize>> {
         let site = &self.model.site;
         let page = site.page(id);
@@ -222,17 +224,59 @@ impl State {
         }
         let mut rendered =
             content::render_page(site, &self.model.links, &self.model.highlighter, id, &file.text);
-        let old = &page.rendered;
-        let same_outside = rendered.diagnostics.is_empty()
-            && rendered.summary == old.summary
-            && rendered.heading_ids == old.heading_ids
-            && rendered.links == old.links;
-        if !same_outside {
+        // Problems are reported by a full build, with everything else it finds.
+        if !rendered.diagnostics.is_empty() {
             return None;
         }
+        let old = &page.rendered;
+        if rendered.heading_ids != old.heading_ids
+            && !content::anchors_into_hold(site, id, &rendered.heading_ids)
+        {
+            return None;
+        }
+        let links_changed = rendered.links != old.links;
         let html = std::mem::take(&mut rendered.content);
-        self.model.site.pages[id.0].rendered = rendered;
-        self.prepared.update_page(&self.model.site, id, &html)
+        let site = &mut self.model.site;
+        site.pages[id.0].rendered = rendered;
+        let mut changed = vec![id];
+        // Pages whose backlinks changed: the events they record list who cites them.
+        let mut cited: Vec<PageId> = Vec::new();
+        if links_changed {
+            let backlinks: Vec<_> = site.pages.iter().map(|p| p.backlinks.clone()).collect();
+            let section_backlinks: Vec<_> = site.sections.iter().map(|s| s.backlinks.clone()).collect();
+            let related: Vec<_> = site.pages.iter().map(|p| p.related.clone()).collect();
+            links::backlinks(site);
+            related::related(site);
+            // A section's backlinks reach every page in it (through `section`).
+            if site
+                .sections
+                .iter()
+                .zip(&section_backlinks)
+                .any(|(s, old)| s.backlinks != *old)
+            {
+                return None;
+            }
+            cited = (0..site.pages.len())
+                .filter(|i| site.pages[*i].backlinks != backlinks[*i])
+                .map(PageId)
+                .collect();
+            changed.extend(
+                (0..site.pages.len())
+                    .filter(|i| *i != id.0)
+                    .filter(|i| {
+                        site.pages[*i].backlinks != backlinks[*i] || site.pages[*i].related != related[*i]
+                    })
+                    .map(PageId),
+            );
+        }
+        let mut jobs = self
+            .prepared
+            .update_pages(&self.model.site, &changed, (id, &html))?;
+        if links_changed {
+            jobs.extend(self.prepared.graph_jobs());
+            jobs.extend(self.prepared.update_events(&self.model.site, &cited).ok()?);
+        }
+        Some(jobs)
     }
 }
 

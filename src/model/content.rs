@@ -121,7 +121,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter, links: &Links
         .iter()
         .flat_map(|p| &p.rendered.anchor_refs)
         .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
-    diags.extend(check_anchors(site, all));
+    diags.extend(check_anchors(|path| site.heading_ids(path), all));
     drop_bodies(site);
     diags
 }
@@ -147,9 +147,34 @@ pub fn render_page(
         anchors: links.section_anchors[p.section.0],
     };
     let mut rendered = markdown::render(&doc, &links.env(site, highlighter));
-    let anchor_diags = check_anchors(site, rendered.anchor_refs.iter());
+    // Links within the page go to its new headings.
+    let own = &p.file.content_path;
+    let anchor_diags = check_anchors(
+        |path| {
+            if path == own {
+                Some(rendered.heading_ids.as_slice())
+            } else {
+                site.heading_ids(path)
+            }
+        },
+        rendered.anchor_refs.iter(),
+    );
     rendered.diagnostics.extend(anchor_diags);
     rendered
+}
+
+/// Whether every link from another document to a heading of page `id` still finds one of
+/// `heading_ids` (the page's headings after an edit).
+pub fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_ids: &[String]) -> bool {
+    let target = &site.page(id).file.content_path;
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != id.0)
+        .flat_map(|(_, p)| &p.rendered.anchor_refs)
+        .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs))
+        .filter(|r| &r.target == target)
+        .all(|r| heading_ids.contains(&r.anchor))
 }
 
 /// Once rendered, a document's Markdown body is no longer needed; only its front matter
@@ -183,10 +208,15 @@ fn wiki_index(site: &Site) -> WikiIndex {
     wiki
 }
 
-fn check_anchors<'a>(site: &Site, refs: impl Iterator<Item = &'a markdown::AnchorRef>) -> Vec<Diagnostic> {
+/// Diagnostics for links to headings that do not exist; `ids` gives a document's heading
+/// ids by content path.
+fn check_anchors<'a, 'b>(
+    ids: impl Fn(&str) -> Option<&'b [String]>,
+    refs: impl Iterator<Item = &'a markdown::AnchorRef>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in refs {
-        let Some(ids) = site.heading_ids(&r.target) else {
+        let Some(ids) = ids(&r.target) else {
             continue;
         };
         if ids.iter().any(|id| id == &r.anchor) {

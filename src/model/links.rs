@@ -6,7 +6,14 @@ use std::collections::HashMap;
 use crate::model::site::{Backlink, Item, PageId, SectionId, Site};
 use crate::parse::markdown::OutLink;
 
+/// Fills in every page's and section's backlinks (replacing any from before).
 pub fn backlinks(site: &mut Site) {
+    for p in &mut site.pages {
+        p.backlinks.clear();
+    }
+    for s in &mut site.sections {
+        s.backlinks.clear();
+    }
     // Documents with no output of their own cannot be shown as citing anything.
     let pages = site
         .pages

@@ -22,7 +22,7 @@ pub enum Item {
 }
 
 /// A document that links to another, with the words around its first link there.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Backlink {
     pub source: Item,
     pub kind: crate::parse::markdown::LinkKind,

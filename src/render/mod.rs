@@ -291,19 +291,37 @@ impl Prepared {
         )
     }
 
-    /// Takes a page's new HTML after an edit that changed nothing other pages show of it
-    /// (title, dates, summary, links, headings, terms): rebuilds its template value and
-    /// every shared value holding it, and returns the outputs that show the page. `None`
-    /// when the theme makes that impossible to tell (the event partial, rendered once for
-    /// every page showing an event, reads arbitrary pages).
-    pub fn update_page(&mut self, site: &Site, id: PageId, content: &str) -> Option<Vec<usize>> {
+    /// Rebuilds the template values of `changed` pages (after an edit to one page's body,
+    /// `edited` with its new HTML; the others keep theirs but may have new backlinks or
+    /// related pages) and every shared value holding them, and returns the outputs that
+    /// show any of them. What the pages show of each other (titles, dates, descriptions)
+    /// must be unchanged. `None` when the theme makes the outputs impossible to tell (the
+    /// event partial, rendered once for every page showing an event, reads any page).
+    pub fn update_pages(
+        &mut self,
+        site: &Site,
+        changed: &[PageId],
+        edited: (PageId, &str),
+    ) -> Option<Vec<usize>> {
         if self.event_partial_reads_everything {
             return None;
         }
-        let value = page_value(site, id, &self.refs, content);
-        self.data.page_values[id.0] = value.clone();
+        let is_changed = |p: &PageId| changed.contains(p);
+        for id in changed {
+            let value = if *id == edited.0 {
+                page_value(site, *id, &self.refs, edited.1)
+            } else {
+                let old = &self.data.page_values[id.0];
+                let html = old
+                    .get_from_path("content")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("");
+                page_value(site, *id, &self.refs, html)
+            };
+            self.data.page_values[id.0] = value;
+        }
         let sections: Vec<usize> = (0..site.sections.len())
-            .filter(|s| site.sections[*s].pages.contains(&id))
+            .filter(|s| site.sections[*s].pages.iter().any(is_changed))
             .collect();
         for s in &sections {
             self.data.section_values[*s] = self.data.section_value(site, SectionId(*s));
@@ -311,7 +329,7 @@ impl Prepared {
         let mut taxonomies: Vec<usize> = Vec::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for (term, entry) in taxonomy.terms.iter().enumerate() {
-                if entry.pages.contains(&id) {
+                if entry.pages.iter().any(is_changed) {
                     self.data.term_values[t][term] = self.data.term_value(site, t, term);
                     if taxonomies.last() != Some(&t) {
                         taxonomies.push(t);
@@ -322,9 +340,13 @@ impl Prepared {
         for t in &taxonomies {
             self.data.taxonomy_values[*t] = self.data.taxonomy_value(site, *t);
         }
-        let page = site.page(id);
         self.templates.update_lookups(|l| {
-            l.pages.insert(page.file.content_path.clone(), value);
+            for id in changed {
+                l.pages.insert(
+                    site.page(*id).file.content_path.clone(),
+                    self.data.page_values[id.0].clone(),
+                );
+            }
             for s in &sections {
                 l.sections.insert(
                     site.sections[*s].file.content_path.clone(),
@@ -338,8 +360,11 @@ impl Prepared {
             }
         });
 
-        let shows = |term: &crate::model::site::Term| term.pages.contains(&id);
-        let date = page.date.map(|d| (d.date.year(), d.date.month()));
+        let months: Vec<(i16, i8)> = changed
+            .iter()
+            .filter_map(|id| site.page(*id).date)
+            .map(|d| (d.date.year(), d.date.month()))
+            .collect();
         let jobs = (0..self.plan.len())
             .filter(|i| {
                 let planned = &self.plan[*i];
@@ -347,29 +372,77 @@ impl Prepared {
                     return true;
                 }
                 match &planned.job {
-                    Job::Page(p) => *p == id,
+                    Job::Page(p) => is_changed(p),
                     Job::SectionPager { section, index } => {
                         let s = site.section(*section);
                         match s.meta.paginate_by.filter(|n| *n > 0) {
                             Some(n) => s.pages[((index - 1) * n).min(s.pages.len())..]
                                 .iter()
                                 .take(n)
-                                .any(|p| *p == id),
+                                .any(is_changed),
                             None => sections.contains(&section.0),
                         }
                     }
                     Job::TaxonomyList(t) => taxonomies.contains(t),
                     Job::TermPager { taxonomy, term, .. } | Job::TermFeed { taxonomy, term } => {
-                        shows(&site.taxonomies[*taxonomy].terms[*term])
+                        site.taxonomies[*taxonomy].terms[*term]
+                            .pages
+                            .iter()
+                            .any(is_changed)
                     }
-                    Job::Archive { year: Some(y), month } => {
-                        date.is_some_and(|(py, pm)| py == *y && month.is_none_or(|m| m == pm))
-                    }
+                    Job::Archive { year: Some(y), month } => months
+                        .iter()
+                        .any(|(py, pm)| py == y && month.is_none_or(|m| m == *pm)),
                     _ => false,
                 }
             })
             .collect();
         Some(jobs)
+    }
+
+    /// Re-makes the events recorded by `pages`, whose backlinks changed (an event shows the
+    /// analyses citing it), and returns the outputs showing an event that changed.
+    pub fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<usize>, Diagnostics> {
+        let indices: Vec<usize> = (0..site.events.len())
+            .filter(|i| pages.contains(&site.events[*i].page))
+            .collect();
+        let fresh = with_event_html(
+            &self.templates,
+            indices
+                .iter()
+                .map(|i| timeline::event_value(site, &site.events[*i], &self.refs))
+                .collect(),
+        )?;
+        let mut changed: Vec<usize> = Vec::new();
+        for (i, value) in indices.into_iter().zip(fresh) {
+            if self.data.event_values[i] != value {
+                self.data.event_values[i] = value;
+                changed.push(i);
+            }
+        }
+        if changed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let shows = |list: Option<&Vec<usize>>| list.is_some_and(|l| l.iter().any(|e| changed.contains(e)));
+        Ok((0..self.plan.len())
+            .filter(|i| match &self.plan[*i].job {
+                Job::Timeline => true,
+                Job::TermTimeline { taxonomy, term } | Job::TermPager { taxonomy, term, .. } => {
+                    shows(self.data.term_events.get(&(*taxonomy, *term)))
+                }
+                Job::Page(p) => shows(self.data.page_events.get(p)),
+                _ => false,
+            })
+            .collect())
+    }
+
+    /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
+    pub fn graph_jobs(&self) -> impl Iterator<Item = usize> {
+        self.plan
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p.job, Job::GraphJson | Job::SiteGraph))
+            .map(|(i, _)| i)
     }
 }
 

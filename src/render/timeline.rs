@@ -147,7 +147,7 @@ fn era_views(site: &Site) -> Vec<EraView> {
 
 /// An event's template value. The recording analysis (`page`) and the citing ones
 /// (`cited_by`) are the pages' shared reference values, not copies.
-fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
+pub fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
     let filter_keys = e
         .taxonomies
         .iter()

@@ -113,7 +113,7 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
             tell(first, &[], &session);
             ready_tx.send_replace(true);
             builder_reporter.listening(&url, note.as_deref());
-            let Some(changes) = changes else { return };
+            let Some(mut changes) = changes else { return };
             while let Some(batch) = changes.next_batch() {
                 let result = session.apply(&batch);
                 let shown: Vec<PathBuf> = batch

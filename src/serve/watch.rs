@@ -22,7 +22,9 @@ pub const SOURCES: [&str; 4] = ["content", "templates", "static", "themes"];
 
 pub struct Changes {
     // Dropping the watcher stops the events.
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
+    /// Source folders watched so far (one created later is watched once it appears).
+    watched: Vec<PathBuf>,
     events: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
 }
@@ -36,23 +38,32 @@ pub fn start(root: &Path) -> notify::Result<Changes> {
     // The site folder itself, for config.toml (which editors replace by renaming, so a
     // watch on the file alone would be lost after the first save).
     watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for dir in SOURCES {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
-    }
-    Ok(Changes {
-        _watcher: watcher,
+    let mut changes = Changes {
+        watcher,
+        watched: Vec::new(),
         events,
         root: root.to_path_buf(),
-    })
+    };
+    changes.watch_sources()?;
+    Ok(changes)
 }
 
 impl Changes {
+    /// Watches the source folders that exist and are not watched yet.
+    fn watch_sources(&mut self) -> notify::Result<()> {
+        for dir in SOURCES {
+            let path = self.root.join(dir);
+            if path.is_dir() && !self.watched.contains(&path) {
+                self.watcher.watch(&path, RecursiveMode::Recursive)?;
+                self.watched.push(path);
+            }
+        }
+        Ok(())
+    }
+
     /// Waits for the next save and returns the paths it touched; `None` once the watcher
     /// has stopped. Errors from the watcher (such as a folder vanishing) are skipped.
-    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths: Vec<PathBuf> = Vec::new();
         // Block until something relevant happens.
         while paths.is_empty() {
@@ -73,6 +84,11 @@ impl Changes {
         }
         paths.sort();
         paths.dedup();
+        // A source folder made (or moved in) since: watch it from now on. Files already in
+        // it are in the batch as the folder's own path, which rebuilds the site.
+        if paths.iter().any(|p| p.parent() == Some(self.root.as_path())) {
+            self.watch_sources().ok();
+        }
         Some(paths)
     }
 
@@ -80,6 +96,9 @@ impl Changes {
         let Ok(event) = event else { return };
         match event.kind {
             EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => return,
+            // A folder's contents changing shows up as events of its files; a folder
+            // renamed or moved in does not, so that one is kept.
+            EventKind::Modify(ModifyKind::Name(_)) => {}
             EventKind::Modify(_) if event.paths.iter().all(|p| p.is_dir()) => return,
             _ => {}
         }
