@@ -107,7 +107,18 @@ async fn file(State(shared): State<Shared>, request: Request) -> Response {
         Lookup::Path(path) => {
             let outputs = shared.outputs.read().unwrap_or_else(|e| e.into_inner());
             match outputs.get(&path) {
-                Some(bytes) => found(&path, bytes.clone(), StatusCode::OK),
+                Some(bytes) => {
+                    let tag = etag(bytes);
+                    let matches = request
+                        .headers()
+                        .get(header::IF_NONE_MATCH)
+                        .is_some_and(|v| v.as_bytes() == tag.as_bytes());
+                    if matches {
+                        not_modified(&tag)
+                    } else {
+                        with_etag(found(&path, bytes.clone(), StatusCode::OK), &tag)
+                    }
+                }
                 None if !path.ends_with("index.html") && !has_extension(&path) => {
                     // `/repo/security` → `/repo/security/`, as static hosts do.
                     let dir = format!("{path}/index.html");
@@ -195,12 +206,37 @@ fn found(path: &str, bytes: Arc<[u8]>, status: StatusCode) -> Response {
     if let Ok(v) = HeaderValue::from_str(&content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Kept by the browser, but checked with the server before each use.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// A validator for an output's bytes, so a reload can revalidate unchanged stylesheets and
+/// scripts (304) instead of fetching them again.
+fn etag(bytes: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+fn with_etag(mut response: Response, tag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+fn not_modified(tag: &str) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    with_etag(response, tag)
 }
 
 /// The page with the live-reload script before its closing `</body>` (or at its end).

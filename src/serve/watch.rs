@@ -13,7 +13,7 @@ use notify::event::{EventKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 /// How long the sources must be quiet before a batch is complete.
-pub const QUIET: Duration = Duration::from_millis(8);
+pub const QUIET: Duration = Duration::from_millis(5);
 /// The longest a batch waits for quiet, so a stream of writes still shows up.
 pub const LONGEST: Duration = Duration::from_millis(250);
 
