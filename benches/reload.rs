@@ -32,15 +32,17 @@ fn main() {
         site.display()
     );
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--root")
-        .arg(&site)
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start dossier serve");
-    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("--root")
+            .arg(&site)
+            .args(["serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dossier serve"),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().expect("stdout")).lines();
     let url = loop {
         let line = lines.next().expect("serve stopped").expect("read stdout");
         if let Some(rest) = line.strip_prefix("Serving at ") {
@@ -55,6 +57,7 @@ fn main() {
         .expect("under content")
         .with_extension("");
     let original = std::fs::read_to_string(&page).expect("read page");
+    let _restore = Restore(page.clone(), original.clone());
     let mut browser = browser::Chromium::launch(1280, 800);
     browser.open(&format!("{url}{}/", rel.display()));
     browser.eval("window.scrollTo(0, 600)");
@@ -76,9 +79,7 @@ fn main() {
         times.push(start.elapsed());
         browser.wait_for("Math.abs(window.scrollY - 600) <= 2", 5);
     }
-    std::fs::write(&page, original).expect("restore page");
-    server.kill().ok();
-    server.wait().ok();
+    drop(server);
 
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -89,6 +90,25 @@ fn main() {
         ms(times[times.len() * 3 / 4]),
         ms(times[times.len() - 1]),
     );
+}
+
+/// Stops the server however the benchmark ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// Puts the edited page back however the benchmark ends.
+struct Restore(PathBuf, String);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        std::fs::write(&self.0, &self.1).ok();
+    }
 }
 
 /// The first analysis (not a section index) under `content`, in name order.

@@ -1616,3 +1616,29 @@ fn navigate_to_changed_names_the_edited_page() {
     });
     assert!(event.json()["navigate"].is_null(), "{:?}", event);
 }
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let site = Site::new();
+    let mut server = site.serve(&[]);
+    assert_eq!(server.get("/").status, 200);
+    let interrupted = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(interrupted.success());
+    let deadline = Instant::now() + START;
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait for the server") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop on Ctrl-C");
+        std::thread::sleep(POLL);
+    };
+    assert!(status.success(), "exit status after Ctrl-C: {status}");
+    server.wait_stdout("the goodbye line", |l| l == "Stopped.");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", server.port)).is_err(),
+        "the port is still open"
+    );
+}
