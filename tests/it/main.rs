@@ -11,6 +11,7 @@ mod crosslinks;
 mod errors;
 mod example;
 mod in_browser;
+mod incremental;
 mod links;
 mod live_reload;
 mod markdown;
