@@ -354,7 +354,8 @@ pub fn assert_no_staging_left(dir: &Path) {
     assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder tree (a fixture site) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read fixture") {
         let entry = entry.expect("fixture entry");

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::browser::Chromium;
-use crate::harness::{BIN, repo_root};
+use crate::harness::{BIN, copy_dir, repo_root};
 
 /// The example site's sources in a temporary folder, served by `dossier serve`.
 struct Served {
@@ -23,8 +23,8 @@ impl Served {
     fn example() -> Served {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(repo_root().join("config.toml"), dir.path().join("config.toml")).expect("copy config");
-        copy_tree(&repo_root().join("content"), &dir.path().join("content"));
-        copy_tree(&repo_root().join("themes"), &dir.path().join("themes"));
+        copy_dir(&repo_root().join("content"), &dir.path().join("content"));
+        copy_dir(&repo_root().join("themes"), &dir.path().join("themes"));
         let mut child = Command::new(BIN)
             .arg("--root")
             .arg(dir.path())
@@ -85,19 +85,6 @@ impl Drop for Served {
     fn drop(&mut self) {
         self.child.kill().ok();
         self.child.wait().ok();
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
     }
 }
 

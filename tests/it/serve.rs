@@ -50,7 +50,7 @@ impl Site {
             .tempdir()
             .expect("temp dir");
         let root = dir.path().join("site");
-        copy_dir(&harness::repo_root().join("tests/fixtures/serve"), &root);
+        harness::copy_dir(&harness::repo_root().join("tests/fixtures/serve"), &root);
         std::fs::write(dir.path().join("secret.txt"), SECRET).expect("write secret");
         std::fs::write(root.join("secret.txt"), SECRET).expect("write secret");
         Site { dir, root }
@@ -110,19 +110,6 @@ impl Site {
         let mut all = vec!["--port", "0"];
         all.extend_from_slice(args);
         Server::start(&self.root, &all)
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("fixture entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy fixture file");
-        }
     }
 }
 
