@@ -185,6 +185,11 @@ impl State {
     /// outputs to render again; `None` means a full build is needed.
     fn edit(&mut self, root: &Path, rel: &Path) -> Option<Vec<usize>> {
         let absolute = root.join(rel);
+        if self.never_a_source(&absolute, rel) {
+            // A temporary file that came and went within the save (`sed -i`, editors
+            // writing beside the file before renaming it over): nothing to do.
+            return Some(Vec::new());
+        }
         if let Some(jobs) = self.copies.get(&absolute) {
             // An edited copied file: copy it again. Added or removed files change the plan.
             return absolute.is_file().then(|| jobs.clone());
@@ -194,6 +199,32 @@ impl State {
             return None;
         };
         self.edit_page(root, &absolute, id)
+    }
+
+    /// Whether a path that no longer exists never held anything the site was made from.
+    fn never_a_source(&self, absolute: &Path, rel: &Path) -> bool {
+        if absolute.exists() || rel == Path::new("config.toml") {
+            return false;
+        }
+        let under = |source: &Path| source.starts_with(absolute);
+        if self.copies.keys().any(|p| under(p)) {
+            return false;
+        }
+        let Some(content) = rel.strip_prefix("content").ok().and_then(Path::to_str) else {
+            // Outside content/: static files are in `copies`; a vanished folder or
+            // file elsewhere may have held templates, so let it count.
+            return !rel.starts_with("templates") && !rel.starts_with("themes") && !rel.starts_with("static");
+        };
+        let content = content.replace('\\', "/");
+        let folder = format!("{content}/");
+        let site = &self.model.site;
+        let known = site
+            .by_content_path
+            .keys()
+            .chain(site.drafts.keys())
+            .chain(&site.broken)
+            .chain(&site.loose_assets);
+        !known.into_iter().any(|k| *k == content || k.starts_with(&folder))
     }
 
     /// Template files changed: reads them all again and re-renders what uses the changed

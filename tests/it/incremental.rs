@@ -1949,3 +1949,33 @@ fn a_new_link_below_the_summary_gives_the_outputs_of_a_cold_build() {
     apply_ok(&mut session, &site, &[rel]);
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn a_temporary_file_that_came_and_went_is_not_a_change() {
+    // `sed -i` and some editors write a temporary file beside the page and rename it over
+    // the page: the watcher reports both names, and the temporary one no longer exists.
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(
+        rel,
+        text.replace(
+            "Trade with both continues to grow.",
+            "Trade with both continues to grow, fast.",
+        ),
+    );
+    let update = apply_ok(&mut session, &site, &[rel, "content/diplomacy/sedX1b2c3"]);
+    assert!(!update.full, "{update:?}");
+    assert_matches_cold(&site, &session);
+
+    // A folder that held pages is not such a path: moving it away rebuilds.
+    std::fs::rename(
+        site.root().join("content/security/field-notes"),
+        site.root().join("field-notes-elsewhere"),
+    )
+    .expect("move the folder out");
+    let update = apply_ok(&mut session, &site, &["content/security/field-notes"]);
+    assert!(update.full, "{update:?}");
+    assert_matches_cold(&site, &session);
+}
