@@ -21,6 +21,10 @@ struct Served {
 
 impl Served {
     fn example() -> Served {
+        Served::example_with(&[])
+    }
+
+    fn example_with(args: &[&str]) -> Served {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(repo_root().join("config.toml"), dir.path().join("config.toml")).expect("copy config");
         copy_dir(&repo_root().join("content"), &dir.path().join("content"));
@@ -29,6 +33,7 @@ impl Served {
             .arg("--root")
             .arg(dir.path())
             .args(["serve", "--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -177,8 +182,25 @@ fn a_broken_file_shows_an_overlay_until_it_is_fixed() {
 
     std::fs::write(&page, format!("{good}\nFixed and extended.\n")).expect("fix the page");
     browser.wait_for(
-        "!document.getElementById('dossier-error') \
+        "document.readyState === 'complete' && !document.getElementById('dossier-error') \
          && document.querySelector('main').textContent.includes('Fixed and extended')",
+        20,
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn navigate_to_changed_follows_the_edited_analysis() {
+    let site = Served::example_with(&["--navigate-to-changed"]);
+    let mut browser = Chromium::launch(1280, 800);
+    browser.open(&format!("{}/economy/", site.url));
+    append(
+        &site.path("content/security/kursk-deployment.md"),
+        "\nWritten with the economy page open.\n",
+    );
+    browser.wait_for(
+        "location.pathname === '/security/kursk-deployment/' && document.readyState === 'complete' \
+         && document.querySelector('main').textContent.includes('Written with the economy page open')",
         20,
     );
 }
