@@ -25,6 +25,9 @@ const KNOWN_KEYS: &[&str] = &[
     "related",
     "feed_limit",
     "timeline",
+    "cname",
+    "generate_sitemap",
+    "generate_robots_txt",
 ];
 
 /// Top-level keys Zola documents that dossier accepts but does not act on yet.
@@ -40,8 +43,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "feed_filename",
     "hard_link_static",
     "build_search_index",
-    "generate_sitemap",
-    "generate_robots_txt",
     "exclude_paginated_pages_in_sitemap",
     "languages",
     "link_checker",
@@ -173,6 +174,10 @@ pub struct Config {
     pub related: RelatedConfig,
     pub timeline: TimelineConfig,
     pub extra: serde_json::Value,
+    /// The custom domain written to `CNAME` for GitHub Pages, if any.
+    pub cname: Option<String>,
+    pub generate_sitemap: bool,
+    pub generate_robots_txt: bool,
 }
 
 #[derive(Deserialize)]
@@ -194,6 +199,9 @@ struct RawConfig {
     timeline: TimelineConfig,
     #[serde(default)]
     extra: toml::Table,
+    cname: Option<String>,
+    generate_sitemap: Option<bool>,
+    generate_robots_txt: Option<bool>,
     // Zola's keys that are accepted with a warning.
     preserve_dotfiles_in_output: Option<toml::Value>,
     compile_sass: Option<toml::Value>,
@@ -207,8 +215,6 @@ struct RawConfig {
     feed_filename: Option<toml::Value>,
     hard_link_static: Option<toml::Value>,
     build_search_index: Option<toml::Value>,
-    generate_sitemap: Option<toml::Value>,
-    generate_robots_txt: Option<toml::Value>,
     exclude_paginated_pages_in_sitemap: Option<toml::Value>,
     languages: Option<toml::Value>,
     link_checker: Option<toml::Value>,
@@ -328,11 +334,40 @@ impl Config {
             );
         }
 
-        let base_url = overrides
-            .base_url
-            .clone()
-            .or(raw.base_url)
-            .unwrap_or_else(|| "/".to_owned());
+        let from_flag = overrides.base_url.is_some();
+        let base_url = match overrides.base_url.clone().or(raw.base_url) {
+            Some(url) => {
+                if let Err(problem) = check_base_url(&url) {
+                    let d = Diagnostic::error(format!("`base_url` {problem}: `{url}`")).hint(
+                        "write the address the site is published at, such as \
+                         \"https://user.github.io/repo/\" or \"https://example.org/\"",
+                    );
+                    diags.push(if from_flag {
+                        d.in_file("--base-url")
+                    } else {
+                        d.at(key_location("config.toml", text, "base_url"))
+                    });
+                }
+                url
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error("config.toml has no `base_url`")
+                        .in_file("config.toml")
+                        .hint("add the address the site is published at, such as base_url = \"https://user.github.io/repo/\""),
+                );
+                "/".to_owned()
+            }
+        };
+        if let Some(cname) = &raw.cname
+            && let Err(problem) = check_cname(cname)
+        {
+            diags.push(
+                Diagnostic::error(format!("`cname` {problem}: `{cname}`"))
+                    .at(key_location("config.toml", text, "cname"))
+                    .hint("write the bare domain GitHub Pages serves the site at, such as cname = \"analysis.example.org\""),
+            );
+        }
         let base_url = if base_url.ends_with('/') {
             base_url
         } else {
@@ -457,6 +492,9 @@ impl Config {
             related: raw.related,
             timeline: raw.timeline,
             extra,
+            cname: raw.cname,
+            generate_sitemap: raw.generate_sitemap.unwrap_or(true),
+            generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
         };
         let ok = !diags.has_errors();
         (ok.then_some(config), diags)
@@ -509,8 +547,6 @@ fn zola_only_present(raw: &RawConfig) -> Vec<&'static str> {
         raw.feed_filename.is_some(),
         raw.hard_link_static.is_some(),
         raw.build_search_index.is_some(),
-        raw.generate_sitemap.is_some(),
-        raw.generate_robots_txt.is_some(),
         raw.exclude_paginated_pages_in_sitemap.is_some(),
         raw.languages.is_some(),
         raw.link_checker.is_some(),
@@ -631,6 +667,46 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// Whether `url` is an absolute http(s) URL with a host; the problem if not.
+fn check_base_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must be an absolute http:// or https:// URL")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err("has no host name");
+    }
+    if url.contains(['?', '#']) {
+        return Err("must not have a query or fragment");
+    }
+    if url.contains(char::is_whitespace) {
+        return Err("must not contain spaces");
+    }
+    Ok(())
+}
+
+/// Whether `cname` is a bare domain (what GitHub Pages' `CNAME` file holds); the problem if not.
+fn check_cname(cname: &str) -> Result<(), &'static str> {
+    if cname.contains("://") {
+        return Err("must be a domain without a scheme");
+    }
+    if cname.contains('/') {
+        return Err("must be a domain without a path");
+    }
+    let labels_ok = cname.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    });
+    if !labels_ok || !cname.contains('.') {
+        return Err("is not a domain name");
+    }
+    Ok(())
+}
+
 /// The path part of a base URL, with slashes at both ends: `https://user.github.io/repo` → `/repo/`.
 pub fn base_path_of(base_url: &str) -> String {
     let without_scheme = match base_url.split_once("://") {
@@ -684,18 +760,70 @@ mod tests {
 
     #[test]
     fn feeds_hold_fifty_entries_unless_told() {
-        assert_eq!(parse("").0.unwrap().feed_limit, Some(DEFAULT_FEED_LIMIT));
-        assert_eq!(parse("feed_limit = 0").0.unwrap().feed_limit, None);
-        assert_eq!(parse("feed_limit = 3").0.unwrap().feed_limit, Some(3));
+        let with = |extra: &str| {
+            parse(&format!("base_url = \"https://a.org/\"\n{extra}"))
+                .0
+                .unwrap()
+        };
+        assert_eq!(with("").feed_limit, Some(DEFAULT_FEED_LIMIT));
+        assert_eq!(with("feed_limit = 0").feed_limit, None);
+        assert_eq!(with("feed_limit = 3").feed_limit, Some(3));
+    }
+
+    #[test]
+    fn base_url_must_be_an_absolute_http_url() {
+        for bad in [
+            "/",
+            "example.org",
+            "/repo/",
+            "ftp://example.org/",
+            "https:///repo/",
+            "https://a.org/?x",
+        ] {
+            let (c, d) = parse(&format!("title = \"x\"\nbase_url = \"{bad}\"\n"));
+            assert!(c.is_none(), "{bad}");
+            let e = d.iter().next().unwrap();
+            assert!(e.message.contains("base_url"), "{bad}: {}", e.message);
+            assert_eq!(e.location.as_ref().unwrap().line, Some(2), "{bad}");
+        }
+        let (c, d) = parse("title = \"x\"\n");
+        assert!(c.is_none());
+        assert!(d.iter().next().unwrap().message.contains("no `base_url`"));
+        for good in [
+            "https://user.github.io/repo/",
+            "http://127.0.0.1:1111/",
+            "https://example.org",
+        ] {
+            assert!(parse(&format!("base_url = \"{good}\"")).0.is_some(), "{good}");
+        }
+    }
+
+    #[test]
+    fn cname_must_be_a_bare_domain() {
+        for bad in [
+            "https://example.org",
+            "example.org/repo",
+            "example",
+            "exa mple.org",
+            "-a.org",
+        ] {
+            let (c, d) = parse(&format!("base_url = \"https://a.org/\"\ncname = \"{bad}\"\n"));
+            assert!(c.is_none(), "{bad}");
+            let e = d.iter().next().unwrap();
+            assert!(e.message.contains("cname"), "{bad}: {}", e.message);
+            assert_eq!(e.location.as_ref().unwrap().line, Some(2), "{bad}");
+        }
+        let (c, _) = parse("base_url = \"https://a.org/\"\ncname = \"analysis.example.org\"\n");
+        assert_eq!(c.unwrap().cname.as_deref(), Some("analysis.example.org"));
     }
 
     #[test]
     fn zola_key_is_a_warning() {
-        let (c, d) = parse("base_url = \"/\"\ngenerate_sitemap = true\n");
+        let (c, d) = parse("base_url = \"https://a.org/\"\ncompile_sass = true\n");
         assert!(c.is_some());
         let w = d.iter().next().unwrap();
         assert!(!w.is_error());
-        assert!(w.message.contains("generate_sitemap"));
+        assert!(w.message.contains("compile_sass"));
         assert_eq!(w.location.as_ref().unwrap().line, Some(2));
     }
 }

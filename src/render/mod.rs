@@ -6,6 +6,7 @@ pub mod archive;
 pub mod context;
 pub mod feeds;
 pub mod graph;
+mod sitemap;
 pub mod templates;
 pub mod timeline;
 
@@ -889,18 +890,70 @@ fn plan(
         );
     }
 
+    // What GitHub Pages and search engines read.
+    push(
+        ".nojekyll".into(),
+        Job::Bytes(Arc::from(&b""[..])),
+        "GitHub Pages (.nojekyll)".into(),
+    );
+    if let Some(cname) = &site.config.cname {
+        push(
+            "CNAME".into(),
+            Job::Bytes(format!("{cname}\n").into_bytes().into()),
+            "`cname` in config.toml".into(),
+        );
+    }
+    // A site's own static/robots.txt or static/sitemap.xml is used as it is.
+    if site.config.generate_robots_txt && !static_files.contains_key("robots.txt") {
+        let robots = format!(
+            "User-agent: *\nAllow: /\n{}",
+            if site.config.generate_sitemap {
+                format!(
+                    "Sitemap: {}\n",
+                    site.config.permalink(&site.config.url_path("sitemap.xml"))
+                )
+            } else {
+                String::new()
+            }
+        );
+        push(
+            "robots.txt".into(),
+            Job::Bytes(robots.into_bytes().into()),
+            "generate_robots_txt (robots.txt)".into(),
+        );
+    }
+    if site.config.generate_sitemap && !static_files.contains_key("sitemap.xml") {
+        let entries = sitemap::entries(site, out.iter().map(|p| &p.job));
+        for (path, xml) in sitemap::files(site, &entries) {
+            out.push(Planned {
+                path,
+                job: Job::Bytes(xml.into_bytes().into()),
+                origin: "generate_sitemap (sitemap.xml)".into(),
+                template: String::new(),
+                reads_everything: false,
+            });
+        }
+    }
+
     // Two outputs at one path would silently overwrite each other.
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for planned in &out {
         if let Some(first) = seen.insert(&planned.path, &planned.origin)
             && first != planned.origin
         {
+            let hint = match [first, planned.origin.as_str()]
+                .iter()
+                .find(|o| o.starts_with("static/"))
+            {
+                Some(file) => format!("the site makes {} itself: rename or remove {file}", planned.path),
+                None => "change a `slug`, `path` or alias, or rename one of the files".to_owned(),
+            };
             diags.push(
                 Diagnostic::error(format!(
                     "{} and {} both produce {}",
                     first, planned.origin, planned.path
                 ))
-                .hint("change a `slug`, `path` or alias, or rename one of the files"),
+                .hint(hint),
             );
         }
     }

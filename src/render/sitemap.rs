@@ -1,0 +1,140 @@
+//! `sitemap.xml`: every page a search engine should know, with the date it last changed,
+//! split into files of at most 50,000 addresses (the protocol's limit) under an index.
+
+use super::Job;
+use crate::model::site::{PageId, Site};
+use crate::parse::frontmatter::DateValue;
+use crate::parse::highlight::escape_attr as escape;
+
+/// The sitemap protocol's limit on addresses per file.
+const PER_FILE: usize = 50_000;
+
+pub(super) struct Entry {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// The addresses of the planned pages: analyses, the first page of each section, term
+/// list and term, the timeline and the archive; sorted by address.
+pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> Vec<Entry> {
+    let newest = |pages: &[PageId]| {
+        pages
+            .iter()
+            .filter_map(|p| last_change(site, *p))
+            .max_by_key(|d| d.sort_key())
+            .map(|d| format_date(&d))
+    };
+    let all: Vec<PageId> = (0..site.pages.len())
+        .map(PageId)
+        .filter(|p| site.page(*p).renders())
+        .collect();
+    let mut out: Vec<Entry> = jobs
+        .filter_map(|job| match job {
+            Job::Page(id) => Some(Entry {
+                loc: site.page(*id).permalink.clone(),
+                lastmod: last_change(site, *id).map(|d| format_date(&d)),
+            }),
+            Job::SectionPager { section, index: 1 } => {
+                let s = site.section(*section);
+                // The home page changes whenever any analysis does.
+                let lastmod = if s.is_root() {
+                    newest(&all)
+                } else {
+                    newest(&s.pages)
+                };
+                Some(Entry {
+                    loc: s.permalink.clone(),
+                    lastmod,
+                })
+            }
+            Job::TaxonomyList(t) => Some(Entry {
+                loc: site.taxonomies[*t].permalink.clone(),
+                lastmod: None,
+            }),
+            Job::TermPager {
+                taxonomy,
+                term,
+                index: 1,
+            } => {
+                let term = &site.taxonomies[*taxonomy].terms[*term];
+                Some(Entry {
+                    loc: term.permalink.clone(),
+                    lastmod: newest(&term.pages),
+                })
+            }
+            Job::Timeline => Some(Entry {
+                loc: site.config.permalink(&site.config.url_path("timeline/")),
+                lastmod: None,
+            }),
+            Job::Archive {
+                year: None,
+                month: None,
+            } => Some(Entry {
+                loc: site.config.permalink(&site.config.url_path("archive/")),
+                lastmod: None,
+            }),
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.loc.cmp(&b.loc));
+    out.dedup_by(|a, b| a.loc == b.loc);
+    out
+}
+
+/// The sitemap's files: `sitemap.xml` alone, or an index in `sitemap.xml` and the
+/// addresses in `sitemap1.xml`, `sitemap2.xml`, ….
+pub(super) fn files(site: &Site, entries: &[Entry]) -> Vec<(String, String)> {
+    if entries.len() <= PER_FILE {
+        return vec![("sitemap.xml".to_owned(), urlset(entries))];
+    }
+    let mut out = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, chunk) in entries.chunks(PER_FILE).enumerate() {
+        let name = format!("sitemap{}.xml", n + 1);
+        let url = site.config.permalink(&site.config.url_path(&name));
+        index.push_str(&format!(
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
+            escape(&url)
+        ));
+        out.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.push(("sitemap.xml".to_owned(), index));
+    out
+}
+
+fn urlset(entries: &[Entry]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for e in entries {
+        xml.push_str("  <url>\n    <loc>");
+        xml.push_str(&escape(&e.loc));
+        xml.push_str("</loc>\n");
+        if let Some(d) = &e.lastmod {
+            xml.push_str("    <lastmod>");
+            xml.push_str(d);
+            xml.push_str("</lastmod>\n");
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// When a page last changed: `updated`, else its date.
+fn last_change(site: &Site, id: PageId) -> Option<DateValue> {
+    let p = site.page(id);
+    p.meta.updated.or(p.date)
+}
+
+/// W3C date or date-time, as the sitemap protocol wants.
+fn format_date(d: &DateValue) -> String {
+    if d.time.is_some() {
+        super::feeds::rfc3339(d)
+    } else {
+        d.date.to_string()
+    }
+}
