@@ -51,6 +51,74 @@ paginate_by = 10
 
 const GITIGNORE: &str = "/public/\n";
 
+/// The GitHub Pages workflow, with `{build}` standing for the steps that build the site
+/// into `public/` (the base URL GitHub gives the site is in `$BASE_URL`).
+const PAGES_WORKFLOW: &str = r#"# Builds the site with dossier and publishes it on GitHub Pages.
+# In the repository's settings, under Pages, set the source to "GitHub Actions".
+name: Publish on GitHub Pages
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; a newer push waits rather than cancelling one under way.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Configure Pages
+        id: pages
+        uses: actions/configure-pages@v5
+{build}
+      - name: Upload the site
+        uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+"#;
+
+/// How a site made by `dossier init` is built in the workflow.
+const SITE_BUILD: &str = r#"      - name: Install dossier
+        run: cargo install --locked dossier
+      - name: Build the site
+        env:
+          # https://USER.github.io/REPO for a project site, or the custom domain.
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
+        run: dossier build --base-url "$BASE_URL/""#;
+
+/// How this repository's example site is built in its workflow.
+pub const REPOSITORY_BUILD: &str = r#"      - name: Build the site
+        env:
+          # https://USER.github.io/REPO for a project site, or the custom domain.
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
+        run: cargo run --release --locked -- build --base-url "$BASE_URL/""#;
+
+/// The GitHub Pages workflow with the given build steps.
+pub fn pages_workflow(build: &str) -> String {
+    PAGES_WORKFLOW.replace("{build}", build)
+}
+
 /// The archetype used by `dossier new` when the site has no `archetypes/default.md`.
 /// `{title}`, `{date}` and `{taxonomies}` (empty lists for the site's taxonomies) are
 /// filled in.
@@ -95,9 +163,11 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
             "{taxonomies}",
             "\n[taxonomies]\ntags = [\"example\"]\nregions = []\nactors = []\n",
         );
+    let workflow = pages_workflow(SITE_BUILD);
     let mut files: Vec<(PathBuf, &[u8])> = vec![
         (PathBuf::from("config.toml"), CONFIG.as_bytes()),
         (PathBuf::from(".gitignore"), GITIGNORE.as_bytes()),
+        (PathBuf::from(".github/workflows/pages.yml"), workflow.as_bytes()),
         (PathBuf::from("content/_index.md"), HOME.as_bytes()),
         (PathBuf::from("content/analyses/_index.md"), SECTION.as_bytes()),
         (
@@ -216,7 +286,18 @@ pub fn title_from_slug(slug: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::title_from_slug;
+
+    #[test]
+    fn the_repository_workflow_is_the_one_init_writes() {
+        let committed = include_str!("../.github/workflows/pages.yml");
+        assert_eq!(
+            committed,
+            pages_workflow(REPOSITORY_BUILD),
+            ".github/workflows/pages.yml differs from init's workflow; write it from pages_workflow(REPOSITORY_BUILD)"
+        );
+    }
+
+    use super::{REPOSITORY_BUILD, pages_workflow, title_from_slug};
 
     #[test]
     fn titles_from_slugs() {
