@@ -279,6 +279,52 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("striptags", tera_contrib::regex::striptags);
     tera.register_filter("spaceless", tera_contrib::regex::spaceless);
+    tera.register_filter("json_ld", json_ld_filter);
+    tera.register_filter("json_ld_people", |v: &Value, _: Kwargs, _: &State| {
+        let names: Vec<Value> = v
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|name| {
+                        let mut person = tera::value::Map::new();
+                        person.insert(tera::value::Key::Str("@type"), Value::from("Person"));
+                        person.insert(tera::value::Key::Str("name"), name.clone());
+                        Value::from(person)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Value::from(names)
+    });
+}
+
+/// `{{ value | json_ld }}`: JSON for a `<script type="application/ld+json">`, without the
+/// null and empty fields, and with `<`, `>` and `&` escaped so nothing in it (a title
+/// containing `</script>`) can end the script early.
+fn json_ld_filter(val: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    fn prune(v: serde_json::Value) -> Option<serde_json::Value> {
+        match v {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) if s.is_empty() => None,
+            serde_json::Value::Array(a) => {
+                let items: Vec<_> = a.into_iter().filter_map(prune).collect();
+                (!items.is_empty()).then_some(serde_json::Value::Array(items))
+            }
+            serde_json::Value::Object(o) => Some(serde_json::Value::Object(
+                o.into_iter()
+                    .filter_map(|(k, v)| prune(v).map(|v| (k, v)))
+                    .collect(),
+            )),
+            other => Some(other),
+        }
+    }
+    let json = serde_json::to_value(val).map_err(|e| tera::Error::message(format!("json_ld: {e}")))?;
+    let text = prune(json).unwrap_or(serde_json::Value::Null).to_string();
+    let escaped = text
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    Ok(Value::safe_string(&escaped))
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}` with strftime specifiers.

@@ -278,8 +278,22 @@ fn titles_are_escaped_everywhere() {
     assert_eq!(text(&page, "title"), format!("{title} · Fish & <Chips>"));
     assert_eq!(text(&page, "h1"), title);
     assert_eq!(text(&page, ".lede"), "<b>not bold</b>");
-    // Only the theme's own external script; nothing from the title.
-    assert_eq!(count(&page, "script:not([src])"), 0);
+    // Only the theme's own external script and the JSON-LD; nothing from the title.
+    assert_eq!(
+        count(&page, "script:not([src]):not([type=\"application/ld+json\"])"),
+        0
+    );
+    let json_ld = site
+        .read("public/notes/evil/index.html")
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("a JSON-LD script")
+        .to_owned();
+    assert!(!json_ld.contains('<'), "JSON-LD with a raw <: {json_ld}");
+    let data: serde_json::Value = serde_json::from_str(&json_ld).expect("JSON-LD parses");
+    assert_eq!(data["headline"], title);
+    assert_eq!(data["@type"], "Article");
     assert_eq!(count(&page, ".content b, header b, .chip i"), 0);
     assert_eq!(texts(&page, "a.chip"), ["<i>italic</i>"]);
     let list = site.html("/notes/");
