@@ -26,6 +26,9 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_limit",
     "timeline",
     "cname",
+    "generate_feeds",
+    "feed_filenames",
+    "feed_content",
     "generate_sitemap",
     "generate_robots_txt",
 ];
@@ -37,9 +40,7 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "minify_html",
     "ignored_content",
     "ignored_static",
-    "generate_feeds",
     "generate_feed",
-    "feed_filenames",
     "feed_filename",
     "hard_link_static",
     "build_search_index",
@@ -84,6 +85,58 @@ pub struct TaxonomyConfig {
     pub paginate_path: String,
     pub feed: bool,
     pub render: bool,
+}
+
+/// What a feed entry carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The summary (the text before `<!-- more -->`) where there is one, else everything.
+    #[default]
+    Summary,
+    /// The whole analysis.
+    Full,
+}
+
+/// A feed's format, named by its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    Atom,
+    Rss,
+}
+
+impl FeedFormat {
+    pub fn from_file_name(name: &str) -> Option<FeedFormat> {
+        match name {
+            "atom.xml" => Some(FeedFormat::Atom),
+            "rss.xml" => Some(FeedFormat::Rss),
+            _ => None,
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Rss => "rss.xml",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "application/atom+xml",
+            FeedFormat::Rss => "application/rss+xml",
+        }
+    }
+}
+
+impl Config {
+    /// The feed formats to write, in `feed_filenames` order.
+    pub fn feed_formats(&self) -> Vec<FeedFormat> {
+        self.feed_filenames
+            .iter()
+            .filter_map(|n| FeedFormat::from_file_name(n))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +229,11 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// The custom domain written to `CNAME` for GitHub Pages, if any.
     pub cname: Option<String>,
+    /// A feed of the whole site (default true).
+    pub generate_feeds: bool,
+    /// Which feeds to write: `atom.xml`, `rss.xml` or both (default `atom.xml`).
+    pub feed_filenames: Vec<String>,
+    pub feed_content: FeedContent,
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
 }
@@ -200,6 +258,9 @@ struct RawConfig {
     #[serde(default)]
     extra: toml::Table,
     cname: Option<String>,
+    generate_feeds: Option<bool>,
+    feed_filenames: Option<Vec<String>>,
+    feed_content: Option<FeedContent>,
     generate_sitemap: Option<bool>,
     generate_robots_txt: Option<bool>,
     // Zola's keys that are accepted with a warning.
@@ -208,10 +269,8 @@ struct RawConfig {
     minify_html: Option<toml::Value>,
     ignored_content: Option<toml::Value>,
     ignored_static: Option<toml::Value>,
-    generate_feeds: Option<toml::Value>,
     generate_feed: Option<toml::Value>,
     feed_limit: Option<usize>,
-    feed_filenames: Option<toml::Value>,
     feed_filename: Option<toml::Value>,
     hard_link_static: Option<toml::Value>,
     build_search_index: Option<toml::Value>,
@@ -368,6 +427,18 @@ impl Config {
                     .hint("write the bare domain GitHub Pages serves the site at, such as cname = \"analysis.example.org\""),
             );
         }
+        let feed_filenames = raw
+            .feed_filenames
+            .unwrap_or_else(|| vec![FeedFormat::Atom.file_name().to_owned()]);
+        for name in &feed_filenames {
+            if FeedFormat::from_file_name(name).is_none() {
+                diags.push(
+                    Diagnostic::error(format!("unknown feed file `{name}` in `feed_filenames`"))
+                        .at(key_location("config.toml", text, "feed_filenames"))
+                        .hint("dossier writes `atom.xml` (Atom) and `rss.xml` (RSS 2.0); list one or both"),
+                );
+            }
+        }
         let base_url = if base_url.ends_with('/') {
             base_url
         } else {
@@ -493,6 +564,9 @@ impl Config {
             timeline: raw.timeline,
             extra,
             cname: raw.cname,
+            generate_feeds: raw.generate_feeds.unwrap_or(true),
+            feed_filenames,
+            feed_content: raw.feed_content.unwrap_or_default(),
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
         };
@@ -541,9 +615,7 @@ fn zola_only_present(raw: &RawConfig) -> Vec<&'static str> {
         raw.minify_html.is_some(),
         raw.ignored_content.is_some(),
         raw.ignored_static.is_some(),
-        raw.generate_feeds.is_some(),
         raw.generate_feed.is_some(),
-        raw.feed_filenames.is_some(),
         raw.feed_filename.is_some(),
         raw.hard_link_static.is_some(),
         raw.build_search_index.is_some(),

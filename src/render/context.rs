@@ -233,6 +233,8 @@ struct SectionMeta<'a> {
     backlinks: Vec<BacklinkRef<'a>>,
     /// Whether the section has a page of its own (`render`, and no `redirect_to`).
     render: bool,
+    /// Whether the section has feeds of its own (the home section's are the site's).
+    generate_feeds: bool,
 }
 
 /// A section's value; `pages` holds the given page values, in order.
@@ -264,6 +266,7 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
         page_count: s.pages.len(),
         backlinks: backlink_refs(site, &s.backlinks),
         render: s.renders(),
+        generate_feeds: s.meta.generate_feeds == Some(true) && !s.is_root(),
     };
     let value = with_html(
         Value::from_serializable(&meta),

@@ -1,6 +1,7 @@
 //! Atom feeds, written directly (not through a template) so they are always valid:
 //! absolute URLs, RFC 3339 dates, HTML content escaped as `type="html"`.
 
+use crate::config::{FeedContent, FeedFormat};
 use crate::model::site::{PageId, Site};
 use crate::parse::frontmatter::DateValue;
 use crate::parse::highlight::escape_attr as escape;
@@ -29,22 +30,65 @@ pub fn rfc3339(d: &DateValue) -> String {
     format!("{}T{time}{offset}", d.date)
 }
 
-/// `values` are the pages' template values, which hold their HTML.
-pub fn atom(site: &Site, values: &[tera::Value], feed: &Feed) -> String {
+/// The feed in `format`; `values` are the pages' template values, which hold their HTML.
+pub fn write(site: &Site, values: &[tera::Value], feed: &Feed, format: FeedFormat) -> String {
     let limit = site.config.feed_limit.unwrap_or(usize::MAX);
-    let pages: Vec<_> = feed
+    let entries: Vec<Entry> = feed
         .pages
         .iter()
         .take(limit)
-        .map(|p| (site.page(*p), &values[p.0]))
+        .map(|p| Entry::new(site, *p, &values[p.0]))
         .collect();
-    let updated = pages
+    match format {
+        FeedFormat::Atom => atom(site, feed, &entries),
+        FeedFormat::Rss => rss(site, feed, &entries),
+    }
+}
+
+/// What both formats say of a page.
+struct Entry<'a> {
+    page: &'a crate::model::site::Page,
+    published: Option<DateValue>,
+    updated: Option<DateValue>,
+    authors: Vec<&'a str>,
+    /// The entry's HTML, with root-relative links made absolute.
+    html: String,
+}
+
+impl<'a> Entry<'a> {
+    fn new(site: &'a Site, id: PageId, value: &tera::Value) -> Entry<'a> {
+        let p = site.page(id);
+        let content = value
+            .get_from_path("content")
+            .and_then(|c| c.as_str())
+            .unwrap_or("");
+        let html = match site.config.feed_content {
+            FeedContent::Summary => p.rendered.summary.as_deref().unwrap_or(content),
+            FeedContent::Full => content,
+        };
+        let authors = if p.meta.authors.is_empty() {
+            site.config.author.as_deref().into_iter().collect()
+        } else {
+            p.meta.authors.iter().map(String::as_str).collect()
+        };
+        Entry {
+            page: p,
+            published: p.date,
+            updated: p.meta.updated.or(p.date),
+            authors,
+            html: absolute_urls(html, &site.config.base_url),
+        }
+    }
+}
+
+fn atom(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
+    let updated = entries
         .iter()
-        .filter_map(|(p, _)| p.meta.updated.or(p.date))
+        .filter_map(|e| e.updated)
         .max_by_key(|d| d.sort_key())
         .map_or_else(|| NO_DATE.to_owned(), |d| rfc3339(&d));
     let lang = escape(&site.config.default_language);
-    let mut out = String::with_capacity(1024 + pages.len() * 1024);
+    let mut out = String::with_capacity(1024 + entries.len() * 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n"
@@ -64,13 +108,8 @@ pub fn atom(site: &Site, values: &[tera::Value], feed: &Feed) -> String {
     out.push_str(&format!("  <id>{}</id>\n", escape(&feed.self_url)));
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str("  <generator>dossier</generator>\n");
-    for (p, value) in pages {
-        let published = p.date.map(|d| rfc3339(&d));
-        let updated = p
-            .meta
-            .updated
-            .or(p.date)
-            .map_or_else(|| NO_DATE.to_owned(), |d| rfc3339(&d));
+    for e in entries {
+        let p = e.page;
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <title>{}</title>\n", escape(&p.title)));
         out.push_str(&format!(
@@ -78,16 +117,12 @@ pub fn atom(site: &Site, values: &[tera::Value], feed: &Feed) -> String {
             escape(&p.permalink)
         ));
         out.push_str(&format!("    <id>{}</id>\n", escape(&p.permalink)));
-        if let Some(published) = published {
-            out.push_str(&format!("    <published>{published}</published>\n"));
+        if let Some(published) = &e.published {
+            out.push_str(&format!("    <published>{}</published>\n", rfc3339(published)));
         }
+        let updated = e.updated.map_or_else(|| NO_DATE.to_owned(), |d| rfc3339(&d));
         out.push_str(&format!("    <updated>{updated}</updated>\n"));
-        let authors: Vec<&str> = if p.meta.authors.is_empty() {
-            site.config.author.as_deref().into_iter().collect()
-        } else {
-            p.meta.authors.iter().map(String::as_str).collect()
-        };
-        for a in authors {
+        for a in &e.authors {
             out.push_str(&format!("    <author><name>{}</name></author>\n", escape(a)));
         }
         for (taxonomy, terms) in &p.taxonomies {
@@ -103,21 +138,87 @@ pub fn atom(site: &Site, values: &[tera::Value], feed: &Feed) -> String {
         if let Some(d) = &p.meta.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape(d)));
         }
-        let content = value
-            .get_from_path("content")
-            .and_then(|c| c.as_str())
-            .unwrap_or("");
-        let html = p.rendered.summary.as_deref().unwrap_or(content);
-        let html = absolute_urls(html, &site.config.base_url);
         out.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
             escape(&p.permalink),
-            escape(&html)
+            escape(&e.html)
         ));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// RSS 2.0, with the entry's HTML in `description` and the Atom `self` link RSS readers
+/// expect.
+fn rss(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
+    let last = entries
+        .iter()
+        .filter_map(|e| e.updated)
+        .max_by_key(|d| d.sort_key())
+        .map_or_else(|| rfc2822(None), |d| rfc2822(Some(&d)));
+    let mut out = String::with_capacity(1024 + entries.len() * 1024);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
+    out.push_str("  <channel>\n");
+    out.push_str(&format!("    <title>{}</title>\n", escape(&feed.title)));
+    out.push_str(&format!("    <link>{}</link>\n", escape(feed.alternate)));
+    out.push_str(&format!(
+        "    <description>{}</description>\n",
+        escape(site.config.description.as_deref().unwrap_or(&feed.title))
+    ));
+    out.push_str(&format!(
+        "    <language>{}</language>\n",
+        escape(&site.config.default_language)
+    ));
+    out.push_str(&format!(
+        "    <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        escape(&feed.self_url)
+    ));
+    out.push_str(&format!("    <lastBuildDate>{last}</lastBuildDate>\n"));
+    out.push_str("    <generator>dossier</generator>\n");
+    for e in entries {
+        let p = e.page;
+        out.push_str("    <item>\n");
+        out.push_str(&format!("      <title>{}</title>\n", escape(&p.title)));
+        out.push_str(&format!("      <link>{}</link>\n", escape(&p.permalink)));
+        out.push_str(&format!(
+            "      <guid isPermaLink=\"true\">{}</guid>\n",
+            escape(&p.permalink)
+        ));
+        if let Some(published) = &e.published {
+            out.push_str(&format!(
+                "      <pubDate>{}</pubDate>\n",
+                rfc2822(Some(published))
+            ));
+        }
+        for a in &e.authors {
+            out.push_str(&format!("      <dc:creator>{}</dc:creator>\n", escape(a)));
+        }
+        for terms in p.taxonomies.values() {
+            for t in terms {
+                out.push_str(&format!("      <category>{}</category>\n", escape(t)));
+            }
+        }
+        out.push_str(&format!("      <description>{}</description>\n", escape(&e.html)));
+        out.push_str("    </item>\n");
+    }
+    out.push_str("  </channel>\n</rss>\n");
+    out
+}
+
+/// RFC 2822 for RSS: a date alone is midnight UTC, a time without offset is UTC.
+fn rfc2822(d: Option<&DateValue>) -> String {
+    let Some(d) = d else {
+        return "Thu, 01 Jan 1970 00:00:00 +0000".to_owned();
+    };
+    let time = d.time.unwrap_or(jiff::civil::Time::midnight());
+    let offset = d.offset.unwrap_or(jiff::tz::Offset::UTC);
+    match offset.to_timestamp(d.date.to_datetime(time)) {
+        Ok(ts) => jiff::fmt::rfc2822::to_string(&ts.to_zoned(jiff::tz::TimeZone::fixed(offset)))
+            .unwrap_or_else(|_| rfc2822(None)),
+        Err(_) => rfc2822(None),
+    }
 }
 
 /// Feed readers show entries away from the site, so root-relative links become absolute.
@@ -143,6 +244,18 @@ mod tests {
         assert_eq!(
             rfc3339(&DateValue::parse("2024-10-28T09:30:00+02:00").unwrap()),
             "2024-10-28T09:30:00+02:00"
+        );
+    }
+
+    #[test]
+    fn rss_dates() {
+        assert_eq!(
+            rfc2822(Some(&DateValue::parse("2024-10-28").unwrap())),
+            "Mon, 28 Oct 2024 00:00:00 +0000"
+        );
+        assert_eq!(
+            rfc2822(Some(&DateValue::parse("2024-10-28T09:30:00+02:00").unwrap())),
+            "Mon, 28 Oct 2024 09:30:00 +0200"
         );
     }
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::config::key_location;
+use crate::config::{FeedFormat, key_location};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{PageId, SectionId, Site};
 use crate::parse::highlight;
@@ -44,9 +44,9 @@ enum Job {
         term: usize,
         index: usize,
     },
-    TermFeed {
-        taxonomy: usize,
-        term: usize,
+    Feed {
+        of: FeedOf,
+        format: FeedFormat,
     },
     SiteGraph,
     GraphJson,
@@ -67,6 +67,14 @@ enum Job {
     NotFound,
     Bytes(Arc<[u8]>),
     Copy(StaticSource),
+}
+
+/// Whose analyses a feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeedOf {
+    Site,
+    Section(SectionId),
+    Term { taxonomy: usize, term: usize },
 }
 
 /// A planned output: its path under the output folder, what makes it, and who asked.
@@ -385,12 +393,19 @@ impl Prepared {
                         }
                     }
                     Job::TaxonomyList(t) => taxonomies.contains(t),
-                    Job::TermPager { taxonomy, term, .. } | Job::TermFeed { taxonomy, term } => {
-                        site.taxonomies[*taxonomy].terms[*term]
-                            .pages
-                            .iter()
-                            .any(is_changed)
-                    }
+                    Job::TermPager { taxonomy, term, .. }
+                    | Job::Feed {
+                        of: FeedOf::Term { taxonomy, term },
+                        ..
+                    } => site.taxonomies[*taxonomy].terms[*term]
+                        .pages
+                        .iter()
+                        .any(is_changed),
+                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| site.page(*p).renders()),
+                    Job::Feed {
+                        of: FeedOf::Section(s),
+                        ..
+                    } => site.section(*s).pages.iter().any(is_changed),
                     Job::Archive { year: Some(y), month } => months
                         .iter()
                         .any(|(py, pm)| py == y && month.is_none_or(|m| m == *pm)),
@@ -811,19 +826,49 @@ fn plan(
                 );
             }
             if t.config.feed {
-                push(
-                    output_path(site, &format!("{}atom.xml", term.path)),
-                    Job::TermFeed {
-                        taxonomy: ti,
-                        term: term_i,
-                    },
-                    format!("the feed of the `{}` term `{}`", t.config.name, term.name),
-                );
+                for format in site.config.feed_formats() {
+                    push(
+                        output_path(site, &format!("{}{}", term.path, format.file_name())),
+                        Job::Feed {
+                            of: FeedOf::Term {
+                                taxonomy: ti,
+                                term: term_i,
+                            },
+                            format,
+                        },
+                        format!("the feed of the `{}` term `{}`", t.config.name, term.name),
+                    );
+                }
             }
         }
     }
     if templates.has("404.html") {
         push("404.html".into(), Job::NotFound, "404.html".into());
+    }
+    for format in site.config.feed_formats() {
+        if site.config.generate_feeds {
+            push(
+                output_path(site, &site.config.url_path(format.file_name())),
+                Job::Feed {
+                    of: FeedOf::Site,
+                    format,
+                },
+                "the site's feed (generate_feeds)".into(),
+            );
+        }
+        for (i, s) in site.sections.iter().enumerate() {
+            // The home section's feed is the site's.
+            if s.meta.generate_feeds == Some(true) && s.renders() && !s.is_root() {
+                push(
+                    output_path(site, &format!("{}{}", s.path, format.file_name())),
+                    Job::Feed {
+                        of: FeedOf::Section(SectionId(i)),
+                        format,
+                    },
+                    s.file.display_path.display().to_string(),
+                );
+            }
+        }
     }
     push("graph.json".into(), Job::GraphJson, "the link graph".into());
     if templates.has("archive.html") && !archive.years.is_empty() {
@@ -979,7 +1024,7 @@ fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
         Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
         Job::SiteGraph => "graph.html".into(),
         Job::NotFound => "404.html".into(),
-        Job::TermFeed { .. }
+        Job::Feed { .. }
         | Job::GraphJson
         | Job::TimelineJson
         | Job::TimelineIcs
@@ -1147,8 +1192,15 @@ fn render_job(
                 term_v = context::insert(term_v, "events", Value::from(events));
                 term_v = context::insert(term_v, "timeline", Value::from(format!("{}timeline/", term.path)));
             }
-            if t.config.feed {
-                term_v = context::insert(term_v, "feed", Value::from(format!("{}atom.xml", term.path)));
+            if t.config.feed
+                && let Some(format) = site.config.feed_formats().first()
+            {
+                term_v = context::insert(
+                    term_v,
+                    "feed",
+                    Value::from(format!("{}{}", term.path, format.file_name())),
+                );
+                term_v = context::insert(term_v, "feed_type", Value::from(format.media_type()));
             }
             ctx.insert_value("term", term_v);
             if let Some(n) = t.config.paginate_by {
@@ -1167,22 +1219,41 @@ fn render_job(
             }
             templates.render(&taxonomy_template(templates, &t.config.name, "single"), &ctx)?
         }
-        Job::TermFeed { taxonomy, term } => {
-            let t = &site.taxonomies[*taxonomy];
-            let term = &t.terms[*term];
-            let title = match &site.config.title {
-                Some(site_title) => format!("{} · {site_title}", term.name),
-                None => term.name.clone(),
+        Job::Feed { of, format } => {
+            let file = format.file_name();
+            let with_site = |name: &str| match &site.config.title {
+                Some(site_title) => format!("{name} · {site_title}"),
+                None => name.to_owned(),
             };
-            feeds::atom(
+            let (title, alternate, pages): (String, &str, std::borrow::Cow<[PageId]>) = match of {
+                FeedOf::Site => (
+                    site.config.title.clone().unwrap_or_default(),
+                    &site.section(site.root_section()).permalink,
+                    newest_first(site, (0..site.pages.len()).map(PageId)).into(),
+                ),
+                FeedOf::Section(id) => {
+                    let s = site.section(*id);
+                    (
+                        with_site(s.title()),
+                        &s.permalink,
+                        newest_first(site, s.pages.iter().copied()).into(),
+                    )
+                }
+                FeedOf::Term { taxonomy, term } => {
+                    let term = &site.taxonomies[*taxonomy].terms[*term];
+                    (with_site(&term.name), &term.permalink, (&term.pages[..]).into())
+                }
+            };
+            feeds::write(
                 site,
                 page_values,
                 &feeds::Feed {
                     title,
-                    alternate: &term.permalink,
-                    self_url: format!("{}atom.xml", term.permalink),
-                    pages: &term.pages,
+                    alternate,
+                    self_url: format!("{alternate}{file}"),
+                    pages: &pages,
                 },
+                *format,
             )
         }
         Job::Archive { year, month } => {
@@ -1256,6 +1327,21 @@ fn render_job(
         }
     };
     sink.write(&planned.path, html.as_bytes()).map_err(io_err)
+}
+
+/// Rendered analyses, newest first (undated ones last), for a feed.
+fn newest_first(site: &Site, pages: impl Iterator<Item = PageId>) -> Vec<PageId> {
+    let mut list: Vec<PageId> = pages.filter(|p| site.page(*p).renders()).collect();
+    list.sort_by(|a, b| {
+        let key = |p: &PageId| site.page(*p).date.map(|d| d.sort_key());
+        key(b).cmp(&key(a)).then_with(|| {
+            site.page(*a)
+                .file
+                .content_path
+                .cmp(&site.page(*b).file.content_path)
+        })
+    });
+    list
 }
 
 fn paginator(

@@ -604,13 +604,21 @@ fn no_feed_when_the_taxonomy_has_none() {
     assert!(site.exists("public/regions/east/index.html"));
     assert!(!site.exists("public/regions/east/atom.xml"));
     let east = site.html("/regions/east/");
-    assert_eq!(count(&east, "link[type=\"application/atom+xml\"]"), 0);
-    assert!(!site.read("public/regions/east/index.html").contains("Atom feed"));
+    // Only the site's feed, not one of the term's own.
+    assert_eq!(
+        count(&east, "link[type=\"application/atom+xml\"][title=\"east\"]"),
+        0
+    );
+    assert!(
+        !site
+            .read("public/regions/east/index.html")
+            .contains("regions/east/atom.xml")
+    );
     let files: Vec<String> = snapshot(&site.path("public"))
         .into_keys()
         .filter(|f| f.ends_with("atom.xml"))
         .collect();
-    assert_eq!(files, ["tags/x/atom.xml", "tags/y/atom.xml"]);
+    assert_eq!(files, ["atom.xml", "tags/x/atom.xml", "tags/y/atom.xml"]);
 }
 
 #[test]
@@ -621,17 +629,18 @@ fn term_page_links_to_its_feed() {
     assert_eq!(
         attr(
             &html,
-            "link[rel=alternate][type=\"application/atom+xml\"]",
+            "link[rel=alternate][type=\"application/atom+xml\"][title=\"x\"]",
             "href"
         ),
         "/tags/x/atom.xml"
     );
     let feed_links: Vec<String> = links(&html, "a")
         .into_iter()
-        .filter(|(t, _)| t == "Atom feed")
+        .filter(|(t, _)| t == "Feed")
         .map(|(_, h)| h)
         .collect();
-    assert_eq!(feed_links, ["/tags/x/atom.xml"]);
+    // The term's feed, and the site's in the footer.
+    assert_eq!(feed_links, ["/tags/x/atom.xml", "/atom.xml"]);
     site.assert_no_broken_links();
 }
 
@@ -658,7 +667,7 @@ fn term_feed_under_a_subpath_uses_absolute_urls_with_the_base_path() {
     assert_eq!(
         attr(
             &html,
-            "link[rel=alternate][type=\"application/atom+xml\"]",
+            "link[rel=alternate][type=\"application/atom+xml\"][title=\"x\"]",
             "href"
         ),
         "/repo/tags/x/atom.xml"
