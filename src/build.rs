@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::linkcheck::LinkCheck;
 use crate::model::site::Site;
 use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
 use crate::render::{self, templates::Templates};
 use crate::theme::{self, StaticSource, Theme};
-use crate::write::{Discard, Staging};
+use crate::write::Staging;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -195,14 +196,13 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
 
     let report_progress = |done, total| progress.rendered(done, total);
     let stats = match mode {
-        Mode::Check => render::site(
-            &mut site,
-            templates,
-            &static_files,
-            root,
-            &Discard,
-            &report_progress,
-        ),
+        Mode::Check => render::prepare(&mut site, templates, &static_files, root).and_then(|prepared| {
+            let check = LinkCheck::default();
+            let all: Vec<usize> = (0..prepared.len()).collect();
+            let stats = prepared.render(&site, &all, &check, &report_progress)?;
+            let broken = check.finish(&site.config, |path| prepared.origin(path));
+            if broken.is_empty() { Ok(stats) } else { Err(broken) }
+        }),
         Mode::Build => {
             let staging = Staging::begin(&output_dir).map_err(|e| {
                 let mut d = diags.clone();

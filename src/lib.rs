@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod incremental;
 pub mod init;
+pub mod linkcheck;
 pub mod load;
 pub mod model;
 pub mod parse;

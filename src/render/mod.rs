@@ -230,6 +230,14 @@ impl Prepared {
         self.plan.iter().map(|p| p.path.as_str())
     }
 
+    /// What made an output file: the analysis, template or setting behind it.
+    pub fn origin(&self, path: &str) -> Option<String> {
+        self.plan
+            .binary_search_by(|p| p.path.as_str().cmp(path))
+            .ok()
+            .map(|i| self.plan[i].origin.clone())
+    }
+
     /// The jobs that copy a file, with their sources.
     pub fn copies(&self) -> impl Iterator<Item = (usize, &StaticSource)> {
         self.plan.iter().enumerate().filter_map(|(i, p)| match &p.job {

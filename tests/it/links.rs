@@ -121,3 +121,35 @@ fn base_url_flag_overrides_the_config() {
     let broken = broken_links(&site.path("public"), "https://user.github.io/repo/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn check_passes_the_example_site_under_a_project_subpath() {
+    let mut cmd = std::process::Command::new(crate::harness::BIN);
+    cmd.arg("--root").arg(crate::harness::repo_root()).args([
+        "check",
+        "--base-url",
+        "https://user.github.io/repo/",
+    ]);
+    crate::harness::Output::of(cmd).assert_success();
+}
+
+#[test]
+fn check_reports_links_outside_the_base_path_and_links_to_nothing() {
+    let site = SiteTest::fixture("links/subpath")
+        .file("templates/partials/terms.html", "<a href=\"/tags/\">all tags</a>")
+        .file(
+            "content/extra.md",
+            "+++\ntitle = \"Extra\"\n+++\n\nSee <a href=\"missing-chart.png\">the chart</a>.\n",
+        );
+    let out = site.run(&["check", "--base-url", "https://user.github.io/repo/"]);
+    out.assert_user_error();
+    out.assert_stderr_has(&[
+        "`/tags/` is outside the site's base path /repo/",
+        "write it as /repo/tags/",
+        "`missing-chart.png` leads to nothing the site has",
+        "content/extra.md",
+    ]);
+    // The same mistake on many pages is one report.
+    assert_eq!(out.stderr.matches("`/tags/` is outside").count(), 1, "{out}");
+    assert!(out.stderr.contains(" pages, such as "), "{out}");
+}

@@ -1,0 +1,337 @@
+//! `dossier check`: every link and asset in the built HTML that points into the site must
+//! reach a file the build made, under the site's base path. This is what catches a theme
+//! or an analysis that writes `/style.css` on a site published under `/repo/`.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, closest};
+use crate::render::Sink;
+use crate::theme::StaticSource;
+
+/// A sink that keeps the output's file names and the links of its HTML pages.
+pub struct LinkCheck {
+    files: Mutex<HashSet<String>>,
+    /// (output path, URLs in its `href` and `src` attributes).
+    links: Mutex<Vec<(String, Vec<String>)>>,
+    attribute: regex::Regex,
+}
+
+impl Default for LinkCheck {
+    fn default() -> Self {
+        LinkCheck {
+            files: Mutex::default(),
+            links: Mutex::default(),
+            attribute: regex::Regex::new(r#"(?i)\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+                .expect("a valid pattern"),
+        }
+    }
+}
+
+impl Sink for LinkCheck {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if path.ends_with(".html") {
+            let text = String::from_utf8_lossy(bytes);
+            let urls: Vec<String> = self
+                .attribute
+                .captures_iter(&text)
+                .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+                .map(|m| unescape(m.as_str()))
+                .collect();
+            lock(&self.links).push((path.to_owned(), urls));
+        }
+        lock(&self.files).insert(path.to_owned());
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, source: &StaticSource) -> std::io::Result<()> {
+        if let StaticSource::File(file) = source {
+            std::fs::metadata(file)?;
+        }
+        lock(&self.files).insert(path.to_owned());
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Where a URL in a page leads.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// Another site, a `mailto:`, a fragment of the same page…: not ours to check.
+    Elsewhere,
+    /// A file under the output folder (`security/kursk/index.html`, `style.css`), or a
+    /// folder (`security/kursk/`) whose `index.html` must exist.
+    Output(String),
+    /// On this host but not under the base path: broken once published under it.
+    OutsideBase(String),
+}
+
+impl LinkCheck {
+    /// Reports every link into the site that reaches nothing. `origin` names the source
+    /// of an output file (the analysis or template that made it).
+    pub fn finish(self, config: &Config, origin: impl Fn(&str) -> Option<String>) -> Diagnostics {
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut pages = self.links.into_inner().unwrap_or_else(|e| e.into_inner());
+        pages.sort();
+        // One report per broken URL, naming the pages it is on: a template's mistake is
+        // on every page made with it.
+        let mut broken: Vec<(String, String, Vec<String>)> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (page, urls) in pages {
+            for url in urls {
+                let problem = match target(config, &page, &url) {
+                    Target::Elsewhere => continue,
+                    Target::Output(file) if exists(&files, &file) => continue,
+                    Target::Output(file) => {
+                        let hint = closest(&file, files.iter().map(String::as_str))
+                            .map(|c| {
+                                format!(
+                                    "did you mean {}{}?",
+                                    config.base_path,
+                                    c.trim_end_matches("index.html")
+                                )
+                            })
+                            .unwrap_or_else(|| {
+                                "check the link's path, or build the page it names".to_owned()
+                            });
+                        (format!("`{url}` leads to nothing the site has"), hint)
+                    }
+                    Target::OutsideBase(path) => (
+                        format!(
+                            "`{url}` is outside the site's base path {} and breaks once published",
+                            config.base_path
+                        ),
+                        format!(
+                            "write it as {}{} (templates: {{{{ config.base_path }}}} or get_url)",
+                            config.base_path,
+                            path.trim_start_matches('/')
+                        ),
+                    ),
+                };
+                let key = format!("{}\u{0}{}", problem.0, problem.1);
+                let at = *index.entry(key).or_insert_with(|| {
+                    broken.push((problem.0, problem.1, Vec::new()));
+                    broken.len() - 1
+                });
+                if broken[at].2.last() != Some(&page) {
+                    broken[at].2.push(page.clone());
+                }
+            }
+        }
+        let mut diags = Diagnostics::new();
+        for (message, hint, pages) in broken {
+            let source = origin(&pages[0]).unwrap_or_else(|| pages[0].clone());
+            let place = match pages.len() {
+                1 => format!("in {}", pages[0]),
+                n => format!("in {n} pages, such as {}", pages[..n.min(3)].join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(format!("broken link {place}: {message}"))
+                    .in_file(source)
+                    .hint(hint),
+            );
+        }
+        diags
+    }
+}
+
+fn exists(files: &HashSet<String>, file: &str) -> bool {
+    if files.contains(file) {
+        return true;
+    }
+    // `/repo/security` reaches `security/index.html` (static hosts redirect).
+    !file.ends_with('/') && files.contains(&format!("{file}/index.html"))
+}
+
+/// Resolves `url`, found in the output file `page`, to what it leads to.
+fn target(config: &Config, page: &str, url: &str) -> Target {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if url.is_empty()
+        || url.starts_with('#')
+        || ["mailto:", "tel:", "javascript:", "data:", "sms:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+    {
+        return Target::Elsewhere;
+    }
+    let origin = origin_of(&config.base_url);
+    let path = if let Some(rest) = url.strip_prefix("//") {
+        match same_origin(&origin, &format!("{}//{rest}", scheme_of(&config.base_url))) {
+            Some(p) => p,
+            None => return Target::Elsewhere,
+        }
+    } else if lower.contains("://") {
+        match same_origin(&origin, url) {
+            Some(p) => p,
+            None => return Target::Elsewhere,
+        }
+    } else if url.starts_with('/') {
+        url.to_owned()
+    } else {
+        // Relative to the page's own folder.
+        let dir = match page.rfind('/') {
+            Some(i) => &page[..=i],
+            None => "",
+        };
+        format!("{}{dir}{url}", config.base_path)
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let normal = normalize(&decoded);
+    match normal.strip_prefix(config.base_path.as_str()) {
+        Some(rest) if rest.is_empty() || rest.ends_with('/') => Target::Output(format!("{rest}index.html")),
+        Some(rest) => Target::Output(rest.to_owned()),
+        None if format!("{normal}/") == config.base_path => Target::Output("index.html".to_owned()),
+        None => Target::OutsideBase(normal),
+    }
+}
+
+/// `/a/./b/../c/` → `/a/c/`.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                if parts.len() > 1 {
+                    parts.pop();
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    if joined.starts_with('/') {
+        joined
+    } else {
+        format!("/{joined}")
+    }
+}
+
+fn scheme_of(url: &str) -> &str {
+    url.split_once("://")
+        .map_or("https:", |(s, _)| if s == "http" { "http:" } else { "https:" })
+}
+
+/// `https://user.github.io/repo/` → `https://user.github.io`.
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            rest.split('/').next().unwrap_or("").to_ascii_lowercase()
+        ),
+        None => String::new(),
+    }
+}
+
+/// The path of `url` when it is on `origin`.
+fn same_origin(origin: &str, url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()) != origin {
+        return None;
+    }
+    let path = &rest[host.len()..];
+    Some(if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    })
+}
+
+/// The entities an attribute value may hold in our output.
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+
+    fn config(base_url: &str) -> Config {
+        Config::parse(&format!("base_url = \"{base_url}\""), &Overrides::default())
+            .0
+            .expect("config")
+    }
+
+    #[test]
+    fn urls_resolve_to_output_files() {
+        let c = config("https://user.github.io/repo/");
+        let page = "security/kursk/index.html";
+        let out = |s: &str| Target::Output(s.to_owned());
+        assert_eq!(target(&c, page, "/repo/style.css"), out("style.css"));
+        assert_eq!(target(&c, page, "/repo/"), out("index.html"));
+        assert_eq!(target(&c, page, "/repo"), out("index.html"));
+        assert_eq!(target(&c, page, "/repo/economy/"), out("economy/index.html"));
+        assert_eq!(
+            target(&c, page, "https://user.github.io/repo/economy/#x"),
+            out("economy/index.html")
+        );
+        assert_eq!(target(&c, page, "map.png"), out("security/kursk/map.png"));
+        assert_eq!(
+            target(&c, page, "../other/?q=1"),
+            out("security/other/index.html")
+        );
+        assert_eq!(
+            target(&c, page, "/repo/tags/caf%C3%A9/"),
+            out("tags/café/index.html")
+        );
+        assert_eq!(
+            target(&c, page, "/style.css"),
+            Target::OutsideBase("/style.css".into())
+        );
+        assert_eq!(
+            target(&c, page, "https://user.github.io/other/"),
+            Target::OutsideBase("/other/".into())
+        );
+        for elsewhere in [
+            "#top",
+            "mailto:a@b.org",
+            "https://example.org/",
+            "//cdn.example.org/x.js",
+            "",
+        ] {
+            assert_eq!(target(&c, page, elsewhere), Target::Elsewhere, "{elsewhere}");
+        }
+    }
+
+    #[test]
+    fn broken_and_outside_links_are_reported_once_per_page() {
+        let c = config("https://user.github.io/repo/");
+        let check = LinkCheck::default();
+        check.write("style.css", b"").unwrap();
+        check
+            .write(
+                "a/index.html",
+                br#"<link href="/repo/style.css"><a href="/repo/b/">b</a><a href='/repo/b/'>b</a><img src="/logo.png">"#,
+            )
+            .unwrap();
+        let diags = check.finish(&c, |p| Some(format!("source of {p}")));
+        let messages: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("`/repo/b/` leads to nothing"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("outside the site's base path /repo/"),
+            "{messages:?}"
+        );
+    }
+}
