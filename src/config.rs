@@ -741,10 +741,12 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
 
 /// Whether `url` is an absolute http(s) URL with a host; the problem if not.
 fn check_base_url(url: &str) -> Result<(), &'static str> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
+    let lower = url.to_ascii_lowercase();
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|s| lower.starts_with(s))
         .ok_or("must be an absolute http:// or https:// URL")?;
+    let rest = &url[scheme.len()..];
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.is_empty() || host.starts_with(':') {
         return Err("has no host name");
@@ -865,6 +867,7 @@ mod tests {
             "https://user.github.io/repo/",
             "http://127.0.0.1:1111/",
             "https://example.org",
+            "HTTPS://Example.org/",
         ] {
             assert!(parse(&format!("base_url = \"{good}\"")).0.is_some(), "{good}");
         }

@@ -994,10 +994,10 @@ fn plan(
         if let Some(first) = seen.insert(&planned.path, &planned.origin)
             && first != planned.origin
         {
-            let hint = match [first, planned.origin.as_str()]
-                .iter()
-                .find(|o| o.starts_with("static/"))
-            {
+            // A copied file meeting a generated one: the copied file is the one to move.
+            let copied =
+                |o: &&&str| o.starts_with("static/") || (o.starts_with("content/") && !o.ends_with(".md"));
+            let hint = match [first, planned.origin.as_str()].iter().find(copied) {
                 Some(file) => format!("the site makes {} itself: rename or remove {file}", planned.path),
                 None => "change a `slug`, `path` or alias, or rename one of the files".to_owned(),
             };

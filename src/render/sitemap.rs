@@ -96,7 +96,7 @@ pub(super) fn files(site: &Site, entries: &[Entry]) -> Vec<(String, String)> {
         let url = site.config.permalink(&site.config.url_path(&name));
         index.push_str(&format!(
             "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
-            escape(&url)
+            escape(&url_escape(&url))
         ));
         out.push((name, urlset(chunk)));
     }
@@ -111,7 +111,7 @@ fn urlset(entries: &[Entry]) -> String {
     );
     for e in entries {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape(&e.loc));
+        xml.push_str(&escape(&url_escape(&e.loc)));
         xml.push_str("</loc>\n");
         if let Some(d) = &e.lastmod {
             xml.push_str("    <lastmod>");
@@ -122,6 +122,23 @@ fn urlset(entries: &[Entry]) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// The protocol wants addresses URL-escaped: `über` → `%C3%BCber`, a space → `%20`.
+fn url_escape(url: &str) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const UNSAFE: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'|')
+        .add(b'\\')
+        .add(b'^');
+    utf8_percent_encode(url, UNSAFE).to_string()
 }
 
 /// When a page last changed: `updated`, else its date.
