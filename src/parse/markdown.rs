@@ -57,6 +57,8 @@ pub struct OutLink {
 pub struct Rendered {
     pub content: String,
     pub summary: Option<String>,
+    /// Whether the summary ends at a `<!-- more -->` marker (else it is the first paragraph).
+    pub summary_marked: bool,
     pub toc: Vec<Heading>,
     pub word_count: usize,
     pub heading_ids: Vec<String>,
@@ -137,6 +139,7 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
     heading_ids.sort();
     Rendered {
         content,
+        summary_marked: state.summary_end.is_some(),
         summary,
         toc: nest_headings(state.headings),
         word_count: state.words,

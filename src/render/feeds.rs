@@ -4,7 +4,20 @@
 use crate::config::{FeedContent, FeedFormat};
 use crate::model::site::{PageId, Site};
 use crate::parse::frontmatter::DateValue;
-use crate::parse::highlight::escape_attr as escape;
+use crate::parse::highlight::escape_attr;
+
+/// Escaped for XML, without the control characters XML 1.0 does not allow (front matter
+/// may hold them, and one would make the whole feed unreadable).
+fn escape(s: &str) -> String {
+    if s.chars().all(xml_char) {
+        return escape_attr(s);
+    }
+    escape_attr(&s.chars().filter(|c| xml_char(*c)).collect::<String>())
+}
+
+fn xml_char(c: char) -> bool {
+    (matches!(c, '\t' | '\n' | '\r') || !c.is_control()) && c != '\u{FFFE}' && c != '\u{FFFF}'
+}
 
 /// The date every entry and feed needs when no page in it is dated, so output stays
 /// deterministic.
@@ -63,7 +76,10 @@ impl<'a> Entry<'a> {
             .and_then(|c| c.as_str())
             .unwrap_or("");
         let html = match site.config.feed_content {
-            FeedContent::Summary => p.rendered.summary.as_deref().unwrap_or(content),
+            FeedContent::Summary if p.rendered.summary_marked => {
+                p.rendered.summary.as_deref().unwrap_or(content)
+            }
+            FeedContent::Summary => content,
             FeedContent::Full => content,
         };
         let authors = if p.meta.authors.is_empty() {
@@ -227,8 +243,24 @@ fn absolute_urls(html: &str, base_url: &str) -> String {
         Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest)),
         None => return html.to_owned(),
     };
-    html.replace("href=\"/", &format!("href=\"{origin}/"))
-        .replace("src=\"/", &format!("src=\"{origin}/"))
+    let mut out = html.to_owned();
+    for attr in ["href=\"/", "src=\"/"] {
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(attr) {
+            let after = &rest[i + attr.len()..];
+            result.push_str(&rest[..i + attr.len() - 1]);
+            // `//host/path` is protocol-relative: another site, left alone.
+            if !after.starts_with('/') {
+                result.push_str(&origin);
+            }
+            result.push('/');
+            rest = after;
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -260,7 +292,22 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_left_out() {
+        assert_eq!(
+            escape("Bell \u{7} ring & <tab>\t"),
+            "Bell  ring &amp; &lt;tab&gt;\t"
+        );
+    }
+
+    #[test]
     fn root_relative_links_become_absolute() {
+        assert_eq!(
+            absolute_urls(
+                "<a href=\"//cdn.example.com/x.js\"><img src=\"/a.png\">",
+                "https://u.github.io/repo/"
+            ),
+            "<a href=\"//cdn.example.com/x.js\"><img src=\"https://u.github.io/a.png\">"
+        );
         assert_eq!(
             absolute_urls("<a href=\"/repo/a/\">", "https://u.github.io/repo/"),
             "<a href=\"https://u.github.io/repo/a/\">"

@@ -302,29 +302,90 @@ fn register_filters(tera: &mut Tera) {
 /// null and empty fields, and with `<`, `>` and `&` escaped so nothing in it (a title
 /// containing `</script>`) can end the script early.
 fn json_ld_filter(val: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    fn prune(v: serde_json::Value) -> Option<serde_json::Value> {
-        match v {
-            serde_json::Value::Null => None,
-            serde_json::Value::String(s) if s.is_empty() => None,
-            serde_json::Value::Array(a) => {
-                let items: Vec<_> = a.into_iter().filter_map(prune).collect();
-                (!items.is_empty()).then_some(serde_json::Value::Array(items))
-            }
-            serde_json::Value::Object(o) => Some(serde_json::Value::Object(
-                o.into_iter()
-                    .filter_map(|(k, v)| prune(v).map(|v| (k, v)))
-                    .collect(),
-            )),
-            other => Some(other),
+    let mut json = String::with_capacity(512);
+    if !write_json(val, &mut json) {
+        json.push_str("{}");
+    }
+    // One pass for the characters that could close the script or start markup.
+    let mut escaped = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => escaped.push_str("\\u003c"),
+            '>' => escaped.push_str("\\u003e"),
+            '&' => escaped.push_str("\\u0026"),
+            c => escaped.push(c),
         }
     }
-    let json = serde_json::to_value(val).map_err(|e| tera::Error::message(format!("json_ld: {e}")))?;
-    let text = prune(json).unwrap_or(serde_json::Value::Null).to_string();
-    let escaped = text
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
     Ok(Value::safe_string(&escaped))
+}
+
+/// Writes `v` as JSON, leaving out nulls, empty strings and empty lists and maps (and
+/// the keys holding them); false when nothing was written. Written directly rather than
+/// through `serde_json::Value`: this runs once per analysis.
+fn write_json(v: &Value, out: &mut String) -> bool {
+    if v.is_none() || v.is_undefined() {
+        return false;
+    }
+    if let Some(s) = v.as_str() {
+        if s.is_empty() {
+            return false;
+        }
+        out.push_str(&serde_json::Value::from(s).to_string());
+        return true;
+    }
+    if let Some(items) = v.as_array() {
+        let start = out.len();
+        out.push('[');
+        let mut any = false;
+        for item in items {
+            let before = out.len();
+            if any {
+                out.push(',');
+            }
+            if write_json(item, out) {
+                any = true;
+            } else {
+                out.truncate(before);
+            }
+        }
+        if !any {
+            out.truncate(start);
+            return false;
+        }
+        out.push(']');
+        return true;
+    }
+    if let Some(map) = v.as_map() {
+        let start = out.len();
+        out.push('{');
+        let mut any = false;
+        for (key, item) in map {
+            let before = out.len();
+            if any {
+                out.push(',');
+            }
+            out.push_str(&serde_json::Value::from(key.to_string()).to_string());
+            out.push(':');
+            if write_json(item, out) {
+                any = true;
+            } else {
+                out.truncate(before);
+            }
+        }
+        if !any {
+            out.truncate(start);
+            return false;
+        }
+        out.push('}');
+        return true;
+    }
+    match serde_json::to_string(v) {
+        Ok(text) => {
+            out.push_str(&text);
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}` with strftime specifiers.

@@ -11,6 +11,7 @@ mod crawl;
 mod crosslinks;
 mod errors;
 mod example;
+mod feeds_seo;
 mod in_browser;
 mod incremental;
 mod links;
