@@ -334,50 +334,14 @@ fn write_json(v: &Value, out: &mut String) -> bool {
         return true;
     }
     if let Some(items) = v.as_array() {
-        let start = out.len();
-        out.push('[');
-        let mut any = false;
-        for item in items {
-            let before = out.len();
-            if any {
-                out.push(',');
-            }
-            if write_json(item, out) {
-                any = true;
-            } else {
-                out.truncate(before);
-            }
-        }
-        if !any {
-            out.truncate(start);
-            return false;
-        }
-        out.push(']');
-        return true;
+        return write_items(out, ('[', ']'), items.iter().map(|item| (None, item)));
     }
     if let Some(map) = v.as_map() {
-        let start = out.len();
-        out.push('{');
-        let mut any = false;
-        for (key, item) in map {
-            let before = out.len();
-            if any {
-                out.push(',');
-            }
-            out.push_str(&serde_json::Value::from(key.to_string()).to_string());
-            out.push(':');
-            if write_json(item, out) {
-                any = true;
-            } else {
-                out.truncate(before);
-            }
-        }
-        if !any {
-            out.truncate(start);
-            return false;
-        }
-        out.push('}');
-        return true;
+        return write_items(
+            out,
+            ('{', '}'),
+            map.iter().map(|(k, item)| (Some(k.to_string()), item)),
+        );
     }
     match serde_json::to_string(v) {
         Ok(text) => {
@@ -386,6 +350,39 @@ fn write_json(v: &Value, out: &mut String) -> bool {
         }
         Err(_) => false,
     }
+}
+
+/// A JSON array or object of the items that are not left out (see [`write_json`]);
+/// false, and nothing written, when every item is.
+fn write_items<'a>(
+    out: &mut String,
+    (open, close): (char, char),
+    items: impl Iterator<Item = (Option<String>, &'a Value)>,
+) -> bool {
+    let start = out.len();
+    out.push(open);
+    let mut any = false;
+    for (key, item) in items {
+        let before = out.len();
+        if any {
+            out.push(',');
+        }
+        if let Some(key) = key {
+            out.push_str(&serde_json::Value::from(key).to_string());
+            out.push(':');
+        }
+        if write_json(item, out) {
+            any = true;
+        } else {
+            out.truncate(before);
+        }
+    }
+    if !any {
+        out.truncate(start);
+        return false;
+    }
+    out.push(close);
+    true
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}` with strftime specifiers.

@@ -1849,17 +1849,14 @@ fn a_body_edit_that_changes_the_reading_time_updates_the_lists() {
     let update = apply_ok(&mut session, &site, &[rel]);
     assert!(!update.full, "{update:?}");
     // The page, the section pager that lists it (it is on page 2) and its archive pages.
-    for shown in [
-        "security/training/index.html",
-        "security/page/2/index.html",
-        "archive/2024/10/index.html",
-    ] {
-        assert!(
-            update.changed.iter().any(|c| c == shown),
-            "{shown} should change: {:?}",
-            update.changed
-        );
-    }
+    assert_changed(
+        &update,
+        &[
+            "security/training/index.html",
+            "security/page/2/index.html",
+            "archive/2024/10/index.html",
+        ],
+    );
     assert_matches_cold(&site, &session);
 }
 
@@ -1877,17 +1874,14 @@ fn a_title_change_gives_the_outputs_of_a_cold_build() {
         ),
     );
     let update = apply_ok(&mut session, &site, &[rel]);
-    for shown in [
-        "security/munitions/index.html",
-        "security/index.html",
-        "tags/munitions/index.html",
-    ] {
-        assert!(
-            update.changed.iter().any(|c| c == shown),
-            "{shown} should change: {:?}",
-            update.changed
-        );
-    }
+    assert_changed(
+        &update,
+        &[
+            "security/munitions/index.html",
+            "security/index.html",
+            "tags/munitions/index.html",
+        ],
+    );
     assert_matches_cold(&site, &session);
 }
 
@@ -1978,4 +1972,15 @@ fn a_temporary_file_that_came_and_went_is_not_a_change() {
     let update = apply_ok(&mut session, &site, &["content/security/field-notes"]);
     assert!(update.full, "{update:?}");
     assert_matches_cold(&site, &session);
+}
+
+/// Asserts that the update reports each of `outputs` as changed.
+fn assert_changed(update: &dossier::incremental::Update, outputs: &[&str]) {
+    for shown in outputs {
+        assert!(
+            update.changed.iter().any(|c| c == shown),
+            "{shown} should change: {:?}",
+            update.changed
+        );
+    }
 }
