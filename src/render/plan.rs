@@ -1,0 +1,402 @@
+//! Planning the output files: one job per page, section pager, taxonomy page, feed,
+//! redirect, generated file (`.nojekyll`, `CNAME`, `robots.txt`, the sitemap) and copied
+//! file, each with the path it writes, the template it renders with and where it came
+//! from; two jobs writing one path are an error.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{
+    FeedOf, Job, Planned, archive, output_path, page_template, pager_path, section_template, sitemap,
+    taxonomy_template,
+};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::site::{PageId, SectionId, Site};
+use crate::parse::highlight;
+use crate::render::templates::Templates;
+use crate::theme::StaticSource;
+
+fn alias_path(site: &Site, alias: &str) -> String {
+    let a = alias.trim_start_matches('/');
+    let rel = if a.ends_with(".html") || a.ends_with(".htm") || a.ends_with('/') {
+        a.to_owned()
+    } else {
+        format!("{a}/")
+    };
+    output_path(site, &site.config.url_path(&rel))
+}
+
+pub(super) fn plan(
+    site: &Site,
+    static_files: &std::collections::BTreeMap<String, StaticSource>,
+    root: &std::path::Path,
+    templates: &Templates,
+    term_events: &[((usize, usize), Vec<usize>)],
+    archive: &archive::Archive,
+    diags: &mut Diagnostics,
+) -> Vec<Planned> {
+    let mut out: Vec<Planned> = Vec::new();
+    let mut push = |path: String, job: Job, origin: String| {
+        out.push(Planned {
+            path,
+            job,
+            origin,
+            template: String::new(),
+            reads_everything: false,
+        })
+    };
+
+    for (path, source) in static_files {
+        push(path.clone(), Job::Copy(source.clone()), format!("static/{path}"));
+    }
+    if site.config.markdown.highlight_code {
+        match highlight::stylesheets(
+            &site.config.markdown.light_theme,
+            &site.config.markdown.dark_theme,
+        ) {
+            Ok((light, dark)) => {
+                push(
+                    "syntax-light.css".into(),
+                    Job::Bytes(light.into_bytes().into()),
+                    "code highlighting".into(),
+                );
+                push(
+                    "syntax-dark.css".into(),
+                    Job::Bytes(dark.into_bytes().into()),
+                    "code highlighting".into(),
+                );
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    for asset in &site.loose_assets {
+        push(
+            asset.clone(),
+            Job::Copy(StaticSource::File(root.join("content").join(asset))),
+            format!("content/{asset}"),
+        );
+    }
+
+    for (i, s) in site.sections.iter().enumerate() {
+        let origin = s.file.display_path.display().to_string();
+        for asset in &s.assets {
+            let name = asset.rsplit('/').next().unwrap_or(asset);
+            push(
+                output_path(site, &format!("{}{name}", s.path)),
+                Job::Copy(StaticSource::File(root.join("content").join(asset))),
+                format!("content/{asset}"),
+            );
+        }
+        for alias in &s.meta.aliases {
+            push(
+                alias_path(site, alias),
+                Job::Redirect {
+                    to: s.permalink.clone(),
+                },
+                origin.clone(),
+            );
+        }
+        if !s.renders() {
+            continue;
+        }
+        if let Some(to) = &s.meta.redirect_to {
+            let to = redirect_target(site, to);
+            push(output_path(site, &s.path), Job::Redirect { to }, origin);
+            continue;
+        }
+        let pagers = match s.meta.paginate_by.filter(|n| *n > 0) {
+            Some(n) => s.pages.len().div_ceil(n).max(1),
+            None => 1,
+        };
+        let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
+        for index in 1..=pagers {
+            push(
+                output_path(site, &pager_path(&s.path, paginate_path, index)),
+                Job::SectionPager {
+                    section: SectionId(i),
+                    index,
+                },
+                origin.clone(),
+            );
+        }
+        if s.meta.paginate_by.is_some_and(|n| n > 0) {
+            push(
+                output_path(site, &format!("{}{paginate_path}/1/", s.path)),
+                Job::Redirect {
+                    to: s.permalink.clone(),
+                },
+                origin.clone(),
+            );
+        }
+    }
+
+    for (i, p) in site.pages.iter().enumerate() {
+        let origin = p.file.display_path.display().to_string();
+        for asset in &p.assets {
+            let name = asset.rsplit('/').next().unwrap_or(asset);
+            push(
+                output_path(site, &format!("{}{name}", p.path)),
+                Job::Copy(StaticSource::File(root.join("content").join(asset))),
+                format!("content/{asset}"),
+            );
+        }
+        for alias in &p.meta.aliases {
+            push(
+                alias_path(site, alias),
+                Job::Redirect {
+                    to: p.permalink.clone(),
+                },
+                origin.clone(),
+            );
+        }
+        if p.renders() {
+            push(output_path(site, &p.path), Job::Page(PageId(i)), origin);
+        }
+    }
+
+    for (ti, t) in site.taxonomies.iter().enumerate() {
+        if !t.config.render {
+            continue;
+        }
+        let origin = format!("the `{}` taxonomy", t.config.name);
+        push(output_path(site, &t.path), Job::TaxonomyList(ti), origin.clone());
+        for (term_i, term) in t.terms.iter().enumerate() {
+            let pagers = match t.config.paginate_by {
+                Some(n) => term.pages.len().div_ceil(n).max(1),
+                None => 1,
+            };
+            for index in 1..=pagers {
+                push(
+                    output_path(site, &pager_path(&term.path, &t.config.paginate_path, index)),
+                    Job::TermPager {
+                        taxonomy: ti,
+                        term: term_i,
+                        index,
+                    },
+                    format!("the `{}` term `{}`", t.config.name, term.name),
+                );
+            }
+            if t.config.feed {
+                for format in site.config.feed_formats() {
+                    push(
+                        output_path(site, &format!("{}{}", term.path, format.file_name())),
+                        Job::Feed {
+                            of: FeedOf::Term {
+                                taxonomy: ti,
+                                term: term_i,
+                            },
+                            format,
+                        },
+                        format!("the feed of the `{}` term `{}`", t.config.name, term.name),
+                    );
+                }
+            }
+        }
+    }
+    if templates.has("404.html") {
+        push("404.html".into(), Job::NotFound, "404.html".into());
+    }
+    for format in site.config.feed_formats() {
+        if site.config.generate_feeds {
+            push(
+                output_path(site, &site.config.url_path(format.file_name())),
+                Job::Feed {
+                    of: FeedOf::Site,
+                    format,
+                },
+                "the site's feed (generate_feeds)".into(),
+            );
+        }
+        for (i, s) in site.sections.iter().enumerate() {
+            // The home section's feed is the site's.
+            if s.meta.generate_feeds == Some(true) && s.renders() && !s.is_root() {
+                push(
+                    output_path(site, &format!("{}{}", s.path, format.file_name())),
+                    Job::Feed {
+                        of: FeedOf::Section(SectionId(i)),
+                        format,
+                    },
+                    s.file.display_path.display().to_string(),
+                );
+            }
+        }
+    }
+    push("graph.json".into(), Job::GraphJson, "the link graph".into());
+    if templates.has("archive.html") && !archive.years.is_empty() {
+        push(
+            output_path(site, &site.config.url_path("archive/")),
+            Job::Archive {
+                year: None,
+                month: None,
+            },
+            "the archive (archive.html)".into(),
+        );
+        for (year, months) in &archive.years {
+            push(
+                output_path(site, &archive::year_path(site, *year)),
+                Job::Archive {
+                    year: Some(*year),
+                    month: None,
+                },
+                format!("the archive of {year}"),
+            );
+            for (month, _) in months {
+                push(
+                    output_path(site, &archive::month_path(site, *year, *month)),
+                    Job::Archive {
+                        year: Some(*year),
+                        month: Some(*month),
+                    },
+                    format!("the archive of {year}-{month:02}"),
+                );
+            }
+        }
+    }
+    if !site.events.is_empty() {
+        push("timeline.json".into(), Job::TimelineJson, "the timeline".into());
+        push("timeline.ics".into(), Job::TimelineIcs, "the timeline".into());
+        if templates.has("timeline.html") {
+            push(
+                output_path(site, &site.config.url_path("timeline/")),
+                Job::Timeline,
+                "the timeline page (timeline.html)".into(),
+            );
+            for ((taxonomy, term), _) in term_events {
+                let t = &site.taxonomies[*taxonomy];
+                if !t.config.render {
+                    continue;
+                }
+                let term_ref = &t.terms[*term];
+                push(
+                    output_path(site, &format!("{}timeline/", term_ref.path)),
+                    Job::TermTimeline {
+                        taxonomy: *taxonomy,
+                        term: *term,
+                    },
+                    format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
+                );
+            }
+        }
+    }
+    if templates.has("graph.html") {
+        push(
+            output_path(site, &site.config.url_path("graph/")),
+            Job::SiteGraph,
+            "the site graph page (graph.html)".into(),
+        );
+    }
+
+    // What GitHub Pages and search engines read.
+    push(
+        ".nojekyll".into(),
+        Job::Bytes(Arc::from(&b""[..])),
+        "GitHub Pages (.nojekyll)".into(),
+    );
+    if let Some(cname) = &site.config.cname {
+        push(
+            "CNAME".into(),
+            Job::Bytes(format!("{cname}\n").into_bytes().into()),
+            "`cname` in config.toml".into(),
+        );
+    }
+    // A site's own static/robots.txt or static/sitemap.xml is used as it is.
+    if site.config.generate_robots_txt && !static_files.contains_key("robots.txt") {
+        let robots = format!(
+            "User-agent: *\nAllow: /\n{}",
+            if site.config.generate_sitemap {
+                format!(
+                    "Sitemap: {}\n",
+                    site.config.permalink(&site.config.url_path("sitemap.xml"))
+                )
+            } else {
+                String::new()
+            }
+        );
+        push(
+            "robots.txt".into(),
+            Job::Bytes(robots.into_bytes().into()),
+            "generate_robots_txt (robots.txt)".into(),
+        );
+    }
+    if site.config.generate_sitemap && !static_files.contains_key("sitemap.xml") {
+        let entries = sitemap::entries(site, out.iter().map(|p| &p.job));
+        for (path, xml) in sitemap::files(site, &entries) {
+            out.push(Planned {
+                path,
+                job: Job::Bytes(xml.into_bytes().into()),
+                origin: "generate_sitemap (sitemap.xml)".into(),
+                template: String::new(),
+                reads_everything: false,
+            });
+        }
+    }
+
+    // Two outputs at one path would silently overwrite each other.
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for planned in &out {
+        if let Some(first) = seen.insert(&planned.path, &planned.origin)
+            && first != planned.origin
+        {
+            // A copied file meeting a generated one: the copied file is the one to move.
+            let copied =
+                |o: &&&str| o.starts_with("static/") || (o.starts_with("content/") && !o.ends_with(".md"));
+            let hint = match [first, planned.origin.as_str()].iter().find(copied) {
+                Some(file) => format!("the site makes {} itself: rename or remove {file}", planned.path),
+                None => "change a `slug`, `path` or alias, or rename one of the files".to_owned(),
+            };
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} and {} both produce {}",
+                    first, planned.origin, planned.path
+                ))
+                .hint(hint),
+            );
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    let reads_everything = templates.reads_everything();
+    for planned in &mut out {
+        planned.template = job_template(site, templates, &planned.job);
+        planned.reads_everything = reads_everything.get(&planned.template).copied().unwrap_or(false);
+    }
+    out
+}
+
+fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
+    match job {
+        Job::Page(id) => page_template(site, *id),
+        Job::SectionPager { section, .. } => section_template(site, *section),
+        Job::TaxonomyList(t) => taxonomy_template(templates, &site.taxonomies[*t].config.name, "list"),
+        Job::TermPager { taxonomy, .. } => {
+            taxonomy_template(templates, &site.taxonomies[*taxonomy].config.name, "single")
+        }
+        Job::Archive { .. } => "archive.html".into(),
+        Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
+        Job::SiteGraph => "graph.html".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Feed { .. }
+        | Job::GraphJson
+        | Job::TimelineJson
+        | Job::TimelineIcs
+        | Job::Redirect { .. }
+        | Job::Bytes(_)
+        | Job::Copy(_) => String::new(),
+    }
+}
+
+fn redirect_target(site: &Site, to: &str) -> String {
+    if let Some(content) = to.strip_prefix("@/") {
+        if let Some(item) = site.by_content_path.get(content) {
+            return match item {
+                crate::model::site::Item::Page(p) => site.page(*p).permalink.clone(),
+                crate::model::site::Item::Section(s) => site.section(*s).permalink.clone(),
+            };
+        }
+    }
+    if to.contains("://") {
+        to.to_owned()
+    } else {
+        site.config.permalink(&site.config.url_path(to))
+    }
+}
