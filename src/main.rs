@@ -261,6 +261,12 @@ impl dossier::serve::Reporter for ServeReporter {
         {
             println!("Fixed: the site builds again.");
         }
+        // Warnings are the same at every build; they are shown with the first.
+        if trigger.is_empty() {
+            for w in update.warnings.iter() {
+                eprintln!("{w}\n");
+            }
+        }
         let cause = match trigger {
             [] => "Built:".to_owned(),
             [one] => format!("{} changed:", one.display()),
