@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::diagnostic::{Diagnostic, Location, closest};
+use crate::parse::callouts;
 use crate::parse::highlight::{Highlighter, escape_attr, escape_text};
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 use crate::slugs::slugify;
@@ -261,6 +262,37 @@ impl<'a> State<'a> {
                     )));
                     i = end + 1;
                     continue;
+                }
+                Event::Start(Tag::BlockQuote(github)) => {
+                    let end = find_end(events, i);
+                    if let Some((kind, title, skip)) = self.callout(*github, &events[i + 1..end], range) {
+                        let rest = &events[i + 1 + skip..end];
+                        let mut inner: Vec<(Event<'a>, Range<usize>)> = Vec::with_capacity(rest.len() + 1);
+                        match rest.first() {
+                            // The marker was a line of its own paragraph: drop the paragraph.
+                            Some((Event::End(TagEnd::Paragraph), _)) if skip > 0 => {
+                                inner.extend_from_slice(&rest[1..])
+                            }
+                            // The paragraph goes on after the marker's line.
+                            _ if skip > 0 => {
+                                inner.push((Event::Start(Tag::Paragraph), range.clone()));
+                                inner.extend_from_slice(rest);
+                            }
+                            _ => inner.extend_from_slice(rest),
+                        }
+                        let title = title.unwrap_or_else(|| kind.title.to_owned());
+                        self.words += title.split_whitespace().count();
+                        out.push(Event::Html(CowStr::from(format!(
+                            "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+                            kind.class,
+                            escape_text(&title)
+                        ))));
+                        self.process(&inner, out, false);
+                        out.push(Event::Html(CowStr::from("</div>\n")));
+                        i = end + 1;
+                        continue;
+                    }
+                    out.push(event.clone());
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let end = find_end(events, i);
@@ -792,6 +824,43 @@ impl<'a> State<'a> {
         self.diagnostics.push(diagnostic.at(self.location(offset)));
     }
 
+    /// The callout a blockquote is, if any: its kind, its title and how many of its inner
+    /// events the marker takes. An unknown `[!KIND]` is reported and left a blockquote.
+    fn callout(
+        &mut self,
+        github: Option<pulldown_cmark::BlockQuoteKind>,
+        inner: &[(Event<'a>, Range<usize>)],
+        range: &Range<usize>,
+    ) -> Option<(callouts::Kind, Option<String>, usize)> {
+        if let Some(kind) = github {
+            return Some((callouts::from_github(kind), None, 0));
+        }
+        let marker = callouts::marker(inner.iter().map(|(e, _)| e))?;
+        match callouts::kind_named(&marker.name) {
+            Some(kind) => Some((kind, marker.title, marker.events)),
+            None => {
+                let names = callouts::KINDS.iter().map(|(n, _)| *n);
+                let hint = match closest(&marker.name.to_lowercase(), names) {
+                    Some(c) => format!("did you mean `[!{}]`?", c.to_uppercase()),
+                    None => format!(
+                        "callouts are {}",
+                        callouts::KINDS
+                            .iter()
+                            .map(|(n, _)| format!("[!{}]", n.to_uppercase()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(format!("unknown callout `[!{}]`", marker.name))
+                        .at(self.location(self.doc.body_offset + range.start))
+                        .hint(hint),
+                );
+                None
+            }
+        }
+    }
+
     fn location(&self, body_offset: usize) -> Location {
         Location::at_offset(self.doc.display_path, self.doc.text, body_offset)
     }
@@ -1115,5 +1184,68 @@ mod tests {
         let r = render_str("\"quoted\" -- ~~gone~~\n");
         assert!(r.content.contains("“quoted”"), "{}", r.content);
         assert!(r.content.contains("<del>gone</del>"));
+    }
+
+    #[test]
+    fn callouts_from_github_markers_and_dossier_kinds() {
+        let r = render_str("> [!NOTE]\n> Watch the **rail** links.\n");
+        assert!(
+            r.content.contains(
+                "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>"
+            ),
+            "{}",
+            r.content
+        );
+        assert!(
+            r.content
+                .contains("<p>Watch the <strong>rail</strong> links.</p>\n</div>"),
+            "{}",
+            r.content
+        );
+        assert!(!r.content.contains("blockquote"));
+
+        let r = render_str(
+            "> [!KEY JUDGMENT] Troop numbers\n> We assess that [the brief](@/security/kursk.md) holds.\n",
+        );
+        assert!(r.content.contains("callout-key-judgment"), "{}", r.content);
+        assert!(
+            r.content.contains("<p class=\"callout-title\">Troop numbers</p>"),
+            "{}",
+            r.content
+        );
+        assert!(
+            r.content
+                .contains("<p>We assess that <a href=\"/security/kursk/\">the brief</a> holds.</p>"),
+            "{}",
+            r.content
+        );
+        assert!(!r.content.contains("[!"), "{}", r.content);
+        // Links inside a callout are links of the page.
+        assert_eq!(r.links.len(), 1);
+
+        let r = render_str("> [!assessment]\n>\n> Two <b>paragraphs</b>.\n>\n> Second.\n");
+        assert!(
+            r.content
+                .contains("<p class=\"callout-title\">Assessment</p>\n<p>Two"),
+            "{}",
+            r.content
+        );
+
+        // A plain quote stays a quote.
+        let r = render_str("> Not a callout.\n");
+        assert!(r.content.contains("<blockquote>"), "{}", r.content);
+    }
+
+    #[test]
+    fn an_unknown_callout_is_an_error_with_a_suggestion() {
+        let r = render_str("Intro.\n\n> [!KEY JUDGEMNT]\n> Text.\n");
+        let d = r.diagnostics.first().expect("an error");
+        assert!(
+            d.message.contains("unknown callout `[!KEY JUDGEMNT]`"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.hint.as_deref(), Some("did you mean `[!KEY JUDGEMENT]`?"));
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
     }
 }

@@ -1,3 +1,4 @@
+pub mod callouts;
 pub mod events;
 pub mod frontmatter;
 pub mod highlight;

@@ -56,3 +56,25 @@ fn example_site_builds_with_every_internal_link_resolving() {
     let broken = broken_links(&out_dir, "https://example.org/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn the_example_analyses_carry_callouts() {
+    let tmp = SiteTest::empty();
+    let out_dir = tmp.path("example");
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--root")
+        .arg(repo_root())
+        .args(["build", "-o"])
+        .arg(&out_dir);
+    Output::of(cmd).assert_success();
+    let page = parse_output(&out_dir, "/security/kursk-deployment/");
+    assert_eq!(
+        texts(&page, ".callout[role=note] .callout-title"),
+        ["Key judgment", "Where the numbers come from"]
+    );
+    assert_eq!(count(&page, ".callout-key-judgment p:not(.callout-title)"), 1);
+    assert!(
+        !text(&page, "main").contains("[!"),
+        "a marker was left in the text"
+    );
+}
