@@ -160,3 +160,55 @@ fn timeline_filter_chips_filter_in_place_and_keep_the_choice_in_the_url() {
         serde_json::Value::Null
     );
 }
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn the_dark_mode_switch_is_remembered_and_applied_before_the_first_paint() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    let mut browser = Chromium::launch(1280, 900);
+    browser.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": "light" }] }),
+    );
+    browser.open(&format!("{base}/security/kursk-deployment/"));
+    let light = browser.eval("getComputedStyle(document.body).backgroundColor");
+    // The switch appears only where scripts run.
+    browser.wait_for("!document.querySelector('.theme-switch').hidden", 5);
+    let pressed = "document.querySelector('.theme-toggle').getAttribute('aria-pressed')";
+    assert_eq!(browser.eval(pressed), "false");
+    browser.eval("document.querySelector('.theme-toggle').click()");
+    browser.wait_for("document.documentElement.dataset.theme === 'dark'", 5);
+    let dark = browser.eval("getComputedStyle(document.body).backgroundColor");
+    assert_ne!(light, dark);
+    assert_eq!(browser.eval(pressed), "true");
+    assert_eq!(
+        browser.eval("document.querySelector('link[href$=\"syntax-dark.css\"]').media"),
+        "all"
+    );
+
+    // Another page is dark from the start: the choice is applied by a script in <head>
+    // that runs before any stylesheet is read.
+    browser.open(&format!("{base}/economy/"));
+    assert_eq!(browser.eval("document.documentElement.dataset.theme"), "dark");
+    assert_eq!(
+        browser.eval("getComputedStyle(document.body).backgroundColor"),
+        dark
+    );
+    assert_eq!(
+        browser.eval(
+            "(() => { const h = [...document.head.children];
+               const s = h.findIndex(e => e.tagName === 'SCRIPT' && e.textContent.includes('dossier-theme'));
+               const l = h.findIndex(e => e.tagName === 'LINK' && e.rel === 'stylesheet');
+               return s >= 0 && s < l; })()"
+        ),
+        true
+    );
+    // And back to light, also remembered.
+    browser.eval("document.querySelector('.theme-toggle').click()");
+    browser.open(&format!("{base}/economy/"));
+    assert_eq!(
+        browser.eval("getComputedStyle(document.body).backgroundColor"),
+        light
+    );
+}
