@@ -314,6 +314,19 @@ impl<'a> State<'a> {
                     title,
                     id,
                 }) => {
+                    // Screen readers read the alt text in place of the image.
+                    let alt_end = find_end(events, i);
+                    let has_alt = events[i + 1..alt_end].iter().any(|(e, _)| match e {
+                        Event::Text(t) | Event::Code(t) => !t.trim().is_empty(),
+                        _ => false,
+                    });
+                    if !has_alt {
+                        self.diagnostics.push(
+                            Diagnostic::warning(format!("the image `{dest_url}` has no alt text"))
+                                .at(self.location(self.doc.body_offset + range.start))
+                                .hint("say what the image shows in the brackets: ![Map of the front near Kursk](map.png)"),
+                        );
+                    }
                     out.push(Event::Start(Tag::Image {
                         link_type: *link_type,
                         dest_url: CowStr::from(self.relative_to_page(dest_url)),
@@ -1246,6 +1259,16 @@ mod tests {
             d.message
         );
         assert_eq!(d.hint.as_deref(), Some("did you mean `[!KEY JUDGEMENT]`?"));
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+    }
+
+    #[test]
+    fn an_image_without_alt_text_is_a_warning() {
+        let r = render_str("Text.\n\n![](map.png)\n\n![The front line in November](front.png)\n");
+        assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+        let d = &r.diagnostics[0];
+        assert!(!d.is_error());
+        assert!(d.message.contains("`map.png` has no alt text"), "{}", d.message);
         assert_eq!(d.location.as_ref().unwrap().line, Some(3));
     }
 }
