@@ -97,10 +97,63 @@ pub fn stylesheets(light: &str, dark: &str) -> Result<(String, String), Diagnost
                         .unwrap_or_else(|| format!("available themes: {}", names.join(", "))),
                 )
         })?;
-        css_for_theme_with_class_style(theme, CLASS_STYLE)
+        css_for_theme_with_class_style(&readable(theme), CLASS_STYLE)
             .map_err(|e| Diagnostic::error(format!("cannot make CSS for theme `{name}`: {e}")))
     };
     Ok((css(light)?, css(dark)?))
+}
+
+/// The WCAG AA contrast for normal text, with a little room for rounding.
+const MIN_CONTRAST: f64 = 4.6;
+
+/// The theme with every token colour that is hard to read on its background (below WCAG
+/// AA) darkened, or on a dark theme lightened, until it is not. Several of the bundled
+/// themes have a colour or two that fail (InspiredGitHub's numbers, for one).
+fn readable(theme: &syntect::highlighting::Theme) -> syntect::highlighting::Theme {
+    use syntect::highlighting::Color;
+    let background = theme.settings.background.unwrap_or(Color::WHITE);
+    let dark = luminance(background) < 0.5;
+    let mut theme = theme.clone();
+    for item in &mut theme.scopes {
+        if let Some(fg) = item.style.foreground.as_mut() {
+            let mut steps = 0;
+            while contrast(*fg, background) < MIN_CONTRAST && steps < 40 {
+                let toward = |c: u8| {
+                    if dark {
+                        c + ((255 - c) as f64 * 0.1).ceil() as u8
+                    } else {
+                        (c as f64 * 0.9) as u8
+                    }
+                };
+                *fg = Color {
+                    r: toward(fg.r),
+                    g: toward(fg.g),
+                    b: toward(fg.b),
+                    a: fg.a,
+                };
+                steps += 1;
+            }
+        }
+    }
+    theme
+}
+
+/// WCAG relative luminance.
+fn luminance(c: syntect::highlighting::Color) -> f64 {
+    let channel = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+fn contrast(a: syntect::highlighting::Color, b: syntect::highlighting::Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 pub fn escape_text(s: &str) -> String {
@@ -142,5 +195,22 @@ mod tests {
         assert!(light.contains(".hl-"));
         assert!(dark.contains(".hl-"));
         assert!(stylesheets("nope", "nope").is_err());
+    }
+
+    #[test]
+    fn every_token_colour_is_readable_on_its_background() {
+        let themes = ThemeSet::load_defaults();
+        for name in [
+            crate::config::DEFAULT_LIGHT_THEME,
+            crate::config::DEFAULT_DARK_THEME,
+        ] {
+            let theme = readable(&themes.themes[name]);
+            let bg = theme.settings.background.unwrap();
+            for item in &theme.scopes {
+                if let Some(fg) = item.style.foreground {
+                    assert!(contrast(fg, bg) >= 4.5, "{name}: {fg:?} on {bg:?}");
+                }
+            }
+        }
     }
 }

@@ -188,7 +188,7 @@ pub fn connections_svg(site: &Site, id: PageId) -> Option<String> {
     let (w, h, cx, cy, radius) = (720.0_f64, 280.0_f64, 360.0_f64, 140.0_f64, 100.0_f64);
     let mut svg = String::with_capacity(4096);
     svg.push_str(&format!(
-        "<svg class=\"connections\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"conn-title conn-desc\" \
+        "<svg class=\"connections\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"conn-title conn-desc\" \
          xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"conn-title\">Connections of {}</title>\n\
          <desc id=\"conn-desc\">{}</desc>\n",
         esc(&page.title),
@@ -361,7 +361,7 @@ pub fn site_graph(site: &Site) -> SiteGraph<'_> {
     let max_pages = pages.iter().copied().max().unwrap_or(1).max(1) as f64;
     let max_between = between.values().copied().max().unwrap_or(1).max(1) as f64;
     let mut svg = format!(
-        "<svg class=\"site-graph\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"sg-title sg-desc\" \
+        "<svg class=\"site-graph\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"sg-title sg-desc\" \
          xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"sg-title\">Sections and the links between them</title>\n\
          <desc id=\"sg-desc\">{} sections; a line joins two sections whose analyses link to each other, thicker for more links. The table below gives the numbers.</desc>\n",
         tops.len()

@@ -386,7 +386,7 @@ fn strip_svg(site: &Site, indices: &[usize], today: jiff::civil::Date) -> String
         .max_by_key(|k| (counts[*k], std::cmp::Reverse(*k)))
         .unwrap_or(0);
     let mut svg = format!(
-        "<svg class=\"timeline-strip\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"strip-title strip-desc\" \
+        "<svg class=\"timeline-strip\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"strip-title strip-desc\" \
          xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"strip-title\">Events per month</title>\n\
          <desc id=\"strip-desc\">{} dated events from {} to {}; the busiest month is {} with {}. The table below lists every month.</desc>\n",
         dated.len(),

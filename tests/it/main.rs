@@ -4,6 +4,7 @@
 mod browser;
 mod harness;
 
+mod accessibility;
 mod archive;
 mod build;
 mod cli;

@@ -313,9 +313,10 @@ fn timeline_is_grouped_by_year_and_month_with_a_month_table_and_a_strip() {
         .collect();
     assert_eq!(rows, expected);
 
-    // The strip: an accessible picture whose bars link to months listed below.
+    // The strip: a labelled group (its bars are links, so not role="img", which would
+    // hide them) whose bars link to months listed below.
     let svg = "figure.timeline-figure svg.timeline-strip";
-    assert_eq!(attr(&html, svg, "role"), "img");
+    assert_eq!(attr(&html, svg, "role"), "group");
     let labelled_by = attr(&html, svg, "aria-labelledby");
     assert_eq!(labelled_by, "strip-title strip-desc");
     for id in labelled_by.split_whitespace() {
