@@ -141,6 +141,14 @@ impl Chromium {
 
     /// Sends a command and waits for its result, skipping events.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(result) => result,
+            Err(error) => panic!("{method} failed: {error}"),
+        }
+    }
+
+    /// Like [`Chromium::call`], with the protocol's error instead of a panic.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({ "id": id, "method": method, "params": params });
@@ -154,12 +162,10 @@ impl Chromium {
             let Message::Text(text) = msg else { continue };
             let value: Value = serde_json::from_str(&text).expect("DevTools JSON");
             if value["id"] == id {
-                assert!(
-                    value.get("error").is_none(),
-                    "{method} failed: {}",
-                    value["error"]
-                );
-                return value["result"].clone();
+                return match value.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(value["result"].clone()),
+                };
             }
         }
     }
@@ -189,10 +195,27 @@ impl Chromium {
         result["result"]["value"].clone()
     }
 
-    /// Polls until `condition` is true in the page.
+    /// Polls until `condition` is true in the page. A page that is navigating (a reload
+    /// the test is waiting for) cannot answer; that counts as "not yet".
     pub fn wait_for(&mut self, condition: &str, seconds: u64) {
         let deadline = Instant::now() + Duration::from_secs(seconds);
-        while self.eval(&format!("!!({condition})")) != Value::Bool(true) {
+        let expression = format!("!!({condition})");
+        loop {
+            let answer = self.try_call(
+                "Runtime.evaluate",
+                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
+            );
+            if let Ok(result) = &answer
+                && result.get("exceptionDetails").is_none()
+                && result["result"]["value"] == Value::Bool(true)
+            {
+                return;
+            }
+            if let Ok(result) = &answer
+                && let Some(details) = result.get("exceptionDetails")
+            {
+                panic!("script failed: {expression}\n{details}");
+            }
             assert!(Instant::now() < deadline, "timed out waiting for: {condition}");
             std::thread::sleep(Duration::from_millis(50));
         }
