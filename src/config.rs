@@ -781,6 +781,22 @@ fn check_cname(cname: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// The scheme and host of a URL, lowercased: `https://User.github.io/repo/` →
+/// `https://user.github.io`; empty for a URL without a scheme.
+pub fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            rest.split(['/', '?', '#'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        ),
+        None => String::new(),
+    }
+}
+
 /// The path part of a base URL, with slashes at both ends: `https://user.github.io/repo` → `/repo/`.
 pub fn base_path_of(base_url: &str) -> String {
     let without_scheme = match base_url.split_once("://") {

@@ -78,7 +78,7 @@ impl Session {
     pub fn page_path(&self, file: &Path) -> Option<String> {
         let state = self.state.as_ref()?;
         let rel = relative(&self.root, &self.options.root, file)?;
-        let content_path = rel.strip_prefix("content").ok()?.to_str()?.replace('\\', "/");
+        let content_path = content_path(&rel)?;
         let item = *state.model.site.by_content_path.get(&content_path)?;
         Some(state.model.site.item_path(item).to_owned())
     }
@@ -194,7 +194,7 @@ impl State {
             // An edited copied file: copy it again. Added or removed files change the plan.
             return absolute.is_file().then(|| jobs.clone());
         }
-        let content_path = rel.strip_prefix("content").ok()?.to_str()?.replace('\\', "/");
+        let content_path = content_path(rel)?;
         let Some(Item::Page(id)) = self.model.site.by_content_path.get(&content_path).copied() else {
             return None;
         };
@@ -210,21 +210,20 @@ impl State {
         if self.copies.keys().any(|p| under(p)) {
             return false;
         }
-        let Some(content) = rel.strip_prefix("content").ok().and_then(Path::to_str) else {
-            // Outside content/: static files are in `copies`; a vanished folder or
-            // file elsewhere may have held templates, so let it count.
+        let Some(content) = content_path(rel) else {
+            // Outside content/: static files are in `copies`; a vanished folder under
+            // templates/, themes/ or static/ may have held sources, so it counts.
             return !rel.starts_with("templates") && !rel.starts_with("themes") && !rel.starts_with("static");
         };
-        let content = content.replace('\\', "/");
         let folder = format!("{content}/");
         let site = &self.model.site;
-        let known = site
+        let mut known = site
             .by_content_path
             .keys()
             .chain(site.drafts.keys())
             .chain(&site.broken)
             .chain(&site.loose_assets);
-        !known.into_iter().any(|k| *k == content || k.starts_with(&folder))
+        !known.any(|k| *k == content || k.starts_with(&folder))
     }
 
     /// Template files changed: reads them all again and re-renders what uses the changed
@@ -309,6 +308,11 @@ impl State {
         }
         Some(jobs)
     }
+}
+
+/// `content/security/kursk.md` → `security/kursk.md`.
+fn content_path(rel: &Path) -> Option<String> {
+    Some(rel.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"))
 }
 
 /// `templates/…` or `themes/<name>/templates/…`.

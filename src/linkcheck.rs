@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use crate::config::Config;
+use crate::config::{Config, origin_of};
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::render::Sink;
 use crate::theme::StaticSource;
@@ -218,25 +218,13 @@ fn scheme_of(url: &str) -> &str {
         .map_or("https:", |(s, _)| if s == "http" { "http:" } else { "https:" })
 }
 
-/// `https://user.github.io/repo/` → `https://user.github.io`.
-fn origin_of(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            rest.split('/').next().unwrap_or("").to_ascii_lowercase()
-        ),
-        None => String::new(),
-    }
-}
-
 /// The path of `url` when it is on `origin`.
 fn same_origin(origin: &str, url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()) != origin {
+    if origin_of(url) != origin {
         return None;
     }
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let path = &rest[host.len()..];
     Some(if path.is_empty() {
         "/".to_owned()

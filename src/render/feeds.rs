@@ -239,10 +239,10 @@ fn rfc2822(d: Option<&DateValue>) -> String {
 
 /// Feed readers show entries away from the site, so root-relative links become absolute.
 fn absolute_urls(html: &str, base_url: &str) -> String {
-    let origin = match base_url.split_once("://") {
-        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest)),
-        None => return html.to_owned(),
-    };
+    let origin = crate::config::origin_of(base_url);
+    if origin.is_empty() {
+        return html.to_owned();
+    }
     let mut out = html.to_owned();
     for attr in ["href=\"/", "src=\"/"] {
         let mut result = String::with_capacity(out.len());

@@ -202,21 +202,28 @@ pub fn prepare(
     if diags.has_errors() {
         return Err(diags);
     }
-    let event_partial_reads_everything = templates
-        .reads_everything()
-        .get(EVENT_PARTIAL)
-        .copied()
-        .unwrap_or(false);
-    Ok(Prepared {
+    let mut prepared = Prepared {
         templates,
         refs,
         data,
         plan,
-        event_partial_reads_everything,
-    })
+        event_partial_reads_everything: false,
+    };
+    prepared.mark_readers();
+    Ok(prepared)
 }
 
 impl Prepared {
+    /// Marks the planned outputs (and the event partial) whose templates can read any page.
+    fn mark_readers(&mut self) {
+        let reads = self.templates.reads_everything();
+        let reads_any = |name: &str| reads.get(name).copied().unwrap_or(false);
+        for planned in &mut self.plan {
+            planned.reads_everything = reads_any(&planned.template);
+        }
+        self.event_partial_reads_everything = reads_any(EVENT_PARTIAL);
+    }
+
     /// The number of planned output files.
     pub fn len(&self) -> usize {
         self.plan.len()
@@ -296,12 +303,8 @@ impl Prepared {
         }
         set_globals(&mut templates, site);
         templates.set_lookups(build_lookups(site, &self.data));
-        let reads = templates.reads_everything();
-        for planned in &mut self.plan {
-            planned.reads_everything = reads.get(&planned.template).copied().unwrap_or(false);
-        }
-        self.event_partial_reads_everything = reads.get(EVENT_PARTIAL).copied().unwrap_or(false);
         self.templates = templates;
+        self.mark_readers();
         Some(
             (0..self.plan.len())
                 .filter(|i| affected.contains(&self.plan[*i].template))

@@ -355,10 +355,8 @@ pub(super) fn plan(
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
-    let reads_everything = templates.reads_everything();
     for planned in &mut out {
         planned.template = job_template(site, templates, &planned.job);
-        planned.reads_everything = reads_everything.get(&planned.template).copied().unwrap_or(false);
     }
     out
 }

@@ -56,11 +56,6 @@ impl Templates {
         *self.lookups.write().unwrap_or_else(|e| e.into_inner()) = Some(lookups);
     }
 
-    /// The site's data, for reading while rendering.
-    pub fn lookups(&self) -> LookupsGuard<'_> {
-        LookupsGuard(self.lookups.read().unwrap_or_else(|e| e.into_inner()))
-    }
-
     /// Changes the site's data in place (between renders).
     pub fn update_lookups(&self, change: impl FnOnce(&mut Lookups)) {
         if let Some(l) = self.lookups.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
@@ -141,15 +136,6 @@ impl Templates {
         self.tera
             .render(name, context)
             .map_err(|e| template_error(&e, &self.sources, Some(name)))
-    }
-}
-
-/// Read access to the template functions' data; `None` before the model is final.
-pub struct LookupsGuard<'a>(RwLockReadGuard<'a, Option<Lookups>>);
-
-impl LookupsGuard<'_> {
-    pub fn get(&self) -> Option<&Lookups> {
-        self.0.as_ref()
     }
 }
 
