@@ -31,6 +31,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_content",
     "generate_sitemap",
     "generate_robots_txt",
+    "build_search_index",
 ];
 
 /// Top-level keys Zola documents that dossier accepts but does not act on yet.
@@ -43,7 +44,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "generate_feed",
     "feed_filename",
     "hard_link_static",
-    "build_search_index",
     "exclude_paginated_pages_in_sitemap",
     "languages",
     "link_checker",
@@ -236,6 +236,8 @@ pub struct Config {
     pub feed_content: FeedContent,
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
+    /// The search index under `search/` and the theme's search box (default true).
+    pub build_search_index: bool,
 }
 
 #[derive(Deserialize)]
@@ -273,7 +275,7 @@ struct RawConfig {
     feed_limit: Option<usize>,
     feed_filename: Option<toml::Value>,
     hard_link_static: Option<toml::Value>,
-    build_search_index: Option<toml::Value>,
+    build_search_index: Option<bool>,
     exclude_paginated_pages_in_sitemap: Option<toml::Value>,
     languages: Option<toml::Value>,
     link_checker: Option<toml::Value>,
@@ -569,6 +571,7 @@ impl Config {
             feed_content: raw.feed_content.unwrap_or_default(),
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
+            build_search_index: raw.build_search_index.unwrap_or(true),
         };
         let ok = !diags.has_errors();
         (ok.then_some(config), diags)
@@ -618,7 +621,6 @@ fn zola_only_present(raw: &RawConfig) -> Vec<&'static str> {
         raw.generate_feed.is_some(),
         raw.feed_filename.is_some(),
         raw.hard_link_static.is_some(),
-        raw.build_search_index.is_some(),
         raw.exclude_paginated_pages_in_sitemap.is_some(),
         raw.languages.is_some(),
         raw.link_checker.is_some(),

@@ -266,6 +266,7 @@ impl State {
         }
         let links_changed = rendered.links != old.links;
         let html = std::mem::take(&mut rendered.content);
+        let old_terms = self.prepared.search_terms(site, id);
         let site = &mut self.model.site;
         site.pages[id.0].rendered = rendered;
         let mut changed = vec![id];
@@ -302,6 +303,7 @@ impl State {
         let mut jobs = self
             .prepared
             .update_pages(&self.model.site, &changed, (id, &html))?;
+        jobs.extend(self.prepared.update_search(&self.model.site, id, &old_terms));
         if links_changed {
             jobs.extend(self.prepared.graph_jobs());
             jobs.extend(self.prepared.update_events(&self.model.site, &cited).ok()?);

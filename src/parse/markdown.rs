@@ -62,6 +62,9 @@ pub struct Rendered {
     pub summary_marked: bool,
     pub toc: Vec<Heading>,
     pub word_count: usize,
+    /// The body's prose as plain text (paragraphs, list items, table cells, headings), for
+    /// the search index.
+    pub text: String,
     pub heading_ids: Vec<String>,
     pub anchor_refs: Vec<AnchorRef>,
     /// Links to other documents, in order, for backlinks and the link graph.
@@ -144,6 +147,7 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         summary,
         toc: nest_headings(state.headings),
         word_count: state.words,
+        text: state.text,
         heading_ids,
         anchor_refs: state.anchor_refs,
         links: state.links,
@@ -195,6 +199,8 @@ struct State<'a> {
     /// Plain text of the open blocks (paragraphs, list items, cells, headings), innermost
     /// last, for the excerpts around links.
     blocks: Vec<String>,
+    /// The text of every closed outermost block, in order.
+    text: String,
     /// Links waiting for their block to close: (index in `links`, block depth, offset of
     /// the link in the block's text).
     pending: Vec<(usize, usize, usize)>,
@@ -218,6 +224,7 @@ impl<'a> State<'a> {
             anchor_refs: Vec::new(),
             links: Vec::new(),
             blocks: Vec::new(),
+            text: String::new(),
             pending: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -475,12 +482,14 @@ impl<'a> State<'a> {
                 k += 1;
             }
         }
-        if let Some(parent) = self.blocks.last_mut() {
-            if !parent.is_empty() && !parent.ends_with(' ') {
-                parent.push(' ');
-            }
-            parent.push_str(&text);
+        let outer = match self.blocks.last_mut() {
+            Some(parent) => parent,
+            None => &mut self.text,
+        };
+        if !outer.is_empty() && !outer.ends_with(' ') {
+            outer.push(' ');
         }
+        outer.push_str(&text);
     }
 
     /// Records a resolved link to another document; its excerpt comes when its block ends.

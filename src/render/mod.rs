@@ -7,6 +7,7 @@ pub mod context;
 pub mod feeds;
 pub mod graph;
 mod plan;
+pub mod search;
 mod sitemap;
 pub mod templates;
 pub mod timeline;
@@ -66,6 +67,10 @@ enum Job {
         to: String,
     },
     NotFound,
+    SearchIndex,
+    SearchFilters,
+    SearchShard(u32),
+    SearchDoc(PageId),
     Bytes(Arc<[u8]>),
     Copy(StaticSource),
 }
@@ -150,13 +155,20 @@ pub fn prepare(
 
     let term_events = timeline::events_by_term(site);
     let archive = archive::build(site);
+    let search = site
+        .config
+        .build_search_index
+        .then(|| search::SearchIndex::build(site));
     let plan = plan::plan(
         site,
         static_files,
         root,
         &templates,
-        &term_events,
-        &archive,
+        plan::Derived {
+            term_events: &term_events,
+            archive: &archive,
+            search_shards: search.as_ref().map(search::SearchIndex::shards),
+        },
         &mut diags,
     );
     let mut page_events: HashMap<PageId, Vec<usize>> = HashMap::new();
@@ -181,6 +193,7 @@ pub fn prepare(
         taxonomy_refs: site.taxonomies.iter().map(context::taxonomy_ref).collect(),
         page_values,
         archive,
+        search,
     };
     data.section_values = (0..site.sections.len())
         .map(|i| data.section_value(site, SectionId(i)))
@@ -464,6 +477,38 @@ impl Prepared {
             .collect())
     }
 
+    /// A page's search terms as they are now, to pass to [`Prepared::update_search`] after
+    /// the page changes.
+    pub fn search_terms(&self, site: &Site, id: PageId) -> std::collections::BTreeMap<String, u8> {
+        if self.data.search.is_some() && search::indexed(site, id) {
+            search::doc_terms(site, id)
+        } else {
+            Default::default()
+        }
+    }
+
+    /// Updates the search index after an edit to one page's text (`old` its terms before)
+    /// and returns the outputs that changed: the page's document and the shards of the
+    /// terms it gained or lost.
+    pub fn update_search(
+        &mut self,
+        site: &Site,
+        id: PageId,
+        old: &std::collections::BTreeMap<String, u8>,
+    ) -> Vec<usize> {
+        let Some(index) = &mut self.data.search else {
+            return Vec::new();
+        };
+        let shards = index.update(site, id, old);
+        (0..self.plan.len())
+            .filter(|i| match &self.plan[*i].job {
+                Job::SearchDoc(p) => *p == id,
+                Job::SearchShard(n) => shards.contains(n),
+                _ => false,
+            })
+            .collect()
+    }
+
     /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
     pub fn graph_jobs(&self) -> impl Iterator<Item = usize> {
         self.plan
@@ -497,6 +542,21 @@ fn set_globals(templates: &mut Templates, site: &Site) {
     global.insert("lang", &site.config.default_language);
     global.insert("has_timeline", &has_timeline);
     global.insert("has_archive", &has_archive);
+    global.insert("search_fallback", &search_fallback(site, has_archive));
+}
+
+/// Where the search link leads without JavaScript: the tag index, else the first list of
+/// terms, else the archive, else home.
+fn search_fallback(site: &Site, has_archive: bool) -> String {
+    let rendered = || site.taxonomies.iter().filter(|t| t.config.render);
+    match rendered()
+        .find(|t| t.config.name == "tags")
+        .or_else(|| rendered().next())
+    {
+        Some(t) => t.path.clone(),
+        None if has_archive => site.config.url_path("archive/"),
+        None => site.config.base_path.clone(),
+    }
 }
 
 /// A titled link, for navigation.
@@ -726,6 +786,8 @@ struct Data {
     /// The timeline's filter chips.
     filters: Value,
     archive: archive::Archive,
+    /// `None` when `build_search_index` is off.
+    search: Option<search::SearchIndex>,
 }
 
 impl Data {
@@ -951,6 +1013,16 @@ fn render_job(
         Job::NotFound => {
             let ctx = base_context(site, &format!("{}404.html", site.config.base_path));
             templates.render("404.html", &ctx)?
+        }
+        Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => {
+            let bytes = match (&planned.job, &data.search) {
+                (Job::SearchIndex, Some(index)) => index.index_json(site),
+                (Job::SearchFilters, _) => search::filters_json(site),
+                (Job::SearchShard(n), Some(index)) => index.shard_json(*n),
+                (Job::SearchDoc(id), _) => search::doc_json(site, *id),
+                _ => Vec::new(),
+            };
+            return sink.write(&planned.path, &bytes).map_err(io_err);
         }
     };
     sink.write(&planned.path, html.as_bytes()).map_err(io_err)

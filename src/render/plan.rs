@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{
-    FeedOf, Job, Planned, archive, output_path, page_template, pager_path, section_template, sitemap,
+    FeedOf, Job, Planned, archive, output_path, page_template, pager_path, search, section_template, sitemap,
     taxonomy_template,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -15,6 +15,14 @@ use crate::model::site::{PageId, SectionId, Site};
 use crate::parse::highlight;
 use crate::render::templates::Templates;
 use crate::theme::StaticSource;
+
+/// What earlier stages worked out that decides which outputs exist.
+pub(super) struct Derived<'a> {
+    pub term_events: &'a [((usize, usize), Vec<usize>)],
+    pub archive: &'a archive::Archive,
+    /// The number of search index shards; `None` without a search index.
+    pub search_shards: Option<u32>,
+}
 
 fn alias_path(site: &Site, alias: &str) -> String {
     let a = alias.trim_start_matches('/');
@@ -31,10 +39,14 @@ pub(super) fn plan(
     static_files: &std::collections::BTreeMap<String, StaticSource>,
     root: &std::path::Path,
     templates: &Templates,
-    term_events: &[((usize, usize), Vec<usize>)],
-    archive: &archive::Archive,
+    derived: Derived,
     diags: &mut Diagnostics,
 ) -> Vec<Planned> {
+    let Derived {
+        term_events,
+        archive,
+        search_shards,
+    } = derived;
     let mut out: Vec<Planned> = Vec::new();
     let mut push = |path: String, job: Job, origin: String| {
         out.push(Planned {
@@ -222,6 +234,23 @@ pub(super) fn plan(
         }
     }
     push("graph.json".into(), Job::GraphJson, "the link graph".into());
+    if let Some(shards) = search_shards {
+        let origin = || "the search index (build_search_index)".to_owned();
+        push(search::INDEX_PATH.into(), Job::SearchIndex, origin());
+        push(search::FILTERS_PATH.into(), Job::SearchFilters, origin());
+        for n in 0..shards {
+            push(search::shard_path(n), Job::SearchShard(n), origin());
+        }
+        for (i, p) in site.pages.iter().enumerate() {
+            if search::indexed(site, PageId(i)) {
+                push(
+                    search::doc_path(PageId(i)),
+                    Job::SearchDoc(PageId(i)),
+                    p.file.display_path.display().to_string(),
+                );
+            }
+        }
+    }
     if templates.has("archive.html") && !archive.years.is_empty() {
         push(
             output_path(site, &site.config.url_path("archive/")),
@@ -377,6 +406,10 @@ fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
         | Job::GraphJson
         | Job::TimelineJson
         | Job::TimelineIcs
+        | Job::SearchIndex
+        | Job::SearchFilters
+        | Job::SearchShard(_)
+        | Job::SearchDoc(_)
         | Job::Redirect { .. }
         | Job::Bytes(_)
         | Job::Copy(_) => String::new(),

@@ -21,6 +21,20 @@ fn fixtures_dir() -> PathBuf {
     repo_root().join("tests").join("fixtures")
 }
 
+/// The repository's example site, built into `public/` of a temporary folder.
+pub fn example_site() -> TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    let status = Command::new(BIN)
+        .arg("--root")
+        .arg(repo_root())
+        .args(["build", "-o"])
+        .arg(out.path().join("public"))
+        .status()
+        .expect("run dossier");
+    assert!(status.success(), "the example site does not build");
+    out
+}
+
 /// A site in a temporary folder.
 pub struct SiteTest {
     dir: TempDir,

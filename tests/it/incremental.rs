@@ -1984,3 +1984,47 @@ fn assert_changed(update: &dossier::incremental::Update, outputs: &[&str]) {
         );
     }
 }
+
+#[test]
+fn a_new_word_in_a_body_reaches_the_search_index_without_a_full_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(rel, format!("{text}\nA quixotically zygomorphic paragraph.\n"));
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(!update.full, "{update:?}");
+    let search: Vec<&String> = update
+        .changed
+        .iter()
+        .filter(|c| c.starts_with("search/"))
+        .collect();
+    // The page's own document and the shards of its new words; nothing else of the index.
+    assert!(search.iter().any(|c| c.starts_with("search/docs/")), "{search:?}");
+    assert!(
+        search.iter().any(|c| c.starts_with("search/terms/")),
+        "{search:?}"
+    );
+    assert_eq!(
+        search.iter().filter(|c| c.starts_with("search/docs/")).count(),
+        1,
+        "{search:?}"
+    );
+    assert!(
+        !search
+            .iter()
+            .any(|c| c.ends_with("index.json") || c.ends_with("filters.json"))
+    );
+    let outputs = outputs_of(&session);
+    let shards: Vec<&String> = outputs
+        .keys()
+        .filter(|k| k.starts_with("search/terms/"))
+        .collect();
+    assert!(
+        shards
+            .iter()
+            .any(|k| String::from_utf8_lossy(&outputs[*k]).contains("\"zygomorphic\"")),
+        "the new word is in no shard"
+    );
+    assert_matches_cold(&site, &session);
+}

@@ -1,0 +1,361 @@
+//! The search index: static JSON files under `search/` that the theme's `search.js` loads
+//! piece by piece, so a large site never downloads one big index.
+//!
+//! - `search/index.json`: the number of documents and of shards, and the filter names;
+//! - `search/terms/<n>.json`: the terms whose first two characters hash to shard `n`,
+//!   with their postings (document, weight), delta-coded;
+//! - `search/docs/<id>.json`: one analysis's title, URL, date, section, tags and text,
+//!   fetched only when it is among the results shown (for the excerpt around the match);
+//! - `search/filters.json`: the documents of each section and tag, fetched only when the
+//!   reader filters.
+//!
+//! A query needs `index.json`, one shard per word and one small file per result shown.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::site::{PageId, Site};
+
+/// Terms are grouped into files by a hash of their first two characters, so that all
+/// the terms a typed word can match are in one file.
+const SHARD_CHARS: usize = 2;
+/// About this many documents per shard: the shards' number follows the site's size,
+/// not its words, so an edit to a page's text never adds or removes a file.
+const DOCS_PER_SHARD: usize = 50;
+const MOST_SHARDS: usize = 1024;
+/// Longer "words" are identifiers or junk nobody types.
+const LONGEST_TERM: usize = 40;
+/// Text kept per document for excerpts; past this a result shows the start instead.
+const LONGEST_TEXT: usize = 24_000;
+/// A word in the title counts as this many in the body; in the description or tags, less.
+const TITLE_WEIGHT: u32 = 20;
+const TAG_WEIGHT: u32 = 10;
+const DESCRIPTION_WEIGHT: u32 = 5;
+/// The taxonomy the search box filters by, besides sections.
+const TAG_TAXONOMY: &str = "tags";
+
+/// Term → postings (page index, weight), sorted by page.
+pub struct SearchIndex {
+    postings: BTreeMap<String, Vec<(u32, u8)>>,
+    shards: u32,
+}
+
+/// Whether a page is searchable: it renders, and neither it nor its section opts out.
+pub fn indexed(site: &Site, id: PageId) -> bool {
+    let page = site.page(id);
+    page.renders()
+        && page.meta.in_search_index != Some(false)
+        && site.section(page.section).meta.in_search_index != Some(false)
+}
+
+/// The lower-cased words of `text`, as the client splits a query.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().nth(1).is_some() && w.chars().nth(LONGEST_TERM).is_none())
+        .map(str::to_lowercase)
+}
+
+/// A page's terms with their weights: how often each occurs, words in the title, tags and
+/// description counting extra.
+pub fn doc_terms(site: &Site, id: PageId) -> BTreeMap<String, u8> {
+    let page = site.page(id);
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    let mut add = |text: &str, weight: u32| {
+        for w in words(text) {
+            *counts.entry(w).or_default() += weight;
+        }
+    };
+    add(&page.rendered.text, 1);
+    add(&page.title, TITLE_WEIGHT);
+    if let Some(d) = &page.meta.description {
+        add(d, DESCRIPTION_WEIGHT);
+    }
+    for terms in page.taxonomies.values() {
+        for t in terms {
+            add(t, TAG_WEIGHT);
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(w, n)| (w, n.min(u32::from(u8::MAX)) as u8))
+        .collect()
+}
+
+/// The shard holding `term`: FNV-1a of its first two characters' UTF-8, as `search.js`
+/// computes it for a typed word.
+fn shard_of(term: &str, shards: u32) -> u32 {
+    let end = term
+        .char_indices()
+        .nth(SHARD_CHARS)
+        .map_or(term.len(), |(i, _)| i);
+    let hash = term.as_bytes()[..end].iter().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    });
+    hash % shards
+}
+
+/// The output path of a shard.
+pub fn shard_path(shard: u32) -> String {
+    format!("search/terms/{shard}.json")
+}
+
+pub fn doc_path(id: PageId) -> String {
+    format!("search/docs/{}.json", id.0)
+}
+
+pub const INDEX_PATH: &str = "search/index.json";
+pub const FILTERS_PATH: &str = "search/filters.json";
+
+impl SearchIndex {
+    pub fn build(site: &Site) -> SearchIndex {
+        let per_page: Vec<BTreeMap<String, u8>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                if indexed(site, PageId(i)) {
+                    doc_terms(site, PageId(i))
+                } else {
+                    BTreeMap::new()
+                }
+            })
+            .collect();
+        let docs = per_page.iter().filter(|t| !t.is_empty()).count();
+        let shards = docs.div_ceil(DOCS_PER_SHARD).clamp(1, MOST_SHARDS) as u32;
+        let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+        for (i, terms) in per_page.into_iter().enumerate() {
+            for (term, weight) in terms {
+                postings.entry(term).or_default().push((i as u32, weight));
+            }
+        }
+        SearchIndex { postings, shards }
+    }
+
+    /// The number of shards; every one is written, empty or not.
+    pub fn shards(&self) -> u32 {
+        self.shards
+    }
+
+    /// Replaces one page's terms (`old` → its current ones) and returns the shards whose
+    /// content changed.
+    pub fn update(&mut self, site: &Site, id: PageId, old: &BTreeMap<String, u8>) -> BTreeSet<u32> {
+        let new = if indexed(site, id) {
+            doc_terms(site, id)
+        } else {
+            BTreeMap::new()
+        };
+        let doc = id.0 as u32;
+        let mut changed = BTreeSet::new();
+        for (term, weight) in old {
+            if new.get(term) == Some(weight) {
+                continue;
+            }
+            changed.insert(shard_of(term, self.shards));
+            if let Some(list) = self.postings.get_mut(term) {
+                list.retain(|(d, _)| *d != doc);
+                if list.is_empty() {
+                    self.postings.remove(term);
+                }
+            }
+        }
+        for (term, weight) in &new {
+            if old.get(term) == Some(weight) {
+                continue;
+            }
+            changed.insert(shard_of(term, self.shards));
+            let list = self.postings.entry(term.clone()).or_default();
+            let at = list.partition_point(|(d, _)| *d < doc);
+            list.insert(at, (doc, *weight));
+        }
+        changed
+    }
+
+    /// `search/terms/<n>.json`: `{"term": [doc, weight, doc - previous doc, weight, …]}`.
+    pub fn shard_json(&self, n: u32) -> Vec<u8> {
+        let mut shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        let terms = self
+            .postings
+            .iter()
+            .filter(|(t, _)| shard_of(t, self.shards) == n);
+        for (term, list) in terms {
+            let mut flat = Vec::with_capacity(list.len() * 2);
+            let mut previous = 0;
+            for (doc, weight) in list {
+                flat.push(doc - previous);
+                flat.push(u32::from(*weight));
+                previous = *doc;
+            }
+            shard.insert(term, flat);
+        }
+        serde_json::to_vec(&shard).unwrap_or_default()
+    }
+
+    /// `search/index.json`: what the client needs before its first query.
+    pub fn index_json(&self, site: &Site) -> Vec<u8> {
+        let filters = Filters::of(site);
+        let index = serde_json::json!({
+            "version": 1,
+            "docs": (0..site.pages.len()).filter(|i| indexed(site, PageId(*i))).count(),
+            "shards": self.shards,
+            "sections": filters.sections.iter().map(|(title, _)| title).collect::<Vec<_>>(),
+            "tags": {
+                "name": filters.tag_name,
+                "terms": filters.tags.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            },
+        });
+        serde_json::to_vec(&index).unwrap_or_default()
+    }
+}
+
+/// The documents of each section and tag, in the order `index.json` names them.
+struct Filters<'a> {
+    sections: Vec<(&'a str, Vec<u32>)>,
+    tag_name: Option<&'a str>,
+    tags: Vec<(&'a str, Vec<u32>)>,
+}
+
+impl<'a> Filters<'a> {
+    fn of(site: &'a Site) -> Filters<'a> {
+        let docs_of = |pages: &[PageId]| {
+            let mut ids: Vec<u32> = pages
+                .iter()
+                .filter(|p| indexed(site, **p))
+                .map(|p| p.0 as u32)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let mut sections: Vec<(&str, Vec<u32>)> = site
+            .sections
+            .iter()
+            .filter(|s| !s.is_root() && s.renders())
+            .map(|s| (s.title(), docs_of(&s.pages)))
+            .filter(|(title, ids)| !title.is_empty() && !ids.is_empty())
+            .collect();
+        sections.sort_by(|a, b| a.0.cmp(b.0));
+        let taxonomy = site
+            .taxonomies
+            .iter()
+            .find(|t| t.config.name == TAG_TAXONOMY)
+            .or(site.taxonomies.first());
+        let tags = taxonomy
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| (term.name.as_str(), docs_of(&term.pages)))
+                    .filter(|(_, ids)| !ids.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Filters {
+            sections,
+            tag_name: taxonomy.map(|t| t.config.name.as_str()),
+            tags,
+        }
+    }
+}
+
+/// Delta-coded, as the postings are.
+fn deltas(ids: &[u32]) -> Vec<u32> {
+    let mut previous = 0;
+    ids.iter()
+        .map(|id| {
+            let d = id - previous;
+            previous = *id;
+            d
+        })
+        .collect()
+}
+
+/// `search/filters.json`: `{"sections": [[doc deltas…], …], "tags": [[…], …]}`.
+pub fn filters_json(site: &Site) -> Vec<u8> {
+    let filters = Filters::of(site);
+    let lists = |l: &[(&str, Vec<u32>)]| l.iter().map(|(_, ids)| deltas(ids)).collect::<Vec<_>>();
+    serde_json::to_vec(&serde_json::json!({
+        "sections": lists(&filters.sections),
+        "tags": lists(&filters.tags),
+    }))
+    .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    /// Title, URL path, date (ISO), section title, tags, text.
+    t: &'a str,
+    u: &'a str,
+    d: Option<String>,
+    s: &'a str,
+    g: Vec<&'a str>,
+    x: &'a str,
+}
+
+/// `search/docs/<id>.json`: what a result shows.
+pub fn doc_json(site: &Site, id: PageId) -> Vec<u8> {
+    let page = site.page(id);
+    let text = &page.rendered.text;
+    let end = if text.len() <= LONGEST_TEXT {
+        text.len()
+    } else {
+        (0..=LONGEST_TEXT)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0)
+    };
+    let tags = site
+        .taxonomies
+        .iter()
+        .find(|t| t.config.name == TAG_TAXONOMY)
+        .or(site.taxonomies.first())
+        .and_then(|t| page.taxonomies.get(&t.config.name))
+        .map(|terms| terms.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let doc = Doc {
+        t: &page.title,
+        u: &page.path,
+        d: page.date.as_ref().map(|d| d.date.to_string()),
+        s: site.section(page.section).title(),
+        g: tags,
+        x: &text[..end],
+    };
+    serde_json::to_vec(&doc).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_lower_case_alphanumeric_runs_of_two_or_more() {
+        let w: Vec<String> = words("North Korea's troops, in Kursk (2024) — a “first”; Ünïcode x").collect();
+        assert_eq!(
+            w,
+            [
+                "north",
+                "korea",
+                "troops",
+                "in",
+                "kursk",
+                "2024",
+                "first",
+                "ünïcode"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shard_holds_every_term_with_the_same_first_two_characters() {
+        // FNV-1a of "tr" (0x74 0x72), as search.js computes it.
+        assert_eq!(shard_of("tr", u32::MAX), 0x4745_5003);
+        for n in [1, 7, 200] {
+            assert_eq!(shard_of("troops", n), shard_of("tr", n));
+            assert_eq!(shard_of("ünïcode", n), shard_of("ün", n));
+            assert!(shard_of("kursk", n) < n);
+        }
+    }
+
+    #[test]
+    fn deltas_code_ascending_ids() {
+        assert_eq!(deltas(&[3, 4, 10]), [3, 1, 6]);
+    }
+}

@@ -1,0 +1,303 @@
+// Search over the static index under search/ (see src/render/search.rs for its format).
+// Without scripts the header's "Search" is a link to the tag index; with them it opens a
+// dialog. Files are fetched as a query needs them: index.json, one shard of terms per
+// word, one small file per result shown, and filters.json only when filtering.
+(function () {
+  "use strict";
+  var link = document.querySelector("a.search-link[data-index]");
+  if (!link || typeof HTMLDialogElement !== "function") return;
+  var base = link.getAttribute("data-index");
+  var PER_PAGE = 10;
+  // Split as the index was: runs of letters and digits, lower case, two or more long.
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+
+  var cache = new Map();
+  function load(path) {
+    if (!cache.has(path)) {
+      cache.set(path, fetch(base + path).then(function (r) {
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return r.json();
+      }));
+    }
+    return cache.get(path);
+  }
+
+  function words(text) {
+    var out = [];
+    var seen = new Set();
+    for (var m of text.toLowerCase().matchAll(WORD)) {
+      var w = m[0];
+      if (Array.from(w).length >= 2 && !seen.has(w)) {
+        seen.add(w);
+        out.push(w);
+      }
+    }
+    return out;
+  }
+
+  // The shard holding the terms a word can match, as src/render/search.rs assigns them:
+  // FNV-1a of the UTF-8 of its first two characters, modulo the number of shards.
+  function shardOf(word, shards) {
+    var prefix = Array.from(word).slice(0, 2).join("");
+    var h = 0x811c9dc5;
+    for (var b of new TextEncoder().encode(prefix)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h % shards;
+  }
+
+  function decode(deltas) {
+    var ids = [];
+    var id = 0;
+    for (var i = 0; i < deltas.length; i++) ids.push((id += deltas[i]));
+    return ids;
+  }
+
+  // Documents matching one word, as a prefix of their terms, with a BM25-like score:
+  // rarer terms count more, and a whole-word match beats a prefix.
+  async function scoresFor(word, index) {
+    var scores = new Map();
+    var shard = await load("terms/" + shardOf(word, index.shards) + ".json");
+    for (var term in shard) {
+      if (!term.startsWith(word)) continue;
+      var postings = shard[term];
+      var idf = Math.log(1 + index.docs / (postings.length / 2));
+      var exact = term === word ? 1 : 0.6;
+      var doc = 0;
+      for (var i = 0; i < postings.length; i += 2) {
+        doc += postings[i];
+        var w = postings[i + 1];
+        var s = idf * exact * (w / (w + 1.2));
+        if (!(scores.get(doc) >= s)) scores.set(doc, s);
+      }
+    }
+    return scores;
+  }
+
+  // Every document matching all the words and the filters, best first.
+  async function query(text, filters) {
+    var index = await load("index.json");
+    var ws = words(text);
+    if (ws.length === 0) return { words: ws, ids: [] };
+    var per = await Promise.all(ws.map(function (w) { return scoresFor(w, index); }));
+    per.sort(function (a, b) { return a.size - b.size; });
+    var allowed = null;
+    if (filters && (filters.section !== "" || filters.tag !== "")) {
+      var f = await load("filters.json");
+      var sets = [];
+      if (filters.section !== "") sets.push(new Set(decode(f.sections[+filters.section] || [])));
+      if (filters.tag !== "") sets.push(new Set(decode(f.tags[+filters.tag] || [])));
+      allowed = function (d) { return sets.every(function (s) { return s.has(d); }); };
+    }
+    var hits = [];
+    for (var [doc, score] of per[0]) {
+      var total = score;
+      var all = true;
+      for (var i = 1; i < per.length && all; i++) {
+        var s = per[i].get(doc);
+        if (s === undefined) all = false;
+        else total += s;
+      }
+      if (all && (!allowed || allowed(doc))) hits.push([doc, total]);
+    }
+    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return { words: ws, ids: hits.map(function (h) { return h[0]; }) };
+  }
+
+  // The words around the first match, with each match marked.
+  function excerpt(text, ws) {
+    var tokens = Array.from(text.matchAll(WORD));
+    var matches = function (t) {
+      var lower = t[0].toLowerCase();
+      return ws.some(function (w) { return lower.startsWith(w); });
+    };
+    var first = tokens.findIndex(matches);
+    var frag = document.createDocumentFragment();
+    if (tokens.length === 0) return frag;
+    var from = Math.max(0, (first < 0 ? 0 : first) - 12);
+    var to = Math.min(tokens.length - 1, from + 36);
+    var start = tokens[from].index;
+    var end = tokens[to].index + tokens[to][0].length;
+    if (from > 0) frag.append("… ");
+    var at = start;
+    for (var i = from; i <= to; i++) {
+      var t = tokens[i];
+      if (!matches(t)) continue;
+      frag.append(text.slice(at, t.index));
+      var mark = document.createElement("mark");
+      mark.textContent = t[0];
+      frag.append(mark);
+      at = t.index + t[0].length;
+    }
+    frag.append(text.slice(at, end));
+    if (end < text.length) frag.append(" …");
+    return frag;
+  }
+
+  function formatDate(iso) {
+    var d = new Date(iso + "T00:00:00Z");
+    if (isNaN(d)) return iso;
+    return d.toLocaleDateString(document.documentElement.lang || undefined, {
+      year: "numeric", month: "long", day: "numeric", timeZone: "UTC",
+    });
+  }
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function result(doc, ws) {
+    var li = el("li");
+    var h = el("h3");
+    h.append(el("a", { href: doc.u }, doc.t));
+    li.append(h);
+    var meta = el("p", { class: "search-meta" });
+    if (doc.d) meta.append(el("time", { datetime: doc.d }, formatDate(doc.d)));
+    if (doc.s) meta.append((doc.d ? " · " : "") + doc.s);
+    if (doc.g.length) {
+      var tags = el("span", { class: "search-tags" });
+      doc.g.forEach(function (g) { tags.append(el("span", { class: "chip" }, g)); });
+      meta.append(" ", tags);
+    }
+    li.append(meta);
+    var p = el("p", { class: "search-excerpt" });
+    p.append(excerpt(doc.x, ws));
+    li.append(p);
+    return li;
+  }
+
+  // The dialog, made once on first use.
+  var dialog, input, section, tag, status, list, more;
+  var found = { words: [], ids: [] };
+  var shown = 0;
+  var generation = 0;
+
+  function option(value, label) {
+    var o = el("option", { value: value }, label);
+    return o;
+  }
+
+  function build() {
+    dialog = el("dialog", { class: "search-dialog", "aria-label": "Search" });
+    var form = el("form", { role: "search", class: "search-form" });
+    input = el("input", { id: "search-q", type: "search", autocomplete: "off", spellcheck: "false",
+      placeholder: "Words or beginnings of words" });
+    var label = el("label", { for: "search-q" }, "Search analyses");
+    section = el("select", { id: "search-section" });
+    tag = el("select", { id: "search-tag" });
+    section.append(option("", "All sections"));
+    tag.append(option("", "All"));
+    var filters = el("div", { class: "search-filters" });
+    var sl = el("label", {}, "Section ");
+    sl.append(section);
+    var tl = el("label", { class: "search-tag-filter" }, "Tag ");
+    tl.append(tag);
+    filters.append(sl, tl);
+    var close = el("button", { type: "button", class: "search-close" }, "Close");
+    form.append(label, input, filters);
+    status = el("p", { class: "search-status", role: "status", "aria-live": "polite" });
+    list = el("ol", { class: "search-results" });
+    more = el("button", { type: "button", class: "search-more", hidden: "" }, "More results");
+    dialog.append(close, form, status, list, more);
+    document.body.append(dialog);
+
+    load("index.json").then(function (index) {
+      index.sections.forEach(function (s, i) { section.append(option(String(i), s)); });
+      if (index.tags.name) {
+        tl.firstChild.textContent = index.tags.name.charAt(0).toUpperCase() + index.tags.name.slice(1) + " ";
+        tag.firstChild.textContent = "All " + index.tags.name;
+        index.tags.terms.forEach(function (t, i) { tag.append(option(String(i), t)); });
+      } else {
+        tl.hidden = true;
+      }
+    }).catch(function () { status.textContent = "The search index could not be loaded."; });
+
+    input.addEventListener("input", run);
+    section.addEventListener("change", run);
+    tag.addEventListener("change", run);
+    more.addEventListener("click", function () { showMore(generation); });
+    close.addEventListener("click", function () { dialog.close(); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector("a");
+      if (first) location.href = first.href;
+    });
+    // Arrow keys walk the results from the box.
+    dialog.addEventListener("keydown", function (e) {
+      // The browser closes a modal dialog on Escape too, but not always (a dialog opened
+      // without a click, in some browsers); closing twice is harmless.
+      if (e.key === "Escape") { dialog.close(); return; }
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var links = Array.from(list.querySelectorAll("a"));
+      if (links.length === 0) return;
+      var at = links.indexOf(document.activeElement);
+      var next = e.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) { input.focus(); e.preventDefault(); return; }
+      if (next < links.length) { links[next].focus(); e.preventDefault(); }
+    });
+    // A click on the backdrop closes.
+    dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+  }
+
+  async function run() {
+    var mine = ++generation;
+    var text = input.value;
+    if (words(text).length === 0) {
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    try {
+      var r = await query(text, { section: section.value, tag: tag.value });
+      if (mine !== generation) return;
+      found = r;
+      shown = 0;
+      list.replaceChildren();
+      await showMore(mine);
+    } catch (e) {
+      if (mine === generation) status.textContent = "Search failed: " + e.message;
+    }
+  }
+
+  async function showMore(mine) {
+    var ids = found.ids.slice(shown, shown + PER_PAGE);
+    var docs = await Promise.all(ids.map(function (id) { return load("docs/" + id + ".json"); }));
+    if (mine !== generation) return;
+    docs.forEach(function (d) { list.append(result(d, found.words)); });
+    shown += docs.length;
+    var n = found.ids.length;
+    status.textContent = n === 0 ? "No results." : n === 1 ? "1 result." : n + " results" +
+      (shown < n ? ", showing " + shown + "." : ".");
+    more.hidden = shown >= n;
+  }
+
+  function open() {
+    if (!dialog) build();
+    if (!dialog.open) dialog.showModal();
+    input.focus();
+    input.select();
+  }
+
+  var button = el("button", { type: "button", class: "search-toggle", "aria-haspopup": "dialog",
+    "aria-keyshortcuts": "/ Control+K Meta+K", title: "Search (/)" }, "Search");
+  button.addEventListener("click", open);
+  link.replaceWith(button);
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    var typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+    if ((e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) ||
+        (e.key.toLowerCase() === "k" && (e.ctrlKey || e.metaKey))) {
+      e.preventDefault();
+      open();
+    }
+  });
+
+  // For tests and benchmarks: the ranked results of a query, with their titles.
+  window.dossierSearch = async function (text, filters) {
+    var r = await query(text, filters || { section: "", tag: "" });
+    var docs = await Promise.all(r.ids.slice(0, PER_PAGE).map(function (id) { return load("docs/" + id + ".json"); }));
+    return { total: r.ids.length, titles: docs.map(function (d) { return d.t; }), urls: docs.map(function (d) { return d.u; }) };
+  };
+})();
