@@ -118,4 +118,39 @@ fn the_example_site_under_a_subpath_has_no_broken_links_over_http() {
         assert!(seen.contains(needed), "the crawl never reached {needed}");
     }
     assert!(seen.len() > 80, "only {} addresses crawled", seen.len());
+
+    // The search index, as search.js reaches it: from the header's data-index, every
+    // shard, and every result's file and URL.
+    let (_, home) = get(&addr, "/repo/");
+    let home = Html::parse_document(&String::from_utf8_lossy(&home));
+    let index_base = home
+        .select(&scraper::Selector::parse("a.search-link").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("data-index"))
+        .expect("a search link with data-index")
+        .to_owned();
+    assert_eq!(index_base, "/repo/search/");
+    let fetch_json = |path: &str| -> serde_json::Value {
+        let (status, body) = get(&addr, path);
+        assert_eq!(status, 200, "{path}");
+        serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let index = fetch_json(&format!("{index_base}index.json"));
+    let mut docs: BTreeSet<u64> = BTreeSet::new();
+    for n in 0..index["shards"].as_u64().expect("shards") {
+        let shard = fetch_json(&format!("{index_base}terms/{n}.json"));
+        for postings in shard.as_object().expect("a shard is an object").values() {
+            let mut id = 0;
+            for pair in postings.as_array().expect("postings").chunks(2) {
+                id += pair[0].as_u64().expect("id");
+                docs.insert(id);
+            }
+        }
+    }
+    assert_eq!(docs.len() as u64, index["docs"].as_u64().unwrap());
+    for id in docs {
+        let doc = fetch_json(&format!("{index_base}docs/{id}.json"));
+        let url = doc["u"].as_str().expect("a URL");
+        assert!(seen.contains(url), "search result {id} leads to {url}, which the crawl never reached");
+    }
 }
