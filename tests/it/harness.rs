@@ -17,6 +17,18 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Builds the repository's example site into `public/` of a temporary folder.
+pub fn example_site() -> TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--root")
+        .arg(repo_root())
+        .args(["build", "-o"])
+        .arg(out.path().join("public"));
+    Output::of(cmd).assert_success();
+    out
+}
+
 fn fixtures_dir() -> PathBuf {
     repo_root().join("tests").join("fixtures")
 }

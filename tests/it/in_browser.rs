@@ -1,24 +1,9 @@
 //! The example site in headless Chromium: link previews and layout at phone width.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::browser::{Chromium, serve};
-
-/// Builds the repository's example site into a temporary folder.
-fn example_site() -> tempfile::TempDir {
-    let out = tempfile::tempdir().expect("temp dir");
-    let status = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--root")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .arg("build")
-        .arg("-o")
-        .arg(out.path().join("public"))
-        .status()
-        .expect("run dossier");
-    assert!(status.success());
-    out
-}
+use crate::harness::example_site;
 
 fn public(dir: &tempfile::TempDir) -> std::path::PathBuf {
     Path::new(dir.path()).join("public")
