@@ -221,6 +221,16 @@ impl Chromium {
         }
     }
 
+    /// A PNG of what the viewport shows.
+    pub fn screenshot(&mut self) -> Vec<u8> {
+        use base64::Engine;
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        let data = shot["data"].as_str().expect("screenshot data");
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("base64 screenshot")
+    }
+
     /// Presses a key (`Tab`, `Escape`) as the keyboard would.
     pub fn press(&mut self, key: &str) {
         let code = match key {

@@ -17,6 +17,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Cargo's target folder, where browser tests leave what CI keeps (screenshots, reports).
+pub fn target_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).to_path_buf()
+}
+
 /// Builds the repository's example site into `public/` of a temporary folder.
 pub fn example_site() -> TempDir {
     let out = tempfile::tempdir().expect("temp dir");

@@ -20,6 +20,7 @@ mod live_reload;
 mod markdown;
 mod ordering;
 mod publish;
+mod screenshots;
 mod serve;
 mod taxonomies;
 mod timeline;
