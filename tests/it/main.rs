@@ -6,6 +6,7 @@ mod harness;
 
 mod accessibility;
 mod archive;
+mod budget;
 mod build;
 mod cli;
 mod crawl;
