@@ -63,6 +63,8 @@ fn content_type(path: &Path) -> &'static str {
         Some("json") => "application/json",
         Some("xml") => "application/xml",
         Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
