@@ -1,15 +1,27 @@
 //! Callouts: blockquotes that open with a `[!KIND]` marker, as GitHub's alerts do
 //! (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`), plus the kinds
 //! analyses need: `[!KEY JUDGMENT]` and `[!ASSESSMENT]`. Text after the marker on its
-//! line is the callout's title.
+//! line is the callout's title. `[!PULLQUOTE]` is declared here too: it shares the
+//! marker, but renders as a pull quote (see [`Shape`]).
 
 use pulldown_cmark::{BlockQuoteKind, Event, Tag, TagEnd};
 
-/// A callout kind: its class name and its default title.
+/// A callout kind: its class name, its default title and how it renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Kind {
     pub class: &'static str,
     pub title: &'static str,
+    pub shape: Shape,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A titled box (`role="note"`).
+    Callout,
+    /// Text repeated from the article in large type. It is hidden from screen readers,
+    /// which have already read the text, so it may hold nothing focusable; text after
+    /// its marker is the start of the quote rather than a title.
+    PullQuote,
 }
 
 /// Every kind, by the names a marker may use (compared without case, `-` as a space).
@@ -19,6 +31,7 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "note",
             title: "Note",
+            shape: Shape::Callout,
         },
     ),
     (
@@ -26,6 +39,7 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "tip",
             title: "Tip",
+            shape: Shape::Callout,
         },
     ),
     (
@@ -33,6 +47,7 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "important",
             title: "Important",
+            shape: Shape::Callout,
         },
     ),
     (
@@ -40,6 +55,7 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "warning",
             title: "Warning",
+            shape: Shape::Callout,
         },
     ),
     (
@@ -47,6 +63,7 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "caution",
             title: "Caution",
+            shape: Shape::Callout,
         },
     ),
     (
@@ -54,6 +71,7 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "key-judgment",
             title: "Key judgment",
+            shape: Shape::Callout,
         },
     ),
     (
@@ -61,6 +79,7 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "key-judgment",
             title: "Key judgment",
+            shape: Shape::Callout,
         },
     ),
     (
@@ -68,6 +87,23 @@ pub const KINDS: &[(&str, Kind)] = &[
         Kind {
             class: "assessment",
             title: "Assessment",
+            shape: Shape::Callout,
+        },
+    ),
+    (
+        "pullquote",
+        Kind {
+            class: "pullquote",
+            title: "Pull quote",
+            shape: Shape::PullQuote,
+        },
+    ),
+    (
+        "pull quote",
+        Kind {
+            class: "pullquote",
+            title: "Pull quote",
+            shape: Shape::PullQuote,
         },
     ),
 ];
@@ -161,5 +197,8 @@ mod tests {
         assert_eq!(kind_named("Key-Judgment").unwrap().class, "key-judgment");
         assert_eq!(kind_named("key judgement").unwrap().title, "Key judgment");
         assert!(kind_named("opinion").is_none());
+        assert_eq!(kind_named("PULL-QUOTE").unwrap().shape, Shape::PullQuote);
+        assert_eq!(kind_named("pullquote").unwrap().shape, Shape::PullQuote);
+        assert_eq!(kind_named("note").unwrap().shape, Shape::Callout);
     }
 }

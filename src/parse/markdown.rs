@@ -1,7 +1,7 @@
 //! Markdown to HTML with pulldown-cmark, plus what pulldown-cmark leaves to us:
 //! heading ids and anchor links, numbered footnotes with back-links, highlighted code,
-//! internal `@/` and relative `.md` links, the summary, the table of contents and
-//! the word count.
+//! internal `@/` and relative `.md` links, figures and lazily loaded images, callouts and
+//! pull quotes, the summary, the table of contents and the word count.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::diagnostic::{Diagnostic, Location, closest};
-use crate::parse::callouts;
+use crate::parse::callouts::{self, Shape};
+use crate::parse::figures;
 use crate::parse::highlight::{Highlighter, escape_attr, escape_text};
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 use crate::slugs::slugify;
@@ -107,6 +108,9 @@ pub struct Doc<'a> {
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
+
+const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and is hidden from screen readers \
+     (aria-hidden), so nothing in it may take focus; keep links and notes in the text it repeats";
 
 pub fn render(doc: &Doc, env: &Env) -> Rendered {
     let mut options = Options::ENABLE_TABLES
@@ -204,6 +208,9 @@ struct State<'a> {
     /// Links waiting for their block to close: (index in `links`, block depth, offset of
     /// the link in the block's text).
     pending: Vec<(usize, usize, usize)>,
+    /// Inside a pull quote, which is `aria-hidden`: nothing in it may take focus, and its
+    /// text, a repeat of the article's, is not counted again.
+    in_pullquote: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -226,6 +233,7 @@ impl<'a> State<'a> {
             blocks: Vec::new(),
             text: String::new(),
             pending: Vec::new(),
+            in_pullquote: false,
             diagnostics: Vec::new(),
         }
     }
@@ -237,8 +245,23 @@ impl<'a> State<'a> {
         let mut i = 0;
         let mut depth = 0usize;
         let mut external_open = false;
+        // A link in a pull quote is written as its text; this skips its closing tag.
+        let mut stripped_link_open = false;
         while i < events.len() {
             let (event, range) = &events[i];
+            if matches!(event, Event::Start(Tag::Paragraph))
+                && matches!(events.get(i + 1), Some((Event::Start(Tag::Image { .. }), _)))
+            {
+                let end = find_end(events, i);
+                let inner = &events[i + 1..end];
+                let refs: Vec<&Event> = inner.iter().map(|(e, _)| e).collect();
+                if let Some(parts) = figures::parts(&refs) {
+                    let html = self.figure(inner, parts);
+                    out.push(Event::Html(CowStr::from(html)));
+                    i = end + 1;
+                    continue;
+                }
+            }
             match event {
                 Event::Start(Tag::Heading { level, id, .. }) => {
                     let end = find_end(events, i);
@@ -287,6 +310,22 @@ impl<'a> State<'a> {
                             }
                             _ => inner.extend_from_slice(rest),
                         }
+                        if kind.shape == Shape::PullQuote {
+                            // Text after the marker starts the quote: back into the
+                            // marker's paragraph, which `rest` closes or continues.
+                            if let Some(title) = title {
+                                inner.clear();
+                                inner.push((Event::Start(Tag::Paragraph), range.clone()));
+                                inner.push((Event::Text(CowStr::from(title)), range.clone()));
+                                if !matches!(rest.first(), Some((Event::End(TagEnd::Paragraph), _))) {
+                                    inner.push((Event::SoftBreak, range.clone()));
+                                }
+                                inner.extend_from_slice(rest);
+                            }
+                            self.pull_quote(&inner, out);
+                            i = end + 1;
+                            continue;
+                        }
                         let title = title.unwrap_or_else(|| kind.title.to_owned());
                         self.words += title.split_whitespace().count();
                         out.push(Event::Html(CowStr::from(format!(
@@ -309,38 +348,46 @@ impl<'a> State<'a> {
                     i = end + 1;
                     continue;
                 }
+                Event::FootnoteReference(label) if self.in_pullquote => {
+                    self.diagnostics.push(
+                        Diagnostic::warning(format!(
+                            "the footnote reference [^{label}] in a pull quote is left out"
+                        ))
+                        .at(self.location(self.doc.body_offset + range.start))
+                        .hint(PULLQUOTE_FOCUS_HINT),
+                    );
+                }
                 Event::FootnoteReference(label) => {
                     if top {
                         self.footnote_ref_positions.push(out.len());
                     }
                     out.push(self.footnote_reference(label));
                 }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    // Screen readers read the alt text in place of the image.
-                    let alt_end = find_end(events, i);
-                    let has_alt = events[i + 1..alt_end].iter().any(|(e, _)| match e {
-                        Event::Text(t) | Event::Code(t) => !t.trim().is_empty(),
-                        _ => false,
-                    });
-                    if !has_alt {
-                        self.diagnostics.push(
-                            Diagnostic::warning(format!("the image `{dest_url}` has no alt text"))
-                                .at(self.location(self.doc.body_offset + range.start))
-                                .hint("say what the image shows in the brackets: ![Map of the front near Kursk](map.png)"),
-                        );
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let end = find_end(events, i);
+                    let html = self.image(dest_url, title, &events[i + 1..end], range, true);
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Link {
+                    link_type, dest_url, ..
+                }) if self.in_pullquote => {
+                    self.diagnostics.push(
+                        Diagnostic::warning(format!(
+                            "the link to `{dest_url}` in a pull quote is shown as plain text"
+                        ))
+                        .at(self.location(self.doc.body_offset + range.start))
+                        .hint(PULLQUOTE_FOCUS_HINT),
+                    );
+                    if let LinkType::WikiLink { has_pothole: false } = link_type {
+                        // `[[target]]` has no text of its own besides the target.
+                        let end = find_end(events, i);
+                        out.push(Event::Text(dest_url.clone()));
+                        i = end + 1;
+                        continue;
                     }
-                    out.push(Event::Start(Tag::Image {
-                        link_type: *link_type,
-                        dest_url: CowStr::from(self.relative_to_page(dest_url)),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                    depth += 1;
+                    stripped_link_open = true;
                 }
                 Event::Start(Tag::Link {
                     link_type: LinkType::WikiLink { has_pothole },
@@ -397,6 +444,9 @@ impl<'a> State<'a> {
                     }
                     depth += 1;
                 }
+                Event::End(TagEnd::Link) if stripped_link_open => {
+                    stripped_link_open = false;
+                }
                 Event::End(TagEnd::Link) => {
                     depth = depth.saturating_sub(1);
                     if external_open {
@@ -407,9 +457,13 @@ impl<'a> State<'a> {
                     }
                 }
                 Event::Start(Tag::Table(_)) => {
-                    out.push(Event::Html(CowStr::from(
-                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">",
-                    )));
+                    // The wrapper scrolls a wide table by itself; it takes focus so the
+                    // keyboard can scroll it, except in a pull quote, where nothing may.
+                    out.push(Event::Html(CowStr::from(if self.in_pullquote {
+                        "<div class=\"table-wrap\">"
+                    } else {
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">"
+                    })));
                     out.push(event.clone());
                     depth += 1;
                 }
@@ -429,7 +483,9 @@ impl<'a> State<'a> {
                     out.push(event.clone());
                 }
                 Event::Text(t) | Event::Code(t) => {
-                    self.words += t.split_whitespace().count();
+                    if !self.in_pullquote {
+                        self.words += t.split_whitespace().count();
+                    }
                     self.text(t);
                     out.push(event.clone());
                 }
@@ -458,6 +514,102 @@ impl<'a> State<'a> {
             }
             i += 1;
         }
+    }
+
+    /// `<img>` for an image's events (its `Start` excluded, through its alt text, to its
+    /// `End` excluded), loaded lazily; `with_title` keeps the title as a tooltip (a
+    /// figure shows it as the caption instead).
+    fn image(
+        &mut self,
+        dest_url: &str,
+        title: &str,
+        alt_events: &[(Event<'a>, Range<usize>)],
+        range: &Range<usize>,
+        with_title: bool,
+    ) -> String {
+        let mut alt = String::new();
+        for (e, _) in alt_events {
+            match e {
+                Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => alt.push_str(t),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+        }
+        // Screen readers read the alt text in place of the image.
+        if alt.trim().is_empty() {
+            self.diagnostics.push(
+                Diagnostic::warning(format!("the image `{dest_url}` has no alt text"))
+                    .at(self.location(self.doc.body_offset + range.start))
+                    .hint(
+                        "say what the image shows in the brackets: ![Map of the front near Kursk](map.png)",
+                    ),
+            );
+        }
+        if !self.in_pullquote {
+            self.words += alt.split_whitespace().count();
+        }
+        self.text(&alt);
+        let mut src = String::new();
+        pulldown_cmark_escape::escape_href(&mut src, &self.relative_to_page(dest_url)).ok();
+        let mut html = format!("<img src=\"{src}\" alt=\"{}\"", escape_attr(&alt));
+        if with_title && !title.is_empty() {
+            html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+        }
+        html.push_str(" loading=\"lazy\" decoding=\"async\">");
+        html
+    }
+
+    /// A paragraph that is only an image (and maybe a credit line) as a `<figure>`.
+    fn figure(&mut self, inner: &[(Event<'a>, Range<usize>)], parts: figures::Parts) -> String {
+        let image = &inner[parts.image.clone()];
+        let (Event::Start(Tag::Image { dest_url, title, .. }), range) = &image[0] else {
+            return String::new();
+        };
+        // A block of its own, so a link in the credit takes the figure's text as excerpt.
+        self.blocks.push(String::new());
+        let img = self.image(dest_url, title, &image[1..image.len() - 1], range, false);
+        let caption = escape_text(title.trim());
+        if !self.in_pullquote {
+            self.words += title.split_whitespace().count();
+        }
+        self.text(" ");
+        self.text(title);
+        let credit = parts.credit.map(|credit| {
+            self.text(" ");
+            let mut events = Vec::new();
+            self.process(&inner[credit], &mut events, false);
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, events.into_iter());
+            html
+        });
+        self.close_block();
+        let mut html = format!("<figure>\n{img}\n");
+        if !caption.is_empty() || credit.is_some() {
+            html.push_str("<figcaption>");
+            html.push_str(&caption);
+            if let Some(credit) = credit {
+                if !caption.is_empty() {
+                    html.push(' ');
+                }
+                html.push_str(&format!("<small class=\"credit\">{}</small>", credit.trim()));
+            }
+            html.push_str("</figcaption>\n");
+        }
+        html.push_str("</figure>\n");
+        html
+    }
+
+    /// `> [!PULLQUOTE]`: its blocks in an `<aside>` hidden from screen readers, which
+    /// read the text where it first appears. Links and footnote references in it are
+    /// written as text, with a warning, since nothing hidden may take focus.
+    fn pull_quote(&mut self, inner: &[(Event<'a>, Range<usize>)], out: &mut Vec<Event<'a>>) {
+        out.push(Event::Html(CowStr::from(
+            "<aside class=\"pullquote\" aria-hidden=\"true\">\n",
+        )));
+        let outer = std::mem::replace(&mut self.in_pullquote, true);
+        self.process(inner, out, false);
+        self.in_pullquote = outer;
+        out.push(Event::Html(CowStr::from("</aside>\n")));
     }
 
     /// Adds text to the innermost open block, for link excerpts.
@@ -540,12 +692,16 @@ impl<'a> State<'a> {
             .map(|b| b.trim().to_owned())
             .unwrap_or_default();
         self.close_block();
+        let mut inner_html = String::new();
+        pulldown_cmark::html::push_html(&mut inner_html, processed.into_iter());
+        if self.in_pullquote {
+            // Hidden from screen readers: no anchor to focus, no entry in the contents.
+            return Event::Html(CowStr::from(format!("<h{level}>{inner_html}</h{level}>\n")));
+        }
         let id = match custom_id {
             Some(id) => self.unique_id(id.to_owned()),
             None => self.unique_id(slugify(&text)),
         };
-        let mut inner_html = String::new();
-        pulldown_cmark::html::push_html(&mut inner_html, processed.into_iter());
         let id_attr = escape_attr(&id);
         // Anchors carry the page's path so they also work in a summary on a list page.
         let href = format!("{}#{id_attr}", escape_attr(self.doc.url_path));
@@ -1269,6 +1425,98 @@ mod tests {
         );
         assert_eq!(d.hint.as_deref(), Some("did you mean `[!KEY JUDGEMENT]`?"));
         assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+    }
+
+    #[test]
+    fn an_image_alone_in_its_paragraph_is_a_figure_with_caption_and_credit() {
+        let r = render_str(
+            "![Reported estimates, by source](chart.svg \"Estimates rose through October\")\n*Credit: [NIS](@/security/kursk.md) and US officials*\n",
+        );
+        assert_eq!(
+            r.content,
+            "<figure>\n<img src=\"/economy/a/chart.svg\" alt=\"Reported estimates, by source\" loading=\"lazy\" decoding=\"async\">\n\
+             <figcaption>Estimates rose through October <small class=\"credit\">Credit: <a href=\"/security/kursk/\">NIS</a> and US officials</small></figcaption>\n</figure>\n"
+        );
+        // The credit's link is a link of the page, with the figure's text around it.
+        assert_eq!(r.links.len(), 1);
+        assert!(r.links[0].excerpt.contains("Estimates rose"), "{:?}", r.links);
+
+        let r = render_str("![A map](map.png)\n");
+        assert!(r.content.starts_with("<figure>\n<img"), "{}", r.content);
+        assert!(!r.content.contains("figcaption"), "{}", r.content);
+
+        let r = render_str("![A map](map.png)\n_Source: ISW_\n");
+        assert!(
+            r.content
+                .contains("<figcaption><small class=\"credit\">Source: ISW</small></figcaption>"),
+            "{}",
+            r.content
+        );
+    }
+
+    #[test]
+    fn images_among_text_stay_inline_and_load_lazily() {
+        let r = render_str(
+            "See ![the map](map.png \"Front line\") here.\n\n![A map](map.png)\n*Photo: someone*\n",
+        );
+        assert!(
+            r.content.contains(
+                "<p>See <img src=\"/economy/a/map.png\" alt=\"the map\" title=\"Front line\" loading=\"lazy\" decoding=\"async\"> here.</p>"
+            ),
+            "{}",
+            r.content
+        );
+        // Not a credit line, so not a figure.
+        assert!(!r.content.contains("<figure>"), "{}", r.content);
+        assert!(r.content.contains("<em>Photo: someone</em>"), "{}", r.content);
+    }
+
+    #[test]
+    fn pull_quotes_are_hidden_from_screen_readers_and_hold_nothing_focusable() {
+        let r = render_str("Words one two.\n\n> [!PULLQUOTE]\n> The *political* effect is large.\n");
+        assert_eq!(
+            r.content,
+            "<p>Words one two.</p>\n<aside class=\"pullquote\" aria-hidden=\"true\">\n<p>The <em>political</em> effect is large.</p>\n</aside>\n"
+        );
+        // The quote repeats the article: its words are not counted again.
+        assert_eq!(r.word_count, 3);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+
+        // Text after the marker starts the quote.
+        let r = render_str("> [!pull-quote] The political effect\n> is large.\n");
+        assert!(
+            r.content.contains("<p>The political effect\nis large.</p>"),
+            "{}",
+            r.content
+        );
+        let r = render_str("> [!PULLQUOTE] Short.\n");
+        assert!(r.content.contains("<p>Short.</p>\n</aside>"), "{}", r.content);
+
+        let r = render_str(
+            "> [!PULLQUOTE]\n> See [the brief](@/security/kursk.md), [[Kursk deployment]] and <https://a.org>.[^1]\n>\n> ## Heading\n\n[^1]: Note.\n",
+        );
+        assert!(!r.content.contains("<a "), "{}", r.content);
+        assert!(
+            r.content
+                .contains("<p>See the brief, Kursk deployment and https://a.org.</p>"),
+            "{}",
+            r.content
+        );
+        assert!(r.content.contains("<h2>Heading</h2>"), "{}", r.content);
+        assert!(r.toc.is_empty());
+        assert!(r.links.is_empty(), "{:?}", r.links);
+        let warnings: Vec<&str> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "the link to `@/security/kursk.md` in a pull quote is shown as plain text",
+                "the link to `Kursk deployment` in a pull quote is shown as plain text",
+                "the link to `https://a.org` in a pull quote is shown as plain text",
+                "the footnote reference [^1] in a pull quote is left out",
+            ]
+        );
+        assert!(r.diagnostics.iter().all(|d| !d.is_error()));
+        assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, Some(2));
     }
 
     #[test]

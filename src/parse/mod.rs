@@ -1,5 +1,6 @@
 pub mod callouts;
 pub mod events;
+pub mod figures;
 pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;

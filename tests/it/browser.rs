@@ -63,6 +63,8 @@ fn content_type(path: &Path) -> &'static str {
         Some("json") => "application/json",
         Some("xml") => "application/xml",
         Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
@@ -219,6 +221,16 @@ impl Chromium {
             assert!(Instant::now() < deadline, "timed out waiting for: {condition}");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// A PNG of what the viewport shows.
+    pub fn screenshot(&mut self) -> Vec<u8> {
+        use base64::Engine;
+        let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+        let data = shot["data"].as_str().expect("screenshot data");
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("base64 screenshot")
     }
 
     /// Presses a key (`Tab`, `Escape`) as the keyboard would.

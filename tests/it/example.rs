@@ -78,3 +78,28 @@ fn the_example_analyses_carry_callouts() {
         "a marker was left in the text"
     );
 }
+
+#[test]
+fn the_example_analysis_has_a_captioned_chart_and_a_pull_quote() {
+    let site = example_site();
+    let out_dir = site.path().join("public");
+    let page = parse_output(&out_dir, "/security/kursk-deployment/");
+    assert_eq!(
+        attrs(&page, ".content figure > img", "src"),
+        ["/images/kursk-estimates.svg"]
+    );
+    assert!(output_file(&out_dir, "/images/kursk-estimates.svg").is_file());
+    assert!(
+        text(&page, "figure > figcaption").starts_with("Published estimates"),
+        "{}",
+        text(&page, "figure > figcaption")
+    );
+    assert!(text(&page, "figcaption > small.credit").starts_with("Source: "));
+    // The pull quote repeats a sentence of the analysis.
+    let quote = text(&page, "aside.pullquote[aria-hidden=true]");
+    let said: Vec<String> = texts(&page, ".content > p");
+    assert!(
+        said.iter().any(|p| p.contains(&quote)),
+        "{quote:?} is not in the text"
+    );
+}

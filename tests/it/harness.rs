@@ -17,22 +17,26 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn fixtures_dir() -> PathBuf {
-    repo_root().join("tests").join("fixtures")
+/// Cargo's target folder, where browser tests leave what CI keeps (screenshots, reports).
+pub fn target_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).to_path_buf()
 }
 
-/// The repository's example site, built into `public/` of a temporary folder.
+/// Builds the repository's example site into `public/` of a temporary folder.
 pub fn example_site() -> TempDir {
     let out = tempfile::tempdir().expect("temp dir");
-    let status = Command::new(BIN)
-        .arg("--root")
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--root")
         .arg(repo_root())
         .args(["build", "-o"])
-        .arg(out.path().join("public"))
-        .status()
-        .expect("run dossier");
-    assert!(status.success(), "the example site does not build");
+        .arg(out.path().join("public"));
+    Output::of(cmd).assert_success();
     out
+}
+
+fn fixtures_dir() -> PathBuf {
+    repo_root().join("tests").join("fixtures")
 }
 
 /// A site in a temporary folder.

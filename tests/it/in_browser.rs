@@ -1,24 +1,9 @@
 //! The example site in headless Chromium: link previews and layout at phone width.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::browser::{Chromium, serve};
-
-/// Builds the repository's example site into a temporary folder.
-fn example_site() -> tempfile::TempDir {
-    let out = tempfile::tempdir().expect("temp dir");
-    let status = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--root")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .arg("build")
-        .arg("-o")
-        .arg(out.path().join("public"))
-        .status()
-        .expect("run dossier");
-    assert!(status.success());
-    out
-}
+use crate::harness::example_site;
 
 fn public(dir: &tempfile::TempDir) -> std::path::PathBuf {
     Path::new(dir.path()).join("public")
@@ -210,5 +195,39 @@ fn the_dark_mode_switch_is_remembered_and_applied_before_the_first_paint() {
     assert_eq!(
         browser.eval("getComputedStyle(document.body).backgroundColor"),
         light
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn a_pull_quote_sits_in_the_column_on_phones_and_beside_it_on_wide_screens() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    // [left, right, width] of the pull quote and of the text column.
+    let boxes = "(() => { const q = document.querySelector('aside.pullquote').getBoundingClientRect();
+        const c = document.querySelector('.content > p').getBoundingClientRect();
+        return [q.left, q.right, c.left, c.right, document.documentElement.scrollWidth, innerWidth]; })()";
+    let mut phone = Chromium::launch(375, 800);
+    phone.open(&format!("{base}/security/kursk-deployment/"));
+    let b = phone.eval(boxes);
+    let n = |i: usize| b[i].as_f64().unwrap();
+    assert!(
+        n(0) >= n(2) - 0.5 && n(1) <= n(3) + 0.5,
+        "on a phone the pull quote is in the column: {b}"
+    );
+
+    let mut desktop = Chromium::launch(1280, 900);
+    desktop.open(&format!("{base}/security/kursk-deployment/"));
+    let b = desktop.eval(boxes);
+    let n = |i: usize| b[i].as_f64().unwrap();
+    assert!(
+        n(0) > n(3) && n(1) <= n(5),
+        "on a wide screen the pull quote is right of the column, on the page: {b}"
+    );
+    assert!(n(4) <= n(5), "the page scrolls sideways: {b}");
+    // Hung beside the column, it leaves the text its full measure.
+    assert_eq!(
+        desktop.eval("document.querySelector('aside.pullquote + p').getBoundingClientRect().width"),
+        desktop.eval("document.querySelector('.content > p').getBoundingClientRect().width")
     );
 }

@@ -240,3 +240,80 @@ fn syntax_stylesheets_are_written_and_linked() {
         ["/style.css", "/syntax-light.css", "/syntax-dark.css"]
     );
 }
+
+#[test]
+fn an_image_alone_in_a_paragraph_is_a_figure_with_its_title_as_caption_and_a_credit() {
+    let site = SiteTest::fixture("markdown/figures");
+    site.build_ok();
+    let html = site.html("/briefs/front/");
+    assert_eq!(count(&html, ".content > figure"), 3);
+    assert_eq!(count(&html, ".content p figure, .content figure p"), 0);
+    assert_eq!(
+        attrs(&html, ".content figure > img", "alt"),
+        [
+            "Map of the front line near Kursk",
+            "Map of the front line near Kursk",
+            ""
+        ]
+    );
+    assert_eq!(
+        texts(&html, ".content figure > figcaption"),
+        [
+            "The front line on 1 November Credit: Open-source mapping, as published",
+            "No alt text"
+        ]
+    );
+    assert_eq!(
+        texts(&html, "figcaption > small.credit"),
+        ["Credit: Open-source mapping, as published"]
+    );
+    // The caption is shown once, not also as a tooltip; the credit loses its emphasis.
+    assert_eq!(count(&html, ".content figure img[title], figcaption em"), 0);
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn images_in_text_stay_inline_and_every_image_loads_lazily() {
+    let site = SiteTest::fixture("markdown/figures");
+    site.build_ok();
+    let html = site.html("/briefs/front/");
+    assert_eq!(attrs(&html, ".content p > img", "alt"), ["a small map"]);
+    let images = count(&html, ".content img");
+    assert_eq!(images, 4);
+    assert_eq!(count(&html, ".content img[loading=lazy][decoding=async]"), images);
+}
+
+#[test]
+fn an_image_without_alt_text_is_a_warning_at_its_line() {
+    let site = SiteTest::fixture("markdown/figures");
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "the image `map.svg` has no alt text",
+        "content/briefs/front/index.md:14:1",
+    ]);
+    assert_eq!(out.stderr.matches("has no alt text").count(), 1, "{out}");
+}
+
+#[test]
+fn a_pull_quote_is_hidden_from_screen_readers_and_its_links_are_text_with_a_warning() {
+    let site = SiteTest::fixture("markdown/pullquotes");
+    let out = site.build_ok();
+    let html = site.html("/quote/");
+    assert_eq!(
+        texts(&html, ".content > aside.pullquote[aria-hidden=true]"),
+        ["The political effect is already large.", "Confirmed by NATO."]
+    );
+    // Nothing hidden from screen readers may take focus.
+    assert_eq!(
+        count(
+            &html,
+            "aside.pullquote :is(a, button, input, select, textarea, [tabindex])"
+        ),
+        0
+    );
+    assert_eq!(attrs(&html, ".content a", "href"), ["https://www.nato.int/"]);
+    out.assert_stderr_has(&[
+        "the link to `https://www.nato.int/` in a pull quote is shown as plain text",
+        "content/quote.md:13",
+    ]);
+}
