@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Edit-to-fresh-page latency of `dossier serve` against `hugo server`.
 
-    benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both]
+    benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both] [--change body|title|new]
 
-Generates (or reuses) the corpus of benches/build.sh, starts the server, then K times:
-appends a marker paragraph to one analysis (below its summary), and polls the page over
-HTTP until the marker is there. Reports the median and quartiles of save → fresh page,
+Generates (or reuses) the corpus of benches/build.sh, starts the server, then K times
+makes one change and polls the page over HTTP until a marker is there:
+- body (default): appends a marker paragraph to one analysis (below its summary);
+- title: puts the marker in one analysis's title (front matter: its lists, terms and
+  feeds change too);
+- new: adds a new analysis with the marker in its text (and removes it after). Reports the median and quartiles of save → fresh page,
 for dossier also save → `built` event on the live-reload stream, the time from start to
 the first answered request, and the server's resident memory before and after the edits.
 Standard library only.
@@ -94,7 +97,15 @@ class Events(threading.Thread):
         return later[0] if later else None
 
 
-def measure(tool, corpus, edits, seed):
+def change(kind, original, marker):
+    if kind == "body":
+        return original + f"\n\nParagraph {marker}.\n"
+    if kind == "title":
+        return original.replace('title = "', f'title = "{marker} ', 1)
+    raise ValueError(kind)
+
+
+def measure(tool, corpus, edits, seed, kind):
     port = free_port()
     if tool == "dossier":
         cmd = [os.path.join(ROOT, "target", "release", "dossier"), "--root", os.path.join(corpus, "dossier"),
@@ -123,10 +134,15 @@ def measure(tool, corpus, edits, seed):
         try:
             for i in range(edits):
                 path = chosen[i % len(chosen)]
+                marker = f"edit-marker-{tool}-{i}-{r.randrange(10**9)}"
+                if kind == "new":
+                    path = os.path.join(os.path.dirname(path), f"new-{tool}-{i}.md")
+                    originals.setdefault(path, None)
+                    text = f'+++\ntitle = "New {i}"\ndate = 2024-06-01\n+++\n\nParagraph {marker}.\n'
+                else:
+                    text = change(kind, originals[path], marker)
                 rel = os.path.relpath(path, content)[: -len(".md")]
                 url = f"/{rel}/"
-                marker = f"edit-marker-{tool}-{i}-{r.randrange(10**9)}"
-                text = originals[path] + f"\n\nParagraph {marker}.\n"
                 time.sleep(0.05)  # let the previous save settle, as an author would
                 t0 = time.perf_counter()
                 with open(path, "w", encoding="utf-8") as f:
@@ -149,6 +165,9 @@ def measure(tool, corpus, edits, seed):
                         time.sleep(0.001)
         finally:
             for p, text in originals.items():
+                if text is None:
+                    os.remove(p)
+                    continue
                 with open(p, "w", encoding="utf-8") as f:
                     f.write(text)
         rss_after = rss_mib(proc.pid)
@@ -172,6 +191,7 @@ def main():
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--tool", choices=["dossier", "hugo", "both"], default="both")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--change", choices=["body", "title", "new"], default="body")
     a = ap.parse_args()
     corpus = os.path.join(ROOT, "target", "bench", f"corpus-{a.pages}")
     if not os.path.isdir(corpus):
@@ -180,8 +200,8 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     tools = ["dossier", "hugo"] if a.tool == "both" else [a.tool]
     for tool in tools:
-        first, fresh, notified, before, after = measure(tool, corpus, a.edits, a.seed)
-        print(f"{tool} ({a.pages} pages, {a.edits} edits)")
+        first, fresh, notified, before, after = measure(tool, corpus, a.edits, a.seed, a.change)
+        print(f"{tool} ({a.pages} pages, {a.edits} changes: {a.change})")
         print(f"  start to first answered request: {first:.2f} s")
         summary("save to fresh page over HTTP", fresh)
         summary("save to live-reload event", notified)

@@ -83,11 +83,17 @@ pub struct Model {
     pub highlighter: Highlighter,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
+    /// How many documents' Markdown was rendered rather than reused.
+    pub parsed: usize,
 }
 
 /// Reads the site at `options.root` and builds its model and templates: every stage
 /// before rendering.
-fn model(options: &BuildOptions, watch: &mut Stopwatch) -> Result<(Model, Templates), Diagnostics> {
+fn model(
+    options: &BuildOptions,
+    watch: &mut Stopwatch,
+    reuse: Option<&content::Reuse>,
+) -> Result<(Model, Templates), Diagnostics> {
     let root = options.root.as_path();
     let overrides = Overrides {
         base_url: options.base_url.clone(),
@@ -120,7 +126,8 @@ fn model(options: &BuildOptions, watch: &mut Stopwatch) -> Result<(Model, Templa
 
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
-    diags.extend(content::render_markdown(&mut site, &highlighter, &links));
+    let (markdown_diags, parsed) = content::render_markdown(&mut site, &highlighter, &links, reuse);
+    diags.extend(markdown_diags);
     watch.lap("markdown and highlighting");
     links::backlinks(&mut site);
     watch.lap("backlinks");
@@ -159,15 +166,20 @@ fn model(options: &BuildOptions, watch: &mut Stopwatch) -> Result<(Model, Templa
         highlighter,
         output_dir,
         warnings: diags,
+        parsed,
     };
     Ok((model, templates))
 }
 
 /// Reads, models and prepares the site for rendering, for `serve`, which renders into
-/// memory and keeps all of it to update after edits.
-pub fn prepare(options: &BuildOptions) -> Result<(Model, render::Prepared), Diagnostics> {
+/// memory and keeps all of it to update after edits; with `reuse`, the Markdown of
+/// documents whose source is unchanged is taken from an earlier build.
+pub fn prepare(
+    options: &BuildOptions,
+    reuse: Option<&content::Reuse>,
+) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (mut model, templates) = model(options, &mut watch)?;
+    let (mut model, templates) = model(options, &mut watch, reuse)?;
     let prepared =
         render::prepare(&mut model.site, templates, &model.static_files, &options.root).map_err(|d| {
             let mut all = model.warnings.clone();
@@ -192,7 +204,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             ..
         },
         templates,
-    ) = model(options, &mut watch)?;
+    ) = model(options, &mut watch, None)?;
 
     let report_progress = |done, total| progress.rendered(done, total);
     let stats = match mode {
@@ -212,14 +224,12 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 )));
                 d.sorted()
             })?;
-            match render::site(
-                &mut site,
-                templates,
-                &static_files,
-                root,
-                &staging,
-                &report_progress,
-            ) {
+            let rendered = render::prepare(&mut site, templates, &static_files, root).and_then(|prepared| {
+                watch.lap("template values and plan");
+                let all: Vec<usize> = (0..prepared.len()).collect();
+                prepared.render(&site, &all, &staging, &report_progress)
+            });
+            match rendered {
                 Ok(stats) => {
                     watch.lap("render and write");
                     staging

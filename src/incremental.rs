@@ -5,8 +5,13 @@
 //! links and their sentences, headings) re-parses that one file and re-renders only the
 //! outputs that show the page: its own, its section's pages, its terms' pages and feeds,
 //! its archive pages, and anything made with a template that can read any page. An edit
-//! to a copied file re-copies just that file. Anything else is a full rebuild, still in
-//! memory and still reporting only the outputs whose bytes changed.
+//! to a copied file re-copies just that file.
+//!
+//! Anything else (front matter, new, removed or renamed files, config) rebuilds the
+//! model in memory, but reuses the Markdown output of every file that is unchanged when
+//! what links resolve against is too, and renders only the outputs whose fingerprint
+//! (a hash of the template values they are made from, see `render::fingerprint`)
+//! changed; an update reports only the outputs whose bytes changed.
 //!
 //! Invariant (tested with random edits): after any sequence of changes the outputs are
 //! byte-identical to a cold `dossier build` of the same tree.
@@ -39,6 +44,8 @@ pub struct Update {
     pub full: bool,
     /// How many outputs were rendered.
     pub rendered: usize,
+    /// How many documents' Markdown was parsed and rendered.
+    pub parsed: usize,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
 }
@@ -56,6 +63,9 @@ struct State {
     prepared: Prepared,
     /// Files copied into the output → the indices of the jobs that copy them.
     copies: HashMap<PathBuf, Vec<usize>>,
+    /// Output path → the fingerprint of what it was rendered from (see
+    /// [`Prepared::fingerprints`]); outputs rendered since by a fast path have none.
+    fingerprints: HashMap<String, u64>,
 }
 
 impl Session {
@@ -86,36 +96,80 @@ impl Session {
     /// Builds the whole site again. On failure the outputs stay as they were, and the next
     /// update is a full build too.
     pub fn rebuild(&mut self) -> Result<Update, Diagnostics> {
-        let start = Instant::now();
         self.state = None;
-        let (model, prepared) = build::prepare(&self.options)?;
+        self.remodel()
+    }
+
+    /// Builds the model again and renders the outputs whose fingerprint differs from the
+    /// last build's (all of them without one), so that an edit to one page's front
+    /// matter renders what shows that page, not the whole site.
+    fn remodel(&mut self) -> Result<Update, Diagnostics> {
+        let start = Instant::now();
+        let previous = self.state.take();
+        let built = {
+            let reuse = previous.as_ref().map(|s| {
+                let site = &s.model.site;
+                content::Reuse::new(site, s.model.links.fingerprint(site), |id| {
+                    s.prepared.page_content(id)
+                })
+            });
+            build::prepare(&self.options, reuse.as_ref())
+        };
+        let known = previous.map(|s| s.fingerprints).unwrap_or_default();
+        let (model, prepared) = built?;
+        let fingerprints = prepared.fingerprints(&model.site);
+        let paths: Vec<&str> = prepared.paths().collect();
+        let jobs: Vec<usize> = {
+            let outputs = self.outputs.read().unwrap_or_else(|e| e.into_inner());
+            (0..paths.len())
+                .filter(|i| match fingerprints[*i] {
+                    Some(f) => known.get(paths[*i]) != Some(&f) || !outputs.contains_key(paths[*i]),
+                    None => true,
+                })
+                .collect()
+        };
         let sink = MemorySink::default();
-        let all: Vec<usize> = (0..prepared.len()).collect();
-        prepared.render(&model.site, &all, &sink, &|_, _| {})?;
+        prepared.render(&model.site, &jobs, &sink, &|_, _| {})?;
         let fresh: Outputs = sink.into_outputs();
         let changed = {
             let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
-            let mut changed: Vec<String> = fresh
-                .iter()
-                .filter(|(path, bytes)| outputs.get(*path) != Some(*bytes))
-                .map(|(path, _)| path.clone())
-                .chain(outputs.keys().filter(|p| !fresh.contains_key(*p)).cloned())
+            let planned: std::collections::HashSet<&str> = paths.iter().copied().collect();
+            let mut changed: Vec<String> = outputs
+                .keys()
+                .filter(|p| !planned.contains(p.as_str()))
+                .cloned()
                 .collect();
+            for path in &changed {
+                outputs.remove(path);
+            }
+            for (path, bytes) in fresh {
+                if outputs.get(&path) != Some(&bytes) {
+                    outputs.insert(path.clone(), bytes);
+                    changed.push(path);
+                }
+            }
             changed.sort();
-            *outputs = fresh;
             changed
         };
+        let fingerprints = paths
+            .iter()
+            .zip(fingerprints)
+            .filter_map(|(path, f)| Some(((*path).to_owned(), f?)))
+            .collect();
         let copies = copy_sources(&prepared);
         let warnings = model.warnings.clone();
+        let parsed = model.parsed;
         self.state = Some(State {
             model,
             prepared,
             copies,
+            fingerprints,
         });
         Ok(Update {
             changed,
             full: true,
-            rendered: all.len(),
+            rendered: jobs.len(),
+            parsed,
             elapsed: start.elapsed(),
             warnings,
         })
@@ -129,24 +183,28 @@ impl Session {
             return self.rebuild();
         };
         let mut jobs: Vec<usize> = Vec::new();
+        let mut parsed = 0;
         let mut templates_changed = false;
         for path in changed {
             let Some(rel) = relative(&self.root, &self.options.root, path) else {
-                return self.rebuild();
+                return self.remodel();
             };
             if is_template(&rel) {
                 templates_changed = true;
                 continue;
             }
             match state.edit(&self.options.root, &rel) {
-                Some(more) => jobs.extend(more),
-                None => return self.rebuild(),
+                Some((more, markdown)) => {
+                    jobs.extend(more);
+                    parsed += usize::from(markdown);
+                }
+                None => return self.remodel(),
             }
         }
         if templates_changed {
             match state.reload_templates(&self.options.root) {
                 Some(more) => jobs.extend(more),
-                None => return self.rebuild(),
+                None => return self.remodel(),
             }
         }
         jobs.sort_unstable();
@@ -155,6 +213,10 @@ impl Session {
         if let Err(d) = state.prepared.render(&state.model.site, &jobs, &sink, &|_, _| {}) {
             self.state = None;
             return Err(d);
+        }
+        // What these were rendered from is no longer what their fingerprints say.
+        for i in &jobs {
+            state.fingerprints.remove(state.prepared.path(*i));
         }
         let mut changed: Vec<String> = {
             let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
@@ -174,6 +236,7 @@ impl Session {
             changed,
             full: false,
             rendered: jobs.len(),
+            parsed,
             elapsed: start.elapsed(),
             warnings: state.model.warnings.clone(),
         })
@@ -182,23 +245,24 @@ impl Session {
 
 impl State {
     /// Applies one changed file if it can be done without a full build, returning the
-    /// outputs to render again; `None` means a full build is needed.
-    fn edit(&mut self, root: &Path, rel: &Path) -> Option<Vec<usize>> {
+    /// outputs to render again and whether a Markdown file was parsed; `None` means a
+    /// full build is needed.
+    fn edit(&mut self, root: &Path, rel: &Path) -> Option<(Vec<usize>, bool)> {
         let absolute = root.join(rel);
         if self.never_a_source(&absolute, rel) {
             // A temporary file that came and went within the save (`sed -i`, editors
             // writing beside the file before renaming it over): nothing to do.
-            return Some(Vec::new());
+            return Some((Vec::new(), false));
         }
         if let Some(jobs) = self.copies.get(&absolute) {
             // An edited copied file: copy it again. Added or removed files change the plan.
-            return absolute.is_file().then(|| jobs.clone());
+            return absolute.is_file().then(|| (jobs.clone(), false));
         }
         let content_path = content_path(rel)?;
         let Some(Item::Page(id)) = self.model.site.by_content_path.get(&content_path).copied() else {
             return None;
         };
-        self.edit_page(root, &absolute, id)
+        Some((self.edit_page(root, &absolute, id)?, true))
     }
 
     /// Whether a path that no longer exists never held anything the site was made from.

@@ -1,10 +1,13 @@
 //! Renders every page's and section's Markdown (in parallel, once URLs are known), then
 //! checks links to headings now that every document's heading ids exist.
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
-use crate::model::site::Site;
+use crate::model::site::{PageId, Site};
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{self, Doc, Env, Rendered};
 use crate::parse::wikilinks::WikiIndex;
@@ -55,6 +58,26 @@ impl Links {
         }
     }
 
+    /// A fingerprint of what links in Markdown resolve against, apart from titles: if it
+    /// is unchanged, a page with the same file renders to the same output.
+    pub fn fingerprint(&self, site: &Site) -> u64 {
+        fn sorted<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+            let mut v: Vec<&String> = items.collect();
+            v.sort_unstable();
+            v
+        }
+        let mut h = DefaultHasher::new();
+        let mut urls: Vec<(&String, &String)> = self.urls.iter().collect();
+        urls.sort_unstable();
+        urls.hash(&mut h);
+        sorted(self.unrendered.iter()).hash(&mut h);
+        sorted(site.broken.iter()).hash(&mut h);
+        sorted(site.drafts.keys()).hash(&mut h);
+        self.section_anchors.hash(&mut h);
+        format!("{:?}", site.config.markdown).hash(&mut h);
+        h.finish()
+    }
+
     fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter) -> Env<'a> {
         Env {
             config: &site.config.markdown,
@@ -69,13 +92,88 @@ impl Links {
     }
 }
 
-pub fn render_markdown(site: &mut Site, highlighter: &Highlighter, links: &Links) -> Diagnostics {
+/// Rendered Markdown from an earlier build, which `serve` reuses for a document whose
+/// file and whose link targets are unchanged (after an edit to another page's front
+/// matter, say).
+pub struct Reuse<'a> {
+    env: u64,
+    /// Content path → the document's rendered Markdown (its HTML aside) and its HTML.
+    docs: HashMap<&'a str, (&'a Rendered, &'a str)>,
+}
+
+impl<'a> Reuse<'a> {
+    /// `env` is the earlier build's [`Links::fingerprint`]; `content` a page's HTML (which
+    /// rendering moved out of the model).
+    pub fn new(site: &'a Site, env: u64, content: impl Fn(PageId) -> &'a str) -> Reuse<'a> {
+        let pages = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&p.file.content_path, (&p.rendered, content(PageId(i)))));
+        let sections = site
+            .sections
+            .iter()
+            .map(|s| (&s.file.content_path, (&s.rendered, s.rendered.content.as_str())));
+        let docs = pages
+            .chain(sections)
+            .filter(|(_, (r, _))| r.reuse_key.is_some())
+            .map(|(path, found)| (path.as_str(), found))
+            .collect();
+        Reuse { env, docs }
+    }
+}
+
+/// What a document's Markdown output depends on besides the rest of the site.
+fn source_key(doc: &Doc) -> u64 {
+    let mut h = DefaultHasher::new();
+    (
+        doc.display_path,
+        doc.text,
+        doc.content_path,
+        doc.permalink,
+        doc.url_path,
+        doc.anchors,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// Renders every page's and section's Markdown, reusing `reuse`'s output for documents
+/// whose source is unchanged when what links resolve against is too. Returns the
+/// diagnostics and how many documents were rendered (not reused).
+pub fn render_markdown(
+    site: &mut Site,
+    highlighter: &Highlighter,
+    links: &Links,
+    reuse: Option<&Reuse>,
+) -> (Diagnostics, usize) {
     let env = links.env(site, highlighter);
+    let fingerprint = links.fingerprint(site);
+    let reuse = reuse.filter(|r| r.env == fingerprint);
+    let parsed = std::sync::atomic::AtomicUsize::new(0);
+    let render = |doc: Doc| {
+        let key = source_key(&doc);
+        if let Some((old, content)) = reuse.and_then(|r| r.docs.get(doc.content_path))
+            && old.reuse_key == Some(key)
+        {
+            let mut again = (*old).clone();
+            again.content = (*content).to_owned();
+            return again;
+        }
+        parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut rendered = markdown::render(&doc, &env);
+        // Warnings are reported by each build; wikilinks name other pages by title,
+        // which the fingerprint of the link targets leaves out.
+        if rendered.diagnostics.is_empty() && !doc.body.contains("[[") {
+            rendered.reuse_key = Some(key);
+        }
+        rendered
+    };
     let page_results: Vec<Rendered> = site
         .pages
         .par_iter()
         .map(|p| {
-            let doc = Doc {
+            render(Doc {
                 display_path: &p.file.display_path,
                 text: &p.file.text,
                 body: &p.file.text[p.body_offset..],
@@ -84,8 +182,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter, links: &Links
                 permalink: &p.permalink,
                 url_path: &p.path,
                 anchors: links.section_anchors[p.section.0],
-            };
-            markdown::render(&doc, &env)
+            })
         })
         .collect();
     let section_results: Vec<Rendered> = site
@@ -93,7 +190,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter, links: &Links
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            let doc = Doc {
+            render(Doc {
                 display_path: &s.file.display_path,
                 text: &s.file.text,
                 body: &s.file.text[s.body_offset..],
@@ -102,8 +199,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter, links: &Links
                 permalink: &s.permalink,
                 url_path: &s.path,
                 anchors: links.section_anchors[i],
-            };
-            markdown::render(&doc, &env)
+            })
         })
         .collect();
 
@@ -123,7 +219,7 @@ pub fn render_markdown(site: &mut Site, highlighter: &Highlighter, links: &Links
         .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
     diags.extend(check_anchors(|path| site.heading_ids(path), all));
     drop_bodies(site);
-    diags
+    (diags, parsed.into_inner())
 }
 
 /// Renders one page's Markdown from the file's new `text` (whose front matter is unchanged),

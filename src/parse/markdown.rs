@@ -71,6 +71,8 @@ pub struct Rendered {
     /// Links to other documents, in order, for backlinks and the link graph.
     pub links: Vec<OutLink>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Set by `model::content` when `serve` may reuse this output for the same source.
+    pub reuse_key: Option<u64>,
 }
 
 /// What a document needs to know about the rest of the site.
@@ -156,6 +158,7 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         anchor_refs: state.anchor_refs,
         links: state.links,
         diagnostics: state.diagnostics,
+        reuse_key: None,
     }
 }
 

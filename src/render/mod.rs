@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod context;
 pub mod feeds;
+mod fingerprint;
 pub mod graph;
 mod plan;
 pub mod search;
@@ -249,6 +250,19 @@ impl Prepared {
     /// Output paths, in plan order (sorted).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.plan.iter().map(|p| p.path.as_str())
+    }
+
+    /// A page's HTML, as its template value holds it.
+    pub fn page_content(&self, id: PageId) -> &str {
+        self.data.page_values[id.0]
+            .get_from_path("content")
+            .and_then(|c| c.as_str())
+            .unwrap_or("")
+    }
+
+    /// The output path of the planned output at `index`.
+    pub fn path(&self, index: usize) -> &str {
+        &self.plan[index].path
     }
 
     /// What made an output file: the analysis, template or setting behind it.
@@ -509,6 +523,60 @@ impl Prepared {
             .collect()
     }
 
+    /// A fingerprint of what each planned output is made from, in plan order: the same
+    /// fingerprint as an earlier build's means the same bytes. `None` for outputs that are
+    /// rendered every time: those made with a template that can read any page, feeds, the
+    /// search index's shards and lists, the timeline's and graph's data, copied files.
+    pub fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
+        let mut memo = fingerprint::Memo::default();
+        memo.add(&self.refs);
+        memo.add(&self.data.page_values);
+        memo.add(&self.data.event_values);
+        memo.add(&self.data.section_refs);
+        memo.add(&self.data.taxonomy_refs);
+        memo.add(&self.data.section_values);
+        let terms: Vec<Value> = self.data.term_values.iter().flatten().cloned().collect();
+        memo.add(&terms);
+        memo.add(&self.data.taxonomy_values);
+        let globals = globals(&self.templates, site);
+        let seed = {
+            let mut h = std::hash::DefaultHasher::new();
+            // Any change to any template changes every fingerprint.
+            for (name, source) in &self.templates.sources {
+                std::hash::Hash::hash(name, &mut h);
+                std::hash::Hash::hash(&source.text, &mut h);
+            }
+            for (key, value) in &globals.0 {
+                std::hash::Hash::hash(key, &mut h);
+                std::hash::Hasher::write_u64(&mut h, memo.hash(value));
+            }
+            std::hash::Hasher::finish(&h)
+        };
+        self.plan
+            .par_iter()
+            .map(|planned| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                seed.hash(&mut h);
+                planned.template.hash(&mut h);
+                match &planned.job {
+                    _ if planned.reads_everything => return None,
+                    Job::Bytes(bytes) => bytes.hash(&mut h),
+                    Job::Redirect { to } => to.hash(&mut h),
+                    Job::SearchDoc(id) => search::doc(site, *id).hash(&mut h),
+                    _ => {
+                        let parts = template_context(site, &self.data, planned)?;
+                        for (key, value) in &parts.0 {
+                            key.hash(&mut h);
+                            h.write_u64(memo.hash(value));
+                        }
+                    }
+                }
+                Some(h.finish())
+            })
+            .collect()
+    }
+
     /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
     pub fn graph_jobs(&self) -> impl Iterator<Item = usize> {
         self.plan
@@ -522,15 +590,21 @@ impl Prepared {
 /// The values every template sees: `config`, `nav_sections`, `taxonomy_names`, `lang`,
 /// `has_timeline`, `has_archive`.
 fn set_globals(templates: &mut Templates, site: &Site) {
-    let config_value = Value::from_serializable(&site.config);
-    let nav = nav_value(site);
+    let values = globals(templates, site);
+    let global = templates.tera.global_context();
+    for (key, value) in values.0 {
+        global.insert_value(key, value);
+    }
+}
+
+fn globals(templates: &Templates, site: &Site) -> Parts {
     let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
     let has_archive =
         templates.has("archive.html") && site.pages.iter().any(|p| p.renders() && p.date.is_some());
-    let global = templates.tera.global_context();
-    global.insert_value("config", config_value);
-    global.insert_value("nav_sections", nav);
-    global.insert(
+    let mut values = Parts(Vec::new());
+    values.insert("config", &site.config);
+    values.insert_value("nav_sections", nav_value(site));
+    values.insert(
         "taxonomy_names",
         &site
             .config
@@ -539,10 +613,11 @@ fn set_globals(templates: &mut Templates, site: &Site) {
             .map(|t| t.name.as_str())
             .collect::<Vec<_>>(),
     );
-    global.insert("lang", &site.config.default_language);
-    global.insert("has_timeline", &has_timeline);
-    global.insert("has_archive", &has_archive);
-    global.insert("search_fallback", &search_fallback(site, has_archive));
+    values.insert("lang", &site.config.default_language);
+    values.insert("has_timeline", &has_timeline);
+    values.insert("has_archive", &has_archive);
+    values.insert("search_fallback", &search_fallback(site, has_archive));
+    values
 }
 
 /// Where the search link leads without JavaScript: the tag index, else the first list of
@@ -737,11 +812,32 @@ fn pager_path(base: &str, paginate_path: &str, index: usize) -> String {
     }
 }
 
-fn base_context(site: &Site, path: &str) -> Context {
-    let mut ctx = Context::new();
+fn base_context(site: &Site, path: &str) -> Parts {
+    let mut ctx = Parts(Vec::new());
     ctx.insert("current_path", path);
     ctx.insert("current_url", &site.config.permalink(path));
     ctx
+}
+
+/// A template's context, kept as its named values.
+struct Parts(Vec<(&'static str, Value)>);
+
+impl Parts {
+    fn insert_value(&mut self, key: &'static str, value: Value) {
+        self.0.push((key, value));
+    }
+
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.0.push((key, Value::from_serializable(value)));
+    }
+
+    fn context(&self) -> Context {
+        let mut ctx = Context::new();
+        for (key, value) in &self.0 {
+            ctx.insert_value(*key, value.clone());
+        }
+        ctx
+    }
 }
 
 /// Renders `partials/event.html` once per event and keeps the result as the event's
@@ -808,19 +904,11 @@ impl Data {
     }
 }
 
-fn render_job(
-    site: &Site,
-    templates: &Templates,
-    data: &Data,
-    planned: &Planned,
-    sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
+/// The context of an output made with a template (`None` for the others), as its parts so
+/// that `serve` can tell whether what an output shows changed.
+fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
     let page_values = &data.page_values;
-    let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
-    let html = match &planned.job {
-        Job::Copy(source) => return sink.copy(&planned.path, source).map_err(io_err),
-        Job::Bytes(bytes) => return sink.write(&planned.path, bytes).map_err(io_err),
-        Job::Redirect { to } => redirect_html(to),
+    Some(match &planned.job {
         Job::Page(id) => {
             let p = site.page(*id);
             let mut ctx = base_context(site, &p.path);
@@ -833,7 +921,7 @@ fn render_job(
                 ctx.insert_value("connections_svg", Value::safe_string(&svg));
             }
             ctx.insert_value("section", data.section_refs[p.section.0].clone());
-            templates.render(&page_template(site, *id), &ctx)?
+            ctx
         }
         Job::SectionPager { section, index } => {
             let s = site.section(*section);
@@ -851,7 +939,7 @@ fn render_job(
             } else {
                 ctx.insert_value("section", data.section_values[section.0].clone());
             }
-            templates.render(&section_template(site, *section), &ctx)?
+            ctx
         }
         Job::TaxonomyList(ti) => {
             let t = &site.taxonomies[*ti];
@@ -862,7 +950,7 @@ fn render_job(
                 "terms",
                 value.get_from_path("items").cloned().unwrap_or_else(Value::none),
             );
-            templates.render(&taxonomy_template(templates, &t.config.name, "list"), &ctx)?
+            ctx
         }
         Job::TermPager {
             taxonomy,
@@ -906,8 +994,80 @@ fn render_job(
                     ),
                 );
             }
-            templates.render(&taxonomy_template(templates, &t.config.name, "single"), &ctx)?
+            ctx
         }
+        Job::Archive { year, month } => {
+            let path = match (year, month) {
+                (Some(y), Some(m)) => archive::month_path(site, *y, *m),
+                (Some(y), None) => archive::year_path(site, *y),
+                _ => site.config.url_path("archive/"),
+            };
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value(
+                "archive",
+                archive::value(site, &data.archive, page_values, *year, *month),
+            );
+            ctx
+        }
+        Job::Timeline => {
+            let path = site.config.url_path("timeline/");
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value(
+                "timeline",
+                timeline::view(site, &data.event_values, &data.filters, None, &path),
+            );
+            ctx
+        }
+        Job::TermTimeline { taxonomy, term } => {
+            let t = &site.taxonomies[*taxonomy];
+            let term_ref = &t.terms[*term];
+            let path = format!("{}timeline/", term_ref.path);
+            let mut ctx = base_context(site, &path);
+            let only = data.term_events.get(&(*taxonomy, *term)).map(Vec::as_slice);
+            ctx.insert_value(
+                "timeline",
+                timeline::view(site, &data.event_values, &data.filters, only, &path),
+            );
+            ctx.insert(
+                "timeline_term",
+                &timeline::TermHead {
+                    name: &term_ref.name,
+                    taxonomy: &t.config.name,
+                    path: &term_ref.path,
+                },
+            );
+            ctx
+        }
+        Job::SiteGraph => {
+            let path = site.config.url_path("graph/");
+            let mut ctx = base_context(site, &path);
+            let g = graph::site_graph(site);
+            let value = context::insert(Value::from_serializable(&g), "svg", Value::safe_string(&g.svg));
+            ctx.insert_value("graph", value);
+            ctx
+        }
+        Job::NotFound => base_context(site, &format!("{}404.html", site.config.base_path)),
+        _ => return None,
+    })
+}
+
+fn render_job(
+    site: &Site,
+    templates: &Templates,
+    data: &Data,
+    planned: &Planned,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
+    if let Some(parts) = template_context(site, data, planned) {
+        let html = templates.render(&planned.template, &parts.context())?;
+        return sink.write(&planned.path, html.as_bytes()).map_err(io_err);
+    }
+    let page_values = &data.page_values;
+    let html = match &planned.job {
+        Job::Copy(source) => return sink.copy(&planned.path, source).map_err(io_err),
+        Job::Bytes(bytes) => return sink.write(&planned.path, bytes).map_err(io_err),
+        Job::Redirect { to } => redirect_html(to),
         Job::Feed { of, format } => {
             let file = format.file_name();
             let with_site = |name: &str| match &site.config.title {
@@ -945,19 +1105,6 @@ fn render_job(
                 *format,
             )
         }
-        Job::Archive { year, month } => {
-            let path = match (year, month) {
-                (Some(y), Some(m)) => archive::month_path(site, *y, *m),
-                (Some(y), None) => archive::year_path(site, *y),
-                _ => site.config.url_path("archive/"),
-            };
-            let mut ctx = base_context(site, &path);
-            ctx.insert_value(
-                "archive",
-                archive::value(site, &data.archive, page_values, *year, *month),
-            );
-            templates.render("archive.html", &ctx)?
-        }
         Job::TimelineJson => {
             return sink
                 .write(&planned.path, timeline::json(site).as_bytes())
@@ -968,51 +1115,10 @@ fn render_job(
                 .write(&planned.path, timeline::ics(site).as_bytes())
                 .map_err(io_err);
         }
-        Job::Timeline => {
-            let path = site.config.url_path("timeline/");
-            let mut ctx = base_context(site, &path);
-            ctx.insert_value(
-                "timeline",
-                timeline::view(site, &data.event_values, &data.filters, None, &path),
-            );
-            templates.render("timeline.html", &ctx)?
-        }
-        Job::TermTimeline { taxonomy, term } => {
-            let t = &site.taxonomies[*taxonomy];
-            let term_ref = &t.terms[*term];
-            let path = format!("{}timeline/", term_ref.path);
-            let mut ctx = base_context(site, &path);
-            let only = data.term_events.get(&(*taxonomy, *term)).map(Vec::as_slice);
-            ctx.insert_value(
-                "timeline",
-                timeline::view(site, &data.event_values, &data.filters, only, &path),
-            );
-            ctx.insert(
-                "timeline_term",
-                &timeline::TermHead {
-                    name: &term_ref.name,
-                    taxonomy: &t.config.name,
-                    path: &term_ref.path,
-                },
-            );
-            templates.render("timeline.html", &ctx)?
-        }
         Job::GraphJson => {
             return sink
                 .write(&planned.path, graph::graph_json(site).as_bytes())
                 .map_err(io_err);
-        }
-        Job::SiteGraph => {
-            let path = site.config.url_path("graph/");
-            let mut ctx = base_context(site, &path);
-            let g = graph::site_graph(site);
-            let value = context::insert(Value::from_serializable(&g), "svg", Value::safe_string(&g.svg));
-            ctx.insert_value("graph", value);
-            templates.render("graph.html", &ctx)?
-        }
-        Job::NotFound => {
-            let ctx = base_context(site, &format!("{}404.html", site.config.base_path));
-            templates.render("404.html", &ctx)?
         }
         Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => {
             let bytes = match (&planned.job, &data.search) {
@@ -1024,6 +1130,8 @@ fn render_job(
             };
             return sink.write(&planned.path, &bytes).map_err(io_err);
         }
+        // Made with a template, above.
+        _ => return Ok(()),
     };
     sink.write(&planned.path, html.as_bytes()).map_err(io_err)
 }

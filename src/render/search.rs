@@ -11,9 +11,12 @@
 //!
 //! A query needs `index.json`, one shard per word and one small file per result shown.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
+// Hashing every word of the site is most of the index's cost; Fx is made for short keys.
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::model::site::{PageId, Site};
@@ -36,10 +39,9 @@ const DESCRIPTION_WEIGHT: u32 = 5;
 /// The taxonomy the search box filters by, besides sections.
 const TAG_TAXONOMY: &str = "tags";
 
-/// Term → postings (page index, weight), sorted by page.
+/// By shard: term → postings (page index, weight), sorted by page.
 pub struct SearchIndex {
-    postings: BTreeMap<String, Vec<(u32, u8)>>,
-    shards: u32,
+    shards: Vec<HashMap<String, Vec<(u32, u8)>>>,
 }
 
 /// Whether a page is searchable: it renders, and neither it nor its section opts out.
@@ -50,19 +52,69 @@ pub fn indexed(site: &Site, id: PageId) -> bool {
         && site.section(page.section).meta.in_search_index != Some(false)
 }
 
-/// The lower-cased words of `text`, as the client splits a query.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().nth(1).is_some() && w.chars().nth(LONGEST_TERM).is_none())
-        .map(str::to_lowercase)
+/// The lower-cased words of `text` (runs of letters and digits, two to forty long), as
+/// the client splits a query. Borrowed when already lower case, as most are: this runs
+/// over every word of the site, so ASCII takes a byte-wise path.
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+    Words { text, at: 0 }
+}
+
+struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The character at the current position if it is part of a word, with its length
+    /// and whether lower-casing may change it.
+    fn word_char(&self) -> Option<(bool, usize, bool)> {
+        let b = *self.text.as_bytes().get(self.at)?;
+        if b.is_ascii() {
+            return Some((b.is_ascii_alphanumeric(), 1, b.is_ascii_uppercase()));
+        }
+        let c = self.text[self.at..].chars().next()?;
+        Some((c.is_alphanumeric(), c.len_utf8(), true))
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Cow<'a, str>;
+
+    fn next(&mut self) -> Option<Cow<'a, str>> {
+        loop {
+            loop {
+                let (in_word, len, _) = self.word_char()?;
+                if in_word {
+                    break;
+                }
+                self.at += len;
+            }
+            let start = self.at;
+            let (mut chars, mut mixed) = (0, false);
+            while let Some((true, len, upper)) = self.word_char() {
+                self.at += len;
+                chars += 1;
+                mixed |= upper;
+            }
+            if !(2..=LONGEST_TERM).contains(&chars) {
+                continue;
+            }
+            let word = &self.text[start..self.at];
+            return Some(if mixed {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(word)
+            });
+        }
+    }
 }
 
 /// A page's terms with their weights: how often each occurs, words in the title, tags and
 /// description counting extra.
-pub fn doc_terms(site: &Site, id: PageId) -> BTreeMap<String, u8> {
+fn count_terms(site: &Site, id: PageId) -> HashMap<Cow<'_, str>, u8> {
     let page = site.page(id);
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-    let mut add = |text: &str, weight: u32| {
+    let mut counts: HashMap<Cow<'_, str>, u32> = HashMap::default();
+    let mut add = |text, weight: u32| {
         for w in words(text) {
             *counts.entry(w).or_default() += weight;
         }
@@ -80,6 +132,14 @@ pub fn doc_terms(site: &Site, id: PageId) -> BTreeMap<String, u8> {
     counts
         .into_iter()
         .map(|(w, n)| (w, n.min(u32::from(u8::MAX)) as u8))
+        .collect()
+}
+
+/// A page's terms and weights, to compare before and after an edit.
+pub fn doc_terms(site: &Site, id: PageId) -> BTreeMap<String, u8> {
+    count_terms(site, id)
+        .into_iter()
+        .map(|(w, n)| (w.into_owned(), n))
         .collect()
 }
 
@@ -110,30 +170,36 @@ pub const FILTERS_PATH: &str = "search/filters.json";
 
 impl SearchIndex {
     pub fn build(site: &Site) -> SearchIndex {
-        let per_page: Vec<BTreeMap<String, u8>> = (0..site.pages.len())
+        let per_page: Vec<HashMap<Cow<'_, str>, u8>> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
                 if indexed(site, PageId(i)) {
-                    doc_terms(site, PageId(i))
+                    count_terms(site, PageId(i))
                 } else {
-                    BTreeMap::new()
+                    HashMap::default()
                 }
             })
             .collect();
         let docs = per_page.iter().filter(|t| !t.is_empty()).count();
-        let shards = docs.div_ceil(DOCS_PER_SHARD).clamp(1, MOST_SHARDS) as u32;
-        let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+        let count = docs.div_ceil(DOCS_PER_SHARD).clamp(1, MOST_SHARDS) as u32;
+        let mut shards: Vec<HashMap<String, Vec<(u32, u8)>>> = vec![HashMap::default(); count as usize];
         for (i, terms) in per_page.into_iter().enumerate() {
             for (term, weight) in terms {
-                postings.entry(term).or_default().push((i as u32, weight));
+                let shard = &mut shards[shard_of(&term, count) as usize];
+                match shard.get_mut(term.as_ref()) {
+                    Some(list) => list.push((i as u32, weight)),
+                    None => {
+                        shard.insert(term.into_owned(), vec![(i as u32, weight)]);
+                    }
+                }
             }
         }
-        SearchIndex { postings, shards }
+        SearchIndex { shards }
     }
 
     /// The number of shards; every one is written, empty or not.
     pub fn shards(&self) -> u32 {
-        self.shards
+        self.shards.len() as u32
     }
 
     /// Replaces one page's terms (`old` → its current ones) and returns the shards whose
@@ -145,16 +211,19 @@ impl SearchIndex {
             BTreeMap::new()
         };
         let doc = id.0 as u32;
+        let count = self.shards();
         let mut changed = BTreeSet::new();
         for (term, weight) in old {
             if new.get(term) == Some(weight) {
                 continue;
             }
-            changed.insert(shard_of(term, self.shards));
-            if let Some(list) = self.postings.get_mut(term) {
+            let n = shard_of(term, count);
+            changed.insert(n);
+            let shard = &mut self.shards[n as usize];
+            if let Some(list) = shard.get_mut(term) {
                 list.retain(|(d, _)| *d != doc);
                 if list.is_empty() {
-                    self.postings.remove(term);
+                    shard.remove(term);
                 }
             }
         }
@@ -162,8 +231,9 @@ impl SearchIndex {
             if old.get(term) == Some(weight) {
                 continue;
             }
-            changed.insert(shard_of(term, self.shards));
-            let list = self.postings.entry(term.clone()).or_default();
+            let n = shard_of(term, count);
+            changed.insert(n);
+            let list = self.shards[n as usize].entry(term.clone()).or_default();
             let at = list.partition_point(|(d, _)| *d < doc);
             list.insert(at, (doc, *weight));
         }
@@ -173,11 +243,7 @@ impl SearchIndex {
     /// `search/terms/<n>.json`: `{"term": [doc, weight, doc - previous doc, weight, …]}`.
     pub fn shard_json(&self, n: u32) -> Vec<u8> {
         let mut shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        let terms = self
-            .postings
-            .iter()
-            .filter(|(t, _)| shard_of(t, self.shards) == n);
-        for (term, list) in terms {
+        for (term, list) in &self.shards[n as usize] {
             let mut flat = Vec::with_capacity(list.len() * 2);
             let mut previous = 0;
             for (doc, weight) in list {
@@ -196,7 +262,7 @@ impl SearchIndex {
         let index = serde_json::json!({
             "version": 1,
             "docs": (0..site.pages.len()).filter(|i| indexed(site, PageId(*i))).count(),
-            "shards": self.shards,
+            "shards": self.shards(),
             "sections": filters.sections.iter().map(|(title, _)| title).collect::<Vec<_>>(),
             "tags": {
                 "name": filters.tag_name,
@@ -279,8 +345,8 @@ pub fn filters_json(site: &Site) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-#[derive(Serialize)]
-struct Doc<'a> {
+#[derive(Serialize, Hash)]
+pub struct Doc<'a> {
     /// Title, URL path, date (ISO), section title, tags, text.
     t: &'a str,
     u: &'a str,
@@ -292,6 +358,11 @@ struct Doc<'a> {
 
 /// `search/docs/<id>.json`: what a result shows.
 pub fn doc_json(site: &Site, id: PageId) -> Vec<u8> {
+    serde_json::to_vec(&doc(site, id)).unwrap_or_default()
+}
+
+/// What `search/docs/<id>.json` holds (hashed by `serve` to tell whether it changed).
+pub fn doc(site: &Site, id: PageId) -> Doc<'_> {
     let page = site.page(id);
     let text = &page.rendered.text;
     let end = if text.len() <= LONGEST_TEXT {
@@ -310,15 +381,14 @@ pub fn doc_json(site: &Site, id: PageId) -> Vec<u8> {
         .and_then(|t| page.taxonomies.get(&t.config.name))
         .map(|terms| terms.iter().map(String::as_str).collect())
         .unwrap_or_default();
-    let doc = Doc {
+    Doc {
         t: &page.title,
         u: &page.path,
         d: page.date.as_ref().map(|d| d.date.to_string()),
         s: site.section(page.section).title(),
         g: tags,
         x: &text[..end],
-    };
-    serde_json::to_vec(&doc).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -327,7 +397,9 @@ mod tests {
 
     #[test]
     fn words_are_lower_case_alphanumeric_runs_of_two_or_more() {
-        let w: Vec<String> = words("North Korea's troops, in Kursk (2024) — a “first”; Ünïcode x").collect();
+        let w: Vec<String> = words("North Korea's troops, in Kursk (2024) — a “first”; Ünïcode x")
+            .map(Cow::into_owned)
+            .collect();
         assert_eq!(
             w,
             [

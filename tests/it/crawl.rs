@@ -151,6 +151,9 @@ fn the_example_site_under_a_subpath_has_no_broken_links_over_http() {
     for id in docs {
         let doc = fetch_json(&format!("{index_base}docs/{id}.json"));
         let url = doc["u"].as_str().expect("a URL");
-        assert!(seen.contains(url), "search result {id} leads to {url}, which the crawl never reached");
+        assert!(
+            seen.contains(url),
+            "search result {id} leads to {url}, which the crawl never reached"
+        );
     }
 }

@@ -2028,3 +2028,137 @@ fn a_new_word_in_a_body_reaches_the_search_index_without_a_full_build() {
     );
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn a_front_matter_edit_reparses_one_file_and_renders_what_shows_it() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    // A tag moves: "training" → "logistics" (a new term).
+    site.write(
+        rel,
+        text.replace(
+            "tags = [\"training\", \"deployment\"]",
+            "tags = [\"logistics\", \"deployment\"]",
+        ),
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!(
+        update.parsed, 1,
+        "only the edited file is parsed again: {update:?}"
+    );
+    assert!(update.rendered < total, "rendered all {total} outputs");
+    for expected in [
+        "security/training/index.html",
+        "tags/logistics/index.html",
+        "tags/training/index.html",
+        "tags/deployment/index.html",
+        "tags/index.html",
+    ] {
+        assert!(
+            update.changed.iter().any(|c| c == expected),
+            "{expected} not in {:?}",
+            update.changed
+        );
+    }
+    assert!(
+        !update.changed.iter().any(|c| c == "diplomacy/beijing/index.html"),
+        "an unrelated page changed: {:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+
+    // The old term's page goes when its last page leaves it; the reverse edit brings it back.
+    site.write(rel, text);
+    let back = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!(back.parsed, 1, "{back:?}");
+    assert!(
+        back.changed.iter().any(|c| c == "tags/logistics/index.html"),
+        "{:?}",
+        back.changed
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_new_page_renders_itself_and_the_lists_it_joins_not_the_whole_site() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/economy/rail.md";
+    site.write(
+        rel,
+        "+++\ntitle = \"Rail Freight\"\ndate = 2024-11-20\n[taxonomies]\ntags = [\"logistics\"]\n+++\n\nTrains carry shells west.\n",
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(
+        update.changed.iter().any(|c| c == "economy/rail/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(
+        update.changed.iter().any(|c| c == "economy/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(update.rendered < total, "rendered all {total} outputs");
+    assert_matches_cold(&site, &session);
+
+    std::fs::remove_file(site.path(rel)).unwrap();
+    let gone = apply_ok(&mut session, &site, &[rel]);
+    assert!(
+        gone.changed.iter().any(|c| c == "economy/rail/index.html"),
+        "{:?}",
+        gone.changed
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n",
+    );
+    site = site.file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    for s in 0..4 {
+        site = site.file(
+            &format!("content/s{s}/_index.md"),
+            format!("+++\ntitle = \"Section {s}\"\n+++\n"),
+        );
+        for p in 0..10 {
+            site = site.file(
+                &format!("content/s{s}/p{p}.md"),
+                format!(
+                    "+++\ntitle = \"Page {s}-{p}\"\n[taxonomies]\ntags = [\"t{s}{p}\"]\n+++\n\nText of page {s}-{p}, linking to [another](@/s{}/p{p}.md).\n",
+                    (s + 1) % 4
+                ),
+            );
+        }
+    }
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/s2/p5.md";
+    let text = site.read(rel);
+    site.write(rel, text.replace("tags = [\"t25\"]", "tags = [\"t25\", \"t00\"]"));
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!(update.parsed, 1, "{update:?}");
+    assert!(
+        update.rendered * 4 < total,
+        "rendered {} of {total} outputs for one tag added",
+        update.rendered
+    );
+    assert!(
+        update.changed.iter().any(|c| c == "tags/t00/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(
+        !update.changed.iter().any(|c| c == "s0/p1/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+}
