@@ -63,9 +63,9 @@ struct State {
     prepared: Prepared,
     /// Files copied into the output → the indices of the jobs that copy them.
     copies: HashMap<PathBuf, Vec<usize>>,
-    /// Output path → the fingerprint of what it was rendered from (see
-    /// [`Prepared::fingerprints`]); outputs rendered since by a fast path have none.
-    fingerprints: HashMap<String, u64>,
+    /// Whether a fast path of the update under way changed the model or the values
+    /// before its outputs were rendered: then they no longer describe the outputs.
+    patched: bool,
 }
 
 impl Session {
@@ -101,33 +101,55 @@ impl Session {
     }
 
     /// Builds the model again and renders the outputs whose fingerprint differs from the
-    /// last build's (all of them without one), so that an edit to one page's front
+    /// previous model's (all of them without one), so that an edit to one page's front
     /// matter renders what shows that page, not the whole site.
+    ///
+    /// The previous model's fingerprints describe the outputs as they are: the fast paths
+    /// leave every output they do not render byte-identical to what the patched values
+    /// would give. So they are worked out here, beside the new model, not kept; unless
+    /// a fast path of this same update patched the values and its outputs are not
+    /// rendered yet, when everything is rendered.
     fn remodel(&mut self) -> Result<Update, Diagnostics> {
         let start = Instant::now();
         let previous = self.state.take();
-        let built = {
-            let reuse = previous.as_ref().map(|s| {
-                let site = &s.model.site;
-                content::Reuse::new(site, s.model.links.fingerprint(site), |id| {
-                    s.prepared.page_content(id)
+        let (known, built) = rayon::join(
+            || {
+                previous.as_ref().filter(|s| !s.patched).map(|s| {
+                    let fingerprints = s.prepared.fingerprints(&s.model.site);
+                    s.prepared
+                        .paths()
+                        .zip(fingerprints)
+                        .filter_map(|(path, f)| Some((path, f?)))
+                        .collect::<HashMap<&str, u64>>()
                 })
-            });
-            build::prepare(&self.options, reuse.as_ref())
-        };
-        let known = previous.map(|s| s.fingerprints).unwrap_or_default();
+            },
+            || {
+                let reuse = previous.as_ref().map(|s| {
+                    let site = &s.model.site;
+                    content::Reuse::new(site, s.model.links.fingerprint(site), |id| {
+                        s.prepared.page_content(id)
+                    })
+                });
+                build::prepare(&self.options, reuse.as_ref())
+            },
+        );
         let (model, prepared) = built?;
-        let fingerprints = prepared.fingerprints(&model.site);
         let paths: Vec<&str> = prepared.paths().collect();
-        let jobs: Vec<usize> = {
-            let outputs = self.outputs.read().unwrap_or_else(|e| e.into_inner());
-            (0..paths.len())
-                .filter(|i| match fingerprints[*i] {
-                    Some(f) => known.get(paths[*i]) != Some(&f) || !outputs.contains_key(paths[*i]),
-                    None => true,
-                })
-                .collect()
+        let jobs: Vec<usize> = match &known {
+            None => (0..paths.len()).collect(),
+            Some(known) => {
+                let fingerprints = prepared.fingerprints(&model.site);
+                let outputs = self.outputs.read().unwrap_or_else(|e| e.into_inner());
+                (0..paths.len())
+                    .filter(|i| match fingerprints[*i] {
+                        Some(f) => known.get(paths[*i]) != Some(&f) || !outputs.contains_key(paths[*i]),
+                        None => true,
+                    })
+                    .collect()
+            }
         };
+        drop(known);
+        drop(previous);
         let sink = MemorySink::default();
         prepared.render(&model.site, &jobs, &sink, &|_, _| {})?;
         let fresh: Outputs = sink.into_outputs();
@@ -151,11 +173,6 @@ impl Session {
             changed.sort();
             changed
         };
-        let fingerprints = paths
-            .iter()
-            .zip(fingerprints)
-            .filter_map(|(path, f)| Some(((*path).to_owned(), f?)))
-            .collect();
         let copies = copy_sources(&prepared);
         let warnings = model.warnings.clone();
         let parsed = model.parsed;
@@ -163,7 +180,7 @@ impl Session {
             model,
             prepared,
             copies,
-            fingerprints,
+            patched: false,
         });
         Ok(Update {
             changed,
@@ -182,6 +199,7 @@ impl Session {
         let Some(state) = self.state.as_mut() else {
             return self.rebuild();
         };
+        state.patched = false;
         let mut jobs: Vec<usize> = Vec::new();
         let mut parsed = 0;
         let mut templates_changed = false;
@@ -213,10 +231,6 @@ impl Session {
         if let Err(d) = state.prepared.render(&state.model.site, &jobs, &sink, &|_, _| {}) {
             self.state = None;
             return Err(d);
-        }
-        // What these were rendered from is no longer what their fingerprints say.
-        for i in &jobs {
-            state.fingerprints.remove(state.prepared.path(*i));
         }
         let mut changed: Vec<String> = {
             let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
@@ -301,7 +315,9 @@ impl State {
         if diags.has_errors() {
             return None;
         }
-        self.prepared.replace_templates(site, templates)
+        let jobs = self.prepared.replace_templates(site, templates)?;
+        self.patched = true;
+        Some(jobs)
     }
 
     /// An edit to a page's body (its front matter unchanged): the page's own outputs, and
@@ -331,6 +347,7 @@ impl State {
         let links_changed = rendered.links != old.links;
         let html = std::mem::take(&mut rendered.content);
         let old_terms = self.prepared.search_terms(site, id);
+        self.patched = true;
         let site = &mut self.model.site;
         site.pages[id.0].rendered = rendered;
         let mut changed = vec![id];

@@ -260,11 +260,6 @@ impl Prepared {
             .unwrap_or("")
     }
 
-    /// The output path of the planned output at `index`.
-    pub fn path(&self, index: usize) -> &str {
-        &self.plan[index].path
-    }
-
     /// What made an output file: the analysis, template or setting behind it.
     pub fn origin(&self, path: &str) -> Option<String> {
         self.plan
