@@ -66,6 +66,8 @@ struct State {
     /// Whether a fast path of the update under way changed the model or the values
     /// before its outputs were rendered: then they no longer describe the outputs.
     patched: bool,
+    /// Outputs left for [`Session::finish`].
+    pending: Vec<usize>,
 }
 
 impl Session {
@@ -97,7 +99,56 @@ impl Session {
     /// update is a full build too.
     pub fn rebuild(&mut self) -> Result<Update, Diagnostics> {
         self.state = None;
-        self.remodel()
+        self.remodel(false)
+    }
+
+    /// A full build that leaves the search index for [`Session::finish`], so that `serve`
+    /// can answer sooner; until then the outputs lack `search/`.
+    pub fn rebuild_deferring(&mut self) -> Result<Update, Diagnostics> {
+        self.state = None;
+        self.remodel(true)
+    }
+
+    /// Renders what [`Session::rebuild_deferring`] left; `None` if nothing was left.
+    pub fn finish(&mut self) -> Option<Result<Update, Diagnostics>> {
+        let start = Instant::now();
+        let state = self.state.as_mut()?;
+        if state.pending.is_empty() {
+            return None;
+        }
+        let jobs = std::mem::take(&mut state.pending);
+        let sink = MemorySink::default();
+        if let Err(d) = state.prepared.render(&state.model.site, &jobs, &sink, &|_, _| {}) {
+            self.state = None;
+            return Some(Err(d));
+        }
+        let changed = self.publish(sink.into_outputs());
+        let state = self.state.as_ref()?;
+        Some(Ok(Update {
+            changed,
+            full: false,
+            rendered: jobs.len(),
+            parsed: 0,
+            elapsed: start.elapsed(),
+            warnings: state.model.warnings.clone(),
+        }))
+    }
+
+    /// Puts rendered outputs in place and returns the paths whose bytes changed, sorted.
+    fn publish(&self, fresh: Outputs) -> Vec<String> {
+        let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
+        let mut changed: Vec<String> = fresh
+            .into_iter()
+            .filter_map(|(path, bytes)| match outputs.get(&path) {
+                Some(old) if *old == bytes => None,
+                _ => {
+                    outputs.insert(path.clone(), bytes);
+                    Some(path)
+                }
+            })
+            .collect();
+        changed.sort();
+        changed
     }
 
     /// Builds the model again and renders the outputs whose fingerprint differs from the
@@ -109,7 +160,7 @@ impl Session {
     /// would give. So they are worked out here, beside the new model, not kept; unless
     /// a fast path of this same update patched the values and its outputs are not
     /// rendered yet, when everything is rendered.
-    fn remodel(&mut self) -> Result<Update, Diagnostics> {
+    fn remodel(&mut self, defer_search: bool) -> Result<Update, Diagnostics> {
         let start = Instant::now();
         let previous = self.state.take();
         let (known, built) = rayon::join(
@@ -150,6 +201,9 @@ impl Session {
         };
         drop(known);
         drop(previous);
+        let (jobs, pending): (Vec<usize>, Vec<usize>) = jobs
+            .into_iter()
+            .partition(|i| !(defer_search && prepared.is_search(*i)));
         let sink = MemorySink::default();
         prepared.render(&model.site, &jobs, &sink, &|_, _| {})?;
         let fresh: Outputs = sink.into_outputs();
@@ -181,6 +235,7 @@ impl Session {
             prepared,
             copies,
             patched: false,
+            pending,
         });
         Ok(Update {
             changed,
@@ -196,6 +251,9 @@ impl Session {
     /// removed or renamed; absolute paths or paths under the site folder).
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
         let start = Instant::now();
+        if let Some(Err(d)) = self.finish() {
+            return Err(d);
+        }
         let Some(state) = self.state.as_mut() else {
             return self.rebuild();
         };
@@ -205,7 +263,7 @@ impl Session {
         let mut templates_changed = false;
         for path in changed {
             let Some(rel) = relative(&self.root, &self.options.root, path) else {
-                return self.remodel();
+                return self.remodel(false);
             };
             if is_template(&rel) {
                 templates_changed = true;
@@ -216,13 +274,13 @@ impl Session {
                     jobs.extend(more);
                     parsed += usize::from(markdown);
                 }
-                None => return self.remodel(),
+                None => return self.remodel(false),
             }
         }
         if templates_changed {
             match state.reload_templates(&self.options.root) {
                 Some(more) => jobs.extend(more),
-                None => return self.remodel(),
+                None => return self.remodel(false),
             }
         }
         jobs.sort_unstable();
@@ -232,27 +290,15 @@ impl Session {
             self.state = None;
             return Err(d);
         }
-        let mut changed: Vec<String> = {
-            let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
-            sink.into_outputs()
-                .into_iter()
-                .filter_map(|(path, bytes)| match outputs.get(&path) {
-                    Some(old) if *old == bytes => None,
-                    _ => {
-                        outputs.insert(path.clone(), bytes);
-                        Some(path)
-                    }
-                })
-                .collect()
-        };
-        changed.sort();
+        let warnings = state.model.warnings.clone();
+        let changed = self.publish(sink.into_outputs());
         Ok(Update {
             changed,
             full: false,
             rendered: jobs.len(),
             parsed,
             elapsed: start.elapsed(),
-            warnings: state.model.warnings.clone(),
+            warnings,
         })
     }
 }

@@ -156,10 +156,8 @@ pub fn prepare(
 
     let term_events = timeline::events_by_term(site);
     let archive = archive::build(site);
-    let search = site
-        .config
-        .build_search_index
-        .then(|| search::SearchIndex::build(site));
+    // Built when a shard is first rendered: `serve` answers before it needs one.
+    let search = site.config.build_search_index.then(std::sync::OnceLock::new);
     let plan = plan::plan(
         site,
         static_files,
@@ -168,7 +166,7 @@ pub fn prepare(
         plan::Derived {
             term_events: &term_events,
             archive: &archive,
-            search_shards: search.as_ref().map(search::SearchIndex::shards),
+            search_shards: search.as_ref().map(|_| search::shard_count(site)),
         },
         &mut diags,
     );
@@ -250,6 +248,15 @@ impl Prepared {
     /// Output paths, in plan order (sorted).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.plan.iter().map(|p| p.path.as_str())
+    }
+
+    /// Whether an output is part of the search index, which `serve` renders after the
+    /// rest on its first build, to answer sooner.
+    pub fn is_search(&self, index: usize) -> bool {
+        matches!(
+            self.plan[index].job,
+            Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_)
+        )
     }
 
     /// A page's HTML, as its template value holds it.
@@ -489,7 +496,8 @@ impl Prepared {
     /// A page's search terms as they are now, to pass to [`Prepared::update_search`] after
     /// the page changes.
     pub fn search_terms(&self, site: &Site, id: PageId) -> std::collections::BTreeMap<String, u8> {
-        if self.data.search.is_some() && search::indexed(site, id) {
+        let built = self.data.search.as_ref().is_some_and(|i| i.get().is_some());
+        if built && search::indexed(site, id) {
             search::doc_terms(site, id)
         } else {
             Default::default()
@@ -498,17 +506,19 @@ impl Prepared {
 
     /// Updates the search index after an edit to one page's text (`old` its terms before)
     /// and returns the outputs that changed: the page's document and the shards of the
-    /// terms it gained or lost.
+    /// terms it gained or lost. An index not built yet is built from the site as it is
+    /// when a shard is first rendered.
     pub fn update_search(
         &mut self,
         site: &Site,
         id: PageId,
         old: &std::collections::BTreeMap<String, u8>,
     ) -> Vec<usize> {
-        let Some(index) = &mut self.data.search else {
-            return Vec::new();
+        let shards = match self.data.search.as_mut().map(std::sync::OnceLock::get_mut) {
+            None => return Vec::new(),
+            Some(None) => std::collections::BTreeSet::new(),
+            Some(Some(index)) => index.update(site, id, old),
         };
-        let shards = index.update(site, id, old);
         (0..self.plan.len())
             .filter(|i| match &self.plan[*i].job {
                 Job::SearchDoc(p) => *p == id,
@@ -877,8 +887,8 @@ struct Data {
     /// The timeline's filter chips.
     filters: Value,
     archive: archive::Archive,
-    /// `None` when `build_search_index` is off.
-    search: Option<search::SearchIndex>,
+    /// `None` when `build_search_index` is off; built on first use.
+    search: Option<std::sync::OnceLock<search::SearchIndex>>,
 }
 
 impl Data {
@@ -1117,9 +1127,11 @@ fn render_job(
         }
         Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => {
             let bytes = match (&planned.job, &data.search) {
-                (Job::SearchIndex, Some(index)) => index.index_json(site),
+                (Job::SearchIndex, _) => search::SearchIndex::index_json(site),
                 (Job::SearchFilters, _) => search::filters_json(site),
-                (Job::SearchShard(n), Some(index)) => index.shard_json(*n),
+                (Job::SearchShard(n), Some(index)) => index
+                    .get_or_init(|| search::SearchIndex::build(site))
+                    .shard_json(*n),
                 (Job::SearchDoc(id), _) => search::doc_json(site, *id),
                 _ => Vec::new(),
             };

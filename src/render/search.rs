@@ -180,8 +180,7 @@ impl SearchIndex {
                 }
             })
             .collect();
-        let docs = per_page.iter().filter(|t| !t.is_empty()).count();
-        let count = docs.div_ceil(DOCS_PER_SHARD).clamp(1, MOST_SHARDS) as u32;
+        let count = shard_count(site);
         let mut shards: Vec<HashMap<String, Vec<(u32, u8)>>> = vec![HashMap::default(); count as usize];
         for (i, terms) in per_page.into_iter().enumerate() {
             for (term, weight) in terms {
@@ -255,14 +254,24 @@ impl SearchIndex {
         }
         serde_json::to_vec(&shard).unwrap_or_default()
     }
+}
 
+/// How many shards the index has: about one per `DOCS_PER_SHARD` searchable pages.
+pub fn shard_count(site: &Site) -> u32 {
+    let docs = (0..site.pages.len())
+        .filter(|i| indexed(site, PageId(*i)))
+        .count();
+    docs.div_ceil(DOCS_PER_SHARD).clamp(1, MOST_SHARDS) as u32
+}
+
+impl SearchIndex {
     /// `search/index.json`: what the client needs before its first query.
-    pub fn index_json(&self, site: &Site) -> Vec<u8> {
+    pub fn index_json(site: &Site) -> Vec<u8> {
         let filters = Filters::of(site);
         let index = serde_json::json!({
             "version": 1,
             "docs": (0..site.pages.len()).filter(|i| indexed(site, PageId(*i))).count(),
-            "shards": self.shards(),
+            "shards": shard_count(site),
             "sections": filters.sections.iter().map(|(title, _)| title).collect::<Vec<_>>(),
             "tags": {
                 "name": filters.tag_name,

@@ -109,10 +109,15 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
                         news.send(n).ok();
                     }
                 };
-            let first = session.rebuild();
+            // Pages first; the search index follows while the first requests are answered
+            // (pages fetch it only when a reader searches, so nothing needs reloading).
+            let first = session.rebuild_deferring();
             tell(first, &[], &session);
             ready_tx.send_replace(true);
             builder_reporter.listening(&url, note.as_deref());
+            if let Some(Err(diags)) = session.finish() {
+                tell(Err(diags), &[], &session);
+            }
             let Some(mut changes) = changes else { return };
             while let Some(batch) = changes.next_batch() {
                 let result = session.apply(&batch);

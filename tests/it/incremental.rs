@@ -2162,3 +2162,35 @@ fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
     );
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn a_deferred_first_build_has_its_pages_then_its_search_index() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = Session::new(options(site.root()));
+    let first = session
+        .rebuild_deferring()
+        .unwrap_or_else(|d| panic!("the fixture does not build:\n{}", diagnostics(d)));
+    assert!(first.full);
+    let pages = outputs_of(&session);
+    assert!(pages.contains_key("security/training/index.html"));
+    assert!(
+        !pages.keys().any(|p| p.starts_with("search/")),
+        "search files before finish"
+    );
+    let rest = session.finish().expect("something left").expect("it renders");
+    assert!(!rest.changed.is_empty() && rest.changed.iter().all(|p| p.starts_with("search/")));
+    assert!(session.finish().is_none(), "finish twice");
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn an_edit_before_the_deferred_part_is_finished_still_ends_like_a_cold_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = Session::new(options(site.root()));
+    session.rebuild_deferring().expect("builds");
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(rel, format!("{text}\nA zygomorphic addition.\n"));
+    apply_ok(&mut session, &site, &[rel]);
+    assert_matches_cold(&site, &session);
+}
