@@ -85,6 +85,11 @@ pub struct Model {
     pub warnings: Diagnostics,
     /// How many documents' Markdown was rendered rather than reused.
     pub parsed: usize,
+    /// How many Markdown files were read rather than known unchanged.
+    pub read: usize,
+    /// The whole text of each page and section by content path, for `serve` (empty for
+    /// a build, which keeps only front matter once Markdown is rendered).
+    pub sources: std::collections::HashMap<String, String>,
 }
 
 /// Reads the site at `options.root` and builds its model and templates: every stage
@@ -93,6 +98,7 @@ fn model(
     options: &BuildOptions,
     watch: &mut Stopwatch,
     reuse: Option<&content::Reuse>,
+    keep_sources: bool,
 ) -> Result<(Model, Templates), Diagnostics> {
     let root = options.root.as_path();
     let overrides = Overrides {
@@ -110,8 +116,12 @@ fn model(
 
     // The theme loads while content is read; both only read files.
     let theme_result = Theme::for_site(root, &config);
-    let (tree, load_diags) = crate::load::content(root);
+    let (tree, load_diags) = match reuse {
+        Some(r) => crate::load::content_reusing(root, &|path| r.text(path).map(str::to_owned)),
+        None => crate::load::content(root),
+    };
     diags.extend(load_diags);
+    let read = tree.read;
     watch.lap("load config and content");
 
     let (mut site, resolve_diags) = resolve::site(
@@ -128,6 +138,7 @@ fn model(
     let links = content::Links::new(&site);
     let (markdown_diags, parsed) = content::render_markdown(&mut site, &highlighter, &links, reuse);
     diags.extend(markdown_diags);
+    let sources = content::drop_bodies(&mut site, keep_sources);
     watch.lap("markdown and highlighting");
     links::backlinks(&mut site);
     watch.lap("backlinks");
@@ -167,6 +178,8 @@ fn model(
         output_dir,
         warnings: diags,
         parsed,
+        read,
+        sources,
     };
     Ok((model, templates))
 }
@@ -179,7 +192,7 @@ pub fn prepare(
     reuse: Option<&content::Reuse>,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (mut model, templates) = model(options, &mut watch, reuse)?;
+    let (mut model, templates) = model(options, &mut watch, reuse, true)?;
     let prepared =
         render::prepare(&mut model.site, templates, &model.static_files, &options.root).map_err(|d| {
             let mut all = model.warnings.clone();
@@ -204,7 +217,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             ..
         },
         templates,
-    ) = model(options, &mut watch, None)?;
+    ) = model(options, &mut watch, None, false)?;
 
     let report_progress = |done, total| progress.rendered(done, total);
     let stats = match mode {

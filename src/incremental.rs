@@ -46,6 +46,8 @@ pub struct Update {
     pub rendered: usize,
     /// How many documents' Markdown was parsed and rendered.
     pub parsed: usize,
+    /// How many Markdown files were read.
+    pub read: usize,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
 }
@@ -99,14 +101,14 @@ impl Session {
     /// update is a full build too.
     pub fn rebuild(&mut self) -> Result<Update, Diagnostics> {
         self.state = None;
-        self.remodel(false)
+        self.remodel(false, None)
     }
 
     /// A full build that leaves the search index for [`Session::finish`], so that `serve`
     /// can answer sooner; until then the outputs lack `search/`.
     pub fn rebuild_deferring(&mut self) -> Result<Update, Diagnostics> {
         self.state = None;
-        self.remodel(true)
+        self.remodel(true, None)
     }
 
     /// Renders what [`Session::rebuild_deferring`] left; `None` if nothing was left.
@@ -129,6 +131,7 @@ impl Session {
             full: false,
             rendered: jobs.len(),
             parsed: 0,
+            read: 0,
             elapsed: start.elapsed(),
             warnings: state.model.warnings.clone(),
         }))
@@ -160,7 +163,9 @@ impl Session {
     /// would give. So they are worked out here, beside the new model, not kept; unless
     /// a fast path of this same update patched the values and its outputs are not
     /// rendered yet, when everything is rendered.
-    fn remodel(&mut self, defer_search: bool) -> Result<Update, Diagnostics> {
+    /// `touched`: the content paths (files or folders) that changed, when that is known;
+    /// the other files are not read again.
+    fn remodel(&mut self, defer_search: bool, touched: Option<&[String]>) -> Result<Update, Diagnostics> {
         let start = Instant::now();
         let previous = self.state.take();
         let (known, built) = rayon::join(
@@ -177,9 +182,19 @@ impl Session {
             || {
                 let reuse = previous.as_ref().map(|s| {
                     let site = &s.model.site;
-                    content::Reuse::new(site, s.model.links.fingerprint(site), |id| {
+                    let reuse = content::Reuse::new(site, s.model.links.fingerprint(site), |id| {
                         s.prepared.page_content(id)
-                    })
+                    });
+                    match touched {
+                        Some(touched) => reuse.with_texts(&s.model.sources, |path| {
+                            !touched.iter().any(|t| {
+                                t.is_empty()
+                                    || path == t
+                                    || path.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/'))
+                            })
+                        }),
+                        None => reuse,
+                    }
                 });
                 build::prepare(&self.options, reuse.as_ref())
             },
@@ -229,7 +244,7 @@ impl Session {
         };
         let copies = copy_sources(&prepared);
         let warnings = model.warnings.clone();
-        let parsed = model.parsed;
+        let (parsed, read) = (model.parsed, model.read);
         self.state = Some(State {
             model,
             prepared,
@@ -242,6 +257,7 @@ impl Session {
             full: true,
             rendered: jobs.len(),
             parsed,
+            read,
             elapsed: start.elapsed(),
             warnings,
         })
@@ -258,12 +274,14 @@ impl Session {
             return self.rebuild();
         };
         state.patched = false;
+        let touched = touched_content(&self.root, &self.options.root, changed);
+        let touched = touched.as_deref();
         let mut jobs: Vec<usize> = Vec::new();
         let mut parsed = 0;
         let mut templates_changed = false;
         for path in changed {
             let Some(rel) = relative(&self.root, &self.options.root, path) else {
-                return self.remodel(false);
+                return self.remodel(false, None);
             };
             if is_template(&rel) {
                 templates_changed = true;
@@ -274,13 +292,13 @@ impl Session {
                     jobs.extend(more);
                     parsed += usize::from(markdown);
                 }
-                None => return self.remodel(false),
+                None => return self.remodel(false, touched),
             }
         }
         if templates_changed {
             match state.reload_templates(&self.options.root) {
                 Some(more) => jobs.extend(more),
-                None => return self.remodel(false),
+                None => return self.remodel(false, touched),
             }
         }
         jobs.sort_unstable();
@@ -297,6 +315,8 @@ impl Session {
             full: false,
             rendered: jobs.len(),
             parsed,
+            // A page body edit reads just that file.
+            read: parsed,
             elapsed: start.elapsed(),
             warnings,
         })
@@ -394,6 +414,8 @@ impl State {
         let html = std::mem::take(&mut rendered.content);
         let old_terms = self.prepared.search_terms(site, id);
         self.patched = true;
+        let content_path = self.model.site.page(id).file.content_path.clone();
+        self.model.sources.insert(content_path, file.text.clone());
         let site = &mut self.model.site;
         site.pages[id.0].rendered = rendered;
         let mut changed = vec![id];
@@ -437,6 +459,23 @@ impl State {
         }
         Some(jobs)
     }
+}
+
+/// The content paths (files or folders, `""` for all of `content/`) among `changed`;
+/// `None` when something else changed that can change what the content files say
+/// (`config.toml`), or a path is outside the site.
+fn touched_content(canonical_root: &Path, root: &Path, changed: &[PathBuf]) -> Option<Vec<String>> {
+    let mut touched = Vec::new();
+    for path in changed {
+        let rel = relative(canonical_root, root, path)?;
+        if rel == Path::new("config.toml") {
+            return None;
+        }
+        if rel.starts_with("content") {
+            touched.push(content_path(&rel)?.trim_start_matches('/').to_owned());
+        }
+    }
+    Some(touched)
 }
 
 /// `content/security/kursk.md` → `security/kursk.md`.

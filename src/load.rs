@@ -34,6 +34,8 @@ pub struct ContentTree {
     pub assets: Vec<String>,
     /// Markdown files that could not be read (their errors are reported already).
     pub unreadable: Vec<String>,
+    /// How many Markdown files were read (not given by `known`).
+    pub read: usize,
 }
 
 /// Whether a file name is noise from an editor or the OS rather than content.
@@ -48,6 +50,14 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
+    content_reusing(root, &|_| None)
+}
+
+/// Like [`content`], but a Markdown file for which `known` gives a text is not read.
+pub fn content_reusing(
+    root: &Path,
+    known: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> (ContentTree, Diagnostics) {
     let content_dir = root.join("content");
     let mut diags = Diagnostics::new();
     let mut md_paths = Vec::new();
@@ -98,10 +108,25 @@ pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
         }
     }
 
+    let read = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(String, Result<SourceFile, Diagnostic>)> = md_paths
         .into_par_iter()
-        .map(|(path, content_path)| (content_path.clone(), read_markdown(root, &path, content_path)))
+        .map(|(path, content_path)| match known(&content_path) {
+            Some(text) => (
+                content_path.clone(),
+                Ok(SourceFile {
+                    display_path: display(root, &path),
+                    content_path,
+                    text,
+                }),
+            ),
+            None => {
+                read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                (content_path.clone(), read_markdown(root, &path, content_path))
+            }
+        })
         .collect();
+    let read = read.into_inner();
     let mut markdown = Vec::with_capacity(results.len());
     let mut unreadable = Vec::new();
     for (content_path, r) in results {
@@ -118,6 +143,7 @@ pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
             markdown,
             assets,
             unreadable,
+            read,
         },
         diags,
     )

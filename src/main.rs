@@ -273,12 +273,13 @@ impl dossier::serve::Reporter for ServeReporter {
             many => format!("{} files changed:", many.len()),
         };
         let how = if update.full {
-            "full rebuild"
+            "model rebuilt"
         } else {
             "incremental"
         };
         println!(
-            "{cause} {} rendered, {} updated ({how}) in {}",
+            "{cause} {} read, {} rendered, {} updated ({how}) in {}",
+            count(update.read, "source"),
             count(update.rendered, "file"),
             count(update.changed.len(), "file"),
             format_duration(update.elapsed)

@@ -99,6 +99,8 @@ pub struct Reuse<'a> {
     env: u64,
     /// Content path → the document's rendered Markdown (its HTML aside) and its HTML.
     docs: HashMap<&'a str, (&'a Rendered, &'a str)>,
+    /// Content path → the file's text, for files known to be unchanged.
+    texts: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Reuse<'a> {
@@ -119,7 +121,31 @@ impl<'a> Reuse<'a> {
             .filter(|(_, (r, _))| r.reuse_key.is_some())
             .map(|(path, found)| (path.as_str(), found))
             .collect();
-        Reuse { env, docs }
+        Reuse {
+            env,
+            docs,
+            texts: HashMap::new(),
+        }
+    }
+
+    /// Files whose text need not be read again: `unchanged` from `sources` (see
+    /// [`drop_bodies`]).
+    pub fn with_texts(
+        mut self,
+        sources: &'a HashMap<String, String>,
+        unchanged: impl Fn(&str) -> bool,
+    ) -> Self {
+        self.texts = sources
+            .iter()
+            .filter(|(path, _)| unchanged(path))
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+            .collect();
+        self
+    }
+
+    /// The text of an unchanged file.
+    pub fn text(&self, content_path: &str) -> Option<&'a str> {
+        self.texts.get(content_path).copied()
     }
 }
 
@@ -218,7 +244,6 @@ pub fn render_markdown(
         .flat_map(|p| &p.rendered.anchor_refs)
         .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
     diags.extend(check_anchors(|path| site.heading_ids(path), all));
-    drop_bodies(site);
     (diags, parsed.into_inner())
 }
 
@@ -273,23 +298,31 @@ pub fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_id
         .all(|r| heading_ids.contains(&r.anchor))
 }
 
-/// Once rendered, a document's Markdown body is no longer needed; only its front matter
-/// is kept, for messages that point at a front matter line. On a 10,000-page site this
-/// is most of the raw text held in memory.
-fn drop_bodies(site: &mut Site) {
+/// Once rendered, a document's Markdown body is no longer needed in the model; only its
+/// front matter is kept, for messages that point at a front matter line. On a
+/// 10,000-page site this is most of the raw text held in memory. With `keep`, the whole
+/// files are returned by content path, for `serve` to build again without reading the
+/// files that did not change.
+pub fn drop_bodies(site: &mut Site, keep: bool) -> HashMap<String, String> {
     let files = site
         .pages
         .iter_mut()
-        .map(|p| (&mut p.file.text, p.body_offset))
-        .chain(
-            site.sections
-                .iter_mut()
-                .map(|s| (&mut s.file.text, s.body_offset)),
-        );
-    for (text, body_offset) in files {
-        text.truncate(body_offset);
-        text.shrink_to_fit();
+        .map(|p| (&mut p.file, p.body_offset))
+        .chain(site.sections.iter_mut().map(|s| (&mut s.file, s.body_offset)));
+    let mut kept = HashMap::new();
+    for (file, body_offset) in files {
+        if keep {
+            let front = file.text[..body_offset].to_owned();
+            kept.insert(
+                file.content_path.clone(),
+                std::mem::replace(&mut file.text, front),
+            );
+        } else {
+            file.text.truncate(body_offset);
+            file.text.shrink_to_fit();
+        }
     }
+    kept
 }
 
 fn wiki_index(site: &Site) -> WikiIndex {

@@ -2049,6 +2049,7 @@ fn a_front_matter_edit_reparses_one_file_and_renders_what_shows_it() {
         update.parsed, 1,
         "only the edited file is parsed again: {update:?}"
     );
+    assert_eq!(update.read, 1, "only the edited file is read again: {update:?}");
     assert!(update.rendered < total, "rendered all {total} outputs");
     for expected in [
         "security/training/index.html",
@@ -2093,6 +2094,7 @@ fn a_new_page_renders_itself_and_the_lists_it_joins_not_the_whole_site() {
         "+++\ntitle = \"Rail Freight\"\ndate = 2024-11-20\n[taxonomies]\ntags = [\"logistics\"]\n+++\n\nTrains carry shells west.\n",
     );
     let update = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!(update.read, 1, "only the new file is read: {update:?}");
     assert!(
         update.changed.iter().any(|c| c == "economy/rail/index.html"),
         "{:?}",
@@ -2144,7 +2146,7 @@ fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
     let text = site.read(rel);
     site.write(rel, text.replace("tags = [\"t25\"]", "tags = [\"t25\", \"t00\"]"));
     let update = apply_ok(&mut session, &site, &[rel]);
-    assert_eq!(update.parsed, 1, "{update:?}");
+    assert_eq!((update.read, update.parsed), (1, 1), "{update:?}");
     assert!(
         update.rendered * 4 < total,
         "rendered {} of {total} outputs for one tag added",
