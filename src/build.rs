@@ -186,19 +186,27 @@ fn model(
 
 /// Reads, models and prepares the site for rendering, for `serve`, which renders into
 /// memory and keeps all of it to update after edits; with `reuse`, the Markdown of
-/// documents whose source is unchanged is taken from an earlier build.
+/// documents whose source is unchanged is taken from an earlier build, and with
+/// `search`, the earlier build's search index is refreshed rather than built again.
 pub fn prepare(
     options: &BuildOptions,
     reuse: Option<&content::Reuse>,
+    search: Option<render::search::SearchIndex>,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
     let (mut model, templates) = model(options, &mut watch, reuse, true)?;
-    let prepared =
-        render::prepare(&mut model.site, templates, &model.static_files, &options.root).map_err(|d| {
-            let mut all = model.warnings.clone();
-            all.extend(d);
-            all.sorted()
-        })?;
+    let prepared = render::prepare(
+        &mut model.site,
+        templates,
+        &model.static_files,
+        &options.root,
+        search,
+    )
+    .map_err(|d| {
+        let mut all = model.warnings.clone();
+        all.extend(d);
+        all.sorted()
+    })?;
     Ok((model, prepared))
 }
 
@@ -221,13 +229,15 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
 
     let report_progress = |done, total| progress.rendered(done, total);
     let stats = match mode {
-        Mode::Check => render::prepare(&mut site, templates, &static_files, root).and_then(|prepared| {
-            let check = LinkCheck::default();
-            let all: Vec<usize> = (0..prepared.len()).collect();
-            let stats = prepared.render(&site, &all, &check, &report_progress)?;
-            let broken = check.finish(&site.config, |path| prepared.origin(path));
-            if broken.is_empty() { Ok(stats) } else { Err(broken) }
-        }),
+        Mode::Check => {
+            render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
+                let check = LinkCheck::default();
+                let all: Vec<usize> = (0..prepared.len()).collect();
+                let stats = prepared.render(&site, &all, &check, &report_progress)?;
+                let broken = check.finish(&site.config, |path| prepared.origin(path));
+                if broken.is_empty() { Ok(stats) } else { Err(broken) }
+            })
+        }
         Mode::Build => {
             let staging = Staging::begin(&output_dir).map_err(|e| {
                 let mut d = diags.clone();
@@ -237,11 +247,12 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 )));
                 d.sorted()
             })?;
-            let rendered = render::prepare(&mut site, templates, &static_files, root).and_then(|prepared| {
-                watch.lap("template values and plan");
-                let all: Vec<usize> = (0..prepared.len()).collect();
-                prepared.render(&site, &all, &staging, &report_progress)
-            });
+            let rendered =
+                render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
+                    watch.lap("template values and plan");
+                    let all: Vec<usize> = (0..prepared.len()).collect();
+                    prepared.render(&site, &all, &staging, &report_progress)
+                });
             match rendered {
                 Ok(stats) => {
                     watch.lap("render and write");

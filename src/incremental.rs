@@ -167,7 +167,10 @@ impl Session {
     /// the other files are not read again.
     fn remodel(&mut self, defer_search: bool, touched: Option<&[String]>) -> Result<Update, Diagnostics> {
         let start = Instant::now();
-        let previous = self.state.take();
+        let mut previous = self.state.take();
+        // A fast path's patch leaves the index as the values are, ahead of the outputs,
+        // which is what the refreshed index must match too.
+        let search = previous.as_mut().and_then(|s| s.prepared.take_search_index());
         let (known, built) = rayon::join(
             || {
                 previous.as_ref().filter(|s| !s.patched).map(|s| {
@@ -196,7 +199,7 @@ impl Session {
                         None => reuse,
                     }
                 });
-                build::prepare(&self.options, reuse.as_ref())
+                build::prepare(&self.options, reuse.as_ref(), search)
             },
         );
         let (model, prepared) = built?;

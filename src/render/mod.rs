@@ -123,7 +123,7 @@ pub fn site(
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostics> {
-    let prepared = prepare(site, templates, static_files, root)?;
+    let prepared = prepare(site, templates, static_files, root, None)?;
     let all: Vec<usize> = (0..prepared.plan.len()).collect();
     prepared.render(site, &all, sink, progress)
 }
@@ -134,6 +134,7 @@ pub fn prepare(
     templates: Templates,
     static_files: &std::collections::BTreeMap<String, StaticSource>,
     root: &std::path::Path,
+    earlier_search: Option<search::SearchIndex>,
 ) -> Result<Prepared, Diagnostics> {
     let mut diags = Diagnostics::new();
 
@@ -156,8 +157,12 @@ pub fn prepare(
 
     let term_events = timeline::events_by_term(site);
     let archive = archive::build(site);
-    // Built when a shard is first rendered: `serve` answers before it needs one.
-    let search = site.config.build_search_index.then(std::sync::OnceLock::new);
+    // Built when a shard is first rendered (`serve` answers before it needs one), or
+    // refreshed from the index of an earlier build.
+    let search = site.config.build_search_index.then(|| match earlier_search {
+        Some(index) => std::sync::OnceLock::from(index.refreshed(site)),
+        None => std::sync::OnceLock::new(),
+    });
     let plan = plan::plan(
         site,
         static_files,
@@ -248,6 +253,11 @@ impl Prepared {
     /// Output paths, in plan order (sorted).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.plan.iter().map(|p| p.path.as_str())
+    }
+
+    /// The search index, if it was built, for the next build to refresh.
+    pub fn take_search_index(&mut self) -> Option<search::SearchIndex> {
+        self.data.search.as_mut()?.take()
     }
 
     /// Whether an output is part of the search index, which `serve` renders after the

@@ -42,6 +42,35 @@ const TAG_TAXONOMY: &str = "tags";
 /// By shard: term → postings (page index, weight), sorted by page.
 pub struct SearchIndex {
     shards: Vec<HashMap<String, Vec<(u32, u8)>>>,
+    /// By page: a hash of what its terms come from (see [`source`]).
+    sources: Vec<u64>,
+}
+
+/// Past this many changed pages, [`SearchIndex::refreshed`] builds the index afresh.
+const MOST_REFRESHED: usize = 64;
+
+/// A hash of a page's content path and of everything its terms come from.
+fn source(site: &Site, id: PageId) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let page = site.page(id);
+    let mut h = std::hash::DefaultHasher::new();
+    (
+        &page.file.content_path,
+        indexed(site, id),
+        &page.title,
+        &page.meta.description,
+        &page.taxonomies,
+        &page.rendered.text,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+fn sources(site: &Site) -> Vec<u64> {
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| source(site, PageId(i)))
+        .collect()
 }
 
 /// Whether a page is searchable: it renders, and neither it nor its section opts out.
@@ -193,7 +222,49 @@ impl SearchIndex {
                 }
             }
         }
-        SearchIndex { shards }
+        SearchIndex {
+            shards,
+            sources: sources(site),
+        }
+    }
+
+    /// The index of `site` made from this one, an index of an earlier version of it:
+    /// only the pages whose terms can have changed are indexed again (all of them when
+    /// the shards' number changed or many pages did).
+    pub fn refreshed(mut self, site: &Site) -> SearchIndex {
+        let fresh = sources(site);
+        if fresh.len() != self.sources.len() || shard_count(site) != self.shards() {
+            return SearchIndex::build(site);
+        }
+        let changed: Vec<u32> = (0..fresh.len())
+            .filter(|i| fresh[*i] != self.sources[*i])
+            .map(|i| i as u32)
+            .collect();
+        if changed.len() > MOST_REFRESHED {
+            return SearchIndex::build(site);
+        }
+        for shard in &mut self.shards {
+            shard.retain(|_, list| {
+                list.retain(|(doc, _)| changed.binary_search(doc).is_err());
+                !list.is_empty()
+            });
+        }
+        let count = self.shards();
+        for doc in changed {
+            let id = PageId(doc as usize);
+            if !indexed(site, id) {
+                continue;
+            }
+            for (term, weight) in count_terms(site, id) {
+                let list = self.shards[shard_of(&term, count) as usize]
+                    .entry(term.into_owned())
+                    .or_default();
+                let at = list.partition_point(|(d, _)| *d < doc);
+                list.insert(at, (doc, weight));
+            }
+        }
+        self.sources = fresh;
+        self
     }
 
     /// The number of shards; every one is written, empty or not.
@@ -236,6 +307,7 @@ impl SearchIndex {
             let at = list.partition_point(|(d, _)| *d < doc);
             list.insert(at, (doc, *weight));
         }
+        self.sources[id.0] = source(site, id);
         changed
     }
 
