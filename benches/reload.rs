@@ -72,7 +72,8 @@ fn main() {
         let ready = format!(
             "!window.__old && document.readyState !== 'loading' && document.body.textContent.includes('{marker}')"
         );
-        while browser.eval(&format!("!!({ready})")) != serde_json::Value::Bool(true) {
+        // A page busy reloading cannot answer: that counts as not there yet.
+        while browser.try_eval(&format!("!!({ready})")) != Some(serde_json::Value::Bool(true)) {
             assert!(start.elapsed() < Duration::from_secs(30), "no reload after 30 s");
             std::thread::sleep(Duration::from_millis(1));
         }

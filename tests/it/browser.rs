@@ -197,6 +197,22 @@ impl Chromium {
         result["result"]["value"].clone()
     }
 
+    /// Evaluates JavaScript like [`Chromium::eval`], but `None` while the page is busy
+    /// navigating (a reload under way) rather than failing.
+    #[allow(dead_code, reason = "used by benches/reload.rs, which includes this file")]
+    pub fn try_eval(&mut self, expression: &str) -> Option<Value> {
+        let result = self
+            .try_call(
+                "Runtime.evaluate",
+                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
+            )
+            .ok()?;
+        if result.get("exceptionDetails").is_some() {
+            return None;
+        }
+        Some(result["result"]["value"].clone())
+    }
+
     /// Polls until `condition` is true in the page. A page that is navigating (a reload
     /// the test is waiting for) cannot answer; that counts as "not yet".
     pub fn wait_for(&mut self, condition: &str, seconds: u64) {
