@@ -1058,9 +1058,11 @@ fn external_link_open(href: &str, title: &str, config: &MarkdownConfig) -> Strin
     if config.external_links_no_referrer {
         rel.push("noreferrer");
     }
+    // escape_href leaves nothing to escape again: `&` is `&amp;` already, quotes and
+    // angle brackets are percent-encoded.
     let mut href_escaped = String::new();
     pulldown_cmark_escape::escape_href(&mut href_escaped, href).ok();
-    let mut html = format!("<a href=\"{}\"", escape_attr(&href_escaped));
+    let mut html = format!("<a href=\"{href_escaped}\"");
     if !title.is_empty() {
         html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
     }

@@ -317,3 +317,32 @@ fn a_pull_quote_is_hidden_from_screen_readers_and_its_links_are_text_with_a_warn
         "content/quote.md:13",
     ]);
 }
+
+#[test]
+fn external_link_options_mark_external_links_and_keep_their_addresses_exact() {
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n[markdown]\nexternal_links_target_blank = true\nexternal_links_no_follow = true\nexternal_links_no_referrer = true\n",
+        )
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\nSee [the report](https://example.com/r?x=1&y=2 \"Q&A \\\"x\\\"\") and [B](@/b.md).\n",
+        )
+        .file("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n");
+    site.build_ok();
+    let html = site.html("/a/");
+    assert_eq!(
+        attrs(&html, ".content a[target]", "href"),
+        ["https://example.com/r?x=1&y=2"]
+    );
+    assert_eq!(
+        attrs(&html, ".content a[target]", "rel"),
+        ["noopener nofollow noreferrer"]
+    );
+    assert_eq!(attrs(&html, ".content a[target]", "title"), ["Q&A \"x\""]);
+    assert_eq!(attrs(&html, ".content a[target]", "target"), ["_blank"]);
+    // Links within the site are left as they are.
+    assert_eq!(attrs(&html, ".content a:not([target])", "href"), ["/b/"]);
+    assert!(attrs(&html, ".content a:not([target])", "rel").is_empty());
+}
