@@ -408,6 +408,10 @@ impl State {
             return None;
         }
         let old = &page.rendered;
+        // The key judgments page shows every page's judgments.
+        if rendered.judgments != old.judgments {
+            return None;
+        }
         if rendered.heading_ids != old.heading_ids
             && !content::anchors_into_hold(site, id, &rendered.heading_ids)
         {

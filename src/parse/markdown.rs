@@ -70,6 +70,8 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Links to other documents, in order, for backlinks and the link graph.
     pub links: Vec<OutLink>,
+    /// The items of `[!KEY JUDGMENT]` callouts, in order.
+    pub judgments: Vec<crate::parse::judgments::Judgment>,
     pub diagnostics: Vec<Diagnostic>,
     /// Set by `model::content` when `serve` may reuse this output for the same source.
     pub reuse_key: Option<u64>,
@@ -157,6 +159,7 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         heading_ids,
         anchor_refs: state.anchor_refs,
         links: state.links,
+        judgments: state.judgments,
         diagnostics: state.diagnostics,
         reuse_key: None,
     }
@@ -171,7 +174,7 @@ impl Env<'_> {
 }
 
 /// Index of the `End` event that closes the `Start` at `start`.
-fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
+pub(crate) fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
     let mut depth = 0usize;
     for (i, (e, _)) in events.iter().enumerate().skip(start) {
         match e {
@@ -214,6 +217,7 @@ struct State<'a> {
     /// Inside a pull quote, which is `aria-hidden`: nothing in it may take focus, and its
     /// text, a repeat of the article's, is not counted again.
     in_pullquote: bool,
+    judgments: Vec<crate::parse::judgments::Judgment>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -237,6 +241,7 @@ impl<'a> State<'a> {
             text: String::new(),
             pending: Vec::new(),
             in_pullquote: false,
+            judgments: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -328,6 +333,9 @@ impl<'a> State<'a> {
                             self.pull_quote(&inner, out);
                             i = end + 1;
                             continue;
+                        }
+                        if kind.class == "key-judgment" {
+                            inner = self.key_judgments(&inner);
                         }
                         let title = title.unwrap_or_else(|| kind.title.to_owned());
                         self.words += title.split_whitespace().count();
@@ -605,6 +613,30 @@ impl<'a> State<'a> {
     /// `> [!PULLQUOTE]`: its blocks in an `<aside>` hidden from screen readers, which
     /// read the text where it first appears. Links and footnote references in it are
     /// written as text, with a warning, since nothing hidden may take focus.
+    /// Marks the judgments of a key-judgment callout (see `parse::judgments`) and keeps
+    /// them; a confidence that names no level is an error.
+    fn key_judgments(&mut self, inner: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
+        use crate::parse::judgments::{LEVELS, mark};
+        let marked = mark(inner, self.judgments.len());
+        self.judgments.extend(marked.judgments);
+        for u in marked.unknown {
+            let levels = LEVELS.iter().map(|(name, _)| *name);
+            // "Medium" is the usual slip, too far from "moderate" to be guessed by spelling.
+            let near =
+                crate::diagnostic::closest(&u.word, levels).or((u.word == "medium").then_some("moderate"));
+            let hint = match near {
+                Some(near) => format!("did you mean `{near}`? Confidence is low, moderate or high"),
+                None => "confidence is low, moderate or high: `**High confidence:** …`".to_owned(),
+            };
+            self.diagnostics.push(
+                Diagnostic::error(format!("unknown confidence level `{}`", u.word))
+                    .at(self.location(self.doc.body_offset + u.at.start))
+                    .hint(hint),
+            );
+        }
+        marked.events
+    }
+
     fn pull_quote(&mut self, inner: &[(Event<'a>, Range<usize>)], out: &mut Vec<Event<'a>>) {
         out.push(Event::Html(CowStr::from(
             "<aside class=\"pullquote\" aria-hidden=\"true\">\n",
@@ -1398,7 +1430,7 @@ mod tests {
         );
         assert!(
             r.content
-                .contains("<p>We assess that <a href=\"/security/kursk/\">the brief</a> holds.</p>"),
+                .contains("<p><span class=\"judgment-anchor\" id=\"judgment-1\"></span>We assess that <a href=\"/security/kursk/\">the brief</a> holds.</p>"),
             "{}",
             r.content
         );

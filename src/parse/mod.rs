@@ -3,5 +3,6 @@ pub mod events;
 pub mod figures;
 pub mod frontmatter;
 pub mod highlight;
+pub mod judgments;
 pub mod markdown;
 pub mod wikilinks;

@@ -52,6 +52,8 @@ enum Job {
         format: FeedFormat,
     },
     SiteGraph,
+    /// `/judgments/`: every analysis's key judgments.
+    Judgments,
     GraphJson,
     Archive {
         year: Option<i16>,
@@ -631,6 +633,10 @@ fn globals(templates: &Templates, site: &Site) -> Parts {
     values.insert("lang", &site.config.default_language);
     values.insert("has_timeline", &has_timeline);
     values.insert("has_archive", &has_archive);
+    values.insert(
+        "has_judgments",
+        &(templates.has("judgments.html") && has_judgments(site)),
+    );
     values.insert("search_fallback", &search_fallback(site, has_archive));
     values
 }
@@ -1061,9 +1067,58 @@ fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts
             ctx.insert_value("graph", value);
             ctx
         }
+        Job::Judgments => {
+            let path = site.config.url_path("judgments/");
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value("judgments", judgments_value(site, &data.page_values));
+            ctx
+        }
         Job::NotFound => base_context(site, &format!("{}404.html", site.config.base_path)),
         _ => return None,
     })
+}
+
+/// Whether any rendered analysis has a key judgment (and `/judgments/` is made).
+fn has_judgments(site: &Site) -> bool {
+    site.pages
+        .iter()
+        .any(|p| p.renders() && !p.rendered.judgments.is_empty())
+}
+
+/// The analyses with key judgments, newest first, each with its judgments:
+/// `[{page, judgments: [{id, confidence, confidence_label, text}]}]`.
+fn judgments_value(site: &Site, page_values: &[Value]) -> Value {
+    #[derive(serde::Serialize)]
+    struct Item<'a> {
+        id: &'a str,
+        confidence: Option<crate::parse::judgments::Confidence>,
+        confidence_label: Option<&'static str>,
+        text: &'a str,
+    }
+    let pages = newest_first(site, (0..site.pages.len()).map(PageId));
+    let groups: Vec<Value> = pages
+        .into_iter()
+        .filter(|p| !site.page(*p).rendered.judgments.is_empty())
+        .map(|p| {
+            let items: Vec<Item> = site
+                .page(p)
+                .rendered
+                .judgments
+                .iter()
+                .map(|j| Item {
+                    id: &j.id,
+                    confidence: j.confidence,
+                    confidence_label: j.confidence.map(|c| c.label()),
+                    text: &j.text,
+                })
+                .collect();
+            let mut group = tera::Map::new();
+            group.insert("page".into(), page_values[p.0].clone());
+            group.insert("judgments".into(), Value::from_serializable(&items));
+            Value::from(group)
+        })
+        .collect();
+    Value::from(groups)
 }
 
 fn render_job(

@@ -314,6 +314,13 @@ pub(super) fn plan(
             "the site graph page (graph.html)".into(),
         );
     }
+    if templates.has("judgments.html") && super::has_judgments(site) {
+        push(
+            output_path(site, &site.config.url_path("judgments/")),
+            Job::Judgments,
+            "the key judgments page (judgments.html)".into(),
+        );
+    }
 
     // What GitHub Pages and search engines read.
     push(
@@ -401,6 +408,7 @@ fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
         Job::Archive { .. } => "archive.html".into(),
         Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
         Job::SiteGraph => "graph.html".into(),
+        Job::Judgments => "judgments.html".into(),
         Job::NotFound => "404.html".into(),
         Job::Feed { .. }
         | Job::GraphJson

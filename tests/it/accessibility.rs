@@ -28,6 +28,7 @@ const PAGES: &[&str] = &[
     "/security/kursk-deployment/",
     "/tags/deployment/",
     "/timeline/",
+    "/judgments/",
     "/404.html",
 ];
 

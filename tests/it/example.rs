@@ -72,7 +72,13 @@ fn the_example_analyses_carry_callouts() {
         texts(&page, ".callout[role=note] .callout-title"),
         ["Key judgment", "Where the numbers come from"]
     );
-    assert_eq!(count(&page, ".callout-key-judgment p:not(.callout-title)"), 1);
+    // Three judgments, each with its confidence.
+    assert_eq!(
+        texts(&page, ".callout-key-judgment li .confidence"),
+        ["High confidence", "Moderate confidence", "Low confidence"]
+    );
+    let judgments = parse_output(&out_dir, "/judgments/");
+    assert_eq!(count(&judgments, ".judgment-group"), 2);
     assert!(
         !text(&page, "main").contains("[!"),
         "a marker was left in the text"

@@ -2196,3 +2196,43 @@ fn an_edit_before_the_deferred_part_is_finished_still_ends_like_a_cold_build() {
     apply_ok(&mut session, &site, &[rel]);
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn key_judgments_added_and_changed_in_a_body_reach_the_judgments_page() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    site.write(
+        rel,
+        format!("{text}\n> [!KEY JUDGMENT]\n> **High confidence:** Training continues.\n"),
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(
+        update.changed.iter().any(|c| c == "judgments/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+
+    site.write(
+        rel,
+        format!("{text}\n> [!KEY JUDGMENT]\n> **Low confidence:** Training continues.\n"),
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(
+        update.changed.iter().any(|c| c == "judgments/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+
+    site.write(rel, text);
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(
+        update.changed.iter().any(|c| c == "judgments/index.html"),
+        "the page is gone: {:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+}

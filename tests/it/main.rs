@@ -16,6 +16,7 @@ mod example;
 mod feeds_seo;
 mod in_browser;
 mod incremental;
+mod judgments;
 mod lighthouse;
 mod links;
 mod live_reload;
