@@ -254,6 +254,24 @@ fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     Ok(Value::from(url))
 }
 
+/// Text made safe inside a BibTeX field's braces: LaTeX's special characters escaped.
+fn bibtex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("date", date_filter);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
@@ -266,6 +284,7 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("striptags", tera_contrib::regex::striptags);
     tera.register_filter("spaceless", tera_contrib::regex::spaceless);
     tera.register_filter("json_ld", json_ld_filter);
+    tera.register_filter("bibtex", |v: &str, _: Kwargs, _: &State| bibtex_escape(v));
     tera.register_filter("json_ld_people", |v: &Value, _: Kwargs, _: &State| {
         let names: Vec<Value> = v
             .as_array()
@@ -443,4 +462,15 @@ fn template_error(
         d = d.hint(format!("while rendering with `{name}`"));
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bibtex_escapes_what_latex_reads_specially() {
+        assert_eq!(
+            super::bibtex_escape(r"Costs & 50% {more} #1 a_b ~x^2 \ $"),
+            r"Costs \& 50\% \{more\} \#1 a\_b \textasciitilde{}x\textasciicircum{}2 \textbackslash{} \$"
+        );
+    }
 }

@@ -8,6 +8,7 @@ mod accessibility;
 mod archive;
 mod budget;
 mod build;
+mod cite;
 mod cli;
 mod crawl;
 mod crosslinks;
