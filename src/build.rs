@@ -144,6 +144,9 @@ fn model(
     watch.lap("backlinks");
     related::related(&mut site);
     watch.lap("related");
+    let (indicators, watch_diags) = crate::model::watch::collect(&site);
+    site.watch = indicators;
+    diags.extend(watch_diags);
     let (events, event_diags) = timeline::events(&site);
     site.events = events;
     diags.extend(event_diags);

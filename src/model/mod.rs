@@ -5,3 +5,4 @@ pub mod related;
 pub mod resolve;
 pub mod site;
 pub mod timeline;
+pub mod watch;

@@ -289,6 +289,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         drafts,
         loose_assets,
         events: Vec::new(),
+        watch: Vec::new(),
     };
     (site, diags)
 }

@@ -138,6 +138,8 @@ pub struct Site {
     pub loose_assets: Vec<String>,
     /// In chronological order; filled in by `timeline::events`.
     pub events: Vec<crate::model::timeline::Event>,
+    /// Indicators to watch, filled in by `watch::collect`.
+    pub watch: Vec<crate::model::watch::Watch>,
 }
 
 impl Site {

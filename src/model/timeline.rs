@@ -30,6 +30,8 @@ pub struct Event {
     pub page: PageId,
     /// Whether this is the analysis's own date rather than an entry of its `events`.
     pub is_page: bool,
+    /// For an indicator to watch with a due date: its status.
+    pub watch: Option<crate::model::watch::Status>,
     /// Where it is written, for messages.
     pub location: Location,
 }
@@ -68,18 +70,46 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
                 taxonomies: page.taxonomies.clone(),
                 page: PageId(i),
                 is_page: true,
+                watch: None,
                 location: key_location(&page.file.display_path, &page.file.text, "date"),
             });
         }
-        let blocks = event_blocks(&page.file.text);
+        let blocks = list_blocks(&page.file.text, "events");
         for (n, raw) in page.meta.events.iter().enumerate() {
-            let at =
-                |keys: &[&str]| event_location(&page.file.display_path, &page.file.text, blocks.get(n), keys);
+            let at = |keys: &[&str]| {
+                block_location(
+                    &page.file.display_path,
+                    &page.file.text,
+                    blocks.get(n),
+                    "events",
+                    keys,
+                )
+            };
             match event(site, PageId(i), raw, &taxonomy_names, &at) {
                 Ok(e) => out.push(e),
                 Err(d) => diags.extend(d),
             }
         }
+    }
+    // Dated indicators are on the timeline too, upcoming until their date.
+    for w in site.watch.iter().filter(|w| w.due.is_some()) {
+        let Some(due) = w.due else { continue };
+        out.push(Event {
+            id: w.id.clone(),
+            date: due,
+            end: None,
+            title: w.indicator.clone(),
+            summary: w.why.as_deref().map(crate::parse::highlight::escape_text),
+            place: None,
+            importance: 2,
+            links: Vec::new(),
+            source: None,
+            taxonomies: site.page(w.page).taxonomies.clone(),
+            page: w.page,
+            is_page: false,
+            watch: Some(w.status),
+            location: w.location.clone(),
+        });
     }
     out.sort_by(|a, b| {
         a.sort_key()
@@ -111,30 +141,32 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
     (out, diags)
 }
 
-/// The lines (0-based, end exclusive) of each entry of the front matter's `events`:
-/// TOML `[[events]]` tables (with their `[events.…]` subtables) or YAML list items.
-fn event_blocks(text: &str) -> Vec<(usize, usize)> {
+/// The lines (0-based, end exclusive) of each entry of the front matter's list `key`
+/// (`events`, `watch`): TOML `[[key]]` tables (with their `[key.…]` subtables) or YAML
+/// list items.
+pub(crate) fn list_blocks(text: &str, key: &str) -> Vec<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut blocks = Vec::new();
-    let toml_starts: Vec<usize> = (0..lines.len())
-        .filter(|i| lines[*i].trim() == "[[events]]")
-        .collect();
+    let table = format!("[[{key}]]");
+    let subtable = format!("[{key}.");
+    let toml_starts: Vec<usize> = (0..lines.len()).filter(|i| lines[*i].trim() == table).collect();
     if !toml_starts.is_empty() {
         for &start in &toml_starts {
             let end = (start + 1..lines.len())
                 .find(|i| {
                     let t = lines[*i].trim();
-                    (t.starts_with('[') && !t.starts_with("[events.")) || t == "+++"
+                    (t.starts_with('[') && !t.starts_with(&subtable)) || t == "+++"
                 })
                 .unwrap_or(lines.len());
             blocks.push((start, end));
         }
         return blocks;
     }
+    let yaml_key = format!("{key}:");
     let Some(events_line) = lines
         .iter()
-        .position(|l| l.trim_end() == "events:" || l.starts_with("events:"))
+        .position(|l| l.trim_end() == yaml_key || l.starts_with(&yaml_key))
     else {
         return blocks;
     };
@@ -162,15 +194,17 @@ fn event_blocks(text: &str) -> Vec<(usize, usize)> {
     blocks
 }
 
-/// The line in an event's block of the first of `keys` it sets, else the block's first line.
-fn event_location(
+/// The line in a list entry's block of the first of `keys` it sets, else the block's
+/// first line (else the line of the list's `key`).
+pub(crate) fn block_location(
     path: &std::path::Path,
     text: &str,
     block: Option<&(usize, usize)>,
+    key: &str,
     keys: &[&str],
 ) -> Location {
     let Some(&(start, end)) = block else {
-        return key_location(path, text, "events");
+        return key_location(path, text, key);
     };
     let lines: Vec<&str> = text.lines().collect();
     for key in keys {
@@ -298,6 +332,7 @@ fn event(
         taxonomies,
         page,
         is_page: false,
+        watch: None,
         location: at(&["id", "title", "date"]),
     })
 }

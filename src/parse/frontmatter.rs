@@ -178,6 +178,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "taxonomies",
     "extra",
     "events",
+    "watch",
 ];
 
 pub const SECTION_KEYS: &[&str] = &[
@@ -227,6 +228,9 @@ pub struct PageFrontMatter {
     /// Dated events this analysis records (dossier's own key).
     #[serde(default)]
     pub events: Vec<crate::parse::events::RawEvent>,
+    /// Indicators to watch (see `model::watch`).
+    #[serde(default)]
+    pub watch: Vec<crate::model::watch::RawWatch>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

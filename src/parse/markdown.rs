@@ -500,6 +500,13 @@ impl<'a> State<'a> {
                     self.text(t);
                     out.push(event.clone());
                 }
+                // A task list's box is only a mark, but an unlabelled form control to
+                // assistive technology: it says what it marks.
+                Event::TaskListMarker(done) => out.push(Event::Html(CowStr::from(if *done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                }))),
                 Event::SoftBreak | Event::HardBreak => {
                     self.text(" ");
                     out.push(event.clone());

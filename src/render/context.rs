@@ -41,6 +41,36 @@ struct PageMeta<'a> {
     backlinks: Vec<BacklinkRef<'a>>,
     /// The archive page of the month the page is dated in.
     archive_path: Option<String>,
+    /// Its indicators to watch.
+    watch: Vec<WatchView<'a>>,
+}
+
+/// An indicator to watch, for templates.
+#[derive(Serialize)]
+pub struct WatchView<'a> {
+    id: &'a str,
+    indicator: &'a str,
+    why: Option<&'a str>,
+    due: Option<String>,
+    due_label: Option<String>,
+    status: crate::model::watch::Status,
+    status_label: &'static str,
+    area: Option<&'a str>,
+}
+
+impl<'a> WatchView<'a> {
+    pub fn of(w: &'a crate::model::watch::Watch) -> WatchView<'a> {
+        WatchView {
+            id: &w.id,
+            indicator: &w.indicator,
+            why: w.why.as_deref(),
+            due: w.due.map(|d| d.iso()),
+            due_label: w.due.map(|d| d.label()),
+            status: w.status,
+            status_label: w.status.label(),
+            area: w.area.as_deref(),
+        }
+    }
 }
 
 /// A document that links here, with the words around its link.
@@ -182,6 +212,12 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Val
             .date
             .filter(|_| p.renders())
             .map(|d| super::archive::month_path(site, d.date.year(), d.date.month())),
+        watch: site
+            .watch
+            .iter()
+            .filter(|w| w.page == id)
+            .map(WatchView::of)
+            .collect(),
     };
     let mut value = with_html(
         Value::from_serializable(&meta),

@@ -54,6 +54,8 @@ enum Job {
     SiteGraph,
     /// `/judgments/`: every analysis's key judgments.
     Judgments,
+    /// `/watch/`: every analysis's indicators to watch.
+    Watch,
     GraphJson,
     Archive {
         year: Option<i16>,
@@ -637,6 +639,10 @@ fn globals(templates: &Templates, site: &Site) -> Parts {
         "has_judgments",
         &(templates.has("judgments.html") && has_judgments(site)),
     );
+    values.insert(
+        "has_watch",
+        &(templates.has("watch.html") && !site.watch.is_empty()),
+    );
     values.insert("search_fallback", &search_fallback(site, has_archive));
     values
 }
@@ -1067,6 +1073,12 @@ fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts
             ctx.insert_value("graph", value);
             ctx
         }
+        Job::Watch => {
+            let path = site.config.url_path("watch/");
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value("watch", watch_value(site, &data.page_values));
+            ctx
+        }
         Job::Judgments => {
             let path = site.config.url_path("judgments/");
             let mut ctx = base_context(site, &path);
@@ -1076,6 +1088,42 @@ fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts
         Job::NotFound => base_context(site, &format!("{}404.html", site.config.base_path)),
         _ => return None,
     })
+}
+
+/// The indicators to watch by area (areas by name, those without one last), open ones
+/// first, then by due date: `[{area, items: [{…, page}]}]`.
+fn watch_value(site: &Site, page_values: &[Value]) -> Value {
+    use crate::model::watch::Watch;
+    let key = |w: &&Watch| {
+        (
+            w.area.is_none(),
+            w.area.clone(),
+            w.status,
+            w.due.map(|d| d.start_key()),
+            w.page.0,
+            w.id.clone(),
+        )
+    };
+    let mut all: Vec<&Watch> = site.watch.iter().collect();
+    all.sort_by_key(key);
+    let mut groups: Vec<Value> = Vec::new();
+    for chunk in all.chunk_by(|a, b| a.area == b.area) {
+        let items: Vec<Value> = chunk
+            .iter()
+            .map(|w| {
+                let item = Value::from_serializable(&context::WatchView::of(w));
+                context::insert(item, "page", page_values[w.page.0].clone())
+            })
+            .collect();
+        let mut group = tera::Map::new();
+        group.insert(
+            "area".into(),
+            chunk[0].area.as_deref().map_or_else(Value::none, Value::from),
+        );
+        group.insert("items".into(), Value::from(items));
+        groups.push(Value::from(group));
+    }
+    Value::from(groups)
 }
 
 /// Whether any rendered analysis has a key judgment (and `/judgments/` is made).

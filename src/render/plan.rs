@@ -314,6 +314,13 @@ pub(super) fn plan(
             "the site graph page (graph.html)".into(),
         );
     }
+    if templates.has("watch.html") && !site.watch.is_empty() {
+        push(
+            output_path(site, &site.config.url_path("watch/")),
+            Job::Watch,
+            "the indicators to watch (watch.html)".into(),
+        );
+    }
     if templates.has("judgments.html") && super::has_judgments(site) {
         push(
             output_path(site, &site.config.url_path("judgments/")),
@@ -409,6 +416,7 @@ fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
         Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
         Job::SiteGraph => "graph.html".into(),
         Job::Judgments => "judgments.html".into(),
+        Job::Watch => "watch.html".into(),
         Job::NotFound => "404.html".into(),
         Job::Feed { .. }
         | Job::GraphJson

@@ -51,6 +51,9 @@ struct EventView {
     filter_keys: String,
     is_page: bool,
     era: Option<String>,
+    /// An indicator to watch: its status and the status's label.
+    watch: Option<crate::model::watch::Status>,
+    watch_label: Option<&'static str>,
 }
 
 /// A month heading and its events. Events are added as template values afterwards:
@@ -180,6 +183,8 @@ pub fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
         source: e.source.clone(),
         filter_keys,
         is_page: e.is_page,
+        watch: e.watch,
+        watch_label: e.watch.map(|s| s.label()),
         era: era_of(site, &e.date),
     };
     use super::context::insert;

@@ -29,6 +29,8 @@ const PAGES: &[&str] = &[
     "/tags/deployment/",
     "/timeline/",
     "/judgments/",
+    "/watch/",
+    "/outlook/what-to-watch/",
     "/404.html",
 ];
 

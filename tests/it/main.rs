@@ -29,3 +29,4 @@ mod search;
 mod serve;
 mod taxonomies;
 mod timeline;
+mod watch;

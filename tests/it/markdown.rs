@@ -140,6 +140,11 @@ fn task_lists_render_disabled_checkboxes() {
     assert_eq!(texts(&html, ".content li"), ["Confirmed", "Pending"]);
     assert_eq!(count(&html, ".content li input[type=checkbox][disabled]"), 2);
     assert_eq!(count(&html, ".content li input[type=checkbox][checked]"), 1);
+    // Each box says what it marks, for assistive technology.
+    assert_eq!(
+        attrs(&html, ".content li input[type=checkbox]", "aria-label").len(),
+        2
+    );
     assert_eq!(count(&html, ".content li:first-child input[checked]"), 1);
 }
 
