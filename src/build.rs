@@ -116,7 +116,7 @@ fn model(
 
     // The theme loads while content is read; both only read files.
     let theme_result = Theme::for_site(root, &config);
-    let (tree, load_diags) = match reuse {
+    let (mut tree, load_diags) = match reuse {
         Some(r) => crate::load::content_reusing(root, &|path| r.text(path).map(str::to_owned)),
         None => crate::load::content(root),
     };
@@ -124,6 +124,10 @@ fn model(
     let read = tree.read;
     watch.lap("load config and content");
 
+    // The bibliography is read as sources, not published as a file.
+    if let Some(bib) = &config.sources.bibliography {
+        tree.assets.retain(|a| a != bib);
+    }
     let (mut site, resolve_diags) = resolve::site(
         config,
         tree,
@@ -134,6 +138,14 @@ fn model(
     diags.extend(resolve_diags);
     watch.lap("front matter and site model");
 
+    if let Some(file) = site.config.sources.bibliography.clone() {
+        let style = site.config.sources.style.clone();
+        let style = style.as_deref().unwrap_or(crate::model::sources::DEFAULT_STYLE);
+        match crate::model::sources::Sources::load(root, &file, style, Path::new("config.toml")) {
+            Ok(sources) => site.sources = Some(std::sync::Arc::new(sources)),
+            Err(d) => diags.push(d),
+        }
+    }
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
     let (markdown_diags, parsed) = content::render_markdown(&mut site, &highlighter, &links, reuse);

@@ -25,6 +25,7 @@ const KNOWN_KEYS: &[&str] = &[
     "related",
     "feed_limit",
     "timeline",
+    "sources",
     "cname",
     "generate_feeds",
     "feed_filenames",
@@ -168,6 +169,16 @@ pub struct TimelineConfig {
     pub today: Option<crate::parse::events::EventDate>,
 }
 
+/// `[sources]`: the bibliography `[@key]` citations refer to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourcesConfig {
+    /// A file under `content/`: Hayagriva YAML (`.yml`, `.yaml`) or BibTeX (`.bib`).
+    pub bibliography: Option<String>,
+    /// A CSL style Hayagriva bundles, by name (default `chicago-author-date`).
+    pub style: Option<String>,
+}
+
 /// `[related]`: how related analyses are scored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -226,6 +237,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub related: RelatedConfig,
     pub timeline: TimelineConfig,
+    pub sources: SourcesConfig,
     pub extra: serde_json::Value,
     /// The custom domain written to `CNAME` for GitHub Pages, if any.
     pub cname: Option<String>,
@@ -257,6 +269,8 @@ struct RawConfig {
     related: RelatedConfig,
     #[serde(default)]
     timeline: TimelineConfig,
+    #[serde(default)]
+    sources: SourcesConfig,
     #[serde(default)]
     extra: toml::Table,
     cname: Option<String>,
@@ -564,6 +578,7 @@ impl Config {
             markdown,
             related: raw.related,
             timeline: raw.timeline,
+            sources: raw.sources,
             extra,
             cname: raw.cname,
             generate_feeds: raw.generate_feeds.unwrap_or(true),

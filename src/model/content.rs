@@ -75,6 +75,7 @@ impl Links {
         sorted(site.drafts.keys()).hash(&mut h);
         self.section_anchors.hash(&mut h);
         format!("{:?}", site.config.markdown).hash(&mut h);
+        site.sources.as_ref().map(|s| s.fingerprint).hash(&mut h);
         h.finish()
     }
 
@@ -88,6 +89,7 @@ impl Links {
             wiki: &self.wiki,
             paths: &self.paths,
             unrendered: &self.unrendered,
+            sources: site.sources.as_deref(),
         }
     }
 }

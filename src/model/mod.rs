@@ -4,5 +4,6 @@ pub mod links;
 pub mod related;
 pub mod resolve;
 pub mod site;
+pub mod sources;
 pub mod timeline;
 pub mod watch;

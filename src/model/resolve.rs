@@ -290,6 +290,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         loose_assets,
         events: Vec::new(),
         watch: Vec::new(),
+        sources: None,
     };
     (site, diags)
 }

@@ -138,6 +138,8 @@ pub struct Site {
     pub loose_assets: Vec<String>,
     /// In chronological order; filled in by `timeline::events`.
     pub events: Vec<crate::model::timeline::Event>,
+    /// The bibliography, when `[sources]` names one.
+    pub sources: Option<std::sync::Arc<crate::model::sources::Sources>>,
     /// Indicators to watch, filled in by `watch::collect`.
     pub watch: Vec<crate::model::watch::Watch>,
 }

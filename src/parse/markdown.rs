@@ -92,6 +92,8 @@ pub struct Env<'a> {
     pub paths: &'a HashMap<String, String>,
     /// Pages and sections with `render = false`: they have no URL to link to.
     pub unrendered: &'a HashSet<String>,
+    /// The bibliography `[@key]` citations refer to, if the site has one.
+    pub sources: Option<&'a crate::model::sources::Sources>,
 }
 
 /// One document to render.
@@ -113,6 +115,15 @@ pub struct Doc<'a> {
 
 const MORE_MARKER: &str = "<!-- more -->";
 
+/// The address a citation's reference is given while it is parsed.
+const CITE: &str = "dossier-cite:";
+
+/// Where citation `n` goes in the HTML until it is rendered (private-use characters,
+/// which no text contains).
+fn placeholder(n: usize) -> String {
+    format!("\u{E000}{n}\u{E001}")
+}
+
 const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and is hidden from screen readers \
      (aria-hidden), so nothing in it may take focus; keep links and notes in the text it repeats";
 
@@ -127,7 +138,20 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
     if env.config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(doc.body, options).into_offset_iter().collect();
+    // `[@key]`, `[@key, p. 4]`, `[@a; @b]`: references without a definition, which the
+    // parser hands over; they come back as links to be turned into citations.
+    let citations = |link: pulldown_cmark::BrokenLink<'_>| {
+        link.reference.starts_with('@').then(|| {
+            (
+                CowStr::from(format!("{CITE}{}", link.reference)),
+                CowStr::from(""),
+            )
+        })
+    };
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_with_broken_link_callback(doc.body, options, Some(citations))
+            .into_offset_iter()
+            .collect();
     let mut state = State::new(doc, env);
     let mut body: Vec<Event> = Vec::with_capacity(events.len());
     state.process(&events, &mut body, true);
@@ -135,6 +159,7 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
     let mut content = String::with_capacity(doc.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut content, body.iter().cloned());
     state.push_footnotes(&mut content);
+    let cited = state.cite(&mut content);
 
     // Footnote references are left out of the summary: their notes are not on list pages.
     let summary = state.summary_end.or(state.first_paragraph_end).map(|end| {
@@ -145,6 +170,12 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
             .filter(|(i, _)| !state.footnote_ref_positions.contains(i))
             .map(|(_, e)| e.clone());
         pulldown_cmark::html::push_html(&mut s, events);
+        // On list pages a citation is its text: its sources are on the page itself.
+        if let Some(c) = &cited {
+            for (n, text) in c.citations.iter().enumerate() {
+                s = s.replace(&placeholder(n), text);
+            }
+        }
         s
     });
     let mut heading_ids: Vec<String> = state.ids.into_iter().collect();
@@ -218,6 +249,8 @@ struct State<'a> {
     /// text, a repeat of the article's, is not counted again.
     in_pullquote: bool,
     judgments: Vec<crate::parse::judgments::Judgment>,
+    /// Citations in order, each its cited works.
+    citations: Vec<Vec<crate::model::sources::Cite>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -242,6 +275,7 @@ impl<'a> State<'a> {
             pending: Vec::new(),
             in_pullquote: false,
             judgments: Vec::new(),
+            citations: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -429,6 +463,13 @@ impl<'a> State<'a> {
                         i = end + 1;
                         continue;
                     }
+                }
+                Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE) => {
+                    let end = find_end(events, i);
+                    let offset = self.doc.body_offset + range.start;
+                    self.citation(&dest_url[CITE.len()..], offset, out);
+                    i = end + 1;
+                    continue;
                 }
                 Event::Start(Tag::Link {
                     link_type,
@@ -620,6 +661,112 @@ impl<'a> State<'a> {
     /// `> [!PULLQUOTE]`: its blocks in an `<aside>` hidden from screen readers, which
     /// read the text where it first appears. Links and footnote references in it are
     /// written as text, with a warning, since nothing hidden may take focus.
+    /// A citation (`@a, p. 4; @b`): checked against the bibliography and left as a
+    /// placeholder until the page's citations are rendered together.
+    fn citation(&mut self, spec: &str, offset: usize, out: &mut Vec<Event<'a>>) {
+        use crate::model::sources::{Cite, locator};
+        let mut cites = Vec::new();
+        for part in spec.split(';') {
+            let part = part.trim().trim_start_matches('@');
+            let (key, at) = match part.split_once(',') {
+                Some((key, at)) => (key.trim(), Some(locator(at))),
+                None => (part.trim(), None),
+            };
+            let Some(sources) = self.env.sources else {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("the citation [@{key}] has no bibliography to refer to"))
+                        .at(self.location(offset))
+                        .hint("name one in config.toml: `[sources]` `bibliography = \"sources.yml\"` (a file under content/)"),
+                );
+                return;
+            };
+            if !sources.has(key) {
+                let hint = match sources.closest(key) {
+                    Some(near) => format!("did you mean `@{near}`?"),
+                    None => "add the source to the bibliography, or correct the key".to_owned(),
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(format!("no source `{key}` in the bibliography"))
+                        .at(self.location(offset))
+                        .hint(hint),
+                );
+                continue;
+            }
+            cites.push(Cite {
+                key: key.to_owned(),
+                locator: at,
+            });
+        }
+        if cites.is_empty() {
+            return;
+        }
+        out.push(Event::Html(CowStr::from(placeholder(self.citations.len()))));
+        self.citations.push(cites);
+    }
+
+    /// Renders the page's citations into `content` (each a link to its first source,
+    /// with its sources as a tooltip) and adds the list of sources, each with links back
+    /// to where it is cited. Returns the rendered citations, for the summary.
+    fn cite(&self, content: &mut String) -> Option<crate::model::sources::RenderedCitations> {
+        let sources = self.env.sources?;
+        if self.citations.is_empty() {
+            return None;
+        }
+        let rendered = sources.render(&self.citations);
+        let plain = |html: &str| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    _ if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        };
+        let entry = |key: &str| {
+            rendered
+                .bibliography
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, h)| h.as_str())
+        };
+        for (n, (cites, html)) in self.citations.iter().zip(&rendered.citations).enumerate() {
+            let tooltip: Vec<String> = cites.iter().filter_map(|c| entry(&c.key)).map(plain).collect();
+            let link = format!(
+                "<a class=\"citation\" id=\"cite-{}\" href=\"#ref-{}\" title=\"{}\">{html}</a>",
+                n + 1,
+                slugify(&cites[0].key),
+                tooltip.join(" | ").replace('"', "&quot;"),
+            );
+            *content = content.replace(&placeholder(n), &link);
+        }
+        content.push_str("<section class=\"sources\" aria-labelledby=\"cited-sources\">\n<h2 id=\"cited-sources\">Sources</h2>\n<ol class=\"source-list\">\n");
+        for (key, html) in &rendered.bibliography {
+            let backs: Vec<String> = self
+                .citations
+                .iter()
+                .enumerate()
+                .filter(|(_, cites)| cites.iter().any(|c| &c.key == key))
+                .map(|(n, _)| {
+                    format!(
+                        "<a class=\"cite-back\" href=\"#cite-{0}\" aria-label=\"Back to citation {0}\">↩</a>",
+                        n + 1
+                    )
+                })
+                .collect();
+            content.push_str(&format!(
+                "<li id=\"ref-{}\">{html} {}</li>\n",
+                slugify(key),
+                backs.join(" ")
+            ));
+        }
+        content.push_str("</ol>\n</section>\n");
+        Some(rendered)
+    }
+
     /// Marks the judgments of a key-judgment callout (see `parse::judgments`) and keeps
     /// them; a confidence that names no level is an error.
     fn key_judgments(&mut self, inner: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
@@ -1225,6 +1372,7 @@ mod tests {
             wiki: &wiki,
             paths: &paths,
             unrendered: &unrendered,
+            sources: None,
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),

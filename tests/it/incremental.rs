@@ -2220,3 +2220,33 @@ fn key_judgments_added_and_changed_in_a_body_reach_the_judgments_page() {
         assert_matches_cold(&site, &session);
     }
 }
+
+#[test]
+fn an_edit_to_the_bibliography_renders_the_citing_pages_again() {
+    let site = SiteTest::fixture(FIXTURE);
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!("{config}\n[sources]\nbibliography = \"sources.yml\"\n"),
+    );
+    site.write(
+        "content/sources.yml",
+        "nato:\n  type: Web\n  title: Statement\n  author: NATO\n  date: 2024-10-28\n",
+    );
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    site.write(rel, format!("{text}\nAs NATO said [@nato].\n"));
+    let mut session = session_for(&site);
+    site.write(
+        "content/sources.yml",
+        "nato:\n  type: Web\n  title: Statement on Kursk\n  author: NATO\n  date: 2024-10-29\n",
+    );
+    let update = apply_ok(&mut session, &site, &["content/sources.yml"]);
+    assert!(
+        update.changed.iter().any(|c| c == "security/training/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(!update.changed.iter().any(|c| c == "sources.yml"));
+    assert_matches_cold(&site, &session);
+}

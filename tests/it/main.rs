@@ -27,6 +27,7 @@ mod publish;
 mod screenshots;
 mod search;
 mod serve;
+mod sources;
 mod taxonomies;
 mod timeline;
 mod watch;

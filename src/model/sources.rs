@@ -1,0 +1,222 @@
+//! The site's bibliography (`[sources] bibliography` in `config.toml`, a file under
+//! `content/`: Hayagriva YAML or BibTeX/BibLaTeX) and its citation style (any CSL style
+//! Hayagriva bundles, by name), for `[@key]` citations in Markdown.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{FontStyle, FontWeight};
+use hayagriva::citationberg::{IndependentStyle, Locale, Style};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild, ElemChildren, Library,
+    LocatorPayload, SpecificLocator,
+};
+
+use crate::diagnostic::{Diagnostic, Location, closest, line_col};
+
+/// The styles a site names most; any other style Hayagriva bundles works too.
+pub const DEFAULT_STYLE: &str = "chicago-author-date";
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sources")
+            .field("entries", &self.library.len())
+            .finish()
+    }
+}
+
+pub struct Sources {
+    library: Library,
+    style: IndependentStyle,
+    locales: Vec<Locale>,
+    /// Changes whenever the bibliography's text or the style does.
+    pub fingerprint: u64,
+}
+
+/// One cited work in a citation: its key and, if given, where in it (`p. 4`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cite {
+    pub key: String,
+    pub locator: Option<(Locator, String)>,
+}
+
+/// A page's citations rendered: each citation's HTML, and the page's list of sources
+/// (key and HTML), in the style's order.
+pub struct RenderedCitations {
+    pub citations: Vec<String>,
+    pub bibliography: Vec<(String, String)>,
+}
+
+impl Sources {
+    /// Reads `content/<file>` and looks up `style`.
+    pub fn load(root: &Path, file: &str, style: &str, config_path: &Path) -> Result<Sources, Diagnostic> {
+        let path = root.join("content").join(file);
+        let shown = PathBuf::from("content").join(file);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(format!("cannot read the bibliography {}: {e}", shown.display()))
+                .in_file(config_path)
+                .hint("`[sources] bibliography` names a file under content/")
+        })?;
+        let library = if file.ends_with(".bib") {
+            hayagriva::io::from_biblatex_str(&text).map_err(|errors| {
+                let (message, at) = match errors.first() {
+                    Some(hayagriva::io::BibLaTeXError::Parse(e)) => (e.kind.to_string(), e.span.start),
+                    Some(hayagriva::io::BibLaTeXError::Type(e)) => (e.kind.to_string(), e.span.start),
+                    None => ("cannot be read".to_owned(), 0),
+                };
+                let (line, column) = line_col(&text, at.min(text.len()));
+                Diagnostic::error(format!("invalid BibTeX: {message}"))
+                    .at(Location::at_line(&shown, &text, line, Some(column)))
+                    .hint("each entry is `@type{key, field = {value}, …}`")
+            })?
+        } else {
+            hayagriva::io::from_yaml_str(&text).map_err(|e| {
+                let line = e.location().map_or(1, |l| l.line());
+                let column = e.location().map(|l| l.column());
+                let message = e.to_string();
+                let message = message.split(" at line").next().unwrap_or(&message);
+                Diagnostic::error(format!("invalid bibliography: {message}"))
+                    .at(Location::at_line(&shown, &text, line, column))
+                    .hint("each entry is a key with `type`, `title`, `author`, `date`, … (Hayagriva's YAML)")
+            })?
+        };
+        let style = match hayagriva::archive::ArchivedStyle::by_name(style).map(|s| s.get()) {
+            Some(Style::Independent(s)) => s,
+            _ => {
+                let names = hayagriva::archive::ArchivedStyle::all()
+                    .iter()
+                    .flat_map(|s| s.names().iter().copied());
+                let hint = match closest(style, names) {
+                    Some(near) => format!("did you mean `{near}`? (`{DEFAULT_STYLE}` and `ieee` are common)"),
+                    None => format!("try `{DEFAULT_STYLE}` (author–date) or `ieee` (numeric)"),
+                };
+                return Err(Diagnostic::error(format!("unknown citation style `{style}`"))
+                    .in_file(config_path)
+                    .hint(hint));
+            }
+        };
+        let mut h = DefaultHasher::new();
+        (&text, style.info.id.as_str()).hash(&mut h);
+        Ok(Sources {
+            library,
+            style,
+            locales: hayagriva::archive::locales(),
+            fingerprint: h.finish(),
+        })
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.library.get(key).is_some()
+    }
+
+    /// The keys closest to `key`, for a message.
+    pub fn closest(&self, key: &str) -> Option<&str> {
+        closest(key, self.library.keys())
+    }
+
+    /// Renders a page's citations, in order, and its list of sources.
+    pub fn render(&self, citations: &[Vec<Cite>]) -> RenderedCitations {
+        let mut driver = BibliographyDriver::new();
+        for cites in citations {
+            let items = cites
+                .iter()
+                .filter_map(|c| {
+                    let entry = self.library.get(&c.key)?;
+                    let locator = c
+                        .locator
+                        .as_ref()
+                        .map(|(kind, value)| SpecificLocator(*kind, LocatorPayload::Str(value)));
+                    Some(CitationItem::with_locator(entry, locator))
+                })
+                .collect();
+            driver.citation(CitationRequest::from_items(items, &self.style, &self.locales));
+        }
+        let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
+        RenderedCitations {
+            citations: rendered.citations.iter().map(|c| html(&c.citation)).collect(),
+            bibliography: rendered
+                .bibliography
+                .map(|b| {
+                    b.items
+                        .iter()
+                        .map(|item| {
+                            let mut text = String::new();
+                            if let Some(first) = &item.first_field {
+                                child_html(first, &mut text);
+                                text.push(' ');
+                            }
+                            text.push_str(&html(&item.content));
+                            (item.key.clone(), text)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `p. 4`, `pp. 4–5`, `ch. 2`, `sec. 3`, `para. 7`, `fig. 1`; other text counts as a page.
+pub fn locator(text: &str) -> (Locator, String) {
+    let text = text.trim();
+    let (label, rest) = text.split_once(|c: char| c.is_whitespace()).unwrap_or(("", text));
+    let kind = match label.trim_end_matches('.').to_lowercase().as_str() {
+        "p" | "pp" | "page" | "pages" => Some(Locator::Page),
+        "ch" | "chap" | "chapter" => Some(Locator::Chapter),
+        "sec" | "section" | "§" => Some(Locator::Section),
+        "para" | "paragraph" => Some(Locator::Paragraph),
+        "fig" | "figure" => Some(Locator::Figure),
+        _ => None,
+    };
+    match kind {
+        Some(kind) => (kind, rest.trim().to_owned()),
+        None => (Locator::Page, text.to_owned()),
+    }
+}
+
+/// Hayagriva's output as HTML, its text escaped (its own HTML writer does not escape).
+fn html(children: &ElemChildren) -> String {
+    let mut out = String::new();
+    for child in &children.0 {
+        child_html(child, &mut out);
+    }
+    out
+}
+
+fn child_html(child: &ElemChild, out: &mut String) {
+    match child {
+        ElemChild::Text(t) => formatted(&t.text, t.formatting, out),
+        ElemChild::Elem(e) => {
+            for c in &e.children.0 {
+                child_html(c, out);
+            }
+        }
+        ElemChild::Markup(m) => out.push_str(&crate::parse::highlight::escape_text(m)),
+        ElemChild::Link { text, url } => {
+            out.push_str("<a href=\"");
+            out.push_str(&crate::parse::highlight::escape_text(url).replace('"', "&quot;"));
+            out.push_str("\">");
+            formatted(&text.text, text.formatting, out);
+            out.push_str("</a>");
+        }
+        ElemChild::Transparent { .. } => {}
+    }
+}
+
+fn formatted(text: &str, formatting: hayagriva::Formatting, out: &mut String) {
+    let italic = formatting.font_style == FontStyle::Italic;
+    let bold = formatting.font_weight == FontWeight::Bold;
+    if italic {
+        out.push_str("<i>");
+    }
+    if bold {
+        out.push_str("<b>");
+    }
+    out.push_str(&crate::parse::highlight::escape_text(text));
+    if bold {
+        out.push_str("</b>");
+    }
+    if italic {
+        out.push_str("</i>");
+    }
+}
