@@ -408,8 +408,8 @@ impl State {
             return None;
         }
         let old = &page.rendered;
-        // The key judgments page shows every page's judgments.
-        if rendered.judgments != old.judgments {
+        // The key judgments and sources pages show every page's judgments and sources.
+        if rendered.judgments != old.judgments || rendered.cited != old.cited {
             return None;
         }
         if rendered.heading_ids != old.heading_ids

@@ -156,6 +156,33 @@ impl Sources {
     }
 }
 
+impl Sources {
+    /// The full references of `keys`, in the style's order, without a numeric style's
+    /// labels (which number a page's sources, not the site's).
+    pub fn references(&self, keys: &[&str]) -> Vec<(String, String)> {
+        let mut driver = BibliographyDriver::new();
+        for key in keys {
+            if let Some(entry) = self.library.get(key) {
+                driver.citation(CitationRequest::from_items(
+                    vec![CitationItem::with_entry(entry)],
+                    &self.style,
+                    &self.locales,
+                ));
+            }
+        }
+        let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
+        rendered
+            .bibliography
+            .map(|b| {
+                b.items
+                    .iter()
+                    .map(|i| (i.key.clone(), html(&i.content)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// `p. 4`, `pp. 4–5`, `ch. 2`, `sec. 3`, `para. 7`, `fig. 1`; other text counts as a page.
 pub fn locator(text: &str) -> (Locator, String) {
     let text = text.trim();

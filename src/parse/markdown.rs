@@ -72,6 +72,8 @@ pub struct Rendered {
     pub links: Vec<OutLink>,
     /// The items of `[!KEY JUDGMENT]` callouts, in order.
     pub judgments: Vec<crate::parse::judgments::Judgment>,
+    /// The bibliography keys the document cites, each once, in order of first citation.
+    pub cited: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// Set by `model::content` when `serve` may reuse this output for the same source.
     pub reuse_key: Option<u64>,
@@ -191,6 +193,15 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         anchor_refs: state.anchor_refs,
         links: state.links,
         judgments: state.judgments,
+        cited: {
+            let mut cited: Vec<String> = Vec::new();
+            for c in state.citations.iter().flatten() {
+                if !cited.contains(&c.key) {
+                    cited.push(c.key.clone());
+                }
+            }
+            cited
+        },
         diagnostics: state.diagnostics,
         reuse_key: None,
     }

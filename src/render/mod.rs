@@ -56,6 +56,8 @@ enum Job {
     Judgments,
     /// `/watch/`: every analysis's indicators to watch.
     Watch,
+    /// `/sources/`: every cited source with the analyses citing it.
+    SourceList,
     GraphJson,
     Archive {
         year: Option<i16>,
@@ -643,6 +645,10 @@ fn globals(templates: &Templates, site: &Site) -> Parts {
         "has_watch",
         &(templates.has("watch.html") && !site.watch.is_empty()),
     );
+    values.insert(
+        "has_sources",
+        &(templates.has("sources.html") && has_citations(site)),
+    );
     values.insert("search_fallback", &search_fallback(site, has_archive));
     values
 }
@@ -1073,6 +1079,12 @@ fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts
             ctx.insert_value("graph", value);
             ctx
         }
+        Job::SourceList => {
+            let path = site.config.url_path("sources/");
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value("sources", sources_value(site, &data.page_values));
+            ctx
+        }
         Job::Watch => {
             let path = site.config.url_path("watch/");
             let mut ctx = base_context(site, &path);
@@ -1124,6 +1136,48 @@ fn watch_value(site: &Site, page_values: &[Value]) -> Value {
         groups.push(Value::from(group));
     }
     Value::from(groups)
+}
+
+/// Whether any rendered analysis cites a source (and `/sources/` is made).
+fn has_citations(site: &Site) -> bool {
+    site.sources.is_some()
+        && site
+            .pages
+            .iter()
+            .any(|p| p.renders() && !p.rendered.cited.is_empty())
+}
+
+/// Every cited source in the style's order, with the analyses citing it, newest first:
+/// `[{id, key, reference, pages}]`.
+fn sources_value(site: &Site, page_values: &[Value]) -> Value {
+    let Some(sources) = &site.sources else {
+        return Value::from(Vec::<Value>::new());
+    };
+    let pages = newest_first(site, (0..site.pages.len()).map(PageId));
+    let mut keys: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| site.page(*p).rendered.cited.iter().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let list: Vec<Value> = sources
+        .references(&keys)
+        .into_iter()
+        .map(|(key, reference)| {
+            let citing: Vec<Value> = pages
+                .iter()
+                .filter(|p| site.page(**p).rendered.cited.contains(&key))
+                .map(|p| page_values[p.0].clone())
+                .collect();
+            let mut item = tera::Map::new();
+            item.insert("id".into(), Value::from(crate::slugs::slugify(&key)));
+            item.insert("key".into(), Value::from(key));
+            item.insert("reference".into(), Value::safe_string(&reference));
+            item.insert("pages".into(), Value::from(citing));
+            Value::from(item)
+        })
+        .collect();
+    Value::from(list)
 }
 
 /// Whether any rendered analysis has a key judgment (and `/judgments/` is made).

@@ -314,6 +314,13 @@ pub(super) fn plan(
             "the site graph page (graph.html)".into(),
         );
     }
+    if templates.has("sources.html") && super::has_citations(site) {
+        push(
+            output_path(site, &site.config.url_path("sources/")),
+            Job::SourceList,
+            "the list of sources (sources.html)".into(),
+        );
+    }
     if templates.has("watch.html") && !site.watch.is_empty() {
         push(
             output_path(site, &site.config.url_path("watch/")),
@@ -417,6 +424,7 @@ fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
         Job::SiteGraph => "graph.html".into(),
         Job::Judgments => "judgments.html".into(),
         Job::Watch => "watch.html".into(),
+        Job::SourceList => "sources.html".into(),
         Job::NotFound => "404.html".into(),
         Job::Feed { .. }
         | Job::GraphJson

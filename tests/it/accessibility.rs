@@ -30,6 +30,7 @@ const PAGES: &[&str] = &[
     "/timeline/",
     "/judgments/",
     "/watch/",
+    "/sources/",
     "/outlook/what-to-watch/",
     "/404.html",
 ];

@@ -109,3 +109,31 @@ fn the_example_analysis_has_a_captioned_chart_and_a_pull_quote() {
         "{quote:?} is not in the text"
     );
 }
+
+#[test]
+fn the_example_site_cites_at_least_ten_sources_and_lists_them() {
+    let site = example_site();
+    let out_dir = site.path().join("public");
+    let sources = parse_output(&out_dir, "/sources/");
+    let listed = count(&sources, ".source-index > li");
+    assert!(listed >= 10, "only {listed} sources on /sources/");
+    // Every listed source is cited somewhere, and each citing link reaches a page's list.
+    assert_eq!(
+        count(&sources, ".source-index > li .meta a"),
+        count(&sources, ".source-index > li .meta a[href$='#cited-sources']")
+    );
+    let page = parse_output(&out_dir, "/security/kursk-deployment/");
+    assert!(count(&page, ".content a.citation") >= 1);
+    assert!(count(&page, "#cited-sources + .source-list li") >= 2);
+    // The four areas of the seed's watchlist.
+    let watch = parse_output(&out_dir, "/watch/");
+    assert_eq!(
+        texts(&watch, ".watch-group h2"),
+        [
+            "Diplomatic engagement",
+            "Economic repercussions",
+            "Military developments",
+            "Public discourse"
+        ]
+    );
+}

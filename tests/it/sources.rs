@@ -130,3 +130,29 @@ fn a_citation_without_a_bibliography_is_an_error() {
     assert!(out.stderr.contains("has no bibliography"), "{out}");
     assert!(out.stderr.contains("[sources]"), "{out}");
 }
+
+#[test]
+fn the_sources_page_lists_each_source_with_the_analyses_citing_it() {
+    let site = site(None, CITING).file(
+        "content/b.md",
+        "+++\ntitle = \"B\"\ndate = 2024-12-01\n+++\nAgain [@nato-2024].\n",
+    );
+    site.build_ok();
+    let html = site.html("/sources/");
+    assert_eq!(
+        attrs(&html, ".source-index > li", "id"),
+        ["source-yonhap-2024", "source-nato-2024"]
+    );
+    assert!(text(&html, "#source-nato-2024 .reference").starts_with("NATO. 2024."));
+    assert_eq!(texts(&html, "#source-nato-2024 .meta a"), ["B", "A"]);
+    assert_eq!(texts(&html, "#source-yonhap-2024 .meta a"), ["A"]);
+    assert_eq!(
+        attrs(&html, "#source-yonhap-2024 .meta a", "href"),
+        ["/a/#cited-sources"]
+    );
+    assert_eq!(
+        attrs(&site.html("/a/"), "footer a[href='/sources/']", "href"),
+        ["/sources/"]
+    );
+    site.assert_no_broken_links();
+}
