@@ -231,3 +231,29 @@ fn a_pull_quote_sits_in_the_column_on_phones_and_beside_it_on_wide_screens() {
         desktop.eval("document.querySelector('.content > p').getBoundingClientRect().width")
     );
 }
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn focusing_a_citation_previews_its_references() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    let mut browser = Chromium::launch(1280, 900);
+    browser.open(&format!("{base}/security/kursk-deployment/"));
+    browser.eval("document.querySelector('main a.citation').focus()");
+    browser.wait_for(
+        "document.getElementById('link-preview') && !document.getElementById('link-preview').hidden",
+        5,
+    );
+    let shown = browser.eval("document.querySelector('#link-preview p').textContent");
+    let shown = shown.as_str().expect("a preview");
+    assert!(shown.contains("National Intelligence Service"), "{shown}");
+    // The browser's own tooltip is gone, so the reference shows once.
+    assert_eq!(
+        browser.eval("document.querySelector('main a.citation').hasAttribute('title')"),
+        false
+    );
+    assert_eq!(
+        browser.eval("document.activeElement.getAttribute('aria-describedby')"),
+        "link-preview"
+    );
+}

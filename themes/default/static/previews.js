@@ -1,6 +1,7 @@
 // Hover and focus previews of internal links: the target page's title, date and
 // summary, read from the page itself (its <h1>, first <time> and meta description).
-// Without JavaScript the links simply work as links.
+// A citation previews its full references (which its title attribute holds without
+// JavaScript). Without JavaScript the links simply work as links.
 (function () {
   "use strict";
   var cache = new Map();
@@ -45,7 +46,10 @@
   }
 
   function show(a) {
-    load(a.href).then(function (info) {
+    var found = a.classList.contains("citation")
+      ? Promise.resolve({ title: "Source", date: "", summary: a.dataset.reference || "" })
+      : load(a.href);
+    found.then(function (info) {
       if (!info || current !== a) return;
       if (!tip) {
         tip = document.createElement("div");
@@ -81,7 +85,14 @@
 
   function schedule(e) {
     var a = e.target.closest && e.target.closest("main a[href]");
-    if (!a || a === current || !isInternal(a) || a.closest(".site-header, .pagination")) return;
+    if (!a || a === current) return;
+    var cite = a.classList.contains("citation");
+    if (!cite && (!isInternal(a) || a.closest(".site-header, .pagination"))) return;
+    // The preview replaces the browser's own tooltip.
+    if (cite && a.title) {
+      a.dataset.reference = a.title;
+      a.removeAttribute("title");
+    }
     hide();
     current = a;
     timer = setTimeout(function () { show(a); }, e.type === "focusin" ? 0 : 350);
