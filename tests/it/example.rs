@@ -78,7 +78,7 @@ fn the_example_analyses_carry_callouts() {
         ["High confidence", "Moderate confidence", "Low confidence"]
     );
     let judgments = parse_output(&out_dir, "/judgments/");
-    assert_eq!(count(&judgments, ".judgment-group"), 2);
+    assert_eq!(count(&judgments, ".judgment-group"), 4);
     assert!(
         !text(&page, "main").contains("[!"),
         "a marker was left in the text"

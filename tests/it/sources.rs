@@ -156,3 +156,25 @@ fn the_sources_page_lists_each_source_with_the_analyses_citing_it() {
     );
     site.assert_no_broken_links();
 }
+
+#[test]
+fn a_bibtex_bibliography_works_and_a_malformed_one_is_an_error_at_its_line() {
+    let bib = "@online{nato-2024,\n  author = {{NATO}},\n  title = {Press conference},\n  date = {2024-10-28},\n}\n";
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n[sources]\nbibliography = \"refs.bib\"\n",
+        )
+        .file("content/refs.bib", bib)
+        .file("content/a.md", "+++\ntitle = \"A\"\n+++\nSee [@nato-2024].\n");
+    site.build_ok();
+    assert_eq!(texts(&site.html("/a/"), ".content a.citation"), ["(NATO 2024)"]);
+
+    site.write(
+        "content/refs.bib",
+        "@online{nato-2024,\n  author = {NATO},\n  title = {Press conference,\n",
+    );
+    let out = site.build_err();
+    assert!(out.stderr.contains("invalid BibTeX"), "{out}");
+    assert!(out.stderr.contains("content/refs.bib:"), "{out}");
+}
