@@ -148,7 +148,8 @@ fn model(
     }
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
-    let (markdown_diags, parsed) = content::render_markdown(&mut site, &highlighter, &links, reuse);
+    let (markdown_diags, parsed) =
+        content::render_markdown(&mut site, &highlighter, &links, reuse, keep_sources);
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);
     watch.lap("markdown and highlighting");

@@ -167,22 +167,25 @@ fn source_key(doc: &Doc) -> u64 {
 }
 
 /// Renders every page's and section's Markdown, reusing `reuse`'s output for documents
-/// whose source is unchanged when what links resolve against is too. Returns the
+/// whose source is unchanged when what links resolve against is too; with `remember`
+/// (for `serve`), each output is keyed so a later build can reuse it. Returns the
 /// diagnostics and how many documents were rendered (not reused).
 pub fn render_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
     links: &Links,
     reuse: Option<&Reuse>,
+    remember: bool,
 ) -> (Diagnostics, usize) {
     let env = links.env(site, highlighter);
-    let fingerprint = links.fingerprint(site);
-    let reuse = reuse.filter(|r| r.env == fingerprint);
+    let reuse = reuse.filter(|r| r.env == links.fingerprint(site));
     let parsed = std::sync::atomic::AtomicUsize::new(0);
     let render = |doc: Doc| {
-        let key = source_key(&doc);
+        // A cold build reuses nothing and keeps nothing: hashing every file is for serve.
+        let key = (remember || reuse.is_some()).then(|| source_key(&doc));
         if let Some((old, content)) = reuse.and_then(|r| r.docs.get(doc.content_path))
-            && old.reuse_key == Some(key)
+            && old.reuse_key.is_some()
+            && old.reuse_key == key
         {
             let mut again = (*old).clone();
             again.content = (*content).to_owned();
@@ -192,8 +195,8 @@ pub fn render_markdown(
         let mut rendered = markdown::render(&doc, &env);
         // Warnings are reported by each build; wikilinks name other pages by title,
         // which the fingerprint of the link targets leaves out.
-        if rendered.diagnostics.is_empty() && !doc.body.contains("[[") {
-            rendered.reuse_key = Some(key);
+        if remember && rendered.diagnostics.is_empty() && !doc.body.contains("[[") {
+            rendered.reuse_key = key;
         }
         rendered
     };

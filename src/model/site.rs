@@ -140,7 +140,7 @@ pub struct Site {
     pub events: Vec<crate::model::timeline::Event>,
     /// The bibliography, when `[sources]` names one.
     pub sources: Option<std::sync::Arc<crate::model::sources::Sources>>,
-    /// Indicators to watch, filled in by `watch::collect`.
+    /// Indicators to watch, filled in by `watch::collect`, in page order.
     pub watch: Vec<crate::model::watch::Watch>,
 }
 

@@ -45,7 +45,15 @@ pub struct Cite {
 /// (key and HTML), in the style's order.
 pub struct RenderedCitations {
     pub citations: Vec<String>,
-    pub bibliography: Vec<(String, String)>,
+    pub bibliography: Vec<Reference>,
+}
+
+/// A source as a page's list shows it.
+pub struct Reference {
+    pub key: String,
+    pub html: String,
+    /// The same as plain text, for a tooltip.
+    pub text: String,
 }
 
 impl Sources {
@@ -141,13 +149,21 @@ impl Sources {
                     b.items
                         .iter()
                         .map(|item| {
-                            let mut text = String::new();
+                            let mut html = String::new();
                             if let Some(first) = &item.first_field {
-                                child_html(first, &mut text);
-                                text.push(' ');
+                                child_html(first, &mut html);
+                                html.push(' ');
                             }
-                            text.push_str(&html(&item.content));
-                            (item.key.clone(), text)
+                            html.push_str(&self::html(&item.content));
+                            let mut text = String::new();
+                            item.content
+                                .write_buf(&mut text, hayagriva::BufWriteFormat::Plain)
+                                .ok();
+                            Reference {
+                                key: item.key.clone(),
+                                html,
+                                text,
+                            }
                         })
                         .collect()
                 })
@@ -221,7 +237,7 @@ fn child_html(child: &ElemChild, out: &mut String) {
         ElemChild::Markup(m) => out.push_str(&crate::parse::highlight::escape_text(m)),
         ElemChild::Link { text, url } => {
             out.push_str("<a href=\"");
-            out.push_str(&crate::parse::highlight::escape_text(url).replace('"', "&quot;"));
+            out.push_str(&crate::parse::highlight::escape_attr(url));
             out.push_str("\">");
             formatted(&text.text, text.formatting, out);
             out.push_str("</a>");

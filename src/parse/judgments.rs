@@ -109,7 +109,7 @@ pub fn mark<'a>(inner: &[(Event<'a>, Range<usize>)], first: usize) -> Marked<'a>
         ));
         let mut confidence = None;
         let mut text_from = i;
-        if let Some((word, after)) = confidence_marker(&inner[i..end]) {
+        if let Some(word) = confidence_marker(&inner[i..end]) {
             match LEVELS.iter().find(|(name, _)| *name == word) {
                 Some((_, level)) => {
                     confidence = Some(*level);
@@ -121,7 +121,7 @@ pub fn mark<'a>(inner: &[(Event<'a>, Range<usize>)], first: usize) -> Marked<'a>
                         ))),
                         range.clone(),
                     ));
-                    i += after;
+                    i += MARKER_EVENTS;
                     text_from = i;
                     // The text after the marker loses the colon and space the bold left.
                     if let Some((Event::Text(t), r)) = inner.get(i) {
@@ -151,9 +151,12 @@ pub fn mark<'a>(inner: &[(Event<'a>, Range<usize>)], first: usize) -> Marked<'a>
     }
 }
 
+/// The events of a confidence marker: strong, its text, end of strong.
+const MARKER_EVENTS: usize = 3;
+
 /// `**High confidence:**` (the colon inside or after the bold): the level's word, lower
-/// case, and how many events the bold takes.
-fn confidence_marker(events: &[(Event, Range<usize>)]) -> Option<(String, usize)> {
+/// case.
+fn confidence_marker(events: &[(Event, Range<usize>)]) -> Option<String> {
     let [
         (Event::Start(Tag::Strong), _),
         (Event::Text(t), _),
@@ -167,7 +170,7 @@ fn confidence_marker(events: &[(Event, Range<usize>)]) -> Option<(String, usize)
     let (level, rest) = words.split_once(char::is_whitespace)?;
     rest.trim()
         .eq_ignore_ascii_case("confidence")
-        .then(|| (level.to_lowercase(), 3))
+        .then(|| level.to_lowercase())
 }
 
 /// The text of a judgment's events (up to its end), in one line. When its confidence was

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::diagnostic::{Diagnostic, Location, closest};
+use crate::model::sources::Reference;
 use crate::parse::callouts::{self, Shape};
 use crate::parse::figures;
 use crate::parse::highlight::{Highlighter, escape_attr, escape_text};
@@ -126,6 +127,31 @@ fn placeholder(n: usize) -> String {
     format!("\u{E000}{n}\u{E001}")
 }
 
+/// `html` with each citation placeholder replaced by `fill(n)`, in one pass.
+fn fill_placeholders(html: &str, fill: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('\u{E000}') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + '\u{E000}'.len_utf8()..];
+        match after
+            .find('\u{E001}')
+            .and_then(|end| Some((after[..end].parse().ok()?, end)))
+        {
+            Some((n, end)) => {
+                out.push_str(&fill(n));
+                rest = &after[end + '\u{E001}'.len_utf8()..];
+            }
+            None => {
+                out.push('\u{E000}');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and is hidden from screen readers \
      (aria-hidden), so nothing in it may take focus; keep links and notes in the text it repeats";
 
@@ -173,12 +199,10 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
             .map(|(_, e)| e.clone());
         pulldown_cmark::html::push_html(&mut s, events);
         // On list pages a citation is its text: its sources are on the page itself.
-        if let Some(c) = &cited {
-            for (n, text) in c.citations.iter().enumerate() {
-                s = s.replace(&placeholder(n), text);
-            }
+        match &cited {
+            Some(c) => fill_placeholders(&s, |n| c.citations[n].clone()),
+            None => s,
         }
-        s
     });
     let mut heading_ids: Vec<String> = state.ids.into_iter().collect();
     heading_ids.sort();
@@ -724,38 +748,24 @@ impl<'a> State<'a> {
             return None;
         }
         let rendered = sources.render(&self.citations);
-        let plain = |html: &str| {
-            let mut text = String::new();
-            let mut in_tag = false;
-            for c in html.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    _ if !in_tag => text.push(c),
-                    _ => {}
-                }
-            }
-            text
-        };
-        let entry = |key: &str| {
-            rendered
-                .bibliography
+        let reference = |key: &str| rendered.bibliography.iter().find(|r| r.key == key);
+        *content = fill_placeholders(content, |n| {
+            let cites = &self.citations[n];
+            let tooltip: Vec<&str> = cites
                 .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, h)| h.as_str())
-        };
-        for (n, (cites, html)) in self.citations.iter().zip(&rendered.citations).enumerate() {
-            let tooltip: Vec<String> = cites.iter().filter_map(|c| entry(&c.key)).map(plain).collect();
-            let link = format!(
-                "<a class=\"citation\" id=\"cite-{}\" href=\"#ref-{}\" title=\"{}\">{html}</a>",
+                .filter_map(|c| reference(&c.key))
+                .map(|r| r.text.as_str())
+                .collect();
+            format!(
+                "<a class=\"citation\" id=\"cite-{}\" href=\"#ref-{}\" title=\"{}\">{}</a>",
                 n + 1,
                 slugify(&cites[0].key),
-                tooltip.join(" | ").replace('"', "&quot;"),
-            );
-            *content = content.replace(&placeholder(n), &link);
-        }
+                escape_attr(&tooltip.join(" | ")),
+                rendered.citations[n],
+            )
+        });
         content.push_str("<section class=\"sources\" aria-labelledby=\"cited-sources\">\n<h2 id=\"cited-sources\">Sources</h2>\n<ol class=\"source-list\">\n");
-        for (key, html) in &rendered.bibliography {
+        for Reference { key, html, .. } in &rendered.bibliography {
             let backs: Vec<String> = self
                 .citations
                 .iter()

@@ -212,12 +212,15 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Val
             .date
             .filter(|_| p.renders())
             .map(|d| super::archive::month_path(site, d.date.year(), d.date.month())),
-        watch: site
-            .watch
-            .iter()
-            .filter(|w| w.page == id)
-            .map(WatchView::of)
-            .collect(),
+        watch: {
+            // `site.watch` is in page order: the page's indicators are one run of it.
+            let start = site.watch.partition_point(|w| w.page < id);
+            site.watch[start..]
+                .iter()
+                .take_while(|w| w.page == id)
+                .map(WatchView::of)
+                .collect()
+        },
     };
     let mut value = with_html(
         Value::from_serializable(&meta),

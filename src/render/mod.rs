@@ -27,6 +27,60 @@ use crate::theme::StaticSource;
 use context::{Pager, page_value, pager_value, section_value, term_value};
 use templates::{Lookups, Templates};
 
+/// The pages that collect something from every analysis, each at `/<name>/` with the
+/// template `<name>.html`, made when the theme has the template and an analysis has
+/// something to collect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collection {
+    /// Every cited source with the analyses citing it.
+    Sources,
+    /// Every analysis's indicators to watch.
+    Watch,
+    /// Every analysis's key judgments.
+    Judgments,
+}
+
+impl Collection {
+    const ALL: [Collection; 3] = [Collection::Sources, Collection::Watch, Collection::Judgments];
+
+    fn name(self) -> &'static str {
+        match self {
+            Collection::Sources => "sources",
+            Collection::Watch => "watch",
+            Collection::Judgments => "judgments",
+        }
+    }
+
+    /// The global telling templates whether the page exists (for links to it).
+    fn flag(self) -> &'static str {
+        match self {
+            Collection::Sources => "has_sources",
+            Collection::Watch => "has_watch",
+            Collection::Judgments => "has_judgments",
+        }
+    }
+
+    fn made(self, site: &Site, templates: &Templates) -> bool {
+        let rendered = || site.pages.iter().filter(|p| p.renders());
+        templates.has(&format!("{}.html", self.name()))
+            && match self {
+                Collection::Sources => {
+                    site.sources.is_some() && rendered().any(|p| !p.rendered.cited.is_empty())
+                }
+                Collection::Watch => !site.watch.is_empty(),
+                Collection::Judgments => rendered().any(|p| !p.rendered.judgments.is_empty()),
+            }
+    }
+
+    fn value(self, site: &Site, page_values: &[Value]) -> Value {
+        match self {
+            Collection::Sources => sources_value(site, page_values),
+            Collection::Watch => watch_value(site, page_values),
+            Collection::Judgments => judgments_value(site, page_values),
+        }
+    }
+}
+
 /// Where rendered output goes: the staging folder for `build`, nowhere for `check`.
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
@@ -52,12 +106,8 @@ enum Job {
         format: FeedFormat,
     },
     SiteGraph,
-    /// `/judgments/`: every analysis's key judgments.
-    Judgments,
-    /// `/watch/`: every analysis's indicators to watch.
-    Watch,
-    /// `/sources/`: every cited source with the analyses citing it.
-    SourceList,
+    /// A page collecting something from every analysis.
+    Collection(Collection),
     GraphJson,
     Archive {
         year: Option<i16>,
@@ -637,18 +687,9 @@ fn globals(templates: &Templates, site: &Site) -> Parts {
     values.insert("lang", &site.config.default_language);
     values.insert("has_timeline", &has_timeline);
     values.insert("has_archive", &has_archive);
-    values.insert(
-        "has_judgments",
-        &(templates.has("judgments.html") && has_judgments(site)),
-    );
-    values.insert(
-        "has_watch",
-        &(templates.has("watch.html") && !site.watch.is_empty()),
-    );
-    values.insert(
-        "has_sources",
-        &(templates.has("sources.html") && has_citations(site)),
-    );
+    for c in Collection::ALL {
+        values.insert(c.flag(), &c.made(site, templates));
+    }
     values.insert("search_fallback", &search_fallback(site, has_archive));
     values
 }
@@ -1079,22 +1120,9 @@ fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts
             ctx.insert_value("graph", value);
             ctx
         }
-        Job::SourceList => {
-            let path = site.config.url_path("sources/");
-            let mut ctx = base_context(site, &path);
-            ctx.insert_value("sources", sources_value(site, &data.page_values));
-            ctx
-        }
-        Job::Watch => {
-            let path = site.config.url_path("watch/");
-            let mut ctx = base_context(site, &path);
-            ctx.insert_value("watch", watch_value(site, &data.page_values));
-            ctx
-        }
-        Job::Judgments => {
-            let path = site.config.url_path("judgments/");
-            let mut ctx = base_context(site, &path);
-            ctx.insert_value("judgments", judgments_value(site, &data.page_values));
+        Job::Collection(c) => {
+            let mut ctx = base_context(site, &site.config.url_path(&format!("{}/", c.name())));
+            ctx.insert_value(c.name(), c.value(site, &data.page_values));
             ctx
         }
         Job::NotFound => base_context(site, &format!("{}404.html", site.config.base_path)),
@@ -1138,15 +1166,6 @@ fn watch_value(site: &Site, page_values: &[Value]) -> Value {
     Value::from(groups)
 }
 
-/// Whether any rendered analysis cites a source (and `/sources/` is made).
-fn has_citations(site: &Site) -> bool {
-    site.sources.is_some()
-        && site
-            .pages
-            .iter()
-            .any(|p| p.renders() && !p.rendered.cited.is_empty())
-}
-
 /// Every cited source in the style's order, with the analyses citing it, newest first:
 /// `[{id, key, reference, pages}]`.
 fn sources_value(site: &Site, page_values: &[Value]) -> Value {
@@ -1178,13 +1197,6 @@ fn sources_value(site: &Site, page_values: &[Value]) -> Value {
         })
         .collect();
     Value::from(list)
-}
-
-/// Whether any rendered analysis has a key judgment (and `/judgments/` is made).
-fn has_judgments(site: &Site) -> bool {
-    site.pages
-        .iter()
-        .any(|p| p.renders() && !p.rendered.judgments.is_empty())
 }
 
 /// The analyses with key judgments, newest first, each with its judgments:

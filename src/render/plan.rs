@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{
-    FeedOf, Job, Planned, archive, output_path, page_template, pager_path, search, section_template, sitemap,
-    taxonomy_template,
+    Collection, FeedOf, Job, Planned, archive, output_path, page_template, pager_path, search,
+    section_template, sitemap, taxonomy_template,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{PageId, SectionId, Site};
@@ -314,25 +314,11 @@ pub(super) fn plan(
             "the site graph page (graph.html)".into(),
         );
     }
-    if templates.has("sources.html") && super::has_citations(site) {
+    for c in Collection::ALL.into_iter().filter(|c| c.made(site, templates)) {
         push(
-            output_path(site, &site.config.url_path("sources/")),
-            Job::SourceList,
-            "the list of sources (sources.html)".into(),
-        );
-    }
-    if templates.has("watch.html") && !site.watch.is_empty() {
-        push(
-            output_path(site, &site.config.url_path("watch/")),
-            Job::Watch,
-            "the indicators to watch (watch.html)".into(),
-        );
-    }
-    if templates.has("judgments.html") && super::has_judgments(site) {
-        push(
-            output_path(site, &site.config.url_path("judgments/")),
-            Job::Judgments,
-            "the key judgments page (judgments.html)".into(),
+            output_path(site, &site.config.url_path(&format!("{}/", c.name()))),
+            Job::Collection(c),
+            format!("the /{0}/ page ({0}.html)", c.name()),
         );
     }
 
@@ -422,9 +408,7 @@ fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
         Job::Archive { .. } => "archive.html".into(),
         Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
         Job::SiteGraph => "graph.html".into(),
-        Job::Judgments => "judgments.html".into(),
-        Job::Watch => "watch.html".into(),
-        Job::SourceList => "sources.html".into(),
+        Job::Collection(c) => format!("{}.html", c.name()),
         Job::NotFound => "404.html".into(),
         Job::Feed { .. }
         | Job::GraphJson

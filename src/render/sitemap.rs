@@ -66,16 +66,10 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                 loc: site.config.permalink(&site.config.url_path("timeline/")),
                 lastmod: None,
             }),
-            Job::Judgments => Some(Entry {
-                loc: site.config.permalink(&site.config.url_path("judgments/")),
-                lastmod: None,
-            }),
-            Job::SourceList => Some(Entry {
-                loc: site.config.permalink(&site.config.url_path("sources/")),
-                lastmod: None,
-            }),
-            Job::Watch => Some(Entry {
-                loc: site.config.permalink(&site.config.url_path("watch/")),
+            Job::Collection(c) => Some(Entry {
+                loc: site
+                    .config
+                    .permalink(&site.config.url_path(&format!("{}/", c.name()))),
                 lastmod: None,
             }),
             Job::Archive {

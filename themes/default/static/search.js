@@ -174,8 +174,7 @@
   var generation = 0;
 
   function option(value, label) {
-    var o = el("option", { value: value }, label);
-    return o;
+    return el("option", { value: value }, label);
   }
 
   function build() {
