@@ -181,10 +181,11 @@ fn model(
     };
     // Checked even when content had errors, so `check` reports these too.
     render::check_templates(&site, &templates, &mut diags);
+    let (static_files, static_diags) = theme::static_files(root, &theme);
+    diags.extend(static_diags);
     if diags.has_errors() {
         return Err(diags.sorted());
     }
-    let static_files = theme::static_files(root, &theme);
     watch.lap("templates");
     let model = Model {
         site,
@@ -255,43 +256,40 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             })
         }
         Mode::Build => {
-            let staging = Staging::begin(&output_dir).map_err(|e| {
-                let mut d = diags.clone();
-                d.push(Diagnostic::error(format!(
-                    "cannot create the output folder next to {}: {e}",
-                    output_dir.display()
-                )));
-                d.sorted()
-            })?;
-            let rendered =
-                render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
-                    watch.lap("template values and plan");
-                    let all: Vec<usize> = (0..prepared.len()).collect();
-                    prepared.render(&site, &all, &staging, &report_progress)
-                });
-            match rendered {
-                Ok(stats) => {
-                    watch.lap("render and write");
-                    staging
-                        .commit()
-                        .map_err(|e| {
-                            let mut d = diags.clone();
-                            d.push(Diagnostic::error(format!(
-                                "cannot replace {}: {e}",
-                                output_dir.display()
-                            )));
-                            d.sorted()
-                        })
-                        .map(|written| render::RenderStats {
+            render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
+                watch.lap("template values and plan");
+                crate::confine::check_output_dir(root, &output_dir)
+                    .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
+                // Only now, with every output path checked, is anything written.
+                let staging = Staging::begin(&output_dir).map_err(|e| {
+                    std::iter::once(Diagnostic::error(format!(
+                        "cannot write into the output folder {}: {e}",
+                        output_dir.display()
+                    )))
+                    .collect::<Diagnostics>()
+                })?;
+                let all: Vec<usize> = (0..prepared.len()).collect();
+                match prepared.render(&site, &all, &staging, &report_progress) {
+                    Ok(stats) => {
+                        watch.lap("render and write");
+                        let written = staging.commit().map_err(|e| {
+                            std::iter::once(
+                                Diagnostic::error(format!("cannot replace {}: {e}", output_dir.display()))
+                                    .hint("the output folder was put back as it was before this build"),
+                            )
+                            .collect::<Diagnostics>()
+                        })?;
+                        Ok(render::RenderStats {
                             written: Some(written),
                             ..stats
                         })
+                    }
+                    Err(e) => {
+                        staging.abort();
+                        Err(e)
+                    }
                 }
-                Err(e) => {
-                    staging.abort();
-                    Err(e)
-                }
-            }
+            })
         }
     };
     let stats = match stats {

@@ -479,6 +479,37 @@ impl Config {
                 );
                 continue;
             }
+            if crate::slugs::slugify(&t.name).is_empty() {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the taxonomy name `{}` has no letters or digits to make a URL from",
+                        t.name
+                    ))
+                    .at(key_location("config.toml", text, "taxonomies"))
+                    .hint("a taxonomy's pages are at /<name>/: name it with letters, such as \"tags\""),
+                );
+                continue;
+            }
+            if let Some(p) = &t.paginate_path
+                && let Err(why) = crate::output_path::check_url_segments(p).and_then(|()| {
+                    if p.trim_matches('/').is_empty() {
+                        Err(crate::output_path::Unsafe::Empty)
+                    } else {
+                        Ok(())
+                    }
+                })
+            {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the taxonomy `{}` has a `paginate_path` `{p}` that {}",
+                        t.name,
+                        why.reason()
+                    ))
+                    .at(key_location("config.toml", text, "paginate_path"))
+                    .hint("a word such as \"page\" makes pager URLs like /tags/nato/page/2/"),
+                );
+                continue;
+            }
             taxonomies.push(TaxonomyConfig {
                 name: t.name,
                 paginate_by: t.paginate_by.filter(|n| *n > 0),

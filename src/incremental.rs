@@ -25,6 +25,7 @@ use crate::build::{self, BuildOptions, Model};
 use crate::diagnostic::Diagnostics;
 use crate::model::site::{Item, PageId};
 use crate::model::{content, links, related};
+use crate::output_path::OutputPath;
 use crate::render::templates::Templates;
 use crate::render::{self, Prepared, Sink};
 use crate::theme::{self, StaticSource, Theme};
@@ -539,7 +540,8 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    fn write(&self, path: &OutputPath, bytes: &[u8]) -> std::io::Result<()> {
+        let path = path.as_str();
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -547,7 +549,7 @@ impl Sink for MemorySink {
         Ok(())
     }
 
-    fn copy(&self, path: &str, source: &StaticSource) -> std::io::Result<()> {
+    fn copy(&self, path: &OutputPath, source: &StaticSource) -> std::io::Result<()> {
         match source {
             StaticSource::Embedded(bytes) => self.write(path, bytes),
             StaticSource::File(file) => self.write(path, &std::fs::read(file)?),

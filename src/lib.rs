@@ -6,12 +6,14 @@
 
 pub mod build;
 pub mod config;
+mod confine;
 pub mod diagnostic;
 pub mod incremental;
 pub mod init;
 pub mod linkcheck;
 pub mod load;
 pub mod model;
+pub mod output_path;
 pub mod parse;
 pub mod render;
 pub mod serve;

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use crate::config::{Config, origin_of};
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
+use crate::output_path::OutputPath;
 use crate::render::Sink;
 use crate::theme::StaticSource;
 
@@ -30,7 +31,8 @@ impl Default for LinkCheck {
 }
 
 impl Sink for LinkCheck {
-    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    fn write(&self, path: &OutputPath, bytes: &[u8]) -> std::io::Result<()> {
+        let path = path.as_str();
         if path.ends_with(".html") {
             let text = String::from_utf8_lossy(bytes);
             let urls: Vec<String> = self
@@ -45,11 +47,11 @@ impl Sink for LinkCheck {
         Ok(())
     }
 
-    fn copy(&self, path: &str, source: &StaticSource) -> std::io::Result<()> {
+    fn copy(&self, path: &OutputPath, source: &StaticSource) -> std::io::Result<()> {
         if let StaticSource::File(file) = source {
             std::fs::metadata(file)?;
         }
-        lock(&self.files).insert(path.to_owned());
+        lock(&self.files).insert(path.as_str().to_owned());
         Ok(())
     }
 }
@@ -303,10 +305,10 @@ mod tests {
     fn broken_and_outside_links_are_reported_once_per_page() {
         let c = config("https://user.github.io/repo/");
         let check = LinkCheck::default();
-        check.write("style.css", b"").unwrap();
+        check.write(&OutputPath::new("style.css").unwrap(), b"").unwrap();
         check
             .write(
-                "a/index.html",
+                &OutputPath::new("a/index.html").unwrap(),
                 br#"<link href="/repo/style.css"><a href="/repo/b/">b</a><a href='/repo/b/'>b</a><img src="/logo.png">"#,
             )
             .unwrap();

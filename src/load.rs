@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::confine::SiteRoot;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// A Markdown file under `content/`.
@@ -70,11 +71,24 @@ pub fn content_reusing(
         );
         return (ContentTree::default(), diags);
     }
+    let site_root = SiteRoot::new(root);
+    let mut links_out = Vec::new();
     let walker = WalkDir::new(&content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            match site_root.outside(e.path(), e.path_is_symlink()) {
+                Some(target) => {
+                    links_out.push(site_root.link_error(e.path(), &target));
+                    false
+                }
+                None => true,
+            }
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -108,6 +122,7 @@ pub fn content_reusing(
         }
     }
 
+    diags.extend(links_out);
     let read = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(String, Result<SourceFile, Diagnostic>)> = md_paths
         .into_par_iter()

@@ -8,7 +8,8 @@ pub fn slugify(text: &str) -> String {
         return slug;
     }
     // Keep what deunicode cannot spell out rather than producing an empty URL segment.
-    text.trim()
+    let kept = text
+        .trim()
         .chars()
         .map(|c| {
             if c.is_whitespace() || "/?#%\\\"'<>&".contains(c) {
@@ -19,7 +20,13 @@ pub fn slugify(text: &str) -> String {
         })
         .collect::<String>()
         .trim_matches('-')
-        .to_lowercase()
+        .to_lowercase();
+    // `.` and `..` are not names: as a URL segment they mean "here" and "up".
+    if kept.chars().all(|c| c == '.') {
+        String::new()
+    } else {
+        kept
+    }
 }
 
 #[cfg(test)]
@@ -31,5 +38,8 @@ mod tests {
         assert_eq!(slugify("Troops at Kursk!"), "troops-at-kursk");
         assert_eq!(slugify("Élysée"), "elysee");
         assert_eq!(slugify("South Korea"), "south-korea");
+        for dots in [".", "..", "...", " .. "] {
+            assert_eq!(slugify(dots), "", "{dots:?}");
+        }
     }
 }

@@ -9,7 +9,8 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use crate::config::{Config, key_location};
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::confine::SiteRoot;
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::is_ignored_name;
 
 /// The default theme, as committed in `themes/default/`.
@@ -126,9 +127,12 @@ fn read_templates(
     Ok(())
 }
 
-/// Static files by output path, the site's over the theme's.
-pub fn static_files(root: &Path, theme: &Theme) -> BTreeMap<String, StaticSource> {
+/// Static files by output path, the site's over the theme's; a link that leaves the site
+/// folder is an error, and nothing under it is copied.
+pub fn static_files(root: &Path, theme: &Theme) -> (BTreeMap<String, StaticSource>, Diagnostics) {
     let mut out = BTreeMap::new();
+    let mut diags = Diagnostics::new();
+    let site_root = SiteRoot::new(root);
     match theme {
         Theme::Embedded => {
             if let Some(dir) = DEFAULT_THEME.get_dir("static") {
@@ -138,13 +142,18 @@ pub fn static_files(root: &Path, theme: &Theme) -> BTreeMap<String, StaticSource
                 }
             }
         }
-        Theme::Folder(dir) => read_static(&dir.join("static"), &mut out),
+        Theme::Folder(dir) => read_static(&site_root, &dir.join("static"), &mut out, &mut diags),
     }
-    read_static(&root.join("static"), &mut out);
-    out
+    read_static(&site_root, &root.join("static"), &mut out, &mut diags);
+    (out, diags)
 }
 
-fn read_static(dir: &Path, out: &mut BTreeMap<String, StaticSource>) {
+fn read_static(
+    site_root: &SiteRoot,
+    dir: &Path,
+    out: &mut BTreeMap<String, StaticSource>,
+    diags: &mut Diagnostics,
+) {
     if !dir.is_dir() {
         return;
     }
@@ -152,7 +161,18 @@ fn read_static(dir: &Path, out: &mut BTreeMap<String, StaticSource>) {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            match site_root.outside(e.path(), e.path_is_symlink()) {
+                Some(target) => {
+                    diags.push(site_root.link_error(e.path(), &target));
+                    false
+                }
+                None => true,
+            }
+        });
     for entry in walker.filter_map(|e| e.ok()) {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());

@@ -1,10 +1,13 @@
 //! Writes the output without ever leaving a half-built site behind.
 //!
 //! Rendered files are compared with the previous build's: unchanged files are left alone,
-//! and changed or new ones are written into a staging folder beside the output folder.
-//! Only when every output has rendered does [`Staging::commit`] move the staged files into
-//! place and delete files the site no longer produces. A build that fails before commit
-//! deletes the staging folder, so the previous output is untouched.
+//! and changed or new ones are written into a staging folder inside the output folder
+//! (`.dossier-staging-PID`, which no output can be named and the listing of the previous
+//! output skips). Only when every output has rendered does [`Staging::commit`] move the
+//! staged files into place and remove files the site no longer produces, keeping what it
+//! replaced until it has succeeded so that a failure can put everything back. A build
+//! that fails before commit deletes its staging folder, so the previous output is
+//! untouched; one that is killed leaves its folder behind, and the next build removes it.
 //!
 //! Rewriting only what changed matters: on a 10,000-page site, creating ten thousand
 //! folders and files (and deleting the old ones) costs more than rendering them.
@@ -17,20 +20,28 @@ use std::sync::Mutex;
 
 use walkdir::WalkDir;
 
+use crate::output_path::{OutputPath, STAGING_PREFIX};
 use crate::render::Sink;
 use crate::theme::StaticSource;
 
 pub struct Staging {
     out_dir: PathBuf,
+    /// This build's folder inside the output folder: `lock`, `new/` (the staged outputs)
+    /// and `old/` (what the commit moved aside, until it has succeeded).
     staging: PathBuf,
-    /// Whether there was no previous output to compare with.
+    /// Held for the whole build, so a later build can tell this folder from the leftover
+    /// of a build that was killed.
+    _lock: fs::File,
+    /// Whether the output folder held nothing before: the commit then moves whole folders.
     fresh: bool,
+    /// Whether this build made the output folder, which an abort then removes.
+    made_out_dir: bool,
     /// Folders already created in staging, so each `create_dir_all` happens once.
     made_dirs: Mutex<HashSet<PathBuf>>,
-    /// Every output path of this build, relative to the output folder.
-    outputs: Mutex<HashSet<String>>,
+    /// Every output path of this build.
+    outputs: Mutex<HashSet<OutputPath>>,
     /// Outputs that differ from the previous build and wait in staging.
-    changed: Mutex<Vec<String>>,
+    changed: Mutex<Vec<OutputPath>>,
     /// The previous output's files and folders, listed on another thread while the site
     /// renders, so finding stale files costs the commit nothing.
     previous: Mutex<Option<std::thread::JoinHandle<Listing>>>,
@@ -53,22 +64,19 @@ pub struct WriteStats {
 
 impl Staging {
     pub fn begin(out_dir: &Path) -> io::Result<Staging> {
-        let name = out_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let staging = out_dir.with_file_name(format!(".{name}.dossier-staging-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)?;
-        }
-        fs::create_dir_all(&staging)?;
-        let fresh = !out_dir.is_dir();
         if out_dir.exists() && !out_dir.is_dir() {
             return Err(io::Error::other(format!(
                 "{} exists and is not a folder",
                 out_dir.display()
             )));
         }
+        let made_out_dir = !out_dir.exists();
+        fs::create_dir_all(out_dir)?;
+        remove_leftovers(out_dir);
+        let fresh = fs::read_dir(out_dir)?
+            .filter_map(|e| e.ok())
+            .all(|e| e.file_name().to_string_lossy().starts_with(STAGING_PREFIX));
+        let (staging, lock) = make_staging(out_dir)?;
         let previous = (!fresh).then(|| {
             let dir = out_dir.to_path_buf();
             std::thread::spawn(move || list(&dir))
@@ -76,7 +84,9 @@ impl Staging {
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
             staging,
+            _lock: lock,
             fresh,
+            made_out_dir,
             made_dirs: Mutex::new(HashSet::new()),
             outputs: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
@@ -84,20 +94,20 @@ impl Staging {
         })
     }
 
-    fn unchanged(&self, rel: &str, bytes: &[u8]) -> bool {
+    fn unchanged(&self, rel: &OutputPath, bytes: &[u8]) -> bool {
         if self.fresh {
             return false;
         }
-        let old = self.out_dir.join(rel);
-        match fs::metadata(&old) {
+        let old = rel.under(&self.out_dir);
+        match fs::symlink_metadata(&old) {
             Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
             _ => return false,
         }
         same_bytes(&old, bytes).unwrap_or(false)
     }
 
-    fn stage(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.staging.join(rel);
+    fn stage(&self, rel: &OutputPath, bytes: &[u8]) -> io::Result<()> {
+        let target = rel.under(&self.staging.join("new"));
         if let Some(parent) = target.parent() {
             // Recorded only once made: another thread may be writing into the same folder.
             let known = self.made_dirs.lock().map(|m| m.contains(parent)).unwrap_or(false);
@@ -110,12 +120,16 @@ impl Staging {
         }
         fs::write(target, bytes)?;
         if let Ok(mut changed) = self.changed.lock() {
-            changed.push(rel.to_owned());
+            changed.push(rel.clone());
         }
         Ok(())
     }
 
-    /// Puts the staged files in place and removes outputs the site no longer has.
+    /// Puts the staged files in place and removes outputs the site no longer has, all or
+    /// nothing: every path was checked when the build was planned (inside the output
+    /// folder, no two outputs at one path, no output where another needs a folder), so
+    /// what can still fail here is the file system, and then every step taken so far is
+    /// undone, newest first, before the error is returned.
     pub fn commit(self) -> io::Result<WriteStats> {
         let outputs = self.outputs.into_inner().unwrap_or_default();
         let mut changed = self.changed.into_inner().unwrap_or_default();
@@ -124,60 +138,197 @@ impl Staging {
             unchanged: outputs.len() - changed.len(),
             removed: 0,
         };
-        if self.fresh {
-            if let Some(parent) = self.out_dir.parent()
-                && !parent.as_os_str().is_empty()
-            {
-                fs::create_dir_all(parent)?;
-            }
-            fs::rename(&self.staging, &self.out_dir)?;
-            return Ok(stats);
+        let new = self.staging.join("new");
+        let mut journal = Journal {
+            out_dir: &self.out_dir,
+            new: &new,
+            old: self.staging.join("old"),
+            steps: Vec::new(),
+        };
+        let done = if self.fresh {
+            journal.place_all()
+        } else {
+            changed.sort();
+            let previous = self
+                .previous
+                .into_inner()
+                .ok()
+                .flatten()
+                .and_then(|handle| handle.join().ok())
+                .unwrap_or_default();
+            journal
+                .place(&changed)
+                .and_then(|()| journal.set_aside_stale(&outputs, &previous))
+                .map(|removed| {
+                    stats.removed = removed;
+                    remove_stale_dirs(&self.out_dir, &outputs, &previous);
+                })
+        };
+        if let Err(e) = done {
+            journal.undo();
+            fs::remove_dir_all(&self.staging).ok();
+            return Err(e);
         }
-        changed.sort();
-        let mut made: HashSet<PathBuf> = HashSet::new();
-        for rel in &changed {
-            let target = self.out_dir.join(rel);
-            if let Some(parent) = target.parent()
-                && made.insert(parent.to_path_buf())
-            {
-                make_dir_replacing_files(&self.out_dir, parent)?;
-            }
-            if target.is_dir() {
-                fs::remove_dir_all(&target)?;
-            }
-            fs::rename(self.staging.join(rel), &target)?;
-        }
-        fs::remove_dir_all(&self.staging)?;
-        let previous = self
-            .previous
-            .into_inner()
-            .ok()
-            .flatten()
-            .and_then(|handle| handle.join().ok())
-            .unwrap_or_default();
-        stats.removed = remove_stale(&self.out_dir, &outputs, previous)?;
+        // The new output is in place; what is left here is the replaced files.
+        fs::remove_dir_all(&self.staging).ok();
         Ok(stats)
     }
 
     /// Drops the staged output, leaving the previous output as it was.
     pub fn abort(self) {
         fs::remove_dir_all(&self.staging).ok();
+        if self.made_out_dir {
+            fs::remove_dir(&self.out_dir).ok();
+        }
     }
 }
 
-/// `create_dir_all`, except that a file standing where a folder must go is removed.
-fn make_dir_replacing_files(root: &Path, dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
+/// Makes this build's staging folder, locked. The lock file is made and locked under
+/// another name and then renamed, so no other build ever sees an unlocked `lock` in a
+/// live build's folder.
+fn make_staging(out_dir: &Path) -> io::Result<(PathBuf, fs::File)> {
+    let staging = out_dir.join(format!("{STAGING_PREFIX}-{}", std::process::id()));
+    if staging.exists() {
+        // A leftover of a killed build that had this process id.
+        fs::remove_dir_all(&staging)?;
     }
-    let mut current = root.to_path_buf();
-    for part in dir.strip_prefix(root).unwrap_or(dir).components() {
-        current.push(part);
-        if current.is_file() {
-            fs::remove_file(&current)?;
+    fs::create_dir(&staging)?;
+    let pending = staging.join("lock.pending");
+    let lock = fs::File::create(&pending)?;
+    lock.lock()?;
+    fs::rename(&pending, staging.join("lock"))?;
+    fs::create_dir(staging.join("new"))?;
+    Ok((staging, lock))
+}
+
+/// Removes the staging folders of earlier builds that were killed (Ctrl-C, out of memory)
+/// before they could clean up. A folder whose lock another process holds belongs to a
+/// build still running and is left alone; so is one without a lock file made in the last
+/// minute (a build between making its folder and its lock).
+fn remove_leftovers(out_dir: &Path) {
+    let Ok(entries) = fs::read_dir(out_dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        if !entry.file_name().to_string_lossy().starts_with(STAGING_PREFIX) {
+            continue;
+        }
+        let folder = entry.path();
+        let abandoned = match fs::File::open(folder.join("lock")) {
+            Ok(lock) => lock.try_lock().is_ok(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => fs::symlink_metadata(&folder)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 60)),
+            Err(_) => false,
+        };
+        if abandoned {
+            fs::remove_dir_all(&folder).ok();
         }
     }
-    fs::create_dir_all(dir)
+}
+
+/// The commit's steps, each undoable.
+struct Journal<'a> {
+    out_dir: &'a Path,
+    /// The staged outputs.
+    new: &'a Path,
+    /// Where files of the previous output are moved aside until the commit succeeds.
+    old: PathBuf,
+    steps: Vec<Step>,
+}
+
+enum Step {
+    /// A staged file or folder moved into the output folder (the path relative to it).
+    Placed(String),
+    /// A previous output file or folder moved aside.
+    SetAside(String),
+    /// A folder created in the output folder.
+    MadeDir(String),
+}
+
+impl Journal<'_> {
+    /// Into an output folder that held nothing: moves each top-level file and folder.
+    fn place_all(&mut self) -> io::Result<()> {
+        let mut names: Vec<_> = fs::read_dir(self.new)?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<io::Result<_>>()?;
+        names.sort();
+        for name in names {
+            let name = name.to_string_lossy().into_owned();
+            fs::rename(self.new.join(&name), self.out_dir.join(&name))?;
+            self.steps.push(Step::Placed(name));
+        }
+        Ok(())
+    }
+
+    /// Moves each changed file into place, moving aside what stands there (the previous
+    /// version, or a previous output file where a folder must now be).
+    fn place(&mut self, changed: &[OutputPath]) -> io::Result<()> {
+        let mut ready: HashSet<&str> = HashSet::new();
+        for rel in changed {
+            for folder in rel.ancestors() {
+                if !ready.insert(folder) {
+                    continue;
+                }
+                let path = self.out_dir.join(folder);
+                match fs::symlink_metadata(&path) {
+                    Ok(m) if m.is_dir() => continue,
+                    Ok(_) => self.set_aside(folder)?,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+                fs::create_dir(&path)?;
+                self.steps.push(Step::MadeDir(folder.to_owned()));
+            }
+            if fs::symlink_metadata(rel.under(self.out_dir)).is_ok() {
+                self.set_aside(rel.as_str())?;
+            }
+            fs::rename(rel.under(self.new), rel.under(self.out_dir))?;
+            self.steps.push(Step::Placed(rel.as_str().to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Moves aside the previous build's files that this build did not produce.
+    fn set_aside_stale(&mut self, outputs: &HashSet<OutputPath>, previous: &Listing) -> io::Result<usize> {
+        let produced: HashSet<&str> = outputs.iter().map(OutputPath::as_str).collect();
+        let mut removed = 0;
+        for file in previous.files.iter().filter(|f| !produced.contains(f.as_str())) {
+            // This commit may have put a folder where the file was, or moved it aside.
+            if fs::symlink_metadata(self.out_dir.join(file)).is_ok_and(|m| !m.is_dir()) {
+                self.set_aside(file)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    fn set_aside(&mut self, rel: &str) -> io::Result<()> {
+        let aside = self.old.join(rel);
+        if let Some(parent) = aside.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::rename(self.out_dir.join(rel), aside)?;
+        self.steps.push(Step::SetAside(rel.to_owned()));
+        Ok(())
+    }
+
+    /// Undoes every step, newest first, as far as the file system lets it.
+    fn undo(&mut self) {
+        while let Some(step) = self.steps.pop() {
+            match step {
+                Step::Placed(rel) => {
+                    fs::rename(self.out_dir.join(&rel), self.new.join(&rel)).ok();
+                }
+                Step::SetAside(rel) => {
+                    fs::rename(self.old.join(&rel), self.out_dir.join(&rel)).ok();
+                }
+                Step::MadeDir(rel) => {
+                    fs::remove_dir(self.out_dir.join(&rel)).ok();
+                }
+            }
+        }
+    }
 }
 
 /// Whether the file at `path` holds exactly `bytes`, read in chunks into a buffer on the
@@ -201,7 +352,8 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 }
 
 /// Lists the files and folders under `out_dir`. Dot-files at the top (a `.git` folder
-/// of a deploy checkout, say) are left out, and so never removed.
+/// of a deploy checkout, say, or a build's staging folder) are left out, and so never
+/// removed.
 fn list(out_dir: &Path) -> Listing {
     let mut listing = Listing::default();
     let walker = WalkDir::new(out_dir)
@@ -224,30 +376,12 @@ fn list(out_dir: &Path) -> Listing {
     listing
 }
 
-/// Deletes the previous build's files that this build did not produce, and folders that
-/// no longer hold any output.
-fn remove_stale(out_dir: &Path, outputs: &HashSet<String>, previous: Listing) -> io::Result<usize> {
+/// Removes folders of the previous output that no longer hold any output. Only empty
+/// folders go, so nothing is lost that the commit would have to put back.
+fn remove_stale_dirs(out_dir: &Path, outputs: &HashSet<OutputPath>, previous: &Listing) {
     // Every folder that holds an output stays; only the others are candidates, so a
     // rebuild does not try (and fail) to remove ten thousand non-empty folders.
-    let mut needed: HashSet<&str> = HashSet::new();
-    for rel in outputs {
-        let mut path = rel.as_str();
-        while let Some(i) = path.rfind('/') {
-            path = &path[..i];
-            if !needed.insert(path) {
-                break;
-            }
-        }
-    }
-    let mut removed = 0;
-    for file in previous.files.iter().filter(|f| !outputs.contains(*f)) {
-        let path = out_dir.join(file);
-        // This commit may have put a folder where the file was.
-        if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
-            fs::remove_file(&path)?;
-            removed += 1;
-        }
-    }
+    let needed: HashSet<&str> = outputs.iter().flat_map(OutputPath::ancestors).collect();
     let mut stale_dirs: Vec<&String> = previous
         .dirs
         .iter()
@@ -259,13 +393,12 @@ fn remove_stale(out_dir: &Path, outputs: &HashSet<String>, previous: Listing) ->
         // Fails, as wanted, for a folder that still holds something.
         fs::remove_dir(out_dir.join(dir)).ok();
     }
-    Ok(removed)
 }
 
 impl Sink for Staging {
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    fn write(&self, rel: &OutputPath, bytes: &[u8]) -> io::Result<()> {
         if let Ok(mut outputs) = self.outputs.lock() {
-            outputs.insert(rel.to_owned());
+            outputs.insert(rel.clone());
         }
         if self.unchanged(rel, bytes) {
             return Ok(());
@@ -273,7 +406,7 @@ impl Sink for Staging {
         self.stage(rel, bytes)
     }
 
-    fn copy(&self, rel: &str, source: &StaticSource) -> io::Result<()> {
+    fn copy(&self, rel: &OutputPath, source: &StaticSource) -> io::Result<()> {
         match source {
             StaticSource::Embedded(bytes) => self.write(rel, bytes),
             StaticSource::File(path) => self.write(rel, &fs::read(path)?),
@@ -285,13 +418,111 @@ impl Sink for Staging {
 pub struct Discard;
 
 impl Sink for Discard {
-    fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
+    fn write(&self, _: &OutputPath, _: &[u8]) -> io::Result<()> {
         Ok(())
     }
-    fn copy(&self, _: &str, source: &StaticSource) -> io::Result<()> {
+    fn copy(&self, _: &OutputPath, source: &StaticSource) -> io::Result<()> {
         match source {
             StaticSource::File(path) => fs::metadata(path).map(|_| ()),
             StaticSource::Embedded(_) => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn path(rel: &str) -> OutputPath {
+        OutputPath::new(rel).unwrap()
+    }
+
+    fn stage(out: &Path, files: &[(&str, &str)]) -> Staging {
+        let staging = Staging::begin(out).unwrap();
+        for (rel, text) in files {
+            staging.write(&path(rel), text.as_bytes()).unwrap();
+        }
+        staging
+    }
+
+    fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let bytes = if e.file_type().is_dir() {
+                    b"<dir>".to_vec()
+                } else {
+                    fs::read(e.path()).unwrap()
+                };
+                (rel, bytes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_commit_replaces_changed_files_folders_where_files_were_and_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        stage(
+            &out,
+            &[("a/index.html", "one"), ("m", "a file"), ("stale/x.html", "old")],
+        )
+        .commit()
+        .unwrap();
+        let stats = stage(&out, &[("a/index.html", "ONE"), ("m/index.html", "now a folder")])
+            .commit()
+            .unwrap();
+        assert_eq!((stats.written, stats.unchanged, stats.removed), (2, 0, 1));
+        let expected: BTreeMap<String, Vec<u8>> = [
+            ("a", "<dir>"),
+            ("a/index.html", "ONE"),
+            ("m", "<dir>"),
+            ("m/index.html", "now a folder"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.as_bytes().to_vec()))
+        .collect();
+        assert_eq!(contents(&out), expected);
+    }
+
+    #[test]
+    fn a_commit_that_fails_puts_the_previous_output_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        stage(
+            &out,
+            &[("a/index.html", "one"), ("m", "a file"), ("stale/x.html", "old")],
+        )
+        .commit()
+        .unwrap();
+        let before = contents(&out);
+        let staging = stage(
+            &out,
+            &[
+                ("a/index.html", "ONE"),
+                ("m/index.html", "now a folder"),
+                ("z.html", "new"),
+            ],
+        );
+        // The file system fails on the last file, after the others were moved into place.
+        fs::remove_file(staging.staging.join("new/z.html")).unwrap();
+        assert!(staging.commit().is_err());
+        assert_eq!(contents(&out), before, "the previous output was not put back");
+    }
+
+    #[test]
+    fn a_failed_first_build_leaves_no_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new/out");
+        stage(&out, &[("index.html", "x")]).abort();
+        assert!(!out.exists());
+        assert!(
+            dir.path().join("new").exists(),
+            "only the output folder itself goes"
+        );
     }
 }

@@ -90,6 +90,7 @@ impl Links {
             paths: &self.paths,
             unrendered: &self.unrendered,
             sources: site.sources.as_deref(),
+            bibliography_failed: site.sources.is_none() && site.config.sources.bibliography.is_some(),
         }
     }
 }

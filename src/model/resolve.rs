@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::config::{Config, key_location};
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::load::{ContentTree, SourceFile};
 use crate::model::site::{Item, Page, PageId, Section, SectionId, Site, Taxonomy, Term};
+use crate::output_path::check_url_segments;
 use crate::parse::frontmatter::{self, PageFrontMatter, SectionFrontMatter, SortBy, date_from_file_stem};
 use crate::slugs::slugify;
 
@@ -61,6 +62,27 @@ fn parse_one(file: SourceFile) -> Result<Parsed, Diagnostic> {
     }
 }
 
+const PATH_HINT: &str =
+    "URLs are paths from the site root, such as \"/security/kursk/\": no `..`, `.` or empty segments";
+
+/// Each alias must be a URL path inside the site: a redirect page is written there.
+fn check_aliases(file: &SourceFile, aliases: &[String], diags: &mut Diagnostics) {
+    for alias in aliases {
+        let problem = match check_url_segments(alias) {
+            Err(why) => Some(why.reason()),
+            Ok(()) if alias.trim_matches('/').is_empty() => Some("is the site root"),
+            Ok(()) => None,
+        };
+        if let Some(problem) = problem {
+            diags.push(
+                Diagnostic::error(format!("the alias `{alias}` {problem}"))
+                    .at(key_location(&file.display_path, &file.text, "aliases"))
+                    .hint(PATH_HINT),
+            );
+        }
+    }
+}
+
 /// `security/kursk.md` → `security/`; `_index.md` → ``.
 fn dir_of(content_path: &str) -> &str {
     content_path.rfind('/').map_or("", |i| &content_path[..=i])
@@ -84,7 +106,8 @@ fn url_dir(dir: &str) -> String {
 
 pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diagnostics) {
     let (parsed, failed, mut diags) = parse_all(tree.markdown);
-    let broken = tree.unreadable.into_iter().chain(failed).collect();
+    // Files that exist but cannot be pages; links to them are not errors of their own.
+    let mut broken: std::collections::HashSet<String> = tree.unreadable.into_iter().chain(failed).collect();
 
     let mut section_parts = Vec::new();
     let mut page_parts = Vec::new();
@@ -138,6 +161,21 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             sections[p.0].subsections.push(id);
         }
         section_by_dir.insert(dir.clone(), id);
+        check_aliases(&file, &meta.aliases, &mut diags);
+        if let Some(p) = &meta.paginate_path {
+            let problem = match check_url_segments(p) {
+                Err(why) => Some(why.reason()),
+                Ok(()) if p.trim_matches('/').is_empty() => Some("is empty"),
+                Ok(()) => None,
+            };
+            if let Some(problem) = problem {
+                diags.push(
+                    Diagnostic::error(format!("the `paginate_path` `{p}` {problem}"))
+                        .at(key_location(&file.display_path, &file.text, "paginate_path"))
+                        .hint("a word such as \"page\" makes pager URLs like /section/page/2/"),
+                );
+            }
+        }
         sections.push(Section {
             permalink: config.permalink(&path),
             path,
@@ -203,6 +241,37 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             Some(s) => slugify(s),
             None => slugify(&stem_rest),
         };
+        if slug.is_empty() && meta.path.is_none() {
+            let (message, location) = match &meta.slug {
+                Some(s) => (
+                    format!("the `slug` `{s}` has no letters or digits to make a URL from"),
+                    key_location(&file.display_path, &file.text, "slug"),
+                ),
+                None => (
+                    format!("the file name `{file_name}` has no letters or digits to make a URL from"),
+                    Location::file(&file.display_path),
+                ),
+            };
+            diags.push(
+                Diagnostic::error(message)
+                    .at(location)
+                    .hint("set a `slug` with letters or digits in the front matter, or rename the file"),
+            );
+            broken.insert(content_path);
+            continue;
+        }
+        if let Some(p) = &meta.path
+            && let Err(why) = check_url_segments(p)
+        {
+            diags.push(
+                Diagnostic::error(format!("the `path` `{p}` {}", why.reason()))
+                    .at(key_location(&file.display_path, &file.text, "path"))
+                    .hint(PATH_HINT),
+            );
+            broken.insert(content_path);
+            continue;
+        }
+        check_aliases(&file, &meta.aliases, &mut diags);
         let rel = match &meta.path {
             Some(p) => {
                 let p = p.trim_matches('/');
@@ -461,6 +530,18 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                     continue;
                 }
                 let slug = slugify(name);
+                if slug.is_empty() {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "the {tax} term `{name}` has no letters or digits to make a URL from"
+                        ))
+                        .at(key_location(&page.file.display_path, &page.file.text, tax))
+                        .hint(
+                            "a term's page is at /<taxonomy>/<term>/: spell the term with a letter or digit",
+                        ),
+                    );
+                    continue;
+                }
                 let entry = gathered[t]
                     .entry(slug)
                     .or_insert_with(|| (name.to_owned(), Vec::new()));

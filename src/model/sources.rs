@@ -13,6 +13,7 @@ use hayagriva::{
     LocatorPayload, SpecificLocator,
 };
 
+use crate::confine::SiteRoot;
 use crate::diagnostic::{Diagnostic, Location, closest, line_col};
 
 /// The styles a site names most; any other style Hayagriva bundles works too.
@@ -59,7 +60,11 @@ pub struct Reference {
 impl Sources {
     /// Reads `content/<file>` and looks up `style`.
     pub fn load(root: &Path, file: &str, style: &str, config_path: &Path) -> Result<Sources, Diagnostic> {
-        let path = root.join("content").join(file);
+        let path = SiteRoot::new(root).file_in("content", file).map_err(|problem| {
+            Diagnostic::error(format!("the bibliography {problem}"))
+                .in_file(config_path)
+                .hint("`[sources] bibliography` names a file under content/, such as \"sources.yml\"")
+        })?;
         let shown = PathBuf::from("content").join(file);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error(format!("cannot read the bibliography {}: {e}", shown.display()))

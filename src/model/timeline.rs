@@ -289,6 +289,8 @@ fn event(
                     };
                     links.push((href, site.item_title(*item).to_owned()));
                 }
+                // The page's own error says why it is not there.
+                None if site.broken.contains(path) => {}
                 None => {
                     let paths = site.by_content_path.keys().map(String::as_str);
                     errors.push(

@@ -86,11 +86,22 @@ impl DateValue {
         let pieces =
             jiff::fmt::temporal::Pieces::parse(s).map_err(|e| format!("`{s}` is not a valid date ({e})"))?;
         let offset = pieces.to_numeric_offset();
-        Ok(DateValue {
+        let value = DateValue {
             date: pieces.date(),
             time: pieces.time(),
             offset,
-        })
+        };
+        // Templates format dates as instants; one that cannot be one would fail there, far
+        // from the front matter that wrote it.
+        let dt = value
+            .date
+            .to_datetime(value.time.unwrap_or(jiff::civil::Time::midnight()));
+        if offset.unwrap_or(jiff::tz::Offset::UTC).to_timestamp(dt).is_err() {
+            return Err(format!(
+                "`{s}` is outside the range of dates dossier handles (years -9999 to 9999, in UTC)"
+            ));
+        }
+        Ok(value)
     }
 
     /// Seconds since the epoch, reading a date without offset as UTC; for sorting.
@@ -441,6 +452,8 @@ mod tests {
             "2024-10-28T09:30:00Z"
         );
         assert!(DateValue::parse("2024-13-45").is_err());
+        assert!(DateValue::parse("9999-12-31T23:59:59-23:59").is_err());
+        assert!(DateValue::parse("9999-01-01").is_ok());
         assert!(DateValue::parse("2002/10/12").is_err());
         // Zola accepts these too.
         assert_eq!(

@@ -97,6 +97,9 @@ pub struct Env<'a> {
     pub unrendered: &'a HashSet<String>,
     /// The bibliography `[@key]` citations refer to, if the site has one.
     pub sources: Option<&'a crate::model::sources::Sources>,
+    /// Whether config.toml names a bibliography that could not be loaded: its own error
+    /// says why, and citations are not errors of their own.
+    pub bibliography_failed: bool,
 }
 
 /// One document to render.
@@ -708,6 +711,9 @@ impl<'a> State<'a> {
                 None => (part.trim(), None),
             };
             let Some(sources) = self.env.sources else {
+                if self.env.bibliography_failed {
+                    return;
+                }
                 self.diagnostics.push(
                     Diagnostic::error(format!("the citation [@{key}] has no bibliography to refer to"))
                         .at(self.location(offset))
@@ -1194,6 +1200,15 @@ impl<'a> State<'a> {
             ))
             .hint(format!("name one by its path: {}", quoted(&candidates))),
             WikiError::Missing(candidates) => {
+                // A file that failed to parse reports its own error; this one would only
+                // follow from it.
+                let names_broken = |path: &String| {
+                    let path = path.trim_end_matches(".md").trim_end_matches("/index");
+                    path == target || path.rsplit('/').next() == Some(target)
+                };
+                if self.env.broken.iter().any(names_broken) {
+                    return;
+                }
                 if let Some((path, _)) = self.env.drafts.iter().find(|(p, title)| {
                     p.trim_end_matches(".md") == target || title.eq_ignore_ascii_case(target)
                 }) {
@@ -1394,6 +1409,7 @@ mod tests {
             paths: &paths,
             unrendered: &unrendered,
             sources: None,
+            bibliography_failed: false,
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),

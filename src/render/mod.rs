@@ -22,6 +22,7 @@ use tera::{Context, Value};
 use crate::config::{FeedFormat, key_location};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{PageId, SectionId, Site};
+use crate::output_path::OutputPath;
 use crate::parse::highlight;
 use crate::theme::StaticSource;
 use context::{Pager, page_value, pager_value, section_value, term_value};
@@ -83,8 +84,8 @@ impl Collection {
 
 /// Where rendered output goes: the staging folder for `build`, nowhere for `check`.
 pub trait Sink: Sync {
-    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
-    fn copy(&self, path: &str, source: &StaticSource) -> std::io::Result<()>;
+    fn write(&self, path: &OutputPath, bytes: &[u8]) -> std::io::Result<()>;
+    fn copy(&self, path: &OutputPath, source: &StaticSource) -> std::io::Result<()>;
 }
 
 /// One output file to produce.
@@ -142,7 +143,7 @@ enum FeedOf {
 
 /// A planned output: its path under the output folder, what makes it, and who asked.
 struct Planned {
-    path: String,
+    path: OutputPath,
     job: Job,
     origin: String,
     /// The template the job renders with, if any.
@@ -364,7 +365,7 @@ impl Prepared {
             .filter_map(|i| {
                 let result = render_job(site, &self.templates, &self.data, &self.plan[*i], sink);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 256 == 0 || n == total {
+                if n.is_multiple_of(256) || n == total {
                     progress(n, total);
                 }
                 result.err()

@@ -10,8 +10,10 @@ use super::{
     Collection, FeedOf, Job, Planned, archive, output_path, page_template, pager_path, search,
     section_template, sitemap, taxonomy_template,
 };
+use crate::config::key_location;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{PageId, SectionId, Site};
+use crate::output_path::OutputPath;
 use crate::parse::highlight;
 use crate::render::templates::Templates;
 use crate::theme::StaticSource;
@@ -47,16 +49,8 @@ pub(super) fn plan(
         archive,
         search_shards,
     } = derived;
-    let mut out: Vec<Planned> = Vec::new();
-    let mut push = |path: String, job: Job, origin: String| {
-        out.push(Planned {
-            path,
-            job,
-            origin,
-            template: String::new(),
-            reads_everything: false,
-        })
-    };
+    let mut out: Vec<Wanted> = Vec::new();
+    let mut push = |path: String, job: Job, origin: String| out.push(Wanted { path, job, origin });
 
     for (path, source) in static_files {
         push(path.clone(), Job::Copy(source.clone()), format!("static/{path}"));
@@ -112,8 +106,20 @@ pub(super) fn plan(
             continue;
         }
         if let Some(to) = &s.meta.redirect_to {
-            let to = redirect_target(site, to);
-            push(output_path(site, &s.path), Job::Redirect { to }, origin);
+            let target = redirect_target(site, to);
+            if target == s.permalink {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`redirect_to` sends {} to itself, so browsers would loop",
+                        s.permalink
+                    ))
+                    .at(key_location(&s.file.display_path, &s.file.text, "redirect_to"))
+                    .hint(
+                        "point it at another page, such as redirect_to = \"@/section/page.md\", or remove it",
+                    ),
+                );
+            }
+            push(output_path(site, &s.path), Job::Redirect { to: target }, origin);
             continue;
         }
         let pagers = match s.meta.paginate_by.filter(|n| *n > 0) {
@@ -153,6 +159,16 @@ pub(super) fn plan(
             );
         }
         for alias in &p.meta.aliases {
+            if p.renders() && alias_path(site, alias) == output_path(site, &p.path) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the alias `{alias}` is the page's own URL, so its redirect would replace the page"
+                    ))
+                    .at(key_location(&p.file.display_path, &p.file.text, "aliases"))
+                    .hint("aliases are the old URLs that should lead here; remove this one"),
+                );
+                continue;
+            }
             push(
                 alias_path(site, alias),
                 Job::Redirect {
@@ -357,44 +373,103 @@ pub(super) fn plan(
     if site.config.generate_sitemap && !static_files.contains_key("sitemap.xml") {
         let entries = sitemap::entries(site, out.iter().map(|p| &p.job));
         for (path, xml) in sitemap::files(site, &entries) {
-            out.push(Planned {
+            out.push(Wanted {
                 path,
                 job: Job::Bytes(xml.into_bytes().into()),
                 origin: "generate_sitemap (sitemap.xml)".into(),
-                template: String::new(),
-                reads_everything: false,
             });
         }
     }
+    let mut out = checked(out, diags);
 
-    // Two outputs at one path would silently overwrite each other.
-    let mut seen: HashMap<&str, &str> = HashMap::new();
-    for planned in &out {
-        if let Some(first) = seen.insert(&planned.path, &planned.origin)
-            && first != planned.origin
-        {
-            // A copied file meeting a generated one: the copied file is the one to move.
-            let copied =
-                |o: &&&str| o.starts_with("static/") || (o.starts_with("content/") && !o.ends_with(".md"));
-            let hint = match [first, planned.origin.as_str()].iter().find(copied) {
-                Some(file) => format!("the site makes {} itself: rename or remove {file}", planned.path),
-                None => "change a `slug`, `path` or alias, or rename one of the files".to_owned(),
-            };
-            diags.push(
-                Diagnostic::error(format!(
-                    "{} and {} both produce {}",
-                    first, planned.origin, planned.path
-                ))
-                .hint(hint),
-            );
-        }
-    }
+    report_collisions(&out, diags);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     for planned in &mut out {
         planned.template = job_template(site, templates, &planned.job);
     }
     out
+}
+
+/// An output as planned, before its path is checked.
+struct Wanted {
+    path: String,
+    job: Job,
+    origin: String,
+}
+
+/// Every output's path made an [`OutputPath`]: one that would leave the output folder,
+/// or name a place other than it spells, is an error naming what asked for it. Front
+/// matter and config are checked where they are read, with their lines; this is the
+/// check nothing can bypass.
+fn checked(wanted: Vec<Wanted>, diags: &mut Diagnostics) -> Vec<Planned> {
+    let mut out = Vec::with_capacity(wanted.len());
+    for Wanted { path, job, origin } in wanted {
+        match OutputPath::new(&path) {
+            Ok(path) => out.push(Planned {
+                path,
+                job,
+                origin,
+                template: String::new(),
+                reads_everything: false,
+            }),
+            Err(why) => diags.push(
+                Diagnostic::error(format!("{origin} would write `{path}`, which {}", why.reason()))
+                    .hint("every output must stay inside the output folder: change the `path`, `slug`, alias, term or setting that makes this path"),
+            ),
+        }
+    }
+    out
+}
+
+/// Two outputs at one path would silently overwrite each other, and an output at a path
+/// another output needs as a folder (`atom.xml` and `atom.xml/index.html`) cannot exist
+/// beside it: either is an error naming both, whatever the output folder held before.
+fn report_collisions(out: &[Planned], diags: &mut Diagnostics) {
+    // A copied file meeting a generated one: the copied file is the one to move.
+    let copied = |o: &&&str| o.starts_with("static/") || (o.starts_with("content/") && !o.ends_with(".md"));
+    let mut collide = |first: &str, second: &str, message: String, path: &str| {
+        let page = [first, second].into_iter().find(|o| o.ends_with(".md"));
+        let hint = match ([first, second].iter().find(copied), page) {
+            (Some(file), Some(page)) => {
+                format!("change the `path` or `slug` of {page}, or rename {file}")
+            }
+            (Some(file), None) => format!("the site makes {path} itself: rename or remove {file}"),
+            (None, _) => "change a `slug`, `path` or alias, or rename one of the files".to_owned(),
+        };
+        diags.push(Diagnostic::error(message).hint(hint));
+    };
+    let mut seen: HashMap<&str, &str> = HashMap::with_capacity(out.len());
+    for planned in out {
+        if let Some(first) = seen.insert(planned.path.as_str(), &planned.origin)
+            && first != planned.origin
+        {
+            collide(
+                first,
+                &planned.origin,
+                format!("{} and {} both produce {}", first, planned.origin, planned.path),
+                planned.path.as_str(),
+            );
+        }
+    }
+    let mut reported = std::collections::HashSet::new();
+    for planned in out {
+        for folder in planned.path.ancestors() {
+            if let Some(file) = seen.get(folder)
+                && reported.insert(folder)
+            {
+                collide(
+                    file,
+                    &planned.origin,
+                    format!(
+                        "{} produces the file {folder}, and {} needs {folder} to be a folder (for {})",
+                        file, planned.origin, planned.path
+                    ),
+                    folder,
+                );
+            }
+        }
+    }
 }
 
 fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
@@ -425,13 +500,13 @@ fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
 }
 
 fn redirect_target(site: &Site, to: &str) -> String {
-    if let Some(content) = to.strip_prefix("@/") {
-        if let Some(item) = site.by_content_path.get(content) {
-            return match item {
-                crate::model::site::Item::Page(p) => site.page(*p).permalink.clone(),
-                crate::model::site::Item::Section(s) => site.section(*s).permalink.clone(),
-            };
-        }
+    if let Some(content) = to.strip_prefix("@/")
+        && let Some(item) = site.by_content_path.get(content)
+    {
+        return match item {
+            crate::model::site::Item::Page(p) => site.page(*p).permalink.clone(),
+            crate::model::site::Item::Section(s) => site.section(*s).permalink.clone(),
+        };
     }
     if to.contains("://") {
         to.to_owned()

@@ -45,6 +45,35 @@ pub struct SiteTest {
 }
 
 impl SiteTest {
+    /// A copy of the repository's example site (config, content, static files, themes).
+    pub fn example() -> SiteTest {
+        let site = SiteTest::empty();
+        for part in ["content", "static", "themes"] {
+            copy_dir(&repo_root().join(part), &site.path(part));
+        }
+        std::fs::copy(repo_root().join("config.toml"), site.path("config.toml")).expect("copy config.toml");
+        site
+    }
+
+    /// Replaces the first line of `rel` that starts with `prefix` by `line`.
+    pub fn replace_line(&self, rel: &str, prefix: &str, line: &str) {
+        let text = self.read(rel);
+        let mut found = false;
+        let edited: Vec<&str> = text
+            .lines()
+            .map(|l| {
+                if !found && l.starts_with(prefix) {
+                    found = true;
+                    line
+                } else {
+                    l
+                }
+            })
+            .collect();
+        assert!(found, "no line of {rel} starts with {prefix:?}");
+        self.write(rel, edited.join("\n") + "\n");
+    }
+
     /// Copies `tests/fixtures/<name>/` into a fresh temporary folder.
     pub fn fixture(name: &str) -> SiteTest {
         let source = fixtures_dir().join(name);
@@ -361,10 +390,13 @@ pub fn html_files(out_dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// No staging folder (`.public.dossier-…`) is left beside the output.
+/// No staging folder (`.dossier-staging-…`) is left in the site folder `dir` or in its
+/// output folder `dir/public`.
 pub fn assert_no_staging_left(dir: &Path) {
-    let leftovers: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
+    let leftovers: Vec<String> = [dir.to_path_buf(), dir.join("public")]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".dossier-"))

@@ -15,6 +15,7 @@ mod crosslinks;
 mod errors;
 mod example;
 mod feeds_seo;
+mod hardening;
 mod in_browser;
 mod incremental;
 mod judgments;
