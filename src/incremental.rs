@@ -338,6 +338,10 @@ impl State {
             // writing beside the file before renaming it over): nothing to do.
             return Some((Vec::new(), false));
         }
+        if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink()) {
+            // A link may lead outside the site: only a full build checks where.
+            return None;
+        }
         if let Some(jobs) = self.copies.get(&absolute) {
             // An edited copied file: copy it again. Added or removed files change the plan.
             return absolute.is_file().then(|| (jobs.clone(), false));

@@ -346,3 +346,53 @@ fn building_into_the_site_folder_or_its_sources_is_refused() {
         assert!(site.exists("config.toml"));
     }
 }
+
+/// `serve` re-copies an edited static file and re-reads an edited page without a full
+/// build; a file replaced by a link that leaves the site must not be read that way.
+#[cfg(unix)]
+#[test]
+fn serve_does_not_follow_a_file_replaced_by_a_link_outside_the_site() {
+    use dossier::build::BuildOptions;
+    use dossier::incremental::Session;
+    use std::os::unix::fs::symlink;
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("passwd"), "root:x:0:0:zq7-marker\n").unwrap();
+    let site = SiteTest::example().file("static/notes.txt", "plain notes\n");
+    let mut session = Session::new(BuildOptions {
+        root: site.root().to_path_buf(),
+        output_dir: None,
+        base_url: None,
+        drafts: false,
+    });
+    assert!(session.rebuild().is_ok(), "the example site builds");
+    for rel in ["static/notes.txt", PAGE] {
+        let original = std::fs::read(site.path(rel)).unwrap();
+        std::fs::remove_file(site.path(rel)).unwrap();
+        symlink(outside.path().join("passwd"), site.path(rel)).unwrap();
+        let result = session.apply(&[site.path(rel)]);
+        let err = result
+            .err()
+            .map(|d| d.iter().map(|d| format!("{d}\n")).collect::<String>());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("outside the site folder")),
+            "{rel}: a link outside the site was not refused: {err:?}"
+        );
+        let outputs = session.outputs();
+        let outputs = outputs.read().unwrap_or_else(|e| e.into_inner());
+        assert!(
+            !outputs
+                .values()
+                .any(|b| b.windows(10).any(|w| w == b"zq7-marker")),
+            "{rel}: serve published a file from outside the site"
+        );
+        drop(outputs);
+        std::fs::remove_file(site.path(rel)).unwrap();
+        std::fs::write(site.path(rel), original).unwrap();
+        assert!(
+            session.apply(&[site.path(rel)]).is_ok(),
+            "{rel}: restoring the file fixes the build"
+        );
+    }
+}
