@@ -2,9 +2,11 @@
 //!
 //! A symbolic link in `content/`, `static/` or a theme, or a file named in `config.toml`,
 //! could otherwise make the build read, publish or serve any file its user can read
-//! (`static/passwd -> /etc/passwd`). Links that resolve inside the site folder are
-//! followed, as Zola does; a link that leaves it is an error naming the link and its
-//! target, and nothing under it is read.
+//! (`static/passwd -> /etc/passwd`). The source folders themselves (`content/`,
+//! `static/`, a theme's folder) may be links: that is the site's own layout, written at
+//! its top level (a monorepo keeping content elsewhere; Hugo allows the same). A link
+//! *inside* one must resolve inside the site folder or inside that source folder; one that
+//! leaves both is an error naming the link and its target, and nothing under it is read.
 
 use std::path::{Path, PathBuf};
 
@@ -16,31 +18,34 @@ pub(crate) struct SiteRoot {
     resolved: PathBuf,
 }
 
+/// A source folder being walked: links under it may lead into it or into the site.
+pub(crate) struct SourceFolder<'a> {
+    site: &'a SiteRoot,
+    resolved: PathBuf,
+}
+
 impl SiteRoot {
     pub(crate) fn new(root: &Path) -> SiteRoot {
         SiteRoot {
             root: root.to_path_buf(),
-            resolved: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            resolved: resolve(root),
         }
     }
 
-    /// Where `path` really is, if that is outside the site folder. Only links (the path
-    /// itself or a folder on the way) can take it there, so a path that is no link costs
-    /// one `lstat`.
-    pub(crate) fn outside(&self, path: &Path, is_link: bool) -> Option<PathBuf> {
-        if !is_link {
-            return None;
-        }
-        match std::fs::canonicalize(path) {
-            Ok(target) if target.starts_with(&self.resolved) => None,
-            Ok(target) => Some(target),
-            // A dangling link reads nothing; reading it reports the error.
-            Err(_) => None,
+    /// The rules for a walk of `folder` (`content/`, `static/`, a theme's `static/`).
+    pub(crate) fn folder(&self, folder: &Path) -> SourceFolder<'_> {
+        SourceFolder {
+            site: self,
+            resolved: resolve(folder),
         }
     }
 
-    /// The error for a link at `path` (as shown to the user) that resolves to `target`.
-    pub(crate) fn link_error(&self, path: &Path, target: &Path) -> Diagnostic {
+    fn inside(&self, folder: &Path, target: &Path) -> bool {
+        target.starts_with(&self.resolved) || target.starts_with(folder)
+    }
+
+    /// The error for a link at `path` that resolves to `target`.
+    fn link_error(&self, path: &Path, target: &Path) -> Diagnostic {
         let shown = path.strip_prefix(&self.root).unwrap_or(path);
         Diagnostic::error(format!(
             "{} is a symbolic link to {}, outside the site folder",
@@ -52,7 +57,8 @@ impl SiteRoot {
     }
 
     /// A file named in `config.toml`, relative to `folder` (such as `content`): it must be
-    /// inside the site folder once every link is resolved. `Err` says why not.
+    /// inside the site folder or that folder once every link is resolved. `Err` says why
+    /// not.
     pub(crate) fn file_in(&self, folder: &str, name: &str) -> Result<PathBuf, String> {
         if Path::new(name).is_absolute() || name.starts_with('/') || name.starts_with('\\') {
             return Err(format!(
@@ -62,15 +68,38 @@ impl SiteRoot {
         if name.split(['/', '\\']).any(|s| s == "..") {
             return Err(format!("`{name}` climbs out of {folder}/ with `..`"));
         }
-        let path = self.root.join(folder).join(name);
+        let base = self.root.join(folder);
+        let path = base.join(name);
         match std::fs::canonicalize(&path) {
-            Ok(target) if !target.starts_with(&self.resolved) => Err(format!(
+            Ok(target) if !self.inside(&resolve(&base), &target) => Err(format!(
                 "{folder}/{name} is a symbolic link to {}, outside the site folder",
                 target.display()
             )),
             _ => Ok(path),
         }
     }
+}
+
+impl SourceFolder<'_> {
+    /// For an entry of a walk of this folder (which follows links): an error if it is a
+    /// link leading outside the site and this folder. The folder itself (depth 0) may be
+    /// a link. An entry that is no link costs nothing: walkdir has already looked.
+    pub(crate) fn check(&self, entry: &walkdir::DirEntry) -> Result<(), Diagnostic> {
+        if entry.depth() == 0 || !entry.path_is_symlink() {
+            return Ok(());
+        }
+        match std::fs::canonicalize(entry.path()) {
+            Ok(target) if !self.site.inside(&self.resolved, &target) => {
+                Err(self.site.link_error(entry.path(), &target))
+            }
+            // Inside, or a dangling link, which reads nothing (reading it reports it).
+            _ => Ok(()),
+        }
+    }
+}
+
+fn resolve(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Each build replaces what the output folder holds with the site's outputs, removing
@@ -171,17 +200,38 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn links_leaving_the_site_are_found() {
+    fn links_leaving_the_site_and_their_folder_are_found() {
+        use std::os::unix::fs::symlink;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
+        let elsewhere = dir.path().join("shared-content");
         std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
         std::fs::write(root.join("inside.txt"), "x").unwrap();
-        std::os::unix::fs::symlink(root.join("inside.txt"), root.join("static/in")).unwrap();
+        std::fs::write(elsewhere.join("beside.txt"), "x").unwrap();
         std::fs::write(dir.path().join("secret"), "x").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("secret"), root.join("static/out")).unwrap();
+        symlink(root.join("inside.txt"), root.join("static/in")).unwrap();
+        symlink(dir.path().join("secret"), root.join("static/out")).unwrap();
+        // content/ itself a link, with a link inside it to a file beside it.
+        symlink(&elsewhere, root.join("content")).unwrap();
+        symlink(elsewhere.join("beside.txt"), elsewhere.join("again.txt")).unwrap();
+        symlink(dir.path().join("secret"), elsewhere.join("out")).unwrap();
         let site = SiteRoot::new(&root);
-        assert_eq!(site.outside(&root.join("static/in"), true), None);
-        assert!(site.outside(&root.join("static/out"), true).is_some());
+        let problems = |folder: &str| -> Vec<String> {
+            let rules = site.folder(&root.join(folder));
+            let mut found: Vec<String> = walkdir::WalkDir::new(root.join(folder))
+                .follow_links(true)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| rules.check(e).is_err())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            found
+        };
+        assert_eq!(problems("static"), ["out"]);
+        assert_eq!(problems("content"), ["out"]);
         assert!(site.file_in("static", "out").is_err());
+        assert!(site.file_in("content", "again.txt").is_ok());
     }
 }

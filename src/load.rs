@@ -72,6 +72,7 @@ pub fn content_reusing(
         return (ContentTree::default(), diags);
     }
     let site_root = SiteRoot::new(root);
+    let rules = site_root.folder(&content_dir);
     let mut links_out = Vec::new();
     let walker = WalkDir::new(&content_dir)
         .follow_links(true)
@@ -81,12 +82,12 @@ pub fn content_reusing(
             if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
                 return false;
             }
-            match site_root.outside(e.path(), e.path_is_symlink()) {
-                Some(target) => {
-                    links_out.push(site_root.link_error(e.path(), &target));
+            match rules.check(e) {
+                Err(d) => {
+                    links_out.push(d);
                     false
                 }
-                None => true,
+                Ok(()) => true,
             }
         });
     for entry in walker {

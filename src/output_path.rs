@@ -35,7 +35,7 @@ pub(crate) const STAGING_PREFIX: &str = ".dossier-staging";
 
 impl OutputPath {
     /// Checks `rel`, a path relative to the output folder.
-    pub fn new(rel: &str) -> Result<OutputPath, Unsafe> {
+    pub(crate) fn new(rel: &str) -> Result<OutputPath, Unsafe> {
         if rel.is_empty() {
             return Err(Unsafe::Empty);
         }

@@ -157,6 +157,7 @@ fn read_static(
     if !dir.is_dir() {
         return;
     }
+    let rules = site_root.folder(dir);
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -165,12 +166,12 @@ fn read_static(
             if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
                 return false;
             }
-            match site_root.outside(e.path(), e.path_is_symlink()) {
-                Some(target) => {
-                    diags.push(site_root.link_error(e.path(), &target));
+            match rules.check(e) {
+                Err(d) => {
+                    diags.push(d);
                     false
                 }
-                None => true,
+                Ok(()) => true,
             }
         });
     for entry in walker.filter_map(|e| e.ok()) {

@@ -243,6 +243,16 @@ fn symlinks_leaving_the_site_are_errors_and_nothing_is_published() {
         std::fs::read(site.path("public/estimates.svg")).unwrap(),
         std::fs::read(site.path("static/images/kursk-estimates.svg")).unwrap()
     );
+
+    // content/ itself may be a link (the site's own layout, as in a monorepo), and a link
+    // inside it may lead within it; one leading elsewhere still may not.
+    let shared = outside.path().join("content");
+    std::fs::rename(site.path("content"), &shared).unwrap();
+    symlink(&shared, site.path("content")).unwrap();
+    symlink(shared.join("sources.yml"), shared.join("sources-again.yml")).unwrap();
+    site.build_ok();
+    symlink(outside.path().join("passwd"), shared.join("security/notes.txt")).unwrap();
+    fails_at(&site, "content/security/notes.txt", &["outside the site folder"]);
 }
 
 #[test]
