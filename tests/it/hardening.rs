@@ -406,3 +406,12 @@ fn serve_does_not_follow_a_file_replaced_by_a_link_outside_the_site() {
         );
     }
 }
+
+#[test]
+fn dossier_new_refuses_a_path_climbing_out_of_content() {
+    let site = SiteTest::example();
+    let out = site.run(&["new", "content/../../escaped.md"]);
+    out.assert_user_error();
+    out.assert_stderr_has(&["climbs out of its folder"]);
+    assert!(!site.path("../escaped.md").exists());
+}
