@@ -120,8 +120,18 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
             }
             let Some(mut changes) = changes else { return };
             while let Some(batch) = changes.next_batch() {
-                let result = session.apply(&batch);
+                for problem in &batch.problems {
+                    builder_reporter.warn(
+                        &Diagnostic::warning(problem.clone())
+                            .hint("edits there will not show until you restart `dossier serve`"),
+                    );
+                }
+                if batch.paths.is_empty() {
+                    continue;
+                }
+                let result = session.apply(&batch.paths);
                 let shown: Vec<PathBuf> = batch
+                    .paths
                     .iter()
                     .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
                     .collect();

@@ -2250,3 +2250,48 @@ fn an_edit_to_the_bibliography_renders_the_citing_pages_again() {
     assert!(!update.changed.iter().any(|c| c == "sources.yml"));
     assert_matches_cold(&site, &session);
 }
+
+/// Regression: a batch naming only `content/` (as the watcher reports a folder moved away
+/// or back) was taken for a temporary file that came and went, and the session went on
+/// serving the pages that had vanished.
+#[test]
+fn source_folders_reported_only_by_their_own_path_give_a_cold_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    // Without files copied from content/, nothing else tells the session it held sources.
+    let asset = "content/economy/sanctions/indicators.csv";
+    std::fs::remove_file(site.path(asset)).expect("remove the asset");
+    let mut session = session_for(&site);
+    let stash = tempfile::Builder::new()
+        .prefix("dossier-away-")
+        .tempdir()
+        .expect("temp dir");
+    for folder in ["content", "templates", "static", "content/security/field-notes"] {
+        // Moved away in one batch and back in the next.
+        let away = stash.path().join(folder.replace('/', "-"));
+        std::fs::rename(site.path(folder), &away).expect("move away");
+        let gone = session.apply(&[site.path(folder)]);
+        match cold_build(site.root()) {
+            Ok(_) => {
+                gone.unwrap_or_else(|d| panic!("{folder} away: apply failed:\n{}", diagnostics(d)));
+                assert_matches_cold(&site, &session);
+            }
+            Err(_) => assert!(gone.is_err(), "{folder} away: a cold build fails, apply did not"),
+        }
+        std::fs::rename(&away, site.path(folder)).expect("move back");
+        apply_ok(&mut session, &site, &[folder]);
+        assert_matches_cold(&site, &session);
+
+        // Deleted in one batch and made again in the next.
+        crate::harness::copy_dir(&site.path(folder), &away);
+        std::fs::remove_dir_all(site.path(folder)).expect("delete");
+        let gone = session.apply(&[site.path(folder)]);
+        if cold_build(site.root()).is_ok() {
+            gone.unwrap_or_else(|d| panic!("{folder} deleted: apply failed:\n{}", diagnostics(d)));
+            assert_matches_cold(&site, &session);
+        }
+        crate::harness::copy_dir(&away, &site.path(folder));
+        std::fs::remove_dir_all(&away).expect("clean up");
+        apply_ok(&mut session, &site, &[folder]);
+        assert_matches_cold(&site, &session);
+    }
+}

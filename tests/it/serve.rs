@@ -1085,6 +1085,115 @@ fn templates_and_static_folders_made_while_serving_are_watched() {
     assert!(!server.stderr_text().contains("error"), "{}", server.logs());
 }
 
+/// (4c) Regression: a source folder deleted and made again (a `git stash`, a branch
+/// switch) was read once when it came back, and never watched again: the watch list kept
+/// the folder's path, so the second edit after it came back never showed.
+#[test]
+fn serve_sees_edits_after_templates_folder_is_deleted_and_recreated() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/security/kursk/", "template-marker-one");
+    let page_html = site.read("templates/page.html");
+
+    std::fs::remove_dir_all(site.path("templates")).expect("remove templates/");
+    server.wait_without_text("/security/kursk/", "template-marker-one");
+
+    // Back, with a subfolder made at the same time.
+    let with_stamp = page_html.replace(
+        "{{ page.content }}",
+        "{% include \"partials/stamp.html\" %}\n{{ page.content }}",
+    );
+    assert_ne!(
+        with_stamp, page_html,
+        "the fixture's page.html shows page.content"
+    );
+    site.write("templates/partials/stamp.html", "<p>stamp-one</p>\n");
+    site.write("templates/page.html", &with_stamp);
+    server.wait_for_text("/security/kursk/", "stamp-one");
+    // Edits after it came back: the partial twice (renamed over, then in place), then the
+    // page template.
+    site.replace("templates/partials/stamp.html", "<p>stamp-two</p>\n");
+    server.wait_for_text("/security/kursk/", "stamp-two");
+    site.write("templates/partials/stamp.html", "<p>stamp-three</p>\n");
+    server.wait_for_text("/security/kursk/", "stamp-three");
+    site.replace(
+        "templates/page.html",
+        &with_stamp.replace("template-marker-one", "template-marker-two"),
+    );
+    server.wait_for_text("/security/kursk/", "template-marker-two");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
+/// (4d) Regression: `content/` moved away and back (`mv content /tmp/x; mv /tmp/x content`)
+/// showed once and then went stale.
+#[test]
+fn serve_sees_edits_after_content_folder_moved_away_and_back() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/security/kursk/", "Original kursk text");
+
+    let away = site.outer().join("content-away");
+    std::fs::rename(site.path("content"), &away).expect("move content/ away");
+    server.wait_for_status("/security/kursk/", 404);
+    // Edits made while it is away count once it is back (and not before).
+    std::fs::write(away.join("security/kursk.md"), kursk("Edited while away.")).expect("write");
+    std::fs::rename(&away, site.path("content")).expect("move content/ back");
+    server.wait_for_text("/security/kursk/", "Edited while away.");
+
+    site.replace("content/security/kursk.md", &kursk("First edit after the move."));
+    server.wait_for_text("/security/kursk/", "First edit after the move.");
+    site.write("content/security/kursk.md", &kursk("Second edit after the move."));
+    server.wait_for_text("/security/kursk/", "Second edit after the move.");
+    // A page added after the move, in a section folder that came back with it.
+    site.write(
+        "content/security/late.md",
+        "+++\ntitle = \"Late Brief\"\ndate = 2024-12-05\n+++\n\nLate text.\n",
+    );
+    server.wait_for_text("/security/late/", "Late text.");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
+/// (4e) Regression: `static/` moved away and back went stale after the first save.
+#[test]
+fn serve_sees_edits_after_static_folder_moved_away_and_back() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/site.css", ".analysis { color: black; }");
+
+    let away = site.outer().join("static-away");
+    std::fs::rename(site.path("static"), &away).expect("move static/ away");
+    server.wait_for_status("/site.css", 404);
+    std::fs::rename(&away, site.path("static")).expect("move static/ back");
+    server.wait_for_text("/site.css", ".analysis { color: black; }");
+
+    site.replace("static/site.css", ".analysis { color: olive; }\n");
+    server.wait_for_text("/site.css", "color: olive");
+    site.write("static/site.css", ".analysis { color: maroon; }\n");
+    server.wait_for_text("/site.css", "color: maroon");
+    site.write("static/fonts/added.css", ".added { color: teal; }\n");
+    server.wait_for_text("/fonts/added.css", "color: teal");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
+/// (4f) Regression: `static/` deleted and made again went stale after the first save.
+#[test]
+fn serve_sees_edits_after_static_folder_is_deleted_and_recreated() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/site.css", ".analysis { color: black; }");
+
+    std::fs::remove_dir_all(site.path("static")).expect("remove static/");
+    server.wait_for_status("/site.css", 404);
+    site.write("static/site.css", ".analysis { color: olive; }\n");
+    server.wait_for_text("/site.css", "color: olive");
+
+    site.replace("static/site.css", ".analysis { color: maroon; }\n");
+    server.wait_for_text("/site.css", "color: maroon");
+    site.write("static/site.css", ".analysis { color: navy; }\n");
+    server.wait_for_text("/site.css", "color: navy");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
 /// (5) Editors' ways of saving all end with the new text; their temporary and backup
 /// files cause no rebuild of their own and no errors.
 #[test]
