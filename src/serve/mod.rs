@@ -151,7 +151,10 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
             .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
-        let server = axum::serve(listener, http::router(shared));
+        let server = axum::serve(
+            listener,
+            http::router(shared, http::Hosts::for_interface(address.ip())),
+        );
         tokio::select! {
             result = server => result.map_err(|e| Diagnostic::error(format!("the server stopped: {e}"))),
             _ = tokio::signal::ctrl_c() => Ok(()),

@@ -402,6 +402,19 @@ fn request(port: u16, method: &str, path: &str) -> std::io::Result<Response> {
     parse_response(&raw, method == "HEAD")
 }
 
+/// Sends `head` (a request line and headers, each line ending in CRLF, without the
+/// empty line that ends them) exactly as given, and reads the whole response.
+fn raw_request(port: u16, head: &str) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(60)))?;
+    write!(stream, "{head}Connection: close\r\n\r\n")?;
+    stream.flush()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    parse_response(&raw, false)
+}
+
 fn bad(message: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, message)
 }
@@ -1711,6 +1724,100 @@ fn navigate_to_changed_names_the_edited_page() {
         e.lists("/site.css")
     });
     assert!(event.json()["navigate"].is_null(), "{:?}", event);
+}
+
+/// (9) DNS rebinding: a page on another site that makes its own name resolve to 127.0.0.1
+/// must not read the preview. The browser still sends that name as `Host`, so a server
+/// on loopback answers only loopback names (any port: a forwarded one differs), the event
+/// stream and the script included; a missing or doubled `Host` is a bad request.
+#[test]
+fn serve_refuses_foreign_host_header() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    let port = server.port;
+    let get = |path: &str, headers: &str| {
+        raw_request(port, &format!("GET {path} HTTP/1.1\r\n{headers}"))
+            .unwrap_or_else(|e| panic!("GET {path} with {headers:?} failed: {e}\n{}", server.logs()))
+    };
+
+    for host in [
+        "evil.example",
+        "evil.example:80",
+        &format!("evil.example:{port}"),
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "192.168.1.10",
+    ] {
+        for path in [
+            "/",
+            "/security/kursk/",
+            "/site.css",
+            "/__dossier/events",
+            "/__dossier/livereload.js",
+        ] {
+            let r = get(path, &format!("Host: {host}\r\n"));
+            assert_eq!(r.status, 421, "GET {path} with Host: {host}\n{}", r.summary());
+            assert!(r.content_type().starts_with("text/plain"), "{}", r.summary());
+            assert!(r.text().contains("DNS rebinding"), "{}", r.summary());
+            assert!(!r.text().contains("Original kursk text"), "{}", r.summary());
+        }
+    }
+    // The host of an absolute request URL counts too (it overrides Host).
+    let r = get("http://evil.example/", &format!("Host: 127.0.0.1:{port}\r\n"));
+    assert_eq!(r.status, 421, "{}", r.summary());
+
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_owned(),
+        "LOCALHOST:8080".to_owned(),
+        format!("127.0.0.2:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = get("/security/kursk/", &format!("Host: {host}\r\n"));
+        assert_eq!(r.status, 200, "Host: {host}\n{}", r.summary());
+        assert!(r.text().contains("Original kursk text"), "{}", r.summary());
+    }
+    let r = get(
+        &format!("http://localhost:{port}/security/kursk/"),
+        "Host: localhost\r\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.summary());
+
+    let r = get("/", "User-Agent: no-host\r\n");
+    assert_eq!(r.status, 400, "HTTP/1.1 without Host\n{}", r.summary());
+    let r = get("/", &format!("Host: 127.0.0.1:{port}\r\nHost: evil.example\r\n"));
+    assert_eq!(r.status, 400, "two Host headers\n{}", r.summary());
+    let r = get("/", "Host: local host\r\n");
+    assert_eq!(r.status, 400, "a malformed Host\n{}", r.summary());
+    // HTTP/1.0 may leave Host out (no browser does).
+    let r = raw_request(port, "GET /security/kursk/ HTTP/1.0\r\n").expect("HTTP/1.0 request");
+    assert_eq!(r.status, 200, "{}", r.summary());
+
+    // The event stream still works for the preview's own pages.
+    let events = server.events();
+    site.write("content/security/kursk.md", &kursk("Edited kursk text."));
+    events.wait(&server, 0, "a built event listing /security/kursk/", |e| {
+        e.lists("/security/kursk/")
+    });
+}
+
+/// (9b) Listening on every interface, the preview is open to the network under any name
+/// the machine has, so no `Host` is refused.
+#[test]
+fn serve_on_every_interface_answers_any_host() {
+    let site = Site::new();
+    let server = site.serve(&["--interface", "0.0.0.0"]);
+    for host in ["laptop.local:1111", "evil.example", "192.168.1.10"] {
+        let r = raw_request(
+            server.port,
+            &format!("GET /security/kursk/ HTTP/1.1\r\nHost: {host}\r\n"),
+        )
+        .unwrap_or_else(|e| panic!("request failed: {e}\n{}", server.logs()));
+        assert_eq!(r.status, 200, "Host: {host}\n{}", r.summary());
+    }
+    let r = raw_request(server.port, "GET / HTTP/1.1\r\n").expect("request");
+    assert_eq!(r.status, 400, "HTTP/1.1 without Host\n{}", r.summary());
 }
 
 #[test]
