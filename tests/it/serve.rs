@@ -1820,6 +1820,50 @@ fn serve_on_every_interface_answers_any_host() {
     assert_eq!(r.status, 400, "HTTP/1.1 without Host\n{}", r.summary());
 }
 
+/// (10) Slowloris: a client that connects and never finishes its request's headers is
+/// disconnected after the header timeout (short here), while an open event stream, which
+/// sends nothing after its request, stays open.
+#[test]
+fn serve_closes_connections_that_never_finish_headers() {
+    let site = Site::new();
+    let server = site.serve(&["--header-timeout-ms", "300"]);
+    let events = server.events();
+
+    let mut partial = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    partial
+        .write_all(b"GET /security/kursk/ HT")
+        .expect("send a partial request line");
+    partial.flush().expect("flush");
+    let silent = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    for (what, mut stream) in [("a partial request line", partial), ("nothing", silent)] {
+        // Bounded: the server must close well within this, or the read fails.
+        stream.set_read_timeout(Some(CHANGE)).expect("read timeout");
+        let mut raw = Vec::new();
+        match stream.read_to_end(&mut raw) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!(
+                "the connection that sent {what} was not closed: {e}\n{}",
+                server.logs()
+            ),
+        }
+        let text = String::from_utf8_lossy(&raw);
+        assert!(!text.contains("200 OK"), "{what}: {text}");
+    }
+
+    // Whole requests are still answered, and the event stream (idle longer than the
+    // timeout by now) still delivers.
+    assert_eq!(server.get("/security/kursk/").status, 200);
+    site.write(
+        "content/security/kursk.md",
+        &kursk("Edited after the slow clients."),
+    );
+    server.wait_for_text("/security/kursk/", "Edited after the slow clients.");
+    events.wait(&server, 0, "a built event listing /security/kursk/", |e| {
+        e.lists("/security/kursk/")
+    });
+}
+
 #[test]
 fn ctrl_c_stops_the_server_cleanly() {
     let site = Site::new();
