@@ -1555,7 +1555,11 @@ impl Editor {
     fn break_something(&mut self) -> bool {
         if self.rng.chance(0.2) {
             let file = "templates/partials/related.html";
-            let before = self.exists(file).then(|| self.read(file));
+            // Broken twice, it is repaired to what it was before the first time.
+            let before = match self.broken.get(file) {
+                Some(before) => before.clone(),
+                None => self.exists(file).then(|| self.read(file)),
+            };
             self.write(file, "{% if page.related %}<p>unclosed</p>\n");
             self.broken.insert(file.to_owned(), before);
             self.note(format!("break {file}: unclosed if"));
