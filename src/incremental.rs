@@ -367,6 +367,11 @@ impl State {
             // templates/, themes/ or static/ may have held sources, so it counts.
             return !rel.starts_with("templates") && !rel.starts_with("themes") && !rel.starts_with("static");
         };
+        if content.is_empty() {
+            // `content/` itself vanished (moved away, deleted by a checkout): it held the
+            // home page at least.
+            return false;
+        }
         let folder = format!("{content}/");
         let site = &self.model.site;
         let mut known = site

@@ -78,6 +78,9 @@ enum Command {
         /// After an edit to an analysis, send the browser to its page.
         #[arg(long)]
         navigate_to_changed: bool,
+        /// Milliseconds a client has to send its request headers (for tests).
+        #[arg(long, hide = true, value_name = "MS")]
+        header_timeout_ms: Option<u64>,
     },
     /// Make a new site in DIR: config, a sample analysis and the default theme.
     Init {
@@ -133,6 +136,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             navigate_to_changed,
+            header_timeout_ms,
         } => {
             let options = dossier::serve::ServeOptions {
                 build: BuildOptions {
@@ -144,6 +148,8 @@ fn main() -> ExitCode {
                 interface,
                 port,
                 navigate_to_changed,
+                header_timeout: header_timeout_ms
+                    .map_or(dossier::serve::HEADER_TIMEOUT, std::time::Duration::from_millis),
             };
             let reporter = std::sync::Arc::new(ServeReporter {
                 open,

@@ -3,13 +3,20 @@
 //!
 //! It never reads the file system: a request can only reach a file the build made, so
 //! `..`, encoded dots and symlinks in the output folder lead nowhere.
+//!
+//! It answers only requests that name it: a page on another site can make the browser
+//! look up its own host name as 127.0.0.1 (DNS rebinding) and then read what the preview
+//! serves, but the browser still sends that host name in `Host`. So every request,
+//! the event stream's too, must name a host the server can be reached as ([`Hosts`]).
 
 use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Version, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -51,12 +58,148 @@ pub struct Shared {
     pub ready: watch::Receiver<bool>,
 }
 
-pub fn router(shared: Shared) -> axum::Router {
+pub fn router(shared: Shared, hosts: Hosts) -> axum::Router {
     axum::Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(script))
         .fallback(file)
         .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(hosts, check_host))
+}
+
+/// The host names a request may give, from the address the server listens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hosts {
+    /// Listening on a loopback address (the default): `localhost`, `127.x.x.x` and `[::1]`,
+    /// the only names that lead to it without a rebinding.
+    Loopback,
+    /// Listening on one other address: that address and the loopback names. Any other
+    /// name (the machine's own included) could be a rebinding.
+    Address(IpAddr),
+    /// Listening on every interface: the preview is open to anyone who can reach the
+    /// machine, under whatever names it has, so no name is refused.
+    Any,
+}
+
+impl Hosts {
+    pub fn for_interface(ip: IpAddr) -> Hosts {
+        if ip.is_unspecified() {
+            Hosts::Any
+        } else if ip.to_canonical().is_loopback() {
+            Hosts::Loopback
+        } else {
+            Hosts::Address(ip.to_canonical())
+        }
+    }
+
+    fn allows(self, host: &Host) -> bool {
+        let loopback = match host {
+            Host::Name(name) => name == "localhost",
+            Host::Ip(ip) => ip.is_loopback(),
+        };
+        match self {
+            Hosts::Any => true,
+            Hosts::Loopback => loopback,
+            Hosts::Address(own) => loopback || *host == Host::Ip(own),
+        }
+    }
+
+    /// What the refusal says is accepted.
+    fn accepted(self) -> String {
+        let loopback = "localhost, 127.0.0.1 (or another 127.x.x.x) or [::1]";
+        match self {
+            Hosts::Any | Hosts::Loopback => loopback.to_owned(),
+            Hosts::Address(IpAddr::V6(ip)) => format!("[{ip}], {loopback}"),
+            Hosts::Address(IpAddr::V4(ip)) => format!("{ip}, {loopback}"),
+        }
+    }
+}
+
+/// The host part of a `Host` header or of a request's absolute URL.
+#[derive(Debug, PartialEq, Eq)]
+enum Host {
+    Ip(IpAddr),
+    /// A name, lowercased, without a final dot.
+    Name(String),
+}
+
+/// `name`, `name:port`, `1.2.3.4:port` or `[v6]:port` → its host; `None` if it is not one.
+/// The port is not compared with the server's: a forwarded port (`ssh -L`) changes it,
+/// and a rebinding cannot make a page's own host name a loopback one.
+fn parse_host(authority: &str) -> Option<Host> {
+    let port_ok = |port: &str| port.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        let ip: Ipv6Addr = inside.parse().ok()?;
+        if !(after.is_empty() || after.strip_prefix(':').is_some_and(port_ok)) {
+            return None;
+        }
+        return Some(Host::Ip(IpAddr::V6(ip).to_canonical()));
+    }
+    let (name, port) = authority.split_once(':').unwrap_or((authority, ""));
+    if !port_ok(port) || name.is_empty() {
+        return None;
+    }
+    if let Ok(ip) = name.parse::<Ipv4Addr>() {
+        return Some(Host::Ip(IpAddr::V4(ip)));
+    }
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+    valid.then_some(Host::Name(name))
+}
+
+/// Refuses requests whose `Host` (or absolute URL) names a host the server is not
+/// reached as: 421, or 400 for a missing, repeated or malformed one.
+async fn check_host(State(hosts): State<Hosts>, request: Request, next: Next) -> Response {
+    let mut values = request.headers().get_all(header::HOST).iter();
+    let host = values.next();
+    if values.next().is_some() {
+        return refuse(StatusCode::BAD_REQUEST, "more than one Host header\n".to_owned());
+    }
+    // HTTP/1.0 clients may leave Host out; browsers, the only clients a rebinding page
+    // can use, always send it.
+    if host.is_none() && request.version() != Version::HTTP_10 && request.version() != Version::HTTP_09 {
+        return refuse(StatusCode::BAD_REQUEST, "missing Host header\n".to_owned());
+    }
+    let named = host
+        .map(|v| v.to_str().ok().and_then(parse_host))
+        .into_iter()
+        .chain(request.uri().authority().map(|a| parse_host(a.as_str())));
+    for host in named {
+        match host {
+            None => return refuse(StatusCode::BAD_REQUEST, "malformed Host header\n".to_owned()),
+            Some(host) if !hosts.allows(&host) => {
+                return refuse(
+                    StatusCode::MISDIRECTED_REQUEST,
+                    format!(
+                        "dossier serve answers only requests addressed to {}: a page on \
+                         another site could otherwise read this preview (DNS rebinding). \
+                         To open it to other names, listen on every interface \
+                         (--interface 0.0.0.0).\n",
+                        hosts.accepted()
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    next.run(request).await
+}
+
+fn refuse(status: StatusCode, message: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        message,
+    )
+        .into_response()
 }
 
 async fn script() -> Response {
@@ -324,6 +467,80 @@ mod tests {
         ] {
             assert_eq!(resolve("/", raw), Lookup::Outside, "{raw}");
         }
+    }
+
+    #[test]
+    fn hosts_are_parsed_with_or_without_a_port() {
+        let ip = |s: &str| Some(Host::Ip(s.parse().unwrap()));
+        let name = |s: &str| Some(Host::Name(s.to_owned()));
+        assert_eq!(parse_host("localhost"), name("localhost"));
+        assert_eq!(parse_host("LocalHost:1111"), name("localhost"));
+        assert_eq!(parse_host("localhost."), name("localhost"));
+        assert_eq!(parse_host("127.0.0.1:1111"), ip("127.0.0.1"));
+        assert_eq!(parse_host("[::1]:1111"), ip("::1"));
+        assert_eq!(parse_host("[::1]"), ip("::1"));
+        assert_eq!(parse_host("[::ffff:127.0.0.1]"), ip("127.0.0.1"));
+        assert_eq!(parse_host("evil.example:80"), name("evil.example"));
+        for bad in [
+            "",
+            ":80",
+            "[::1",
+            "[::1]x",
+            "[nope]:1",
+            "a:b",
+            "a b",
+            "user@localhost",
+            "a:1:2",
+            ".",
+        ] {
+            assert_eq!(parse_host(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_loopback_server_answers_only_loopback_names() {
+        let hosts = Hosts::for_interface("127.0.0.1".parse().unwrap());
+        assert_eq!(hosts, Hosts::Loopback);
+        assert_eq!(Hosts::for_interface("::1".parse().unwrap()), Hosts::Loopback);
+        let allows = |h: &str| hosts.allows(&parse_host(h).unwrap());
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:1111",
+            "127.1.2.3",
+            "[::1]:1111",
+        ] {
+            assert!(allows(ok), "{ok}");
+        }
+        for no in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "192.168.1.10:1111",
+            "[fe80::1]",
+            "0.0.0.0",
+        ] {
+            assert!(!allows(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn a_server_on_one_address_answers_it_and_loopback_names() {
+        let hosts = Hosts::for_interface("192.168.1.10".parse().unwrap());
+        let allows = |h: &str| hosts.allows(&parse_host(h).unwrap());
+        for ok in ["192.168.1.10:1111", "localhost", "127.0.0.1"] {
+            assert!(allows(ok), "{ok}");
+        }
+        for no in ["192.168.1.11", "laptop.local", "evil.example"] {
+            assert!(!allows(no), "{no}");
+        }
+        let v6 = Hosts::for_interface("fd00::5".parse().unwrap());
+        assert!(v6.allows(&parse_host("[fd00::5]:1111").unwrap()));
+        assert!(!v6.allows(&parse_host("[fd00::6]").unwrap()));
+        let any = Hosts::for_interface("0.0.0.0".parse().unwrap());
+        assert!(any.allows(&parse_host("laptop.local:1111").unwrap()));
+        assert_eq!(Hosts::for_interface("::".parse().unwrap()), Hosts::Any);
     }
 
     #[test]

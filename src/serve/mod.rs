@@ -10,7 +10,10 @@ pub use http::{Lookup, resolve};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::sync::{broadcast, watch as signal};
 
 use crate::build::BuildOptions;
@@ -25,7 +28,16 @@ pub struct ServeOptions {
     pub port: u16,
     /// After an edit to an analysis, send browsers to its page.
     pub navigate_to_changed: bool,
+    /// How long a client has to send a request's headers, from connecting (or from the
+    /// end of its previous response) before the connection is closed: a client that
+    /// never finishes would hold its connection open forever. [`HEADER_TIMEOUT`] unless a
+    /// test wants a short one.
+    pub header_timeout: Duration,
 }
+
+/// Ample for any client on a network, short enough that connections left half-open do
+/// not pile up.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What `serve` has to say, for the command line to print.
 pub trait Reporter: Send + Sync {
@@ -120,8 +132,18 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
             }
             let Some(mut changes) = changes else { return };
             while let Some(batch) = changes.next_batch() {
-                let result = session.apply(&batch);
+                for problem in &batch.problems {
+                    builder_reporter.warn(
+                        &Diagnostic::warning(problem.clone())
+                            .hint("edits there will not show until you restart `dossier serve`"),
+                    );
+                }
+                if batch.paths.is_empty() {
+                    continue;
+                }
+                let result = session.apply(&batch.paths);
                 let shown: Vec<PathBuf> = batch
+                    .paths
                     .iter()
                     .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
                     .collect();
@@ -141,15 +163,43 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
             .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
-        let server = axum::serve(listener, http::router(shared));
+        let app = http::router(shared, http::Hosts::for_interface(address.ip()));
         tokio::select! {
-            result = server => result.map_err(|e| Diagnostic::error(format!("the server stopped: {e}"))),
+            () = accept(listener, app, options.header_timeout) => Ok(()),
             _ = tokio::signal::ctrl_c() => Ok(()),
         }
     })?;
     // Open event streams would keep a graceful shutdown waiting; the process ends here.
     runtime.shutdown_background();
     Ok(())
+}
+
+/// Serves each connection with hyper's HTTP/1 (axum::serve sets no timeouts), so that one
+/// which does not finish its request headers in time is closed.
+async fn accept(listener: tokio::net::TcpListener, app: axum::Router, header_timeout: Duration) {
+    let mut http1 = hyper::server::conn::http1::Builder::new();
+    http1.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // A client that gave up before being accepted.
+            Err(e) if is_connection_error(&e) => continue,
+            // Out of file descriptors, most likely: wait for connections to close rather
+            // than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let connection = http1.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        // A connection's errors (a client going away, a header timeout) end only it.
+        tokio::spawn(async move { connection.await.ok() });
+    }
+}
+
+fn is_connection_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset)
 }
 
 use http::News;

@@ -4,6 +4,16 @@
 //! Editors save in several steps (write a temporary file and rename it over the old one;
 //! delete and create; vim's `4913` probe and `~` backups), so events are collected until
 //! the folder has been quiet for a moment, and names that are editors' noise are dropped.
+//!
+//! The site folder is watched on its own (not recursively: it may hold `public/`, `.git/`
+//! or `node_modules/`), and each source folder recursively. notify follows folders made
+//! or moved in *inside* a recursive watch, but drops a source folder's watches when the
+//! folder itself is deleted or moved away, and does not watch it again when it comes back
+//! (a `git stash`, a branch switch, an editor or tool replacing the folder): the site
+//! folder's own watch is not recursive. So whenever a source folder itself shows up in a
+//! batch, its watch is dropped and made again from what is on disk, before the batch is
+//! returned; the batch names the folder, so the session reads all of it again, and any
+//! change made while the watch was being remade is in what it reads.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -23,10 +33,15 @@ pub const SOURCES: [&str; 4] = ["content", "templates", "static", "themes"];
 pub struct Changes {
     // Dropping the watcher stops the events.
     watcher: RecommendedWatcher,
-    /// Source folders watched so far (one created later is watched once it appears).
-    watched: Vec<PathBuf>,
     events: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
+}
+
+/// The paths one save touched, and problems with watching found on the way.
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+    /// Folders that could not be watched (their later edits will not show), and why.
+    pub problems: Vec<String>,
 }
 
 /// Starts watching the sources of the site at `root`.
@@ -36,39 +51,56 @@ pub fn start(root: &Path) -> notify::Result<Changes> {
         tx.send(e).ok();
     })?;
     // The site folder itself, for config.toml (which editors replace by renaming, so a
-    // watch on the file alone would be lost after the first save).
+    // watch on the file alone would be lost after the first save) and for the source
+    // folders appearing, vanishing or being moved.
     watcher.watch(root, RecursiveMode::NonRecursive)?;
     let mut changes = Changes {
         watcher,
-        watched: Vec::new(),
         events,
         root: root.to_path_buf(),
     };
-    changes.watch_sources()?;
+    for dir in SOURCES {
+        changes.rewatch(&root.join(dir))?;
+    }
     Ok(changes)
 }
 
 impl Changes {
-    /// Watches the source folders that exist and are not watched yet.
-    fn watch_sources(&mut self) -> notify::Result<()> {
-        for dir in SOURCES {
-            let path = self.root.join(dir);
-            if path.is_dir() && !self.watched.contains(&path) {
-                self.watcher.watch(&path, RecursiveMode::Recursive)?;
-                self.watched.push(path);
+    /// Drops whatever watch notify holds on a source folder and, if the folder exists,
+    /// watches it (recursively) again as it is now.
+    fn rewatch(&mut self, path: &Path) -> notify::Result<()> {
+        // Usually there is nothing to drop: notify forgets a folder deleted or moved away
+        // from under a watched one. Dropping first makes sure no descriptor of an earlier
+        // folder at this path stays mapped to it (its events would pass for this folder's),
+        // so "not watched" is no error here.
+        self.watcher.unwatch(path).ok();
+        let mut attempt = 0;
+        loop {
+            if !path.is_dir() {
+                return Ok(());
+            }
+            match self.watcher.watch(path, RecursiveMode::Recursive) {
+                Ok(()) => return Ok(()),
+                // A subfolder vanished while notify walked the folder (a checkout still
+                // under way): walk it again.
+                Err(e) if attempt < 3 && !matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
+                    self.watcher.unwatch(path).ok();
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
             }
         }
-        Ok(())
     }
 
     /// Waits for the next save and returns the paths it touched; `None` once the watcher
-    /// has stopped. Errors from the watcher (such as a folder vanishing) are skipped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    /// has stopped.
+    pub fn next_batch(&mut self) -> Option<Batch> {
         let mut paths: Vec<PathBuf> = Vec::new();
+        let mut problems: Vec<String> = Vec::new();
         // Block until something relevant happens.
-        while paths.is_empty() {
+        while paths.is_empty() && problems.is_empty() {
             let event = self.events.recv().ok()?;
-            self.collect(event, &mut paths);
+            self.collect(event, &mut paths, &mut problems);
         }
         let started = Instant::now();
         loop {
@@ -77,23 +109,64 @@ impl Changes {
                 break;
             }
             match self.events.recv_timeout(QUIET.min(left)) {
-                Ok(event) => self.collect(event, &mut paths),
+                Ok(event) => self.collect(event, &mut paths, &mut problems),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
         paths.sort();
         paths.dedup();
-        // A source folder made (or moved in) since: watch it from now on. Files already in
-        // it are in the batch as the folder's own path, which rebuilds the site.
-        if paths.iter().any(|p| p.parent() == Some(self.root.as_path())) {
-            self.watch_sources().ok();
+        problems.sort();
+        problems.dedup();
+        // Source folders made, deleted or moved (or every one, after a lost event): watch
+        // them afresh. Files already in them are in the batch as the folder's own path,
+        // which has the session read all of the folder again.
+        let folders: Vec<PathBuf> = SOURCES
+            .iter()
+            .map(|dir| self.root.join(dir))
+            .filter(|folder| paths.contains(folder))
+            .collect();
+        for folder in folders {
+            if let Err(e) = self.rewatch(&folder) {
+                problems.push(format!("cannot watch {}: {e}", folder.display()));
+            }
         }
-        Some(paths)
+        // notify starts watching a folder made inside a watched one after handing out the
+        // event that says so, on its own thread, between reading events and answering
+        // requests. A request answered now (watching the site folder again changes
+        // nothing) means every such watch is in place before the session reads the files,
+        // so no file written into a new folder can slip between the two.
+        if let Err(e) = self.watcher.watch(&self.root, RecursiveMode::NonRecursive) {
+            problems.push(format!("cannot watch {}: {e}", self.root.display()));
+        }
+        Some(Batch { paths, problems })
     }
 
-    fn collect(&self, event: notify::Result<notify::Event>, out: &mut Vec<PathBuf>) {
-        let Ok(event) = event else { return };
+    fn collect(
+        &self,
+        event: notify::Result<notify::Event>,
+        out: &mut Vec<PathBuf>,
+        problems: &mut Vec<String>,
+    ) {
+        let event = match event {
+            Ok(event) => event,
+            // The system's limit on watches: folders made from now on are not watched.
+            Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
+                problems.push(format!(
+                    "cannot watch every folder ({e}); raise fs.inotify.max_user_watches"
+                ));
+                return;
+            }
+            // Reading the system's queue failed once; the next events still arrive.
+            Err(_) => return,
+        };
+        if event.need_rescan() {
+            // Events were lost (the system's queue overflowed during a large checkout):
+            // everything may have changed, and any folder may have been replaced.
+            out.push(self.root.join("config.toml"));
+            out.extend(SOURCES.iter().map(|dir| self.root.join(dir)));
+            return;
+        }
         match event.kind {
             EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => return,
             // A folder's contents changing shows up as events of its files; a folder

@@ -3,7 +3,10 @@
 //!
 //! The randomised test copies `tests/fixtures/incremental/`, builds it in a
 //! [`Session`], then makes a few hundred random changes (edits, new and deleted pages,
-//! renames, static files, sections, templates, broken files) in small batches. After each
+//! renames, static files, sections, templates, broken files, whole folders deleted or
+//! moved away and back, or switched to other files as `git checkout` does) in small
+//! batches; a folder that vanished or appeared is sometimes reported only by its own path,
+//! as the watcher does for a folder moved. After each
 //! batch it calls [`Session::apply`] with the touched paths and compares the outputs with a
 //! cold `build::run` of the same tree. A failing run prints its seed and the operations it
 //! made; `DOSSIER_FUZZ_SEED=<seed>` replays it, `DOSSIER_FUZZ_OPS=<n>` sets how many
@@ -426,6 +429,9 @@ enum Op {
     Section,
     Template,
     Break,
+    /// A whole folder at once: deleted or moved away (back at the start of the next batch,
+    /// or within the same one), or switched to another set of files as `git checkout` does.
+    Folder,
 }
 
 const OPS: &[(Op, usize)] = &[
@@ -439,10 +445,31 @@ const OPS: &[(Op, usize)] = &[
     (Op::Section, 4),
     (Op::Template, 5),
     (Op::Break, 3),
+    (Op::Folder, 4),
 ];
+
+/// A folder taken away from the site by `Op::Folder`.
+struct Away {
+    /// The folder, relative to the site folder (`templates`, `content/security`).
+    rel: String,
+    how: Gone,
+    /// Its broken files, which come back broken.
+    broken: BTreeMap<String, Option<String>>,
+}
+
+enum Gone {
+    /// Moved out of the site, to this path.
+    Moved(PathBuf),
+    /// Deleted; its files and their bytes, to write again.
+    Deleted(Vec<(String, Vec<u8>)>),
+}
 
 struct Editor {
     root: PathBuf,
+    /// Where folders moved away from the site wait to come back.
+    stash: tempfile::TempDir,
+    /// A folder taken away by `Op::Folder`, back at the start of the next batch.
+    away: Option<Away>,
     rng: Rng,
     /// For unique names.
     counter: usize,
@@ -458,6 +485,11 @@ impl Editor {
     fn new(root: &Path, seed: u64) -> Editor {
         Editor {
             root: root.to_path_buf(),
+            stash: tempfile::Builder::new()
+                .prefix("dossier-stash-")
+                .tempdir()
+                .expect("temp dir"),
+            away: None,
             rng: Rng(seed),
             counter: 0,
             broken: BTreeMap::new(),
@@ -838,6 +870,7 @@ impl Editor {
             Op::Section => self.section(),
             Op::Template => self.template(),
             Op::Break => self.break_something(),
+            Op::Folder => self.folder(),
         }
     }
 
@@ -1522,7 +1555,11 @@ impl Editor {
     fn break_something(&mut self) -> bool {
         if self.rng.chance(0.2) {
             let file = "templates/partials/related.html";
-            let before = self.exists(file).then(|| self.read(file));
+            // Broken twice, it is repaired to what it was before the first time.
+            let before = match self.broken.get(file) {
+                Some(before) => before.clone(),
+                None => self.exists(file).then(|| self.read(file)),
+            };
             self.write(file, "{% if page.related %}<p>unclosed</p>\n");
             self.broken.insert(file.to_owned(), before);
             self.note(format!("break {file}: unclosed if"));
@@ -1552,6 +1589,272 @@ impl Editor {
         self.write(&page, &broken);
         self.broken.insert(page.clone(), Some(text));
         self.note(format!("break {page}: {what}"));
+        true
+    }
+
+    // --- whole folders ------------------------------------------------------------------
+
+    /// The watcher reports a folder that vanished or appeared by its own path (moved: only
+    /// that; deleted or made: that, and its files when it watched them in time).
+    fn touch_folder(&mut self, rel: &str, files: &[String], files_too: f64) {
+        self.touched.push(rel.to_owned());
+        if self.rng.chance(files_too) {
+            self.touched.extend(files.iter().cloned());
+        }
+    }
+
+    /// A top-level source folder or a content section, taken away (to come back) or
+    /// switched to another set of files.
+    fn folder(&mut self) -> bool {
+        let mut folders: Vec<String> = ["templates", "static", "content"]
+            .into_iter()
+            .filter(|f| self.exists(f))
+            .map(str::to_owned)
+            .collect();
+        folders.extend(self.sections().into_iter().filter(|s| s != "content"));
+        let folder = self.rng.pick(&folders).clone();
+        if self.rng.chance(0.4) {
+            return self.switch(&folder);
+        }
+        let files = self.files_under(&folder);
+        let broken: BTreeMap<String, Option<String>> = self
+            .broken
+            .iter()
+            .filter(|(f, _)| f.starts_with(&format!("{folder}/")))
+            .map(|(f, t)| (f.clone(), t.clone()))
+            .collect();
+        for f in broken.keys() {
+            self.broken.remove(f);
+        }
+        let how = if self.rng.chance(0.5) {
+            let id = self.next_id();
+            let to = self.stash.path().join(format!("away-{id}"));
+            std::fs::rename(self.abs(&folder), &to)
+                .unwrap_or_else(|e| panic!("cannot move {folder} away: {e}"));
+            self.touch_folder(&folder, &files, 0.0);
+            Gone::Moved(to)
+        } else {
+            let kept: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|f| (f.clone(), std::fs::read(self.abs(f)).expect("read a file")))
+                .collect();
+            std::fs::remove_dir_all(self.abs(&folder))
+                .unwrap_or_else(|e| panic!("cannot remove {folder}: {e}"));
+            self.touch_folder(&folder, &files, 0.6);
+            Gone::Deleted(kept)
+        };
+        let what = match how {
+            Gone::Moved(_) => "move away",
+            Gone::Deleted(_) => "delete",
+        };
+        self.away = Some(Away {
+            rel: folder.clone(),
+            how,
+            broken,
+        });
+        if self.rng.chance(0.3) {
+            // Back within the same save: the batch says only that the folder changed.
+            self.note(format!("folder: {what} {folder}, and back"));
+            self.come_back();
+        } else {
+            self.note(format!("folder: {what} {folder}"));
+        }
+        true
+    }
+
+    /// Brings back the folder taken away, as it was.
+    fn come_back(&mut self) {
+        let Some(away) = self.away.take() else {
+            return;
+        };
+        let dest = self.abs(&away.rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).expect("create folders");
+        }
+        let files = match away.how {
+            Gone::Moved(from) => {
+                std::fs::rename(&from, &dest)
+                    .unwrap_or_else(|e| panic!("cannot move {} back: {e}", away.rel));
+                let files = self.files_under(&away.rel);
+                self.touch_folder(&away.rel, &files, 0.0);
+                "moved back"
+            }
+            Gone::Deleted(kept) => {
+                std::fs::create_dir_all(&dest).expect("create the folder");
+                for (f, bytes) in &kept {
+                    let path = self.abs(f);
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent).expect("create folders");
+                    }
+                    std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("cannot write {f}: {e}"));
+                }
+                let files: Vec<String> = kept.into_iter().map(|(f, _)| f).collect();
+                self.touch_folder(&away.rel, &files, 0.6);
+                "made again"
+            }
+        };
+        self.broken.extend(away.broken);
+        self.note(format!("folder: {} {files}", away.rel));
+    }
+
+    /// Replaces a folder's files with another set in one batch, as checking out another
+    /// branch does: some files deleted, some changed, some new; sometimes the folder is
+    /// deleted first and written again whole.
+    fn switch(&mut self, folder: &str) -> bool {
+        let old: BTreeMap<String, Vec<u8>> = self
+            .files_under(folder)
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(self.abs(&f)).expect("read a file");
+                (f, bytes)
+            })
+            .collect();
+        let n = self.next_id();
+        let mut new = old.clone();
+        let mut gone_pages: Vec<String> = Vec::new();
+        match folder {
+            "templates" => {
+                let theme = |name: &str| {
+                    std::fs::read_to_string(repo_root().join("themes/default/templates").join(name))
+                        .expect("theme template")
+                };
+                // Pages may use custom.html, and the site's related.html includes the stamp.
+                new.retain(|f, _| f == "templates/custom.html");
+                new.insert(
+                    "templates/partials/stamp.html".into(),
+                    format!("<p class=\"stamp\">Branch {n}</p>\n").into_bytes(),
+                );
+                if self.rng.chance(0.6) {
+                    let related = theme("partials/related.html")
+                        .replace("Related analyses", &format!("On branch {n}"))
+                        + "{% include \"partials/stamp.html\" %}\n";
+                    new.insert("templates/partials/related.html".into(), related.into_bytes());
+                }
+                if self.rng.chance(0.5) {
+                    let list = theme("partials/page_list.html").replace(
+                        "{{ p.title }}</a>",
+                        &format!(
+                            "{{{{ p.title }}}}</a> <small>{{{{ p.word_count }}}} words, branch {n}</small>"
+                        ),
+                    );
+                    new.insert("templates/partials/page_list.html".into(), list.into_bytes());
+                }
+                if self.rng.chance(0.4) {
+                    let base =
+                        theme("base.html").replace("</body>", &format!("<!-- branch {n} -->\n</body>"));
+                    new.insert("templates/base.html".into(), base.into_bytes());
+                }
+            }
+            "static" => {
+                for (f, bytes) in new.iter_mut() {
+                    if self.rng.chance(0.4) {
+                        bytes.extend_from_slice(format!(".branch-{n} {{ margin: {n}px; }}\n").as_bytes());
+                    } else if self.rng.chance(0.3) {
+                        bytes.clear();
+                        bytes.extend_from_slice(format!("/* {f} on branch {n} */\n").as_bytes());
+                    }
+                }
+                let keep: Vec<String> = new.keys().filter(|_| self.rng.chance(0.6)).cloned().collect();
+                new.retain(|f, _| keep.contains(f));
+                new.insert(
+                    format!("static/branch-{n}/style.css"),
+                    format!("body {{ color: #{n:03}; }}\n").into_bytes(),
+                );
+            }
+            _ => {
+                // A content folder: pages changed, deleted (plain files only) or added.
+                let pages: Vec<String> = self
+                    .pages()
+                    .into_iter()
+                    .filter(|p| p.starts_with(&format!("{folder}/")))
+                    .collect();
+                for page in pages {
+                    match self.rng.below(4) {
+                        0 if !Self::is_bundle(&page) && page.matches('/').count() > 1 => {
+                            new.remove(&page);
+                            gone_pages.push(page);
+                        }
+                        1 => {
+                            let text = String::from_utf8(new[&page].clone()).expect("UTF-8 page");
+                            let Some((front, body)) = split_front(&text) else {
+                                continue;
+                            };
+                            let changed = match parse_table(&front) {
+                                Some(mut t) if self.rng.chance(0.5) => {
+                                    t.insert(
+                                        "title".into(),
+                                        format!("Branch {n} on {}", self.words(1, 3)).into(),
+                                    );
+                                    join_front(&table_text(&t), &body)
+                                }
+                                _ => format!("{text}\n{}\n", self.paragraph()),
+                            };
+                            new.insert(page, changed.into_bytes());
+                        }
+                        _ => {}
+                    }
+                }
+                let home = if folder == "content" {
+                    let sections = self.sections();
+                    self.rng.pick(&sections).clone()
+                } else {
+                    folder.to_owned()
+                };
+                for _ in 0..self.rng.range(1, 2) {
+                    let m = self.next_id();
+                    let rel = format!("{home}/branch-{m}.md");
+                    let text = self.new_page_text(&rel["content/".len()..], false);
+                    new.insert(rel, text.into_bytes());
+                }
+            }
+        }
+        let whole = self.rng.chance(0.3);
+        if whole {
+            std::fs::remove_dir_all(self.abs(folder))
+                .unwrap_or_else(|e| panic!("cannot remove {folder}: {e}"));
+        }
+        let mut changed: Vec<String> = Vec::new();
+        // Removing files one by one leaves emptied folders behind, as a checkout does.
+        for f in old.keys() {
+            if !new.contains_key(f) {
+                if !whole {
+                    std::fs::remove_file(self.abs(f)).unwrap_or_else(|e| panic!("cannot remove {f}: {e}"));
+                }
+                self.broken.remove(f);
+                changed.push(f.clone());
+            }
+        }
+        for (f, bytes) in &new {
+            if whole || old.get(f) != Some(bytes) {
+                let path = self.abs(f);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).expect("create folders");
+                }
+                std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("cannot write {f}: {e}"));
+                if old.get(f) != Some(bytes) {
+                    self.broken.remove(f);
+                    changed.push(f.clone());
+                }
+            }
+        }
+        // The watcher names the folder when it was deleted and made again.
+        if whole {
+            self.touch_folder(folder, &changed, 0.7);
+        } else {
+            self.touched.extend(changed.iter().cloned());
+            if self.rng.chance(0.3) {
+                self.touched.push(folder.to_owned());
+            }
+        }
+        let mut what = format!(
+            "folder: switch {folder}{} ({} files differ)",
+            if whole { " (whole)" } else { "" },
+            changed.len()
+        );
+        for g in gone_pages {
+            what.push_str(&self.after_target_gone(&g["content/".len()..], None));
+        }
+        self.note(what);
         true
     }
 
@@ -1644,6 +1947,8 @@ fn random_edits_keep_outputs_identical_to_a_cold_build() {
         batches += 1;
         ed.touched.clear();
         ed.log.push(format!("batch {batches}:"));
+        // A folder taken away in the last batch comes back whole.
+        ed.come_back();
         if (last_failed || !ed.broken.is_empty()) && ed.rng.chance(0.6) {
             ed.repair();
         }
@@ -1668,6 +1973,10 @@ fn random_edits_keep_outputs_identical_to_a_cold_build() {
             if ed.run(op) {
                 made += 1;
                 *counts.entry(format!("{op:?}")).or_insert(0usize) += 1;
+            }
+            if ed.away.is_some() {
+                // Nothing else happens while a folder is away: the batch ends with it.
+                break;
             }
         }
         ops_done += made;
@@ -2249,4 +2558,49 @@ fn an_edit_to_the_bibliography_renders_the_citing_pages_again() {
     );
     assert!(!update.changed.iter().any(|c| c == "sources.yml"));
     assert_matches_cold(&site, &session);
+}
+
+/// Regression: a batch naming only `content/` (as the watcher reports a folder moved away
+/// or back) was taken for a temporary file that came and went, and the session went on
+/// serving the pages that had vanished.
+#[test]
+fn source_folders_reported_only_by_their_own_path_give_a_cold_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    // Without files copied from content/, nothing else tells the session it held sources.
+    let asset = "content/economy/sanctions/indicators.csv";
+    std::fs::remove_file(site.path(asset)).expect("remove the asset");
+    let mut session = session_for(&site);
+    let stash = tempfile::Builder::new()
+        .prefix("dossier-away-")
+        .tempdir()
+        .expect("temp dir");
+    for folder in ["content", "templates", "static", "content/security/field-notes"] {
+        // Moved away in one batch and back in the next.
+        let away = stash.path().join(folder.replace('/', "-"));
+        std::fs::rename(site.path(folder), &away).expect("move away");
+        let gone = session.apply(&[site.path(folder)]);
+        match cold_build(site.root()) {
+            Ok(_) => {
+                gone.unwrap_or_else(|d| panic!("{folder} away: apply failed:\n{}", diagnostics(d)));
+                assert_matches_cold(&site, &session);
+            }
+            Err(_) => assert!(gone.is_err(), "{folder} away: a cold build fails, apply did not"),
+        }
+        std::fs::rename(&away, site.path(folder)).expect("move back");
+        apply_ok(&mut session, &site, &[folder]);
+        assert_matches_cold(&site, &session);
+
+        // Deleted in one batch and made again in the next.
+        crate::harness::copy_dir(&site.path(folder), &away);
+        std::fs::remove_dir_all(site.path(folder)).expect("delete");
+        let gone = session.apply(&[site.path(folder)]);
+        if cold_build(site.root()).is_ok() {
+            gone.unwrap_or_else(|d| panic!("{folder} deleted: apply failed:\n{}", diagnostics(d)));
+            assert_matches_cold(&site, &session);
+        }
+        crate::harness::copy_dir(&away, &site.path(folder));
+        std::fs::remove_dir_all(&away).expect("clean up");
+        apply_ok(&mut session, &site, &[folder]);
+        assert_matches_cold(&site, &session);
+    }
 }

@@ -402,6 +402,19 @@ fn request(port: u16, method: &str, path: &str) -> std::io::Result<Response> {
     parse_response(&raw, method == "HEAD")
 }
 
+/// Sends `head` (a request line and headers, each line ending in CRLF, without the
+/// empty line that ends them) exactly as given, and reads the whole response.
+fn raw_request(port: u16, head: &str) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(60)))?;
+    write!(stream, "{head}Connection: close\r\n\r\n")?;
+    stream.flush()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    parse_response(&raw, false)
+}
+
 fn bad(message: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, message)
 }
@@ -1085,6 +1098,115 @@ fn templates_and_static_folders_made_while_serving_are_watched() {
     assert!(!server.stderr_text().contains("error"), "{}", server.logs());
 }
 
+/// (4c) Regression: a source folder deleted and made again (a `git stash`, a branch
+/// switch) was read once when it came back, and never watched again: the watch list kept
+/// the folder's path, so the second edit after it came back never showed.
+#[test]
+fn serve_sees_edits_after_templates_folder_is_deleted_and_recreated() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/security/kursk/", "template-marker-one");
+    let page_html = site.read("templates/page.html");
+
+    std::fs::remove_dir_all(site.path("templates")).expect("remove templates/");
+    server.wait_without_text("/security/kursk/", "template-marker-one");
+
+    // Back, with a subfolder made at the same time.
+    let with_stamp = page_html.replace(
+        "{{ page.content }}",
+        "{% include \"partials/stamp.html\" %}\n{{ page.content }}",
+    );
+    assert_ne!(
+        with_stamp, page_html,
+        "the fixture's page.html shows page.content"
+    );
+    site.write("templates/partials/stamp.html", "<p>stamp-one</p>\n");
+    site.write("templates/page.html", &with_stamp);
+    server.wait_for_text("/security/kursk/", "stamp-one");
+    // Edits after it came back: the partial twice (renamed over, then in place), then the
+    // page template.
+    site.replace("templates/partials/stamp.html", "<p>stamp-two</p>\n");
+    server.wait_for_text("/security/kursk/", "stamp-two");
+    site.write("templates/partials/stamp.html", "<p>stamp-three</p>\n");
+    server.wait_for_text("/security/kursk/", "stamp-three");
+    site.replace(
+        "templates/page.html",
+        &with_stamp.replace("template-marker-one", "template-marker-two"),
+    );
+    server.wait_for_text("/security/kursk/", "template-marker-two");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
+/// (4d) Regression: `content/` moved away and back (`mv content /tmp/x; mv /tmp/x content`)
+/// showed once and then went stale.
+#[test]
+fn serve_sees_edits_after_content_folder_moved_away_and_back() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/security/kursk/", "Original kursk text");
+
+    let away = site.outer().join("content-away");
+    std::fs::rename(site.path("content"), &away).expect("move content/ away");
+    server.wait_for_status("/security/kursk/", 404);
+    // Edits made while it is away count once it is back (and not before).
+    std::fs::write(away.join("security/kursk.md"), kursk("Edited while away.")).expect("write");
+    std::fs::rename(&away, site.path("content")).expect("move content/ back");
+    server.wait_for_text("/security/kursk/", "Edited while away.");
+
+    site.replace("content/security/kursk.md", &kursk("First edit after the move."));
+    server.wait_for_text("/security/kursk/", "First edit after the move.");
+    site.write("content/security/kursk.md", &kursk("Second edit after the move."));
+    server.wait_for_text("/security/kursk/", "Second edit after the move.");
+    // A page added after the move, in a section folder that came back with it.
+    site.write(
+        "content/security/late.md",
+        "+++\ntitle = \"Late Brief\"\ndate = 2024-12-05\n+++\n\nLate text.\n",
+    );
+    server.wait_for_text("/security/late/", "Late text.");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
+/// (4e) Regression: `static/` moved away and back went stale after the first save.
+#[test]
+fn serve_sees_edits_after_static_folder_moved_away_and_back() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/site.css", ".analysis { color: black; }");
+
+    let away = site.outer().join("static-away");
+    std::fs::rename(site.path("static"), &away).expect("move static/ away");
+    server.wait_for_status("/site.css", 404);
+    std::fs::rename(&away, site.path("static")).expect("move static/ back");
+    server.wait_for_text("/site.css", ".analysis { color: black; }");
+
+    site.replace("static/site.css", ".analysis { color: olive; }\n");
+    server.wait_for_text("/site.css", "color: olive");
+    site.write("static/site.css", ".analysis { color: maroon; }\n");
+    server.wait_for_text("/site.css", "color: maroon");
+    site.write("static/fonts/added.css", ".added { color: teal; }\n");
+    server.wait_for_text("/fonts/added.css", "color: teal");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
+/// (4f) Regression: `static/` deleted and made again went stale after the first save.
+#[test]
+fn serve_sees_edits_after_static_folder_is_deleted_and_recreated() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    server.wait_for_text("/site.css", ".analysis { color: black; }");
+
+    std::fs::remove_dir_all(site.path("static")).expect("remove static/");
+    server.wait_for_status("/site.css", 404);
+    site.write("static/site.css", ".analysis { color: olive; }\n");
+    server.wait_for_text("/site.css", "color: olive");
+
+    site.replace("static/site.css", ".analysis { color: maroon; }\n");
+    server.wait_for_text("/site.css", "color: maroon");
+    site.write("static/site.css", ".analysis { color: navy; }\n");
+    server.wait_for_text("/site.css", "color: navy");
+    assert!(!server.stderr_text().contains("error"), "{}", server.logs());
+}
+
 /// (5) Editors' ways of saving all end with the new text; their temporary and backup
 /// files cause no rebuild of their own and no errors.
 #[test]
@@ -1602,6 +1724,144 @@ fn navigate_to_changed_names_the_edited_page() {
         e.lists("/site.css")
     });
     assert!(event.json()["navigate"].is_null(), "{:?}", event);
+}
+
+/// (9) DNS rebinding: a page on another site that makes its own name resolve to 127.0.0.1
+/// must not read the preview. The browser still sends that name as `Host`, so a server
+/// on loopback answers only loopback names (any port: a forwarded one differs), the event
+/// stream and the script included; a missing or doubled `Host` is a bad request.
+#[test]
+fn serve_refuses_foreign_host_header() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    let port = server.port;
+    let get = |path: &str, headers: &str| {
+        raw_request(port, &format!("GET {path} HTTP/1.1\r\n{headers}"))
+            .unwrap_or_else(|e| panic!("GET {path} with {headers:?} failed: {e}\n{}", server.logs()))
+    };
+
+    for host in [
+        "evil.example",
+        "evil.example:80",
+        &format!("evil.example:{port}"),
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "192.168.1.10",
+    ] {
+        for path in [
+            "/",
+            "/security/kursk/",
+            "/site.css",
+            "/__dossier/events",
+            "/__dossier/livereload.js",
+        ] {
+            let r = get(path, &format!("Host: {host}\r\n"));
+            assert_eq!(r.status, 421, "GET {path} with Host: {host}\n{}", r.summary());
+            assert!(r.content_type().starts_with("text/plain"), "{}", r.summary());
+            assert!(r.text().contains("DNS rebinding"), "{}", r.summary());
+            assert!(!r.text().contains("Original kursk text"), "{}", r.summary());
+        }
+    }
+    // The host of an absolute request URL counts too (it overrides Host).
+    let r = get("http://evil.example/", &format!("Host: 127.0.0.1:{port}\r\n"));
+    assert_eq!(r.status, 421, "{}", r.summary());
+
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_owned(),
+        "LOCALHOST:8080".to_owned(),
+        format!("127.0.0.2:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = get("/security/kursk/", &format!("Host: {host}\r\n"));
+        assert_eq!(r.status, 200, "Host: {host}\n{}", r.summary());
+        assert!(r.text().contains("Original kursk text"), "{}", r.summary());
+    }
+    let r = get(
+        &format!("http://localhost:{port}/security/kursk/"),
+        "Host: localhost\r\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.summary());
+
+    let r = get("/", "User-Agent: no-host\r\n");
+    assert_eq!(r.status, 400, "HTTP/1.1 without Host\n{}", r.summary());
+    let r = get("/", &format!("Host: 127.0.0.1:{port}\r\nHost: evil.example\r\n"));
+    assert_eq!(r.status, 400, "two Host headers\n{}", r.summary());
+    let r = get("/", "Host: local host\r\n");
+    assert_eq!(r.status, 400, "a malformed Host\n{}", r.summary());
+    // HTTP/1.0 may leave Host out (no browser does).
+    let r = raw_request(port, "GET /security/kursk/ HTTP/1.0\r\n").expect("HTTP/1.0 request");
+    assert_eq!(r.status, 200, "{}", r.summary());
+
+    // The event stream still works for the preview's own pages.
+    let events = server.events();
+    site.write("content/security/kursk.md", &kursk("Edited kursk text."));
+    events.wait(&server, 0, "a built event listing /security/kursk/", |e| {
+        e.lists("/security/kursk/")
+    });
+}
+
+/// (9b) Listening on every interface, the preview is open to the network under any name
+/// the machine has, so no `Host` is refused.
+#[test]
+fn serve_on_every_interface_answers_any_host() {
+    let site = Site::new();
+    let server = site.serve(&["--interface", "0.0.0.0"]);
+    for host in ["laptop.local:1111", "evil.example", "192.168.1.10"] {
+        let r = raw_request(
+            server.port,
+            &format!("GET /security/kursk/ HTTP/1.1\r\nHost: {host}\r\n"),
+        )
+        .unwrap_or_else(|e| panic!("request failed: {e}\n{}", server.logs()));
+        assert_eq!(r.status, 200, "Host: {host}\n{}", r.summary());
+    }
+    let r = raw_request(server.port, "GET / HTTP/1.1\r\n").expect("request");
+    assert_eq!(r.status, 400, "HTTP/1.1 without Host\n{}", r.summary());
+}
+
+/// (10) Slowloris: a client that connects and never finishes its request's headers is
+/// disconnected after the header timeout (short here), while an open event stream, which
+/// sends nothing after its request, stays open.
+#[test]
+fn serve_closes_connections_that_never_finish_headers() {
+    let site = Site::new();
+    let server = site.serve(&["--header-timeout-ms", "300"]);
+    let events = server.events();
+
+    let mut partial = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    partial
+        .write_all(b"GET /security/kursk/ HT")
+        .expect("send a partial request line");
+    partial.flush().expect("flush");
+    let silent = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    for (what, mut stream) in [("a partial request line", partial), ("nothing", silent)] {
+        // Bounded: the server must close well within this, or the read fails.
+        stream.set_read_timeout(Some(CHANGE)).expect("read timeout");
+        let mut raw = Vec::new();
+        match stream.read_to_end(&mut raw) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!(
+                "the connection that sent {what} was not closed: {e}\n{}",
+                server.logs()
+            ),
+        }
+        let text = String::from_utf8_lossy(&raw);
+        assert!(!text.contains("200 OK"), "{what}: {text}");
+    }
+
+    // Whole requests are still answered, and the event stream (idle longer than the
+    // timeout by now) still delivers.
+    assert_eq!(server.get("/security/kursk/").status, 200);
+    site.write(
+        "content/security/kursk.md",
+        &kursk("Edited after the slow clients."),
+    );
+    server.wait_for_text("/security/kursk/", "Edited after the slow clients.");
+    events.wait(&server, 0, "a built event listing /security/kursk/", |e| {
+        e.lists("/security/kursk/")
+    });
 }
 
 #[test]
