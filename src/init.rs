@@ -196,7 +196,10 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
 /// Makes a new analysis at `path` (relative to the site root, under `content/`).
 pub fn new_page(root: &Path, path: &Path, today: jiff::civil::Date) -> Result<PathBuf, Diagnostic> {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    if rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+    if rel
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
         return Err(
             Diagnostic::error(format!("{} climbs out of its folder with `..`", path.display()))
                 .hint("give a path such as content/security/some-slug.md"),
