@@ -70,7 +70,15 @@ impl EventDate {
                 })
             }
             _ => {
-                let d = DateValue::parse(s).map_err(|e| format!("{e}; write 2024, 2024-10 or 2024-10-28"))?;
+                // Out-of-range dates keep DateValue's own message; any other failure is
+                // told the forms an event date can take, which are more than a page's.
+                let d = DateValue::parse(s).map_err(|e| {
+                    if e.contains("outside the range") || e.contains(" has no ") {
+                        e
+                    } else {
+                        bad()
+                    }
+                })?;
                 Ok(EventDate {
                     year: d.date.year(),
                     month: Some(d.date.month()),

@@ -83,8 +83,16 @@ pub struct DateValue {
 impl DateValue {
     pub fn parse(s: &str) -> Result<DateValue, String> {
         let s = s.trim();
-        let pieces =
-            jiff::fmt::temporal::Pieces::parse(s).map_err(|e| format!("`{s}` is not a valid date ({e})"))?;
+        let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|_| {
+            // The parser's own words ("failed to parse four digit integer…") say how
+            // it failed, not what to write.
+            calendar_problem(s).unwrap_or_else(|| {
+                format!(
+                    "`{s}` is not a date dossier reads: write it as 2024-10-28, or with a time as \
+                         2024-10-28T09:30:00 and an optional offset (2024-10-28T09:30:00+02:00, …Z)"
+                )
+            })
+        })?;
         let offset = pieces.to_numeric_offset();
         let value = DateValue {
             date: pieces.date(),
@@ -127,6 +135,28 @@ pub fn rfc3339_offset(o: jiff::tz::Offset) -> String {
     let sign = if secs < 0 { '-' } else { '+' };
     let mins = secs.abs() / 60;
     format!("{sign}{:02}:{:02}", mins / 60, mins % 60)
+}
+
+/// What is wrong with a date written in the right form (`2024-02-30`) but not on the
+/// calendar: the month or the day, said plainly.
+pub(crate) fn calendar_problem(s: &str) -> Option<String> {
+    let mut parts = s.get(..10)?.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 || ![y, m, d].into_iter().all(all_digits) {
+        return None;
+    }
+    let (year, month, day): (i16, i8, i8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("`{s}` has no month {month}: months run from 01 to 12"));
+    }
+    let days = jiff::civil::Date::new(year, month, 1).ok()?.days_in_month();
+    (day < 1 || day > days).then(|| {
+        let name = jiff::civil::Date::new(year, month, 1)
+            .map(|d| d.strftime("%B %Y").to_string())
+            .unwrap_or_default();
+        format!("`{s}` has no day {day}: {name} has {days} days")
+    })
 }
 
 impl fmt::Display for DateValue {
@@ -452,6 +482,15 @@ mod tests {
             "2024-10-28T09:30:00Z"
         );
         assert!(DateValue::parse("2024-13-45").is_err());
+        assert_eq!(
+            DateValue::parse("2024-02-30").err().as_deref(),
+            Some("`2024-02-30` has no day 30: February 2024 has 29 days")
+        );
+        assert!(
+            DateValue::parse("20/11/2026")
+                .unwrap_err()
+                .contains("write it as 2024-10-28")
+        );
         assert!(DateValue::parse("9999-12-31T23:59:59-23:59").is_err());
         assert!(DateValue::parse("9999-01-01").is_ok());
         assert!(DateValue::parse("2002/10/12").is_err());

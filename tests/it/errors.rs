@@ -38,7 +38,20 @@ fn invalid_toml_date() {
 #[test]
 fn invalid_yaml_date() {
     let out = SiteTest::fixture("errors/yaml-date").build_err();
-    out.assert_stderr_has(&["content/bad.md:3", "`2024-13-45` is not a valid date"]);
+    out.assert_stderr_has(&["content/bad.md:3", "`2024-13-45` has no month 13"]);
+}
+
+#[test]
+fn a_date_in_another_form_says_which_forms_are_read() {
+    let site = SiteTest::fixture("errors/yaml-date");
+    let text = site.read("content/bad.md").replace("2024-13-45", "20/11/2026");
+    site.write("content/bad.md", text);
+    let out = site.build_err();
+    out.assert_stderr_has(&["content/bad.md:3", "write it as 2024-10-28"]);
+    assert!(
+        !out.stderr.contains("four digit"),
+        "the parser's internals leaked\n{out}"
+    );
 }
 
 #[test]

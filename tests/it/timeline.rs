@@ -1102,8 +1102,7 @@ fn event_date_february_30() {
     let out = bad("title = \"Bad\"\n\n[[events]]\ndate = \"2024-02-30\"\ntitle = \"Leap\"\n");
     out.assert_stderr_has(&[
         "content/bad.md:5",
-        "`2024-02-30` is not a valid date",
-        "write 2024, 2024-10 or 2024-10-28",
+        "`2024-02-30` has no day 30: February 2024 has 29 days",
     ]);
 }
 
