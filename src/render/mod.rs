@@ -10,6 +10,7 @@ pub mod graph;
 mod plan;
 pub mod search;
 mod sitemap;
+mod tag_balance;
 pub mod templates;
 pub mod timeline;
 

@@ -425,6 +425,12 @@ fn template_error(
         source = s.source();
     }
     let (message, location) = match err.kind() {
+        ErrorKind::SyntaxError(report)
+            if let Some(src) = sources.get(report.filename())
+                && let Some(imbalance) = super::tag_balance::find(&src.text) =>
+        {
+            return imbalance_error(src, imbalance);
+        }
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let file = sources.get(report.filename());
             let location = match file {
@@ -462,6 +468,39 @@ fn template_error(
         d = d.hint(format!("while rendering with `{name}`"));
     }
     d
+}
+
+/// A template whose block tags do not pair up: the error is at the tag left open (or the
+/// stray closing tag), not where Tera gave up.
+fn imbalance_error(src: &TemplateSource, imbalance: super::tag_balance::Imbalance) -> Diagnostic {
+    use super::tag_balance::{Imbalance, closer};
+    let at = |p: super::tag_balance::Position| {
+        Location::at_line(&src.display_path, &src.text, p.line, Some(p.column))
+    };
+    match imbalance {
+        Imbalance::Unclosed {
+            tag,
+            at: opened,
+            before,
+        } => {
+            let end = closer(&tag);
+            let hint = match before {
+                Some((other, p)) => format!(
+                    "add `{{% {end} %}}` before the `{{% {other} %}}` at line {}, column {}",
+                    p.line, p.column
+                ),
+                None => format!("add `{{% {end} %}}` where the `{tag}` block should end"),
+            };
+            Diagnostic::error(format!("template error: this `{{% {tag} %}}` is never closed"))
+                .at(at(opened))
+                .hint(hint)
+        }
+        Imbalance::Stray { tag, at: p } => {
+            Diagnostic::error(format!("template error: `{{% {tag} %}}` closes nothing"))
+                .at(at(p))
+                .hint("remove it, or add the tag it should close above it")
+        }
+    }
 }
 
 #[cfg(test)]

@@ -248,3 +248,32 @@ fn two_terms_with_one_url_name_both() {
         "spell the term the same way everywhere",
     ]);
 }
+
+#[test]
+fn an_unclosed_if_names_the_tag_where_it_opened_and_what_closes_it() {
+    let site = SiteTest::fixture("build/pretty-urls").file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% if page.title %}<h1>{{ page.title }}</h1>\n{% endblock content %}\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&[
+        "this `{% if %}` is never closed",
+        "templates/page.html:3:1",
+        "add `{% endif %}` before the `{% endblock %}` at line 4, column 1",
+    ]);
+    assert!(!out.stderr.contains("Unknown tag"), "{out}");
+}
+
+#[test]
+fn an_unclosed_for_at_the_end_of_a_template_is_named() {
+    let site = SiteTest::fixture("build/pretty-urls").file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% endblock content %}\n{% for t in page.taxonomies %}{{ t }}\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&[
+        "this `{% for %}` is never closed",
+        "templates/page.html:3:1",
+        "`{% endfor %}`",
+    ]);
+}
