@@ -744,9 +744,6 @@ pub fn toml_error_at(
         .maybe_hint(hint)
 }
 
-pub const DATE_HINT: &str =
-    "write dates as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with an offset such as +02:00 or Z";
-
 /// The field name in serde's "unknown field `x`, expected …" message.
 pub fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.split("unknown field `").nth(1)?;

@@ -286,6 +286,25 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         let path = config.url_path(&rel);
         let section = nearest_section(&section_by_dir, Some(container)).unwrap_or(SectionId(0));
         let title = meta.title.clone().unwrap_or_default();
+        if title.trim().is_empty() {
+            // The page would publish an empty <title> and <h1>.
+            let (message, hint) = if body_offset == 0 {
+                (
+                    "this analysis has no front matter, so it has no title",
+                    "start the file with front matter: a `+++` line, `title = \"…\"`, and another `+++` line",
+                )
+            } else {
+                (
+                    "this analysis has no title",
+                    "add `title = \"…\"` to its front matter",
+                )
+            };
+            diags.push(
+                Diagnostic::warning(message)
+                    .at(key_location(&file.display_path, &file.text, "title"))
+                    .hint(hint),
+            );
+        }
         let date = meta.date.or(file_date);
         let taxonomies = meta.taxonomies.clone();
         pages.push(Page {

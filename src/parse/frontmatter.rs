@@ -322,8 +322,13 @@ where
 {
     let mut value: T = match split.format {
         None => return Ok(T::default()),
-        Some(Format::Toml) => toml::from_str(split.front)
-            .map_err(|e| toml_error_at(path, text, split.front_offset, &e, &T::keys()))?,
+        Some(Format::Toml) => toml::from_str(split.front).map_err(|e| {
+            let d = toml_error_at(path, text, split.front_offset, &e, &T::keys());
+            match unknown_field(e.message()).and_then(|f| taxonomy_hint(f, Format::Toml)) {
+                Some(hint) => d.hint(hint),
+                None => d,
+            }
+        })?,
         Some(Format::Yaml) => {
             if split.front.trim().is_empty() {
                 T::default()
@@ -369,15 +374,27 @@ fn yaml_error(
         _ => message,
     };
     let hint = unknown_field(&full)
-        .and_then(|f| did_you_mean(f, keys.iter().copied()))
-        .or_else(|| {
-            message
-                .contains("not a valid date")
-                .then(|| crate::config::DATE_HINT.to_owned())
-        });
+        .and_then(|f| taxonomy_hint(f, Format::Yaml).or_else(|| did_you_mean(f, keys.iter().copied())));
     Diagnostic::error(format!("invalid YAML front matter: {message}"))
         .at(location)
         .maybe_hint(hint)
+}
+
+/// Hugo reads `tags:` and `categories:` at the top of front matter; Zola and dossier read
+/// every taxonomy under `taxonomies`, so one way of writing terms serves every taxonomy
+/// the site declares. Someone coming from Hugo is shown where they go.
+pub(crate) fn taxonomy_hint(field: &str, format: Format) -> Option<String> {
+    if !matches!(field, "tags" | "categories" | "series" | "keywords") {
+        return None;
+    }
+    Some(match format {
+        Format::Yaml => format!(
+            "terms go under `taxonomies`, as in Zola: `taxonomies:` on its own line, then `  {field}: [a, b]` (and `{{ name = \"{field}\" }}` in config.toml's `taxonomies`)"
+        ),
+        Format::Toml => format!(
+            "terms go under `[taxonomies]`, as in Zola: a `[taxonomies]` line at the end of the front matter, then `{field} = [\"a\", \"b\"]` (and `{{ name = \"{field}\" }}` in config.toml's `taxonomies`)"
+        ),
+    })
 }
 
 /// What page and section front matter share: the keys they accept (for "did you mean"

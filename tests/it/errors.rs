@@ -277,3 +277,37 @@ fn an_unclosed_for_at_the_end_of_a_template_is_named() {
         "`{% endfor %}`",
     ]);
 }
+
+#[test]
+fn hugo_style_top_level_tags_are_shown_where_they_go() {
+    let site = SiteTest::fixture("build/pretty-urls").file(
+        "content/hugo.md",
+        "---\ntitle: From Hugo\ntags: [a, b]\n---\nBody\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&[
+        "content/hugo.md:3",
+        "unknown field `tags`",
+        "terms go under `taxonomies`",
+    ]);
+    site.write(
+        "content/hugo.md",
+        "+++\ntitle = \"From Hugo\"\ncategories = [\"a\"]\n+++\nBody\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&["content/hugo.md:3", "terms go under `[taxonomies]`"]);
+}
+
+#[test]
+fn a_page_without_front_matter_or_title_is_warned_about() {
+    let site = SiteTest::fixture("build/pretty-urls")
+        .file("content/plain.md", "# Just text\n\nNo front matter.\n")
+        .file("content/untitled.md", "+++\ntitle = \" \"\n+++\nBody\n");
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "warning: this analysis has no front matter, so it has no title",
+        "content/plain.md",
+        "warning: this analysis has no title",
+        "content/untitled.md:2",
+    ]);
+}
