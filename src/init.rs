@@ -51,8 +51,21 @@ paginate_by = 10
 
 const GITIGNORE: &str = "/public/\n";
 
-/// The GitHub Pages workflow, with `{build}` standing for the steps that build the site
-/// into `public/` (the base URL GitHub gives the site is in `$BASE_URL`).
+/// The repository dossier is published from: its releases hold the archives the Pages
+/// workflow downloads, and `--ci-install git` builds from it. No address is settled yet,
+/// so this is the placeholder the README uses; it is the one place to change it.
+const REPOSITORY: &str = "https://github.com/USER/dossier";
+
+/// The crate name `cargo install` knows dossier by (the name `dossier` in the package
+/// registry belongs to an unrelated program); the binary it installs is `dossier`.
+const CRATE: &str = env!("CARGO_PKG_NAME");
+
+/// The version of this dossier: the workflow `init` writes installs this same version,
+/// so a new site is built by the dossier that made it until its owner changes the pin.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The GitHub Pages workflow, with `{install}` standing for the steps that put `dossier`
+/// on the PATH. Everything else is the same for every site and for this repository.
 const PAGES_WORKFLOW: &str = r#"# Builds the site with dossier and publishes it on GitHub Pages.
 # In the repository's settings, under Pages, set the source to "GitHub Actions".
 name: Publish on GitHub Pages
@@ -80,7 +93,12 @@ jobs:
       - name: Configure Pages
         id: pages
         uses: actions/configure-pages@v5
-{build}
+{install}
+      - name: Build the site
+        env:
+          # https://USER.github.io/REPO for a project site, or the custom domain.
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
+        run: dossier build --base-url "$BASE_URL/"
       - name: Upload the site
         uses: actions/upload-pages-artifact@v3
         with:
@@ -98,25 +116,94 @@ jobs:
         uses: actions/deploy-pages@v4
 "#;
 
-/// How a site made by `dossier init` is built in the workflow.
-const SITE_BUILD: &str = r#"      - name: Install dossier
-        run: cargo install --locked dossier
-      - name: Build the site
-        env:
-          # https://USER.github.io/REPO for a project site, or the custom domain.
-          BASE_URL: ${{ steps.pages.outputs.base_url }}
-        run: dossier build --base-url "$BASE_URL/""#;
+/// How the workflow `dossier init` writes gets dossier (`--ci-install`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiInstall {
+    /// Download this version's release archive and check its SHA-256 sum: seconds.
+    #[default]
+    Release,
+    /// Compile this version's tag from dossier's repository: ten minutes, then cached.
+    Git,
+    /// Compile this version from the Rust package registry: ten minutes, then cached.
+    Cargo,
+}
 
-/// How this repository's example site is built in its workflow.
-pub const REPOSITORY_BUILD: &str = r#"      - name: Build the site
+/// `--ci-install release`: the archive that `.github/workflows/release.yml` attaches to
+/// the release for the runner's platform, checked against the `.sha256` file beside it.
+/// The runner is `ubuntu-latest`; ARM Linux is mapped too, so a site may move to an ARM
+/// runner without changing this step.
+const INSTALL_RELEASE: &str = r#"      - name: Install dossier
         env:
-          # https://USER.github.io/REPO for a project site, or the custom domain.
-          BASE_URL: ${{ steps.pages.outputs.base_url }}
-        run: cargo run --release --locked -- build --base-url "$BASE_URL/""#;
+          # The version of dossier that wrote this workflow; change it to upgrade.
+          DOSSIER_VERSION: "{version}"
+        run: |
+          case "$RUNNER_OS-$RUNNER_ARCH" in
+            Linux-X64) target=x86_64-unknown-linux-gnu ;;
+            Linux-ARM64) target=aarch64-unknown-linux-gnu ;;
+            *) echo "::error::no dossier release for $RUNNER_OS $RUNNER_ARCH: run on ubuntu-latest, or compile dossier as dossier init --ci-install git does"; exit 1 ;;
+          esac
+          release="{repository}/releases/download/v$DOSSIER_VERSION"
+          mkdir -p "$RUNNER_TEMP/dossier"
+          cd "$RUNNER_TEMP/dossier"
+          curl -fsSL --retry 3 -O "$release/dossier-$target.tar.gz" -O "$release/dossier-$target.sha256" \
+            || { echo "::error::cannot download dossier-$target.tar.gz from $release"; exit 1; }
+          sha256sum -c "dossier-$target.sha256"
+          tar -xzf "dossier-$target.tar.gz"
+          echo "$RUNNER_TEMP/dossier" >> "$GITHUB_PATH""#;
 
-/// The GitHub Pages workflow with the given build steps.
-pub fn pages_workflow(build: &str) -> String {
-    PAGES_WORKFLOW.replace("{build}", build)
+/// `--ci-install git` and `--ci-install cargo`: compiling dossier takes about ten minutes
+/// on a two-core runner, so the binary is cached under a key naming the version, and the
+/// compile runs only when the cache misses (the first run, or a new version).
+const INSTALL_COMPILED: &str = r#"      # dossier {version}, the version that wrote this workflow: to upgrade, change it in
+      # the cache key and in the install command.
+      - name: Cache dossier
+        id: cache-dossier
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/dossier
+          key: dossier-{version}-{source}-${{ runner.os }}-${{ runner.arch }}
+      - name: Install dossier
+        if: steps.cache-dossier.outputs.cache-hit != 'true'
+        run: {command}"#;
+
+/// How this repository's example site gets dossier in its Pages workflow: from the
+/// checkout, since this repository is dossier and the site must be built by its own code.
+/// This is the one difference from the workflow `dossier init` writes; only the test that
+/// holds `.github/workflows/pages.yml` to it reads it.
+#[cfg(test)]
+const REPOSITORY_INSTALL: &str = r#"      - name: Cache the build of dossier
+        uses: Swatinem/rust-cache@v2
+      - name: Install dossier from this checkout
+        run: |
+          cargo build --release --locked
+          echo "$PWD/target/release" >> "$GITHUB_PATH""#;
+
+/// The install steps of the workflow `dossier init` writes for `choice`.
+fn install_steps(choice: CiInstall) -> String {
+    let compiled = |source: &str, command: String| {
+        INSTALL_COMPILED
+            .replace("{source}", source)
+            .replace("{command}", &command)
+            .replace("{version}", VERSION)
+    };
+    match choice {
+        CiInstall::Release => INSTALL_RELEASE
+            .replace("{repository}", REPOSITORY)
+            .replace("{version}", VERSION),
+        CiInstall::Git => compiled(
+            "git",
+            format!("cargo install --locked --git {REPOSITORY} --tag v{VERSION} {CRATE}"),
+        ),
+        CiInstall::Cargo => compiled(
+            "cargo",
+            format!("cargo install --locked {CRATE} --version {VERSION}"),
+        ),
+    }
+}
+
+/// The GitHub Pages workflow with the given install steps.
+fn pages_workflow(install: &str) -> String {
+    PAGES_WORKFLOW.replace("{install}", install)
 }
 
 /// The archetype used by `dossier new` when the site has no `archetypes/default.md`.
@@ -143,7 +230,7 @@ A one-paragraph summary of the analysis: the key judgment first.
 "#;
 
 /// Makes a new site in `dir`, which must not exist or be empty. Returns the files written.
-pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn site(dir: &Path, today: jiff::civil::Date, ci_install: CiInstall) -> Result<Vec<PathBuf>, Diagnostic> {
     if dir.exists() {
         let empty = fs::read_dir(dir)
             .map(|mut rd| rd.next().is_none())
@@ -163,7 +250,7 @@ pub fn site(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Diagno
             "{taxonomies}",
             "\n[taxonomies]\ntags = [\"example\"]\nregions = []\nactors = []\n",
         );
-    let workflow = pages_workflow(SITE_BUILD);
+    let workflow = pages_workflow(&install_steps(ci_install));
     let mut files: Vec<(PathBuf, &[u8])> = vec![
         (PathBuf::from("config.toml"), CONFIG.as_bytes()),
         (PathBuf::from(".gitignore"), GITIGNORE.as_bytes()),
@@ -295,18 +382,29 @@ pub fn title_from_slug(slug: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{
+        CiInstall, PAGES_WORKFLOW, REPOSITORY_INSTALL, install_steps, pages_workflow, title_from_slug,
+    };
 
+    /// The README says this repository publishes its example site with the workflow
+    /// `dossier init` writes; this keeps that true.
     #[test]
     fn the_repository_workflow_is_the_one_init_writes() {
         let committed = include_str!("../.github/workflows/pages.yml");
         assert_eq!(
             committed,
-            pages_workflow(REPOSITORY_BUILD),
-            ".github/workflows/pages.yml differs from init's workflow; write it from pages_workflow(REPOSITORY_BUILD)"
+            pages_workflow(REPOSITORY_INSTALL),
+            ".github/workflows/pages.yml differs from init's workflow; write it from pages_workflow(REPOSITORY_INSTALL)"
         );
+        // The one difference is how dossier is installed: outside the install steps,
+        // the committed workflow and every workflow `init` writes are the same lines.
+        let (before, after) = PAGES_WORKFLOW.split_once("{install}").unwrap();
+        for choice in [CiInstall::Release, CiInstall::Git, CiInstall::Cargo] {
+            let written = pages_workflow(&install_steps(choice));
+            assert!(written.starts_with(before) && written.ends_with(after));
+        }
+        assert!(committed.starts_with(before) && committed.ends_with(after));
     }
-
-    use super::{REPOSITORY_BUILD, pages_workflow, title_from_slug};
 
     #[test]
     fn titles_from_slugs() {

@@ -82,10 +82,14 @@ enum Command {
         #[arg(long, hide = true, value_name = "MS")]
         header_timeout_ms: Option<u64>,
     },
-    /// Make a new site in DIR: config, a sample analysis and the default theme.
+    /// Make a new site in DIR: config, a sample analysis, the default theme and a GitHub
+    /// Pages workflow.
     Init {
         /// The folder to create (it must not exist, or be empty).
         dir: PathBuf,
+        /// How the GitHub Pages workflow installs dossier (this same version).
+        #[arg(long, value_enum, value_name = "HOW", default_value_t)]
+        ci_install: dossier::init::CiInstall,
     },
     /// Make a new analysis from the archetype, e.g. `dossier new content/security/some-slug.md`.
     New {
@@ -163,13 +167,13 @@ fn main() -> ExitCode {
                 Err(d) => fail(&[d]),
             }
         }
-        Command::Init { dir } => {
+        Command::Init { dir, ci_install } => {
             let dir = if dir.is_absolute() {
                 dir
             } else {
                 cli.root.join(dir)
             };
-            match dossier::init::site(&dir, today()) {
+            match dossier::init::site(&dir, today(), ci_install) {
                 Ok(files) => {
                     println!("Made a new site in {} ({} files).", dir.display(), files.len());
                     println!("Next: cd {} && dossier build", dir.display());

@@ -18,7 +18,18 @@ fn help_for_each_subcommand_lists_its_flags() {
             &["--output-dir", "-o", "--base-url", "--drafts", "--root"],
         ),
         ("check", &["--base-url", "--drafts", "--root"]),
-        ("init", &["<DIR>", "--root"]),
+        (
+            "init",
+            &[
+                "<DIR>",
+                "--ci-install",
+                "- release:",
+                "- git:",
+                "- cargo:",
+                "[default: release]",
+                "--root",
+            ],
+        ),
         ("new", &["<PATH>", "--root"]),
     ];
     for (sub, flags) in cases {

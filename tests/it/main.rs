@@ -18,6 +18,7 @@ mod feeds_seo;
 mod hardening;
 mod in_browser;
 mod incremental;
+mod init;
 mod judgments;
 mod lighthouse;
 mod links;
