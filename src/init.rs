@@ -336,11 +336,14 @@ pub fn new_page(root: &Path, path: &Path, today: jiff::civil::Date) -> Result<Pa
         stem
     };
     let title = title_from_slug(stem);
+    // A dated file name (`2026-11-30-note.md`) is the date the author chose; the build
+    // reads it from the name too, so the front matter should not say otherwise.
+    let date = crate::parse::frontmatter::date_from_file_stem(stem).map_or(today, |(d, _)| d.date);
     let archetype =
         fs::read_to_string(root.join("archetypes/default.md")).unwrap_or_else(|_| ARCHETYPE.to_owned());
     let text = archetype
         .replace("{title}", &title.replace('"', "\\\""))
-        .replace("{date}", &today.to_string())
+        .replace("{date}", &date.to_string())
         .replace("{taxonomies}", &taxonomies);
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent)

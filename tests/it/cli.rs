@@ -130,6 +130,17 @@ fn today() -> String {
 }
 
 #[test]
+fn new_takes_the_date_from_a_dated_file_name() {
+    let site = SiteTest::fixture("cli/site");
+    let out = site.run(&["new", "content/security/2026-11-30-note.md"]);
+    out.assert_success();
+    let text_md = site.read("content/security/2026-11-30-note.md");
+    let lines: Vec<&str> = text_md.lines().map(str::trim).collect();
+    assert!(lines.contains(&"date = 2026-11-30"), "{text_md}");
+    assert!(lines.contains(&"title = \"Note\""), "{text_md}");
+}
+
+#[test]
 fn new_makes_a_draft_titled_from_the_slug_and_dated_today() {
     let site = SiteTest::fixture("cli/site");
     let before = today();
