@@ -49,6 +49,8 @@ pub struct Update {
     pub parsed: usize,
     /// How many Markdown files were read.
     pub read: usize,
+    /// How many output files the site has (as `dossier build` counts them).
+    pub outputs: usize,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
 }
@@ -133,6 +135,7 @@ impl Session {
             rendered: jobs.len(),
             parsed: 0,
             read: 0,
+            outputs: state.prepared.len(),
             elapsed: start.elapsed(),
             warnings: state.model.warnings.clone(),
         }))
@@ -248,7 +251,7 @@ impl Session {
         };
         let copies = copy_sources(&prepared);
         let warnings = model.warnings.clone();
-        let (parsed, read) = (model.parsed, model.read);
+        let (parsed, read, outputs) = (model.parsed, model.read, prepared.len());
         self.state = Some(State {
             model,
             prepared,
@@ -262,6 +265,7 @@ impl Session {
             rendered: jobs.len(),
             parsed,
             read,
+            outputs,
             elapsed: start.elapsed(),
             warnings,
         })
@@ -313,6 +317,7 @@ impl Session {
             return Err(d);
         }
         let warnings = state.model.warnings.clone();
+        let outputs = state.prepared.len();
         let changed = self.publish(sink.into_outputs());
         Ok(Update {
             changed,
@@ -321,6 +326,7 @@ impl Session {
             parsed,
             // A page body edit reads just that file.
             read: parsed,
+            outputs,
             elapsed: start.elapsed(),
             warnings,
         })

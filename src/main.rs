@@ -277,8 +277,23 @@ impl dossier::serve::Reporter for ServeReporter {
                 eprintln!("{w}\n");
             }
         }
+        // "Markdown file" and "output file", not "source": sources are also what analyses
+        // cite. The site's file count is the one `dossier build` prints.
+        let read = count(update.read, "Markdown file");
+        let time = format_duration(update.elapsed);
+        if trigger.is_empty() {
+            let later = if update.rendered < update.outputs {
+                format!(" ({} now, the search index next)", update.rendered)
+            } else {
+                String::new()
+            };
+            println!(
+                "Built: {read} read, {} in the site{later} in {time}",
+                count(update.outputs, "file")
+            );
+            return;
+        }
         let cause = match trigger {
-            [] => "Built:".to_owned(),
             [one] => format!("{} changed:", one.display()),
             many => format!("{} files changed:", many.len()),
         };
@@ -288,11 +303,10 @@ impl dossier::serve::Reporter for ServeReporter {
             "incremental"
         };
         println!(
-            "{cause} {} read, {} rendered, {} updated ({how}) in {}",
-            count(update.read, "source"),
-            count(update.rendered, "file"),
-            count(update.changed.len(), "file"),
-            format_duration(update.elapsed)
+            "{cause} {read} read, {} of {} rendered, {} updated ({how}) in {time}",
+            update.rendered,
+            count(update.outputs, "file"),
+            update.changed.len(),
         );
     }
 

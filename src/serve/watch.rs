@@ -97,10 +97,13 @@ impl Changes {
     pub fn next_batch(&mut self) -> Option<Batch> {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
+        // Paths made during this save: one that is gone again by its end was a tool's
+        // temporary file (`sed -i` writes `sedXXXXXX` and renames it over the file).
+        let mut made: Vec<PathBuf> = Vec::new();
         // Block until something relevant happens.
         while paths.is_empty() && problems.is_empty() {
             let event = self.events.recv().ok()?;
-            self.collect(event, &mut paths, &mut problems);
+            self.collect(event, &mut paths, &mut made, &mut problems);
         }
         let started = Instant::now();
         loop {
@@ -109,13 +112,14 @@ impl Changes {
                 break;
             }
             match self.events.recv_timeout(QUIET.min(left)) {
-                Ok(event) => self.collect(event, &mut paths, &mut problems),
+                Ok(event) => self.collect(event, &mut paths, &mut made, &mut problems),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
         paths.sort();
         paths.dedup();
+        paths.retain(|p| !(made.contains(p) && std::fs::symlink_metadata(p).is_err()));
         problems.sort();
         problems.dedup();
         // Source folders made, deleted or moved (or every one, after a lost event): watch
@@ -146,6 +150,7 @@ impl Changes {
         &self,
         event: notify::Result<notify::Event>,
         out: &mut Vec<PathBuf>,
+        made: &mut Vec<PathBuf>,
         problems: &mut Vec<String>,
     ) {
         let event = match event {
@@ -174,6 +179,9 @@ impl Changes {
             EventKind::Modify(ModifyKind::Name(_)) => {}
             EventKind::Modify(_) if event.paths.iter().all(|p| p.is_dir()) => return,
             _ => {}
+        }
+        if matches!(event.kind, EventKind::Create(_)) {
+            made.extend(event.paths.iter().cloned());
         }
         out.extend(event.paths.into_iter().filter(|p| is_source(&self.root, p)));
     }

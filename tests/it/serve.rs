@@ -1889,3 +1889,50 @@ fn ctrl_c_stops_the_server_cleanly() {
         "the port is still open"
     );
 }
+
+/// `sed -i` writes a temporary `sedXXXXXX` beside the file and renames it over: the line
+/// names the file, not "2 files changed"; and the site's file count is the one `build`
+/// prints.
+#[test]
+fn a_sed_temporary_file_is_not_reported_and_file_counts_match_build() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    let built = server.wait_stdout("the first build's line", |l| l.starts_with("Built: "));
+    assert!(
+        !built.contains("source"),
+        "\"sources\" are what analyses cite: {built:?}"
+    );
+    let cold = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--root")
+        .arg(&site.root)
+        .args(["build", "-o"])
+        .arg(cold.path().join("public"));
+    let out = crate::harness::Output::of(cmd);
+    out.assert_success();
+    let files = out
+        .stdout
+        .split(" files)")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .unwrap_or_else(|| panic!("no file count in {:?}", out.stdout))
+        .to_owned();
+    assert!(
+        built.contains(&format!(", {files} files in the site")),
+        "{built:?} vs build's {files}"
+    );
+
+    let text = site
+        .read("content/security/kursk.md")
+        .replace("Original", "Edited");
+    let temp = site.path("content/security/sedAb12Cd");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, site.path("content/security/kursk.md")).unwrap();
+    let line = server.wait_stdout("the edit's line", |l| l.contains(" changed:"));
+    assert!(
+        line.starts_with("content/security/kursk.md changed:"),
+        "{line:?}\n{}",
+        server.logs()
+    );
+    assert!(line.contains(&format!(" of {files} files rendered")), "{line:?}");
+}
