@@ -15,6 +15,10 @@ mod crosslinks;
 mod errors;
 mod example;
 mod feeds_seo;
+// Also compiled into benches/markdown.rs, which uses what the tests do not.
+#[allow(dead_code)]
+mod fragments;
+mod hostile;
 mod in_browser;
 mod incremental;
 mod judgments;
