@@ -19,9 +19,18 @@ pub struct Location {
     pub path: PathBuf,
     pub line: Option<usize>,
     pub column: Option<usize>,
-    /// The text of the line, to show under the message with a caret.
+    /// The text of the line, to show under the message with a caret; for a long line,
+    /// only the part around the column (see `SOURCE_EXCERPT`).
     pub source_line: Option<String>,
+    /// Where the caret goes in `source_line` when that is part of a long line (else the
+    /// caret is under `column`).
+    pub source_column: Option<usize>,
 }
+
+/// How many bytes of a long line are shown on either side of a diagnostic's column. A
+/// page may be one line of a megabyte with a problem every few words: copying the whole
+/// line into each diagnostic would cost the line's length per problem.
+pub(crate) const SOURCE_EXCERPT: usize = 120;
 
 impl Location {
     pub fn file(path: impl Into<PathBuf>) -> Self {
@@ -30,18 +39,14 @@ impl Location {
             line: None,
             column: None,
             source_line: None,
+            source_column: None,
         }
     }
 
-    /// A location from a byte offset into `text`, the whole content of `path`.
+    /// A location from a byte offset into `text`, the whole content of `path`. For many
+    /// offsets into one text, `Lines::location` costs less.
     pub fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
-        let (line, column) = line_col(text, offset);
-        Location {
-            path: path.into(),
-            line: Some(line),
-            column: Some(column),
-            source_line: text.lines().nth(line - 1).map(str::to_owned),
-        }
+        Lines::new(text).location(path, offset)
     }
 
     /// A location from a 1-based line (and column) of `text`.
@@ -51,6 +56,71 @@ impl Location {
             line: Some(line),
             column,
             source_line: text.lines().nth(line.saturating_sub(1)).map(str::to_owned),
+            source_column: None,
+        }
+    }
+}
+
+/// Locations of offsets in one text. The line starts are found once, and a column is
+/// counted from the previous offset asked for when that is earlier on the same line (as
+/// it is when a document's problems are found in order), so that finding `n` locations
+/// in a text of `m` bytes costs about `m + n log m`, not `n × m`.
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    /// The byte offset of each line's start, found on first use.
+    starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last offset located and its column.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Lines {
+            text,
+            starts: std::cell::OnceCell::new(),
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    pub(crate) fn location(&self, path: impl Into<PathBuf>, offset: usize) -> Location {
+        let text = self.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        let (last, last_column) = self.last.get();
+        let column = if start <= last && last <= offset {
+            last_column + text[last..offset].chars().count()
+        } else {
+            text[start..offset].chars().count() + 1
+        };
+        self.last.set((offset, column));
+        let end = starts.get(line).map_or(text.len(), |next| next - 1);
+        let full = text[start..end].strip_suffix('\r').unwrap_or(&text[start..end]);
+        let (source_line, source_column) = if full.len() <= 3 * SOURCE_EXCERPT {
+            (full.to_owned(), None)
+        } else {
+            let from = floor_char_boundary(text, offset.saturating_sub(SOURCE_EXCERPT).max(start));
+            let mut to = (offset + SOURCE_EXCERPT).min(start + full.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            let lead = if from > start { "…" } else { "" };
+            let tail = if to < start + full.len() { "…" } else { "" };
+            let caret = lead.chars().count() + text[from..offset].chars().count() + 1;
+            (format!("{lead}{}{tail}", &text[from..to]), Some(caret))
+        };
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column: Some(column),
+            // Past the last line break there is no line to show.
+            source_line: (start < text.len()).then_some(source_line),
+            source_column,
         }
     }
 }
@@ -133,7 +203,7 @@ impl fmt::Display for Diagnostic {
                     let gutter = line.to_string().len();
                     let pad = " ".repeat(gutter);
                     write!(f, "\n {pad} |\n {line} | {src}")?;
-                    if let Some(col) = loc.column {
+                    if let Some(col) = loc.source_column.or(loc.column) {
                         let spaces: String = src
                             .chars()
                             .take(col.saturating_sub(1))
@@ -270,6 +340,42 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 3), (2, 2));
         assert_eq!(line_col(text, 6), (3, 1));
+    }
+
+    #[test]
+    fn lines_locate_like_line_col_in_any_order() {
+        let text = "ab\r\nçd e\n\nlast";
+        let lines = Lines::new(text);
+        for offset in [0, 3, 4, 7, 8, 2, 9, 10, 14, 12] {
+            let at = lines.location("a.md", offset);
+            let (line, column) = line_col(text, offset);
+            assert_eq!(
+                (at.line, at.column),
+                (Some(line), Some(column)),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(lines.location("a.md", 4).source_line.as_deref(), Some("çd e"));
+        assert_eq!(lines.location("a.md", 0).source_line.as_deref(), Some("ab"));
+        assert_eq!(Lines::new("a\n").location("a.md", 2).source_line, None);
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let text = format!("{}[x]{}", "word ".repeat(1000), " more".repeat(1000));
+        let offset = 5000;
+        let at = Location::at_offset("a.md", &text, offset);
+        let src = at.source_line.as_deref().unwrap();
+        assert!(src.starts_with('…') && src.ends_with('…'), "{src}");
+        assert!(src.chars().count() <= 2 * SOURCE_EXCERPT + 2, "{src}");
+        assert_eq!(at.column, Some(5001));
+        // The caret is under the `[` in the excerpt.
+        let caret = at.source_column.unwrap();
+        assert_eq!(src.chars().nth(caret - 1), Some('['));
+        let shown = Diagnostic::error("bad").at(at).to_string();
+        let caret_line = shown.lines().last().unwrap();
+        // After the gutter ` 1 | ` (five characters).
+        assert_eq!(caret_line.find('^').unwrap() - 5, caret - 1, "{shown}");
     }
 
     #[test]

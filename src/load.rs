@@ -185,6 +185,7 @@ pub fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<S
             line: Some(line),
             column: Some(column),
             source_line: None,
+            source_column: None,
         })
         .hint("save the file as UTF-8; if it is not text, give it another extension than .md")
     })?;
@@ -204,6 +205,7 @@ fn binary_error(display_path: &Path, bytes: &[u8], pos: usize) -> Diagnostic {
             line: Some(line),
             column: Some(column),
             source_line: None,
+            source_column: None,
         })
         .hint("only Markdown text files may end in .md; rename or move this file")
 }

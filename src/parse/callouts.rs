@@ -134,7 +134,9 @@ pub struct Marker {
     pub events: usize,
 }
 
-/// Reads a marker from a blockquote's inner events (those between its start and end).
+/// Reads a marker from a blockquote's inner events (those after its start). Only the
+/// first line is read, and only as far as it could still be a marker, so that finding no
+/// marker costs little however long the line.
 pub fn marker<'a, 'b: 'a>(inner: impl IntoIterator<Item = &'a Event<'b>>) -> Option<Marker> {
     let mut inner = inner.into_iter();
     if !matches!(inner.next(), Some(Event::Start(Tag::Paragraph))) {
@@ -145,7 +147,12 @@ pub fn marker<'a, 'b: 'a>(inner: impl IntoIterator<Item = &'a Event<'b>>) -> Opt
     let mut taken = 1;
     for e in inner {
         match e {
-            Event::Text(t) => line.push_str(t),
+            Event::Text(t) => {
+                line.push_str(t);
+                if !line.starts_with("[!") && !"[!".starts_with(line.as_str()) {
+                    return None;
+                }
+            }
             Event::SoftBreak | Event::HardBreak => {
                 taken += 1;
                 break;

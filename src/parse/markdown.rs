@@ -198,7 +198,8 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         let events = body[..end]
             .iter()
             .enumerate()
-            .filter(|(i, _)| !state.footnote_ref_positions.contains(i))
+            // Positions are recorded in order, so a binary search keeps this linear.
+            .filter(|(i, _)| state.footnote_ref_positions.binary_search(i).is_err())
             .map(|(_, e)| e.clone());
         pulldown_cmark::html::push_html(&mut s, events);
         // On list pages a citation is its text: its sources are on the page itself.
@@ -221,13 +222,14 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         links: state.links,
         judgments: state.judgments,
         cited: {
-            let mut cited: Vec<String> = Vec::new();
-            for c in state.citations.iter().flatten() {
-                if !cited.contains(&c.key) {
-                    cited.push(c.key.clone());
-                }
-            }
-            cited
+            let mut seen = HashSet::new();
+            state
+                .citations
+                .iter()
+                .flatten()
+                .filter(|c| seen.insert(c.key.as_str()))
+                .map(|c| c.key.clone())
+                .collect()
         },
         diagnostics: state.diagnostics,
         reuse_key: None,
@@ -263,12 +265,19 @@ pub(crate) fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize)
 struct State<'a> {
     doc: &'a Doc<'a>,
     env: &'a Env<'a>,
+    /// The file's lines, for the locations of diagnostics.
+    lines: crate::diagnostic::Lines<'a>,
     ids: HashSet<String>,
+    /// The last numeric suffix given to each heading id that was taken (`a` → 2 after
+    /// `a-1`, `a-2`).
+    id_suffixes: HashMap<String, usize>,
     headings: Vec<Heading>,
     words: usize,
     footnote_numbers: HashMap<String, usize>,
     footnote_ref_counts: HashMap<String, usize>,
     footnote_definitions: Vec<(String, Vec<Event<'a>>)>,
+    /// The labels of `footnote_definitions`.
+    footnote_labels: HashSet<String>,
     /// Positions of footnote references in the top-level event list.
     footnote_ref_positions: Vec<usize>,
     summary_end: Option<usize>,
@@ -297,12 +306,15 @@ impl<'a> State<'a> {
         State {
             doc,
             env,
+            lines: crate::diagnostic::Lines::new(doc.text),
             ids: HashSet::new(),
+            id_suffixes: HashMap::new(),
             headings: Vec::new(),
             words: 0,
             footnote_numbers: HashMap::new(),
             footnote_ref_counts: HashMap::new(),
             footnote_definitions: Vec::new(),
+            footnote_labels: HashSet::new(),
             footnote_ref_positions: Vec::new(),
             summary_end: None,
             first_paragraph_end: None,
@@ -374,8 +386,11 @@ impl<'a> State<'a> {
                     continue;
                 }
                 Event::Start(Tag::BlockQuote(github)) => {
-                    let end = find_end(events, i);
-                    if let Some((kind, title, skip)) = self.callout(*github, &events[i + 1..end], range) {
+                    // Whether it is a callout shows in its first line, so the end is only
+                    // looked for then: finding it for every blockquote would scan the rest
+                    // of the quote once per nesting level, quadratic in `>>>>…`.
+                    if let Some((kind, title, skip)) = self.callout(*github, &events[i + 1..], range) {
+                        let end = find_end(events, i);
                         let rest = &events[i + 1 + skip..end];
                         let mut inner: Vec<(Event<'a>, Range<usize>)> = Vec::with_capacity(rest.len() + 1);
                         match rest.first() {
@@ -425,6 +440,19 @@ impl<'a> State<'a> {
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let end = find_end(events, i);
+                    // Each definition lists a back-link to every reference to its label,
+                    // so repeated definitions would write references × definitions links.
+                    if !self.footnote_labels.insert(label.to_string()) {
+                        self.diagnostics.push(
+                            Diagnostic::warning(format!(
+                                "the footnote [^{label}] is defined more than once; the first definition is used"
+                            ))
+                            .at(self.location(self.doc.body_offset + range.start))
+                            .hint("give each note a label of its own: [^1], [^2], …"),
+                        );
+                        i = end + 1;
+                        continue;
+                    }
                     let mut inner = Vec::new();
                     self.process(&events[i + 1..end], &mut inner, false);
                     self.footnote_definitions.push((label.to_string(), inner));
@@ -754,7 +782,22 @@ impl<'a> State<'a> {
             return None;
         }
         let rendered = sources.render(&self.citations);
-        let reference = |key: &str| rendered.bibliography.iter().find(|r| r.key == key);
+        // By key, and each source's citations, so that neither is a search per citation.
+        let references: HashMap<&str, &Reference> = rendered
+            .bibliography
+            .iter()
+            .map(|r| (r.key.as_str(), r))
+            .collect();
+        let reference = |key: &str| references.get(key).copied();
+        let mut citing: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (n, cites) in self.citations.iter().enumerate() {
+            for c in cites {
+                let ns = citing.entry(c.key.as_str()).or_default();
+                if ns.last() != Some(&n) {
+                    ns.push(n);
+                }
+            }
+        }
         *content = fill_placeholders(content, |n| {
             let cites = &self.citations[n];
             let tooltip: Vec<&str> = cites
@@ -772,12 +815,11 @@ impl<'a> State<'a> {
         });
         content.push_str("<section class=\"sources\" aria-labelledby=\"cited-sources\">\n<h2 id=\"cited-sources\">Sources</h2>\n<ol class=\"source-list\">\n");
         for Reference { key, html, .. } in &rendered.bibliography {
-            let backs: Vec<String> = self
-                .citations
-                .iter()
-                .enumerate()
-                .filter(|(_, cites)| cites.iter().any(|c| &c.key == key))
-                .map(|(n, _)| {
+            let backs: Vec<String> = citing
+                .get(key.as_str())
+                .into_iter()
+                .flatten()
+                .map(|n| {
                     format!(
                         "<a class=\"cite-back\" href=\"#cite-{0}\" aria-label=\"Back to citation {0}\">↩</a>",
                         n + 1
@@ -882,14 +924,19 @@ impl<'a> State<'a> {
         } else {
             wanted
         };
-        let mut id = base.clone();
-        let mut n = 1;
-        while self.ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.ids.insert(base.clone()) {
+            return base;
         }
-        self.ids.insert(id.clone());
-        id
+        // Counting on from the last suffix this base took, not from 1: a thousand headings
+        // with the same text would otherwise try every taken suffix each time.
+        let n = self.id_suffixes.entry(base.clone()).or_insert(0);
+        loop {
+            *n += 1;
+            let id = format!("{base}-{n}");
+            if self.ids.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 
     fn heading(
@@ -1229,16 +1276,17 @@ impl<'a> State<'a> {
 
     /// The callout a blockquote is, if any: its kind, its title and how many of its inner
     /// events the marker takes. An unknown `[!KIND]` is reported and left a blockquote.
+    /// `after` is the events after the blockquote's start; only its first line is read.
     fn callout(
         &mut self,
         github: Option<pulldown_cmark::BlockQuoteKind>,
-        inner: &[(Event<'a>, Range<usize>)],
+        after: &[(Event<'a>, Range<usize>)],
         range: &Range<usize>,
     ) -> Option<(callouts::Kind, Option<String>, usize)> {
         if let Some(kind) = github {
             return Some((callouts::from_github(kind), None, 0));
         }
-        let marker = callouts::marker(inner.iter().map(|(e, _)| e))?;
+        let marker = callouts::marker(after.iter().map(|(e, _)| e))?;
         match callouts::kind_named(&marker.name) {
             Some(kind) => Some((kind, marker.title, marker.events)),
             None => {
@@ -1265,7 +1313,7 @@ impl<'a> State<'a> {
     }
 
     fn location(&self, body_offset: usize) -> Location {
-        Location::at_offset(self.doc.display_path, self.doc.text, body_offset)
+        self.lines.location(self.doc.display_path, body_offset)
     }
 }
 
@@ -1308,33 +1356,54 @@ fn footnote_slug(label: &str) -> String {
 }
 
 /// The sentence around `offset` in a block's text, or the whole block when it is short;
-/// at most about 300 characters, whitespace collapsed.
+/// at most about 300 characters, whitespace collapsed. The sentence's ends are looked
+/// for only so far from the link (`REACH`): a block is one paragraph, but a paragraph may
+/// be a megabyte with a link every few words, and searching the whole block for each link
+/// would cost its length per link. Without a sentence break in reach, the excerpt starts
+/// a little before the link, marked with "…".
 fn excerpt_around(text: &str, offset: usize) -> String {
     const SHORT: usize = 300;
-    let offset = offset.min(text.len());
+    const REACH: usize = 4 * SHORT;
+    let offset = floor(text, offset.min(text.len()));
     let mut start = 0;
     let mut end = text.len();
-    if text.chars().count() > SHORT {
-        let before = &text[..floor(text, offset)];
+    let mut lead = "";
+    if text.chars().nth(SHORT).is_some() {
+        let from = floor(text, offset.saturating_sub(REACH));
+        let before = &text[from..offset];
         start = [". ", "? ", "! ", "; "]
             .iter()
-            .filter_map(|p| before.rfind(p).map(|i| i + p.len()))
+            .filter_map(|p| before.rfind(p).map(|i| from + i + p.len()))
             .max()
-            .unwrap_or(0);
+            .unwrap_or(from);
+        if start == from && from > 0 {
+            // No sentence start in reach: begin at a word a little before the link.
+            let near = floor(text, offset.saturating_sub(SHORT / 2)).max(from);
+            start = text[near..offset].find(' ').map_or(near, |i| near + i + 1);
+            lead = "…";
+        }
         let after = offset.max(start);
+        let to = ceil(text, (after + REACH).min(text.len()));
         end = [". ", "? ", "! "]
             .iter()
-            .filter_map(|p| text[after..].find(p).map(|i| after + i + 1))
+            .filter_map(|p| text[after..to].find(p).map(|i| after + i + 1))
             .min()
-            .unwrap_or(text.len());
+            .unwrap_or(to);
     }
     let sentence: String = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
-    if sentence.chars().count() <= SHORT {
-        return sentence;
+    if sentence.chars().nth(SHORT).is_none() {
+        return format!("{lead}{sentence}");
     }
     let cut: String = sentence.chars().take(SHORT).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
+    format!("{lead}{cut}…")
+}
+
+fn ceil(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn floor(text: &str, mut i: usize) -> usize {
@@ -1550,6 +1619,43 @@ mod tests {
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[0].excerpt, "The key point is this one.");
         assert_eq!(r.links[1].excerpt, "item with Kursk deployment");
+    }
+
+    #[test]
+    fn excerpts_in_a_long_paragraph_stay_near_their_link() {
+        // One paragraph without sentences: each excerpt is the words before and after its
+        // link, not the paragraph's start (which would cost the paragraph's length each).
+        let body: String = (0..400).map(|i| format!("w{i} [[Kursk deployment]] ")).collect();
+        let r = render_str(&body);
+        assert_eq!(r.links.len(), 400);
+        let last = &r.links[399].excerpt;
+        assert!(
+            last.starts_with('…') && last.contains("w399 Kursk deployment"),
+            "{last}"
+        );
+        assert!(last.chars().count() <= 302, "{last}");
+        assert!(r.links[0].excerpt.starts_with("w0 Kursk deployment"));
+    }
+
+    #[test]
+    fn a_footnote_defined_twice_keeps_its_first_definition() {
+        let r = render_str("A[^n] b[^n].\n\n[^n]: First.\n\n[^n]: Second.\n");
+        assert!(r.content.contains("First."), "{}", r.content);
+        assert!(!r.content.contains("Second."), "{}", r.content);
+        assert_eq!(r.content.matches("footnote-backref").count(), 2);
+        assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+        assert!(!r.diagnostics[0].is_error());
+        assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, Some(5));
+    }
+
+    #[test]
+    fn many_headings_with_one_text_count_on() {
+        let r = render_str(&"## Same\n\n## Same-2\n\n".repeat(3));
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["same", "same-2", "same-1", "same-2-1", "same-3", "same-2-2"]
+        );
     }
 
     #[test]

@@ -141,15 +141,13 @@ fn atom(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
         for a in &e.authors {
             out.push_str(&format!("    <author><name>{}</name></author>\n", escape(a)));
         }
-        for (taxonomy, terms) in &p.taxonomies {
-            for t in terms {
-                out.push_str(&format!(
-                    "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>\n",
-                    escape(&crate::slugs::slugify(t)),
-                    escape(t),
-                    escape(taxonomy)
-                ));
-            }
+        for (taxonomy, t) in categories(p) {
+            out.push_str(&format!(
+                "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>\n",
+                escape(&crate::slugs::slugify(t)),
+                escape(t),
+                escape(taxonomy)
+            ));
         }
         if let Some(d) = &p.meta.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape(d)));
@@ -211,16 +209,28 @@ fn rss(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
         for a in &e.authors {
             out.push_str(&format!("      <dc:creator>{}</dc:creator>\n", escape(a)));
         }
-        for terms in p.taxonomies.values() {
-            for t in terms {
-                out.push_str(&format!("      <category>{}</category>\n", escape(t)));
-            }
+        for (_, t) in categories(p) {
+            out.push_str(&format!("      <category>{}</category>\n", escape(t)));
         }
         out.push_str(&format!("      <description>{}</description>\n", escape(&e.html)));
         out.push_str("    </item>\n");
     }
     out.push_str("  </channel>\n</rss>\n");
     out
+}
+
+/// The most categories an entry lists. A page is an entry in the feed of each of its
+/// terms, so listing all of them would make a page's feeds cost the square of its terms
+/// (4,000 tags wrote 1.5 GB of feeds). Neither Zola's nor Hugo's feed templates list
+/// categories at all; the first ones, in front matter order, are what a reader shows.
+pub(crate) const FEED_CATEGORIES: usize = 20;
+
+/// An entry's categories: (taxonomy, term), at most `FEED_CATEGORIES`.
+fn categories(p: &crate::model::site::Page) -> impl Iterator<Item = (&str, &str)> {
+    p.taxonomies
+        .iter()
+        .flat_map(|(taxonomy, terms)| terms.iter().map(move |t| (taxonomy.as_str(), t.as_str())))
+        .take(FEED_CATEGORIES)
 }
 
 /// RFC 2822 for RSS: a date alone is midnight UTC, a time without offset is UTC.

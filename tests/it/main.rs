@@ -16,6 +16,10 @@ mod errors;
 mod example;
 mod feeds_seo;
 mod hardening;
+// Also compiled into benches/markdown.rs, which uses what the tests do not.
+#[allow(dead_code)]
+mod fragments;
+mod hostile;
 mod in_browser;
 mod incremental;
 mod init;

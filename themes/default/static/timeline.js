@@ -4,7 +4,9 @@
 (function () {
   "use strict";
   var nav = document.querySelector(".timeline-filters");
-  if (!nav) return;
+  // Events carry their terms only where the chips filter them (`e.filter_html`); without
+  // them the chips stay links to each term's own timeline.
+  if (!nav || !document.querySelector("li.event[data-terms]")) return;
   var chips = Array.prototype.slice.call(nav.querySelectorAll("[data-filter]"));
   var events = Array.prototype.slice.call(document.querySelectorAll("li.event"));
   var months = Array.prototype.slice.call(document.querySelectorAll("li.month, section.timeline-year, section.upcoming"));

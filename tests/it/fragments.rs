@@ -1,0 +1,315 @@
+//! Hostile Markdown, shared by the tests in `hostile.rs` and `benches/markdown.rs`: the
+//! fragments a page may hold (deep nesting, brackets, emphasis, callouts, figures,
+//! footnotes, links, citations, shortcode-like braces, raw HTML, unicode), each repeated a
+//! number of times. An input is a list of such pieces, so it can be scaled up by
+//! repeating every piece more: nesting gets deeper and lists get longer together, which
+//! is what exposes work that grows faster than the input.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use dossier::config::{AnchorLinks, MarkdownConfig};
+use dossier::model::sources::Sources;
+use dossier::parse::highlight::Highlighter;
+use dossier::parse::markdown::{Doc, Env, Rendered, render};
+use dossier::parse::wikilinks::WikiIndex;
+use proptest::prelude::*;
+
+/// How a fragment is repeated `n` times.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// The text `n` times in a row.
+    Repeat(&'static str),
+    /// `open` `n` times, a word, then `close` `n` times: nesting on one line.
+    Wrap(&'static str, &'static str),
+    /// Line `i` of `n` indented by `i` steps of two spaces: nesting by indentation (its
+    /// size grows with the square of `n`, so it is measured per KB).
+    Ladder(&'static str),
+    /// A header once, then the row `n` times.
+    Table(&'static str),
+}
+
+/// Every fragment, with the name reports use.
+pub const FRAGMENTS: &[(&str, Shape)] = &[
+    ("nested blockquotes", Shape::Repeat(">")),
+    ("nested blockquotes, spaced", Shape::Repeat("> ")),
+    ("nested lists on one line", Shape::Repeat("- ")),
+    ("nested numbered lists on one line", Shape::Repeat("1. ")),
+    ("nested lists by indentation", Shape::Ladder("- item")),
+    ("nested numbered lists by indentation", Shape::Ladder("1. item")),
+    ("quotes in lists by indentation", Shape::Ladder("- > quote")),
+    ("opening brackets", Shape::Repeat("[")),
+    ("nested brackets", Shape::Wrap("[", "]")),
+    ("nested links", Shape::Wrap("[", "](x.md)")),
+    ("nested images", Shape::Wrap("![", "](b.png)")),
+    ("stars", Shape::Repeat("*")),
+    ("nested emphasis", Shape::Wrap("*", "*")),
+    ("nested strong", Shape::Wrap("**", "**")),
+    ("nested underscores", Shape::Wrap("_", "_")),
+    ("backticks", Shape::Repeat("`")),
+    ("nested raw HTML", Shape::Wrap("<div>\n\n", "\n\n</div>")),
+    ("inline HTML", Shape::Wrap("<span>", "</span>")),
+    ("footnote references", Shape::Repeat("Text.[^1] ")),
+    (
+        "distinct footnotes",
+        Shape::Repeat("[^n]: A note.\n\nSee[^n].\n\n"),
+    ),
+    ("footnote definitions", Shape::Repeat("[^a]: Note [^a].\n\n")),
+    (
+        "headings with the same text",
+        Shape::Repeat("## Same heading\n\n"),
+    ),
+    (
+        "headings with the same custom id",
+        Shape::Repeat("## A {#same}\n\n"),
+    ),
+    ("citations without a bibliography", Shape::Repeat("[@key] ")),
+    (
+        "citations of unknown keys",
+        Shape::Repeat("[@nato-rutte-2024-10-28] [@nokey] "),
+    ),
+    ("more markers", Shape::Repeat("<!-- more -->\n\n")),
+    ("table rows", Shape::Table("| a [[x]] | *b* | `c` |\n")),
+    ("wide table", Shape::Repeat("| a ")),
+    ("wikilinks", Shape::Repeat("[[x]] [[missing]] ")),
+    (
+        "internal links",
+        Shape::Repeat("[k](@/x.md#h) [m](@/missing.md) "),
+    ),
+    (
+        "figures",
+        Shape::Repeat("![A map](b.png \"Caption\")\n*Credit: someone*\n\n"),
+    ),
+    ("images without alt text", Shape::Repeat("![](b.png) ")),
+    ("note callouts", Shape::Repeat("> [!NOTE]\n> Text.\n\n")),
+    ("nested callouts", Shape::Ladder("> [!NOTE] Title")),
+    (
+        "key judgments",
+        Shape::Repeat("> [!KEY JUDGMENT]\n> **High confidence:** a.\n> - **Medium confidence:** b.\n\n"),
+    ),
+    ("judgment markers", Shape::Repeat("**High confidence:** ")),
+    (
+        "pull quotes with links",
+        Shape::Repeat("> [!PULLQUOTE] [a](@/x.md)[^1] [[x]]\n\n"),
+    ),
+    ("unknown callouts", Shape::Repeat("> [!KEY JUDGEMNT]\n\n")),
+    ("callout markers in text", Shape::Repeat("[!NOTE] ")),
+    ("shortcode-like braces", Shape::Repeat("{{ x(a=1) }} {% y %} ")),
+    ("long line", Shape::Repeat("word ")),
+    ("unicode", Shape::Repeat("é漢🙂\u{200d}\u{E000}1\u{E001} ")),
+    ("code fences", Shape::Repeat("```rust\nfn a() {}\n```\n")),
+    ("task lists", Shape::Repeat("- [ ] task\n")),
+    ("hard breaks", Shape::Repeat("a\\\n")),
+];
+
+/// A fragment repeated `count` times.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece {
+    pub fragment: usize,
+    pub count: usize,
+}
+
+impl Piece {
+    pub fn name(&self) -> &'static str {
+        FRAGMENTS[self.fragment].0
+    }
+
+    fn write(&self, out: &mut String, scale: usize) {
+        let n = self.count * scale;
+        match FRAGMENTS[self.fragment].1 {
+            Shape::Repeat(s) => out.push_str(&s.repeat(n)),
+            Shape::Wrap(open, close) => {
+                out.push_str(&open.repeat(n));
+                out.push('x');
+                out.push_str(&close.repeat(n));
+            }
+            Shape::Ladder(line) => {
+                for i in 0..n {
+                    out.push_str(&"  ".repeat(i));
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            Shape::Table(row) => {
+                out.push_str("| a | b | c |\n|---|---|---|\n");
+                out.push_str(&row.repeat(n));
+            }
+        }
+    }
+}
+
+/// A page body made of pieces, each on its own paragraph.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub pieces: Vec<Piece>,
+}
+
+impl Input {
+    pub fn one(fragment: usize, count: usize) -> Input {
+        Input {
+            pieces: vec![Piece { fragment, count }],
+        }
+    }
+
+    /// The body with every piece repeated `scale` times more.
+    pub fn body(&self, scale: usize) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            piece.write(&mut out, scale);
+            out.push_str("\n\n");
+        }
+        out
+    }
+
+    pub fn describe(&self) -> String {
+        self.pieces
+            .iter()
+            .map(|p| format!("{} ×{}", p.name(), p.count))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Inputs of one to four pieces, each repeated up to `max_count` times.
+pub fn inputs(max_count: usize) -> impl Strategy<Value = Input> {
+    prop::collection::vec(
+        (0..FRAGMENTS.len(), 1..=max_count).prop_map(|(fragment, count)| Piece { fragment, count }),
+        1..=4,
+    )
+    .prop_map(|pieces| Input { pieces })
+}
+
+/// What the Markdown pass needs of a site: one page `x.md` to link to, and optionally
+/// the example site's bibliography.
+pub struct World {
+    config: MarkdownConfig,
+    highlighter: Highlighter,
+    urls: HashMap<String, String>,
+    paths: HashMap<String, String>,
+    wiki: WikiIndex,
+    sources: Option<Sources>,
+    empty_set: HashSet<String>,
+    empty_map: HashMap<String, String>,
+}
+
+impl World {
+    pub fn new(with_bibliography: bool) -> World {
+        let urls = HashMap::from([("x.md".to_owned(), "/x/".to_owned())]);
+        let paths = urls.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
+        let mut wiki = WikiIndex::default();
+        wiki.add("x.md", "X", "x");
+        wiki.finish();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sources = with_bibliography.then(|| {
+            Sources::load(
+                root,
+                "sources.yml",
+                "chicago-author-date",
+                &root.join("config.toml"),
+            )
+            .expect("the example site's bibliography loads")
+        });
+        World {
+            config: MarkdownConfig::default(),
+            highlighter: Highlighter::new(true),
+            urls,
+            paths,
+            wiki,
+            sources,
+            empty_set: HashSet::new(),
+            empty_map: HashMap::new(),
+        }
+    }
+
+    /// The Markdown pass over `body` as the page `a.md`.
+    pub fn render(&self, body: &str) -> Rendered {
+        let env = Env {
+            config: &self.config,
+            highlighter: &self.highlighter,
+            urls: &self.urls,
+            broken: &self.empty_set,
+            drafts: &self.empty_map,
+            wiki: &self.wiki,
+            paths: &self.paths,
+            unrendered: &self.empty_set,
+            sources: self.sources.as_ref(),
+            bibliography_failed: false,
+        };
+        let doc = Doc {
+            display_path: Path::new("content/a.md"),
+            text: body,
+            body,
+            body_offset: 0,
+            content_path: "a.md",
+            permalink: "https://example.org/a/",
+            url_path: "/a/",
+            anchors: AnchorLinks::Right,
+        };
+        render(&doc, &env)
+    }
+
+    /// The fastest of `runs` renders of `body`: noise on a busy machine only ever adds
+    /// time, so the minimum is the closest to the work itself.
+    pub fn time(&self, body: &str, runs: usize) -> Duration {
+        (0..runs.max(1))
+            .map(|_| {
+                let start = Instant::now();
+                let rendered = self.render(body);
+                let took = start.elapsed();
+                drop(rendered);
+                took
+            })
+            .min()
+            .unwrap_or_default()
+    }
+}
+
+/// The fastest of `runs` parses of `body` by pulldown-cmark alone (the options dossier
+/// uses, every event written as HTML): what the Markdown pass costs at the least.
+pub fn time_parser(body: &str, runs: usize) -> Duration {
+    use pulldown_cmark::{Options, Parser};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_WIKILINKS;
+    (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(body, options));
+            let took = start.elapsed();
+            drop(html);
+            took
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// Microseconds per KB of input.
+pub fn us_per_kb(took: Duration, bytes: usize) -> f64 {
+    took.as_secs_f64() * 1e6 / (bytes.max(1) as f64 / 1024.0)
+}
+
+/// The smallest scale at which `input`'s body is at least `bytes` long, found by
+/// doubling and then halving the step (a ladder grows with the square of its scale).
+pub fn scale_for(input: &Input, bytes: usize) -> usize {
+    let long_enough = |scale: usize| input.body(scale).len() >= bytes;
+    let mut high = 1;
+    while !long_enough(high) {
+        high *= 2;
+    }
+    let mut low = high / 2;
+    while low + 1 < high {
+        let mid = (low + high) / 2;
+        if long_enough(mid) {
+            high = mid;
+        } else {
+            low = mid;
+        }
+    }
+    high
+}
