@@ -1,6 +1,7 @@
 //! The pipeline from a site folder to its output: load → parse → resolve → render → write.
 
 use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -248,16 +249,20 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let stats = match mode {
         Mode::Check => {
             render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
+                let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
+                let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
                 let check = LinkCheck::default();
                 let all: Vec<usize> = (0..prepared.len()).collect();
                 let stats = prepared.render(&site, &all, &check, &report_progress)?;
-                let broken = check.finish(&site.config, |path| prepared.origin(path));
+                broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
                 if broken.is_empty() { Ok(stats) } else { Err(broken) }
             })
         }
         Mode::Build => {
             render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
                 watch.lap("template values and plan");
+                let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
+                diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);
                 crate::confine::check_output_dir(root, &output_dir)
                     .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
                 // Only now, with every output path checked, is anything written.

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use crate::config::{Config, origin_of};
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
+use crate::model::site::Site;
 use crate::output_path::OutputPath;
 use crate::render::Sink;
 use crate::theme::StaticSource;
@@ -72,10 +73,86 @@ enum Target {
     OutsideBase(String),
 }
 
+/// Links and images that analyses write with a path on this site (`/analyses/old-page/`,
+/// `![map](map.png)`) and that no output answers, each at the line that wrote it: warnings
+/// for `build`, errors for `check` (`as_errors`). Also returns the output files they
+/// name, so `check`'s crawl of the built pages does not report them a second time.
+pub fn markdown_refs(
+    site: &Site,
+    outputs: &HashSet<String>,
+    as_errors: bool,
+) -> (Diagnostics, HashSet<String>) {
+    let mut diags = Diagnostics::new();
+    let mut reported = HashSet::new();
+    let refs = site
+        .pages
+        .iter()
+        .filter(|p| p.renders())
+        .flat_map(|p| &p.rendered.local_refs)
+        .chain(site.sections.iter().flat_map(|s| &s.rendered.local_refs));
+    for r in refs {
+        let Target::Output(file) = target(&site.config, "", &r.url) else {
+            // Elsewhere, or outside the base path: `check`'s crawl says which.
+            continue;
+        };
+        if exists(outputs, &file) {
+            continue;
+        }
+        let what = if r.image { "image" } else { "link" };
+        let message = format!("the {what} `{}` leads to nothing the site has", r.url);
+        let d = if as_errors {
+            Diagnostic::error(message)
+        } else {
+            Diagnostic::warning(message)
+        };
+        diags.push(
+            d.at(r.location.clone())
+                .hint(suggestion(&site.config, outputs, &file, r.image)),
+        );
+        reported.insert(file);
+    }
+    (diags, reported)
+}
+
+/// A likely meant output for a missing `file`: one with the same file name elsewhere
+/// (`map.png` → `/images/map.png`), else a close spelling among outputs of its kind (pages
+/// for a page, files for a file); otherwise what to do.
+fn suggestion(config: &Config, outputs: &HashSet<String>, file: &str, image: bool) -> String {
+    let url = |o: &str| format!("{}{}", config.base_path, o.trim_end_matches("index.html"));
+    let page = file.ends_with("index.html");
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let mut same_name: Vec<&str> = outputs
+        .iter()
+        .map(String::as_str)
+        .filter(|o| !page && o.rsplit('/').next() == Some(name))
+        .collect();
+    same_name.sort();
+    if let Some(found) = same_name.first() {
+        return format!("did you mean {}?", url(found));
+    }
+    let kind = outputs
+        .iter()
+        .map(String::as_str)
+        .filter(|o| o.ends_with("index.html") == page);
+    match closest(file, kind) {
+        Some(near) => format!("did you mean {}?", url(near)),
+        None if image || !page => {
+            "put the file in static/ (or beside the analysis, in its bundle), or fix the path".to_owned()
+        }
+        None => "link to an analysis with `@/section/page.md`, which is checked as you write".to_owned(),
+    }
+}
+
 impl LinkCheck {
-    /// Reports every link into the site that reaches nothing. `origin` names the source
-    /// of an output file (the analysis or template that made it).
-    pub fn finish(self, config: &Config, origin: impl Fn(&str) -> Option<String>) -> Diagnostics {
+    /// Reports every link into the site that reaches nothing, except the output files in
+    /// `reported` (already reported at their Markdown line). `origin` names the source of
+    /// an output file (the analysis or template that made it).
+    pub fn finish(
+        self,
+        config: &Config,
+        reported: &HashSet<String>,
+        origin: impl Fn(&str) -> Option<String>,
+    ) -> Diagnostics {
         let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut pages = self.links.into_inner().unwrap_or_else(|e| e.into_inner());
         pages.sort();
@@ -87,7 +164,7 @@ impl LinkCheck {
             for url in urls {
                 let problem = match target(config, &page, &url) {
                     Target::Elsewhere => continue,
-                    Target::Output(file) if exists(&files, &file) => continue,
+                    Target::Output(file) if exists(&files, &file) || reported.contains(&file) => continue,
                     Target::Output(file) => {
                         let hint = closest(&file, files.iter().map(String::as_str))
                             .map(|c| {
@@ -312,7 +389,7 @@ mod tests {
                 br#"<link href="/repo/style.css"><a href="/repo/b/">b</a><a href='/repo/b/'>b</a><img src="/logo.png">"#,
             )
             .unwrap();
-        let diags = check.finish(&c, |p| Some(format!("source of {p}")));
+        let diags = check.finish(&c, &HashSet::new(), |p| Some(format!("source of {p}")));
         let messages: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(

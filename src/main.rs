@@ -240,7 +240,11 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
         }
         Err(diags) => {
             let all: Vec<Diagnostic> = diags.into_vec();
-            fail(&all)
+            match mode {
+                Mode::Build => fail(&all),
+                // `check` never writes: saying "nothing was written" would suggest it might.
+                Mode::Check => report(&all, ""),
+            }
         }
     }
 }
@@ -332,14 +336,19 @@ impl dossier::serve::Reporter for ServeReporter {
 }
 
 fn fail(diags: &[Diagnostic]) -> ExitCode {
+    report(diags, "; nothing was written")
+}
+
+/// Prints the diagnostics and, when there are several, how many were errors.
+fn report(diags: &[Diagnostic], consequence: &str) -> ExitCode {
     for d in diags {
         eprintln!("{d}\n");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 1 {
-        eprintln!("{errors} errors; nothing was written.");
+        eprintln!("{errors} errors{consequence}.");
     } else if errors == 1 && diags.len() > 1 {
-        eprintln!("1 error; nothing was written.");
+        eprintln!("1 error{consequence}.");
     }
     ExitCode::FAILURE
 }

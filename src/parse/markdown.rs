@@ -37,6 +37,17 @@ pub struct AnchorRef {
     pub location: Location,
 }
 
+/// A link or image written with a path on this site rather than `@/`
+/// (`/analyses/old-page/`, `map.png`), that is not a page's URL: only the built site's
+/// outputs can say whether something answers it.
+#[derive(Debug, Clone)]
+pub struct LocalRef {
+    /// The URL path, relative ones resolved against the page (`/security/kursk/map.png`).
+    pub url: String,
+    pub image: bool,
+    pub location: Location,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
@@ -69,6 +80,7 @@ pub struct Rendered {
     pub text: String,
     pub heading_ids: Vec<String>,
     pub anchor_refs: Vec<AnchorRef>,
+    pub local_refs: Vec<LocalRef>,
     /// Links to other documents, in order, for backlinks and the link graph.
     pub links: Vec<OutLink>,
     /// The items of `[!KEY JUDGMENT]` callouts, in order.
@@ -219,6 +231,7 @@ pub fn render(doc: &Doc, env: &Env) -> Rendered {
         text: state.text,
         heading_ids,
         anchor_refs: state.anchor_refs,
+        local_refs: state.local_refs,
         links: state.links,
         judgments: state.judgments,
         cited: {
@@ -283,6 +296,7 @@ struct State<'a> {
     summary_end: Option<usize>,
     first_paragraph_end: Option<usize>,
     anchor_refs: Vec<AnchorRef>,
+    local_refs: Vec<LocalRef>,
     links: Vec<OutLink>,
     /// Plain text of the open blocks (paragraphs, list items, cells, headings), innermost
     /// last, for the excerpts around links.
@@ -319,6 +333,7 @@ impl<'a> State<'a> {
             summary_end: None,
             first_paragraph_end: None,
             anchor_refs: Vec::new(),
+            local_refs: Vec::new(),
             links: Vec::new(),
             blocks: Vec::new(),
             text: String::new(),
@@ -674,8 +689,11 @@ impl<'a> State<'a> {
             self.words += alt.split_whitespace().count();
         }
         self.text(&alt);
+        let resolved = self.relative_to_page(dest_url);
+        let path = resolved.split(['#', '?']).next().unwrap_or(&resolved).to_owned();
+        self.local_ref(&path, true, self.doc.body_offset + range.start);
         let mut src = String::new();
-        pulldown_cmark_escape::escape_href(&mut src, &self.relative_to_page(dest_url)).ok();
+        pulldown_cmark_escape::escape_href(&mut src, &resolved).ok();
         let mut html = format!("<img src=\"{src}\" alt=\"{}\"", escape_attr(&alt));
         if with_title && !title.is_empty() {
             html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
@@ -1081,8 +1099,21 @@ impl<'a> State<'a> {
         if let Some(target) = self.env.paths.get(url) {
             let target = target.clone();
             self.record_link(&target, LinkKind::Link);
+        } else {
+            self.local_ref(url, false, offset);
         }
         (href, false)
+    }
+
+    /// Remembers a root-relative URL path for the check against the site's outputs.
+    fn local_ref(&mut self, url: &str, image: bool, offset: usize) {
+        if url.starts_with('/') && !url.starts_with("//") {
+            self.local_refs.push(LocalRef {
+                url: url.to_owned(),
+                image,
+                location: self.location(offset),
+            });
+        }
     }
 
     /// `data.csv` in `/reports/annual/` → `/reports/annual/data.csv`. Absolute paths, URLs

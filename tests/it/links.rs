@@ -153,3 +153,39 @@ fn check_reports_links_outside_the_base_path_and_links_to_nothing() {
     assert_eq!(out.stderr.matches("`/tags/` is outside").count(), 1, "{out}");
     assert!(out.stderr.contains(" pages, such as "), "{out}");
 }
+
+/// Plain root-relative links and relative images are not checked as `@/` links are while
+/// the Markdown is read; once the outputs are planned, one that reaches nothing is a
+/// warning for `build` and an error for `check`, at its line, with a suggestion that
+/// fits (the same file name elsewhere), and reported once.
+#[test]
+fn plain_links_and_images_that_reach_nothing_are_reported_at_their_line() {
+    let site = crate::harness::SiteTest::example();
+    let page = "content/security/kursk-deployment.md";
+    let text = site.read(page);
+    let line = text.lines().count() + 2;
+    site.write(
+        page,
+        format!("{text}\nSee [the old page](/analyses/old-page/), ![est](kursk-estimates.svg) and ![fine](/images/kursk-estimates.svg).\n"),
+    );
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "warning: the link `/analyses/old-page/` leads to nothing the site has",
+        &format!("{page}:{line}:5"),
+        "warning: the image `/security/kursk-deployment/kursk-estimates.svg` leads to nothing the site has",
+        "did you mean /images/kursk-estimates.svg?",
+    ]);
+    assert!(
+        !out.stderr.contains("/images/kursk-estimates.svg` leads"),
+        "{out}"
+    );
+
+    let out = site.run(&["check"]);
+    out.assert_user_error();
+    out.assert_stderr_has(&["error: the link `/analyses/old-page/`", "2 errors."]);
+    assert!(!out.stderr.contains("broken link"), "reported twice\n{out}");
+    assert!(
+        !out.stderr.contains("nothing was written"),
+        "check never writes\n{out}"
+    );
+}
