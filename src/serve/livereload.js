@@ -42,10 +42,11 @@
       overlay.setAttribute("role", "alert");
       overlay.style.cssText =
         "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(20,20,20,.94);color:#f5f5f5;font:14px/1.5 ui-monospace,monospace";
+        // Opaque: the page's own text showing through made the message hard to read.
+        "background:#141414;color:#f5f5f5;font:14px/1.5 ui-monospace,monospace";
       var title = document.createElement("p");
       title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ff8a80";
-      title.textContent = "dossier: the last change did not build; this is the last good version.";
+      title.textContent = "dossier: the last change did not build. Hide this to see the last good version.";
       var pre = document.createElement("pre");
       pre.style.cssText = "white-space:pre-wrap;margin:0";
       var close = document.createElement("button");

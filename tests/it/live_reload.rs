@@ -174,10 +174,15 @@ fn a_broken_file_shows_an_overlay_until_it_is_fixed() {
          && document.getElementById('dossier-error').textContent.includes('never closed')",
         20,
     );
-    // The last good page is still there under the overlay.
+    // The last good page is still there under the overlay, which is opaque: the page's
+    // text must not show through the message.
     assert_eq!(
         browser.eval("document.querySelector('main h1').textContent"),
         title
+    );
+    assert_eq!(
+        browser.eval("getComputedStyle(document.getElementById('dossier-error')).backgroundColor"),
+        "rgb(20, 20, 20)"
     );
 
     std::fs::write(&page, format!("{good}\nFixed and extended.\n")).expect("fix the page");
