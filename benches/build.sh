@@ -14,6 +14,11 @@ out=$repo/target/bench
 corpus=$out/corpus-$pages
 mkdir -p "$out"
 
+if [ ! -f "$gen" ]; then
+  echo "benches/build.sh needs the corpus generator gen_corpus.py, looked for at $gen;" >&2
+  echo "set GEN_CORPUS=/path/to/gen_corpus.py (it writes the same site for dossier, Hugo and Zola)" >&2
+  exit 1
+fi
 for tool in hyperfine hugo python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine hugo time)" >&2; exit 1; }
 done
