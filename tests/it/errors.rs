@@ -311,3 +311,27 @@ fn a_page_without_front_matter_or_title_is_warned_about() {
         "content/untitled.md:2",
     ]);
 }
+
+/// The error README.md shows ("Errors look like this") is what dossier prints for it,
+/// word for word: the README's block is compared with a real build of the same file.
+#[test]
+fn the_readme_error_example_is_real_output() {
+    let readme = std::fs::read_to_string(crate::harness::repo_root().join("README.md")).unwrap();
+    let shown = readme
+        .split("Errors look like this:\n\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("README.md has its error example");
+    let site = SiteTest::empty()
+        .file("config.toml", "base_url = \"https://example.org/\"\n")
+        .file(
+            "content/security/kursk.md",
+            "+++\ntitel = \"Troops at Kursk\"\n+++\n\nText.\n",
+        );
+    let out = site.build_err();
+    assert_eq!(
+        out.stderr.trim_end(),
+        shown,
+        "README.md's error example differs from the real output; paste the real one in"
+    );
+}
