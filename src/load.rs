@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::confine::SiteRoot;
+use crate::confine::{SiteRoot, SourceFolder};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// A Markdown file under `content/`.
@@ -37,6 +37,26 @@ pub struct ContentTree {
     pub unreadable: Vec<String>,
     /// How many Markdown files were read (not given by `known`).
     pub read: usize,
+}
+
+/// For a walk of a source folder (walkdir's `filter_entry`): whether to keep `entry`. Not
+/// editors' noise, and not a link leading out of the site, which is added to `problems`
+/// (with nothing under it read).
+pub(crate) fn keep_entry(
+    rules: &SourceFolder,
+    entry: &walkdir::DirEntry,
+    problems: &mut Vec<Diagnostic>,
+) -> bool {
+    if entry.depth() > 0 && is_ignored_name(&entry.file_name().to_string_lossy()) {
+        return false;
+    }
+    match rules.check(entry) {
+        Err(d) => {
+            problems.push(d);
+            false
+        }
+        Ok(()) => true,
+    }
 }
 
 /// Whether a file name is noise from an editor or the OS rather than content.
@@ -78,18 +98,7 @@ pub fn content_reusing(
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
-                return false;
-            }
-            match rules.check(e) {
-                Err(d) => {
-                    links_out.push(d);
-                    false
-                }
-                Ok(()) => true,
-            }
-        });
+        .filter_entry(|e| keep_entry(&rules, e, &mut links_out));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 use crate::config::{Config, key_location};
 use crate::confine::SiteRoot;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::load::is_ignored_name;
+use crate::load::{is_ignored_name, keep_entry};
 
 /// The default theme, as committed in `themes/default/`.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -158,28 +158,19 @@ fn read_static(
         return;
     }
     let rules = site_root.folder(dir);
+    let mut problems = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
-                return false;
-            }
-            match rules.check(e) {
-                Err(d) => {
-                    diags.push(d);
-                    false
-                }
-                Ok(()) => true,
-            }
-        });
+        .filter_entry(|e| keep_entry(&rules, e, &mut problems));
     for entry in walker.filter_map(|e| e.ok()) {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             out.insert(slash(rel), StaticSource::File(entry.into_path()));
         }
     }
+    diags.extend(problems);
 }
 
 /// Every file under an embedded folder, in a stable order.
