@@ -107,8 +107,8 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Make a new site in DIR: config, a sample analysis, the default theme and a GitHub
-    /// Pages workflow.
+    /// Make a new site in DIR: config, two sample analyses with their sources, the default
+    /// theme and a GitHub Pages workflow.
     Init {
         /// The folder to create (it must not exist, or be empty).
         dir: PathBuf,
