@@ -1,5 +1,5 @@
-//! `dossier init` (a new site with the default theme) and `dossier new` (an analysis
-//! from an archetype).
+//! `dossier init` (a new site with the default theme and sample analyses that show its
+//! features) and `dossier new` (an analysis from an archetype).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,6 +30,10 @@ insert_anchor_links = "right"
 light_theme = "InspiredGitHub"
 dark_theme = "base16-ocean.dark"
 
+# The bibliography that [@key] citations refer to: content/sources.yml.
+[sources]
+bibliography = "sources.yml"
+
 [extra]
 "#;
 
@@ -38,7 +42,8 @@ title = "My Dossier"
 sort_by = "date"
 +++
 
-Analyses, cross-linked. Start writing in `content/analyses/`.
+Analyses, cross-linked. The two analyses in `content/analyses/` are samples that show
+what an analysis can hold; replace them with your own.
 "#;
 
 const SECTION: &str = r#"+++
@@ -229,6 +234,129 @@ A one-paragraph summary of the analysis: the key judgment first.
 ## What to watch
 "#;
 
+/// The sample analysis `init` writes: one short analysis about an invented place that
+/// uses what an analyst reaches for (a rated key judgment, an event, a citation, a link to
+/// another analysis, an indicator to watch, taxonomy terms), so a new site shows each of
+/// them built. `{date}`, `{event_date}`, `{due}` and `{year}` are filled in from today,
+/// so the event is recent and the indicator still to come.
+const SAMPLE: &str = r#"+++
+title = "Grain Exports Through the Northern Strait"
+description = "A sample analysis about an invented place, written by dossier init to show what an analysis can hold. Replace it with your own."
+date = {date}
+authors = ["Your Name"]
+
+[taxonomies]
+tags = ["sample", "trade"]
+regions = ["Northern Strait"]
+actors = ["Ostland"]
+
+# Events go on the site's timeline (/timeline/).
+[[events]]
+date = "{event_date}"
+title = "Ostland reopens the Northern Strait to grain ships"
+summary = "The first convoy in three months leaves the port of Merrow."
+place = "Merrow"
+
+# Indicators to watch are listed on this page and on /watch/; a dated one is also an
+# upcoming event on the timeline. Set `status` to "observed" or "lapsed" later.
+[[watch]]
+indicator = "Monthly grain exports through Merrow reach half of last year's level"
+why = "It would show that the reopening holds beyond the first convoys."
+due = "{due}"
+status = "open"
++++
+
+*This is a sample that `dossier init` wrote about an invented place, to show how an
+analysis is written. Replace it with your own.*
+
+Ostland has reopened the Northern Strait to grain ships. We expect exports to recover
+slowly: the strait is open again, but the port behind it cannot yet load ships at its
+old pace.
+
+<!-- more -->
+
+> [!KEY JUDGMENT]
+> - **Moderate confidence:** Grain exports through the strait will reach half of last
+>   year's monthly volume within three months.
+> - **Low confidence:** Insurers will lower their premiums for the route before then.
+
+## Background
+
+The strait was closed to commercial shipping for three months, and grain piled up in
+inland silos [@ostland-agriculture-{year}].
+
+## Assessment
+
+The limit now is the port, not the strait: only half of Merrow's grain berths can load
+ships until repairs are finished [@merrow-port-{year}, p. 3]. Our
+[note on port capacity](@/analyses/merrow-port-capacity.md) sets out what the repairs
+involve.
+"#;
+
+/// The second sample analysis: the one the first links to, so it lists that link under
+/// "Referenced by".
+const SAMPLE_LINKED: &str = r#"+++
+title = "Port Capacity at Merrow"
+description = "A second sample analysis, which the first one links to."
+date = {date}
+authors = ["Your Name"]
+
+[taxonomies]
+tags = ["sample", "infrastructure"]
+regions = ["Northern Strait"]
+actors = []
++++
+
+*A second sample. The first one links here with `@/analyses/merrow-port-capacity.md`,
+so this page lists it under "Referenced by". Replace it with your own.*
+
+Merrow has four grain berths. Two were damaged during the closure, and the port
+authority expects to finish repairing them within the quarter [@merrow-port-{year}].
+"#;
+
+/// The samples' bibliography (Hayagriva YAML): invented sources, cited as `[@key]`.
+const SAMPLE_SOURCES: &str = r#"# The bibliography that [@key] citations refer to (Hayagriva YAML; BibTeX works too).
+# These two sources are invented for the sample analyses: replace them with your own.
+ostland-agriculture-{year}:
+  type: Report
+  title: Grain stocks and export licences, quarterly bulletin
+  # An institution as author is written as a name, so it is not read as a person's.
+  author: { name: "Ministry of Agriculture of Ostland" }
+  date: {year}
+merrow-port-{year}:
+  type: Report
+  title: Berth availability at the port of Merrow
+  author: { name: "Merrow Port Authority" }
+  date: {year}
+"#;
+
+/// The sample analyses and their bibliography, dated from `today`.
+fn sample_files(today: jiff::civil::Date) -> [(PathBuf, String); 3] {
+    use jiff::ToSpan;
+    let fill = |template: &str, date: jiff::civil::Date| {
+        template
+            .replace("{date}", &date.to_string())
+            .replace("{event_date}", &today.saturating_sub(3.days()).to_string())
+            .replace(
+                "{due}",
+                &today.saturating_add(3.months()).strftime("%Y-%m").to_string(),
+            )
+            .replace("{year}", &today.year().to_string())
+    };
+    [
+        (
+            PathBuf::from("content/analyses/grain-exports.md"),
+            fill(SAMPLE, today),
+        ),
+        // A week older: the background note the newer analysis builds on.
+        (
+            PathBuf::from("content/analyses/merrow-port-capacity.md"),
+            fill(SAMPLE_LINKED, today.saturating_sub(7.days())),
+        ),
+        (PathBuf::from("content/sources.yml"), fill(SAMPLE_SOURCES, today)),
+    ]
+}
+
 /// Makes a new site in `dir`, which must not exist or be empty. Returns the files written.
 pub fn site(dir: &Path, today: jiff::civil::Date, ci_install: CiInstall) -> Result<Vec<PathBuf>, Diagnostic> {
     if dir.exists() {
@@ -242,14 +370,7 @@ pub fn site(dir: &Path, today: jiff::civil::Date, ci_install: CiInstall) -> Resu
             );
         }
     }
-    let sample = ARCHETYPE
-        .replace("{title}", "A first analysis")
-        .replace("{date}", &today.to_string())
-        .replace("draft = true", "draft = false")
-        .replace(
-            "{taxonomies}",
-            "\n[taxonomies]\ntags = [\"example\"]\nregions = []\nactors = []\n",
-        );
+    let samples = sample_files(today);
     let workflow = pages_workflow(&install_steps(ci_install));
     let mut files: Vec<(PathBuf, &[u8])> = vec![
         (PathBuf::from("config.toml"), CONFIG.as_bytes()),
@@ -257,12 +378,11 @@ pub fn site(dir: &Path, today: jiff::civil::Date, ci_install: CiInstall) -> Resu
         (PathBuf::from(".github/workflows/pages.yml"), workflow.as_bytes()),
         (PathBuf::from("content/_index.md"), HOME.as_bytes()),
         (PathBuf::from("content/analyses/_index.md"), SECTION.as_bytes()),
-        (
-            PathBuf::from("content/analyses/first-analysis.md"),
-            sample.as_bytes(),
-        ),
         (PathBuf::from("static/.gitkeep"), b""),
     ];
+    for (path, text) in &samples {
+        files.push((path.clone(), text.as_bytes()));
+    }
     for file in embedded_files(&DEFAULT_THEME) {
         files.push((Path::new("themes/default").join(file.path()), file.contents()));
     }

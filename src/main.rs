@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 // A build allocates and frees millions of small strings and template values across
 // threads; mimalloc does that faster than the system allocator (a 10,000-page build
@@ -25,11 +25,30 @@ use dossier::diagnostic::Diagnostic;
     about = "A static site generator for people who publish analyses"
 )]
 struct Cli {
-    /// The site folder (the one with config.toml).
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    root: PathBuf,
+    /// The site folder (the one with config.toml) for build, check, serve and new;
+    /// the current folder by default.
+    // Not `global`: `init` makes the site at its DIR, so its help must not offer
+    // `--root`. The commands that read a site take it after their name too (`SiteArgs`).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The site a command reads: `--root` after the command's name.
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// The site folder (the one with config.toml); the current folder by default.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    /// The site folder: `--root` after the command's name, else before it, else `.`.
+    /// The one nearer the command wins, as a later option does.
+    fn root(self, before: Option<PathBuf>) -> PathBuf {
+        self.root.or(before).unwrap_or_else(|| PathBuf::from("."))
+    }
 }
 
 #[derive(Subcommand)]
@@ -48,6 +67,8 @@ enum Command {
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Do everything `build` does except write, and report every problem found.
     Check {
@@ -57,6 +78,8 @@ enum Command {
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Build the site into memory and serve it with live reload while you write.
     Serve {
@@ -81,9 +104,11 @@ enum Command {
         /// Milliseconds a client has to send its request headers (for tests).
         #[arg(long, hide = true, value_name = "MS")]
         header_timeout_ms: Option<u64>,
+        #[command(flatten)]
+        site: SiteArgs,
     },
-    /// Make a new site in DIR: config, a sample analysis, the default theme and a GitHub
-    /// Pages workflow.
+    /// Make a new site in DIR: config, two sample analyses with their sources, the default
+    /// theme and a GitHub Pages workflow.
     Init {
         /// The folder to create (it must not exist, or be empty).
         dir: PathBuf,
@@ -95,6 +120,8 @@ enum Command {
     New {
         /// Where the analysis goes, under content/.
         path: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
     },
 }
 
@@ -115,18 +142,23 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             timings,
+            site,
         } => {
             let options = BuildOptions {
-                root: cli.root,
+                root: site.root(cli.root),
                 output_dir,
                 base_url,
                 drafts,
             };
             run_build(&options, Mode::Build, timings)
         }
-        Command::Check { base_url, drafts } => {
+        Command::Check {
+            base_url,
+            drafts,
+            site,
+        } => {
             let options = BuildOptions {
-                root: cli.root,
+                root: site.root(cli.root),
                 base_url,
                 drafts,
                 ..Default::default()
@@ -141,10 +173,11 @@ fn main() -> ExitCode {
             base_url,
             navigate_to_changed,
             header_timeout_ms,
+            site,
         } => {
             let options = dossier::serve::ServeOptions {
                 build: BuildOptions {
-                    root: cli.root,
+                    root: site.root(cli.root),
                     base_url,
                     drafts,
                     ..Default::default()
@@ -168,11 +201,16 @@ fn main() -> ExitCode {
             }
         }
         Command::Init { dir, ci_install } => {
-            let dir = if dir.is_absolute() {
-                dir
-            } else {
-                cli.root.join(dir)
-            };
+            // `dossier --root X init DIR` once made the site at X/DIR; saying so is
+            // clearer than quietly making it somewhere else now.
+            if cli.root.is_some() {
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        "`init` makes the site at DIR and takes no --root; give the whole path as DIR",
+                    )
+                    .exit();
+            }
             match dossier::init::site(&dir, today(), ci_install) {
                 Ok(files) => {
                     println!("Made a new site in {} ({} files).", dir.display(), files.len());
@@ -182,7 +220,7 @@ fn main() -> ExitCode {
                 Err(d) => fail(&[d]),
             }
         }
-        Command::New { path } => match dossier::init::new_page(&cli.root, &path, today()) {
+        Command::New { path, site } => match dossier::init::new_page(&site.root(cli.root), &path, today()) {
             Ok(rel) => {
                 println!(
                     "Made {} (a draft: set `draft = false` to publish it).",

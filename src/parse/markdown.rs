@@ -787,6 +787,11 @@ impl<'a> State<'a> {
         if cites.is_empty() {
             return;
         }
+        // Link excerpts leave citations out; the space before one would be left hanging
+        // before the punctuation after it ("finished ." for "finished [@a].").
+        if let Some(block) = self.blocks.last_mut() {
+            block.truncate(block.trim_end().len());
+        }
         out.push(Event::Html(CowStr::from(placeholder(self.citations.len()))));
         self.citations.push(cites);
     }

@@ -12,12 +12,16 @@ fn dossier(args: &[&str]) -> Output {
 
 #[test]
 fn help_for_each_subcommand_lists_its_flags() {
-    let cases: [(&str, &[&str]); 4] = [
+    // Each case: the subcommand, what its help lists, what it must not list.
+    let cases: [(&str, &[&str], &[&str]); 5] = [
         (
             "build",
             &["--output-dir", "-o", "--base-url", "--drafts", "--root"],
+            &[],
         ),
-        ("check", &["--base-url", "--drafts", "--root"]),
+        ("check", &["--base-url", "--drafts", "--root"], &[]),
+        ("serve", &["--port", "--drafts", "--root"], &[]),
+        // `init` makes the site at DIR: a site folder to read means nothing to it.
         (
             "init",
             &[
@@ -27,12 +31,12 @@ fn help_for_each_subcommand_lists_its_flags() {
                 "- git:",
                 "- cargo:",
                 "[default: release]",
-                "--root",
             ],
+            &["--root"],
         ),
-        ("new", &["<PATH>", "--root"]),
+        ("new", &["<PATH>", "--root"], &[]),
     ];
-    for (sub, flags) in cases {
+    for (sub, flags, absent) in cases {
         let out = dossier(&[sub, "--help"]);
         out.assert_success();
         assert!(out.stdout.contains(&format!("Usage: dossier {sub}")), "{out}");
@@ -40,6 +44,12 @@ fn help_for_each_subcommand_lists_its_flags() {
             assert!(
                 out.stdout.contains(flag),
                 "`dossier {sub} --help` does not mention {flag}\n{out}"
+            );
+        }
+        for flag in absent {
+            assert!(
+                !out.stdout.contains(flag),
+                "`dossier {sub} --help` mentions {flag}\n{out}"
             );
         }
     }
@@ -52,6 +62,39 @@ fn help_for_each_subcommand_lists_its_flags() {
         !out.stdout.contains("__remove"),
         "the internal subcommand is hidden\n{out}"
     );
+}
+
+/// `--root` is no longer global (so that `init --help` does not offer it), yet the
+/// commands that read a site take it before or after their name.
+#[test]
+fn root_may_come_before_or_after_the_command() {
+    let tmp = SiteTest::empty();
+    let dir = tmp.path("site");
+    let dir = dir.to_str().unwrap();
+    // Run beside the site, not in it, so only --root can find it.
+    let beside = |args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).current_dir(tmp.root());
+        Output::of(cmd)
+    };
+    beside(&["init", dir]).assert_success();
+    beside(&["check"]).assert_user_error();
+    for args in [
+        ["--root", dir, "check"],
+        ["check", "--root", dir],
+        ["--root", dir, "build"],
+        ["build", "--root", dir],
+    ] {
+        beside(&args).assert_success();
+    }
+    assert!(tmp.exists("site/public/index.html"));
+    beside(&["new", "--root", dir, "content/analyses/next.md"]).assert_success();
+    assert!(tmp.exists("site/content/analyses/next.md"));
+    // `--root X init DIR` once made X/DIR; now it is a usage error, and writes nothing.
+    let out = beside(&["--root", dir, "init", "elsewhere"]);
+    assert_eq!(out.code, Some(2), "{out}");
+    out.assert_stderr_has(&["takes no --root"]);
+    assert!(!tmp.exists("site/elsewhere") && !tmp.exists("elsewhere"), "{out}");
 }
 
 #[test]

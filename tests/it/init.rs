@@ -131,3 +131,67 @@ fn the_release_workflow_attaches_the_archives_the_pages_workflow_downloads() {
     assert!(manifest.contains("\nname = \"dossier-ssg\"\n"), "{manifest}");
     assert!(manifest.contains("[[bin]]\nname = \"dossier\"\n"), "{manifest}");
 }
+
+/// Issue 15: the site `init` made had one analysis with empty headings, so a new user saw
+/// none of what dossier is for. The sample now uses each feature an analyst reaches for,
+/// and builds and checks without a warning.
+#[test]
+fn init_sample_shows_judgment_event_citation_crosslink_and_watch() {
+    let site = SiteTest::empty();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("init").arg(site.root());
+    Output::of(cmd).assert_success();
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        out.assert_success();
+        assert!(!out.stderr.contains("warning"), "{out}");
+    }
+    assert!(
+        site.read("config.toml")
+            .contains("[sources]\nbibliography = \"sources.yml\"\n"),
+        "the config names the sample bibliography"
+    );
+
+    let html = site.html("/analyses/grain-exports/");
+    // A rated key judgment: its badge and its anchor.
+    assert!(
+        texts(&html, ".callout-key-judgment .confidence").contains(&"Moderate confidence".to_owned()),
+        "no moderate-confidence badge"
+    );
+    assert!(count(&html, ".callout-key-judgment .judgment-anchor#judgment-1") == 1);
+    // Citations link to their sources, listed at the end of the page.
+    let cited = attrs(&html, ".content a.citation", "href");
+    assert!(!cited.is_empty(), "no citation");
+    assert_eq!(texts(&html, "#cited-sources"), ["Sources"]);
+    for href in &cited {
+        assert_eq!(count(&html, &format!(".source-list li{href}")), 1, "{href}");
+    }
+    // The link to the second analysis, which lists this one under "Referenced by".
+    assert!(
+        attrs(&html, ".content a", "href").contains(&"/analyses/merrow-port-capacity/".to_owned()),
+        "no link to the second analysis"
+    );
+    let linked = site.html("/analyses/merrow-port-capacity/");
+    assert_eq!(
+        attrs(&linked, ".backlinks li > a", "href"),
+        ["/analyses/grain-exports/"]
+    );
+    // The event is on the timeline, and the indicator to watch on /watch/.
+    assert!(
+        texts(&site.html("/timeline/"), ".event-title")
+            .contains(&"Ostland reopens the Northern Strait to grain ships".to_owned()),
+        "the event is not on /timeline/"
+    );
+    let indicator = "Monthly grain exports through Merrow reach half of last year's level";
+    assert_eq!(
+        texts(&site.html("/watch/"), ".watch-group li strong"),
+        [indicator]
+    );
+    assert_eq!(texts(&html, ".page-watch li strong"), [indicator]);
+    // Terms of each taxonomy the config declares.
+    for term in ["/tags/sample/", "/regions/northern-strait/", "/actors/ostland/"] {
+        assert!(site.exists(&format!("public{term}index.html")), "no {term}");
+    }
+    // The sample says it is one, so nobody publishes it by mistake.
+    assert!(text(&html, ".content").contains("This is a sample"));
+}

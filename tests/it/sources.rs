@@ -70,6 +70,22 @@ fn author_date_citations_link_to_a_list_of_sources_that_links_back() {
     assert!(!site.exists("public/sources.yml"));
 }
 
+/// A backlink's excerpt leaves citations out, and left the space before one hanging:
+/// "finished ." for "finished [@a]." (found in the sample analysis `dossier init` writes).
+#[test]
+fn a_citation_leaves_no_space_before_punctuation_in_a_backlink_excerpt() {
+    let site = site(
+        None,
+        "Repairs are unfinished [@nato-2024]. See [b](@/b.md), as Kim says [@yonhap-2024], too.",
+    )
+    .file("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n");
+    site.build_ok();
+    assert_eq!(
+        texts(&site.html("/b/"), ".backlinks blockquote.excerpt"),
+        ["Repairs are unfinished. See b, as Kim says, too."]
+    );
+}
+
 #[test]
 fn a_numeric_style_numbers_sources_in_order_of_citation() {
     let site = site(Some("ieee"), CITING);
