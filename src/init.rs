@@ -231,7 +231,7 @@ A one-paragraph summary of the analysis: the key judgment first.
 
 ## Assessment
 
-## What to watch
+## Signposts
 "#;
 
 /// The sample analysis `init` writes: one short analysis about an invented place that
