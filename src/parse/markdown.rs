@@ -167,6 +167,9 @@ fn fill_placeholders(html: &str, fill: impl Fn(usize) -> String) -> String {
     out
 }
 
+/// `> [!PULLQUOTE]` puts its blocks in an `<aside>` hidden from screen readers, which
+/// read the text where it first appears. Links and footnote references in it are written
+/// as text, with a warning giving this hint, since nothing hidden may take focus.
 const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and is hidden from screen readers \
      (aria-hidden), so nothing in it may take focus; keep links and notes in the text it repeats";
 
@@ -742,9 +745,6 @@ impl<'a> State<'a> {
         html
     }
 
-    /// `> [!PULLQUOTE]`: its blocks in an `<aside>` hidden from screen readers, which
-    /// read the text where it first appears. Links and footnote references in it are
-    /// written as text, with a warning, since nothing hidden may take focus.
     /// A citation (`@a, p. 4; @b`): checked against the bibliography and left as a
     /// placeholder until the page's citations are rendered together.
     fn citation(&mut self, spec: &str, offset: usize, out: &mut Vec<Event<'a>>) {
