@@ -17,7 +17,10 @@ pub struct LinkCheck {
     files: Mutex<HashSet<String>>,
     /// (output path, URLs in its `href` and `src` attributes).
     links: Mutex<Vec<(String, Vec<String>)>>,
+    /// (output path, an `id` two or more of its elements have).
+    duplicate_ids: Mutex<Vec<(String, String)>>,
     attribute: regex::Regex,
+    id: regex::Regex,
 }
 
 impl Default for LinkCheck {
@@ -27,6 +30,8 @@ impl Default for LinkCheck {
             links: Mutex::default(),
             attribute: regex::Regex::new(r#"(?i)\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
                 .expect("a valid pattern"),
+            duplicate_ids: Mutex::default(),
+            id: regex::Regex::new(r#"(?i)\sid\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("a valid pattern"),
         }
     }
 }
@@ -43,6 +48,25 @@ impl Sink for LinkCheck {
                 .map(|m| unescape(m.as_str()))
                 .collect();
             lock(&self.links).push((path.to_owned(), urls));
+            // A heading of an analysis can take an id the theme gives its own section
+            // (`## What to watch`): links to it then reach only the first.
+            let mut ids: Vec<String> = self
+                .id
+                .captures_iter(&text)
+                .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+                .map(|m| unescape(m.as_str()))
+                .collect();
+            ids.sort();
+            let mut dupes: Vec<String> = ids
+                .windows(2)
+                .filter(|w| w[0] == w[1])
+                .map(|w| w[0].clone())
+                .collect();
+            dupes.dedup();
+            if !dupes.is_empty() {
+                let mut all = lock(&self.duplicate_ids);
+                all.extend(dupes.into_iter().map(|id| (path.to_owned(), id)));
+            }
         }
         lock(&self.files).insert(path.to_owned());
         Ok(())
@@ -202,6 +226,20 @@ impl LinkCheck {
             }
         }
         let mut diags = Diagnostics::new();
+        let mut dupes = self.duplicate_ids.into_inner().unwrap_or_else(|e| e.into_inner());
+        dupes.sort();
+        for (page, id) in dupes {
+            let source = origin(&page).unwrap_or_else(|| page.clone());
+            diags.push(
+                Diagnostic::error(format!(
+                    "two elements of {page} have the id `{id}`, so links to #{id} reach only the first"
+                ))
+                .in_file(source)
+                .hint(format!(
+                    "a heading may take an id the theme uses: give it its own, as in `## Heading {{#{id}-notes}}`"
+                )),
+            );
+        }
         for (message, hint, pages) in broken {
             let source = origin(&pages[0]).unwrap_or_else(|| pages[0].clone());
             let place = match pages.len() {

@@ -189,3 +189,30 @@ fn plain_links_and_images_that_reach_nothing_are_reported_at_their_line() {
         "check never writes\n{out}"
     );
 }
+
+/// A heading can take an id the theme gives its own section (`## What to watch` on an
+/// analysis with indicators): `check` names the page and the id, and a heading with its
+/// own id (`{#…}`) passes.
+#[test]
+fn check_reports_two_elements_with_one_id() {
+    let site = crate::harness::SiteTest::example();
+    let page = "content/outlook/what-to-watch.md";
+    let text = site.read(page);
+    assert!(
+        text.contains("[[watch]]"),
+        "the example analysis has indicators to watch"
+    );
+    site.write(page, format!("{text}\n## What to watch\n\nMore.\n"));
+    let out = site.run(&["check"]);
+    out.assert_user_error();
+    out.assert_stderr_has(&[
+        "two elements of outlook/what-to-watch/index.html have the id `what-to-watch`",
+        page,
+        "{#what-to-watch-notes}",
+    ]);
+    site.write(
+        page,
+        format!("{text}\n## What to watch {{#what-to-watch-notes}}\n\nMore.\n"),
+    );
+    site.run(&["check"]).assert_success();
+}
