@@ -491,13 +491,7 @@ impl Config {
                 continue;
             }
             if let Some(p) = &t.paginate_path
-                && let Err(why) = crate::output_path::check_url_segments(p).and_then(|()| {
-                    if p.trim_matches('/').is_empty() {
-                        Err(crate::output_path::Unsafe::Empty)
-                    } else {
-                        Ok(())
-                    }
-                })
+                && let Err(why) = crate::output_path::check_url_folder(p)
             {
                 diags.push(
                     Diagnostic::error(format!(

@@ -2,7 +2,7 @@
 //! reach a file the build made, under the site's base path. This is what catches a theme
 //! or an analysis that writes `/style.css` on a site published under `/repo/`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::config::{Config, origin_of};
@@ -108,6 +108,7 @@ pub fn markdown_refs(
 ) -> (Diagnostics, HashSet<String>) {
     let mut diags = Diagnostics::new();
     let mut reported = HashSet::new();
+    let mut hints = Suggestions::new(&site.config, outputs);
     let refs = site
         .pages
         .iter()
@@ -129,41 +130,81 @@ pub fn markdown_refs(
         } else {
             Diagnostic::warning(message)
         };
-        diags.push(
-            d.at(r.location.clone())
-                .hint(suggestion(&site.config, outputs, &file, r.image)),
-        );
+        diags.push(d.at(r.location.clone()).hint(hints.for_missing(&file, r.image)));
         reported.insert(file);
     }
     (diags, reported)
 }
 
-/// A likely meant output for a missing `file`: one with the same file name elsewhere
-/// (`map.png` → `/images/map.png`), else a close spelling among outputs of its kind (pages
-/// for a page, files for a file); otherwise what to do.
-fn suggestion(config: &Config, outputs: &HashSet<String>, file: &str, image: bool) -> String {
-    let url = |o: &str| format!("{}{}", config.base_path, o.trim_end_matches("index.html"));
-    let page = file.ends_with("index.html");
-    let name = file.rsplit('/').next().unwrap_or(file);
-    let mut same_name: Vec<&str> = outputs
-        .iter()
-        .map(String::as_str)
-        .filter(|o| !page && o.rsplit('/').next() == Some(name))
-        .collect();
-    same_name.sort();
-    if let Some(found) = same_name.first() {
-        return format!("did you mean {}?", url(found));
-    }
-    let kind = outputs
-        .iter()
-        .map(String::as_str)
-        .filter(|o| o.ends_with("index.html") == page);
-    match closest(file, kind) {
-        Some(near) => format!("did you mean {}?", url(near)),
-        None if image || !page => {
-            "put the file in static/ (or beside the analysis, in its bundle), or fix the path".to_owned()
+/// Hints for missing outputs: one with the same file name elsewhere (`map.png` →
+/// `/images/map.png`), else a close spelling among outputs of its kind (pages for a page,
+/// files for a file), else what to do. Each missing file is looked up once, and only the
+/// first few spellings are searched for: each search compares with every output, and a
+/// page may hold thousands of broken links.
+struct Suggestions<'a> {
+    config: &'a Config,
+    outputs: &'a HashSet<String>,
+    /// File name → the first output (in path order) with that name; made on first use.
+    by_name: Option<HashMap<&'a str, &'a str>>,
+    found: HashMap<String, String>,
+    searches_left: usize,
+}
+
+impl<'a> Suggestions<'a> {
+    const SEARCHES: usize = 10;
+
+    fn new(config: &'a Config, outputs: &'a HashSet<String>) -> Self {
+        Suggestions {
+            config,
+            outputs,
+            by_name: None,
+            found: HashMap::new(),
+            searches_left: Self::SEARCHES,
         }
-        None => "link to an analysis with `@/section/page.md`, which is checked as you write".to_owned(),
+    }
+
+    fn for_missing(&mut self, file: &str, image: bool) -> String {
+        if let Some(hint) = self.found.get(file) {
+            return hint.clone();
+        }
+        let hint = self.make(file, image);
+        self.found.insert(file.to_owned(), hint.clone());
+        hint
+    }
+
+    fn make(&mut self, file: &str, image: bool) -> String {
+        let url = |o: &str| format!("{}{}", self.config.base_path, o.trim_end_matches("index.html"));
+        let page = file.ends_with("index.html");
+        let outputs = self.outputs;
+        if !page {
+            let by_name = self.by_name.get_or_insert_with(|| {
+                let mut sorted: Vec<&str> = outputs.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                let mut map = HashMap::new();
+                for o in sorted {
+                    map.entry(o.rsplit('/').next().unwrap_or(o)).or_insert(o);
+                }
+                map
+            });
+            if let Some(found) = by_name.get(file.rsplit('/').next().unwrap_or(file)) {
+                return format!("did you mean {}?", url(found));
+            }
+        }
+        let near = (self.searches_left > 0).then(|| {
+            self.searches_left -= 1;
+            let kind = outputs
+                .iter()
+                .map(String::as_str)
+                .filter(|o| o.ends_with("index.html") == page);
+            closest(file, kind)
+        });
+        match near.flatten() {
+            Some(near) => format!("did you mean {}?", url(near)),
+            None if image || !page => {
+                "put the file in static/ (or beside the analysis, in its bundle), or fix the path".to_owned()
+            }
+            None => "link to an analysis with `@/section/page.md`, which is checked as you write".to_owned(),
+        }
     }
 }
 
@@ -183,7 +224,7 @@ impl LinkCheck {
         // One report per broken URL, naming the pages it is on: a template's mistake is
         // on every page made with it.
         let mut broken: Vec<(String, String, Vec<String>)> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for (page, urls) in pages {
             for url in urls {
                 let problem = match target(config, &page, &url) {
@@ -437,6 +478,42 @@ mod tests {
         assert!(
             messages[1].contains("outside the site's base path /repo/"),
             "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn suggestions_search_a_bounded_number_of_times() {
+        let c = config("https://example.org/");
+        let outputs: HashSet<String> = ["images/map.png", "security/kursk/index.html"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut hints = Suggestions::new(&c, &outputs);
+        assert_eq!(
+            hints.for_missing("security/map.png", true),
+            "did you mean /images/map.png?"
+        );
+        assert_eq!(
+            hints.for_missing("security/kursj/index.html", false),
+            "did you mean /security/kursk/?"
+        );
+        for n in 0..Suggestions::SEARCHES {
+            hints.for_missing(&format!("missing-{n}/index.html"), false);
+        }
+        // The budget is spent: a near miss now gets the plain hint, but one already seen
+        // keeps its answer, and same-name matches need no search.
+        assert!(
+            hints
+                .for_missing("security/kursx/index.html", false)
+                .starts_with("link to an analysis")
+        );
+        assert_eq!(
+            hints.for_missing("security/kursj/index.html", false),
+            "did you mean /security/kursk/?"
+        );
+        assert_eq!(
+            hints.for_missing("a/map.png", true),
+            "did you mean /images/map.png?"
         );
     }
 }

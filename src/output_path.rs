@@ -119,6 +119,16 @@ pub(crate) fn check_url_segments(value: &str) -> Result<(), Unsafe> {
     OutputPath::new(trimmed).map(|_| ())
 }
 
+/// Checks a URL path that names a folder of its own, such as `paginate_path`: as
+/// [`check_url_segments`], and not empty.
+pub(crate) fn check_url_folder(value: &str) -> Result<(), Unsafe> {
+    check_url_segments(value)?;
+    if value.trim_matches('/').is_empty() {
+        return Err(Unsafe::Empty);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +184,7 @@ mod tests {
         assert_eq!(check_url_segments("../../escaped-page"), Err(Unsafe::Parent));
         assert_eq!(check_url_segments("a/./b"), Err(Unsafe::Dot));
         assert_eq!(check_url_segments("//evil.example/x"), Err(Unsafe::Dot));
+        assert_eq!(check_url_folder("page"), Ok(()));
+        assert_eq!(check_url_folder("/"), Err(Unsafe::Empty));
     }
 }

@@ -463,8 +463,8 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_commit_replaces_changed_files_folders_where_files_were_and_stale_files() {
+    /// An output folder as a first build left it: a page, a file `m`, a stale page.
+    fn previous_output() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         stage(
@@ -473,6 +473,12 @@ mod tests {
         )
         .commit()
         .unwrap();
+        (dir, out)
+    }
+
+    #[test]
+    fn a_commit_replaces_changed_files_folders_where_files_were_and_stale_files() {
+        let (_dir, out) = previous_output();
         let stats = stage(&out, &[("a/index.html", "ONE"), ("m/index.html", "now a folder")])
             .commit()
             .unwrap();
@@ -491,14 +497,7 @@ mod tests {
 
     #[test]
     fn a_commit_that_fails_puts_the_previous_output_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        stage(
-            &out,
-            &[("a/index.html", "one"), ("m", "a file"), ("stale/x.html", "old")],
-        )
-        .commit()
-        .unwrap();
+        let (_dir, out) = previous_output();
         let before = contents(&out);
         let staging = stage(
             &out,

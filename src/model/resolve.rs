@@ -9,7 +9,7 @@ use crate::config::{Config, key_location};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::load::{ContentTree, SourceFile};
 use crate::model::site::{Item, Page, PageId, Section, SectionId, Site, Taxonomy, Term};
-use crate::output_path::check_url_segments;
+use crate::output_path::{check_url_folder, check_url_segments};
 use crate::parse::frontmatter::{self, PageFrontMatter, SectionFrontMatter, SortBy, date_from_file_stem};
 use crate::slugs::slugify;
 
@@ -162,19 +162,14 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
         }
         section_by_dir.insert(dir.clone(), id);
         check_aliases(&file, &meta.aliases, &mut diags);
-        if let Some(p) = &meta.paginate_path {
-            let problem = match check_url_segments(p) {
-                Err(why) => Some(why.reason()),
-                Ok(()) if p.trim_matches('/').is_empty() => Some("is empty"),
-                Ok(()) => None,
-            };
-            if let Some(problem) = problem {
-                diags.push(
-                    Diagnostic::error(format!("the `paginate_path` `{p}` {problem}"))
-                        .at(key_location(&file.display_path, &file.text, "paginate_path"))
-                        .hint("a word such as \"page\" makes pager URLs like /section/page/2/"),
-                );
-            }
+        if let Some(p) = &meta.paginate_path
+            && let Err(why) = check_url_folder(p)
+        {
+            diags.push(
+                Diagnostic::error(format!("the `paginate_path` `{p}` {}", why.reason()))
+                    .at(key_location(&file.display_path, &file.text, "paginate_path"))
+                    .hint("a word such as \"page\" makes pager URLs like /section/page/2/"),
+            );
         }
         sections.push(Section {
             permalink: config.permalink(&path),

@@ -15,6 +15,7 @@
 //! returned; the batch names the folder, so the session reads all of it again, and any
 //! change made while the watch was being remade is in what it reads.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -98,8 +99,9 @@ impl Changes {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut problems: Vec<String> = Vec::new();
         // Paths made during this save: one that is gone again by its end was a tool's
-        // temporary file (`sed -i` writes `sedXXXXXX` and renames it over the file).
-        let mut made: Vec<PathBuf> = Vec::new();
+        // temporary file (`sed -i` writes `sedXXXXXX` and renames it over the file). A set:
+        // a checkout makes thousands of files in one batch.
+        let mut made: HashSet<PathBuf> = HashSet::new();
         // Block until something relevant happens.
         while paths.is_empty() && problems.is_empty() {
             let event = self.events.recv().ok()?;
@@ -150,7 +152,7 @@ impl Changes {
         &self,
         event: notify::Result<notify::Event>,
         out: &mut Vec<PathBuf>,
-        made: &mut Vec<PathBuf>,
+        made: &mut HashSet<PathBuf>,
         problems: &mut Vec<String>,
     ) {
         let event = match event {
