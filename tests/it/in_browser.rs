@@ -61,7 +61,7 @@ fn no_page_scrolls_sideways_at_phone_width() {
         browser.open(&format!("{base}{path}"));
         let widths = browser.eval("[document.documentElement.scrollWidth, window.innerWidth]");
         let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
-        assert!(inner <= 400, "viewport is {inner} px wide");
+        assert!(inner <= 400, "{path}: the viewport is {inner} px wide");
         assert!(
             scroll <= inner,
             "{path} scrolls sideways at {inner} px: content is {scroll} px wide"
@@ -256,4 +256,41 @@ fn focusing_a_citation_previews_its_references() {
         browser.eval("document.activeElement.getAttribute('aria-describedby')"),
         "link-preview"
     );
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn the_header_takes_one_row_on_a_wide_screen_and_two_on_a_phone() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    // Rows of the header: the tops of the title and of the navigation's items, where they
+    // jump by more than the baseline alignment moves them.
+    let rows = "(() => { const tops = [document.querySelector('.site-title'),
+            ...document.querySelectorAll('.site-header nav li:not([hidden])')]
+          .map(e => e.getBoundingClientRect().top).sort((a, b) => a - b);
+        const rows = tops.filter((t, i) => i === 0 || t - tops[i - 1] > 16).length;
+        return [rows, document.querySelector('.site-header').getBoundingClientRect().height,
+          document.documentElement.scrollWidth, innerWidth]; })()";
+
+    let mut desktop = Chromium::launch(1280, 900);
+    desktop.open(&format!("{base}/security/kursk-deployment/"));
+    let r = desktop.eval(rows);
+    assert_eq!(r[0], 1, "at 1280 px the title and navigation share one row: {r}");
+
+    let mut phone = Chromium::launch(375, 800);
+    phone.open(&format!("{base}/security/kursk-deployment/"));
+    let r = phone.eval(rows);
+    assert_eq!(r[0], 2, "at 375 px the header has two rows: {r}");
+    assert!(
+        r[1].as_f64().unwrap() <= 100.0,
+        "at 375 px the header leaves the screen to the content: {r}"
+    );
+    assert!(r[2].as_f64() <= r[3].as_f64(), "the page scrolls sideways: {r}");
+    // Every section stays reachable: the row scrolls, and its last link can take focus.
+    let last = phone.eval(
+        "(() => { const links = document.querySelectorAll('.site-header nav a');
+            const a = links[links.length - 1]; a.focus();
+            const r = a.getBoundingClientRect(); return r.right <= innerWidth && r.left >= 0; })()",
+    );
+    assert_eq!(last, true, "focusing the last link scrolls it into view");
 }

@@ -285,6 +285,23 @@ fn the_search_dialog_finds_marks_and_filters() {
             [...li.querySelectorAll('.search-excerpt mark')].some(m => /^kursk/i.test(m.textContent)))",
     );
     assert_eq!(checked, true);
+    // Dates read as the site's lists write them ("20 Nov 2024"), not in the browser's
+    // locale order ("November 20, 2024").
+    let dates =
+        browser.eval("[...document.querySelectorAll('.search-results time')].map(t => t.textContent)");
+    let dates = dates.as_array().expect("a list of dates");
+    assert!(!dates.is_empty());
+    for date in dates {
+        let date = date.as_str().unwrap();
+        let parts: Vec<&str> = date.split(' ').collect();
+        assert!(
+            parts.len() == 3
+                && parts[0].parse::<u8>().is_ok()
+                && parts[1].len() == 3
+                && parts[2].parse::<u16>().is_ok(),
+            "a result's date reads {date:?}, not like \"20 Nov 2024\""
+        );
+    }
     // The open dialog with its results passes axe-core too.
     let axe = crate::accessibility::axe_script();
     let found = crate::accessibility::violations(&mut browser, &axe);

@@ -132,12 +132,13 @@
     return frag;
   }
 
+  // "20 Nov 2024", as the theme's lists write dates (`%-d %b %Y`), whatever the browser's
+  // locale would order; only the month's name follows the page's language.
   function formatDate(iso) {
     var d = new Date(iso + "T00:00:00Z");
     if (isNaN(d)) return iso;
-    return d.toLocaleDateString(document.documentElement.lang || undefined, {
-      year: "numeric", month: "long", day: "numeric", timeZone: "UTC",
-    });
+    var month = d.toLocaleDateString(document.documentElement.lang || undefined, { month: "short", timeZone: "UTC" });
+    return d.getUTCDate() + " " + month + " " + d.getUTCFullYear();
   }
 
   function el(tag, attrs, text) {
