@@ -12,6 +12,7 @@ mod cite;
 mod cli;
 mod crawl;
 mod crosslinks;
+mod error_output;
 mod errors;
 mod example;
 mod feeds_seo;
