@@ -5,6 +5,7 @@ mod browser;
 mod harness;
 
 mod accessibility;
+mod architecture;
 mod archive;
 mod budget;
 mod build;
