@@ -1,8 +1,7 @@
 //! Building the site cold and comparing the outputs of a `Session` with it: what every
 //! incremental test checks, and the failure message that says which file and line differ.
 
-use std::collections::BTreeMap;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use crate::harness::repo_root;
 impl Editor {
     /// The watcher reports a folder that vanished or appeared by its own path (moved: only
     /// that; deleted or made: that, and its files when it watched them in time).
-    pub(super) fn touch_folder(&mut self, rel: &str, files: &[String], files_too: f64) {
+    fn touch_folder(&mut self, rel: &str, files: &[String], files_too: f64) {
         self.touched.push(rel.to_owned());
         if self.rng.chance(files_too) {
             self.touched.extend(files.iter().cloned());
@@ -114,7 +114,7 @@ impl Editor {
     /// Replaces a folder's files with another set in one batch, as checking out another
     /// branch does: some files deleted, some changed, some new; sometimes the folder is
     /// deleted first and written again whole.
-    pub(super) fn switch(&mut self, folder: &str) -> bool {
+    fn switch(&mut self, folder: &str) -> bool {
         let old: BTreeMap<String, Vec<u8>> = self
             .files_under(folder)
             .into_iter()

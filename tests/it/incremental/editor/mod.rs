@@ -462,7 +462,7 @@ impl Editor {
         }
     }
 
-    // --- operations ---------------------------------------------------------------------
+    // --- operations (in pages.rs, files.rs and folders.rs) -------------------------------
 
     pub(super) fn run(&mut self, op: Op) -> bool {
         match op {

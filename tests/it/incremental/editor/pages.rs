@@ -285,7 +285,7 @@ impl Editor {
         true
     }
 
-    pub(super) fn section_front_matter(&mut self) -> bool {
+    fn section_front_matter(&mut self) -> bool {
         let sections = self.sections();
         let section = self.rng.pick(&sections).clone();
         let file = format!("{section}/_index.md");
