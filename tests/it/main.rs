@@ -5,6 +5,7 @@ mod browser;
 mod harness;
 
 mod accessibility;
+mod architecture;
 mod archive;
 mod budget;
 mod build;
@@ -12,6 +13,7 @@ mod cite;
 mod cli;
 mod crawl;
 mod crosslinks;
+mod error_output;
 mod errors;
 mod example;
 mod feeds_seo;

@@ -1,0 +1,737 @@
+//! `dossier::incremental`: a site kept in memory and updated after files change must stay
+//! byte-identical to a cold build of the same tree.
+//!
+//! The randomised test copies `tests/fixtures/incremental/`, builds it in a
+//! [`Session`], then makes a few hundred random changes (edits, new and deleted pages,
+//! renames, static files, sections, templates, broken files, whole folders deleted or
+//! moved away and back, or switched to other files as `git checkout` does) in small
+//! batches; a folder that vanished or appeared is sometimes reported only by its own path,
+//! as the watcher does for a folder moved. After each
+//! batch it calls [`Session::apply`] with the touched paths and compares the outputs with a
+//! cold `build::run` of the same tree. A failing run prints its seed and the operations it
+//! made; `DOSSIER_FUZZ_SEED=<seed>` replays it, `DOSSIER_FUZZ_OPS=<n>` sets how many
+//! operations to make and `DOSSIER_FUZZ_DEBUG=1` prints why each failing build failed and
+//! the operations of a passing run.
+//!
+//! The cold build and the comparison are in [`cold`]; the random editor, its operations
+//! and the text it writes, in [`editor`]. The tests are all here.
+
+mod cold;
+mod editor;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use dossier::incremental::{Session, Update};
+
+use crate::harness::SiteTest;
+use cold::{cold_build, diagnostics, differing, mismatch, options, outputs_of, session_for};
+use editor::{Editor, OPS};
+
+const FIXTURE: &str = "incremental";
+const DEFAULT_SEED: u64 = 0x00D0_55AE_2024_1029;
+const DEFAULT_OPS: usize = 400;
+
+// ---------------------------------------------------------------------------------------
+// The randomised test
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| {
+            let v = v.trim();
+            match v.strip_prefix("0x") {
+                Some(hex) => u64::from_str_radix(hex, 16)
+                    .ok()
+                    .and_then(|n| n.to_string().parse().ok()),
+                None => v.parse().ok(),
+            }
+        })
+        .unwrap_or(default)
+}
+
+#[test]
+fn random_edits_keep_outputs_identical_to_a_cold_build() {
+    let seed: u64 = env_or("DOSSIER_FUZZ_SEED", DEFAULT_SEED);
+    let total_ops: usize = env_or("DOSSIER_FUZZ_OPS", DEFAULT_OPS);
+    let started = Instant::now();
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    match cold_build(site.root()) {
+        Ok(cold) => {
+            if let Some(diff) = mismatch(&cold, &outputs_of(&session)) {
+                panic!("seed {seed:#x}: the first build differs from a cold build\n{diff}");
+            }
+        }
+        Err(e) => panic!("the fixture does not build cold:\n{e}"),
+    }
+
+    let mut ed = Editor::new(site.root(), seed);
+    let weight_total: usize = OPS.iter().map(|(_, w)| w).sum();
+    let (mut ops_done, mut batches, mut failed, mut incremental, mut failing_run) = (0, 0, 0, 0, 0);
+    let mut last_failed = false;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    while ops_done < total_ops {
+        batches += 1;
+        ed.touched.clear();
+        ed.log.push(format!("batch {batches}:"));
+        // A folder taken away in the last batch comes back whole.
+        ed.come_back();
+        if (last_failed || !ed.broken.is_empty()) && ed.rng.chance(0.6) {
+            ed.repair();
+        }
+        let size = ed.rng.range(1, 4);
+        // Some batches hold only fast-path edits, as when someone is typing in one file.
+        let only_fast = ed.touched.is_empty() && ed.rng.chance(0.25);
+        let mut made = 0;
+        while made < size {
+            let mut r = if only_fast { 0 } else { ed.rng.below(weight_total) };
+            let op = OPS
+                .iter()
+                .find(|(_, w)| {
+                    if r < *w {
+                        true
+                    } else {
+                        r -= w;
+                        false
+                    }
+                })
+                .map(|(op, _)| *op)
+                .expect("an op");
+            if ed.run(op) {
+                made += 1;
+                *counts.entry(format!("{op:?}")).or_insert(0usize) += 1;
+            }
+            if ed.away.is_some() {
+                // Nothing else happens while a folder is away: the batch ends with it.
+                break;
+            }
+        }
+        ops_done += made;
+
+        // Paths as the watcher gives them (absolute) or relative to the site folder.
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for t in ed.touched.clone() {
+            let path = if ed.rng.chance(0.25) {
+                PathBuf::from(&t)
+            } else {
+                site.path(&t)
+            };
+            if ed.rng.chance(0.05) {
+                // Watchers report some changes twice.
+                paths.push(path.clone());
+            }
+            paths.push(path);
+        }
+        let before = outputs_of(&session);
+        let result = session.apply(&paths);
+        let after = outputs_of(&session);
+        let cold = cold_build(site.root());
+        let report = |what: String| -> String {
+            format!(
+                "seed {seed:#x} (replay with DOSSIER_FUZZ_SEED={seed:#x}), batch {batches}: {what}\n\
+                 --- operations\n{}\n--- paths passed to apply\n{paths:#?}",
+                ed.log.join("\n")
+            )
+        };
+        match (cold, result) {
+            (Ok(expected), Ok(update)) => {
+                if let Some(diff) = mismatch(&expected, &after) {
+                    panic!(
+                        "{}",
+                        report(format!(
+                            "the session's outputs differ from a cold build (update: full = {}, rendered = {})\n{diff}",
+                            update.full, update.rendered
+                        ))
+                    );
+                }
+                let really = differing(&before, &after);
+                if really != update.changed {
+                    panic!(
+                        "{}",
+                        report(format!(
+                            "Update::changed is not the set of outputs that changed\n  reported: {:?}\n  actual:   {really:?}",
+                            update.changed
+                        ))
+                    );
+                }
+                if !update.full {
+                    incremental += 1;
+                }
+                last_failed = false;
+                failing_run = 0;
+            }
+            (Err(e), Err(_)) => {
+                if std::env::var("DOSSIER_FUZZ_DEBUG").is_ok() {
+                    eprintln!("batch {batches} fails: {}", e.lines().next().unwrap_or(""));
+                }
+                if let Some(diff) = mismatch(&before, &after) {
+                    panic!(
+                        "{}",
+                        report(format!("a failed apply changed the outputs\n{diff}"))
+                    );
+                }
+                failed += 1;
+                failing_run += 1;
+                last_failed = true;
+                if failing_run > 12 {
+                    panic!(
+                        "{}",
+                        report("the test's edits left the site failing for 12 batches in a row".into())
+                    );
+                }
+            }
+            (Ok(_), Err(d)) => panic!(
+                "{}",
+                report(format!(
+                    "apply failed but a cold build succeeds:\n{}",
+                    diagnostics(d)
+                ))
+            ),
+            (Err(e), Ok(update)) => panic!(
+                "{}",
+                report(format!(
+                    "apply succeeded (full = {}) but a cold build fails:\n{e}",
+                    update.full
+                ))
+            ),
+        }
+    }
+    if std::env::var("DOSSIER_FUZZ_DEBUG").is_ok() {
+        eprintln!("--- operations\n{}", ed.log.join("\n"));
+    }
+    eprintln!(
+        "incremental fuzz: seed {seed:#x}, {ops_done} operations in {batches} batches \
+         ({failed} failing builds, {incremental} incremental updates) in {:.1?}; operations: {counts:?}",
+        started.elapsed()
+    );
+    assert!(
+        failed * 4 < batches,
+        "too many failing batches ({failed} of {batches}): the test mostly checks failures"
+    );
+    assert!(incremental > 0, "no update took the incremental path");
+}
+
+// ---------------------------------------------------------------------------------------
+// Focused tests
+
+fn assert_matches_cold(site: &SiteTest, session: &Session) {
+    let cold = cold_build(site.root()).unwrap_or_else(|e| panic!("the cold build fails:\n{e}"));
+    if let Some(diff) = mismatch(&cold, &outputs_of(session)) {
+        panic!("the session's outputs differ from a cold build\n{diff}");
+    }
+}
+
+fn apply_ok(session: &mut Session, site: &SiteTest, rel: &[&str]) -> Update {
+    let paths: Vec<PathBuf> = rel.iter().map(|r| site.path(r)).collect();
+    session
+        .apply(&paths)
+        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)))
+}
+
+#[test]
+fn a_body_edit_below_the_summary_rerenders_only_what_shows_the_page() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(
+        rel,
+        text.replace(
+            "Trade with both continues to grow.",
+            "Trade with both continues to grow, and fast.\n\nA second paragraph about ports.",
+        ),
+    );
+
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(
+        !update.full,
+        "a body edit below <!-- more --> was a full rebuild: {update:?}"
+    );
+    assert!(
+        update.changed.iter().any(|c| c == "diplomacy/beijing/index.html"),
+        "the page's own output is not in changed: {:?}",
+        update.changed
+    );
+    for unrelated in [
+        "security/drones/index.html",
+        "economy/energy/index.html",
+        "diplomacy/seoul-view/index.html",
+        "security/index.html",
+    ] {
+        assert!(
+            !update.changed.iter().any(|c| c == unrelated),
+            "{unrelated} is in changed: {:?}",
+            update.changed
+        );
+    }
+    assert!(
+        update.rendered * 2 < total,
+        "rendered {} of {total} outputs for one body edit",
+        update.rendered
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_body_edit_that_changes_the_reading_time_updates_the_lists() {
+    // Lists show each page's reading time: 200 more words make it 2 minutes.
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    let long = vec!["depot"; 260].join(" ");
+    site.write(rel, format!("{text}\nLong {long}.\n"));
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(!update.full, "{update:?}");
+    // The page, the section pager that lists it (it is on page 2) and its archive pages.
+    assert_changed(
+        &update,
+        &[
+            "security/training/index.html",
+            "security/page/2/index.html",
+            "archive/2024/10/index.html",
+        ],
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_title_change_gives_the_outputs_of_a_cold_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/security/munitions.md";
+    let text = site.read(rel);
+    site.write(
+        rel,
+        text.replace(
+            "title = \"Shells for Missiles\"",
+            "title = \"Shells, Rails and Missiles\"",
+        ),
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert_changed(
+        &update,
+        &[
+            "security/munitions/index.html",
+            "security/index.html",
+            "tags/munitions/index.html",
+        ],
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_outputs_until_it_is_fixed() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let good = outputs_of(&session);
+    let rel = "content/security/drones.md";
+    let text = site.read(rel);
+
+    // Unclosed front matter.
+    site.write(rel, text.replacen("+++\n\nDrone units", "\nDrone units", 1));
+    assert!(cold_build(site.root()).is_err(), "the cold build should fail");
+    assert!(session.apply(&[site.path(rel)]).is_err(), "apply should fail");
+    assert!(
+        mismatch(&good, &outputs_of(&session)).is_none(),
+        "a failed apply changed the outputs"
+    );
+
+    // Still broken, differently: an invalid date. Another page edited in the same batch.
+    site.write(rel, text.replace("date = 2024-09-12", "date = \"2024-13-45\""));
+    let other = "content/diplomacy/beijing.md";
+    site.write(other, format!("{}\nMore on trade.\n", site.read(other)));
+    assert!(cold_build(site.root()).is_err(), "the cold build should fail");
+    assert!(
+        session.apply(&[site.path(rel), site.path(other)]).is_err(),
+        "apply should fail"
+    );
+    assert!(
+        mismatch(&good, &outputs_of(&session)).is_none(),
+        "a failed apply changed the outputs"
+    );
+
+    // Fixed, with a body edit as well: back to matching a cold build.
+    site.write(rel, format!("{text}\nJamming is now constant.\n"));
+    apply_ok(&mut session, &site, &[rel]);
+    assert_matches_cold(&site, &session);
+
+    // And the fast path works again afterwards.
+    site.write(rel, format!("{text}\nJamming is now constant, and cheap.\n"));
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(!update.full, "{update:?}");
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_new_link_below_the_summary_gives_the_outputs_of_a_cold_build() {
+    // The link target is a dated analysis: besides its backlinks, its event on the
+    // timelines lists the pages that cite it.
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(
+        rel,
+        format!("{text}\nCompare [the drones brief](@/security/drones.md) with this.\n"),
+    );
+    apply_ok(&mut session, &site, &[rel]);
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_temporary_file_that_came_and_went_is_not_a_change() {
+    // `sed -i` and some editors write a temporary file beside the page and rename it over
+    // the page: the watcher reports both names, and the temporary one no longer exists.
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(
+        rel,
+        text.replace(
+            "Trade with both continues to grow.",
+            "Trade with both continues to grow, fast.",
+        ),
+    );
+    let update = apply_ok(&mut session, &site, &[rel, "content/diplomacy/sedX1b2c3"]);
+    assert!(!update.full, "{update:?}");
+    assert_matches_cold(&site, &session);
+
+    // A folder that held pages is not such a path: moving it away rebuilds.
+    std::fs::rename(
+        site.root().join("content/security/field-notes"),
+        site.root().join("field-notes-elsewhere"),
+    )
+    .expect("move the folder out");
+    let update = apply_ok(&mut session, &site, &["content/security/field-notes"]);
+    assert!(update.full, "{update:?}");
+    assert_matches_cold(&site, &session);
+}
+
+/// Asserts that the update reports each of `outputs` as changed.
+fn assert_changed(update: &dossier::incremental::Update, outputs: &[&str]) {
+    for shown in outputs {
+        assert!(
+            update.changed.iter().any(|c| c == shown),
+            "{shown} should change: {:?}",
+            update.changed
+        );
+    }
+}
+
+#[test]
+fn a_new_word_in_a_body_reaches_the_search_index_without_a_full_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(rel, format!("{text}\nA quixotically zygomorphic paragraph.\n"));
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(!update.full, "{update:?}");
+    let search: Vec<&String> = update
+        .changed
+        .iter()
+        .filter(|c| c.starts_with("search/"))
+        .collect();
+    // The page's own document and the shards of its new words; nothing else of the index.
+    assert!(search.iter().any(|c| c.starts_with("search/docs/")), "{search:?}");
+    assert!(
+        search.iter().any(|c| c.starts_with("search/terms/")),
+        "{search:?}"
+    );
+    assert_eq!(
+        search.iter().filter(|c| c.starts_with("search/docs/")).count(),
+        1,
+        "{search:?}"
+    );
+    assert!(
+        !search
+            .iter()
+            .any(|c| c.ends_with("index.json") || c.ends_with("filters.json"))
+    );
+    let outputs = outputs_of(&session);
+    let shards: Vec<&String> = outputs
+        .keys()
+        .filter(|k| k.starts_with("search/terms/"))
+        .collect();
+    assert!(
+        shards
+            .iter()
+            .any(|k| String::from_utf8_lossy(&outputs[*k]).contains("\"zygomorphic\"")),
+        "the new word is in no shard"
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_front_matter_edit_reparses_one_file_and_renders_what_shows_it() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    // A tag moves: "training" → "logistics" (a new term).
+    site.write(
+        rel,
+        text.replace(
+            "tags = [\"training\", \"deployment\"]",
+            "tags = [\"logistics\", \"deployment\"]",
+        ),
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!(
+        update.parsed, 1,
+        "only the edited file is parsed again: {update:?}"
+    );
+    assert_eq!(update.read, 1, "only the edited file is read again: {update:?}");
+    assert!(update.rendered < total, "rendered all {total} outputs");
+    for expected in [
+        "security/training/index.html",
+        "tags/logistics/index.html",
+        "tags/training/index.html",
+        // The other term's page shows the event without its terms (see `with_event_html`),
+        // but its feed lists them as categories.
+        "tags/deployment/atom.xml",
+        "tags/index.html",
+    ] {
+        assert!(
+            update.changed.iter().any(|c| c == expected),
+            "{expected} not in {:?}",
+            update.changed
+        );
+    }
+    assert!(
+        !update.changed.iter().any(|c| c == "diplomacy/beijing/index.html"),
+        "an unrelated page changed: {:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+
+    // The old term's page goes when its last page leaves it; the reverse edit brings it back.
+    site.write(rel, text);
+    let back = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!(back.parsed, 1, "{back:?}");
+    assert!(
+        back.changed.iter().any(|c| c == "tags/logistics/index.html"),
+        "{:?}",
+        back.changed
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_new_page_renders_itself_and_the_lists_it_joins_not_the_whole_site() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/economy/rail.md";
+    site.write(
+        rel,
+        "+++\ntitle = \"Rail Freight\"\ndate = 2024-11-20\n[taxonomies]\ntags = [\"logistics\"]\n+++\n\nTrains carry shells west.\n",
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!(update.read, 1, "only the new file is read: {update:?}");
+    assert!(
+        update.changed.iter().any(|c| c == "economy/rail/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(
+        update.changed.iter().any(|c| c == "economy/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(update.rendered < total, "rendered all {total} outputs");
+    assert_matches_cold(&site, &session);
+
+    std::fs::remove_file(site.path(rel)).unwrap();
+    let gone = apply_ok(&mut session, &site, &[rel]);
+    assert!(
+        gone.changed.iter().any(|c| c == "economy/rail/index.html"),
+        "{:?}",
+        gone.changed
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n",
+    );
+    site = site.file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    for s in 0..4 {
+        site = site.file(
+            &format!("content/s{s}/_index.md"),
+            format!("+++\ntitle = \"Section {s}\"\n+++\n"),
+        );
+        for p in 0..10 {
+            site = site.file(
+                &format!("content/s{s}/p{p}.md"),
+                format!(
+                    "+++\ntitle = \"Page {s}-{p}\"\n[taxonomies]\ntags = [\"t{s}{p}\"]\n+++\n\nText of page {s}-{p}, linking to [another](@/s{}/p{p}.md).\n",
+                    (s + 1) % 4
+                ),
+            );
+        }
+    }
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/s2/p5.md";
+    let text = site.read(rel);
+    site.write(rel, text.replace("tags = [\"t25\"]", "tags = [\"t25\", \"t00\"]"));
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert_eq!((update.read, update.parsed), (1, 1), "{update:?}");
+    assert!(
+        update.rendered * 4 < total,
+        "rendered {} of {total} outputs for one tag added",
+        update.rendered
+    );
+    assert!(
+        update.changed.iter().any(|c| c == "tags/t00/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(
+        !update.changed.iter().any(|c| c == "s0/p1/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_deferred_first_build_has_its_pages_then_its_search_index() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = Session::new(options(site.root()));
+    let first = session
+        .rebuild_deferring()
+        .unwrap_or_else(|d| panic!("the fixture does not build:\n{}", diagnostics(d)));
+    assert!(first.full);
+    let pages = outputs_of(&session);
+    assert!(pages.contains_key("security/training/index.html"));
+    assert!(
+        !pages.keys().any(|p| p.starts_with("search/")),
+        "search files before finish"
+    );
+    let rest = session.finish().expect("something left").expect("it renders");
+    assert!(!rest.changed.is_empty() && rest.changed.iter().all(|p| p.starts_with("search/")));
+    assert!(session.finish().is_none(), "finish twice");
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn an_edit_before_the_deferred_part_is_finished_still_ends_like_a_cold_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = Session::new(options(site.root()));
+    session.rebuild_deferring().expect("builds");
+    let rel = "content/diplomacy/beijing.md";
+    let text = site.read(rel);
+    site.write(rel, format!("{text}\nA zygomorphic addition.\n"));
+    apply_ok(&mut session, &site, &[rel]);
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn key_judgments_added_and_changed_in_a_body_reach_the_judgments_page() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    // A judgment appears, changes its confidence, and goes (and the page with it).
+    let versions = [
+        format!("{text}\n> [!KEY JUDGMENT]\n> **High confidence:** Training continues.\n"),
+        format!("{text}\n> [!KEY JUDGMENT]\n> **Low confidence:** Training continues.\n"),
+        text.clone(),
+    ];
+    for version in versions {
+        site.write(rel, &version);
+        let update = apply_ok(&mut session, &site, &[rel]);
+        assert!(
+            update.changed.iter().any(|c| c == "judgments/index.html"),
+            "{:?}",
+            update.changed
+        );
+        assert_matches_cold(&site, &session);
+    }
+}
+
+#[test]
+fn an_edit_to_the_bibliography_renders_the_citing_pages_again() {
+    let site = SiteTest::fixture(FIXTURE);
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!("{config}\n[sources]\nbibliography = \"sources.yml\"\n"),
+    );
+    site.write(
+        "content/sources.yml",
+        "nato:\n  type: Web\n  title: Statement\n  author: NATO\n  date: 2024-10-28\n",
+    );
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    site.write(rel, format!("{text}\nAs NATO said [@nato].\n"));
+    let mut session = session_for(&site);
+    site.write(
+        "content/sources.yml",
+        "nato:\n  type: Web\n  title: Statement on Kursk\n  author: NATO\n  date: 2024-10-29\n",
+    );
+    let update = apply_ok(&mut session, &site, &["content/sources.yml"]);
+    assert!(
+        update.changed.iter().any(|c| c == "security/training/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(!update.changed.iter().any(|c| c == "sources.yml"));
+    assert_matches_cold(&site, &session);
+}
+
+/// Regression: a batch naming only `content/` (as the watcher reports a folder moved away
+/// or back) was taken for a temporary file that came and went, and the session went on
+/// serving the pages that had vanished.
+#[test]
+fn source_folders_reported_only_by_their_own_path_give_a_cold_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    // Without files copied from content/, nothing else tells the session it held sources.
+    let asset = "content/economy/sanctions/indicators.csv";
+    std::fs::remove_file(site.path(asset)).expect("remove the asset");
+    let mut session = session_for(&site);
+    let stash = tempfile::Builder::new()
+        .prefix("dossier-away-")
+        .tempdir()
+        .expect("temp dir");
+    for folder in ["content", "templates", "static", "content/security/field-notes"] {
+        // Moved away in one batch and back in the next.
+        let away = stash.path().join(folder.replace('/', "-"));
+        std::fs::rename(site.path(folder), &away).expect("move away");
+        let gone = session.apply(&[site.path(folder)]);
+        match cold_build(site.root()) {
+            Ok(_) => {
+                gone.unwrap_or_else(|d| panic!("{folder} away: apply failed:\n{}", diagnostics(d)));
+                assert_matches_cold(&site, &session);
+            }
+            Err(_) => assert!(gone.is_err(), "{folder} away: a cold build fails, apply did not"),
+        }
+        std::fs::rename(&away, site.path(folder)).expect("move back");
+        apply_ok(&mut session, &site, &[folder]);
+        assert_matches_cold(&site, &session);
+
+        // Deleted in one batch and made again in the next.
+        crate::harness::copy_dir(&site.path(folder), &away);
+        std::fs::remove_dir_all(site.path(folder)).expect("delete");
+        let gone = session.apply(&[site.path(folder)]);
+        if cold_build(site.root()).is_ok() {
+            gone.unwrap_or_else(|d| panic!("{folder} deleted: apply failed:\n{}", diagnostics(d)));
+            assert_matches_cold(&site, &session);
+        }
+        crate::harness::copy_dir(&away, &site.path(folder));
+        std::fs::remove_dir_all(&away).expect("clean up");
+        apply_ok(&mut session, &site, &[folder]);
+        assert_matches_cold(&site, &session);
+    }
+}
