@@ -9,6 +9,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
+// Temporary: render/ imports `key_location` from here until it is changed to
+// `crate::spans` after the render split lands.
+pub use crate::spans::key_location;
 
 /// Top-level keys of `config.toml` that dossier implements.
 const KNOWN_KEYS: &[&str] = &[
@@ -154,8 +157,8 @@ pub enum AnchorLinks {
 #[serde(deny_unknown_fields)]
 pub struct Era {
     pub name: String,
-    pub start: crate::parse::events::EventDate,
-    pub end: crate::parse::events::EventDate,
+    pub start: crate::dates::EventDate,
+    pub end: crate::dates::EventDate,
 }
 
 /// `[timeline]`.
@@ -166,7 +169,7 @@ pub struct TimelineConfig {
     pub eras: Vec<Era>,
     /// The date that separates past events from "Upcoming" ones. Defaults to the day of
     /// the build; set it (or SOURCE_DATE_EPOCH) for reproducible output.
-    pub today: Option<crate::parse::events::EventDate>,
+    pub today: Option<crate::dates::EventDate>,
 }
 
 /// `[sources]`: the bibliography `[@key]` citations refer to.
@@ -752,30 +755,6 @@ fn first_line(message: &str) -> String {
         Some((head, _)) if head.starts_with("unknown field") => head.to_owned(),
         _ => line.to_owned(),
     }
-}
-
-/// The location of the first line that sets `key` (`key =` or `key:` or `[key]`).
-pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
-    match key_line(text, key) {
-        Some(line) => Location::at_line(path.as_ref(), text, line, Some(1)),
-        None => Location::file(path.as_ref()),
-    }
-}
-
-/// 1-based line number of the first line that sets `key`.
-pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let t = line.trim_start().trim_start_matches('[').trim_start_matches('"');
-            t.strip_prefix(key).is_some_and(|rest| {
-                let rest = rest.trim_start_matches('"').trim_start();
-                rest.starts_with('=')
-                    || rest.starts_with(':')
-                    || rest.starts_with(']')
-                    || rest.starts_with('.')
-            })
-        })
-        .map(|i| i + 1)
 }
 
 /// Whether `url` is an absolute http(s) URL with a host; the problem if not.

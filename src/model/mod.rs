@@ -1,5 +1,7 @@
 //! The site model and the stages that build it.
 pub mod content;
+pub mod dated;
+pub mod ids;
 pub mod links;
 pub mod related;
 pub mod resolve;

@@ -239,10 +239,10 @@ fn child_html(child: &ElemChild, out: &mut String) {
                 child_html(c, out);
             }
         }
-        ElemChild::Markup(m) => out.push_str(&crate::parse::highlight::escape_text(m)),
+        ElemChild::Markup(m) => out.push_str(&crate::html::escape_text(m)),
         ElemChild::Link { text, url } => {
             out.push_str("<a href=\"");
-            out.push_str(&crate::parse::highlight::escape_attr(url));
+            out.push_str(&crate::html::escape_attr(url));
             out.push_str("\">");
             formatted(&text.text, text.formatting, out);
             out.push_str("</a>");
@@ -260,7 +260,7 @@ fn formatted(text: &str, formatting: hayagriva::Formatting, out: &mut String) {
     if bold {
         out.push_str("<b>");
     }
-    out.push_str(&crate::parse::highlight::escape_text(text));
+    out.push_str(&crate::html::escape_text(text));
     if bold {
         out.push_str("</b>");
     }

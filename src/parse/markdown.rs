@@ -12,10 +12,11 @@ use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::diagnostic::{Diagnostic, Location, closest};
+use crate::html::{escape_attr, escape_text};
 use crate::model::sources::Reference;
 use crate::parse::callouts::{self, Shape};
 use crate::parse::figures;
-use crate::parse::highlight::{Highlighter, escape_attr, escape_text};
+use crate::parse::highlight::Highlighter;
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 use crate::slugs::slugify;
 
