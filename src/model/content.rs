@@ -7,9 +7,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
+use crate::model::link_targets::{LinkTargets, convert};
 use crate::model::site::{PageId, Site};
 use crate::parse::highlight::Highlighter;
-use crate::parse::markdown::{self, Doc, Env, Rendered};
+use crate::parse::markdown::{AnchorRef, Converted, Doc};
 use crate::parse::wikilinks::WikiIndex;
 
 /// What rendering one document's Markdown needs to know about the rest of the site: URLs
@@ -79,8 +80,8 @@ impl Links {
         h.finish()
     }
 
-    fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter) -> Env<'a> {
-        Env {
+    fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter) -> LinkTargets<'a> {
+        LinkTargets {
             config: &site.config.markdown,
             highlighter,
             urls: &self.urls,
@@ -95,13 +96,13 @@ impl Links {
     }
 }
 
-/// Rendered Markdown from an earlier build, which `serve` reuses for a document whose
+/// Converted Markdown from an earlier build, which `serve` reuses for a document whose
 /// file and whose link targets are unchanged (after an edit to another page's front
 /// matter, say).
 pub struct Reuse<'a> {
     env: u64,
     /// Content path → the document's rendered Markdown (its HTML aside) and its HTML.
-    docs: HashMap<&'a str, (&'a Rendered, &'a str)>,
+    docs: HashMap<&'a str, (&'a Converted, &'a str)>,
     /// Content path → the file's text, for files known to be unchanged.
     texts: HashMap<&'a str, &'a str>,
 }
@@ -193,7 +194,7 @@ pub fn render_markdown(
             return again;
         }
         parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut rendered = markdown::render(&doc, &env);
+        let mut rendered = convert(&doc, &env);
         // Warnings are reported by each build; wikilinks name other pages by title,
         // which the fingerprint of the link targets leaves out.
         if remember && rendered.diagnostics.is_empty() && !doc.body.contains("[[") {
@@ -201,7 +202,7 @@ pub fn render_markdown(
         }
         rendered
     };
-    let page_results: Vec<Rendered> = site
+    let page_results: Vec<Converted> = site
         .pages
         .par_iter()
         .map(|p| {
@@ -217,7 +218,7 @@ pub fn render_markdown(
             })
         })
         .collect();
-    let section_results: Vec<Rendered> = site
+    let section_results: Vec<Converted> = site
         .sections
         .par_iter()
         .enumerate()
@@ -261,7 +262,7 @@ pub fn render_page(
     highlighter: &Highlighter,
     id: crate::model::site::PageId,
     text: &str,
-) -> Rendered {
+) -> Converted {
     let p = site.page(id);
     let doc = Doc {
         display_path: &p.file.display_path,
@@ -273,7 +274,7 @@ pub fn render_page(
         url_path: &p.path,
         anchors: links.section_anchors[p.section.0],
     };
-    let mut rendered = markdown::render(&doc, &links.env(site, highlighter));
+    let mut rendered = convert(&doc, &links.env(site, highlighter));
     // Links within the page go to its new headings.
     let own = &p.file.content_path;
     let anchor_diags = check_anchors(
@@ -347,7 +348,7 @@ fn wiki_index(site: &Site) -> WikiIndex {
 /// ids by content path.
 fn check_anchors<'a, 'b>(
     ids: impl Fn(&str) -> Option<&'b [String]>,
-    refs: impl Iterator<Item = &'a markdown::AnchorRef>,
+    refs: impl Iterator<Item = &'a AnchorRef>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in refs {

@@ -9,7 +9,7 @@ use crate::load::SourceFile;
 use crate::model::dated::{Event, Watch};
 pub use crate::model::ids::{Item, PageId, SectionId};
 use crate::parse::frontmatter::{PageFrontMatter, SectionFrontMatter};
-use crate::parse::markdown::Rendered;
+use crate::parse::markdown::Converted;
 
 /// A document that links to another, with the words around its first link there.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +42,7 @@ pub struct Page {
     /// Older and newer neighbours in the section's order (Zola's `lower` and `higher`).
     pub lower: Option<PageId>,
     pub higher: Option<PageId>,
-    pub rendered: Rendered,
+    pub rendered: Converted,
     /// Documents that link here, filled in by `links`.
     pub backlinks: Vec<Backlink>,
     /// The most closely related pages, best first, filled in by `related`.
@@ -73,7 +73,7 @@ pub struct Section {
     pub assets: Vec<String>,
     /// The folder under content/ (`security/`; empty for the root).
     pub dir: String,
-    pub rendered: Rendered,
+    pub rendered: Converted,
     pub backlinks: Vec<Backlink>,
 }
 
