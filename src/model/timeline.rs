@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location, closest, did_you_mean
 use crate::model::site::{Item, PageId, Site};
 use crate::parse::events::RawEvent;
 use crate::slugs::slugify;
-use crate::spans::{block_location, key_location, list_blocks};
+use crate::spans::{Entries, key_location};
 
 pub use crate::model::dated::Event;
 
@@ -42,20 +42,18 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
                 page: PageId(i),
                 is_page: true,
                 watch: None,
-                location: key_location(&page.file.display_path, &page.file.text, "date"),
+                // Found when an error needs it (`page_date_location`): every dated
+                // page's front matter would otherwise be parsed again on every build
+                // for a location that only that error shows.
+                location: Location::file(&page.file.display_path),
             });
         }
-        let blocks = list_blocks(&page.file.text, "events");
+        if page.meta.events.is_empty() {
+            continue;
+        }
+        let entries = Entries::new(&page.file.display_path, &page.file.text, "events");
         for (n, raw) in page.meta.events.iter().enumerate() {
-            let at = |keys: &[&str]| {
-                block_location(
-                    &page.file.display_path,
-                    &page.file.text,
-                    blocks.get(n),
-                    "events",
-                    keys,
-                )
-            };
+            let at = |keys: &[&str]| entries.location(n, keys);
             match event(site, PageId(i), raw, &taxonomy_names, &at) {
                 Ok(e) => out.push(e),
                 Err(d) => diags.extend(d),
@@ -104,12 +102,22 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
                     site.page(first).file.display_path.display(),
                     site.page(e.page).file.display_path.display()
                 ))
-                .at(e.location.clone())
+                .at(if e.is_page {
+                    page_date_location(site, e.page)
+                } else {
+                    e.location.clone()
+                })
                 .hint("give one of them another `id`, or a different title or date"),
             );
         }
     }
     (out, diags)
+}
+
+/// Where an analysis's own date is written, for an error about its event.
+fn page_date_location(site: &Site, page: PageId) -> Location {
+    let file = &site.page(page).file;
+    key_location(&file.display_path, &file.text, "date")
 }
 
 fn event(

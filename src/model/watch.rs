@@ -16,18 +16,10 @@ pub fn collect(site: &Site) -> (Vec<Watch>, Diagnostics) {
         if !page.renders() || page.meta.watch.is_empty() {
             continue;
         }
-        let blocks = crate::spans::list_blocks(&page.file.text, "watch");
+        let entries = crate::spans::Entries::new(&page.file.display_path, &page.file.text, "watch");
         let stem = crate::slugs::slugify(page.file.content_path.trim_end_matches(".md"));
         for (n, raw) in page.meta.watch.iter().enumerate() {
-            let at = |keys: &[&str]| {
-                crate::spans::block_location(
-                    &page.file.display_path,
-                    &page.file.text,
-                    blocks.get(n),
-                    "watch",
-                    keys,
-                )
-            };
+            let at = |keys: &[&str]| entries.location(n, keys);
             let status = match raw.status.as_deref().map(str::trim) {
                 None => Status::Open,
                 Some(word) => match STATUSES.iter().find(|(name, _)| name.eq_ignore_ascii_case(word)) {
