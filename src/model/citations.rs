@@ -55,9 +55,9 @@ pub fn fill(converted: &mut Converted, sources: Option<&Sources>) {
     if citations.is_empty() {
         return;
     }
-    let rendered = sources.render(&citations);
+    let formatted = sources.format(&citations);
     // By key, and each source's citations, so that neither is a search per citation.
-    let references: HashMap<&str, &Reference> = rendered
+    let references: HashMap<&str, &Reference> = formatted
         .bibliography
         .iter()
         .map(|r| (r.key.as_str(), r))
@@ -85,11 +85,11 @@ pub fn fill(converted: &mut Converted, sources: Option<&Sources>) {
             n + 1,
             slugify(&cites[0].key),
             escape_attr(&tooltip.join(" | ")),
-            rendered.citations[n],
+            formatted.citations[n],
         )
     });
     content.push_str("<section class=\"sources\" aria-labelledby=\"cited-sources\">\n<h2 id=\"cited-sources\">Sources</h2>\n<ol class=\"source-list\">\n");
-    for Reference { key, html, .. } in &rendered.bibliography {
+    for Reference { key, html, .. } in &formatted.bibliography {
         let backs: Vec<String> = citing
             .get(key.as_str())
             .into_iter()
@@ -109,6 +109,6 @@ pub fn fill(converted: &mut Converted, sources: Option<&Sources>) {
     }
     content.push_str("</ol>\n</section>\n");
     if let Some(summary) = &mut converted.summary {
-        *summary = fill_placeholders(summary, |n| rendered.citations[n].clone());
+        *summary = fill_placeholders(summary, |n| formatted.citations[n].clone());
     }
 }

@@ -1,4 +1,4 @@
-//! Renders every page's and section's Markdown (in parallel, once URLs are known), then
+//! Converts every page's and section's Markdown to HTML (in parallel, once URLs are known), then
 //! checks links to headings now that every document's heading ids exist.
 
 use std::collections::HashMap;
@@ -168,10 +168,12 @@ fn source_key(doc: &Doc) -> u64 {
     h.finish()
 }
 
-/// Renders every page's and section's Markdown, reusing `reuse`'s output for documents
+/// Converts every page's and section's Markdown to HTML, reusing `reuse`'s output for documents
 /// whose source is unchanged when what links resolve against is too; with `remember`
 /// (for `serve`), each output is keyed so a later build can reuse it. Returns the
-/// diagnostics and how many documents were rendered (not reused).
+/// diagnostics and how many documents were converted (not reused).
+///
+/// (To be renamed `convert_markdown` once build.rs, which calls it, can follow.)
 pub fn render_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
@@ -182,7 +184,7 @@ pub fn render_markdown(
     let env = links.env(site, highlighter);
     let reuse = reuse.filter(|r| r.env == links.fingerprint(site));
     let parsed = std::sync::atomic::AtomicUsize::new(0);
-    let render = |doc: Doc| {
+    let convert_doc = |doc: Doc| {
         // A cold build reuses nothing and keeps nothing: hashing every file is for serve.
         let key = (remember || reuse.is_some()).then(|| source_key(&doc));
         if let Some((old, content)) = reuse.and_then(|r| r.docs.get(doc.content_path))
@@ -194,19 +196,19 @@ pub fn render_markdown(
             return again;
         }
         parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut rendered = convert(&doc, &env);
+        let mut converted = convert(&doc, &env);
         // Warnings are reported by each build; wikilinks name other pages by title,
         // which the fingerprint of the link targets leaves out.
-        if remember && rendered.diagnostics.is_empty() && !doc.body.contains("[[") {
-            rendered.reuse_key = key;
+        if remember && converted.diagnostics.is_empty() && !doc.body.contains("[[") {
+            converted.reuse_key = key;
         }
-        rendered
+        converted
     };
     let page_results: Vec<Converted> = site
         .pages
         .par_iter()
         .map(|p| {
-            render(Doc {
+            convert_doc(Doc {
                 display_path: &p.file.display_path,
                 text: &p.file.text,
                 body: &p.file.text[p.body_offset..],
@@ -223,7 +225,7 @@ pub fn render_markdown(
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            render(Doc {
+            convert_doc(Doc {
                 display_path: &s.file.display_path,
                 text: &s.file.text,
                 body: &s.file.text[s.body_offset..],
@@ -254,8 +256,9 @@ pub fn render_markdown(
     (diags, parsed.into_inner())
 }
 
-/// Renders one page's Markdown from the file's new `text` (whose front matter is unchanged),
-/// with its links to headings checked, for `serve` after an edit.
+/// Converts one page's Markdown from the file's new `text` (whose front matter is
+/// unchanged), with its links to headings checked, for `serve` after an edit. (To be
+/// renamed `convert_page` once incremental.rs, which calls it, can follow.)
 pub fn render_page(
     site: &Site,
     links: &Links,
@@ -274,21 +277,21 @@ pub fn render_page(
         url_path: &p.path,
         anchors: links.section_anchors[p.section.0],
     };
-    let mut rendered = convert(&doc, &links.env(site, highlighter));
+    let mut converted = convert(&doc, &links.env(site, highlighter));
     // Links within the page go to its new headings.
     let own = &p.file.content_path;
     let anchor_diags = check_anchors(
         |path| {
             if path == own {
-                Some(rendered.heading_ids.as_slice())
+                Some(converted.heading_ids.as_slice())
             } else {
                 site.heading_ids(path)
             }
         },
-        rendered.anchor_refs.iter(),
+        converted.anchor_refs.iter(),
     );
-    rendered.diagnostics.extend(anchor_diags);
-    rendered
+    converted.diagnostics.extend(anchor_diags);
+    converted
 }
 
 /// Whether every link from another document to a heading of page `id` still finds one of
@@ -305,7 +308,7 @@ pub fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_id
         .all(|r| heading_ids.contains(&r.anchor))
 }
 
-/// Once rendered, a document's Markdown body is no longer needed in the model; only its
+/// Once converted, a document's Markdown body is no longer needed in the model; only its
 /// front matter is kept, for messages that point at a front matter line. On a
 /// 10,000-page site this is most of the raw text held in memory. With `keep`, the whole
 /// files are returned by content path, for `serve` to build again without reading the

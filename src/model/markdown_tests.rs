@@ -10,7 +10,7 @@ use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{Converted, Doc, LinkKind};
 use crate::parse::wikilinks::WikiIndex;
 
-fn render_str(body: &str) -> Converted {
+fn convert_str(body: &str) -> Converted {
     let config = MarkdownConfig::default();
     let highlighter = Highlighter::new(true);
     let mut urls = HashMap::new();
@@ -50,7 +50,7 @@ fn render_str(body: &str) -> Converted {
 
 #[test]
 fn headings_get_unique_ids_and_custom_ids_win() {
-    let r = render_str("## Troops at Kursk\n\n## Troops at Kursk\n\n## Scenarios {#scenarios}\n");
+    let r = convert_str("## Troops at Kursk\n\n## Troops at Kursk\n\n## Scenarios {#scenarios}\n");
     assert!(r.content.contains("<h2 id=\"troops-at-kursk\">"), "{}", r.content);
     assert!(r.content.contains("<h2 id=\"troops-at-kursk-1\">"));
     assert!(r.content.contains("<h2 id=\"scenarios\">"));
@@ -60,14 +60,14 @@ fn headings_get_unique_ids_and_custom_ids_win() {
 
 #[test]
 fn toc_nests_by_level() {
-    let r = render_str("## A\n\n### A1\n\n### A2\n\n## B\n");
+    let r = convert_str("## A\n\n### A1\n\n### A2\n\n## B\n");
     assert_eq!(r.toc.len(), 2);
     assert_eq!(r.toc[0].children.len(), 2);
 }
 
 #[test]
 fn footnotes_are_numbered_with_backlinks() {
-    let r = render_str("One[^b] two[^a].\n\n[^a]: First def.\n[^b]: Second def.\n");
+    let r = convert_str("One[^b] two[^a].\n\n[^a]: First def.\n[^b]: Second def.\n");
     let c = &r.content;
     assert!(
         c.contains("href=\"#fn-b\" role=\"doc-noteref\" aria-label=\"Footnote 1\">1</a>"),
@@ -86,7 +86,7 @@ fn footnotes_are_numbered_with_backlinks() {
 
 #[test]
 fn internal_links_resolve_and_missing_ones_are_errors() {
-    let r = render_str("See [k](@/security/kursk.md#scenarios) and [m](@/security/kurks.md).\n");
+    let r = convert_str("See [k](@/security/kursk.md#scenarios) and [m](@/security/kurks.md).\n");
     assert!(
         r.content.contains("href=\"/security/kursk/#scenarios\""),
         "{}",
@@ -104,7 +104,7 @@ fn internal_links_resolve_and_missing_ones_are_errors() {
 #[test]
 fn relative_links_are_made_absolute_so_summaries_work_elsewhere() {
     let r =
-        render_str("[d](data.csv) ![c](img/chart.png) [u](../b/) [x](https://a.org/y) [m](mailto:a@b.c)\n");
+        convert_str("[d](data.csv) ![c](img/chart.png) [u](../b/) [x](https://a.org/y) [m](mailto:a@b.c)\n");
     let c = &r.content;
     assert!(c.contains("href=\"/economy/a/data.csv\""), "{c}");
     assert!(c.contains("src=\"/economy/a/img/chart.png\""), "{c}");
@@ -115,14 +115,14 @@ fn relative_links_are_made_absolute_so_summaries_work_elsewhere() {
 
 #[test]
 fn summaries_leave_out_footnote_references() {
-    let r = render_str("Claim.[^1]\n\n[^1]: Source.\n");
+    let r = convert_str("Claim.[^1]\n\n[^1]: Source.\n");
     assert!(!r.summary.unwrap().contains("fn-1"));
     assert!(r.content.contains("fn-1"));
 }
 
 #[test]
 fn wikilinks_resolve_and_show_titles() {
-    let r = render_str("See [[security/kursk]] and [[Kursk deployment#Battle Plans|the plans]].\n");
+    let r = convert_str("See [[security/kursk]] and [[Kursk deployment#Battle Plans|the plans]].\n");
     let c = &r.content;
     assert!(
         c.contains("<a href=\"/security/kursk/\">Kursk deployment</a>"),
@@ -135,7 +135,7 @@ fn wikilinks_resolve_and_show_titles() {
     assert_eq!(r.anchor_refs[0].anchor, "battle-plans");
     assert_eq!(r.links.len(), 2);
     assert_eq!(r.links[0].kind, LinkKind::Wikilink);
-    let r = render_str("[[Kursk deploymnt]]\n");
+    let r = convert_str("[[Kursk deploymnt]]\n");
     assert_eq!(r.diagnostics.len(), 1);
     assert_eq!(
         r.diagnostics[0].hint.as_deref(),
@@ -145,21 +145,21 @@ fn wikilinks_resolve_and_show_titles() {
 
 #[test]
 fn plain_site_urls_count_as_links() {
-    let r = render_str("[k](/security/kursk/#x) [n](/nowhere/)\n");
+    let r = convert_str("[k](/security/kursk/#x) [n](/nowhere/)\n");
     assert_eq!(r.links.len(), 1);
     assert_eq!(r.links[0].target, "security/kursk.md");
 }
 
 #[test]
 fn links_to_unrendered_pages_are_errors() {
-    let r = render_str("[h](@/security/hidden.md)\n");
+    let r = convert_str("[h](@/security/hidden.md)\n");
     assert_eq!(r.diagnostics.len(), 1);
     assert!(r.diagnostics[0].message.contains("render = false"));
 }
 
 #[test]
 fn links_to_drafts_are_errors() {
-    let r = render_str("[d](@/security/draft.md) and [[Draft]]\n");
+    let r = convert_str("[d](@/security/draft.md) and [[Draft]]\n");
     assert_eq!(r.diagnostics.len(), 2, "{:?}", r.diagnostics);
     assert!(r.diagnostics[0].message.contains("draft"));
 }
@@ -167,7 +167,7 @@ fn links_to_drafts_are_errors() {
 #[test]
 fn links_carry_the_sentence_around_them() {
     let long = "Filler words here. ".repeat(20);
-    let r = render_str(&format!(
+    let r = convert_str(&format!(
         "{long}The key point is [this](@/security/kursk.md) one. More filler after.\n\n- item with [[Kursk deployment]]\n"
     ));
     assert_eq!(r.links.len(), 2);
@@ -180,7 +180,7 @@ fn excerpts_in_a_long_paragraph_stay_near_their_link() {
     // One paragraph without sentences: each excerpt is the words before and after its
     // link, not the paragraph's start (which would cost the paragraph's length each).
     let body: String = (0..400).map(|i| format!("w{i} [[Kursk deployment]] ")).collect();
-    let r = render_str(&body);
+    let r = convert_str(&body);
     assert_eq!(r.links.len(), 400);
     let last = &r.links[399].excerpt;
     assert!(
@@ -193,7 +193,7 @@ fn excerpts_in_a_long_paragraph_stay_near_their_link() {
 
 #[test]
 fn a_footnote_defined_twice_keeps_its_first_definition() {
-    let r = render_str("A[^n] b[^n].\n\n[^n]: First.\n\n[^n]: Second.\n");
+    let r = convert_str("A[^n] b[^n].\n\n[^n]: First.\n\n[^n]: Second.\n");
     assert!(r.content.contains("First."), "{}", r.content);
     assert!(!r.content.contains("Second."), "{}", r.content);
     assert_eq!(r.content.matches("footnote-backref").count(), 2);
@@ -204,7 +204,7 @@ fn a_footnote_defined_twice_keeps_its_first_definition() {
 
 #[test]
 fn many_headings_with_one_text_count_on() {
-    let r = render_str(&"## Same\n\n## Same-2\n\n".repeat(3));
+    let r = convert_str(&"## Same\n\n## Same-2\n\n".repeat(3));
     let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -214,8 +214,9 @@ fn many_headings_with_one_text_count_on() {
 
 #[test]
 fn links_in_headings_and_footnotes_resolve() {
-    let r =
-        render_str("## About [k](@/security/kursk.md)\n\nText.[^1]\n\n[^1]: See [k](@/security/kursk.md).\n");
+    let r = convert_str(
+        "## About [k](@/security/kursk.md)\n\nText.[^1]\n\n[^1]: See [k](@/security/kursk.md).\n",
+    );
     assert!(!r.content.contains("@/"), "{}", r.content);
     assert_eq!(r.toc[0].title, "About k");
     assert_eq!(r.links.len(), 2);
@@ -224,37 +225,37 @@ fn links_in_headings_and_footnotes_resolve() {
 
 #[test]
 fn relative_md_links_resolve() {
-    let r = render_str("[k](../security/kursk.md)\n");
+    let r = convert_str("[k](../security/kursk.md)\n");
     assert!(r.content.contains("href=\"/security/kursk/\""), "{}", r.content);
 }
 
 #[test]
 fn summary_stops_at_more_marker_or_first_paragraph() {
-    let r = render_str("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
+    let r = convert_str("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
     let s = r.summary.unwrap();
     assert!(s.contains("Second.") && !s.contains("Third."), "{s}");
-    let r = render_str("First.\n\nSecond.\n");
+    let r = convert_str("First.\n\nSecond.\n");
     let s = r.summary.unwrap();
     assert!(s.contains("First.") && !s.contains("Second."), "{s}");
 }
 
 #[test]
 fn tables_scroll_and_words_count() {
-    let r = render_str("| a | b |\n|---|---|\n| 1 | 2 |\n\nfour words are here\n");
+    let r = convert_str("| a | b |\n|---|---|\n| 1 | 2 |\n\nfour words are here\n");
     assert!(r.content.contains("<div class=\"table-wrap\""));
     assert_eq!(r.word_count, 8);
 }
 
 #[test]
 fn smart_punctuation_and_strikethrough() {
-    let r = render_str("\"quoted\" -- ~~gone~~\n");
+    let r = convert_str("\"quoted\" -- ~~gone~~\n");
     assert!(r.content.contains("“quoted”"), "{}", r.content);
     assert!(r.content.contains("<del>gone</del>"));
 }
 
 #[test]
 fn callouts_from_github_markers_and_dossier_kinds() {
-    let r = render_str("> [!NOTE]\n> Watch the **rail** links.\n");
+    let r = convert_str("> [!NOTE]\n> Watch the **rail** links.\n");
     assert!(
         r.content.contains(
             "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>"
@@ -270,7 +271,7 @@ fn callouts_from_github_markers_and_dossier_kinds() {
     );
     assert!(!r.content.contains("blockquote"));
 
-    let r = render_str(
+    let r = convert_str(
         "> [!KEY JUDGMENT] Troop numbers\n> We assess that [the brief](@/security/kursk.md) holds.\n",
     );
     assert!(r.content.contains("callout-key-judgment"), "{}", r.content);
@@ -289,7 +290,7 @@ fn callouts_from_github_markers_and_dossier_kinds() {
     // Links inside a callout are links of the page.
     assert_eq!(r.links.len(), 1);
 
-    let r = render_str("> [!assessment]\n>\n> Two <b>paragraphs</b>.\n>\n> Second.\n");
+    let r = convert_str("> [!assessment]\n>\n> Two <b>paragraphs</b>.\n>\n> Second.\n");
     assert!(
         r.content
             .contains("<p class=\"callout-title\">Assessment</p>\n<p>Two"),
@@ -298,13 +299,13 @@ fn callouts_from_github_markers_and_dossier_kinds() {
     );
 
     // A plain quote stays a quote.
-    let r = render_str("> Not a callout.\n");
+    let r = convert_str("> Not a callout.\n");
     assert!(r.content.contains("<blockquote>"), "{}", r.content);
 }
 
 #[test]
 fn an_unknown_callout_is_an_error_with_a_suggestion() {
-    let r = render_str("Intro.\n\n> [!KEY JUDGEMNT]\n> Text.\n");
+    let r = convert_str("Intro.\n\n> [!KEY JUDGEMNT]\n> Text.\n");
     let d = r.diagnostics.first().expect("an error");
     assert!(
         d.message.contains("unknown callout `[!KEY JUDGEMNT]`"),
@@ -317,7 +318,7 @@ fn an_unknown_callout_is_an_error_with_a_suggestion() {
 
 #[test]
 fn an_image_alone_in_its_paragraph_is_a_figure_with_caption_and_credit() {
-    let r = render_str(
+    let r = convert_str(
         "![Reported estimates, by source](chart.svg \"Estimates rose through October\")\n*Credit: [NIS](@/security/kursk.md) and US officials*\n",
     );
     assert_eq!(
@@ -329,11 +330,11 @@ fn an_image_alone_in_its_paragraph_is_a_figure_with_caption_and_credit() {
     assert_eq!(r.links.len(), 1);
     assert!(r.links[0].excerpt.contains("Estimates rose"), "{:?}", r.links);
 
-    let r = render_str("![A map](map.png)\n");
+    let r = convert_str("![A map](map.png)\n");
     assert!(r.content.starts_with("<figure>\n<img"), "{}", r.content);
     assert!(!r.content.contains("figcaption"), "{}", r.content);
 
-    let r = render_str("![A map](map.png)\n_Source: ISW_\n");
+    let r = convert_str("![A map](map.png)\n_Source: ISW_\n");
     assert!(
         r.content
             .contains("<figcaption><small class=\"credit\">Source: ISW</small></figcaption>"),
@@ -345,7 +346,7 @@ fn an_image_alone_in_its_paragraph_is_a_figure_with_caption_and_credit() {
 #[test]
 fn images_among_text_stay_inline_and_load_lazily() {
     let r =
-        render_str("See ![the map](map.png \"Front line\") here.\n\n![A map](map.png)\n*Photo: someone*\n");
+        convert_str("See ![the map](map.png \"Front line\") here.\n\n![A map](map.png)\n*Photo: someone*\n");
     assert!(
         r.content.contains(
             "<p>See <img src=\"/economy/a/map.png\" alt=\"the map\" title=\"Front line\" loading=\"lazy\" decoding=\"async\"> here.</p>"
@@ -360,7 +361,7 @@ fn images_among_text_stay_inline_and_load_lazily() {
 
 #[test]
 fn pull_quotes_are_hidden_from_screen_readers_and_hold_nothing_focusable() {
-    let r = render_str("Words one two.\n\n> [!PULLQUOTE]\n> The *political* effect is large.\n");
+    let r = convert_str("Words one two.\n\n> [!PULLQUOTE]\n> The *political* effect is large.\n");
     assert_eq!(
         r.content,
         "<p>Words one two.</p>\n<aside class=\"pullquote\" aria-hidden=\"true\">\n<p>The <em>political</em> effect is large.</p>\n</aside>\n"
@@ -370,16 +371,16 @@ fn pull_quotes_are_hidden_from_screen_readers_and_hold_nothing_focusable() {
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 
     // Text after the marker starts the quote.
-    let r = render_str("> [!pull-quote] The political effect\n> is large.\n");
+    let r = convert_str("> [!pull-quote] The political effect\n> is large.\n");
     assert!(
         r.content.contains("<p>The political effect\nis large.</p>"),
         "{}",
         r.content
     );
-    let r = render_str("> [!PULLQUOTE] Short.\n");
+    let r = convert_str("> [!PULLQUOTE] Short.\n");
     assert!(r.content.contains("<p>Short.</p>\n</aside>"), "{}", r.content);
 
-    let r = render_str(
+    let r = convert_str(
         "> [!PULLQUOTE]\n> See [the brief](@/security/kursk.md), [[Kursk deployment]] and <https://a.org>.[^1]\n>\n> ## Heading\n\n[^1]: Note.\n",
     );
     assert!(!r.content.contains("<a "), "{}", r.content);
@@ -408,7 +409,7 @@ fn pull_quotes_are_hidden_from_screen_readers_and_hold_nothing_focusable() {
 
 #[test]
 fn an_image_without_alt_text_is_a_warning() {
-    let r = render_str("Text.\n\n![](map.png)\n\n![The front line in November](front.png)\n");
+    let r = convert_str("Text.\n\n![](map.png)\n\n![The front line in November](front.png)\n");
     assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
     let d = &r.diagnostics[0];
     assert!(!d.is_error());

@@ -42,9 +42,9 @@ pub struct Cite {
     pub locator: Option<(Locator, String)>,
 }
 
-/// A page's citations rendered: each citation's HTML, and the page's list of sources
+/// A page's citations formatted: each citation's HTML, and the page's list of sources
 /// (key and HTML), in the style's order.
-pub struct RenderedCitations {
+pub struct FormattedCitations {
     pub citations: Vec<String>,
     pub bibliography: Vec<Reference>,
 }
@@ -131,8 +131,8 @@ impl Sources {
         closest(key, self.library.keys())
     }
 
-    /// Renders a page's citations, in order, and its list of sources.
-    pub fn render(&self, citations: &[Vec<Cite>]) -> RenderedCitations {
+    /// Formats a page's citations, in order, and its list of sources, in the style.
+    pub fn format(&self, citations: &[Vec<Cite>]) -> FormattedCitations {
         let mut driver = BibliographyDriver::new();
         for cites in citations {
             let items = cites
@@ -149,7 +149,7 @@ impl Sources {
             driver.citation(CitationRequest::from_items(items, &self.style, &self.locales));
         }
         let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
-        RenderedCitations {
+        FormattedCitations {
             citations: rendered.citations.iter().map(|c| html(&c.citation)).collect(),
             bibliography: rendered
                 .bibliography

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{toml_error_at, unknown_field};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
-// `DateValue` and `rfc3339_offset` were defined here; render/ and model/ still import them
-// by this path until they are changed to `crate::dates` after the render split lands.
+// `DateValue` and `rfc3339_offset` were defined here; render/ still imports them by this
+// path until it is changed to `crate::dates` after the render split lands.
 pub use crate::dates::{DateValue, rfc3339_offset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -49,14 +49,14 @@ impl Highlighter {
         if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return hit;
         }
-        let html: Arc<str> = self.render(lang, code).into();
+        let html: Arc<str> = self.block_html(lang, code).into();
         if let Ok(mut cache) = self.cache.write() {
             cache.insert(key, html.clone());
         }
         html
     }
 
-    fn render(&self, lang: &str, code: &str) -> String {
+    fn block_html(&self, lang: &str, code: &str) -> String {
         let lang_attr = escape_attr(lang);
         let mut out = String::with_capacity(code.len() * 3 + 64);
         if lang.is_empty() {
