@@ -33,25 +33,21 @@ pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
 }
 
 /// Where the key at `keys` is written in a TOML document: `["markdown", "highlighting",
-/// "style"]`; a number indexes an array (`["taxonomies", "1", "name"]`).
+/// "style"]`; an array of tables is followed by the index of one (`["taxonomies", "1",
+/// "name"]`).
 pub fn key_span(table: &DeTable, keys: &[&str]) -> Option<Range<usize>> {
-    let (last, tables) = keys.split_last()?;
-    let mut value: Option<&DeValue> = None;
+    let (last, path) = keys.split_last()?;
     let mut current = table;
-    for (i, key) in tables.iter().enumerate() {
-        let next = match value {
-            Some(DeValue::Array(items)) => items.get(key.parse::<usize>().ok()?)?.get_ref(),
-            _ => current.iter().find(|(k, _)| k.get_ref() == key)?.1.get_ref(),
-        };
-        value = Some(next);
-        if let DeValue::Table(t) = next {
-            current = t;
-        } else if !matches!(next, DeValue::Array(_)) || i + 1 == tables.len() {
-            return None;
+    let mut path = path.iter();
+    while let Some(key) = path.next() {
+        let mut value = current.iter().find(|(k, _)| k.get_ref() == key)?.1.get_ref();
+        if let DeValue::Array(items) = value {
+            value = items.get(path.next()?.parse::<usize>().ok()?)?.get_ref();
         }
-    }
-    if let Some(DeValue::Array(_)) = value {
-        return None;
+        let DeValue::Table(t) = value else {
+            return None;
+        };
+        current = t;
     }
     current
         .iter()
@@ -61,35 +57,23 @@ pub fn key_span(table: &DeTable, keys: &[&str]) -> Option<Range<usize>> {
 
 /// The earliest place `key` is written as a key in `table`, at any depth.
 fn first_key(table: &DeTable, key: &str) -> Option<Range<usize>> {
-    fn walk(value: &DeValue, key: &str, best: &mut Option<Range<usize>>) {
+    fn in_table(table: &DeTable, key: &str, best: &mut Option<Range<usize>>) {
+        for (k, v) in table.iter() {
+            if k.get_ref() == key && best.as_ref().is_none_or(|b| k.span().start < b.start) {
+                *best = Some(k.span());
+            }
+            in_value(v.get_ref(), key, best);
+        }
+    }
+    fn in_value(value: &DeValue, key: &str, best: &mut Option<Range<usize>>) {
         match value {
-            DeValue::Table(t) => {
-                for (k, v) in t.iter() {
-                    if k.get_ref() == key && best.as_ref().is_none_or(|b| k.span().start < b.start) {
-                        *best = Some(k.span());
-                    }
-                    walk(v.get_ref(), key, best);
-                }
-            }
-            DeValue::Array(items) => {
-                for item in items.iter() {
-                    walk(item.get_ref(), key, best);
-                }
-            }
+            DeValue::Table(t) => in_table(t, key, best),
+            DeValue::Array(items) => items.iter().for_each(|item| in_value(item.get_ref(), key, best)),
             _ => {}
         }
     }
     let mut best = None;
-    for (k, v) in table.iter() {
-        if k.get_ref() == key
-            && best
-                .as_ref()
-                .is_none_or(|b: &Range<usize>| k.span().start < b.start)
-        {
-            best = Some(k.span());
-        }
-        walk(v.get_ref(), key, &mut best);
-    }
+    in_table(table, key, &mut best);
     best
 }
 
