@@ -7,7 +7,9 @@
 pub mod build;
 pub mod config;
 mod confine;
+pub(crate) mod dates;
 pub mod diagnostic;
+pub(crate) mod html;
 pub mod incremental;
 pub mod init;
 pub mod linkcheck;
@@ -18,5 +20,6 @@ pub mod parse;
 pub mod render;
 pub mod serve;
 pub mod slugs;
+pub(crate) mod spans;
 pub mod theme;
 pub mod write;

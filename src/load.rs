@@ -219,6 +219,38 @@ fn binary_error(display_path: &Path, bytes: &[u8], pos: usize) -> Diagnostic {
         .hint("only Markdown text files may end in .md; rename or move this file")
 }
 
+/// The bibliography `[sources]` names, as read from disk: parsing it is the model's
+/// (`model::sources::Sources::parse`).
+#[derive(Debug, Clone)]
+pub struct Bibliography {
+    /// As written in config.toml: a path under `content/`.
+    pub file: String,
+    /// As shown in messages (`content/sources.yml`).
+    pub shown: PathBuf,
+    pub text: String,
+}
+
+/// Reads `content/<file>`, which must stay inside the site folder; a problem is an error
+/// at `config_path`, which names the file.
+pub fn bibliography(root: &Path, file: &str, config_path: &Path) -> Result<Bibliography, Diagnostic> {
+    let path = SiteRoot::new(root).file_in("content", file).map_err(|problem| {
+        Diagnostic::error(format!("the bibliography {problem}"))
+            .in_file(config_path)
+            .hint("`[sources] bibliography` names a file under content/, such as \"sources.yml\"")
+    })?;
+    let shown = PathBuf::from("content").join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(format!("cannot read the bibliography {}: {e}", shown.display()))
+            .in_file(config_path)
+            .hint("`[sources] bibliography` names a file under content/")
+    })?;
+    Ok(Bibliography {
+        file: file.to_owned(),
+        shown,
+        text,
+    })
+}
+
 /// `content/security/kursk.md` relative to the site root, for messages.
 pub fn display(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()

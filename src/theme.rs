@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
-use crate::config::{Config, key_location};
+use crate::config::Config;
 use crate::confine::SiteRoot;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::{is_ignored_name, keep_entry};
+use crate::spans::key_location;
 
 /// The default theme, as committed in `themes/default/`.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");

@@ -1,4 +1,4 @@
-//! Renders every page's and section's Markdown (in parallel, once URLs are known), then
+//! Converts every page's and section's Markdown to HTML (in parallel, once URLs are known), then
 //! checks links to headings now that every document's heading ids exist.
 
 use std::collections::HashMap;
@@ -7,9 +7,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
+use crate::model::link_targets::{LinkTargets, convert};
 use crate::model::site::{PageId, Site};
 use crate::parse::highlight::Highlighter;
-use crate::parse::markdown::{self, Doc, Env, Rendered};
+use crate::parse::markdown::{AnchorRef, Converted, Doc};
 use crate::parse::wikilinks::WikiIndex;
 
 /// What rendering one document's Markdown needs to know about the rest of the site: URLs
@@ -79,8 +80,8 @@ impl Links {
         h.finish()
     }
 
-    fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter) -> Env<'a> {
-        Env {
+    fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter) -> LinkTargets<'a> {
+        LinkTargets {
             config: &site.config.markdown,
             highlighter,
             urls: &self.urls,
@@ -95,13 +96,13 @@ impl Links {
     }
 }
 
-/// Rendered Markdown from an earlier build, which `serve` reuses for a document whose
+/// Converted Markdown from an earlier build, which `serve` reuses for a document whose
 /// file and whose link targets are unchanged (after an edit to another page's front
 /// matter, say).
 pub struct Reuse<'a> {
     env: u64,
     /// Content path → the document's rendered Markdown (its HTML aside) and its HTML.
-    docs: HashMap<&'a str, (&'a Rendered, &'a str)>,
+    docs: HashMap<&'a str, (&'a Converted, &'a str)>,
     /// Content path → the file's text, for files known to be unchanged.
     texts: HashMap<&'a str, &'a str>,
 }
@@ -167,10 +168,12 @@ fn source_key(doc: &Doc) -> u64 {
     h.finish()
 }
 
-/// Renders every page's and section's Markdown, reusing `reuse`'s output for documents
+/// Converts every page's and section's Markdown to HTML, reusing `reuse`'s output for documents
 /// whose source is unchanged when what links resolve against is too; with `remember`
 /// (for `serve`), each output is keyed so a later build can reuse it. Returns the
-/// diagnostics and how many documents were rendered (not reused).
+/// diagnostics and how many documents were converted (not reused).
+///
+/// (To be renamed `convert_markdown` once build.rs, which calls it, can follow.)
 pub fn render_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
@@ -181,7 +184,7 @@ pub fn render_markdown(
     let env = links.env(site, highlighter);
     let reuse = reuse.filter(|r| r.env == links.fingerprint(site));
     let parsed = std::sync::atomic::AtomicUsize::new(0);
-    let render = |doc: Doc| {
+    let convert_doc = |doc: Doc| {
         // A cold build reuses nothing and keeps nothing: hashing every file is for serve.
         let key = (remember || reuse.is_some()).then(|| source_key(&doc));
         if let Some((old, content)) = reuse.and_then(|r| r.docs.get(doc.content_path))
@@ -193,19 +196,19 @@ pub fn render_markdown(
             return again;
         }
         parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut rendered = markdown::render(&doc, &env);
+        let mut converted = convert(&doc, &env);
         // Warnings are reported by each build; wikilinks name other pages by title,
         // which the fingerprint of the link targets leaves out.
-        if remember && rendered.diagnostics.is_empty() && !doc.body.contains("[[") {
-            rendered.reuse_key = key;
+        if remember && converted.diagnostics.is_empty() && !doc.body.contains("[[") {
+            converted.reuse_key = key;
         }
-        rendered
+        converted
     };
-    let page_results: Vec<Rendered> = site
+    let page_results: Vec<Converted> = site
         .pages
         .par_iter()
         .map(|p| {
-            render(Doc {
+            convert_doc(Doc {
                 display_path: &p.file.display_path,
                 text: &p.file.text,
                 body: &p.file.text[p.body_offset..],
@@ -217,12 +220,12 @@ pub fn render_markdown(
             })
         })
         .collect();
-    let section_results: Vec<Rendered> = site
+    let section_results: Vec<Converted> = site
         .sections
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            render(Doc {
+            convert_doc(Doc {
                 display_path: &s.file.display_path,
                 text: &s.file.text,
                 body: &s.file.text[s.body_offset..],
@@ -253,15 +256,16 @@ pub fn render_markdown(
     (diags, parsed.into_inner())
 }
 
-/// Renders one page's Markdown from the file's new `text` (whose front matter is unchanged),
-/// with its links to headings checked, for `serve` after an edit.
+/// Converts one page's Markdown from the file's new `text` (whose front matter is
+/// unchanged), with its links to headings checked, for `serve` after an edit. (To be
+/// renamed `convert_page` once incremental.rs, which calls it, can follow.)
 pub fn render_page(
     site: &Site,
     links: &Links,
     highlighter: &Highlighter,
     id: crate::model::site::PageId,
     text: &str,
-) -> Rendered {
+) -> Converted {
     let p = site.page(id);
     let doc = Doc {
         display_path: &p.file.display_path,
@@ -273,21 +277,21 @@ pub fn render_page(
         url_path: &p.path,
         anchors: links.section_anchors[p.section.0],
     };
-    let mut rendered = markdown::render(&doc, &links.env(site, highlighter));
+    let mut converted = convert(&doc, &links.env(site, highlighter));
     // Links within the page go to its new headings.
     let own = &p.file.content_path;
     let anchor_diags = check_anchors(
         |path| {
             if path == own {
-                Some(rendered.heading_ids.as_slice())
+                Some(converted.heading_ids.as_slice())
             } else {
                 site.heading_ids(path)
             }
         },
-        rendered.anchor_refs.iter(),
+        converted.anchor_refs.iter(),
     );
-    rendered.diagnostics.extend(anchor_diags);
-    rendered
+    converted.diagnostics.extend(anchor_diags);
+    converted
 }
 
 /// Whether every link from another document to a heading of page `id` still finds one of
@@ -304,7 +308,7 @@ pub fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_id
         .all(|r| heading_ids.contains(&r.anchor))
 }
 
-/// Once rendered, a document's Markdown body is no longer needed in the model; only its
+/// Once converted, a document's Markdown body is no longer needed in the model; only its
 /// front matter is kept, for messages that point at a front matter line. On a
 /// 10,000-page site this is most of the raw text held in memory. With `keep`, the whole
 /// files are returned by content path, for `serve` to build again without reading the
@@ -347,7 +351,7 @@ fn wiki_index(site: &Site) -> WikiIndex {
 /// ids by content path.
 fn check_anchors<'a, 'b>(
     ids: impl Fn(&str) -> Option<&'b [String]>,
-    refs: impl Iterator<Item = &'a markdown::AnchorRef>,
+    refs: impl Iterator<Item = &'a AnchorRef>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in refs {

@@ -5,13 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, key_location};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::load::{ContentTree, SourceFile};
 use crate::model::site::{Item, Page, PageId, Section, SectionId, Site, Taxonomy, Term};
 use crate::output_path::{check_url_folder, check_url_segments};
 use crate::parse::frontmatter::{self, PageFrontMatter, SectionFrontMatter, SortBy, date_from_file_stem};
 use crate::slugs::slugify;
+use crate::spans::key_location;
 
 pub struct Options {
     pub drafts: bool,

@@ -4,22 +4,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::{Config, TaxonomyConfig};
+use crate::dates::DateValue;
 use crate::load::SourceFile;
-use crate::parse::frontmatter::{DateValue, PageFrontMatter, SectionFrontMatter};
-use crate::parse::markdown::Rendered;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PageId(pub usize);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SectionId(pub usize);
-
-/// A page or a section: what a content path can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Item {
-    Page(PageId),
-    Section(SectionId),
-}
+use crate::model::dated::{Event, Watch};
+pub use crate::model::ids::{Item, PageId, SectionId};
+use crate::parse::frontmatter::{PageFrontMatter, SectionFrontMatter};
+use crate::parse::markdown::Converted;
 
 /// A document that links to another, with the words around its first link there.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +42,7 @@ pub struct Page {
     /// Older and newer neighbours in the section's order (Zola's `lower` and `higher`).
     pub lower: Option<PageId>,
     pub higher: Option<PageId>,
-    pub rendered: Rendered,
+    pub rendered: Converted,
     /// Documents that link here, filled in by `links`.
     pub backlinks: Vec<Backlink>,
     /// The most closely related pages, best first, filled in by `related`.
@@ -83,7 +73,7 @@ pub struct Section {
     pub assets: Vec<String>,
     /// The folder under content/ (`security/`; empty for the root).
     pub dir: String,
-    pub rendered: Rendered,
+    pub rendered: Converted,
     pub backlinks: Vec<Backlink>,
 }
 
@@ -137,11 +127,11 @@ pub struct Site {
     /// Files under content/ that belong to no page or section, copied as they are.
     pub loose_assets: Vec<String>,
     /// In chronological order; filled in by `timeline::events`.
-    pub events: Vec<crate::model::timeline::Event>,
+    pub events: Vec<Event>,
     /// The bibliography, when `[sources]` names one.
     pub sources: Option<std::sync::Arc<crate::model::sources::Sources>>,
     /// Indicators to watch, filled in by `watch::collect`, in page order.
-    pub watch: Vec<crate::model::watch::Watch>,
+    pub watch: Vec<Watch>,
 }
 
 impl Site {

@@ -3,7 +3,7 @@
 //! Hayagriva bundles, by name), for `[@key]` citations in Markdown.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{FontStyle, FontWeight};
@@ -13,8 +13,8 @@ use hayagriva::{
     LocatorPayload, SpecificLocator,
 };
 
-use crate::confine::SiteRoot;
 use crate::diagnostic::{Diagnostic, Location, closest, line_col};
+use crate::load::Bibliography;
 
 /// The styles a site names most; any other style Hayagriva bundles works too.
 pub const DEFAULT_STYLE: &str = "chicago-author-date";
@@ -42,9 +42,9 @@ pub struct Cite {
     pub locator: Option<(Locator, String)>,
 }
 
-/// A page's citations rendered: each citation's HTML, and the page's list of sources
+/// A page's citations formatted: each citation's HTML, and the page's list of sources
 /// (key and HTML), in the style's order.
-pub struct RenderedCitations {
+pub struct FormattedCitations {
     pub citations: Vec<String>,
     pub bibliography: Vec<Reference>,
 }
@@ -58,39 +58,42 @@ pub struct Reference {
 }
 
 impl Sources {
-    /// Reads `content/<file>` and looks up `style`.
+    /// Reads `content/<file>` (in the load stage) and looks up `style`.
+    ///
+    /// Kept for `build.rs`, which calls it, until the render split lands; the reading is
+    /// `load::bibliography`'s, and the model's part is [`Sources::parse`].
     pub fn load(root: &Path, file: &str, style: &str, config_path: &Path) -> Result<Sources, Diagnostic> {
-        let path = SiteRoot::new(root).file_in("content", file).map_err(|problem| {
-            Diagnostic::error(format!("the bibliography {problem}"))
-                .in_file(config_path)
-                .hint("`[sources] bibliography` names a file under content/, such as \"sources.yml\"")
-        })?;
-        let shown = PathBuf::from("content").join(file);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(format!("cannot read the bibliography {}: {e}", shown.display()))
-                .in_file(config_path)
-                .hint("`[sources] bibliography` names a file under content/")
-        })?;
+        let bibliography = crate::load::bibliography(root, file, config_path)?;
+        Sources::parse(&bibliography, style, config_path)
+    }
+
+    /// The bibliography read from disk, parsed, with `style` looked up by name.
+    pub fn parse(
+        bibliography: &Bibliography,
+        style: &str,
+        config_path: &Path,
+    ) -> Result<Sources, Diagnostic> {
+        let Bibliography { file, shown, text } = bibliography;
         let library = if file.ends_with(".bib") {
-            hayagriva::io::from_biblatex_str(&text).map_err(|errors| {
+            hayagriva::io::from_biblatex_str(text).map_err(|errors| {
                 let (message, at) = match errors.first() {
                     Some(hayagriva::io::BibLaTeXError::Parse(e)) => (e.kind.to_string(), e.span.start),
                     Some(hayagriva::io::BibLaTeXError::Type(e)) => (e.kind.to_string(), e.span.start),
                     None => ("cannot be read".to_owned(), 0),
                 };
-                let (line, column) = line_col(&text, at.min(text.len()));
+                let (line, column) = line_col(text, at.min(text.len()));
                 Diagnostic::error(format!("invalid BibTeX: {message}"))
-                    .at(Location::at_line(&shown, &text, line, Some(column)))
+                    .at(Location::at_line(shown, text, line, Some(column)))
                     .hint("each entry is `@type{key, field = {value}, …}`")
             })?
         } else {
-            hayagriva::io::from_yaml_str(&text).map_err(|e| {
+            hayagriva::io::from_yaml_str(text).map_err(|e| {
                 let line = e.location().map_or(1, |l| l.line());
                 let column = e.location().map(|l| l.column());
                 let message = e.to_string();
                 let message = message.split(" at line").next().unwrap_or(&message);
                 Diagnostic::error(format!("invalid bibliography: {message}"))
-                    .at(Location::at_line(&shown, &text, line, column))
+                    .at(Location::at_line(shown, text, line, column))
                     .hint("each entry is a key with `type`, `title`, `author`, `date`, … (Hayagriva's YAML)")
             })?
         };
@@ -110,7 +113,7 @@ impl Sources {
             }
         };
         let mut h = DefaultHasher::new();
-        (&text, style.info.id.as_str()).hash(&mut h);
+        (text, style.info.id.as_str()).hash(&mut h);
         Ok(Sources {
             library,
             style,
@@ -128,8 +131,8 @@ impl Sources {
         closest(key, self.library.keys())
     }
 
-    /// Renders a page's citations, in order, and its list of sources.
-    pub fn render(&self, citations: &[Vec<Cite>]) -> RenderedCitations {
+    /// Formats a page's citations, in order, and its list of sources, in the style.
+    pub fn format(&self, citations: &[Vec<Cite>]) -> FormattedCitations {
         let mut driver = BibliographyDriver::new();
         for cites in citations {
             let items = cites
@@ -146,7 +149,7 @@ impl Sources {
             driver.citation(CitationRequest::from_items(items, &self.style, &self.locales));
         }
         let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
-        RenderedCitations {
+        FormattedCitations {
             citations: rendered.citations.iter().map(|c| html(&c.citation)).collect(),
             bibliography: rendered
                 .bibliography
@@ -239,10 +242,10 @@ fn child_html(child: &ElemChild, out: &mut String) {
                 child_html(c, out);
             }
         }
-        ElemChild::Markup(m) => out.push_str(&crate::parse::highlight::escape_text(m)),
+        ElemChild::Markup(m) => out.push_str(&crate::html::escape_text(m)),
         ElemChild::Link { text, url } => {
             out.push_str("<a href=\"");
-            out.push_str(&crate::parse::highlight::escape_attr(url));
+            out.push_str(&crate::html::escape_attr(url));
             out.push_str("\">");
             formatted(&text.text, text.formatting, out);
             out.push_str("</a>");
@@ -260,7 +263,7 @@ fn formatted(text: &str, formatting: hayagriva::Formatting, out: &mut String) {
     if bold {
         out.push_str("<b>");
     }
-    out.push_str(&crate::parse::highlight::escape_text(text));
+    out.push_str(&crate::html::escape_text(text));
     if bold {
         out.push_str("</b>");
     }

@@ -2,45 +2,16 @@
 //! more. Events are validated (titles, ranges, ids, taxonomies, links), given stable ids,
 //! and put in chronological order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use crate::config::key_location;
+use crate::dates::{EventDate, Precision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, closest, did_you_mean};
 use crate::model::site::{Item, PageId, Site};
-use crate::parse::events::{EventDate, Precision, RawEvent};
+use crate::parse::events::RawEvent;
 use crate::slugs::slugify;
+use crate::spans::{Entries, key_location};
 
-#[derive(Debug, Clone)]
-pub struct Event {
-    /// Stable and unique: the anchor on the timeline is `e-{id}`.
-    pub id: String,
-    pub date: EventDate,
-    pub end: Option<EventDate>,
-    pub title: String,
-    /// HTML.
-    pub summary: Option<String>,
-    pub place: Option<String>,
-    /// 1 (minor) to 3 (major).
-    pub importance: u8,
-    /// Resolved links: (href, text).
-    pub links: Vec<(String, String)>,
-    pub source: Option<String>,
-    pub taxonomies: BTreeMap<String, Vec<String>>,
-    /// The analysis that records the event.
-    pub page: PageId,
-    /// Whether this is the analysis's own date rather than an entry of its `events`.
-    pub is_page: bool,
-    /// For an indicator to watch with a due date: its status.
-    pub watch: Option<crate::model::watch::Status>,
-    /// Where it is written, for messages.
-    pub location: Location,
-}
-
-impl Event {
-    pub fn sort_key(&self) -> (i64, Precision) {
-        (self.date.start_key(), self.date.precision())
-    }
-}
+pub use crate::model::dated::Event;
 
 /// Builds the site's events, ordered by start (coarser dates first on a tie), then by page
 /// and title, so the order never depends on the file system.
@@ -62,7 +33,7 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
                     .meta
                     .description
                     .clone()
-                    .map(|d| crate::parse::highlight::escape_text(&d)),
+                    .map(|d| crate::html::escape_text(&d)),
                 place: None,
                 importance: 2,
                 links: Vec::new(),
@@ -71,20 +42,18 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
                 page: PageId(i),
                 is_page: true,
                 watch: None,
-                location: key_location(&page.file.display_path, &page.file.text, "date"),
+                // Found when an error needs it (`page_date_location`): every dated
+                // page's front matter would otherwise be parsed again on every build
+                // for a location that only that error shows.
+                location: Location::file(&page.file.display_path),
             });
         }
-        let blocks = list_blocks(&page.file.text, "events");
+        if page.meta.events.is_empty() {
+            continue;
+        }
+        let entries = Entries::new(&page.file.display_path, &page.file.text, "events");
         for (n, raw) in page.meta.events.iter().enumerate() {
-            let at = |keys: &[&str]| {
-                block_location(
-                    &page.file.display_path,
-                    &page.file.text,
-                    blocks.get(n),
-                    "events",
-                    keys,
-                )
-            };
+            let at = |keys: &[&str]| entries.location(n, keys);
             match event(site, PageId(i), raw, &taxonomy_names, &at) {
                 Ok(e) => out.push(e),
                 Err(d) => diags.extend(d),
@@ -99,7 +68,7 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
             date: due,
             end: None,
             title: w.indicator.clone(),
-            summary: w.why.as_deref().map(crate::parse::highlight::escape_text),
+            summary: w.why.as_deref().map(crate::html::escape_text),
             place: None,
             importance: 2,
             links: Vec::new(),
@@ -133,7 +102,11 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
                     site.page(first).file.display_path.display(),
                     site.page(e.page).file.display_path.display()
                 ))
-                .at(e.location.clone())
+                .at(if e.is_page {
+                    page_date_location(site, e.page)
+                } else {
+                    e.location.clone()
+                })
                 .hint("give one of them another `id`, or a different title or date"),
             );
         }
@@ -141,83 +114,10 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
     (out, diags)
 }
 
-/// The lines (0-based, end exclusive) of each entry of the front matter's list `key`
-/// (`events`, `watch`): TOML `[[key]]` tables (with their `[key.…]` subtables) or YAML
-/// list items.
-pub(crate) fn list_blocks(text: &str, key: &str) -> Vec<(usize, usize)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let mut blocks = Vec::new();
-    let table = format!("[[{key}]]");
-    let subtable = format!("[{key}.");
-    let toml_starts: Vec<usize> = (0..lines.len()).filter(|i| lines[*i].trim() == table).collect();
-    if !toml_starts.is_empty() {
-        for &start in &toml_starts {
-            let end = (start + 1..lines.len())
-                .find(|i| {
-                    let t = lines[*i].trim();
-                    (t.starts_with('[') && !t.starts_with(&subtable)) || t == "+++"
-                })
-                .unwrap_or(lines.len());
-            blocks.push((start, end));
-        }
-        return blocks;
-    }
-    let yaml_key = format!("{key}:");
-    let Some(events_line) = lines
-        .iter()
-        .position(|l| l.trim_end() == yaml_key || l.starts_with(&yaml_key))
-    else {
-        return blocks;
-    };
-    let base = indent(lines[events_line]);
-    let mut item_indent = None;
-    let mut i = events_line + 1;
-    while i < lines.len() {
-        let l = lines[i];
-        let t = l.trim_start();
-        if !t.is_empty() && (indent(l) <= base && !t.starts_with('-') || t == "---") {
-            break;
-        }
-        if t.starts_with("- ") && item_indent.is_none_or(|n| n == indent(l)) {
-            item_indent = Some(indent(l));
-            if let Some(last) = blocks.last_mut() {
-                last.1 = i;
-            }
-            blocks.push((i, lines.len()));
-        }
-        i += 1;
-    }
-    if let Some(last) = blocks.last_mut() {
-        last.1 = i;
-    }
-    blocks
-}
-
-/// The line in a list entry's block of the first of `keys` it sets, else the block's
-/// first line (else the line of the list's `key`).
-pub(crate) fn block_location(
-    path: &std::path::Path,
-    text: &str,
-    block: Option<&(usize, usize)>,
-    key: &str,
-    keys: &[&str],
-) -> Location {
-    let Some(&(start, end)) = block else {
-        return key_location(path, text, key);
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    for key in keys {
-        for (i, line) in lines.iter().enumerate().take(end.min(lines.len())).skip(start) {
-            let t = line.trim_start().trim_start_matches("- ").trim_start();
-            if let Some(rest) = t.strip_prefix(key)
-                && (rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':'))
-            {
-                return Location::at_line(path, text, i + 1, Some(1));
-            }
-        }
-    }
-    Location::at_line(path, text, start + 1, Some(1))
+/// Where an analysis's own date is written, for an error about its event.
+fn page_date_location(site: &Site, page: PageId) -> Location {
+    let file = &site.page(page).file;
+    key_location(&file.display_path, &file.text, "date")
 }
 
 fn event(

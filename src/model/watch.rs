@@ -2,64 +2,10 @@
 //! why it matters, when, and whether it was seen), validated. `/watch/` lists them all;
 //! dated ones are also events on the timeline.
 
-use serde::{Deserialize, Serialize};
-
-use crate::diagnostic::{Diagnostic, Diagnostics, Location, closest};
+use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::model::site::{PageId, Site};
-use crate::parse::events::EventDate;
 
-/// An entry of a page's `watch` list, as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawWatch {
-    pub indicator: String,
-    /// Why it matters.
-    pub why: Option<String>,
-    pub due: Option<EventDate>,
-    /// `open` (the default), `observed` or `lapsed`.
-    pub status: Option<String>,
-    /// A heading to group it under on `/watch/` (military developments, …).
-    pub area: Option<String>,
-}
-
-/// Whether what an indicator looks for has happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Open,
-    Observed,
-    Lapsed,
-}
-
-pub const STATUSES: &[(&str, Status)] = &[
-    ("open", Status::Open),
-    ("observed", Status::Observed),
-    ("lapsed", Status::Lapsed),
-];
-
-impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Open => "Open",
-            Status::Observed => "Observed",
-            Status::Lapsed => "Lapsed",
-        }
-    }
-}
-
-/// A validated indicator.
-#[derive(Debug, Clone)]
-pub struct Watch {
-    pub page: PageId,
-    /// Unique on the site: the anchor on `/watch/` and the analysis (`w-…`).
-    pub id: String,
-    pub indicator: String,
-    pub why: Option<String>,
-    pub due: Option<EventDate>,
-    pub status: Status,
-    pub area: Option<String>,
-    pub location: Location,
-}
+pub use crate::model::dated::{STATUSES, Status, Watch};
 
 /// Every rendered analysis's indicators, in page order then as written; an unknown
 /// status is an error at its line.
@@ -70,18 +16,10 @@ pub fn collect(site: &Site) -> (Vec<Watch>, Diagnostics) {
         if !page.renders() || page.meta.watch.is_empty() {
             continue;
         }
-        let blocks = crate::model::timeline::list_blocks(&page.file.text, "watch");
+        let entries = crate::spans::Entries::new(&page.file.display_path, &page.file.text, "watch");
         let stem = crate::slugs::slugify(page.file.content_path.trim_end_matches(".md"));
         for (n, raw) in page.meta.watch.iter().enumerate() {
-            let at = |keys: &[&str]| {
-                crate::model::timeline::block_location(
-                    &page.file.display_path,
-                    &page.file.text,
-                    blocks.get(n),
-                    "watch",
-                    keys,
-                )
-            };
+            let at = |keys: &[&str]| entries.location(n, keys);
             let status = match raw.status.as_deref().map(str::trim) {
                 None => Status::Open,
                 Some(word) => match STATUSES.iter().find(|(name, _)| name.eq_ignore_ascii_case(word)) {

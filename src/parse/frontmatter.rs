@@ -4,14 +4,15 @@
 //! keys are errors with a suggestion; every error carries the file's line and column.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{toml_error_at, unknown_field};
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+// `DateValue` and `rfc3339_offset` were defined here; render/ still imports them by this
+// path until it is changed to `crate::dates` after the render split lands.
+pub use crate::dates::{DateValue, rfc3339_offset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -70,136 +71,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     ))
     .at(Location::at_line(path, text, 1, Some(1)))
     .hint(format!("add a line with only `{delim}` after the front matter")))
-}
-
-/// A date or date-time as written in front matter or a file name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateValue {
-    pub date: jiff::civil::Date,
-    pub time: Option<jiff::civil::Time>,
-    pub offset: Option<jiff::tz::Offset>,
-}
-
-impl DateValue {
-    pub fn parse(s: &str) -> Result<DateValue, String> {
-        let s = s.trim();
-        let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|_| {
-            // The parser's own words ("failed to parse four digit integer…") say how
-            // it failed, not what to write.
-            calendar_problem(s).unwrap_or_else(|| {
-                format!(
-                    "`{s}` is not a date dossier reads: write it as 2024-10-28, or with a time as \
-                         2024-10-28T09:30:00 and an optional offset (2024-10-28T09:30:00+02:00, …Z)"
-                )
-            })
-        })?;
-        let offset = pieces.to_numeric_offset();
-        let value = DateValue {
-            date: pieces.date(),
-            time: pieces.time(),
-            offset,
-        };
-        // Templates format dates as instants; one that cannot be one would fail there, far
-        // from the front matter that wrote it.
-        let dt = value
-            .date
-            .to_datetime(value.time.unwrap_or(jiff::civil::Time::midnight()));
-        if offset.unwrap_or(jiff::tz::Offset::UTC).to_timestamp(dt).is_err() {
-            return Err(format!(
-                "`{s}` is outside the range of dates dossier handles (years -9999 to 9999, in UTC)"
-            ));
-        }
-        Ok(value)
-    }
-
-    /// Seconds since the epoch, reading a date without offset as UTC; for sorting.
-    pub fn sort_key(&self) -> i64 {
-        let dt = self
-            .date
-            .to_datetime(self.time.unwrap_or(jiff::civil::Time::midnight()));
-        let offset = self.offset.unwrap_or(jiff::tz::Offset::UTC);
-        offset.to_timestamp(dt).map(|t| t.as_second()).unwrap_or_default()
-    }
-
-    pub fn year(&self) -> i16 {
-        self.date.year()
-    }
-}
-
-/// `Z` for UTC, else `+02:00` / `-05:00`.
-pub fn rfc3339_offset(o: jiff::tz::Offset) -> String {
-    let secs = o.seconds();
-    if secs == 0 {
-        return "Z".to_owned();
-    }
-    let sign = if secs < 0 { '-' } else { '+' };
-    let mins = secs.abs() / 60;
-    format!("{sign}{:02}:{:02}", mins / 60, mins % 60)
-}
-
-/// What is wrong with a date written in the right form (`2024-02-30`) but not on the
-/// calendar: the month or the day, said plainly.
-pub(crate) fn calendar_problem(s: &str) -> Option<String> {
-    let mut parts = s.get(..10)?.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 || ![y, m, d].into_iter().all(all_digits) {
-        return None;
-    }
-    let (year, month, day): (i16, i8, i8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    if !(1..=12).contains(&month) {
-        return Some(format!("`{s}` has no month {month}: months run from 01 to 12"));
-    }
-    let days = jiff::civil::Date::new(year, month, 1).ok()?.days_in_month();
-    (day < 1 || day > days).then(|| {
-        let name = jiff::civil::Date::new(year, month, 1)
-            .map(|d| d.strftime("%B %Y").to_string())
-            .unwrap_or_default();
-        format!("`{s}` has no day {day}: {name} has {days} days")
-    })
-}
-
-impl fmt::Display for DateValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.date)?;
-        if let Some(t) = self.time {
-            write!(f, "T{}", t.strftime("%H:%M:%S"))?;
-            if let Some(o) = self.offset {
-                f.write_str(&rfc3339_offset(o))?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Serialize for DateValue {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for DateValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = DateValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a date such as 2024-10-28 or 2024-10-28T09:30:00+02:00")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateValue, E> {
-                DateValue::parse(v).map_err(E::custom)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateValue, A::Error> {
-                // TOML's native dates arrive as a one-entry map from the toml crate.
-                let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                if dt.date.is_none() {
-                    return Err(de::Error::custom(format!("`{dt}` is a time without a date")));
-                }
-                DateValue::parse(&dt.to_string()).map_err(de::Error::custom)
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 pub const PAGE_KEYS: &[&str] = &[
@@ -271,7 +142,7 @@ pub struct PageFrontMatter {
     pub events: Vec<crate::parse::events::RawEvent>,
     /// Indicators to watch (see `model::watch`).
     #[serde(default)]
-    pub watch: Vec<crate::model::watch::RawWatch>,
+    pub watch: Vec<crate::parse::events::RawWatch>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

@@ -7,7 +7,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::parse::markdown::find_end;
+use crate::parse::tree::find_end;
 
 /// How sure the analyst is of a judgment, in the words of analytic standards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5,4 +5,5 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod judgments;
 pub mod markdown;
+pub(crate) mod tree;
 pub mod wikilinks;

@@ -10,9 +10,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use dossier::config::{AnchorLinks, MarkdownConfig};
+use dossier::model::link_targets::{LinkTargets, convert};
 use dossier::model::sources::Sources;
 use dossier::parse::highlight::Highlighter;
-use dossier::parse::markdown::{Doc, Env, Rendered, render};
+use dossier::parse::markdown::{Converted, Doc};
 use dossier::parse::wikilinks::WikiIndex;
 use proptest::prelude::*;
 
@@ -223,8 +224,8 @@ impl World {
     }
 
     /// The Markdown pass over `body` as the page `a.md`.
-    pub fn render(&self, body: &str) -> Rendered {
-        let env = Env {
+    pub fn render(&self, body: &str) -> Converted {
+        let env = LinkTargets {
             config: &self.config,
             highlighter: &self.highlighter,
             urls: &self.urls,
@@ -246,7 +247,7 @@ impl World {
             url_path: "/a/",
             anchors: AnchorLinks::Right,
         };
-        render(&doc, &env)
+        convert(&doc, &env)
     }
 
     /// The fastest of `runs` renders of `body`: noise on a busy machine only ever adds

@@ -1,83 +1,30 @@
 //! `config.toml`: what the file says (`RawConfig`) and what the build uses (`Config`).
 //!
 //! Key names follow Zola's where the features overlap, so a Zola site's config reads here.
-//! Keys Zola documents that dossier does not implement yet are warnings; anything else
-//! unknown is an error with a suggestion.
+//! Keys Zola documents that dossier does not implement yet are warnings (`keys`);
+//! anything else unknown is an error with a suggestion. Every problem is placed where the
+//! TOML parser found its key (`crate::spans::key_span`).
+
+mod keys;
+mod raw;
+mod toml_errors;
+mod urls;
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use toml::de::DeTable;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
-
-/// Top-level keys of `config.toml` that dossier implements.
-const KNOWN_KEYS: &[&str] = &[
-    "base_url",
-    "title",
-    "description",
-    "default_language",
-    "theme",
-    "output_dir",
-    "taxonomies",
-    "markdown",
-    "extra",
-    "author",
-    "related",
-    "feed_limit",
-    "timeline",
-    "sources",
-    "cname",
-    "generate_feeds",
-    "feed_filenames",
-    "feed_content",
-    "generate_sitemap",
-    "generate_robots_txt",
-    "build_search_index",
-];
-
-/// Top-level keys Zola documents that dossier accepts but does not act on yet.
-const ZOLA_ONLY_KEYS: &[&str] = &[
-    "preserve_dotfiles_in_output",
-    "compile_sass",
-    "minify_html",
-    "ignored_content",
-    "ignored_static",
-    "generate_feed",
-    "feed_filename",
-    "hard_link_static",
-    "exclude_paginated_pages_in_sitemap",
-    "languages",
-    "link_checker",
-    "slugify",
-    "search",
-    "translations",
-    "highlight_code",
-    "highlight_theme",
-    "mode",
-];
-
-const MARKDOWN_KEYS: &[&str] = &[
-    "highlighting",
-    "smart_punctuation",
-    "insert_anchor_links",
-    "external_links_target_blank",
-    "external_links_no_follow",
-    "external_links_no_referrer",
-];
-
-const MARKDOWN_ZOLA_ONLY_KEYS: &[&str] = &[
-    "render_emoji",
-    "definition_list",
-    "bottom_footnotes",
-    "github_alerts",
-    "lazy_async_image",
-    "highlight_code",
-    "highlight_theme",
-    "highlight_themes_css",
-    "extra_syntaxes_and_themes",
-];
-
-const TAXONOMY_KEYS: &[&str] = &["name", "paginate_by", "paginate_path", "feed", "render", "lang"];
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::spans::key_span;
+use keys::{config_candidates, take_zola_only};
+use raw::RawConfig;
+pub use toml_errors::{toml_error, toml_error_at, unknown_field};
+pub use urls::{base_path_of, origin_of};
+use urls::{check_base_url, check_cname};
+// Temporary: render/ imports `key_location` from here until it is changed to
+// `crate::spans` after the render split lands.
+pub use crate::spans::key_location;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TaxonomyConfig {
@@ -154,8 +101,8 @@ pub enum AnchorLinks {
 #[serde(deny_unknown_fields)]
 pub struct Era {
     pub name: String,
-    pub start: crate::parse::events::EventDate,
-    pub end: crate::parse::events::EventDate,
+    pub start: crate::dates::EventDate,
+    pub end: crate::dates::EventDate,
 }
 
 /// `[timeline]`.
@@ -166,7 +113,7 @@ pub struct TimelineConfig {
     pub eras: Vec<Era>,
     /// The date that separates past events from "Upcoming" ones. Defaults to the day of
     /// the build; set it (or SOURCE_DATE_EPOCH) for reproducible output.
-    pub today: Option<crate::parse::events::EventDate>,
+    pub today: Option<crate::dates::EventDate>,
 }
 
 /// `[sources]`: the bibliography `[@key]` citations refer to.
@@ -252,108 +199,6 @@ pub struct Config {
     pub build_search_index: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    base_url: Option<String>,
-    title: Option<String>,
-    description: Option<String>,
-    default_language: Option<String>,
-    theme: Option<String>,
-    output_dir: Option<String>,
-    author: Option<String>,
-    #[serde(default)]
-    taxonomies: Vec<RawTaxonomy>,
-    markdown: Option<RawMarkdown>,
-    #[serde(default)]
-    related: RelatedConfig,
-    #[serde(default)]
-    timeline: TimelineConfig,
-    #[serde(default)]
-    sources: SourcesConfig,
-    #[serde(default)]
-    extra: toml::Table,
-    cname: Option<String>,
-    generate_feeds: Option<bool>,
-    feed_filenames: Option<Vec<String>>,
-    feed_content: Option<FeedContent>,
-    generate_sitemap: Option<bool>,
-    generate_robots_txt: Option<bool>,
-    // Zola's keys that are accepted with a warning.
-    preserve_dotfiles_in_output: Option<toml::Value>,
-    compile_sass: Option<toml::Value>,
-    minify_html: Option<toml::Value>,
-    ignored_content: Option<toml::Value>,
-    ignored_static: Option<toml::Value>,
-    generate_feed: Option<toml::Value>,
-    feed_limit: Option<usize>,
-    feed_filename: Option<toml::Value>,
-    hard_link_static: Option<toml::Value>,
-    build_search_index: Option<bool>,
-    exclude_paginated_pages_in_sitemap: Option<toml::Value>,
-    languages: Option<toml::Value>,
-    link_checker: Option<toml::Value>,
-    slugify: Option<toml::Value>,
-    search: Option<toml::Value>,
-    translations: Option<toml::Value>,
-    highlight_code: Option<toml::Value>,
-    highlight_theme: Option<toml::Value>,
-    mode: Option<toml::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTaxonomy {
-    name: String,
-    paginate_by: Option<usize>,
-    paginate_path: Option<String>,
-    #[serde(default)]
-    feed: bool,
-    render: Option<bool>,
-    #[allow(dead_code)]
-    lang: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMarkdown {
-    highlighting: Option<RawHighlighting>,
-    smart_punctuation: Option<bool>,
-    insert_anchor_links: Option<AnchorLinks>,
-    #[serde(default)]
-    external_links_target_blank: bool,
-    #[serde(default)]
-    external_links_no_follow: bool,
-    #[serde(default)]
-    external_links_no_referrer: bool,
-    render_emoji: Option<toml::Value>,
-    definition_list: Option<toml::Value>,
-    bottom_footnotes: Option<toml::Value>,
-    github_alerts: Option<toml::Value>,
-    lazy_async_image: Option<toml::Value>,
-    highlight_code: Option<toml::Value>,
-    highlight_theme: Option<toml::Value>,
-    highlight_themes_css: Option<toml::Value>,
-    extra_syntaxes_and_themes: Option<toml::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHighlighting {
-    #[serde(default = "yes")]
-    enabled: bool,
-    theme: Option<String>,
-    light_theme: Option<String>,
-    dark_theme: Option<String>,
-    /// Zola's "class" or "inline"; dossier always writes classes.
-    style: Option<String>,
-    error_on_missing_language: Option<bool>,
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// What can override the file from the command line.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
@@ -392,21 +237,39 @@ impl Config {
     /// Parses the text of `config.toml`.
     pub fn parse(text: &str, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let raw: RawConfig = match toml::from_str(text) {
-            Ok(raw) => raw,
+        let unreadable =
+            |err: toml::de::Error| toml_error("config.toml", text, &err, &config_candidates(&err));
+        let mut doc = match DeTable::parse(text) {
+            Ok(doc) => doc,
             Err(err) => {
-                diags.push(toml_error("config.toml", text, &err, &config_candidates(&err)));
+                diags.push(unreadable(err));
                 return (None, diags);
             }
         };
+        let zola = take_zola_only(doc.get_mut());
+        // Kept for the locations of problems found in the values below.
+        let table = doc.get_ref().clone();
+        let raw = match RawConfig::deserialize(toml::de::Deserializer::from(doc)) {
+            Ok(raw) => raw,
+            Err(err) => {
+                diags.push(unreadable(err));
+                return (None, diags);
+            }
+        };
+        let at = |keys: &[&str]| match key_span(&table, keys) {
+            Some(span) => Location::at_offset("config.toml", text, span.start),
+            None => Location::file("config.toml"),
+        };
+        let zola_warning = |found: &keys::ZolaKey| {
+            Diagnostic::warning(format!(
+                "`{}` is a Zola setting that dossier does not implement yet; it is ignored",
+                found.name()
+            ))
+            .at(Location::at_offset("config.toml", text, found.span.start))
+        };
 
-        for key in zola_only_present(&raw) {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "`{key}` is a Zola setting that dossier does not implement yet; it is ignored"
-                ))
-                .at(key_location("config.toml", text, key)),
-            );
+        for found in zola.iter().filter(|z| z.table.is_empty()) {
+            diags.push(zola_warning(found));
         }
 
         let from_flag = overrides.base_url.is_some();
@@ -420,7 +283,7 @@ impl Config {
                     diags.push(if from_flag {
                         d.in_file("--base-url")
                     } else {
-                        d.at(key_location("config.toml", text, "base_url"))
+                        d.at(at(&["base_url"]))
                     });
                 }
                 url
@@ -439,7 +302,7 @@ impl Config {
         {
             diags.push(
                 Diagnostic::error(format!("`cname` {problem}: `{cname}`"))
-                    .at(key_location("config.toml", text, "cname"))
+                    .at(at(&["cname"]))
                     .hint("write the bare domain GitHub Pages serves the site at, such as cname = \"analysis.example.org\""),
             );
         }
@@ -450,7 +313,7 @@ impl Config {
             if FeedFormat::from_file_name(name).is_none() {
                 diags.push(
                     Diagnostic::error(format!("unknown feed file `{name}` in `feed_filenames`"))
-                        .at(key_location("config.toml", text, "feed_filenames"))
+                        .at(at(&["feed_filenames"]))
                         .hint("dossier writes `atom.xml` (Atom) and `rss.xml` (RSS 2.0); list one or both"),
                 );
             }
@@ -463,19 +326,16 @@ impl Config {
         let base_path = base_path_of(&base_url);
 
         let mut taxonomies: Vec<TaxonomyConfig> = Vec::new();
-        for t in raw.taxonomies {
+        for (i, t) in raw.taxonomies.into_iter().enumerate() {
+            let index = i.to_string();
+            let name_at = || at(&["taxonomies", &index, "name"]);
             if t.name.trim().is_empty() {
-                diags.push(Diagnostic::error("a taxonomy has an empty name").at(key_location(
-                    "config.toml",
-                    text,
-                    "taxonomies",
-                )));
+                diags.push(Diagnostic::error("a taxonomy has an empty name").at(name_at()));
                 continue;
             }
             if taxonomies.iter().any(|o| o.name == t.name) {
                 diags.push(
-                    Diagnostic::error(format!("the taxonomy `{}` is declared twice", t.name))
-                        .at(key_location("config.toml", text, "taxonomies")),
+                    Diagnostic::error(format!("the taxonomy `{}` is declared twice", t.name)).at(name_at()),
                 );
                 continue;
             }
@@ -485,7 +345,7 @@ impl Config {
                         "the taxonomy name `{}` has no letters or digits to make a URL from",
                         t.name
                     ))
-                    .at(key_location("config.toml", text, "taxonomies"))
+                    .at(name_at())
                     .hint("a taxonomy's pages are at /<name>/: name it with letters, such as \"tags\""),
                 );
                 continue;
@@ -499,7 +359,7 @@ impl Config {
                         t.name,
                         why.reason()
                     ))
-                    .at(key_location("config.toml", text, "paginate_path"))
+                    .at(at(&["taxonomies", &index, "paginate_path"]))
                     .hint("a word such as \"page\" makes pager URLs like /tags/nato/page/2/"),
                 );
                 continue;
@@ -515,28 +375,8 @@ impl Config {
 
         let markdown = match raw.markdown {
             Some(md) => {
-                for (key, present) in [
-                    ("render_emoji", md.render_emoji.is_some()),
-                    ("definition_list", md.definition_list.is_some()),
-                    ("bottom_footnotes", md.bottom_footnotes.is_some()),
-                    ("github_alerts", md.github_alerts.is_some()),
-                    ("lazy_async_image", md.lazy_async_image.is_some()),
-                    ("highlight_code", md.highlight_code.is_some()),
-                    ("highlight_theme", md.highlight_theme.is_some()),
-                    ("highlight_themes_css", md.highlight_themes_css.is_some()),
-                    (
-                        "extra_syntaxes_and_themes",
-                        md.extra_syntaxes_and_themes.is_some(),
-                    ),
-                ] {
-                    if present {
-                        diags.push(
-                            Diagnostic::warning(format!(
-                                "`markdown.{key}` is a Zola setting that dossier does not implement yet; it is ignored"
-                            ))
-                            .at(key_location("config.toml", text, key)),
-                        );
-                    }
+                for found in zola.iter().filter(|z| z.table == ["markdown"]) {
+                    diags.push(zola_warning(found));
                 }
                 let hl = md.highlighting;
                 let single = hl.as_ref().and_then(|h| h.theme.clone());
@@ -547,7 +387,7 @@ impl Config {
                         Diagnostic::warning(format!(
                             "`markdown.highlighting.style = \"{style}\"`: dossier always highlights with CSS classes"
                         ))
-                        .at(key_location("config.toml", text, "style")),
+                        .at(at(&["markdown", "highlighting", "style"])),
                     );
                 }
                 if hl.as_ref().and_then(|h| h.error_on_missing_language).is_some() {
@@ -555,7 +395,7 @@ impl Config {
                         Diagnostic::warning(
                             "`markdown.highlighting.error_on_missing_language` is not implemented: unknown languages render as plain code",
                         )
-                        .at(key_location("config.toml", text, "error_on_missing_language")),
+                        .at(at(&["markdown", "highlighting", "error_on_missing_language"])),
                     );
                 }
                 MarkdownConfig {
@@ -648,205 +488,6 @@ impl Default for MarkdownConfig {
             external_links_no_follow: false,
             external_links_no_referrer: false,
         }
-    }
-}
-
-fn zola_only_present(raw: &RawConfig) -> Vec<&'static str> {
-    let present = [
-        raw.preserve_dotfiles_in_output.is_some(),
-        raw.compile_sass.is_some(),
-        raw.minify_html.is_some(),
-        raw.ignored_content.is_some(),
-        raw.ignored_static.is_some(),
-        raw.generate_feed.is_some(),
-        raw.feed_filename.is_some(),
-        raw.hard_link_static.is_some(),
-        raw.exclude_paginated_pages_in_sitemap.is_some(),
-        raw.languages.is_some(),
-        raw.link_checker.is_some(),
-        raw.slugify.is_some(),
-        raw.search.is_some(),
-        raw.translations.is_some(),
-        raw.highlight_code.is_some(),
-        raw.highlight_theme.is_some(),
-        raw.mode.is_some(),
-    ];
-    ZOLA_ONLY_KEYS
-        .iter()
-        .zip(present)
-        .filter_map(|(k, p)| p.then_some(*k))
-        .collect()
-}
-
-/// Which key list an "unknown field" error in config.toml should be matched against.
-fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
-    let msg = err.message();
-    if msg.contains("`light_theme`") || msg.contains("`dark_theme`") {
-        vec![
-            "enabled",
-            "theme",
-            "light_theme",
-            "dark_theme",
-            "style",
-            "error_on_missing_language",
-        ]
-    } else if msg.contains("`smart_punctuation`") {
-        MARKDOWN_KEYS
-            .iter()
-            .chain(MARKDOWN_ZOLA_ONLY_KEYS)
-            .copied()
-            .collect()
-    } else if msg.contains("`eras`") {
-        vec!["eras", "today"]
-    } else if msg.contains("`max_share`") {
-        vec!["limit", "links", "taxonomies", "max_share"]
-    } else if msg.contains("`paginate_path`") {
-        TAXONOMY_KEYS.to_vec()
-    } else {
-        KNOWN_KEYS.iter().chain(ZOLA_ONLY_KEYS).copied().collect()
-    }
-}
-
-/// Turns a TOML error into a diagnostic with the line, column and, for an unknown key,
-/// the closest known key.
-pub fn toml_error(
-    path: impl AsRef<Path>,
-    text: &str,
-    err: &toml::de::Error,
-    candidates: &[&str],
-) -> Diagnostic {
-    toml_error_at(path, text, 0, err, candidates)
-}
-
-/// Like [`toml_error`] for TOML that starts `offset` bytes into `text` (front matter).
-pub fn toml_error_at(
-    path: impl AsRef<Path>,
-    text: &str,
-    offset: usize,
-    err: &toml::de::Error,
-    candidates: &[&str],
-) -> Diagnostic {
-    let path = path.as_ref();
-    let message = err.message().trim().to_owned();
-    let location = match err.span() {
-        Some(span) => Location::at_offset(path, text, offset + span.start),
-        None => Location::file(path),
-    };
-    let hint = unknown_field(&message).and_then(|field| did_you_mean(field, candidates.iter().copied()));
-    Diagnostic::error(first_line(&message))
-        .at(location)
-        .maybe_hint(hint)
-}
-
-/// The field name in serde's "unknown field `x`, expected …" message.
-pub fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.split("unknown field `").nth(1)?;
-    rest.split('`').next()
-}
-
-/// The first line of a parser's message, without serde's long "expected one of" list
-/// (the hint names the likely key instead).
-fn first_line(message: &str) -> String {
-    let line = message.lines().next().unwrap_or(message);
-    match line.split_once(", expected one of") {
-        Some((head, _)) if head.starts_with("unknown field") => head.to_owned(),
-        _ => line.to_owned(),
-    }
-}
-
-/// The location of the first line that sets `key` (`key =` or `key:` or `[key]`).
-pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
-    match key_line(text, key) {
-        Some(line) => Location::at_line(path.as_ref(), text, line, Some(1)),
-        None => Location::file(path.as_ref()),
-    }
-}
-
-/// 1-based line number of the first line that sets `key`.
-pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let t = line.trim_start().trim_start_matches('[').trim_start_matches('"');
-            t.strip_prefix(key).is_some_and(|rest| {
-                let rest = rest.trim_start_matches('"').trim_start();
-                rest.starts_with('=')
-                    || rest.starts_with(':')
-                    || rest.starts_with(']')
-                    || rest.starts_with('.')
-            })
-        })
-        .map(|i| i + 1)
-}
-
-/// Whether `url` is an absolute http(s) URL with a host; the problem if not.
-fn check_base_url(url: &str) -> Result<(), &'static str> {
-    let lower = url.to_ascii_lowercase();
-    let scheme = ["https://", "http://"]
-        .into_iter()
-        .find(|s| lower.starts_with(s))
-        .ok_or("must be an absolute http:// or https:// URL")?;
-    let rest = &url[scheme.len()..];
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.starts_with(':') {
-        return Err("has no host name");
-    }
-    if url.contains(['?', '#']) {
-        return Err("must not have a query or fragment");
-    }
-    if url.contains(char::is_whitespace) {
-        return Err("must not contain spaces");
-    }
-    Ok(())
-}
-
-/// Whether `cname` is a bare domain (what GitHub Pages' `CNAME` file holds); the problem if not.
-fn check_cname(cname: &str) -> Result<(), &'static str> {
-    if cname.contains("://") {
-        return Err("must be a domain without a scheme");
-    }
-    if cname.contains('/') {
-        return Err("must be a domain without a path");
-    }
-    let labels_ok = cname.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-    });
-    if !labels_ok || !cname.contains('.') {
-        return Err("is not a domain name");
-    }
-    Ok(())
-}
-
-/// The scheme and host of a URL, lowercased: `https://User.github.io/repo/` →
-/// `https://user.github.io`; empty for a URL without a scheme.
-pub fn origin_of(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            rest.split(['/', '?', '#'])
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase()
-        ),
-        None => String::new(),
-    }
-}
-
-/// The path part of a base URL, with slashes at both ends: `https://user.github.io/repo` → `/repo/`.
-pub fn base_path_of(base_url: &str) -> String {
-    let without_scheme = match base_url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
-        None => base_url,
-    };
-    let trimmed = without_scheme.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("/{trimmed}/")
     }
 }
 

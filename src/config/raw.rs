@@ -1,0 +1,81 @@
+//! config.toml as written: serde structs that refuse unknown keys. Zola-only keys are
+//! taken out of the document before it is read into these (`keys::take_zola_only`).
+
+use serde::Deserialize;
+
+use super::{AnchorLinks, FeedContent, RelatedConfig, SourcesConfig, TimelineConfig};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    pub(super) base_url: Option<String>,
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) default_language: Option<String>,
+    pub(super) theme: Option<String>,
+    pub(super) output_dir: Option<String>,
+    pub(super) author: Option<String>,
+    #[serde(default)]
+    pub(super) taxonomies: Vec<RawTaxonomy>,
+    pub(super) markdown: Option<RawMarkdown>,
+    #[serde(default)]
+    pub(super) related: RelatedConfig,
+    #[serde(default)]
+    pub(super) timeline: TimelineConfig,
+    #[serde(default)]
+    pub(super) sources: SourcesConfig,
+    #[serde(default)]
+    pub(super) extra: toml::Table,
+    pub(super) cname: Option<String>,
+    pub(super) generate_feeds: Option<bool>,
+    pub(super) feed_filenames: Option<Vec<String>>,
+    pub(super) feed_content: Option<FeedContent>,
+    pub(super) generate_sitemap: Option<bool>,
+    pub(super) generate_robots_txt: Option<bool>,
+    pub(super) feed_limit: Option<usize>,
+    pub(super) build_search_index: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTaxonomy {
+    pub(super) name: String,
+    pub(super) paginate_by: Option<usize>,
+    pub(super) paginate_path: Option<String>,
+    #[serde(default)]
+    pub(super) feed: bool,
+    pub(super) render: Option<bool>,
+    #[allow(dead_code)]
+    pub(super) lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMarkdown {
+    pub(super) highlighting: Option<RawHighlighting>,
+    pub(super) smart_punctuation: Option<bool>,
+    pub(super) insert_anchor_links: Option<AnchorLinks>,
+    #[serde(default)]
+    pub(super) external_links_target_blank: bool,
+    #[serde(default)]
+    pub(super) external_links_no_follow: bool,
+    #[serde(default)]
+    pub(super) external_links_no_referrer: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHighlighting {
+    #[serde(default = "yes")]
+    pub(super) enabled: bool,
+    pub(super) theme: Option<String>,
+    pub(super) light_theme: Option<String>,
+    pub(super) dark_theme: Option<String>,
+    /// Zola's "class" or "inline"; dossier always writes classes.
+    pub(super) style: Option<String>,
+    pub(super) error_on_missing_language: Option<bool>,
+}
+
+pub(super) fn yes() -> bool {
+    true
+}

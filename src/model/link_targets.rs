@@ -1,0 +1,159 @@
+//! What links in Markdown resolve against: the site's URLs, wikilink titles, drafts,
+//! broken files and documents without a page. `LinkTargets` answers the parser's
+//! questions (`parse::markdown::Targets`) and words the errors; `convert` runs the
+//! Markdown pass over one document against it, citations formatted.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::MarkdownConfig;
+use crate::diagnostic::{Diagnostic, closest};
+use crate::model::citations;
+use crate::model::sources::Sources;
+use crate::parse::highlight::Highlighter;
+use crate::parse::markdown::{self, Citations, CiteCheck, Converted, Doc, Target, Targets};
+use crate::parse::wikilinks::{WikiError, WikiIndex};
+
+/// What a document needs to know about the rest of the site.
+pub struct LinkTargets<'a> {
+    pub config: &'a MarkdownConfig,
+    pub highlighter: &'a Highlighter,
+    /// Content path (`security/kursk.md`) to URL path (`/security/kursk/`).
+    pub urls: &'a HashMap<String, String>,
+    /// Files that exist but failed to parse: links to them are not errors of their own.
+    pub broken: &'a HashSet<String>,
+    /// Drafts left out of this build (content path → title): linking to one is an error.
+    pub drafts: &'a HashMap<String, String>,
+    pub wiki: &'a WikiIndex,
+    /// URL path (`/security/kursk/`) → content path, to recognise plain links to pages.
+    pub paths: &'a HashMap<String, String>,
+    /// Pages and sections with `render = false`: they have no URL to link to.
+    pub unrendered: &'a HashSet<String>,
+    /// The bibliography `[@key]` citations refer to, if the site has one.
+    pub sources: Option<&'a Sources>,
+    /// Whether config.toml names a bibliography that could not be loaded: its own error
+    /// says why, and citations are not errors of their own.
+    pub bibliography_failed: bool,
+}
+
+/// One document's Markdown as HTML, its links resolved against `targets` and its
+/// citations formatted with the bibliography.
+pub fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
+    let env = markdown::Env {
+        config: targets.config,
+        highlighter: targets.highlighter,
+        targets,
+        citations: targets,
+    };
+    let mut converted = markdown::to_html(doc, &env);
+    citations::fill(&mut converted, targets.sources);
+    converted
+}
+
+impl Targets for LinkTargets<'_> {
+    fn internal(&self, path: &str, written: &str) -> Result<String, Option<Diagnostic>> {
+        let Some(url) = self.urls.get(path) else {
+            if self.broken.contains(path) {
+                return Err(None);
+            }
+            if self.drafts.contains_key(path) {
+                return Err(Some(draft_error(path)));
+            }
+            let hint = closest(path, self.urls.keys().map(String::as_str))
+                .map(|c| format!("did you mean `@/{c}`?"))
+                .unwrap_or_else(|| {
+                    "internal links name a file under content/, such as `@/section/page.md`".to_owned()
+                });
+            return Err(Some(
+                Diagnostic::error(format!("link to a missing page `{written}`")).hint(hint),
+            ));
+        };
+        self.check_rendered(path)?;
+        Ok(url.clone())
+    }
+
+    fn wikilink(&self, target: &str) -> Result<Target, Option<Diagnostic>> {
+        let path = self
+            .wiki
+            .resolve(target)
+            .map_err(|err| self.wikilink_error(target, err))?;
+        let Some(url) = self.urls.get(&path).cloned() else {
+            return Err(self.drafts.contains_key(&path).then(|| draft_error(&path)));
+        };
+        self.check_rendered(&path)?;
+        let title = self.wiki.title(&path).map(str::to_owned);
+        Ok(Target { path, url, title })
+    }
+
+    fn document_at(&self, url: &str) -> Option<&str> {
+        self.paths.get(url).map(String::as_str)
+    }
+}
+
+impl Citations for LinkTargets<'_> {
+    fn check(&self, key: &str) -> CiteCheck {
+        citations::check(self.sources, self.bibliography_failed, key)
+    }
+}
+
+impl LinkTargets<'_> {
+    /// A link to `path`, which has `render = false` and so no page, is an error.
+    fn check_rendered(&self, path: &str) -> Result<(), Option<Diagnostic>> {
+        if !self.unrendered.contains(path) {
+            return Ok(());
+        }
+        Err(Some(
+            Diagnostic::error(format!(
+                "link to `{path}`, which has `render = false` and so no page"
+            ))
+            .hint("remove the link, or remove `render = false` from that file"),
+        ))
+    }
+
+    /// The error for a wikilink that names no page or several; none when it names a
+    /// broken file, which reports its own.
+    fn wikilink_error(&self, target: &str, err: WikiError) -> Option<Diagnostic> {
+        let quoted = |list: &[String]| {
+            list.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let diagnostic = match err {
+            WikiError::Ambiguous(candidates) => Diagnostic::error(format!(
+                "the wikilink [[{target}]] matches {} pages",
+                candidates.len()
+            ))
+            .hint(format!("name one by its path: {}", quoted(&candidates))),
+            WikiError::Missing(candidates) => {
+                // A file that failed to parse reports its own error; this one would only
+                // follow from it.
+                let names_broken = |path: &String| {
+                    let path = path.trim_end_matches(".md").trim_end_matches("/index");
+                    path == target || path.rsplit('/').next() == Some(target)
+                };
+                if self.broken.iter().any(names_broken) {
+                    return None;
+                }
+                if let Some((path, _)) = self.drafts.iter().find(|(p, title)| {
+                    p.trim_end_matches(".md") == target || title.eq_ignore_ascii_case(target)
+                }) {
+                    return Some(draft_error(path));
+                }
+                let hint = if candidates.is_empty() {
+                    "a wikilink names a page by title, path (`section/page`) or slug".to_owned()
+                } else {
+                    format!("did you mean {}?", quoted(&candidates).replace(", ", " or "))
+                };
+                Diagnostic::error(format!("the wikilink [[{target}]] matches no page")).hint(hint)
+            }
+        };
+        Some(diagnostic)
+    }
+}
+
+fn draft_error(path: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "link to `{path}`, which is a draft and is left out of this build"
+    ))
+    .hint("publish it (`draft = false`), remove the link, or build with `--drafts`")
+}

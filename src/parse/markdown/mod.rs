@@ -1,0 +1,323 @@
+//! Markdown to HTML with pulldown-cmark, plus what pulldown-cmark leaves to us:
+//! heading ids and anchor links, numbered footnotes with back-links, highlighted code,
+//! internal `@/` and relative `.md` links, figures and lazily loaded images, callouts and
+//! pull quotes, the summary, the table of contents and the word count.
+//!
+//! The parser knows nothing of the site: what a link or a citation names is asked of
+//! [`Targets`] and [`Citations`], which the model implements (`model::link_targets`,
+//! `model::citations`), and citations are formatted by the model afterwards. The event
+//! handlers are split by kind: `state` (the walk and plain events), `blocks` (headings,
+//! code, callouts, figures), `links` (links, wikilinks, citations), `footnotes`.
+
+mod blocks;
+mod excerpt;
+mod footnotes;
+mod links;
+mod state;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser};
+use serde::Serialize;
+
+use crate::config::{AnchorLinks, MarkdownConfig};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::parse::highlight::Highlighter;
+use crate::parse::judgments::Judgment;
+use state::State;
+
+/// One heading in the table of contents, with its subheadings (Zola's shape).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub permalink: String,
+    pub children: Vec<Heading>,
+}
+
+/// A link to a heading of another page (or this one), checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorRef {
+    pub target: String,
+    pub anchor: String,
+    pub location: Location,
+}
+
+/// A link or image written with a path on this site rather than `@/`
+/// (`/analyses/old-page/`, `map.png`), that is not a page's URL: only the built site's
+/// outputs can say whether something answers it.
+#[derive(Debug, Clone)]
+pub struct LocalRef {
+    /// The URL path, relative ones resolved against the page (`/security/kursk/map.png`).
+    pub url: String,
+    pub image: bool,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// `[text](@/path.md)` or a relative `.md` link.
+    Link,
+    /// `[[Title]]`.
+    Wikilink,
+}
+
+/// A link from this document to another page or section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutLink {
+    /// The target's content path.
+    pub target: String,
+    pub kind: LinkKind,
+    /// The sentence or paragraph around the link, as plain text.
+    pub excerpt: String,
+}
+
+/// A document's Markdown as HTML, with what the rest of the site needs to know of it.
+#[derive(Debug, Default, Clone)]
+pub struct Converted {
+    pub content: String,
+    pub summary: Option<String>,
+    /// Whether the summary ends at a `<!-- more -->` marker (else it is the first paragraph).
+    pub summary_marked: bool,
+    pub toc: Vec<Heading>,
+    pub word_count: usize,
+    /// The body's prose as plain text (paragraphs, list items, table cells, headings), for
+    /// the search index.
+    pub text: String,
+    pub heading_ids: Vec<String>,
+    pub anchor_refs: Vec<AnchorRef>,
+    pub local_refs: Vec<LocalRef>,
+    /// Links to other documents, in order, for backlinks and the link graph.
+    pub links: Vec<OutLink>,
+    /// The items of `[!KEY JUDGMENT]` callouts, in order.
+    pub judgments: Vec<Judgment>,
+    /// The bibliography keys the document cites, each once, in order of first citation.
+    pub cited: Vec<String>,
+    /// The document's citations in order, each its cited works. `content` and `summary`
+    /// hold a placeholder for each (see [`fill_placeholders`]) until the model formats
+    /// them with the bibliography (`model::citations::fill`), which empties this.
+    pub citations: Vec<Vec<Cite>>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Set by `model::content` when `serve` may reuse this output for the same source.
+    pub reuse_key: Option<u64>,
+}
+
+/// One cited work in a citation, as written: its bibliography key and, if given, where
+/// in it (`p. 4`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cite {
+    pub key: String,
+    pub locator: Option<String>,
+}
+
+/// What a document found for a link to another: its content path, URL path and title.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: String,
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// What links resolve against: the rest of the site, which the model knows
+/// (`model::link_targets`). An `Err` is the problem to report, which the parser places at
+/// the link, or none when the target's own error already says why (a broken file).
+pub trait Targets {
+    /// `@/security/kursk.md` (the content path `path`, without its anchor; `written` as
+    /// the link names it, for messages): the target's URL path.
+    fn internal(&self, path: &str, written: &str) -> Result<String, Option<Diagnostic>>;
+    /// `[[target]]` (without its `#heading`): the page or section it names.
+    fn wikilink(&self, target: &str) -> Result<Target, Option<Diagnostic>>;
+    /// The content path of the document at a URL path (`/security/kursk/`), so that a
+    /// plain link to a page counts as a link to it.
+    fn document_at(&self, url: &str) -> Option<&str>;
+}
+
+/// What a citation's key finds in the bibliography.
+pub enum CiteCheck {
+    Found,
+    /// The key is not in the bibliography: this error.
+    Unknown(Diagnostic),
+    /// There is no bibliography to look in: the citation is dropped, with this error
+    /// (none when the bibliography failed to load, whose own error says why).
+    NoBibliography(Option<Diagnostic>),
+}
+
+/// The bibliography `[@key]` citations are checked against (`model::citations`).
+pub trait Citations {
+    fn check(&self, key: &str) -> CiteCheck;
+}
+
+/// What a document needs to know about the rest of the site.
+pub struct Env<'a> {
+    pub config: &'a MarkdownConfig,
+    pub highlighter: &'a Highlighter,
+    pub targets: &'a (dyn Targets + Sync),
+    pub citations: &'a (dyn Citations + Sync),
+}
+
+/// One document to convert.
+pub struct Doc<'a> {
+    /// The file as shown in messages (`content/security/kursk.md`).
+    pub display_path: &'a Path,
+    /// The whole file, for line numbers.
+    pub text: &'a str,
+    pub body: &'a str,
+    pub body_offset: usize,
+    /// This document's content path (`security/kursk.md`).
+    pub content_path: &'a str,
+    pub permalink: &'a str,
+    /// This document's URL path (`/security/kursk/`), which relative links are resolved
+    /// against so they also work where a summary is shown on another page.
+    pub url_path: &'a str,
+    pub anchors: AnchorLinks,
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+/// The address a citation's reference is given while it is parsed.
+const CITE: &str = "dossier-cite:";
+
+/// Where citation `n` goes in the HTML until it is rendered (private-use characters,
+/// which no text contains).
+pub(crate) fn placeholder(n: usize) -> String {
+    format!("\u{E000}{n}\u{E001}")
+}
+
+/// `html` with each citation placeholder replaced by `fill(n)`, in one pass (the model's
+/// part: it formats citations with the bibliography).
+pub fn fill_placeholders(html: &str, fill: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('\u{E000}') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + '\u{E000}'.len_utf8()..];
+        match after
+            .find('\u{E001}')
+            .and_then(|end| Some((after[..end].parse().ok()?, end)))
+        {
+            Some((n, end)) => {
+                out.push_str(&fill(n));
+                rest = &after[end + '\u{E001}'.len_utf8()..];
+            }
+            None => {
+                out.push('\u{E000}');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `> [!PULLQUOTE]` puts its blocks in an `<aside>` hidden from screen readers, which
+/// read the text where it first appears. Links and footnote references in it are written
+/// as text, with a warning giving this hint, since nothing hidden may take focus.
+const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and is hidden from screen readers \
+     (aria-hidden), so nothing in it may take focus; keep links and notes in the text it repeats";
+
+/// Converts one document's Markdown to HTML. Links and citations are checked against
+/// `env`; citations are left as placeholders for the model to format.
+pub fn to_html(doc: &Doc, env: &Env) -> Converted {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_WIKILINKS;
+    if env.config.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    // `[@key]`, `[@key, p. 4]`, `[@a; @b]`: references without a definition, which the
+    // parser hands over; they come back as links to be turned into citations.
+    let citations = |link: pulldown_cmark::BrokenLink<'_>| {
+        link.reference.starts_with('@').then(|| {
+            (
+                CowStr::from(format!("{CITE}{}", link.reference)),
+                CowStr::from(""),
+            )
+        })
+    };
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_with_broken_link_callback(doc.body, options, Some(citations))
+            .into_offset_iter()
+            .collect();
+    let mut state = State::new(doc, env);
+    let mut body: Vec<Event> = Vec::with_capacity(events.len());
+    state.process(&events, &mut body, true);
+
+    let mut content = String::with_capacity(doc.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut content, body.iter().cloned());
+    state.push_footnotes(&mut content);
+
+    // Footnote references are left out of the summary: their notes are not on list pages.
+    let summary = state.summary_end.or(state.first_paragraph_end).map(|end| {
+        let mut s = String::new();
+        let events = body[..end]
+            .iter()
+            .enumerate()
+            // Positions are recorded in order, so a binary search keeps this linear.
+            .filter(|(i, _)| state.footnote_ref_positions.binary_search(i).is_err())
+            .map(|(_, e)| e.clone());
+        pulldown_cmark::html::push_html(&mut s, events);
+        s
+    });
+    let mut heading_ids: Vec<String> = state.ids.into_iter().collect();
+    heading_ids.sort();
+    Converted {
+        content,
+        summary_marked: state.summary_end.is_some(),
+        summary,
+        toc: nest_headings(state.headings),
+        word_count: state.words,
+        text: state.text,
+        heading_ids,
+        anchor_refs: state.anchor_refs,
+        local_refs: state.local_refs,
+        links: state.links,
+        judgments: state.judgments,
+        cited: {
+            let mut seen = HashSet::new();
+            state
+                .citations
+                .iter()
+                .flatten()
+                .filter(|c| seen.insert(c.key.as_str()))
+                .map(|c| c.key.clone())
+                .collect()
+        },
+        citations: state.citations,
+        diagnostics: state.diagnostics,
+        reuse_key: None,
+    }
+}
+
+impl Env<'_> {
+    fn config_wants_external_attrs(&self) -> bool {
+        self.config.external_links_target_blank
+            || self.config.external_links_no_follow
+            || self.config.external_links_no_referrer
+    }
+}
+
+/// Turns a flat list of headings into a tree by level.
+fn nest_headings(flat: Vec<Heading>) -> Vec<Heading> {
+    fn insert(into: &mut Vec<Heading>, h: Heading) {
+        if let Some(last) = into.last_mut()
+            && h.level > last.level
+        {
+            insert(&mut last.children, h);
+            return;
+        }
+        into.push(h);
+    }
+    let mut tree = Vec::new();
+    for h in flat {
+        insert(&mut tree, h);
+    }
+    tree
+}

@@ -1,0 +1,314 @@
+//! The walk over a document's events, and the events that need no handler of their own.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+use super::excerpt::excerpt_around;
+use super::{AnchorRef, Cite, Doc, Env, Heading, LinkKind, LocalRef, MORE_MARKER, OutLink};
+use crate::diagnostic::{Diagnostic, Lines, Location};
+use crate::parse::judgments::Judgment;
+
+/// The walk over one document's events: what has been found so far (headings, links,
+/// footnotes, words, text) and the diagnostics. The handlers live beside the events they
+/// handle: `blocks`, `links` and `footnotes`; this module has the walk and plain events.
+pub(super) struct State<'a> {
+    pub(super) doc: &'a Doc<'a>,
+    pub(super) env: &'a Env<'a>,
+    /// The file's lines, for the locations of diagnostics.
+    pub(super) lines: Lines<'a>,
+    pub(super) ids: HashSet<String>,
+    /// The last numeric suffix given to each heading id that was taken (`a` → 2 after
+    /// `a-1`, `a-2`).
+    pub(super) id_suffixes: HashMap<String, usize>,
+    pub(super) headings: Vec<Heading>,
+    pub(super) words: usize,
+    pub(super) footnote_numbers: HashMap<String, usize>,
+    pub(super) footnote_ref_counts: HashMap<String, usize>,
+    pub(super) footnote_definitions: Vec<(String, Vec<Event<'a>>)>,
+    /// The labels of `footnote_definitions`.
+    pub(super) footnote_labels: HashSet<String>,
+    /// Positions of footnote references in the top-level event list.
+    pub(super) footnote_ref_positions: Vec<usize>,
+    pub(super) summary_end: Option<usize>,
+    pub(super) first_paragraph_end: Option<usize>,
+    pub(super) anchor_refs: Vec<AnchorRef>,
+    pub(super) local_refs: Vec<LocalRef>,
+    pub(super) links: Vec<OutLink>,
+    /// Plain text of the open blocks (paragraphs, list items, cells, headings), innermost
+    /// last, for the excerpts around links.
+    pub(super) blocks: Vec<String>,
+    /// The text of every closed outermost block, in order.
+    pub(super) text: String,
+    /// Links waiting for their block to close: (index in `links`, block depth, offset of
+    /// the link in the block's text).
+    pub(super) pending: Vec<(usize, usize, usize)>,
+    /// Inside a pull quote, which is `aria-hidden`: nothing in it may take focus, and its
+    /// text, a repeat of the article's, is not counted again.
+    pub(super) in_pullquote: bool,
+    pub(super) judgments: Vec<Judgment>,
+    /// Citations in order, each its cited works.
+    pub(super) citations: Vec<Vec<Cite>>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> State<'a> {
+    pub(super) fn new(doc: &'a Doc<'a>, env: &'a Env<'a>) -> Self {
+        State {
+            doc,
+            env,
+            lines: Lines::new(doc.text),
+            ids: HashSet::new(),
+            id_suffixes: HashMap::new(),
+            headings: Vec::new(),
+            words: 0,
+            footnote_numbers: HashMap::new(),
+            footnote_ref_counts: HashMap::new(),
+            footnote_definitions: Vec::new(),
+            footnote_labels: HashSet::new(),
+            footnote_ref_positions: Vec::new(),
+            summary_end: None,
+            first_paragraph_end: None,
+            anchor_refs: Vec::new(),
+            local_refs: Vec::new(),
+            links: Vec::new(),
+            blocks: Vec::new(),
+            text: String::new(),
+            pending: Vec::new(),
+            in_pullquote: false,
+            judgments: Vec::new(),
+            citations: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Turns parser events into the events to write as HTML, resolving links and
+    /// rendering headings, code and footnote references on the way. `top` is true for the
+    /// document body (where the summary is found), false for nested runs.
+    pub(super) fn process(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        out: &mut Vec<Event<'a>>,
+        top: bool,
+    ) {
+        let mut run = Run {
+            top,
+            depth: 0,
+            external_open: false,
+            stripped_link_open: false,
+        };
+        let mut i = 0;
+        while i < events.len() {
+            i = self.event(events, i, out, &mut run);
+        }
+    }
+
+    /// Handles the event at `i` (and, for a block written as a whole, the events up to its
+    /// end); returns the index of the next event to handle.
+    fn event(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        i: usize,
+        out: &mut Vec<Event<'a>>,
+        run: &mut Run,
+    ) -> usize {
+        let (event, range) = &events[i];
+        if let Some(next) = self.figure_paragraph(events, i, out) {
+            return next;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                self.heading_block(events, i, *level as u8, id.as_deref(), out)
+            }
+            Event::Start(Tag::CodeBlock(kind)) => self.code_block(events, i, kind, out),
+            Event::Start(Tag::BlockQuote(github)) => self.blockquote(events, i, *github, out),
+            Event::Start(Tag::FootnoteDefinition(label)) => self.footnote_definition(events, i, label),
+            Event::FootnoteReference(label) => {
+                self.footnote_ref(label, range, out, run.top);
+                i + 1
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                self.inline_image(events, i, dest_url, title, out)
+            }
+            Event::Start(Tag::Link { .. }) => self.link_start(events, i, out, run),
+            Event::End(TagEnd::Link) => {
+                self.link_end(out, run);
+                i + 1
+            }
+            Event::Start(Tag::Table(_)) => {
+                // The wrapper scrolls a wide table by itself; it takes focus so the
+                // keyboard can scroll it, except in a pull quote, where nothing may.
+                out.push(Event::Html(CowStr::from(if self.in_pullquote {
+                    "<div class=\"table-wrap\">"
+                } else {
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">"
+                })));
+                out.push(event.clone());
+                run.depth += 1;
+                i + 1
+            }
+            Event::End(TagEnd::Table) => {
+                run.depth = run.depth.saturating_sub(1);
+                out.push(event.clone());
+                out.push(Event::Html(CowStr::from("</div>")));
+                i + 1
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.html(event, html, out, run.top);
+                i + 1
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if !self.in_pullquote {
+                    self.words += t.split_whitespace().count();
+                }
+                self.text(t);
+                out.push(event.clone());
+                i + 1
+            }
+            // A task list's box is only a mark, but an unlabelled form control to
+            // assistive technology: it says what it marks.
+            Event::TaskListMarker(done) => {
+                out.push(Event::Html(CowStr::from(if *done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                })));
+                i + 1
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text(" ");
+                out.push(event.clone());
+                i + 1
+            }
+            Event::Start(tag) => {
+                if matches!(tag, Tag::Paragraph | Tag::Item | Tag::TableCell) {
+                    self.blocks.push(String::new());
+                }
+                run.depth += 1;
+                out.push(event.clone());
+                i + 1
+            }
+            Event::End(end) => {
+                run.depth = run.depth.saturating_sub(1);
+                if matches!(end, TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) {
+                    self.close_block();
+                }
+                out.push(event.clone());
+                if run.top
+                    && *end == TagEnd::Paragraph
+                    && run.depth == 0
+                    && self.first_paragraph_end.is_none()
+                {
+                    self.first_paragraph_end = Some(out.len());
+                }
+                i + 1
+            }
+            _ => {
+                out.push(event.clone());
+                i + 1
+            }
+        }
+    }
+
+    /// Raw HTML: a `<!-- more -->` marker ends the summary (in the body only).
+    fn html(&mut self, event: &Event<'a>, html: &str, out: &mut Vec<Event<'a>>, top: bool) {
+        if top && html.trim() == MORE_MARKER {
+            if self.summary_end.is_none() {
+                self.summary_end = Some(out.len());
+            }
+            out.push(Event::Html(CowStr::from("<span id=\"continue-reading\"></span>")));
+            return;
+        }
+        if top && matches!(event, Event::Html(_)) && html.contains(MORE_MARKER) && self.summary_end.is_none()
+        {
+            self.summary_end = Some(out.len());
+        }
+        out.push(event.clone());
+    }
+
+    /// Adds text to the innermost open block, for link excerpts.
+    pub(super) fn text(&mut self, text: &str) {
+        if let Some(block) = self.blocks.last_mut() {
+            block.push_str(text);
+        }
+    }
+
+    /// Closes the innermost block: links inside it get their excerpt, and its text
+    /// becomes part of the enclosing block.
+    pub(super) fn close_block(&mut self) {
+        let Some(text) = self.blocks.pop() else { return };
+        let depth = self.blocks.len() + 1;
+        let mut k = 0;
+        while k < self.pending.len() {
+            let (link, link_depth, offset) = self.pending[k];
+            if link_depth == depth {
+                self.links[link].excerpt = excerpt_around(&text, offset);
+                self.pending.swap_remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        let outer = match self.blocks.last_mut() {
+            Some(parent) => parent,
+            None => &mut self.text,
+        };
+        if !outer.is_empty() && !outer.ends_with(' ') {
+            outer.push(' ');
+        }
+        outer.push_str(&text);
+    }
+
+    /// Records a resolved link to another document; its excerpt comes when its block ends.
+    pub(super) fn record_link(&mut self, target: &str, kind: LinkKind) {
+        if target == self.doc.content_path {
+            return;
+        }
+        if let Some(block) = self.blocks.last() {
+            self.pending
+                .push((self.links.len(), self.blocks.len(), block.len()));
+        }
+        self.links.push(OutLink {
+            target: target.to_owned(),
+            kind,
+            excerpt: String::new(),
+        });
+    }
+
+    pub(super) fn unique_id(&mut self, wanted: String) -> String {
+        let base = if wanted.is_empty() {
+            "section".to_owned()
+        } else {
+            wanted
+        };
+        if self.ids.insert(base.clone()) {
+            return base;
+        }
+        // Counting on from the last suffix this base took, not from 1: a thousand headings
+        // with the same text would otherwise try every taken suffix each time.
+        let n = self.id_suffixes.entry(base.clone()).or_insert(0);
+        loop {
+            *n += 1;
+            let id = format!("{base}-{n}");
+            if self.ids.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+
+    pub(super) fn location(&self, body_offset: usize) -> Location {
+        self.lines.location(self.doc.display_path, body_offset)
+    }
+}
+
+/// What one run of [`State::process`] keeps between events.
+pub(super) struct Run {
+    /// Whether this is the document body rather than a nested run (a callout, a note).
+    pub(super) top: bool,
+    /// Open tags written as tags (not whole blocks), for the first paragraph's end.
+    pub(super) depth: usize,
+    /// An external link written as HTML (with `rel` and `target`), to be closed as such.
+    pub(super) external_open: bool,
+    /// A link in a pull quote is written as its text; this skips its closing tag.
+    pub(super) stripped_link_open: bool,
+}

@@ -1,0 +1,248 @@
+//! Where a key is written in a file, for diagnostics about a value that parsed but is
+//! wrong: config.toml and front matter. A leaf module, so config, the model and render can
+//! all point at a key without importing each other.
+//!
+//! TOML (config.toml, `+++` front matter) is parsed again with the `toml` crate's spans
+//! (`toml::de::DeTable`), so a key is found where the parser found it: `[sources] style`
+//! is not `[markdown.highlighting] style`, and a key named in a string or a comment is no
+//! key. YAML front matter is still searched line by line (the first line that sets the
+//! key): serde-saphyr has spans (`serde_saphyr::Spanned`), but only for values read into
+//! spanned fields, which would change every front matter type.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Lines, Location};
+
+/// Where `key` is first written in `text` (config.toml or a content file with its front
+/// matter), at any depth; the file itself when it is not found.
+pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
+    let path = path.as_ref();
+    match toml_part(text) {
+        Some((offset, toml)) => match DeTable::parse(toml) {
+            Ok(table) => match first_key(table.get_ref(), key) {
+                Some(span) => Location::at_offset(path, text, offset + span.start),
+                None => Location::file(path),
+            },
+            Err(_) => key_line_location(path, text, key),
+        },
+        None => key_line_location(path, text, key),
+    }
+}
+
+/// Where the key at `keys` is written in a TOML document: `["markdown", "highlighting",
+/// "style"]`; an array of tables is followed by the index of one (`["taxonomies", "1",
+/// "name"]`).
+pub fn key_span(table: &DeTable, keys: &[&str]) -> Option<Range<usize>> {
+    let (last, path) = keys.split_last()?;
+    let mut current = table;
+    let mut path = path.iter();
+    while let Some(key) = path.next() {
+        let mut value = current.iter().find(|(k, _)| k.get_ref() == key)?.1.get_ref();
+        if let DeValue::Array(items) = value {
+            value = items.get(path.next()?.parse::<usize>().ok()?)?.get_ref();
+        }
+        let DeValue::Table(t) = value else {
+            return None;
+        };
+        current = t;
+    }
+    current
+        .iter()
+        .find(|(k, _)| k.get_ref() == last)
+        .map(|(k, _)| k.span())
+}
+
+/// The earliest place `key` is written as a key in `table`, at any depth.
+fn first_key(table: &DeTable, key: &str) -> Option<Range<usize>> {
+    fn in_table(table: &DeTable, key: &str, best: &mut Option<Range<usize>>) {
+        for (k, v) in table.iter() {
+            if k.get_ref() == key && best.as_ref().is_none_or(|b| k.span().start < b.start) {
+                *best = Some(k.span());
+            }
+            in_value(v.get_ref(), key, best);
+        }
+    }
+    fn in_value(value: &DeValue, key: &str, best: &mut Option<Range<usize>>) {
+        match value {
+            DeValue::Table(t) => in_table(t, key, best),
+            DeValue::Array(items) => items.iter().for_each(|item| in_value(item.get_ref(), key, best)),
+            _ => {}
+        }
+    }
+    let mut best = None;
+    in_table(table, key, &mut best);
+    best
+}
+
+/// The TOML in `text` and its offset: the front matter between `+++` lines, or the whole
+/// text when it has no front matter (config.toml); `None` for YAML front matter (`---`)
+/// or `+++` never closed.
+fn toml_part(text: &str) -> Option<(usize, &str)> {
+    let no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - no_bom.len();
+    let first_end = no_bom.find('\n').map_or(no_bom.len(), |i| i + 1);
+    match no_bom[..first_end].trim_end() {
+        "---" => None,
+        "+++" => {
+            let start = bom + first_end;
+            let mut pos = start;
+            for line in text[start..].split_inclusive('\n') {
+                if line.trim_end() == "+++" {
+                    return Some((start, &text[start..pos]));
+                }
+                pos += line.len();
+            }
+            None
+        }
+        _ => Some((0, text)),
+    }
+}
+
+/// The entries of one front matter list (`events`, `watch`) of a file, to point at a key
+/// of entry `n`. Parsed once per file, since a page may have many entries.
+pub struct Entries<'a> {
+    path: &'a Path,
+    text: &'a str,
+    list: &'a str,
+    /// The TOML front matter, parsed, and its offset in `text`.
+    toml: Option<(usize, DeTable<'a>)>,
+    lines: Lines<'a>,
+    /// Each entry's lines, for YAML (and TOML whose keys the parse did not find).
+    blocks: Vec<(usize, usize)>,
+}
+
+impl<'a> Entries<'a> {
+    pub fn new(path: &'a Path, text: &'a str, list: &'a str) -> Entries<'a> {
+        let toml = toml_part(text)
+            .and_then(|(offset, toml)| Some((offset, DeTable::parse(toml).ok()?.into_inner())));
+        Entries {
+            path,
+            text,
+            list,
+            toml,
+            lines: Lines::new(text),
+            blocks: list_blocks(text, list),
+        }
+    }
+
+    /// Where entry `n` sets the first of `keys` it sets, else where the entry starts
+    /// (else where the list is).
+    pub fn location(&self, n: usize, keys: &[&str]) -> Location {
+        if let Some((offset, table)) = &self.toml {
+            let index = n.to_string();
+            for key in keys {
+                if let Some(span) = key_span(table, &[self.list, &index, key]) {
+                    return self.lines.location(self.path, offset + span.start);
+                }
+            }
+        }
+        block_location(self.path, self.text, self.blocks.get(n), self.list, keys)
+    }
+}
+
+/// The location of the first line that sets `key` (`key =` or `key:` or `[key]`): for
+/// YAML front matter, and for TOML that does not parse.
+fn key_line_location(path: &Path, text: &str, key: &str) -> Location {
+    match key_line(text, key) {
+        Some(line) => Location::at_line(path, text, line, Some(1)),
+        None => Location::file(path),
+    }
+}
+
+/// 1-based line number of the first line that sets `key`.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let t = line.trim_start().trim_start_matches('[').trim_start_matches('"');
+            t.strip_prefix(key).is_some_and(|rest| {
+                let rest = rest.trim_start_matches('"').trim_start();
+                rest.starts_with('=')
+                    || rest.starts_with(':')
+                    || rest.starts_with(']')
+                    || rest.starts_with('.')
+            })
+        })
+        .map(|i| i + 1)
+}
+
+/// The lines (0-based, end exclusive) of each entry of the front matter's list `key`
+/// (`events`, `watch`): TOML `[[key]]` tables (with their `[key.…]` subtables) or YAML
+/// list items.
+fn list_blocks(text: &str, key: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut blocks = Vec::new();
+    let table = format!("[[{key}]]");
+    let subtable = format!("[{key}.");
+    let toml_starts: Vec<usize> = (0..lines.len()).filter(|i| lines[*i].trim() == table).collect();
+    if !toml_starts.is_empty() {
+        for &start in &toml_starts {
+            let end = (start + 1..lines.len())
+                .find(|i| {
+                    let t = lines[*i].trim();
+                    (t.starts_with('[') && !t.starts_with(&subtable)) || t == "+++"
+                })
+                .unwrap_or(lines.len());
+            blocks.push((start, end));
+        }
+        return blocks;
+    }
+    let yaml_key = format!("{key}:");
+    let Some(events_line) = lines
+        .iter()
+        .position(|l| l.trim_end() == yaml_key || l.starts_with(&yaml_key))
+    else {
+        return blocks;
+    };
+    let base = indent(lines[events_line]);
+    let mut item_indent = None;
+    let mut i = events_line + 1;
+    while i < lines.len() {
+        let l = lines[i];
+        let t = l.trim_start();
+        if !t.is_empty() && (indent(l) <= base && !t.starts_with('-') || t == "---") {
+            break;
+        }
+        if t.starts_with("- ") && item_indent.is_none_or(|n| n == indent(l)) {
+            item_indent = Some(indent(l));
+            if let Some(last) = blocks.last_mut() {
+                last.1 = i;
+            }
+            blocks.push((i, lines.len()));
+        }
+        i += 1;
+    }
+    if let Some(last) = blocks.last_mut() {
+        last.1 = i;
+    }
+    blocks
+}
+
+/// The line in a list entry's block of the first of `keys` it sets, else the block's
+/// first line (else the line of the list's `key`).
+fn block_location(
+    path: &std::path::Path,
+    text: &str,
+    block: Option<&(usize, usize)>,
+    key: &str,
+    keys: &[&str],
+) -> Location {
+    let Some(&(start, end)) = block else {
+        return key_line_location(path, text, key);
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for key in keys {
+        for (i, line) in lines.iter().enumerate().take(end.min(lines.len())).skip(start) {
+            let t = line.trim_start().trim_start_matches("- ").trim_start();
+            if let Some(rest) = t.strip_prefix(key)
+                && (rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':'))
+            {
+                return Location::at_line(path, text, i + 1, Some(1));
+            }
+        }
+    }
+    Location::at_line(path, text, start + 1, Some(1))
+}
