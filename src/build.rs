@@ -255,7 +255,11 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 let all: Vec<usize> = (0..prepared.len()).collect();
                 let stats = prepared.render(&site, &all, &check, &report_progress)?;
                 broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
-                if broken.is_empty() { Ok(stats) } else { Err(broken) }
+                if broken.is_empty() {
+                    Ok((stats, None))
+                } else {
+                    Err(broken)
+                }
             })
         }
         Mode::Build => {
@@ -284,10 +288,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                             )
                             .collect::<Diagnostics>()
                         })?;
-                        Ok(render::RenderStats {
-                            written: Some(written),
-                            ..stats
-                        })
+                        Ok((stats, Some(written)))
                     }
                     Err(e) => {
                         staging.abort();
@@ -297,7 +298,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             })
         }
     };
-    let stats = match stats {
+    let (stats, written) = match stats {
         Ok(s) => {
             watch.lap(if mode == Mode::Build {
                 "swap output folder"
@@ -318,7 +319,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         terms: site.term_count(),
         events: site.events.len(),
         files: stats.files,
-        written: stats.written,
+        written,
         elapsed: start.elapsed(),
         output_dir,
         warnings: diags.sorted(),

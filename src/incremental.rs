@@ -27,8 +27,9 @@ use crate::model::site::{Item, PageId};
 use crate::model::{content, links, related};
 use crate::output_path::OutputPath;
 use crate::render::templates::Templates;
-use crate::render::{self, Prepared, Sink};
+use crate::render::{self, Prepared};
 use crate::theme::{self, StaticSource, Theme};
+use crate::write::Sink;
 
 /// Output path (relative to the output folder, `security/kursk/index.html`) → bytes.
 pub type Outputs = HashMap<String, Arc<[u8]>>;

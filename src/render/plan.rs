@@ -6,10 +6,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{
-    Collection, FeedOf, Job, Planned, archive, output_path, page_template, pager_path, search,
-    section_template, sitemap, taxonomy_template,
-};
+use super::job::{Collection, FeedOf, Job, Planned, month_path, output_path, pager_path, year_path};
+use super::template_names::job_template;
+use super::{archive, search, sitemap};
 use crate::config::key_location;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{PageId, SectionId, Site};
@@ -278,7 +277,7 @@ pub(super) fn plan(
         );
         for (year, months) in &archive.years {
             push(
-                output_path(site, &archive::year_path(site, *year)),
+                output_path(site, &year_path(site, *year)),
                 Job::Archive {
                     year: Some(*year),
                     month: None,
@@ -287,7 +286,7 @@ pub(super) fn plan(
             );
             for (month, _) in months {
                 push(
-                    output_path(site, &archive::month_path(site, *year, *month)),
+                    output_path(site, &month_path(site, *year, *month)),
                     Job::Archive {
                         year: Some(*year),
                         month: Some(*month),
@@ -469,33 +468,6 @@ fn report_collisions(out: &[Planned], diags: &mut Diagnostics) {
                 );
             }
         }
-    }
-}
-
-fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
-    match job {
-        Job::Page(id) => page_template(site, *id),
-        Job::SectionPager { section, .. } => section_template(site, *section),
-        Job::TaxonomyList(t) => taxonomy_template(templates, &site.taxonomies[*t].config.name, "list"),
-        Job::TermPager { taxonomy, .. } => {
-            taxonomy_template(templates, &site.taxonomies[*taxonomy].config.name, "single")
-        }
-        Job::Archive { .. } => "archive.html".into(),
-        Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
-        Job::SiteGraph => "graph.html".into(),
-        Job::Collection(c) => format!("{}.html", c.name()),
-        Job::NotFound => "404.html".into(),
-        Job::Feed { .. }
-        | Job::GraphJson
-        | Job::TimelineJson
-        | Job::TimelineIcs
-        | Job::SearchIndex
-        | Job::SearchFilters
-        | Job::SearchShard(_)
-        | Job::SearchDoc(_)
-        | Job::Redirect { .. }
-        | Job::Bytes(_)
-        | Job::Copy(_) => String::new(),
     }
 }
 

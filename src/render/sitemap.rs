@@ -1,7 +1,7 @@
 //! `sitemap.xml`: every page a search engine should know, with the date it last changed,
 //! split into files of at most 50,000 addresses (the protocol's limit) under an index.
 
-use super::Job;
+use super::job::Job;
 use crate::model::site::{PageId, Site};
 use crate::parse::frontmatter::DateValue;
 use crate::parse::highlight::escape_attr as escape;

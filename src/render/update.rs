@@ -1,0 +1,298 @@
+//! Serve's patch API: after an edit, `serve` swaps in new templates or patches the
+//! template values of the pages it changed, and asks which planned outputs show them;
+//! the fingerprints of every output let a rebuild render only what changed.
+
+use rayon::prelude::*;
+use tera::Value;
+
+use super::Prepared;
+use super::context::page_value;
+use super::fingerprint;
+use super::job::{FeedOf, Job};
+use super::output::template_context;
+use super::search;
+use super::templates::Templates;
+use super::timeline;
+use super::values::{EVENT_PARTIAL, build_lookups, globals, set_globals, with_event_html};
+use crate::diagnostic::Diagnostics;
+use crate::model::site::{PageId, SectionId, Site};
+
+impl Prepared {
+    /// Takes new templates after an edit that added or removed none, and returns the
+    /// outputs made with a changed template or one that uses it. `None` when the change
+    /// reaches the event partial, whose output is part of the shared event values.
+    pub fn replace_templates(&mut self, site: &Site, mut templates: Templates) -> Option<Vec<usize>> {
+        if !templates.sources.keys().eq(self.templates.sources.keys()) {
+            return None;
+        }
+        let changed: Vec<&str> = templates
+            .sources
+            .iter()
+            .filter(|(name, new)| self.templates.sources.get(*name).map(|old| &old.text) != Some(&new.text))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let affected = templates.dependents(&changed);
+        if affected.contains(EVENT_PARTIAL) {
+            return None;
+        }
+        set_globals(&mut templates, site);
+        templates.set_lookups(build_lookups(site, &self.data));
+        self.templates = templates;
+        self.mark_readers();
+        Some(
+            (0..self.plan.len())
+                .filter(|i| affected.contains(&self.plan[*i].template))
+                .collect(),
+        )
+    }
+
+    /// Rebuilds the template values of `changed` pages (after an edit to one page's body,
+    /// `edited` with its new HTML; the others keep theirs but may have new backlinks or
+    /// related pages) and every shared value holding them, and returns the outputs that
+    /// show any of them. What the pages show of each other (titles, dates, descriptions)
+    /// must be unchanged. `None` when the theme makes the outputs impossible to tell (the
+    /// event partial, rendered once for every page showing an event, reads any page).
+    pub fn update_pages(
+        &mut self,
+        site: &Site,
+        changed: &[PageId],
+        edited: (PageId, &str),
+    ) -> Option<Vec<usize>> {
+        if self.event_partial_reads_everything {
+            return None;
+        }
+        let is_changed = |p: &PageId| changed.contains(p);
+        for id in changed {
+            let value = if *id == edited.0 {
+                page_value(site, *id, &self.refs, edited.1)
+            } else {
+                let old = &self.data.page_values[id.0];
+                let html = old
+                    .get_from_path("content")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("");
+                page_value(site, *id, &self.refs, html)
+            };
+            self.data.page_values[id.0] = value;
+        }
+        let sections: Vec<usize> = (0..site.sections.len())
+            .filter(|s| site.sections[*s].pages.iter().any(is_changed))
+            .collect();
+        for s in &sections {
+            self.data.section_values[*s] = self.data.section_value(site, SectionId(*s));
+        }
+        let mut taxonomies: Vec<usize> = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            for (term, entry) in taxonomy.terms.iter().enumerate() {
+                if entry.pages.iter().any(is_changed) {
+                    self.data.term_values[t][term] = self.data.term_value(site, t, term);
+                    if taxonomies.last() != Some(&t) {
+                        taxonomies.push(t);
+                    }
+                }
+            }
+        }
+        for t in &taxonomies {
+            self.data.taxonomy_values[*t] = self.data.taxonomy_value(site, *t);
+        }
+        self.templates.update_lookups(|l| {
+            for id in changed {
+                l.pages.insert(
+                    site.page(*id).file.content_path.clone(),
+                    self.data.page_values[id.0].clone(),
+                );
+            }
+            for s in &sections {
+                l.sections.insert(
+                    site.sections[*s].file.content_path.clone(),
+                    self.data.section_values[*s].clone(),
+                );
+            }
+            for t in &taxonomies {
+                if let Some(entry) = l.taxonomies.get_mut(&site.taxonomies[*t].config.name) {
+                    entry.0 = self.data.taxonomy_values[*t].clone();
+                }
+            }
+        });
+
+        let months: Vec<(i16, i8)> = changed
+            .iter()
+            .filter_map(|id| site.page(*id).date)
+            .map(|d| (d.date.year(), d.date.month()))
+            .collect();
+        let jobs = (0..self.plan.len())
+            .filter(|i| {
+                let planned = &self.plan[*i];
+                if planned.reads_everything {
+                    return true;
+                }
+                match &planned.job {
+                    Job::Page(p) => is_changed(p),
+                    Job::SectionPager { section, index } => {
+                        let s = site.section(*section);
+                        match s.meta.paginate_by.filter(|n| *n > 0) {
+                            Some(n) => s.pages[((index - 1) * n).min(s.pages.len())..]
+                                .iter()
+                                .take(n)
+                                .any(is_changed),
+                            None => sections.contains(&section.0),
+                        }
+                    }
+                    Job::TaxonomyList(t) => taxonomies.contains(t),
+                    Job::TermPager { taxonomy, term, .. }
+                    | Job::Feed {
+                        of: FeedOf::Term { taxonomy, term },
+                        ..
+                    } => site.taxonomies[*taxonomy].terms[*term]
+                        .pages
+                        .iter()
+                        .any(is_changed),
+                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| site.page(*p).renders()),
+                    Job::Feed {
+                        of: FeedOf::Section(s),
+                        ..
+                    } => site.section(*s).pages.iter().any(is_changed),
+                    Job::Archive { year: Some(y), month } => months
+                        .iter()
+                        .any(|(py, pm)| py == y && month.is_none_or(|m| m == *pm)),
+                    _ => false,
+                }
+            })
+            .collect();
+        Some(jobs)
+    }
+
+    /// Re-makes the events recorded by `pages`, whose backlinks changed (an event shows the
+    /// analyses citing it), and returns the outputs showing an event that changed.
+    pub fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<usize>, Diagnostics> {
+        let indices: Vec<usize> = (0..site.events.len())
+            .filter(|i| pages.contains(&site.events[*i].page))
+            .collect();
+        let fresh = with_event_html(
+            &self.templates,
+            indices
+                .iter()
+                .map(|i| timeline::event_value(site, &site.events[*i], &self.refs))
+                .collect(),
+        )?;
+        let mut changed: Vec<usize> = Vec::new();
+        for (i, value) in indices.into_iter().zip(fresh) {
+            if self.data.event_values[i] != value {
+                self.data.event_values[i] = value;
+                changed.push(i);
+            }
+        }
+        if changed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let shows = |list: Option<&Vec<usize>>| list.is_some_and(|l| l.iter().any(|e| changed.contains(e)));
+        Ok((0..self.plan.len())
+            .filter(|i| match &self.plan[*i].job {
+                Job::Timeline => true,
+                Job::TermTimeline { taxonomy, term } | Job::TermPager { taxonomy, term, .. } => {
+                    shows(self.data.term_events.get(&(*taxonomy, *term)))
+                }
+                Job::Page(p) => shows(self.data.page_events.get(p)),
+                _ => false,
+            })
+            .collect())
+    }
+
+    /// A page's search terms as they are now, to pass to [`Prepared::update_search`] after
+    /// the page changes.
+    pub fn search_terms(&self, site: &Site, id: PageId) -> std::collections::BTreeMap<String, u8> {
+        let built = self.data.search.as_ref().is_some_and(|i| i.get().is_some());
+        if built && search::indexed(site, id) {
+            search::doc_terms(site, id)
+        } else {
+            Default::default()
+        }
+    }
+
+    /// Updates the search index after an edit to one page's text (`old` its terms before)
+    /// and returns the outputs that changed: the page's document and the shards of the
+    /// terms it gained or lost. An index not built yet is built from the site as it is
+    /// when a shard is first rendered.
+    pub fn update_search(
+        &mut self,
+        site: &Site,
+        id: PageId,
+        old: &std::collections::BTreeMap<String, u8>,
+    ) -> Vec<usize> {
+        let shards = match self.data.search.as_mut().map(std::sync::OnceLock::get_mut) {
+            None => return Vec::new(),
+            Some(None) => std::collections::BTreeSet::new(),
+            Some(Some(index)) => index.update(site, id, old),
+        };
+        (0..self.plan.len())
+            .filter(|i| match &self.plan[*i].job {
+                Job::SearchDoc(p) => *p == id,
+                Job::SearchShard(n) => shards.contains(n),
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// A fingerprint of what each planned output is made from, in plan order: the same
+    /// fingerprint as an earlier build's means the same bytes. `None` for outputs that are
+    /// rendered every time: those made with a template that can read any page, feeds, the
+    /// search index's shards and lists, the timeline's and graph's data, copied files.
+    pub fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
+        let mut memo = fingerprint::Memo::default();
+        memo.add(&self.refs);
+        memo.add(&self.data.page_values);
+        memo.add(&self.data.event_values);
+        memo.add(&self.data.section_refs);
+        memo.add(&self.data.taxonomy_refs);
+        memo.add(&self.data.section_values);
+        let terms: Vec<Value> = self.data.term_values.iter().flatten().cloned().collect();
+        memo.add(&terms);
+        memo.add(&self.data.taxonomy_values);
+        let globals = globals(&self.templates, site);
+        let seed = {
+            let mut h = std::hash::DefaultHasher::new();
+            // Any change to any template changes every fingerprint.
+            for (name, source) in &self.templates.sources {
+                std::hash::Hash::hash(name, &mut h);
+                std::hash::Hash::hash(&source.text, &mut h);
+            }
+            for (key, value) in &globals.0 {
+                std::hash::Hash::hash(key, &mut h);
+                std::hash::Hasher::write_u64(&mut h, memo.hash(value));
+            }
+            std::hash::Hasher::finish(&h)
+        };
+        self.plan
+            .par_iter()
+            .map(|planned| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                seed.hash(&mut h);
+                planned.template.hash(&mut h);
+                match &planned.job {
+                    _ if planned.reads_everything => return None,
+                    Job::Bytes(bytes) => bytes.hash(&mut h),
+                    Job::Redirect { to } => to.hash(&mut h),
+                    Job::SearchDoc(id) => search::doc(site, *id).hash(&mut h),
+                    _ => {
+                        let parts = template_context(site, &self.data, planned)?;
+                        for (key, value) in &parts.0 {
+                            key.hash(&mut h);
+                            h.write_u64(memo.hash(value));
+                        }
+                    }
+                }
+                Some(h.finish())
+            })
+            .collect()
+    }
+
+    /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
+    pub fn graph_jobs(&self) -> impl Iterator<Item = usize> {
+        self.plan
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p.job, Job::GraphJson | Job::SiteGraph))
+            .map(|(i, _)| i)
+    }
+}
