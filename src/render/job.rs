@@ -64,10 +64,7 @@ pub(super) enum Job {
     /// A page collecting something from every analysis.
     Collection(Collection),
     GraphJson,
-    Archive {
-        year: Option<i16>,
-        month: Option<i8>,
-    },
+    Archive(ArchivePage),
     Timeline,
     TermTimeline {
         taxonomy: usize,
@@ -104,6 +101,25 @@ pub(super) struct Planned {
     pub template: String,
     /// Whether that template can read any page (see [`Templates::reads_everything`](super::templates::Templates::reads_everything)).
     pub reads_everything: bool,
+}
+
+/// Which page of the archive: `/archive/`, a year's or a month's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ArchivePage {
+    Index,
+    Year(i16),
+    Month(i16, i8),
+}
+
+impl ArchivePage {
+    /// The page's URL path.
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            ArchivePage::Index => site.config.url_path("archive/"),
+            ArchivePage::Year(year) => year_path(site, year),
+            ArchivePage::Month(year, month) => month_path(site, year, month),
+        }
+    }
 }
 
 /// `/repo/security/kursk/` → `security/kursk/index.html`.

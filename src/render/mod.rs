@@ -203,10 +203,26 @@ impl Prepared {
     /// Whether an output is part of the search index, which `serve` renders after the
     /// rest on its first build, to answer sooner.
     pub fn is_search(&self, index: usize) -> bool {
-        matches!(
-            self.plan[index].job,
-            Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_)
-        )
+        match self.plan[index].job {
+            Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => true,
+            Job::Page(_)
+            | Job::SectionPager { .. }
+            | Job::TaxonomyList(_)
+            | Job::TermPager { .. }
+            | Job::Feed { .. }
+            | Job::SiteGraph
+            | Job::Collection(_)
+            | Job::GraphJson
+            | Job::Archive(_)
+            | Job::Timeline
+            | Job::TermTimeline { .. }
+            | Job::TimelineJson
+            | Job::TimelineIcs
+            | Job::Redirect { .. }
+            | Job::NotFound
+            | Job::Bytes(_)
+            | Job::Copy(_) => false,
+        }
     }
 
     /// A page's HTML, as its template value holds it.
@@ -229,7 +245,26 @@ impl Prepared {
     pub fn copies(&self) -> impl Iterator<Item = (usize, &StaticSource)> {
         self.plan.iter().enumerate().filter_map(|(i, p)| match &p.job {
             Job::Copy(source) => Some((i, source)),
-            _ => None,
+            Job::Page(_)
+            | Job::SectionPager { .. }
+            | Job::TaxonomyList(_)
+            | Job::TermPager { .. }
+            | Job::Feed { .. }
+            | Job::SiteGraph
+            | Job::Collection(_)
+            | Job::GraphJson
+            | Job::Archive(_)
+            | Job::Timeline
+            | Job::TermTimeline { .. }
+            | Job::TimelineJson
+            | Job::TimelineIcs
+            | Job::Redirect { .. }
+            | Job::NotFound
+            | Job::SearchIndex
+            | Job::SearchFilters
+            | Job::SearchShard(_)
+            | Job::SearchDoc(_)
+            | Job::Bytes(_) => None,
         })
     }
 

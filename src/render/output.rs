@@ -6,7 +6,7 @@ use tera::Value;
 
 use super::context::{self, Pager, Parts, base_context, pager_value, section_value, term_value};
 use super::feeds::{self, newest_first};
-use super::job::{FeedOf, Job, Planned, month_path, pager_path, year_path};
+use super::job::{FeedOf, Job, Planned, pager_path};
 use super::templates::Templates;
 use super::values::Data;
 use super::{archive, graph, search, timeline};
@@ -107,17 +107,9 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             }
             ctx
         }
-        Job::Archive { year, month } => {
-            let path = match (year, month) {
-                (Some(y), Some(m)) => month_path(site, *y, *m),
-                (Some(y), None) => year_path(site, *y),
-                _ => site.config.url_path("archive/"),
-            };
-            let mut ctx = base_context(site, &path);
-            ctx.insert_value(
-                "archive",
-                archive::value(site, &data.archive, page_values, *year, *month),
-            );
+        Job::Archive(page) => {
+            let mut ctx = base_context(site, &page.path(site));
+            ctx.insert_value("archive", archive::value(site, &data.archive, page_values, *page));
             ctx
         }
         Job::Timeline => {
@@ -163,7 +155,17 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             ctx
         }
         Job::NotFound => base_context(site, &format!("{}404.html", site.config.base_path)),
-        _ => return None,
+        Job::Feed { .. }
+        | Job::GraphJson
+        | Job::TimelineJson
+        | Job::TimelineIcs
+        | Job::Redirect { .. }
+        | Job::SearchIndex
+        | Job::SearchFilters
+        | Job::SearchShard(_)
+        | Job::SearchDoc(_)
+        | Job::Bytes(_)
+        | Job::Copy(_) => return None,
     })
 }
 
@@ -236,20 +238,42 @@ pub(super) fn render_job(
                 .write(&planned.path, graph::graph_json(site).as_bytes())
                 .map_err(io_err);
         }
-        Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => {
-            let bytes = match (&planned.job, &data.search) {
-                (Job::SearchIndex, _) => search::SearchIndex::index_json(site),
-                (Job::SearchFilters, _) => search::filters_json(site),
-                (Job::SearchShard(n), Some(index)) => index
+        Job::SearchIndex => {
+            return sink
+                .write(&planned.path, &search::SearchIndex::index_json(site))
+                .map_err(io_err);
+        }
+        Job::SearchFilters => {
+            return sink
+                .write(&planned.path, &search::filters_json(site))
+                .map_err(io_err);
+        }
+        Job::SearchShard(n) => {
+            // Shards are planned only with an index; without one there is nothing to write.
+            let bytes = match &data.search {
+                Some(index) => index
                     .get_or_init(|| search::SearchIndex::build(site))
                     .shard_json(*n),
-                (Job::SearchDoc(id), _) => search::doc_json(site, *id),
-                _ => Vec::new(),
+                None => Vec::new(),
             };
             return sink.write(&planned.path, &bytes).map_err(io_err);
         }
+        Job::SearchDoc(id) => {
+            return sink
+                .write(&planned.path, &search::doc_json(site, *id))
+                .map_err(io_err);
+        }
         // Made with a template, above.
-        _ => return Ok(()),
+        Job::Page(_)
+        | Job::SectionPager { .. }
+        | Job::TaxonomyList(_)
+        | Job::TermPager { .. }
+        | Job::Archive(_)
+        | Job::Timeline
+        | Job::TermTimeline { .. }
+        | Job::SiteGraph
+        | Job::Collection(_)
+        | Job::NotFound => return Ok(()),
     };
     sink.write(&planned.path, html.as_bytes()).map_err(io_err)
 }

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::job::{Collection, FeedOf, Job, Planned, month_path, output_path, pager_path, year_path};
+use super::job::{
+    ArchivePage, Collection, FeedOf, Job, Planned, month_path, output_path, pager_path, year_path,
+};
 use super::template_names::job_template;
 use super::{archive, search, sitemap};
 use crate::config::key_location;
@@ -269,28 +271,19 @@ pub(super) fn plan(
     if templates.has("archive.html") && !archive.years.is_empty() {
         push(
             output_path(site, &site.config.url_path("archive/")),
-            Job::Archive {
-                year: None,
-                month: None,
-            },
+            Job::Archive(ArchivePage::Index),
             "the archive (archive.html)".into(),
         );
         for (year, months) in &archive.years {
             push(
                 output_path(site, &year_path(site, *year)),
-                Job::Archive {
-                    year: Some(*year),
-                    month: None,
-                },
+                Job::Archive(ArchivePage::Year(*year)),
                 format!("the archive of {year}"),
             );
             for (month, _) in months {
                 push(
                     output_path(site, &month_path(site, *year, *month)),
-                    Job::Archive {
-                        year: Some(*year),
-                        month: Some(*month),
-                    },
+                    Job::Archive(ArchivePage::Month(*year, *month)),
                     format!("the archive of {year}-{month:02}"),
                 );
             }

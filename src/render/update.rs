@@ -8,7 +8,7 @@ use tera::Value;
 use super::Prepared;
 use super::context::page_value;
 use super::fingerprint;
-use super::job::{FeedOf, Job};
+use super::job::{ArchivePage, FeedOf, Job};
 use super::output::template_context;
 use super::search;
 use super::templates::Templates;
@@ -152,10 +152,25 @@ impl Prepared {
                         of: FeedOf::Section(s),
                         ..
                     } => site.section(*s).pages.iter().any(is_changed),
-                    Job::Archive { year: Some(y), month } => months
-                        .iter()
-                        .any(|(py, pm)| py == y && month.is_none_or(|m| m == *pm)),
-                    _ => false,
+                    Job::Archive(ArchivePage::Year(y)) => months.iter().any(|(py, _)| py == y),
+                    Job::Archive(ArchivePage::Month(y, m)) => months.contains(&(*y, *m)),
+                    // What these show of a page (its date, title, events, links, terms) is
+                    // unchanged by an edit to its body; what a body edit can change of
+                    // them is patched and rendered by `update_events` and `graph_jobs`.
+                    Job::Archive(ArchivePage::Index)
+                    | Job::SiteGraph
+                    | Job::Collection(_)
+                    | Job::GraphJson
+                    | Job::Timeline
+                    | Job::TermTimeline { .. }
+                    | Job::TimelineJson
+                    | Job::TimelineIcs
+                    | Job::Redirect { .. }
+                    | Job::NotFound
+                    | Job::Bytes(_)
+                    | Job::Copy(_) => false,
+                    // The search index is patched by `update_search`.
+                    Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => false,
                 }
             })
             .collect();
@@ -193,7 +208,24 @@ impl Prepared {
                     shows(self.data.term_events.get(&(*taxonomy, *term)))
                 }
                 Job::Page(p) => shows(self.data.page_events.get(p)),
-                _ => false,
+                // The timeline's data files are not made from the event values.
+                Job::SectionPager { .. }
+                | Job::TaxonomyList(_)
+                | Job::Feed { .. }
+                | Job::SiteGraph
+                | Job::Collection(_)
+                | Job::GraphJson
+                | Job::Archive(_)
+                | Job::TimelineJson
+                | Job::TimelineIcs
+                | Job::Redirect { .. }
+                | Job::NotFound
+                | Job::SearchIndex
+                | Job::SearchFilters
+                | Job::SearchShard(_)
+                | Job::SearchDoc(_)
+                | Job::Bytes(_)
+                | Job::Copy(_) => false,
             })
             .collect())
     }
@@ -228,7 +260,26 @@ impl Prepared {
             .filter(|i| match &self.plan[*i].job {
                 Job::SearchDoc(p) => *p == id,
                 Job::SearchShard(n) => shards.contains(n),
-                _ => false,
+                // The index's list of documents and its filters hold no page's text.
+                Job::SearchIndex
+                | Job::SearchFilters
+                | Job::Page(_)
+                | Job::SectionPager { .. }
+                | Job::TaxonomyList(_)
+                | Job::TermPager { .. }
+                | Job::Feed { .. }
+                | Job::SiteGraph
+                | Job::Collection(_)
+                | Job::GraphJson
+                | Job::Archive(_)
+                | Job::Timeline
+                | Job::TermTimeline { .. }
+                | Job::TimelineJson
+                | Job::TimelineIcs
+                | Job::Redirect { .. }
+                | Job::NotFound
+                | Job::Bytes(_)
+                | Job::Copy(_) => false,
             })
             .collect()
     }
@@ -267,14 +318,34 @@ impl Prepared {
             .map(|planned| {
                 use std::hash::{Hash, Hasher};
                 let mut h = std::hash::DefaultHasher::new();
+                if planned.reads_everything {
+                    return None;
+                }
                 seed.hash(&mut h);
                 planned.template.hash(&mut h);
                 match &planned.job {
-                    _ if planned.reads_everything => return None,
                     Job::Bytes(bytes) => bytes.hash(&mut h),
                     Job::Redirect { to } => to.hash(&mut h),
                     Job::SearchDoc(id) => search::doc(site, *id).hash(&mut h),
-                    _ => {
+                    // Made from more than the values hashed here: rendered every time.
+                    Job::Feed { .. }
+                    | Job::GraphJson
+                    | Job::TimelineJson
+                    | Job::TimelineIcs
+                    | Job::SearchIndex
+                    | Job::SearchFilters
+                    | Job::SearchShard(_)
+                    | Job::Copy(_) => return None,
+                    Job::Page(_)
+                    | Job::SectionPager { .. }
+                    | Job::TaxonomyList(_)
+                    | Job::TermPager { .. }
+                    | Job::Archive(_)
+                    | Job::Timeline
+                    | Job::TermTimeline { .. }
+                    | Job::SiteGraph
+                    | Job::Collection(_)
+                    | Job::NotFound => {
                         let parts = template_context(site, &self.data, planned)?;
                         for (key, value) in &parts.0 {
                             key.hash(&mut h);
@@ -292,7 +363,30 @@ impl Prepared {
         self.plan
             .iter()
             .enumerate()
-            .filter(|(_, p)| matches!(p.job, Job::GraphJson | Job::SiteGraph))
+            .filter(|(_, p)| match p.job {
+                Job::GraphJson | Job::SiteGraph => true,
+                // A page's connections SVG is rendered with the page, which `update_pages`
+                // covers: the pages whose backlinks or related pages changed.
+                Job::Page(_)
+                | Job::SectionPager { .. }
+                | Job::TaxonomyList(_)
+                | Job::TermPager { .. }
+                | Job::Feed { .. }
+                | Job::Collection(_)
+                | Job::Archive(_)
+                | Job::Timeline
+                | Job::TermTimeline { .. }
+                | Job::TimelineJson
+                | Job::TimelineIcs
+                | Job::Redirect { .. }
+                | Job::NotFound
+                | Job::SearchIndex
+                | Job::SearchFilters
+                | Job::SearchShard(_)
+                | Job::SearchDoc(_)
+                | Job::Bytes(_)
+                | Job::Copy(_) => false,
+            })
             .map(|(i, _)| i)
     }
 }
