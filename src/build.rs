@@ -210,17 +210,16 @@ pub fn prepare(
     options: &BuildOptions,
     reuse: Option<&content::Reuse>,
     search: Option<render::search::SearchIndex>,
+    today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
     let (mut model, templates) = model(options, &mut watch, reuse, true)?;
-    let prepared = render::prepare(
-        &mut model.site,
-        templates,
-        &model.static_files,
-        &options.root,
-        search,
-    )
-    .map_err(|d| {
+    let inputs = render::Inputs {
+        static_files: &model.static_files,
+        root: &options.root,
+        today,
+    };
+    let prepared = render::prepare(&mut model.site, templates, &inputs, search).map_err(|d| {
         let mut all = model.warnings.clone();
         all.extend(d);
         all.sorted()
@@ -246,24 +245,27 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     ) = model(options, &mut watch, None, false)?;
 
     let report_progress = |done, total| progress.rendered(done, total);
+    let inputs = render::Inputs {
+        static_files: &static_files,
+        root,
+        today: today(),
+    };
     let stats = match mode {
-        Mode::Check => {
-            render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
-                let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
-                let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
-                let check = LinkCheck::default();
-                let all: Vec<usize> = (0..prepared.len()).collect();
-                let stats = prepared.render(&site, &all, &check, &report_progress)?;
-                broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
-                if broken.is_empty() {
-                    Ok((stats, None))
-                } else {
-                    Err(broken)
-                }
-            })
-        }
+        Mode::Check => render::prepare(&mut site, templates, &inputs, None).and_then(|prepared| {
+            let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
+            let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
+            let check = LinkCheck::default();
+            let all: Vec<usize> = (0..prepared.len()).collect();
+            let stats = prepared.render(&site, &all, &check, &report_progress)?;
+            broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
+            if broken.is_empty() {
+                Ok((stats, None))
+            } else {
+                Err(broken)
+            }
+        }),
         Mode::Build => {
-            render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
+            render::prepare(&mut site, templates, &inputs, None).and_then(|prepared| {
                 watch.lap("template values and plan");
                 let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
                 diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);
@@ -325,6 +327,20 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         warnings: diags.sorted(),
         timings: watch.laps,
     })
+}
+
+/// The day of the build, in UTC: `SOURCE_DATE_EPOCH` (seconds since 1970, for
+/// reproducible builds), else the clock's. Read once per build and handed to render, so
+/// that what a build shows depends only on what it is given.
+pub fn today() -> jiff::civil::Date {
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok());
+    from_epoch
+        .unwrap_or_else(jiff::Timestamp::now)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 /// The site folder to use when none is given: the current folder.

@@ -176,6 +176,9 @@ impl Session {
         // A fast path's patch leaves the index as the values are, ahead of the outputs,
         // which is what the refreshed index must match too.
         let search = previous.as_mut().and_then(|s| s.prepared.take_search_index());
+        // Read once per full build, as `dossier build` does; the fast paths render with
+        // the day of the build whose values they patch.
+        let today = build::today();
         let (known, built) = rayon::join(
             || {
                 previous.as_ref().filter(|s| !s.patched).map(|s| {
@@ -204,7 +207,7 @@ impl Session {
                         None => reuse,
                     }
                 });
-                build::prepare(&self.options, reuse.as_ref(), search)
+                build::prepare(&self.options, reuse.as_ref(), search, today)
             },
         );
         let (model, prepared) = built?;

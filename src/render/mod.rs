@@ -54,16 +54,27 @@ pub struct Prepared {
     event_partial_reads_everything: bool,
 }
 
+/// What rendering is given besides the model and the templates. Everything render reads
+/// from outside the model is here: it reads no clock and no environment variable.
+pub struct Inputs<'a> {
+    /// Files copied as they are (the theme's and the site's `static/`), by output path.
+    pub static_files: &'a std::collections::BTreeMap<String, StaticSource>,
+    /// The site folder, for the files under `content/` copied beside their pages.
+    pub root: &'a std::path::Path,
+    /// The day of the build, which separates past from upcoming events unless
+    /// `[timeline] today` says otherwise (see [`crate::build::today`]).
+    pub today: jiff::civil::Date,
+}
+
 /// Renders the whole site into `sink`.
 pub fn site(
     site: &mut Site,
     templates: Templates,
-    static_files: &std::collections::BTreeMap<String, StaticSource>,
-    root: &std::path::Path,
+    inputs: &Inputs,
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostics> {
-    let prepared = prepare(site, templates, static_files, root, None)?;
+    let prepared = prepare(site, templates, inputs, None)?;
     let all: Vec<usize> = (0..prepared.plan.len()).collect();
     prepared.render(site, &all, sink, progress)
 }
@@ -72,8 +83,7 @@ pub fn site(
 pub fn prepare(
     site: &mut Site,
     templates: Templates,
-    static_files: &std::collections::BTreeMap<String, StaticSource>,
-    root: &std::path::Path,
+    inputs: &Inputs,
     earlier_search: Option<search::SearchIndex>,
 ) -> Result<Prepared, Diagnostics> {
     let mut diags = Diagnostics::new();
@@ -105,8 +115,8 @@ pub fn prepare(
     });
     let plan = plan::plan(
         site,
-        static_files,
-        root,
+        inputs.static_files,
+        inputs.root,
         &templates,
         plan::Derived {
             term_events: &term_events,
@@ -138,6 +148,7 @@ pub fn prepare(
         page_values,
         archive,
         search,
+        today: timeline::today(site, inputs.today),
     };
     data.section_values = (0..site.sections.len())
         .map(|i| data.section_value(site, SectionId(i)))

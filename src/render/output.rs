@@ -117,7 +117,7 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             let mut ctx = base_context(site, &path);
             ctx.insert_value(
                 "timeline",
-                timeline::view(site, &data.event_values, &data.filters, None, &path),
+                timeline::view(site, &data.event_values, &data.filters, None, &path, data.today),
             );
             ctx
         }
@@ -129,7 +129,7 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             let only = data.term_events.get(&(*taxonomy, *term)).map(Vec::as_slice);
             ctx.insert_value(
                 "timeline",
-                timeline::view(site, &data.event_values, &data.filters, only, &path),
+                timeline::view(site, &data.event_values, &data.filters, only, &path, data.today),
             );
             ctx.insert(
                 "timeline_term",

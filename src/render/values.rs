@@ -177,6 +177,8 @@ pub(super) struct Data {
     /// The timeline's filter chips.
     pub filters: Value,
     pub archive: archive::Archive,
+    /// The date that separates past from upcoming events.
+    pub today: jiff::civil::Date,
     /// `None` when `build_search_index` is off; built on first use.
     pub search: Option<std::sync::OnceLock<search::SearchIndex>>,
 }

@@ -16,19 +16,9 @@ mod strip;
 pub use export::{ics, json};
 
 /// The date that separates past from upcoming events: `[timeline] today`, else
-/// SOURCE_DATE_EPOCH (for reproducible builds), else the day of the build.
-pub fn today(site: &Site) -> jiff::civil::Date {
-    if let Some(d) = site.config.timeline.today {
-        return d.civil_date();
-    }
-    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|s| jiff::Timestamp::from_second(s).ok());
-    from_epoch
-        .unwrap_or_else(jiff::Timestamp::now)
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
+/// the day of the build (`build_day`, which the caller reads once).
+pub fn today(site: &Site, build_day: jiff::civil::Date) -> jiff::civil::Date {
+    site.config.timeline.today.map_or(build_day, |d| d.civil_date())
 }
 
 #[derive(Serialize)]
@@ -213,8 +203,14 @@ pub fn event_values(site: &Site, refs: &[Value]) -> Vec<Value> {
 }
 
 /// The value `timeline.html` gets, for all events or those of one term (`only`).
-pub fn view(site: &Site, values: &[Value], filters: &Value, only: Option<&[usize]>, path: &str) -> Value {
-    let today = today(site);
+pub fn view(
+    site: &Site,
+    values: &[Value],
+    filters: &Value,
+    only: Option<&[usize]>,
+    path: &str,
+    today: jiff::civil::Date,
+) -> Value {
     let indices: Vec<usize> = match only {
         Some(list) => list.to_vec(),
         None => (0..site.events.len()).collect(),
