@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkCheck;
-use crate::model::site::Site;
+use crate::model::site::{PageHtml, Site};
 use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
 use crate::render::{self, templates::Templates};
@@ -100,7 +100,7 @@ fn model(
     watch: &mut Stopwatch,
     reuse: Option<&content::Reuse>,
     keep_sources: bool,
-) -> Result<(Model, Templates), Diagnostics> {
+) -> Result<(Model, PageHtml, Templates), Diagnostics> {
     let root = options.root.as_path();
     let overrides = Overrides {
         base_url: options.base_url.clone(),
@@ -149,7 +149,7 @@ fn model(
     }
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
-    let (markdown_diags, parsed) =
+    let (markdown_diags, parsed, html) =
         content::render_markdown(&mut site, &highlighter, &links, reuse, keep_sources);
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);
@@ -199,7 +199,7 @@ fn model(
         read,
         sources,
     };
-    Ok((model, templates))
+    Ok((model, html, templates))
 }
 
 /// Reads, models and prepares the site for rendering, for `serve`, which renders into
@@ -213,13 +213,13 @@ pub fn prepare(
     today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (mut model, templates) = model(options, &mut watch, reuse, true)?;
+    let (model, html, templates) = model(options, &mut watch, reuse, true)?;
     let inputs = render::Inputs {
         static_files: &model.static_files,
         root: &options.root,
         today,
     };
-    let prepared = render::prepare(&mut model.site, templates, &inputs, search).map_err(|d| {
+    let prepared = render::prepare(&model.site, html, templates, &inputs, search).map_err(|d| {
         let mut all = model.warnings.clone();
         all.extend(d);
         all.sorted()
@@ -235,12 +235,13 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let root = options.root.as_path();
     let (
         Model {
-            mut site,
+            site,
             static_files,
             output_dir,
             warnings: mut diags,
             ..
         },
+        html,
         templates,
     ) = model(options, &mut watch, None, false)?;
 
@@ -251,7 +252,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         today: today(),
     };
     let stats = match mode {
-        Mode::Check => render::prepare(&mut site, templates, &inputs, None).and_then(|prepared| {
+        Mode::Check => render::prepare(&site, html, templates, &inputs, None).and_then(|prepared| {
             let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
             let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
             let check = LinkCheck::default();
@@ -265,7 +266,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             }
         }),
         Mode::Build => {
-            render::prepare(&mut site, templates, &inputs, None).and_then(|prepared| {
+            render::prepare(&site, html, templates, &inputs, None).and_then(|prepared| {
                 watch.lap("template values and plan");
                 let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
                 diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);

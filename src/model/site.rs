@@ -101,6 +101,30 @@ impl Section {
     }
 }
 
+/// Every page's HTML by [`PageId`], held apart from the [`Site`] so that the largest thing
+/// in memory has one owner at a time: `content::render_markdown` makes it (leaving each
+/// page's `rendered.content` empty), the build moves it into `render::prepare`, and render
+/// moves each page's HTML into the page's template value. Sections keep theirs: there are
+/// few, and their values are made again whenever one of their pages changes.
+#[derive(Debug, Default)]
+pub struct PageHtml(Vec<String>);
+
+impl PageHtml {
+    /// `html[i]` is the HTML of `PageId(i)`.
+    pub fn new(html: Vec<String>) -> PageHtml {
+        PageHtml(html)
+    }
+
+    /// Each page's HTML with its id, handing over ownership.
+    pub fn into_pages(self) -> impl rayon::iter::IndexedParallelIterator<Item = (PageId, String)> {
+        use rayon::prelude::*;
+        self.0
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, html)| (PageId(i), html))
+    }
+}
+
 #[derive(Debug)]
 pub struct Term {
     pub name: String,

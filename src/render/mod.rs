@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::site::{PageId, SectionId, Site};
+use crate::model::site::{PageHtml, PageId, SectionId, Site};
 use crate::theme::StaticSource;
 use crate::write::Sink;
 use context::page_value;
@@ -68,20 +68,23 @@ pub struct Inputs<'a> {
 
 /// Renders the whole site into `sink`.
 pub fn site(
-    site: &mut Site,
+    site: &Site,
+    html: PageHtml,
     templates: Templates,
     inputs: &Inputs,
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostics> {
-    let prepared = prepare(site, templates, inputs, None)?;
+    let prepared = prepare(site, html, templates, inputs, None)?;
     let all: Vec<usize> = (0..prepared.plan.len()).collect();
     prepared.render(site, &all, sink, progress)
 }
 
-/// Builds the shared template values and plans every output file.
+/// Builds the shared template values and plans every output file. The pages' HTML is
+/// moved into their template values, where [`Prepared::page_content`] finds it.
 pub fn prepare(
-    site: &mut Site,
+    site: &Site,
+    html: PageHtml,
     templates: Templates,
     inputs: &Inputs,
     earlier_search: Option<search::SearchIndex>,
@@ -89,18 +92,11 @@ pub fn prepare(
     let mut diags = Diagnostics::new();
 
     let refs = context::page_refs(site);
-    // Each page's HTML moves into its template value: keeping the model's copy as well
-    // would double the largest thing in memory.
-    let contents: Vec<String> = site
-        .pages
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.rendered.content))
-        .collect();
-    let site: &Site = site;
-    let page_values: Vec<Value> = contents
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, content)| page_value(site, PageId(i), &refs, &content))
+    // Each page's HTML goes into its template value and is dropped here: keeping it
+    // elsewhere as well would double the largest thing in memory.
+    let page_values: Vec<Value> = html
+        .into_pages()
+        .map(|(id, content)| page_value(site, id, &refs, &content))
         .collect();
     let mut templates = templates;
     set_globals(&mut templates, site);
