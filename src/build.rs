@@ -256,7 +256,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
             let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
             let check = LinkCheck::default();
-            let all: Vec<usize> = (0..prepared.len()).collect();
+            let all: Vec<render::JobId> = prepared.ids().collect();
             let stats = prepared.render(&site, &all, &check, &report_progress)?;
             broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
             if broken.is_empty() {
@@ -280,7 +280,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                     )))
                     .collect::<Diagnostics>()
                 })?;
-                let all: Vec<usize> = (0..prepared.len()).collect();
+                let all: Vec<render::JobId> = prepared.ids().collect();
                 match prepared.render(&site, &all, &staging, &report_progress) {
                     Ok(stats) => {
                         watch.lap("render and write");

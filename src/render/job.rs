@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::config::FeedFormat;
-use crate::model::site::{PageId, SectionId, Site};
+use crate::model::site::{PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::output_path::OutputPath;
 use crate::theme::StaticSource;
 
@@ -50,10 +50,9 @@ pub(super) enum Job {
         section: SectionId,
         index: usize,
     },
-    TaxonomyList(usize),
+    TaxonomyList(TaxonomyId),
     TermPager {
-        taxonomy: usize,
-        term: usize,
+        term: TermId,
         index: usize,
     },
     Feed {
@@ -66,10 +65,7 @@ pub(super) enum Job {
     GraphJson,
     Archive(ArchivePage),
     Timeline,
-    TermTimeline {
-        taxonomy: usize,
-        term: usize,
-    },
+    TermTimeline(TermId),
     TimelineJson,
     TimelineIcs,
     Redirect {
@@ -89,16 +85,20 @@ pub(super) enum Job {
 pub(super) enum FeedOf {
     Site,
     Section(SectionId),
-    Term { taxonomy: usize, term: usize },
+    Term(TermId),
 }
+
+/// A planned output, by its index in the plan (sorted by output path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobId(pub usize);
 
 /// A planned output: its path under the output folder, what makes it, and who asked.
 pub(super) struct Planned {
     pub path: OutputPath,
     pub job: Job,
     pub origin: String,
-    /// The template the job renders with, if any.
-    pub template: String,
+    /// The template the job renders with; `None` for outputs written directly.
+    pub template: Option<String>,
     /// Whether that template can read any page (see [`Templates::reads_everything`](super::templates::Templates::reads_everything)).
     pub reads_everything: bool,
 }

@@ -28,10 +28,11 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::site::{PageHtml, PageId, SectionId, Site};
+use crate::model::site::{EventId, PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
 use crate::write::Sink;
 use context::page_value;
+pub use job::JobId;
 use job::{Job, Planned};
 use templates::Templates;
 use values::{Data, EVENT_PARTIAL, build_lookups, set_globals, with_event_html};
@@ -76,7 +77,7 @@ pub fn site(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostics> {
     let prepared = prepare(site, html, templates, inputs, None)?;
-    let all: Vec<usize> = (0..prepared.plan.len()).collect();
+    let all: Vec<JobId> = prepared.ids().collect();
     prepared.render(site, &all, sink, progress)
 }
 
@@ -121,8 +122,8 @@ pub fn prepare(
         },
         &mut diags,
     );
-    let mut page_events: HashMap<PageId, Vec<usize>> = HashMap::new();
-    for (i, e) in site.events.iter().enumerate() {
+    let mut page_events: HashMap<PageId, Vec<EventId>> = HashMap::new();
+    for (i, e) in site.event_ids().zip(&site.events) {
         if !e.is_page {
             page_events.entry(e.page).or_default().push(i);
         }
@@ -155,12 +156,18 @@ pub fn prepare(
         .enumerate()
         .map(|(t, taxonomy)| {
             (0..taxonomy.terms.len())
-                .map(|term| data.term_value(site, t, term))
+                .map(|index| {
+                    let id = TermId {
+                        taxonomy: TaxonomyId(t),
+                        index,
+                    };
+                    data.term_value(site, id)
+                })
                 .collect()
         })
         .collect();
     data.taxonomy_values = (0..site.taxonomies.len())
-        .map(|i| data.taxonomy_value(site, i))
+        .map(|i| data.taxonomy_value(site, TaxonomyId(i)))
         .collect();
     templates.set_lookups(build_lookups(site, &data));
     if diags.has_errors() {
@@ -183,7 +190,7 @@ impl Prepared {
         let reads = self.templates.reads_everything();
         let reads_any = |name: &str| reads.get(name).copied().unwrap_or(false);
         for planned in &mut self.plan {
-            planned.reads_everything = reads_any(&planned.template);
+            planned.reads_everything = planned.template.as_deref().is_some_and(reads_any);
         }
         self.event_partial_reads_everything = reads_any(EVENT_PARTIAL);
     }
@@ -195,6 +202,11 @@ impl Prepared {
 
     pub fn is_empty(&self) -> bool {
         self.plan.is_empty()
+    }
+
+    /// Every planned output, in plan order.
+    pub fn ids(&self) -> impl Iterator<Item = JobId> + use<> {
+        (0..self.plan.len()).map(JobId)
     }
 
     /// Output paths, in plan order (sorted).
@@ -209,8 +221,8 @@ impl Prepared {
 
     /// Whether an output is part of the search index, which `serve` renders after the
     /// rest on its first build, to answer sooner.
-    pub fn is_search(&self, index: usize) -> bool {
-        match self.plan[index].job {
+    pub fn is_search(&self, id: JobId) -> bool {
+        match self.plan[id.0].job {
             Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => true,
             Job::Page(_)
             | Job::SectionPager { .. }
@@ -222,7 +234,7 @@ impl Prepared {
             | Job::GraphJson
             | Job::Archive(_)
             | Job::Timeline
-            | Job::TermTimeline { .. }
+            | Job::TermTimeline(_)
             | Job::TimelineJson
             | Job::TimelineIcs
             | Job::Redirect { .. }
@@ -249,9 +261,9 @@ impl Prepared {
     }
 
     /// The jobs that copy a file, with their sources.
-    pub fn copies(&self) -> impl Iterator<Item = (usize, &StaticSource)> {
-        self.plan.iter().enumerate().filter_map(|(i, p)| match &p.job {
-            Job::Copy(source) => Some((i, source)),
+    pub fn copies(&self) -> impl Iterator<Item = (JobId, &StaticSource)> {
+        self.ids().zip(&self.plan).filter_map(|(id, p)| match &p.job {
+            Job::Copy(source) => Some((id, source)),
             Job::Page(_)
             | Job::SectionPager { .. }
             | Job::TaxonomyList(_)
@@ -262,7 +274,7 @@ impl Prepared {
             | Job::GraphJson
             | Job::Archive(_)
             | Job::Timeline
-            | Job::TermTimeline { .. }
+            | Job::TermTimeline(_)
             | Job::TimelineJson
             | Job::TimelineIcs
             | Job::Redirect { .. }
@@ -279,7 +291,7 @@ impl Prepared {
     pub fn render(
         &self,
         site: &Site,
-        jobs: &[usize],
+        jobs: &[JobId],
         sink: &dyn Sink,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<RenderStats, Diagnostics> {
@@ -288,7 +300,7 @@ impl Prepared {
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
             .filter_map(|i| {
-                let result = output::render_job(site, &self.templates, &self.data, &self.plan[*i], sink);
+                let result = output::render_job(site, &self.templates, &self.data, &self.plan[i.0], sink);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if n.is_multiple_of(256) || n == total {
                     progress(n, total);

@@ -25,7 +25,7 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             let mut ctx = base_context(site, &p.path);
             ctx.insert_value("page", page_values[id.0].clone());
             if let Some(list) = data.page_events.get(id) {
-                let events: Vec<Value> = list.iter().map(|i| data.event_values[*i].clone()).collect();
+                let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
                 ctx.insert_value("page_events", Value::from(events));
             }
             if let Some(svg) = graph::connections_svg(site, *id) {
@@ -52,10 +52,10 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             }
             ctx
         }
-        Job::TaxonomyList(ti) => {
-            let t = &site.taxonomies[*ti];
+        Job::TaxonomyList(id) => {
+            let t = site.taxonomy(*id);
             let mut ctx = base_context(site, &t.path);
-            let value = &data.taxonomy_values[*ti];
+            let value = &data.taxonomy_values[id.0];
             ctx.insert_value("taxonomy", value.clone());
             ctx.insert_value(
                 "terms",
@@ -63,20 +63,16 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             );
             ctx
         }
-        Job::TermPager {
-            taxonomy,
-            term: term_i,
-            index,
-        } => {
-            let t = &site.taxonomies[*taxonomy];
-            let term = &t.terms[*term_i];
+        Job::TermPager { term: id, index } => {
+            let t = site.taxonomy(id.taxonomy);
+            let term = site.term(*id);
             let path = pager_path(&term.path, &t.config.paginate_path, *index);
             let mut ctx = base_context(site, &path);
-            ctx.insert_value("taxonomy", data.taxonomy_refs[*taxonomy].clone());
+            ctx.insert_value("taxonomy", data.taxonomy_refs[id.taxonomy.0].clone());
             let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
             let mut term_v = term_value(term, &pages);
-            if let Some(list) = data.term_events.get(&(*taxonomy, *term_i)) {
-                let events: Vec<Value> = list.iter().map(|i| data.event_values[*i].clone()).collect();
+            if let Some(list) = data.term_events.get(id) {
+                let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
                 term_v = context::insert(term_v, "events", Value::from(events));
                 term_v = context::insert(term_v, "timeline", Value::from(format!("{}timeline/", term.path)));
             }
@@ -121,12 +117,12 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             );
             ctx
         }
-        Job::TermTimeline { taxonomy, term } => {
-            let t = &site.taxonomies[*taxonomy];
-            let term_ref = &t.terms[*term];
+        Job::TermTimeline(id) => {
+            let t = site.taxonomy(id.taxonomy);
+            let term_ref = site.term(*id);
             let path = format!("{}timeline/", term_ref.path);
             let mut ctx = base_context(site, &path);
-            let only = data.term_events.get(&(*taxonomy, *term)).map(Vec::as_slice);
+            let only = data.term_events.get(id).map(Vec::as_slice);
             ctx.insert_value(
                 "timeline",
                 timeline::view(site, &data.event_values, &data.filters, only, &path, data.today),
@@ -177,8 +173,10 @@ pub(super) fn render_job(
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
-    if let Some(parts) = template_context(site, data, planned) {
-        let html = templates.render(&planned.template, &parts.context())?;
+    if let Some(template) = &planned.template
+        && let Some(parts) = template_context(site, data, planned)
+    {
+        let html = templates.render(template, &parts.context())?;
         return sink.write(&planned.path, html.as_bytes()).map_err(io_err);
     }
     let page_values = &data.page_values;
@@ -206,8 +204,8 @@ pub(super) fn render_job(
                         newest_first(site, s.pages.iter().copied()).into(),
                     )
                 }
-                FeedOf::Term { taxonomy, term } => {
-                    let term = &site.taxonomies[*taxonomy].terms[*term];
+                FeedOf::Term(id) => {
+                    let term = site.term(*id);
                     (with_site(&term.name), &term.permalink, (&term.pages[..]).into())
                 }
             };
@@ -270,7 +268,7 @@ pub(super) fn render_job(
         | Job::TermPager { .. }
         | Job::Archive(_)
         | Job::Timeline
-        | Job::TermTimeline { .. }
+        | Job::TermTimeline(_)
         | Job::SiteGraph
         | Job::Collection(_)
         | Job::NotFound => return Ok(()),

@@ -13,7 +13,7 @@ use super::template_names::job_template;
 use super::{archive, search, sitemap};
 use crate::config::key_location;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::site::{PageId, SectionId, Site};
+use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::output_path::OutputPath;
 use crate::parse::highlight;
 use crate::render::templates::Templates;
@@ -21,7 +21,7 @@ use crate::theme::StaticSource;
 
 /// What earlier stages worked out that decides which outputs exist.
 pub(super) struct Derived<'a> {
-    pub term_events: &'a [((usize, usize), Vec<usize>)],
+    pub term_events: &'a [(TermId, Vec<EventId>)],
     pub archive: &'a archive::Archive,
     /// The number of search index shards; `None` without a search index.
     pub search_shards: Option<u32>,
@@ -188,8 +188,16 @@ pub(super) fn plan(
             continue;
         }
         let origin = format!("the `{}` taxonomy", t.config.name);
-        push(output_path(site, &t.path), Job::TaxonomyList(ti), origin.clone());
-        for (term_i, term) in t.terms.iter().enumerate() {
+        push(
+            output_path(site, &t.path),
+            Job::TaxonomyList(TaxonomyId(ti)),
+            origin.clone(),
+        );
+        for (index, term) in t.terms.iter().enumerate() {
+            let id = TermId {
+                taxonomy: TaxonomyId(ti),
+                index,
+            };
             let pagers = match t.config.paginate_by {
                 Some(n) => term.pages.len().div_ceil(n).max(1),
                 None => 1,
@@ -197,11 +205,7 @@ pub(super) fn plan(
             for index in 1..=pagers {
                 push(
                     output_path(site, &pager_path(&term.path, &t.config.paginate_path, index)),
-                    Job::TermPager {
-                        taxonomy: ti,
-                        term: term_i,
-                        index,
-                    },
+                    Job::TermPager { term: id, index },
                     format!("the `{}` term `{}`", t.config.name, term.name),
                 );
             }
@@ -210,10 +214,7 @@ pub(super) fn plan(
                     push(
                         output_path(site, &format!("{}{}", term.path, format.file_name())),
                         Job::Feed {
-                            of: FeedOf::Term {
-                                taxonomy: ti,
-                                term: term_i,
-                            },
+                            of: FeedOf::Term(id),
                             format,
                         },
                         format!("the feed of the `{}` term `{}`", t.config.name, term.name),
@@ -298,18 +299,15 @@ pub(super) fn plan(
                 Job::Timeline,
                 "the timeline page (timeline.html)".into(),
             );
-            for ((taxonomy, term), _) in term_events {
-                let t = &site.taxonomies[*taxonomy];
+            for (id, _) in term_events {
+                let t = site.taxonomy(id.taxonomy);
                 if !t.config.render {
                     continue;
                 }
-                let term_ref = &t.terms[*term];
+                let term_ref = site.term(*id);
                 push(
                     output_path(site, &format!("{}timeline/", term_ref.path)),
-                    Job::TermTimeline {
-                        taxonomy: *taxonomy,
-                        term: *term,
-                    },
+                    Job::TermTimeline(*id),
                     format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
                 );
             }
@@ -402,7 +400,7 @@ fn checked(wanted: Vec<Wanted>, diags: &mut Diagnostics) -> Vec<Planned> {
                 path,
                 job,
                 origin,
-                template: String::new(),
+                template: None,
                 reads_everything: false,
             }),
             Err(why) => diags.push(

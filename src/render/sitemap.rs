@@ -48,15 +48,11 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                 })
             }
             Job::TaxonomyList(t) => Some(Entry {
-                loc: site.taxonomies[*t].permalink.clone(),
+                loc: site.taxonomy(*t).permalink.clone(),
                 lastmod: None,
             }),
-            Job::TermPager {
-                taxonomy,
-                term,
-                index: 1,
-            } => {
-                let term = &site.taxonomies[*taxonomy].terms[*term];
+            Job::TermPager { term, index: 1 } => {
+                let term = site.term(*term);
                 Some(Entry {
                     loc: term.permalink.clone(),
                     lastmod: newest(&term.pages),
@@ -83,7 +79,7 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
             | Job::Feed { .. }
             | Job::SiteGraph
             | Job::GraphJson
-            | Job::TermTimeline { .. }
+            | Job::TermTimeline(_)
             | Job::TimelineJson
             | Job::TimelineIcs
             | Job::Redirect { .. }

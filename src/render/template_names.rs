@@ -101,16 +101,16 @@ pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnosti
 }
 
 /// The template a planned output renders with; `None` for outputs written directly.
-pub(super) fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
-    match job {
+pub(super) fn job_template(site: &Site, templates: &Templates, job: &Job) -> Option<String> {
+    Some(match job {
         Job::Page(id) => page_template(site, *id),
         Job::SectionPager { section, .. } => section_template(site, *section),
-        Job::TaxonomyList(t) => taxonomy_template(templates, &site.taxonomies[*t].config.name, "list"),
-        Job::TermPager { taxonomy, .. } => {
-            taxonomy_template(templates, &site.taxonomies[*taxonomy].config.name, "single")
+        Job::TaxonomyList(t) => taxonomy_template(templates, &site.taxonomy(*t).config.name, "list"),
+        Job::TermPager { term, .. } => {
+            taxonomy_template(templates, &site.taxonomy(term.taxonomy).config.name, "single")
         }
-        Job::Archive { .. } => "archive.html".into(),
-        Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
+        Job::Archive(_) => "archive.html".into(),
+        Job::Timeline | Job::TermTimeline(_) => "timeline.html".into(),
         Job::SiteGraph => "graph.html".into(),
         Job::Collection(c) => format!("{}.html", c.name()),
         Job::NotFound => "404.html".into(),
@@ -124,6 +124,6 @@ pub(super) fn job_template(site: &Site, templates: &Templates, job: &Job) -> Str
         | Job::SearchDoc(_)
         | Job::Redirect { .. }
         | Job::Bytes(_)
-        | Job::Copy(_) => String::new(),
-    }
+        | Job::Copy(_) => return None,
+    })
 }

@@ -5,7 +5,6 @@
 use rayon::prelude::*;
 use tera::Value;
 
-use super::Prepared;
 use super::context::page_value;
 use super::fingerprint;
 use super::job::{ArchivePage, FeedOf, Job};
@@ -14,14 +13,15 @@ use super::search;
 use super::templates::Templates;
 use super::timeline;
 use super::values::{EVENT_PARTIAL, build_lookups, globals, set_globals, with_event_html};
+use super::{JobId, Prepared};
 use crate::diagnostic::Diagnostics;
-use crate::model::site::{PageId, SectionId, Site};
+use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId};
 
 impl Prepared {
     /// Takes new templates after an edit that added or removed none, and returns the
     /// outputs made with a changed template or one that uses it. `None` when the change
     /// reaches the event partial, whose output is part of the shared event values.
-    pub fn replace_templates(&mut self, site: &Site, mut templates: Templates) -> Option<Vec<usize>> {
+    pub fn replace_templates(&mut self, site: &Site, mut templates: Templates) -> Option<Vec<JobId>> {
         if !templates.sources.keys().eq(self.templates.sources.keys()) {
             return None;
         }
@@ -40,8 +40,13 @@ impl Prepared {
         self.templates = templates;
         self.mark_readers();
         Some(
-            (0..self.plan.len())
-                .filter(|i| affected.contains(&self.plan[*i].template))
+            self.ids()
+                .filter(|i| {
+                    self.plan[i.0]
+                        .template
+                        .as_ref()
+                        .is_some_and(|t| affected.contains(t))
+                })
                 .collect(),
         )
     }
@@ -57,7 +62,7 @@ impl Prepared {
         site: &Site,
         changed: &[PageId],
         edited: (PageId, &str),
-    ) -> Option<Vec<usize>> {
+    ) -> Option<Vec<JobId>> {
         if self.event_partial_reads_everything {
             return None;
         }
@@ -75,25 +80,24 @@ impl Prepared {
             };
             self.data.page_values[id.0] = value;
         }
-        let sections: Vec<usize> = (0..site.sections.len())
-            .filter(|s| site.sections[*s].pages.iter().any(is_changed))
+        let sections: Vec<SectionId> = (0..site.sections.len())
+            .map(SectionId)
+            .filter(|s| site.section(*s).pages.iter().any(is_changed))
             .collect();
         for s in &sections {
-            self.data.section_values[*s] = self.data.section_value(site, SectionId(*s));
+            self.data.section_values[s.0] = self.data.section_value(site, *s);
         }
-        let mut taxonomies: Vec<usize> = Vec::new();
-        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-            for (term, entry) in taxonomy.terms.iter().enumerate() {
-                if entry.pages.iter().any(is_changed) {
-                    self.data.term_values[t][term] = self.data.term_value(site, t, term);
-                    if taxonomies.last() != Some(&t) {
-                        taxonomies.push(t);
-                    }
+        let mut taxonomies: Vec<TaxonomyId> = Vec::new();
+        for term in site.term_ids() {
+            if site.term(term).pages.iter().any(is_changed) {
+                self.data.term_values[term.taxonomy.0][term.index] = self.data.term_value(site, term);
+                if taxonomies.last() != Some(&term.taxonomy) {
+                    taxonomies.push(term.taxonomy);
                 }
             }
         }
         for t in &taxonomies {
-            self.data.taxonomy_values[*t] = self.data.taxonomy_value(site, *t);
+            self.data.taxonomy_values[t.0] = self.data.taxonomy_value(site, *t);
         }
         self.templates.update_lookups(|l| {
             for id in changed {
@@ -104,13 +108,13 @@ impl Prepared {
             }
             for s in &sections {
                 l.sections.insert(
-                    site.sections[*s].file.content_path.clone(),
-                    self.data.section_values[*s].clone(),
+                    site.section(*s).file.content_path.clone(),
+                    self.data.section_values[s.0].clone(),
                 );
             }
             for t in &taxonomies {
-                if let Some(entry) = l.taxonomies.get_mut(&site.taxonomies[*t].config.name) {
-                    entry.0 = self.data.taxonomy_values[*t].clone();
+                if let Some(entry) = l.taxonomies.get_mut(&site.taxonomy(*t).config.name) {
+                    entry.0 = self.data.taxonomy_values[t.0].clone();
                 }
             }
         });
@@ -120,9 +124,10 @@ impl Prepared {
             .filter_map(|id| site.page(*id).date)
             .map(|d| (d.date.year(), d.date.month()))
             .collect();
-        let jobs = (0..self.plan.len())
+        let jobs = self
+            .ids()
             .filter(|i| {
-                let planned = &self.plan[*i];
+                let planned = &self.plan[i.0];
                 if planned.reads_everything {
                     return true;
                 }
@@ -135,18 +140,15 @@ impl Prepared {
                                 .iter()
                                 .take(n)
                                 .any(is_changed),
-                            None => sections.contains(&section.0),
+                            None => sections.contains(section),
                         }
                     }
                     Job::TaxonomyList(t) => taxonomies.contains(t),
-                    Job::TermPager { taxonomy, term, .. }
+                    Job::TermPager { term, .. }
                     | Job::Feed {
-                        of: FeedOf::Term { taxonomy, term },
+                        of: FeedOf::Term(term),
                         ..
-                    } => site.taxonomies[*taxonomy].terms[*term]
-                        .pages
-                        .iter()
-                        .any(is_changed),
+                    } => site.term(*term).pages.iter().any(is_changed),
                     Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| site.page(*p).renders()),
                     Job::Feed {
                         of: FeedOf::Section(s),
@@ -162,7 +164,7 @@ impl Prepared {
                     | Job::Collection(_)
                     | Job::GraphJson
                     | Job::Timeline
-                    | Job::TermTimeline { .. }
+                    | Job::TermTimeline(_)
                     | Job::TimelineJson
                     | Job::TimelineIcs
                     | Job::Redirect { .. }
@@ -179,33 +181,35 @@ impl Prepared {
 
     /// Re-makes the events recorded by `pages`, whose backlinks changed (an event shows the
     /// analyses citing it), and returns the outputs showing an event that changed.
-    pub fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<usize>, Diagnostics> {
-        let indices: Vec<usize> = (0..site.events.len())
-            .filter(|i| pages.contains(&site.events[*i].page))
+    pub fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<JobId>, Diagnostics> {
+        let events: Vec<EventId> = site
+            .event_ids()
+            .filter(|e| pages.contains(&site.event(*e).page))
             .collect();
         let fresh = with_event_html(
             &self.templates,
-            indices
+            events
                 .iter()
-                .map(|i| timeline::event_value(site, &site.events[*i], &self.refs))
+                .map(|e| timeline::event_value(site, site.event(*e), &self.refs))
                 .collect(),
         )?;
-        let mut changed: Vec<usize> = Vec::new();
-        for (i, value) in indices.into_iter().zip(fresh) {
-            if self.data.event_values[i] != value {
-                self.data.event_values[i] = value;
-                changed.push(i);
+        let mut changed: Vec<EventId> = Vec::new();
+        for (e, value) in events.into_iter().zip(fresh) {
+            if self.data.event_values[e.0] != value {
+                self.data.event_values[e.0] = value;
+                changed.push(e);
             }
         }
         if changed.is_empty() {
             return Ok(Vec::new());
         }
-        let shows = |list: Option<&Vec<usize>>| list.is_some_and(|l| l.iter().any(|e| changed.contains(e)));
-        Ok((0..self.plan.len())
-            .filter(|i| match &self.plan[*i].job {
+        let shows = |list: Option<&Vec<EventId>>| list.is_some_and(|l| l.iter().any(|e| changed.contains(e)));
+        Ok(self
+            .ids()
+            .filter(|i| match &self.plan[i.0].job {
                 Job::Timeline => true,
-                Job::TermTimeline { taxonomy, term } | Job::TermPager { taxonomy, term, .. } => {
-                    shows(self.data.term_events.get(&(*taxonomy, *term)))
+                Job::TermTimeline(term) | Job::TermPager { term, .. } => {
+                    shows(self.data.term_events.get(term))
                 }
                 Job::Page(p) => shows(self.data.page_events.get(p)),
                 // The timeline's data files are not made from the event values.
@@ -250,14 +254,14 @@ impl Prepared {
         site: &Site,
         id: PageId,
         old: &std::collections::BTreeMap<String, u8>,
-    ) -> Vec<usize> {
+    ) -> Vec<JobId> {
         let shards = match self.data.search.as_mut().map(std::sync::OnceLock::get_mut) {
             None => return Vec::new(),
             Some(None) => std::collections::BTreeSet::new(),
             Some(Some(index)) => index.update(site, id, old),
         };
-        (0..self.plan.len())
-            .filter(|i| match &self.plan[*i].job {
+        self.ids()
+            .filter(|i| match &self.plan[i.0].job {
                 Job::SearchDoc(p) => *p == id,
                 Job::SearchShard(n) => shards.contains(n),
                 // The index's list of documents and its filters hold no page's text.
@@ -273,7 +277,7 @@ impl Prepared {
                 | Job::GraphJson
                 | Job::Archive(_)
                 | Job::Timeline
-                | Job::TermTimeline { .. }
+                | Job::TermTimeline(_)
                 | Job::TimelineJson
                 | Job::TimelineIcs
                 | Job::Redirect { .. }
@@ -342,7 +346,7 @@ impl Prepared {
                     | Job::TermPager { .. }
                     | Job::Archive(_)
                     | Job::Timeline
-                    | Job::TermTimeline { .. }
+                    | Job::TermTimeline(_)
                     | Job::SiteGraph
                     | Job::Collection(_)
                     | Job::NotFound => {
@@ -359,10 +363,9 @@ impl Prepared {
     }
 
     /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
-    pub fn graph_jobs(&self) -> impl Iterator<Item = usize> {
-        self.plan
-            .iter()
-            .enumerate()
+    pub fn graph_jobs(&self) -> impl Iterator<Item = JobId> {
+        self.ids()
+            .zip(&self.plan)
             .filter(|(_, p)| match p.job {
                 Job::GraphJson | Job::SiteGraph => true,
                 // A page's connections SVG is rendered with the page, which `update_pages`
@@ -375,7 +378,7 @@ impl Prepared {
                 | Job::Collection(_)
                 | Job::Archive(_)
                 | Job::Timeline
-                | Job::TermTimeline { .. }
+                | Job::TermTimeline(_)
                 | Job::TimelineJson
                 | Job::TimelineIcs
                 | Job::Redirect { .. }

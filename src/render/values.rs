@@ -13,7 +13,7 @@ use super::job::Collection;
 use super::search;
 use super::templates::{Lookups, Templates};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::site::{PageId, SectionId, Site};
+use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 
 pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
     let values = globals(templates, site);
@@ -167,13 +167,14 @@ pub(super) struct Data {
     pub taxonomy_values: Vec<Value>,
     /// Each taxonomy without its terms, for term pages.
     pub taxonomy_refs: Vec<Value>,
-    /// Each term with its pages, by taxonomy.
+    /// Each term with its pages, by taxonomy (`[taxonomy][index]` of a [`TermId`]).
     pub term_values: Vec<Vec<Value>>,
+    /// By [`EventId`].
     pub event_values: Vec<Value>,
-    /// (taxonomy, term) → indices of its events.
-    pub term_events: HashMap<(usize, usize), Vec<usize>>,
+    /// The events of each term that has any.
+    pub term_events: HashMap<TermId, Vec<EventId>>,
     /// The events each analysis records in its `events` list.
-    pub page_events: HashMap<PageId, Vec<usize>>,
+    pub page_events: HashMap<PageId, Vec<EventId>>,
     /// The timeline's filter chips.
     pub filters: Value,
     pub archive: archive::Archive,
@@ -190,13 +191,13 @@ impl Data {
         section_value(site, s, &pages)
     }
 
-    pub fn term_value(&self, site: &Site, taxonomy: usize, term: usize) -> Value {
-        let term = &site.taxonomies[taxonomy].terms[term];
+    pub fn term_value(&self, site: &Site, id: TermId) -> Value {
+        let term = site.term(id);
         let pages: Vec<Value> = term.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
         term_value(term, &pages)
     }
 
-    pub fn taxonomy_value(&self, site: &Site, index: usize) -> Value {
-        context::taxonomy_value(&site.taxonomies[index], self.term_values[index].clone())
+    pub fn taxonomy_value(&self, site: &Site, id: TaxonomyId) -> Value {
+        context::taxonomy_value(site.taxonomy(id), self.term_values[id.0].clone())
     }
 }

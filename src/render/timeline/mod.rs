@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::Value;
 
-use crate::model::site::Site;
+use crate::model::site::{EventId, Site, TaxonomyId, TermId};
 use crate::model::timeline::{Event, cited_by};
 use crate::parse::events::{EventDate, Precision};
 use crate::slugs::slugify;
@@ -65,8 +65,8 @@ struct MonthHead {
 struct Month {
     head: MonthHead,
     events: Vec<Value>,
-    /// The events' indices in the site's list.
-    indices: Vec<usize>,
+    /// The events, to find where each era starts.
+    indices: Vec<EventId>,
 }
 
 struct Year {
@@ -207,25 +207,25 @@ pub fn view(
     site: &Site,
     values: &[Value],
     filters: &Value,
-    only: Option<&[usize]>,
+    only: Option<&[EventId]>,
     path: &str,
     today: jiff::civil::Date,
 ) -> Value {
-    let indices: Vec<usize> = match only {
+    let indices: Vec<EventId> = match only {
         Some(list) => list.to_vec(),
-        None => (0..site.events.len()).collect(),
+        None => site.event_ids().collect(),
     };
-    let (upcoming_events, mut past): (Vec<usize>, Vec<usize>) = indices
+    let (upcoming_events, mut past): (Vec<EventId>, Vec<EventId>) = indices
         .iter()
-        .partition(|i| site.events[**i].date.civil_date() > today);
+        .partition(|i| site.event(**i).date.civil_date() > today);
     // Events are in order of their instant in UTC; a zoned time can fall in another month
     // than written, so group by the written month, keeping the order inside each month.
-    past.sort_by_key(|i| (site.events[*i].date.year, site.events[*i].date.month.unwrap_or(0)));
-    let upcoming: Vec<Value> = upcoming_events.iter().map(|i| values[*i].clone()).collect();
+    past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
+    let upcoming: Vec<Value> = upcoming_events.iter().map(|i| values[i.0].clone()).collect();
     let eras = era_views(site);
     let mut years: Vec<Year> = Vec::new();
     for &i in &past {
-        let e = &site.events[i];
+        let e = site.event(i);
         let (year, month) = (e.date.year, e.date.month);
         if years.last().is_none_or(|y| y.year != year) {
             years.push(Year {
@@ -256,12 +256,12 @@ pub fn view(
         }
         let m = y.months.last_mut().expect("pushed above");
         m.head.count += 1;
-        m.events.push(values[i].clone());
+        m.events.push(values[i.0].clone());
         m.indices.push(i);
     }
     // Each era is announced before the first month holding one of its events.
     for (era, view) in site.config.timeline.eras.iter().zip(&eras) {
-        let in_era = |i: &usize| era_of_config(era, &site.events[*i].date);
+        let in_era = |i: &EventId| era_of_config(era, &site.event(*i).date);
         let month = years
             .iter_mut()
             .flat_map(|y| y.months.iter_mut())
@@ -296,9 +296,8 @@ pub fn view(
     insert(value, "svg", Value::safe_string(&svg))
 }
 
-/// Indices of the events carrying each term, by (taxonomy index, term index), in one
-/// pass over the events.
-pub fn events_by_term(site: &Site) -> Vec<((usize, usize), Vec<usize>)> {
+/// The events carrying each term, in term order, in one pass over the events.
+pub fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
     let lookup: Vec<(String, std::collections::HashMap<&str, usize>)> = site
         .taxonomies
         .iter()
@@ -312,15 +311,19 @@ pub fn events_by_term(site: &Site) -> Vec<((usize, usize), Vec<usize>)> {
             (t.config.name.clone(), terms)
         })
         .collect();
-    let mut found: std::collections::BTreeMap<(usize, usize), Vec<usize>> = std::collections::BTreeMap::new();
-    for (i, e) in site.events.iter().enumerate() {
+    let mut found: std::collections::BTreeMap<TermId, Vec<EventId>> = std::collections::BTreeMap::new();
+    for (i, e) in site.event_ids().zip(&site.events) {
         for (tax, names) in &e.taxonomies {
             let Some(ti) = lookup.iter().position(|(name, _)| name == tax) else {
                 continue;
             };
             for name in names {
                 if let Some(term) = lookup[ti].1.get(slugify(name).as_str()) {
-                    let list = found.entry((ti, *term)).or_default();
+                    let id = TermId {
+                        taxonomy: TaxonomyId(ti),
+                        index: *term,
+                    };
+                    let list = found.entry(id).or_default();
                     if list.last() != Some(&i) {
                         list.push(i);
                     }
@@ -332,11 +335,11 @@ pub fn events_by_term(site: &Site) -> Vec<((usize, usize), Vec<usize>)> {
 }
 
 /// The filter chips: every term with events, and how many.
-pub fn filters(site: &Site, by_term: &[((usize, usize), Vec<usize>)]) -> Value {
+pub fn filters(site: &Site, by_term: &[(TermId, Vec<EventId>)]) -> Value {
     let mut filters: Vec<Filter> = Vec::new();
-    for ((ti, term_i), list) in by_term {
-        let t = &site.taxonomies[*ti];
-        let term = &t.terms[*term_i];
+    for (id, list) in by_term {
+        let t = site.taxonomy(id.taxonomy);
+        let term = site.term(*id);
         if filters.last().is_none_or(|f| f.taxonomy != t.config.name) {
             filters.push(Filter {
                 taxonomy: t.config.name.clone(),

@@ -1,17 +1,17 @@
 //! The strip above `/timeline/`: event density per month as an SVG of bars, with eras
 //! as bands behind them.
 
-use crate::model::site::Site;
+use crate::model::site::{EventId, Site};
 use crate::model::timeline::Event;
 use crate::parse::events::EventDate;
 use crate::parse::highlight::escape_attr as esc;
 
 /// Event density per month as bars, eras as bands behind them; each bar links to its
 /// month below. The table after the picture says the same in text.
-pub(super) fn strip_svg(site: &Site, indices: &[usize], today: jiff::civil::Date) -> String {
-    let dated: Vec<&Event> = indices
+pub(super) fn strip_svg(site: &Site, events: &[EventId], today: jiff::civil::Date) -> String {
+    let dated: Vec<&Event> = events
         .iter()
-        .map(|i| &site.events[*i])
+        .map(|i| site.event(*i))
         .filter(|e| e.date.month.is_some())
         .collect();
     let (Some(first), Some(last)) = (dated.first(), dated.last()) else {
