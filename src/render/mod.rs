@@ -1,6 +1,10 @@
 //! Turns the site model into output files: every page, section pager, taxonomy page,
 //! redirect and copied file is a job; jobs render in parallel and hand their bytes to a
 //! [`Sink`]. Rendering does no I/O of its own beyond the sink.
+//!
+//! [`prepare`] makes the template values every job shares (`values`) and plans the jobs
+//! (`plan`, with the vocabulary in `job`); [`Prepared::render`] makes any subset of the
+//! plan (`output`); `update` patches a [`Prepared`] after an edit, for `serve`.
 
 pub mod archive;
 mod collections;
@@ -20,6 +24,7 @@ pub mod timeline;
 mod update;
 mod values;
 
+pub use job::JobId;
 pub use template_names::check_templates;
 
 use std::collections::HashMap;
@@ -32,7 +37,6 @@ use crate::model::site::{EventId, PageHtml, PageId, SectionId, Site, TaxonomyId,
 use crate::theme::StaticSource;
 use crate::write::Sink;
 use context::page_value;
-pub use job::JobId;
 use job::{Job, Planned};
 use templates::Templates;
 use values::{Data, EVENT_PARTIAL, build_lookups, set_globals, with_event_html};
