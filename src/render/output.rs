@@ -165,6 +165,7 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
     })
 }
 
+/// Makes one planned output and hands it to `sink`.
 pub(super) fn render_job(
     site: &Site,
     templates: &Templates,

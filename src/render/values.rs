@@ -15,6 +15,8 @@ use super::templates::{Lookups, Templates};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 
+/// The values every template sees: `config`, `nav_sections`, `taxonomy_names`, `lang`,
+/// `has_timeline`, `has_archive`.
 pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
     let values = globals(templates, site);
     let global = templates.tera.global_context();
@@ -23,6 +25,7 @@ pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
     }
 }
 
+/// The globals as parts, which `serve` also hashes into every output's fingerprint.
 pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
     let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
     let has_archive =
