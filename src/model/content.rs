@@ -170,7 +170,7 @@ fn source_key(doc: &Doc) -> u64 {
 /// Renders every page's and section's Markdown, reusing `reuse`'s output for documents
 /// whose source is unchanged when what links resolve against is too; with `remember`
 /// (for `serve`), each output is keyed so a later build can reuse it. Returns the
-/// diagnostics, how many documents were rendered (not reused) and the pages' HTML.
+/// diagnostics and how many documents were rendered (not reused).
 pub fn render_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
@@ -253,6 +253,7 @@ pub fn render_markdown(
         .flat_map(|p| &p.rendered.anchor_refs)
         .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
     diags.extend(check_anchors(|path| site.heading_ids(path), all));
+    // The pages' HTML goes back beside the model, not in it (see `PageHtml`).
     (
         diags,
         parsed.into_inner(),
