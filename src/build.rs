@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkCheck;
-use crate::model::site::Site;
+use crate::model::site::{PageHtml, Site};
 use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
 use crate::render::{self, templates::Templates};
@@ -100,7 +100,7 @@ fn model(
     watch: &mut Stopwatch,
     reuse: Option<&content::Reuse>,
     keep_sources: bool,
-) -> Result<(Model, Templates), Diagnostics> {
+) -> Result<(Model, PageHtml, Templates), Diagnostics> {
     let root = options.root.as_path();
     let overrides = Overrides {
         base_url: options.base_url.clone(),
@@ -149,7 +149,7 @@ fn model(
     }
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
-    let (markdown_diags, parsed) =
+    let (markdown_diags, parsed, html) =
         content::render_markdown(&mut site, &highlighter, &links, reuse, keep_sources);
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);
@@ -199,7 +199,7 @@ fn model(
         read,
         sources,
     };
-    Ok((model, templates))
+    Ok((model, html, templates))
 }
 
 /// Reads, models and prepares the site for rendering, for `serve`, which renders into
@@ -210,17 +210,16 @@ pub fn prepare(
     options: &BuildOptions,
     reuse: Option<&content::Reuse>,
     search: Option<render::search::SearchIndex>,
+    today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (mut model, templates) = model(options, &mut watch, reuse, true)?;
-    let prepared = render::prepare(
-        &mut model.site,
-        templates,
-        &model.static_files,
-        &options.root,
-        search,
-    )
-    .map_err(|d| {
+    let (model, html, templates) = model(options, &mut watch, reuse, true)?;
+    let inputs = render::Inputs {
+        static_files: &model.static_files,
+        root: &options.root,
+        today,
+    };
+    let prepared = render::prepare(&model.site, html, templates, &inputs, search).map_err(|d| {
         let mut all = model.warnings.clone();
         all.extend(d);
         all.sorted()
@@ -236,30 +235,38 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let root = options.root.as_path();
     let (
         Model {
-            mut site,
+            site,
             static_files,
             output_dir,
             warnings: mut diags,
             ..
         },
+        html,
         templates,
     ) = model(options, &mut watch, None, false)?;
 
     let report_progress = |done, total| progress.rendered(done, total);
+    let inputs = render::Inputs {
+        static_files: &static_files,
+        root,
+        today: today(),
+    };
     let stats = match mode {
-        Mode::Check => {
-            render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
-                let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
-                let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
-                let check = LinkCheck::default();
-                let all: Vec<usize> = (0..prepared.len()).collect();
-                let stats = prepared.render(&site, &all, &check, &report_progress)?;
-                broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
-                if broken.is_empty() { Ok(stats) } else { Err(broken) }
-            })
-        }
+        Mode::Check => render::prepare(&site, html, templates, &inputs, None).and_then(|prepared| {
+            let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
+            let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
+            let check = LinkCheck::default();
+            let all: Vec<render::JobId> = prepared.ids().collect();
+            let stats = prepared.render(&site, &all, &check, &report_progress)?;
+            broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
+            if broken.is_empty() {
+                Ok((stats, None))
+            } else {
+                Err(broken)
+            }
+        }),
         Mode::Build => {
-            render::prepare(&mut site, templates, &static_files, root, None).and_then(|prepared| {
+            render::prepare(&site, html, templates, &inputs, None).and_then(|prepared| {
                 watch.lap("template values and plan");
                 let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
                 diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);
@@ -273,7 +280,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                     )))
                     .collect::<Diagnostics>()
                 })?;
-                let all: Vec<usize> = (0..prepared.len()).collect();
+                let all: Vec<render::JobId> = prepared.ids().collect();
                 match prepared.render(&site, &all, &staging, &report_progress) {
                     Ok(stats) => {
                         watch.lap("render and write");
@@ -284,10 +291,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                             )
                             .collect::<Diagnostics>()
                         })?;
-                        Ok(render::RenderStats {
-                            written: Some(written),
-                            ..stats
-                        })
+                        Ok((stats, Some(written)))
                     }
                     Err(e) => {
                         staging.abort();
@@ -297,7 +301,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             })
         }
     };
-    let stats = match stats {
+    let (stats, written) = match stats {
         Ok(s) => {
             watch.lap(if mode == Mode::Build {
                 "swap output folder"
@@ -318,12 +322,26 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         terms: site.term_count(),
         events: site.events.len(),
         files: stats.files,
-        written: stats.written,
+        written,
         elapsed: start.elapsed(),
         output_dir,
         warnings: diags.sorted(),
         timings: watch.laps,
     })
+}
+
+/// The day of the build, in UTC: `SOURCE_DATE_EPOCH` (seconds since 1970, for
+/// reproducible builds), else the clock's. Read once per build and handed to render, so
+/// that what a build shows depends only on what it is given.
+pub fn today() -> jiff::civil::Date {
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok());
+    from_epoch
+        .unwrap_or_else(jiff::Timestamp::now)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 /// The site folder to use when none is given: the current folder.

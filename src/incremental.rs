@@ -27,8 +27,9 @@ use crate::model::site::{Item, PageId};
 use crate::model::{content, links, related};
 use crate::output_path::OutputPath;
 use crate::render::templates::Templates;
-use crate::render::{self, Prepared, Sink};
+use crate::render::{self, JobId, Prepared};
 use crate::theme::{self, StaticSource, Theme};
+use crate::write::Sink;
 
 /// Output path (relative to the output folder, `security/kursk/index.html`) → bytes.
 pub type Outputs = HashMap<String, Arc<[u8]>>;
@@ -67,12 +68,12 @@ struct State {
     model: Model,
     prepared: Prepared,
     /// Files copied into the output → the indices of the jobs that copy them.
-    copies: HashMap<PathBuf, Vec<usize>>,
+    copies: HashMap<PathBuf, Vec<JobId>>,
     /// Whether a fast path of the update under way changed the model or the values
     /// before its outputs were rendered: then they no longer describe the outputs.
     patched: bool,
     /// Outputs left for [`Session::finish`].
-    pending: Vec<usize>,
+    pending: Vec<JobId>,
 }
 
 impl Session {
@@ -175,6 +176,9 @@ impl Session {
         // A fast path's patch leaves the index as the values are, ahead of the outputs,
         // which is what the refreshed index must match too.
         let search = previous.as_mut().and_then(|s| s.prepared.take_search_index());
+        // Read once per full build, as `dossier build` does; the fast paths render with
+        // the day of the build whose values they patch.
+        let today = build::today();
         let (known, built) = rayon::join(
             || {
                 previous.as_ref().filter(|s| !s.patched).map(|s| {
@@ -203,19 +207,20 @@ impl Session {
                         None => reuse,
                     }
                 });
-                build::prepare(&self.options, reuse.as_ref(), search)
+                build::prepare(&self.options, reuse.as_ref(), search, today)
             },
         );
         let (model, prepared) = built?;
         let paths: Vec<&str> = prepared.paths().collect();
-        let jobs: Vec<usize> = match &known {
-            None => (0..paths.len()).collect(),
+        let jobs: Vec<JobId> = match &known {
+            None => prepared.ids().collect(),
             Some(known) => {
                 let fingerprints = prepared.fingerprints(&model.site);
                 let outputs = self.outputs.read().unwrap_or_else(|e| e.into_inner());
-                (0..paths.len())
-                    .filter(|i| match fingerprints[*i] {
-                        Some(f) => known.get(paths[*i]) != Some(&f) || !outputs.contains_key(paths[*i]),
+                prepared
+                    .ids()
+                    .filter(|i| match fingerprints[i.0] {
+                        Some(f) => known.get(paths[i.0]) != Some(&f) || !outputs.contains_key(paths[i.0]),
                         None => true,
                     })
                     .collect()
@@ -223,7 +228,7 @@ impl Session {
         };
         drop(known);
         drop(previous);
-        let (jobs, pending): (Vec<usize>, Vec<usize>) = jobs
+        let (jobs, pending): (Vec<JobId>, Vec<JobId>) = jobs
             .into_iter()
             .partition(|i| !(defer_search && prepared.is_search(*i)));
         let sink = MemorySink::default();
@@ -284,7 +289,7 @@ impl Session {
         state.patched = false;
         let touched = touched_content(&self.root, &self.options.root, changed);
         let touched = touched.as_deref();
-        let mut jobs: Vec<usize> = Vec::new();
+        let mut jobs: Vec<JobId> = Vec::new();
         let mut parsed = 0;
         let mut templates_changed = false;
         for path in changed {
@@ -337,7 +342,7 @@ impl State {
     /// Applies one changed file if it can be done without a full build, returning the
     /// outputs to render again and whether a Markdown file was parsed; `None` means a
     /// full build is needed.
-    fn edit(&mut self, root: &Path, rel: &Path) -> Option<(Vec<usize>, bool)> {
+    fn edit(&mut self, root: &Path, rel: &Path) -> Option<(Vec<JobId>, bool)> {
         let absolute = root.join(rel);
         if self.never_a_source(&absolute, rel) {
             // A temporary file that came and went within the save (`sed -i`, editors
@@ -391,7 +396,7 @@ impl State {
 
     /// Template files changed: reads them all again and re-renders what uses the changed
     /// ones. Errors and added or removed templates take a full build, which reports them.
-    fn reload_templates(&mut self, root: &Path) -> Option<Vec<usize>> {
+    fn reload_templates(&mut self, root: &Path) -> Option<Vec<JobId>> {
         let site = &self.model.site;
         let theme = Theme::for_site(root, &site.config).ok()?;
         let templates = Templates::new(theme::templates(root, &theme).ok()?).ok()?;
@@ -408,7 +413,7 @@ impl State {
     /// An edit to a page's body (its front matter unchanged): the page's own outputs, and
     /// when its links change, the backlinks and related lists they feed. Other edits take
     /// a full build.
-    fn edit_page(&mut self, root: &Path, path: &Path, id: PageId) -> Option<Vec<usize>> {
+    fn edit_page(&mut self, root: &Path, path: &Path, id: PageId) -> Option<Vec<JobId>> {
         let site = &self.model.site;
         let page = site.page(id);
         let file = crate::load::read_markdown(root, path, page.file.content_path.clone()).ok()?;
@@ -528,8 +533,8 @@ fn relative(canonical_root: &Path, root: &Path, path: &Path) -> Option<PathBuf> 
         .map(Path::to_path_buf)
 }
 
-fn copy_sources(prepared: &Prepared) -> HashMap<PathBuf, Vec<usize>> {
-    let mut out: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+fn copy_sources(prepared: &Prepared) -> HashMap<PathBuf, Vec<JobId>> {
+    let mut out: HashMap<PathBuf, Vec<JobId>> = HashMap::new();
     for (i, source) in prepared.copies() {
         if let StaticSource::File(path) = source {
             out.entry(path.clone()).or_default().push(i);

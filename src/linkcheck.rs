@@ -9,8 +9,8 @@ use crate::config::{Config, origin_of};
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::model::site::Site;
 use crate::output_path::OutputPath;
-use crate::render::Sink;
 use crate::theme::StaticSource;
+use crate::write::Sink;
 
 /// A sink that keeps the output's file names and the links of its HTML pages.
 pub struct LinkCheck {

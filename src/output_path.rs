@@ -4,7 +4,7 @@
 //! `paginate_path`, file names) and from settings, so each is checked once, here, before
 //! anything can be written: a path that is absolute, climbs with `..`, or has an empty or
 //! `.` segment could leave the output folder or land somewhere other than it says. A
-//! [`Sink`](crate::render::Sink) takes only an [`OutputPath`], so no feature can write
+//! [`Sink`](crate::write::Sink) takes only an [`OutputPath`], so no feature can write
 //! a path that skipped the check.
 
 use std::fmt;

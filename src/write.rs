@@ -21,8 +21,16 @@ use std::sync::Mutex;
 use walkdir::WalkDir;
 
 use crate::output_path::{OutputPath, STAGING_PREFIX};
-use crate::render::Sink;
 use crate::theme::StaticSource;
+
+/// Where rendered output goes: the staging folder for `build`, the link checker for
+/// `check`, memory for `serve`. Render hands every output to one and does no other I/O;
+/// the trait lives here, with its implementations, so that writing depends on nothing
+/// of rendering.
+pub trait Sink: Sync {
+    fn write(&self, path: &OutputPath, bytes: &[u8]) -> std::io::Result<()>;
+    fn copy(&self, path: &OutputPath, source: &StaticSource) -> std::io::Result<()>;
+}
 
 pub struct Staging {
     out_dir: PathBuf,

@@ -180,7 +180,7 @@ pub fn render_markdown(
     links: &Links,
     reuse: Option<&Reuse>,
     remember: bool,
-) -> (Diagnostics, usize) {
+) -> (Diagnostics, usize, crate::model::site::PageHtml) {
     let env = links.env(site, highlighter);
     let reuse = reuse.filter(|r| r.env == links.fingerprint(site));
     let parsed = std::sync::atomic::AtomicUsize::new(0);
@@ -239,8 +239,11 @@ pub fn render_markdown(
         .collect();
 
     let mut diags = Diagnostics::new();
+    let mut html = Vec::with_capacity(page_results.len());
     for (page, mut r) in site.pages.iter_mut().zip(page_results) {
         diags.extend(std::mem::take(&mut r.diagnostics));
+        // The HTML is moved, not copied: the model keeps the rest.
+        html.push(std::mem::take(&mut r.content));
         page.rendered = r;
     }
     for (section, mut r) in site.sections.iter_mut().zip(section_results) {
@@ -253,7 +256,12 @@ pub fn render_markdown(
         .flat_map(|p| &p.rendered.anchor_refs)
         .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
     diags.extend(check_anchors(|path| site.heading_ids(path), all));
-    (diags, parsed.into_inner())
+    // The pages' HTML goes back beside the model, not in it (see `PageHtml`).
+    (
+        diags,
+        parsed.into_inner(),
+        crate::model::site::PageHtml::new(html),
+    )
 }
 
 /// Converts one page's Markdown from the file's new `text` (whose front matter is

@@ -91,6 +91,74 @@ impl Section {
     }
 }
 
+/// A taxonomy, by its index in [`Site::taxonomies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaxonomyId(pub usize);
+
+/// A term: its taxonomy and its index in that taxonomy's `terms` (ordered by taxonomy,
+/// then term).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermId {
+    pub taxonomy: TaxonomyId,
+    pub index: usize,
+}
+
+/// An event, by its index in [`Site::events`] (chronological order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub usize);
+
+impl Site {
+    pub fn taxonomy(&self, id: TaxonomyId) -> &Taxonomy {
+        &self.taxonomies[id.0]
+    }
+
+    pub fn term(&self, id: TermId) -> &Term {
+        &self.taxonomies[id.taxonomy.0].terms[id.index]
+    }
+
+    pub fn event(&self, id: EventId) -> &crate::model::timeline::Event {
+        &self.events[id.0]
+    }
+
+    /// Every term, taxonomy by taxonomy.
+    pub fn term_ids(&self) -> impl Iterator<Item = TermId> + '_ {
+        self.taxonomies.iter().enumerate().flat_map(|(t, taxonomy)| {
+            (0..taxonomy.terms.len()).map(move |index| TermId {
+                taxonomy: TaxonomyId(t),
+                index,
+            })
+        })
+    }
+
+    pub fn event_ids(&self) -> impl Iterator<Item = EventId> + use<> {
+        (0..self.events.len()).map(EventId)
+    }
+}
+
+/// Every page's HTML by [`PageId`], held apart from the [`Site`] so that the largest thing
+/// in memory has one owner at a time: `content::render_markdown` makes it (leaving each
+/// page's `rendered.content` empty), the build moves it into `render::prepare`, and render
+/// moves each page's HTML into the page's template value. Sections keep theirs: there are
+/// few, and their values are made again whenever one of their pages changes.
+#[derive(Debug, Default)]
+pub struct PageHtml(Vec<String>);
+
+impl PageHtml {
+    /// `html[i]` is the HTML of `PageId(i)`.
+    pub fn new(html: Vec<String>) -> PageHtml {
+        PageHtml(html)
+    }
+
+    /// Each page's HTML with its id, handing over ownership.
+    pub fn into_pages(self) -> impl rayon::iter::IndexedParallelIterator<Item = (PageId, String)> {
+        use rayon::prelude::*;
+        self.0
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, html)| (PageId(i), html))
+    }
+}
+
 #[derive(Debug)]
 pub struct Term {
     pub name: String,

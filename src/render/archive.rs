@@ -4,6 +4,8 @@
 use serde::Serialize;
 use tera::Value;
 
+use super::context::insert;
+use super::job::{ArchivePage, month_path, year_path};
 use crate::model::site::{PageId, Site};
 use crate::parse::events::EventDate;
 
@@ -43,14 +45,6 @@ pub fn build(site: &Site) -> Archive {
         months.last_mut().expect("pushed above").1.push(p);
     }
     Archive { years }
-}
-
-pub fn year_path(site: &Site, year: i16) -> String {
-    site.config.url_path(&format!("archive/{year:04}/"))
-}
-
-pub fn month_path(site: &Site, year: i16, month: i8) -> String {
-    site.config.url_path(&format!("archive/{year:04}/{month:02}/"))
 }
 
 #[derive(Serialize)]
@@ -102,20 +96,20 @@ fn summaries(site: &Site, archive: &Archive) -> Vec<YearSummary> {
 
 /// The value `archive.html` gets: the years (with months) always, and for a year or month
 /// page its analyses as `pages` (template values of the pages).
-pub fn value(site: &Site, archive: &Archive, pages: &[Value], year: Option<i16>, month: Option<i8>) -> Value {
-    use super::context::insert;
+pub(super) fn value(site: &Site, archive: &Archive, pages: &[Value], page: ArchivePage) -> Value {
     let index_path = site.config.url_path("archive/");
-    let title = match (year, month) {
-        (Some(y), Some(m)) => format!("{} {y}", EventDate::month_name(m)),
-        (Some(y), None) => y.to_string(),
-        _ => "Archive".to_owned(),
+    let (kind, title, year, month) = match page {
+        ArchivePage::Index => ("index", "Archive".to_owned(), None, None),
+        ArchivePage::Year(y) => ("year", y.to_string(), Some(y), None),
+        ArchivePage::Month(y, m) => (
+            "month",
+            format!("{} {y}", EventDate::month_name(m)),
+            Some(y),
+            Some(m),
+        ),
     };
     let head = Head {
-        kind: match (year, month) {
-            (Some(_), Some(_)) => "month",
-            (Some(_), None) => "year",
-            _ => "index",
-        },
+        kind,
         title,
         index_path,
         year,

@@ -211,7 +211,7 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Val
         archive_path: p
             .date
             .filter(|_| p.renders())
-            .map(|d| super::archive::month_path(site, d.date.year(), d.date.month())),
+            .map(|d| super::job::month_path(site, d.date.year(), d.date.month())),
         watch: {
             // `site.watch` is in page order: the page's indicators are one run of it.
             let start = site.watch.partition_point(|w| w.page < id);
@@ -416,4 +416,34 @@ pub fn taxonomy_value(t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Va
         paginate_by: t.config.paginate_by,
     };
     insert(Value::from_serializable(&meta), "items", Value::from(terms))
+}
+
+/// A template's context, kept as its named values, so that `serve` can hash each part
+/// (shared values once) to tell whether what an output shows changed.
+pub(super) struct Parts(pub Vec<(&'static str, Value)>);
+
+impl Parts {
+    pub fn insert_value(&mut self, key: &'static str, value: Value) {
+        self.0.push((key, value));
+    }
+
+    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.0.push((key, Value::from_serializable(value)));
+    }
+
+    pub fn context(&self) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        for (key, value) in &self.0 {
+            ctx.insert_value(*key, value.clone());
+        }
+        ctx
+    }
+}
+
+/// The parts every output made with a template has: where it is.
+pub(super) fn base_context(site: &Site, path: &str) -> Parts {
+    let mut ctx = Parts(Vec::new());
+    ctx.insert("current_path", path);
+    ctx.insert("current_url", &site.config.permalink(path));
+    ctx
 }

@@ -23,6 +23,21 @@ fn xml_char(c: char) -> bool {
 /// deterministic.
 const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
+/// Rendered analyses, newest first (undated ones last), for a feed.
+pub(super) fn newest_first(site: &Site, pages: impl Iterator<Item = PageId>) -> Vec<PageId> {
+    let mut list: Vec<PageId> = pages.filter(|p| site.page(*p).renders()).collect();
+    list.sort_by(|a, b| {
+        let key = |p: &PageId| site.page(*p).date.map(|d| d.sort_key());
+        key(b).cmp(&key(a)).then_with(|| {
+            site.page(*a)
+                .file
+                .content_path
+                .cmp(&site.page(*b).file.content_path)
+        })
+    });
+    list
+}
+
 pub struct Feed<'a> {
     pub title: String,
     /// The page the feed belongs to (a term page, a section, the home page).

@@ -6,21 +6,22 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{
-    Collection, FeedOf, Job, Planned, archive, output_path, page_template, pager_path, search,
-    section_template, sitemap, taxonomy_template,
+use super::job::{
+    ArchivePage, Collection, FeedOf, Job, Planned, month_path, output_path, pager_path, year_path,
 };
+use super::template_names::job_template;
+use super::templates::Templates;
+use super::{archive, search, sitemap};
 use crate::config::key_location;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::site::{PageId, SectionId, Site};
+use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::output_path::OutputPath;
 use crate::parse::highlight;
-use crate::render::templates::Templates;
 use crate::theme::StaticSource;
 
 /// What earlier stages worked out that decides which outputs exist.
 pub(super) struct Derived<'a> {
-    pub term_events: &'a [((usize, usize), Vec<usize>)],
+    pub term_events: &'a [(TermId, Vec<EventId>)],
     pub archive: &'a archive::Archive,
     /// The number of search index shards; `None` without a search index.
     pub search_shards: Option<u32>,
@@ -187,8 +188,16 @@ pub(super) fn plan(
             continue;
         }
         let origin = format!("the `{}` taxonomy", t.config.name);
-        push(output_path(site, &t.path), Job::TaxonomyList(ti), origin.clone());
-        for (term_i, term) in t.terms.iter().enumerate() {
+        push(
+            output_path(site, &t.path),
+            Job::TaxonomyList(TaxonomyId(ti)),
+            origin.clone(),
+        );
+        for (index, term) in t.terms.iter().enumerate() {
+            let id = TermId {
+                taxonomy: TaxonomyId(ti),
+                index,
+            };
             let pagers = match t.config.paginate_by {
                 Some(n) => term.pages.len().div_ceil(n).max(1),
                 None => 1,
@@ -196,11 +205,7 @@ pub(super) fn plan(
             for index in 1..=pagers {
                 push(
                     output_path(site, &pager_path(&term.path, &t.config.paginate_path, index)),
-                    Job::TermPager {
-                        taxonomy: ti,
-                        term: term_i,
-                        index,
-                    },
+                    Job::TermPager { term: id, index },
                     format!("the `{}` term `{}`", t.config.name, term.name),
                 );
             }
@@ -209,10 +214,7 @@ pub(super) fn plan(
                     push(
                         output_path(site, &format!("{}{}", term.path, format.file_name())),
                         Job::Feed {
-                            of: FeedOf::Term {
-                                taxonomy: ti,
-                                term: term_i,
-                            },
+                            of: FeedOf::Term(id),
                             format,
                         },
                         format!("the feed of the `{}` term `{}`", t.config.name, term.name),
@@ -270,28 +272,19 @@ pub(super) fn plan(
     if templates.has("archive.html") && !archive.years.is_empty() {
         push(
             output_path(site, &site.config.url_path("archive/")),
-            Job::Archive {
-                year: None,
-                month: None,
-            },
+            Job::Archive(ArchivePage::Index),
             "the archive (archive.html)".into(),
         );
         for (year, months) in &archive.years {
             push(
-                output_path(site, &archive::year_path(site, *year)),
-                Job::Archive {
-                    year: Some(*year),
-                    month: None,
-                },
+                output_path(site, &year_path(site, *year)),
+                Job::Archive(ArchivePage::Year(*year)),
                 format!("the archive of {year}"),
             );
             for (month, _) in months {
                 push(
-                    output_path(site, &archive::month_path(site, *year, *month)),
-                    Job::Archive {
-                        year: Some(*year),
-                        month: Some(*month),
-                    },
+                    output_path(site, &month_path(site, *year, *month)),
+                    Job::Archive(ArchivePage::Month(*year, *month)),
                     format!("the archive of {year}-{month:02}"),
                 );
             }
@@ -306,18 +299,15 @@ pub(super) fn plan(
                 Job::Timeline,
                 "the timeline page (timeline.html)".into(),
             );
-            for ((taxonomy, term), _) in term_events {
-                let t = &site.taxonomies[*taxonomy];
+            for (id, _) in term_events {
+                let t = site.taxonomy(id.taxonomy);
                 if !t.config.render {
                     continue;
                 }
-                let term_ref = &t.terms[*term];
+                let term_ref = site.term(*id);
                 push(
                     output_path(site, &format!("{}timeline/", term_ref.path)),
-                    Job::TermTimeline {
-                        taxonomy: *taxonomy,
-                        term: *term,
-                    },
+                    Job::TermTimeline(*id),
                     format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
                 );
             }
@@ -410,7 +400,7 @@ fn checked(wanted: Vec<Wanted>, diags: &mut Diagnostics) -> Vec<Planned> {
                 path,
                 job,
                 origin,
-                template: String::new(),
+                template: None,
                 reads_everything: false,
             }),
             Err(why) => diags.push(
@@ -469,33 +459,6 @@ fn report_collisions(out: &[Planned], diags: &mut Diagnostics) {
                 );
             }
         }
-    }
-}
-
-fn job_template(site: &Site, templates: &Templates, job: &Job) -> String {
-    match job {
-        Job::Page(id) => page_template(site, *id),
-        Job::SectionPager { section, .. } => section_template(site, *section),
-        Job::TaxonomyList(t) => taxonomy_template(templates, &site.taxonomies[*t].config.name, "list"),
-        Job::TermPager { taxonomy, .. } => {
-            taxonomy_template(templates, &site.taxonomies[*taxonomy].config.name, "single")
-        }
-        Job::Archive { .. } => "archive.html".into(),
-        Job::Timeline | Job::TermTimeline { .. } => "timeline.html".into(),
-        Job::SiteGraph => "graph.html".into(),
-        Job::Collection(c) => format!("{}.html", c.name()),
-        Job::NotFound => "404.html".into(),
-        Job::Feed { .. }
-        | Job::GraphJson
-        | Job::TimelineJson
-        | Job::TimelineIcs
-        | Job::SearchIndex
-        | Job::SearchFilters
-        | Job::SearchShard(_)
-        | Job::SearchDoc(_)
-        | Job::Redirect { .. }
-        | Job::Bytes(_)
-        | Job::Copy(_) => String::new(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `sitemap.xml`: every page a search engine should know, with the date it last changed,
 //! split into files of at most 50,000 addresses (the protocol's limit) under an index.
 
-use super::Job;
+use super::job::{ArchivePage, Job};
 use crate::model::site::{PageId, Site};
 use crate::parse::frontmatter::DateValue;
 use crate::parse::highlight::escape_attr as escape;
@@ -48,15 +48,11 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                 })
             }
             Job::TaxonomyList(t) => Some(Entry {
-                loc: site.taxonomies[*t].permalink.clone(),
+                loc: site.taxonomy(*t).permalink.clone(),
                 lastmod: None,
             }),
-            Job::TermPager {
-                taxonomy,
-                term,
-                index: 1,
-            } => {
-                let term = &site.taxonomies[*taxonomy].terms[*term];
+            Job::TermPager { term, index: 1 } => {
+                let term = site.term(*term);
                 Some(Entry {
                     loc: term.permalink.clone(),
                     lastmod: newest(&term.pages),
@@ -72,14 +68,28 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                     .permalink(&site.config.url_path(&format!("{}/", c.name()))),
                 lastmod: None,
             }),
-            Job::Archive {
-                year: None,
-                month: None,
-            } => Some(Entry {
+            Job::Archive(ArchivePage::Index) => Some(Entry {
                 loc: site.config.permalink(&site.config.url_path("archive/")),
                 lastmod: None,
             }),
-            _ => None,
+            // Only the first page of a list, and none of the archive's years and months.
+            Job::SectionPager { .. }
+            | Job::TermPager { .. }
+            | Job::Archive(ArchivePage::Year(_) | ArchivePage::Month(..))
+            | Job::Feed { .. }
+            | Job::SiteGraph
+            | Job::GraphJson
+            | Job::TermTimeline(_)
+            | Job::TimelineJson
+            | Job::TimelineIcs
+            | Job::Redirect { .. }
+            | Job::NotFound
+            | Job::SearchIndex
+            | Job::SearchFilters
+            | Job::SearchShard(_)
+            | Job::SearchDoc(_)
+            | Job::Bytes(_)
+            | Job::Copy(_) => None,
         })
         .collect();
     out.sort_by(|a, b| a.loc.cmp(&b.loc));

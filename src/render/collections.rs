@@ -1,0 +1,137 @@
+//! The pages that collect something from every analysis (`/sources/`, `/watch/`,
+//! `/judgments/`): whether each is made, and its template value.
+
+use tera::Value;
+
+use super::context;
+use super::feeds::newest_first;
+use super::job::Collection;
+use super::templates::Templates;
+use crate::model::site::{PageId, Site};
+
+impl Collection {
+    pub(super) fn made(self, site: &Site, templates: &Templates) -> bool {
+        let rendered = || site.pages.iter().filter(|p| p.renders());
+        templates.has(&format!("{}.html", self.name()))
+            && match self {
+                Collection::Sources => {
+                    site.sources.is_some() && rendered().any(|p| !p.rendered.cited.is_empty())
+                }
+                Collection::Watch => !site.watch.is_empty(),
+                Collection::Judgments => rendered().any(|p| !p.rendered.judgments.is_empty()),
+            }
+    }
+
+    pub(super) fn value(self, site: &Site, page_values: &[Value]) -> Value {
+        match self {
+            Collection::Sources => sources_value(site, page_values),
+            Collection::Watch => watch_value(site, page_values),
+            Collection::Judgments => judgments_value(site, page_values),
+        }
+    }
+}
+
+/// The indicators to watch by area (areas by name, those without one last), open ones
+/// first, then by due date: `[{area, items: [{…, page}]}]`.
+fn watch_value(site: &Site, page_values: &[Value]) -> Value {
+    use crate::model::watch::Watch;
+    let key = |w: &&Watch| {
+        (
+            w.area.is_none(),
+            w.area.clone(),
+            w.status,
+            w.due.map(|d| d.start_key()),
+            w.page.0,
+            w.id.clone(),
+        )
+    };
+    let mut all: Vec<&Watch> = site.watch.iter().collect();
+    all.sort_by_key(key);
+    let mut groups: Vec<Value> = Vec::new();
+    for chunk in all.chunk_by(|a, b| a.area == b.area) {
+        let items: Vec<Value> = chunk
+            .iter()
+            .map(|w| {
+                let item = Value::from_serializable(&context::WatchView::of(w));
+                context::insert(item, "page", page_values[w.page.0].clone())
+            })
+            .collect();
+        let mut group = tera::Map::new();
+        group.insert(
+            "area".into(),
+            chunk[0].area.as_deref().map_or_else(Value::none, Value::from),
+        );
+        group.insert("items".into(), Value::from(items));
+        groups.push(Value::from(group));
+    }
+    Value::from(groups)
+}
+
+/// Every cited source in the style's order, with the analyses citing it, newest first:
+/// `[{id, key, reference, pages}]`.
+fn sources_value(site: &Site, page_values: &[Value]) -> Value {
+    let Some(sources) = &site.sources else {
+        return Value::from(Vec::<Value>::new());
+    };
+    let pages = newest_first(site, (0..site.pages.len()).map(PageId));
+    let mut keys: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| site.page(*p).rendered.cited.iter().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let list: Vec<Value> = sources
+        .references(&keys)
+        .into_iter()
+        .map(|(key, reference)| {
+            let citing: Vec<Value> = pages
+                .iter()
+                .filter(|p| site.page(**p).rendered.cited.contains(&key))
+                .map(|p| page_values[p.0].clone())
+                .collect();
+            let mut item = tera::Map::new();
+            item.insert("id".into(), Value::from(crate::slugs::slugify(&key)));
+            item.insert("key".into(), Value::from(key));
+            item.insert("reference".into(), Value::safe_string(&reference));
+            item.insert("pages".into(), Value::from(citing));
+            Value::from(item)
+        })
+        .collect();
+    Value::from(list)
+}
+
+/// The analyses with key judgments, newest first, each with its judgments:
+/// `[{page, judgments: [{id, confidence, confidence_label, text}]}]`.
+fn judgments_value(site: &Site, page_values: &[Value]) -> Value {
+    #[derive(serde::Serialize)]
+    struct Item<'a> {
+        id: &'a str,
+        confidence: Option<crate::parse::judgments::Confidence>,
+        confidence_label: Option<&'static str>,
+        text: &'a str,
+    }
+    let pages = newest_first(site, (0..site.pages.len()).map(PageId));
+    let groups: Vec<Value> = pages
+        .into_iter()
+        .filter(|p| !site.page(*p).rendered.judgments.is_empty())
+        .map(|p| {
+            let items: Vec<Item> = site
+                .page(p)
+                .rendered
+                .judgments
+                .iter()
+                .map(|j| Item {
+                    id: &j.id,
+                    confidence: j.confidence,
+                    confidence_label: j.confidence.map(|c| c.label()),
+                    text: &j.text,
+                })
+                .collect();
+            let mut group = tera::Map::new();
+            group.insert("page".into(), page_values[p.0].clone());
+            group.insert("judgments".into(), Value::from_serializable(&items));
+            Value::from(group)
+        })
+        .collect();
+    Value::from(groups)
+}

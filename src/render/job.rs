@@ -1,0 +1,153 @@
+//! The job vocabulary: what one output file is made from (`Job`), the plan entry that
+//! names its path and template (`Planned`), and the URL and output paths jobs write.
+
+use std::sync::Arc;
+
+use crate::config::FeedFormat;
+use crate::model::site::{PageId, SectionId, Site, TaxonomyId, TermId};
+use crate::output_path::OutputPath;
+use crate::theme::StaticSource;
+
+/// The pages that collect something from every analysis, each at `/<name>/` with the
+/// template `<name>.html`, made when the theme has the template and an analysis has
+/// something to collect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Collection {
+    /// Every cited source with the analyses citing it.
+    Sources,
+    /// Every analysis's indicators to watch.
+    Watch,
+    /// Every analysis's key judgments.
+    Judgments,
+}
+
+impl Collection {
+    pub(super) const ALL: [Collection; 3] = [Collection::Sources, Collection::Watch, Collection::Judgments];
+
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Collection::Sources => "sources",
+            Collection::Watch => "watch",
+            Collection::Judgments => "judgments",
+        }
+    }
+
+    /// The global telling templates whether the page exists (for links to it).
+    pub(super) fn flag(self) -> &'static str {
+        match self {
+            Collection::Sources => "has_sources",
+            Collection::Watch => "has_watch",
+            Collection::Judgments => "has_judgments",
+        }
+    }
+}
+
+/// One output file to produce.
+#[derive(Debug, Clone)]
+pub(super) enum Job {
+    Page(PageId),
+    SectionPager {
+        section: SectionId,
+        index: usize,
+    },
+    TaxonomyList(TaxonomyId),
+    TermPager {
+        term: TermId,
+        index: usize,
+    },
+    Feed {
+        of: FeedOf,
+        format: FeedFormat,
+    },
+    SiteGraph,
+    /// A page collecting something from every analysis.
+    Collection(Collection),
+    GraphJson,
+    Archive(ArchivePage),
+    Timeline,
+    TermTimeline(TermId),
+    TimelineJson,
+    TimelineIcs,
+    Redirect {
+        to: String,
+    },
+    NotFound,
+    SearchIndex,
+    SearchFilters,
+    SearchShard(u32),
+    SearchDoc(PageId),
+    Bytes(Arc<[u8]>),
+    Copy(StaticSource),
+}
+
+/// Whose analyses a feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FeedOf {
+    Site,
+    Section(SectionId),
+    Term(TermId),
+}
+
+/// A planned output, by its index in the plan (sorted by output path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobId(pub usize);
+
+/// A planned output: its path under the output folder, what makes it, and who asked.
+pub(super) struct Planned {
+    pub path: OutputPath,
+    pub job: Job,
+    pub origin: String,
+    /// The template the job renders with; `None` for outputs written directly.
+    pub template: Option<String>,
+    /// Whether that template can read any page (see [`Templates::reads_everything`](super::templates::Templates::reads_everything)).
+    pub reads_everything: bool,
+}
+
+/// Which page of the archive: `/archive/`, a year's or a month's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ArchivePage {
+    Index,
+    Year(i16),
+    Month(i16, i8),
+}
+
+impl ArchivePage {
+    /// The page's URL path.
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            ArchivePage::Index => site.config.url_path("archive/"),
+            ArchivePage::Year(year) => year_path(site, year),
+            ArchivePage::Month(year, month) => month_path(site, year, month),
+        }
+    }
+}
+
+/// `/repo/security/kursk/` → `security/kursk/index.html`.
+pub(super) fn output_path(site: &Site, url_path: &str) -> String {
+    let rel = url_path
+        .strip_prefix(site.config.base_path.as_str())
+        .unwrap_or(url_path.trim_start_matches('/'));
+    if rel.is_empty() {
+        "index.html".to_owned()
+    } else if rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_owned()
+    }
+}
+
+pub(super) fn pager_path(base: &str, paginate_path: &str, index: usize) -> String {
+    if index == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}{paginate_path}/{index}/")
+    }
+}
+
+pub(super) fn year_path(site: &Site, year: i16) -> String {
+    site.config.url_path(&format!("archive/{year:04}/"))
+}
+
+pub(super) fn month_path(site: &Site, year: i16, month: i8) -> String {
+    site.config.url_path(&format!("archive/{year:04}/{month:02}/"))
+}

@@ -1,0 +1,315 @@
+//! Making one output from its job: the template context of an output made with a
+//! template (kept as its parts, so `serve` can fingerprint them), or the bytes of the
+//! others (feeds, redirects, the timeline's and graph's data, the search index, copies).
+
+use tera::Value;
+
+use super::context::{self, Pager, Parts, base_context, pager_value, section_value, term_value};
+use super::feeds::{self, newest_first};
+use super::job::{FeedOf, Job, Planned, pager_path};
+use super::templates::Templates;
+use super::values::Data;
+use super::{archive, graph, search, timeline};
+use crate::diagnostic::Diagnostic;
+use crate::model::site::{PageId, Site};
+use crate::parse::highlight;
+use crate::write::Sink;
+
+/// The context of an output made with a template (`None` for the others), as its parts so
+/// that `serve` can tell whether what an output shows changed.
+pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
+    let page_values = &data.page_values;
+    Some(match &planned.job {
+        Job::Page(id) => {
+            let p = site.page(*id);
+            let mut ctx = base_context(site, &p.path);
+            ctx.insert_value("page", page_values[id.0].clone());
+            if let Some(list) = data.page_events.get(id) {
+                let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
+                ctx.insert_value("page_events", Value::from(events));
+            }
+            if let Some(svg) = graph::connections_svg(site, *id) {
+                ctx.insert_value("connections_svg", Value::safe_string(&svg));
+            }
+            ctx.insert_value("section", data.section_refs[p.section.0].clone());
+            ctx
+        }
+        Job::SectionPager { section, index } => {
+            let s = site.section(*section);
+            let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
+            let path = pager_path(&s.path, paginate_path, *index);
+            let mut ctx = base_context(site, &path);
+            if let Some(n) = s.meta.paginate_by.filter(|n| *n > 0) {
+                // As in Zola, a paginated section's pages are the pager's, not all of them.
+                ctx.insert_value("section", section_value(site, s, &[]));
+                let ids: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
+                ctx.insert_value(
+                    "paginator",
+                    paginator(site, &s.path, &s.permalink, paginate_path, n, &ids, *index),
+                );
+            } else {
+                ctx.insert_value("section", data.section_values[section.0].clone());
+            }
+            ctx
+        }
+        Job::TaxonomyList(id) => {
+            let t = site.taxonomy(*id);
+            let mut ctx = base_context(site, &t.path);
+            let value = &data.taxonomy_values[id.0];
+            ctx.insert_value("taxonomy", value.clone());
+            ctx.insert_value(
+                "terms",
+                value.get_from_path("items").cloned().unwrap_or_else(Value::none),
+            );
+            ctx
+        }
+        Job::TermPager { term: id, index } => {
+            let t = site.taxonomy(id.taxonomy);
+            let term = site.term(*id);
+            let path = pager_path(&term.path, &t.config.paginate_path, *index);
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value("taxonomy", data.taxonomy_refs[id.taxonomy.0].clone());
+            let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
+            let mut term_v = term_value(term, &pages);
+            if let Some(list) = data.term_events.get(id) {
+                let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
+                term_v = context::insert(term_v, "events", Value::from(events));
+                term_v = context::insert(term_v, "timeline", Value::from(format!("{}timeline/", term.path)));
+            }
+            if t.config.feed
+                && let Some(format) = site.config.feed_formats().first()
+            {
+                term_v = context::insert(
+                    term_v,
+                    "feed",
+                    Value::from(format!("{}{}", term.path, format.file_name())),
+                );
+                term_v = context::insert(term_v, "feed_type", Value::from(format.media_type()));
+            }
+            ctx.insert_value("term", term_v);
+            if let Some(n) = t.config.paginate_by {
+                ctx.insert_value(
+                    "paginator",
+                    paginator(
+                        site,
+                        &term.path,
+                        &term.permalink,
+                        &t.config.paginate_path,
+                        n,
+                        &pages,
+                        *index,
+                    ),
+                );
+            }
+            ctx
+        }
+        Job::Archive(page) => {
+            let mut ctx = base_context(site, &page.path(site));
+            ctx.insert_value("archive", archive::value(site, &data.archive, page_values, *page));
+            ctx
+        }
+        Job::Timeline => {
+            let path = site.config.url_path("timeline/");
+            let mut ctx = base_context(site, &path);
+            ctx.insert_value(
+                "timeline",
+                timeline::view(site, &data.event_values, &data.filters, None, &path, data.today),
+            );
+            ctx
+        }
+        Job::TermTimeline(id) => {
+            let t = site.taxonomy(id.taxonomy);
+            let term_ref = site.term(*id);
+            let path = format!("{}timeline/", term_ref.path);
+            let mut ctx = base_context(site, &path);
+            let only = data.term_events.get(id).map(Vec::as_slice);
+            ctx.insert_value(
+                "timeline",
+                timeline::view(site, &data.event_values, &data.filters, only, &path, data.today),
+            );
+            ctx.insert(
+                "timeline_term",
+                &timeline::TermHead {
+                    name: &term_ref.name,
+                    taxonomy: &t.config.name,
+                    path: &term_ref.path,
+                },
+            );
+            ctx
+        }
+        Job::SiteGraph => {
+            let path = site.config.url_path("graph/");
+            let mut ctx = base_context(site, &path);
+            let g = graph::site_graph(site);
+            let value = context::insert(Value::from_serializable(&g), "svg", Value::safe_string(&g.svg));
+            ctx.insert_value("graph", value);
+            ctx
+        }
+        Job::Collection(c) => {
+            let mut ctx = base_context(site, &site.config.url_path(&format!("{}/", c.name())));
+            ctx.insert_value(c.name(), c.value(site, &data.page_values));
+            ctx
+        }
+        Job::NotFound => base_context(site, &format!("{}404.html", site.config.base_path)),
+        Job::Feed { .. }
+        | Job::GraphJson
+        | Job::TimelineJson
+        | Job::TimelineIcs
+        | Job::Redirect { .. }
+        | Job::SearchIndex
+        | Job::SearchFilters
+        | Job::SearchShard(_)
+        | Job::SearchDoc(_)
+        | Job::Bytes(_)
+        | Job::Copy(_) => return None,
+    })
+}
+
+/// Makes one planned output and hands it to `sink`.
+pub(super) fn render_job(
+    site: &Site,
+    templates: &Templates,
+    data: &Data,
+    planned: &Planned,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
+    if let Some(template) = &planned.template
+        && let Some(parts) = template_context(site, data, planned)
+    {
+        let html = templates.render(template, &parts.context())?;
+        return sink.write(&planned.path, html.as_bytes()).map_err(io_err);
+    }
+    let page_values = &data.page_values;
+    let html = match &planned.job {
+        Job::Copy(source) => return sink.copy(&planned.path, source).map_err(io_err),
+        Job::Bytes(bytes) => return sink.write(&planned.path, bytes).map_err(io_err),
+        Job::Redirect { to } => redirect_html(to),
+        Job::Feed { of, format } => {
+            let file = format.file_name();
+            let with_site = |name: &str| match &site.config.title {
+                Some(site_title) => format!("{name} · {site_title}"),
+                None => name.to_owned(),
+            };
+            let (title, alternate, pages): (String, &str, std::borrow::Cow<[PageId]>) = match of {
+                FeedOf::Site => (
+                    site.config.title.clone().unwrap_or_default(),
+                    &site.section(site.root_section()).permalink,
+                    newest_first(site, (0..site.pages.len()).map(PageId)).into(),
+                ),
+                FeedOf::Section(id) => {
+                    let s = site.section(*id);
+                    (
+                        with_site(s.title()),
+                        &s.permalink,
+                        newest_first(site, s.pages.iter().copied()).into(),
+                    )
+                }
+                FeedOf::Term(id) => {
+                    let term = site.term(*id);
+                    (with_site(&term.name), &term.permalink, (&term.pages[..]).into())
+                }
+            };
+            feeds::write(
+                site,
+                page_values,
+                &feeds::Feed {
+                    title,
+                    alternate,
+                    self_url: format!("{alternate}{file}"),
+                    pages: &pages,
+                },
+                *format,
+            )
+        }
+        Job::TimelineJson => {
+            return sink
+                .write(&planned.path, timeline::json(site).as_bytes())
+                .map_err(io_err);
+        }
+        Job::TimelineIcs => {
+            return sink
+                .write(&planned.path, timeline::ics(site).as_bytes())
+                .map_err(io_err);
+        }
+        Job::GraphJson => {
+            return sink
+                .write(&planned.path, graph::graph_json(site).as_bytes())
+                .map_err(io_err);
+        }
+        Job::SearchIndex => {
+            return sink
+                .write(&planned.path, &search::SearchIndex::index_json(site))
+                .map_err(io_err);
+        }
+        Job::SearchFilters => {
+            return sink
+                .write(&planned.path, &search::filters_json(site))
+                .map_err(io_err);
+        }
+        Job::SearchShard(n) => {
+            // Shards are planned only with an index; without one there is nothing to write.
+            let bytes = match &data.search {
+                Some(index) => index
+                    .get_or_init(|| search::SearchIndex::build(site))
+                    .shard_json(*n),
+                None => Vec::new(),
+            };
+            return sink.write(&planned.path, &bytes).map_err(io_err);
+        }
+        Job::SearchDoc(id) => {
+            return sink
+                .write(&planned.path, &search::doc_json(site, *id))
+                .map_err(io_err);
+        }
+        // Made with a template, above.
+        Job::Page(_)
+        | Job::SectionPager { .. }
+        | Job::TaxonomyList(_)
+        | Job::TermPager { .. }
+        | Job::Archive(_)
+        | Job::Timeline
+        | Job::TermTimeline(_)
+        | Job::SiteGraph
+        | Job::Collection(_)
+        | Job::NotFound => return Ok(()),
+    };
+    sink.write(&planned.path, html.as_bytes()).map_err(io_err)
+}
+
+fn paginator(
+    site: &Site,
+    base_path: &str,
+    base_permalink: &str,
+    paginate_path: &str,
+    per_page: usize,
+    all: &[Value],
+    index: usize,
+) -> Value {
+    let total = all.len().div_ceil(per_page).max(1);
+    let url = |i: usize| site.config.permalink(&pager_path(base_path, paginate_path, i));
+    let pager = Pager {
+        paginate_by: per_page,
+        base_url: base_permalink,
+        number_pagers: total,
+        total_pages: all.len(),
+        current_index: index,
+        first: url(1),
+        last: url(total),
+        previous: (index > 1).then(|| url(index - 1)),
+        next: (index < total).then(|| url(index + 1)),
+    };
+    let start = (index - 1) * per_page;
+    let end = (start + per_page).min(all.len());
+    pager_value(&pager, &all[start.min(end)..end])
+}
+
+fn redirect_html(to: &str) -> String {
+    let to = highlight::escape_attr(to);
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n\
+         <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
+         <body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
+    )
+}

@@ -1,0 +1,278 @@
+//! The timeline as data: `timeline.json` (TimelineJS's format) and `timeline.ics`
+//! (iCalendar), both written directly.
+
+use serde::Serialize;
+
+use crate::model::site::Site;
+use crate::parse::events::{EventDate, Precision};
+
+#[derive(Serialize)]
+struct JsonDate {
+    year: i16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    month: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hour: Option<i8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minute: Option<i8>,
+    display_date: String,
+}
+
+impl JsonDate {
+    fn of(d: &EventDate) -> JsonDate {
+        let time = d.datetime.and_then(|dt| dt.time);
+        JsonDate {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            hour: time.map(|t| t.hour()),
+            minute: time.map(|t| t.minute()),
+            display_date: d.label(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonText<'a> {
+    headline: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    unique_id: &'a str,
+    start_date: JsonDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_date: Option<JsonDate>,
+    text: JsonText<'a>,
+    group: &'a str,
+    url: String,
+    analysis: &'a str,
+    precision: Precision,
+    importance: u8,
+    taxonomies: &'a std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonEra<'a> {
+    start_date: JsonDate,
+    end_date: JsonDate,
+    text: JsonText<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonTimeline<'a> {
+    title: JsonTitle<'a>,
+    events: Vec<JsonEvent<'a>>,
+    eras: Vec<JsonEra<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTitle<'a> {
+    text: JsonText<'a>,
+}
+
+/// `timeline.json`: TimelineJS's shape (`events` with `start_date`/`end_date` objects,
+/// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
+/// `analysis`, `precision`, `importance`, `taxonomies`, `place` and `source`.
+pub fn json(site: &Site) -> String {
+    let timeline_url = site.config.permalink(&site.config.url_path("timeline/"));
+    let doc = JsonTimeline {
+        title: JsonTitle {
+            text: JsonText {
+                headline: site.config.title.as_deref().unwrap_or(""),
+                text: site.config.description.as_deref().unwrap_or(""),
+            },
+        },
+        events: site
+            .events
+            .iter()
+            .map(|e| {
+                let page = site.page(e.page);
+                JsonEvent {
+                    unique_id: &e.id,
+                    start_date: JsonDate::of(&e.date),
+                    end_date: e.end.as_ref().map(JsonDate::of),
+                    text: JsonText {
+                        headline: &e.title,
+                        text: e.summary.as_deref().unwrap_or(""),
+                    },
+                    group: site.section(page.section).title(),
+                    url: format!("{timeline_url}#e-{}", e.id),
+                    analysis: &page.permalink,
+                    precision: e.date.precision(),
+                    importance: e.importance,
+                    taxonomies: &e.taxonomies,
+                    place: e.place.as_deref(),
+                    source: e.source.as_deref(),
+                }
+            })
+            .collect(),
+        eras: site
+            .config
+            .timeline
+            .eras
+            .iter()
+            .map(|e| JsonEra {
+                start_date: JsonDate::of(&e.start),
+                end_date: JsonDate::of(&e.end),
+                text: JsonText {
+                    headline: &e.name,
+                    text: "",
+                },
+            })
+            .collect(),
+    };
+    serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
+}
+
+/// `timeline.ics`: one VEVENT per event; dates without a time are all-day (a month or
+/// year spans all its days); lines folded at 75 octets, CRLF endings.
+pub fn ics(site: &Site) -> String {
+    let host = site
+        .config
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("dossier.invalid")
+        .to_owned();
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//dossier//timeline//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        format!(
+            "X-WR-CALNAME:{}",
+            ics_text(site.config.title.as_deref().unwrap_or("Timeline"))
+        ),
+    ];
+    for e in &site.events {
+        let page = site.page(e.page);
+        lines.push("BEGIN:VEVENT".into());
+        lines.push(format!("UID:{}@{}", e.id, host));
+        // A fixed stamp keeps the file byte-identical between builds of the same input.
+        lines.push(format!("DTSTAMP:{}", ics_utc(&e.date)));
+        match e.date.datetime.and_then(|d| d.time.map(|t| (d, t))) {
+            Some((d, _)) => {
+                lines.push(format!("DTSTART:{}", ics_datetime(&d)));
+                match e.end {
+                    Some(end) if end.datetime.is_some() => {
+                        lines.push(format!("DTEND:{}", ics_datetime(&end.datetime.expect("checked"))));
+                    }
+                    // A date-only end closes at the end of that day (UTC).
+                    Some(end) => lines.push(format!(
+                        "DTEND:{}T000000Z",
+                        end.end_exclusive().strftime("%Y%m%d")
+                    )),
+                    None => {}
+                }
+            }
+            None => {
+                lines.push(format!(
+                    "DTSTART;VALUE=DATE:{}",
+                    e.date.civil_date().strftime("%Y%m%d")
+                ));
+                let end = e
+                    .end
+                    .map_or_else(|| e.date.end_exclusive(), |x| x.end_exclusive());
+                lines.push(format!("DTEND;VALUE=DATE:{}", end.strftime("%Y%m%d")));
+            }
+        }
+        lines.push(format!("SUMMARY:{}", ics_text(&e.title)));
+        let mut description = e.summary.as_deref().map(strip_tags).unwrap_or_default();
+        if e.date.precision() < Precision::Day {
+            description = format!("Approximate date: {}. {description}", e.date.label());
+        }
+        if !description.trim().is_empty() {
+            lines.push(format!("DESCRIPTION:{}", ics_text(description.trim())));
+        }
+        if let Some(place) = &e.place {
+            lines.push(format!("LOCATION:{}", ics_text(place)));
+        }
+        let categories: Vec<String> = e.taxonomies.values().flatten().map(|t| ics_text(t)).collect();
+        if !categories.is_empty() {
+            lines.push(format!("CATEGORIES:{}", categories.join(",")));
+        }
+        lines.push(format!("URL:{}", page.permalink));
+        lines.push("END:VEVENT".into());
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut out = String::new();
+    for line in lines {
+        fold(&line, &mut out);
+    }
+    out
+}
+
+fn ics_utc(d: &EventDate) -> String {
+    let ts = jiff::Timestamp::from_second(d.start_key()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn ics_datetime(d: &crate::parse::frontmatter::DateValue) -> String {
+    let ts = jiff::Timestamp::from_second(d.sort_key()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// RFC 5545 folding: lines longer than 75 octets continue on lines starting with a space.
+fn fold(line: &str, out: &mut String) {
+    let mut count = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if count + len > 75 {
+            out.push_str("\r\n ");
+            count = 1;
+        }
+        out.push(c);
+        count += len;
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_escaping() {
+        let mut out = String::new();
+        fold(&format!("SUMMARY:{}", "x".repeat(100)), &mut out);
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert_eq!(lines[0].len(), 75);
+        assert!(lines[1].starts_with(' '));
+        assert_eq!(ics_text("a, b; c\\d"), "a\\, b\\; c\\\\d");
+    }
+}

@@ -1,0 +1,359 @@
+//! The timeline's pages and exports: `/timeline/` (and one per taxonomy term), the
+//! density strip, `timeline.json` in TimelineJS's shape and `timeline.ics`.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::model::site::{EventId, Site, TaxonomyId, TermId};
+use crate::model::timeline::{Event, cited_by};
+use crate::parse::events::{EventDate, Precision};
+use crate::slugs::slugify;
+use strip::strip_svg;
+
+mod export;
+mod strip;
+
+pub use export::{ics, json};
+
+/// The date that separates past from upcoming events: `[timeline] today`, else
+/// the day of the build (`build_day`, which the caller reads once).
+pub fn today(site: &Site, build_day: jiff::civil::Date) -> jiff::civil::Date {
+    site.config.timeline.today.map_or(build_day, |d| d.civil_date())
+}
+
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    id: String,
+    title: String,
+    date: String,
+    date_label: String,
+    end: Option<String>,
+    end_label: Option<String>,
+    precision: Precision,
+    /// Coarser than a day: shown as approximate.
+    approximate: bool,
+    place: Option<String>,
+    importance: u8,
+    links: Vec<Link>,
+    source: Option<String>,
+    /// `tags/sanctions regions/kursk`, for the filter script.
+    filter_keys: String,
+    is_page: bool,
+    era: Option<String>,
+    /// An indicator to watch: its status and the status's label.
+    watch: Option<crate::model::watch::Status>,
+    watch_label: Option<&'static str>,
+}
+
+/// A month heading and its events. Events are added as template values afterwards:
+/// serialising them inside this struct would deep-copy every event for every page.
+#[derive(Serialize)]
+struct MonthHead {
+    id: String,
+    label: String,
+    count: usize,
+    /// Eras that start in this month, announced before it.
+    eras_starting: Vec<EraView>,
+}
+
+struct Month {
+    head: MonthHead,
+    events: Vec<Value>,
+    /// The events, to find where each era starts.
+    indices: Vec<EventId>,
+}
+
+struct Year {
+    year: i16,
+    months: Vec<Month>,
+}
+
+#[derive(Serialize, Clone)]
+struct EraView {
+    name: String,
+    start: String,
+    end: String,
+    start_label: String,
+    end_label: String,
+}
+
+#[derive(Serialize)]
+struct FilterTerm {
+    name: String,
+    slug: String,
+    path: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Filter {
+    taxonomy: String,
+    terms: Vec<FilterTerm>,
+}
+
+/// `timeline_term` on a term's own timeline.
+#[derive(Serialize)]
+pub struct TermHead<'a> {
+    pub name: &'a str,
+    pub taxonomy: &'a str,
+    pub path: &'a str,
+}
+
+#[derive(Serialize)]
+struct ViewHead {
+    count: usize,
+    eras: Vec<EraView>,
+    today: String,
+    path: String,
+}
+
+/// Whether a date falls in an era (by the day it is written on).
+fn era_of_config(era: &crate::config::Era, date: &EventDate) -> bool {
+    let d = date.civil_date();
+    era.start.civil_date() <= d && d < era.end.end_exclusive()
+}
+
+fn era_of(site: &Site, date: &EventDate) -> Option<String> {
+    site.config
+        .timeline
+        .eras
+        .iter()
+        .find(|e| era_of_config(e, date))
+        .map(|e| e.name.clone())
+}
+
+fn era_views(site: &Site) -> Vec<EraView> {
+    site.config
+        .timeline
+        .eras
+        .iter()
+        .map(|e| EraView {
+            name: e.name.clone(),
+            start: e.start.iso(),
+            end: e.end.iso(),
+            start_label: e.start.label(),
+            end_label: e.end.label(),
+        })
+        .collect()
+}
+
+/// An event's template value. The recording analysis (`page`) and the citing ones
+/// (`cited_by`) are the pages' shared reference values, not copies.
+pub fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
+    let filter_keys = e
+        .taxonomies
+        .iter()
+        .flat_map(|(tax, names)| {
+            names
+                .iter()
+                .map(move |n| format!("{}/{}", slugify(tax), slugify(n)))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let view = EventView {
+        id: e.id.clone(),
+        title: e.title.clone(),
+        date: e.date.iso(),
+        date_label: e.date.label(),
+        end: e.end.map(|d| d.iso()),
+        end_label: e.end.map(|d| d.label()),
+        precision: e.date.precision(),
+        approximate: e.date.precision() < Precision::Day,
+        place: e.place.clone(),
+        importance: e.importance,
+        links: e
+            .links
+            .iter()
+            .map(|(href, text)| Link {
+                href: href.clone(),
+                text: text.clone(),
+            })
+            .collect(),
+        source: e.source.clone(),
+        filter_keys,
+        is_page: e.is_page,
+        watch: e.watch,
+        watch_label: e.watch.map(|s| s.label()),
+        era: era_of(site, &e.date),
+    };
+    use super::context::insert;
+    let cited: Vec<Value> = cited_by(site, e.page)
+        .into_iter()
+        .take(3)
+        .map(|p| refs[p.0].clone())
+        .collect();
+    let value = insert(Value::from_serializable(&view), "page", refs[e.page.0].clone());
+    let value = insert(value, "cited_by", Value::from(cited));
+    insert(
+        value,
+        "summary",
+        e.summary.as_deref().map_or_else(Value::none, Value::safe_string),
+    )
+}
+
+/// Template values of all events, in the site's order.
+pub fn event_values(site: &Site, refs: &[Value]) -> Vec<Value> {
+    site.events.iter().map(|e| event_value(site, e, refs)).collect()
+}
+
+/// The value `timeline.html` gets, for all events or those of one term (`only`).
+pub fn view(
+    site: &Site,
+    values: &[Value],
+    filters: &Value,
+    only: Option<&[EventId]>,
+    path: &str,
+    today: jiff::civil::Date,
+) -> Value {
+    let indices: Vec<EventId> = match only {
+        Some(list) => list.to_vec(),
+        None => site.event_ids().collect(),
+    };
+    let (upcoming_events, mut past): (Vec<EventId>, Vec<EventId>) = indices
+        .iter()
+        .partition(|i| site.event(**i).date.civil_date() > today);
+    // Events are in order of their instant in UTC; a zoned time can fall in another month
+    // than written, so group by the written month, keeping the order inside each month.
+    past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
+    let upcoming: Vec<Value> = upcoming_events.iter().map(|i| values[i.0].clone()).collect();
+    let eras = era_views(site);
+    let mut years: Vec<Year> = Vec::new();
+    for &i in &past {
+        let e = site.event(i);
+        let (year, month) = (e.date.year, e.date.month);
+        if years.last().is_none_or(|y| y.year != year) {
+            years.push(Year {
+                year,
+                months: Vec::new(),
+            });
+        }
+        let y = years.last_mut().expect("pushed above");
+        let id = match month {
+            Some(m) => format!("m-{year:04}-{m:02}"),
+            None => format!("m-{year:04}"),
+        };
+        if y.months.last().is_none_or(|m| m.head.id != id) {
+            let label = match month {
+                Some(m) => format!("{} {year}", EventDate::month_name(m)),
+                None => format!("{year} (month not known)"),
+            };
+            y.months.push(Month {
+                head: MonthHead {
+                    id,
+                    label,
+                    count: 0,
+                    eras_starting: Vec::new(),
+                },
+                events: Vec::new(),
+                indices: Vec::new(),
+            });
+        }
+        let m = y.months.last_mut().expect("pushed above");
+        m.head.count += 1;
+        m.events.push(values[i.0].clone());
+        m.indices.push(i);
+    }
+    // Each era is announced before the first month holding one of its events.
+    for (era, view) in site.config.timeline.eras.iter().zip(&eras) {
+        let in_era = |i: &EventId| era_of_config(era, &site.event(*i).date);
+        let month = years
+            .iter_mut()
+            .flat_map(|y| y.months.iter_mut())
+            .find(|m| m.indices.iter().any(in_era));
+        if let Some(m) = month {
+            m.head.eras_starting.push(view.clone());
+        }
+    }
+    let svg = strip_svg(site, &indices, today);
+    use super::context::insert;
+    let years: Vec<Value> = years
+        .into_iter()
+        .map(|y| {
+            let months: Vec<Value> = y
+                .months
+                .into_iter()
+                .map(|m| insert(Value::from_serializable(&m.head), "events", Value::from(m.events)))
+                .collect();
+            let year = Value::from_serializable(&std::collections::BTreeMap::from([("year", y.year)]));
+            insert(year, "months", Value::from(months))
+        })
+        .collect();
+    let head = ViewHead {
+        count: indices.len(),
+        eras,
+        today: today.to_string(),
+        path: path.to_owned(),
+    };
+    let value = insert(Value::from_serializable(&head), "years", Value::from(years));
+    let value = insert(value, "upcoming", Value::from(upcoming));
+    let value = insert(value, "filters", filters.clone());
+    insert(value, "svg", Value::safe_string(&svg))
+}
+
+/// The events carrying each term, in term order, in one pass over the events.
+pub fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
+    let lookup: Vec<(String, std::collections::HashMap<&str, usize>)> = site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let terms = t
+                .terms
+                .iter()
+                .enumerate()
+                .map(|(i, term)| (term.slug.as_str(), i))
+                .collect();
+            (t.config.name.clone(), terms)
+        })
+        .collect();
+    let mut found: std::collections::BTreeMap<TermId, Vec<EventId>> = std::collections::BTreeMap::new();
+    for (i, e) in site.event_ids().zip(&site.events) {
+        for (tax, names) in &e.taxonomies {
+            let Some(ti) = lookup.iter().position(|(name, _)| name == tax) else {
+                continue;
+            };
+            for name in names {
+                if let Some(term) = lookup[ti].1.get(slugify(name).as_str()) {
+                    let id = TermId {
+                        taxonomy: TaxonomyId(ti),
+                        index: *term,
+                    };
+                    let list = found.entry(id).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// The filter chips: every term with events, and how many.
+pub fn filters(site: &Site, by_term: &[(TermId, Vec<EventId>)]) -> Value {
+    let mut filters: Vec<Filter> = Vec::new();
+    for (id, list) in by_term {
+        let t = site.taxonomy(id.taxonomy);
+        let term = site.term(*id);
+        if filters.last().is_none_or(|f| f.taxonomy != t.config.name) {
+            filters.push(Filter {
+                taxonomy: t.config.name.clone(),
+                terms: Vec::new(),
+            });
+        }
+        if let Some(f) = filters.last_mut() {
+            f.terms.push(FilterTerm {
+                name: term.name.clone(),
+                slug: term.slug.clone(),
+                path: format!("{}timeline/", term.path),
+                count: list.len(),
+            });
+        }
+    }
+    Value::from_serializable(&filters)
+}

@@ -1,0 +1,395 @@
+//! Serve's patch API: after an edit, `serve` swaps in new templates or patches the
+//! template values of the pages it changed, and asks which planned outputs show them;
+//! the fingerprints of every output let a rebuild render only what changed.
+
+use rayon::prelude::*;
+use tera::Value;
+
+use super::context::page_value;
+use super::fingerprint;
+use super::job::{ArchivePage, FeedOf, Job};
+use super::output::template_context;
+use super::search;
+use super::templates::Templates;
+use super::timeline;
+use super::values::{EVENT_PARTIAL, build_lookups, globals, set_globals, with_event_html};
+use super::{JobId, Prepared};
+use crate::diagnostic::Diagnostics;
+use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId};
+
+impl Prepared {
+    /// Takes new templates after an edit that added or removed none, and returns the
+    /// outputs made with a changed template or one that uses it. `None` when the change
+    /// reaches the event partial, whose output is part of the shared event values.
+    pub fn replace_templates(&mut self, site: &Site, mut templates: Templates) -> Option<Vec<JobId>> {
+        if !templates.sources.keys().eq(self.templates.sources.keys()) {
+            return None;
+        }
+        let changed: Vec<&str> = templates
+            .sources
+            .iter()
+            .filter(|(name, new)| self.templates.sources.get(*name).map(|old| &old.text) != Some(&new.text))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let affected = templates.dependents(&changed);
+        if affected.contains(EVENT_PARTIAL) {
+            return None;
+        }
+        set_globals(&mut templates, site);
+        templates.set_lookups(build_lookups(site, &self.data));
+        self.templates = templates;
+        self.mark_readers();
+        Some(
+            self.ids()
+                .filter(|i| {
+                    self.plan[i.0]
+                        .template
+                        .as_ref()
+                        .is_some_and(|t| affected.contains(t))
+                })
+                .collect(),
+        )
+    }
+
+    /// Rebuilds the template values of `changed` pages (after an edit to one page's body,
+    /// `edited` with its new HTML; the others keep theirs but may have new backlinks or
+    /// related pages) and every shared value holding them, and returns the outputs that
+    /// show any of them. What the pages show of each other (titles, dates, descriptions)
+    /// must be unchanged. `None` when the theme makes the outputs impossible to tell (the
+    /// event partial, rendered once for every page showing an event, reads any page).
+    pub fn update_pages(
+        &mut self,
+        site: &Site,
+        changed: &[PageId],
+        edited: (PageId, &str),
+    ) -> Option<Vec<JobId>> {
+        if self.event_partial_reads_everything {
+            return None;
+        }
+        let is_changed = |p: &PageId| changed.contains(p);
+        for id in changed {
+            let value = if *id == edited.0 {
+                page_value(site, *id, &self.refs, edited.1)
+            } else {
+                let old = &self.data.page_values[id.0];
+                let html = old
+                    .get_from_path("content")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("");
+                page_value(site, *id, &self.refs, html)
+            };
+            self.data.page_values[id.0] = value;
+        }
+        let sections: Vec<SectionId> = (0..site.sections.len())
+            .map(SectionId)
+            .filter(|s| site.section(*s).pages.iter().any(is_changed))
+            .collect();
+        for s in &sections {
+            self.data.section_values[s.0] = self.data.section_value(site, *s);
+        }
+        let mut taxonomies: Vec<TaxonomyId> = Vec::new();
+        for term in site.term_ids() {
+            if site.term(term).pages.iter().any(is_changed) {
+                self.data.term_values[term.taxonomy.0][term.index] = self.data.term_value(site, term);
+                if taxonomies.last() != Some(&term.taxonomy) {
+                    taxonomies.push(term.taxonomy);
+                }
+            }
+        }
+        for t in &taxonomies {
+            self.data.taxonomy_values[t.0] = self.data.taxonomy_value(site, *t);
+        }
+        self.templates.update_lookups(|l| {
+            for id in changed {
+                l.pages.insert(
+                    site.page(*id).file.content_path.clone(),
+                    self.data.page_values[id.0].clone(),
+                );
+            }
+            for s in &sections {
+                l.sections.insert(
+                    site.section(*s).file.content_path.clone(),
+                    self.data.section_values[s.0].clone(),
+                );
+            }
+            for t in &taxonomies {
+                if let Some(entry) = l.taxonomies.get_mut(&site.taxonomy(*t).config.name) {
+                    entry.0 = self.data.taxonomy_values[t.0].clone();
+                }
+            }
+        });
+
+        let months: Vec<(i16, i8)> = changed
+            .iter()
+            .filter_map(|id| site.page(*id).date)
+            .map(|d| (d.date.year(), d.date.month()))
+            .collect();
+        let jobs = self
+            .ids()
+            .filter(|i| {
+                let planned = &self.plan[i.0];
+                if planned.reads_everything {
+                    return true;
+                }
+                match &planned.job {
+                    Job::Page(p) => is_changed(p),
+                    Job::SectionPager { section, index } => {
+                        let s = site.section(*section);
+                        match s.meta.paginate_by.filter(|n| *n > 0) {
+                            Some(n) => s.pages[((index - 1) * n).min(s.pages.len())..]
+                                .iter()
+                                .take(n)
+                                .any(is_changed),
+                            None => sections.contains(section),
+                        }
+                    }
+                    Job::TaxonomyList(t) => taxonomies.contains(t),
+                    Job::TermPager { term, .. }
+                    | Job::Feed {
+                        of: FeedOf::Term(term),
+                        ..
+                    } => site.term(*term).pages.iter().any(is_changed),
+                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| site.page(*p).renders()),
+                    Job::Feed {
+                        of: FeedOf::Section(s),
+                        ..
+                    } => site.section(*s).pages.iter().any(is_changed),
+                    Job::Archive(ArchivePage::Year(y)) => months.iter().any(|(py, _)| py == y),
+                    Job::Archive(ArchivePage::Month(y, m)) => months.contains(&(*y, *m)),
+                    // What these show of a page (its date, title, events, links, terms) is
+                    // unchanged by an edit to its body; what a body edit can change of
+                    // them is patched and rendered by `update_events` and `graph_jobs`.
+                    Job::Archive(ArchivePage::Index)
+                    | Job::SiteGraph
+                    | Job::Collection(_)
+                    | Job::GraphJson
+                    | Job::Timeline
+                    | Job::TermTimeline(_)
+                    | Job::TimelineJson
+                    | Job::TimelineIcs
+                    | Job::Redirect { .. }
+                    | Job::NotFound
+                    | Job::Bytes(_)
+                    | Job::Copy(_) => false,
+                    // The search index is patched by `update_search`.
+                    Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => false,
+                }
+            })
+            .collect();
+        Some(jobs)
+    }
+
+    /// Re-makes the events recorded by `pages`, whose backlinks changed (an event shows the
+    /// analyses citing it), and returns the outputs showing an event that changed.
+    pub fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<JobId>, Diagnostics> {
+        let events: Vec<EventId> = site
+            .event_ids()
+            .filter(|e| pages.contains(&site.event(*e).page))
+            .collect();
+        let fresh = with_event_html(
+            &self.templates,
+            events
+                .iter()
+                .map(|e| timeline::event_value(site, site.event(*e), &self.refs))
+                .collect(),
+        )?;
+        let mut changed: Vec<EventId> = Vec::new();
+        for (e, value) in events.into_iter().zip(fresh) {
+            if self.data.event_values[e.0] != value {
+                self.data.event_values[e.0] = value;
+                changed.push(e);
+            }
+        }
+        if changed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let shows = |list: Option<&Vec<EventId>>| list.is_some_and(|l| l.iter().any(|e| changed.contains(e)));
+        Ok(self
+            .ids()
+            .filter(|i| match &self.plan[i.0].job {
+                Job::Timeline => true,
+                Job::TermTimeline(term) | Job::TermPager { term, .. } => {
+                    shows(self.data.term_events.get(term))
+                }
+                Job::Page(p) => shows(self.data.page_events.get(p)),
+                // The timeline's data files are not made from the event values.
+                Job::SectionPager { .. }
+                | Job::TaxonomyList(_)
+                | Job::Feed { .. }
+                | Job::SiteGraph
+                | Job::Collection(_)
+                | Job::GraphJson
+                | Job::Archive(_)
+                | Job::TimelineJson
+                | Job::TimelineIcs
+                | Job::Redirect { .. }
+                | Job::NotFound
+                | Job::SearchIndex
+                | Job::SearchFilters
+                | Job::SearchShard(_)
+                | Job::SearchDoc(_)
+                | Job::Bytes(_)
+                | Job::Copy(_) => false,
+            })
+            .collect())
+    }
+
+    /// A page's search terms as they are now, to pass to [`Prepared::update_search`] after
+    /// the page changes.
+    pub fn search_terms(&self, site: &Site, id: PageId) -> std::collections::BTreeMap<String, u8> {
+        let built = self.data.search.as_ref().is_some_and(|i| i.get().is_some());
+        if built && search::indexed(site, id) {
+            search::doc_terms(site, id)
+        } else {
+            Default::default()
+        }
+    }
+
+    /// Updates the search index after an edit to one page's text (`old` its terms before)
+    /// and returns the outputs that changed: the page's document and the shards of the
+    /// terms it gained or lost. An index not built yet is built from the site as it is
+    /// when a shard is first rendered.
+    pub fn update_search(
+        &mut self,
+        site: &Site,
+        id: PageId,
+        old: &std::collections::BTreeMap<String, u8>,
+    ) -> Vec<JobId> {
+        let shards = match self.data.search.as_mut().map(std::sync::OnceLock::get_mut) {
+            None => return Vec::new(),
+            Some(None) => std::collections::BTreeSet::new(),
+            Some(Some(index)) => index.update(site, id, old),
+        };
+        self.ids()
+            .filter(|i| match &self.plan[i.0].job {
+                Job::SearchDoc(p) => *p == id,
+                Job::SearchShard(n) => shards.contains(n),
+                // The index's list of documents and its filters hold no page's text.
+                Job::SearchIndex
+                | Job::SearchFilters
+                | Job::Page(_)
+                | Job::SectionPager { .. }
+                | Job::TaxonomyList(_)
+                | Job::TermPager { .. }
+                | Job::Feed { .. }
+                | Job::SiteGraph
+                | Job::Collection(_)
+                | Job::GraphJson
+                | Job::Archive(_)
+                | Job::Timeline
+                | Job::TermTimeline(_)
+                | Job::TimelineJson
+                | Job::TimelineIcs
+                | Job::Redirect { .. }
+                | Job::NotFound
+                | Job::Bytes(_)
+                | Job::Copy(_) => false,
+            })
+            .collect()
+    }
+
+    /// A fingerprint of what each planned output is made from, in plan order: the same
+    /// fingerprint as an earlier build's means the same bytes. `None` for outputs that are
+    /// rendered every time: those made with a template that can read any page, feeds, the
+    /// search index's shards and lists, the timeline's and graph's data, copied files.
+    pub fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
+        let mut memo = fingerprint::Memo::default();
+        memo.add(&self.refs);
+        memo.add(&self.data.page_values);
+        memo.add(&self.data.event_values);
+        memo.add(&self.data.section_refs);
+        memo.add(&self.data.taxonomy_refs);
+        memo.add(&self.data.section_values);
+        let terms: Vec<Value> = self.data.term_values.iter().flatten().cloned().collect();
+        memo.add(&terms);
+        memo.add(&self.data.taxonomy_values);
+        let globals = globals(&self.templates, site);
+        let seed = {
+            let mut h = std::hash::DefaultHasher::new();
+            // Any change to any template changes every fingerprint.
+            for (name, source) in &self.templates.sources {
+                std::hash::Hash::hash(name, &mut h);
+                std::hash::Hash::hash(&source.text, &mut h);
+            }
+            for (key, value) in &globals.0 {
+                std::hash::Hash::hash(key, &mut h);
+                std::hash::Hasher::write_u64(&mut h, memo.hash(value));
+            }
+            std::hash::Hasher::finish(&h)
+        };
+        self.plan
+            .par_iter()
+            .map(|planned| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                if planned.reads_everything {
+                    return None;
+                }
+                seed.hash(&mut h);
+                planned.template.hash(&mut h);
+                match &planned.job {
+                    Job::Bytes(bytes) => bytes.hash(&mut h),
+                    Job::Redirect { to } => to.hash(&mut h),
+                    Job::SearchDoc(id) => search::doc(site, *id).hash(&mut h),
+                    // Made from more than the values hashed here: rendered every time.
+                    Job::Feed { .. }
+                    | Job::GraphJson
+                    | Job::TimelineJson
+                    | Job::TimelineIcs
+                    | Job::SearchIndex
+                    | Job::SearchFilters
+                    | Job::SearchShard(_)
+                    | Job::Copy(_) => return None,
+                    Job::Page(_)
+                    | Job::SectionPager { .. }
+                    | Job::TaxonomyList(_)
+                    | Job::TermPager { .. }
+                    | Job::Archive(_)
+                    | Job::Timeline
+                    | Job::TermTimeline(_)
+                    | Job::SiteGraph
+                    | Job::Collection(_)
+                    | Job::NotFound => {
+                        let parts = template_context(site, &self.data, planned)?;
+                        for (key, value) in &parts.0 {
+                            key.hash(&mut h);
+                            h.write_u64(memo.hash(value));
+                        }
+                    }
+                }
+                Some(h.finish())
+            })
+            .collect()
+    }
+
+    /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
+    pub fn graph_jobs(&self) -> impl Iterator<Item = JobId> {
+        self.ids()
+            .zip(&self.plan)
+            .filter(|(_, p)| match p.job {
+                Job::GraphJson | Job::SiteGraph => true,
+                // A page's connections SVG is rendered with the page, which `update_pages`
+                // covers: the pages whose backlinks or related pages changed.
+                Job::Page(_)
+                | Job::SectionPager { .. }
+                | Job::TaxonomyList(_)
+                | Job::TermPager { .. }
+                | Job::Feed { .. }
+                | Job::Collection(_)
+                | Job::Archive(_)
+                | Job::Timeline
+                | Job::TermTimeline(_)
+                | Job::TimelineJson
+                | Job::TimelineIcs
+                | Job::Redirect { .. }
+                | Job::NotFound
+                | Job::SearchIndex
+                | Job::SearchFilters
+                | Job::SearchShard(_)
+                | Job::SearchDoc(_)
+                | Job::Bytes(_)
+                | Job::Copy(_) => false,
+            })
+            .map(|(i, _)| i)
+    }
+}

@@ -1,0 +1,206 @@
+//! The template values made once and shared by every job (`Data`), the globals every
+//! template sees, the lookups behind `get_page` and friends, and each event's HTML,
+//! rendered once from the event partial.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use super::archive;
+use super::context::{self, Parts, section_value, term_value};
+use super::job::Collection;
+use super::search;
+use super::templates::{Lookups, Templates};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
+
+/// The values every template sees: `config`, `nav_sections`, `taxonomy_names`, `lang`,
+/// `has_timeline`, `has_archive`.
+pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
+    let values = globals(templates, site);
+    let global = templates.tera.global_context();
+    for (key, value) in values.0 {
+        global.insert_value(key, value);
+    }
+}
+
+/// The globals as parts, which `serve` also hashes into every output's fingerprint.
+pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
+    let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
+    let has_archive =
+        templates.has("archive.html") && site.pages.iter().any(|p| p.renders() && p.date.is_some());
+    let mut values = Parts(Vec::new());
+    values.insert("config", &site.config);
+    values.insert_value("nav_sections", nav_value(site));
+    values.insert(
+        "taxonomy_names",
+        &site
+            .config
+            .taxonomies
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+    );
+    values.insert("lang", &site.config.default_language);
+    values.insert("has_timeline", &has_timeline);
+    values.insert("has_archive", &has_archive);
+    for c in Collection::ALL {
+        values.insert(c.flag(), &c.made(site, templates));
+    }
+    values.insert("search_fallback", &search_fallback(site, has_archive));
+    values
+}
+
+/// Where the search link leads without JavaScript: the tag index, else the first list of
+/// terms, else the archive, else home.
+fn search_fallback(site: &Site, has_archive: bool) -> String {
+    let rendered = || site.taxonomies.iter().filter(|t| t.config.render);
+    match rendered()
+        .find(|t| t.config.name == "tags")
+        .or_else(|| rendered().next())
+    {
+        Some(t) => t.path.clone(),
+        None if has_archive => site.config.url_path("archive/"),
+        None => site.config.base_path.clone(),
+    }
+}
+
+/// A titled link, for navigation.
+#[derive(serde::Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    path: &'a str,
+    permalink: &'a str,
+}
+
+fn nav_value(site: &Site) -> Value {
+    let root = site.section(site.root_section());
+    let mut subs: Vec<SectionId> = root.subsections.clone();
+    subs.sort_by(|a, b| {
+        let (x, y) = (site.section(*a), site.section(*b));
+        x.meta
+            .weight
+            .unwrap_or(i64::MAX)
+            .cmp(&y.meta.weight.unwrap_or(i64::MAX))
+            .then_with(|| x.title().cmp(y.title()))
+    });
+    let items: Vec<Value> = subs
+        .iter()
+        .map(|s| site.section(*s))
+        .filter(|s| s.renders())
+        .map(|s| {
+            Value::from_serializable(&Link {
+                title: s.title(),
+                path: &s.path,
+                permalink: &s.permalink,
+            })
+        })
+        .collect();
+    Value::from(items)
+}
+
+pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
+    let mut l = Lookups {
+        base_url: site.config.base_url.clone(),
+        base_path: site.config.base_path.clone(),
+        ..Default::default()
+    };
+    for (i, p) in site.pages.iter().enumerate() {
+        l.pages
+            .insert(p.file.content_path.clone(), data.page_values[i].clone());
+        l.permalinks
+            .insert(p.file.content_path.clone(), p.permalink.clone());
+    }
+    for (i, s) in site.sections.iter().enumerate() {
+        l.sections
+            .insert(s.file.content_path.clone(), data.section_values[i].clone());
+        l.permalinks
+            .insert(s.file.content_path.clone(), s.permalink.clone());
+    }
+    for (i, t) in site.taxonomies.iter().enumerate() {
+        let urls = t
+            .terms
+            .iter()
+            .map(|term| (term.name.clone(), term.permalink.clone()))
+            .collect();
+        l.taxonomies
+            .insert(t.config.name.clone(), (data.taxonomy_values[i].clone(), urls));
+    }
+    l
+}
+
+/// Renders `partials/event.html` once per event and keeps the result as the event's
+/// `html`, so the timeline and the term timelines (which show each event many times
+/// over) assemble their lists from finished pieces.
+///
+/// It is rendered twice: `filter_html` has the event's `filter_keys` (every term of the
+/// event, which the filter chips of `/timeline/` need), `html` has none. An event shows
+/// on the page of each of its terms, so keys there would make the term pages cost the
+/// square of an event's terms: 4,000 tags on one analysis wrote 4,000 × 4,000 keys.
+pub(super) const EVENT_PARTIAL: &str = "partials/event.html";
+
+pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Result<Vec<Value>, Diagnostics> {
+    if !templates.has(EVENT_PARTIAL) {
+        return Ok(values);
+    }
+    values
+        .into_par_iter()
+        .map(|e| {
+            let mut ctx = Context::new();
+            ctx.insert_value("e", e.clone());
+            let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;
+            ctx.insert_value("e", context::insert(e.clone(), "filter_keys", Value::from("")));
+            let html = templates.render(EVENT_PARTIAL, &ctx)?;
+            let e = context::insert(e, "filter_html", Value::safe_string(&filter_html));
+            Ok(context::insert(e, "html", Value::safe_string(&html)))
+        })
+        .collect::<Result<Vec<Value>, Diagnostic>>()
+        .map_err(|d| Diagnostics::from_iter([d]))
+}
+
+/// Template values made once and shared by every job.
+pub(super) struct Data {
+    pub page_values: Vec<Value>,
+    /// Each section with its pages, for section pages and `get_section`.
+    pub section_values: Vec<Value>,
+    /// Each section without its pages, for the pages in it.
+    pub section_refs: Vec<Value>,
+    /// Each taxonomy with its terms and their pages, for the list of terms and `get_taxonomy`.
+    pub taxonomy_values: Vec<Value>,
+    /// Each taxonomy without its terms, for term pages.
+    pub taxonomy_refs: Vec<Value>,
+    /// Each term with its pages, by taxonomy (`[taxonomy][index]` of a [`TermId`]).
+    pub term_values: Vec<Vec<Value>>,
+    /// By [`EventId`].
+    pub event_values: Vec<Value>,
+    /// The events of each term that has any.
+    pub term_events: HashMap<TermId, Vec<EventId>>,
+    /// The events each analysis records in its `events` list.
+    pub page_events: HashMap<PageId, Vec<EventId>>,
+    /// The timeline's filter chips.
+    pub filters: Value,
+    pub archive: archive::Archive,
+    /// The date that separates past from upcoming events.
+    pub today: jiff::civil::Date,
+    /// `None` when `build_search_index` is off; built on first use.
+    pub search: Option<std::sync::OnceLock<search::SearchIndex>>,
+}
+
+impl Data {
+    pub fn section_value(&self, site: &Site, id: SectionId) -> Value {
+        let s = site.section(id);
+        let pages: Vec<Value> = s.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
+        section_value(site, s, &pages)
+    }
+
+    pub fn term_value(&self, site: &Site, id: TermId) -> Value {
+        let term = site.term(id);
+        let pages: Vec<Value> = term.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
+        term_value(term, &pages)
+    }
+
+    pub fn taxonomy_value(&self, site: &Site, id: TaxonomyId) -> Value {
+        context::taxonomy_value(site.taxonomy(id), self.term_values[id.0].clone())
+    }
+}
