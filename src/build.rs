@@ -142,7 +142,10 @@ fn model(
     if let Some(file) = site.config.sources.bibliography.clone() {
         let style = site.config.sources.style.clone();
         let style = style.as_deref().unwrap_or(crate::model::sources::DEFAULT_STYLE);
-        match crate::model::sources::Sources::load(root, &file, style, Path::new("config.toml")) {
+        let config_path = Path::new("config.toml");
+        let sources = crate::load::bibliography(root, &file, config_path)
+            .and_then(|text| crate::model::sources::Sources::parse(&text, style, config_path));
+        match sources {
             Ok(sources) => site.sources = Some(std::sync::Arc::new(sources)),
             Err(d) => diags.push(d),
         }
@@ -150,7 +153,7 @@ fn model(
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
     let (markdown_diags, parsed, html) =
-        content::render_markdown(&mut site, &highlighter, &links, reuse, keep_sources);
+        content::convert_markdown(&mut site, &highlighter, &links, reuse, keep_sources);
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);
     watch.lap("markdown and highlighting");

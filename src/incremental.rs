@@ -422,30 +422,30 @@ impl State {
         if split.body_offset != page.body_offset || file.text[..split.body_offset] != page.file.text {
             return None;
         }
-        let mut rendered =
-            content::render_page(site, &self.model.links, &self.model.highlighter, id, &file.text);
+        let mut converted =
+            content::convert_page(site, &self.model.links, &self.model.highlighter, id, &file.text);
         // Problems are reported by a full build, with everything else it finds.
-        if !rendered.diagnostics.is_empty() {
+        if !converted.diagnostics.is_empty() {
             return None;
         }
-        let old = &page.rendered;
+        let old = &page.converted;
         // The key judgments and sources pages show every page's judgments and sources.
-        if rendered.judgments != old.judgments || rendered.cited != old.cited {
+        if converted.judgments != old.judgments || converted.cited != old.cited {
             return None;
         }
-        if rendered.heading_ids != old.heading_ids
-            && !content::anchors_into_hold(site, id, &rendered.heading_ids)
+        if converted.heading_ids != old.heading_ids
+            && !content::anchors_into_hold(site, id, &converted.heading_ids)
         {
             return None;
         }
-        let links_changed = rendered.links != old.links;
-        let html = std::mem::take(&mut rendered.content);
+        let links_changed = converted.links != old.links;
+        let html = std::mem::take(&mut converted.content);
         let old_terms = self.prepared.search_terms(site, id);
         self.patched = true;
         let content_path = self.model.site.page(id).file.content_path.clone();
         self.model.sources.insert(content_path, file.text.clone());
         let site = &mut self.model.site;
-        site.pages[id.0].rendered = rendered;
+        site.pages[id.0].converted = converted;
         let mut changed = vec![id];
         // Pages whose backlinks changed: the events they record list who cites them.
         let mut cited: Vec<PageId> = Vec::new();

@@ -112,9 +112,9 @@ pub fn markdown_refs(
     let refs = site
         .pages
         .iter()
-        .filter(|p| p.renders())
-        .flat_map(|p| &p.rendered.local_refs)
-        .chain(site.sections.iter().flat_map(|s| &s.rendered.local_refs));
+        .filter(|p| p.has_output())
+        .flat_map(|p| &p.converted.local_refs)
+        .chain(site.sections.iter().flat_map(|s| &s.converted.local_refs));
     for r in refs {
         let Target::Output(file) = target(&site.config, "", &r.url) else {
             // Elsewhere, or outside the base path: `check`'s crawl says which.

@@ -35,12 +35,12 @@ impl Links {
         let unrendered = site
             .pages
             .iter()
-            .filter(|p| !p.renders())
+            .filter(|p| !p.has_output())
             .map(|p| p.file.content_path.clone())
             .chain(
                 site.sections
                     .iter()
-                    .filter(|s| !s.renders())
+                    .filter(|s| !s.has_output())
                     .map(|s| s.file.content_path.clone()),
             )
             .collect();
@@ -115,11 +115,11 @@ impl<'a> Reuse<'a> {
             .pages
             .iter()
             .enumerate()
-            .map(|(i, p)| (&p.file.content_path, (&p.rendered, content(PageId(i)))));
+            .map(|(i, p)| (&p.file.content_path, (&p.converted, content(PageId(i)))));
         let sections = site
             .sections
             .iter()
-            .map(|s| (&s.file.content_path, (&s.rendered, s.rendered.content.as_str())));
+            .map(|s| (&s.file.content_path, (&s.converted, s.converted.content.as_str())));
         let docs = pages
             .chain(sections)
             .filter(|(_, (r, _))| r.reuse_key.is_some())
@@ -174,7 +174,7 @@ fn source_key(doc: &Doc) -> u64 {
 /// diagnostics and how many documents were converted (not reused).
 ///
 /// (To be renamed `convert_markdown` once build.rs, which calls it, can follow.)
-pub fn render_markdown(
+pub fn convert_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
     links: &Links,
@@ -244,17 +244,17 @@ pub fn render_markdown(
         diags.extend(std::mem::take(&mut r.diagnostics));
         // The HTML is moved, not copied: the model keeps the rest.
         html.push(std::mem::take(&mut r.content));
-        page.rendered = r;
+        page.converted = r;
     }
     for (section, mut r) in site.sections.iter_mut().zip(section_results) {
         diags.extend(std::mem::take(&mut r.diagnostics));
-        section.rendered = r;
+        section.converted = r;
     }
     let all = site
         .pages
         .iter()
-        .flat_map(|p| &p.rendered.anchor_refs)
-        .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs));
+        .flat_map(|p| &p.converted.anchor_refs)
+        .chain(site.sections.iter().flat_map(|s| &s.converted.anchor_refs));
     diags.extend(check_anchors(|path| site.heading_ids(path), all));
     // The pages' HTML goes back beside the model, not in it (see `PageHtml`).
     (
@@ -267,7 +267,7 @@ pub fn render_markdown(
 /// Converts one page's Markdown from the file's new `text` (whose front matter is
 /// unchanged), with its links to headings checked, for `serve` after an edit. (To be
 /// renamed `convert_page` once incremental.rs, which calls it, can follow.)
-pub fn render_page(
+pub fn convert_page(
     site: &Site,
     links: &Links,
     highlighter: &Highlighter,
@@ -310,8 +310,8 @@ pub fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_id
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != id.0)
-        .flat_map(|(_, p)| &p.rendered.anchor_refs)
-        .chain(site.sections.iter().flat_map(|s| &s.rendered.anchor_refs))
+        .flat_map(|(_, p)| &p.converted.anchor_refs)
+        .chain(site.sections.iter().flat_map(|s| &s.converted.anchor_refs))
         .filter(|r| &r.target == target)
         .all(|r| heading_ids.contains(&r.anchor))
 }

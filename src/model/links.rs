@@ -19,14 +19,14 @@ pub fn backlinks(site: &mut Site) {
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.renders())
-        .map(|(i, p)| (Item::Page(PageId(i)), p.rendered.links.as_slice()));
+        .filter(|(_, p)| p.has_output())
+        .map(|(i, p)| (Item::Page(PageId(i)), p.converted.links.as_slice()));
     let sections = site
         .sections
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.renders())
-        .map(|(i, s)| (Item::Section(SectionId(i)), s.rendered.links.as_slice()));
+        .filter(|(_, s)| s.has_output())
+        .map(|(i, s)| (Item::Section(SectionId(i)), s.converted.links.as_slice()));
     let sources: Vec<(Item, &[OutLink])> = pages.chain(sections).collect();
     // target → source → backlink (the first link's excerpt, and a count).
     let mut found: HashMap<Item, HashMap<Item, Backlink>> = HashMap::new();

@@ -15,7 +15,7 @@ pub fn related(site: &mut Site) {
     let config = &site.config.related;
     let n = site.pages.len();
     // Rarity is measured among the pages that are listed anywhere.
-    let listed_count = site.pages.iter().filter(|p| p.renders()).count();
+    let listed_count = site.pages.iter().filter(|p| p.has_output()).count();
     if n < 2 || config.limit == 0 {
         return;
     }
@@ -43,7 +43,7 @@ pub fn related(site: &mut Site) {
     // Pages linked either way, each pair counted once however many links join them.
     let mut linked: Vec<Vec<PageId>> = vec![Vec::new(); n];
     for (i, p) in site.pages.iter().enumerate() {
-        for link in &p.rendered.links {
+        for link in &p.converted.links {
             if let Some(Item::Page(target)) = site.by_content_path.get(&link.target)
                 && target.0 != i
             {
@@ -61,7 +61,7 @@ pub fn related(site: &mut Site) {
         .iter()
         .map(|p| p.date.map_or(i64::MIN, |d| d.sort_key()))
         .collect();
-    let listed: Vec<bool> = site.pages.iter().map(|p| p.renders()).collect();
+    let listed: Vec<bool> = site.pages.iter().map(|p| p.has_output()).collect();
     let link_weight = config.links;
     let limit = config.limit;
 

@@ -183,7 +183,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             pages: Vec::new(),
             assets: Vec::new(),
             dir,
-            rendered: Default::default(),
+            converted: Default::default(),
             backlinks: Vec::new(),
         });
     }
@@ -315,7 +315,7 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             taxonomies,
             lower: None,
             higher: None,
-            rendered: Default::default(),
+            converted: Default::default(),
             backlinks: Vec::new(),
             related: Vec::new(),
             file,
@@ -419,7 +419,7 @@ fn order_sections(sections: &mut [Section], pages: &mut [Page]) {
     // Pages that write no output (`render = false`) are left out of every list, so no
     // list links to a page that does not exist; `get_page` still finds them.
     for (i, page) in pages.iter().enumerate() {
-        if page.renders() {
+        if page.has_output() {
             sections[page.section.0].pages.push(PageId(i));
         }
     }
@@ -512,7 +512,7 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
     // taxonomy -> term slug -> (name, pages)
     let mut gathered: Vec<BTreeMap<String, (String, Vec<PageId>)>> = vec![BTreeMap::new(); names.len()];
     for (i, page) in pages.iter().enumerate() {
-        let listed = page.renders();
+        let listed = page.has_output();
         for (tax, terms) in &page.taxonomies {
             let Some(t) = names.iter().position(|n| n == tax) else {
                 let hint = did_you_mean(tax, names.iter().copied()).unwrap_or_else(|| {

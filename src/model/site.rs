@@ -42,7 +42,7 @@ pub struct Page {
     /// Older and newer neighbours in the section's order (Zola's `lower` and `higher`).
     pub lower: Option<PageId>,
     pub higher: Option<PageId>,
-    pub rendered: Converted,
+    pub converted: Converted,
     /// Documents that link here, filled in by `links`.
     pub backlinks: Vec<Backlink>,
     /// The most closely related pages, best first, filled in by `related`.
@@ -50,12 +50,12 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn renders(&self) -> bool {
+    pub fn has_output(&self) -> bool {
         self.meta.render.unwrap_or(true)
     }
 
     pub fn reading_time(&self) -> usize {
-        self.rendered.word_count.div_ceil(200)
+        self.converted.word_count.div_ceil(200)
     }
 }
 
@@ -73,7 +73,7 @@ pub struct Section {
     pub assets: Vec<String>,
     /// The folder under content/ (`security/`; empty for the root).
     pub dir: String,
-    pub rendered: Converted,
+    pub converted: Converted,
     pub backlinks: Vec<Backlink>,
 }
 
@@ -82,7 +82,7 @@ impl Section {
         self.meta.title.as_deref().unwrap_or("")
     }
 
-    pub fn renders(&self) -> bool {
+    pub fn has_output(&self) -> bool {
         self.meta.render.unwrap_or(true)
     }
 
@@ -136,7 +136,7 @@ impl Site {
 }
 
 /// Every page's HTML by [`PageId`], held apart from the [`Site`] so that the largest thing
-/// in memory has one owner at a time: `content::render_markdown` makes it (leaving each
+/// in memory has one owner at a time: `content::convert_markdown` makes it (leaving each
 /// page's `rendered.content` empty), the build moves it into `render::prepare`, and render
 /// moves each page's HTML into the page's template value. Sections keep theirs: there are
 /// few, and their values are made again whenever one of their pages changes.
@@ -250,8 +250,8 @@ impl Site {
     /// Heading ids of what a content path names.
     pub fn heading_ids(&self, content_path: &str) -> Option<&[String]> {
         match self.by_content_path.get(content_path)? {
-            Item::Page(p) => Some(&self.page(*p).rendered.heading_ids),
-            Item::Section(s) => Some(&self.section(*s).rendered.heading_ids),
+            Item::Page(p) => Some(&self.page(*p).converted.heading_ids),
+            Item::Section(s) => Some(&self.section(*s).converted.heading_ids),
         }
     }
 }

@@ -58,15 +58,6 @@ pub struct Reference {
 }
 
 impl Sources {
-    /// Reads `content/<file>` (in the load stage) and looks up `style`.
-    ///
-    /// Kept for `build.rs`, which calls it, until the render split lands; the reading is
-    /// `load::bibliography`'s, and the model's part is [`Sources::parse`].
-    pub fn load(root: &Path, file: &str, style: &str, config_path: &Path) -> Result<Sources, Diagnostic> {
-        let bibliography = crate::load::bibliography(root, file, config_path)?;
-        Sources::parse(&bibliography, style, config_path)
-    }
-
     /// The bibliography read from disk, parsed, with `style` looked up by name.
     pub fn parse(
         bibliography: &Bibliography,

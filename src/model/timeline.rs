@@ -20,7 +20,7 @@ pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
     let mut out: Vec<Event> = Vec::new();
     let taxonomy_names: Vec<&str> = site.config.taxonomies.iter().map(|t| t.name.as_str()).collect();
     for (i, page) in site.pages.iter().enumerate() {
-        if !page.renders() {
+        if !page.has_output() {
             continue;
         }
         if let Some(date) = page.date {

@@ -13,7 +13,7 @@ pub fn collect(site: &Site) -> (Vec<Watch>, Diagnostics) {
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
     for (i, page) in site.pages.iter().enumerate() {
-        if !page.renders() || page.meta.watch.is_empty() {
+        if !page.has_output() || page.meta.watch.is_empty() {
             continue;
         }
         let entries = crate::spans::Entries::new(&page.file.display_path, &page.file.text, "watch");

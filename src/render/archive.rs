@@ -20,7 +20,7 @@ pub struct Archive {
 pub fn build(site: &Site) -> Archive {
     let mut dated: Vec<PageId> = (0..site.pages.len())
         .map(PageId)
-        .filter(|p| site.page(*p).renders() && site.page(*p).date.is_some())
+        .filter(|p| site.page(*p).has_output() && site.page(*p).date.is_some())
         .collect();
     dated.sort_by(|a, b| {
         let key = |p: &PageId| site.page(*p).date.map(|d| d.sort_key()).unwrap_or(0);

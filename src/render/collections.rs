@@ -11,14 +11,14 @@ use crate::model::site::{PageId, Site};
 
 impl Collection {
     pub(super) fn made(self, site: &Site, templates: &Templates) -> bool {
-        let rendered = || site.pages.iter().filter(|p| p.renders());
+        let rendered = || site.pages.iter().filter(|p| p.has_output());
         templates.has(&format!("{}.html", self.name()))
             && match self {
                 Collection::Sources => {
-                    site.sources.is_some() && rendered().any(|p| !p.rendered.cited.is_empty())
+                    site.sources.is_some() && rendered().any(|p| !p.converted.cited.is_empty())
                 }
                 Collection::Watch => !site.watch.is_empty(),
-                Collection::Judgments => rendered().any(|p| !p.rendered.judgments.is_empty()),
+                Collection::Judgments => rendered().any(|p| !p.converted.judgments.is_empty()),
             }
     }
 
@@ -76,7 +76,7 @@ fn sources_value(site: &Site, page_values: &[Value]) -> Value {
     let pages = newest_first(site, (0..site.pages.len()).map(PageId));
     let mut keys: Vec<&str> = pages
         .iter()
-        .flat_map(|p| site.page(*p).rendered.cited.iter().map(String::as_str))
+        .flat_map(|p| site.page(*p).converted.cited.iter().map(String::as_str))
         .collect();
     keys.sort_unstable();
     keys.dedup();
@@ -86,7 +86,7 @@ fn sources_value(site: &Site, page_values: &[Value]) -> Value {
         .map(|(key, reference)| {
             let citing: Vec<Value> = pages
                 .iter()
-                .filter(|p| site.page(**p).rendered.cited.contains(&key))
+                .filter(|p| site.page(**p).converted.cited.contains(&key))
                 .map(|p| page_values[p.0].clone())
                 .collect();
             let mut item = tera::Map::new();
@@ -113,11 +113,11 @@ fn judgments_value(site: &Site, page_values: &[Value]) -> Value {
     let pages = newest_first(site, (0..site.pages.len()).map(PageId));
     let groups: Vec<Value> = pages
         .into_iter()
-        .filter(|p| !site.page(*p).rendered.judgments.is_empty())
+        .filter(|p| !site.page(*p).converted.judgments.is_empty())
         .map(|p| {
             let items: Vec<Item> = site
                 .page(p)
-                .rendered
+                .converted
                 .judgments
                 .iter()
                 .map(|j| Item {

@@ -201,8 +201,8 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Val
         authors: &p.meta.authors,
         taxonomies: &p.taxonomies,
         extra: &p.meta.extra,
-        toc: &p.rendered.toc,
-        word_count: p.rendered.word_count,
+        toc: &p.converted.toc,
+        word_count: p.converted.word_count,
         reading_time: p.reading_time(),
         assets: p.assets.iter().map(|a| asset_url(site, &p.path, a)).collect(),
         lang: &site.config.default_language,
@@ -210,7 +210,7 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Val
         backlinks: backlink_refs(site, &p.backlinks),
         archive_path: p
             .date
-            .filter(|_| p.renders())
+            .filter(|_| p.has_output())
             .map(|d| super::job::month_path(site, d.date.year(), d.date.month())),
         watch: {
             // `site.watch` is in page order: the page's indicators are one run of it.
@@ -225,7 +225,7 @@ pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Val
     let mut value = with_html(
         Value::from_serializable(&meta),
         content,
-        p.rendered.summary.as_deref(),
+        p.converted.summary.as_deref(),
     );
     let related: Vec<Value> = p.related.iter().map(|r| refs[r.0].clone()).collect();
     value = insert(value, "related", Value::from(related));
@@ -297,20 +297,20 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
         paginate_by: s.meta.paginate_by,
         transparent: s.meta.transparent,
         extra: &s.meta.extra,
-        toc: &s.rendered.toc,
-        word_count: s.rendered.word_count,
-        reading_time: s.rendered.word_count.div_ceil(200),
+        toc: &s.converted.toc,
+        word_count: s.converted.word_count,
+        reading_time: s.converted.word_count.div_ceil(200),
         assets: s.assets.iter().map(|a| asset_url(site, &s.path, a)).collect(),
         lang: &site.config.default_language,
         page_count: s.pages.len(),
         backlinks: backlink_refs(site, &s.backlinks),
-        render: s.renders(),
+        render: s.has_output(),
         generate_feeds: s.meta.generate_feeds == Some(true) && !s.is_root(),
     };
     let value = with_html(
         Value::from_serializable(&meta),
-        &s.rendered.content,
-        s.rendered.summary.as_deref(),
+        &s.converted.content,
+        s.converted.summary.as_deref(),
     );
     insert(value, "pages", Value::from(pages.to_vec()))
 }

@@ -25,7 +25,7 @@ const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
 /// Rendered analyses, newest first (undated ones last), for a feed.
 pub(super) fn newest_first(site: &Site, pages: impl Iterator<Item = PageId>) -> Vec<PageId> {
-    let mut list: Vec<PageId> = pages.filter(|p| site.page(*p).renders()).collect();
+    let mut list: Vec<PageId> = pages.filter(|p| site.page(*p).has_output()).collect();
     list.sort_by(|a, b| {
         let key = |p: &PageId| site.page(*p).date.map(|d| d.sort_key());
         key(b).cmp(&key(a)).then_with(|| {
@@ -91,8 +91,8 @@ impl<'a> Entry<'a> {
             .and_then(|c| c.as_str())
             .unwrap_or("");
         let html = match site.config.feed_content {
-            FeedContent::Summary if p.rendered.summary_marked => {
-                p.rendered.summary.as_deref().unwrap_or(content)
+            FeedContent::Summary if p.converted.summary_marked => {
+                p.converted.summary.as_deref().unwrap_or(content)
             }
             FeedContent::Summary => content,
             FeedContent::Full => content,

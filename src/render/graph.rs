@@ -52,7 +52,7 @@ pub fn graph_json(site: &Site) -> String {
             date: None,
         });
     }
-    for p in site.pages.iter().filter(|p| p.renders()) {
+    for p in site.pages.iter().filter(|p| p.has_output()) {
         nodes.push(Node {
             id: p.file.content_path.clone(),
             kind: "page",
@@ -84,12 +84,12 @@ pub fn graph_json(site: &Site) -> String {
     let documents = site
         .pages
         .iter()
-        .filter(|p| p.renders())
-        .map(|p| (&p.file.content_path, &p.rendered.links))
+        .filter(|p| p.has_output())
+        .map(|p| (&p.file.content_path, &p.converted.links))
         .chain(
             site.sections
                 .iter()
-                .map(|s| (&s.file.content_path, &s.rendered.links)),
+                .map(|s| (&s.file.content_path, &s.converted.links)),
         );
     for (source, links) in documents {
         let mut seen = HashSet::new();
@@ -171,7 +171,7 @@ pub fn connections_svg(site: &Site, id: PageId) -> Option<String> {
             list.push((item, rel));
         }
     };
-    for l in &page.rendered.links {
+    for l in &page.converted.links {
         if let Some(item) = site.by_content_path.get(&l.target) {
             add(*item, Relation::LinksTo, &mut neighbours);
         }
@@ -269,7 +269,7 @@ pub fn site_graph(site: &Site) -> SiteGraph<'_> {
         .subsections
         .iter()
         .copied()
-        .filter(|s| site.section(*s).renders())
+        .filter(|s| site.section(*s).has_output())
         .collect();
     let top_of = |mut s: crate::model::site::SectionId| {
         while let Some(parent) = site.section(s).parent {
@@ -293,14 +293,14 @@ pub fn site_graph(site: &Site) -> SiteGraph<'_> {
     let mut between: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let mut link_count = 0;
     for (i, p) in site.pages.iter().enumerate() {
-        if !p.renders() {
+        if !p.has_output() {
             continue;
         }
         let from = index_of(Item::Page(PageId(i)));
         if let Some(f) = from {
             pages[f] += 1;
         }
-        for l in &p.rendered.links {
+        for l in &p.converted.links {
             let Some(target) = site.by_content_path.get(&l.target) else {
                 continue;
             };
@@ -338,7 +338,7 @@ pub fn site_graph(site: &Site) -> SiteGraph<'_> {
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.renders() && !p.backlinks.is_empty())
+        .filter(|(_, p)| p.has_output() && !p.backlinks.is_empty())
         .map(|(i, p)| (p.backlinks.len(), PageId(i)))
         .collect();
     cited.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -401,7 +401,7 @@ pub fn site_graph(site: &Site) -> SiteGraph<'_> {
         svg,
         sections,
         most_cited,
-        page_count: site.pages.iter().filter(|p| p.renders()).count(),
+        page_count: site.pages.iter().filter(|p| p.has_output()).count(),
         link_count,
     }
 }

@@ -103,7 +103,7 @@ pub(super) fn plan(
                 origin.clone(),
             );
         }
-        if !s.renders() {
+        if !s.has_output() {
             continue;
         }
         if let Some(to) = &s.meta.redirect_to {
@@ -160,7 +160,7 @@ pub(super) fn plan(
             );
         }
         for alias in &p.meta.aliases {
-            if p.renders() && alias_path(site, alias) == output_path(site, &p.path) {
+            if p.has_output() && alias_path(site, alias) == output_path(site, &p.path) {
                 diags.push(
                     Diagnostic::error(format!(
                         "the alias `{alias}` is the page's own URL, so its redirect would replace the page"
@@ -178,7 +178,7 @@ pub(super) fn plan(
                 origin.clone(),
             );
         }
-        if p.renders() {
+        if p.has_output() {
             push(output_path(site, &p.path), Job::Page(PageId(i)), origin);
         }
     }
@@ -239,7 +239,7 @@ pub(super) fn plan(
         }
         for (i, s) in site.sections.iter().enumerate() {
             // The home section's feed is the site's.
-            if s.meta.generate_feeds == Some(true) && s.renders() && !s.is_root() {
+            if s.meta.generate_feeds == Some(true) && s.has_output() && !s.is_root() {
                 push(
                     output_path(site, &format!("{}{}", s.path, format.file_name())),
                     Job::Feed {

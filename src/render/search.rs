@@ -60,7 +60,7 @@ fn source(site: &Site, id: PageId) -> u64 {
         &page.title,
         &page.meta.description,
         &page.taxonomies,
-        &page.rendered.text,
+        &page.converted.text,
     )
         .hash(&mut h);
     h.finish()
@@ -76,7 +76,7 @@ fn sources(site: &Site) -> Vec<u64> {
 /// Whether a page is searchable: it renders, and neither it nor its section opts out.
 pub fn indexed(site: &Site, id: PageId) -> bool {
     let page = site.page(id);
-    page.renders()
+    page.has_output()
         && page.meta.in_search_index != Some(false)
         && site.section(page.section).meta.in_search_index != Some(false)
 }
@@ -148,7 +148,7 @@ fn count_terms(site: &Site, id: PageId) -> HashMap<Cow<'_, str>, u8> {
             *counts.entry(w).or_default() += weight;
         }
     };
-    add(&page.rendered.text, 1);
+    add(&page.converted.text, 1);
     add(&page.title, TITLE_WEIGHT);
     if let Some(d) = &page.meta.description {
         add(d, DESCRIPTION_WEIGHT);
@@ -376,7 +376,7 @@ impl<'a> Filters<'a> {
         let mut sections: Vec<(&str, Vec<u32>)> = site
             .sections
             .iter()
-            .filter(|s| !s.is_root() && s.renders())
+            .filter(|s| !s.is_root() && s.has_output())
             .map(|s| (s.title(), docs_of(&s.pages)))
             .filter(|(title, ids)| !title.is_empty() && !ids.is_empty())
             .collect();
@@ -445,7 +445,7 @@ pub fn doc_json(site: &Site, id: PageId) -> Vec<u8> {
 /// What `search/docs/<id>.json` holds (hashed by `serve` to tell whether it changed).
 pub fn doc(site: &Site, id: PageId) -> Doc<'_> {
     let page = site.page(id);
-    let text = &page.rendered.text;
+    let text = &page.converted.text;
     let end = if text.len() <= LONGEST_TEXT {
         text.len()
     } else {

@@ -26,7 +26,7 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
     };
     let all: Vec<PageId> = (0..site.pages.len())
         .map(PageId)
-        .filter(|p| site.page(*p).renders())
+        .filter(|p| site.page(*p).has_output())
         .collect();
     let mut out: Vec<Entry> = jobs
         .filter_map(|job| match job {

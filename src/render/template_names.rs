@@ -45,7 +45,7 @@ pub(super) fn taxonomy_template(templates: &Templates, name: &str, kind: &str) -
 /// Every template named in front matter, or needed by the default layout, must exist.
 pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
     for (i, p) in site.pages.iter().enumerate() {
-        if !p.renders() {
+        if !p.has_output() {
             continue;
         }
         let name = page_template(site, PageId(i));
@@ -68,7 +68,7 @@ pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnosti
         }
     }
     for (i, s) in site.sections.iter().enumerate() {
-        if !s.renders() || s.meta.redirect_to.is_some() {
+        if !s.has_output() || s.meta.redirect_to.is_some() {
             continue;
         }
         let name = section_template(site, SectionId(i));

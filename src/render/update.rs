@@ -149,7 +149,7 @@ impl Prepared {
                         of: FeedOf::Term(term),
                         ..
                     } => site.term(*term).pages.iter().any(is_changed),
-                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| site.page(*p).renders()),
+                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| site.page(*p).has_output()),
                     Job::Feed {
                         of: FeedOf::Section(s),
                         ..

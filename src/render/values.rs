@@ -29,7 +29,7 @@ pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
 pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
     let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
     let has_archive =
-        templates.has("archive.html") && site.pages.iter().any(|p| p.renders() && p.date.is_some());
+        templates.has("archive.html") && site.pages.iter().any(|p| p.has_output() && p.date.is_some());
     let mut values = Parts(Vec::new());
     values.insert("config", &site.config);
     values.insert_value("nav_sections", nav_value(site));
@@ -88,7 +88,7 @@ fn nav_value(site: &Site) -> Value {
     let items: Vec<Value> = subs
         .iter()
         .map(|s| site.section(*s))
-        .filter(|s| s.renders())
+        .filter(|s| s.has_output())
         .map(|s| {
             Value::from_serializable(&Link {
                 title: s.title(),
