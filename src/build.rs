@@ -77,7 +77,7 @@ impl Progress for () {
 }
 
 /// A site read, modelled and ready to render, with what re-rendering one page needs.
-pub struct Model {
+pub(crate) struct Model {
     pub site: Site,
     pub static_files: BTreeMap<String, StaticSource>,
     pub links: content::Links,
@@ -209,7 +209,7 @@ fn model(
 /// memory and keeps all of it to update after edits; with `reuse`, the Markdown of
 /// documents whose source is unchanged is taken from an earlier build, and with
 /// `search`, the earlier build's search index is refreshed rather than built again.
-pub fn prepare(
+pub(crate) fn prepare(
     options: &BuildOptions,
     reuse: Option<&content::Reuse>,
     search: Option<render::search::SearchIndex>,
@@ -345,9 +345,4 @@ pub fn today() -> jiff::civil::Date {
         .unwrap_or_else(jiff::Timestamp::now)
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date()
-}
-
-/// The site folder to use when none is given: the current folder.
-pub fn default_root() -> PathBuf {
-    Path::new(".").to_path_buf()
 }

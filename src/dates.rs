@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 
 /// A date or date-time as written in front matter or a file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateValue {
+pub(crate) struct DateValue {
     pub date: jiff::civil::Date,
     pub time: Option<jiff::civil::Time>,
     pub offset: Option<jiff::tz::Offset>,
 }
 
 impl DateValue {
-    pub fn parse(s: &str) -> Result<DateValue, String> {
+    pub(crate) fn parse(s: &str) -> Result<DateValue, String> {
         let s = s.trim();
         let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|_| {
             // The parser's own words ("failed to parse four digit integer…") say how
@@ -49,7 +49,7 @@ impl DateValue {
     }
 
     /// Seconds since the epoch, reading a date without offset as UTC; for sorting.
-    pub fn sort_key(&self) -> i64 {
+    pub(crate) fn sort_key(&self) -> i64 {
         let dt = self
             .date
             .to_datetime(self.time.unwrap_or(jiff::civil::Time::midnight()));
@@ -57,13 +57,13 @@ impl DateValue {
         offset.to_timestamp(dt).map(|t| t.as_second()).unwrap_or_default()
     }
 
-    pub fn year(&self) -> i16 {
+    pub(crate) fn year(&self) -> i16 {
         self.date.year()
     }
 }
 
 /// `Z` for UTC, else `+02:00` / `-05:00`.
-pub fn rfc3339_offset(o: jiff::tz::Offset) -> String {
+pub(crate) fn rfc3339_offset(o: jiff::tz::Offset) -> String {
     let secs = o.seconds();
     if secs == 0 {
         return "Z".to_owned();
@@ -140,7 +140,7 @@ impl<'de> Deserialize<'de> for DateValue {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Precision {
+pub(crate) enum Precision {
     Year,
     Month,
     Day,
@@ -149,7 +149,7 @@ pub enum Precision {
 
 /// A date at year, month, day or time precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventDate {
+pub(crate) struct EventDate {
     pub year: i16,
     pub month: Option<i8>,
     pub day: Option<i8>,
@@ -173,7 +173,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl EventDate {
-    pub fn parse(s: &str) -> Result<EventDate, String> {
+    pub(crate) fn parse(s: &str) -> Result<EventDate, String> {
         let s = s.trim();
         let bad =
             || format!("`{s}` is not a date: write 2024, 2024-10, 2024-10-28 or 2024-10-28T09:30:00+02:00");
@@ -218,7 +218,7 @@ impl EventDate {
         }
     }
 
-    pub fn from_date(d: &DateValue) -> EventDate {
+    pub(crate) fn from_date(d: &DateValue) -> EventDate {
         EventDate {
             year: d.date.year(),
             month: Some(d.date.month()),
@@ -227,7 +227,7 @@ impl EventDate {
         }
     }
 
-    pub fn precision(&self) -> Precision {
+    pub(crate) fn precision(&self) -> Precision {
         match (self.month, self.day, self.datetime) {
             (_, _, Some(_)) => Precision::Time,
             (Some(_), Some(_), None) => Precision::Day,
@@ -242,7 +242,7 @@ impl EventDate {
     }
 
     /// Seconds since the epoch at the start of the period (UTC unless an offset is given).
-    pub fn start_key(&self) -> i64 {
+    pub(crate) fn start_key(&self) -> i64 {
         match self.datetime {
             Some(d) => d.sort_key(),
             None => self
@@ -254,7 +254,7 @@ impl EventDate {
     }
 
     /// The first day after the period, for all-day calendar entries and range checks.
-    pub fn end_exclusive(&self) -> jiff::civil::Date {
+    pub(crate) fn end_exclusive(&self) -> jiff::civil::Date {
         let start = self.civil();
         let next = match self.precision() {
             Precision::Year => start.checked_add(jiff::Span::new().years(1)),
@@ -264,12 +264,12 @@ impl EventDate {
         next.unwrap_or(start)
     }
 
-    pub fn civil_date(&self) -> jiff::civil::Date {
+    pub(crate) fn civil_date(&self) -> jiff::civil::Date {
         self.civil()
     }
 
     /// The value for `<time datetime>`: `2024`, `2024-10`, `2024-10-28` or a date-time.
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         match (self.month, self.day, &self.datetime) {
             (_, _, Some(d)) => d.to_string(),
             (Some(m), Some(d), None) => format!("{:04}-{m:02}-{d:02}", self.year),
@@ -279,7 +279,7 @@ impl EventDate {
     }
 
     /// How a reader sees it: `2024`, `Oct 2024`, `28 Oct 2024`, `28 Oct 2024, 09:30`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let month = |m: i8| &MONTHS[(m - 1) as usize][..3];
         match (self.month, self.day, &self.datetime) {
             (Some(m), Some(d), Some(dt)) => {
@@ -295,7 +295,7 @@ impl EventDate {
         }
     }
 
-    pub fn month_name(month: i8) -> &'static str {
+    pub(crate) fn month_name(month: i8) -> &'static str {
         MONTHS[(month.clamp(1, 12) - 1) as usize]
     }
 }

@@ -2,24 +2,29 @@
 //!
 //! The library is the whole pipeline; the `dossier` binary only parses arguments and
 //! prints what the library returns. Nothing here prints or exits.
+//!
+//! Public are the modules the binary drives (`build`, `incremental`, `serve`, `init`) and
+//! the diagnostics they return; the stages themselves are the crate's own.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
-pub mod config;
+pub(crate) mod config;
 mod confine;
 pub(crate) mod dates;
 pub mod diagnostic;
 pub(crate) mod html;
 pub mod incremental;
 pub mod init;
-pub mod linkcheck;
-pub mod load;
-pub mod model;
-pub mod output_path;
-pub mod parse;
-pub mod render;
+pub(crate) mod linkcheck;
+pub(crate) mod load;
+pub(crate) mod model;
+pub(crate) mod output_path;
+pub(crate) mod parse;
+#[doc(hidden)]
+pub mod probe;
+pub(crate) mod render;
 pub mod serve;
-pub mod slugs;
+pub(crate) mod slugs;
 pub(crate) mod spans;
-pub mod theme;
-pub mod write;
+pub(crate) mod theme;
+pub(crate) mod write;

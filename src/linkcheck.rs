@@ -13,7 +13,7 @@ use crate::theme::StaticSource;
 use crate::write::Sink;
 
 /// A sink that keeps the output's file names and the links of its HTML pages.
-pub struct LinkCheck {
+pub(crate) struct LinkCheck {
     files: Mutex<HashSet<String>>,
     /// (output path, URLs in its `href` and `src` attributes).
     links: Mutex<Vec<(String, Vec<String>)>>,
@@ -101,7 +101,7 @@ enum Target {
 /// `![map](map.png)`) and that no output answers, each at the line that wrote it: warnings
 /// for `build`, errors for `check` (`as_errors`). Also returns the output files they
 /// name, so `check`'s crawl of the built pages does not report them a second time.
-pub fn markdown_refs(
+pub(crate) fn markdown_refs(
     site: &Site,
     outputs: &HashSet<String>,
     as_errors: bool,
@@ -212,7 +212,7 @@ impl LinkCheck {
     /// Reports every link into the site that reaches nothing, except the output files in
     /// `reported` (already reported at their Markdown line). `origin` names the source of
     /// an output file (the analysis or template that made it).
-    pub fn finish(
+    pub(crate) fn finish(
         self,
         config: &Config,
         reported: &HashSet<String>,

@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// A Markdown file under `content/`.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path relative to `content/`, with `/` separators (`security/kursk.md`).
     pub content_path: String,
     /// Path as shown in messages, relative to the site root (`content/security/kursk.md`).
@@ -22,14 +22,14 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn is_section(&self) -> bool {
+    pub(crate) fn is_section(&self) -> bool {
         self.content_path == "_index.md" || self.content_path.ends_with("/_index.md")
     }
 }
 
 /// Everything found under `content/`.
 #[derive(Debug, Default)]
-pub struct ContentTree {
+pub(crate) struct ContentTree {
     pub markdown: Vec<SourceFile>,
     /// Non-Markdown files, relative to `content/` with `/` separators.
     pub assets: Vec<String>,
@@ -60,7 +60,7 @@ pub(crate) fn keep_entry(
 }
 
 /// Whether a file name is noise from an editor or the OS rather than content.
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -70,12 +70,12 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub fn content(root: &Path) -> (ContentTree, Diagnostics) {
+pub(crate) fn content(root: &Path) -> (ContentTree, Diagnostics) {
     content_reusing(root, &|_| None)
 }
 
 /// Like [`content`], but a Markdown file for which `known` gives a text is not read.
-pub fn content_reusing(
+pub(crate) fn content_reusing(
     root: &Path,
     known: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> (ContentTree, Diagnostics) {
@@ -174,7 +174,11 @@ pub fn content_reusing(
     )
 }
 
-pub fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<SourceFile, Diagnostic> {
+pub(crate) fn read_markdown(
+    root: &Path,
+    path: &Path,
+    content_path: String,
+) -> Result<SourceFile, Diagnostic> {
     let display_path = display(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(&display_path))?;
@@ -222,7 +226,7 @@ fn binary_error(display_path: &Path, bytes: &[u8], pos: usize) -> Diagnostic {
 /// The bibliography `[sources]` names, as read from disk: parsing it is the model's
 /// (`model::sources::Sources::parse`).
 #[derive(Debug, Clone)]
-pub struct Bibliography {
+pub(crate) struct Bibliography {
     /// As written in config.toml: a path under `content/`.
     pub file: String,
     /// As shown in messages (`content/sources.yml`).
@@ -232,7 +236,7 @@ pub struct Bibliography {
 
 /// Reads `content/<file>`, which must stay inside the site folder; a problem is an error
 /// at `config_path`, which names the file.
-pub fn bibliography(root: &Path, file: &str, config_path: &Path) -> Result<Bibliography, Diagnostic> {
+pub(crate) fn bibliography(root: &Path, file: &str, config_path: &Path) -> Result<Bibliography, Diagnostic> {
     let path = SiteRoot::new(root).file_in("content", file).map_err(|problem| {
         Diagnostic::error(format!("the bibliography {problem}"))
             .in_file(config_path)
@@ -252,7 +256,7 @@ pub fn bibliography(root: &Path, file: &str, config_path: &Path) -> Result<Bibli
 }
 
 /// `content/security/kursk.md` relative to the site root, for messages.
-pub fn display(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn display(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 

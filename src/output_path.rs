@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 /// A file's path relative to the output folder: `/`-separated segments, none of them
 /// empty, `.` or `..`, with no leading `/`, backslash or NUL.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OutputPath(String);
+pub(crate) struct OutputPath(String);
 
 /// Why a path cannot be an output path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unsafe {
+pub(crate) enum Unsafe {
     Empty,
     Absolute,
     /// A `..` segment, which climbs out of the folder above it.
@@ -62,19 +62,19 @@ impl OutputPath {
         Ok(OutputPath(rel.to_owned()))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The file's place under `root` (the output or staging folder).
-    pub fn under(&self, root: &Path) -> PathBuf {
+    pub(crate) fn under(&self, root: &Path) -> PathBuf {
         let mut path = root.to_path_buf();
         path.extend(self.0.split('/'));
         path
     }
 
     /// The folders this path needs, nearest the root first (`a`, `a/b` for `a/b/c`).
-    pub fn ancestors(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn ancestors(&self) -> impl Iterator<Item = &str> {
         self.0.match_indices('/').map(|(i, _)| &self.0[..i])
     }
 }
@@ -93,7 +93,7 @@ impl fmt::Display for OutputPath {
 
 impl Unsafe {
     /// What is wrong, to follow "… would write `path`, which …".
-    pub fn reason(self) -> &'static str {
+    pub(crate) fn reason(self) -> &'static str {
         match self {
             Unsafe::Empty => "is empty",
             Unsafe::Absolute => "is absolute: output paths are relative to the output folder",

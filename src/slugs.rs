@@ -2,7 +2,7 @@
 
 /// Lowercase ASCII words joined by `-`, transliterating other scripts (`Élysée` → `elysee`).
 /// Text with nothing to transliterate (emoji only, say) keeps its characters, percent-safe.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let slug = slug::slugify(text);
     if !slug.is_empty() || text.trim().is_empty() {
         return slug;

@@ -18,7 +18,7 @@ use crate::diagnostic::{Lines, Location};
 
 /// Where `key` is first written in `text` (config.toml or a content file with its front
 /// matter), at any depth; the file itself when it is not found.
-pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
+pub(crate) fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
     let path = path.as_ref();
     match toml_part(text) {
         Some((offset, toml)) => match DeTable::parse(toml) {
@@ -35,7 +35,7 @@ pub fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Location {
 /// Where the key at `keys` is written in a TOML document: `["markdown", "highlighting",
 /// "style"]`; an array of tables is followed by the index of one (`["taxonomies", "1",
 /// "name"]`).
-pub fn key_span(table: &DeTable, keys: &[&str]) -> Option<Range<usize>> {
+pub(crate) fn key_span(table: &DeTable, keys: &[&str]) -> Option<Range<usize>> {
     let (last, path) = keys.split_last()?;
     let mut current = table;
     let mut path = path.iter();
@@ -103,7 +103,7 @@ fn toml_part(text: &str) -> Option<(usize, &str)> {
 
 /// The entries of one front matter list (`events`, `watch`) of a file, to point at a key
 /// of entry `n`. Parsed once per file, since a page may have many entries.
-pub struct Entries<'a> {
+pub(crate) struct Entries<'a> {
     path: &'a Path,
     text: &'a str,
     list: &'a str,
@@ -115,7 +115,7 @@ pub struct Entries<'a> {
 }
 
 impl<'a> Entries<'a> {
-    pub fn new(path: &'a Path, text: &'a str, list: &'a str) -> Entries<'a> {
+    pub(crate) fn new(path: &'a Path, text: &'a str, list: &'a str) -> Entries<'a> {
         let toml = toml_part(text)
             .and_then(|(offset, toml)| Some((offset, DeTable::parse(toml).ok()?.into_inner())));
         Entries {
@@ -130,7 +130,7 @@ impl<'a> Entries<'a> {
 
     /// Where entry `n` sets the first of `keys` it sets, else where the entry starts
     /// (else where the list is).
-    pub fn location(&self, n: usize, keys: &[&str]) -> Location {
+    pub(crate) fn location(&self, n: usize, keys: &[&str]) -> Location {
         if let Some((offset, table)) = &self.toml {
             let index = n.to_string();
             for key in keys {

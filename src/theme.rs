@@ -15,11 +15,11 @@ use crate::load::{is_ignored_name, keep_entry};
 use crate::spans::key_location;
 
 /// The default theme, as committed in `themes/default/`.
-pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+pub(crate) static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A template's text and the file it came from.
 #[derive(Debug, Clone)]
-pub struct TemplateSource {
+pub(crate) struct TemplateSource {
     pub text: String,
     /// As shown in messages: `templates/page.html` or `themes/default/templates/page.html`.
     pub display_path: PathBuf,
@@ -27,19 +27,19 @@ pub struct TemplateSource {
 
 /// Where a static file's bytes are.
 #[derive(Debug, Clone)]
-pub enum StaticSource {
+pub(crate) enum StaticSource {
     Embedded(&'static [u8]),
     File(PathBuf),
 }
 
 /// The theme in use.
-pub enum Theme {
+pub(crate) enum Theme {
     Embedded,
     Folder(PathBuf),
 }
 
 impl Theme {
-    pub fn for_site(root: &Path, config: &Config) -> Result<Theme, Diagnostic> {
+    pub(crate) fn for_site(root: &Path, config: &Config) -> Result<Theme, Diagnostic> {
         let Some(name) = &config.theme else {
             return Ok(Theme::Embedded);
         };
@@ -76,7 +76,7 @@ impl Theme {
 }
 
 /// Templates by name (`page.html`, `partials/nav.html`), the site's over the theme's.
-pub fn templates(root: &Path, theme: &Theme) -> Result<BTreeMap<String, TemplateSource>, Diagnostic> {
+pub(crate) fn templates(root: &Path, theme: &Theme) -> Result<BTreeMap<String, TemplateSource>, Diagnostic> {
     let mut out = BTreeMap::new();
     let prefix = theme.display_prefix(root).join("templates");
     match theme {
@@ -130,7 +130,7 @@ fn read_templates(
 
 /// Static files by output path, the site's over the theme's; a link that leaves the site
 /// folder is an error, and nothing under it is copied.
-pub fn static_files(root: &Path, theme: &Theme) -> (BTreeMap<String, StaticSource>, Diagnostics) {
+pub(crate) fn static_files(root: &Path, theme: &Theme) -> (BTreeMap<String, StaticSource>, Diagnostics) {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::new();
     let site_root = SiteRoot::new(root);
@@ -175,7 +175,7 @@ fn read_static(
 }
 
 /// Every file under an embedded folder, in a stable order.
-pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+pub(crate) fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
     let mut files = Vec::new();
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {

@@ -27,12 +27,12 @@ use crate::theme::StaticSource;
 /// `check`, memory for `serve`. Render hands every output to one and does no other I/O;
 /// the trait lives here, with its implementations, so that writing depends on nothing
 /// of rendering.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn write(&self, path: &OutputPath, bytes: &[u8]) -> std::io::Result<()>;
     fn copy(&self, path: &OutputPath, source: &StaticSource) -> std::io::Result<()>;
 }
 
-pub struct Staging {
+pub(crate) struct Staging {
     out_dir: PathBuf,
     /// This build's folder inside the output folder: `lock`, `new/` (the staged outputs)
     /// and `old/` (what the commit moved aside, until it has succeeded).
@@ -71,7 +71,7 @@ pub struct WriteStats {
 }
 
 impl Staging {
-    pub fn begin(out_dir: &Path) -> io::Result<Staging> {
+    pub(crate) fn begin(out_dir: &Path) -> io::Result<Staging> {
         if out_dir.exists() && !out_dir.is_dir() {
             return Err(io::Error::other(format!(
                 "{} exists and is not a folder",
@@ -138,7 +138,7 @@ impl Staging {
     /// folder, no two outputs at one path, no output where another needs a folder), so
     /// what can still fail here is the file system, and then every step taken so far is
     /// undone, newest first, before the error is returned.
-    pub fn commit(self) -> io::Result<WriteStats> {
+    pub(crate) fn commit(self) -> io::Result<WriteStats> {
         let outputs = self.outputs.into_inner().unwrap_or_default();
         let mut changed = self.changed.into_inner().unwrap_or_default();
         let mut stats = WriteStats {
@@ -183,7 +183,7 @@ impl Staging {
     }
 
     /// Drops the staged output, leaving the previous output as it was.
-    pub fn abort(self) {
+    pub(crate) fn abort(self) {
         fs::remove_dir_all(&self.staging).ok();
         if self.made_out_dir {
             fs::remove_dir(&self.out_dir).ok();
@@ -418,21 +418,6 @@ impl Sink for Staging {
         match source {
             StaticSource::Embedded(bytes) => self.write(rel, bytes),
             StaticSource::File(path) => self.write(rel, &fs::read(path)?),
-        }
-    }
-}
-
-/// A sink that keeps nothing: `dossier check` renders everything and writes nothing.
-pub struct Discard;
-
-impl Sink for Discard {
-    fn write(&self, _: &OutputPath, _: &[u8]) -> io::Result<()> {
-        Ok(())
-    }
-    fn copy(&self, _: &OutputPath, source: &StaticSource) -> io::Result<()> {
-        match source {
-            StaticSource::File(path) => fs::metadata(path).map(|_| ()),
-            StaticSource::Embedded(_) => Ok(()),
         }
     }
 }

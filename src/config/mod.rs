@@ -7,6 +7,8 @@
 
 mod keys;
 mod raw;
+#[cfg(test)]
+mod span_tests;
 mod toml_errors;
 mod urls;
 
@@ -19,15 +21,14 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::spans::key_span;
 use keys::{config_candidates, take_zola_only};
 use raw::RawConfig;
-pub use toml_errors::{toml_error, toml_error_at, unknown_field};
-pub use urls::{base_path_of, origin_of};
+pub(crate) use toml_errors::{toml_error, toml_error_at, unknown_field};
+pub(crate) use urls::{base_path_of, origin_of};
 use urls::{check_base_url, check_cname};
 // Temporary: render/ imports `key_location` from here until it is changed to
 // `crate::spans` after the render split lands.
-pub use crate::spans::key_location;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TaxonomyConfig {
+pub(crate) struct TaxonomyConfig {
     pub name: String,
     pub paginate_by: Option<usize>,
     pub paginate_path: String,
@@ -38,7 +39,7 @@ pub struct TaxonomyConfig {
 /// What a feed entry carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FeedContent {
+pub(crate) enum FeedContent {
     /// The summary (the text before `<!-- more -->`) where there is one, else everything.
     #[default]
     Summary,
@@ -48,13 +49,13 @@ pub enum FeedContent {
 
 /// A feed's format, named by its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedFormat {
+pub(crate) enum FeedFormat {
     Atom,
     Rss,
 }
 
 impl FeedFormat {
-    pub fn from_file_name(name: &str) -> Option<FeedFormat> {
+    pub(crate) fn from_file_name(name: &str) -> Option<FeedFormat> {
         match name {
             "atom.xml" => Some(FeedFormat::Atom),
             "rss.xml" => Some(FeedFormat::Rss),
@@ -62,14 +63,14 @@ impl FeedFormat {
         }
     }
 
-    pub fn file_name(self) -> &'static str {
+    pub(crate) fn file_name(self) -> &'static str {
         match self {
             FeedFormat::Atom => "atom.xml",
             FeedFormat::Rss => "rss.xml",
         }
     }
 
-    pub fn media_type(self) -> &'static str {
+    pub(crate) fn media_type(self) -> &'static str {
         match self {
             FeedFormat::Atom => "application/atom+xml",
             FeedFormat::Rss => "application/rss+xml",
@@ -79,7 +80,7 @@ impl FeedFormat {
 
 impl Config {
     /// The feed formats to write, in `feed_filenames` order.
-    pub fn feed_formats(&self) -> Vec<FeedFormat> {
+    pub(crate) fn feed_formats(&self) -> Vec<FeedFormat> {
         self.feed_filenames
             .iter()
             .filter_map(|n| FeedFormat::from_file_name(n))
@@ -89,7 +90,7 @@ impl Config {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum AnchorLinks {
+pub(crate) enum AnchorLinks {
     None,
     Left,
     Right,
@@ -99,7 +100,7 @@ pub enum AnchorLinks {
 /// A named stretch of time, shown as a band on the timeline.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Era {
+pub(crate) struct Era {
     pub name: String,
     pub start: crate::dates::EventDate,
     pub end: crate::dates::EventDate,
@@ -108,7 +109,7 @@ pub struct Era {
 /// `[timeline]`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct TimelineConfig {
+pub(crate) struct TimelineConfig {
     #[serde(default)]
     pub eras: Vec<Era>,
     /// The date that separates past events from "Upcoming" ones. Defaults to the day of
@@ -119,7 +120,7 @@ pub struct TimelineConfig {
 /// `[sources]`: the bibliography `[@key]` citations refer to.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct SourcesConfig {
+pub(crate) struct SourcesConfig {
     /// A file under `content/`: Hayagriva YAML (`.yml`, `.yaml`) or BibTeX (`.bib`).
     pub bibliography: Option<String>,
     /// A CSL style Hayagriva bundles, by name (default `chicago-author-date`).
@@ -129,7 +130,7 @@ pub struct SourcesConfig {
 /// `[related]`: how related analyses are scored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct RelatedConfig {
+pub(crate) struct RelatedConfig {
     /// How many related pages each page gets.
     pub limit: usize,
     /// What a link between two pages (either way) adds to their score.
@@ -152,7 +153,7 @@ impl Default for RelatedConfig {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MarkdownConfig {
+pub(crate) struct MarkdownConfig {
     pub highlight_code: bool,
     pub light_theme: String,
     pub dark_theme: String,
@@ -165,7 +166,7 @@ pub struct MarkdownConfig {
 
 /// The site configuration the build uses.
 #[derive(Debug, Clone, Serialize)]
-pub struct Config {
+pub(crate) struct Config {
     /// Always ends with `/`.
     pub base_url: String,
     /// The path part of `base_url`, starting and ending with `/` (`/repo/` for a project site).
@@ -201,18 +202,18 @@ pub struct Config {
 
 /// What can override the file from the command line.
 #[derive(Debug, Default, Clone)]
-pub struct Overrides {
+pub(crate) struct Overrides {
     pub base_url: Option<String>,
     pub output_dir: Option<String>,
 }
 
-pub const DEFAULT_FEED_LIMIT: usize = 50;
-pub const DEFAULT_LIGHT_THEME: &str = "InspiredGitHub";
-pub const DEFAULT_DARK_THEME: &str = "base16-ocean.dark";
+pub(crate) const DEFAULT_FEED_LIMIT: usize = 50;
+pub(crate) const DEFAULT_LIGHT_THEME: &str = "InspiredGitHub";
+pub(crate) const DEFAULT_DARK_THEME: &str = "base16-ocean.dark";
 
 impl Config {
     /// Reads `config.toml` in `root`. Errors and warnings are returned as diagnostics.
-    pub fn load(root: &Path, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
+    pub(crate) fn load(root: &Path, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
         let path = root.join("config.toml");
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -235,7 +236,7 @@ impl Config {
     }
 
     /// Parses the text of `config.toml`.
-    pub fn parse(text: &str, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
+    pub(crate) fn parse(text: &str, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let unreadable =
             |err: toml::de::Error| toml_error("config.toml", text, &err, &config_candidates(&err));
@@ -457,12 +458,8 @@ impl Config {
         (ok.then_some(config), diags)
     }
 
-    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
-        self.taxonomies.iter().find(|t| t.name == name)
-    }
-
     /// The absolute URL of a site path such as `/security/kursk/`.
-    pub fn permalink(&self, site_path: &str) -> String {
+    pub(crate) fn permalink(&self, site_path: &str) -> String {
         let root = self.base_url.trim_end_matches('/');
         let tail = site_path
             .strip_prefix(self.base_path.trim_end_matches('/'))
@@ -471,7 +468,7 @@ impl Config {
     }
 
     /// The URL path, under the base path, of a site-relative path such as `security/kursk/`.
-    pub fn url_path(&self, relative: &str) -> String {
+    pub(crate) fn url_path(&self, relative: &str) -> String {
         format!("{}{}", self.base_path, relative.trim_start_matches('/'))
     }
 }

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 
 /// Turns a TOML error into a diagnostic with the line, column and, for an unknown key,
 /// the closest known key.
-pub fn toml_error(
+pub(crate) fn toml_error(
     path: impl AsRef<Path>,
     text: &str,
     err: &toml::de::Error,
@@ -17,7 +17,7 @@ pub fn toml_error(
 }
 
 /// Like [`toml_error`] for TOML that starts `offset` bytes into `text` (front matter).
-pub fn toml_error_at(
+pub(crate) fn toml_error_at(
     path: impl AsRef<Path>,
     text: &str,
     offset: usize,
@@ -37,7 +37,7 @@ pub fn toml_error_at(
 }
 
 /// The field name in serde's "unknown field `x`, expected …" message.
-pub fn unknown_field(message: &str) -> Option<&str> {
+pub(crate) fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.split("unknown field `").nth(1)?;
     rest.split('`').next()
 }

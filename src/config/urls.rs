@@ -45,7 +45,7 @@ pub(super) fn check_cname(cname: &str) -> Result<(), &'static str> {
 
 /// The scheme and host of a URL, lowercased: `https://User.github.io/repo/` →
 /// `https://user.github.io`; empty for a URL without a scheme.
-pub fn origin_of(url: &str) -> String {
+pub(crate) fn origin_of(url: &str) -> String {
     match url.split_once("://") {
         Some((scheme, rest)) => format!(
             "{}://{}",
@@ -60,7 +60,7 @@ pub fn origin_of(url: &str) -> String {
 }
 
 /// The path part of a base URL, with slashes at both ends: `https://user.github.io/repo` → `/repo/`.
-pub fn base_path_of(base_url: &str) -> String {
+pub(crate) fn base_path_of(base_url: &str) -> String {
     let without_scheme = match base_url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => base_url,

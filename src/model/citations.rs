@@ -14,7 +14,7 @@ use crate::slugs::slugify;
 
 /// What `key` finds in the bibliography, if there is one; `failed` when config.toml
 /// names one that could not be loaded (its own error says why).
-pub fn check(sources: Option<&Sources>, failed: bool, key: &str) -> CiteCheck {
+pub(crate) fn check(sources: Option<&Sources>, failed: bool, key: &str) -> CiteCheck {
     let Some(sources) = sources else {
         if failed {
             return CiteCheck::NoBibliography(None);
@@ -38,7 +38,7 @@ pub fn check(sources: Option<&Sources>, failed: bool, key: &str) -> CiteCheck {
 /// with its sources as a tooltip) and adds the list of sources, each with links back to
 /// where it is cited; in the summary a citation is its text, since its sources are on the
 /// page itself.
-pub fn fill(converted: &mut Converted, sources: Option<&Sources>) {
+pub(crate) fn fill(converted: &mut Converted, sources: Option<&Sources>) {
     let citations: Vec<Vec<Cite>> = std::mem::take(&mut converted.citations)
         .into_iter()
         .map(|cites| {

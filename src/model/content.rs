@@ -16,7 +16,7 @@ use crate::parse::wikilinks::WikiIndex;
 /// What rendering one document's Markdown needs to know about the rest of the site: URLs
 /// for links, titles for wikilinks, which documents are drafts or not rendered. Made once
 /// per full build; `serve` keeps it to re-render one edited page.
-pub struct Links {
+pub(crate) struct Links {
     urls: std::collections::HashMap<String, String>,
     paths: std::collections::HashMap<String, String>,
     wiki: WikiIndex,
@@ -26,7 +26,7 @@ pub struct Links {
 }
 
 impl Links {
-    pub fn new(site: &Site) -> Links {
+    pub(crate) fn new(site: &Site) -> Links {
         let urls = site.url_map();
         let paths = urls
             .iter()
@@ -61,7 +61,7 @@ impl Links {
 
     /// A fingerprint of what links in Markdown resolve against, apart from titles: if it
     /// is unchanged, a page with the same file renders to the same output.
-    pub fn fingerprint(&self, site: &Site) -> u64 {
+    pub(crate) fn fingerprint(&self, site: &Site) -> u64 {
         fn sorted<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
             let mut v: Vec<&String> = items.collect();
             v.sort_unstable();
@@ -99,7 +99,7 @@ impl Links {
 /// Converted Markdown from an earlier build, which `serve` reuses for a document whose
 /// file and whose link targets are unchanged (after an edit to another page's front
 /// matter, say).
-pub struct Reuse<'a> {
+pub(crate) struct Reuse<'a> {
     env: u64,
     /// Content path → the document's rendered Markdown (its HTML aside) and its HTML.
     docs: HashMap<&'a str, (&'a Converted, &'a str)>,
@@ -110,7 +110,7 @@ pub struct Reuse<'a> {
 impl<'a> Reuse<'a> {
     /// `env` is the earlier build's [`Links::fingerprint`]; `content` a page's HTML (which
     /// rendering moved out of the model).
-    pub fn new(site: &'a Site, env: u64, content: impl Fn(PageId) -> &'a str) -> Reuse<'a> {
+    pub(crate) fn new(site: &'a Site, env: u64, content: impl Fn(PageId) -> &'a str) -> Reuse<'a> {
         let pages = site
             .pages
             .iter()
@@ -134,7 +134,7 @@ impl<'a> Reuse<'a> {
 
     /// Files whose text need not be read again: `unchanged` from `sources` (see
     /// [`drop_bodies`]).
-    pub fn with_texts(
+    pub(crate) fn with_texts(
         mut self,
         sources: &'a HashMap<String, String>,
         unchanged: impl Fn(&str) -> bool,
@@ -148,7 +148,7 @@ impl<'a> Reuse<'a> {
     }
 
     /// The text of an unchanged file.
-    pub fn text(&self, content_path: &str) -> Option<&'a str> {
+    pub(crate) fn text(&self, content_path: &str) -> Option<&'a str> {
         self.texts.get(content_path).copied()
     }
 }
@@ -174,7 +174,7 @@ fn source_key(doc: &Doc) -> u64 {
 /// diagnostics and how many documents were converted (not reused).
 ///
 /// (To be renamed `convert_markdown` once build.rs, which calls it, can follow.)
-pub fn convert_markdown(
+pub(crate) fn convert_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
     links: &Links,
@@ -267,7 +267,7 @@ pub fn convert_markdown(
 /// Converts one page's Markdown from the file's new `text` (whose front matter is
 /// unchanged), with its links to headings checked, for `serve` after an edit. (To be
 /// renamed `convert_page` once incremental.rs, which calls it, can follow.)
-pub fn convert_page(
+pub(crate) fn convert_page(
     site: &Site,
     links: &Links,
     highlighter: &Highlighter,
@@ -304,7 +304,7 @@ pub fn convert_page(
 
 /// Whether every link from another document to a heading of page `id` still finds one of
 /// `heading_ids` (the page's headings after an edit).
-pub fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_ids: &[String]) -> bool {
+pub(crate) fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_ids: &[String]) -> bool {
     let target = &site.page(id).file.content_path;
     site.pages
         .iter()
@@ -321,7 +321,7 @@ pub fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, heading_id
 /// 10,000-page site this is most of the raw text held in memory. With `keep`, the whole
 /// files are returned by content path, for `serve` to build again without reading the
 /// files that did not change.
-pub fn drop_bodies(site: &mut Site, keep: bool) -> HashMap<String, String> {
+pub(crate) fn drop_bodies(site: &mut Site, keep: bool) -> HashMap<String, String> {
     let files = site
         .pages
         .iter_mut()

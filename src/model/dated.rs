@@ -11,7 +11,7 @@ use crate::diagnostic::Location;
 use crate::model::ids::PageId;
 
 #[derive(Debug, Clone)]
-pub struct Event {
+pub(crate) struct Event {
     /// Stable and unique: the anchor on the timeline is `e-{id}`.
     pub id: String,
     pub date: EventDate,
@@ -37,7 +37,7 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn sort_key(&self) -> (i64, Precision) {
+    pub(crate) fn sort_key(&self) -> (i64, Precision) {
         (self.date.start_key(), self.date.precision())
     }
 }
@@ -45,20 +45,20 @@ impl Event {
 /// Whether what an indicator looks for has happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Open,
     Observed,
     Lapsed,
 }
 
-pub const STATUSES: &[(&str, Status)] = &[
+pub(crate) const STATUSES: &[(&str, Status)] = &[
     ("open", Status::Open),
     ("observed", Status::Observed),
     ("lapsed", Status::Lapsed),
 ];
 
 impl Status {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Open => "Open",
             Status::Observed => "Observed",
@@ -69,7 +69,7 @@ impl Status {
 
 /// A validated indicator.
 #[derive(Debug, Clone)]
-pub struct Watch {
+pub(crate) struct Watch {
     pub page: PageId,
     /// Unique on the site: the anchor on `/watch/` and the analysis (`w-…`).
     pub id: String,

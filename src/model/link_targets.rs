@@ -14,7 +14,7 @@ use crate::parse::markdown::{self, Citations, CiteCheck, Converted, Doc, Target,
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 
 /// What a document needs to know about the rest of the site.
-pub struct LinkTargets<'a> {
+pub(crate) struct LinkTargets<'a> {
     pub config: &'a MarkdownConfig,
     pub highlighter: &'a Highlighter,
     /// Content path (`security/kursk.md`) to URL path (`/security/kursk/`).
@@ -37,7 +37,7 @@ pub struct LinkTargets<'a> {
 
 /// One document's Markdown as HTML, its links resolved against `targets` and its
 /// citations formatted with the bibliography.
-pub fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
+pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
     let env = markdown::Env {
         config: targets.config,
         highlighter: targets.highlighter,

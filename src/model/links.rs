@@ -7,7 +7,7 @@ use crate::model::site::{Backlink, Item, PageId, SectionId, Site};
 use crate::parse::markdown::OutLink;
 
 /// Fills in every page's and section's backlinks (replacing any from before).
-pub fn backlinks(site: &mut Site) {
+pub(crate) fn backlinks(site: &mut Site) {
     for p in &mut site.pages {
         p.backlinks.clear();
     }

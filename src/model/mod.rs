@@ -1,16 +1,16 @@
 //! The site model and the stages that build it.
-pub mod citations;
-pub mod content;
-pub mod dated;
-pub mod ids;
-pub mod link_targets;
-pub mod links;
-pub mod related;
-pub mod resolve;
-pub mod site;
-pub mod sources;
-pub mod timeline;
-pub mod watch;
+pub(crate) mod citations;
+pub(crate) mod content;
+pub(crate) mod dated;
+pub(crate) mod ids;
+pub(crate) mod link_targets;
+pub(crate) mod links;
+pub(crate) mod related;
+pub(crate) mod resolve;
+pub(crate) mod site;
+pub(crate) mod sources;
+pub(crate) mod timeline;
+pub(crate) mod watch;
 
 #[cfg(test)]
 mod markdown_tests;

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::config::RelatedConfig;
 use crate::model::site::{Item, PageId, Site};
 
-pub fn related(site: &mut Site) {
+pub(crate) fn related(site: &mut Site) {
     let config = &site.config.related;
     let n = site.pages.len();
     // Rarity is measured among the pages that are listed anywhere.

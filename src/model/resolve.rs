@@ -14,7 +14,7 @@ use crate::parse::frontmatter::{self, PageFrontMatter, SectionFrontMatter, SortB
 use crate::slugs::slugify;
 use crate::spans::key_location;
 
-pub struct Options {
+pub(crate) struct Options {
     pub drafts: bool,
 }
 
@@ -105,7 +105,7 @@ fn url_dir(dir: &str) -> String {
         .collect()
 }
 
-pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diagnostics) {
+pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diagnostics) {
     let (parsed, failed, mut diags) = parse_all(tree.markdown);
     // Files that exist but cannot be pages; links to them are not errors of their own.
     let mut broken: std::collections::HashSet<String> = tree.unreadable.into_iter().chain(failed).collect();
@@ -182,7 +182,6 @@ pub fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diag
             subsections: Vec::new(),
             pages: Vec::new(),
             assets: Vec::new(),
-            dir,
             converted: Default::default(),
             backlinks: Vec::new(),
         });

@@ -7,13 +7,13 @@ use crate::config::{Config, TaxonomyConfig};
 use crate::dates::DateValue;
 use crate::load::SourceFile;
 use crate::model::dated::{Event, Watch};
-pub use crate::model::ids::{Item, PageId, SectionId};
+pub(crate) use crate::model::ids::{EventId, Item, PageId, SectionId, TaxonomyId, TermId};
 use crate::parse::frontmatter::{PageFrontMatter, SectionFrontMatter};
 use crate::parse::markdown::Converted;
 
 /// A document that links to another, with the words around its first link there.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Backlink {
+pub(crate) struct Backlink {
     pub source: Item,
     pub kind: crate::parse::markdown::LinkKind,
     pub excerpt: String,
@@ -22,7 +22,7 @@ pub struct Backlink {
 }
 
 #[derive(Debug)]
-pub struct Page {
+pub(crate) struct Page {
     pub file: SourceFile,
     pub body_offset: usize,
     pub meta: PageFrontMatter,
@@ -50,17 +50,17 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn has_output(&self) -> bool {
+    pub(crate) fn has_output(&self) -> bool {
         self.meta.render.unwrap_or(true)
     }
 
-    pub fn reading_time(&self) -> usize {
+    pub(crate) fn reading_time(&self) -> usize {
         self.converted.word_count.div_ceil(200)
     }
 }
 
 #[derive(Debug)]
-pub struct Section {
+pub(crate) struct Section {
     pub file: SourceFile,
     pub body_offset: usize,
     pub meta: SectionFrontMatter,
@@ -71,57 +71,39 @@ pub struct Section {
     /// Pages in the section's order, including those of transparent subsections.
     pub pages: Vec<PageId>,
     pub assets: Vec<String>,
-    /// The folder under content/ (`security/`; empty for the root).
-    pub dir: String,
     pub converted: Converted,
     pub backlinks: Vec<Backlink>,
 }
 
 impl Section {
-    pub fn title(&self) -> &str {
+    pub(crate) fn title(&self) -> &str {
         self.meta.title.as_deref().unwrap_or("")
     }
 
-    pub fn has_output(&self) -> bool {
+    pub(crate) fn has_output(&self) -> bool {
         self.meta.render.unwrap_or(true)
     }
 
-    pub fn is_root(&self) -> bool {
+    pub(crate) fn is_root(&self) -> bool {
         self.parent.is_none()
     }
 }
 
-/// A taxonomy, by its index in [`Site::taxonomies`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaxonomyId(pub usize);
-
-/// A term: its taxonomy and its index in that taxonomy's `terms` (ordered by taxonomy,
-/// then term).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TermId {
-    pub taxonomy: TaxonomyId,
-    pub index: usize,
-}
-
-/// An event, by its index in [`Site::events`] (chronological order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EventId(pub usize);
-
 impl Site {
-    pub fn taxonomy(&self, id: TaxonomyId) -> &Taxonomy {
+    pub(crate) fn taxonomy(&self, id: TaxonomyId) -> &Taxonomy {
         &self.taxonomies[id.0]
     }
 
-    pub fn term(&self, id: TermId) -> &Term {
+    pub(crate) fn term(&self, id: TermId) -> &Term {
         &self.taxonomies[id.taxonomy.0].terms[id.index]
     }
 
-    pub fn event(&self, id: EventId) -> &crate::model::timeline::Event {
+    pub(crate) fn event(&self, id: EventId) -> &Event {
         &self.events[id.0]
     }
 
     /// Every term, taxonomy by taxonomy.
-    pub fn term_ids(&self) -> impl Iterator<Item = TermId> + '_ {
+    pub(crate) fn term_ids(&self) -> impl Iterator<Item = TermId> + '_ {
         self.taxonomies.iter().enumerate().flat_map(|(t, taxonomy)| {
             (0..taxonomy.terms.len()).map(move |index| TermId {
                 taxonomy: TaxonomyId(t),
@@ -130,7 +112,7 @@ impl Site {
         })
     }
 
-    pub fn event_ids(&self) -> impl Iterator<Item = EventId> + use<> {
+    pub(crate) fn event_ids(&self) -> impl Iterator<Item = EventId> + use<> {
         (0..self.events.len()).map(EventId)
     }
 }
@@ -141,16 +123,16 @@ impl Site {
 /// moves each page's HTML into the page's template value. Sections keep theirs: there are
 /// few, and their values are made again whenever one of their pages changes.
 #[derive(Debug, Default)]
-pub struct PageHtml(Vec<String>);
+pub(crate) struct PageHtml(Vec<String>);
 
 impl PageHtml {
     /// `html[i]` is the HTML of `PageId(i)`.
-    pub fn new(html: Vec<String>) -> PageHtml {
+    pub(crate) fn new(html: Vec<String>) -> PageHtml {
         PageHtml(html)
     }
 
     /// Each page's HTML with its id, handing over ownership.
-    pub fn into_pages(self) -> impl rayon::iter::IndexedParallelIterator<Item = (PageId, String)> {
+    pub(crate) fn into_pages(self) -> impl rayon::iter::IndexedParallelIterator<Item = (PageId, String)> {
         use rayon::prelude::*;
         self.0
             .into_par_iter()
@@ -160,7 +142,7 @@ impl PageHtml {
 }
 
 #[derive(Debug)]
-pub struct Term {
+pub(crate) struct Term {
     pub name: String,
     pub slug: String,
     pub path: String,
@@ -170,7 +152,7 @@ pub struct Term {
 }
 
 #[derive(Debug)]
-pub struct Taxonomy {
+pub(crate) struct Taxonomy {
     pub config: TaxonomyConfig,
     pub slug: String,
     pub path: String,
@@ -180,7 +162,7 @@ pub struct Taxonomy {
 }
 
 #[derive(Debug)]
-pub struct Site {
+pub(crate) struct Site {
     pub config: Config,
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
@@ -203,24 +185,24 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn page(&self, id: PageId) -> &Page {
+    pub(crate) fn page(&self, id: PageId) -> &Page {
         &self.pages[id.0]
     }
 
-    pub fn section(&self, id: SectionId) -> &Section {
+    pub(crate) fn section(&self, id: SectionId) -> &Section {
         &self.sections[id.0]
     }
 
-    pub fn root_section(&self) -> SectionId {
+    pub(crate) fn root_section(&self) -> SectionId {
         SectionId(0)
     }
 
-    pub fn term_count(&self) -> usize {
+    pub(crate) fn term_count(&self) -> usize {
         self.taxonomies.iter().map(|t| t.terms.len()).sum()
     }
 
     /// Content path → URL path, for resolving links.
-    pub fn url_map(&self) -> HashMap<String, String> {
+    pub(crate) fn url_map(&self) -> HashMap<String, String> {
         self.by_content_path
             .iter()
             .map(|(k, item)| {
@@ -233,14 +215,14 @@ impl Site {
             .collect()
     }
 
-    pub fn item_path(&self, item: Item) -> &str {
+    pub(crate) fn item_path(&self, item: Item) -> &str {
         match item {
             Item::Page(p) => &self.page(p).path,
             Item::Section(s) => &self.section(s).path,
         }
     }
 
-    pub fn item_title(&self, item: Item) -> &str {
+    pub(crate) fn item_title(&self, item: Item) -> &str {
         match item {
             Item::Page(p) => &self.page(p).title,
             Item::Section(s) => self.section(s).title(),
@@ -248,7 +230,7 @@ impl Site {
     }
 
     /// Heading ids of what a content path names.
-    pub fn heading_ids(&self, content_path: &str) -> Option<&[String]> {
+    pub(crate) fn heading_ids(&self, content_path: &str) -> Option<&[String]> {
         match self.by_content_path.get(content_path)? {
             Item::Page(p) => Some(&self.page(*p).converted.heading_ids),
             Item::Section(s) => Some(&self.section(*s).converted.heading_ids),

@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Location, closest, line_col};
 use crate::load::Bibliography;
 
 /// The styles a site names most; any other style Hayagriva bundles works too.
-pub const DEFAULT_STYLE: &str = "chicago-author-date";
+pub(crate) const DEFAULT_STYLE: &str = "chicago-author-date";
 
 impl std::fmt::Debug for Sources {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -27,7 +27,7 @@ impl std::fmt::Debug for Sources {
     }
 }
 
-pub struct Sources {
+pub(crate) struct Sources {
     library: Library,
     style: IndependentStyle,
     locales: Vec<Locale>,
@@ -37,20 +37,20 @@ pub struct Sources {
 
 /// One cited work in a citation: its key and, if given, where in it (`p. 4`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Cite {
+pub(crate) struct Cite {
     pub key: String,
     pub locator: Option<(Locator, String)>,
 }
 
 /// A page's citations formatted: each citation's HTML, and the page's list of sources
 /// (key and HTML), in the style's order.
-pub struct FormattedCitations {
+pub(crate) struct FormattedCitations {
     pub citations: Vec<String>,
     pub bibliography: Vec<Reference>,
 }
 
 /// A source as a page's list shows it.
-pub struct Reference {
+pub(crate) struct Reference {
     pub key: String,
     pub html: String,
     /// The same as plain text, for a tooltip.
@@ -59,7 +59,7 @@ pub struct Reference {
 
 impl Sources {
     /// The bibliography read from disk, parsed, with `style` looked up by name.
-    pub fn parse(
+    pub(crate) fn parse(
         bibliography: &Bibliography,
         style: &str,
         config_path: &Path,
@@ -113,17 +113,17 @@ impl Sources {
         })
     }
 
-    pub fn has(&self, key: &str) -> bool {
+    pub(crate) fn has(&self, key: &str) -> bool {
         self.library.get(key).is_some()
     }
 
     /// The keys closest to `key`, for a message.
-    pub fn closest(&self, key: &str) -> Option<&str> {
+    pub(crate) fn closest(&self, key: &str) -> Option<&str> {
         closest(key, self.library.keys())
     }
 
     /// Formats a page's citations, in order, and its list of sources, in the style.
-    pub fn format(&self, citations: &[Vec<Cite>]) -> FormattedCitations {
+    pub(crate) fn format(&self, citations: &[Vec<Cite>]) -> FormattedCitations {
         let mut driver = BibliographyDriver::new();
         for cites in citations {
             let items = cites
@@ -174,7 +174,7 @@ impl Sources {
 impl Sources {
     /// The full references of `keys`, in the style's order, without a numeric style's
     /// labels (which number a page's sources, not the site's).
-    pub fn references(&self, keys: &[&str]) -> Vec<(String, String)> {
+    pub(crate) fn references(&self, keys: &[&str]) -> Vec<(String, String)> {
         let mut driver = BibliographyDriver::new();
         for key in keys {
             if let Some(entry) = self.library.get(key) {
@@ -199,7 +199,7 @@ impl Sources {
 }
 
 /// `p. 4`, `pp. 4–5`, `ch. 2`, `sec. 3`, `para. 7`, `fig. 1`; other text counts as a page.
-pub fn locator(text: &str) -> (Locator, String) {
+pub(crate) fn locator(text: &str) -> (Locator, String) {
     let text = text.trim();
     let (label, rest) = text.split_once(|c: char| c.is_whitespace()).unwrap_or(("", text));
     let kind = match label.trim_end_matches('.').to_lowercase().as_str() {

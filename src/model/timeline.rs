@@ -11,11 +11,11 @@ use crate::parse::events::RawEvent;
 use crate::slugs::slugify;
 use crate::spans::{Entries, key_location};
 
-pub use crate::model::dated::Event;
+use crate::model::dated::Event;
 
 /// Builds the site's events, ordered by start (coarser dates first on a tie), then by page
 /// and title, so the order never depends on the file system.
-pub fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
+pub(crate) fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut out: Vec<Event> = Vec::new();
     let taxonomy_names: Vec<&str> = site.config.taxonomies.iter().map(|t| t.name.as_str()).collect();
@@ -252,7 +252,7 @@ fn inline_markdown(text: &str) -> String {
 }
 
 /// Analyses that cite the one recording an event: its backlinks that are pages.
-pub fn cited_by(site: &Site, page: PageId) -> Vec<PageId> {
+pub(crate) fn cited_by(site: &Site, page: PageId) -> Vec<PageId> {
     site.page(page)
         .backlinks
         .iter()

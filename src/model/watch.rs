@@ -5,11 +5,11 @@
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::model::site::{PageId, Site};
 
-pub use crate::model::dated::{STATUSES, Status, Watch};
+use crate::model::dated::{STATUSES, Status, Watch};
 
 /// Every rendered analysis's indicators, in page order then as written; an unknown
 /// status is an error at its line.
-pub fn collect(site: &Site) -> (Vec<Watch>, Diagnostics) {
+pub(crate) fn collect(site: &Site) -> (Vec<Watch>, Diagnostics) {
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
     for (i, page) in site.pages.iter().enumerate() {

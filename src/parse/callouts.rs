@@ -8,14 +8,14 @@ use pulldown_cmark::{BlockQuoteKind, Event, Tag, TagEnd};
 
 /// A callout kind: its class name, its default title and how it renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Kind {
+pub(crate) struct Kind {
     pub class: &'static str,
     pub title: &'static str,
     pub shape: Shape,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// A titled box (`role="note"`).
     Callout,
     /// Text repeated from the article in large type. It is hidden from screen readers,
@@ -25,7 +25,7 @@ pub enum Shape {
 }
 
 /// Every kind, by the names a marker may use (compared without case, `-` as a space).
-pub const KINDS: &[(&str, Kind)] = &[
+pub(crate) const KINDS: &[(&str, Kind)] = &[
     (
         "note",
         Kind {
@@ -108,13 +108,13 @@ pub const KINDS: &[(&str, Kind)] = &[
     ),
 ];
 
-pub fn kind_named(name: &str) -> Option<Kind> {
+pub(crate) fn kind_named(name: &str) -> Option<Kind> {
     let name = name.trim().to_lowercase().replace(['-', '_'], " ");
     KINDS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
 }
 
 /// The kind pulldown-cmark recognised itself (GitHub's five).
-pub fn from_github(kind: BlockQuoteKind) -> Kind {
+pub(crate) fn from_github(kind: BlockQuoteKind) -> Kind {
     let name = match kind {
         BlockQuoteKind::Note => "note",
         BlockQuoteKind::Tip => "tip",
@@ -127,7 +127,7 @@ pub fn from_github(kind: BlockQuoteKind) -> Kind {
 
 /// A `[!NAME] title` marker at the start of a blockquote's first line.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Marker {
+pub(crate) struct Marker {
     pub name: String,
     pub title: Option<String>,
     /// How many of the blockquote's inner events the marker line takes.
@@ -137,7 +137,7 @@ pub struct Marker {
 /// Reads a marker from a blockquote's inner events (those after its start). Only the
 /// first line is read, and only as far as it could still be a marker, so that finding no
 /// marker costs little however long the line.
-pub fn marker<'a, 'b: 'a>(inner: impl IntoIterator<Item = &'a Event<'b>>) -> Option<Marker> {
+pub(crate) fn marker<'a, 'b: 'a>(inner: impl IntoIterator<Item = &'a Event<'b>>) -> Option<Marker> {
     let mut inner = inner.into_iter();
     if !matches!(inner.next(), Some(Event::Start(Tag::Paragraph))) {
         return None;

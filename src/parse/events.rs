@@ -6,14 +6,12 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-// `EventDate` and `Precision` were defined here; render/ still imports them by this path
-// until it is changed to `crate::dates` after the render split lands.
-pub use crate::dates::{EventDate, Precision};
+use crate::dates::EventDate;
 
 /// An entry of a page's `events` list, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawEvent {
+pub(crate) struct RawEvent {
     pub id: Option<String>,
     pub date: EventDate,
     pub end: Option<EventDate>,
@@ -29,7 +27,7 @@ pub struct RawEvent {
     pub taxonomies: BTreeMap<String, Vec<String>>,
 }
 
-pub const EVENT_KEYS: &[&str] = &[
+pub(crate) const EVENT_KEYS: &[&str] = &[
     "id",
     "date",
     "end",
@@ -45,7 +43,7 @@ pub const EVENT_KEYS: &[&str] = &[
 /// An entry of a page's `watch` list, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawWatch {
+pub(crate) struct RawWatch {
     pub indicator: String,
     /// Why it matters.
     pub why: Option<String>,

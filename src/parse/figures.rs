@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Where the parts of a figure are among a paragraph's inner events.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Parts {
+pub(crate) struct Parts {
     /// The image, from its `Start` to its `End` inclusive.
     pub image: Range<usize>,
     /// The credit's inner events (inside the emphasis, which is dropped).
@@ -21,7 +21,7 @@ const CREDIT_PREFIXES: [&str; 2] = ["credit:", "source:"];
 
 /// Reads a figure from a paragraph's inner events (those between its start and end), or
 /// `None` when the paragraph holds anything besides an image and a credit line.
-pub fn parts<'e, 'a: 'e>(inner: &[&'e Event<'a>]) -> Option<Parts> {
+pub(crate) fn parts<'e, 'a: 'e>(inner: &[&'e Event<'a>]) -> Option<Parts> {
     if !matches!(inner.first(), Some(Event::Start(Tag::Image { .. }))) {
         return None;
     }

@@ -9,31 +9,28 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{toml_error_at, unknown_field};
+use crate::dates::DateValue;
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
-// `DateValue` and `rfc3339_offset` were defined here; render/ still imports them by this
-// path until it is changed to `crate::dates` after the render split lands.
-pub use crate::dates::{DateValue, rfc3339_offset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Toml,
     Yaml,
 }
 
 /// A content file cut in two.
 #[derive(Debug)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub format: Option<Format>,
     pub front: &'a str,
     /// Byte offset of `front` in the file.
     pub front_offset: usize,
-    pub body: &'a str,
-    /// Byte offset of `body` in the file, so body positions map back to file lines.
+    /// Byte offset of the body in the file, so body positions map back to file lines.
     pub body_offset: usize,
 }
 
 /// Cuts `text` at its front matter delimiters.
-pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_no_bom.len();
     let first_line_end = text_no_bom.find('\n').map_or(text_no_bom.len(), |i| i + 1);
@@ -46,7 +43,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
                 format: None,
                 front: "",
                 front_offset: bom,
-                body: text_no_bom,
                 body_offset: bom,
             });
         }
@@ -60,7 +56,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
                 format: Some(format),
                 front: &text[front_start..pos],
                 front_offset: front_start,
-                body: &text[body_offset..],
                 body_offset,
             });
         }
@@ -73,7 +68,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     .hint(format!("add a line with only `{delim}` after the front matter")))
 }
 
-pub const PAGE_KEYS: &[&str] = &[
+pub(crate) const PAGE_KEYS: &[&str] = &[
     "title",
     "description",
     "date",
@@ -93,7 +88,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "watch",
 ];
 
-pub const SECTION_KEYS: &[&str] = &[
+pub(crate) const SECTION_KEYS: &[&str] = &[
     "title",
     "description",
     "draft",
@@ -116,7 +111,7 @@ pub const SECTION_KEYS: &[&str] = &[
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PageFrontMatter {
+pub(crate) struct PageFrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub date: Option<DateValue>,
@@ -147,7 +142,7 @@ pub struct PageFrontMatter {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum SortBy {
+pub(crate) enum SortBy {
     Date,
     UpdateDate,
     Title,
@@ -160,7 +155,7 @@ pub enum SortBy {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SectionFrontMatter {
+pub(crate) struct SectionFrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     #[serde(default)]
@@ -187,7 +182,7 @@ pub struct SectionFrontMatter {
 }
 
 /// Reads front matter of either format into `T`, reporting errors at their place in the file.
-pub fn parse<T>(path: &Path, text: &str, split: &Split) -> Result<T, Diagnostic>
+pub(crate) fn parse<T>(path: &Path, text: &str, split: &Split) -> Result<T, Diagnostic>
 where
     T: for<'de> Deserialize<'de> + Default + FrontMatter,
 {
@@ -270,7 +265,7 @@ pub(crate) fn taxonomy_hint(field: &str, format: Format) -> Option<String> {
 
 /// What page and section front matter share: the keys they accept (for "did you mean"
 /// hints) and a clean-up after parsing.
-pub trait FrontMatter {
+pub(crate) trait FrontMatter {
     /// Every key that may appear, including nested ones such as an event's.
     fn keys() -> Vec<&'static str>;
     /// TOML dates inside `extra` arrive as the toml crate's private one-entry maps; this
@@ -300,7 +295,7 @@ impl FrontMatter for SectionFrontMatter {
     }
 }
 
-pub fn fix_toml_dates(value: &mut serde_json::Value) {
+pub(crate) fn fix_toml_dates(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
@@ -318,7 +313,7 @@ pub fn fix_toml_dates(value: &mut serde_json::Value) {
 }
 
 /// The date and the rest of a `2024-10-28-slug` (or `2024-10-28_slug`) file stem.
-pub fn date_from_file_stem(stem: &str) -> Option<(DateValue, &str)> {
+pub(crate) fn date_from_file_stem(stem: &str) -> Option<(DateValue, &str)> {
     let (head, rest) = (stem.get(..10)?, stem.get(10..)?);
     let rest = rest.strip_prefix('-').or_else(|| rest.strip_prefix('_'))?;
     if rest.is_empty() {
@@ -341,13 +336,15 @@ mod tests {
 
     #[test]
     fn splits_toml_and_yaml() {
-        let s = split(Path::new("a.md"), "+++\ntitle = \"A\"\n+++\nbody\n").unwrap();
+        let text = "+++\ntitle = \"A\"\n+++\nbody\n";
+        let s = split(Path::new("a.md"), text).unwrap();
         assert_eq!(s.format, Some(Format::Toml));
         assert_eq!(s.front, "title = \"A\"\n");
-        assert_eq!(s.body, "body\n");
-        let s = split(Path::new("a.md"), "---\ntitle: A\n---\n\nbody").unwrap();
+        assert_eq!(&text[s.body_offset..], "body\n");
+        let text = "---\ntitle: A\n---\n\nbody";
+        let s = split(Path::new("a.md"), text).unwrap();
         assert_eq!(s.format, Some(Format::Yaml));
-        assert_eq!(s.body, "\nbody");
+        assert_eq!(&text[s.body_offset..], "\nbody");
         let s = split(Path::new("a.md"), "no front matter").unwrap();
         assert_eq!(s.format, None);
     }

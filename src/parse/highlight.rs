@@ -13,23 +13,20 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::html::escape_text;
-// Temporary: src/render/ imports escaping from here until it is changed to `crate::html`
-// after the render split lands; nothing in parse/ or model/ uses this path.
-pub use crate::html::escape_attr;
+use crate::html::{escape_attr, escape_text};
 
 /// Prefix of every highlight class, so theme CSS cannot collide with the site's.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Highlights code blocks; cheap to share between threads.
-pub struct Highlighter {
+pub(crate) struct Highlighter {
     enabled: bool,
     syntaxes: OnceLock<SyntaxSet>,
     cache: RwLock<HashMap<(String, String), Arc<str>>>,
 }
 
 impl Highlighter {
-    pub fn new(enabled: bool) -> Self {
+    pub(crate) fn new(enabled: bool) -> Self {
         Highlighter {
             enabled,
             syntaxes: OnceLock::new(),
@@ -44,7 +41,7 @@ impl Highlighter {
 
     /// The `<pre>` block for `code` in `lang` (empty for none). Unknown languages render
     /// as plain, escaped code.
-    pub fn block(&self, lang: &str, code: &str) -> Arc<str> {
+    pub(crate) fn block(&self, lang: &str, code: &str) -> Arc<str> {
         let key = (lang.to_owned(), code.to_owned());
         if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return hit;
@@ -89,7 +86,7 @@ impl Highlighter {
 }
 
 /// Stylesheets for the configured light and dark themes.
-pub fn stylesheets(light: &str, dark: &str) -> Result<(String, String), Diagnostic> {
+pub(crate) fn stylesheets(light: &str, dark: &str) -> Result<(String, String), Diagnostic> {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| -> Result<String, Diagnostic> {
         let theme = themes.themes.get(name).ok_or_else(|| {

@@ -12,20 +12,20 @@ use crate::parse::tree::find_end;
 /// How sure the analyst is of a judgment, in the words of analytic standards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Confidence {
+pub(crate) enum Confidence {
     Low,
     Moderate,
     High,
 }
 
-pub const LEVELS: &[(&str, Confidence)] = &[
+pub(crate) const LEVELS: &[(&str, Confidence)] = &[
     ("low", Confidence::Low),
     ("moderate", Confidence::Moderate),
     ("high", Confidence::High),
 ];
 
 impl Confidence {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Confidence::Low => "Low confidence",
             Confidence::Moderate => "Moderate confidence",
@@ -44,7 +44,7 @@ impl Confidence {
 
 /// One key judgment of a page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Judgment {
+pub(crate) struct Judgment {
     /// The anchor on the page (`judgment-1`).
     pub id: String,
     pub confidence: Option<Confidence>,
@@ -53,13 +53,13 @@ pub struct Judgment {
 }
 
 /// A confidence marker that names no level: the word used and where it is.
-pub struct UnknownLevel {
+pub(crate) struct UnknownLevel {
     pub word: String,
     pub at: Range<usize>,
 }
 
 /// A key-judgment callout's body with its judgments marked.
-pub struct Marked<'a> {
+pub(crate) struct Marked<'a> {
     pub events: Vec<(Event<'a>, Range<usize>)>,
     pub judgments: Vec<Judgment>,
     /// Confidence markers that name no level.
@@ -68,7 +68,7 @@ pub struct Marked<'a> {
 
 /// Marks each judgment of a key-judgment callout's body: an anchor (`judgment-N`,
 /// counting on from `first`) and the confidence as a badge.
-pub fn mark<'a>(inner: &[(Event<'a>, Range<usize>)], first: usize) -> Marked<'a> {
+pub(crate) fn mark<'a>(inner: &[(Event<'a>, Range<usize>)], first: usize) -> Marked<'a> {
     let mut out = Vec::with_capacity(inner.len() + 8);
     let mut judgments = Vec::new();
     let mut unknown = Vec::new();

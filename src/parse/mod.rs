@@ -1,9 +1,9 @@
-pub mod callouts;
-pub mod events;
-pub mod figures;
-pub mod frontmatter;
-pub mod highlight;
-pub mod judgments;
-pub mod markdown;
+pub(crate) mod callouts;
+pub(crate) mod events;
+pub(crate) mod figures;
+pub(crate) mod frontmatter;
+pub(crate) mod highlight;
+pub(crate) mod judgments;
+pub(crate) mod markdown;
 pub(crate) mod tree;
-pub mod wikilinks;
+pub(crate) mod wikilinks;

@@ -7,7 +7,7 @@ use crate::slugs::slugify;
 
 /// Titles, paths and slugs of every page and section, for wikilink lookups.
 #[derive(Debug, Default)]
-pub struct WikiIndex {
+pub(crate) struct WikiIndex {
     /// Content path (`security/kursk.md`) → title.
     titles: HashMap<String, String>,
     /// Normalised title → content paths.
@@ -17,7 +17,7 @@ pub struct WikiIndex {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum WikiError {
+pub(crate) enum WikiError {
     /// Nothing matches; the closest titles or paths, best first.
     Missing(Vec<String>),
     /// Several pages match; their content paths.
@@ -33,7 +33,7 @@ fn normalise(title: &str) -> String {
 }
 
 impl WikiIndex {
-    pub fn add(&mut self, content_path: &str, title: &str, slug: &str) {
+    pub(crate) fn add(&mut self, content_path: &str, title: &str, slug: &str) {
         self.titles.insert(content_path.to_owned(), title.to_owned());
         if !title.trim().is_empty() {
             self.by_title
@@ -50,19 +50,19 @@ impl WikiIndex {
     }
 
     /// Sorts candidate lists so messages and choices never depend on insertion order.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         for list in self.by_title.values_mut().chain(self.by_slug.values_mut()) {
             list.sort();
         }
     }
 
-    pub fn title(&self, content_path: &str) -> Option<&str> {
+    pub(crate) fn title(&self, content_path: &str) -> Option<&str> {
         self.titles.get(content_path).map(String::as_str)
     }
 
     /// The content path a wikilink target names: a path (`security/kursk`, with or
     /// without `.md`), then a title (ignoring case), then a slug.
-    pub fn resolve(&self, target: &str) -> Result<String, WikiError> {
+    pub(crate) fn resolve(&self, target: &str) -> Result<String, WikiError> {
         let t = target.trim().trim_start_matches("@/").trim_start_matches('/');
         let t = t.strip_suffix('/').unwrap_or(t);
         let path_forms = if t.ends_with(".md") {

@@ -6,18 +6,18 @@ use tera::Value;
 
 use super::context::insert;
 use super::job::{ArchivePage, month_path, year_path};
+use crate::dates::EventDate;
 use crate::model::site::{PageId, Site};
-use crate::parse::events::EventDate;
 
 /// A month's analyses, newest first.
-pub type Month = (i8, Vec<PageId>);
+pub(crate) type Month = (i8, Vec<PageId>);
 
 /// Dated analyses by year and month, newest first.
-pub struct Archive {
+pub(crate) struct Archive {
     pub years: Vec<(i16, Vec<Month>)>,
 }
 
-pub fn build(site: &Site) -> Archive {
+pub(crate) fn build(site: &Site) -> Archive {
     let mut dated: Vec<PageId> = (0..site.pages.len())
         .map(PageId)
         .filter(|p| site.page(*p).has_output() && site.page(*p).date.is_some())

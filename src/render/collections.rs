@@ -34,7 +34,7 @@ impl Collection {
 /// The indicators to watch by area (areas by name, those without one last), open ones
 /// first, then by due date: `[{area, items: [{…, page}]}]`.
 fn watch_value(site: &Site, page_values: &[Value]) -> Value {
-    use crate::model::watch::Watch;
+    use crate::model::dated::Watch;
     let key = |w: &&Watch| {
         (
             w.area.is_none(),

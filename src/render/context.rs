@@ -47,19 +47,19 @@ struct PageMeta<'a> {
 
 /// An indicator to watch, for templates.
 #[derive(Serialize)]
-pub struct WatchView<'a> {
+pub(crate) struct WatchView<'a> {
     id: &'a str,
     indicator: &'a str,
     why: Option<&'a str>,
     due: Option<String>,
     due_label: Option<String>,
-    status: crate::model::watch::Status,
+    status: crate::model::dated::Status,
     status_label: &'static str,
     area: Option<&'a str>,
 }
 
 impl<'a> WatchView<'a> {
-    pub fn of(w: &'a crate::model::watch::Watch) -> WatchView<'a> {
+    pub(crate) fn of(w: &'a crate::model::dated::Watch) -> WatchView<'a> {
         WatchView {
             id: &w.id,
             indicator: &w.indicator,
@@ -75,7 +75,7 @@ impl<'a> WatchView<'a> {
 
 /// A document that links here, with the words around its link.
 #[derive(Serialize)]
-pub struct BacklinkRef<'a> {
+pub(crate) struct BacklinkRef<'a> {
     title: &'a str,
     path: &'a str,
     permalink: &'a str,
@@ -86,7 +86,10 @@ pub struct BacklinkRef<'a> {
     count: usize,
 }
 
-pub fn backlink_refs<'a>(site: &'a Site, list: &'a [crate::model::site::Backlink]) -> Vec<BacklinkRef<'a>> {
+pub(crate) fn backlink_refs<'a>(
+    site: &'a Site,
+    list: &'a [crate::model::site::Backlink],
+) -> Vec<BacklinkRef<'a>> {
     list.iter()
         .map(|b| {
             let (title, path, permalink, date) = match b.source {
@@ -119,13 +122,13 @@ pub fn backlink_refs<'a>(site: &'a Site, list: &'a [crate::model::site::Backlink
 
 /// The small reference value of every page, shared by every list that mentions it
 /// (neighbours, related pages).
-pub fn page_refs(site: &Site) -> Vec<Value> {
+pub(crate) fn page_refs(site: &Site) -> Vec<Value> {
     site.pages.iter().map(page_ref).collect()
 }
 
 /// A small reference to a neighbouring page (Zola gives whole pages; this avoids cycles).
 #[derive(Serialize)]
-pub struct PageRef<'a> {
+pub(crate) struct PageRef<'a> {
     title: &'a str,
     path: &'a str,
     permalink: &'a str,
@@ -177,7 +180,7 @@ fn with_html(value: Value, content: &str, summary: Option<&str>) -> Value {
 }
 
 /// A page's template value; `content` is its HTML (moved out of the model by the caller).
-pub fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Value {
+pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str) -> Value {
     let p = site.page(id);
     let comps = components(&p.path, &site.config.base_path);
     let meta = PageMeta {
@@ -277,7 +280,7 @@ struct SectionMeta<'a> {
 }
 
 /// A section's value; `pages` holds the given page values, in order.
-pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
+pub(crate) fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
     let meta = SectionMeta {
         title: s.title(),
         description: s.meta.description.as_deref(),
@@ -317,7 +320,7 @@ pub fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value {
 
 /// A section without its pages (and without its content), for the pages in it: a page's
 /// value never holds its siblings, so an edit to one page leaves the others' pages alone.
-pub fn section_ref(site: &Site, s: &Section) -> Value {
+pub(crate) fn section_ref(site: &Site, s: &Section) -> Value {
     let value = section_value(site, s, &[]);
     match value.into_map() {
         Some(mut map) => {
@@ -330,7 +333,7 @@ pub fn section_ref(site: &Site, s: &Section) -> Value {
     }
 }
 
-pub fn insert(value: Value, key: &'static str, item: Value) -> Value {
+pub(crate) fn insert(value: Value, key: &'static str, item: Value) -> Value {
     match value.into_map() {
         Some(mut map) => {
             map.insert(Key::Str(key), item);
@@ -349,7 +352,7 @@ struct TermMeta<'a> {
     page_count: usize,
 }
 
-pub fn term_value(term: &Term, pages: &[Value]) -> Value {
+pub(crate) fn term_value(term: &Term, pages: &[Value]) -> Value {
     let meta = TermMeta {
         name: &term.name,
         slug: &term.slug,
@@ -366,7 +369,7 @@ pub fn term_value(term: &Term, pages: &[Value]) -> Value {
 
 /// Zola's `paginator`.
 #[derive(Serialize)]
-pub struct Pager<'a> {
+pub(crate) struct Pager<'a> {
     pub paginate_by: usize,
     pub base_url: &'a str,
     pub number_pagers: usize,
@@ -378,7 +381,7 @@ pub struct Pager<'a> {
     pub next: Option<String>,
 }
 
-pub fn pager_value(pager: &Pager, pages: &[Value]) -> Value {
+pub(crate) fn pager_value(pager: &Pager, pages: &[Value]) -> Value {
     insert(
         Value::from_serializable(pager),
         "pages",
@@ -396,7 +399,7 @@ struct TaxonomyMeta<'a> {
 }
 
 /// A taxonomy without its terms, for term pages.
-pub fn taxonomy_ref(t: &crate::model::site::Taxonomy) -> Value {
+pub(crate) fn taxonomy_ref(t: &crate::model::site::Taxonomy) -> Value {
     Value::from_serializable(&TaxonomyMeta {
         name: &t.config.name,
         slug: &t.slug,
@@ -407,7 +410,7 @@ pub fn taxonomy_ref(t: &crate::model::site::Taxonomy) -> Value {
 }
 
 /// A taxonomy with its terms as `items` (Zola's name).
-pub fn taxonomy_value(t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Value {
+pub(crate) fn taxonomy_value(t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Value {
     let meta = TaxonomyMeta {
         name: &t.config.name,
         slug: &t.slug,
@@ -423,15 +426,15 @@ pub fn taxonomy_value(t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Va
 pub(super) struct Parts(pub Vec<(&'static str, Value)>);
 
 impl Parts {
-    pub fn insert_value(&mut self, key: &'static str, value: Value) {
+    pub(super) fn insert_value(&mut self, key: &'static str, value: Value) {
         self.0.push((key, value));
     }
 
-    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+    pub(super) fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.0.push((key, Value::from_serializable(value)));
     }
 
-    pub fn context(&self) -> tera::Context {
+    pub(super) fn context(&self) -> tera::Context {
         let mut ctx = tera::Context::new();
         for (key, value) in &self.0 {
             ctx.insert_value(*key, value.clone());

@@ -2,9 +2,9 @@
 //! absolute URLs, RFC 3339 dates, HTML content escaped as `type="html"`.
 
 use crate::config::{FeedContent, FeedFormat};
+use crate::dates::DateValue;
+use crate::html::escape_attr;
 use crate::model::site::{PageId, Site};
-use crate::parse::frontmatter::DateValue;
-use crate::parse::highlight::escape_attr;
 
 /// Escaped for XML, without the control characters XML 1.0 does not allow (front matter
 /// may hold them, and one would make the whole feed unreadable).
@@ -38,7 +38,7 @@ pub(super) fn newest_first(site: &Site, pages: impl Iterator<Item = PageId>) -> 
     list
 }
 
-pub struct Feed<'a> {
+pub(crate) struct Feed<'a> {
     pub title: String,
     /// The page the feed belongs to (a term page, a section, the home page).
     pub alternate: &'a str,
@@ -48,18 +48,18 @@ pub struct Feed<'a> {
 }
 
 /// RFC 3339 for Atom: a date alone is midnight UTC, a time without offset is UTC.
-pub fn rfc3339(d: &DateValue) -> String {
+pub(crate) fn rfc3339(d: &DateValue) -> String {
     let time = d
         .time
         .map_or_else(|| "00:00:00".to_owned(), |t| t.strftime("%H:%M:%S").to_string());
     let offset = d
         .offset
-        .map_or_else(|| "Z".to_owned(), crate::parse::frontmatter::rfc3339_offset);
+        .map_or_else(|| "Z".to_owned(), crate::dates::rfc3339_offset);
     format!("{}T{time}{offset}", d.date)
 }
 
 /// The feed in `format`; `values` are the pages' template values, which hold their HTML.
-pub fn write(site: &Site, values: &[tera::Value], feed: &Feed, format: FeedFormat) -> String {
+pub(crate) fn write(site: &Site, values: &[tera::Value], feed: &Feed, format: FeedFormat) -> String {
     let limit = site.config.feed_limit.unwrap_or(usize::MAX);
     let entries: Vec<Entry> = feed
         .pages

@@ -17,12 +17,12 @@ use tera::Value;
 
 /// Hashes of shared maps and lists, by address.
 #[derive(Default)]
-pub struct Memo(HashMap<usize, u64>);
+pub(super) struct Memo(HashMap<usize, u64>);
 
 impl Memo {
     /// Hashes `values` in parallel and remembers them. Values that contain others should
     /// be added after those (pages before the sections listing them).
-    pub fn add(&mut self, values: &[Value]) {
+    pub(super) fn add(&mut self, values: &[Value]) {
         let hashed: Vec<(usize, u64)> = values
             .par_iter()
             .filter_map(|v| address(v).map(|a| (a, self.hash(v))))
@@ -30,7 +30,7 @@ impl Memo {
         self.0.extend(hashed);
     }
 
-    pub fn hash(&self, value: &Value) -> u64 {
+    pub(super) fn hash(&self, value: &Value) -> u64 {
         let mut h = DefaultHasher::new();
         self.feed(value, &mut h);
         h.finish()

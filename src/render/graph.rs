@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
+use crate::html::escape_attr as esc;
 use crate::model::site::{Item, PageId, Site};
-use crate::parse::highlight::escape_attr as esc;
 use crate::parse::markdown::LinkKind;
 
 #[derive(Serialize)]
@@ -39,7 +39,7 @@ struct Graph<'a> {
 
 /// `graph.json`: pages, sections and terms as nodes; links, wikilinks and term
 /// membership as edges. Term nodes are `TAXONOMY/TERM-SLUG`.
-pub fn graph_json(site: &Site) -> String {
+pub(crate) fn graph_json(site: &Site) -> String {
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
     for s in &site.sections {
@@ -162,7 +162,7 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// The page and up to ten neighbours (pages it links to, pages citing it, related pages)
 /// on a circle, as an SVG whose nodes are links. `None` when the page has no neighbours.
-pub fn connections_svg(site: &Site, id: PageId) -> Option<String> {
+pub(crate) fn connections_svg(site: &Site, id: PageId) -> Option<String> {
     let page = site.page(id);
     let mut neighbours: Vec<(Item, Relation)> = Vec::new();
     let mut seen: HashSet<Item> = HashSet::from([Item::Page(id)]);
@@ -235,7 +235,7 @@ pub fn connections_svg(site: &Site, id: PageId) -> Option<String> {
 
 /// A section's line in the site graph's table.
 #[derive(Serialize)]
-pub struct SectionStat<'a> {
+pub(crate) struct SectionStat<'a> {
     title: &'a str,
     path: &'a str,
     pages: usize,
@@ -245,14 +245,14 @@ pub struct SectionStat<'a> {
 
 /// A much-cited analysis.
 #[derive(Serialize)]
-pub struct Cited<'a> {
+pub(crate) struct Cited<'a> {
     title: &'a str,
     path: &'a str,
     cited_by: usize,
 }
 
 #[derive(Serialize)]
-pub struct SiteGraph<'a> {
+pub(crate) struct SiteGraph<'a> {
     pub svg: String,
     pub sections: Vec<SectionStat<'a>>,
     pub most_cited: Vec<Cited<'a>>,
@@ -262,7 +262,7 @@ pub struct SiteGraph<'a> {
 
 /// The site as sections on a circle, joined by how often their analyses link to each
 /// other: a summary that stays legible at 10,000 pages.
-pub fn site_graph(site: &Site) -> SiteGraph<'_> {
+pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
     // Top-level sections (the root's children), and which of them each page falls under.
     let root = site.section(site.root_section());
     let tops: Vec<_> = root

@@ -90,7 +90,7 @@ pub(super) enum FeedOf {
 
 /// A planned output, by its index in the plan (sorted by output path).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct JobId(pub usize);
+pub(crate) struct JobId(pub usize);
 
 /// A planned output: its path under the output folder, what makes it, and who asked.
 pub(super) struct Planned {
@@ -113,7 +113,7 @@ pub(super) enum ArchivePage {
 
 impl ArchivePage {
     /// The page's URL path.
-    pub fn path(self, site: &Site) -> String {
+    pub(super) fn path(self, site: &Site) -> String {
         match self {
             ArchivePage::Index => site.config.url_path("archive/"),
             ArchivePage::Year(year) => year_path(site, year),

@@ -6,26 +6,26 @@
 //! (`plan`, with the vocabulary in `job`); [`Prepared::render`] makes any subset of the
 //! plan (`output`); `update` patches a [`Prepared`] after an edit, for `serve`.
 
-pub mod archive;
+pub(crate) mod archive;
 mod collections;
-pub mod context;
-pub mod feeds;
+pub(crate) mod context;
+pub(crate) mod feeds;
 mod fingerprint;
-pub mod graph;
+pub(crate) mod graph;
 mod job;
 mod output;
 mod plan;
-pub mod search;
+pub(crate) mod search;
 mod sitemap;
 mod tag_balance;
 mod template_names;
-pub mod templates;
-pub mod timeline;
+pub(crate) mod templates;
+pub(crate) mod timeline;
 mod update;
 mod values;
 
-pub use job::JobId;
-pub use template_names::check_templates;
+pub(crate) use job::JobId;
+pub(crate) use template_names::check_templates;
 
 use std::collections::HashMap;
 
@@ -42,14 +42,14 @@ use templates::Templates;
 use values::{Data, EVENT_PARTIAL, build_lookups, set_globals, with_event_html};
 
 /// What rendering did; the write stage reports its own ([`crate::write::WriteStats`]).
-pub struct RenderStats {
+pub(crate) struct RenderStats {
     pub files: usize,
 }
 
 /// Everything rendering needs besides the model: the templates, the shared template
 /// values and the list of output files. Made once per full build; `serve` keeps it and
 /// patches it when an edit changes one page.
-pub struct Prepared {
+pub(crate) struct Prepared {
     templates: Templates,
     refs: Vec<Value>,
     data: Data,
@@ -61,7 +61,7 @@ pub struct Prepared {
 
 /// What rendering is given besides the model and the templates. Everything render reads
 /// from outside the model is here: it reads no clock and no environment variable.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     /// Files copied as they are (the theme's and the site's `static/`), by output path.
     pub static_files: &'a std::collections::BTreeMap<String, StaticSource>,
     /// The site folder, for the files under `content/` copied beside their pages.
@@ -71,23 +71,9 @@ pub struct Inputs<'a> {
     pub today: jiff::civil::Date,
 }
 
-/// Renders the whole site into `sink`.
-pub fn site(
-    site: &Site,
-    html: PageHtml,
-    templates: Templates,
-    inputs: &Inputs,
-    sink: &dyn Sink,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<RenderStats, Diagnostics> {
-    let prepared = prepare(site, html, templates, inputs, None)?;
-    let all: Vec<JobId> = prepared.ids().collect();
-    prepared.render(site, &all, sink, progress)
-}
-
 /// Builds the shared template values and plans every output file. The pages' HTML is
 /// moved into their template values, where [`Prepared::page_content`] finds it.
-pub fn prepare(
+pub(crate) fn prepare(
     site: &Site,
     html: PageHtml,
     templates: Templates,
@@ -200,32 +186,28 @@ impl Prepared {
     }
 
     /// The number of planned output files.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.plan.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.plan.is_empty()
-    }
-
     /// Every planned output, in plan order.
-    pub fn ids(&self) -> impl Iterator<Item = JobId> + use<> {
+    pub(crate) fn ids(&self) -> impl Iterator<Item = JobId> + use<> {
         (0..self.plan.len()).map(JobId)
     }
 
     /// Output paths, in plan order (sorted).
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
         self.plan.iter().map(|p| p.path.as_str())
     }
 
     /// The search index, if it was built, for the next build to refresh.
-    pub fn take_search_index(&mut self) -> Option<search::SearchIndex> {
+    pub(crate) fn take_search_index(&mut self) -> Option<search::SearchIndex> {
         self.data.search.as_mut()?.take()
     }
 
     /// Whether an output is part of the search index, which `serve` renders after the
     /// rest on its first build, to answer sooner.
-    pub fn is_search(&self, id: JobId) -> bool {
+    pub(crate) fn is_search(&self, id: JobId) -> bool {
         match self.plan[id.0].job {
             Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => true,
             Job::Page(_)
@@ -249,7 +231,7 @@ impl Prepared {
     }
 
     /// A page's HTML, as its template value holds it.
-    pub fn page_content(&self, id: PageId) -> &str {
+    pub(crate) fn page_content(&self, id: PageId) -> &str {
         self.data.page_values[id.0]
             .get_from_path("content")
             .and_then(|c| c.as_str())
@@ -257,7 +239,7 @@ impl Prepared {
     }
 
     /// What made an output file: the analysis, template or setting behind it.
-    pub fn origin(&self, path: &str) -> Option<String> {
+    pub(crate) fn origin(&self, path: &str) -> Option<String> {
         self.plan
             .binary_search_by(|p| p.path.as_str().cmp(path))
             .ok()
@@ -265,7 +247,7 @@ impl Prepared {
     }
 
     /// The jobs that copy a file, with their sources.
-    pub fn copies(&self) -> impl Iterator<Item = (JobId, &StaticSource)> {
+    pub(crate) fn copies(&self) -> impl Iterator<Item = (JobId, &StaticSource)> {
         self.ids().zip(&self.plan).filter_map(|(id, p)| match &p.job {
             Job::Copy(source) => Some((id, source)),
             Job::Page(_)
@@ -292,7 +274,7 @@ impl Prepared {
     }
 
     /// Renders the planned outputs at the given indices into `sink`.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         site: &Site,
         jobs: &[JobId],

@@ -11,8 +11,8 @@ use super::templates::Templates;
 use super::values::Data;
 use super::{archive, graph, search, timeline};
 use crate::diagnostic::Diagnostic;
+use crate::html;
 use crate::model::site::{PageId, Site};
-use crate::parse::highlight;
 use crate::write::Sink;
 
 /// The context of an output made with a template (`None` for the others), as its parts so
@@ -305,7 +305,7 @@ fn paginator(
 }
 
 fn redirect_html(to: &str) -> String {
-    let to = highlight::escape_attr(to);
+    let to = html::escape_attr(to);
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n\
          <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\

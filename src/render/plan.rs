@@ -12,11 +12,11 @@ use super::job::{
 use super::template_names::job_template;
 use super::templates::Templates;
 use super::{archive, search, sitemap};
-use crate::config::key_location;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::output_path::OutputPath;
 use crate::parse::highlight;
+use crate::spans::key_location;
 use crate::theme::StaticSource;
 
 /// What earlier stages worked out that decides which outputs exist.

@@ -40,7 +40,7 @@ const DESCRIPTION_WEIGHT: u32 = 5;
 const TAG_TAXONOMY: &str = "tags";
 
 /// By shard: term → postings (page index, weight), sorted by page.
-pub struct SearchIndex {
+pub(crate) struct SearchIndex {
     shards: Vec<HashMap<String, Vec<(u32, u8)>>>,
     /// By page: a hash of what its terms come from (see [`source`]).
     sources: Vec<u64>,
@@ -74,7 +74,7 @@ fn sources(site: &Site) -> Vec<u64> {
 }
 
 /// Whether a page is searchable: it renders, and neither it nor its section opts out.
-pub fn indexed(site: &Site, id: PageId) -> bool {
+pub(crate) fn indexed(site: &Site, id: PageId) -> bool {
     let page = site.page(id);
     page.has_output()
         && page.meta.in_search_index != Some(false)
@@ -84,7 +84,7 @@ pub fn indexed(site: &Site, id: PageId) -> bool {
 /// The lower-cased words of `text` (runs of letters and digits, two to forty long), as
 /// the client splits a query. Borrowed when already lower case, as most are: this runs
 /// over every word of the site, so ASCII takes a byte-wise path.
-pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     Words { text, at: 0 }
 }
 
@@ -165,7 +165,7 @@ fn count_terms(site: &Site, id: PageId) -> HashMap<Cow<'_, str>, u8> {
 }
 
 /// A page's terms and weights, to compare before and after an edit.
-pub fn doc_terms(site: &Site, id: PageId) -> BTreeMap<String, u8> {
+pub(crate) fn doc_terms(site: &Site, id: PageId) -> BTreeMap<String, u8> {
     count_terms(site, id)
         .into_iter()
         .map(|(w, n)| (w.into_owned(), n))
@@ -186,19 +186,19 @@ fn shard_of(term: &str, shards: u32) -> u32 {
 }
 
 /// The output path of a shard.
-pub fn shard_path(shard: u32) -> String {
+pub(crate) fn shard_path(shard: u32) -> String {
     format!("search/terms/{shard}.json")
 }
 
-pub fn doc_path(id: PageId) -> String {
+pub(crate) fn doc_path(id: PageId) -> String {
     format!("search/docs/{}.json", id.0)
 }
 
-pub const INDEX_PATH: &str = "search/index.json";
-pub const FILTERS_PATH: &str = "search/filters.json";
+pub(crate) const INDEX_PATH: &str = "search/index.json";
+pub(crate) const FILTERS_PATH: &str = "search/filters.json";
 
 impl SearchIndex {
-    pub fn build(site: &Site) -> SearchIndex {
+    pub(crate) fn build(site: &Site) -> SearchIndex {
         let per_page: Vec<HashMap<Cow<'_, str>, u8>> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -231,7 +231,7 @@ impl SearchIndex {
     /// The index of `site` made from this one, an index of an earlier version of it:
     /// only the pages whose terms can have changed are indexed again (all of them when
     /// the shards' number changed or many pages did).
-    pub fn refreshed(mut self, site: &Site) -> SearchIndex {
+    pub(crate) fn refreshed(mut self, site: &Site) -> SearchIndex {
         let fresh = sources(site);
         if fresh.len() != self.sources.len() || shard_count(site) != self.shards() {
             return SearchIndex::build(site);
@@ -268,13 +268,13 @@ impl SearchIndex {
     }
 
     /// The number of shards; every one is written, empty or not.
-    pub fn shards(&self) -> u32 {
+    pub(crate) fn shards(&self) -> u32 {
         self.shards.len() as u32
     }
 
     /// Replaces one page's terms (`old` → its current ones) and returns the shards whose
     /// content changed.
-    pub fn update(&mut self, site: &Site, id: PageId, old: &BTreeMap<String, u8>) -> BTreeSet<u32> {
+    pub(crate) fn update(&mut self, site: &Site, id: PageId, old: &BTreeMap<String, u8>) -> BTreeSet<u32> {
         let new = if indexed(site, id) {
             doc_terms(site, id)
         } else {
@@ -312,7 +312,7 @@ impl SearchIndex {
     }
 
     /// `search/terms/<n>.json`: `{"term": [doc, weight, doc - previous doc, weight, …]}`.
-    pub fn shard_json(&self, n: u32) -> Vec<u8> {
+    pub(crate) fn shard_json(&self, n: u32) -> Vec<u8> {
         let mut shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
         for (term, list) in &self.shards[n as usize] {
             let mut flat = Vec::with_capacity(list.len() * 2);
@@ -329,7 +329,7 @@ impl SearchIndex {
 }
 
 /// How many shards the index has: about one per `DOCS_PER_SHARD` searchable pages.
-pub fn shard_count(site: &Site) -> u32 {
+pub(crate) fn shard_count(site: &Site) -> u32 {
     let docs = (0..site.pages.len())
         .filter(|i| indexed(site, PageId(*i)))
         .count();
@@ -338,7 +338,7 @@ pub fn shard_count(site: &Site) -> u32 {
 
 impl SearchIndex {
     /// `search/index.json`: what the client needs before its first query.
-    pub fn index_json(site: &Site) -> Vec<u8> {
+    pub(crate) fn index_json(site: &Site) -> Vec<u8> {
         let filters = Filters::of(site);
         let index = serde_json::json!({
             "version": 1,
@@ -416,7 +416,7 @@ fn deltas(ids: &[u32]) -> Vec<u32> {
 }
 
 /// `search/filters.json`: `{"sections": [[doc deltas…], …], "tags": [[…], …]}`.
-pub fn filters_json(site: &Site) -> Vec<u8> {
+pub(crate) fn filters_json(site: &Site) -> Vec<u8> {
     let filters = Filters::of(site);
     let lists = |l: &[(&str, Vec<u32>)]| l.iter().map(|(_, ids)| deltas(ids)).collect::<Vec<_>>();
     serde_json::to_vec(&serde_json::json!({
@@ -427,7 +427,7 @@ pub fn filters_json(site: &Site) -> Vec<u8> {
 }
 
 #[derive(Serialize, Hash)]
-pub struct Doc<'a> {
+pub(crate) struct Doc<'a> {
     /// Title, URL path, date (ISO), section title, tags, text.
     t: &'a str,
     u: &'a str,
@@ -438,12 +438,12 @@ pub struct Doc<'a> {
 }
 
 /// `search/docs/<id>.json`: what a result shows.
-pub fn doc_json(site: &Site, id: PageId) -> Vec<u8> {
+pub(crate) fn doc_json(site: &Site, id: PageId) -> Vec<u8> {
     serde_json::to_vec(&doc(site, id)).unwrap_or_default()
 }
 
 /// What `search/docs/<id>.json` holds (hashed by `serve` to tell whether it changed).
-pub fn doc(site: &Site, id: PageId) -> Doc<'_> {
+pub(crate) fn doc(site: &Site, id: PageId) -> Doc<'_> {
     let page = site.page(id);
     let text = &page.converted.text;
     let end = if text.len() <= LONGEST_TEXT {

@@ -2,9 +2,9 @@
 //! split into files of at most 50,000 addresses (the protocol's limit) under an index.
 
 use super::job::{ArchivePage, Job};
+use crate::dates::DateValue;
+use crate::html::escape_attr as escape;
 use crate::model::site::{PageId, Site};
-use crate::parse::frontmatter::DateValue;
-use crate::parse::highlight::escape_attr as escape;
 
 /// The sitemap protocol's limit on addresses per file.
 const PER_FILE: usize = 50_000;

@@ -4,9 +4,9 @@
 
 use super::job::Job;
 use super::templates::Templates;
-use crate::config::key_location;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{PageId, SectionId, Site};
+use crate::spans::key_location;
 
 /// The template a page renders with: its own, its nearest section's `page_template`, or `page.html`.
 pub(super) fn page_template(site: &Site, id: PageId) -> String {
@@ -43,7 +43,7 @@ pub(super) fn taxonomy_template(templates: &Templates, name: &str, kind: &str) -
 }
 
 /// Every template named in front matter, or needed by the default layout, must exist.
-pub fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
+pub(crate) fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
     for (i, p) in site.pages.iter().enumerate() {
         if !p.has_output() {
             continue;

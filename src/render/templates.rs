@@ -7,16 +7,15 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
+use crate::dates::DateValue;
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
-use crate::parse::frontmatter::DateValue;
 use crate::theme::TemplateSource;
 
 /// What the template functions can look up: built once per build, and patched in place by
 /// `serve` when an edit changes a page's value.
 #[derive(Default)]
-pub struct Lookups {
+pub(crate) struct Lookups {
     pub base_url: String,
-    pub base_path: String,
     /// Content path → page or section value.
     pub pages: HashMap<String, Value>,
     pub sections: HashMap<String, Value>,
@@ -26,7 +25,7 @@ pub struct Lookups {
     pub taxonomies: HashMap<String, (Value, HashMap<String, String>)>,
 }
 
-pub struct Templates {
+pub(crate) struct Templates {
     pub tera: Tera,
     pub sources: BTreeMap<String, TemplateSource>,
     /// Filled in once the site model is final; the template functions read it. Tera checks
@@ -37,7 +36,7 @@ pub struct Templates {
 
 impl Templates {
     /// Parses every template. Errors name the file, line and column.
-    pub fn new(sources: BTreeMap<String, TemplateSource>) -> Result<Templates, Diagnostic> {
+    pub(crate) fn new(sources: BTreeMap<String, TemplateSource>) -> Result<Templates, Diagnostic> {
         let mut tera = Tera::new();
         register_filters(&mut tera);
         let lookups = Arc::new(RwLock::new(None));
@@ -52,12 +51,12 @@ impl Templates {
     }
 
     /// Gives the template functions the site's data.
-    pub fn set_lookups(&self, lookups: Lookups) {
+    pub(crate) fn set_lookups(&self, lookups: Lookups) {
         *self.lookups.write().unwrap_or_else(|e| e.into_inner()) = Some(lookups);
     }
 
     /// Changes the site's data in place (between renders).
-    pub fn update_lookups(&self, change: impl FnOnce(&mut Lookups)) {
+    pub(crate) fn update_lookups(&self, change: impl FnOnce(&mut Lookups)) {
         if let Some(l) = self.lookups.write().unwrap_or_else(|e| e.into_inner()).as_mut() {
             change(l);
         }
@@ -67,7 +66,7 @@ impl Templates {
     /// a function that can read any page: `get_page`, `get_section`, `get_taxonomy`,
     /// `backlinks`, `related`. An edit to one page must re-render every output made with
     /// such a template; other outputs only show the pages in their own context.
-    pub fn reads_everything(&self) -> HashMap<String, bool> {
+    pub(crate) fn reads_everything(&self) -> HashMap<String, bool> {
         let calls = regex::Regex::new(r"\b(get_page|get_section|get_taxonomy|backlinks|related)\s*\(")
             .expect("a valid pattern");
         let graph = self.uses();
@@ -84,7 +83,7 @@ impl Templates {
 
     /// The templates whose output can change when the given templates change: those that
     /// extend, include or import one of them, directly or not (and the templates themselves).
-    pub fn dependents(&self, changed: &[&str]) -> std::collections::HashSet<String> {
+    pub(crate) fn dependents(&self, changed: &[&str]) -> std::collections::HashSet<String> {
         let graph = self.uses();
         self.sources
             .keys()
@@ -115,12 +114,12 @@ impl Templates {
             .collect()
     }
 
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
 
     /// A suggestion for a template name that does not exist.
-    pub fn suggest(&self, name: &str) -> String {
+    pub(crate) fn suggest(&self, name: &str) -> String {
         did_you_mean(name, self.sources.keys().map(String::as_str)).unwrap_or_else(|| {
             let names: Vec<&str> = self
                 .sources
@@ -132,7 +131,7 @@ impl Templates {
         })
     }
 
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    pub(crate) fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
             .map_err(|e| template_error(&e, &self.sources, Some(name)))

@@ -21,7 +21,7 @@ impl Prepared {
     /// Takes new templates after an edit that added or removed none, and returns the
     /// outputs made with a changed template or one that uses it. `None` when the change
     /// reaches the event partial, whose output is part of the shared event values.
-    pub fn replace_templates(&mut self, site: &Site, mut templates: Templates) -> Option<Vec<JobId>> {
+    pub(crate) fn replace_templates(&mut self, site: &Site, mut templates: Templates) -> Option<Vec<JobId>> {
         if !templates.sources.keys().eq(self.templates.sources.keys()) {
             return None;
         }
@@ -57,7 +57,7 @@ impl Prepared {
     /// show any of them. What the pages show of each other (titles, dates, descriptions)
     /// must be unchanged. `None` when the theme makes the outputs impossible to tell (the
     /// event partial, rendered once for every page showing an event, reads any page).
-    pub fn update_pages(
+    pub(crate) fn update_pages(
         &mut self,
         site: &Site,
         changed: &[PageId],
@@ -181,7 +181,7 @@ impl Prepared {
 
     /// Re-makes the events recorded by `pages`, whose backlinks changed (an event shows the
     /// analyses citing it), and returns the outputs showing an event that changed.
-    pub fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<JobId>, Diagnostics> {
+    pub(crate) fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<JobId>, Diagnostics> {
         let events: Vec<EventId> = site
             .event_ids()
             .filter(|e| pages.contains(&site.event(*e).page))
@@ -236,7 +236,7 @@ impl Prepared {
 
     /// A page's search terms as they are now, to pass to [`Prepared::update_search`] after
     /// the page changes.
-    pub fn search_terms(&self, site: &Site, id: PageId) -> std::collections::BTreeMap<String, u8> {
+    pub(crate) fn search_terms(&self, site: &Site, id: PageId) -> std::collections::BTreeMap<String, u8> {
         let built = self.data.search.as_ref().is_some_and(|i| i.get().is_some());
         if built && search::indexed(site, id) {
             search::doc_terms(site, id)
@@ -249,7 +249,7 @@ impl Prepared {
     /// and returns the outputs that changed: the page's document and the shards of the
     /// terms it gained or lost. An index not built yet is built from the site as it is
     /// when a shard is first rendered.
-    pub fn update_search(
+    pub(crate) fn update_search(
         &mut self,
         site: &Site,
         id: PageId,
@@ -292,7 +292,7 @@ impl Prepared {
     /// fingerprint as an earlier build's means the same bytes. `None` for outputs that are
     /// rendered every time: those made with a template that can read any page, feeds, the
     /// search index's shards and lists, the timeline's and graph's data, copied files.
-    pub fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
+    pub(crate) fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
         let mut memo = fingerprint::Memo::default();
         memo.add(&self.refs);
         memo.add(&self.data.page_values);
@@ -363,7 +363,7 @@ impl Prepared {
     }
 
     /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
-    pub fn graph_jobs(&self) -> impl Iterator<Item = JobId> {
+    pub(crate) fn graph_jobs(&self) -> impl Iterator<Item = JobId> {
         self.ids()
             .zip(&self.plan)
             .filter(|(_, p)| match p.job {

@@ -103,7 +103,6 @@ fn nav_value(site: &Site) -> Value {
 pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
     let mut l = Lookups {
         base_url: site.config.base_url.clone(),
-        base_path: site.config.base_path.clone(),
         ..Default::default()
     };
     for (i, p) in site.pages.iter().enumerate() {
@@ -188,19 +187,19 @@ pub(super) struct Data {
 }
 
 impl Data {
-    pub fn section_value(&self, site: &Site, id: SectionId) -> Value {
+    pub(super) fn section_value(&self, site: &Site, id: SectionId) -> Value {
         let s = site.section(id);
         let pages: Vec<Value> = s.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
         section_value(site, s, &pages)
     }
 
-    pub fn term_value(&self, site: &Site, id: TermId) -> Value {
+    pub(super) fn term_value(&self, site: &Site, id: TermId) -> Value {
         let term = site.term(id);
         let pages: Vec<Value> = term.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
         term_value(term, &pages)
     }
 
-    pub fn taxonomy_value(&self, site: &Site, id: TaxonomyId) -> Value {
+    pub(super) fn taxonomy_value(&self, site: &Site, id: TaxonomyId) -> Value {
         context::taxonomy_value(site.taxonomy(id), self.term_values[id.0].clone())
     }
 }

@@ -26,13 +26,13 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::incremental::SharedOutputs;
 
-pub const EVENTS_PATH: &str = "/__dossier/events";
-pub const SCRIPT_PATH: &str = "/__dossier/livereload.js";
+pub(super) const EVENTS_PATH: &str = "/__dossier/events";
+pub(super) const SCRIPT_PATH: &str = "/__dossier/livereload.js";
 const SCRIPT: &str = include_str!("livereload.js");
 
 /// News for browsers: the JSON of a `built` or `failed` event.
 #[derive(Debug, Clone)]
-pub enum News {
+pub(super) enum News {
     Built(String),
     Failed(String),
 }
@@ -47,7 +47,7 @@ impl News {
 }
 
 #[derive(Clone)]
-pub struct Shared {
+pub(super) struct Shared {
     pub outputs: SharedOutputs,
     /// The URL path the site lives under, `/` or `/repo/`.
     pub base_path: Arc<str>,
@@ -58,7 +58,7 @@ pub struct Shared {
     pub ready: watch::Receiver<bool>,
 }
 
-pub fn router(shared: Shared, hosts: Hosts) -> axum::Router {
+pub(super) fn router(shared: Shared, hosts: Hosts) -> axum::Router {
     axum::Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(script))
@@ -69,7 +69,7 @@ pub fn router(shared: Shared, hosts: Hosts) -> axum::Router {
 
 /// The host names a request may give, from the address the server listens on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hosts {
+pub(super) enum Hosts {
     /// Listening on a loopback address (the default): `localhost`, `127.x.x.x` and `[::1]`,
     /// the only names that lead to it without a rebinding.
     Loopback,
@@ -82,7 +82,7 @@ pub enum Hosts {
 }
 
 impl Hosts {
-    pub fn for_interface(ip: IpAddr) -> Hosts {
+    pub(super) fn for_interface(ip: IpAddr) -> Hosts {
         if ip.is_unspecified() {
             Hosts::Any
         } else if ip.to_canonical().is_loopback() {

@@ -8,7 +8,7 @@ use crate::browser::{Chromium, serve};
 use crate::harness::repo_root;
 
 /// The axe-core script `.ci/run` installs.
-pub fn axe_script() -> String {
+pub(crate) fn axe_script() -> String {
     let path: PathBuf = std::env::var_os("DOSSIER_AXE_JS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target/ci-tools/node_modules/axe-core/axe.min.js"));
@@ -35,7 +35,7 @@ const PAGES: &[&str] = &[
     "/404.html",
 ];
 
-pub fn violations(browser: &mut Chromium, axe: &str) -> Vec<String> {
+pub(crate) fn violations(browser: &mut Chromium, axe: &str) -> Vec<String> {
     browser.eval(axe);
     let found = browser.eval(
         "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v =>

@@ -34,6 +34,21 @@ const RULES: &[Rule] = &[
         why: "every stage reports through diagnostics, so they depend on no stage",
     },
     Rule {
+        from: "html",
+        never: ANYTHING,
+        why: "escaping is a pure function of text that everything writing HTML shares",
+    },
+    Rule {
+        from: "dates",
+        never: &["config", "load", "parse", "model", "render", "write", "theme", "linkcheck", "build", "incremental", "serve", "init"],
+        why: "dates are values config, parse, model and render share, so they depend on none of them",
+    },
+    Rule {
+        from: "spans",
+        never: &["config", "load", "parse", "model", "render", "write", "theme", "linkcheck", "build", "incremental", "serve", "init"],
+        why: "finding where a key is written is text work every stage asks of it",
+    },
+    Rule {
         from: "slugs",
         never: ANYTHING,
         why: "slugs are a pure function of text",
@@ -55,13 +70,13 @@ const RULES: &[Rule] = &[
     },
     Rule {
         from: "config",
-        never: &["model", "render", "write", "theme", "load", "build", "incremental", "serve", "init"],
+        never: &["parse", "model", "render", "write", "theme", "load", "build", "incremental", "serve", "init"],
         why: "the configuration is read before any content and knows no stage after it",
     },
     Rule {
         from: "parse",
-        never: &["render", "write", "theme", "load", "linkcheck", "build", "incremental", "serve", "init"],
-        why: "parsing one file knows nothing of templates or output",
+        never: &["model", "render", "write", "theme", "load", "linkcheck", "build", "incremental", "serve", "init"],
+        why: "parsing one file makes the values the model is built from, and knows nothing of templates or output",
     },
     Rule {
         from: "model",
@@ -80,13 +95,13 @@ const RULES: &[Rule] = &[
     },
     Rule {
         from: "write",
-        never: &["config", "parse", "model", "linkcheck", "build", "incremental", "serve", "init"],
+        never: &["config", "parse", "model", "render", "linkcheck", "build", "incremental", "serve", "init"],
         why: "write stages and commits bytes; what they mean is not its business",
     },
     Rule {
         from: "linkcheck",
-        never: &["write", "build", "incremental", "serve", "init"],
-        why: "link checking is a Sink and a pass over the plan, run by build",
+        never: &["build", "incremental", "serve", "init"],
+        why: "link checking is a Sink (write's trait) and a pass over the plan, run by build",
     },
     Rule {
         from: "build",
@@ -98,33 +113,6 @@ const RULES: &[Rule] = &[
         never: &["serve", "init"],
         why: "the in-memory session knows nothing of HTTP or the watcher",
     },
-    // After issue 16's restructure: parse → model, config → parse, config → model,
-    // model → render, write → render. config → model and model → render hold already (in
-    // the rules for config and model above); the other three are broken today, where
-    // shown, and are to be switched on (uncommented) after the restructure is merged:
-    //
-    // Rule {
-    //     from: "parse",
-    //     never: &["model"],
-    //     // Today: parse/markdown.rs renders citations with model::sources, and
-    //     // parse/frontmatter.rs holds model::watch::RawWatch.
-    //     why: "parsing a file makes values the model is built from",
-    // },
-    // Rule {
-    //     from: "config",
-    //     never: &["parse"],
-    //     // Today: config.rs holds parse::events::EventDate.
-    //     why: "the configuration is read before any file is parsed",
-    // },
-    // Rule {
-    //     from: "write",
-    //     never: &["render"],
-    //     // Today: write.rs implements render::Sink.
-    //     why: "write takes output paths and bytes, whoever rendered them",
-    // },
-    //
-    // Not on issue 16's list, but an edge of the same kind: render → write
-    // (`render::RenderStats::written` holds a `write::WriteStats`).
 ];
 
 /// One place where a module reaches another through `crate::`.
@@ -357,6 +345,205 @@ fn a_broken_rule_names_the_file_the_line_and_the_rule() {
         [
             "src/parse/markdown.rs:3: imports `model`, breaking the rule \"parse never imports model: a test rule\"\n    use crate::model::Site;",
             "src/slugs.rs:1: imports `diagnostic`, breaking the rule \"slugs never imports any other module: a leaf\"\n    use crate::diagnostic::Diagnostic;",
+        ]
+    );
+}
+
+/// The module path a file under `src/` defines: `render/timeline/mod.rs` → `render::timeline`.
+fn module_path(rel: &str) -> Vec<String> {
+    let rel = rel.strip_suffix(".rs").unwrap_or(rel);
+    let mut parts: Vec<String> = rel.split('/').map(str::to_owned).collect();
+    if parts
+        .last()
+        .is_some_and(|p| p == "mod" || p == "lib" || p == "main")
+    {
+        parts.pop();
+    }
+    parts
+}
+
+/// Every path a file's code names through `crate::` or `super::`, as module paths from
+/// the crate's root, with groups (`crate::a::{b, c::d}`) expanded.
+fn paths_named(rel: &str, text: &str) -> Vec<Vec<String>> {
+    let code: String = text
+        .lines()
+        .map(|l| if l.trim_start().starts_with("//") { "" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let own = module_path(rel);
+    let mut out = Vec::new();
+    for (start, _) in code.match_indices("::") {
+        // The word before this `::`: a path starts at `crate` or at a run of `super`s.
+        let head_start = code[..start]
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .map_or(0, |i| i + 1);
+        let head = &code[head_start..start];
+        if head.contains("::") || code[..head_start].ends_with('$') {
+            continue; // Not the first `::` of its path, or `$crate` in a macro.
+        }
+        let base: Vec<String> = match head {
+            "crate" => Vec::new(),
+            // `super` in `a/b.rs` (module a::b) is `a`; in `a/b/mod.rs` (a::b) it is `a`.
+            "super" => own[..own.len().saturating_sub(1)].to_vec(),
+            _ => continue,
+        };
+        let mut tree = &code[start + 2..];
+        let mut base = base;
+        // Further `super::`s climb on.
+        while let Some(rest) = tree.strip_prefix("super::") {
+            base.pop();
+            tree = rest;
+        }
+        expand(tree, base, &mut out);
+    }
+    out
+}
+
+/// The paths of a use tree (`a::b`, `a::{b, c::{d, self}}`) after `base`.
+fn expand(tree: &str, mut base: Vec<String>, out: &mut Vec<Vec<String>>) {
+    let mut rest = tree.trim_start();
+    loop {
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 0usize;
+            let mut item_start = 0;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => {
+                        expand(&group[item_start..i], base.clone(), out);
+                        return;
+                    }
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        expand(&group[item_start..i], base.clone(), out);
+                        item_start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            return;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() || name == "self" {
+            break;
+        }
+        base.push(name.clone());
+        rest = &rest[name.len()..];
+        match rest.strip_prefix("::") {
+            Some(next) => rest = next.trim_start(),
+            None => break,
+        }
+    }
+    if !base.is_empty() {
+        out.push(base);
+    }
+}
+
+/// The file a module path lands in: the longest prefix of it that is a file of `files`.
+fn file_of<'a>(path: &[String], files: &'a BTreeSet<Vec<String>>) -> Option<&'a Vec<String>> {
+    (1..=path.len()).rev().find_map(|n| files.get(&path[..n]))
+}
+
+/// Files that import each other in a loop, each loop as its files in order.
+fn circles(files: &[(String, String)]) -> Vec<Vec<String>> {
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|(rel, _)| module_path(rel)).collect();
+    let name = |m: &Vec<String>| {
+        files
+            .iter()
+            .find(|(rel, _)| module_path(rel) == *m)
+            .map_or_else(|| m.join("::"), |(rel, _)| format!("src/{rel}"))
+    };
+    let mut edges: std::collections::BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = Default::default();
+    for (rel, text) in files {
+        let from = module_path(rel);
+        for path in paths_named(rel, text) {
+            if let Some(to) = file_of(&path, &modules)
+                // A module's own children and parents are its parts and its whole: `mod.rs`
+                // declaring its files, and a file reaching its folder's shared items, are
+                // not loops between rooms.
+                && !to.starts_with(&from)
+                && !from.starts_with(to)
+            {
+                edges.entry(from.clone()).or_default().insert(to.clone());
+            }
+        }
+    }
+    // Depth-first search from every file; a path back to a file on the stack is a loop.
+    let mut found: BTreeSet<Vec<String>> = BTreeSet::new();
+    for start in &modules {
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((at, path)) = stack.pop() {
+            for next in edges.get(&at).into_iter().flatten() {
+                if next == start {
+                    let mut ring: Vec<String> = path.iter().map(name).collect();
+                    // One loop, however it was entered: start it at its smallest file.
+                    let min = (0..ring.len()).min_by_key(|i| ring[*i].clone()).unwrap_or(0);
+                    ring.rotate_left(min);
+                    found.insert(ring);
+                } else if seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// Issue 16: files that import each other (`model/site.rs` ↔ `model/timeline.rs`,
+/// `render/archive.rs` ↔ `render/context.rs`, `render/mod.rs` ↔ `write.rs`) make a change
+/// to one a change to all; data flows one way, so no two files may loop.
+#[test]
+fn no_files_import_each_other_in_a_loop() {
+    let files = rust_files(&repo_root().join("src"));
+    let found = circles(&files);
+    assert!(
+        found.is_empty(),
+        "files that import each other in a loop:\n{}",
+        found
+            .iter()
+            .map(|ring| format!("  {} → back to the first", ring.join(" → ")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The loop finder sees loops through `crate::`, `super::` and groups, and not a folder's
+/// `mod.rs` declaring its own files.
+#[test]
+fn the_loop_finder_sees_loops_through_every_kind_of_path() {
+    let file = |rel: &str, text: &str| (rel.to_owned(), text.to_owned());
+    let files = vec![
+        file("model/site.rs", "use crate::model::timeline::Event;\n"),
+        file("model/timeline.rs", "use super::{ids::PageId, site::Site};\n"),
+        file("model/ids.rs", ""),
+        file(
+            "model/mod.rs",
+            "pub(crate) mod site;\npub(crate) mod timeline;\nuse self::site::Site;\n",
+        ),
+        file("render/archive.rs", "use super::context::insert;\n"),
+        file(
+            "render/context.rs",
+            "fn f() -> crate::render::archive::Path { todo!() }\n",
+        ),
+        file("render/mod.rs", "use crate::write::Sink;\n"),
+        file("write.rs", "use crate::{diagnostic::D, render::{self, Job}};\n"),
+        file("diagnostic.rs", ""),
+        // One way only: no loop.
+        file("parse/events.rs", "use crate::dates::EventDate;\n"),
+        file("dates.rs", ""),
+    ];
+    assert_eq!(
+        circles(&files),
+        [
+            vec!["src/model/site.rs", "src/model/timeline.rs"],
+            vec!["src/render/archive.rs", "src/render/context.rs"],
+            vec!["src/render/mod.rs", "src/write.rs"],
         ]
     );
 }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
 /// Serves `root` on a free loopback port until the test process ends.
-pub fn serve(root: &Path) -> String {
+pub(crate) fn serve(root: &Path) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     let addr = listener.local_addr().expect("local address");
     let root = root.to_path_buf();
@@ -70,7 +70,7 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// One headless Chromium with one page, driven over the DevTools protocol.
-pub struct Chromium {
+pub(crate) struct Chromium {
     child: Child,
     ws: WebSocket<MaybeTlsStream<TcpStream>>,
     next_id: u64,
@@ -80,7 +80,7 @@ pub struct Chromium {
 }
 
 impl Chromium {
-    pub fn launch(width: u32, height: u32) -> Chromium {
+    pub(crate) fn launch(width: u32, height: u32) -> Chromium {
         let profile = tempfile::tempdir().expect("profile folder");
         let child = Command::new("chromium")
             .args([
@@ -142,7 +142,7 @@ impl Chromium {
     }
 
     /// Sends a command and waits for its result, skipping events.
-    pub fn call(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn call(&mut self, method: &str, params: Value) -> Value {
         match self.try_call(method, params) {
             Ok(result) => result,
             Err(error) => panic!("{method} failed: {error}"),
@@ -173,7 +173,7 @@ impl Chromium {
     }
 
     /// Opens `url` and waits until the page has loaded.
-    pub fn open(&mut self, url: &str) {
+    pub(crate) fn open(&mut self, url: &str) {
         // A mark on the old document tells it apart from the new one, even for a reload.
         self.eval("window.__dossierOld = true");
         self.call("Page.navigate", json!({ "url": url }));
@@ -184,7 +184,7 @@ impl Chromium {
     }
 
     /// Evaluates JavaScript in the page (awaiting promises) and returns its value.
-    pub fn eval(&mut self, expression: &str) -> Value {
+    pub(crate) fn eval(&mut self, expression: &str) -> Value {
         let result = self.call(
             "Runtime.evaluate",
             json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
@@ -200,7 +200,7 @@ impl Chromium {
     /// Evaluates JavaScript like [`Chromium::eval`], but `None` while the page is busy
     /// navigating (a reload under way) rather than failing.
     #[allow(dead_code, reason = "used by benches/reload.rs, which includes this file")]
-    pub fn try_eval(&mut self, expression: &str) -> Option<Value> {
+    pub(crate) fn try_eval(&mut self, expression: &str) -> Option<Value> {
         let result = self
             .try_call(
                 "Runtime.evaluate",
@@ -215,7 +215,7 @@ impl Chromium {
 
     /// Polls until `condition` is true in the page. A page that is navigating (a reload
     /// the test is waiting for) cannot answer; that counts as "not yet".
-    pub fn wait_for(&mut self, condition: &str, seconds: u64) {
+    pub(crate) fn wait_for(&mut self, condition: &str, seconds: u64) {
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let expression = format!("!!({condition})");
         loop {
@@ -240,7 +240,7 @@ impl Chromium {
     }
 
     /// A PNG of what the viewport shows.
-    pub fn screenshot(&mut self) -> Vec<u8> {
+    pub(crate) fn screenshot(&mut self) -> Vec<u8> {
         use base64::Engine;
         let shot = self.call("Page.captureScreenshot", json!({ "format": "png" }));
         let data = shot["data"].as_str().expect("screenshot data");
@@ -250,7 +250,7 @@ impl Chromium {
     }
 
     /// Presses a key (`Tab`, `Escape`) as the keyboard would.
-    pub fn press(&mut self, key: &str) {
+    pub(crate) fn press(&mut self, key: &str) {
         let code = match key {
             "Tab" => 9,
             "Escape" => 27,

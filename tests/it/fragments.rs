@@ -5,21 +5,15 @@
 //! repeating every piece more: nesting gets deeper and lists get longer together, which
 //! is what exposes work that grows faster than the input.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dossier::config::{AnchorLinks, MarkdownConfig};
-use dossier::model::link_targets::{LinkTargets, convert};
-use dossier::model::sources::Sources;
-use dossier::parse::highlight::Highlighter;
-use dossier::parse::markdown::{Converted, Doc};
-use dossier::parse::wikilinks::WikiIndex;
+use dossier::probe::{Converted, MarkdownProbe};
 use proptest::prelude::*;
 
 /// How a fragment is repeated `n` times.
 #[derive(Debug, Clone, Copy)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// The text `n` times in a row.
     Repeat(&'static str),
     /// `open` `n` times, a word, then `close` `n` times: nesting on one line.
@@ -32,7 +26,7 @@ pub enum Shape {
 }
 
 /// Every fragment, with the name reports use.
-pub const FRAGMENTS: &[(&str, Shape)] = &[
+pub(crate) const FRAGMENTS: &[(&str, Shape)] = &[
     ("nested blockquotes", Shape::Repeat(">")),
     ("nested blockquotes, spaced", Shape::Repeat("> ")),
     ("nested lists on one line", Shape::Repeat("- ")),
@@ -106,13 +100,13 @@ pub const FRAGMENTS: &[(&str, Shape)] = &[
 
 /// A fragment repeated `count` times.
 #[derive(Debug, Clone, Copy)]
-pub struct Piece {
+pub(crate) struct Piece {
     pub fragment: usize,
     pub count: usize,
 }
 
 impl Piece {
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         FRAGMENTS[self.fragment].0
     }
 
@@ -142,19 +136,19 @@ impl Piece {
 
 /// A page body made of pieces, each on its own paragraph.
 #[derive(Debug, Clone)]
-pub struct Input {
+pub(crate) struct Input {
     pub pieces: Vec<Piece>,
 }
 
 impl Input {
-    pub fn one(fragment: usize, count: usize) -> Input {
+    pub(crate) fn one(fragment: usize, count: usize) -> Input {
         Input {
             pieces: vec![Piece { fragment, count }],
         }
     }
 
     /// The body with every piece repeated `scale` times more.
-    pub fn body(&self, scale: usize) -> String {
+    pub(crate) fn body(&self, scale: usize) -> String {
         let mut out = String::new();
         for piece in &self.pieces {
             piece.write(&mut out, scale);
@@ -163,7 +157,7 @@ impl Input {
         out
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         self.pieces
             .iter()
             .map(|p| format!("{} ×{}", p.name(), p.count))
@@ -173,7 +167,7 @@ impl Input {
 }
 
 /// Inputs of one to four pieces, each repeated up to `max_count` times.
-pub fn inputs(max_count: usize) -> impl Strategy<Value = Input> {
+pub(crate) fn inputs(max_count: usize) -> impl Strategy<Value = Input> {
     prop::collection::vec(
         (0..FRAGMENTS.len(), 1..=max_count).prop_map(|(fragment, count)| Piece { fragment, count }),
         1..=4,
@@ -181,85 +175,35 @@ pub fn inputs(max_count: usize) -> impl Strategy<Value = Input> {
     .prop_map(|pieces| Input { pieces })
 }
 
-/// What the Markdown pass needs of a site: one page `x.md` to link to, and optionally
-/// the example site's bibliography.
-pub struct World {
-    config: MarkdownConfig,
-    highlighter: Highlighter,
-    urls: HashMap<String, String>,
-    paths: HashMap<String, String>,
-    wiki: WikiIndex,
-    sources: Option<Sources>,
-    empty_set: HashSet<String>,
-    empty_map: HashMap<String, String>,
+/// The Markdown pass on its own: a page `a.md` in a site with one other page `x.md`
+/// to link to, and optionally the example site's bibliography.
+pub(crate) struct World {
+    probe: MarkdownProbe,
 }
 
 impl World {
-    pub fn new(with_bibliography: bool) -> World {
-        let urls = HashMap::from([("x.md".to_owned(), "/x/".to_owned())]);
-        let paths = urls.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
-        let mut wiki = WikiIndex::default();
-        wiki.add("x.md", "X", "x");
-        wiki.finish();
+    pub(crate) fn new(with_bibliography: bool) -> World {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let sources = with_bibliography.then(|| {
-            Sources::load(
-                root,
-                "sources.yml",
-                "chicago-author-date",
-                &root.join("config.toml"),
-            )
-            .expect("the example site's bibliography loads")
-        });
-        World {
-            config: MarkdownConfig::default(),
-            highlighter: Highlighter::new(true),
-            urls,
-            paths,
-            wiki,
-            sources,
-            empty_set: HashSet::new(),
-            empty_map: HashMap::new(),
-        }
+        let probe = MarkdownProbe::new(with_bibliography.then_some((root, "sources.yml")))
+            .expect("the example site's bibliography loads");
+        World { probe }
     }
 
     /// The Markdown pass over `body` as the page `a.md`.
-    pub fn render(&self, body: &str) -> Converted {
-        let env = LinkTargets {
-            config: &self.config,
-            highlighter: &self.highlighter,
-            urls: &self.urls,
-            broken: &self.empty_set,
-            drafts: &self.empty_map,
-            wiki: &self.wiki,
-            paths: &self.paths,
-            unrendered: &self.empty_set,
-            sources: self.sources.as_ref(),
-            bibliography_failed: false,
-        };
-        let doc = Doc {
-            display_path: Path::new("content/a.md"),
-            text: body,
-            body,
-            body_offset: 0,
-            content_path: "a.md",
-            permalink: "https://example.org/a/",
-            url_path: "/a/",
-            anchors: AnchorLinks::Right,
-        };
-        convert(&doc, &env)
+    pub(crate) fn render(&self, body: &str) -> Converted {
+        self.probe.convert(body)
     }
 
     /// The fastest of `runs` renders of `body`: noise on a busy machine only ever adds
     /// time, so the minimum is the closest to the work itself.
-    pub fn time(&self, body: &str, runs: usize) -> Duration {
+    pub(crate) fn time(&self, body: &str, runs: usize) -> Duration {
         (0..runs.max(1))
             .map(|_| {
+                // The probe drops the HTML it made before it returns, so freeing it is
+                // timed too.
                 let start = Instant::now();
-                let rendered = self.render(body);
-                let took = start.elapsed();
-                drop(rendered);
-                took
+                std::hint::black_box(self.render(body));
+                start.elapsed()
             })
             .min()
             .unwrap_or_default()
@@ -268,7 +212,7 @@ impl World {
 
 /// The fastest of `runs` parses of `body` by pulldown-cmark alone (the options dossier
 /// uses, every event written as HTML): what the Markdown pass costs at the least.
-pub fn time_parser(body: &str, runs: usize) -> Duration {
+pub(crate) fn time_parser(body: &str, runs: usize) -> Duration {
     use pulldown_cmark::{Options, Parser};
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -291,13 +235,13 @@ pub fn time_parser(body: &str, runs: usize) -> Duration {
 }
 
 /// Microseconds per KB of input.
-pub fn us_per_kb(took: Duration, bytes: usize) -> f64 {
+pub(crate) fn us_per_kb(took: Duration, bytes: usize) -> f64 {
     took.as_secs_f64() * 1e6 / (bytes.max(1) as f64 / 1024.0)
 }
 
 /// The smallest scale at which `input`'s body is at least `bytes` long, found by
 /// doubling and then halving the step (a ladder grows with the square of its scale).
-pub fn scale_for(input: &Input, bytes: usize) -> usize {
+pub(crate) fn scale_for(input: &Input, bytes: usize) -> usize {
     let long_enough = |scale: usize| input.body(scale).len() >= bytes;
     let mut high = 1;
     while !long_enough(high) {

@@ -10,21 +10,21 @@ use scraper::{Html, Selector};
 use tempfile::TempDir;
 
 /// The `dossier` binary Cargo built for this test run.
-pub const BIN: &str = env!("CARGO_BIN_EXE_dossier");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_dossier");
 
 /// The repository root (the example site lives here).
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Cargo's target folder, where browser tests leave what CI keeps (screenshots, reports).
-pub fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).to_path_buf()
 }
 
 /// Builds the repository's example site into `public/` of a temporary folder.
-pub fn example_site() -> TempDir {
+pub(crate) fn example_site() -> TempDir {
     let out = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::new(BIN);
     cmd.arg("--root")
@@ -40,13 +40,13 @@ fn fixtures_dir() -> PathBuf {
 }
 
 /// A site in a temporary folder.
-pub struct SiteTest {
+pub(crate) struct SiteTest {
     dir: TempDir,
 }
 
 impl SiteTest {
     /// A copy of the repository's example site (config, content, static files, themes).
-    pub fn example() -> SiteTest {
+    pub(crate) fn example() -> SiteTest {
         let site = SiteTest::empty();
         for part in ["content", "static", "themes"] {
             copy_dir(&repo_root().join(part), &site.path(part));
@@ -56,7 +56,7 @@ impl SiteTest {
     }
 
     /// Replaces the first line of `rel` that starts with `prefix` by `line`.
-    pub fn replace_line(&self, rel: &str, prefix: &str, line: &str) {
+    pub(crate) fn replace_line(&self, rel: &str, prefix: &str, line: &str) {
         let text = self.read(rel);
         let mut found = false;
         let edited: Vec<&str> = text
@@ -75,7 +75,7 @@ impl SiteTest {
     }
 
     /// Copies `tests/fixtures/<name>/` into a fresh temporary folder.
-    pub fn fixture(name: &str) -> SiteTest {
+    pub(crate) fn fixture(name: &str) -> SiteTest {
         let source = fixtures_dir().join(name);
         assert!(source.is_dir(), "no fixture at {}", source.display());
         let site = SiteTest::empty();
@@ -84,7 +84,7 @@ impl SiteTest {
     }
 
     /// An empty temporary folder (no config.toml, nothing).
-    pub fn empty() -> SiteTest {
+    pub(crate) fn empty() -> SiteTest {
         let dir = tempfile::Builder::new()
             .prefix("dossier-it-")
             .tempdir()
@@ -93,13 +93,13 @@ impl SiteTest {
     }
 
     /// Adds or overwrites a file, creating its folders (builder style).
-    pub fn file(self, rel: &str, contents: impl AsRef<[u8]>) -> SiteTest {
+    pub(crate) fn file(self, rel: &str, contents: impl AsRef<[u8]>) -> SiteTest {
         self.write(rel, contents);
         self
     }
 
     /// Adds or overwrites a file after the site was made.
-    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
         let path = self.path(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("create folders");
@@ -107,27 +107,27 @@ impl SiteTest {
         std::fs::write(&path, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
     /// A path inside the site folder.
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root().join(rel)
     }
 
-    pub fn exists(&self, rel: &str) -> bool {
+    pub(crate) fn exists(&self, rel: &str) -> bool {
         self.path(rel).exists()
     }
 
     /// The text of a file inside the site folder.
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         let path = self.path(rel);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Runs `dossier --root <site> <args…>` in the site folder.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(BIN);
         cmd.arg("--root")
             .arg(self.root())
@@ -137,12 +137,12 @@ impl SiteTest {
     }
 
     /// `dossier --root <site> build`.
-    pub fn build(&self) -> Output {
+    pub(crate) fn build(&self) -> Output {
         self.run(&["build"])
     }
 
     /// Builds and fails the test, showing the output, unless the build succeeded.
-    pub fn build_ok(&self) -> Output {
+    pub(crate) fn build_ok(&self) -> Output {
         let out = self.build();
         out.assert_success();
         out
@@ -150,7 +150,7 @@ impl SiteTest {
 
     /// Builds expecting a user error, and checks what every user error must satisfy:
     /// exit status 1, no panic, and an existing `public/` left exactly as it was.
-    pub fn build_err(&self) -> Output {
+    pub(crate) fn build_err(&self) -> Output {
         let sentinel = "public/sentinel.txt";
         let planted = !self.exists("public");
         if planted {
@@ -173,25 +173,25 @@ impl SiteTest {
 
     /// Every link in `public/` to the site itself resolves (see [`broken_links`]); for
     /// fixtures published at `https://example.org/`.
-    pub fn assert_no_broken_links(&self) {
+    pub(crate) fn assert_no_broken_links(&self) {
         let broken = broken_links(&self.path("public"), "https://example.org/");
         assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
     }
 
     /// The parsed HTML at a URL path of the output, relative to `public/`: `/a/b/` reads
     /// `public/a/b/index.html`, `/404.html` reads `public/404.html`.
-    pub fn html(&self, url: &str) -> Html {
+    pub(crate) fn html(&self, url: &str) -> Html {
         parse_output(&self.path("public"), url)
     }
 
     /// The raw text of an output file at a URL path (see [`SiteTest::html`]).
-    pub fn output_text(&self, url: &str) -> String {
+    pub(crate) fn output_text(&self, url: &str) -> String {
         read_output(&self.path("public"), url)
     }
 }
 
 /// What a run of the binary printed and returned.
-pub struct Output {
+pub(crate) struct Output {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
@@ -199,7 +199,7 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn of(mut cmd: Command) -> Output {
+    pub(crate) fn of(mut cmd: Command) -> Output {
         cmd.env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE")
             .env("NO_COLOR", "1");
@@ -215,17 +215,17 @@ impl Output {
         }
     }
 
-    pub fn success(&self) -> bool {
+    pub(crate) fn success(&self) -> bool {
         self.code == Some(0)
     }
 
-    pub fn assert_success(&self) {
+    pub(crate) fn assert_success(&self) {
         assert!(self.success(), "expected success\n{self}");
         self.assert_no_panic();
     }
 
     /// Exit status 1 and a tidy message: no panic, no backtrace hint.
-    pub fn assert_user_error(&self) {
+    pub(crate) fn assert_user_error(&self) {
         assert_eq!(self.code, Some(1), "expected exit status 1\n{self}");
         self.assert_no_panic();
         assert!(
@@ -234,7 +234,7 @@ impl Output {
         );
     }
 
-    pub fn assert_no_panic(&self) {
+    pub(crate) fn assert_no_panic(&self) {
         assert!(!self.stderr.contains("panicked"), "the binary panicked\n{self}");
         assert!(
             !self.stderr.contains("RUST_BACKTRACE"),
@@ -243,7 +243,7 @@ impl Output {
     }
 
     /// Asserts that stderr contains every one of `needles`.
-    pub fn assert_stderr_has(&self, needles: &[&str]) {
+    pub(crate) fn assert_stderr_has(&self, needles: &[&str]) {
         for n in needles {
             assert!(self.stderr.contains(n), "stderr should contain {n:?}\n{self}");
         }
@@ -261,7 +261,7 @@ impl fmt::Display for Output {
 }
 
 /// The file of a URL path under an output folder.
-pub fn output_file(out_dir: &Path, url: &str) -> PathBuf {
+pub(crate) fn output_file(out_dir: &Path, url: &str) -> PathBuf {
     let rel = url.trim_start_matches('/');
     if rel.is_empty() || rel.ends_with('/') {
         out_dir.join(rel).join("index.html")
@@ -270,7 +270,7 @@ pub fn output_file(out_dir: &Path, url: &str) -> PathBuf {
     }
 }
 
-pub fn read_output(out_dir: &Path, url: &str) -> String {
+pub(crate) fn read_output(out_dir: &Path, url: &str) -> String {
     let path = output_file(out_dir, url);
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         let files: Vec<String> = snapshot(out_dir).into_keys().collect();
@@ -278,7 +278,7 @@ pub fn read_output(out_dir: &Path, url: &str) -> String {
     })
 }
 
-pub fn parse_output(out_dir: &Path, url: &str) -> Html {
+pub(crate) fn parse_output(out_dir: &Path, url: &str) -> Html {
     Html::parse_document(&read_output(out_dir, url))
 }
 
@@ -287,7 +287,7 @@ fn selector(css: &str) -> Selector {
 }
 
 /// The text of every element matching `css`, with whitespace collapsed.
-pub fn texts(html: &Html, css: &str) -> Vec<String> {
+pub(crate) fn texts(html: &Html, css: &str) -> Vec<String> {
     html.select(&selector(css))
         .map(|e| {
             e.text()
@@ -300,21 +300,21 @@ pub fn texts(html: &Html, css: &str) -> Vec<String> {
 }
 
 /// The text of the one element matching `css`.
-pub fn text(html: &Html, css: &str) -> String {
+pub(crate) fn text(html: &Html, css: &str) -> String {
     let all = texts(html, css);
     assert_eq!(all.len(), 1, "expected exactly one {css:?}, found {all:?}");
     all.into_iter().next().unwrap_or_default()
 }
 
 /// The value of `attr` on every element matching `css` that has it.
-pub fn attrs(html: &Html, css: &str, attr: &str) -> Vec<String> {
+pub(crate) fn attrs(html: &Html, css: &str, attr: &str) -> Vec<String> {
     html.select(&selector(css))
         .filter_map(|e| e.value().attr(attr).map(str::to_owned))
         .collect()
 }
 
 /// The value of `attr` on the one element matching `css`.
-pub fn attr(html: &Html, css: &str, attr_name: &str) -> String {
+pub(crate) fn attr(html: &Html, css: &str, attr_name: &str) -> String {
     let all = attrs(html, css, attr_name);
     assert_eq!(
         all.len(),
@@ -325,12 +325,12 @@ pub fn attr(html: &Html, css: &str, attr_name: &str) -> String {
 }
 
 /// How many elements match `css`.
-pub fn count(html: &Html, css: &str) -> usize {
+pub(crate) fn count(html: &Html, css: &str) -> usize {
     html.select(&selector(css)).count()
 }
 
 /// Every file under `dir` (relative path with `/` → bytes); empty when `dir` is missing.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     if dir.is_dir() {
         collect(dir, dir, &mut out);
@@ -361,7 +361,7 @@ fn collect(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
 }
 
 /// Every folder under `dir`, as relative paths with `/`.
-pub fn folders(dir: &Path) -> Vec<String> {
+pub(crate) fn folders(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -383,7 +383,7 @@ pub fn folders(dir: &Path) -> Vec<String> {
 }
 
 /// Every HTML file under an output folder, as URL-ish relative paths.
-pub fn html_files(out_dir: &Path) -> Vec<String> {
+pub(crate) fn html_files(out_dir: &Path) -> Vec<String> {
     snapshot(out_dir)
         .into_keys()
         .filter(|p| p.ends_with(".html"))
@@ -392,7 +392,7 @@ pub fn html_files(out_dir: &Path) -> Vec<String> {
 
 /// No staging folder (`.dossier-staging-…`) is left in the site folder `dir` or in its
 /// output folder `dir/public`.
-pub fn assert_no_staging_left(dir: &Path) {
+pub(crate) fn assert_no_staging_left(dir: &Path) {
     let leftovers: Vec<String> = [dir.to_path_buf(), dir.join("public")]
         .iter()
         .filter_map(|d| std::fs::read_dir(d).ok())
@@ -405,7 +405,7 @@ pub fn assert_no_staging_left(dir: &Path) {
 }
 
 /// Copies a folder tree (a fixture site) into `to`.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read fixture") {
         let entry = entry.expect("fixture entry");
@@ -420,7 +420,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Resolves `href` as a browser would on the page at URL path `page` (`/a/b/`), returning
 /// the URL path without fragment or query; `None` for other sites and non-HTTP links.
-pub fn resolve(page: &str, href: &str) -> Option<String> {
+pub(crate) fn resolve(page: &str, href: &str) -> Option<String> {
     let href = href.split(['#', '?']).next().unwrap_or("");
     if href.contains("://")
         || href.starts_with("//")
@@ -456,7 +456,7 @@ pub fn resolve(page: &str, href: &str) -> Option<String> {
 }
 
 /// The URL path (`/a/b/`) of an HTML output file (`a/b/index.html`).
-pub fn url_of(file: &str) -> String {
+pub(crate) fn url_of(file: &str) -> String {
     match file.strip_suffix("index.html") {
         Some(dir) => format!("/{dir}"),
         None => format!("/{file}"),
@@ -464,7 +464,7 @@ pub fn url_of(file: &str) -> String {
 }
 
 /// `https://user.github.io/repo/` → (`https://user.github.io`, `/repo/`).
-pub fn split_base_url(base_url: &str) -> (String, String) {
+pub(crate) fn split_base_url(base_url: &str) -> (String, String) {
     let scheme_end = base_url.find("://").map_or(0, |i| i + 3);
     let path_start = base_url[scheme_end..]
         .find('/')
@@ -480,7 +480,7 @@ pub fn split_base_url(base_url: &str) -> (String, String) {
 }
 
 /// Every link target in an HTML document: `href`, `src` and meta-refresh URLs.
-pub fn link_targets(html: &Html) -> Vec<String> {
+pub(crate) fn link_targets(html: &Html) -> Vec<String> {
     let mut out = attrs(html, "[href]", "href");
     out.extend(attrs(html, "[src]", "src"));
     for content in attrs(html, "meta[http-equiv=refresh]", "content") {
@@ -494,7 +494,7 @@ pub fn link_targets(html: &Html) -> Vec<String> {
 /// Checks every link to the site itself in every HTML file under `out_dir`, a site
 /// published at `base_url`: its file must exist, and a `#fragment` must name an element
 /// of the target page. Returns one line per broken link.
-pub fn broken_links(out_dir: &Path, base_url: &str) -> Vec<String> {
+pub(crate) fn broken_links(out_dir: &Path, base_url: &str) -> Vec<String> {
     let (origin, base_path) = split_base_url(base_url);
     let mut ids: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
     let mut ids_of = |file: &Path| -> Vec<String> {
@@ -550,7 +550,7 @@ pub fn broken_links(out_dir: &Path, base_url: &str) -> Vec<String> {
 
 /// The only inline scripts in a page are the theme's own two (applying the chosen colour
 /// scheme before the first paint) and JSON-LD data.
-pub fn assert_only_theme_inline_scripts(html: &Html) {
+pub(crate) fn assert_only_theme_inline_scripts(html: &Html) {
     let inline = texts(html, "script:not([src]):not([type=\"application/ld+json\"])");
     assert_eq!(inline.len(), 2, "{inline:?}");
     assert!(

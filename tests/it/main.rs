@@ -11,7 +11,6 @@ mod budget;
 mod build;
 mod cite;
 mod cli;
-mod config_spans;
 mod crawl;
 mod crosslinks;
 mod error_output;

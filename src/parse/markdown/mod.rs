@@ -30,7 +30,7 @@ use state::State;
 
 /// One heading in the table of contents, with its subheadings (Zola's shape).
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
@@ -40,7 +40,7 @@ pub struct Heading {
 
 /// A link to a heading of another page (or this one), checked once every page is rendered.
 #[derive(Debug, Clone)]
-pub struct AnchorRef {
+pub(crate) struct AnchorRef {
     pub target: String,
     pub anchor: String,
     pub location: Location,
@@ -50,7 +50,7 @@ pub struct AnchorRef {
 /// (`/analyses/old-page/`, `map.png`), that is not a page's URL: only the built site's
 /// outputs can say whether something answers it.
 #[derive(Debug, Clone)]
-pub struct LocalRef {
+pub(crate) struct LocalRef {
     /// The URL path, relative ones resolved against the page (`/security/kursk/map.png`).
     pub url: String,
     pub image: bool,
@@ -59,7 +59,7 @@ pub struct LocalRef {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum LinkKind {
+pub(crate) enum LinkKind {
     /// `[text](@/path.md)` or a relative `.md` link.
     Link,
     /// `[[Title]]`.
@@ -68,7 +68,7 @@ pub enum LinkKind {
 
 /// A link from this document to another page or section.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OutLink {
+pub(crate) struct OutLink {
     /// The target's content path.
     pub target: String,
     pub kind: LinkKind,
@@ -78,7 +78,7 @@ pub struct OutLink {
 
 /// A document's Markdown as HTML, with what the rest of the site needs to know of it.
 #[derive(Debug, Default, Clone)]
-pub struct Converted {
+pub(crate) struct Converted {
     pub content: String,
     pub summary: Option<String>,
     /// Whether the summary ends at a `<!-- more -->` marker (else it is the first paragraph).
@@ -109,14 +109,14 @@ pub struct Converted {
 /// One cited work in a citation, as written: its bibliography key and, if given, where
 /// in it (`p. 4`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Cite {
+pub(crate) struct Cite {
     pub key: String,
     pub locator: Option<String>,
 }
 
 /// What a document found for a link to another: its content path, URL path and title.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     pub path: String,
     pub url: String,
     pub title: Option<String>,
@@ -125,7 +125,7 @@ pub struct Target {
 /// What links resolve against: the rest of the site, which the model knows
 /// (`model::link_targets`). An `Err` is the problem to report, which the parser places at
 /// the link, or none when the target's own error already says why (a broken file).
-pub trait Targets {
+pub(crate) trait Targets {
     /// `@/security/kursk.md` (the content path `path`, without its anchor; `written` as
     /// the link names it, for messages): the target's URL path.
     fn internal(&self, path: &str, written: &str) -> Result<String, Option<Diagnostic>>;
@@ -137,7 +137,7 @@ pub trait Targets {
 }
 
 /// What a citation's key finds in the bibliography.
-pub enum CiteCheck {
+pub(crate) enum CiteCheck {
     Found,
     /// The key is not in the bibliography: this error.
     Unknown(Diagnostic),
@@ -147,12 +147,12 @@ pub enum CiteCheck {
 }
 
 /// The bibliography `[@key]` citations are checked against (`model::citations`).
-pub trait Citations {
+pub(crate) trait Citations {
     fn check(&self, key: &str) -> CiteCheck;
 }
 
 /// What a document needs to know about the rest of the site.
-pub struct Env<'a> {
+pub(crate) struct Env<'a> {
     pub config: &'a MarkdownConfig,
     pub highlighter: &'a Highlighter,
     pub targets: &'a (dyn Targets + Sync),
@@ -160,7 +160,7 @@ pub struct Env<'a> {
 }
 
 /// One document to convert.
-pub struct Doc<'a> {
+pub(crate) struct Doc<'a> {
     /// The file as shown in messages (`content/security/kursk.md`).
     pub display_path: &'a Path,
     /// The whole file, for line numbers.
@@ -189,7 +189,7 @@ pub(crate) fn placeholder(n: usize) -> String {
 
 /// `html` with each citation placeholder replaced by `fill(n)`, in one pass (the model's
 /// part: it formats citations with the bibliography).
-pub fn fill_placeholders(html: &str, fill: impl Fn(usize) -> String) -> String {
+pub(crate) fn fill_placeholders(html: &str, fill: impl Fn(usize) -> String) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find('\u{E000}') {
@@ -221,7 +221,7 @@ const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and 
 
 /// Converts one document's Markdown to HTML. Links and citations are checked against
 /// `env`; citations are left as placeholders for the model to format.
-pub fn to_html(doc: &Doc, env: &Env) -> Converted {
+pub(crate) fn to_html(doc: &Doc, env: &Env) -> Converted {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

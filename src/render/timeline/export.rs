@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use crate::dates::{EventDate, Precision};
 use crate::model::site::Site;
-use crate::parse::events::{EventDate, Precision};
 
 #[derive(Serialize)]
 struct JsonDate {
@@ -81,7 +81,7 @@ struct JsonTitle<'a> {
 /// `timeline.json`: TimelineJS's shape (`events` with `start_date`/`end_date` objects,
 /// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
 /// `analysis`, `precision`, `importance`, `taxonomies`, `place` and `source`.
-pub fn json(site: &Site) -> String {
+pub(crate) fn json(site: &Site) -> String {
     let timeline_url = site.config.permalink(&site.config.url_path("timeline/"));
     let doc = JsonTimeline {
         title: JsonTitle {
@@ -134,7 +134,7 @@ pub fn json(site: &Site) -> String {
 
 /// `timeline.ics`: one VEVENT per event; dates without a time are all-day (a month or
 /// year spans all its days); lines folded at 75 octets, CRLF endings.
-pub fn ics(site: &Site) -> String {
+pub(crate) fn ics(site: &Site) -> String {
     let host = site
         .config
         .base_url
@@ -217,7 +217,7 @@ fn ics_utc(d: &EventDate) -> String {
     ts.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-fn ics_datetime(d: &crate::parse::frontmatter::DateValue) -> String {
+fn ics_datetime(d: &crate::dates::DateValue) -> String {
     let ts = jiff::Timestamp::from_second(d.sort_key()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     ts.strftime("%Y%m%dT%H%M%SZ").to_string()
 }

@@ -4,20 +4,21 @@
 use serde::Serialize;
 use tera::Value;
 
+use crate::dates::{EventDate, Precision};
+use crate::model::dated::Event;
 use crate::model::site::{EventId, Site, TaxonomyId, TermId};
-use crate::model::timeline::{Event, cited_by};
-use crate::parse::events::{EventDate, Precision};
+use crate::model::timeline::cited_by;
 use crate::slugs::slugify;
 use strip::strip_svg;
 
 mod export;
 mod strip;
 
-pub use export::{ics, json};
+pub(crate) use export::{ics, json};
 
 /// The date that separates past from upcoming events: `[timeline] today`, else
 /// the day of the build (`build_day`, which the caller reads once).
-pub fn today(site: &Site, build_day: jiff::civil::Date) -> jiff::civil::Date {
+pub(crate) fn today(site: &Site, build_day: jiff::civil::Date) -> jiff::civil::Date {
     site.config.timeline.today.map_or(build_day, |d| d.civil_date())
 }
 
@@ -47,7 +48,7 @@ struct EventView {
     is_page: bool,
     era: Option<String>,
     /// An indicator to watch: its status and the status's label.
-    watch: Option<crate::model::watch::Status>,
+    watch: Option<crate::model::dated::Status>,
     watch_label: Option<&'static str>,
 }
 
@@ -99,7 +100,7 @@ struct Filter {
 
 /// `timeline_term` on a term's own timeline.
 #[derive(Serialize)]
-pub struct TermHead<'a> {
+pub(crate) struct TermHead<'a> {
     pub name: &'a str,
     pub taxonomy: &'a str,
     pub path: &'a str,
@@ -145,7 +146,7 @@ fn era_views(site: &Site) -> Vec<EraView> {
 
 /// An event's template value. The recording analysis (`page`) and the citing ones
 /// (`cited_by`) are the pages' shared reference values, not copies.
-pub fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
+pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
     let filter_keys = e
         .taxonomies
         .iter()
@@ -198,12 +199,12 @@ pub fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
 }
 
 /// Template values of all events, in the site's order.
-pub fn event_values(site: &Site, refs: &[Value]) -> Vec<Value> {
+pub(crate) fn event_values(site: &Site, refs: &[Value]) -> Vec<Value> {
     site.events.iter().map(|e| event_value(site, e, refs)).collect()
 }
 
 /// The value `timeline.html` gets, for all events or those of one term (`only`).
-pub fn view(
+pub(crate) fn view(
     site: &Site,
     values: &[Value],
     filters: &Value,
@@ -297,7 +298,7 @@ pub fn view(
 }
 
 /// The events carrying each term, in term order, in one pass over the events.
-pub fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
+pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
     let lookup: Vec<(String, std::collections::HashMap<&str, usize>)> = site
         .taxonomies
         .iter()
@@ -335,7 +336,7 @@ pub fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
 }
 
 /// The filter chips: every term with events, and how many.
-pub fn filters(site: &Site, by_term: &[(TermId, Vec<EventId>)]) -> Value {
+pub(crate) fn filters(site: &Site, by_term: &[(TermId, Vec<EventId>)]) -> Value {
     let mut filters: Vec<Filter> = Vec::new();
     for (id, list) in by_term {
         let t = site.taxonomy(id.taxonomy);

@@ -1,10 +1,10 @@
 //! The strip above `/timeline/`: event density per month as an SVG of bars, with eras
 //! as bands behind them.
 
+use crate::dates::EventDate;
+use crate::html::escape_attr as esc;
+use crate::model::dated::Event;
 use crate::model::site::{EventId, Site};
-use crate::model::timeline::Event;
-use crate::parse::events::EventDate;
-use crate::parse::highlight::escape_attr as esc;
 
 /// Event density per month as bars, eras as bands behind them; each bar links to its
 /// month below. The table after the picture says the same in text.

@@ -1,7 +1,7 @@
 //! Problems in config.toml are placed where the TOML parser found their key, not at the
 //! first line that starts with the key's name.
 
-use dossier::config::{Config, Overrides};
+use super::{Config, Overrides};
 
 fn warning_lines(text: &str) -> Vec<(String, Option<usize>)> {
     let (_, diags) = Config::parse(text, &Overrides::default());
