@@ -5,9 +5,10 @@
 //! TOML (config.toml, `+++` front matter) is parsed again with the `toml` crate's spans
 //! (`toml::de::DeTable`), so a key is found where the parser found it: `[sources] style`
 //! is not `[markdown.highlighting] style`, and a key named in a string or a comment is no
-//! key. YAML front matter is still searched line by line (the first line that sets the
-//! key): serde-saphyr has spans (`serde_saphyr::Spanned`), but only for values read into
-//! spanned fields, which would change every front matter type.
+//! key. YAML front matter (`---`) is parsed again by `granit-parser`, the parser under
+//! serde-saphyr, whose events carry spans: a key is a scalar in a mapping's key place, so
+//! `date:` inside a block of text or a quoted title is not the `date` key. Only text that
+//! parses neither way (its own error was reported) is searched line by line.
 
 use std::ops::Range;
 use std::path::Path;
@@ -28,8 +29,69 @@ pub(crate) fn key_location(path: impl AsRef<Path>, text: &str, key: &str) -> Loc
             },
             Err(_) => key_line_location(path, text, key),
         },
-        None => key_line_location(path, text, key),
+        None => match yaml_part(text) {
+            Some((offset, yaml)) => match yaml_first_key(yaml, key) {
+                Ok(Some(at)) => Location::at_offset(path, text, offset + at),
+                Ok(None) => Location::file(path),
+                Err(()) => key_line_location(path, text, key),
+            },
+            None => key_line_location(path, text, key),
+        },
     }
+}
+
+/// The YAML front matter in `text` (between `---` lines) and its offset.
+fn yaml_part(text: &str) -> Option<(usize, &str)> {
+    let no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - no_bom.len();
+    let first_end = no_bom.find('\n').map_or(no_bom.len(), |i| i + 1);
+    if no_bom[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let start = bom + first_end;
+    let mut pos = start;
+    for line in text[start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((start, &text[start..pos]));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// The byte offset of the first place `key` is written as a mapping key in `yaml`, at any
+/// depth; `Err` when the YAML does not parse.
+fn yaml_first_key(yaml: &str, key: &str) -> Result<Option<usize>, ()> {
+    use granit_parser::{Event, Parser};
+    // Whether the next node of each open mapping is a key (`true`) or its value; `None`
+    // for a sequence.
+    let mut open: Vec<Option<bool>> = Vec::new();
+    // A node ended: in a mapping, a key is followed by its value and a value by a key.
+    fn ended(open: &mut [Option<bool>]) {
+        if let Some(Some(next_is_key)) = open.last_mut() {
+            *next_is_key = !*next_is_key;
+        }
+    }
+    for event in Parser::new_from_str(yaml) {
+        let (event, span) = event.map_err(|_| ())?;
+        match event {
+            Event::Scalar(value, ..) => {
+                if open.last() == Some(&Some(true)) && value == key {
+                    return Ok(span.start.byte_offset());
+                }
+                ended(&mut open);
+            }
+            Event::Alias(_) => ended(&mut open),
+            Event::MappingStart(..) => open.push(Some(true)),
+            Event::SequenceStart(..) => open.push(None),
+            Event::MappingEnd | Event::SequenceEnd => {
+                open.pop();
+                ended(&mut open);
+            }
+            _ => {}
+        }
+    }
+    Ok(None)
 }
 
 /// Where the key at `keys` is written in a TOML document: `["markdown", "highlighting",
@@ -245,4 +307,48 @@ fn block_location(
         }
     }
     Location::at_line(path, text, start + 1, Some(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_location;
+
+    fn at(text: &str, key: &str) -> (Option<usize>, Option<usize>) {
+        let l = key_location("a.md", text, key);
+        (l.line, l.column)
+    }
+
+    /// Regression: YAML front matter was searched line by line, so a line of a block of
+    /// text that began with `date:` was taken for the `date` key.
+    #[test]
+    fn a_yaml_key_is_a_key_not_a_line_that_looks_like_one() {
+        let text = "---\n\
+                    description: |\n  \
+                      date: not this one\n\
+                    title: \"tags: nor this\"\n\
+                    extra:\n  \
+                      sources:\n    \
+                        - slug: x\n\
+                    date: 2024-10-28\n\
+                    ---\nbody\n";
+        assert_eq!(at(text, "date"), (Some(8), Some(1)));
+        // At any depth, in sequences too: the first place it is a key.
+        assert_eq!(at(text, "slug"), (Some(7), Some(7)));
+        // Only ever a value here: not found, so the file.
+        assert_eq!(at(text, "x"), (None, None));
+    }
+
+    #[test]
+    fn a_toml_key_is_found_by_the_parser() {
+        let text = "+++\ntitle = \"date = no\"\n[extra]\ndate = 1\n+++\n";
+        assert_eq!(at(text, "date"), (Some(4), Some(1)));
+    }
+
+    /// Front matter that does not parse had its own error; the line search still points
+    /// near the key.
+    #[test]
+    fn yaml_that_does_not_parse_falls_back_to_the_line() {
+        let text = "---\ntitle: [unclosed\ndate: 2024-10-28\n---\n";
+        assert_eq!(at(text, "date").0, Some(3));
+    }
 }
