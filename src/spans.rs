@@ -59,31 +59,74 @@ fn yaml_part(text: &str) -> Option<(usize, &str)> {
     None
 }
 
-/// The byte offset of the first place `key` is written as a mapping key in `yaml`, at any
-/// depth; `Err` when the YAML does not parse.
-fn yaml_first_key(yaml: &str, key: &str) -> Result<Option<usize>, ()> {
+/// One step of a path into YAML: a mapping's key or a sequence's index.
+#[derive(Debug, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Every key of a YAML document and every item of its sequences, as its path from the
+/// top with the byte offset where it is written, in document order; `Err` when the YAML
+/// does not parse. Front matter is small, so whole paths are cheap.
+fn yaml_outline(yaml: &str) -> Result<Vec<(Vec<Step>, usize)>, ()> {
     use granit_parser::{Event, Parser};
-    // Whether the next node of each open mapping is a key (`true`) or its value; `None`
-    // for a sequence.
-    let mut open: Vec<Option<bool>> = Vec::new();
-    // A node ended: in a mapping, a key is followed by its value and a value by a key.
-    fn ended(open: &mut [Option<bool>]) {
-        if let Some(Some(next_is_key)) = open.last_mut() {
-            *next_is_key = !*next_is_key;
+    enum Open {
+        /// A mapping: whether its next node is a key, and the key whose value is next.
+        Map { next_is_key: bool, key: String },
+        /// A sequence, and the index of its next item.
+        Seq { next: usize },
+    }
+    fn path(open: &[Open]) -> Vec<Step> {
+        open.iter()
+            .map(|o| match o {
+                Open::Map { key, .. } => Step::Key(key.clone()),
+                Open::Seq { next } => Step::Index(*next),
+            })
+            .collect()
+    }
+    // A node ended: in a mapping a key is followed by its value and a value by a key; in
+    // a sequence the next item begins.
+    fn ended(open: &mut [Open]) {
+        match open.last_mut() {
+            Some(Open::Map { next_is_key, .. }) => *next_is_key = !*next_is_key,
+            Some(Open::Seq { next }) => *next += 1,
+            None => {}
         }
     }
+    let mut open: Vec<Open> = Vec::new();
+    let mut out = Vec::new();
     for event in Parser::new_from_str(yaml) {
         let (event, span) = event.map_err(|_| ())?;
+        let at = span.start.byte_offset();
+        let starts_node = matches!(
+            event,
+            Event::Scalar(..) | Event::Alias(_) | Event::MappingStart(..) | Event::SequenceStart(..)
+        );
+        if starts_node && let (Some(Open::Seq { .. }), Some(at)) = (open.last(), at) {
+            out.push((path(&open), at));
+        }
         match event {
             Event::Scalar(value, ..) => {
-                if open.last() == Some(&Some(true)) && value == key {
-                    return Ok(span.start.byte_offset());
+                if let Some(Open::Map {
+                    next_is_key: true,
+                    key,
+                }) = open.last_mut()
+                {
+                    *key = value.into_owned();
+                    if let Some(at) = at {
+                        // The path ends in this mapping's key: the one just read.
+                        out.push((path(&open), at));
+                    }
                 }
                 ended(&mut open);
             }
             Event::Alias(_) => ended(&mut open),
-            Event::MappingStart(..) => open.push(Some(true)),
-            Event::SequenceStart(..) => open.push(None),
+            Event::MappingStart(..) => open.push(Open::Map {
+                next_is_key: true,
+                key: String::new(),
+            }),
+            Event::SequenceStart(..) => open.push(Open::Seq { next: 0 }),
             Event::MappingEnd | Event::SequenceEnd => {
                 open.pop();
                 ended(&mut open);
@@ -91,7 +134,16 @@ fn yaml_first_key(yaml: &str, key: &str) -> Result<Option<usize>, ()> {
             _ => {}
         }
     }
-    Ok(None)
+    Ok(out)
+}
+
+/// The byte offset of the first place `key` is written as a mapping key in `yaml`, at any
+/// depth; `Err` when the YAML does not parse.
+fn yaml_first_key(yaml: &str, key: &str) -> Result<Option<usize>, ()> {
+    Ok(yaml_outline(yaml)?
+        .into_iter()
+        .find(|(path, _)| path.last() == Some(&Step::Key(key.to_owned())))
+        .map(|(_, at)| at))
 }
 
 /// Where the key at `keys` is written in a TOML document: `["markdown", "highlighting",
@@ -171,8 +223,10 @@ pub(crate) struct Entries<'a> {
     list: &'a str,
     /// The TOML front matter, parsed, and its offset in `text`.
     toml: Option<(usize, DeTable<'a>)>,
+    /// The YAML front matter's keys and items with their offsets in it, and its offset.
+    yaml: Option<(usize, Vec<(Vec<Step>, usize)>)>,
     lines: Lines<'a>,
-    /// Each entry's lines, for YAML (and TOML whose keys the parse did not find).
+    /// Each entry's lines, for front matter that does not parse.
     blocks: Vec<(usize, usize)>,
 }
 
@@ -180,11 +234,13 @@ impl<'a> Entries<'a> {
     pub(crate) fn new(path: &'a Path, text: &'a str, list: &'a str) -> Entries<'a> {
         let toml = toml_part(text)
             .and_then(|(offset, toml)| Some((offset, DeTable::parse(toml).ok()?.into_inner())));
+        let yaml = yaml_part(text).and_then(|(offset, yaml)| Some((offset, yaml_outline(yaml).ok()?)));
         Entries {
             path,
             text,
             list,
             toml,
+            yaml,
             lines: Lines::new(text),
             blocks: list_blocks(text, list),
         }
@@ -199,6 +255,22 @@ impl<'a> Entries<'a> {
                 if let Some(span) = key_span(table, &[self.list, &index, key]) {
                     return self.lines.location(self.path, offset + span.start);
                 }
+            }
+        }
+        if let Some((offset, outline)) = &self.yaml {
+            let list = Step::Key(self.list.to_owned());
+            let item = [list, Step::Index(n)];
+            let found = keys
+                .iter()
+                .find_map(|key| {
+                    outline.iter().find(|(path, _)| {
+                        path.len() == 3 && path[..2] == item && path[2] == Step::Key((*key).to_owned())
+                    })
+                })
+                .or_else(|| outline.iter().find(|(path, _)| *path == item))
+                .or_else(|| outline.iter().find(|(path, _)| path[..] == item[..1]));
+            if let Some((_, at)) = found {
+                return self.lines.location(self.path, offset + at);
             }
         }
         block_location(self.path, self.text, self.blocks.get(n), self.list, keys)
@@ -342,6 +414,29 @@ mod tests {
     fn a_toml_key_is_found_by_the_parser() {
         let text = "+++\ntitle = \"date = no\"\n[extra]\ndate = 1\n+++\n";
         assert_eq!(at(text, "date"), (Some(4), Some(1)));
+    }
+
+    /// An entry's key is found in that entry: not in an earlier one, not in a text that
+    /// mentions it; an entry without the key is pointed at where it starts.
+    #[test]
+    fn a_yaml_list_entry_is_placed_by_the_parser() {
+        let text = "---\n\
+                    title: A\n\
+                    events:\n  \
+                      - title: \"date: in a title\"\n    \
+                        date: 2024-10-01\n  \
+                      - title: Second\n    \
+                        notes: |\n      \
+                          date: in a note\n    \
+                        date: 2024-11-01\n  \
+                      - title: Third\n\
+                    ---\n";
+        let entries = super::Entries::new(std::path::Path::new("a.md"), text, "events");
+        let line = |n, keys: &[&str]| entries.location(n, keys).line;
+        assert_eq!(line(0, &["date"]), Some(5));
+        assert_eq!(line(1, &["date"]), Some(9));
+        assert_eq!(line(1, &["end", "date"]), Some(9));
+        assert_eq!(line(2, &["date"]), Some(10));
     }
 
     /// Front matter that does not parse had its own error; the line search still points
