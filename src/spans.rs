@@ -66,10 +66,13 @@ enum Step {
     Index(usize),
 }
 
+/// Paths into a YAML document with the byte offsets where they are written.
+type Outline = Vec<(Vec<Step>, usize)>;
+
 /// Every key of a YAML document and every item of its sequences, as its path from the
 /// top with the byte offset where it is written, in document order; `Err` when the YAML
 /// does not parse. Front matter is small, so whole paths are cheap.
-fn yaml_outline(yaml: &str) -> Result<Vec<(Vec<Step>, usize)>, ()> {
+fn yaml_outline(yaml: &str) -> Result<Outline, ()> {
     use granit_parser::{Event, Parser};
     enum Open {
         /// A mapping: whether its next node is a key, and the key whose value is next.
@@ -224,7 +227,7 @@ pub(crate) struct Entries<'a> {
     /// The TOML front matter, parsed, and its offset in `text`.
     toml: Option<(usize, DeTable<'a>)>,
     /// The YAML front matter's keys and items with their offsets in it, and its offset.
-    yaml: Option<(usize, Vec<(Vec<Step>, usize)>)>,
+    yaml: Option<(usize, Outline)>,
     lines: Lines<'a>,
     /// Each entry's lines, for front matter that does not parse.
     blocks: Vec<(usize, usize)>,
