@@ -1,7 +1,7 @@
 //! Builds the [`Site`] from the loaded files: reads front matter, places every page in
 //! its section, gives everything its URL, orders sections and gathers taxonomy terms.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -510,6 +510,8 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
     let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
     // taxonomy -> term slug -> (name, pages)
     let mut gathered: Vec<BTreeMap<String, (String, Vec<PageId>)>> = vec![BTreeMap::new(); names.len()];
+    // (taxonomy, spelling) already warned about.
+    let mut respelled: HashSet<(usize, String)> = HashSet::new();
     for (i, page) in pages.iter().enumerate() {
         let listed = page.has_output();
         for (tax, terms) in &page.taxonomies {
@@ -559,21 +561,34 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                 let entry = gathered[t]
                     .entry(slug)
                     .or_insert_with(|| (name.to_owned(), Vec::new()));
-                if entry.0 != name {
+                // Two spellings of one URL are one term, as Zola makes them: the first
+                // spelling (in content path order) names it. Said once per spelling, at
+                // its first use, so a site that writes `rust` on 500 pages gets one line.
+                if entry.0 != name && respelled.insert((t, name.to_owned())) {
+                    let same_letters = entry.0.to_lowercase() == name.to_lowercase();
                     diags.push(
-                        Diagnostic::error(format!(
-                            "the {tax} terms `{}` and `{name}` both map to the same URL",
+                        Diagnostic::warning(format!(
+                            "the {tax} term `{name}` is `{}` spelled {}: they are one term, named `{}`",
+                            entry.0,
+                            if same_letters {
+                                "in other case"
+                            } else {
+                                "another way"
+                            },
                             entry.0
                         ))
                         .at(key_location(&page.file.display_path, &page.file.text, tax))
                         .hint(format!(
-                            "spell the term the same way everywhere, e.g. `{}`",
+                            "both make the page {}; spell the term `{}` everywhere to silence this",
+                            config.url_path(&format!("{}/{}/", slugify(tax), slugify(name))),
                             entry.0
                         )),
                     );
-                    continue;
                 }
-                if listed && !entry.1.contains(&PageId(i)) {
+                // Pages arrive in order, so a page that repeats a term (or writes two
+                // spellings of it) is the last one added; checking only that keeps a
+                // term with thousands of pages linear.
+                if listed && entry.1.last() != Some(&PageId(i)) {
                     entry.1.push(PageId(i));
                 }
             }

@@ -121,7 +121,7 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
         let urls = t
             .terms
             .iter()
-            .map(|term| (term.name.clone(), term.permalink.clone()))
+            .map(|term| (term.slug.clone(), term.permalink.clone()))
             .collect();
         l.taxonomies
             .insert(t.config.name.clone(), (data.taxonomy_values[i].clone(), urls));

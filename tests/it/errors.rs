@@ -227,29 +227,6 @@ fn empty_term_is_an_error() {
 }
 
 #[test]
-fn two_terms_with_one_url_name_both() {
-    let out = SiteTest::fixture("errors/base")
-        .file(
-            "config.toml",
-            "base_url = \"https://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\n",
-        )
-        .file(
-            "content/a.md",
-            "+++\ntitle = \"A\"\n\n[taxonomies]\ntags = [\"Sanctions Policy\"]\n+++\n",
-        )
-        .file(
-            "content/b.md",
-            "+++\ntitle = \"B\"\n\n[taxonomies]\ntags = [\"sanctions-policy\"]\n+++\n",
-        )
-        .build_err();
-    out.assert_stderr_has(&[
-        "content/b.md:5",
-        "`Sanctions Policy` and `sanctions-policy` both map to the same URL",
-        "spell the term the same way everywhere",
-    ]);
-}
-
-#[test]
 fn an_unclosed_if_names_the_tag_where_it_opened_and_what_closes_it() {
     let site = SiteTest::fixture("build/pretty-urls").file(
         "templates/page.html",

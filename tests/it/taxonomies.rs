@@ -80,3 +80,49 @@ fn unicode_term_gets_an_ascii_url_and_keeps_its_name() {
     assert!(text(&html, "title").starts_with("Élysée · Tags"));
     assert_eq!(texts(&html, ".term-pages a"), ["Alpha"]);
 }
+
+/// Zola makes one term of spellings that share a URL (`Rust`, `rust`); an error here made
+/// such a site fail to build. The first spelling names the term, and each other spelling
+/// is one warning at its first use however many pages repeat it.
+#[test]
+fn spellings_of_one_term_are_one_term_named_by_the_first() {
+    let page = |title: &str, tags: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2024-10-0{}\n\n[taxonomies]\ntags = [{tags}]\n+++\n",
+            title.len()
+        )
+    };
+    let site = SiteTest::fixture("errors/base")
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntaxonomies = [{ name = \"tags\" }]\n",
+        )
+        .file("content/a.md", page("A", "\"Sanctions Policy\""))
+        .file("content/b.md", page("Bb", "\"sanctions policy\""))
+        .file(
+            "content/c.md",
+            page("Ccc", "\"sanctions policy\", \"sanctions-policy\""),
+        )
+        .file("content/d.md", page("Dddd", "\"sanctions policy\""));
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "content/b.md:6",
+        "the tags term `sanctions policy` is `Sanctions Policy` spelled in other case: they are one term, named `Sanctions Policy`",
+        "content/c.md:6",
+        "the tags term `sanctions-policy` is `Sanctions Policy` spelled another way",
+        "both make the page /tags/sanctions-policy/; spell the term `Sanctions Policy` everywhere",
+    ]);
+    assert_eq!(
+        out.stderr.matches("spelled in other case").count(),
+        1,
+        "one warning per spelling:\n{out}"
+    );
+    let term = site.html("/tags/sanctions-policy/");
+    assert_eq!(text(&term, "h1"), "Sanctions Policy");
+    // Every page once, c.md too though it wrote the term twice.
+    assert_eq!(texts(&term, ".term-pages a"), ["Dddd", "Ccc", "Bb", "A"]);
+    assert_eq!(
+        texts(&site.html("/tags/"), ".term-list li"),
+        ["Sanctions Policy 4 analyses"]
+    );
+}
