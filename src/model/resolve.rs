@@ -23,9 +23,12 @@ enum Parsed {
     Section(SourceFile, usize, SectionFrontMatter),
 }
 
+/// One file's front matter with its warnings, or its content path and why it has none.
+type ParseResult = Result<(Parsed, Vec<Diagnostic>), (String, Diagnostic)>;
+
 /// Reads the front matter of every file, in parallel.
 fn parse_all(files: Vec<SourceFile>) -> (Vec<Parsed>, Vec<String>, Diagnostics) {
-    let results: Vec<Result<Parsed, (String, Diagnostic)>> = files
+    let results: Vec<ParseResult> = files
         .into_par_iter()
         .map(|file| {
             let content_path = file.content_path.clone();
@@ -37,7 +40,10 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Parsed>, Vec<String>, Diagnostics) 
     let mut diags = Diagnostics::new();
     for r in results {
         match r {
-            Ok(p) => parsed.push(p),
+            Ok((p, warnings)) => {
+                parsed.push(p);
+                warnings.into_iter().for_each(|w| diags.push(w));
+            }
             Err((path, d)) => {
                 failed.push(path);
                 diags.push(d);
@@ -47,19 +53,15 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Parsed>, Vec<String>, Diagnostics) 
     (parsed, failed, diags)
 }
 
-fn parse_one(file: SourceFile) -> Result<Parsed, Diagnostic> {
-    {
-        {
-            let split = frontmatter::split(&file.display_path, &file.text)?;
-            let body_offset = split.body_offset;
-            if file.is_section() {
-                let meta = frontmatter::parse(&file.display_path, &file.text, &split)?;
-                Ok(Parsed::Section(file, body_offset, meta))
-            } else {
-                let meta = frontmatter::parse(&file.display_path, &file.text, &split)?;
-                Ok(Parsed::Page(file, body_offset, meta))
-            }
-        }
+fn parse_one(file: SourceFile) -> Result<(Parsed, Vec<Diagnostic>), Diagnostic> {
+    let split = frontmatter::split(&file.display_path, &file.text)?;
+    let body_offset = split.body_offset;
+    if file.is_section() {
+        let (meta, warnings) = frontmatter::parse(&file.display_path, &file.text, &split)?;
+        Ok((Parsed::Section(file, body_offset, meta), warnings))
+    } else {
+        let (meta, warnings) = frontmatter::parse(&file.display_path, &file.text, &split)?;
+        Ok((Parsed::Page(file, body_offset, meta), warnings))
     }
 }
 

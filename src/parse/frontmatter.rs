@@ -109,8 +109,9 @@ pub(crate) const SECTION_KEYS: &[&str] = &[
     "extra",
 ];
 
+/// A page's front matter. Keys it does not name are skipped with a warning (see [`parse`]),
+/// as Zola skips them; the lists dossier adds (`events`, `watch`) refuse unknown keys.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct PageFrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -153,8 +154,8 @@ pub(crate) enum SortBy {
     None,
 }
 
+/// A section's front matter; unknown keys as for pages.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct SectionFrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -181,31 +182,61 @@ pub(crate) struct SectionFrontMatter {
     pub extra: serde_json::Value,
 }
 
-/// Reads front matter of either format into `T`, reporting errors at their place in the file.
-pub(crate) fn parse<T>(path: &Path, text: &str, split: &Split) -> Result<T, Diagnostic>
+/// Reads front matter of either format into `T`, reporting errors at their place in the
+/// file, and a warning for each key it does not know.
+pub(crate) fn parse<T>(path: &Path, text: &str, split: &Split) -> Result<(T, Vec<Diagnostic>), Diagnostic>
 where
     T: for<'de> Deserialize<'de> + Default + FrontMatter,
 {
+    let mut ignored: Vec<String> = Vec::new();
+    let mut skip = |key: serde_ignored::Path| ignored.push(key.to_string());
     let mut value: T = match split.format {
-        None => return Ok(T::default()),
-        Some(Format::Toml) => toml::from_str(split.front).map_err(|e| {
-            let d = toml_error_at(path, text, split.front_offset, &e, &T::keys());
-            match unknown_field(e.message()).and_then(|f| taxonomy_hint(f, Format::Toml)) {
-                Some(hint) => d.hint(hint),
-                None => d,
-            }
-        })?,
+        None => return Ok((T::default(), Vec::new())),
+        Some(Format::Toml) => toml::de::Deserializer::parse(split.front)
+            .and_then(|de| serde_ignored::deserialize(de, &mut skip))
+            .map_err(|e| {
+                let d = toml_error_at(path, text, split.front_offset, &e, &T::keys());
+                match unknown_field(e.message()).and_then(|f| taxonomy_hint(f, Format::Toml)) {
+                    Some(hint) => d.hint(hint),
+                    None => d,
+                }
+            })?,
         Some(Format::Yaml) => {
             if split.front.trim().is_empty() {
                 T::default()
             } else {
-                serde_saphyr::from_str(split.front)
-                    .map_err(|e| yaml_error(path, text, split, &e, &T::keys()))?
+                serde_saphyr::with_deserializer_from_str(split.front, |de| {
+                    serde_ignored::deserialize(de, &mut skip)
+                })
+                .map_err(|e| yaml_error(path, text, split, &e, &T::keys()))?
             }
         }
     };
     value.fix_dates();
-    Ok(value)
+    let format = split.format.unwrap_or(Format::Toml);
+    let warnings = ignored
+        .iter()
+        .map(|key| unknown_key(path, text, key, format, &T::keys()))
+        .collect();
+    Ok((value, warnings))
+}
+
+/// A front matter key dossier does not read: a warning, since Zola skips such keys and a
+/// site it builds must build here, with the key it was probably meant to be.
+fn unknown_key(path: &Path, text: &str, key: &str, format: Format, keys: &[&str]) -> Diagnostic {
+    let top = key.split('.').next().unwrap_or(key);
+    let hint = taxonomy_hint(top, format)
+        .or_else(|| did_you_mean(top, keys.iter().copied()))
+        .unwrap_or_else(|| {
+            let extra = match format {
+                Format::Toml => "`[extra]`",
+                Format::Yaml => "`extra:`",
+            };
+            format!("values of your own for templates go under {extra}, where they reach `page.extra`")
+        });
+    Diagnostic::warning(format!("unknown front matter key `{key}` is ignored"))
+        .at(crate::spans::key_location(path, text, top))
+        .hint(hint)
 }
 
 fn yaml_error(

@@ -54,14 +54,34 @@ fn a_date_in_another_form_says_which_forms_are_read() {
     );
 }
 
+/// Zola skips front matter keys it does not know, so a site it builds must build here: an
+/// unknown key is a warning at its line, with the key it was probably meant to be.
 #[test]
-fn unknown_front_matter_key_suggests_the_right_one() {
-    let out = SiteTest::fixture("errors/unknown-key").build_err();
+fn unknown_front_matter_key_is_a_warning_that_suggests_the_right_one() {
+    let site = SiteTest::fixture("errors/unknown-key");
+    let out = site.build_ok();
     out.assert_stderr_has(&[
+        "warning: unknown front matter key `titel` is ignored",
         "content/bad.md:3",
-        "unknown field `titel`",
         "did you mean `title`?",
     ]);
+    // A key of nobody's is pointed at `extra`; YAML too, and sections too.
+    site.write("content/bad.md", "---\ntitle: Fine\nreviewer: Kim\n---\nBody\n");
+    site.write(
+        "content/_index.md",
+        "+++\nsort_by = \"date\"\nmenu = \"main\"\n+++\n",
+    );
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "unknown front matter key `reviewer` is ignored",
+        "content/bad.md:3",
+        "values of your own for templates go under `extra:`",
+        "unknown front matter key `menu` is ignored",
+        "content/_index.md:3",
+        "go under `[extra]`",
+    ]);
+    // The page is built as if the key were not there.
+    assert_eq!(text(&site.html("/bad/"), "h1"), "Fine");
 }
 
 #[test]
@@ -261,17 +281,17 @@ fn hugo_style_top_level_tags_are_shown_where_they_go() {
         "content/hugo.md",
         "---\ntitle: From Hugo\ntags: [a, b]\n---\nBody\n",
     );
-    let out = site.build_err();
+    let out = site.build_ok();
     out.assert_stderr_has(&[
         "content/hugo.md:3",
-        "unknown field `tags`",
+        "unknown front matter key `tags` is ignored",
         "terms go under `taxonomies`",
     ]);
     site.write(
         "content/hugo.md",
         "+++\ntitle = \"From Hugo\"\ncategories = [\"a\"]\n+++\nBody\n",
     );
-    let out = site.build_err();
+    let out = site.build_ok();
     out.assert_stderr_has(&["content/hugo.md:3", "terms go under `[taxonomies]`"]);
 }
 
