@@ -323,7 +323,11 @@ fn the_readme_error_example_is_real_output() {
         .file("config.toml", "base_url = \"https://example.org/\"\n")
         .file(
             "content/security/kursk.md",
-            "+++\ntitel = \"Troops at Kursk\"\n+++\n\nText.\n",
+            "+++\ntitle = \"Troops at Kursk\"\n+++\n\nText.\n",
+        )
+        .file(
+            "content/security/sanctions.md",
+            "+++\ntitle = \"Sanctions\"\n+++\n\nSee [the deployment](@/security/kursks.md).\n",
         );
     let out = site.build_err();
     assert_eq!(
