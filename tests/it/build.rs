@@ -372,7 +372,7 @@ fn failed_build_leaves_the_previous_output_untouched() {
 
     site.write(
         "content/world/overview.md",
-        "+++\ntitle = \"Overview\"\ntitel = \"typo\"\n+++\n",
+        "+++\ntitle = \"Overview\"\ndate = \"2024-99-01\"\n+++\n",
     );
     let out = site.build();
     out.assert_user_error();
