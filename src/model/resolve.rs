@@ -504,6 +504,12 @@ fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
                 .cmp(&pages[b.0].slug)
                 .then_with(|| path(a).cmp(path(b)))
         }),
+        SortBy::Permalink => list.sort_by(|a, b| {
+            pages[a.0]
+                .permalink
+                .cmp(&pages[b.0].permalink)
+                .then_with(|| path(a).cmp(path(b)))
+        }),
         SortBy::None => list.sort_by(|a, b| path(a).cmp(path(b))),
     }
 }

@@ -150,6 +150,8 @@ pub(crate) enum SortBy {
     TitleBytes,
     Weight,
     Slug,
+    /// By URL, as Zola (0.21 on) sorts with `sort_by = "permalink"`.
+    Permalink,
     #[default]
     None,
 }

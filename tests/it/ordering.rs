@@ -46,6 +46,28 @@ fn sort_by_title_ignores_case() {
     assert_eq!(texts(&html, ".page-list h2 a"), ["Apple", "banana", "cherry"]);
 }
 
+/// Zola (0.21 on) sorts by URL with `sort_by = "permalink"`; dossier refused the value.
+#[test]
+fn sort_by_permalink_lists_by_url() {
+    let site = SiteTest::fixture("sorting/title")
+        .file(
+            "content/glossary/_index.md",
+            "+++\ntitle = \"Glossary\"\nsort_by = \"permalink\"\n+++\n",
+        )
+        // Files x, y, z; their URLs order them z, x, y.
+        .file(
+            "content/glossary/z.md",
+            "+++\ntitle = \"cherry\"\nslug = \"a-cherry\"\n+++\n",
+        );
+    site.build_ok();
+    let html = site.html("/glossary/");
+    assert_eq!(texts(&html, ".page-list h2 a"), ["cherry", "banana", "Apple"]);
+    assert_eq!(
+        attrs(&html, ".page-list h2 a", "href"),
+        ["/glossary/a-cherry/", "/glossary/x/", "/glossary/y/"]
+    );
+}
+
 #[test]
 fn prev_next_links_follow_the_section_order() {
     let site = SiteTest::fixture("sorting/date");
