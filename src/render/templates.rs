@@ -458,17 +458,44 @@ fn template_error(
         ),
     };
     let message = message.strip_prefix("error: ").unwrap_or(&message);
-    let mut d = Diagnostic::error(format!("template error: {message}"));
+    let undefined = undefined_variable(message);
+    let mut d = match &undefined {
+        Some((name, _)) => Diagnostic::error(format!("template error: `{name}` is not defined here")),
+        None => Diagnostic::error(format!("template error: {message}")),
+    };
     if let Some(l) = location {
         d = d.at(l);
+    }
+    if let Some((_, available)) = &undefined {
+        causes.insert(0, format!("defined here: {}", available.join(", ")));
     }
     if !causes.is_empty() {
         d = d.detail(causes.join("\n"));
     }
-    if let Some(name) = rendering {
-        d = d.hint(format!("while rendering with `{name}`"));
+    let suggestion = undefined
+        .as_ref()
+        .and_then(|(name, available)| did_you_mean(name, available.iter().copied()));
+    match (suggestion, rendering) {
+        (Some(s), Some(name)) => d = d.hint(format!("{s} (while rendering with `{name}`)")),
+        (Some(s), None) => d = d.hint(s),
+        (None, Some(name)) => d = d.hint(format!("while rendering with `{name}`")),
+        (None, None) => {}
     }
     d
+}
+
+/// Tera's "Variable `titel` is not defined. Available variables: config, page, …": the
+/// name, and the names that were defined, to suggest one and list them apart from the
+/// message (on one line they ran to hundreds of characters).
+fn undefined_variable(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("Variable `")?;
+    let (name, rest) = rest.split_once("` is not defined.")?;
+    let available = rest
+        .trim()
+        .strip_prefix("Available variables:")
+        .map(|list| list.split(',').map(str::trim).filter(|v| !v.is_empty()).collect())
+        .unwrap_or_default();
+    Some((name, available))
 }
 
 /// A template whose block tags do not pair up: the error is at the tag left open (or the
