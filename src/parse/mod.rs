@@ -3,6 +3,7 @@ pub(crate) mod events;
 pub(crate) mod figures;
 pub(crate) mod frontmatter;
 pub(crate) mod highlight;
+pub(crate) mod html_anchors;
 pub(crate) mod judgments;
 pub(crate) mod markdown;
 pub(crate) mod tree;

@@ -181,6 +181,29 @@ fn link_to_a_missing_heading() {
     out.assert_stderr_has(&["content/bad.md:5", "#instal", "did you mean `#install`?"]);
 }
 
+/// Anchors defined in raw HTML (`<a name>`, `id=`) are link targets as headings are; a
+/// real blog's links to its `<a name="…">` anchors were false errors.
+#[test]
+fn anchors_in_raw_html_are_link_targets() {
+    let site = SiteTest::fixture("errors/missing-heading")
+        .file(
+            "content/guide/legacy.md",
+            "+++\ntitle = \"Legacy\"\n+++\n\n<a name=\"old-install\"></a>\n\nText with <span id=\"note-3\">a note</span>.\n",
+        )
+        .file(
+            "content/bad.md",
+            "+++\ntitle = \"Links\"\n+++\n\nSee [install](@/guide/legacy.md#old-install), [the note](@/guide/legacy.md#note-3) and [this](#here).\n\n<div id=\"here\"></div>\n",
+        );
+    site.build_ok();
+    // A name that is neither is still an error, with the anchors as suggestions.
+    site.write(
+        "content/bad.md",
+        "+++\ntitle = \"Links\"\n+++\n\nSee [install](@/guide/legacy.md#old-instal).\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&["content/bad.md:5", "#old-instal", "did you mean `#old-install`?"]);
+}
+
 #[test]
 fn template_syntax_error() {
     let out = SiteTest::fixture("errors/template-syntax").build_err();

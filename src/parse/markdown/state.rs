@@ -211,8 +211,12 @@ impl<'a> State<'a> {
         }
     }
 
-    /// Raw HTML: a `<!-- more -->` marker ends the summary (in the body only).
+    /// Raw HTML: a `<!-- more -->` marker ends the summary (in the body only); the anchors
+    /// it defines (`id`, `<a name>`) are link targets as headings are.
     fn html(&mut self, event: &Event<'a>, html: &str, out: &mut Vec<Event<'a>>, top: bool) {
+        for anchor in crate::parse::html_anchors::anchors(html) {
+            self.ids.insert(anchor.to_owned());
+        }
         if top && html.trim() == MORE_MARKER {
             if self.summary_end.is_none() {
                 self.summary_end = Some(out.len());
