@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// `--links warn`: broken internal links are warnings (else config.toml decides).
+    pub links: Option<crate::diagnostic::Severity>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +107,7 @@ fn model(
     let overrides = Overrides {
         base_url: options.base_url.clone(),
         output_dir: None,
+        link_severity: options.links,
     };
     let (config, mut diags) = Config::load(root, &overrides);
     let Some(config) = config else {

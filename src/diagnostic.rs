@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,
     Error,
@@ -148,8 +148,13 @@ impl Diagnostic {
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Warning, message)
+    }
+
+    /// A problem whose severity a setting decides (`[link_checker] internal_level`).
+    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Warning,
+            severity,
             ..Diagnostic::error(message)
         }
     }

@@ -16,7 +16,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use dossier::build::{self, BuildOptions, Mode, Progress};
-use dossier::diagnostic::Diagnostic;
+use dossier::diagnostic::{Diagnostic, Severity};
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +33,22 @@ struct Cli {
     root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--links`: what a broken internal link is.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Links {
+    Warn,
+    Error,
+}
+
+impl Links {
+    fn severity(self) -> Severity {
+        match self {
+            Links::Warn => Severity::Warning,
+            Links::Error => Severity::Error,
+        }
+    }
 }
 
 /// The site a command reads: `--root` after the command's name.
@@ -61,6 +77,10 @@ enum Command {
         /// Use this base URL instead of config.toml's `base_url`.
         #[arg(long, short = 'u', value_name = "URL")]
         base_url: Option<String>,
+        /// Broken internal links (to a missing page, heading or draft) as `warn`ings or
+        /// `error`s, over config.toml's `[link_checker] internal_level`.
+        #[arg(long, value_name = "LEVEL")]
+        links: Option<Links>,
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
         drafts: bool,
@@ -75,6 +95,10 @@ enum Command {
         /// Use this base URL instead of config.toml's `base_url`.
         #[arg(long, short = 'u', value_name = "URL")]
         base_url: Option<String>,
+        /// Broken internal links (to a missing page, heading or draft) as `warn`ings or
+        /// `error`s, over config.toml's `[link_checker] internal_level`.
+        #[arg(long, value_name = "LEVEL")]
+        links: Option<Links>,
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
         drafts: bool,
@@ -92,6 +116,10 @@ enum Command {
         /// Open the site in the default browser once it is built.
         #[arg(long, short = 'O')]
         open: bool,
+        /// Broken internal links (to a missing page, heading or draft) as `warn`ings or
+        /// `error`s, over config.toml's `[link_checker] internal_level`.
+        #[arg(long, value_name = "LEVEL")]
+        links: Option<Links>,
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
         drafts: bool,
@@ -140,6 +168,7 @@ fn main() -> ExitCode {
         Command::Build {
             output_dir,
             base_url,
+            links,
             drafts,
             timings,
             site,
@@ -149,11 +178,13 @@ fn main() -> ExitCode {
                 output_dir,
                 base_url,
                 drafts,
+                links: links.map(Links::severity),
             };
             run_build(&options, Mode::Build, timings)
         }
         Command::Check {
             base_url,
+            links,
             drafts,
             site,
         } => {
@@ -161,6 +192,7 @@ fn main() -> ExitCode {
                 root: site.root(cli.root),
                 base_url,
                 drafts,
+                links: links.map(Links::severity),
                 ..Default::default()
             };
             run_build(&options, Mode::Check, false)
@@ -169,6 +201,7 @@ fn main() -> ExitCode {
             interface,
             port,
             open,
+            links,
             drafts,
             base_url,
             navigate_to_changed,
@@ -180,6 +213,7 @@ fn main() -> ExitCode {
                     root: site.root(cli.root),
                     base_url,
                     drafts,
+                    links: links.map(Links::severity),
                     ..Default::default()
                 },
                 interface,

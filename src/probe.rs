@@ -76,6 +76,7 @@ impl MarkdownProbe {
             unrendered: &self.empty_set,
             sources: self.sources.as_ref(),
             bibliography_failed: false,
+            severity: crate::diagnostic::Severity::Error,
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),

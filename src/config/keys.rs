@@ -59,7 +59,6 @@ pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
     (&[], "hard_link_static"),
     (&[], "exclude_paginated_pages_in_sitemap"),
     (&[], "languages"),
-    (&[], "link_checker"),
     (&[], "slugify"),
     (&[], "search"),
     (&[], "translations"),

@@ -17,7 +17,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 use crate::spans::key_span;
 use keys::{config_candidates, take_zola_only};
 use raw::RawConfig;
@@ -167,6 +167,10 @@ pub(crate) struct MarkdownConfig {
 /// The site configuration the build uses.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Config {
+    /// What a link to a missing page, heading or draft is: an error unless
+    /// `[link_checker] internal_level = "warn"` (Zola's key) or `--links warn`.
+    #[serde(skip)]
+    pub link_severity: Severity,
     /// Always ends with `/`.
     pub base_url: String,
     /// The path part of `base_url`, starting and ending with `/` (`/repo/` for a project site).
@@ -205,6 +209,8 @@ pub(crate) struct Config {
 pub(crate) struct Overrides {
     pub base_url: Option<String>,
     pub output_dir: Option<String>,
+    /// `--links`: what a broken internal link is, over `[link_checker] internal_level`.
+    pub link_severity: Option<Severity>,
 }
 
 pub(crate) const DEFAULT_FEED_LIMIT: usize = 50;
@@ -453,6 +459,12 @@ impl Config {
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
             build_search_index: raw.build_search_index.unwrap_or(true),
+            link_severity: overrides.link_severity.unwrap_or(
+                match raw.link_checker.and_then(|l| l.internal_level) {
+                    Some(raw::LinkLevel::Warn) => Severity::Warning,
+                    Some(raw::LinkLevel::Error) | None => Severity::Error,
+                },
+            ),
         };
         let ok = !diags.has_errors();
         (ok.then_some(config), diags)

@@ -34,6 +34,32 @@ pub(super) struct RawConfig {
     pub(super) generate_robots_txt: Option<bool>,
     pub(super) feed_limit: Option<usize>,
     pub(super) build_search_index: Option<bool>,
+    pub(super) link_checker: Option<RawLinkChecker>,
+}
+
+/// Zola's `[link_checker]`. dossier checks internal links as it builds and fetches no
+/// external ones, so `internal_level` is the key it reads; the others are accepted so a
+/// Zola site's config reads unchanged.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLinkChecker {
+    pub(super) internal_level: Option<LinkLevel>,
+    #[allow(dead_code)]
+    pub(super) external_level: Option<LinkLevel>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    pub(super) skip_prefixes: Vec<String>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    pub(super) skip_anchor_prefixes: Vec<String>,
+}
+
+/// `"error"` or `"warn"`, as Zola writes a link checker's level.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum LinkLevel {
+    Error,
+    Warn,
 }
 
 #[derive(Deserialize)]

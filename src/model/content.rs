@@ -76,6 +76,7 @@ impl Links {
         sorted(site.drafts.keys()).hash(&mut h);
         self.section_anchors.hash(&mut h);
         format!("{:?}", site.config.markdown).hash(&mut h);
+        site.config.link_severity.hash(&mut h);
         site.sources.as_ref().map(|s| s.fingerprint).hash(&mut h);
         h.finish()
     }
@@ -92,6 +93,7 @@ impl Links {
             unrendered: &self.unrendered,
             sources: site.sources.as_deref(),
             bibliography_failed: site.sources.is_none() && site.config.sources.bibliography.is_some(),
+            severity: site.config.link_severity,
         }
     }
 }
@@ -255,7 +257,11 @@ pub(crate) fn convert_markdown(
         .iter()
         .flat_map(|p| &p.converted.anchor_refs)
         .chain(site.sections.iter().flat_map(|s| &s.converted.anchor_refs));
-    diags.extend(check_anchors(|path| site.heading_ids(path), all));
+    diags.extend(check_anchors(
+        |path| site.heading_ids(path),
+        all,
+        site.config.link_severity,
+    ));
     // The pages' HTML goes back beside the model, not in it (see `PageHtml`).
     (
         diags,
@@ -297,6 +303,7 @@ pub(crate) fn convert_page(
             }
         },
         converted.anchor_refs.iter(),
+        site.config.link_severity,
     );
     converted.diagnostics.extend(anchor_diags);
     converted
@@ -356,10 +363,11 @@ fn wiki_index(site: &Site) -> WikiIndex {
 }
 
 /// Diagnostics for links to headings that do not exist; `ids` gives a document's heading
-/// ids by content path.
+/// ids by content path; `severity` is `[link_checker] internal_level`'s.
 fn check_anchors<'a, 'b>(
     ids: impl Fn(&str) -> Option<&'b [String]>,
     refs: impl Iterator<Item = &'a AnchorRef>,
+    severity: crate::diagnostic::Severity,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in refs {
@@ -378,10 +386,10 @@ fn check_anchors<'a, 'b>(
             ),
         };
         out.push(
-            Diagnostic::error(format!(
-                "link to a missing heading `#{}` in {}",
-                r.anchor, r.target
-            ))
+            Diagnostic::new(
+                severity,
+                format!("link to a missing heading `#{}` in {}", r.anchor, r.target),
+            )
             .at(r.location.clone())
             .hint(hint),
         );

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::config::MarkdownConfig;
-use crate::diagnostic::{Diagnostic, closest};
+use crate::diagnostic::{Diagnostic, Severity, closest};
 use crate::model::citations;
 use crate::model::sources::Sources;
 use crate::parse::highlight::Highlighter;
@@ -33,6 +33,9 @@ pub(crate) struct LinkTargets<'a> {
     /// Whether config.toml names a bibliography that could not be loaded: its own error
     /// says why, and citations are not errors of their own.
     pub bibliography_failed: bool,
+    /// What a link to a missing page, a draft or a page without output is
+    /// (`[link_checker] internal_level`).
+    pub severity: Severity,
 }
 
 /// One document's Markdown as HTML, its links resolved against `targets` and its
@@ -56,7 +59,7 @@ impl Targets for LinkTargets<'_> {
                 return Err(None);
             }
             if self.drafts.contains_key(path) {
-                return Err(Some(draft_error(path)));
+                return Err(Some(draft_error(path, self.severity)));
             }
             let hint = closest(path, self.urls.keys().map(String::as_str))
                 .map(|c| format!("did you mean `@/{c}`?"))
@@ -64,7 +67,7 @@ impl Targets for LinkTargets<'_> {
                     "internal links name a file under content/, such as `@/section/page.md`".to_owned()
                 });
             return Err(Some(
-                Diagnostic::error(format!("link to a missing page `{written}`")).hint(hint),
+                Diagnostic::new(self.severity, format!("link to a missing page `{written}`")).hint(hint),
             ));
         };
         self.check_rendered(path)?;
@@ -77,7 +80,10 @@ impl Targets for LinkTargets<'_> {
             .resolve(target)
             .map_err(|err| self.wikilink_error(target, err))?;
         let Some(url) = self.urls.get(&path).cloned() else {
-            return Err(self.drafts.contains_key(&path).then(|| draft_error(&path)));
+            return Err(self
+                .drafts
+                .contains_key(&path)
+                .then(|| draft_error(&path, self.severity)));
         };
         self.check_rendered(&path)?;
         let title = self.wiki.title(&path).map(str::to_owned);
@@ -102,9 +108,10 @@ impl LinkTargets<'_> {
             return Ok(());
         }
         Err(Some(
-            Diagnostic::error(format!(
-                "link to `{path}`, which has `render = false` and so no page"
-            ))
+            Diagnostic::new(
+                self.severity,
+                format!("link to `{path}`, which has `render = false` and so no page"),
+            )
             .hint("remove the link, or remove `render = false` from that file"),
         ))
     }
@@ -119,10 +126,10 @@ impl LinkTargets<'_> {
                 .join(", ")
         };
         let diagnostic = match err {
-            WikiError::Ambiguous(candidates) => Diagnostic::error(format!(
-                "the wikilink [[{target}]] matches {} pages",
-                candidates.len()
-            ))
+            WikiError::Ambiguous(candidates) => Diagnostic::new(
+                self.severity,
+                format!("the wikilink [[{target}]] matches {} pages", candidates.len()),
+            )
             .hint(format!("name one by its path: {}", quoted(&candidates))),
             WikiError::Missing(candidates) => {
                 // A file that failed to parse reports its own error; this one would only
@@ -137,23 +144,28 @@ impl LinkTargets<'_> {
                 if let Some((path, _)) = self.drafts.iter().find(|(p, title)| {
                     p.trim_end_matches(".md") == target || title.eq_ignore_ascii_case(target)
                 }) {
-                    return Some(draft_error(path));
+                    return Some(draft_error(path, self.severity));
                 }
                 let hint = if candidates.is_empty() {
                     "a wikilink names a page by title, path (`section/page`) or slug".to_owned()
                 } else {
                     format!("did you mean {}?", quoted(&candidates).replace(", ", " or "))
                 };
-                Diagnostic::error(format!("the wikilink [[{target}]] matches no page")).hint(hint)
+                Diagnostic::new(
+                    self.severity,
+                    format!("the wikilink [[{target}]] matches no page"),
+                )
+                .hint(hint)
             }
         };
         Some(diagnostic)
     }
 }
 
-fn draft_error(path: &str) -> Diagnostic {
-    Diagnostic::error(format!(
-        "link to `{path}`, which is a draft and is left out of this build"
-    ))
+fn draft_error(path: &str, severity: Severity) -> Diagnostic {
+    Diagnostic::new(
+        severity,
+        format!("link to `{path}`, which is a draft and is left out of this build"),
+    )
     .hint("publish it (`draft = false`), remove the link, or build with `--drafts`")
 }

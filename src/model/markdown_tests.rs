@@ -34,6 +34,7 @@ fn convert_str(body: &str) -> Converted {
         unrendered: &unrendered,
         sources: None,
         bibliography_failed: false,
+        severity: crate::diagnostic::Severity::Error,
     };
     let doc = Doc {
         display_path: Path::new("content/a.md"),

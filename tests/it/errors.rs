@@ -204,6 +204,45 @@ fn anchors_in_raw_html_are_link_targets() {
     out.assert_stderr_has(&["content/bad.md:5", "#old-instal", "did you mean `#old-install`?"]);
 }
 
+/// Zola's `[link_checker] internal_level = "warn"` makes broken internal links warnings,
+/// and `--links` says it for one run either way; the site builds with the link pointing
+/// nowhere (`#`). Before, the table was accepted and ignored.
+#[test]
+fn link_checker_internal_level_warn_makes_broken_links_warnings() {
+    let config = |level: &str| {
+        format!(
+            "base_url = \"https://example.org/\"\n\n[link_checker]\ninternal_level = \"{level}\"\nskip_prefixes = [\"http://localhost\"]\n"
+        )
+    };
+    let site = SiteTest::fixture("errors/missing-heading")
+        .file("config.toml", config("warn"))
+        .file(
+            "content/bad.md",
+            "+++\ntitle = \"Links\"\n+++\n\nSee [setup](@/guide/setpu.md), [install](@/guide/setup.md#instal) and [[Nowhere]].\n",
+        );
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "warning: link to a missing page `guide/setpu.md`",
+        "warning: link to a missing heading `#instal` in guide/setup.md",
+        "warning: the wikilink [[Nowhere]] matches no page",
+        "content/bad.md:5",
+    ]);
+    assert!(
+        !out.stderr.contains("link_checker"),
+        "no Zola-only warning for the table:\n{out}"
+    );
+    let html = site.html("/bad/");
+    assert_eq!(attrs(&html, "main .content a", "href")[0], "#");
+
+    // `--links error` is stricter than the config for this run; `--links warn` looser.
+    let out = site.run(&["build", "--links", "error"]);
+    out.assert_user_error();
+    out.assert_stderr_has(&["error: link to a missing page `guide/setpu.md`", "3 errors"]);
+    site.write("config.toml", config("error"));
+    site.build_err();
+    site.run(&["check", "--links", "warn"]).assert_success();
+}
+
 #[test]
 fn template_syntax_error() {
     let out = SiteTest::fixture("errors/template-syntax").build_err();

@@ -20,6 +20,7 @@ pub(super) fn options(root: &Path) -> BuildOptions {
         output_dir: None,
         base_url: None,
         drafts: false,
+        links: None,
     }
 }
 
