@@ -193,6 +193,44 @@ fn summaries_stop_at_the_more_marker_or_after_the_first_paragraph() {
     site.assert_no_broken_links();
 }
 
+/// Regression (issue 17): a `<!-- more -->` inside a quote or a list, or a quote that
+/// opens a page without one, cut the summary there, leaving `<blockquote>` open on every list page that showed it (111 HTML
+/// checker errors on one imported blog). The summary now takes the whole block.
+#[test]
+fn a_more_marker_inside_a_quote_or_a_list_ends_the_summary_after_it() {
+    let site = SiteTest::fixture("markdown/summary")
+        .file(
+            "content/briefs/marked.md",
+            "+++\ntitle = \"A Marked\"\ndate = 2024-01-02\n+++\n\n> Quoted first.\n>\n> <!-- more -->\n>\n> Still quoted.\n\nAfter the quote.\n",
+        )
+        .file(
+            "content/briefs/unmarked.md",
+            "+++\ntitle = \"B Unmarked\"\ndate = 2024-01-01\n+++\n\n- one\n- two <!-- more -->\n- three\n\nAfter the list.\n",
+        )
+        // No marker: the summary runs to the end of the first paragraph outside the quote.
+        .file(
+            "content/briefs/quoted.md",
+            "+++\ntitle = \"C Quoted\"\ndate = 2023-12-31\n+++\n\n> Opening quote.\n\nFirst paragraph.\n\nSecond paragraph.\n",
+        );
+    site.build_ok();
+    let raw = std::fs::read_to_string(site.path("public/briefs/index.html")).unwrap();
+    for tag in ["blockquote", "ul", "li"] {
+        let opened = raw.matches(&format!("<{tag}>")).count() + raw.matches(&format!("<{tag} ")).count();
+        let closed = raw.matches(&format!("</{tag}>")).count();
+        assert_eq!(opened, closed, "<{tag}> left open:\n{raw}");
+    }
+    let html = site.html("/briefs/");
+    let summary = |n: usize| {
+        texts(
+            &html,
+            &format!(".page-list > li:nth-child({n}) .summary p, .page-list > li:nth-child({n}) .summary li"),
+        )
+    };
+    assert_eq!(summary(1), ["Quoted first.", "Still quoted."]);
+    assert_eq!(summary(2), ["one", "two", "three"]);
+    assert_eq!(summary(3), ["Opening quote.", "First paragraph."]);
+}
+
 #[test]
 fn code_is_highlighted_with_classes_and_unknown_languages_are_escaped() {
     let site = SiteTest::fixture("markdown/code");

@@ -32,6 +32,8 @@ pub(super) struct State<'a> {
     /// Positions of footnote references in the top-level event list.
     pub(super) footnote_ref_positions: Vec<usize>,
     pub(super) summary_end: Option<usize>,
+    /// A `<!-- more -->` inside a block: the summary ends where that block does.
+    pub(super) summary_after_block: bool,
     pub(super) first_paragraph_end: Option<usize>,
     pub(super) anchor_refs: Vec<AnchorRef>,
     pub(super) local_refs: Vec<LocalRef>,
@@ -69,6 +71,7 @@ impl<'a> State<'a> {
             footnote_labels: HashSet::new(),
             footnote_ref_positions: Vec::new(),
             summary_end: None,
+            summary_after_block: false,
             first_paragraph_end: None,
             anchor_refs: Vec::new(),
             local_refs: Vec::new(),
@@ -122,7 +125,16 @@ impl<'a> State<'a> {
                 self.heading_block(events, i, *level as u8, id.as_deref(), out)
             }
             Event::Start(Tag::CodeBlock(kind)) => self.code_block(events, i, kind, out),
-            Event::Start(Tag::BlockQuote(github)) => self.blockquote(events, i, *github, out),
+            Event::Start(Tag::BlockQuote(github)) => {
+                let next = self.blockquote(events, i, *github, out);
+                // A plain quote stays open for the events after its start (a callout is
+                // written whole): its paragraphs are not the first paragraph, and a
+                // `<!-- more -->` in it is inside a block.
+                if next == i + 1 {
+                    run.depth += 1;
+                }
+                next
+            }
             Event::Start(Tag::FootnoteDefinition(label)) => self.footnote_definition(events, i, label),
             Event::FootnoteReference(label) => {
                 self.footnote_ref(label, range, out, run.top);
@@ -155,7 +167,7 @@ impl<'a> State<'a> {
                 i + 1
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                self.html(event, html, out, run.top);
+                self.html(event, html, out, run);
                 i + 1
             }
             Event::Text(t) | Event::Code(t) => {
@@ -202,6 +214,9 @@ impl<'a> State<'a> {
                 {
                     self.first_paragraph_end = Some(out.len());
                 }
+                if run.top && run.depth == 0 && self.summary_after_block && self.summary_end.is_none() {
+                    self.summary_end = Some(out.len());
+                }
                 i + 1
             }
             _ => {
@@ -213,20 +228,24 @@ impl<'a> State<'a> {
 
     /// Raw HTML: a `<!-- more -->` marker ends the summary (in the body only); the anchors
     /// it defines (`id`, `<a name>`) are link targets as headings are.
-    fn html(&mut self, event: &Event<'a>, html: &str, out: &mut Vec<Event<'a>>, top: bool) {
+    fn html(&mut self, event: &Event<'a>, html: &str, out: &mut Vec<Event<'a>>, run: &Run) {
         for anchor in crate::parse::html_anchors::anchors(html) {
             self.ids.insert(anchor.to_owned());
         }
-        if top && html.trim() == MORE_MARKER {
-            if self.summary_end.is_none() {
+        let alone = html.trim() == MORE_MARKER;
+        let marker = alone || (matches!(event, Event::Html(_)) && html.contains(MORE_MARKER));
+        if run.top && marker && self.summary_end.is_none() {
+            if run.depth == 0 {
                 self.summary_end = Some(out.len());
+            } else {
+                // Inside a quote or a list, the summary takes the whole block: cut here,
+                // its open tags would never be closed on the list page.
+                self.summary_after_block = true;
             }
+        }
+        if run.top && alone {
             out.push(Event::Html(CowStr::from("<span id=\"continue-reading\"></span>")));
             return;
-        }
-        if top && matches!(event, Event::Html(_)) && html.contains(MORE_MARKER) && self.summary_end.is_none()
-        {
-            self.summary_end = Some(out.len());
         }
         out.push(event.clone());
     }
