@@ -219,6 +219,9 @@ fn a_more_marker_inside_a_quote_or_a_list_ends_the_summary_after_it() {
         let closed = raw.matches(&format!("</{tag}>")).count();
         assert_eq!(opened, closed, "<{tag}> left open:\n{raw}");
     }
+    // The page's "continue reading" target stays on the page: on a list page of several
+    // summaries it would be an id used twice.
+    assert!(!raw.contains("continue-reading"), "{raw}");
     let html = site.html("/briefs/");
     let summary = |n: usize| {
         texts(

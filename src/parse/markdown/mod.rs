@@ -262,6 +262,7 @@ pub(crate) fn to_html(doc: &Doc, env: &Env) -> Converted {
             .enumerate()
             // Positions are recorded in order, so a binary search keeps this linear.
             .filter(|(i, _)| state.footnote_ref_positions.binary_search(i).is_err())
+            .filter(|(i, _)| state.continue_span != Some(*i))
             .map(|(_, e)| e.clone());
         pulldown_cmark::html::push_html(&mut s, events);
         s

@@ -34,6 +34,8 @@ pub(super) struct State<'a> {
     pub(super) summary_end: Option<usize>,
     /// A `<!-- more -->` inside a block: the summary ends where that block does.
     pub(super) summary_after_block: bool,
+    /// Where the first marker's `#continue-reading` target is in the output.
+    pub(super) continue_span: Option<usize>,
     pub(super) first_paragraph_end: Option<usize>,
     pub(super) anchor_refs: Vec<AnchorRef>,
     pub(super) local_refs: Vec<LocalRef>,
@@ -72,6 +74,7 @@ impl<'a> State<'a> {
             footnote_ref_positions: Vec::new(),
             summary_end: None,
             summary_after_block: false,
+            continue_span: None,
             first_paragraph_end: None,
             anchor_refs: Vec::new(),
             local_refs: Vec::new(),
@@ -244,6 +247,9 @@ impl<'a> State<'a> {
             }
         }
         if run.top && alone {
+            // The page's target for "continue reading"; never part of the summary, which
+            // may close after it (a marker inside a paragraph) and shows on list pages.
+            self.continue_span.get_or_insert(out.len());
             out.push(Event::Html(CowStr::from("<span id=\"continue-reading\"></span>")));
             return;
         }
