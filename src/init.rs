@@ -490,17 +490,7 @@ fn toml_key(name: &str) -> String {
 /// `north-korea-troops` → `North Korea Troops`; a leading date is dropped.
 pub fn title_from_slug(slug: &str) -> String {
     let slug = crate::parse::frontmatter::date_from_file_stem(slug).map_or(slug, |(_, rest)| rest);
-    slug.split(['-', '_', ' '])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::slugs::title_from_slug(slug)
 }
 
 #[cfg(test)]

@@ -29,6 +29,22 @@ pub(crate) fn slugify(text: &str) -> String {
     }
 }
 
+/// A slug's words as a title (`kursk-deployment` → `Kursk Deployment`): what a page with
+/// no title is called, and what `dossier new` writes.
+pub(crate) fn title_from_slug(slug: &str) -> String {
+    slug.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::slugify;

@@ -11,7 +11,7 @@ use crate::load::{ContentTree, SourceFile};
 use crate::model::site::{Item, Page, PageId, Section, SectionId, Site, Taxonomy, Term};
 use crate::output_path::{check_url_folder, check_url_segments};
 use crate::parse::frontmatter::{self, PageFrontMatter, SectionFrontMatter, SortBy, date_from_file_stem};
-use crate::slugs::slugify;
+use crate::slugs::{slugify, title_from_slug};
 use crate::spans::key_location;
 
 pub(crate) struct Options {
@@ -282,17 +282,29 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
         };
         let path = config.url_path(&rel);
         let section = nearest_section(&section_by_dir, Some(container)).unwrap_or(SectionId(0));
-        let title = meta.title.clone().unwrap_or_default();
+        let mut title = meta.title.clone().unwrap_or_default();
         if title.trim().is_empty() {
-            // The page would publish an empty <title> and <h1>.
+            // An empty title would publish an empty <title>, <h1> and every link to the
+            // page with no text: the page is called after its URL's last part instead.
+            title = match title_from_slug(&slug) {
+                t if t.is_empty() => "Untitled".to_owned(),
+                t => t,
+            };
+            let after = if meta.slug.is_some() {
+                "its slug"
+            } else {
+                "its file name"
+            };
             let (message, hint) = if body_offset == 0 {
                 (
-                    "this analysis has no front matter, so it has no title",
+                    format!(
+                        "this analysis has no front matter, so it has no title: it is called “{title}”, after {after}"
+                    ),
                     "start the file with front matter: a `+++` line, `title = \"…\"`, and another `+++` line",
                 )
             } else {
                 (
-                    "this analysis has no title",
+                    format!("this analysis has no title: it is called “{title}”, after {after}"),
                     "add `title = \"…\"` to its front matter",
                 )
             };

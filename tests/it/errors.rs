@@ -364,11 +364,20 @@ fn a_page_without_front_matter_or_title_is_warned_about() {
         .file("content/untitled.md", "+++\ntitle = \" \"\n+++\nBody\n");
     let out = site.build_ok();
     out.assert_stderr_has(&[
-        "warning: this analysis has no front matter, so it has no title",
+        "warning: this analysis has no front matter, so it has no title: it is called “Plain”, after its file name",
         "content/plain.md",
-        "warning: this analysis has no title",
+        "warning: this analysis has no title: it is called “Untitled”, after its file name",
         "content/untitled.md:2",
     ]);
+    // Named after its file, a page without a title publishes no empty heading, <title>
+    // or link (issue 17: list pages showed `<a href="/plain/"></a>`).
+    let page = site.html("/plain/");
+    assert_eq!(text(&page, "title"), "Plain · Pretty");
+    assert_eq!(texts(&page, "main h1")[0], "Plain");
+    let home = site.html("/");
+    let links = texts(&home, "main a");
+    assert!(links.iter().any(|t| t == "Plain"), "{links:?}");
+    assert!(links.iter().all(|t| !t.is_empty()), "an empty link: {links:?}");
 }
 
 /// The error README.md shows ("Errors look like this") is what dossier prints for it,
