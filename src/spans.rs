@@ -229,7 +229,8 @@ pub(crate) struct Entries<'a> {
     /// The YAML front matter's keys and items with their offsets in it, and its offset.
     yaml: Option<(usize, Outline)>,
     lines: Lines<'a>,
-    /// Each entry's lines, for front matter that does not parse.
+    /// Each entry's lines: where a TOML entry starts, and every place in front matter
+    /// that does not parse. Not made for YAML that parses, whose outline has it all.
     blocks: Vec<(usize, usize)>,
 }
 
@@ -238,6 +239,11 @@ impl<'a> Entries<'a> {
         let toml = toml_part(text)
             .and_then(|(offset, toml)| Some((offset, DeTable::parse(toml).ok()?.into_inner())));
         let yaml = yaml_part(text).and_then(|(offset, yaml)| Some((offset, yaml_outline(yaml).ok()?)));
+        let blocks = if yaml.is_some() {
+            Vec::new()
+        } else {
+            list_blocks(text, list)
+        };
         Entries {
             path,
             text,
@@ -245,7 +251,7 @@ impl<'a> Entries<'a> {
             toml,
             yaml,
             lines: Lines::new(text),
-            blocks: list_blocks(text, list),
+            blocks,
         }
     }
 

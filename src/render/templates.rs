@@ -21,7 +21,7 @@ pub(crate) struct Lookups {
     pub sections: HashMap<String, Value>,
     /// Content path → permalink.
     pub permalinks: HashMap<String, String>,
-    /// Taxonomy name → (taxonomy value, term slug → term permalink).
+    /// Taxonomy name → (taxonomy value, term name and term slug → term permalink).
     pub taxonomies: HashMap<String, (Value, HashMap<String, String>)>,
 }
 
@@ -220,10 +220,12 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<RwLock<Option<Lookups>>>) {
             .taxonomies
             .get(&kind)
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy_url: no taxonomy `{kind}`")))?;
-        // By slug, as Zola looks terms up: every spelling of a term finds it (`Rust`,
-        // `rust`), as a page's own `taxonomies` list may spell it.
+        // By name, else by slug as Zola looks terms up: every spelling of a term finds it
+        // (`Rust`, `rust`), as a page's own `taxonomies` list may spell it. Slugifying
+        // only on a miss keeps the common call a map lookup.
         terms
-            .get(&crate::slugs::slugify(&name))
+            .get(&name)
+            .or_else(|| terms.get(&crate::slugs::slugify(&name)))
             .map(|u| Value::from(u.as_str()))
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy_url: no term `{name}` in `{kind}`")))
     });

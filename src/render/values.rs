@@ -121,7 +121,14 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
         let urls = t
             .terms
             .iter()
-            .map(|term| (term.slug.clone(), term.permalink.clone()))
+            // By name, the lookup templates make on every page, and by slug for the other
+            // spellings of a term (two names with one slug are one term).
+            .flat_map(|term| {
+                [
+                    (term.name.clone(), term.permalink.clone()),
+                    (term.slug.clone(), term.permalink.clone()),
+                ]
+            })
             .collect();
         l.taxonomies
             .insert(t.config.name.clone(), (data.taxonomy_values[i].clone(), urls));
