@@ -297,6 +297,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                             )
                             .collect::<Diagnostics>()
                         })?;
+                        diags.extend(pages_size_warning(written.bytes));
                         Ok((stats, Some(written)))
                     }
                     Err(e) => {
@@ -336,6 +337,25 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     })
 }
 
+/// GitHub Pages refuses to publish a site larger than this.
+const PAGES_LIMIT: u64 = 1_000_000_000;
+
+/// A warning when the output would be too large to publish on GitHub Pages, the host
+/// `dossier init`'s workflow deploys to: better said by the build than by a failed deploy.
+fn pages_size_warning(bytes: u64) -> Option<Diagnostic> {
+    (bytes > PAGES_LIMIT).then(|| {
+        Diagnostic::warning(format!(
+            "the output is {:.2} GB, over the 1 GB that GitHub Pages publishes",
+            bytes as f64 / 1e9
+        ))
+        .hint(
+            "a deploy to GitHub Pages will fail: host the output elsewhere, or make it smaller \
+             (`build_search_index = false` leaves out the search index; a theme that puts \
+             less on every page)",
+        )
+    })
+}
+
 /// The day of the build, in UTC: `SOURCE_DATE_EPOCH` (seconds since 1970, for
 /// reproducible builds), else the clock's. Read once per build and handed to render, so
 /// that what a build shows depends only on what it is given.
@@ -348,4 +368,16 @@ pub fn today() -> jiff::civil::Date {
         .unwrap_or_else(jiff::Timestamp::now)
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_over_the_pages_limit_is_a_warning() {
+        assert!(pages_size_warning(PAGES_LIMIT).is_none());
+        let w = pages_size_warning(PAGES_LIMIT + 250_000_000).expect("a warning");
+        assert!(w.to_string().contains("the output is 1.25 GB"), "{w}");
+    }
 }

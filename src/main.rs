@@ -299,8 +299,11 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
             );
             if let (true, Some(w)) = (timings, report.written) {
                 println!(
-                    "  {} files written, {} unchanged, {} removed",
-                    w.written, w.unchanged, w.removed
+                    "  {} files written, {} unchanged, {} removed; {:.1} MB in all",
+                    w.written,
+                    w.unchanged,
+                    w.removed,
+                    w.bytes as f64 / 1e6
                 );
             }
             if timings {

@@ -17,6 +17,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use walkdir::WalkDir;
 
@@ -50,6 +51,8 @@ pub(crate) struct Staging {
     outputs: Mutex<HashSet<OutputPath>>,
     /// Outputs that differ from the previous build and wait in staging.
     changed: Mutex<Vec<OutputPath>>,
+    /// The bytes of every output, changed or not.
+    bytes: AtomicU64,
     /// The previous output's files and folders, listed on another thread while the site
     /// renders, so finding stale files costs the commit nothing.
     previous: Mutex<Option<std::thread::JoinHandle<Listing>>>,
@@ -68,6 +71,8 @@ pub struct WriteStats {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// The size of every output, written or unchanged: what a host publishes.
+    pub bytes: u64,
 }
 
 impl Staging {
@@ -98,6 +103,7 @@ impl Staging {
             made_dirs: Mutex::new(HashSet::new()),
             outputs: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
+            bytes: AtomicU64::new(0),
             previous: Mutex::new(previous),
         })
     }
@@ -145,6 +151,7 @@ impl Staging {
             written: changed.len(),
             unchanged: outputs.len() - changed.len(),
             removed: 0,
+            bytes: self.bytes.into_inner(),
         };
         let new = self.staging.join("new");
         let mut journal = Journal {
@@ -408,6 +415,7 @@ impl Sink for Staging {
         if let Ok(mut outputs) = self.outputs.lock() {
             outputs.insert(rel.clone());
         }
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if self.unchanged(rel, bytes) {
             return Ok(());
         }

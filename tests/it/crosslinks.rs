@@ -385,6 +385,51 @@ fn related_taxonomy_weight_scales_its_terms() {
     assert_eq!(related_to_focus(&site), ["Delta", "Bravo", "Charlie", "Echo"]);
 }
 
+/// Past a few thousand pages, a page's common terms no longer score every page that
+/// carries them (that costs time quadratic in the site): the rare terms still do, and a
+/// common term brings the pages nearest in date as candidates.
+#[test]
+fn on_a_large_site_a_common_term_brings_the_pages_nearest_in_date() {
+    const PAGES: usize = 3000;
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\nbuild_search_index = false\n\
+         taxonomies = [{ name = \"tags\" }]\n[related]\nmax_share = 1.0\n",
+    );
+    let day = |i: usize| jiff::civil::date(2000, 1, 1) + jiff::Span::new().days(i as i64);
+    for i in 0..PAGES {
+        site = site.file(
+            &format!("content/analyses/p{i:04}.md"),
+            format!(
+                "+++\ntitle = \"P{i:04}\"\ndate = {}\n[taxonomies]\ntags = [\"common\"]\n+++\nText.\n",
+                day(i)
+            ),
+        );
+    }
+    // Focus is as old as P1500, and shares a rare tag with one old page.
+    let site = site
+        .file(
+            "content/analyses/focus.md",
+            format!(
+                "+++\ntitle = \"Focus\"\ndate = {}\n[taxonomies]\ntags = [\"common\", \"rare\"]\n+++\nText.\n",
+                day(1500)
+            ),
+        )
+        .file(
+            "content/analyses/mate.md",
+            "+++\ntitle = \"Mate\"\ndate = 1990-01-01\n[taxonomies]\ntags = [\"rare\"]\n+++\nText.\n",
+        );
+    site.build_ok();
+    let related = related_to_focus(&site);
+    assert_eq!(related.len(), 5, "{related:?}");
+    assert_eq!(related[0], "Mate", "the rare term is scored in full: {related:?}");
+    // Scoring every page would pick the newest (ties go to the newer page); the
+    // candidates are the pages around Focus's date instead, the newest of them first.
+    let numbers: Vec<usize> = related[1..].iter().map(|t| t[1..].parse().unwrap()).collect();
+    assert!(numbers.windows(2).all(|w| w[0] == w[1] + 1), "{related:?}");
+    assert!((1500..PAGES - 400).contains(&numbers[0]), "{related:?}");
+}
+
 #[test]
 fn unrendered_page_is_never_related() {
     let site = SiteTest::fixture("crosslinks/related");
