@@ -1,7 +1,7 @@
 //! Save-to-reloaded-page latency of `dossier serve` in headless Chromium.
 //!
 //! `cargo bench --bench reload -- [CORPUS_SITE] [EDITS]` serves a site (by default the
-//! 10,000-page corpus of `benches/build.sh`, `target/bench/corpus-10000/dossier`), opens
+//! 10,000-page corpus of `benches/build.py`, `target/bench/corpus-10000/dossier`), opens
 //! one analysis in Chromium scrolled half-way, and EDITS times appends a paragraph to its
 //! file and waits until the browser shows the reloaded page with it. Prints the median
 //! and quartiles of save → reloaded page, and checks the scroll position survived.
@@ -28,7 +28,7 @@ fn main() {
     let edits: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(30);
     assert!(
         site.join("config.toml").is_file(),
-        "no site at {} (run benches/build.sh first)",
+        "no site at {} (run benches/build.py first)",
         site.display()
     );
 

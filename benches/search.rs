@@ -1,7 +1,7 @@
 //! Search index size and query latency in headless Chromium.
 //!
 //! `cargo bench --bench search -- [PUBLIC_DIR]` serves a built site (by default the
-//! 10,000-page corpus `benches/build.sh` builds, `target/bench/corpus-10000/dossier/public`)
+//! 10,000-page corpus `benches/build.py` builds, `target/bench/corpus-10000/dossier/public`)
 //! over loopback HTTP, and for each query:
 //! - cold: a fresh page with an empty browser cache, so `index.json`, the shards and the
 //!   result documents are all fetched;
@@ -54,7 +54,7 @@ fn main() {
         .unwrap_or_else(|| root.join("target/bench/corpus-10000/dossier/public"));
     assert!(
         public.join("search/index.json").is_file(),
-        "no search index under {} (run benches/build.sh first)",
+        "no search index under {} (run benches/build.py first)",
         public.display()
     );
 

@@ -3,7 +3,7 @@
 
     benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both] [--change body|title|new]
 
-Generates (or reuses) the corpus of benches/build.sh, starts the server, then K times
+Generates (or reuses) the corpus of benches/build.py, starts the server, then K times
 makes one change and polls the page over HTTP until a marker is there:
 - body (default): appends a marker paragraph to one analysis (below its summary);
 - title: puts the marker in one analysis's title (front matter: its lists, terms and

@@ -23,7 +23,11 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `--links warn`: broken internal links are warnings (else config.toml decides).
     pub links: Option<crate::diagnostic::Severity>,
+    /// `--profile`: time the render stage per template (see [`BuildReport::profile`]).
+    pub profile: bool,
 }
+
+pub use crate::render::profile::ProfileRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -46,6 +50,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// With [`BuildOptions::profile`]: the render stage by template, the most time first.
+    pub profile: Vec<ProfileRow>,
 }
 
 /// Records how long each stage took.
@@ -257,13 +263,14 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         root,
         today: today(),
     };
+    let profile = options.profile.then(render::profile::Profile::default);
     let stats = match mode {
         Mode::Check => render::prepare(&site, html, templates, &inputs, None).and_then(|prepared| {
             let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
             let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
             let check = LinkCheck::default();
             let all: Vec<render::JobId> = prepared.ids().collect();
-            let stats = prepared.render(&site, &all, &check, &report_progress)?;
+            let stats = prepared.render(&site, &all, &check, &report_progress, None)?;
             broken.extend(check.finish(&site.config, &reported, |path| prepared.origin(path)));
             if broken.is_empty() {
                 Ok((stats, None))
@@ -287,7 +294,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                     .collect::<Diagnostics>()
                 })?;
                 let all: Vec<render::JobId> = prepared.ids().collect();
-                match prepared.render(&site, &all, &staging, &report_progress) {
+                match prepared.render(&site, &all, &staging, &report_progress, profile.as_ref()) {
                     Ok(stats) => {
                         watch.lap("render and write");
                         let written = staging.commit().map_err(|e| {
@@ -334,6 +341,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         output_dir,
         warnings: diags.sorted(),
         timings: watch.laps,
+        profile: profile.map(render::profile::Profile::finish).unwrap_or_default(),
     })
 }
 

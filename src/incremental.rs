@@ -124,7 +124,10 @@ impl Session {
         }
         let jobs = std::mem::take(&mut state.pending);
         let sink = MemorySink::default();
-        if let Err(d) = state.prepared.render(&state.model.site, &jobs, &sink, &|_, _| {}) {
+        if let Err(d) = state
+            .prepared
+            .render(&state.model.site, &jobs, &sink, &|_, _| {}, None)
+        {
             self.state = None;
             return Some(Err(d));
         }
@@ -232,7 +235,7 @@ impl Session {
             .into_iter()
             .partition(|i| !(defer_search && prepared.is_search(*i)));
         let sink = MemorySink::default();
-        prepared.render(&model.site, &jobs, &sink, &|_, _| {})?;
+        prepared.render(&model.site, &jobs, &sink, &|_, _| {}, None)?;
         let fresh: Outputs = sink.into_outputs();
         let changed = {
             let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
@@ -317,7 +320,10 @@ impl Session {
         jobs.sort_unstable();
         jobs.dedup();
         let sink = MemorySink::default();
-        if let Err(d) = state.prepared.render(&state.model.site, &jobs, &sink, &|_, _| {}) {
+        if let Err(d) = state
+            .prepared
+            .render(&state.model.site, &jobs, &sink, &|_, _| {}, None)
+        {
             self.state = None;
             return Err(d);
         }

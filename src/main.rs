@@ -87,6 +87,10 @@ enum Command {
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
+        /// Print the stages' times and the render stage's time per template (and per kind
+        /// of output made without one), with counts, so a slow template shows.
+        #[arg(long)]
+        profile: bool,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -171,6 +175,7 @@ fn main() -> ExitCode {
             links,
             drafts,
             timings,
+            profile,
             site,
         } => {
             let options = BuildOptions {
@@ -179,8 +184,9 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 links: links.map(Links::severity),
+                profile,
             };
-            run_build(&options, Mode::Build, timings)
+            run_build(&options, Mode::Build, timings || profile)
         }
         Command::Check {
             base_url,
@@ -271,6 +277,40 @@ fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
 
+/// The render stage per template, the most time first, as `--profile` prints it.
+fn print_profile(rows: &[build::ProfileRow]) {
+    println!(
+        "\nRender stage by template (times summed over {} threads; an included template counts \
+         towards the one including it):",
+        rayon::current_num_threads()
+    );
+    println!(
+        "  {:>9}  {:>9}  {:>9}  {:>9}  {:>7}  {:>9}  template",
+        "making", "mean", "slowest", "writing", "count", "bytes"
+    );
+    for row in rows {
+        let mean = row.render / u32::try_from(row.count.max(1)).unwrap_or(u32::MAX);
+        println!(
+            "  {:>9}  {:>9}  {:>9}  {:>9}  {:>7}  {:>9}  {}",
+            format_duration(row.render),
+            format_duration(mean),
+            format_duration(row.max),
+            format_duration(row.write),
+            row.count,
+            format_bytes(row.bytes),
+            row.name
+        );
+    }
+}
+
+fn format_bytes(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1e3)
+    }
+}
+
 fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
     let bar = Bar::new();
     let result = build::run(options, mode, &bar);
@@ -310,6 +350,9 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                 for (stage, took) in &report.timings {
                     println!("  {:>9}  {stage}", format_duration(*took));
                 }
+            }
+            if !report.profile.is_empty() {
+                print_profile(&report.profile);
             }
             ExitCode::SUCCESS
         }
@@ -440,6 +483,8 @@ fn count(n: usize, noun: &str) -> String {
 fn format_duration(d: Duration) -> String {
     if d.as_secs() >= 1 {
         format!("{:.2} s", d.as_secs_f64())
+    } else if d < Duration::from_millis(1) {
+        format!("{} µs", d.as_micros())
     } else {
         format!("{:.1} ms", d.as_secs_f64() * 1000.0)
     }

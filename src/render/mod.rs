@@ -15,6 +15,7 @@ pub(crate) mod graph;
 mod job;
 mod output;
 mod plan;
+pub(crate) mod profile;
 pub(crate) mod search;
 mod sitemap;
 mod tag_balance;
@@ -280,13 +281,20 @@ impl Prepared {
         jobs: &[JobId],
         sink: &dyn Sink,
         progress: &(dyn Fn(usize, usize) + Sync),
+        profile: Option<&profile::Profile>,
     ) -> Result<RenderStats, Diagnostics> {
         let total = jobs.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
             .filter_map(|i| {
-                let result = output::render_job(site, &self.templates, &self.data, &self.plan[i.0], sink);
+                let planned = &self.plan[i.0];
+                let render =
+                    |sink: &dyn Sink| output::render_job(site, &self.templates, &self.data, planned, sink);
+                let result = match profile {
+                    Some(profile) => profile.measure(planned, sink, render),
+                    None => render(sink),
+                };
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if n.is_multiple_of(256) || n == total {
                     progress(n, total);

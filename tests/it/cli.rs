@@ -246,6 +246,69 @@ fn build_summary_counts_pages_sections_terms_and_events() {
     assert!(out.stdout.contains("files) into"), "{out}");
 }
 
+/// `--profile`'s table: one row per template (and per kind of output made without one),
+/// with the number of outputs and their bytes, the most time first.
+#[test]
+fn profile_lists_each_template_with_its_outputs_and_bytes() {
+    let site = SiteTest::fixture("crosslinks/related");
+    let out = site.run(&["build", "--profile"]);
+    out.assert_success();
+    assert!(
+        out.stdout.contains("render and write"),
+        "--profile includes the stages\n{out}"
+    );
+    let table: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.trim_end().ends_with("template"))
+        .skip(1)
+        .collect();
+    // making, mean, slowest and writing (number and unit each), count, bytes, name.
+    let rows: Vec<(usize, f64, String)> = table
+        .iter()
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            assert!(w.len() >= 12, "{l:?}");
+            let bytes: f64 = w[9].parse().unwrap();
+            let bytes = bytes * if w[10] == "MB" { 1e6 } else { 1e3 };
+            (w[8].parse().unwrap(), bytes, w[11..].join(" "))
+        })
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r.2 == name)
+            .unwrap_or_else(|| panic!("no {name} row\n{out}"))
+    };
+    // Six analyses render (Hidden does not), each through page.html.
+    let pages = ["focus", "bravo", "charlie", "delta", "echo", "golf"];
+    let (count, bytes, _) = row("page.html");
+    assert_eq!(*count, pages.len(), "{out}");
+    let written: usize = pages
+        .iter()
+        .map(|p| site.read(&format!("public/analyses/{p}/index.html")).len())
+        .sum();
+    assert!(
+        (bytes - written as f64).abs() <= 50.0,
+        "{bytes} bytes vs {written} written\n{out}"
+    );
+    row("section.html");
+    row("(feeds)");
+    row("(search index: terms)");
+    assert_eq!(
+        rows.iter().map(|r| r.0).sum::<usize>(),
+        site_files(&site),
+        "every output is counted once\n{out}"
+    );
+}
+
+fn site_files(site: &SiteTest) -> usize {
+    walkdir::WalkDir::new(site.path("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
 #[test]
 fn build_into_another_folder_with_o() {
     let site = SiteTest::fixture("cli/summary");

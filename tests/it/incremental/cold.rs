@@ -21,6 +21,7 @@ pub(super) fn options(root: &Path) -> BuildOptions {
         base_url: None,
         drafts: false,
         links: None,
+        profile: false,
     }
 }
 

