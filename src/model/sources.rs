@@ -15,6 +15,7 @@ use hayagriva::{
 
 use crate::diagnostic::{Diagnostic, Location, closest, line_col};
 use crate::load::Bibliography;
+use crate::model::csl_cache::CslCache;
 
 /// The styles a site names most; any other style Hayagriva bundles works too.
 pub(crate) const DEFAULT_STYLE: &str = "chicago-author-date";
@@ -33,6 +34,9 @@ pub(crate) struct Sources {
     locales: Vec<Locale>,
     /// Changes whenever the bibliography's text or the style does.
     pub fingerprint: u64,
+    /// Each source and citation rendered once, for the documents whose citations cannot
+    /// affect each other's text; `None` for styles where they always can.
+    cache: Option<CslCache>,
 }
 
 /// One cited work in a citation: its key and, if given, where in it (`p. 4`).
@@ -50,6 +54,7 @@ pub(crate) struct FormattedCitations {
 }
 
 /// A source as a page's list shows it.
+#[derive(Clone)]
 pub(crate) struct Reference {
     pub key: String,
     pub html: String,
@@ -105,12 +110,15 @@ impl Sources {
         };
         let mut h = DefaultHasher::new();
         (text, style.info.id.as_str()).hash(&mut h);
-        Ok(Sources {
+        let mut sources = Sources {
             library,
             style,
             locales: hayagriva::archive::locales(),
             fingerprint: h.finish(),
-        })
+            cache: None,
+        };
+        sources.cache = CslCache::new(&sources);
+        Ok(sources)
     }
 
     pub(crate) fn has(&self, key: &str) -> bool {
@@ -122,8 +130,37 @@ impl Sources {
         closest(key, self.library.keys())
     }
 
-    /// Formats a page's citations, in order, and its list of sources, in the style.
+    /// Formats a page's citations, in order, and its list of sources, in the style: from
+    /// the cache when the page's sources cannot change each other's text (no two share a
+    /// name), else with the CSL engine over the whole page.
     pub(crate) fn format(&self, citations: &[Vec<Cite>]) -> FormattedCitations {
+        self.cache
+            .as_ref()
+            .and_then(|cache| cache.format(self, citations))
+            .unwrap_or_else(|| self.format_with(&self.style, citations))
+    }
+
+    /// The entry of `key`, if the bibliography has it.
+    pub(super) fn entry(&self, key: &str) -> Option<&hayagriva::Entry> {
+        self.library.get(key)
+    }
+
+    pub(super) fn style(&self) -> &IndependentStyle {
+        &self.style
+    }
+
+    /// Every key, in the bibliography's order.
+    pub(super) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.library.keys()
+    }
+
+    /// Runs the CSL engine over one document's citations, in `style` (the site's, or a
+    /// variant of it), for the citations' HTML and the document's sources.
+    pub(super) fn format_with(
+        &self,
+        style: &IndependentStyle,
+        citations: &[Vec<Cite>],
+    ) -> FormattedCitations {
         let mut driver = BibliographyDriver::new();
         for cites in citations {
             let items = cites
@@ -137,9 +174,9 @@ impl Sources {
                     Some(CitationItem::with_locator(entry, locator))
                 })
                 .collect();
-            driver.citation(CitationRequest::from_items(items, &self.style, &self.locales));
+            driver.citation(CitationRequest::from_items(items, style, &self.locales));
         }
-        let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
+        let rendered = driver.finish(BibliographyRequest::new(style, None, &self.locales));
         FormattedCitations {
             citations: rendered.citations.iter().map(|c| html(&c.citation)).collect(),
             bibliography: rendered
