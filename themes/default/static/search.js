@@ -1,7 +1,8 @@
 // Search over the static index under search/ (see src/render/search.rs for its format).
 // Without scripts the header's "Search" is a link to the tag index; with them it opens a
 // dialog. Files are fetched as a query needs them: index.json, one shard of terms per
-// word, one small file per result shown, and filters.json only when filtering.
+// word, for each result shown its record out of a bundle (two byte ranges), and
+// filters.json only when filtering.
 (function () {
   "use strict";
   var link = document.querySelector("a.search-link[data-index]");
@@ -20,6 +21,67 @@
       }));
     }
     return cache.get(path);
+  }
+
+  // A result's record, from the bundle of index.bundle consecutive ids holding it:
+  // search/docs/<k>.bin starts with little-endian u32 offsets (one per id, then the end),
+  // and each record is JSON compressed with raw DEFLATE. The header is fetched once per
+  // bundle, then each record's bytes, with Range requests; a server that ignores Range
+  // answers 200 with the whole bundle, which is kept and sliced instead.
+  var bundles = new Map();
+  var records = new Map();
+
+  // Bytes [from, to) of a file: { whole: false, bytes } from a 206, or { whole: true,
+  // bytes } with the whole file from a 200.
+  async function range(path, from, to) {
+    var r = await fetch(base + path, { headers: { Range: "bytes=" + from + "-" + (to - 1) } });
+    if (r.status === 206) {
+      var part = await r.arrayBuffer();
+      if (part.byteLength !== to - from) throw new Error(path + ": a range of the wrong length");
+      return { whole: false, bytes: part };
+    }
+    if (!r.ok) throw new Error(path + ": " + r.status);
+    return { whole: true, bytes: await r.arrayBuffer() };
+  }
+
+  function bundle(k, index) {
+    if (!bundles.has(k)) {
+      var n = Math.min(index.bundle, index.ids - k * index.bundle);
+      var path = "docs/" + k + ".bin";
+      bundles.set(k, range(path, 0, 4 * (n + 1)).then(function (r) {
+        var view = new DataView(r.bytes);
+        var offsets = [];
+        for (var i = 0; i <= n; i++) offsets.push(view.getUint32(4 * i, true));
+        return { path: path, offsets: offsets, whole: r.whole ? r.bytes : null };
+      }));
+    }
+    return bundles.get(k);
+  }
+
+  async function fetchRecord(id, index) {
+    var b = await bundle(Math.floor(id / index.bundle), index);
+    var i = id % index.bundle;
+    var from = b.offsets[i];
+    var to = b.offsets[i + 1];
+    if (!(from < to)) throw new Error("no record for " + id);
+    if (!b.whole) {
+      var r = await range(b.path, from, to);
+      if (!r.whole) return inflate(r.bytes);
+      b.whole = r.bytes;
+    }
+    return inflate(b.whole.slice(from, to));
+  }
+
+  async function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return JSON.parse(await new Response(stream).text());
+  }
+
+  function record(id) {
+    if (!records.has(id)) {
+      records.set(id, load("index.json").then(function (index) { return fetchRecord(id, index); }));
+    }
+    return records.get(id);
   }
 
   function words(text) {
@@ -263,7 +325,7 @@
 
   async function showMore(mine) {
     var ids = found.ids.slice(shown, shown + PER_PAGE);
-    var docs = await Promise.all(ids.map(function (id) { return load("docs/" + id + ".json"); }));
+    var docs = await Promise.all(ids.map(record));
     if (mine !== generation) return;
     docs.forEach(function (d) { list.append(result(d, found.words)); });
     shown += docs.length;
@@ -294,10 +356,16 @@
     }
   });
 
-  // For tests and benchmarks: the ranked results of a query, with their titles.
+  // For tests and benchmarks: the ranked results of a query, with their titles, URLs and
+  // excerpts as the first page of results shows them.
   window.dossierSearch = async function (text, filters) {
     var r = await query(text, filters || { section: "", tag: "" });
-    var docs = await Promise.all(r.ids.slice(0, PER_PAGE).map(function (id) { return load("docs/" + id + ".json"); }));
-    return { total: r.ids.length, titles: docs.map(function (d) { return d.t; }), urls: docs.map(function (d) { return d.u; }) };
+    var docs = await Promise.all(r.ids.slice(0, PER_PAGE).map(record));
+    return {
+      total: r.ids.length,
+      titles: docs.map(function (d) { return d.t; }),
+      urls: docs.map(function (d) { return d.u; }),
+      excerpts: docs.map(function (d) { return excerpt(d.x, r.words).textContent; }),
+    };
   };
 })();
