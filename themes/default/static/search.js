@@ -27,32 +27,50 @@
   // search/docs/<k>.bin starts with little-endian u32 offsets (one per id, then the end),
   // and each record is JSON compressed with raw DEFLATE. The header is fetched once per
   // bundle, then each record's bytes, with Range requests; a server that ignores Range
-  // answers 200 with the whole bundle, which is kept and sliced instead.
+  // answers 200 with the whole bundle, which is kept and sliced instead. A record's
+  // range is asked for only if the bundle is still the one its header came from
+  // (If-Range, with a strong ETag): one rewritten since (dossier serve after an edit, a
+  // new deploy) comes whole, and its own header is read.
   var bundles = new Map();
   var records = new Map();
 
-  // Bytes [from, to) of a file: { whole: false, bytes } from a 206, or { whole: true,
-  // bytes } with the whole file from a 200.
-  async function range(path, from, to) {
-    var r = await fetch(base + path, { headers: { Range: "bytes=" + from + "-" + (to - 1) } });
+  // Bytes [from, to) of a file, if it is still the version `etag` names: { whole: false,
+  // bytes } from a 206, or { whole: true, bytes } with the whole file from a 200; with
+  // the file's ETag if it is a strong one.
+  async function range(path, from, to, etag) {
+    var headers = { Range: "bytes=" + from + "-" + (to - 1) };
+    if (etag) headers["If-Range"] = etag;
+    var r = await fetch(base + path, { headers: headers });
+    var tag = r.headers.get("ETag");
+    tag = tag && !tag.startsWith("W/") ? tag : null;
     if (r.status === 206) {
       var part = await r.arrayBuffer();
       if (part.byteLength !== to - from) throw new Error(path + ": a range of the wrong length");
-      return { whole: false, bytes: part };
+      return { whole: false, bytes: part, etag: tag };
     }
     if (!r.ok) throw new Error(path + ": " + r.status);
-    return { whole: true, bytes: await r.arrayBuffer() };
+    return { whole: true, bytes: await r.arrayBuffer(), etag: tag };
+  }
+
+  // Takes what a request for bundle `b` brought: its offsets (n + 1 of them; a whole
+  // file's header says how many) and, if it came whole, the file to slice records from.
+  function use(b, r, n) {
+    var view = new DataView(r.bytes);
+    if (r.whole) n = view.getUint32(0, true) / 4 - 1;
+    if (!(Number.isInteger(n) && n >= 0 && 4 * (n + 1) <= r.bytes.byteLength)) throw new Error(b.path + ": no header");
+    b.offsets = [];
+    for (var i = 0; i <= n; i++) b.offsets.push(view.getUint32(4 * i, true));
+    b.whole = r.whole ? r.bytes : null;
+    b.etag = r.etag;
   }
 
   function bundle(k, index) {
     if (!bundles.has(k)) {
       var n = Math.min(index.bundle, index.ids - k * index.bundle);
-      var path = "docs/" + k + ".bin";
-      bundles.set(k, range(path, 0, 4 * (n + 1)).then(function (r) {
-        var view = new DataView(r.bytes);
-        var offsets = [];
-        for (var i = 0; i <= n; i++) offsets.push(view.getUint32(4 * i, true));
-        return { path: path, offsets: offsets, whole: r.whole ? r.bytes : null };
+      var b = { path: "docs/" + k + ".bin" };
+      bundles.set(k, range(b.path, 0, 4 * (n + 1)).then(function (r) {
+        use(b, r, n);
+        return b;
       }));
     }
     return bundles.get(k);
@@ -61,20 +79,14 @@
   async function fetchRecord(id, index) {
     var b = await bundle(Math.floor(id / index.bundle), index);
     var i = id % index.bundle;
-    var from = b.offsets[i];
-    var to = b.offsets[i + 1];
-    if (!(from < to)) throw new Error("no record for " + id);
     if (!b.whole) {
-      var r = await range(b.path, from, to);
+      if (!(b.offsets[i] < b.offsets[i + 1])) throw new Error("no record for " + id);
+      var r = await range(b.path, b.offsets[i], b.offsets[i + 1], b.etag);
       if (!r.whole) return inflate(r.bytes);
-      b.whole = r.bytes;
+      use(b, r);
     }
-    return inflate(b.whole.slice(from, to));
-  }
-
-  async function inflate(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return JSON.parse(await new Response(stream).text());
+    if (!(b.offsets[i] < b.offsets[i + 1])) throw new Error("no record for " + id);
+    return inflate(b.whole.slice(b.offsets[i], b.offsets[i + 1]));
   }
 
   function record(id) {
@@ -82,6 +94,11 @@
       records.set(id, load("index.json").then(function (index) { return fetchRecord(id, index); }));
     }
     return records.get(id);
+  }
+
+  async function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return JSON.parse(await new Response(stream).text());
   }
 
   function words(text) {
