@@ -9,10 +9,14 @@
 //!
 //! The time is from calling the theme's search to having the first page of results
 //! (ranked ids and the ten result documents). Prints the index's size, raw and gzipped
-//! (as GitHub Pages sends it), and the median and quartiles of both latencies.
+//! (as GitHub Pages sends it), beside the site's HTML; the bytes each cold query
+//! downloads, raw and as GitHub Pages would send them (JSON gzipped; byte ranges as they
+//! are, since browsers ask for them with `Accept-Encoding: identity`); and the median and
+//! quartiles of both latencies. The server answers byte ranges, as GitHub Pages does.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 #[allow(dead_code)]
 #[path = "../tests/it/browser.rs"]
@@ -60,10 +64,13 @@ fn main() {
 
     report_size(&public.join("search"));
 
-    let base = browser::serve(&public);
+    let log: browser::Log = Arc::new(Mutex::new(Vec::new()));
+    let base = browser::serve_with(&public, browser::Ranges::Honoured, Some(log.clone()));
     let mut browser = browser::Chromium::launch(1280, 900);
     let mut cold = Vec::new();
     let mut warm = Vec::new();
+    let mut raw_bytes = Vec::new();
+    let mut sent_bytes = Vec::new();
     for query in QUERIES {
         browser.call("Network.enable", serde_json::json!({}));
         browser.call("Network.clearBrowserCache", serde_json::json!({}));
@@ -77,12 +84,31 @@ fn main() {
             ));
             (r[0].as_f64().expect("ms"), r[1].as_u64().expect("total"))
         };
+        log.lock().unwrap().clear();
         let (c, total) = time(&mut browser);
+        let (requests, raw, sent) = downloaded(&log);
         let (w, _) = time(&mut browser);
-        println!("{query:>24}: {total:>5} results, cold {c:6.1} ms, warm {w:5.1} ms");
+        println!(
+            "{query:>24}: {total:>5} results, cold {c:6.1} ms, warm {w:5.1} ms, \
+             {requests:>2} requests, {:6.1} KiB raw, {:6.1} KiB sent",
+            raw as f64 / 1024.0,
+            sent as f64 / 1024.0
+        );
         cold.push(c);
         warm.push(w);
+        raw_bytes.push(raw as f64 / 1024.0);
+        sent_bytes.push(sent as f64 / 1024.0);
     }
+    let (q1, m, q3) = quartiles(&mut raw_bytes);
+    println!(
+        "downloaded per cold query: median {m:.1} KiB raw (quartiles {q1:.1}–{q3:.1}, largest {:.1})",
+        raw_bytes[raw_bytes.len() - 1]
+    );
+    let (q1, m, q3) = quartiles(&mut sent_bytes);
+    println!(
+        "downloaded per cold query: median {m:.1} KiB as sent (quartiles {q1:.1}–{q3:.1}, largest {:.1})",
+        sent_bytes[sent_bytes.len() - 1]
+    );
     let (q1, m, q3) = quartiles(&mut cold);
     println!(
         "cold query: median {m:.1} ms (quartiles {q1:.1}–{q3:.1}), n = {}",
@@ -93,6 +119,24 @@ fn main() {
         "warm query: median {m:.1} ms (quartiles {q1:.1}–{q3:.1}), n = {}",
         warm.len()
     );
+}
+
+/// What the server sent since the log was cleared: requests, body bytes, and body bytes
+/// as GitHub Pages would send them (a whole JSON file gzipped, anything else as it is).
+fn downloaded(log: &browser::Log) -> (usize, u64, u64) {
+    let log = log.lock().unwrap();
+    let raw = log.iter().map(|s| s.body.len() as u64).sum();
+    let sent = log
+        .iter()
+        .map(|s| {
+            if s.status == 200 && s.path.ends_with(".json") {
+                gzip_len(&s.body)
+            } else {
+                s.body.len() as u64
+            }
+        })
+        .sum();
+    (log.len(), raw, sent)
 }
 
 fn quartiles(v: &mut [f64]) -> (f64, f64, f64) {
@@ -134,12 +178,37 @@ fn report_size(search: &Path) {
         );
     }
     let (raw, gz): (u64, u64) = parts.iter().fold((0, 0), |(r, g), p| (r + p.1, g + p.2));
+    let files: usize = parts.iter().map(|p| p.3).sum();
     println!(
-        "{:>12}: {:.1} MiB raw, {:.1} MiB gzipped",
+        "{:>12}: {files:>6} files, {:.1} MiB raw, {:.1} MiB gzipped",
         "all",
         raw as f64 / 1048576.0,
         gz as f64 / 1048576.0
     );
+    let html = search.parent().map_or(0, html_bytes);
+    println!(
+        "{:>12}: {:.1} MiB; the index is {:.1}% of it",
+        "site's HTML",
+        html as f64 / 1048576.0,
+        100.0 * raw as f64 / html as f64
+    );
+}
+
+/// The bytes of every HTML file under `dir`.
+fn html_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .map(|p| {
+            if p.is_dir() {
+                html_bytes(&p)
+            } else if p.extension().is_some_and(|e| e == "html") {
+                std::fs::metadata(&p).map_or(0, |m| m.len())
+            } else {
+                0
+            }
+        })
+        .sum()
 }
 
 fn gzip_len(bytes: &[u8]) -> u64 {

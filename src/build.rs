@@ -216,12 +216,12 @@ fn model(
 
 /// Reads, models and prepares the site for rendering, for `serve`, which renders into
 /// memory and keeps all of it to update after edits; with `reuse`, the Markdown of
-/// documents whose source is unchanged is taken from an earlier build, and with
-/// `search`, the earlier build's search index is refreshed rather than built again.
+/// documents whose source is unchanged is taken from an earlier build, and the earlier
+/// build's search index (in `search`) is refreshed rather than built again.
 pub(crate) fn prepare(
     options: &BuildOptions,
     reuse: Option<&content::Reuse>,
-    search: Option<render::search::SearchIndex>,
+    search: render::search::Kept,
     today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
@@ -231,7 +231,7 @@ pub(crate) fn prepare(
         root: &options.root,
         today,
     };
-    let prepared = render::prepare(&model.site, html, templates, &inputs, search).map_err(|d| {
+    let prepared = render::prepare(&model.site, html, templates, &inputs, Some(search)).map_err(|d| {
         let mut all = model.warnings.clone();
         all.extend(d);
         all.sorted()

@@ -178,7 +178,10 @@ impl Session {
         let mut previous = self.state.take();
         // A fast path's patch leaves the index as the values are, ahead of the outputs,
         // which is what the refreshed index must match too.
-        let search = previous.as_mut().and_then(|s| s.prepared.take_search_index());
+        let search = previous
+            .as_mut()
+            .map(|s| s.prepared.take_search())
+            .unwrap_or_default();
         // Read once per full build, as `dossier build` does; the fast paths render with
         // the day of the build whose values they patch.
         let today = build::today();

@@ -75,7 +75,8 @@ pub(super) enum Job {
     SearchIndex,
     SearchFilters,
     SearchShard(u32),
-    SearchDoc(PageId),
+    /// `search/docs/<k>.bin`: the result records of a bundle of ids.
+    SearchBundle(u32),
     Bytes(Arc<[u8]>),
     Copy(StaticSource),
 }

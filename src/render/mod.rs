@@ -79,7 +79,7 @@ pub(crate) fn prepare(
     html: PageHtml,
     templates: Templates,
     inputs: &Inputs,
-    earlier_search: Option<search::SearchIndex>,
+    kept: Option<search::Kept>,
 ) -> Result<Prepared, Diagnostics> {
     let mut diags = Diagnostics::new();
 
@@ -96,11 +96,17 @@ pub(crate) fn prepare(
     let term_events = timeline::events_by_term(site);
     let archive = archive::build(site);
     // Built when a shard is first rendered (`serve` answers before it needs one), or
-    // refreshed from the index of an earlier build.
+    // refreshed from the index of an earlier build. `serve` keeps (`kept`) the records
+    // it compresses, to compress only the changed ones again.
+    let (earlier_search, records) = match kept {
+        Some(kept) => (kept.index, Some(kept.records)),
+        None => (None, None),
+    };
     let search = site.config.build_search_index.then(|| match earlier_search {
         Some(index) => std::sync::OnceLock::from(index.refreshed(site)),
         None => std::sync::OnceLock::new(),
     });
+    let records = records.filter(|_| site.config.build_search_index);
     let plan = plan::plan(
         site,
         inputs.static_files,
@@ -136,6 +142,7 @@ pub(crate) fn prepare(
         page_values,
         archive,
         search,
+        records,
         today: timeline::today(site, inputs.today),
     };
     data.section_values = (0..site.sections.len())
@@ -201,16 +208,20 @@ impl Prepared {
         self.plan.iter().map(|p| p.path.as_str())
     }
 
-    /// The search index, if it was built, for the next build to refresh.
-    pub(crate) fn take_search_index(&mut self) -> Option<search::SearchIndex> {
-        self.data.search.as_mut()?.take()
+    /// The search index, if it was built, for the next build to refresh, and the records
+    /// compressed so far.
+    pub(crate) fn take_search(&mut self) -> search::Kept {
+        search::Kept {
+            index: self.data.search.as_mut().and_then(std::sync::OnceLock::take),
+            records: self.data.records.take().unwrap_or_default(),
+        }
     }
 
     /// Whether an output is part of the search index, which `serve` renders after the
     /// rest on its first build, to answer sooner.
     pub(crate) fn is_search(&self, id: JobId) -> bool {
         match self.plan[id.0].job {
-            Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => true,
+            Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchBundle(_) => true,
             Job::Page(_)
             | Job::SectionPager { .. }
             | Job::TaxonomyList(_)
@@ -269,7 +280,7 @@ impl Prepared {
             | Job::SearchIndex
             | Job::SearchFilters
             | Job::SearchShard(_)
-            | Job::SearchDoc(_)
+            | Job::SearchBundle(_)
             | Job::Bytes(_) => None,
         })
     }

@@ -159,7 +159,7 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
         | Job::SearchIndex
         | Job::SearchFilters
         | Job::SearchShard(_)
-        | Job::SearchDoc(_)
+        | Job::SearchBundle(_)
         | Job::Bytes(_)
         | Job::Copy(_) => return None,
     })
@@ -257,9 +257,12 @@ pub(super) fn render_job(
             };
             return sink.write(&planned.path, &bytes).map_err(io_err);
         }
-        Job::SearchDoc(id) => {
+        Job::SearchBundle(k) => {
             return sink
-                .write(&planned.path, &search::doc_json(site, *id))
+                .write(
+                    &planned.path,
+                    &search::bundle_bytes(site, *k, data.records.as_ref()),
+                )
                 .map_err(io_err);
         }
         // Made with a template, above.

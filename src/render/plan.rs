@@ -259,14 +259,8 @@ pub(super) fn plan(
         for n in 0..shards {
             push(search::shard_path(n), Job::SearchShard(n), origin());
         }
-        for (i, p) in site.pages.iter().enumerate() {
-            if search::indexed(site, PageId(i)) {
-                push(
-                    search::doc_path(PageId(i)),
-                    Job::SearchDoc(PageId(i)),
-                    p.file.display_path.display().to_string(),
-                );
-            }
+        for k in search::bundles(site) {
+            push(search::bundle_path(k), Job::SearchBundle(k), origin());
         }
     }
     if templates.has("archive.html") && !archive.years.is_empty() {

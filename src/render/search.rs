@@ -1,18 +1,38 @@
-//! The search index: static JSON files under `search/` that the theme's `search.js` loads
+//! The search index: static files under `search/` that the theme's `search.js` loads
 //! piece by piece, so a large site never downloads one big index.
 //!
-//! - `search/index.json`: the number of documents and of shards, and the filter names;
+//! - `search/index.json`: the number of documents, of shards and of ids, how many ids a
+//!   bundle holds, and the filter names;
 //! - `search/terms/<n>.json`: the terms whose first two characters hash to shard `n`,
 //!   with their postings (document, weight), delta-coded;
-//! - `search/docs/<id>.json`: one analysis's title, URL, date, section, tags and text,
-//!   fetched only when it is among the results shown (for the excerpt around the match);
+//! - `search/docs/<k>.bin`: the result records of [`DOCS_PER_BUNDLE`] consecutive ids
+//!   (page indexes): a header of little-endian u32 byte offsets, one per id and one for
+//!   the end, then each searchable page's title, URL, date, section, tags and text as
+//!   JSON compressed with raw DEFLATE (a page left out of the index has an empty record);
 //! - `search/filters.json`: the documents of each section and tag, fetched only when the
 //!   reader filters.
 //!
-//! A query needs `index.json`, one shard per word and one small file per result shown.
+//! A query needs `index.json`, one shard per word, and for each result shown its
+//! bundle's header (once per bundle) and its record, both fetched with HTTP `Range`
+//! requests, which GitHub Pages and `dossier serve` answer. A server that ignores `Range`
+//! sends whole bundles, which the client keeps and slices; a record is asked for with
+//! `If-Range` (the bundle's ETag), so a bundle rewritten since its header was read comes
+//! whole too. The browser inflates a record with `DecompressionStream("deflate-raw")`.
+//!
+//! Bundles, not a file per page: a file per page made 10,000 of the 10,000-page
+//! benchmark's 21,000 output files, each created on a cold build and compared on the
+//! next, and 52 MB of JSON, the largest part of the output. A bundle
+//! of 128 ids has a 516-byte header, so the ten results of a page of results cost at
+//! most about 5 KB of headers beside their records (about 1.6 KB each), and a server
+//! without ranges sends at most ten bundles of about 200 KB; the 10,000-page site has
+//! 79 bundle files. Each record is compressed on its own, so its bytes can be fetched
+//! and inflated alone, at a fixed level, so the same site gives the same bytes.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 // Hashing every word of the site is most of the index's cost; Fx is made for short keys.
@@ -51,7 +71,6 @@ const MOST_REFRESHED: usize = 64;
 
 /// A hash of a page's content path and of everything its terms come from.
 fn source(site: &Site, id: PageId) -> u64 {
-    use std::hash::{Hash, Hasher};
     let page = site.page(id);
     let mut h = std::hash::DefaultHasher::new();
     (
@@ -190,8 +209,34 @@ pub(crate) fn shard_path(shard: u32) -> String {
     format!("search/terms/{shard}.json")
 }
 
-pub(crate) fn doc_path(id: PageId) -> String {
-    format!("search/docs/{}.json", id.0)
+/// How many consecutive ids (page indexes) share a bundle file; see the module's notes.
+pub(crate) const DOCS_PER_BUNDLE: usize = 128;
+/// The DEFLATE level of the records: fixed, so the same input gives the same bytes. On
+/// the benchmark's 10,000 pages (53 MB of JSON), miniz_oxide's level 2 takes 0.55 s of
+/// CPU for 16.0 MB, level 1 0.4 s for 18.3 MB (its fastest mode finds fewer matches),
+/// and the default, 6, 0.8 s for 15.7 MB: 2% smaller records, for half as much time again.
+const LEVEL: u32 = 2;
+
+/// The output path of a bundle.
+pub(crate) fn bundle_path(bundle: u32) -> String {
+    format!("search/docs/{bundle}.bin")
+}
+
+/// The bundle holding a page's record.
+pub(crate) fn bundle_of(id: PageId) -> u32 {
+    (id.0 / DOCS_PER_BUNDLE) as u32
+}
+
+/// The ids (page indexes) a bundle holds: the last one may hold fewer.
+fn bundle_ids(site: &Site, bundle: u32) -> Range<usize> {
+    let start = bundle as usize * DOCS_PER_BUNDLE;
+    start..(start + DOCS_PER_BUNDLE).min(site.pages.len())
+}
+
+/// The bundles written: those holding at least one searchable page.
+pub(crate) fn bundles(site: &Site) -> impl Iterator<Item = u32> + '_ {
+    (0..site.pages.len().div_ceil(DOCS_PER_BUNDLE) as u32)
+        .filter(|k| bundle_ids(site, *k).any(|i| indexed(site, PageId(i))))
 }
 
 pub(crate) const INDEX_PATH: &str = "search/index.json";
@@ -341,9 +386,13 @@ impl SearchIndex {
     pub(crate) fn index_json(site: &Site) -> Vec<u8> {
         let filters = Filters::of(site);
         let index = serde_json::json!({
-            "version": 1,
+            "version": 2,
             "docs": (0..site.pages.len()).filter(|i| indexed(site, PageId(*i))).count(),
             "shards": shard_count(site),
+            // Ids run from 0 to `ids` - 1, `bundle` to a file: the last bundle's header
+            // has fewer offsets.
+            "ids": site.pages.len(),
+            "bundle": DOCS_PER_BUNDLE,
             "sections": filters.sections.iter().map(|(title, _)| title).collect::<Vec<_>>(),
             "tags": {
                 "name": filters.tag_name,
@@ -427,7 +476,7 @@ pub(crate) fn filters_json(site: &Site) -> Vec<u8> {
 }
 
 #[derive(Serialize, Hash)]
-pub(crate) struct Doc<'a> {
+struct Doc<'a> {
     /// Title, URL path, date (ISO), section title, tags, text.
     t: &'a str,
     u: &'a str,
@@ -437,13 +486,119 @@ pub(crate) struct Doc<'a> {
     x: &'a str,
 }
 
-/// `search/docs/<id>.json`: what a result shows.
-pub(crate) fn doc_json(site: &Site, id: PageId) -> Vec<u8> {
-    serde_json::to_vec(&doc(site, id)).unwrap_or_default()
+/// Compressed records by a hash of the document they hold, kept by `serve` so that
+/// rewriting a bundle after an edit compresses only the records that changed, even when
+/// pages were added and ids moved. `dossier build` keeps none.
+#[derive(Default)]
+pub(crate) struct Records(Mutex<HashMap<u64, Arc<[u8]>>>);
+
+impl Records {
+    /// Edits leave records of old text behind: past twice the site's ids, the cache is
+    /// emptied and filled again as bundles are rendered.
+    fn trim(&self, ids: usize) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 2 * ids + DOCS_PER_BUNDLE {
+            map.clear();
+        }
+    }
 }
 
-/// What `search/docs/<id>.json` holds (hashed by `serve` to tell whether it changed).
-pub(crate) fn doc(site: &Site, id: PageId) -> Doc<'_> {
+/// What `serve` keeps of the search index from one build to the next.
+#[derive(Default)]
+pub(crate) struct Kept {
+    /// The index, to refresh rather than build again.
+    pub(crate) index: Option<SearchIndex>,
+    pub(crate) records: Records,
+}
+
+/// One record: a document's JSON compressed with raw DEFLATE, by `compress` (reset
+/// first, so records do not depend on each other; reused because a fresh compressor
+/// costs more to make than a record to compress).
+fn record(doc: &Doc<'_>, compress: &mut flate2::Compress) -> Vec<u8> {
+    let json = serde_json::to_vec(doc).unwrap_or_default();
+    compress.reset();
+    // Room for the record even if it does not shrink; the loop makes more should it grow.
+    let mut out = Vec::with_capacity(json.len() + 64);
+    loop {
+        let before = compress.total_in() as usize;
+        let input = &json[before.min(json.len())..];
+        match compress.compress_vec(input, &mut out, flate2::FlushCompress::Finish) {
+            Ok(flate2::Status::StreamEnd) | Err(_) => break,
+            Ok(flate2::Status::Ok | flate2::Status::BufError) => out.reserve(out.capacity().max(64)),
+        }
+    }
+    out
+}
+
+/// `search/docs/<k>.bin`: the bundle's header of offsets, then its records (see the
+/// module's notes). With `records`, unchanged records are taken from there.
+pub(crate) fn bundle_bytes(site: &Site, bundle: u32, records: Option<&Records>) -> Vec<u8> {
+    let ids = bundle_ids(site, bundle);
+    let mut compress = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
+    let parts: Vec<Arc<[u8]>> = ids
+        .clone()
+        .map(|i| {
+            let id = PageId(i);
+            if !indexed(site, id) {
+                return Arc::from(&[][..]);
+            }
+            let doc = doc(site, id);
+            let Some(records) = records else {
+                return Arc::from(record(&doc, &mut compress));
+            };
+            let key = {
+                let mut h = std::hash::DefaultHasher::new();
+                doc.hash(&mut h);
+                h.finish()
+            };
+            let cached = records
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .cloned();
+            cached.unwrap_or_else(|| {
+                let bytes: Arc<[u8]> = Arc::from(record(&doc, &mut compress));
+                let mut map = records.0.lock().unwrap_or_else(|e| e.into_inner());
+                map.insert(key, bytes.clone());
+                bytes
+            })
+        })
+        .collect();
+    if let Some(records) = records {
+        records.trim(site.pages.len());
+    }
+    let header = 4 * (parts.len() + 1);
+    let mut out = Vec::with_capacity(header + parts.iter().map(|p| p.len()).sum::<usize>());
+    // A bundle near 4 GB would need records no page can make (the text is capped); the
+    // offsets saturate rather than wrap should one ever come close.
+    let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX).to_le_bytes();
+    let mut at = header;
+    out.extend_from_slice(&offset(at));
+    for part in &parts {
+        at += part.len();
+        out.extend_from_slice(&offset(at));
+    }
+    for part in &parts {
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+/// Hashes what a bundle is made from, for `serve`'s fingerprints.
+pub(crate) fn hash_bundle(site: &Site, bundle: u32, h: &mut impl Hasher) {
+    for i in bundle_ids(site, bundle) {
+        let id = PageId(i);
+        let shown = indexed(site, id);
+        shown.hash(h);
+        if shown {
+            doc(site, id).hash(h);
+        }
+    }
+}
+
+/// What a page's record holds.
+fn doc(site: &Site, id: PageId) -> Doc<'_> {
     let page = site.page(id);
     let text = &page.converted.text;
     let end = if text.len() <= LONGEST_TEXT {
@@ -505,6 +660,33 @@ mod tests {
             assert_eq!(shard_of("ünïcode", n), shard_of("ün", n));
             assert!(shard_of("kursk", n) < n);
         }
+    }
+
+    #[test]
+    fn a_record_inflates_to_its_json_whatever_was_compressed_before() {
+        use std::io::Read;
+        let doc = |x| Doc {
+            t: "Troops in Kursk",
+            u: "/security/troops/",
+            d: Some("2024-11-04".to_owned()),
+            s: "Security",
+            g: vec!["deployment"],
+            x,
+        };
+        let long = "North Korean troops arrived. ".repeat(1000);
+        let mut compress = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
+        let first = record(&doc("Short text."), &mut compress);
+        let long_record = record(&doc(&long), &mut compress);
+        // Each record stands alone: the compressor is reset between them.
+        assert_eq!(record(&doc("Short text."), &mut compress), first);
+        for (bytes, text) in [(&first, "Short text."), (&long_record, long.as_str())] {
+            let mut json = Vec::new();
+            flate2::read::DeflateDecoder::new(&bytes[..])
+                .read_to_end(&mut json)
+                .expect("a record inflates");
+            assert_eq!(json, serde_json::to_vec(&doc(text)).expect("JSON"));
+        }
+        assert!(long_record.len() < long.len() / 20, "{}", long_record.len());
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
             | Job::SearchIndex
             | Job::SearchFilters
             | Job::SearchShard(_)
-            | Job::SearchDoc(_)
+            | Job::SearchBundle(_)
             | Job::Bytes(_)
             | Job::Copy(_) => None,
         })

@@ -121,7 +121,7 @@ pub(super) fn job_template(site: &Site, templates: &Templates, job: &Job) -> Opt
         | Job::SearchIndex
         | Job::SearchFilters
         | Job::SearchShard(_)
-        | Job::SearchDoc(_)
+        | Job::SearchBundle(_)
         | Job::Redirect { .. }
         | Job::Bytes(_)
         | Job::Copy(_) => return None,

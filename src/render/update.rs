@@ -172,7 +172,9 @@ impl Prepared {
                     | Job::Bytes(_)
                     | Job::Copy(_) => false,
                     // The search index is patched by `update_search`.
-                    Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchDoc(_) => false,
+                    Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchBundle(_) => {
+                        false
+                    }
                 }
             })
             .collect();
@@ -227,7 +229,7 @@ impl Prepared {
                 | Job::SearchIndex
                 | Job::SearchFilters
                 | Job::SearchShard(_)
-                | Job::SearchDoc(_)
+                | Job::SearchBundle(_)
                 | Job::Bytes(_)
                 | Job::Copy(_) => false,
             })
@@ -262,7 +264,7 @@ impl Prepared {
         };
         self.ids()
             .filter(|i| match &self.plan[i.0].job {
-                Job::SearchDoc(p) => *p == id,
+                Job::SearchBundle(k) => *k == search::bundle_of(id),
                 Job::SearchShard(n) => shards.contains(n),
                 // The index's list of documents and its filters hold no page's text.
                 Job::SearchIndex
@@ -330,7 +332,7 @@ impl Prepared {
                 match &planned.job {
                     Job::Bytes(bytes) => bytes.hash(&mut h),
                     Job::Redirect { to } => to.hash(&mut h),
-                    Job::SearchDoc(id) => search::doc(site, *id).hash(&mut h),
+                    Job::SearchBundle(k) => search::hash_bundle(site, *k, &mut h),
                     // Made from more than the values hashed here: rendered every time.
                     Job::Feed { .. }
                     | Job::GraphJson
@@ -386,7 +388,7 @@ impl Prepared {
                 | Job::SearchIndex
                 | Job::SearchFilters
                 | Job::SearchShard(_)
-                | Job::SearchDoc(_)
+                | Job::SearchBundle(_)
                 | Job::Bytes(_)
                 | Job::Copy(_) => false,
             })

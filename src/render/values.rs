@@ -191,6 +191,8 @@ pub(super) struct Data {
     pub today: jiff::civil::Date,
     /// `None` when `build_search_index` is off; built on first use.
     pub search: Option<std::sync::OnceLock<search::SearchIndex>>,
+    /// The result records compressed so far, kept by `serve` only (with the index).
+    pub records: Option<search::Records>,
 }
 
 impl Data {

@@ -4,6 +4,9 @@
 //! It never reads the file system: a request can only reach a file the build made, so
 //! `..`, encoded dots and symlinks in the output folder lead nowhere.
 //!
+//! It answers a single byte range (`Range: bytes=…`) with 206, as GitHub Pages does: the
+//! search index's result records are fetched that way ([`Wanted`]).
+//!
 //! It answers only requests that name it: a page on another site can make the browser
 //! look up its own host name as 127.0.0.1 (DNS rebinding) and then read what the preview
 //! serves, but the browser still sends that host name in `Host`. So every request,
@@ -259,7 +262,8 @@ async fn file(State(shared): State<Shared>, request: Request) -> Response {
                     if matches {
                         not_modified(&tag)
                     } else {
-                        with_etag(found(&path, bytes.clone(), StatusCode::OK), &tag)
+                        let wanted = wanted(&method, request.headers(), &tag);
+                        with_etag(found_part(&path, bytes.clone(), wanted), &tag)
                     }
                 }
                 None if !path.ends_with("index.html") && !has_extension(&path) => {
@@ -329,21 +333,131 @@ fn has_extension(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|name| name.contains('.'))
 }
 
+/// What a request asks of a file: all of it, or one byte range. Only a GET's single range
+/// is answered (RFC 9110 defines ranges for GET only, and a server may ignore a `Range`
+/// it does not support): a HEAD, several ranges, another unit, a malformed header or an
+/// `If-Range` that does not name the current `ETag` get the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    Whole,
+    /// `bytes=FIRST-LAST`, `bytes=FIRST-` or `bytes=-SUFFIX`, before it meets the length.
+    Range(ByteRange),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ByteRange {
+    From(u64, Option<u64>),
+    Last(u64),
+}
+
+fn wanted(method: &Method, headers: &axum::http::HeaderMap, tag: &str) -> Wanted {
+    let mut ranges = headers.get_all(header::RANGE).iter();
+    let (Some(range), None) = (ranges.next(), ranges.next()) else {
+        return Wanted::Whole;
+    };
+    // A client that holds an older version asks for the range only if it is unchanged.
+    let current = headers
+        .get(header::IF_RANGE)
+        .is_none_or(|v| v.as_bytes() == tag.as_bytes());
+    match (
+        method == Method::GET && current,
+        range.to_str().ok().and_then(parse_range),
+    ) {
+        (true, Some(r)) => Wanted::Range(r),
+        _ => Wanted::Whole,
+    }
+}
+
+/// A `Range` header of one byte range, as RFC 9110 writes it; `None` for anything else.
+fn parse_range(value: &str) -> Option<ByteRange> {
+    let (unit, spec) = value.split_once('=')?;
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return None;
+    }
+    let (first, last) = spec.trim().split_once('-')?;
+    let number = |s: &str| -> Option<u64> {
+        // Digits only: `parse` would take a sign.
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    match (first, last) {
+        ("", suffix) => number(suffix).map(ByteRange::Last),
+        (first, "") => number(first).map(|f| ByteRange::From(f, None)),
+        (first, last) => {
+            let (f, l) = (number(first)?, number(last)?);
+            (f <= l).then_some(ByteRange::From(f, Some(l)))
+        }
+    }
+}
+
+impl ByteRange {
+    /// The bytes `start..end` this range selects of `len`, or `None` if it selects none
+    /// (it starts past the end, or is an empty suffix, or the file is empty).
+    fn within(self, len: u64) -> Option<std::ops::Range<u64>> {
+        let (start, end) = match self {
+            ByteRange::From(first, last) => (first, last.map_or(len, |l| l.saturating_add(1).min(len))),
+            ByteRange::Last(suffix) => (len.saturating_sub(suffix), len),
+        };
+        (start < end).then_some(start..end)
+    }
+}
+
+/// A file's response: all of it (200), the range asked for (206), or 416 for a range
+/// outside it. The range is of the bytes served, the live-reload script included.
+fn found_part(path: &str, bytes: Arc<[u8]>, wanted: Wanted) -> Response {
+    let Wanted::Range(range) = wanted else {
+        return found(path, bytes, StatusCode::OK);
+    };
+    let whole = served(path, &bytes);
+    let len = whole.len() as u64;
+    let (mut response, content_range) = match range.within(len) {
+        Some(part) => (
+            typed(
+                path,
+                whole[part.start as usize..part.end as usize].to_vec(),
+                StatusCode::PARTIAL_CONTENT,
+            ),
+            format!("bytes {}-{}/{len}", part.start, part.end - 1),
+        ),
+        None => {
+            let mut response = typed(path, Vec::new(), StatusCode::RANGE_NOT_SATISFIABLE);
+            response.headers_mut().remove(header::CONTENT_TYPE);
+            (response, format!("bytes */{len}"))
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&content_range) {
+        response.headers_mut().insert(header::CONTENT_RANGE, v);
+    }
+    response
+}
+
 fn found(path: &str, bytes: Arc<[u8]>, status: StatusCode) -> Response {
+    typed(path, served(path, &bytes), status)
+}
+
+fn is_html(path: &str) -> bool {
+    mime_guess::from_path(path).first_or_octet_stream().essence_str() == "text/html"
+}
+
+/// An output's bytes as served: an HTML page with the live-reload script.
+fn served(path: &str, bytes: &[u8]) -> Vec<u8> {
+    if is_html(path) {
+        with_script(bytes)
+    } else {
+        bytes.to_vec()
+    }
+}
+
+/// A response with `body` and the headers of a file at `path`.
+fn typed(path: &str, body: Vec<u8>, status: StatusCode) -> Response {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    let is_html = mime.essence_str() == "text/html";
-    let content_type = if mime.type_() == "text" || is_html || mime.essence_str() == "application/javascript"
-    {
+    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
         format!("{}; charset=utf-8", mime.essence_str())
     } else {
         mime.essence_str().to_owned()
     };
-    let body = if is_html {
-        Body::from(with_script(&bytes))
-    } else {
-        Body::from(bytes.to_vec())
-    };
-    let mut response = Response::new(body);
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&content_type) {
@@ -355,6 +469,9 @@ fn found(path: &str, bytes: Arc<[u8]>, status: StatusCode) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    if status.is_success() {
+        headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    }
     response
 }
 
@@ -541,6 +658,57 @@ mod tests {
         let any = Hosts::for_interface("0.0.0.0".parse().unwrap());
         assert!(any.allows(&parse_host("laptop.local:1111").unwrap()));
         assert_eq!(Hosts::for_interface("::".parse().unwrap()), Hosts::Any);
+    }
+
+    #[test]
+    fn one_byte_range_is_read_and_met_with_the_length() {
+        use ByteRange::{From, Last};
+        assert_eq!(parse_range("bytes=0-3"), Some(From(0, Some(3))));
+        assert_eq!(parse_range("Bytes = 5-"), Some(From(5, None)));
+        assert_eq!(parse_range("bytes=-7"), Some(Last(7)));
+        for ignored in [
+            "bytes=0-1,4-5",
+            "bytes=3-2",
+            "bytes=-",
+            "bytes=a-b",
+            "bytes=+1-2",
+            "bytes=1",
+            "items=0-3",
+            "bytes=99999999999999999999999-",
+        ] {
+            assert_eq!(parse_range(ignored), None, "{ignored}");
+        }
+        assert_eq!(From(0, Some(3)).within(10), Some(0..4));
+        assert_eq!(From(4, Some(100)).within(10), Some(4..10));
+        assert_eq!(From(9, None).within(10), Some(9..10));
+        assert_eq!(Last(3).within(10), Some(7..10));
+        assert_eq!(Last(30).within(10), Some(0..10));
+        assert_eq!(From(10, None).within(10), None);
+        assert_eq!(Last(0).within(10), None);
+        assert_eq!(From(0, None).within(0), None);
+        assert_eq!(From(0, Some(u64::MAX)).within(10), Some(0..10));
+    }
+
+    #[test]
+    fn a_range_is_taken_for_a_get_of_the_current_file_only() {
+        let headers = |pairs: &[(header::HeaderName, &'static str)]| {
+            let mut map = axum::http::HeaderMap::new();
+            for (name, value) in pairs {
+                map.append(name, HeaderValue::from_static(value));
+            }
+            map
+        };
+        let range = headers(&[(header::RANGE, "bytes=0-3")]);
+        let part = Wanted::Range(ByteRange::From(0, Some(3)));
+        assert_eq!(wanted(&Method::GET, &range, "\"t\""), part);
+        assert_eq!(wanted(&Method::HEAD, &range, "\"t\""), Wanted::Whole);
+        assert_eq!(wanted(&Method::GET, &headers(&[]), "\"t\""), Wanted::Whole);
+        let same = headers(&[(header::RANGE, "bytes=0-3"), (header::IF_RANGE, "\"t\"")]);
+        assert_eq!(wanted(&Method::GET, &same, "\"t\""), part);
+        let older = headers(&[(header::RANGE, "bytes=0-3"), (header::IF_RANGE, "\"old\"")]);
+        assert_eq!(wanted(&Method::GET, &older, "\"t\""), Wanted::Whole);
+        let twice = headers(&[(header::RANGE, "bytes=0-3"), (header::RANGE, "bytes=5-6")]);
+        assert_eq!(wanted(&Method::GET, &twice, "\"t\""), Wanted::Whole);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Headless Chromium, driven over the DevTools protocol, and a small static file server,
-//! for what only a browser can show. Tests using it are `#[ignore]`d with a reason that
+//! Headless Chromium, driven over the DevTools protocol, and a small static file server
+//! (answering byte ranges as GitHub Pages does, or ignoring them, and logging what it
+//! sent if asked), for what only a browser can show. Tests using it are `#[ignore]`d with a reason that
 //! starts "needs Chromium", so `cargo test` passes without a browser; `.ci/run` installs
 //! Debian's chromium and runs them with `cargo test -- --ignored`.
 
@@ -7,34 +8,67 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
-/// Serves `root` on a free loopback port until the test process ends.
+/// Serves `root` on a free loopback port until the test process ends, answering a
+/// single byte range with 206 as GitHub Pages does.
 pub(crate) fn serve(root: &Path) -> String {
+    serve_with(root, Ranges::Honoured, None)
+}
+
+/// Whether the static server answers `Range` requests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ranges {
+    /// A single range gets 206 (or 416); as GitHub Pages and most servers do.
+    Honoured,
+    /// Every request gets the whole file with 200, as a server without range support.
+    Ignored,
+}
+
+/// A response the static server sent: the request path, the status and the body.
+pub(crate) struct Sent {
+    pub path: String,
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// What the static server sent, in order, for a caller that counts the bytes.
+pub(crate) type Log = Arc<Mutex<Vec<Sent>>>;
+
+/// Serves `root` like [`serve`], answering ranges or not, and records every response in
+/// `log` if there is one.
+pub(crate) fn serve_with(root: &Path, ranges: Ranges, log: Option<Log>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     let addr = listener.local_addr().expect("local address");
     let root = root.to_path_buf();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let root = root.clone();
-            std::thread::spawn(move || answer(stream, &root));
+            let log = log.clone();
+            std::thread::spawn(move || answer(stream, &root, ranges, log.as_ref()));
         }
     });
     format!("http://{addr}")
 }
 
-fn answer(mut stream: TcpStream, root: &Path) {
+fn answer(mut stream: TcpStream, root: &Path, ranges: Ranges, log: Option<&Log>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
         return;
     }
-    // Skip the headers.
+    let mut range = None;
     let mut line = String::new();
     while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("range")
+        {
+            range = Some(value.trim().to_owned());
+        }
         line.clear();
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
@@ -43,16 +77,55 @@ fn answer(mut stream: TcpStream, root: &Path) {
     if path.ends_with('/') {
         file.push("index.html");
     }
-    let (status, body, kind) = match (path.contains(".."), std::fs::read(&file)) {
+    let (mut status, mut body, kind) = match (path.contains(".."), std::fs::read(&file)) {
         (false, Ok(body)) => ("200 OK", body, content_type(&file)),
         _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
     };
+    let mut extra = String::new();
+    if status == "200 OK" && ranges == Ranges::Honoured {
+        extra.push_str("Accept-Ranges: bytes\r\n");
+        if let Some(wanted) = range.as_deref().and_then(byte_range) {
+            let len = body.len() as u64;
+            match wanted {
+                (start, end) if start < len => {
+                    let end = end.min(len - 1);
+                    extra.push_str(&format!("Content-Range: bytes {start}-{end}/{len}\r\n"));
+                    body = body[start as usize..=end as usize].to_vec();
+                    status = "206 Partial Content";
+                }
+                _ => {
+                    extra.push_str(&format!("Content-Range: bytes */{len}\r\n"));
+                    body = Vec::new();
+                    status = "416 Range Not Satisfiable";
+                }
+            }
+        }
+    }
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).ok();
     stream.write_all(&body).ok();
+    if let Some(log) = log {
+        log.lock().unwrap_or_else(|e| e.into_inner()).push(Sent {
+            path: path.to_owned(),
+            status: status[..3].parse().unwrap_or(0),
+            body,
+        });
+    }
+}
+
+/// `bytes=FIRST-LAST` or `bytes=FIRST-` as (first, last); the search client sends only
+/// these, and anything else is answered with the whole file.
+fn byte_range(value: &str) -> Option<(u64, u64)> {
+    let (first, last) = value.strip_prefix("bytes=")?.split_once('-')?;
+    let first = first.trim().parse().ok()?;
+    let last = match last.trim() {
+        "" => u64::MAX,
+        last => last.parse().ok()?,
+    };
+    (first <= last).then_some((first, last))
 }
 
 fn content_type(path: &Path) -> &'static str {

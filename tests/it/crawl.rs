@@ -3,7 +3,7 @@
 //! server, and crawled over HTTP from the home page, every link and asset followed. The
 //! theme's 404 page is also crawled as Pages shows it: at a deep, missing address.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -120,7 +120,7 @@ fn the_example_site_under_a_subpath_has_no_broken_links_over_http() {
     assert!(seen.len() > 80, "only {} addresses crawled", seen.len());
 
     // The search index, as search.js reaches it: from the header's data-index, every
-    // shard, and every result's file and URL.
+    // shard, and every result's record (in its bundle) and URL.
     let (_, home) = get(&addr, "/repo/");
     let home = Html::parse_document(&String::from_utf8_lossy(&home));
     let index_base = home
@@ -148,8 +148,19 @@ fn the_example_site_under_a_subpath_has_no_broken_links_over_http() {
         }
     }
     assert_eq!(docs.len() as u64, index["docs"].as_u64().unwrap());
+    let per = index["bundle"].as_u64().expect("ids per bundle");
+    let ids = index["ids"].as_u64().expect("ids");
+    let mut bundles: BTreeMap<u64, Vec<Option<serde_json::Value>>> = BTreeMap::new();
     for id in docs {
-        let doc = fetch_json(&format!("{index_base}docs/{id}.json"));
+        let records = bundles.entry(id / per).or_insert_with(|| {
+            let path = format!("{index_base}docs/{}.bin", id / per);
+            let (status, body) = get(&addr, &path);
+            assert_eq!(status, 200, "{path}");
+            crate::search::bundle_records(&body, (ids - id / per * per).min(per) as usize)
+        });
+        let doc = records[(id % per) as usize]
+            .as_ref()
+            .unwrap_or_else(|| panic!("search result {id} has an empty record"));
         let url = doc["u"].as_str().expect("a URL");
         assert!(
             seen.contains(url),

@@ -2,10 +2,11 @@
 //! the search dialog in headless Chromium.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 
 use serde_json::Value;
 
-use crate::browser::{Chromium, serve};
+use crate::browser::{Chromium, Ranges, Sent, serve, serve_with};
 use crate::harness::{SiteTest, example_site};
 
 fn site() -> SiteTest {
@@ -73,15 +74,54 @@ fn postings(site: &SiteTest, term: &str) -> BTreeMap<u64, u64> {
         .collect()
 }
 
+/// The records of a bundle file, by position, read as `search.js` reads them: the
+/// header's little-endian u32 offsets (one per id, then the end), each record inflated
+/// (raw DEFLATE) and parsed; `None` for an empty record (a page left out of the index).
+/// Checks the header as it goes: `ids` offsets, ascending, the first just past the
+/// header and the last at the end of the file.
+pub(crate) fn bundle_records(bytes: &[u8], ids: usize) -> Vec<Option<Value>> {
+    let offset = |i: usize| {
+        let at = bytes.get(4 * i..4 * i + 4).expect("the header is complete");
+        u32::from_le_bytes(at.try_into().expect("four bytes")) as usize
+    };
+    assert_eq!(offset(0), 4 * (ids + 1), "the first record follows the header");
+    assert_eq!(offset(ids), bytes.len(), "the last offset is the end of the file");
+    (0..ids)
+        .map(|i| {
+            let (from, to) = (offset(i), offset(i + 1));
+            assert!(
+                from <= to,
+                "offsets {from} and {to} of record {i} are not in order"
+            );
+            (from < to).then(|| {
+                let mut text = String::new();
+                flate2::read::DeflateDecoder::new(&bytes[from..to])
+                    .read_to_string(&mut text)
+                    .unwrap_or_else(|e| panic!("record {i} does not inflate: {e}"));
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("record {i}: {e}: {text}"))
+            })
+        })
+        .collect()
+}
+
+/// The record of document `id`, from its bundle as `index.json` places it.
+fn record(site: &SiteTest, id: u64) -> Value {
+    let index = json(site, "search/index.json");
+    let per = index["bundle"].as_u64().expect("ids per bundle");
+    let all = index["ids"].as_u64().expect("ids");
+    let bundle = id / per;
+    let bytes = std::fs::read(site.path(&format!("public/search/docs/{bundle}.bin")))
+        .unwrap_or_else(|e| panic!("bundle {bundle}: {e}"));
+    let ids = (all - bundle * per).min(per) as usize;
+    bundle_records(&bytes, ids)[(id % per) as usize]
+        .clone()
+        .unwrap_or_else(|| panic!("document {id} has an empty record"))
+}
+
 /// Titles of the documents in `ids`.
 fn titles(site: &SiteTest, ids: impl IntoIterator<Item = u64>) -> BTreeSet<String> {
     ids.into_iter()
-        .map(|id| {
-            json(site, &format!("search/docs/{id}.json"))["t"]
-                .as_str()
-                .expect("title")
-                .to_owned()
-        })
+        .map(|id| record(site, id)["t"].as_str().expect("title").to_owned())
         .collect()
 }
 
@@ -134,11 +174,11 @@ fn the_index_maps_words_to_the_analyses_that_use_them() {
 }
 
 #[test]
-fn a_result_document_has_what_the_result_shows() {
+fn a_result_record_has_what_the_result_shows() {
     let site = site();
     site.build_ok();
     let id = *postings(&site, "kursk").keys().next().expect("kursk is indexed");
-    let doc = json(&site, &format!("search/docs/{id}.json"));
+    let doc = record(&site, id);
     assert_eq!(doc["t"], "Troops in Kursk");
     assert_eq!(doc["u"], "/repo/security/troops/", "URLs carry the base path");
     assert_eq!(doc["d"], "2024-11-04");
@@ -240,14 +280,19 @@ fn a_site_without_tags_falls_back_to_another_list() {
 fn the_index_is_the_same_every_build() {
     let site = site();
     site.build_ok();
-    let first: Vec<(String, String)> = ["search/index.json", "search/filters.json", "search/terms/0.json"]
-        .iter()
-        .map(|p| (p.to_string(), site.read(&format!("public/{p}"))))
-        .collect();
+    let read =
+        |p: &str| std::fs::read(site.path(&format!("public/{p}"))).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let files = [
+        "search/index.json",
+        "search/filters.json",
+        "search/terms/0.json",
+        "search/docs/0.bin",
+    ];
+    let first: Vec<Vec<u8>> = files.iter().map(|p| read(p)).collect();
     std::fs::remove_dir_all(site.path("public")).unwrap();
     site.build_ok();
-    for (p, text) in first {
-        assert_eq!(site.read(&format!("public/{p}")), text, "{p}");
+    for (p, bytes) in files.iter().zip(first) {
+        assert_eq!(read(p), bytes, "{p}");
     }
 }
 
@@ -385,5 +430,171 @@ fn the_browser_finds_each_word_in_the_shard_the_build_put_it() {
     assert_eq!(
         browser.eval("dossierSearch('shared words').then(r => r.total)"),
         150
+    );
+}
+
+/// A site of `n` analyses, each with a word of its own (`word(i)`) in its text.
+fn numbered_site(n: usize) -> SiteTest {
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\n",
+    );
+    for i in 0..n {
+        site = site.file(
+            &format!("content/p{i}.md"),
+            format!(
+                "+++\ntitle = \"Page {i}\"\n+++\nShared words, and then {} alone in page {i}.\n",
+                word(i)
+            ),
+        );
+    }
+    site
+}
+
+fn word(i: usize) -> String {
+    format!("only{i}x")
+}
+
+/// Regression: every analysis had a result file of its own, `search/docs/<id>.json`, so
+/// 10,000 analyses made 10,000 files, the largest part of the output and of the time a
+/// cold build spends creating files. Records now share bundles of 128 ids.
+#[test]
+fn ten_thousand_analyses_make_79_bundles_not_a_file_each() {
+    let site = numbered_site(10_000);
+    site.build_ok();
+    let index = json(&site, "search/index.json");
+    assert_eq!(index["docs"], 10_000);
+    assert_eq!(index["ids"], 10_000);
+    let per = index["bundle"].as_u64().expect("ids per bundle") as usize;
+    assert_eq!(per, 128);
+    let mut files: Vec<String> = std::fs::read_dir(site.path("public/search/docs"))
+        .expect("search/docs/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let expected: BTreeSet<String> = (0..10_000usize.div_ceil(per))
+        .map(|k| format!("{k}.bin"))
+        .collect();
+    assert_eq!(files.len(), 79);
+    assert_eq!(files.into_iter().collect::<BTreeSet<_>>(), expected);
+    // Every id is in its bundle, with its own text: the last bundle holds the 16 left.
+    let last = std::fs::read(site.path("public/search/docs/78.bin")).expect("the last bundle");
+    let records = bundle_records(&last, 10_000 - 78 * per);
+    assert_eq!(records.len(), 16);
+    for doc in records {
+        let doc = doc.expect("every page is searchable");
+        let i: usize = doc["t"]
+            .as_str()
+            .and_then(|t| t.strip_prefix("Page "))
+            .expect("a title")
+            .parse()
+            .expect("a number");
+        assert_eq!(doc["u"], format!("/p{i}/"));
+        assert!(doc["x"].as_str().is_some_and(|x| x.contains(&word(i))), "{doc}");
+    }
+}
+
+#[test]
+fn a_page_left_out_of_the_index_has_an_empty_record_in_its_bundle() {
+    let site = site();
+    site.build_ok();
+    let index = json(&site, "search/index.json");
+    let ids = index["ids"].as_u64().expect("ids") as usize;
+    assert_eq!(ids, 4, "every page has an id, the hidden one too");
+    assert_eq!(index["bundle"], 128);
+    let bytes = std::fs::read(site.path("public/search/docs/0.bin")).expect("bundle 0");
+    let records = bundle_records(&bytes, ids);
+    let titles: Vec<Option<&str>> = records
+        .iter()
+        .map(|r| r.as_ref().map(|doc| doc["t"].as_str().expect("a title")))
+        .collect();
+    assert_eq!(titles.iter().filter(|t| t.is_none()).count(), 1, "{titles:?}");
+    assert!(!titles.contains(&Some("Hidden")), "{titles:?}");
+    assert!(!site.exists("public/search/docs/1.bin"));
+}
+
+/// The first page of results for the word of each of `pages`, through `search.js` in
+/// Chromium from a static server that answers ranges or not, and what the server sent.
+fn search_in_browser(site: &SiteTest, ranges: Ranges, pages: &[usize]) -> (Vec<Value>, Vec<Sent>) {
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let base = serve_with(&site.path("public"), ranges, Some(log.clone()));
+    let mut browser = Chromium::launch(1280, 900);
+    browser.open(&format!("{base}/p0/"));
+    browser.wait_for("typeof window.dossierSearch === 'function'", 5);
+    log.lock().unwrap().clear();
+    let results = pages
+        .iter()
+        .map(|i| browser.eval(&format!("dossierSearch({:?})", word(*i))))
+        .collect();
+    let sent = std::mem::take(&mut *log.lock().unwrap());
+    (results, sent)
+}
+
+/// Each result shows its own title and the excerpt around its word.
+fn assert_found(pages: &[usize], results: &[Value]) {
+    for (i, r) in pages.iter().zip(results) {
+        assert_eq!(r["total"], 1, "{}: {r}", word(*i));
+        assert_eq!(r["titles"][0], format!("Page {i}"), "{r}");
+        assert_eq!(r["urls"][0], format!("/p{i}/"), "{r}");
+        assert_eq!(
+            r["excerpts"][0],
+            // The excerpt ends at its last word.
+            format!("Shared words, and then {} alone in page {i} …", word(*i)),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn results_are_read_from_byte_ranges_of_the_bundles() {
+    // 300 analyses make three bundles; the pages asked for are in all three.
+    let site = numbered_site(300);
+    site.build_ok();
+    let pages = [0, 7, 150, 299, 151, 8];
+    let (results, sent) = search_in_browser(&site, Ranges::Honoured, &pages);
+    assert_found(&pages, &results);
+    let bins: Vec<&Sent> = sent.iter().filter(|s| s.path.ends_with(".bin")).collect();
+    assert!(
+        bins.iter().all(|s| s.status == 206),
+        "{:?}",
+        bins.iter().map(|s| (&s.path, s.status)).collect::<Vec<_>>()
+    );
+    // Each bundle's header once (three bundles), then one record per result.
+    assert_eq!(
+        bins.len(),
+        3 + pages.len(),
+        "{:?}",
+        bins.iter().map(|s| &s.path).collect::<Vec<_>>()
+    );
+    let largest = bins.iter().map(|s| s.body.len()).max().unwrap_or(0);
+    assert!(
+        largest <= 4 * 129,
+        "a response of {largest} bytes: more than a header or a record"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn without_range_support_results_come_from_whole_bundles_fetched_once() {
+    let site = numbered_site(300);
+    site.build_ok();
+    let pages = [0, 7, 150, 299, 151, 8];
+    let (results, sent) = search_in_browser(&site, Ranges::Ignored, &pages);
+    assert_found(&pages, &results);
+    let mut bins: Vec<(&str, u16)> = sent
+        .iter()
+        .filter(|s| s.path.ends_with(".bin"))
+        .map(|s| (s.path.as_str(), s.status))
+        .collect();
+    bins.sort_unstable();
+    // The whole bundle answered the header's request; it is kept and sliced after that.
+    assert_eq!(
+        bins,
+        [
+            ("/search/docs/0.bin", 200),
+            ("/search/docs/1.bin", 200),
+            ("/search/docs/2.bin", 200)
+        ]
     );
 }

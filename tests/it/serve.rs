@@ -1936,3 +1936,140 @@ fn a_sed_temporary_file_is_not_reported_and_file_counts_match_build() {
     );
     assert!(line.contains(&format!(" of {files} files rendered")), "{line:?}");
 }
+
+/// Sends a GET of `path` with `headers` (each line ending in CRLF) added.
+fn get_with(server: &Server, path: &str, headers: &str) -> Response {
+    raw_request(
+        server.port,
+        &format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{headers}",
+            server.port
+        ),
+    )
+    .unwrap_or_else(|e| panic!("GET {path} with {headers:?} failed: {e}\n{}", server.logs()))
+}
+
+/// The search index's records are fetched by byte range; `serve` answers one range as
+/// GitHub Pages does: 206 with `Content-Range`, 416 outside the file, the whole file to
+/// a request without `Range` (or with one it does not take).
+#[test]
+fn byte_ranges_get_206_and_a_range_outside_the_file_416() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    // The search index is rendered just after the first answer.
+    let whole = server.wait_for_status("/search/docs/0.bin", 200);
+    assert_eq!(
+        whole.header("accept-ranges"),
+        Some("bytes"),
+        "{}",
+        whole.summary()
+    );
+    assert_eq!(whole.content_type(), "application/octet-stream");
+    let bytes = whole.body.clone();
+    let len = bytes.len();
+    let tag = whole.header("etag").expect("an ETag").to_owned();
+
+    let part = |range: &str| get_with(&server, "/search/docs/0.bin", &format!("Range: {range}\r\n"));
+    for (range, from, to) in [
+        ("bytes=0-3", 0, 4),
+        ("bytes=4-", 4, len),
+        ("bytes=-5", len - 5, len),
+        ("bytes=2-2", 2, 3),
+        // A last byte past the end stops at the end; a suffix longer than the file is all of it.
+        (&format!("bytes=3-{}", len + 100), 3, len),
+        (&format!("bytes=-{}", len + 100), 0, len),
+    ] {
+        let r = part(range);
+        assert_eq!(r.status, 206, "{range}\n{}", r.summary());
+        assert_eq!(
+            r.header("content-range"),
+            Some(format!("bytes {from}-{}/{len}", to - 1).as_str()),
+            "{range}"
+        );
+        assert_eq!(r.header("content-length"), Some((to - from).to_string().as_str()));
+        assert_eq!(r.body, &bytes[from..to], "{range}");
+        assert_eq!(r.header("etag"), Some(tag.as_str()), "{range}");
+    }
+    for range in [
+        format!("bytes={len}-"),
+        format!("bytes={}-{}", len + 5, len + 9),
+        "bytes=-0".to_owned(),
+    ] {
+        let r = part(&range);
+        assert_eq!(r.status, 416, "{range}\n{}", r.summary());
+        assert_eq!(r.header("content-range"), Some(format!("bytes */{len}").as_str()));
+        assert!(r.body.is_empty(), "{range}");
+    }
+    // Ranges it does not take get the whole file, as RFC 9110 allows.
+    for range in [
+        "bytes=0-1,4-5",
+        "bytes=5-2",
+        "lines=0-1",
+        "bytes=x-y",
+        "bytes=+1-2",
+    ] {
+        let r = part(range);
+        assert_eq!(r.status, 200, "{range}\n{}", r.summary());
+        assert_eq!(r.body, bytes, "{range}");
+    }
+    // If-Range: the range only if the file is still the one the client has.
+    let r = get_with(
+        &server,
+        "/search/docs/0.bin",
+        &format!("Range: bytes=0-3\r\nIf-Range: {tag}\r\n"),
+    );
+    assert_eq!((r.status, r.body.len()), (206, 4), "{}", r.summary());
+    let r = get_with(
+        &server,
+        "/search/docs/0.bin",
+        "Range: bytes=0-3\r\nIf-Range: \"older\"\r\n",
+    );
+    assert_eq!((r.status, r.body.len()), (200, len), "{}", r.summary());
+    // HEAD ignores Range.
+    let r = raw_request(
+        server.port,
+        &format!(
+            "HEAD /search/docs/0.bin HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nRange: bytes=0-3\r\n",
+            server.port
+        ),
+    )
+    .expect("HEAD");
+    assert_eq!(r.status, 200, "{}", r.summary());
+    assert_eq!(r.header("content-length"), Some(len.to_string().as_str()));
+
+    // A record fetched as search.js fetches it, the header then its bytes, inflates to
+    // the page's title and text.
+    let index: serde_json::Value =
+        serde_json::from_slice(&server.get("/search/index.json").body).expect("index.json");
+    let ids = (index["ids"].as_u64().expect("ids") as usize)
+        .min(index["bundle"].as_u64().expect("bundle") as usize);
+    let header = part(&format!("bytes=0-{}", 4 * (ids + 1) - 1));
+    assert_eq!(header.status, 206);
+    let offset =
+        |i: usize| u32::from_le_bytes(header.body[4 * i..4 * i + 4].try_into().expect("4 bytes")) as usize;
+    let kursk = (0..ids)
+        .filter(|i| offset(*i) < offset(i + 1))
+        .map(|i| {
+            let r = part(&format!("bytes={}-{}", offset(i), offset(i + 1) - 1));
+            assert_eq!(r.status, 206);
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&r.body[..]), &mut text)
+                .expect("a record inflates");
+            serde_json::from_str::<serde_json::Value>(&text).expect("a record is JSON")
+        })
+        .find(|doc| doc["u"] == "/security/kursk/")
+        .expect("the kursk page has a record");
+    assert_eq!(kursk["t"], "Troops at Kursk");
+    assert!(
+        kursk["x"]
+            .as_str()
+            .is_some_and(|x| x.contains("Original kursk text")),
+        "{kursk}"
+    );
+
+    // An HTML page's range is of what is served, the live-reload script included.
+    let page = server.get("/security/kursk/");
+    let tail = get_with(&server, "/security/kursk/", "Range: bytes=-100\r\n");
+    assert_eq!(tail.status, 206, "{}", tail.summary());
+    assert_eq!(tail.body, &page.body[page.body.len() - 100..]);
+}

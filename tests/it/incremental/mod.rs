@@ -437,15 +437,19 @@ fn a_new_word_in_a_body_reaches_the_search_index_without_a_full_build() {
         .iter()
         .filter(|c| c.starts_with("search/"))
         .collect();
-    // The page's own document and the shards of its new words; nothing else of the index.
-    assert!(search.iter().any(|c| c.starts_with("search/docs/")), "{search:?}");
-    assert!(
-        search.iter().any(|c| c.starts_with("search/terms/")),
+    // The bundle of the page's record (the fixture's pages fit in one) and the shards of
+    // its new words; nothing else of the index.
+    assert_eq!(
+        search
+            .iter()
+            .filter(|c| c.starts_with("search/docs/"))
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>(),
+        ["search/docs/0.bin"],
         "{search:?}"
     );
-    assert_eq!(
-        search.iter().filter(|c| c.starts_with("search/docs/")).count(),
-        1,
+    assert!(
+        search.iter().any(|c| c.starts_with("search/terms/")),
         "{search:?}"
     );
     assert!(
@@ -464,6 +468,81 @@ fn a_new_word_in_a_body_reaches_the_search_index_without_a_full_build() {
             .any(|k| String::from_utf8_lossy(&outputs[*k]).contains("\"zygomorphic\"")),
         "the new word is in no shard"
     );
+    assert_matches_cold(&site, &session);
+}
+
+/// The records of every bundle in `outputs`, by URL: (bundle file, text).
+fn search_records(outputs: &cold::Files) -> BTreeMap<String, (String, String)> {
+    let index: serde_json::Value = serde_json::from_slice(&outputs["search/index.json"]).expect("index.json");
+    let per = index["bundle"].as_u64().expect("bundle") as usize;
+    let ids = index["ids"].as_u64().expect("ids") as usize;
+    let mut by_url = BTreeMap::new();
+    for k in 0..ids.div_ceil(per) {
+        let path = format!("search/docs/{k}.bin");
+        let Some(bytes) = outputs.get(&path) else { continue };
+        for doc in crate::search::bundle_records(bytes, (ids - k * per).min(per))
+            .into_iter()
+            .flatten()
+        {
+            let url = doc["u"].as_str().expect("a URL").to_owned();
+            let text = doc["x"].as_str().expect("a text").to_owned();
+            by_url.insert(url, (path.clone(), text));
+        }
+    }
+    by_url
+}
+
+#[test]
+fn an_edit_rewrites_the_bundle_of_its_page_and_no_other() {
+    // 140 analyses: two bundles of records (128 ids each).
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\n",
+    );
+    for i in 0..140 {
+        site = site.file(
+            &format!("content/p{i:03}.md"),
+            format!("+++\ntitle = \"Page {i}\"\n+++\nText of page {i}.\n"),
+        );
+    }
+    let mut session = session_for(&site);
+    let before = search_records(&outputs_of(&session));
+    assert_eq!(before.len(), 140);
+    let bundle_of = |url: &str| before[url].0.clone();
+    assert_eq!(bundle_of("/p000/"), "search/docs/0.bin");
+    assert_eq!(bundle_of("/p139/"), "search/docs/1.bin");
+
+    // A body edit (the fast path) to a page of the second bundle.
+    site.write(
+        "content/p139.md",
+        "+++\ntitle = \"Page 139\"\n+++\nText of page 139, zygomorphic now.\n",
+    );
+    let update = apply_ok(&mut session, &site, &["content/p139.md"]);
+    assert!(!update.full, "{update:?}");
+    let docs: Vec<&String> = update
+        .changed
+        .iter()
+        .filter(|c| c.starts_with("search/docs/"))
+        .collect();
+    assert_eq!(docs, ["search/docs/1.bin"], "{:?}", update.changed);
+    let after = search_records(&outputs_of(&session));
+    assert!(after["/p139/"].1.contains("zygomorphic"), "{:?}", after["/p139/"]);
+    assert_eq!(after["/p000/"], before["/p000/"]);
+    assert_matches_cold(&site, &session);
+
+    // A title edit (a rebuild of the model, outputs rendered by fingerprint) to a page of
+    // the first bundle.
+    site.write(
+        "content/p005.md",
+        "+++\ntitle = \"Page five\"\n+++\nText of page 5.\n",
+    );
+    let update = apply_ok(&mut session, &site, &["content/p005.md"]);
+    let docs: Vec<&String> = update
+        .changed
+        .iter()
+        .filter(|c| c.starts_with("search/docs/"))
+        .collect();
+    assert_eq!(docs, ["search/docs/0.bin"], "{:?}", update.changed);
     assert_matches_cold(&site, &session);
 }
 

@@ -1,7 +1,8 @@
 // Search over the static index under search/ (see src/render/search.rs for its format).
 // Without scripts the header's "Search" is a link to the tag index; with them it opens a
 // dialog. Files are fetched as a query needs them: index.json, one shard of terms per
-// word, one small file per result shown, and filters.json only when filtering.
+// word, for each result shown its record out of a bundle (two byte ranges), and
+// filters.json only when filtering.
 (function () {
   "use strict";
   var link = document.querySelector("a.search-link[data-index]");
@@ -20,6 +21,84 @@
       }));
     }
     return cache.get(path);
+  }
+
+  // A result's record, from the bundle of index.bundle consecutive ids holding it:
+  // search/docs/<k>.bin starts with little-endian u32 offsets (one per id, then the end),
+  // and each record is JSON compressed with raw DEFLATE. The header is fetched once per
+  // bundle, then each record's bytes, with Range requests; a server that ignores Range
+  // answers 200 with the whole bundle, which is kept and sliced instead. A record's
+  // range is asked for only if the bundle is still the one its header came from
+  // (If-Range, with a strong ETag): one rewritten since (dossier serve after an edit, a
+  // new deploy) comes whole, and its own header is read.
+  var bundles = new Map();
+  var records = new Map();
+
+  // Bytes [from, to) of a file, if it is still the version `etag` names: { whole: false,
+  // bytes } from a 206, or { whole: true, bytes } with the whole file from a 200; with
+  // the file's ETag if it is a strong one.
+  async function range(path, from, to, etag) {
+    var headers = { Range: "bytes=" + from + "-" + (to - 1) };
+    if (etag) headers["If-Range"] = etag;
+    var r = await fetch(base + path, { headers: headers });
+    var tag = r.headers.get("ETag");
+    tag = tag && !tag.startsWith("W/") ? tag : null;
+    if (r.status === 206) {
+      var part = await r.arrayBuffer();
+      if (part.byteLength !== to - from) throw new Error(path + ": a range of the wrong length");
+      return { whole: false, bytes: part, etag: tag };
+    }
+    if (!r.ok) throw new Error(path + ": " + r.status);
+    return { whole: true, bytes: await r.arrayBuffer(), etag: tag };
+  }
+
+  // Takes what a request for bundle `b` brought: its offsets (n + 1 of them; a whole
+  // file's header says how many) and, if it came whole, the file to slice records from.
+  function use(b, r, n) {
+    var view = new DataView(r.bytes);
+    if (r.whole) n = view.getUint32(0, true) / 4 - 1;
+    if (!(Number.isInteger(n) && n >= 0 && 4 * (n + 1) <= r.bytes.byteLength)) throw new Error(b.path + ": no header");
+    b.offsets = [];
+    for (var i = 0; i <= n; i++) b.offsets.push(view.getUint32(4 * i, true));
+    b.whole = r.whole ? r.bytes : null;
+    b.etag = r.etag;
+  }
+
+  function bundle(k, index) {
+    if (!bundles.has(k)) {
+      var n = Math.min(index.bundle, index.ids - k * index.bundle);
+      var b = { path: "docs/" + k + ".bin" };
+      bundles.set(k, range(b.path, 0, 4 * (n + 1)).then(function (r) {
+        use(b, r, n);
+        return b;
+      }));
+    }
+    return bundles.get(k);
+  }
+
+  async function fetchRecord(id, index) {
+    var b = await bundle(Math.floor(id / index.bundle), index);
+    var i = id % index.bundle;
+    if (!b.whole) {
+      if (!(b.offsets[i] < b.offsets[i + 1])) throw new Error("no record for " + id);
+      var r = await range(b.path, b.offsets[i], b.offsets[i + 1], b.etag);
+      if (!r.whole) return inflate(r.bytes);
+      use(b, r);
+    }
+    if (!(b.offsets[i] < b.offsets[i + 1])) throw new Error("no record for " + id);
+    return inflate(b.whole.slice(b.offsets[i], b.offsets[i + 1]));
+  }
+
+  function record(id) {
+    if (!records.has(id)) {
+      records.set(id, load("index.json").then(function (index) { return fetchRecord(id, index); }));
+    }
+    return records.get(id);
+  }
+
+  async function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return JSON.parse(await new Response(stream).text());
   }
 
   function words(text) {
@@ -263,7 +342,7 @@
 
   async function showMore(mine) {
     var ids = found.ids.slice(shown, shown + PER_PAGE);
-    var docs = await Promise.all(ids.map(function (id) { return load("docs/" + id + ".json"); }));
+    var docs = await Promise.all(ids.map(record));
     if (mine !== generation) return;
     docs.forEach(function (d) { list.append(result(d, found.words)); });
     shown += docs.length;
@@ -294,10 +373,16 @@
     }
   });
 
-  // For tests and benchmarks: the ranked results of a query, with their titles.
+  // For tests and benchmarks: the ranked results of a query, with their titles, URLs and
+  // excerpts as the first page of results shows them.
   window.dossierSearch = async function (text, filters) {
     var r = await query(text, filters || { section: "", tag: "" });
-    var docs = await Promise.all(r.ids.slice(0, PER_PAGE).map(function (id) { return load("docs/" + id + ".json"); }));
-    return { total: r.ids.length, titles: docs.map(function (d) { return d.t; }), urls: docs.map(function (d) { return d.u; }) };
+    var docs = await Promise.all(r.ids.slice(0, PER_PAGE).map(record));
+    return {
+      total: r.ids.length,
+      titles: docs.map(function (d) { return d.t; }),
+      urls: docs.map(function (d) { return d.u; }),
+      excerpts: docs.map(function (d) { return excerpt(d.x, r.words).textContent; }),
+    };
   };
 })();
