@@ -95,7 +95,7 @@ fn kind(job: &Job) -> &'static str {
         Job::TimelineIcs => "(timeline.ics)",
         Job::Redirect { .. } => "(redirects)",
         Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) => "(search index: terms)",
-        Job::SearchDoc(_) => "(search index: documents)",
+        Job::SearchBundle(_) => "(search index: result bundles)",
         Job::Bytes(_) => "(generated files: sitemap, robots.txt, styles)",
         Job::Copy(_) => "(copied static files)",
         // These render with a template; without one (a theme that lacks it) they are
