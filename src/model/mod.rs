@@ -1,7 +1,6 @@
 //! The site model and the stages that build it.
 pub(crate) mod citations;
 pub(crate) mod content;
-mod csl_cache;
 pub(crate) mod dated;
 pub(crate) mod ids;
 pub(crate) mod link_targets;

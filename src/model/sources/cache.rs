@@ -17,7 +17,7 @@ use std::sync::{Mutex, OnceLock};
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{CitationFormat, IndependentStyle, StyleCategory};
 
-use crate::model::sources::{Cite, FormattedCitations, Reference, Sources};
+use super::{Cite, FormattedCitations, Reference, Sources};
 
 pub(crate) struct CslCache {
     /// The site's style without its bibliography: a citation's text alone.

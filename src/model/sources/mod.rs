@@ -15,7 +15,9 @@ use hayagriva::{
 
 use crate::diagnostic::{Diagnostic, Location, closest, line_col};
 use crate::load::Bibliography;
-use crate::model::csl_cache::CslCache;
+
+mod cache;
+use cache::CslCache;
 
 /// The styles a site names most; any other style Hayagriva bundles works too.
 pub(crate) const DEFAULT_STYLE: &str = "chicago-author-date";
@@ -141,26 +143,22 @@ impl Sources {
     }
 
     /// The entry of `key`, if the bibliography has it.
-    pub(super) fn entry(&self, key: &str) -> Option<&hayagriva::Entry> {
+    fn entry(&self, key: &str) -> Option<&hayagriva::Entry> {
         self.library.get(key)
     }
 
-    pub(super) fn style(&self) -> &IndependentStyle {
+    fn style(&self) -> &IndependentStyle {
         &self.style
     }
 
     /// Every key, in the bibliography's order.
-    pub(super) fn keys(&self) -> impl Iterator<Item = &str> {
+    fn keys(&self) -> impl Iterator<Item = &str> {
         self.library.keys()
     }
 
     /// Runs the CSL engine over one document's citations, in `style` (the site's, or a
     /// variant of it), for the citations' HTML and the document's sources.
-    pub(super) fn format_with(
-        &self,
-        style: &IndependentStyle,
-        citations: &[Vec<Cite>],
-    ) -> FormattedCitations {
+    fn format_with(&self, style: &IndependentStyle, citations: &[Vec<Cite>]) -> FormattedCitations {
         let mut driver = BibliographyDriver::new();
         for cites in citations {
             let items = cites
