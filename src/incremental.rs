@@ -282,6 +282,22 @@ impl Session {
         })
     }
 
+    /// The paths among `paths` that are, or were, part of what the site is made from:
+    /// not a tool's temporary file that came and went within a save (which the watcher
+    /// misses when the save's events straddle a batch). For saying what changed.
+    pub fn sources_among<'a>(&self, paths: &'a [PathBuf]) -> Vec<&'a PathBuf> {
+        let Some(state) = &self.state else {
+            return paths.iter().collect();
+        };
+        paths
+            .iter()
+            .filter(|path| match relative(&self.root, &self.options.root, path) {
+                Some(rel) => !state.never_a_source(&self.options.root.join(&rel), &rel),
+                None => true,
+            })
+            .collect()
+    }
+
     /// Brings the outputs up to date after the given files changed (were edited, added,
     /// removed or renamed; absolute paths or paths under the site folder).
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Update, Diagnostics> {

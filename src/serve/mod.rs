@@ -141,12 +141,17 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
                 if batch.paths.is_empty() {
                     continue;
                 }
-                let result = session.apply(&batch.paths);
-                let shown: Vec<PathBuf> = batch
-                    .paths
-                    .iter()
+                // Asked before applying: whether a path held a source is a question about
+                // the site as it was.
+                let mut sources = session.sources_among(&batch.paths);
+                if sources.is_empty() {
+                    sources = batch.paths.iter().collect();
+                }
+                let shown: Vec<PathBuf> = sources
+                    .into_iter()
                     .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
                     .collect();
+                let result = session.apply(&batch.paths);
                 tell(result, &shown, &session);
             }
         })

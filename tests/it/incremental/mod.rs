@@ -814,3 +814,18 @@ fn source_folders_reported_only_by_their_own_path_give_a_cold_build() {
         assert_matches_cold(&site, &session);
     }
 }
+
+/// A tool's temporary file that is gone by the end of a save (`sed -i` writes `sedXXXXXX`
+/// and renames it over the file) is not named as a changed file, however the watcher
+/// batched the save's events; a deleted page still is.
+#[test]
+fn a_temporary_file_gone_by_the_end_of_a_save_is_not_a_changed_source() {
+    let site = SiteTest::example();
+    let session = session_for(&site);
+    let page = site.path("content/security/indo-pacific-spillover.md");
+    let temp = site.path("content/security/sedAb12Cd");
+    let gone = site.path("content/security/2024-10-18-russia-dprk-alliance.md");
+    std::fs::remove_file(&gone).unwrap();
+    let paths = vec![page.clone(), temp, gone.clone()];
+    assert_eq!(session.sources_among(&paths), vec![&page, &gone]);
+}
