@@ -215,13 +215,8 @@ fn navigate_to_changed_follows_the_edited_analysis() {
 fn search_reads_records_by_range_from_serve_and_finds_an_edit() {
     let site = Served::example();
     let mut browser = Chromium::launch(1280, 800);
-    // `serve` answers before it renders the search index; a page opened before the index
-    // is there would keep its failed fetch of index.json.
     let url = format!("{}/security/kursk-deployment/", site.url);
-    browser.open(&url);
-    browser.wait_for("fetch('/search/index.json').then(r => r.ok)", 30);
-    browser.open(&url);
-    browser.wait_for("typeof window.dossierSearch === 'function'", 5);
+    open_with_search(&mut browser, &url);
     let found = browser.eval("dossierSearch('kursk')");
     assert!(found["total"].as_u64() >= Some(1), "{found}");
     // The records came as byte ranges of the bundle files (206), not whole files.
@@ -275,10 +270,7 @@ fn a_page_open_while_a_bundle_is_rewritten_still_reads_its_records() {
         serde_json::json!({ "cacheDisabled": true }),
     );
     let url = format!("{}/economy/", site.url);
-    browser.open(&url);
-    browser.wait_for("fetch('/search/index.json').then(r => r.ok)", 30);
-    browser.open(&url);
-    browser.wait_for("typeof window.dossierSearch === 'function'", 5);
+    open_with_search(&mut browser, &url);
     // Reads the header of the example site's one bundle, and a few records.
     let first = browser.eval("dossierSearch('nato')");
     assert!(first["total"].as_u64() >= Some(1), "{first}");
@@ -312,4 +304,13 @@ fn a_page_open_while_a_bundle_is_rewritten_still_reads_its_records() {
     browser.wait_for("typeof window.dossierSearch === 'function'", 5);
     let fresh = browser.eval("dossierSearch('sentiment')");
     assert_eq!(stale, fresh);
+}
+
+/// Opens `url` once `serve` has rendered the search index (it answers before; a page opened
+/// earlier keeps its failed fetch of index.json), with `dossierSearch` ready.
+fn open_with_search(browser: &mut Chromium, url: &str) {
+    browser.open(url);
+    browser.wait_for("fetch('/search/index.json').then(r => r.ok)", 30);
+    browser.open(url);
+    browser.wait_for("typeof window.dossierSearch === 'function'", 5);
 }

@@ -104,13 +104,15 @@ impl CslCache {
     /// A page's citations and sources, or `None` when its sources share a name (or one
     /// has none), so the page needs the engine.
     pub(crate) fn format(&self, sources: &Sources, citations: &[Vec<Cite>]) -> Option<FormattedCitations> {
+        // In order of first citation; `seen` keeps a page citing thousands linear.
         let mut keys: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut names: HashSet<String> = HashSet::new();
         for cite in citations.iter().flatten() {
             let Some(entry) = sources.entry(&cite.key) else {
                 continue;
             };
-            if keys.contains(&cite.key.as_str()) {
+            if !seen.insert(&cite.key) {
                 continue;
             }
             keys.push(&cite.key);
