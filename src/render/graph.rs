@@ -1,7 +1,7 @@
-//! The link graph: `graph.json` for tools, a small "connections" picture on each page,
-//! and a site-wide summary for `/graph/`. Pictures are SVG made at build time: no
-//! scripts, and they stay readable at any site size because they show a page's
-//! neighbours or the sections, never every page at once.
+//! The link graph: `graph.json` for tools and a site-wide summary for `/graph/` (a
+//! page's own neighbours are `connected`'s). The picture is SVG made at build time: no
+//! scripts, and it stays readable at any site size because it shows the sections, never
+//! every page at once.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -109,128 +109,12 @@ pub(crate) fn graph_json(site: &Site) -> String {
     serde_json::to_string(&Graph { nodes, edges }).unwrap_or_else(|_| "{}".to_owned())
 }
 
-/// How a neighbour relates to the page in the middle of its connections picture.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Relation {
-    LinksTo,
-    CitedBy,
-    Related,
-}
-
-impl Relation {
-    fn class(self) -> &'static str {
-        match self {
-            Relation::LinksTo => "links-to",
-            Relation::CitedBy => "cited-by",
-            Relation::Related => "related",
-        }
-    }
-    fn label(self) -> &'static str {
-        match self {
-            Relation::LinksTo => "links to",
-            Relation::CitedBy => "cited by",
-            Relation::Related => "related",
-        }
-    }
-}
-
-const MAX_NEIGHBOURS: usize = 10;
-
-/// "links to 3, cited by 2, related 5 analyses": the picture's description. The names
-/// are in the lists above the picture and on each node.
-fn summary_of(neighbours: &[(Item, Relation)]) -> String {
-    let count = |r: Relation| neighbours.iter().filter(|(_, x)| *x == r).count();
-    let parts: Vec<String> = [Relation::LinksTo, Relation::CitedBy, Relation::Related]
-        .into_iter()
-        .filter(|r| count(*r) > 0)
-        .map(|r| format!("{} {}", r.label(), count(r)))
-        .collect();
-    format!(
-        "{} analyses around this one: {}.",
-        neighbours.len(),
-        parts.join(", ")
-    )
-}
-
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
     let cut: String = text.chars().take(max - 1).collect();
     format!("{}…", cut.trim_end())
-}
-
-/// The page and up to ten neighbours (pages it links to, pages citing it, related pages)
-/// on a circle, as an SVG whose nodes are links. `None` when the page has no neighbours.
-pub(crate) fn connections_svg(site: &Site, id: PageId) -> Option<String> {
-    let page = site.page(id);
-    let mut neighbours: Vec<(Item, Relation)> = Vec::new();
-    let mut seen: HashSet<Item> = HashSet::from([Item::Page(id)]);
-    let mut add = |item: Item, rel: Relation, list: &mut Vec<(Item, Relation)>| {
-        if list.len() < MAX_NEIGHBOURS && seen.insert(item) {
-            list.push((item, rel));
-        }
-    };
-    for l in &page.converted.links {
-        if let Some(item) = site.by_content_path.get(&l.target) {
-            add(*item, Relation::LinksTo, &mut neighbours);
-        }
-    }
-    for b in &page.backlinks {
-        add(b.source, Relation::CitedBy, &mut neighbours);
-    }
-    for r in &page.related {
-        add(Item::Page(*r), Relation::Related, &mut neighbours);
-    }
-    if neighbours.is_empty() {
-        return None;
-    }
-    let (w, h, cx, cy, radius) = (720.0_f64, 280.0_f64, 360.0_f64, 140.0_f64, 100.0_f64);
-    let mut svg = String::with_capacity(4096);
-    svg.push_str(&format!(
-        "<svg class=\"connections\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"conn-title conn-desc\" \
-         xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"conn-title\">Connections of {}</title>\n\
-         <desc id=\"conn-desc\">{}</desc>\n",
-        esc(&page.title),
-        esc(&summary_of(&neighbours))
-    ));
-    let n = neighbours.len() as f64;
-    let mut nodes = String::new();
-    for (k, (item, rel)) in neighbours.iter().enumerate() {
-        // Start at the top and go round clockwise.
-        let angle = -std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * k as f64 / n;
-        // Whole pixels: finer positions add bytes to every page and nothing to the picture.
-        let (x, y) = (
-            (cx + radius * angle.cos()).round() as i32,
-            (cy + radius * angle.sin()).round() as i32,
-        );
-        let (cxi, cyi) = (cx as i32, cy as i32);
-        svg.push_str(&format!(
-            "<line class=\"edge {}\" x1=\"{cxi}\" y1=\"{cyi}\" x2=\"{x}\" y2=\"{y}\"/>\n",
-            rel.class()
-        ));
-        let right = angle.cos() >= -1e-9;
-        let (tx, anchor) = if right { (x + 9, "start") } else { (x - 9, "end") };
-        let title = site.item_title(*item);
-        nodes.push_str(&format!(
-            "<a href=\"{}\"><title>{}: {}</title><circle class=\"node {}\" cx=\"{x}\" cy=\"{y}\" r=\"6\"/>\
-             <text x=\"{tx}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></a>\n",
-            esc(site.item_path(*item)),
-            rel.label(),
-            esc(title),
-            rel.class(),
-            y + 4,
-            esc(&truncate(title, 26)),
-        ));
-    }
-    svg.push_str(&nodes);
-    svg.push_str(&format!(
-        "<circle class=\"node self\" cx=\"{cx}\" cy=\"{cy}\" r=\"9\"/>\n\
-         <text class=\"self-label\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n</svg>",
-        cy + 24.0,
-        esc(&truncate(&page.title, 34))
-    ));
-    Some(svg)
 }
 
 /// A section's line in the site graph's table.

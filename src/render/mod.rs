@@ -8,6 +8,7 @@
 
 pub(crate) mod archive;
 mod collections;
+mod connected;
 pub(crate) mod context;
 pub(crate) mod feeds;
 mod fingerprint;

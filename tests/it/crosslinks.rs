@@ -1,5 +1,5 @@
 //! Links between documents: every form of internal link and `[[wikilink]]`, the errors
-//! they can raise, backlinks ("Referenced by"), related analyses, per-term Atom feeds and
+//! they can raise, backlinks and related analyses (one "Connected analyses" list), per-term Atom feeds and
 //! the `backlinks(path=…)` / `related(path=…)` template functions.
 
 use std::path::Path;
@@ -232,20 +232,20 @@ fn backlinks_list_each_citing_page_newest_first_with_the_sentence_around_the_lin
     let site = SiteTest::fixture("crosslinks/backlinks");
     site.build_ok();
     let html = site.html("/briefs/charlie/");
-    assert_eq!(text(&html, ".backlinks h2"), "Referenced by");
+    assert_eq!(text(&html, ".connected h2"), "Connected analyses");
     // Alpha links twice and Bravo once: one entry per page, the newer page first, and
     // Charlie's link to itself is not a backlink.
     assert_eq!(
-        links(&html, ".backlinks li > a"),
+        links(&html, ".connected li.cites-this > a"),
         pairs(&[("Bravo", "/briefs/bravo/"), ("Alpha", "/briefs/alpha/")])
     );
     assert_eq!(
-        attrs(&html, ".backlinks li > time", "datetime"),
+        attrs(&html, ".connected li.cites-this > time", "datetime"),
         ["2024-02-20", "2024-01-10"]
     );
     // A short paragraph is quoted whole; in a long one, the sentence with the (first) link.
     assert_eq!(
-        texts(&html, ".backlinks blockquote.excerpt"),
+        texts(&html, ".connected li.cites-this blockquote.excerpt"),
         [
             "For background, see Charlie.",
             "The build-up mirrors what the Charlie brief described in detail last year.",
@@ -259,15 +259,11 @@ fn page_without_backlinks_has_no_referenced_by_section() {
     let site = SiteTest::fixture("crosslinks/backlinks");
     site.build_ok();
     let html = site.html("/briefs/delta/");
-    assert_eq!(count(&html, ".backlinks"), 0);
-    assert!(
-        !site
-            .read("public/briefs/delta/index.html")
-            .contains("Referenced by")
-    );
+    assert_eq!(count(&html, ".connected li.cites-this"), 0);
+    assert!(!site.read("public/briefs/delta/index.html").contains("cites this"));
     // Alpha and Bravo only link out.
     for url in ["/briefs/alpha/", "/briefs/bravo/"] {
-        assert_eq!(count(&site.html(url), ".backlinks"), 0, "{url}");
+        assert_eq!(count(&site.html(url), ".connected li.cites-this"), 0, "{url}");
     }
 }
 
@@ -291,6 +287,99 @@ fn section_backlinks_list_the_pages_that_link_to_the_section() {
     );
 }
 
+/// A page citing Hub, linked from Hub and related to it by a shared tag: listed once.
+/// Twelve more cite Hub, so the list runs past the ten the diagram draws.
+fn hub_site() -> SiteTest {
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\nbuild_search_index = false\ntaxonomies = [{ name = \"tags\" }]\n",
+    );
+    site = site.file(
+        "content/hub.md",
+        "+++\ntitle = \"Hub\"\ndate = 2024-01-01\n[taxonomies]\ntags = [\"pair\"]\n+++\nHub cites [Both](@/both.md) and [Out](@/out.md).\n",
+    );
+    site = site.file(
+        "content/both.md",
+        "+++\ntitle = \"Both\"\ndate = 2024-03-01\n[taxonomies]\ntags = [\"pair\"]\n+++\nBoth builds on [the hub](@/hub.md).\n",
+    );
+    site = site.file(
+        "content/out.md",
+        "+++\ntitle = \"Out\"\ndate = 2023-01-01\ndescription = \"What Out says.\"\n+++\nNothing here.\n",
+    );
+    for i in 0..12 {
+        site = site.file(
+            &format!("content/c{i:02}.md"),
+            format!(
+                "+++\ntitle = \"C{i:02}\"\ndate = 2024-02-{:02}\n+++\nC{i:02} quotes [Hub](@/hub.md).\n",
+                i + 1
+            ),
+        );
+    }
+    site
+}
+
+#[test]
+fn connected_analyses_list_each_analysis_once_citing_ones_first() {
+    let site = hub_site();
+    site.build_ok();
+    let html = site.html("/hub/");
+    let titles = texts(&html, ".connected ol > li > a");
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), titles.len(), "{titles:?}");
+    // Those citing Hub, newest first (Both among them, with every relation it has);
+    // then what Hub cites and no one else lists.
+    assert_eq!(titles.len(), 14, "{titles:?}");
+    assert_eq!(titles[0], "Both");
+    assert_eq!(titles[1], "C11");
+    assert_eq!(titles[13], "Out");
+    let labels = texts(&html, ".connected ol > li > .rel");
+    assert_eq!(labels[0], "cites this, cited here, related");
+    // A link counts toward relatedness, so a citing page is related too.
+    assert_eq!(labels[1], "cites this, related");
+    assert_eq!(labels[13], "cited here");
+    // A citing page shows the words around its link; the others their description.
+    assert_eq!(
+        texts(&html, ".connected ol > li:first-child blockquote.excerpt"),
+        ["Both builds on the hub."]
+    );
+    assert_eq!(
+        texts(&html, ".connected ol > li:last-child .summary"),
+        ["What Out says."]
+    );
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn the_connections_diagram_numbers_the_first_ten_as_the_list_does() {
+    let site = hub_site();
+    site.build_ok();
+    let html = site.html("/hub/");
+    let numbers: Vec<String> = (1..=10).map(|n| n.to_string()).collect();
+    assert_eq!(texts(&html, "svg.connections text"), numbers);
+    // Each drawn node has the class of its list item's first relation.
+    let node_classes = attrs(&html, "svg.connections circle.node:not(.self)", "class");
+    let item_classes = attrs(&html, ".connected ol > li > .rel", "class");
+    assert_eq!(node_classes.len(), 10);
+    for (node, item) in node_classes.iter().zip(&item_classes) {
+        assert_eq!(node.replace("node ", ""), item.replace("rel ", ""));
+    }
+    assert_eq!(
+        text(&html, "svg.connections desc"),
+        "13 cite this analysis, it cites 1; numbered as in the list."
+    );
+    // Out, Hub's link and nothing else, has only Hub around it.
+    let out = site.html("/out/");
+    assert_eq!(texts(&out, ".connected ol > li > a"), ["Hub"]);
+    assert_eq!(texts(&out, "svg.connections text"), ["1"]);
+    // C00 cites Hub, which its link makes related.
+    assert_eq!(
+        texts(&site.html("/c00/"), ".connected .rel"),
+        ["cited here, related"]
+    );
+}
+
 #[test]
 fn backlinks_leave_out_pages_that_are_not_rendered() {
     let site = SiteTest::fixture("crosslinks/hidden-backlink");
@@ -298,7 +387,7 @@ fn backlinks_leave_out_pages_that_are_not_rendered() {
     assert!(!site.exists("public/notes/invisible"));
     let html = site.html("/notes/target/");
     assert_eq!(
-        links(&html, ".backlinks li > a"),
+        links(&html, ".connected li.cites-this > a"),
         pairs(&[("Visible", "/notes/visible/")])
     );
     site.assert_no_broken_links();
@@ -307,13 +396,20 @@ fn backlinks_leave_out_pages_that_are_not_rendered() {
 // ---------------------------------------------------------------------------------------
 // 4. Related analyses
 
-/// The titles in Focus's "Related analyses", in order.
+/// The titles of Focus's related analyses, in rank order: the fixture's home page lists
+/// `related(path="analyses/focus.md")`. (The theme's "Connected analyses" lists each
+/// analysis once, those citing Focus first, so its order is not the rank.)
 fn related_to_focus(site: &SiteTest) -> Vec<String> {
-    let html = site.html("/analyses/focus/");
-    if count(&html, ".related") > 0 {
-        assert_eq!(text(&html, ".related h2"), "Related analyses");
-    }
-    texts(&html, ".related li > a")
+    let mut on_page = texts(&site.html("/analyses/focus/"), ".connected li.related > a");
+    let ranked = texts(&site.html("/"), ".related-to-focus li > a");
+    on_page.sort();
+    let mut sorted = ranked.clone();
+    sorted.sort();
+    assert_eq!(
+        on_page, sorted,
+        "the page lists the related analyses the function gives"
+    );
+    ranked
 }
 
 /// The fixture's config with a `[related]` table.
@@ -336,7 +432,7 @@ fn related_pages_rank_by_rare_shared_terms_and_links_then_newest() {
     assert_eq!(related_to_focus(&site), ["Delta", "Echo", "Bravo", "Charlie"]);
     let html = site.html("/analyses/focus/");
     assert_eq!(
-        attrs(&html, ".related li > a", "href"),
+        attrs(&html, ".connected li.related > a", "href"),
         [
             "/analyses/delta/",
             "/analyses/echo/",
@@ -344,7 +440,7 @@ fn related_pages_rank_by_rare_shared_terms_and_links_then_newest() {
             "/analyses/charlie/"
         ]
     );
-    assert_eq!(count(&site.html("/analyses/golf/"), ".related"), 0);
+    assert_eq!(count(&site.html("/analyses/golf/"), ".connected li.related"), 0);
 }
 
 #[test]
@@ -371,7 +467,7 @@ fn related_taxonomy_weight_zero_ignores_that_taxonomy() {
     assert_eq!(related_to_focus(&site), ["Delta", "Bravo", "Charlie"]);
     // Echo shares only a region with Focus.
     assert_eq!(
-        texts(&site.html("/analyses/echo/"), ".related li > a"),
+        texts(&site.html("/analyses/echo/"), ".connected li.related > a"),
         Vec::<String>::new()
     );
 }
@@ -420,7 +516,8 @@ fn on_a_large_site_a_common_term_brings_the_pages_nearest_in_date() {
             "+++\ntitle = \"Mate\"\ndate = 1990-01-01\n[taxonomies]\ntags = [\"rare\"]\n+++\nText.\n",
         );
     site.build_ok();
-    let related = related_to_focus(&site);
+    // Nothing links, so the page's list is in rank order.
+    let related = texts(&site.html("/analyses/focus/"), ".connected li.related > a");
     assert_eq!(related.len(), 5, "{related:?}");
     assert_eq!(related[0], "Mate", "the rare term is scored in full: {related:?}");
     // Scoring every page would pick the newest (ties go to the newer page); the
@@ -437,7 +534,7 @@ fn unrendered_page_is_never_related() {
     assert!(!site.exists("public/analyses/hidden"));
     for page in ["focus", "bravo", "charlie", "delta", "echo", "golf"] {
         let html = site.html(&format!("/analyses/{page}/"));
-        let related = attrs(&html, ".related li > a", "href");
+        let related = attrs(&html, ".connected li.related > a", "href");
         assert!(
             !related.iter().any(|h| h.contains("hidden")),
             "{page}: {related:?}"
@@ -455,12 +552,18 @@ fn related_function_gives_the_same_list_as_page_related() {
     let home = site.html("/");
     let page = site.html("/analyses/focus/");
     assert_eq!(
-        links(&home, ".related-to-focus li > a"),
-        links(&page, ".related li > a")
-    );
-    assert_eq!(
         texts(&home, ".related-to-focus li > a"),
         ["Delta", "Echo", "Bravo", "Charlie"]
+    );
+    // On the page each is listed once: Delta, which also links to Focus, among the
+    // analyses citing it, with both relations named; then the others in rank order.
+    assert_eq!(
+        links(&page, ".connected li.related > a"),
+        links(&home, ".related-to-focus li > a")
+    );
+    assert_eq!(
+        texts(&page, ".connected li .rel"),
+        ["cites this, related", "related", "related", "related"]
     );
 }
 
@@ -748,7 +851,7 @@ fn backlinks_function_gives_kind_count_date_and_excerpt() {
     // The same list as the page's own, and sections work too (with or without `@/`).
     assert_eq!(
         links(&home, ".charlie-backlinks li > a"),
-        links(&site.html("/briefs/charlie/"), ".backlinks li > a")
+        links(&site.html("/briefs/charlie/"), ".connected li.cites-this > a")
     );
     assert_eq!(texts(&home, ".briefs-backlinks li"), ["Charlie", "Delta"]);
     assert_eq!(texts(&home, ".delta-backlinks li"), Vec::<String>::new());

@@ -166,14 +166,14 @@ fn init_sample_shows_judgment_event_citation_crosslink_and_watch() {
     for href in &cited {
         assert_eq!(count(&html, &format!(".source-list li{href}")), 1, "{href}");
     }
-    // The link to the second analysis, which lists this one under "Referenced by".
+    // The link to the second analysis, which lists this one as citing it.
     assert!(
         attrs(&html, ".content a", "href").contains(&"/analyses/merrow-port-capacity/".to_owned()),
         "no link to the second analysis"
     );
     let linked = site.html("/analyses/merrow-port-capacity/");
     assert_eq!(
-        attrs(&linked, ".backlinks li > a", "href"),
+        attrs(&linked, ".connected li.cites-this > a", "href"),
         ["/analyses/grain-exports/"]
     );
     // The event is on the timeline, and the indicator to watch on /watch/.

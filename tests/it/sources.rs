@@ -81,7 +81,7 @@ fn a_citation_leaves_no_space_before_punctuation_in_a_backlink_excerpt() {
     .file("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n");
     site.build_ok();
     assert_eq!(
-        texts(&site.html("/b/"), ".backlinks blockquote.excerpt"),
+        texts(&site.html("/b/"), ".connected li.cites-this blockquote.excerpt"),
         ["Repairs are unfinished. See b, as Kim says, too."]
     );
 }

@@ -803,6 +803,39 @@ fn an_analysis_lists_its_events_linking_to_their_anchors_on_the_timeline() {
 }
 
 #[test]
+fn an_event_cited_by_more_than_two_analyses_gives_their_number_and_links_to_the_list() {
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\nbuild_search_index = false\n",
+    );
+    site = site.file(
+        "content/main.md",
+        "+++\ntitle = \"Main\"\ndate = 2024-01-01\n[[events]]\nid = \"deal\"\ndate = \"2024-01-05\"\ntitle = \"The deal\"\n+++\nText.\n",
+    );
+    for name in ["one", "two", "three"] {
+        site = site.file(
+            &format!("content/{name}.md"),
+            format!("+++\ntitle = \"{name}\"\ndate = 2024-02-01\n+++\nSee [main](@/main.md).\n"),
+        );
+    }
+    site.build_ok();
+    let html = site.html("/timeline/");
+    assert_eq!(
+        texts(&html, "#e-deal .event-meta a"),
+        ["Main", "cited by 3 analyses"]
+    );
+    assert_eq!(
+        attrs(&html, "#e-deal .event-meta a", "href"),
+        ["/main/", "/main/#connected-title"]
+    );
+    // Where the count leads: the list naming all three.
+    let main = site.html("/main/");
+    assert_eq!(count(&main, "#connected-title"), 1);
+    assert_eq!(count(&main, ".connected li.cites-this"), 3);
+    site.assert_no_broken_links();
+}
+
+#[test]
 fn an_event_links_to_the_analysis_recording_it_and_the_ones_citing_it() {
     let site = built_site();
     let html = site.html("/timeline/");

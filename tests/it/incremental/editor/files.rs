@@ -139,16 +139,16 @@ impl Editor {
         let stamp = "{% include \"partials/stamp.html\" %}\n";
         let (file, text): (&str, Option<String>) = match self.rng.below(8) {
             0 | 1 => {
-                let original = theme("partials/related.html");
+                let original = theme("partials/connected.html");
                 let text = match self.rng.below(4) {
                     0 => None,
-                    1 => Some(original.replace("Related analyses", &format!("Read next {n}")) + stamp),
+                    1 => Some(original.replace("Connected analyses", &format!("Read next {n}")) + stamp),
                     2 => Some(format!(
                         "{{% set home = get_section(path=\"_index.md\") %}}<p class=\"home\"><a href=\"{{{{ home.path }}}}\">{{{{ home.title }}}}</a> {n}</p>\n{original}"
                     )),
-                    _ => Some(original.replace("Related analyses", "See also") + stamp),
+                    _ => Some(original.replace("Connected analyses", "See also") + stamp),
                 };
-                ("templates/partials/related.html", text)
+                ("templates/partials/connected.html", text)
             }
             2 if self.rng.chance(0.5) => (
                 "templates/partials/stamp.html",
@@ -245,13 +245,13 @@ impl Editor {
 
     pub(super) fn break_something(&mut self) -> bool {
         if self.rng.chance(0.2) {
-            let file = "templates/partials/related.html";
+            let file = "templates/partials/connected.html";
             // Broken twice, it is repaired to what it was before the first time.
             let before = match self.broken.get(file) {
                 Some(before) => before.clone(),
                 None => self.exists(file).then(|| self.read(file)),
             };
-            self.write(file, "{% if page.related %}<p>unclosed</p>\n");
+            self.write(file, "{% if connected %}<p>unclosed</p>\n");
             self.broken.insert(file.to_owned(), before);
             self.note(format!("break {file}: unclosed if"));
             return true;

@@ -139,10 +139,10 @@ impl Editor {
                     format!("<p class=\"stamp\">Branch {n}</p>\n").into_bytes(),
                 );
                 if self.rng.chance(0.6) {
-                    let related = theme("partials/related.html")
-                        .replace("Related analyses", &format!("On branch {n}"))
+                    let related = theme("partials/connected.html")
+                        .replace("Connected analyses", &format!("On branch {n}"))
                         + "{% include \"partials/stamp.html\" %}\n";
-                    new.insert("templates/partials/related.html".into(), related.into_bytes());
+                    new.insert("templates/partials/connected.html".into(), related.into_bytes());
                 }
                 if self.rng.chance(0.5) {
                     let list = theme("partials/page_list.html").replace(

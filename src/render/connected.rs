@@ -1,0 +1,228 @@
+//! A page's connected analyses: the documents that cite it (with the words around each
+//! link), those it cites and its related analyses, each listed once, and a small
+//! diagram numbering them the way the list does. One block in place of three lists
+//! that repeated the same analyses, and a picture whose labels are the list's numbers,
+//! so it reads at any width and costs a few hundred bytes a page.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::html::escape_attr as esc;
+use crate::model::site::{Item, PageId, Site};
+
+/// How a neighbour relates to the page, strongest first: the order of the list's groups.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Relation {
+    /// It links here.
+    CitesThis,
+    /// The page links to it.
+    CitedHere,
+    /// It shares the page's rarer terms.
+    Related,
+}
+
+impl Relation {
+    fn class(self) -> &'static str {
+        match self {
+            Relation::CitesThis => "cites-this",
+            Relation::CitedHere => "cited-here",
+            Relation::Related => "related",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Relation::CitesThis => "cites this",
+            Relation::CitedHere => "cited here",
+            Relation::Related => "related",
+        }
+    }
+}
+
+/// One analysis (or section) in the list, for templates.
+#[derive(Serialize)]
+pub(crate) struct Neighbour<'a> {
+    title: &'a str,
+    path: &'a str,
+    date: Option<String>,
+    /// The relations' classes (`cites-this`, `cited-here`, `related`), strongest first.
+    relations: Vec<&'static str>,
+    /// "cites this, related".
+    label: String,
+    /// The words around its link here, when it cites this page.
+    excerpt: Option<&'a str>,
+    /// Its description, when it has no excerpt to show.
+    summary: Option<&'a str>,
+}
+
+/// The diagram shows the first this many; the list holds every one.
+const DRAWN: usize = 10;
+
+/// The page's neighbours in list order (those citing it, newest first as backlinks are;
+/// those it links to, in the order of the text; related ones by rank), and the diagram.
+/// `None` when the page has none.
+pub(crate) fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, String)> {
+    let page = site.page(id);
+    let mut order: Vec<(Item, Vec<Relation>, Option<&'a str>)> = Vec::new();
+    let mut index: HashMap<Item, usize> = HashMap::new();
+    let mut add = |item: Item, rel: Relation, excerpt: Option<&'a str>| {
+        if item == Item::Page(id) {
+            return;
+        }
+        let at = *index.entry(item).or_insert_with(|| {
+            order.push((item, Vec::new(), None));
+            order.len() - 1
+        });
+        let entry = &mut order[at];
+        if !entry.1.contains(&rel) {
+            entry.1.push(rel);
+        }
+        entry.2 = entry.2.or(excerpt);
+    };
+    for b in &page.backlinks {
+        add(
+            b.source,
+            Relation::CitesThis,
+            Some(b.excerpt.as_str()).filter(|e| !e.is_empty()),
+        );
+    }
+    for l in &page.converted.links {
+        if let Some(item) = site.by_content_path.get(&l.target) {
+            add(*item, Relation::CitedHere, None);
+        }
+    }
+    for r in &page.related {
+        add(Item::Page(*r), Relation::Related, None);
+    }
+    if order.is_empty() {
+        return None;
+    }
+    // Grouped by strongest relation, each group in the order it was found.
+    order.sort_by_key(|(_, rels, _)| rels[0]);
+    let svg = diagram(&order);
+    let list = order
+        .into_iter()
+        .map(|(item, relations, excerpt)| {
+            let (title, path, date, description) = match item {
+                Item::Page(p) => {
+                    let p = site.page(p);
+                    (
+                        p.title.as_str(),
+                        p.path.as_str(),
+                        p.date.map(|d| d.to_string()),
+                        p.meta.description.as_deref(),
+                    )
+                }
+                Item::Section(s) => {
+                    let s = site.section(s);
+                    (s.title(), s.path.as_str(), None, s.meta.description.as_deref())
+                }
+            };
+            Neighbour {
+                title,
+                path,
+                date,
+                label: relations.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "),
+                relations: relations.iter().map(|r| r.class()).collect(),
+                summary: if excerpt.is_some() { None } else { description },
+                excerpt,
+            }
+        })
+        .collect();
+    Some((list, svg))
+}
+
+/// "3 cite this analysis, it cites 2, 5 are related": the diagram's text alternative.
+fn description(counts: [usize; 3]) -> String {
+    let [cites, cited, related] = counts;
+    let mut parts = Vec::new();
+    if cites > 0 {
+        parts.push(format!(
+            "{cites} {} this analysis",
+            if cites == 1 { "cites" } else { "cite" }
+        ));
+    }
+    if cited > 0 {
+        parts.push(format!("it cites {cited}"));
+    }
+    if related > 0 {
+        parts.push(format!(
+            "{related} {} related",
+            if related == 1 { "is" } else { "are" }
+        ));
+    }
+    let mut text = parts.join(", ");
+    if let Some(first) = text.get(..1) {
+        text.replace_range(..1, &first.to_uppercase());
+    }
+    text + "; numbered as in the list."
+}
+
+/// The page in the middle, its first neighbours on a circle around it, numbered as in
+/// the list, with one path per relation for the edges (dashes and dots tell them apart
+/// without colour).
+fn diagram(order: &[(Item, Vec<Relation>, Option<&str>)]) -> String {
+    const C: i32 = 100;
+    const RADIUS: f64 = 76.0;
+    let drawn = &order[..order.len().min(DRAWN)];
+    let mut counts = [0; 3];
+    for (_, rels, _) in order {
+        counts[rels[0] as usize] += 1;
+    }
+    let mut edges: [String; 3] = Default::default();
+    let mut nodes = String::new();
+    let n = drawn.len() as f64;
+    for (k, (_, rels, _)) in drawn.iter().enumerate() {
+        // From the top, clockwise; whole pixels, since finer positions add bytes and
+        // nothing to the picture.
+        let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n;
+        let x = C + (RADIUS * angle.cos()).round() as i32;
+        let y = C + (RADIUS * angle.sin()).round() as i32;
+        let rel = rels[0];
+        let _ = write!(edges[rel as usize], "M{C} {C}L{x} {y}");
+        let _ = writeln!(
+            nodes,
+            "<circle class=\"node {}\" cx=\"{x}\" cy=\"{y}\" r=\"13\"/><text x=\"{x}\" y=\"{}\">{}</text>",
+            rel.class(),
+            y + 5,
+            k + 1
+        );
+    }
+    let mut svg = format!(
+        "<svg class=\"connections\" viewBox=\"0 0 {0} {0}\" role=\"img\" aria-labelledby=\"conn-desc\" \
+         xmlns=\"http://www.w3.org/2000/svg\">\n<desc id=\"conn-desc\">{1}</desc>\n",
+        2 * C,
+        esc(&description(counts))
+    );
+    for rel in [Relation::CitesThis, Relation::CitedHere, Relation::Related] {
+        let d = &edges[rel as usize];
+        if !d.is_empty() {
+            let _ = writeln!(svg, "<path class=\"edge {}\" d=\"{d}\"/>", rel.class());
+        }
+    }
+    let _ = write!(
+        svg,
+        "<circle class=\"node self\" cx=\"{C}\" cy=\"{C}\" r=\"8\"/>\n{nodes}</svg>"
+    );
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_description_counts_each_relation_in_words() {
+        assert_eq!(
+            description([1, 2, 5]),
+            "1 cites this analysis, it cites 2, 5 are related; numbered as in the list."
+        );
+        assert_eq!(description([0, 0, 1]), "1 is related; numbered as in the list.");
+        assert_eq!(
+            description([3, 0, 0]),
+            "3 cite this analysis; numbered as in the list."
+        );
+    }
+}
