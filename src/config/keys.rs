@@ -156,7 +156,7 @@ pub(super) fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
             .chain(zola_only_in(&["markdown"]))
             .collect()
     } else if msg.contains("`eras`") {
-        vec!["eras", "today"]
+        vec!["eras", "today", "year_pages_above"]
     } else if msg.contains("`max_share`") {
         vec!["limit", "links", "taxonomies", "max_share"]
     } else if msg.contains("`paginate_path`") {

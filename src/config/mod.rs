@@ -107,7 +107,7 @@ pub(crate) struct Era {
 }
 
 /// `[timeline]`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct TimelineConfig {
     #[serde(default)]
@@ -115,6 +115,19 @@ pub(crate) struct TimelineConfig {
     /// The date that separates past events from "Upcoming" ones. Defaults to the day of
     /// the build; set it (or SOURCE_DATE_EPOCH) for reproducible output.
     pub today: Option<crate::dates::EventDate>,
+    /// A timeline with more past events than this gets a page per year (0: never). One
+    /// page of 10,000 events is 7 MB of HTML, more than a phone should download.
+    pub year_pages_above: usize,
+}
+
+impl Default for TimelineConfig {
+    fn default() -> TimelineConfig {
+        TimelineConfig {
+            eras: Vec::new(),
+            today: None,
+            year_pages_above: 500,
+        }
+    }
 }
 
 /// `[sources]`: the bibliography `[@key]` citations refer to.

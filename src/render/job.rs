@@ -64,8 +64,10 @@ pub(super) enum Job {
     Collection(Collection),
     GraphJson,
     Archive(ArchivePage),
-    Timeline,
-    TermTimeline(TermId),
+    /// `/timeline/`, or with a year, `/timeline/YEAR/` (a timeline split by year).
+    Timeline(Option<i16>),
+    /// A term's timeline, or one year of it.
+    TermTimeline(TermId, Option<i16>),
     TimelineJson,
     TimelineIcs,
     Redirect {

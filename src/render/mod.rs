@@ -117,6 +117,7 @@ pub(crate) fn prepare(
             term_events: &term_events,
             archive: &archive,
             search_shards: search.as_ref().map(|_| search::shard_count(site)),
+            today: timeline::today(site, inputs.today),
         },
         &mut diags,
     );
@@ -128,7 +129,10 @@ pub(crate) fn prepare(
     }
     let mut data = Data {
         filters: timeline::filters(site, &term_events),
-        event_values: with_event_html(&templates, timeline::event_values(site, &refs))?,
+        event_values: with_event_html(
+            &templates,
+            timeline::event_values(site, &refs, timeline::today(site, inputs.today)),
+        )?,
         term_events: term_events.into_iter().collect(),
         page_events,
         section_values: Vec::new(),
@@ -232,8 +236,8 @@ impl Prepared {
             | Job::Collection(_)
             | Job::GraphJson
             | Job::Archive(_)
-            | Job::Timeline
-            | Job::TermTimeline(_)
+            | Job::Timeline(_)
+            | Job::TermTimeline(..)
             | Job::TimelineJson
             | Job::TimelineIcs
             | Job::Redirect { .. }
@@ -272,8 +276,8 @@ impl Prepared {
             | Job::Collection(_)
             | Job::GraphJson
             | Job::Archive(_)
-            | Job::Timeline
-            | Job::TermTimeline(_)
+            | Job::Timeline(_)
+            | Job::TermTimeline(..)
             | Job::TimelineJson
             | Job::TimelineIcs
             | Job::Redirect { .. }

@@ -109,24 +109,32 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             ctx.insert_value("archive", archive::value(site, &data.archive, page_values, *page));
             ctx
         }
-        Job::Timeline => {
+        Job::Timeline(year) => {
             let path = site.config.url_path("timeline/");
-            let mut ctx = base_context(site, &path);
+            let mut ctx = base_context(site, &timeline::year_path(&path, *year));
+            let shown = timeline::Shown {
+                path: &path,
+                year: *year,
+            };
             ctx.insert_value(
                 "timeline",
-                timeline::view(site, &data.event_values, &data.filters, None, &path, data.today),
+                timeline::view(site, &data.event_values, &data.filters, None, shown, data.today),
             );
             ctx
         }
-        Job::TermTimeline(id) => {
+        Job::TermTimeline(id, year) => {
             let t = site.taxonomy(id.taxonomy);
             let term_ref = site.term(*id);
             let path = format!("{}timeline/", term_ref.path);
-            let mut ctx = base_context(site, &path);
+            let mut ctx = base_context(site, &timeline::year_path(&path, *year));
             let only = data.term_events.get(id).map(Vec::as_slice);
+            let shown = timeline::Shown {
+                path: &path,
+                year: *year,
+            };
             ctx.insert_value(
                 "timeline",
-                timeline::view(site, &data.event_values, &data.filters, only, &path, data.today),
+                timeline::view(site, &data.event_values, &data.filters, only, shown, data.today),
             );
             ctx.insert(
                 "timeline_term",
@@ -225,7 +233,7 @@ pub(super) fn render_job(
         }
         Job::TimelineJson => {
             return sink
-                .write(&planned.path, timeline::json(site).as_bytes())
+                .write(&planned.path, timeline::json(site, data.today).as_bytes())
                 .map_err(io_err);
         }
         Job::TimelineIcs => {
@@ -272,8 +280,8 @@ pub(super) fn render_job(
         | Job::TaxonomyList(_)
         | Job::TermPager { .. }
         | Job::Archive(_)
-        | Job::Timeline
-        | Job::TermTimeline(_)
+        | Job::Timeline(_)
+        | Job::TermTimeline(..)
         | Job::SiteGraph
         | Job::Collection(_)
         | Job::NotFound => return Ok(()),

@@ -11,7 +11,7 @@ use super::job::{
 };
 use super::template_names::job_template;
 use super::templates::Templates;
-use super::{archive, search, sitemap};
+use super::{archive, search, sitemap, timeline};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::output_path::OutputPath;
@@ -25,6 +25,8 @@ pub(super) struct Derived<'a> {
     pub archive: &'a archive::Archive,
     /// The number of search index shards; `None` without a search index.
     pub search_shards: Option<u32>,
+    /// What separates past events from upcoming ones.
+    pub today: jiff::civil::Date,
 }
 
 fn alias_path(site: &Site, alias: &str) -> String {
@@ -49,6 +51,7 @@ pub(super) fn plan(
         term_events,
         archive,
         search_shards,
+        today,
     } = derived;
     let mut out: Vec<Wanted> = Vec::new();
     let mut push = |path: String, job: Job, origin: String| out.push(Wanted { path, job, origin });
@@ -288,22 +291,28 @@ pub(super) fn plan(
         push("timeline.json".into(), Job::TimelineJson, "the timeline".into());
         push("timeline.ics".into(), Job::TimelineIcs, "the timeline".into());
         if templates.has("timeline.html") {
-            push(
-                output_path(site, &site.config.url_path("timeline/")),
-                Job::Timeline,
-                "the timeline page (timeline.html)".into(),
-            );
-            for (id, _) in term_events {
+            let main = site.config.url_path("timeline/");
+            for year in timeline::pages(site, None, today) {
+                push(
+                    output_path(site, &timeline::year_path(&main, year)),
+                    Job::Timeline(year),
+                    "the timeline page (timeline.html)".into(),
+                );
+            }
+            for (id, events) in term_events {
                 let t = site.taxonomy(id.taxonomy);
                 if !t.config.render {
                     continue;
                 }
                 let term_ref = site.term(*id);
-                push(
-                    output_path(site, &format!("{}timeline/", term_ref.path)),
-                    Job::TermTimeline(*id),
-                    format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
-                );
+                let path = format!("{}timeline/", term_ref.path);
+                for year in timeline::pages(site, Some(events), today) {
+                    push(
+                        output_path(site, &timeline::year_path(&path, year)),
+                        Job::TermTimeline(*id, year),
+                        format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
+                    );
+                }
             }
         }
     }

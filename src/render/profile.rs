@@ -107,8 +107,8 @@ fn kind(job: &Job) -> &'static str {
         | Job::SiteGraph
         | Job::Collection(_)
         | Job::Archive(_)
-        | Job::Timeline
-        | Job::TermTimeline(_)
+        | Job::Timeline(_)
+        | Job::TermTimeline(..)
         | Job::NotFound => "(built-in pages)",
     }
 }

@@ -58,8 +58,12 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                     lastmod: newest(&term.pages),
                 })
             }
-            Job::Timeline => Some(Entry {
-                loc: site.config.permalink(&site.config.url_path("timeline/")),
+            Job::Timeline(year) => Some(Entry {
+                loc: site.config.permalink(
+                    &site
+                        .config
+                        .url_path(&super::timeline::year_path("timeline/", *year)),
+                ),
                 lastmod: None,
             }),
             Job::Collection(c) => Some(Entry {
@@ -79,7 +83,7 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
             | Job::Feed { .. }
             | Job::SiteGraph
             | Job::GraphJson
-            | Job::TermTimeline(_)
+            | Job::TermTimeline(..)
             | Job::TimelineJson
             | Job::TimelineIcs
             | Job::Redirect { .. }

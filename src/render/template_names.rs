@@ -110,7 +110,7 @@ pub(super) fn job_template(site: &Site, templates: &Templates, job: &Job) -> Opt
             taxonomy_template(templates, &site.taxonomy(term.taxonomy).config.name, "single")
         }
         Job::Archive(_) => "archive.html".into(),
-        Job::Timeline | Job::TermTimeline(_) => "timeline.html".into(),
+        Job::Timeline(_) | Job::TermTimeline(..) => "timeline.html".into(),
         Job::SiteGraph => "graph.html".into(),
         Job::Collection(c) => format!("{}.html", c.name()),
         Job::NotFound => "404.html".into(),

@@ -163,8 +163,8 @@ impl Prepared {
                     | Job::SiteGraph
                     | Job::Collection(_)
                     | Job::GraphJson
-                    | Job::Timeline
-                    | Job::TermTimeline(_)
+                    | Job::Timeline(_)
+                    | Job::TermTimeline(..)
                     | Job::TimelineJson
                     | Job::TimelineIcs
                     | Job::Redirect { .. }
@@ -188,11 +188,12 @@ impl Prepared {
             .event_ids()
             .filter(|e| pages.contains(&site.event(*e).page))
             .collect();
+        let anchors = timeline::Anchors::new(site, self.data.today);
         let fresh = with_event_html(
             &self.templates,
             events
                 .iter()
-                .map(|e| timeline::event_value(site, site.event(*e), &self.refs))
+                .map(|e| timeline::event_value(site, site.event(*e), &self.refs, &anchors))
                 .collect(),
         )?;
         let mut changed: Vec<EventId> = Vec::new();
@@ -209,8 +210,8 @@ impl Prepared {
         Ok(self
             .ids()
             .filter(|i| match &self.plan[i.0].job {
-                Job::Timeline => true,
-                Job::TermTimeline(term) | Job::TermPager { term, .. } => {
+                Job::Timeline(_) => true,
+                Job::TermTimeline(term, _) | Job::TermPager { term, .. } => {
                     shows(self.data.term_events.get(term))
                 }
                 Job::Page(p) => shows(self.data.page_events.get(p)),
@@ -278,8 +279,8 @@ impl Prepared {
                 | Job::Collection(_)
                 | Job::GraphJson
                 | Job::Archive(_)
-                | Job::Timeline
-                | Job::TermTimeline(_)
+                | Job::Timeline(_)
+                | Job::TermTimeline(..)
                 | Job::TimelineJson
                 | Job::TimelineIcs
                 | Job::Redirect { .. }
@@ -347,8 +348,8 @@ impl Prepared {
                     | Job::TaxonomyList(_)
                     | Job::TermPager { .. }
                     | Job::Archive(_)
-                    | Job::Timeline
-                    | Job::TermTimeline(_)
+                    | Job::Timeline(_)
+                    | Job::TermTimeline(..)
                     | Job::SiteGraph
                     | Job::Collection(_)
                     | Job::NotFound => {
@@ -379,8 +380,8 @@ impl Prepared {
                 | Job::Feed { .. }
                 | Job::Collection(_)
                 | Job::Archive(_)
-                | Job::Timeline
-                | Job::TermTimeline(_)
+                | Job::Timeline(_)
+                | Job::TermTimeline(..)
                 | Job::TimelineJson
                 | Job::TimelineIcs
                 | Job::Redirect { .. }

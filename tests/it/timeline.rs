@@ -1380,3 +1380,135 @@ fn timeline_links_keep_the_base_path_under_a_subpath() {
     let broken = broken_links(&site.path("public"), "https://user.github.io/repo/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Timelines split by year
+
+/// The config of the split-timeline site, with `extra` in its `[timeline]` table.
+fn split_config(extra: &str) -> String {
+    format!(
+        "base_url = \"https://example.org/\"\nbuild_search_index = false\n\
+         taxonomies = [{{ name = \"tags\" }}]\n[timeline]\ntoday = 2024-12-31\n{extra}"
+    )
+}
+
+/// Events in 2022, 2023 and 2024 on pages tagged `t`, and one upcoming; a timeline with
+/// more than three past events gets a page per year.
+fn split_site() -> SiteTest {
+    let mut site = SiteTest::empty().file("config.toml", split_config("year_pages_above = 3\n"));
+    let events = [
+        ("a", "2022-03-01"),
+        ("b", "2022-07-01"),
+        ("c", "2023-05-01"),
+        ("d", "2024-02-01"),
+        ("e", "2024-09-01"),
+        ("f", "2025-06-01"),
+    ];
+    for (id, date) in events {
+        site = site.file(
+            &format!("content/{id}.md"),
+            format!(
+                "+++\ntitle = \"Page {id}\"\n[taxonomies]\ntags = [\"t\"]\n[[events]]\nid = \"{id}\"\n\
+                 date = \"{date}\"\ntitle = \"Event {id}\"\n+++\nText.\n"
+            ),
+        );
+    }
+    site.build_ok();
+    site
+}
+
+#[test]
+fn a_long_timeline_gets_a_page_per_year_and_its_first_page_the_latest_events() {
+    let site = split_site();
+    let first = site.html("/timeline/");
+    // The years, newest first, with their counts; none is the current page.
+    assert_eq!(
+        attrs(&first, ".timeline-years a", "href"),
+        ["/timeline/2024/", "/timeline/2023/", "/timeline/2022/"]
+    );
+    assert_eq!(texts(&first, ".timeline-years .count"), ["2", "1", "2"]);
+    assert_eq!(count(&first, ".timeline-years [aria-current]"), 0);
+    // Upcoming events, then the latest year's (all of them: fewer than fifty).
+    assert_eq!(count(&first, ".upcoming #e-f"), 1);
+    assert_eq!(text(&first, ".timeline-year h2"), "Latest events");
+    assert_eq!(attrs(&first, ".timeline-year .event", "id"), ["e-d", "e-e"]);
+    assert_eq!(attrs(&first, ".timeline-more a", "href"), ["/timeline/2024/"]);
+    // The strip and the month table cover every year, leading to the years' pages.
+    let months = attrs(&first, ".month-table a", "href");
+    assert_eq!(
+        months.first().map(String::as_str),
+        Some("/timeline/2022/#m-2022-03")
+    );
+    assert_eq!(months.len(), 5);
+    assert!(attrs(&first, "svg.timeline-strip a", "href").contains(&"/timeline/2023/#m-2023-05".to_owned()));
+
+    let year = site.html("/timeline/2022/");
+    assert_eq!(text(&year, "h1"), "Timeline, 2022");
+    assert_eq!(
+        attrs(&year, ".timeline-years [aria-current]", "href"),
+        ["/timeline/2022/"]
+    );
+    assert_eq!(attrs(&year, ".timeline-year .event", "id"), ["e-a", "e-b"]);
+    assert_eq!(count(&year, ".upcoming"), 0);
+    // An analysis links its event to where it is: its year's page, or if upcoming, the
+    // first page; so does timeline.json.
+    assert_eq!(
+        attrs(&site.html("/a/"), ".event-title a", "href"),
+        ["/timeline/2022/#e-a"]
+    );
+    assert_eq!(
+        attrs(&site.html("/f/"), ".event-title a", "href"),
+        ["/timeline/#e-f"]
+    );
+    assert!(
+        site.read("public/timeline.json")
+            .contains("\"https://example.org/timeline/2022/#e-a\"")
+    );
+    // Its strip and table are the year's, linking within the page.
+    assert_eq!(
+        attrs(&year, ".month-table a", "href"),
+        ["#m-2022-03", "#m-2022-07"]
+    );
+    assert!(
+        attrs(&year, "svg.timeline-strip a", "href")
+            .iter()
+            .all(|h| h.starts_with("#m-2022-"))
+    );
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn a_terms_long_timeline_is_split_the_same_way() {
+    let site = split_site();
+    let first = site.html("/tags/t/timeline/");
+    assert_eq!(
+        attrs(&first, ".timeline-years a", "href"),
+        [
+            "/tags/t/timeline/2024/",
+            "/tags/t/timeline/2023/",
+            "/tags/t/timeline/2022/"
+        ]
+    );
+    let year = site.html("/tags/t/timeline/2023/");
+    assert_eq!(attrs(&year, ".timeline-year .event", "id"), ["e-c"]);
+    assert!(site.exists("public/tags/t/timeline/2022/index.html"));
+    // The sitemap lists the site's timeline pages.
+    let sitemap = site.read("public/sitemap.xml");
+    for year in ["2022", "2023", "2024"] {
+        assert!(
+            sitemap.contains(&format!("https://example.org/timeline/{year}/")),
+            "{year}"
+        );
+    }
+}
+
+#[test]
+fn a_short_timeline_stays_one_page() {
+    // The default threshold, 500.
+    let site = split_site().file("config.toml", split_config(""));
+    site.build_ok();
+    let html = site.html("/timeline/");
+    assert_eq!(count(&html, ".timeline-years"), 0);
+    assert_eq!(texts(&html, ".timeline-year h2"), ["2022", "2023", "2024"]);
+    assert!(!site.exists("public/timeline/2022"));
+}

@@ -81,8 +81,8 @@ struct JsonTitle<'a> {
 /// `timeline.json`: TimelineJS's shape (`events` with `start_date`/`end_date` objects,
 /// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
 /// `analysis`, `precision`, `importance`, `taxonomies`, `place` and `source`.
-pub(crate) fn json(site: &Site) -> String {
-    let timeline_url = site.config.permalink(&site.config.url_path("timeline/"));
+pub(crate) fn json(site: &Site, today: jiff::civil::Date) -> String {
+    let anchors = super::Anchors::new(site, today);
     let doc = JsonTimeline {
         title: JsonTitle {
             text: JsonText {
@@ -104,7 +104,7 @@ pub(crate) fn json(site: &Site) -> String {
                         text: e.summary.as_deref().unwrap_or(""),
                     },
                     group: site.section(page.section).title(),
-                    url: format!("{timeline_url}#e-{}", e.id),
+                    url: site.config.permalink(&anchors.of(e)),
                     analysis: &page.permalink,
                     precision: e.date.precision(),
                     importance: e.importance,

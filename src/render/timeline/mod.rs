@@ -46,6 +46,8 @@ struct EventView {
     /// `tags/sanctions regions/kursk`, for the filter script.
     filter_keys: String,
     is_page: bool,
+    /// Its entry on the site's timeline (a URL path with the fragment).
+    on_timeline: String,
     era: Option<String>,
     /// An indicator to watch: its status and the status's label.
     watch: Option<crate::model::dated::Status>,
@@ -58,6 +60,9 @@ struct EventView {
 struct MonthHead {
     id: String,
     label: String,
+    /// Where the month's heading is: `#m-2024-10`, or on a timeline split by year, the
+    /// year's page and the heading.
+    href: String,
     count: usize,
     /// Eras that start in this month, announced before it.
     eras_starting: Vec<EraView>,
@@ -112,6 +117,78 @@ struct ViewHead {
     eras: Vec<EraView>,
     today: String,
     path: String,
+    /// On a timeline split by year, every year's page, newest first; else empty.
+    year_pages: Vec<YearPage>,
+    /// The year this page shows, on a year's page.
+    year: Option<i16>,
+    /// Every month with past events (all years, also on a split timeline), for the table
+    /// beside the strip.
+    months: Vec<MonthLink>,
+}
+
+#[derive(Serialize)]
+struct YearPage {
+    year: i16,
+    path: String,
+    count: usize,
+    /// The page being rendered shows this year.
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct MonthLink {
+    label: String,
+    href: String,
+    count: usize,
+}
+
+/// Which page of a timeline is being made: the timeline at `path`, and on a timeline
+/// split by year, the year (`None`: the first page, upcoming events and the latest year).
+#[derive(Clone, Copy)]
+pub(crate) struct Shown<'a> {
+    pub path: &'a str,
+    pub year: Option<i16>,
+}
+
+/// How many of the latest events the first page of a timeline split by year lists (whole
+/// months, so at least this many).
+const LATEST: usize = 50;
+
+/// `timeline/` or `timeline/2024/`.
+pub(crate) fn year_path(path: &str, year: Option<i16>) -> String {
+    match year {
+        Some(y) => format!("{path}{y}/"),
+        None => path.to_owned(),
+    }
+}
+
+/// The past events' years, newest first, when a timeline of `events` (`None`: all) is
+/// split by year; else none.
+fn split_years(site: &Site, events: Option<&[EventId]>, today: jiff::civil::Date) -> Vec<i16> {
+    let above = site.config.timeline.year_pages_above;
+    let ids: Box<dyn Iterator<Item = EventId>> = match events {
+        Some(list) => Box::new(list.iter().copied()),
+        None => Box::new(site.event_ids()),
+    };
+    let past: Vec<i16> = ids
+        .map(|i| site.event(i))
+        .filter(|e| e.date.civil_date() <= today)
+        .map(|e| e.date.year)
+        .collect();
+    if above == 0 || past.len() <= above {
+        return Vec::new();
+    }
+    let mut years: Vec<i16> = past;
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
+}
+
+/// The pages of a timeline: the first (`None`) and, when it is split, one per year.
+pub(crate) fn pages(site: &Site, events: Option<&[EventId]>, today: jiff::civil::Date) -> Vec<Option<i16>> {
+    std::iter::once(None)
+        .chain(split_years(site, events, today).into_iter().map(Some))
+        .collect()
 }
 
 /// Whether a date falls in an era (by the day it is written on).
@@ -144,9 +221,33 @@ fn era_views(site: &Site) -> Vec<EraView> {
         .collect()
 }
 
+/// Where each event is on the site's timeline: `/timeline/#e-ID`, or when the timeline
+/// is split by year and the event past, its year's page.
+pub(crate) struct Anchors {
+    path: String,
+    split: bool,
+    today: jiff::civil::Date,
+}
+
+impl Anchors {
+    pub(crate) fn new(site: &Site, today: jiff::civil::Date) -> Anchors {
+        Anchors {
+            path: site.config.url_path("timeline/"),
+            split: !split_years(site, None, today).is_empty(),
+            today,
+        }
+    }
+
+    /// The URL path of the event's entry, with its fragment.
+    pub(crate) fn of(&self, e: &Event) -> String {
+        let year = (self.split && e.date.civil_date() <= self.today).then_some(e.date.year);
+        format!("{}#e-{}", year_path(&self.path, year), e.id)
+    }
+}
+
 /// An event's template value. The recording analysis (`page`) and the citing ones
 /// (`cited_by`) are the pages' shared reference values, not copies.
-pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
+pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anchors) -> Value {
     let filter_keys = e
         .taxonomies
         .iter()
@@ -179,6 +280,7 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
         source: e.source.clone(),
         filter_keys,
         is_page: e.is_page,
+        on_timeline: anchors.of(e),
         watch: e.watch,
         watch_label: e.watch.map(|s| s.label()),
         era: era_of(site, &e.date),
@@ -199,8 +301,12 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value]) -> Value {
 }
 
 /// Template values of all events, in the site's order.
-pub(crate) fn event_values(site: &Site, refs: &[Value]) -> Vec<Value> {
-    site.events.iter().map(|e| event_value(site, e, refs)).collect()
+pub(crate) fn event_values(site: &Site, refs: &[Value], today: jiff::civil::Date) -> Vec<Value> {
+    let anchors = Anchors::new(site, today);
+    site.events
+        .iter()
+        .map(|e| event_value(site, e, refs, &anchors))
+        .collect()
 }
 
 /// The value `timeline.html` gets, for all events or those of one term (`only`).
@@ -209,9 +315,18 @@ pub(crate) fn view(
     values: &[Value],
     filters: &Value,
     only: Option<&[EventId]>,
-    path: &str,
+    shown: Shown<'_>,
     today: jiff::civil::Date,
 ) -> Value {
+    let path = shown.path;
+    let split = split_years(site, only, today);
+    let year_href = |year: i16| {
+        if split.is_empty() {
+            String::new()
+        } else {
+            year_path(path, Some(year))
+        }
+    };
     let indices: Vec<EventId> = match only {
         Some(list) => list.to_vec(),
         None => site.event_ids().collect(),
@@ -246,6 +361,7 @@ pub(crate) fn view(
             };
             y.months.push(Month {
                 head: MonthHead {
+                    href: format!("{}#{id}", year_href(year)),
                     id,
                     label,
                     count: 0,
@@ -271,7 +387,60 @@ pub(crate) fn view(
             m.head.eras_starting.push(view.clone());
         }
     }
-    let svg = strip_svg(site, &indices, today);
+    // A split timeline's first page draws every month, each bar and table row leading to
+    // its year's page, and lists the latest events; a year's page draws and lists its year.
+    let showing = shown.year.or(split.first().copied());
+    let svg = match shown.year {
+        Some(y) if !split.is_empty() => {
+            let of_year: Vec<EventId> = past
+                .iter()
+                .copied()
+                .filter(|i| site.event(*i).date.year == y)
+                .collect();
+            strip_svg(site, &of_year, today, None)
+        }
+        _ => strip_svg(site, &indices, today, (!split.is_empty()).then_some(path)),
+    };
+    let months: Vec<MonthLink> = years
+        .iter()
+        .filter(|y| shown.year.is_none() || Some(y.year) == showing)
+        .flat_map(|y| &y.months)
+        .map(|m| MonthLink {
+            label: m.head.label.clone(),
+            href: match shown.year {
+                Some(_) => format!("#{}", m.head.id),
+                None => m.head.href.clone(),
+            },
+            count: m.head.count,
+        })
+        .collect();
+    let year_pages: Vec<YearPage> = split
+        .iter()
+        .map(|&year| YearPage {
+            year,
+            path: year_path(path, Some(year)),
+            count: years
+                .iter()
+                .find(|y| y.year == year)
+                .map_or(0, |y| y.months.iter().map(|m| m.head.count).sum()),
+            current: shown.year == Some(year),
+        })
+        .collect();
+    if !split.is_empty() {
+        years.retain(|y| Some(y.year) == showing);
+        if shown.year.is_none()
+            && let Some(latest) = years.last_mut()
+        {
+            // The newest months holding at least LATEST events.
+            let mut kept = 0;
+            let mut from = latest.months.len();
+            while from > 0 && kept < LATEST {
+                from -= 1;
+                kept += latest.months[from].head.count;
+            }
+            latest.months.drain(..from);
+        }
+    }
     use super::context::insert;
     let years: Vec<Value> = years
         .into_iter()
@@ -290,8 +459,17 @@ pub(crate) fn view(
         eras,
         today: today.to_string(),
         path: path.to_owned(),
+        year_pages,
+        year: shown.year,
+        months,
     };
     let value = insert(Value::from_serializable(&head), "years", Value::from(years));
+    // Upcoming events are on the first page only.
+    let upcoming = if shown.year.is_some() {
+        Vec::new()
+    } else {
+        upcoming
+    };
     let value = insert(value, "upcoming", Value::from(upcoming));
     let value = insert(value, "filters", filters.clone());
     insert(value, "svg", Value::safe_string(&svg))

@@ -7,8 +7,14 @@ use crate::model::dated::Event;
 use crate::model::site::{EventId, Site};
 
 /// Event density per month as bars, eras as bands behind them; each bar links to its
-/// month below. The table after the picture says the same in text.
-pub(super) fn strip_svg(site: &Site, events: &[EventId], today: jiff::civil::Date) -> String {
+/// month below, or on a timeline split by year (at `split`), to its year's page. The
+/// table after the picture says the same in text.
+pub(super) fn strip_svg(
+    site: &Site,
+    events: &[EventId],
+    today: jiff::civil::Date,
+    split: Option<&str>,
+) -> String {
     let dated: Vec<&Event> = events
         .iter()
         .map(|i| site.event(*i))
@@ -83,13 +89,15 @@ pub(super) fn strip_svg(site: &Site, events: &[EventId], today: jiff::civil::Dat
             continue;
         }
         // Upcoming events are listed together, not under their months.
-        let (class, target) = if past_months.contains(&id(k)) {
-            ("bar", id(k))
-        } else {
-            ("bar upcoming", "upcoming-title".to_owned())
+        let (class, target) = match split {
+            _ if !past_months.contains(&id(k)) => {
+                ("bar upcoming", format!("{}#upcoming-title", split.unwrap_or("")))
+            }
+            Some(path) => ("bar", format!("{path}{}/#{}", (start + k as i32) / 12, id(k))),
+            None => ("bar", format!("#{}", id(k))),
         };
         svg.push_str(&format!(
-            "<a href=\"#{target}\"><title>{}: {count} events</title><rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/></a>\n",
+            "<a href=\"{target}\"><title>{}: {count} events</title><rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/></a>\n",
             label(k),
             x + bar_w * 0.1,
             h - bottom - bh,
