@@ -104,6 +104,57 @@ pub(crate) fn stylesheets(light: &str, dark: &str) -> Result<(String, String), D
     Ok((css(light)?, css(dark)?))
 }
 
+/// One stylesheet for both themes, following the reader's choice (`data-theme` on the
+/// root, set by the theme's switch) or else the system's: no script needs to swap
+/// stylesheets, and a page links one file instead of two. Each theme's rules apply only
+/// in their own case, so a property one theme sets and the other does not (italic
+/// comments, say) never leaks across.
+pub(crate) fn combined_stylesheet(light: &str, dark: &str) -> String {
+    let mut out = String::from(
+        "/* Code colours: the light theme when the reader chose it, or chose nothing on a light\n   system; the dark theme likewise. */\n",
+    );
+    for (css, scheme) in [(light, "light"), (dark, "dark")] {
+        let other = if scheme == "light" { "dark" } else { "light" };
+        out.push_str(&scoped(css, &format!(":root[data-theme=\"{scheme}\"]")));
+        out.push_str(&format!("@media (prefers-color-scheme: {scheme}) {{\n"));
+        out.push_str(&scoped(css, &format!(":root:not([data-theme=\"{other}\"])")));
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// `css` (syntect's output: comments and flat rules, no at-rules) with every selector
+/// put under `scope`.
+fn scoped(css: &str, scope: &str) -> String {
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    text.push_str(rest);
+    let mut out = String::with_capacity(text.len() * 2);
+    for rule in text.split('}') {
+        let Some((selectors, body)) = rule.split_once('{') else {
+            continue;
+        };
+        let selectors: Vec<String> = selectors
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{scope} {s}"))
+            .collect();
+        if selectors.is_empty() {
+            continue;
+        }
+        let body: Vec<&str> = body.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        out.push_str(&format!("{} {{ {} }}\n", selectors.join(", "), body.join(" ")));
+    }
+    out
+}
+
 /// The WCAG AA contrast for normal text, with a little room for rounding.
 const MIN_CONTRAST: f64 = 4.6;
 
@@ -160,6 +211,32 @@ fn contrast(a: syntect::highlighting::Color, b: syntect::highlighting::Color) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_combined_stylesheet_scopes_each_theme_to_its_own_case() {
+        let light = "/*\n * theme \"L\"\n */\n.hl-code {\n color: #111;\n}\n.hl-a, .hl-b .hl-c {\n font-style: italic;\n}\n";
+        let dark = ".hl-code {\n color: #eee;\n}\n";
+        let css = combined_stylesheet(light, dark);
+        assert!(!css.contains("theme \"L\""), "comments dropped: {css}");
+        assert!(
+            css.contains(":root[data-theme=\"light\"] .hl-code { color: #111; }"),
+            "{css}"
+        );
+        assert!(
+            css.contains(
+                ":root:not([data-theme=\"dark\"]) .hl-a, :root:not([data-theme=\"dark\"]) .hl-b .hl-c { font-style: italic; }"
+            ),
+            "{css}"
+        );
+        assert!(css.contains("@media (prefers-color-scheme: dark) {\n:root:not([data-theme=\"light\"]) .hl-code { color: #eee; }\n}"), "{css}");
+        assert!(
+            css.contains(":root[data-theme=\"dark\"] .hl-code { color: #eee; }"),
+            "{css}"
+        );
+        // The light rules never apply where the dark ones do.
+        assert!(!css.contains(":root[data-theme=\"dark\"] .hl-a"), "{css}");
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
 
     #[test]
     fn known_language_gets_classes_and_unknown_is_plain() {

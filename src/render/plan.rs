@@ -66,6 +66,11 @@ pub(super) fn plan(
         ) {
             Ok((light, dark)) => {
                 push(
+                    "syntax.css".into(),
+                    Job::Bytes(highlight::combined_stylesheet(&light, &dark).into_bytes().into()),
+                    "code highlighting".into(),
+                );
+                push(
                     "syntax-light.css".into(),
                     Job::Bytes(light.into_bytes().into()),
                     "code highlighting".into(),

@@ -280,10 +280,20 @@ fn syntax_stylesheets_are_written_and_linked() {
         site.read("public/syntax-light.css"),
         site.read("public/syntax-dark.css")
     );
+    // Pages link the one stylesheet holding both, each scoped to its case.
+    let combined = site.read("public/syntax.css");
+    assert!(
+        combined.contains("@media (prefers-color-scheme: dark)"),
+        "{combined}"
+    );
+    assert!(
+        combined.contains(":root[data-theme=\"light\"] .hl-"),
+        "{combined}"
+    );
     let html = site.html("/code/");
     assert_eq!(
         attrs(&html, "link[rel=stylesheet]", "href"),
-        ["/style.css", "/syntax-light.css", "/syntax-dark.css"]
+        ["/style.css", "/syntax.css"]
     );
 }
 

@@ -17,11 +17,8 @@
   }
 
   function apply(theme) {
+    // syntax.css and style.css follow data-theme.
     root.dataset.theme = theme;
-    var links = document.querySelectorAll('link[href$="syntax-light.css"],link[href$="syntax-dark.css"]');
-    for (var i = 0; i < links.length; i++) {
-      links[i].media = links[i].href.indexOf("syntax-" + theme) >= 0 ? "all" : "not all";
-    }
     try { localStorage.setItem("dossier-theme", theme); } catch (e) { /* private mode: not remembered */ }
     show();
   }
