@@ -11,7 +11,7 @@ makes one change and polls the page over HTTP until a marker is there:
 - new: adds a new analysis with the marker in its text (and removes it after). Reports the median and quartiles of save → fresh page,
 for dossier also save → `built` event on the live-reload stream, the time from start to
 the first answered request, and the server's resident memory before and after the edits.
-Standard library only.
+Hugo is $HUGO, else `hugo` on PATH (as for build.py). Standard library only.
 """
 import argparse
 import http.client
@@ -111,7 +111,7 @@ def measure(tool, corpus, edits, seed, kind):
         cmd = [os.path.join(ROOT, "target", "release", "dossier"), "--root", os.path.join(corpus, "dossier"),
                "serve", "--port", str(port)]
     else:
-        cmd = ["hugo", "server", "-s", os.path.join(corpus, "hugo"), "--port", str(port),
+        cmd = [os.environ.get("HUGO", "hugo"), "server", "-s", os.path.join(corpus, "hugo"), "--port", str(port),
                "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{port}/", "--disableFastRender=false"]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
