@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
+use tera::Value;
 
 use crate::html::escape_attr as esc;
 use crate::model::site::{Item, PageId, Site};
@@ -63,7 +64,7 @@ const DRAWN: usize = 10;
 /// The page's neighbours in list order (those citing it, newest first as backlinks are;
 /// those it links to, in the order of the text; related ones by rank), and the diagram.
 /// `None` when the page has none.
-pub(crate) fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, String)> {
+fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, String)> {
     let page = site.page(id);
     let mut order: Vec<(Item, Vec<Relation>, Option<&'a str>)> = Vec::new();
     let mut index: HashMap<Item, usize> = HashMap::new();
@@ -132,6 +133,20 @@ pub(crate) fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour
         })
         .collect();
     Some((list, svg))
+}
+
+/// Every page's `connected` and `connections_svg` values, by page.
+pub(crate) fn values(site: &Site) -> Vec<Option<(Value, Value)>> {
+    use rayon::prelude::*;
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| value(site, PageId(i)))
+        .collect()
+}
+
+/// One page's `connected` and `connections_svg` values; `None` without neighbours.
+pub(crate) fn value(site: &Site, id: PageId) -> Option<(Value, Value)> {
+    connected(site, id).map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
 }
 
 /// "3 cite this analysis, it cites 2, 5 are related": the diagram's text alternative.

@@ -128,6 +128,7 @@ pub(crate) fn prepare(
         }
     }
     let mut data = Data {
+        connected: connected::values(site),
         filters: timeline::filters(site, &term_events),
         event_values: with_event_html(
             &templates,

@@ -9,7 +9,7 @@ use super::feeds::{self, newest_first};
 use super::job::{FeedOf, Job, Planned, pager_path};
 use super::templates::Templates;
 use super::values::Data;
-use super::{archive, connected, graph, search, timeline};
+use super::{archive, graph, search, timeline};
 use crate::diagnostic::Diagnostic;
 use crate::html;
 use crate::model::site::{PageId, Site};
@@ -28,9 +28,9 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
                 let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
                 ctx.insert_value("page_events", Value::from(events));
             }
-            if let Some((list, svg)) = connected::connected(site, *id) {
-                ctx.insert_value("connected", Value::from_serializable(&list));
-                ctx.insert_value("connections_svg", Value::safe_string(&svg));
+            if let Some((list, svg)) = &data.connected[id.0] {
+                ctx.insert_value("connected", list.clone());
+                ctx.insert_value("connections_svg", svg.clone());
             }
             ctx.insert_value("section", data.section_refs[p.section.0].clone());
             ctx

@@ -79,6 +79,7 @@ impl Prepared {
                 page_value(site, *id, &self.refs, html)
             };
             self.data.page_values[id.0] = value;
+            self.data.connected[id.0] = super::connected::value(site, *id);
         }
         let sections: Vec<SectionId> = (0..site.sections.len())
             .map(SectionId)
@@ -299,6 +300,14 @@ impl Prepared {
         let mut memo = fingerprint::Memo::default();
         memo.add(&self.refs);
         memo.add(&self.data.page_values);
+        let connected: Vec<Value> = self
+            .data
+            .connected
+            .iter()
+            .flatten()
+            .map(|(list, _)| list.clone())
+            .collect();
+        memo.add(&connected);
         memo.add(&self.data.event_values);
         memo.add(&self.data.section_refs);
         memo.add(&self.data.taxonomy_refs);

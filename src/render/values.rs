@@ -168,6 +168,9 @@ pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Resu
 /// Template values made once and shared by every job.
 pub(super) struct Data {
     pub page_values: Vec<Value>,
+    /// Each page's connected analyses and their diagram (`connected`, `connections_svg`),
+    /// made once: `serve` fingerprints every page's context after an edit.
+    pub connected: Vec<Option<(Value, Value)>>,
     /// Each section with its pages, for section pages and `get_section`.
     pub section_values: Vec<Value>,
     /// Each section without its pages, for the pages in it.

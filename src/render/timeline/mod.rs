@@ -69,6 +69,8 @@ struct MonthHead {
 }
 
 struct Month {
+    /// Year and month as written, to tell where the next month starts.
+    key: (i16, Option<i8>),
     head: MonthHead,
     events: Vec<Value>,
     /// The events, to find where each era starts.
@@ -339,6 +341,11 @@ pub(crate) fn view(
     past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
     let upcoming: Vec<Value> = upcoming_events.iter().map(|i| values[i.0].clone()).collect();
     let eras = era_views(site);
+    // A split timeline's first page lists the latest year's events (and draws every
+    // month); a year's page, its year's. Other years are only counted: every page of a
+    // split timeline goes over all its events, and serve fingerprints them all.
+    let showing = shown.year.or(split.first().copied());
+    let listed = |year: i16| split.is_empty() || Some(year) == showing;
     let mut years: Vec<Year> = Vec::new();
     for &i in &past {
         let e = site.event(i);
@@ -350,16 +357,17 @@ pub(crate) fn view(
             });
         }
         let y = years.last_mut().expect("pushed above");
-        let id = match month {
-            Some(m) => format!("m-{year:04}-{m:02}"),
-            None => format!("m-{year:04}"),
-        };
-        if y.months.last().is_none_or(|m| m.head.id != id) {
+        if y.months.last().is_none_or(|m| m.key != (year, month)) {
+            let id = match month {
+                Some(m) => format!("m-{year:04}-{m:02}"),
+                None => format!("m-{year:04}"),
+            };
             let label = match month {
                 Some(m) => format!("{} {year}", EventDate::month_name(m)),
                 None => format!("{year} (month not known)"),
             };
             y.months.push(Month {
+                key: (year, month),
                 head: MonthHead {
                     href: format!("{}#{id}", year_href(year)),
                     id,
@@ -373,8 +381,10 @@ pub(crate) fn view(
         }
         let m = y.months.last_mut().expect("pushed above");
         m.head.count += 1;
-        m.events.push(values[i.0].clone());
-        m.indices.push(i);
+        if listed(year) {
+            m.events.push(values[i.0].clone());
+            m.indices.push(i);
+        }
     }
     // Each era is announced before the first month holding one of its events.
     for (era, view) in site.config.timeline.eras.iter().zip(&eras) {
@@ -389,7 +399,6 @@ pub(crate) fn view(
     }
     // A split timeline's first page draws every month, each bar and table row leading to
     // its year's page, and lists the latest events; a year's page draws and lists its year.
-    let showing = shown.year.or(split.first().copied());
     let svg = match shown.year {
         Some(y) if !split.is_empty() => {
             let of_year: Vec<EventId> = past
