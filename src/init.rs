@@ -293,8 +293,8 @@ ships until repairs are finished [@merrow-port-{year}, p. 3]. Our
 involve.
 "#;
 
-/// The second sample analysis: the one the first links to, so it lists that link under
-/// "Referenced by".
+/// The second sample analysis: the one the first links to, so it lists the first among
+/// its "Connected analyses".
 const SAMPLE_LINKED: &str = r#"+++
 title = "Port Capacity at Merrow"
 description = "A second sample analysis, which the first one links to."
@@ -308,7 +308,7 @@ actors = []
 +++
 
 *A second sample. The first one links here with `@/analyses/merrow-port-capacity.md`,
-so this page lists it under "Referenced by". Replace it with your own.*
+so this page lists it among its "Connected analyses". Replace it with your own.*
 
 Merrow has four grain berths. Two were damaged during the closure, and the port
 authority expects to finish repairing them within the quarter [@merrow-port-{year}].
