@@ -1444,6 +1444,11 @@ fn a_long_timeline_gets_a_page_per_year_and_its_first_page_the_latest_events() {
 
     let year = site.html("/timeline/2022/");
     assert_eq!(text(&year, "h1"), "Timeline, 2022");
+    assert!(
+        text(&year, ".lede").starts_with("2 events in 2022 of 6 events."),
+        "{}",
+        text(&year, ".lede")
+    );
     assert_eq!(
         attrs(&year, ".timeline-years [aria-current]", "href"),
         ["/timeline/2022/"]
@@ -1511,4 +1516,31 @@ fn a_short_timeline_stays_one_page() {
     assert_eq!(count(&html, ".timeline-years"), 0);
     assert_eq!(texts(&html, ".timeline-year h2"), ["2022", "2023", "2024"]);
     assert!(!site.exists("public/timeline/2022"));
+}
+
+#[test]
+fn a_timeline_over_many_years_links_only_the_nearby_years_from_each_years_page() {
+    // One event a year for forty years: each year's page must not list every year, or a
+    // timeline spanning thousands of years would cost the square of their number.
+    let mut site = SiteTest::empty().file("config.toml", split_config("year_pages_above = 3\n"));
+    for year in 1950..1990 {
+        site = site.file(
+            &format!("content/p{year}.md"),
+            format!(
+                "+++\ntitle = \"P{year}\"\n[[events]]\nid = \"y{year}\"\ndate = \"{year}-06-01\"\ntitle = \"E{year}\"\n+++\nText.\n"
+            ),
+        );
+    }
+    site.build_ok();
+    assert_eq!(count(&site.html("/timeline/"), ".timeline-years a"), 40);
+    let middle = site.html("/timeline/1970/");
+    let links = attrs(&middle, ".timeline-years a", "href");
+    // 1980 down to 1960, then the first page.
+    assert_eq!(links.len(), 22, "{links:?}");
+    assert_eq!(links[0], "/timeline/1980/");
+    assert_eq!(links[20], "/timeline/1960/");
+    assert_eq!(links[21], "/timeline/");
+    assert_eq!(count(&site.html("/timeline/1950/"), ".timeline-years a"), 12);
+    assert!(site.exists("public/timeline/1950/index.html"));
+    site.assert_no_broken_links();
 }

@@ -119,7 +119,8 @@ struct ViewHead {
     eras: Vec<EraView>,
     today: String,
     path: String,
-    /// On a timeline split by year, every year's page, newest first; else empty.
+    /// On a timeline split by year, the years' pages, newest first: all of them on the
+    /// first page, the ten either side on a year's page; else empty.
     year_pages: Vec<YearPage>,
     /// The year this page shows, on a year's page.
     year: Option<i16>,
@@ -155,6 +156,9 @@ pub(crate) struct Shown<'a> {
 /// How many of the latest events the first page of a timeline split by year lists (whole
 /// months, so at least this many).
 const LATEST: usize = 50;
+
+/// How many years either side of its own a year's page links.
+const NEARBY_YEARS: usize = 10;
 
 /// `timeline/` or `timeline/2024/`.
 pub(crate) fn year_path(path: &str, year: Option<i16>) -> String {
@@ -423,15 +427,22 @@ pub(crate) fn view(
             count: m.head.count,
         })
         .collect();
-    let year_pages: Vec<YearPage> = split
+    // The first page links every year; a year's page the years around it (and the first
+    // page), so that a timeline spanning thousands of years does not list them all on
+    // each of its thousands of pages.
+    let around = match shown.year.and_then(|y| split.iter().position(|s| *s == y)) {
+        Some(at) => &split[at.saturating_sub(NEARBY_YEARS)..(at + NEARBY_YEARS + 1).min(split.len())],
+        None => &split[..],
+    };
+    let year_pages: Vec<YearPage> = around
         .iter()
         .map(|&year| YearPage {
             year,
             path: year_path(path, Some(year)),
+            // `years` is in ascending order.
             count: years
-                .iter()
-                .find(|y| y.year == year)
-                .map_or(0, |y| y.months.iter().map(|m| m.head.count).sum()),
+                .binary_search_by_key(&year, |y| y.year)
+                .map_or(0, |at| years[at].months.iter().map(|m| m.head.count).sum()),
             current: shown.year == Some(year),
         })
         .collect();
