@@ -142,6 +142,14 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// A browser that has opened its DevTools port, not yet connected to.
+struct Started {
+    child: Child,
+    port: String,
+    path: String,
+    profile: tempfile::TempDir,
+}
+
 /// One headless Chromium with one page, driven over the DevTools protocol.
 pub(crate) struct Chromium {
     child: Child,
@@ -154,8 +162,27 @@ pub(crate) struct Chromium {
 
 impl Chromium {
     pub(crate) fn launch(width: u32, height: u32) -> Chromium {
+        // A busy machine starting several browsers at once (the tests run in parallel, and a
+        // fresh one builds its font cache first) can take long to open the DevTools port, or
+        // lose a start altogether; so each start gets a minute, and a lost one is retried.
+        const STARTS: usize = 3;
+        let mut last_error = String::new();
+        for _ in 0..STARTS {
+            match Self::start(width, height) {
+                Ok(started) => return Self::connect(started, width, height),
+                Err(error) => last_error = error,
+            }
+        }
+        panic!("chromium did not start its DevTools server in {STARTS} tries: {last_error}");
+    }
+
+    /// Starts a browser and waits for the port and WebSocket path it writes to
+    /// `DevToolsActivePort`; on failure kills it and says what it printed.
+    fn start(width: u32, height: u32) -> Result<Started, String> {
         let profile = tempfile::tempdir().expect("profile folder");
-        let child = Command::new("chromium")
+        let log_path = profile.path().join("chromium.log");
+        let log = std::fs::File::create(&log_path).expect("chromium log");
+        let mut child = Command::new("chromium")
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -171,24 +198,46 @@ impl Chromium {
             .arg(format!("--window-size={width},{height}"))
             .arg("about:blank")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start chromium (apt-get install chromium)");
-        // DevToolsActivePort holds the port and the browser's WebSocket path.
         let port_file = profile.path().join("DevToolsActivePort");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let (port, path) = loop {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
             let text = std::fs::read_to_string(&port_file).unwrap_or_default();
             let mut lines = text.lines();
             if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
-                break (port.to_owned(), path.to_owned());
+                let (port, path) = (port.to_owned(), path.to_owned());
+                return Ok(Started {
+                    child,
+                    port,
+                    path,
+                    profile,
+                });
             }
-            assert!(
-                Instant::now() < deadline,
-                "chromium did not start its DevTools server"
-            );
+            let exited = child.try_wait().ok().flatten();
+            if exited.is_some() || Instant::now() >= deadline {
+                child.kill().ok();
+                child.wait().ok();
+                let printed = std::fs::read_to_string(&log_path).unwrap_or_default();
+                let tail: Vec<&str> = printed.lines().rev().take(5).collect();
+                let how = match exited {
+                    Some(status) => format!("it exited ({status})"),
+                    None => "no port after 60 s".to_owned(),
+                };
+                return Err(format!("{how}; it printed: {}", tail.join(" | ")));
+            }
             std::thread::sleep(Duration::from_millis(50));
-        };
+        }
+    }
+
+    fn connect(started: Started, width: u32, height: u32) -> Chromium {
+        let Started {
+            child,
+            port,
+            path,
+            profile,
+        } = started;
         let (ws, _) =
             tungstenite::connect(format!("ws://127.0.0.1:{port}{path}")).expect("connect to chromium");
         let mut browser = Chromium {
