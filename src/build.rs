@@ -11,7 +11,7 @@ use crate::linkcheck::LinkCheck;
 use crate::model::site::{PageHtml, Site};
 use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
-use crate::render::{self, templates::Templates};
+use crate::render::{self, shortcodes::SiteShortcodes, templates::Templates};
 use crate::theme::{self, StaticSource, Theme};
 use crate::write::Staging;
 
@@ -159,10 +159,29 @@ fn model(
             Err(d) => diags.push(d),
         }
     }
+    // Templates come before Markdown: shortcodes in content are rendered with them.
+    let templates = theme_result
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|theme| theme::templates(root, theme).and_then(Templates::new));
+    watch.lap("templates");
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
-    let (markdown_diags, parsed, html) =
-        content::convert_markdown(&mut site, &highlighter, &links, reuse, keep_sources);
+    let (markdown_diags, parsed, html) = match &templates {
+        Ok(t) => {
+            let shortcodes = SiteShortcodes::new(&site, t);
+            content::convert_markdown(
+                &mut site,
+                &highlighter,
+                &links,
+                Some(&shortcodes),
+                reuse,
+                keep_sources,
+            )
+        }
+        // The templates' error is reported; calls stay text rather than each be an error.
+        Err(_) => content::convert_markdown(&mut site, &highlighter, &links, None, reuse, keep_sources),
+    };
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);
     watch.lap("markdown and highlighting");
@@ -178,16 +197,10 @@ fn model(
     diags.extend(event_diags);
     watch.lap("timeline");
 
-    let theme = match theme_result {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            return Err(diags.sorted());
-        }
-    };
-    let templates = match theme::templates(root, &theme).and_then(Templates::new) {
-        Ok(t) => t,
-        Err(d) => {
+    let (theme, templates) = match (theme_result, templates) {
+        (Ok(theme), Ok(templates)) => (theme, templates),
+        // A theme that is missing has no templates: its one error says so.
+        (_, Err(d)) | (Err(d), _) => {
             diags.push(d);
             return Err(diags.sorted());
         }
@@ -199,7 +212,7 @@ fn model(
     if diags.has_errors() {
         return Err(diags.sorted());
     }
-    watch.lap("templates");
+    watch.lap("template checks and static files");
     let model = Model {
         site,
         static_files,

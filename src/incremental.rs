@@ -447,6 +447,10 @@ impl State {
         if split.body_offset != page.body_offset || file.text[..split.body_offset] != page.file.text {
             return None;
         }
+        // Shortcodes render with the templates, which the model does not hold.
+        if crate::parse::shortcodes::may_hold(&file.text[split.body_offset..]) {
+            return None;
+        }
         let mut converted =
             content::convert_page(site, &self.model.links, &self.model.highlighter, id, &file.text);
         // Problems are reported by a full build, with everything else it finds.

@@ -13,10 +13,12 @@ use crate::model::link_targets::{LinkTargets, convert};
 use crate::model::sources::Sources;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::Doc;
+use crate::parse::shortcodes::{Flavour, Invocation, Shortcodes};
 use crate::parse::wikilinks::WikiIndex;
 
 /// A site of one page, `x.md` at `/x/`, for a page `a.md` to link to, with a
-/// bibliography if one was given.
+/// bibliography if one was given, and two shortcodes: `x`, writing HTML, and `y`, writing
+/// Markdown around its body.
 pub struct MarkdownProbe {
     config: MarkdownConfig,
     highlighter: Highlighter,
@@ -77,6 +79,7 @@ impl MarkdownProbe {
             sources: self.sources.as_ref(),
             bibliography_failed: false,
             severity: crate::diagnostic::Severity::Error,
+            shortcodes: Some(&ProbeShortcodes),
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),
@@ -93,5 +96,30 @@ impl MarkdownProbe {
             html_bytes: converted.content.len(),
             problems: converted.diagnostics.len(),
         }
+    }
+}
+
+/// The probe's shortcodes: `{{ x(…) }}` writes a `<span>` with its `nth`; `{% y() %}…{% end %}`
+/// writes its body in emphasis, which is parsed as Markdown with the page.
+struct ProbeShortcodes;
+
+impl Shortcodes for ProbeShortcodes {
+    fn flavour(&self, name: &str) -> Option<Flavour> {
+        match name {
+            "x" => Some(Flavour::Html),
+            "y" => Some(Flavour::Markdown),
+            _ => None,
+        }
+    }
+
+    fn names(&self) -> Vec<&str> {
+        vec!["x", "y"]
+    }
+
+    fn render(&self, _: &str, call: &Invocation) -> Result<String, Diagnostic> {
+        Ok(match call.name {
+            "x" => format!("<span class=\"x\">{}</span>", call.nth),
+            _ => format!("*{}*", call.body.unwrap_or("y")),
+        })
     }
 }

@@ -11,6 +11,7 @@ use crate::model::link_targets::{LinkTargets, convert};
 use crate::model::site::{PageId, Site};
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{AnchorRef, Converted, Doc};
+use crate::parse::shortcodes::{self, Shortcodes};
 use crate::parse::wikilinks::WikiIndex;
 
 /// What rendering one document's Markdown needs to know about the rest of the site: URLs
@@ -81,7 +82,12 @@ impl Links {
         h.finish()
     }
 
-    fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter) -> LinkTargets<'a> {
+    fn env<'a>(
+        &'a self,
+        site: &'a Site,
+        highlighter: &'a Highlighter,
+        shortcodes: Option<&'a (dyn Shortcodes + Sync)>,
+    ) -> LinkTargets<'a> {
         LinkTargets {
             config: &site.config.markdown,
             highlighter,
@@ -94,6 +100,7 @@ impl Links {
             sources: site.sources.as_deref(),
             bibliography_failed: site.sources.is_none() && site.config.sources.bibliography.is_some(),
             severity: site.config.link_severity,
+            shortcodes,
         }
     }
 }
@@ -173,22 +180,25 @@ fn source_key(doc: &Doc) -> u64 {
 /// Converts every page's and section's Markdown to HTML, reusing `reuse`'s output for documents
 /// whose source is unchanged when what links resolve against is too; with `remember`
 /// (for `serve`), each output is keyed so a later build can reuse it. Returns the
-/// diagnostics and how many documents were converted (not reused).
-///
-/// (To be renamed `convert_markdown` once build.rs, which calls it, can follow.)
+/// diagnostics and how many documents were converted (not reused). Shortcode calls are
+/// rendered with `shortcodes`; a document that may hold one is never reused, since its
+/// output depends on the shortcodes' templates too.
 pub(crate) fn convert_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
     links: &Links,
+    shortcodes: Option<&(dyn Shortcodes + Sync)>,
     reuse: Option<&Reuse>,
     remember: bool,
 ) -> (Diagnostics, usize, crate::model::site::PageHtml) {
-    let env = links.env(site, highlighter);
+    let env = links.env(site, highlighter, shortcodes);
     let reuse = reuse.filter(|r| r.env == links.fingerprint(site));
     let parsed = std::sync::atomic::AtomicUsize::new(0);
     let convert_doc = |doc: Doc| {
         // A cold build reuses nothing and keeps nothing: hashing every file is for serve.
-        let key = (remember || reuse.is_some()).then(|| source_key(&doc));
+        let key = (remember || reuse.is_some())
+            .then(|| source_key(&doc))
+            .filter(|_| !shortcodes::may_hold(doc.body));
         if let Some((old, content)) = reuse.and_then(|r| r.docs.get(doc.content_path))
             && old.reuse_key.is_some()
             && old.reuse_key == key
@@ -271,8 +281,9 @@ pub(crate) fn convert_markdown(
 }
 
 /// Converts one page's Markdown from the file's new `text` (whose front matter is
-/// unchanged), with its links to headings checked, for `serve` after an edit. (To be
-/// renamed `convert_page` once incremental.rs, which calls it, can follow.)
+/// unchanged), with its links to headings checked, for `serve` after an edit. Shortcodes
+/// are not rendered: a body that may call one takes a full build (see
+/// [`shortcodes::may_hold`]).
 pub(crate) fn convert_page(
     site: &Site,
     links: &Links,
@@ -291,7 +302,7 @@ pub(crate) fn convert_page(
         url_path: &p.path,
         anchors: links.section_anchors[p.section.0],
     };
-    let mut converted = convert(&doc, &links.env(site, highlighter));
+    let mut converted = convert(&doc, &links.env(site, highlighter, None));
     // Links within the page go to its new headings.
     let own = &p.file.content_path;
     let anchor_diags = check_anchors(

@@ -11,6 +11,7 @@ use crate::model::citations;
 use crate::model::sources::Sources;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{self, Citations, CiteCheck, Converted, Doc, Target, Targets};
+use crate::parse::shortcodes::Shortcodes;
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 
 /// What a document needs to know about the rest of the site.
@@ -36,6 +37,8 @@ pub(crate) struct LinkTargets<'a> {
     /// What a link to a missing page, a draft or a page without output is
     /// (`[link_checker] internal_level`).
     pub severity: Severity,
+    /// The site's shortcodes, which the renderer answers (`None`: calls stay text).
+    pub shortcodes: Option<&'a (dyn Shortcodes + Sync)>,
 }
 
 /// One document's Markdown as HTML, its links resolved against `targets` and its
@@ -46,6 +49,7 @@ pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
         highlighter: targets.highlighter,
         targets,
         citations: targets,
+        shortcodes: targets.shortcodes,
     };
     let mut converted = markdown::to_html(doc, &env);
     citations::fill(&mut converted, targets.sources);

@@ -35,6 +35,7 @@ fn convert_str(body: &str) -> Converted {
         sources: None,
         bibliography_failed: false,
         severity: crate::diagnostic::Severity::Error,
+        shortcodes: None,
     };
     let doc = Doc {
         display_path: Path::new("content/a.md"),

@@ -18,6 +18,7 @@ mod output;
 mod plan;
 pub(crate) mod profile;
 pub(crate) mod search;
+pub(crate) mod shortcodes;
 mod sitemap;
 mod tag_balance;
 mod template_names;

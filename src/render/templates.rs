@@ -288,6 +288,7 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("spaceless", tera_contrib::regex::spaceless);
     tera.register_filter("json_ld", json_ld_filter);
     tera.register_filter("bibtex", |v: &str, _: Kwargs, _: &State| bibtex_escape(v));
+    tera.register_filter("markdown", markdown_filter);
     tera.register_filter("json_ld_people", |v: &Value, _: Kwargs, _: &State| {
         let names: Vec<Value> = v
             .as_array()
@@ -304,6 +305,29 @@ fn register_filters(tera: &mut Tera) {
             .unwrap_or_default();
         Value::from(names)
     });
+}
+
+/// `{{ text | markdown }}` (Zola's filter): the text as HTML, with tables, footnotes,
+/// strikethrough and task lists; `inline=true` drops the paragraph around a single one.
+/// Like Zola's, the result is escaped unless marked `| safe`.
+fn markdown_filter(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    use pulldown_cmark::{Options, Parser, html};
+    let inline: bool = kwargs.get("inline")?.unwrap_or(false);
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, Parser::new_ext(text, options));
+    if inline {
+        let trimmed = out.trim_end();
+        if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>"))
+            && !inner.contains("<p>")
+        {
+            return Ok(inner.to_owned());
+        }
+    }
+    Ok(out)
 }
 
 /// `{{ value | json_ld }}`: JSON for a `<script type="application/ld+json">`, without the

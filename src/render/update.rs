@@ -32,7 +32,9 @@ impl Prepared {
             .map(|(name, _)| name.as_str())
             .collect();
         let affected = templates.dependents(&changed);
-        if affected.contains(EVENT_PARTIAL) {
+        // The event partial's HTML is in the shared values; a shortcode's output is in
+        // the Markdown of the pages that call it: both take a full build.
+        if affected.contains(EVENT_PARTIAL) || affected.iter().any(|t| t.starts_with("shortcodes/")) {
             return None;
         }
         set_globals(&mut templates, site);

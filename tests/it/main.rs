@@ -35,6 +35,7 @@ mod publish;
 mod screenshots;
 mod search;
 mod serve;
+mod shortcodes;
 mod sources;
 mod taxonomies;
 mod timeline;

@@ -10,6 +10,7 @@
 //! code, callouts, figures), `links` (links, wikilinks, citations), `footnotes`.
 
 mod blocks;
+mod embed;
 mod excerpt;
 mod footnotes;
 mod links;
@@ -26,6 +27,7 @@ use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::parse::highlight::Highlighter;
 use crate::parse::judgments::Judgment;
+use crate::parse::shortcodes::{self, Shortcodes};
 use state::State;
 
 /// One heading in the table of contents, with its subheadings (Zola's shape).
@@ -157,9 +159,13 @@ pub(crate) struct Env<'a> {
     pub highlighter: &'a Highlighter,
     pub targets: &'a (dyn Targets + Sync),
     pub citations: &'a (dyn Citations + Sync),
+    /// The site's shortcodes; `None` leaves calls as text (the Markdown pass alone, as
+    /// benchmarks and hostile-input tests run it, or a body without braces).
+    pub shortcodes: Option<&'a (dyn Shortcodes + Sync)>,
 }
 
 /// One document to convert.
+#[derive(Clone, Copy)]
 pub(crate) struct Doc<'a> {
     /// The file as shown in messages (`content/security/kursk.md`).
     pub display_path: &'a Path,
@@ -222,6 +228,34 @@ const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and 
 /// Converts one document's Markdown to HTML. Links and citations are checked against
 /// `env`; citations are left as placeholders for the model to format.
 pub(crate) fn to_html(doc: &Doc, env: &Env) -> Converted {
+    let options = options(env.config);
+    let expanded = env
+        .shortcodes
+        .filter(|_| shortcodes::may_hold(doc.body))
+        .map(|site| {
+            let code = std::cell::OnceCell::new();
+            let in_code = |offset: usize| {
+                let ranges: &Vec<Range<usize>> = code.get_or_init(|| code_ranges(doc.body, options));
+                let i = ranges.partition_point(|r| r.start <= offset);
+                i > 0 && ranges[i - 1].contains(&offset)
+            };
+            shortcodes::expand(doc.body, doc.content_path, site, &in_code)
+        });
+    match &expanded {
+        Some(e) => convert(
+            &Doc {
+                body: &e.text,
+                ..*doc
+            },
+            env,
+            options,
+            Some(e),
+        ),
+        None => convert(doc, env, options, None),
+    }
+}
+
+fn options(config: &MarkdownConfig) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -229,9 +263,30 @@ pub(crate) fn to_html(doc: &Doc, env: &Env) -> Converted {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
         | Options::ENABLE_WIKILINKS;
-    if env.config.smart_punctuation {
+    if config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    options
+}
+
+/// The spans of code (blocks and inline) in `body`, in order; nested ones do not occur.
+fn code_ranges(body: &str, options: Options) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Parser::new_ext(body, options)
+        .into_offset_iter()
+        .filter(|(e, _)| {
+            matches!(
+                e,
+                Event::Code(_) | Event::Start(pulldown_cmark::Tag::CodeBlock(_))
+            )
+        })
+        .map(|(_, r)| r)
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+/// Converts `doc` (its shortcodes expanded into `expanded`, if it had any).
+fn convert(doc: &Doc, env: &Env, options: Options, expanded: Option<&shortcodes::Expanded>) -> Converted {
     // `[@key]`, `[@key, p. 4]`, `[@a; @b]`: references without a definition, which the
     // parser hands over; they come back as links to be turned into citations.
     let citations = |link: pulldown_cmark::BrokenLink<'_>| {
@@ -242,11 +297,21 @@ pub(crate) fn to_html(doc: &Doc, env: &Env) -> Converted {
             )
         })
     };
-    let events: Vec<(Event, Range<usize>)> =
+    let mut events: Vec<(Event, Range<usize>)> =
         Parser::new_with_broken_link_callback(doc.body, options, Some(citations))
             .into_offset_iter()
             .collect();
     let mut state = State::new(doc, env);
+    if let Some(e) = expanded {
+        if !e.html.is_empty() {
+            events = embed::place(events, &e.html);
+        }
+        state.origins = Some(&e.origins);
+        for (at, problem) in &e.problems {
+            let location = state.original_location(doc.body_offset + at);
+            state.diagnostics.push(problem.clone().at(location));
+        }
+    }
     let mut body: Vec<Event> = Vec::with_capacity(events.len());
     state.process(&events, &mut body, true);
 

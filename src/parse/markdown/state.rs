@@ -18,6 +18,8 @@ pub(super) struct State<'a> {
     pub(super) env: &'a Env<'a>,
     /// The file's lines, for the locations of diagnostics.
     pub(super) lines: Lines<'a>,
+    /// For a body whose shortcodes were expanded: where each part of it was written.
+    pub(super) origins: Option<&'a crate::parse::shortcodes::Origins>,
     pub(super) ids: HashSet<String>,
     /// The last numeric suffix given to each heading id that was taken (`a` → 2 after
     /// `a-1`, `a-2`).
@@ -63,6 +65,7 @@ impl<'a> State<'a> {
             doc,
             env,
             lines: Lines::new(doc.text),
+            origins: None,
             ids: HashSet::new(),
             id_suffixes: HashMap::new(),
             headings: Vec::new(),
@@ -325,8 +328,22 @@ impl<'a> State<'a> {
         }
     }
 
-    pub(super) fn location(&self, body_offset: usize) -> Location {
-        self.lines.location(self.doc.display_path, body_offset)
+    /// Where an offset of the body as parsed is in the file: for a body whose shortcodes
+    /// were expanded, where the author wrote it.
+    pub(super) fn location(&self, offset: usize) -> Location {
+        let offset = match self.origins {
+            Some(origins) => {
+                let body = self.doc.body_offset;
+                body + origins.original(offset.saturating_sub(body))
+            }
+            None => offset,
+        };
+        self.lines.location(self.doc.display_path, offset)
+    }
+
+    /// Where an offset of the file as written is.
+    pub(super) fn original_location(&self, offset: usize) -> Location {
+        self.lines.location(self.doc.display_path, offset)
     }
 }
 

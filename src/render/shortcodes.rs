@@ -1,0 +1,163 @@
+//! The site's shortcodes: templates under `templates/shortcodes/` (`name.html` writes
+//! HTML, `name.md` Markdown; the site's over its theme's), rendered for the calls the
+//! Markdown pass finds (`parse::shortcodes`) with Zola's context: the arguments, `nth`,
+//! `lang`, `colocated_path`, `body`, then `page` or `section` and `config`, which no
+//! argument overrides.
+//!
+//! Shortcodes run before the site's Markdown is converted, so `page` holds what is known
+//! then (front matter, URLs, dates, taxonomies) and not the page's content, table of
+//! contents or backlinks; `get_url` works, `get_page` and the like do not, as in Zola.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use tera::Value;
+
+use super::context;
+use super::templates::{Lookups, Templates};
+use crate::diagnostic::Diagnostic;
+use crate::model::site::{PageId, Site};
+use crate::parse::shortcodes::{Arg, Flavour, Invocation, Shortcodes, may_hold};
+
+pub(crate) struct SiteShortcodes<'a> {
+    templates: &'a Templates,
+    /// Name → what it writes and its template.
+    known: BTreeMap<String, (Flavour, String)>,
+    /// Content path → `page` or `section` and its value, for the documents that may call
+    /// a shortcode.
+    contexts: HashMap<String, (&'static str, Value)>,
+    config: Value,
+    lang: String,
+}
+
+impl<'a> SiteShortcodes<'a> {
+    /// The shortcodes among `templates`, with the context of each document of `site` that
+    /// may call one (its Markdown still in the model).
+    pub(crate) fn new(site: &Site, templates: &'a Templates) -> SiteShortcodes<'a> {
+        let mut known = BTreeMap::new();
+        for name in templates.sources.keys() {
+            let Some(file) = name.strip_prefix("shortcodes/") else {
+                continue;
+            };
+            let found = match (file.strip_suffix(".html"), file.strip_suffix(".md")) {
+                (Some(stem), _) => (stem, Flavour::Html),
+                (_, Some(stem)) => (stem, Flavour::Markdown),
+                _ => continue,
+            };
+            // `x.html` sorts before `x.md` and is kept when both exist.
+            known
+                .entry(found.0.to_owned())
+                .or_insert_with(|| (found.1, name.clone()));
+        }
+        let contexts = if known.is_empty() {
+            HashMap::new()
+        } else {
+            // `get_url` answers from here until rendering gives the template functions
+            // the whole site.
+            templates.set_lookups(urls(site));
+            contexts(site)
+        };
+        SiteShortcodes {
+            templates,
+            known,
+            contexts,
+            config: Value::from_serializable(&site.config),
+            lang: site.config.default_language.clone(),
+        }
+    }
+}
+
+/// What `get_url` needs: the site's address and each document's permalink.
+fn urls(site: &Site) -> Lookups {
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| &p.file.content_path)
+        .zip(site.pages.iter().map(|p| &p.permalink));
+    let sections = site.sections.iter().map(|s| (&s.file.content_path, &s.permalink));
+    Lookups {
+        base_url: site.config.base_url.clone(),
+        permalinks: pages
+            .chain(sections)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        ..Lookups::default()
+    }
+}
+
+/// `page` or `section` for each document whose body may call a shortcode.
+fn contexts(site: &Site) -> HashMap<String, (&'static str, Value)> {
+    let calls = |text: &str, body: usize| may_hold(&text[body.min(text.len())..]);
+    let pages: Vec<PageId> = (0..site.pages.len())
+        .map(PageId)
+        .filter(|id| {
+            let p = site.page(*id);
+            calls(&p.file.text, p.body_offset)
+        })
+        .collect();
+    let refs = if pages.is_empty() {
+        Vec::new()
+    } else {
+        context::page_refs(site)
+    };
+    let mut out: HashMap<String, (&'static str, Value)> = pages
+        .par_iter()
+        .map(|id| {
+            let path = site.page(*id).file.content_path.clone();
+            (path, ("page", context::page_value(site, *id, &refs, "")))
+        })
+        .collect();
+    for s in &site.sections {
+        if calls(&s.file.text, s.body_offset) {
+            out.insert(
+                s.file.content_path.clone(),
+                ("section", context::section_ref(site, s)),
+            );
+        }
+    }
+    out
+}
+
+fn value(arg: &Arg) -> Value {
+    match arg {
+        Arg::Str(s) => Value::from(s.as_str()),
+        Arg::Bool(b) => Value::from(*b),
+        Arg::Int(i) => Value::from(*i),
+        Arg::Float(f) => Value::from(*f),
+        Arg::Array(items) => Value::from(items.iter().map(value).collect::<Vec<_>>()),
+    }
+}
+
+impl Shortcodes for SiteShortcodes<'_> {
+    fn flavour(&self, name: &str) -> Option<Flavour> {
+        self.known.get(name).map(|(flavour, _)| *flavour)
+    }
+
+    fn names(&self) -> Vec<&str> {
+        self.known.keys().map(String::as_str).collect()
+    }
+
+    fn render(&self, doc: &str, call: &Invocation) -> Result<String, Diagnostic> {
+        let Some((_, template)) = self.known.get(call.name) else {
+            return Err(Diagnostic::error(format!("unknown shortcode `{}`", call.name)));
+        };
+        let document = self.contexts.get(doc);
+        let mut ctx = tera::Context::new();
+        ctx.insert("nth", &call.nth);
+        ctx.insert("lang", &self.lang);
+        if let Some(path) = document.and_then(|(_, v)| v.get_from_path("colocated_path")) {
+            ctx.insert_value("colocated_path", path.clone());
+        }
+        for (key, arg) in call.args {
+            ctx.insert_value(key.clone(), value(arg));
+        }
+        if let Some(body) = call.body {
+            ctx.insert("body", body);
+        }
+        if let Some((key, value)) = document {
+            ctx.insert_value(*key, value.clone());
+        }
+        ctx.insert_value("config", self.config.clone());
+        self.templates.render(template, &ctx)
+    }
+}
