@@ -829,3 +829,37 @@ fn a_temporary_file_gone_by_the_end_of_a_save_is_not_a_changed_source() {
     let paths = vec![page.clone(), temp, gone.clone()];
     assert_eq!(session.sources_among(&paths), vec![&page, &gone]);
 }
+
+/// A shortcode's output is in the Markdown of the pages calling it: an edit to its
+/// template, or to a page calling one, must give what a cold build gives.
+#[test]
+fn edits_to_a_shortcode_template_and_to_a_page_calling_one_give_the_outputs_of_a_cold_build() {
+    let site = SiteTest::fixture("shortcodes");
+    let mut session = session_for(&site);
+    site.write(
+        "templates/shortcodes/mark.html",
+        "<mark class=\"edited\" id=\"mark-{{ nth }}\">{{ word }}</mark>\n",
+    );
+    let update = apply_ok(&mut session, &site, &["templates/shortcodes/mark.html"]);
+    assert!(
+        update.changed.iter().any(|c| c == "doc/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(String::from_utf8_lossy(&outputs_of(&session)["doc/index.html"]).contains("class=\"edited\""));
+    assert_matches_cold(&site, &session);
+
+    let text = site.read("content/doc.md");
+    site.write(
+        "content/doc.md",
+        text.replace("{{ mark(word=\"one\") }}", "{{ mark(word=\"uno\") }}"),
+    );
+    let update = apply_ok(&mut session, &site, &["content/doc.md"]);
+    assert!(
+        update.changed.iter().any(|c| c == "doc/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert!(String::from_utf8_lossy(&outputs_of(&session)["doc/index.html"]).contains(">uno</mark>"));
+    assert_matches_cold(&site, &session);
+}
