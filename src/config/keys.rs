@@ -38,6 +38,8 @@ const MARKDOWN_KEYS: &[&str] = &[
     "external_links_target_blank",
     "external_links_no_follow",
     "external_links_no_referrer",
+    "external_links_class",
+    "external_links_external",
 ];
 
 /// Keys of a `[[taxonomies]]` entry.
@@ -74,6 +76,9 @@ pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
     (&["markdown"], "highlight_theme"),
     (&["markdown"], "highlight_themes_css"),
     (&["markdown"], "extra_syntaxes_and_themes"),
+    (&["markdown", "highlighting"], "extra_grammars"),
+    (&["markdown", "highlighting"], "extra_themes"),
+    (&["markdown", "highlighting"], "data_attr_position"),
 ];
 
 /// The Zola-only keys of one table (`&[]` for the top level), in the table's order.

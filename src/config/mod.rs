@@ -175,6 +175,10 @@ pub(crate) struct MarkdownConfig {
     pub external_links_target_blank: bool,
     pub external_links_no_follow: bool,
     pub external_links_no_referrer: bool,
+    /// A class for external links (Zola's `external_links_class`).
+    pub external_links_class: Option<String>,
+    /// `rel="external"` on external links; on unless turned off, as in Zola.
+    pub external_links_external: bool,
 }
 
 /// The site configuration the build uses.
@@ -435,6 +439,8 @@ impl Config {
                     external_links_target_blank: md.external_links_target_blank,
                     external_links_no_follow: md.external_links_no_follow,
                     external_links_no_referrer: md.external_links_no_referrer,
+                    external_links_class: md.external_links_class.filter(|c| !c.trim().is_empty()),
+                    external_links_external: md.external_links_external.unwrap_or(true),
                 }
             }
             None => MarkdownConfig::default(),
@@ -509,6 +515,8 @@ impl Default for MarkdownConfig {
             external_links_target_blank: false,
             external_links_no_follow: false,
             external_links_no_referrer: false,
+            external_links_class: None,
+            external_links_external: true,
         }
     }
 }

@@ -87,6 +87,8 @@ pub(super) struct RawMarkdown {
     pub(super) external_links_no_follow: bool,
     #[serde(default)]
     pub(super) external_links_no_referrer: bool,
+    pub(super) external_links_class: Option<String>,
+    pub(super) external_links_external: Option<bool>,
 }
 
 #[derive(Deserialize)]

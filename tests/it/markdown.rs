@@ -394,11 +394,37 @@ fn external_link_options_mark_external_links_and_keep_their_addresses_exact() {
     );
     assert_eq!(
         attrs(&html, ".content a[target]", "rel"),
-        ["noopener nofollow noreferrer"]
+        ["noopener nofollow noreferrer external"]
     );
     assert_eq!(attrs(&html, ".content a[target]", "title"), ["Q&A \"x\""]);
     assert_eq!(attrs(&html, ".content a[target]", "target"), ["_blank"]);
     // Links within the site are left as they are.
     assert_eq!(attrs(&html, ".content a:not([target])", "href"), ["/b/"]);
     assert!(attrs(&html, ".content a:not([target])", "rel").is_empty());
+}
+
+#[test]
+fn external_links_get_rel_external_by_default_and_a_class_when_configured() {
+    let page = "+++\ntitle = \"A\"\n+++\nSee [the report](https://example.com/r) and [B](@/b.md).\n";
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n",
+        )
+        .file("content/a.md", page)
+        .file("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n");
+    site.build_ok();
+    let html = site.html("/a/");
+    assert_eq!(attrs(&html, ".content a[rel]", "href"), ["https://example.com/r"]);
+    assert_eq!(attrs(&html, ".content a[rel]", "rel"), ["external"]);
+
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\n[markdown]\nexternal_links_class = \"ext\"\nexternal_links_external = false\n",
+    );
+    site.build_ok();
+    let html = site.html("/a/");
+    assert_eq!(attrs(&html, ".content a.ext", "href"), ["https://example.com/r"]);
+    assert!(attrs(&html, ".content a[rel]", "rel").is_empty());
+    assert_eq!(attrs(&html, ".content a:not(.ext)", "href"), ["/b/"]);
 }

@@ -323,11 +323,17 @@ fn external_link_open(href: &str, title: &str, config: &MarkdownConfig) -> Strin
     if config.external_links_no_referrer {
         rel.push("noreferrer");
     }
+    if config.external_links_external {
+        rel.push("external");
+    }
     // escape_href leaves nothing to escape again: `&` is `&amp;` already, quotes and
     // angle brackets are percent-encoded.
     let mut href_escaped = String::new();
     pulldown_cmark_escape::escape_href(&mut href_escaped, href).ok();
     let mut html = format!("<a href=\"{href_escaped}\"");
+    if let Some(class) = &config.external_links_class {
+        html.push_str(&format!(" class=\"{}\"", escape_attr(class)));
+    }
     if !title.is_empty() {
         html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
     }

@@ -367,6 +367,8 @@ impl Env<'_> {
         self.config.external_links_target_blank
             || self.config.external_links_no_follow
             || self.config.external_links_no_referrer
+            || self.config.external_links_external
+            || self.config.external_links_class.is_some()
     }
 }
 
