@@ -11,7 +11,8 @@ use crate::linkcheck::LinkCheck;
 use crate::model::site::{PageHtml, Site};
 use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
-use crate::render::{self, shortcodes::SiteShortcodes, templates::Templates};
+use crate::parse::markdown::Calls;
+use crate::render::{self, calls::SiteCalls, templates::Templates};
 use crate::theme::{self, StaticSource, Theme};
 use crate::write::Staging;
 
@@ -151,7 +152,7 @@ fn model(
     if let Some(file) = site.config.sources.bibliography.clone() {
         let style = site.config.sources.style.clone();
         let style = style.as_deref().unwrap_or(crate::model::sources::DEFAULT_STYLE);
-        let config_path = Path::new("config.toml");
+        let config_path = Path::new(site.config.file.name());
         let sources = crate::load::bibliography(root, &file, config_path)
             .and_then(|text| crate::model::sources::Sources::parse(&text, style, config_path));
         match sources {
@@ -169,18 +170,21 @@ fn model(
     let links = content::Links::new(&site);
     let (markdown_diags, parsed, html) = match &templates {
         Ok(t) => {
-            let shortcodes = SiteShortcodes::new(&site, t);
-            content::convert_markdown(
-                &mut site,
-                &highlighter,
-                &links,
-                Some(&shortcodes),
-                reuse,
-                keep_sources,
-            )
+            // The calls keep a copy of the configuration: the model is lent out to be filled
+            // while they are used.
+            let config = site.config.clone();
+            let calls = SiteCalls::new(&site, t, &config);
+            let calls = if config.content_templating {
+                Calls::Templated(&calls)
+            } else {
+                Calls::Shortcodes(&calls)
+            };
+            content::convert_markdown(&mut site, &highlighter, &links, calls, reuse, keep_sources)
         }
         // The templates' error is reported; calls stay text rather than each be an error.
-        Err(_) => content::convert_markdown(&mut site, &highlighter, &links, None, reuse, keep_sources),
+        Err(_) => {
+            content::convert_markdown(&mut site, &highlighter, &links, Calls::Text, reuse, keep_sources)
+        }
     };
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);

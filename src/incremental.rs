@@ -391,7 +391,7 @@ impl State {
 
     /// Whether a path that no longer exists never held anything the site was made from.
     fn never_a_source(&self, absolute: &Path, rel: &Path) -> bool {
-        if absolute.exists() || rel == Path::new("config.toml") {
+        if absolute.exists() || is_config(rel) {
             return false;
         }
         let under = |source: &Path| source.starts_with(absolute);
@@ -518,6 +518,12 @@ impl State {
     }
 }
 
+/// Whether `rel` is a configuration file (`config.toml`, or Zola 0.23's `zola.toml`, which
+/// takes its place when it appears).
+fn is_config(rel: &Path) -> bool {
+    rel == Path::new("config.toml") || rel == Path::new("zola.toml")
+}
+
 /// The content paths (files or folders, `""` for all of `content/`) among `changed`;
 /// `None` when something else changed that can change what the content files say
 /// (`config.toml`), or a path is outside the site.
@@ -525,7 +531,7 @@ fn touched_content(canonical_root: &Path, root: &Path, changed: &[PathBuf]) -> O
     let mut touched = Vec::new();
     for path in changed {
         let rel = relative(canonical_root, root, path)?;
-        if rel == Path::new("config.toml") {
+        if is_config(&rel) {
             return None;
         }
         if rel.starts_with("content") {

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::link_targets::{LinkTargets, convert};
 use crate::model::sources::Sources;
 use crate::parse::highlight::Highlighter;
-use crate::parse::markdown::Doc;
+use crate::parse::markdown::{Calls, Doc};
 use crate::parse::shortcodes::{Flavour, Invocation, Shortcodes};
 use crate::parse::wikilinks::WikiIndex;
 
@@ -79,7 +79,9 @@ impl MarkdownProbe {
             sources: self.sources.as_ref(),
             bibliography_failed: false,
             severity: crate::diagnostic::Severity::Error,
-            shortcodes: Some(&ProbeShortcodes),
+            calls: Calls::Shortcodes(&ProbeShortcodes),
+            origin: "https://example.org",
+            base_path: "/",
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),

@@ -55,14 +55,15 @@ impl Theme {
                     .collect()
             })
             .unwrap_or_default();
-        let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+        let file = config.file.name();
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
         let hint = did_you_mean(name, available.iter().map(String::as_str)).unwrap_or_else(|| {
             "remove `theme` to use the default theme built into dossier, or run `dossier init` to get a copy of it"
                 .to_owned()
         });
         Err(
             Diagnostic::error(format!("the theme `{name}` is not in themes/{name}/"))
-                .at(key_location("config.toml", &text, "theme"))
+                .at(key_location(file, &text, "theme"))
                 .hint(hint),
         )
     }

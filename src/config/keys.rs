@@ -28,6 +28,7 @@ const KNOWN_KEYS: &[&str] = &[
     "generate_sitemap",
     "generate_robots_txt",
     "build_search_index",
+    "skip_content_templating",
 ];
 
 /// Keys of `[markdown]` that dossier implements.

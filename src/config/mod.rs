@@ -219,6 +219,44 @@ pub(crate) struct Config {
     pub generate_robots_txt: bool,
     /// The search index under `search/` and the theme's search box (default true).
     pub build_search_index: bool,
+    /// The file this was read from.
+    #[serde(skip)]
+    pub file: ConfigFile,
+    /// Whether content is a Tera template, as in Zola 0.23 (a `zola.toml`, or
+    /// `skip_content_templating` set): then a body with `{{` or `{%` is rendered with the
+    /// site's templates (functions, components) before its Markdown is read, and there are
+    /// no shortcodes. Otherwise calls are Zola 0.22's shortcodes.
+    #[serde(skip)]
+    pub content_templating: bool,
+    /// Content paths (globs, `blog/raw/*.md`) whose bodies are not templated.
+    #[serde(skip)]
+    pub skip_content_templating: globset::GlobSet,
+}
+
+/// Which file holds a site's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum ConfigFile {
+    #[default]
+    Config,
+    /// `zola.toml`, Zola 0.23's name, read first when there is one, as Zola does.
+    Zola,
+}
+
+impl ConfigFile {
+    pub(crate) fn of(root: &Path) -> ConfigFile {
+        if root.join("zola.toml").is_file() {
+            ConfigFile::Zola
+        } else {
+            ConfigFile::Config
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ConfigFile::Config => "config.toml",
+            ConfigFile::Zola => "zola.toml",
+        }
+    }
 }
 
 /// What can override the file from the command line.
@@ -235,34 +273,52 @@ pub(crate) const DEFAULT_LIGHT_THEME: &str = "InspiredGitHub";
 pub(crate) const DEFAULT_DARK_THEME: &str = "base16-ocean.dark";
 
 impl Config {
-    /// Reads `config.toml` in `root`. Errors and warnings are returned as diagnostics.
+    /// Reads the configuration in `root`: `zola.toml` (Zola 0.23's name) if there is one,
+    /// else `config.toml`. Errors and warnings are returned as diagnostics.
     pub(crate) fn load(root: &Path, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
-        let path = root.join("config.toml");
-        let text = match std::fs::read_to_string(&path) {
+        let file = ConfigFile::of(root);
+        let name = file.name();
+        let text = match std::fs::read_to_string(root.join(name)) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 let mut d = Diagnostics::new();
                 d.push(
                     Diagnostic::error(format!("no config.toml in {}", display_dir(root)))
-                        .in_file("config.toml")
+                        .in_file(name)
                         .hint("run `dossier init DIR` to make a new site, or pass `--root DIR` to build a site elsewhere"),
                 );
                 return (None, d);
             }
             Err(err) => {
                 let mut d = Diagnostics::new();
-                d.push(Diagnostic::error(format!("cannot read config.toml: {err}")).in_file("config.toml"));
+                d.push(Diagnostic::error(format!("cannot read {name}: {err}")).in_file(name));
                 return (None, d);
             }
         };
-        Config::parse(&text, overrides)
+        let (config, mut diags) = Config::parse_file(&text, file, overrides);
+        if file == ConfigFile::Zola && root.join("config.toml").is_file() {
+            diags.push(
+                Diagnostic::warning(
+                    "config.toml is ignored: the site has a zola.toml, which is read instead",
+                )
+                .in_file("config.toml")
+                .hint("keep one of them; zola.toml is Zola 0.23's name, read first as Zola does"),
+            );
+        }
+        (config, diags)
     }
 
     /// Parses the text of `config.toml`.
+    #[cfg(test)]
     pub(crate) fn parse(text: &str, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
+        Config::parse_file(text, ConfigFile::Config, overrides)
+    }
+
+    /// Parses the text of the configuration file `file`.
+    fn parse_file(text: &str, file: ConfigFile, overrides: &Overrides) -> (Option<Config>, Diagnostics) {
+        let name = file.name();
         let mut diags = Diagnostics::new();
-        let unreadable =
-            |err: toml::de::Error| toml_error("config.toml", text, &err, &config_candidates(&err));
+        let unreadable = |err: toml::de::Error| toml_error(name, text, &err, &config_candidates(&err));
         let mut doc = match DeTable::parse(text) {
             Ok(doc) => doc,
             Err(err) => {
@@ -281,15 +337,15 @@ impl Config {
             }
         };
         let at = |keys: &[&str]| match key_span(&table, keys) {
-            Some(span) => Location::at_offset("config.toml", text, span.start),
-            None => Location::file("config.toml"),
+            Some(span) => Location::at_offset(name, text, span.start),
+            None => Location::file(name),
         };
         let zola_warning = |found: &keys::ZolaKey| {
             Diagnostic::warning(format!(
                 "`{}` is a Zola setting that dossier does not implement yet; it is ignored",
                 found.name()
             ))
-            .at(Location::at_offset("config.toml", text, found.span.start))
+            .at(Location::at_offset(name, text, found.span.start))
         };
 
         for found in zola.iter().filter(|z| z.table.is_empty()) {
@@ -314,8 +370,8 @@ impl Config {
             }
             None => {
                 diags.push(
-                    Diagnostic::error("config.toml has no `base_url`")
-                        .in_file("config.toml")
+                    Diagnostic::error(format!("{name} has no `base_url`"))
+                        .in_file(name)
                         .hint("add the address the site is published at, such as base_url = \"https://user.github.io/repo/\""),
                 );
                 "/".to_owned()
@@ -446,6 +502,23 @@ impl Config {
             None => MarkdownConfig::default(),
         };
 
+        let mut globs = globset::GlobSetBuilder::new();
+        for pattern in raw.skip_content_templating.iter().flatten() {
+            match globset::Glob::new(pattern) {
+                Ok(glob) => {
+                    globs.add(glob);
+                }
+                Err(e) => diags.push(
+                    Diagnostic::error(format!(
+                        "`skip_content_templating` has a bad glob `{pattern}`: {}",
+                        e.kind()
+                    ))
+                    .at(at(&["skip_content_templating"]))
+                    .hint("globs match content paths such as `blog/*.md` or `docs/**/*.md`"),
+                ),
+            }
+        }
+        let skip_content_templating = globs.build().unwrap_or_default();
         let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
         let config = Config {
             base_url,
@@ -478,6 +551,9 @@ impl Config {
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
             build_search_index: raw.build_search_index.unwrap_or(true),
+            file,
+            content_templating: file == ConfigFile::Zola || raw.skip_content_templating.is_some(),
+            skip_content_templating,
             link_severity: overrides.link_severity.unwrap_or(
                 match raw.link_checker.and_then(|l| l.internal_level) {
                     Some(raw::LinkLevel::Warn) => Severity::Warning,

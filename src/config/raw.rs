@@ -35,6 +35,8 @@ pub(super) struct RawConfig {
     pub(super) feed_limit: Option<usize>,
     pub(super) build_search_index: Option<bool>,
     pub(super) link_checker: Option<RawLinkChecker>,
+    /// Zola 0.23: content paths whose bodies are not templated.
+    pub(super) skip_content_templating: Option<Vec<String>>,
 }
 
 /// Zola's `[link_checker]`. dossier checks internal links as it builds and fetches no

@@ -10,8 +10,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::model::link_targets::{LinkTargets, convert};
 use crate::model::site::{PageId, Site};
 use crate::parse::highlight::Highlighter;
-use crate::parse::markdown::{AnchorRef, Converted, Doc};
-use crate::parse::shortcodes::{self, Shortcodes};
+use crate::parse::markdown::{AnchorRef, Calls, Converted, Doc};
+use crate::parse::shortcodes;
 use crate::parse::wikilinks::WikiIndex;
 
 /// What rendering one document's Markdown needs to know about the rest of the site: URLs
@@ -24,6 +24,8 @@ pub(crate) struct Links {
     unrendered: std::collections::HashSet<String>,
     /// Whether each section's documents get heading anchor links (Zola lets a section set it).
     section_anchors: Vec<crate::config::AnchorLinks>,
+    /// `base_url`'s scheme and host, for absolute links to the site itself.
+    origin: String,
 }
 
 impl Links {
@@ -57,6 +59,7 @@ impl Links {
             wiki: wiki_index(site),
             unrendered,
             section_anchors,
+            origin: crate::config::origin_of(&site.config.base_url),
         }
     }
 
@@ -82,12 +85,7 @@ impl Links {
         h.finish()
     }
 
-    fn env<'a>(
-        &'a self,
-        site: &'a Site,
-        highlighter: &'a Highlighter,
-        shortcodes: Option<&'a (dyn Shortcodes + Sync)>,
-    ) -> LinkTargets<'a> {
+    fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter, calls: Calls<'a>) -> LinkTargets<'a> {
         LinkTargets {
             config: &site.config.markdown,
             highlighter,
@@ -100,7 +98,9 @@ impl Links {
             sources: site.sources.as_deref(),
             bibliography_failed: site.sources.is_none() && site.config.sources.bibliography.is_some(),
             severity: site.config.link_severity,
-            shortcodes,
+            calls,
+            origin: &self.origin,
+            base_path: &site.config.base_path,
         }
     }
 }
@@ -180,18 +180,18 @@ fn source_key(doc: &Doc) -> u64 {
 /// Converts every page's and section's Markdown to HTML, reusing `reuse`'s output for documents
 /// whose source is unchanged when what links resolve against is too; with `remember`
 /// (for `serve`), each output is keyed so a later build can reuse it. Returns the
-/// diagnostics and how many documents were converted (not reused). Shortcode calls are
-/// rendered with `shortcodes`; a document that may hold one is never reused, since its
-/// output depends on the shortcodes' templates too.
+/// diagnostics and how many documents were converted (not reused). Shortcode calls or
+/// templated bodies are rendered by `calls`; a document that may hold one is never
+/// reused, since its output depends on the templates too.
 pub(crate) fn convert_markdown(
     site: &mut Site,
     highlighter: &Highlighter,
     links: &Links,
-    shortcodes: Option<&(dyn Shortcodes + Sync)>,
+    calls: Calls,
     reuse: Option<&Reuse>,
     remember: bool,
 ) -> (Diagnostics, usize, crate::model::site::PageHtml) {
-    let env = links.env(site, highlighter, shortcodes);
+    let env = links.env(site, highlighter, calls);
     let reuse = reuse.filter(|r| r.env == links.fingerprint(site));
     let parsed = std::sync::atomic::AtomicUsize::new(0);
     let convert_doc = |doc: Doc| {
@@ -282,7 +282,7 @@ pub(crate) fn convert_markdown(
 
 /// Converts one page's Markdown from the file's new `text` (whose front matter is
 /// unchanged), with its links to headings checked, for `serve` after an edit. Shortcodes
-/// are not rendered: a body that may call one takes a full build (see
+/// and templates are not rendered: a body that may hold one takes a full build (see
 /// [`shortcodes::may_hold`]).
 pub(crate) fn convert_page(
     site: &Site,
@@ -302,7 +302,7 @@ pub(crate) fn convert_page(
         url_path: &p.path,
         anchors: links.section_anchors[p.section.0],
     };
-    let mut converted = convert(&doc, &links.env(site, highlighter, None));
+    let mut converted = convert(&doc, &links.env(site, highlighter, Calls::Text));
     // Links within the page go to its new headings.
     let own = &p.file.content_path;
     let anchor_diags = check_anchors(

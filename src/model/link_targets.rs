@@ -10,8 +10,7 @@ use crate::diagnostic::{Diagnostic, Severity, closest};
 use crate::model::citations;
 use crate::model::sources::Sources;
 use crate::parse::highlight::Highlighter;
-use crate::parse::markdown::{self, Citations, CiteCheck, Converted, Doc, Target, Targets};
-use crate::parse::shortcodes::Shortcodes;
+use crate::parse::markdown::{self, Calls, Citations, CiteCheck, Converted, Doc, Target, Targets};
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 
 /// What a document needs to know about the rest of the site.
@@ -37,8 +36,12 @@ pub(crate) struct LinkTargets<'a> {
     /// What a link to a missing page, a draft or a page without output is
     /// (`[link_checker] internal_level`).
     pub severity: Severity,
-    /// The site's shortcodes, which the renderer answers (`None`: calls stay text).
-    pub shortcodes: Option<&'a (dyn Shortcodes + Sync)>,
+    /// What calls in a body are: shortcodes or templates, which the renderer answers.
+    pub calls: Calls<'a>,
+    /// The site's origin (`https://example.org`, lower case) and base path (`/` or
+    /// `/repo/`), to tell absolute links to the site itself.
+    pub origin: &'a str,
+    pub base_path: &'a str,
 }
 
 /// One document's Markdown as HTML, its links resolved against `targets` and its
@@ -49,7 +52,7 @@ pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
         highlighter: targets.highlighter,
         targets,
         citations: targets,
-        shortcodes: targets.shortcodes,
+        calls: targets.calls,
     };
     let mut converted = markdown::to_html(doc, &env);
     citations::fill(&mut converted, targets.sources);
@@ -96,6 +99,16 @@ impl Targets for LinkTargets<'_> {
 
     fn document_at(&self, url: &str) -> Option<&str> {
         self.paths.get(url).map(String::as_str)
+    }
+    fn own_path<'u>(&self, url: &'u str) -> Option<&'u str> {
+        let origin = url.get(..self.origin.len())?;
+        if self.origin.is_empty() || !origin.eq_ignore_ascii_case(self.origin) {
+            return None;
+        }
+        let path = &url[self.origin.len()..];
+        let path = if path.is_empty() { "/" } else { path };
+        let under = path.starts_with(self.base_path) || path == self.base_path.trim_end_matches('/');
+        (path.starts_with('/') && under).then_some(path)
     }
 }
 

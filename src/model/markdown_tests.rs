@@ -35,7 +35,9 @@ fn convert_str(body: &str) -> Converted {
         sources: None,
         bibliography_failed: false,
         severity: crate::diagnostic::Severity::Error,
-        shortcodes: None,
+        calls: crate::parse::markdown::Calls::Text,
+        origin: "https://x.org",
+        base_path: "/",
     };
     let doc = Doc {
         display_path: Path::new("content/a.md"),

@@ -91,12 +91,10 @@ pub(crate) fn stylesheets(light: &str, dark: &str) -> Result<(String, String), D
     let css = |name: &str| -> Result<String, Diagnostic> {
         let theme = themes.themes.get(name).ok_or_else(|| {
             let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
-            Diagnostic::error(format!("unknown highlighting theme `{name}`"))
-                .in_file("config.toml")
-                .hint(
-                    did_you_mean(name, names.iter().copied())
-                        .unwrap_or_else(|| format!("available themes: {}", names.join(", "))),
-                )
+            Diagnostic::error(format!("unknown highlighting theme `{name}`")).hint(
+                did_you_mean(name, names.iter().copied())
+                    .unwrap_or_else(|| format!("available themes: {}", names.join(", "))),
+            )
         })?;
         css_for_theme_with_class_style(&readable(theme), CLASS_STYLE)
             .map_err(|e| Diagnostic::error(format!("cannot make CSS for theme `{name}`: {e}")))

@@ -7,5 +7,6 @@ pub(crate) mod html_anchors;
 pub(crate) mod judgments;
 pub(crate) mod markdown;
 pub(crate) mod shortcodes;
+pub(crate) mod templated;
 pub(crate) mod tree;
 pub(crate) mod wikilinks;

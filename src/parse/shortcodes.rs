@@ -90,6 +90,12 @@ pub(crate) struct Origins {
 }
 
 impl Origins {
+    /// From pieces of (start in the expanded text, start in the original, whether the
+    /// piece was written by a template), in order of the expanded text.
+    pub(crate) fn new(pieces: Vec<(usize, usize, bool)>) -> Origins {
+        Origins { pieces }
+    }
+
     /// The original offset of `offset` in the expanded text: inside a shortcode's output,
     /// where the call starts.
     pub(crate) fn original(&self, offset: usize) -> usize {

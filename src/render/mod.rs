@@ -7,6 +7,7 @@
 //! plan (`output`); `update` patches a [`Prepared`] after an edit, for `serve`.
 
 pub(crate) mod archive;
+pub(crate) mod calls;
 mod collections;
 mod connected;
 pub(crate) mod context;
@@ -18,7 +19,6 @@ mod output;
 mod plan;
 pub(crate) mod profile;
 pub(crate) mod search;
-pub(crate) mod shortcodes;
 mod sitemap;
 mod tag_balance;
 mod template_names;

@@ -81,7 +81,7 @@ pub(super) fn plan(
                     "code highlighting".into(),
                 );
             }
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(d.in_file(site.config.file.name())),
         }
     }
     for asset in &site.loose_assets {

@@ -439,7 +439,7 @@ fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// A Tera error as a diagnostic at the template file's line and column.
-fn template_error(
+pub(super) fn template_error(
     err: &tera::Error,
     sources: &BTreeMap<String, TemplateSource>,
     rendering: Option<&str>,

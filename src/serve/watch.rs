@@ -171,6 +171,7 @@ impl Changes {
             // Events were lost (the system's queue overflowed during a large checkout):
             // everything may have changed, and any folder may have been replaced.
             out.push(self.root.join("config.toml"));
+            out.push(self.root.join("zola.toml"));
             out.extend(SOURCES.iter().map(|dir| self.root.join(dir)));
             return;
         }
@@ -189,7 +190,7 @@ impl Changes {
     }
 }
 
-/// Whether a changed path can change the site: `config.toml`, or something under a source
+/// Whether a changed path can change the site: `config.toml` or `zola.toml`, or something under a source
 /// folder whose name is not editors' or the system's noise.
 pub fn is_source(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else {
@@ -199,7 +200,7 @@ pub fn is_source(root: &Path, path: &Path) -> bool {
     let Some(first) = parts.next() else {
         return false;
     };
-    if first == "config.toml" {
+    if first == "config.toml" || first == "zola.toml" {
         return rel.components().count() == 1;
     }
     if !SOURCES.contains(&first.as_ref()) {
@@ -218,6 +219,7 @@ mod tests {
         let yes = |p: &str| assert!(is_source(root, &root.join(p)), "{p}");
         let no = |p: &str| assert!(!is_source(root, &root.join(p)), "{p}");
         yes("config.toml");
+        yes("zola.toml");
         yes("content/security/kursk.md");
         yes("content/security");
         yes("templates/page.html");

@@ -38,5 +38,6 @@ mod serve;
 mod shortcodes;
 mod sources;
 mod taxonomies;
+mod templated_content;
 mod timeline;
 mod watch;

@@ -130,6 +130,19 @@ impl<'a> State<'a> {
         }
         let external = dest.contains("://") || dest.starts_with("//");
         if external {
+            // `https://example.org/security/kursk/` on example.org (written so, or made by
+            // `get_url` in templated content) is a link within the site, kept as written.
+            if let Some(path) = self.env.targets.own_path(dest) {
+                let url = path.split(['#', '?']).next().unwrap_or(path);
+                match self.env.targets.document_at(url) {
+                    Some(target) => {
+                        let target = target.to_owned();
+                        self.record_link(&target, LinkKind::Link);
+                    }
+                    None => self.local_ref(url, false, offset),
+                }
+                return (dest.to_owned(), false);
+            }
             return (dest.to_owned(), true);
         }
         if let Some(anchor) = dest.strip_prefix('#') {

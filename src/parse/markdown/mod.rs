@@ -28,6 +28,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::parse::highlight::Highlighter;
 use crate::parse::judgments::Judgment;
 use crate::parse::shortcodes::{self, Shortcodes};
+use crate::parse::templated::{self, ContentTemplates};
 use state::State;
 
 /// One heading in the table of contents, with its subheadings (Zola's shape).
@@ -136,6 +137,10 @@ pub(crate) trait Targets {
     /// The content path of the document at a URL path (`/security/kursk/`), so that a
     /// plain link to a page counts as a link to it.
     fn document_at(&self, url: &str) -> Option<&str>;
+    /// The URL path of an absolute URL on this site (`https://example.org/security/kursk/`
+    /// → `/security/kursk/`, under `base_url`), so that such a link counts as one within
+    /// the site; `None` for any other address.
+    fn own_path<'u>(&self, url: &'u str) -> Option<&'u str>;
 }
 
 /// What a citation's key finds in the bibliography.
@@ -159,9 +164,19 @@ pub(crate) struct Env<'a> {
     pub highlighter: &'a Highlighter,
     pub targets: &'a (dyn Targets + Sync),
     pub citations: &'a (dyn Citations + Sync),
-    /// The site's shortcodes; `None` leaves calls as text (the Markdown pass alone, as
-    /// benchmarks and hostile-input tests run it, or a body without braces).
-    pub shortcodes: Option<&'a (dyn Shortcodes + Sync)>,
+    /// What `{{ … }}` and `{% … %}` in a body are.
+    pub calls: Calls<'a>,
+}
+
+/// What `{{ … }}` and `{% … %}` in Markdown are.
+#[derive(Clone, Copy)]
+pub(crate) enum Calls<'a> {
+    /// Text: for `serve`'s fast path, which takes only bodies without them.
+    Text,
+    /// Zola 0.22's shortcodes (`parse::shortcodes`).
+    Shortcodes(&'a (dyn Shortcodes + Sync)),
+    /// Zola 0.23's templated content (`parse::templated`).
+    Templated(&'a (dyn ContentTemplates + Sync)),
 }
 
 /// One document to convert.
@@ -229,18 +244,21 @@ const PULLQUOTE_FOCUS_HINT: &str = "a pull quote repeats the article's text and 
 /// `env`; citations are left as placeholders for the model to format.
 pub(crate) fn to_html(doc: &Doc, env: &Env) -> Converted {
     let options = options(env.config);
-    let expanded = env
-        .shortcodes
-        .filter(|_| shortcodes::may_hold(doc.body))
-        .map(|site| {
+    let expanded = match env.calls {
+        _ if !shortcodes::may_hold(doc.body) => None,
+        Calls::Text => None,
+        Calls::Shortcodes(site) => {
             let code = std::cell::OnceCell::new();
             let in_code = |offset: usize| {
                 let ranges: &Vec<Range<usize>> = code.get_or_init(|| code_ranges(doc.body, options));
                 let i = ranges.partition_point(|r| r.start <= offset);
                 i > 0 && ranges[i - 1].contains(&offset)
             };
-            shortcodes::expand(doc.body, doc.content_path, site, &in_code)
-        });
+            Some(shortcodes::expand(doc.body, doc.content_path, site, &in_code))
+        }
+        Calls::Templated(site) if site.skips(doc.content_path) => None,
+        Calls::Templated(site) => Some(templated::expand(doc.body, doc.content_path, site)),
+    };
     match &expanded {
         Some(e) => convert(
             &Doc {

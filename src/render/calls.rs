@@ -1,12 +1,14 @@
-//! The site's shortcodes: templates under `templates/shortcodes/` (`name.html` writes
-//! HTML, `name.md` Markdown; the site's over its theme's), rendered for the calls the
-//! Markdown pass finds (`parse::shortcodes`) with Zola's context: the arguments, `nth`,
-//! `lang`, `colocated_path`, `body`, then `page` or `section` and `config`, which no
-//! argument overrides.
+//! What templates do inside content, answered for the Markdown pass: Zola 0.22's
+//! shortcodes (`parse::shortcodes`), templates under `templates/shortcodes/` (`name.html`
+//! writes HTML, `name.md` Markdown; the site's over its theme's) rendered with Zola's
+//! context: the arguments, `nth`, `lang`, `colocated_path`, `body`, then `page` or
+//! `section` and `config`, which no argument overrides; and Zola 0.23's templated content
+//! (`parse::templated`), a body rendered as a template with `page` or `section`,
+//! `config` and `lang`, the site's functions and components at hand.
 //!
-//! Shortcodes run before the site's Markdown is converted, so `page` holds what is known
-//! then (front matter, URLs, dates, taxonomies) and not the page's content, table of
-//! contents or backlinks; `get_url` works, `get_page` and the like do not, as in Zola.
+//! Both run before the site's Markdown is converted, so `page` holds what is known then
+//! (front matter, URLs, dates, taxonomies) and not the page's content, table of contents
+//! or backlinks; `get_url` works, `get_page` and the like do not, as in Zola.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,11 +17,13 @@ use tera::Value;
 
 use super::context;
 use super::templates::{Lookups, Templates};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::site::{PageId, Site};
 use crate::parse::shortcodes::{Arg, Flavour, Invocation, Shortcodes, may_hold};
+use crate::parse::templated::{BodyError, ContentTemplates};
 
-pub(crate) struct SiteShortcodes<'a> {
+pub(crate) struct SiteCalls<'a> {
     templates: &'a Templates,
     /// Name → what it writes and its template.
     known: BTreeMap<String, (Flavour, String)>,
@@ -28,12 +32,15 @@ pub(crate) struct SiteShortcodes<'a> {
     contexts: HashMap<String, (&'static str, Value)>,
     config: Value,
     lang: String,
+    /// `skip_content_templating`.
+    skip: &'a globset::GlobSet,
 }
 
-impl<'a> SiteShortcodes<'a> {
+impl<'a> SiteCalls<'a> {
     /// The shortcodes among `templates`, with the context of each document of `site` that
-    /// may call one (its Markdown still in the model).
-    pub(crate) fn new(site: &Site, templates: &'a Templates) -> SiteShortcodes<'a> {
+    /// may call one or be templated (its Markdown still in the model). `config` is the
+    /// site's (a copy: the model is lent out to be filled while these are used).
+    pub(crate) fn new(site: &Site, templates: &'a Templates, config: &'a Config) -> SiteCalls<'a> {
         let mut known = BTreeMap::new();
         for name in templates.sources.keys() {
             let Some(file) = name.strip_prefix("shortcodes/") else {
@@ -49,7 +56,7 @@ impl<'a> SiteShortcodes<'a> {
                 .entry(found.0.to_owned())
                 .or_insert_with(|| (found.1, name.clone()));
         }
-        let contexts = if known.is_empty() {
+        let contexts = if known.is_empty() && !config.content_templating {
             HashMap::new()
         } else {
             // `get_url` answers from here until rendering gives the template functions
@@ -57,12 +64,13 @@ impl<'a> SiteShortcodes<'a> {
             templates.set_lookups(urls(site));
             contexts(site)
         };
-        SiteShortcodes {
+        SiteCalls {
             templates,
             known,
             contexts,
-            config: Value::from_serializable(&site.config),
-            lang: site.config.default_language.clone(),
+            config: Value::from_serializable(config),
+            lang: config.default_language.clone(),
+            skip: &config.skip_content_templating,
         }
     }
 }
@@ -128,7 +136,7 @@ fn value(arg: &Arg) -> Value {
     }
 }
 
-impl Shortcodes for SiteShortcodes<'_> {
+impl Shortcodes for SiteCalls<'_> {
     fn flavour(&self, name: &str) -> Option<Flavour> {
         self.known.get(name).map(|(flavour, _)| *flavour)
     }
@@ -159,5 +167,56 @@ impl Shortcodes for SiteShortcodes<'_> {
         }
         ctx.insert_value("config", self.config.clone());
         self.templates.render(template, &ctx)
+    }
+}
+
+impl ContentTemplates for SiteCalls<'_> {
+    fn render(&self, doc: &str, body: &str) -> Result<String, BodyError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &self.lang);
+        if let Some((key, value)) = self.contexts.get(doc) {
+            ctx.insert_value(*key, value.clone());
+        }
+        ctx.insert_value("config", self.config.clone());
+        self.templates
+            .tera
+            .render_str(body, &ctx, false)
+            .map_err(|e| body_error(&e, body))
+    }
+
+    fn skips(&self, doc: &str) -> bool {
+        self.skip.is_match(doc)
+    }
+}
+
+/// A template error in a body, placed at its line and column there.
+fn body_error(err: &tera::Error, body: &str) -> BodyError {
+    let offset = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let line_start = body
+                .split_inclusive('\n')
+                .take(span.start_line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>();
+            let column: usize = body[line_start..]
+                .chars()
+                .take(span.start_col)
+                .map(char::len_utf8)
+                .sum();
+            Some(line_start + column)
+        }
+        _ => None,
+    };
+    let mut diagnostic = super::templates::template_error(err, &BTreeMap::new(), None);
+    diagnostic.location = None;
+    diagnostic.message = diagnostic
+        .message
+        .replacen("template error", "template error in content", 1);
+    BodyError {
+        offset,
+        diagnostic: diagnostic.hint(
+            "the content is a Tera template, as in Zola 0.23: wrap text that only looks like one in {% raw %}…{% endraw %}, or list the file in `skip_content_templating`",
+        ),
     }
 }
