@@ -6,20 +6,26 @@ use tera::Value;
 use super::context;
 use super::feeds::newest_first;
 use super::job::Collection;
+use super::template_names::own_page;
 use super::templates::Templates;
 use crate::model::site::{PageId, Site};
 
 impl Collection {
     pub(super) fn made(self, site: &Site, templates: &Templates) -> bool {
         let rendered = || site.pages.iter().filter(|p| p.has_output());
-        templates.has(&format!("{}.html", self.name()))
-            && match self {
-                Collection::Sources => {
-                    site.sources.is_some() && rendered().any(|p| !p.converted.cited.is_empty())
-                }
-                Collection::Watch => !site.watch.is_empty(),
-                Collection::Judgments => rendered().any(|p| !p.converted.judgments.is_empty()),
+        let name = self.name();
+        own_page(
+            site,
+            templates,
+            &format!("{name}.html"),
+            &site.config.url_path(&format!("{name}/")),
+        ) && match self {
+            Collection::Sources => {
+                site.sources.is_some() && rendered().any(|p| !p.converted.cited.is_empty())
             }
+            Collection::Watch => !site.watch.is_empty(),
+            Collection::Judgments => rendered().any(|p| !p.converted.judgments.is_empty()),
+        }
     }
 
     pub(super) fn value(self, site: &Site, page_values: &[Value]) -> Value {

@@ -23,6 +23,7 @@ mod sitemap;
 mod tag_balance;
 mod template_names;
 pub(crate) mod templates;
+mod tera1;
 pub(crate) mod timeline;
 mod update;
 mod values;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::job::{
     ArchivePage, Collection, FeedOf, Job, Planned, month_path, output_path, pager_path, year_path,
 };
-use super::template_names::job_template;
+use super::template_names::{job_template, own_page};
 use super::templates::Templates;
 use super::{archive, search, sitemap, timeline};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -271,7 +271,8 @@ pub(super) fn plan(
             push(search::bundle_path(k), Job::SearchBundle(k), origin());
         }
     }
-    if templates.has("archive.html") && !archive.years.is_empty() {
+    let own = |template: &str, path: &str| own_page(site, templates, template, &site.config.url_path(path));
+    if own("archive.html", "archive/") && !archive.years.is_empty() {
         push(
             output_path(site, &site.config.url_path("archive/")),
             Job::Archive(ArchivePage::Index),
@@ -295,7 +296,7 @@ pub(super) fn plan(
     if !site.events.is_empty() {
         push("timeline.json".into(), Job::TimelineJson, "the timeline".into());
         push("timeline.ics".into(), Job::TimelineIcs, "the timeline".into());
-        if templates.has("timeline.html") {
+        if own("timeline.html", "timeline/") {
             let main = site.config.url_path("timeline/");
             for year in timeline::pages(site, None, today) {
                 push(
@@ -321,7 +322,7 @@ pub(super) fn plan(
             }
         }
     }
-    if templates.has("graph.html") {
+    if own("graph.html", "graph/") {
         push(
             output_path(site, &site.config.url_path("graph/")),
             Job::SiteGraph,

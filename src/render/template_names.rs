@@ -42,6 +42,23 @@ pub(super) fn taxonomy_template(templates: &Templates, name: &str, kind: &str) -
     }
 }
 
+/// Whether dossier makes one of its own pages (the archive, the timeline, the graph, a
+/// collection) at the site path `path` with `template`: the template must exist, and
+/// yields to the site's content. A page or section already at that path keeps it, and a
+/// template the content renders with (`template = "archive.html"` in a Zola theme's demo)
+/// is the site's own, not one of dossier's pages.
+pub(crate) fn own_page(site: &Site, templates: &Templates, template: &str, path: &str) -> bool {
+    let named = |t: &Option<String>| t.as_deref() == Some(template);
+    templates.has(template)
+        && !site
+            .pages
+            .iter()
+            .any(|p| named(&p.meta.template) || (p.has_output() && p.path == path))
+        && !site.sections.iter().any(|s| {
+            named(&s.meta.template) || named(&s.meta.page_template) || (s.has_output() && s.path == path)
+        })
+}
+
 /// Every template named in front matter, or needed by the default layout, must exist.
 pub(crate) fn check_templates(site: &Site, templates: &Templates, diags: &mut Diagnostics) {
     for (i, p) in site.pages.iter().enumerate() {

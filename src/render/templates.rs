@@ -23,6 +23,9 @@ pub(crate) struct Lookups {
     pub permalinks: HashMap<String, String>,
     /// Taxonomy name → (taxonomy value, term name and term slug → term permalink).
     pub taxonomies: HashMap<String, (Value, HashMap<String, String>)>,
+    /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
+    /// the same all day: rendering reads no clock).
+    pub today: Option<jiff::civil::Date>,
 }
 
 pub(crate) struct Templates {
@@ -39,9 +42,14 @@ impl Templates {
     pub(crate) fn new(sources: BTreeMap<String, TemplateSource>) -> Result<Templates, Diagnostic> {
         let mut tera = Tera::new();
         register_filters(&mut tera);
+        super::tera1::register(&mut tera);
         let lookups = Arc::new(RwLock::new(None));
         register_functions(&mut tera, &lookups);
-        tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
+        // Tera 1's macros, positional test arguments and optional includes, as Tera 2
+        // reads them (a Tera 2 template is left as it is); messages show the text as written.
+        let translated =
+            super::tera1::translate_all(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())));
+        tera.add_raw_templates(translated.iter().map(|(name, text)| (*name, text.as_str())))
             .map_err(|e| template_error(&e, &sources, None))?;
         Ok(Templates {
             tera,
@@ -164,6 +172,19 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<RwLock<Option<Lookups>>>) {
     let l = lookups.clone();
     tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
         get_url(data(&read(&l))?, &kwargs)
+    });
+    let l = lookups.clone();
+    tera.register_function("now", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let today = data(&read(&l))?
+            .today
+            .ok_or_else(|| tera::Error::message("now: the day of the build is not known yet"))?;
+        let midnight = today
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map_err(|e| tera::Error::message(e.to_string()))?;
+        if kwargs.get::<bool>("timestamp")?.unwrap_or(false) {
+            return Ok(Value::from(midnight.timestamp().as_second()));
+        }
+        Ok(Value::from(midnight.timestamp().to_string()))
     });
     let l = lookups.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
@@ -305,6 +326,22 @@ fn register_filters(tera: &mut Tera) {
             .unwrap_or_default();
         Value::from(names)
     });
+}
+
+/// A report of an unknown filter, test, function or component: its message, template,
+/// line and column.
+fn unknown_reference(text: &str) -> Option<(String, &str, usize, usize)> {
+    let pattern = regex::Regex::new(
+        r"(?m)^(?:error: )?(Unknown (?:filter|test|function|component) `[^`]+`)\s*\n\s*--> (.+):(\d+):(\d+)\s*$",
+    )
+    .expect("a valid pattern");
+    let found = pattern.captures(text)?;
+    Some((
+        found.get(1)?.as_str().to_owned(),
+        found.get(2)?.as_str(),
+        found.get(3)?.as_str().parse().ok()?,
+        found.get(4)?.as_str().parse().ok()?,
+    ))
 }
 
 /// `{{ text | markdown }}` (Zola's filter): the text as HTML, with tables, footnotes,
@@ -476,6 +513,15 @@ pub(super) fn template_error(
             sources.get(current).map(|s| Location::file(&s.display_path)),
         ),
         ErrorKind::TemplateNotFound(name) => (format!("template `{name}` not found"), None),
+        // Tera checks the filters, tests, functions and components a template names once
+        // all are added, and reports each with its own rendering of the place: the first
+        // is reported, at the template as written.
+        ErrorKind::Msg(text) if let Some((message, name, line, column)) = unknown_reference(text) => (
+            message,
+            sources
+                .get(name)
+                .map(|s| Location::at_line(&s.display_path, &s.text, line, Some(column))),
+        ),
         _ => (
             err.to_string(),
             rendering

@@ -11,6 +11,7 @@ use super::archive;
 use super::context::{self, Parts, section_value, term_value};
 use super::job::Collection;
 use super::search;
+use super::template_names::own_page;
 use super::templates::{Lookups, Templates};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
@@ -27,9 +28,15 @@ pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
 
 /// The globals as parts, which `serve` also hashes into every output's fingerprint.
 pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
-    let has_timeline = !site.events.is_empty() && templates.has("timeline.html");
-    let has_archive =
-        templates.has("archive.html") && site.pages.iter().any(|p| p.has_output() && p.date.is_some());
+    let has_timeline = !site.events.is_empty()
+        && own_page(
+            site,
+            templates,
+            "timeline.html",
+            &site.config.url_path("timeline/"),
+        );
+    let has_archive = own_page(site, templates, "archive.html", &site.config.url_path("archive/"))
+        && site.pages.iter().any(|p| p.has_output() && p.date.is_some());
     let mut values = Parts(Vec::new());
     values.insert("config", &site.config);
     values.insert_value("nav_sections", nav_value(site));
@@ -103,6 +110,7 @@ fn nav_value(site: &Site) -> Value {
 pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
     let mut l = Lookups {
         base_url: site.config.base_url.clone(),
+        today: Some(data.today),
         ..Default::default()
     };
     for (i, p) in site.pages.iter().enumerate() {

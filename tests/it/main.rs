@@ -39,5 +39,6 @@ mod shortcodes;
 mod sources;
 mod taxonomies;
 mod templated_content;
+mod tera1;
 mod timeline;
 mod watch;

@@ -1,0 +1,872 @@
+//! Templates written for Tera 1 (Zola 0.22 and before) made Tera 2 templates as they are
+//! loaded, so a Zola theme builds unchanged and dossier's own pages can extend its
+//! `base.html`: one engine, one kind of value, whatever the site's templates were
+//! written for.
+//!
+//! What Tera 2 no longer parses is rewritten in place, each tag on the lines it was on
+//! (so errors keep their line numbers):
+//! - macros become components: `{% macro card(title, open=false) %}` in `macros.html`
+//!   defines the component `macros__card`; `{{ m::card(title=t) }}` (after
+//!   `{% import "macros.html" as m %}`) and `self::card(…)` call it as
+//!   `<macros__card title={t} />`; imports are dropped, since components are global;
+//! - tests with a positional argument take it by name: `is starting_with("x")` is
+//!   `is starting_with(pat="x")`, `is divisibleby(3)` is `is divisible_by(divisor=3)`,
+//!   and `is object` is `is map`;
+//! - `{% include "x.html" ignore missing %}` includes the template if it exists, and is
+//!   nothing otherwise (every template is known when the site is loaded).
+//!
+//! Filters and tests Tera 2 dropped are registered as Tera 1 had them
+//! (`render::templates`). Everything else is left as written, so a Tera 2 template passes
+//! through unchanged.
+
+use std::collections::HashMap;
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+/// Whether `text` may hold a construct only Tera 1 parses: the quick test before
+/// rewriting.
+pub(crate) fn may_need(text: &str) -> bool {
+    text.contains("macro")
+        || text.contains("import")
+        || text.contains("::")
+        || text.contains("ignore missing")
+        || text.contains(" is ")
+}
+
+/// Every template (name → text) rewritten for Tera 2, in the same order. A template sees
+/// the imports of the templates it extends, as in Tera 1.
+pub(crate) fn translate_all<'a>(
+    templates: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> Vec<(&'a str, String)> {
+    let names: std::collections::HashSet<&str> = templates.clone().map(|(n, _)| n).collect();
+    let own: HashMap<&str, (HashMap<String, String>, Option<String>)> = templates
+        .clone()
+        .filter(|(_, text)| may_need(text) || text.contains("extends"))
+        .map(|(name, text)| (name, (imports(text), parent(text))))
+        .collect();
+    let texts: HashMap<&str, &str> = templates.clone().collect();
+    let exists = |n: &str| names.contains(n);
+    // Tera 1 looks a macro's namespace up in the template being rendered, so a macro file
+    // may call `menu::x()` without importing `menu` itself: an alias every template that
+    // imports it gives the same file is known everywhere.
+    let mut everywhere: HashMap<String, Option<String>> = HashMap::new();
+    for (alias, ns) in own.values().flat_map(|(imported, _)| imported) {
+        everywhere
+            .entry(alias.clone())
+            .and_modify(|known| {
+                if known.as_ref() != Some(ns) {
+                    *known = None;
+                }
+            })
+            .or_insert_with(|| Some(ns.clone()));
+    }
+    templates
+        .map(|(name, text)| {
+            let text = match own.get(name).and_then(|(_, up)| up.as_ref()) {
+                // Tera 1 ignored what a child template has outside its blocks, and blocks
+                // no parent defines; Tera 2 refuses both.
+                Some(up) => {
+                    let defined = ancestor_blocks(up, &texts, &own);
+                    std::borrow::Cow::Owned(child_blocks_only(text, &defined))
+                }
+                None => std::borrow::Cow::Borrowed(text),
+            };
+            let text = text.as_ref();
+            if !may_need(text) {
+                return (name, text.to_owned());
+            }
+            // Its own imports over those of the templates it extends (at most a few deep;
+            // a loop of `extends` is Tera's to report).
+            let mut aliases = HashMap::new();
+            let mut next = Some(name.to_owned());
+            for _ in 0..16 {
+                let Some((imported, up)) = next.as_deref().and_then(|n| own.get(n)) else {
+                    break;
+                };
+                for (alias, ns) in imported {
+                    aliases.entry(alias.clone()).or_insert_with(|| ns.clone());
+                }
+                next = up.clone();
+            }
+            for (alias, ns) in &everywhere {
+                if let Some(ns) = ns {
+                    aliases.entry(alias.clone()).or_insert_with(|| ns.clone());
+                }
+            }
+            (name, translate(name, text, &aliases, &exists))
+        })
+        .collect()
+}
+
+/// The names of the blocks `name` and the templates it extends define.
+fn ancestor_blocks(
+    name: &str,
+    texts: &HashMap<&str, &str>,
+    own: &HashMap<&str, (HashMap<String, String>, Option<String>)>,
+) -> std::collections::HashSet<String> {
+    let mut blocks = std::collections::HashSet::new();
+    let mut next = Some(name.to_owned());
+    for _ in 0..16 {
+        let Some(current) = next.take() else { break };
+        let Some(text) = texts.get(current.as_str()) else {
+            break;
+        };
+        let mut at = 0;
+        while let Some(tag) = next_tag(text, at) {
+            at = tag.end;
+            let words: Vec<&str> = text[tag.inner.clone()].split_whitespace().collect();
+            if tag.kind == TagKind::Statement
+                && let ["block", block, ..] = words[..]
+            {
+                blocks.insert(block.to_owned());
+            }
+        }
+        next = own
+            .get(current.as_str())
+            .and_then(|(_, up)| up.clone())
+            .or_else(|| parent(text));
+    }
+    blocks
+}
+
+/// A child template without what Tera 1 ignored at its top level and Tera 2 refuses:
+/// text, values, `set`s and blocks no parent has become nothing, keeping their line
+/// breaks.
+fn child_blocks_only(text: &str, defined: &std::collections::HashSet<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    // Open blocks and components (kept), or the depth of a dropped block.
+    let mut depth = 0usize;
+    let mut dropping: Option<usize> = None;
+    let blank = |s: &str| "\n".repeat(s.matches('\n').count());
+    while let Some(tag) = next_tag(text, at) {
+        let between = &text[at..tag.start];
+        let whole = &text[tag.start..tag.end];
+        let first = text[tag.inner.clone()].split_whitespace().next().unwrap_or("");
+        let second = text[tag.inner.clone()].split_whitespace().nth(1).unwrap_or("");
+        at = tag.end;
+        let top = depth == 0 && dropping.is_none();
+        out.push_str(&if top && !between.trim().is_empty() || dropping.is_some() {
+            blank(between)
+        } else {
+            between.to_owned()
+        });
+        let opens = tag.kind == TagKind::Statement && matches!(first, "block" | "macro" | "component");
+        let closes =
+            tag.kind == TagKind::Statement && matches!(first, "endblock" | "endmacro" | "endcomponent");
+        if let Some(d) = dropping {
+            out.push_str(&blank(whole));
+            if opens {
+                dropping = Some(d + 1);
+            } else if closes {
+                dropping = (d > 1).then(|| d - 1);
+            }
+            continue;
+        }
+        if top && tag.kind == TagKind::Statement && first == "block" && !defined.contains(second) {
+            out.push_str(&blank(whole));
+            dropping = Some(1);
+            continue;
+        }
+        // Text, values and `set`s are dropped; other tags stay, so that one Tera 2 would
+        // refuse (or one never closed) is reported where it is rather than hidden.
+        let kept = !top
+            || match tag.kind {
+                TagKind::Comment => true,
+                TagKind::Expression => false,
+                TagKind::Statement => !matches!(first, "set" | "set_global"),
+            };
+        out.push_str(&if kept { whole.to_owned() } else { blank(whole) });
+        if opens {
+            depth += 1;
+        } else if closes {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    let rest = &text[at..];
+    out.push_str(&if rest.trim().is_empty() {
+        rest.to_owned()
+    } else {
+        blank(rest)
+    });
+    out
+}
+
+/// The template a template extends.
+fn parent(text: &str) -> Option<String> {
+    let mut at = 0;
+    while let Some(tag) = next_tag(text, at) {
+        at = tag.end;
+        let inner = &text[tag.inner.clone()];
+        if tag.kind == TagKind::Statement && inner.trim_start().starts_with("extends") {
+            return quoted(inner);
+        }
+    }
+    None
+}
+
+/// `text`, the template `name`, rewritten for Tera 2, with the macros imported as
+/// `aliases` (alias → namespace); `exists` says whether a template of a given name
+/// exists.
+fn translate(
+    name: &str,
+    text: &str,
+    aliases: &HashMap<String, String>,
+    exists: &dyn Fn(&str) -> bool,
+) -> String {
+    if !may_need(text) {
+        return text.to_owned();
+    }
+    let own = namespace(name);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut macros: Vec<String> = Vec::new();
+    let mut at = 0;
+    let mut raw = false;
+    while let Some(tag) = next_tag(text, at) {
+        out.push_str(&text[at..tag.start]);
+        let whole = &text[tag.start..tag.end];
+        at = tag.end;
+        if tag.kind == TagKind::Comment {
+            out.push_str(whole);
+            continue;
+        }
+        let inner = &text[tag.inner.clone()];
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        if raw {
+            raw = !(tag.kind == TagKind::Statement && words.first() == Some(&"endraw"));
+            out.push_str(whole);
+            continue;
+        }
+        let open = &text[tag.start..tag.inner.start];
+        let close = &text[tag.inner.end..tag.end];
+        let rewritten = match (tag.kind, words.first().copied()) {
+            (TagKind::Statement, Some("raw")) => {
+                raw = true;
+                None
+            }
+            (TagKind::Statement, Some("macro")) => {
+                let rest = inner
+                    .trim_start()
+                    .strip_prefix("macro")
+                    .unwrap_or("")
+                    .trim_start();
+                let macro_name = rest.split(['(', ' ']).next().unwrap_or("").to_owned();
+                let args = rest.get(macro_name.len()..).unwrap_or("");
+                macros.push(macro_name.clone());
+                let args = expression(args.trim_end(), &own, aliases);
+                let args = with_implicit(&args, &context_names(text, tag.end));
+                Some(format!(" component {own}__{macro_name}{args} "))
+            }
+            (TagKind::Statement, Some("endmacro")) => {
+                let macro_name = macros.pop().unwrap_or_default();
+                Some(format!(" endcomponent {own}__{macro_name} "))
+            }
+            (TagKind::Statement, Some("import")) => {
+                out.push_str(&nothing(whole));
+                continue;
+            }
+            (TagKind::Statement, Some("include")) if inner.contains("ignore missing") => {
+                let included = quoted(inner).unwrap_or_default();
+                if exists(&included) {
+                    Some(format!(" include \"{included}\" "))
+                } else {
+                    out.push_str(&nothing(whole));
+                    continue;
+                }
+            }
+            _ => {
+                let changed = expression(inner, &own, aliases);
+                (changed != inner).then_some(changed)
+            }
+        };
+        match rewritten {
+            Some(body) => {
+                out.push_str(open);
+                out.push_str(&body);
+                // Keep the tag's lines: what follows stays on its line.
+                let lost = whole
+                    .matches('\n')
+                    .count()
+                    .saturating_sub(body.matches('\n').count());
+                out.push_str(&"\n".repeat(lost));
+                out.push_str(close);
+            }
+            None => out.push_str(whole),
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A tag that writes nothing: a comment with the tag's whitespace control (`{%- … -%}`
+/// trims around it as before) and its line breaks, so the lines after it keep their
+/// numbers.
+fn nothing(tag: &str) -> String {
+    let open = if tag.starts_with("{%-") { "{#-" } else { "{#" };
+    let close = if tag.ends_with("-%}") { "-#}" } else { "#}" };
+    format!("{open}{}{close}", "\n".repeat(tag.matches('\n').count()))
+}
+
+/// What a Tera 1 macro could read of the template calling it: Zola's context. A
+/// component sees only its arguments, so a macro's use of these becomes an implicit
+/// parameter (`@config`), which Tera 2 takes from the caller.
+const CONTEXT: &[&str] = &[
+    "config",
+    "page",
+    "section",
+    "current_url",
+    "current_path",
+    "lang",
+    "paginator",
+    "taxonomy",
+    "term",
+    "terms",
+    "zola_version",
+];
+
+/// The names of [`CONTEXT`] a macro whose body starts at `from` uses.
+fn context_names(text: &str, from: usize) -> Vec<&'static str> {
+    let mut used = Vec::new();
+    let mut at = from;
+    while let Some(tag) = next_tag(text, at) {
+        at = tag.end;
+        let inner = &text[tag.inner.clone()];
+        if tag.kind == TagKind::Statement && inner.trim_start().starts_with("endmacro") {
+            break;
+        }
+        if tag.kind == TagKind::Comment {
+            continue;
+        }
+        for name in CONTEXT {
+            if !used.contains(name) && uses_variable(inner, name) {
+                used.push(*name);
+            }
+        }
+    }
+    used
+}
+
+/// Whether `name` is read as a variable in `expr` (not an attribute, a key or a part of
+/// a longer name).
+fn uses_variable(expr: &str, name: &str) -> bool {
+    expr.match_indices(name).any(|(i, _)| {
+        let before = expr[..i].chars().next_back();
+        let after = expr[i + name.len()..].chars().next();
+        !before.is_some_and(|c| is_ident_char(c) || c == '.')
+            && !after.is_some_and(|c| is_ident_char(c) || c == '=' || c == ':')
+    })
+}
+
+/// A macro's parameter list `(a, b=1)` with implicit parameters added for `names` it
+/// does not take itself.
+fn with_implicit(args: &str, names: &[&str]) -> String {
+    let inside = args.trim().strip_prefix('(').and_then(|a| a.strip_suffix(')'));
+    let Some(inside) = inside else {
+        return args.to_owned();
+    };
+    let params: Vec<&str> = split_top_level(inside)
+        .into_iter()
+        .map(|p| p.split(['=', ':']).next().unwrap_or("").trim())
+        .collect();
+    let mut all: Vec<String> = split_top_level(inside)
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().to_owned())
+        .collect();
+    // A name the caller lacks is none, as Tera 1 read an undefined name in a test.
+    all.extend(
+        names
+            .iter()
+            .filter(|n| !params.contains(n))
+            .map(|n| format!("@{n} = none")),
+    );
+    format!("({})", all.join(", "))
+}
+
+/// A template's namespace for the components its macros become: its name as an
+/// identifier (`partials/macros.html` → `partials_macros`).
+fn namespace(name: &str) -> String {
+    let stem = name.strip_suffix(".html").unwrap_or(name);
+    let mut ns: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !ns.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        ns.insert_str(0, "t_");
+    }
+    ns
+}
+
+/// `{% import "file" as alias %}` tags: alias → the file's namespace.
+fn imports(text: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut at = 0;
+    while let Some(tag) = next_tag(text, at) {
+        at = tag.end;
+        if tag.kind != TagKind::Statement {
+            continue;
+        }
+        let inner = &text[tag.inner.clone()];
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        if let ["import", _, "as", alias] = words[..]
+            && let Some(file) = quoted(inner)
+        {
+            out.insert(alias.to_owned(), namespace(&file));
+        }
+    }
+    out
+}
+
+/// The first quoted string in `text`.
+fn quoted(text: &str) -> Option<String> {
+    let start = text.find(['"', '\''])?;
+    let quote = text[start..].chars().next()?;
+    let end = text[start + 1..].find(quote)?;
+    Some(text[start + 1..start + 1 + end].to_owned())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    Expression,
+    Statement,
+    Comment,
+}
+
+struct Tag {
+    kind: TagKind,
+    start: usize,
+    end: usize,
+    /// Between the delimiters and their whitespace-control dashes.
+    inner: std::ops::Range<usize>,
+}
+
+/// The next tag from `at`; a tag never closed ends the search.
+fn next_tag(text: &str, mut at: usize) -> Option<Tag> {
+    let bytes = text.as_bytes();
+    loop {
+        let start = text[at..].find('{')? + at;
+        let (kind, close) = match bytes.get(start + 1) {
+            Some(b'{') => (TagKind::Expression, "}}"),
+            Some(b'%') => (TagKind::Statement, "%}"),
+            Some(b'#') => (TagKind::Comment, "#}"),
+            _ => {
+                at = start + 1;
+                continue;
+            }
+        };
+        let end = match kind {
+            TagKind::Comment => text[start + 2..].find(close)? + start + 2,
+            _ => end_outside_strings(text, start + 2, close)?,
+        };
+        let mut inner = start + 2..end;
+        if text[inner.clone()].starts_with('-') {
+            inner.start += 1;
+        }
+        if text[inner.clone()].ends_with('-') && inner.end > inner.start {
+            inner.end -= 1;
+        }
+        return Some(Tag {
+            kind,
+            start,
+            end: end + 2,
+            inner,
+        });
+    }
+}
+
+/// Where `close` first occurs from `from` outside a string literal.
+fn end_outside_strings(text: &str, from: usize, close: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in text[from..].char_indices() {
+        let i = i + from;
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None if text[i..].starts_with(close) => return Some(i),
+            None => {}
+        }
+    }
+    None
+}
+
+/// An expression (or a tag's inside) with its macro calls made component calls and its
+/// tests' positional arguments named.
+fn expression(text: &str, own: &str, aliases: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if matches!(c, '"' | '\'' | '`') {
+            let end = text[i + 1..].find(c).map_or(text.len(), |e| i + 1 + e + 1);
+            out.push_str(&text[i..end]);
+            i = end;
+            continue;
+        }
+        let word_start = i == 0 || !is_ident(bytes[i - 1]);
+        if word_start && (c.is_ascii_alphabetic() || c == '_') {
+            let word_end = text[i..]
+                .find(|c: char| !is_ident_char(c))
+                .map_or(text.len(), |e| i + e);
+            let word = &text[i..word_end];
+            // `alias::name(args)`
+            if text[word_end..].starts_with("::") {
+                let name_start = word_end + 2;
+                let name_end = text[name_start..]
+                    .find(|c: char| !is_ident_char(c))
+                    .map_or(text.len(), |e| name_start + e);
+                let ns = if word == "self" {
+                    Some(own.to_owned())
+                } else {
+                    aliases.get(word).cloned()
+                };
+                if let (Some(ns), Some((args, after))) = (ns, call_args(text, name_end)) {
+                    let name = &text[name_start..name_end];
+                    out.push_str(&format!("<{ns}__{name}{} />", component_args(args, own, aliases)));
+                    i = after;
+                    continue;
+                }
+            }
+            // `is [not] test(positional)`
+            if word == "is"
+                && let Some((rewritten, after)) = positional_test(text, word_end)
+            {
+                out.push_str("is ");
+                out.push_str(&rewritten);
+                i = after;
+                continue;
+            }
+            out.push_str(word);
+            i = word_end;
+            continue;
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The arguments of a call whose name ends at `at` (`(…)`, maybe after spaces): their
+/// text and where the call ends.
+fn call_args(text: &str, at: usize) -> Option<(&str, usize)> {
+    let open = at + (text[at..].len() - text[at..].trim_start().len());
+    if !text[open..].starts_with('(') {
+        return None;
+    }
+    let close = matching_paren(text, open)?;
+    Some((&text[open + 1..close], close + 1))
+}
+
+/// The `)` closing the `(` at `open`, skipping strings and nested brackets.
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in text[open..].char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' | '`' => quote = Some(c),
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return (c == ')').then_some(open + i);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// `a=1, b=x | upper` as component attributes: ` a={1} b={x | upper}`.
+fn component_args(args: &str, own: &str, aliases: &HashMap<String, String>) -> String {
+    split_top_level(args)
+        .into_iter()
+        .filter(|a| !a.trim().is_empty())
+        .map(|arg| match arg.split_once('=') {
+            Some((key, value)) if !value.starts_with('=') => {
+                format!(" {}={{{}}}", key.trim(), expression(value.trim(), own, aliases))
+            }
+            _ => format!(" {{{}}}", expression(arg.trim(), own, aliases)),
+        })
+        .collect()
+}
+
+/// `text` split at commas outside strings and brackets.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' | '`' => quote = Some(c),
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => {
+                    parts.push(&text[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            },
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// After `is` at `at`: a test written as Tera 1 wrote it, rewritten, and where it ends;
+/// `None` for a test Tera 2 reads as it is.
+fn positional_test(text: &str, at: usize) -> Option<(String, usize)> {
+    let rest = &text[at..];
+    let mut p = at + (rest.len() - rest.trim_start().len());
+    let mut negation = "";
+    if text[p..].starts_with("not ") {
+        negation = "not ";
+        p += 4;
+        p += text[p..].len() - text[p..].trim_start().len();
+    }
+    let name_end = text[p..]
+        .find(|c: char| !is_ident_char(c))
+        .map_or(text.len(), |e| p + e);
+    let name = &text[p..name_end];
+    let (renamed, key) = match name {
+        "object" => return Some((format!("{negation}map"), name_end)),
+        "divisibleby" => ("divisible_by", "divisor"),
+        "starting_with" | "ending_with" | "containing" | "matching" => (name, "pat"),
+        _ => return None,
+    };
+    let (args, after) = call_args(text, name_end)?;
+    let named = args
+        .split_once('=')
+        .is_some_and(|(k, v)| k.trim().chars().all(is_ident_char) && !v.starts_with('='));
+    if named {
+        return (renamed != name).then(|| (format!("{negation}{renamed}({args})"), after));
+    }
+    Some((format!("{negation}{renamed}({key}={})", args.trim()), after))
+}
+
+/// Filters and tests Tera 1 had and Tera 2 dropped, as Zola 0.22 themes use them
+/// (the translation above makes their templates parse).
+pub(super) fn register(tera: &mut Tera) {
+    tera.register_test(
+        "matching",
+        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<bool> {
+            let pat: &str = kwargs.must_get("pat")?;
+            let re = regex::Regex::new(pat).map_err(|e| tera::Error::message(format!("matching: {e}")))?;
+            Ok(re.is_match(v))
+        },
+    );
+    tera.register_filter("as_str", |v: &Value, _: Kwargs, _: &State| match v.as_str() {
+        Some(s) => Value::from(s),
+        None => Value::from(v.to_string()),
+    });
+    tera.register_filter("linebreaksbr", |v: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&v.replace("\r\n", "<br>").replace('\n', "<br>"))
+    });
+    tera.register_filter(
+        "trim_start_matches",
+        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let pat: &str = kwargs.must_get("pat")?;
+            Ok(v.trim_start_matches(pat).to_owned())
+        },
+    );
+    tera.register_filter(
+        "trim_end_matches",
+        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let pat: &str = kwargs.must_get("pat")?;
+            Ok(v.trim_end_matches(pat).to_owned())
+        },
+    );
+    tera.register_filter("addslashes", |v: &str, _: Kwargs, _: &State| {
+        v.replace('\\', "\\\\").replace('"', "\\\"").replace('\'', "\\'")
+    });
+    tera.register_filter("filesizeformat", |v: f64, _: Kwargs, _: &State| filesize(v));
+    tera.register_filter(
+        "concat",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let with: &Value = kwargs.must_get("with")?;
+            let mut items: Vec<Value> = v.as_array().map(|a| a.to_vec()).unwrap_or_default();
+            match with.as_array() {
+                Some(more) => items.extend(more.iter().cloned()),
+                None => items.push(with.clone()),
+            }
+            Ok(Value::from(items))
+        },
+    );
+    tera.register_filter(
+        "slice",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let items = v
+                .as_array()
+                .ok_or_else(|| tera::Error::message(format!("slice: expected an array, got {}", v.name())))?;
+            let len = items.len() as i64;
+            // Negative positions count from the end, as in Tera 1.
+            let at = |n: i64| (if n < 0 { len + n } else { n }).clamp(0, len) as usize;
+            let start = at(kwargs.get::<i64>("start")?.unwrap_or(0));
+            let end = at(kwargs.get::<i64>("end")?.unwrap_or(len));
+            Ok(Value::from(
+                items.get(start..end.max(start)).unwrap_or(&[]).to_vec(),
+            ))
+        },
+    );
+    tera.register_filter(
+        "map",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let attribute: &str = kwargs.must_get("attribute")?;
+            let items = v.as_array().map(|a| a.to_vec()).unwrap_or_default();
+            Ok(Value::from(
+                items
+                    .iter()
+                    .filter_map(|item| item.get_from_path(attribute).cloned())
+                    .collect::<Vec<_>>(),
+            ))
+        },
+    );
+    tera.register_filter(
+        "filter",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let attribute: &str = kwargs.must_get("attribute")?;
+            let wanted: Option<&Value> = kwargs.get("value")?;
+            let items = v.as_array().map(|a| a.to_vec()).unwrap_or_default();
+            Ok(Value::from(
+                items
+                    .into_iter()
+                    .filter(|item| match (item.get_from_path(attribute), wanted) {
+                        (Some(found), Some(wanted)) => found == wanted,
+                        // Without a value: the items where the attribute is set and not null.
+                        (Some(found), None) => !found.is_none(),
+                        (None, _) => false,
+                    })
+                    .collect::<Vec<_>>(),
+            ))
+        },
+    );
+}
+
+/// Bytes in the largest unit that keeps the number at least 1, as Tera 1 wrote them.
+fn filesize(bytes: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+    let mut size = bytes;
+    let mut unit = 0;
+    while size >= 1024.0 && unit + 1 < UNITS.len() {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{size} {}", UNITS[0])
+    } else {
+        format!("{size:.2} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(name: &str, text: &str) -> String {
+        translate(name, text, &imports(text), &|n| n == "exists.html")
+    }
+
+    #[test]
+    fn a_template_sees_the_imports_of_the_templates_it_extends() {
+        let base = "{% import \"macros/menu.html\" as menu %}{% block nav %}{% endblock nav %}";
+        let page = "{% extends \"base.html\" %}{% block nav %}{{ menu::show() }}{% endblock nav %}";
+        let all = translate_all([("base.html", base), ("page.html", page)].into_iter());
+        assert_eq!(
+            all[1].1,
+            "{% extends \"base.html\" %}{% block nav %}{{ <macros_menu__show /> }}{% endblock nav %}"
+        );
+    }
+
+    #[test]
+    fn macros_become_components_and_calls_component_calls() {
+        let macros = "{% macro card(title, open=false) %}\n<b>{{ title }}</b>{{ self::tag(x=title) }}\n{%- endmacro card %}\n{% macro tag(x) %}{{ x }}{% endmacro %}";
+        assert_eq!(
+            t("partials/macros.html", macros),
+            "{% component partials_macros__card(title, open=false) %}\n<b>{{ title }}</b>{{ <partials_macros__tag x={title} /> }}\n{%- endcomponent partials_macros__card %}\n{% component partials_macros__tag(x) %}{{ x }}{% endcomponent partials_macros__tag %}"
+        );
+        // What a macro reads of Zola's context, it takes from its caller.
+        assert_eq!(
+            t(
+                "m.html",
+                "{% macro title(page_title) %}{{ config.title }}{{ page_title }}{{ x.config }}{% endmacro %}"
+            ),
+            "{% component m__title(page_title, @config = none) %}{{ config.title }}{{ page_title }}{{ x.config }}{% endcomponent m__title %}"
+        );
+        let page = "{% import \"partials/macros.html\" as m %}\n{{ m::card(title=page.title | upper, open=true) }}\n{% set x = m::tag(x=\"a, b\") %}";
+        assert_eq!(
+            t("page.html", page),
+            "{##}\n{{ <partials_macros__card title={page.title | upper} open={true} /> }}\n{% set x = <partials_macros__tag x={\"a, b\"} /> %}"
+        );
+    }
+
+    #[test]
+    fn positional_test_arguments_are_named() {
+        assert_eq!(
+            t(
+                "a.html",
+                "{% if a is starting_with(\"x\") and b is not matching('[.]png$') %}{% endif %}"
+            ),
+            "{% if a is starting_with(pat=\"x\") and b is not matching(pat='[.]png$') %}{% endif %}"
+        );
+        assert_eq!(
+            t("a.html", "{% if n is divisibleby(3) or v is object %}{% endif %}"),
+            "{% if n is divisible_by(divisor=3) or v is map %}{% endif %}"
+        );
+        // Tera 2's own forms are left alone.
+        let tera2 = "{% if a is starting_with(pat=\"x\") and b is defined %}{% endif %}";
+        assert_eq!(t("a.html", tera2), tera2);
+    }
+
+    #[test]
+    fn a_child_template_keeps_only_what_tera_2_allows_at_its_top_level() {
+        let base = "<{% block a %}{% block inner %}{% endblock inner %}{% endblock a %}>";
+        let page = "{% extends \"base.html\" %}\nstray {{ text }}\n{% block a %}A{% endblock a %}\n{% block nowhere %}\nN\n{% endblock nowhere %}\n{% set x = 1 %}{% block inner %}I{% endblock inner %}";
+        let all = translate_all([("base.html", base), ("page.html", page)].into_iter());
+        assert_eq!(
+            all[1].1,
+            "{% extends \"base.html\" %}\n\n{% block a %}A{% endblock a %}\n\n\n\n{% block inner %}I{% endblock inner %}"
+        );
+    }
+
+    #[test]
+    fn includes_that_may_be_missing_include_what_exists() {
+        assert_eq!(
+            t(
+                "a.html",
+                "A{% include \"exists.html\" ignore missing %}B{% include \"nope.html\" ignore missing %}C"
+            ),
+            "A{% include \"exists.html\" %}B{##}C"
+        );
+    }
+
+    #[test]
+    fn strings_comments_and_raw_blocks_are_left_as_written() {
+        let text = "{# m::x() is object #}{{ \"m::x() is object\" }}{% raw %}{{ m::x() }}{% endraw %}";
+        assert_eq!(t("a.html", text), text);
+    }
+
+    #[test]
+    fn lines_are_kept() {
+        let text = "{% import\n \"m.html\" as m %}\n{{ m::a(\n  b=1\n) }}\nline 6";
+        let out = t("a.html", text);
+        assert_eq!(out.lines().count(), text.lines().count());
+        assert!(out.ends_with("line 6"));
+    }
+}

@@ -1,0 +1,77 @@
+//! Themes written for Tera 1 (Zola 0.22 and before) build unchanged: macros imported and
+//! called through namespaces (also from templates extending the importer), macros
+//! reading Zola's context, tests with positional arguments, optional includes, the
+//! filters Tera 2 dropped, `now()`, and what Tera 1 ignored in child templates.
+
+use crate::harness::*;
+
+const FIXTURE: &str = "tera1";
+
+#[test]
+fn macros_become_components_that_read_the_context_as_macros_did() {
+    let site = SiteTest::fixture(FIXTURE);
+    site.build_ok();
+    // Called through the alias index.html imported, from a template extending it; the
+    // macro reads `config` without being passed it, and calls another through `self::`.
+    let html = site.html("/posts/");
+    assert_eq!(texts(&html, "nav a"), ["POSTS", "ARCHIVE"]);
+    assert_eq!(attrs(&html, "nav a[aria-current]", "href"), ["/posts/"]);
+}
+
+#[test]
+fn tera_1_filters_tests_and_functions_work() {
+    let site = SiteTest::fixture(FIXTURE);
+    site.build_ok();
+    let html = site.html("/posts/");
+    assert_eq!(texts(&html, "p.words"), ["The Second,The First,end"]);
+    assert_eq!(texts(&html, "p.tagged"), ["1"]);
+    assert_eq!(texts(&html, "p.even"), ["even"]);
+    let page = site.html("/posts/first/");
+    assert_eq!(texts(&page, "h1"), ["First"]);
+    assert_eq!(count(&page, "p.lines br"), 1);
+    assert_eq!(text(&page, "p.lines"), "Line oneline two");
+    let footer = texts(&page, "footer");
+    assert!(
+        footer.len() == 1 && footer[0].len() == 4 && footer[0].chars().all(|c| c.is_ascii_digit()),
+        "{footer:?}"
+    );
+    // Of the two optional includes, the one that exists is included.
+    assert_eq!(count(&page, "footer"), 1);
+}
+
+#[test]
+fn a_child_template_s_stray_text_and_unknown_blocks_are_ignored_as_tera_1_did() {
+    let site = SiteTest::fixture(FIXTURE);
+    site.build_ok();
+    let text = site.output_text("/posts/first/");
+    assert!(!text.contains("Stray text"), "{text}");
+    assert!(!text.contains("never defined"), "{text}");
+    assert!(text.contains("<title>The First | Tera One</title>"), "{text}");
+}
+
+#[test]
+fn a_theme_template_named_like_a_dossier_page_stays_the_site_s() {
+    // `archive.html` is the template of the site's own /archive/ page, so dossier makes
+    // no archive of its own there (nor a link to one).
+    let site = SiteTest::fixture(FIXTURE);
+    site.build_ok();
+    let html = site.html("/archive/");
+    assert_eq!(texts(&html, "p.archive-page"), ["Archive"]);
+    assert!(!site.exists("public/archive/2024/index.html"));
+}
+
+#[test]
+fn an_error_in_a_translated_template_is_at_the_line_the_author_wrote() {
+    let site = SiteTest::fixture(FIXTURE);
+    let text = site.read("templates/section.html");
+    site.write(
+        "templates/section.html",
+        text.replace(
+            "{% endblock content %}",
+            "{{ section.title | no_such_filter }}\n{% endblock content %}",
+        ),
+    );
+    // Line 2 was rewritten (a macro call); line 7 is still line 7.
+    site.build_err()
+        .assert_stderr_has(&["templates/section.html:7", "no_such_filter"]);
+}
