@@ -21,7 +21,9 @@
 
 use std::collections::HashMap;
 
-use tera::{Kwargs, State, Tera, TeraResult, Value};
+mod filters;
+
+pub(super) use filters::register;
 
 /// Whether `text` may hold a construct only Tera 1 parses: the quick test before
 /// rewriting.
@@ -659,120 +661,6 @@ fn positional_test(text: &str, at: usize) -> Option<(String, usize)> {
         return (renamed != name).then(|| (format!("{negation}{renamed}({args})"), after));
     }
     Some((format!("{negation}{renamed}({key}={})", args.trim()), after))
-}
-
-/// Filters and tests Tera 1 had and Tera 2 dropped, as Zola 0.22 themes use them
-/// (the translation above makes their templates parse).
-pub(super) fn register(tera: &mut Tera) {
-    tera.register_test(
-        "matching",
-        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<bool> {
-            let pat: &str = kwargs.must_get("pat")?;
-            let re = regex::Regex::new(pat).map_err(|e| tera::Error::message(format!("matching: {e}")))?;
-            Ok(re.is_match(v))
-        },
-    );
-    tera.register_filter("as_str", |v: &Value, _: Kwargs, _: &State| match v.as_str() {
-        Some(s) => Value::from(s),
-        None => Value::from(v.to_string()),
-    });
-    tera.register_filter("linebreaksbr", |v: &str, _: Kwargs, _: &State| {
-        Value::safe_string(&v.replace("\r\n", "<br>").replace('\n', "<br>"))
-    });
-    tera.register_filter(
-        "trim_start_matches",
-        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let pat: &str = kwargs.must_get("pat")?;
-            Ok(v.trim_start_matches(pat).to_owned())
-        },
-    );
-    tera.register_filter(
-        "trim_end_matches",
-        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let pat: &str = kwargs.must_get("pat")?;
-            Ok(v.trim_end_matches(pat).to_owned())
-        },
-    );
-    tera.register_filter("addslashes", |v: &str, _: Kwargs, _: &State| {
-        v.replace('\\', "\\\\").replace('"', "\\\"").replace('\'', "\\'")
-    });
-    tera.register_filter("filesizeformat", |v: f64, _: Kwargs, _: &State| filesize(v));
-    tera.register_filter(
-        "concat",
-        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let with: &Value = kwargs.must_get("with")?;
-            let mut items: Vec<Value> = v.as_array().map(|a| a.to_vec()).unwrap_or_default();
-            match with.as_array() {
-                Some(more) => items.extend(more.iter().cloned()),
-                None => items.push(with.clone()),
-            }
-            Ok(Value::from(items))
-        },
-    );
-    tera.register_filter(
-        "slice",
-        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let items = v
-                .as_array()
-                .ok_or_else(|| tera::Error::message(format!("slice: expected an array, got {}", v.name())))?;
-            let len = items.len() as i64;
-            // Negative positions count from the end, as in Tera 1.
-            let at = |n: i64| (if n < 0 { len + n } else { n }).clamp(0, len) as usize;
-            let start = at(kwargs.get::<i64>("start")?.unwrap_or(0));
-            let end = at(kwargs.get::<i64>("end")?.unwrap_or(len));
-            Ok(Value::from(
-                items.get(start..end.max(start)).unwrap_or(&[]).to_vec(),
-            ))
-        },
-    );
-    tera.register_filter(
-        "map",
-        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let attribute: &str = kwargs.must_get("attribute")?;
-            let items = v.as_array().map(|a| a.to_vec()).unwrap_or_default();
-            Ok(Value::from(
-                items
-                    .iter()
-                    .filter_map(|item| item.get_from_path(attribute).cloned())
-                    .collect::<Vec<_>>(),
-            ))
-        },
-    );
-    tera.register_filter(
-        "filter",
-        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let attribute: &str = kwargs.must_get("attribute")?;
-            let wanted: Option<&Value> = kwargs.get("value")?;
-            let items = v.as_array().map(|a| a.to_vec()).unwrap_or_default();
-            Ok(Value::from(
-                items
-                    .into_iter()
-                    .filter(|item| match (item.get_from_path(attribute), wanted) {
-                        (Some(found), Some(wanted)) => found == wanted,
-                        // Without a value: the items where the attribute is set and not null.
-                        (Some(found), None) => !found.is_none(),
-                        (None, _) => false,
-                    })
-                    .collect::<Vec<_>>(),
-            ))
-        },
-    );
-}
-
-/// Bytes in the largest unit that keeps the number at least 1, as Tera 1 wrote them.
-fn filesize(bytes: f64) -> String {
-    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
-    let mut size = bytes;
-    let mut unit = 0;
-    while size >= 1024.0 && unit + 1 < UNITS.len() {
-        size /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{size} {}", UNITS[0])
-    } else {
-        format!("{size:.2} {}", UNITS[unit])
-    }
 }
 
 #[cfg(test)]
