@@ -106,6 +106,7 @@ pub(crate) struct Model {
 /// before rendering.
 fn model(
     options: &BuildOptions,
+    mode: Mode,
     watch: &mut Stopwatch,
     reuse: Option<&content::Reuse>,
     keep_sources: bool,
@@ -115,6 +116,7 @@ fn model(
         base_url: options.base_url.clone(),
         output_dir: None,
         link_severity: options.links,
+        strict_relative_links: mode == Mode::Check,
     };
     let (config, mut diags) = Config::load(root, &overrides);
     let Some(config) = config else {
@@ -242,7 +244,7 @@ pub(crate) fn prepare(
     today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (model, html, templates) = model(options, &mut watch, reuse, true)?;
+    let (model, html, templates) = model(options, Mode::Build, &mut watch, reuse, true)?;
     let inputs = render::Inputs {
         static_files: &model.static_files,
         root: &options.root,
@@ -272,7 +274,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         },
         html,
         templates,
-    ) = model(options, &mut watch, None, false)?;
+    ) = model(options, mode, &mut watch, None, false)?;
 
     let report_progress = |done, total| progress.rendered(done, total);
     let inputs = render::Inputs {

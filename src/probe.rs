@@ -28,6 +28,7 @@ pub struct MarkdownProbe {
     sources: Option<Sources>,
     empty_set: HashSet<String>,
     empty_map: HashMap<String, String>,
+    folded: HashMap<String, Option<String>>,
 }
 
 /// What one pass made, in the sizes the tests look at.
@@ -62,6 +63,7 @@ impl MarkdownProbe {
             sources,
             empty_set: HashSet::new(),
             empty_map: HashMap::new(),
+            folded: HashMap::from([("x.md".to_owned(), Some("x.md".to_owned()))]),
         })
     }
 
@@ -79,6 +81,8 @@ impl MarkdownProbe {
             sources: self.sources.as_ref(),
             bibliography_failed: false,
             severity: crate::diagnostic::Severity::Error,
+            relative_severity: crate::diagnostic::Severity::Error,
+            folded: &self.folded,
             calls: Calls::Shortcodes(&ProbeShortcodes),
             origin: "https://example.org",
             base_path: "/",

@@ -188,6 +188,11 @@ pub(crate) struct Config {
     /// `[link_checker] internal_level = "warn"` (Zola's key) or `--links warn`.
     #[serde(skip)]
     pub link_severity: Severity,
+    /// What a broken relative `.md` link or `#fragment` link is. Zola does not check
+    /// them, so a site moved over may hold many: warnings for `build` and `serve`, as
+    /// strict as `link_severity` for `dossier check` or with `--links`.
+    #[serde(skip)]
+    pub relative_link_severity: Severity,
     /// Always ends with `/`.
     pub base_url: String,
     /// The path part of `base_url`, starting and ending with `/` (`/repo/` for a project site).
@@ -266,6 +271,9 @@ pub(crate) struct Overrides {
     pub output_dir: Option<String>,
     /// `--links`: what a broken internal link is, over `[link_checker] internal_level`.
     pub link_severity: Option<Severity>,
+    /// `dossier check`: relative `.md` links and `#fragment` links are checked as
+    /// strictly as `@/` links (a build makes them warnings).
+    pub strict_relative_links: bool,
 }
 
 pub(crate) const DEFAULT_FEED_LIMIT: usize = 50;
@@ -519,6 +527,12 @@ impl Config {
             }
         }
         let skip_content_templating = globs.build().unwrap_or_default();
+        let link_severity = overrides.link_severity.unwrap_or(
+            match raw.link_checker.as_ref().and_then(|l| l.internal_level) {
+                Some(raw::LinkLevel::Warn) => Severity::Warning,
+                Some(raw::LinkLevel::Error) | None => Severity::Error,
+            },
+        );
         let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
         let config = Config {
             base_url,
@@ -554,12 +568,12 @@ impl Config {
             file,
             content_templating: file == ConfigFile::Zola || raw.skip_content_templating.is_some(),
             skip_content_templating,
-            link_severity: overrides.link_severity.unwrap_or(
-                match raw.link_checker.and_then(|l| l.internal_level) {
-                    Some(raw::LinkLevel::Warn) => Severity::Warning,
-                    Some(raw::LinkLevel::Error) | None => Severity::Error,
-                },
-            ),
+            link_severity,
+            relative_link_severity: match overrides.link_severity {
+                Some(flag) => flag,
+                None if overrides.strict_relative_links => link_severity,
+                None => Severity::Warning,
+            },
         };
         let ok = !diags.has_errors();
         (ok.then_some(config), diags)

@@ -26,11 +26,20 @@ pub(crate) struct Links {
     section_anchors: Vec<crate::config::AnchorLinks>,
     /// `base_url`'s scheme and host, for absolute links to the site itself.
     origin: String,
+    /// Lower-cased content path → the content path, or `None` when two fold alike.
+    folded: HashMap<String, Option<String>>,
 }
 
 impl Links {
     pub(crate) fn new(site: &Site) -> Links {
         let urls = site.url_map();
+        let mut folded: HashMap<String, Option<String>> = HashMap::new();
+        for path in urls.keys() {
+            folded
+                .entry(path.to_lowercase())
+                .and_modify(|found| *found = None)
+                .or_insert_with(|| Some(path.clone()));
+        }
         let paths = urls
             .iter()
             .map(|(content, url)| (url.clone(), content.clone()))
@@ -60,6 +69,7 @@ impl Links {
             unrendered,
             section_anchors,
             origin: crate::config::origin_of(&site.config.base_url),
+            folded,
         }
     }
 
@@ -81,6 +91,7 @@ impl Links {
         self.section_anchors.hash(&mut h);
         format!("{:?}", site.config.markdown).hash(&mut h);
         site.config.link_severity.hash(&mut h);
+        site.config.relative_link_severity.hash(&mut h);
         site.sources.as_ref().map(|s| s.fingerprint).hash(&mut h);
         h.finish()
     }
@@ -98,6 +109,8 @@ impl Links {
             sources: site.sources.as_deref(),
             bibliography_failed: site.sources.is_none() && site.config.sources.bibliography.is_some(),
             severity: site.config.link_severity,
+            relative_severity: site.config.relative_link_severity,
+            folded: &self.folded,
             calls,
             origin: &self.origin,
             base_path: &site.config.base_path,
@@ -267,11 +280,7 @@ pub(crate) fn convert_markdown(
         .iter()
         .flat_map(|p| &p.converted.anchor_refs)
         .chain(site.sections.iter().flat_map(|s| &s.converted.anchor_refs));
-    diags.extend(check_anchors(
-        |path| site.heading_ids(path),
-        all,
-        site.config.link_severity,
-    ));
+    diags.extend(check_anchors(|path| site.heading_ids(path), all, &site.config));
     // The pages' HTML goes back beside the model, not in it (see `PageHtml`).
     (
         diags,
@@ -314,7 +323,7 @@ pub(crate) fn convert_page(
             }
         },
         converted.anchor_refs.iter(),
-        site.config.link_severity,
+        &site.config,
     );
     converted.diagnostics.extend(anchor_diags);
     converted
@@ -378,7 +387,7 @@ fn wiki_index(site: &Site) -> WikiIndex {
 fn check_anchors<'a, 'b>(
     ids: impl Fn(&str) -> Option<&'b [String]>,
     refs: impl Iterator<Item = &'a AnchorRef>,
-    severity: crate::diagnostic::Severity,
+    config: &crate::config::Config,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in refs {
@@ -395,6 +404,11 @@ fn check_anchors<'a, 'b>(
                 "its headings are: {}",
                 ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
             ),
+        };
+        let severity = if r.relative {
+            config.relative_link_severity
+        } else {
+            config.link_severity
         };
         out.push(
             Diagnostic::new(

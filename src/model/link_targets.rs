@@ -36,6 +36,10 @@ pub(crate) struct LinkTargets<'a> {
     /// What a link to a missing page, a draft or a page without output is
     /// (`[link_checker] internal_level`).
     pub severity: Severity,
+    /// What a relative `.md` link to a missing page is (`Config::relative_link_severity`).
+    pub relative_severity: Severity,
+    /// Lower-cased content path → the document's path, if only one folds to it.
+    pub folded: &'a HashMap<String, Option<String>>,
     /// What calls in a body are: shortcodes or templates, which the renderer answers.
     pub calls: Calls<'a>,
     /// The site's origin (`https://example.org`, lower case) and base path (`/` or
@@ -60,7 +64,12 @@ pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
 }
 
 impl Targets for LinkTargets<'_> {
-    fn internal(&self, path: &str, written: &str) -> Result<String, Option<Diagnostic>> {
+    fn internal(&self, path: &str, written: &str, relative: bool) -> Result<String, Option<Diagnostic>> {
+        let severity = if relative {
+            self.relative_severity
+        } else {
+            self.severity
+        };
         let Some(url) = self.urls.get(path) else {
             if self.broken.contains(path) {
                 return Err(None);
@@ -74,11 +83,15 @@ impl Targets for LinkTargets<'_> {
                     "internal links name a file under content/, such as `@/section/page.md`".to_owned()
                 });
             return Err(Some(
-                Diagnostic::new(self.severity, format!("link to a missing page `{written}`")).hint(hint),
+                Diagnostic::new(severity, format!("link to a missing page `{written}`")).hint(hint),
             ));
         };
         self.check_rendered(path)?;
         Ok(url.clone())
+    }
+
+    fn case_variant(&self, path: &str) -> Option<String> {
+        self.folded.get(&path.to_lowercase()).cloned().flatten()
     }
 
     fn wikilink(&self, target: &str) -> Result<Target, Option<Diagnostic>> {

@@ -35,6 +35,8 @@ fn convert_str(body: &str) -> Converted {
         sources: None,
         bibliography_failed: false,
         severity: crate::diagnostic::Severity::Error,
+        relative_severity: crate::diagnostic::Severity::Error,
+        folded: &HashMap::new(),
         calls: crate::parse::markdown::Calls::Text,
         origin: "https://x.org",
         base_path: "/",

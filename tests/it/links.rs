@@ -216,3 +216,65 @@ fn check_reports_two_elements_with_one_id() {
     );
     site.run(&["check"]).assert_success();
 }
+
+/// Links Zola does not check (relative `.md`, plain `#fragment`) are warnings for a
+/// build, so a site moved over builds; `dossier check` and `--links error` hold them to
+/// the standard of `@/` links.
+#[test]
+fn relative_and_fragment_links_warn_on_build_and_fail_check() {
+    let site = SiteTest::empty()
+        .file("config.toml", "base_url = \"https://example.org/\"\ntitle = \"T\"\n")
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n\n## Here\n\n[gone](nope.md) and [there](#nowhere) and [fine](#here).\n",
+        );
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "warning: link to a missing page `nope.md`",
+        "content/a.md:7:1",
+        "warning: link to a missing heading `#nowhere` in a.md",
+        "content/a.md:7:21",
+    ]);
+    assert_eq!(attrs(&site.html("/a/"), ".content p a", "href"), ["#", "/a/#nowhere", "/a/#here"]);
+
+    let check = site.run(&["check"]);
+    check.assert_user_error();
+    check.assert_stderr_has(&[
+        "error: link to a missing page `nope.md`",
+        "error: link to a missing heading `#nowhere` in a.md",
+    ]);
+    let strict = site.run(&["build", "--links", "error"]);
+    strict.assert_user_error();
+    // `@/` links stay errors on a build.
+    site.write("content/b.md", "+++\ntitle = \"B\"\n+++\n\n[gone](@/nope.md)\n");
+    site.build_err()
+        .assert_stderr_has(&["error: link to a missing page `nope.md`", "content/b.md:5:1"]);
+}
+
+/// `Report.md` for `report.md` resolved on a case-insensitive disk; on GitHub Pages it is
+/// a broken link. It resolves, with a warning naming the file's spelling.
+#[test]
+fn a_link_whose_case_differs_from_the_file_resolves_with_a_warning() {
+    let site = SiteTest::empty()
+        .file("config.toml", "base_url = \"https://example.org/\"\ntitle = \"T\"\n")
+        .file(
+            "content/notes/a.md",
+            "+++\ntitle = \"A\"\n+++\n\n[rel](Report.md) and [at](@/Notes/report.md#top).\n",
+        )
+        .file("content/notes/report.md", "+++\ntitle = \"Report\"\n+++\n\n## Top\n");
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "the link to `notes/Report.md` finds `notes/report.md` only when case is ignored",
+        "content/notes/a.md:5:1",
+        "the link to `Notes/report.md` finds `notes/report.md` only when case is ignored",
+    ]);
+    assert_eq!(
+        attrs(&site.html("/notes/a/"), ".content a", "href"),
+        ["/notes/report/", "/notes/report/#top"]
+    );
+    // It is a link between the pages, for backlinks.
+    assert_eq!(
+        attrs(&site.html("/notes/report/"), "section.connected li a", "href"),
+        ["/notes/a/"]
+    );
+}

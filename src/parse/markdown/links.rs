@@ -126,7 +126,7 @@ impl<'a> State<'a> {
             return (dest.to_owned(), false);
         }
         if let Some(target) = dest.strip_prefix("@/") {
-            return (self.internal(target, offset), false);
+            return (self.internal(target, offset, false), false);
         }
         let external = dest.contains("://") || dest.starts_with("//");
         if external {
@@ -151,6 +151,7 @@ impl<'a> State<'a> {
                     target: self.doc.content_path.to_owned(),
                     anchor: anchor.to_owned(),
                     location: self.location(offset),
+                    relative: true,
                 });
             }
             // With the page's path, so the link still works in a summary on a list page.
@@ -160,7 +161,7 @@ impl<'a> State<'a> {
         if path_part.ends_with(".md") && !dest.starts_with('/') {
             let base = parent_dir(self.doc.content_path);
             let joined = normalize(&format!("{base}{dest}"));
-            return (self.internal(&joined, offset), false);
+            return (self.internal(&joined, offset, true), false);
         }
         let href = self.relative_to_page(dest);
         // A plain URL of a page on this site (`/security/kursk/`) is a link to it too,
@@ -208,20 +209,38 @@ impl<'a> State<'a> {
         format!("/{joined}{slash}{rest}")
     }
 
-    /// Resolves `security/kursk.md#heading` to its URL, reporting a missing target.
-    fn internal(&mut self, target: &str, offset: usize) -> String {
+    /// Resolves `security/kursk.md#heading` to its URL, reporting a missing target;
+    /// `relative` for a relative `.md` link rather than an `@/` one.
+    fn internal(&mut self, target: &str, offset: usize, relative: bool) -> String {
         let (path, anchor) = match target.split_once('#') {
             Some((p, a)) => (p, Some(a)),
             None => (target, None),
         };
         let path = path.trim_start_matches('/');
-        let url = match self.env.targets.internal(path, target) {
-            Ok(url) => url,
+        let targets = self.env.targets;
+        let (path, url) = match targets.internal(path, target, relative) {
+            Ok(url) => (path.to_owned(), url),
             Err(problem) => {
-                self.report(problem, offset);
-                return String::from("#");
+                // `Report.md` for `report.md`: found on a case-insensitive disk (as a Zola
+                // site built on macOS was), a broken link on GitHub Pages.
+                let found = targets.case_variant(path).and_then(|found| {
+                    let url = targets.internal(&found, target, relative).ok()?;
+                    Some((found, url))
+                });
+                let Some((found, url)) = found else {
+                    self.report(problem, offset);
+                    return String::from("#");
+                };
+                let location = self.location(offset);
+                self.diagnostics.push(
+                    Diagnostic::warning(format!("the link to `{path}` finds `{found}` only when case is ignored"))
+                        .at(location)
+                        .hint("write the name as the file is spelt: GitHub Pages and most servers tell the two apart"),
+                );
+                (found, url)
             }
         };
+        let path = path.as_str();
         self.record_link(path, LinkKind::Link);
         match anchor {
             Some(a) if !a.is_empty() => {
@@ -229,6 +248,7 @@ impl<'a> State<'a> {
                     target: path.to_owned(),
                     anchor: a.to_owned(),
                     location: self.location(offset),
+                    relative,
                 });
                 format!("{url}#{a}")
             }
@@ -255,6 +275,7 @@ impl<'a> State<'a> {
                 target: self.doc.content_path.to_owned(),
                 anchor: anchor.clone(),
                 location: self.location(offset),
+                relative: false,
             });
             return (
                 format!("{}#{anchor}", self.doc.url_path),
@@ -275,6 +296,7 @@ impl<'a> State<'a> {
                     target: found.path,
                     anchor: a.clone(),
                     location: self.location(offset),
+                    relative: false,
                 });
                 (format!("{}#{a}", found.url), found.title)
             }

@@ -47,6 +47,9 @@ pub(crate) struct AnchorRef {
     pub target: String,
     pub anchor: String,
     pub location: Location,
+    /// Written as a plain `#fragment` or in a relative `.md` link, which Zola does not
+    /// check: a missing heading is reported at `Config::relative_link_severity`.
+    pub relative: bool,
 }
 
 /// A link or image written with a path on this site rather than `@/`
@@ -130,8 +133,11 @@ pub(crate) struct Target {
 /// the link, or none when the target's own error already says why (a broken file).
 pub(crate) trait Targets {
     /// `@/security/kursk.md` (the content path `path`, without its anchor; `written` as
-    /// the link names it, for messages): the target's URL path.
-    fn internal(&self, path: &str, written: &str) -> Result<String, Option<Diagnostic>>;
+    /// the link names it, for messages): the target's URL path. `relative`: written as a
+    /// relative `.md` link, whose problems are less severe (see `AnchorRef::relative`).
+    fn internal(&self, path: &str, written: &str, relative: bool) -> Result<String, Option<Diagnostic>>;
+    /// The content path of the one document whose path equals `path` ignoring case.
+    fn case_variant(&self, path: &str) -> Option<String>;
     /// `[[target]]` (without its `#heading`): the page or section it names.
     fn wikilink(&self, target: &str) -> Result<Target, Option<Diagnostic>>;
     /// The content path of the document at a URL path (`/security/kursk/`), so that a
