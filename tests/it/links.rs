@@ -235,7 +235,10 @@ fn relative_and_fragment_links_warn_on_build_and_fail_check() {
         "warning: link to a missing heading `#nowhere` in a.md",
         "content/a.md:7:21",
     ]);
-    assert_eq!(attrs(&site.html("/a/"), ".content p a", "href"), ["#", "/a/#nowhere", "/a/#here"]);
+    assert_eq!(
+        attrs(&site.html("/a/"), ".content p a", "href"),
+        ["#", "/a/#nowhere", "/a/#here"]
+    );
 
     let check = site.run(&["check"]);
     check.assert_user_error();
@@ -256,12 +259,18 @@ fn relative_and_fragment_links_warn_on_build_and_fail_check() {
 #[test]
 fn a_link_whose_case_differs_from_the_file_resolves_with_a_warning() {
     let site = SiteTest::empty()
-        .file("config.toml", "base_url = \"https://example.org/\"\ntitle = \"T\"\n")
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n",
+        )
         .file(
             "content/notes/a.md",
             "+++\ntitle = \"A\"\n+++\n\n[rel](Report.md) and [at](@/Notes/report.md#top).\n",
         )
-        .file("content/notes/report.md", "+++\ntitle = \"Report\"\n+++\n\n## Top\n");
+        .file(
+            "content/notes/report.md",
+            "+++\ntitle = \"Report\"\n+++\n\n## Top\n",
+        );
     let out = site.build_ok();
     out.assert_stderr_has(&[
         "the link to `notes/Report.md` finds `notes/report.md` only when case is ignored",

@@ -11,6 +11,7 @@ mod budget;
 mod build;
 mod cite;
 mod cli;
+mod compat;
 mod crawl;
 mod crosslinks;
 mod error_output;

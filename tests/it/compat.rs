@@ -1,0 +1,92 @@
+//! Real Zola sites, pinned under `tests/fixtures/compat/` with their licences, build with
+//! no errors, and every HTML page Zola made of them (recorded once in the site's
+//! `expected.tsv` by `tests/fixtures/compat/record.py`) is there with the same title and
+//! first heading, or redirects to the same address.
+
+use std::path::Path;
+
+use scraper::{Html, Selector};
+
+use crate::harness::*;
+
+/// What one page of the recorded Zola output was.
+enum Expected<'a> {
+    Page { title: &'a str, h1: &'a str },
+    Redirect(&'a str),
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn first_text(html: &Html, css: &str) -> String {
+    let selector = Selector::parse(css).expect("a valid selector");
+    html.select(&selector)
+        .next()
+        .map(|e| collapse(&e.text().collect::<String>()))
+        .unwrap_or_default()
+}
+
+fn refresh_target(html: &Html) -> Option<String> {
+    let selector = Selector::parse(r#"meta[http-equiv="refresh"]"#).expect("a valid selector");
+    let content = html.select(&selector).next()?.value().attr("content")?;
+    Some(content.split_once("url=")?.1.trim().to_owned())
+}
+
+/// The differences between what Zola made (`expected.tsv`) and dossier's `public/`.
+fn differences(expected: &str, public: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for line in expected.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (path, wanted) = match fields[..] {
+            [path, "page", title, h1] => (path, Expected::Page { title, h1 }),
+            [path, "redirect", to] => (path, Expected::Redirect(to)),
+            _ => panic!("a bad line in expected.tsv: {line:?}"),
+        };
+        let Ok(text) = std::fs::read_to_string(public.join(path)) else {
+            problems.push(format!("{path}: missing"));
+            continue;
+        };
+        let html = Html::parse_document(&text);
+        match wanted {
+            Expected::Page { title, h1 } => {
+                let (got_title, got_h1) = (first_text(&html, "title"), first_text(&html, "h1"));
+                if got_title != title || got_h1 != h1 {
+                    problems.push(format!(
+                        "{path}: Zola: {title:?} / {h1:?}; dossier: {got_title:?} / {got_h1:?}"
+                    ));
+                }
+            }
+            Expected::Redirect(to) => {
+                let got = refresh_target(&html);
+                if got.as_deref() != Some(to) {
+                    problems.push(format!("{path}: Zola redirects to {to:?}; dossier: {got:?}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn builds_as_zola_does(name: &str) {
+    let site = SiteTest::fixture(&format!("compat/{name}"));
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("error"), "{name} built with errors:\n{out}");
+    let expected = site.read("expected.tsv");
+    assert!(expected.lines().count() > 1, "{name}: nothing recorded");
+    let problems = differences(&expected, &site.path("public"));
+    assert!(
+        problems.is_empty(),
+        "{name}: {} pages differ from Zola's:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// A Zola 0.22 theme's demo site (MIT): Tera 1 macros in files of their own, imported in
+/// the base template and called from the templates extending it; pagination, tags, a page
+/// with its own template; shortcodes.
+#[test]
+fn the_terminimal_theme_demo_builds_as_zola_does() {
+    builds_as_zola_does("terminimal");
+}
