@@ -163,10 +163,10 @@ fn model(
         }
     }
     // Templates come before Markdown: shortcodes in content are rendered with them.
-    let templates = theme_result
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|theme| theme::templates(root, theme).and_then(Templates::new));
+    let templates = theme_result.as_ref().map_err(Clone::clone).and_then(|theme| {
+        theme::templates(root, theme)
+            .and_then(|sources| Templates::new(sources, root, site.config.theme.as_deref()))
+    });
     watch.lap("templates");
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site);
@@ -244,17 +244,18 @@ pub(crate) fn prepare(
     today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (model, html, templates) = model(options, Mode::Build, &mut watch, reuse, true)?;
+    let (mut model, html, templates) = model(options, Mode::Build, &mut watch, reuse, true)?;
     let inputs = render::Inputs {
         static_files: &model.static_files,
         root: &options.root,
         today,
     };
-    let prepared = render::prepare(&model.site, html, templates, &inputs, Some(search)).map_err(|d| {
+    let mut prepared = render::prepare(&model.site, html, templates, &inputs, Some(search)).map_err(|d| {
         let mut all = model.warnings.clone();
         all.extend(d);
         all.sorted()
     })?;
+    model.warnings.extend(prepared.take_warnings());
     Ok((model, prepared))
 }
 
@@ -284,7 +285,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     };
     let profile = options.profile.then(render::profile::Profile::default);
     let stats = match mode {
-        Mode::Check => render::prepare(&site, html, templates, &inputs, None).and_then(|prepared| {
+        Mode::Check => render::prepare(&site, html, templates, &inputs, None).and_then(|mut prepared| {
+            diags.extend(prepared.take_warnings());
             let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
             let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
             let check = LinkCheck::default();
@@ -298,7 +300,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             }
         }),
         Mode::Build => {
-            render::prepare(&site, html, templates, &inputs, None).and_then(|prepared| {
+            render::prepare(&site, html, templates, &inputs, None).and_then(|mut prepared| {
+                diags.extend(prepared.take_warnings());
                 watch.lap("template values and plan");
                 let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
                 diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);

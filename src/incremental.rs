@@ -424,7 +424,8 @@ impl State {
     fn reload_templates(&mut self, root: &Path) -> Option<Vec<JobId>> {
         let site = &self.model.site;
         let theme = Theme::for_site(root, &site.config).ok()?;
-        let templates = Templates::new(theme::templates(root, &theme).ok()?).ok()?;
+        let sources = theme::templates(root, &theme).ok()?;
+        let templates = Templates::new(sources, root, site.config.theme.as_deref()).ok()?;
         let mut diags = Diagnostics::new();
         render::check_templates(site, &templates, &mut diags);
         if diags.has_errors() {

@@ -23,6 +23,9 @@ pub(crate) struct TemplateSource {
     pub text: String,
     /// As shown in messages: `templates/page.html` or `themes/default/templates/page.html`.
     pub display_path: PathBuf,
+    /// Whether it is the built-in theme's, written for Tera 2 (others may be Tera 1's,
+    /// and are rewritten as they load).
+    pub built_in: bool,
 }
 
 /// Where a static file's bytes are.
@@ -92,6 +95,7 @@ pub(crate) fn templates(root: &Path, theme: &Theme) -> Result<BTreeMap<String, T
                         TemplateSource {
                             text,
                             display_path: prefix.join(&name),
+                            built_in: true,
                         },
                     );
                 }
@@ -100,7 +104,48 @@ pub(crate) fn templates(root: &Path, theme: &Theme) -> Result<BTreeMap<String, T
         Theme::Folder(dir) => read_templates(&dir.join("templates"), &prefix, &mut out)?,
     }
     read_templates(&root.join("templates"), Path::new("templates"), &mut out)?;
+    keep_built_in_frame(&mut out);
     Ok(out)
+}
+
+/// The blocks the built-in templates fill in the `base.html` they extend.
+const FRAME_BLOCKS: [&str; 2] = ["title", "content"];
+
+/// A site's or theme's `base.html` without the blocks the built-in pages fill (a Zola
+/// theme's often has other names): the built-in pages that extend it (the timeline, the
+/// graph, the archive…) extend the built-in `base.html`, kept as `dossier/base.html`,
+/// instead of failing to build.
+fn keep_built_in_frame(out: &mut BTreeMap<String, TemplateSource>) {
+    let Some(base) = out.get("base.html").filter(|b| !b.built_in) else {
+        return;
+    };
+    let has_block = |name: &str| {
+        let pattern = format!(r"\{{%-?\s*block\s+{name}\b");
+        regex::Regex::new(&pattern).is_ok_and(|re| re.is_match(&base.text))
+    };
+    if FRAME_BLOCKS.iter().all(|b| has_block(b)) {
+        return;
+    }
+    let Some(built_in) = DEFAULT_THEME.get_file("templates/base.html") else {
+        return;
+    };
+    let extends =
+        regex::Regex::new(r#"\{%-?\s*extends\s+["']base\.html["']\s*-?%\}"#).expect("a valid pattern");
+    for source in out.values_mut().filter(|s| s.built_in) {
+        if extends.is_match(&source.text) {
+            source.text = extends
+                .replace(&source.text, "{% extends \"dossier/base.html\" %}")
+                .into_owned();
+        }
+    }
+    out.insert(
+        "dossier/base.html".to_owned(),
+        TemplateSource {
+            text: String::from_utf8_lossy(built_in.contents()).into_owned(),
+            display_path: PathBuf::from("(built-in default theme)/templates/base.html"),
+            built_in: true,
+        },
+    );
 }
 
 fn read_templates(
@@ -124,7 +169,14 @@ fn read_templates(
         let display_path = display_prefix.join(&name);
         let text = std::fs::read_to_string(entry.path())
             .map_err(|e| Diagnostic::error(format!("cannot read template: {e}")).in_file(&display_path))?;
-        out.insert(name, TemplateSource { text, display_path });
+        out.insert(
+            name,
+            TemplateSource {
+                text,
+                display_path,
+                built_in: false,
+            },
+        );
     }
     Ok(())
 }

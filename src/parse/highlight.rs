@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use syntect::highlighting::ThemeSet;
+use syntect::highlighting::{Theme, ThemeSet};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -85,21 +85,65 @@ impl Highlighter {
     }
 }
 
-/// Stylesheets for the configured light and dark themes.
-pub(crate) fn stylesheets(light: &str, dark: &str) -> Result<(String, String), Diagnostic> {
-    let themes = ThemeSet::load_defaults();
-    let css = |name: &str| -> Result<String, Diagnostic> {
-        let theme = themes.themes.get(name).ok_or_else(|| {
-            let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
-            Diagnostic::error(format!("unknown highlighting theme `{name}`")).hint(
-                did_you_mean(name, names.iter().copied())
-                    .unwrap_or_else(|| format!("available themes: {}", names.join(", "))),
-            )
-        })?;
+/// Stylesheets for the configured light and dark themes, with a warning for each name
+/// that is not one of the themes (syntect's and two-face's): Zola's names (Giallo's,
+/// `catppuccin-mocha`, `gruvbox-dark-medium`) find the theme they name however it is
+/// spelt, and a name that finds none falls back to the default, so that a site Zola
+/// builds also builds here.
+pub(crate) fn stylesheets(light: &str, dark: &str) -> Result<(String, String, Vec<Diagnostic>), Diagnostic> {
+    let themes = ThemeSet::from(&two_face::theme::extra());
+    let mut warnings = Vec::new();
+    let mut css = |name: &str, fallback: &str| -> Result<String, Diagnostic> {
+        let (theme, found) = match find_theme(&themes, name) {
+            Some(theme) => (theme, name),
+            None => {
+                let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "unknown highlighting theme `{name}`: code is coloured with `{fallback}`"
+                    ))
+                    .hint(
+                        did_you_mean(name, names.iter().copied())
+                            .unwrap_or_else(|| format!("available themes: {}", names.join(", "))),
+                    ),
+                );
+                (&themes.themes[fallback], fallback)
+            }
+        };
         css_for_theme_with_class_style(&readable(theme), CLASS_STYLE)
-            .map_err(|e| Diagnostic::error(format!("cannot make CSS for theme `{name}`: {e}")))
+            .map_err(|e| Diagnostic::error(format!("cannot make CSS for theme `{found}`: {e}")))
     };
-    Ok((css(light)?, css(dark)?))
+    let light = css(light, crate::config::DEFAULT_LIGHT_THEME)?;
+    let dark = css(dark, crate::config::DEFAULT_DARK_THEME)?;
+    Ok((light, dark, warnings))
+}
+
+/// The theme `name` names: exactly, else ignoring case and punctuation (`catppuccin-mocha`
+/// is `Catppuccin Mocha`), else the theme whose name begins it (`gruvbox-dark-medium`
+/// is `gruvbox-dark`).
+fn find_theme<'t>(themes: &'t ThemeSet, name: &str) -> Option<&'t Theme> {
+    fn folded(s: &str) -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    }
+    if let Some(theme) = themes.themes.get(name) {
+        return Some(theme);
+    }
+    let wanted = folded(name);
+    let mut by_fold: Vec<(String, &Theme)> = themes.themes.iter().map(|(n, t)| (folded(n), t)).collect();
+    // Longest first, so `gruvbox-dark-medium` finds `gruvbox-dark` and not a shorter name.
+    by_fold.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    by_fold
+        .iter()
+        .find(|(f, _)| *f == wanted)
+        .or_else(|| {
+            by_fold
+                .iter()
+                .find(|(f, _)| f.len() >= 4 && wanted.starts_with(f.as_str()))
+        })
+        .map(|(_, t)| *t)
 }
 
 /// One stylesheet for both themes, following the reader's choice (`data-theme` on the
@@ -251,14 +295,35 @@ mod tests {
 
     #[test]
     fn stylesheets_for_default_themes() {
-        let (light, dark) = stylesheets(
+        let (light, dark, warnings) = stylesheets(
             crate::config::DEFAULT_LIGHT_THEME,
             crate::config::DEFAULT_DARK_THEME,
         )
         .unwrap();
         assert!(light.contains(".hl-"));
         assert!(dark.contains(".hl-"));
-        assert!(stylesheets("nope", "nope").is_err());
+        assert!(warnings.is_empty());
+        let (_, _, warnings) = stylesheets("nope", "catppuccin-mocha").unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("`nope`"));
+    }
+
+    #[test]
+    fn zola_s_theme_names_find_their_themes() {
+        let themes = ThemeSet::from(&two_face::theme::extra());
+        let name = |wanted: &str| {
+            let found = find_theme(&themes, wanted)?;
+            themes
+                .themes
+                .iter()
+                .find(|(_, t)| std::ptr::eq(*t, found))
+                .map(|(n, _)| n.clone())
+        };
+        assert_eq!(name("catppuccin-frappe").as_deref(), Some("Catppuccin Frappe"));
+        assert_eq!(name("gruvbox-dark-medium").as_deref(), Some("gruvbox-dark"));
+        assert_eq!(name("nord").as_deref(), Some("Nord"));
+        assert_eq!(name("InspiredGitHub").as_deref(), Some("InspiredGitHub"));
+        assert_eq!(name("vitesse-black"), None);
     }
 
     #[test]

@@ -60,8 +60,12 @@ impl<'a> SiteCalls<'a> {
             HashMap::new()
         } else {
             // `get_url` answers from here until rendering gives the template functions
-            // the whole site.
-            templates.set_lookups(urls(site));
+            // the whole site; `get_page` and `get_section` too when a shortcode (or, with
+            // templated content, any template) may call them.
+            let reads = templates.reads_everything();
+            let wanted = |name: &String| config.content_templating || name.starts_with("shortcodes/");
+            let everything = reads.iter().any(|(name, reads)| *reads && wanted(name));
+            templates.set_lookups(lookups(site, everything));
             contexts(site)
         };
         SiteCalls {
@@ -73,6 +77,30 @@ impl<'a> SiteCalls<'a> {
             skip: &config.skip_content_templating,
         }
     }
+}
+
+/// What the template functions can find before Markdown is converted: each document's
+/// permalink for `get_url`, and with `everything` each page and section as far as it is
+/// known then (front matter, URLs, dates, terms; no content) for `get_page` and
+/// `get_section`, as Zola gives shortcodes.
+fn lookups(site: &Site, everything: bool) -> Lookups {
+    let mut l = urls(site);
+    if everything {
+        let refs = context::page_refs(site);
+        let pages: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| context::page_value(site, PageId(i), &refs, ""))
+            .collect();
+        for (p, value) in site.pages.iter().zip(&pages) {
+            l.pages.insert(p.file.content_path.clone(), value.clone());
+        }
+        for s in &site.sections {
+            let own: Vec<Value> = s.pages.iter().map(|id| pages[id.0].clone()).collect();
+            l.sections
+                .insert(s.file.content_path.clone(), context::section_value(site, s, &own));
+        }
+    }
+    l
 }
 
 /// What `get_url` needs: the site's address and each document's permalink.

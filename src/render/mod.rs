@@ -11,6 +11,7 @@ pub(crate) mod calls;
 mod collections;
 mod connected;
 pub(crate) mod context;
+mod data;
 pub(crate) mod feeds;
 mod fingerprint;
 pub(crate) mod graph;
@@ -61,6 +62,9 @@ pub(crate) struct Prepared {
     /// Whether the event partial, rendered once for every output showing an event, calls a
     /// function that reads any page.
     event_partial_reads_everything: bool,
+    /// Warnings found while planning (an unknown highlighting theme), for the build to
+    /// report.
+    warnings: Diagnostics,
 }
 
 /// What rendering is given besides the model and the templates. Everything render reads
@@ -185,12 +189,18 @@ pub(crate) fn prepare(
         data,
         plan,
         event_partial_reads_everything: false,
+        warnings: diags,
     };
     prepared.mark_readers();
     Ok(prepared)
 }
 
 impl Prepared {
+    /// The warnings found while planning, once.
+    pub(crate) fn take_warnings(&mut self) -> Diagnostics {
+        std::mem::take(&mut self.warnings)
+    }
+
     /// Marks the planned outputs (and the event partial) whose templates can read any page.
     fn mark_readers(&mut self) {
         let reads = self.templates.reads_everything();

@@ -64,7 +64,9 @@ pub(super) fn plan(
             &site.config.markdown.light_theme,
             &site.config.markdown.dark_theme,
         ) {
-            Ok((light, dark)) => {
+            Ok((light, dark, warnings)) => {
+                let file = site.config.file.name();
+                diags.extend(warnings.into_iter().map(|w| w.in_file(file)));
                 push(
                     "syntax.css".into(),
                     Job::Bytes(highlight::combined_stylesheet(&light, &dark).into_bytes().into()),

@@ -38,17 +38,31 @@ pub(crate) struct Templates {
 }
 
 impl Templates {
-    /// Parses every template. Errors name the file, line and column.
-    pub(crate) fn new(sources: BTreeMap<String, TemplateSource>) -> Result<Templates, Diagnostic> {
+    /// Parses every template of the site at `root` (whose theme is `theme`, if not the
+    /// built-in one). Errors name the file, line and column.
+    pub(crate) fn new(
+        sources: BTreeMap<String, TemplateSource>,
+        root: &std::path::Path,
+        theme: Option<&str>,
+    ) -> Result<Templates, Diagnostic> {
         let mut tera = Tera::new();
         register_filters(&mut tera);
         super::tera1::register(&mut tera);
         let lookups = Arc::new(RwLock::new(None));
         register_functions(&mut tera, &lookups);
+        let data = super::data::DataFiles::new(root, theme);
+        let files = data.clone();
+        tera.register_function("load_data", move |kwargs: Kwargs, _: &State| files.load(&kwargs));
+        tera.register_function("get_image_metadata", move |kwargs: Kwargs, _: &State| {
+            data.image_metadata(&kwargs)
+        });
         // Tera 1's macros, positional test arguments and optional includes, as Tera 2
         // reads them (a Tera 2 template is left as it is); messages show the text as written.
-        let translated =
-            super::tera1::translate_all(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())));
+        let translated = super::tera1::translate_all(
+            sources
+                .iter()
+                .map(|(name, s)| (name.as_str(), s.text.as_str(), !s.built_in)),
+        );
         tera.add_raw_templates(translated.iter().map(|(name, text)| (*name, text.as_str())))
             .map_err(|e| template_error(&e, &sources, None))?;
         Ok(Templates {
@@ -310,6 +324,30 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("json_ld", json_ld_filter);
     tera.register_filter("bibtex", |v: &str, _: Kwargs, _: &State| bibtex_escape(v));
     tera.register_filter("markdown", markdown_filter);
+    tera.register_filter("base64_encode", |v: &str, _: Kwargs, _: &State| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(v)
+    });
+    tera.register_filter(
+        "base64_decode",
+        |v: &str, _: Kwargs, _: &State| -> TeraResult<String> {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(v.trim())
+                .map_err(|e| tera::Error::message(format!("base64_decode: {e}")))?;
+            String::from_utf8(bytes).map_err(|_| tera::Error::message("base64_decode: the text is not UTF-8"))
+        },
+    );
+    tera.register_filter(
+        "regex_replace",
+        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let pattern: &str = kwargs.must_get("pattern")?;
+            let rep: &str = kwargs.must_get("rep")?;
+            let re = regex::Regex::new(pattern)
+                .map_err(|e| tera::Error::message(format!("regex_replace: {e}")))?;
+            Ok(re.replace_all(v, rep).into_owned())
+        },
+    );
     tera.register_filter("json_ld_people", |v: &Value, _: Kwargs, _: &State| {
         let names: Vec<Value> = v
             .as_array()

@@ -75,3 +75,72 @@ fn an_error_in_a_translated_template_is_at_the_line_the_author_wrote() {
     site.build_err()
         .assert_stderr_has(&["templates/section.html:7", "no_such_filter"]);
 }
+
+#[test]
+fn data_files_images_and_text_filters_as_zola_has_them() {
+    let site = SiteTest::fixture(FIXTURE);
+    site.build_ok();
+    let html = site.html("/data/");
+    // TOML from the site folder, CSV from static/ (a quoted comma kept), an image's size,
+    // a missing optional file as none; a missing field in a condition is false.
+    assert_eq!(text(&html, "p.data"), "Analyst / 1,200 3x2 none");
+    assert_eq!(text(&html, "p.b64"), "ZG9zc2llcg== dossier");
+    assert_eq!(text(&html, "p.re"), "28/10/2024");
+}
+
+#[test]
+fn load_data_reads_only_inside_the_site() {
+    let site = SiteTest::fixture(FIXTURE);
+    for path in ["../secret.toml", "/etc/hostname"] {
+        site.write(
+            "templates/data.html",
+            format!("{{% extends \"index.html\" %}}{{% block content %}}{{{{ load_data(path=\"{path}\") }}}}{{% endblock content %}}"),
+        );
+        site.build_err().assert_stderr_has(&["load_data"]);
+    }
+    site.write(
+        "templates/data.html",
+        "{% extends \"index.html\" %}{% block content %}{{ load_data(url=\"https://example.com/x.json\") }}{% endblock content %}",
+    );
+    site.build_err().assert_stderr_has(&["does not fetch addresses"]);
+}
+
+#[test]
+fn a_base_template_without_dossier_s_blocks_leaves_dossier_s_pages_their_own_frame() {
+    let site = SiteTest::fixture(FIXTURE).file(
+        "templates/base.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head><body>{% block main %}{% endblock main %}</body></html>\n",
+    );
+    site.build_ok();
+    let html = site.html("/timeline/");
+    assert_eq!(count(&html, "main"), 1);
+    assert!(
+        text(&html, "head > title").contains("Timeline"),
+        "{}",
+        text(&html, "head > title")
+    );
+}
+
+#[test]
+fn zola_s_highlighting_theme_names_find_their_themes() {
+    let site = SiteTest::fixture(FIXTURE);
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        config.replace(
+            "[extra]",
+            "[markdown.highlighting]\ntheme = \"catppuccin-mocha\"\n\n[extra]",
+        ),
+    );
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("highlighting theme"), "{out}");
+    site.write(
+        "config.toml",
+        config.replace(
+            "[extra]",
+            "[markdown.highlighting]\ntheme = \"vitesse-black\"\n\n[extra]",
+        ),
+    );
+    site.build_ok()
+        .assert_stderr_has(&["unknown highlighting theme `vitesse-black`", "coloured with"]);
+}

@@ -13,6 +13,7 @@ pub(in crate::render) fn register(tera: &mut Tera) {
             Ok(re.is_match(v))
         },
     );
+    tera.register_function("get_random", get_random);
     tera.register_filter("as_str", |v: &Value, _: Kwargs, _: &State| match v.as_str() {
         Some(s) => Value::from(s),
         None => Value::from(v.to_string()),
@@ -114,4 +115,35 @@ fn filesize(bytes: f64) -> String {
     } else {
         format!("{size:.2} {}", UNITS[unit])
     }
+}
+
+/// `get_random(start=0, end=N)`, as Tera 1 had it, but the same on every build (output is
+/// deterministic): the n-th call while rendering a page gives the same number each time,
+/// and calls on one page differ. An output is rendered on one thread from start to end,
+/// so a count per thread, restarted for each page, orders the calls.
+fn get_random(kwargs: Kwargs, state: &State) -> TeraResult<i64> {
+    use std::cell::RefCell;
+    use std::hash::{Hash, Hasher};
+    thread_local! {
+        static CALLS: RefCell<(String, u64)> = const { RefCell::new((String::new(), 0)) };
+    }
+    let start: i64 = kwargs.get("start")?.unwrap_or(0);
+    let end: i64 = kwargs.must_get("end")?;
+    if end <= start {
+        return Err(tera::Error::message(format!(
+            "get_random: `end` ({end}) must be above `start` ({start})"
+        )));
+    }
+    let page: String = state.get("current_path")?.unwrap_or_default();
+    let n = CALLS.with(|calls| {
+        let mut calls = calls.borrow_mut();
+        if calls.0 != page {
+            *calls = (page.clone(), 0);
+        }
+        calls.1 += 1;
+        calls.1
+    });
+    let mut h = rustc_hash::FxHasher::default();
+    (page.as_str(), n).hash(&mut h);
+    Ok(start + (h.finish() % (end - start) as u64) as i64)
 }

@@ -33,20 +33,22 @@ pub(crate) fn may_need(text: &str) -> bool {
         || text.contains("::")
         || text.contains("ignore missing")
         || text.contains(" is ")
+        || text.contains("if ")
+        || text.contains('.')
 }
 
-/// Every template (name → text) rewritten for Tera 2, in the same order. A template sees
-/// the imports of the templates it extends, as in Tera 1.
+/// Every template (name, text, whether to rewrite it) for Tera 2, in the same order. A
+/// template sees the imports of the templates it extends, as in Tera 1.
 pub(crate) fn translate_all<'a>(
-    templates: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    templates: impl Iterator<Item = (&'a str, &'a str, bool)> + Clone,
 ) -> Vec<(&'a str, String)> {
-    let names: std::collections::HashSet<&str> = templates.clone().map(|(n, _)| n).collect();
+    let names: std::collections::HashSet<&str> = templates.clone().map(|(n, ..)| n).collect();
     let own: HashMap<&str, (HashMap<String, String>, Option<String>)> = templates
         .clone()
-        .filter(|(_, text)| may_need(text) || text.contains("extends"))
-        .map(|(name, text)| (name, (imports(text), parent(text))))
+        .filter(|(_, text, _)| may_need(text) || text.contains("extends"))
+        .map(|(name, text, _)| (name, (imports(text), parent(text))))
         .collect();
-    let texts: HashMap<&str, &str> = templates.clone().collect();
+    let texts: HashMap<&str, &str> = templates.clone().map(|(name, text, _)| (name, text)).collect();
     let exists = |n: &str| names.contains(n);
     // Tera 1 looks a macro's namespace up in the template being rendered, so a macro file
     // may call `menu::x()` without importing `menu` itself: an alias every template that
@@ -63,7 +65,10 @@ pub(crate) fn translate_all<'a>(
             .or_insert_with(|| Some(ns.clone()));
     }
     templates
-        .map(|(name, text)| {
+        .map(|(name, text, rewrite)| {
+            if !rewrite {
+                return (name, text.to_owned());
+            }
             let text = match own.get(name).and_then(|(_, up)| up.as_ref()) {
                 // Tera 1 ignored what a child template has outside its blocks, and blocks
                 // no parent defines; Tera 2 refuses both.
@@ -224,6 +229,8 @@ fn translate(
     let mut macros: Vec<String> = Vec::new();
     let mut at = 0;
     let mut raw = false;
+    // Written right after the rewritten tag (a macro's defaults).
+    let mut suffix = String::new();
     while let Some(tag) = next_tag(text, at) {
         out.push_str(&text[at..tag.start]);
         let whole = &text[tag.start..tag.end];
@@ -256,6 +263,8 @@ fn translate(
                 let args = rest.get(macro_name.len()..).unwrap_or("");
                 macros.push(macro_name.clone());
                 let args = expression(args.trim_end(), &own, aliases);
+                let (args, defaults) = untyped_defaults(&args);
+                suffix = defaults;
                 let args = with_implicit(&args, &context_names(text, tag.end));
                 Some(format!(" component {own}__{macro_name}{args} "))
             }
@@ -276,6 +285,11 @@ fn translate(
                     continue;
                 }
             }
+            (TagKind::Statement, Some(keyword @ ("if" | "elif"))) => {
+                let condition = inner.trim_start().strip_prefix(keyword).unwrap_or("").trim();
+                let changed = format!(" {keyword} {} ", lenient(&expression(condition, &own, aliases)));
+                (changed.split_whitespace().ne(inner.split_whitespace())).then_some(changed)
+            }
             _ => {
                 let changed = expression(inner, &own, aliases);
                 (changed != inner).then_some(changed)
@@ -292,12 +306,72 @@ fn translate(
                     .saturating_sub(body.matches('\n').count());
                 out.push_str(&"\n".repeat(lost));
                 out.push_str(close);
+                out.push_str(&std::mem::take(&mut suffix));
             }
             None => out.push_str(whole),
         }
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// A condition with each operand that is a bare dotted path (`page.extra.image`) true only
+/// when the whole path is defined and true: Tera 1 read a missing variable or field in a
+/// test as false, where Tera 2 stops. Other operands are left as they are.
+fn lenient(condition: &str) -> String {
+    let mut out = String::new();
+    let mut operand = String::new();
+    let flush = |operand: &mut String, out: &mut String| {
+        let trimmed = operand.trim();
+        let (negation, path) = match trimmed.strip_prefix("not ") {
+            Some(rest) => ("not ", rest.trim()),
+            None => ("", trimmed),
+        };
+        let parts: Vec<&str> = path.split('.').collect();
+        let bare = parts.len() > 1
+            && parts.iter().all(|p| {
+                p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && p.chars().all(is_ident_char)
+            })
+            && !matches!(parts[0], "loop" | "true" | "false" | "none");
+        if bare {
+            let checks: Vec<String> = (1..=parts.len())
+                .map(|n| format!("{} is defined", parts[..n].join(".")))
+                .collect();
+            let leading = &operand[..operand.len() - operand.trim_start().len()];
+            out.push_str(&format!(
+                "{leading}{negation}({} and {path}) ",
+                checks.join(" and ")
+            ));
+        } else {
+            out.push_str(operand);
+        }
+        operand.clear();
+    };
+    // Split at ` and ` / ` or ` outside strings and brackets.
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for word in condition.split_inclusive(' ') {
+        for c in word.chars() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '"' | '\'' | '`' => quote = Some(c),
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+        }
+        if depth == 0 && quote.is_none() && matches!(word.trim(), "and" | "or") {
+            flush(&mut operand, &mut out);
+            out.push_str(word);
+            continue;
+        }
+        operand.push_str(word);
+    }
+    flush(&mut operand, &mut out);
+    out.trim_end().to_owned()
 }
 
 /// A tag that writes nothing: a comment with the tag's whitespace control (`{%- … -%}`
@@ -357,6 +431,36 @@ fn uses_variable(expr: &str, name: &str) -> bool {
         !before.is_some_and(|c| is_ident_char(c) || c == '.')
             && !after.is_some_and(|c| is_ident_char(c) || c == '=' || c == ':')
     })
+}
+
+/// A macro's parameter list with its defaults taken out: Tera 2 gives a component's
+/// argument the type of its default (`label=""` takes only strings), where a Tera 1 macro
+/// took any value. Each default becomes `none`, which has no type, and the tags setting
+/// the written default when none was given go at the start of the body.
+fn untyped_defaults(args: &str) -> (String, String) {
+    let Some(inside) = args.trim().strip_prefix('(').and_then(|a| a.strip_suffix(')')) else {
+        return (args.to_owned(), String::new());
+    };
+    let mut params = Vec::new();
+    let mut defaults = String::new();
+    for param in split_top_level(inside)
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+    {
+        match param.split_once('=') {
+            Some((name, default)) if !default.starts_with('=') && name.trim().chars().all(is_ident_char) => {
+                let (name, default) = (name.trim(), default.trim());
+                params.push(format!("{name}=none"));
+                if default != "none" {
+                    defaults.push_str(&format!(
+                        "{{% if {name} is none %}}{{% set {name} = {default} %}}{{% endif %}}"
+                    ));
+                }
+            }
+            _ => params.push(param.trim().to_owned()),
+        }
+    }
+    (format!("({})", params.join(", ")), defaults)
 }
 
 /// A macro's parameter list `(a, b=1)` with implicit parameters added for `names` it
@@ -501,10 +605,30 @@ fn expression(text: &str, own: &str, aliases: &HashMap<String, String>) -> Strin
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
         if matches!(c, '"' | '\'' | '`') {
+            // Tera 1 read a string as written; Tera 2 reads backslash escapes.
             let end = text[i + 1..].find(c).map_or(text.len(), |e| i + 1 + e + 1);
-            out.push_str(&text[i..end]);
+            out.push_str(&text[i..end].replace('\\', "\\\\"));
             i = end;
             continue;
+        }
+        // `pair.0`: Tera 1 read a number after a dot as an index, Tera 2 as a decimal.
+        if c == '.' && out.ends_with(|c: char| is_ident_char(c) || c == ']' || c == ')') {
+            let digits = text[i + 1..].len()
+                - text[i + 1..]
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
+            let after = text[i + 1 + digits..].chars().next();
+            // After a name or an index, not after a number (`1.5`).
+            let before_is_name = out.ends_with([']', ')'])
+                || out
+                    .rsplit(|c: char| !is_ident_char(c))
+                    .next()
+                    .is_none_or(|w| !w.starts_with(|c: char| c.is_ascii_digit()));
+            if digits > 0 && before_is_name && !after.is_some_and(is_ident_char) {
+                out.push_str(&format!("[{}]", &text[i + 1..i + 1 + digits]));
+                i += 1 + digits;
+                continue;
+            }
         }
         let word_start = i == 0 || !is_ident(bytes[i - 1]);
         if word_start && (c.is_ascii_alphabetic() || c == '_') {
@@ -545,6 +669,24 @@ fn expression(text: &str, own: &str, aliases: &HashMap<String, String>) -> Strin
         }
         out.push(c);
         i += c.len_utf8();
+    }
+    out
+}
+
+/// `text` with the backslashes in its string literals doubled: Tera 1 read a string as
+/// written, Tera 2 reads backslash escapes.
+fn as_written(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) if c == '\\' => out.push('\\'),
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None => {}
+        }
+        out.push(c);
     }
     out
 }
@@ -657,10 +799,11 @@ fn positional_test(text: &str, at: usize) -> Option<(String, usize)> {
     let named = args
         .split_once('=')
         .is_some_and(|(k, v)| k.trim().chars().all(is_ident_char) && !v.starts_with('='));
+    let args = as_written(args.trim());
     if named {
-        return (renamed != name).then(|| (format!("{negation}{renamed}({args})"), after));
+        return Some((format!("{negation}{renamed}({args})"), after));
     }
-    Some((format!("{negation}{renamed}({key}={})", args.trim()), after))
+    Some((format!("{negation}{renamed}({key}={args})"), after))
 }
 
 #[cfg(test)]
@@ -675,7 +818,7 @@ mod tests {
     fn a_template_sees_the_imports_of_the_templates_it_extends() {
         let base = "{% import \"macros/menu.html\" as menu %}{% block nav %}{% endblock nav %}";
         let page = "{% extends \"base.html\" %}{% block nav %}{{ menu::show() }}{% endblock nav %}";
-        let all = translate_all([("base.html", base), ("page.html", page)].into_iter());
+        let all = translate_all([("base.html", base, true), ("page.html", page, true)].into_iter());
         assert_eq!(
             all[1].1,
             "{% extends \"base.html\" %}{% block nav %}{{ <macros_menu__show /> }}{% endblock nav %}"
@@ -687,7 +830,7 @@ mod tests {
         let macros = "{% macro card(title, open=false) %}\n<b>{{ title }}</b>{{ self::tag(x=title) }}\n{%- endmacro card %}\n{% macro tag(x) %}{{ x }}{% endmacro %}";
         assert_eq!(
             t("partials/macros.html", macros),
-            "{% component partials_macros__card(title, open=false) %}\n<b>{{ title }}</b>{{ <partials_macros__tag x={title} /> }}\n{%- endcomponent partials_macros__card %}\n{% component partials_macros__tag(x) %}{{ x }}{% endcomponent partials_macros__tag %}"
+            "{% component partials_macros__card(title, open=none) %}{% if open is none %}{% set open = false %}{% endif %}\n<b>{{ title }}</b>{{ <partials_macros__tag x={title} /> }}\n{%- endcomponent partials_macros__card %}\n{% component partials_macros__tag(x) %}{{ x }}{% endcomponent partials_macros__tag %}"
         );
         // What a macro reads of Zola's context, it takes from its caller.
         assert_eq!(
@@ -726,10 +869,43 @@ mod tests {
     fn a_child_template_keeps_only_what_tera_2_allows_at_its_top_level() {
         let base = "<{% block a %}{% block inner %}{% endblock inner %}{% endblock a %}>";
         let page = "{% extends \"base.html\" %}\nstray {{ text }}\n{% block a %}A{% endblock a %}\n{% block nowhere %}\nN\n{% endblock nowhere %}\n{% set x = 1 %}{% block inner %}I{% endblock inner %}";
-        let all = translate_all([("base.html", base), ("page.html", page)].into_iter());
+        let all = translate_all([("base.html", base, true), ("page.html", page, true)].into_iter());
         assert_eq!(
             all[1].1,
             "{% extends \"base.html\" %}\n\n{% block a %}A{% endblock a %}\n\n\n\n{% block inner %}I{% endblock inner %}"
+        );
+    }
+
+    #[test]
+    fn a_missing_variable_or_field_in_a_condition_is_false_as_in_tera_1() {
+        assert_eq!(
+            t(
+                "a.html",
+                "{% if page.title and not page.extra.hero %}{% elif x == 1 or section.title %}{% endif %}"
+            ),
+            "{% if (page is defined and page.title is defined and page.title) and not (page is defined and page.extra is defined and page.extra.hero is defined and page.extra.hero) %}{% elif x == 1 or (section is defined and section.title is defined and section.title) %}{% endif %}"
+        );
+        // Plain names, calls and comparisons are Tera 2's to judge.
+        let plain = "{% if page %}{% endif %}{% if a.b == 2 %}{% endif %}{% if f(x=a.b) %}{% endif %}";
+        assert_eq!(t("a.html", plain), plain);
+    }
+
+    #[test]
+    fn backslashes_in_strings_stay_as_written() {
+        assert_eq!(
+            t("a.html", r#"{% if id is matching("^pa-[^\.]+$") %}{% endif %}"#),
+            r#"{% if id is matching(pat="^pa-[^\\.]+$") %}{% endif %}"#
+        );
+    }
+
+    #[test]
+    fn numeric_fields_are_indexes() {
+        assert_eq!(
+            t(
+                "a.html",
+                "{{ pair.0 }} {{ a.b.1 | upper }} {{ 1.5 }} {{ rows.0.1 }}"
+            ),
+            "{{ pair[0] }} {{ a.b[1] | upper }} {{ 1.5 }} {{ rows[0][1] }}"
         );
     }
 

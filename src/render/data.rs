@@ -1,0 +1,205 @@
+//! The template functions that read the site's files, as Zola has them: `load_data`, a
+//! data file (TOML, JSON, YAML, CSV or plain text) as a value, and `get_image_metadata`,
+//! an image's width, height and format. Files are looked for as Zola looks for them (the
+//! site folder, then `static/`, then `content/`, then the theme's `static/`) and only inside
+//! the site: an absolute path, `..` or a link leading out is refused. Nothing is fetched
+//! from the network (`url=`), so a build reads only its own folder. Each data file is read
+//! once per build, however many pages load it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tera::{Kwargs, TeraResult, Value};
+
+use crate::confine::SiteRoot;
+
+/// Where `load_data` looks, and what it has read.
+pub(crate) struct DataFiles {
+    site: SiteRoot,
+    /// The folders searched, relative to the site folder, in order.
+    folders: Vec<String>,
+    read: Mutex<HashMap<(PathBuf, Format), Value>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Format {
+    Toml,
+    Json,
+    Yaml,
+    Csv,
+    Plain,
+}
+
+impl Format {
+    fn named(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "csv" => Some(Format::Csv),
+            "plain" | "txt" => Some(Format::Plain),
+            _ => None,
+        }
+    }
+
+    /// From a file's extension: Zola reads any other file as plain text.
+    fn of(path: &Path) -> Format {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(Format::named)
+            .unwrap_or(Format::Plain)
+    }
+}
+
+impl DataFiles {
+    /// For the site at `root`, whose theme's folder is `theme` (relative to the site) if
+    /// it has one.
+    pub(crate) fn new(root: &Path, theme: Option<&str>) -> Arc<DataFiles> {
+        let mut folders = vec![".".to_owned(), "static".to_owned(), "content".to_owned()];
+        folders.extend(theme.map(|t| format!("themes/{t}/static")));
+        Arc::new(DataFiles {
+            site: SiteRoot::new(root),
+            folders,
+            read: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// `load_data(path=…, format=…, required=…)` or `load_data(literal=…, format=…)`.
+    pub(crate) fn load(&self, kwargs: &Kwargs) -> TeraResult<Value> {
+        let format: Option<String> = kwargs.get("format")?;
+        let format = match format.as_deref() {
+            None => None,
+            Some(name) => Some(Format::named(name).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "load_data: unknown format `{name}`; dossier reads toml, json, yaml, csv and plain"
+                ))
+            })?),
+        };
+        if let Some(literal) = kwargs.get::<String>("literal")? {
+            return parse(&literal, format.unwrap_or(Format::Plain));
+        }
+        if kwargs.get::<String>("url")?.is_some() {
+            return Err(tera::Error::message(
+                "load_data: dossier does not fetch addresses, so that a build reads only its own folder; save the file in the site and load it with `path`",
+            ));
+        }
+        let path: String = kwargs.must_get("path")?;
+        let required: bool = kwargs.get("required")?.unwrap_or(true);
+        let Some(file) = self.find(&path)? else {
+            if required {
+                return Err(tera::Error::message(format!(
+                    "load_data: no file `{path}` in the site folder, static/ or content/ (`required=false` makes a missing file none)"
+                )));
+            }
+            return Ok(Value::none());
+        };
+        let format = format.unwrap_or_else(|| Format::of(&file));
+        let key = (file.clone(), format);
+        if let Some(value) = self.read.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(value.clone());
+        }
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| tera::Error::message(format!("load_data: cannot read `{path}`: {e}")))?;
+        let value =
+            parse(&text, format).map_err(|e| tera::Error::message(format!("load_data: `{path}`: {e}")))?;
+        self.read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, value.clone());
+        Ok(value)
+    }
+
+    /// `get_image_metadata(path=…, allow_missing=…)`: `width`, `height`, `format` and
+    /// `mime` of an image, read from its header.
+    pub(crate) fn image_metadata(&self, kwargs: &Kwargs) -> TeraResult<Value> {
+        let path: String = kwargs.must_get("path")?;
+        let allow_missing: bool = kwargs.get("allow_missing")?.unwrap_or(false);
+        let Some(file) = self.find(&path)? else {
+            if allow_missing {
+                return Ok(Value::none());
+            }
+            return Err(tera::Error::message(format!(
+                "get_image_metadata: no image `{path}` in the site folder, static/ or content/"
+            )));
+        };
+        let size = imagesize::size(&file)
+            .map_err(|e| tera::Error::message(format!("get_image_metadata: `{path}`: {e}")))?;
+        let format = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let mime = mime_guess::from_path(&file).first_or_octet_stream().to_string();
+        Ok(Value::from_serializable(&serde_json::json!({
+            "width": size.width,
+            "height": size.height,
+            "format": format,
+            "mime": mime,
+        })))
+    }
+
+    /// The first of the folders holding `path`, confined to the site.
+    fn find(&self, path: &str) -> TeraResult<Option<PathBuf>> {
+        let path = match path.strip_prefix("@/") {
+            Some(rest) => format!("content/{rest}"),
+            None => path.trim_start_matches('/').to_owned(),
+        };
+        for folder in &self.folders {
+            let file = self
+                .site
+                .file_in(folder, &path)
+                .map_err(|why| tera::Error::message(format!("load_data: {why}")))?;
+            if file.is_file() {
+                return Ok(Some(file));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn parse(text: &str, format: Format) -> TeraResult<Value> {
+    let failed = |e: String| tera::Error::message(e);
+    let json: serde_json::Value = match format {
+        Format::Plain => return Ok(Value::from(text)),
+        Format::Toml => toml::from_str(text).map_err(|e| failed(format!("TOML: {}", e.message())))?,
+        Format::Json => serde_json::from_str(text).map_err(|e| failed(format!("JSON: {e}")))?,
+        Format::Yaml => serde_saphyr::from_str(text).map_err(|e| failed(format!("YAML: {e}")))?,
+        Format::Csv => csv_value(text).map_err(|e| failed(format!("CSV: {e}")))?,
+    };
+    Ok(Value::from_serializable(&json))
+}
+
+/// `{ headers: [...], records: [[...], ...] }`, as Zola gives a CSV file.
+fn csv_value(text: &str) -> Result<serde_json::Value, csv::Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
+    let mut records = Vec::new();
+    for record in reader.records() {
+        records.push(record?.iter().map(str::to_owned).collect::<Vec<_>>());
+    }
+    Ok(serde_json::json!({ "headers": headers, "records": records }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_read_as_zola_reads_them() {
+        let csv = parse("Number, Title\n1,Gutenberg\n2,\"Printing, press\"\n", Format::Csv).unwrap();
+        assert_eq!(
+            csv.get_from_path("records").unwrap().as_array().unwrap()[1]
+                .as_array()
+                .unwrap()[1],
+            Value::from("Printing, press")
+        );
+        let toml = parse("a = 1\n[b]\nc = \"x\"\n", Format::Toml).unwrap();
+        assert_eq!(toml.get_from_path("b.c"), Some(&Value::from("x")));
+        let yaml = parse("a:\n  - 1\n  - 2\n", Format::Yaml).unwrap();
+        assert_eq!(yaml.get_from_path("a").unwrap().as_array().unwrap().len(), 2);
+        assert!(parse("{", Format::Json).is_err());
+    }
+}
