@@ -348,22 +348,12 @@ fn lenient(condition: &str) -> String {
         operand.clear();
     };
     // Split at ` and ` / ` or ` outside strings and brackets.
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
+    let mut nesting = Nesting::default();
     for word in condition.split_inclusive(' ') {
         for c in word.chars() {
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '"' | '\'' | '`' => quote = Some(c),
-                    '(' | '[' | '{' => depth += 1,
-                    ')' | ']' | '}' => depth = depth.saturating_sub(1),
-                    _ => {}
-                },
-            }
+            nesting.step(c);
         }
-        if depth == 0 && quote.is_none() && matches!(word.trim(), "and" | "or") {
+        if nesting.is_top() && matches!(word.trim(), "and" | "or") {
             flush(&mut operand, &mut out);
             out.push_str(word);
             continue;
@@ -748,26 +738,46 @@ fn component_args(args: &str, own: &str, aliases: &HashMap<String, String>) -> S
         .collect()
 }
 
+/// Where a scan of an expression is: inside how many brackets, inside which string.
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    quote: Option<char>,
+}
+
+impl Nesting {
+    /// Moves past `c`; whether `c` itself is outside strings and brackets (and is not
+    /// one of their marks).
+    fn step(&mut self, c: char) -> bool {
+        if let Some(q) = self.quote {
+            if c == q {
+                self.quote = None;
+            }
+            return false;
+        }
+        match c {
+            '"' | '\'' | '`' => self.quote = Some(c),
+            '(' | '[' | '{' => self.depth += 1,
+            ')' | ']' | '}' => self.depth = self.depth.saturating_sub(1),
+            _ => return self.depth == 0,
+        }
+        false
+    }
+
+    fn is_top(&self) -> bool {
+        self.depth == 0 && self.quote.is_none()
+    }
+}
+
 /// `text` split at commas outside strings and brackets.
 fn split_top_level(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
+    let mut nesting = Nesting::default();
     let mut start = 0;
     for (i, c) in text.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' | '\'' | '`' => quote = Some(c),
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' => depth = depth.saturating_sub(1),
-                ',' if depth == 0 => {
-                    parts.push(&text[start..i]);
-                    start = i + 1;
-                }
-                _ => {}
-            },
+        if nesting.step(c) && c == ',' {
+            parts.push(&text[start..i]);
+            start = i + 1;
         }
     }
     parts.push(&text[start..]);
