@@ -90,3 +90,10 @@ fn builds_as_zola_does(name: &str) {
 fn the_terminimal_theme_demo_builds_as_zola_does() {
     builds_as_zola_does("terminimal");
 }
+
+/// Zola's own dark theme's demo (MIT): shortcodes (`.html` with and without bodies),
+/// two taxonomies with feeds, macros called through `self::` and imports, a search box.
+#[test]
+fn the_after_dark_theme_demo_builds_as_zola_does() {
+    builds_as_zola_does("after-dark");
+}
