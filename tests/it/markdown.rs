@@ -428,3 +428,34 @@ fn external_links_get_rel_external_by_default_and_a_class_when_configured() {
     assert!(attrs(&html, ".content a[rel]", "rel").is_empty());
     assert_eq!(attrs(&html, ".content a:not(.ext)", "href"), ["/b/"]);
 }
+
+/// A summary shows under each page's title on list pages: its headings go one level
+/// down, and lose their ids (which are the page's) and their links to themselves.
+#[test]
+fn a_summary_s_headings_are_demoted_without_ids_on_list_pages() {
+    let page = |title: &str, date: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = {date}\n+++\n\n- one\n\n## Findings\n\nText.\n\n<!-- more -->\n\nRest.\n"
+        )
+    };
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n",
+        )
+        .file(
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\nsort_by = \"date\"\n+++\n",
+        )
+        .file("content/a.md", page("A", "2024-01-01"))
+        .file("content/b.md", page("B", "2024-01-02"));
+    site.build_ok();
+    let home = site.html("/");
+    assert_eq!(texts(&home, ".summary h3"), ["Findings", "Findings"]);
+    assert_eq!(count(&home, ".summary h2"), 0);
+    assert_eq!(count(&home, ".summary [id]"), 0);
+    assert_eq!(count(&home, ".summary .heading-anchor"), 0);
+    // The page itself keeps its heading, id and anchor.
+    let a = site.html("/a/");
+    assert_eq!(attrs(&a, ".content h2", "id"), ["findings"]);
+}

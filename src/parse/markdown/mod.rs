@@ -354,7 +354,7 @@ fn convert(doc: &Doc, env: &Env, options: Options, expanded: Option<&shortcodes:
             .filter(|(i, _)| state.continue_span != Some(*i))
             .map(|(_, e)| e.clone());
         pulldown_cmark::html::push_html(&mut s, events);
-        s
+        demote_headings(&s)
     });
     let mut heading_ids: Vec<String> = state.ids.into_iter().collect();
     heading_ids.sort();
@@ -394,6 +394,33 @@ impl Env<'_> {
             || self.config.external_links_external
             || self.config.external_links_class.is_some()
     }
+}
+
+/// A summary as list pages show it, under each page's own title: its headings one level
+/// down (`h2` → `h3`, `h6` stays), without ids (a list shows many summaries, and the ids
+/// are the page's) or the links to themselves.
+fn demote_headings(summary: &str) -> String {
+    use std::sync::LazyLock;
+    static OPEN: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"<h([1-6])(?:\s[^>]*)?>").expect("a valid pattern"));
+    static CLOSE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"</h([1-6])>").expect("a valid pattern"));
+    static ANCHOR: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#" ?<a class="heading-anchor" [^>]*>#</a> ?"#).expect("a valid pattern")
+    });
+    if !summary.contains("<h") {
+        return summary.to_owned();
+    }
+    let down = |caps: &regex::Captures, closing: bool| {
+        let level: u8 = caps[1].parse().unwrap_or(6);
+        let slash = if closing { "/" } else { "" };
+        format!("<{slash}h{}>", (level + 1).min(6))
+    };
+    let s = ANCHOR.replace_all(summary, "");
+    let s = OPEN.replace_all(&s, |c: &regex::Captures| down(c, false));
+    CLOSE
+        .replace_all(&s, |c: &regex::Captures| down(c, true))
+        .into_owned()
 }
 
 /// Turns a flat list of headings into a tree by level.
