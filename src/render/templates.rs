@@ -495,6 +495,26 @@ fn write_items<'a>(
 /// `{{ page.date | date(format="%e %B %Y") }}` with strftime specifiers.
 fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_owned());
+    // `timezone="Europe/Paris"`: a moment is shown in that zone (a date alone is a day
+    // everywhere, and is shown as it is).
+    let zone = match kwargs.get::<String>("timezone")? {
+        Some(name) => Some(
+            jiff::tz::TimeZone::get(&name)
+                .map_err(|e| tera::Error::message(format!("date: unknown time zone `{name}`: {e}")))?,
+        ),
+        None => None,
+    };
+    let shown = |zoned: jiff::Zoned| match &zone {
+        Some(tz) => zoned.with_time_zone(tz.clone()),
+        None => zoned,
+    };
+    let failed = |e: jiff::Error| tera::Error::message(e.to_string());
+    // A number is seconds since 1970 (as `now(timestamp=true)` gives), in UTC.
+    if let Some(seconds) = val.as_i64() {
+        let moment = jiff::Timestamp::from_second(seconds).map_err(failed)?;
+        return jiff::fmt::strtime::format(format.as_str(), &shown(moment.to_zoned(jiff::tz::TimeZone::UTC)))
+            .map_err(|e| tera::Error::message(format!("date: invalid format `{format}`: {e}")));
+    }
     let text = val
         .as_str()
         .ok_or_else(|| tera::Error::message(format!("date: expected a date string, got {}", val.name())))?;
@@ -503,11 +523,22 @@ fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         (Some(t), Some(o)) => {
             let zoned = o
                 .to_timestamp(d.date.to_datetime(t))
-                .map_err(|e| tera::Error::message(e.to_string()))?
+                .map_err(failed)?
                 .to_zoned(jiff::tz::TimeZone::fixed(o));
-            jiff::fmt::strtime::format(format.as_str(), &zoned)
+            jiff::fmt::strtime::format(format.as_str(), &shown(zoned))
         }
-        (Some(t), None) => jiff::fmt::strtime::format(format.as_str(), d.date.to_datetime(t)),
+        (Some(t), None) => match &zone {
+            // A time without an offset is taken as UTC, as Zola takes it.
+            Some(_) => {
+                let zoned = d
+                    .date
+                    .to_datetime(t)
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .map_err(failed)?;
+                jiff::fmt::strtime::format(format.as_str(), &shown(zoned))
+            }
+            None => jiff::fmt::strtime::format(format.as_str(), d.date.to_datetime(t)),
+        },
         (None, _) => jiff::fmt::strtime::format(format.as_str(), d.date),
     };
     formatted.map_err(|e| tera::Error::message(format!("date: invalid format `{format}`: {e}")))

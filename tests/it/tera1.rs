@@ -86,6 +86,7 @@ fn data_files_images_and_text_filters_as_zola_has_them() {
     assert_eq!(text(&html, "p.data"), "Analyst / 1,200 3x2 none");
     assert_eq!(text(&html, "p.b64"), "ZG9zc2llcg== dossier");
     assert_eq!(text(&html, "p.re"), "28/10/2024");
+    assert_eq!(text(&html, "p.dates"), "21:00 1970");
 }
 
 #[test]
