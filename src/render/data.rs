@@ -139,6 +139,25 @@ impl DataFiles {
         })))
     }
 
+    /// A short hash of the file `get_url(path=…, cachebust=true)` names: the site's, else
+    /// the built-in theme's static file.
+    pub(crate) fn hash_of(&self, path: &str) -> TeraResult<String> {
+        use std::hash::Hasher;
+        let bytes = match self.find(path)? {
+            Some(file) => std::fs::read(&file)
+                .map_err(|e| tera::Error::message(format!("get_url: cannot read `{path}`: {e}")))?,
+            None => crate::theme::DEFAULT_THEME
+                .get_file(format!("static/{}", path.trim_start_matches('/')))
+                .map(|f| f.contents().to_vec())
+                .ok_or_else(|| {
+                    tera::Error::message(format!("get_url: no file `{path}` to hash for `cachebust`"))
+                })?,
+        };
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(&bytes);
+        Ok(format!("{:016x}", h.finish()))
+    }
+
     /// The first of the folders holding `path`, confined to the site.
     fn find(&self, path: &str) -> TeraResult<Option<PathBuf>> {
         let path = match path.strip_prefix("@/") {

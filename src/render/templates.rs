@@ -49,8 +49,8 @@ impl Templates {
         register_filters(&mut tera);
         super::tera1::register(&mut tera);
         let lookups = Arc::new(RwLock::new(None));
-        register_functions(&mut tera, &lookups);
         let data = super::data::DataFiles::new(root, theme);
+        register_functions(&mut tera, &lookups, &data);
         let files = data.clone();
         tera.register_function("load_data", move |kwargs: Kwargs, _: &State| files.load(&kwargs));
         tera.register_function("get_image_metadata", move |kwargs: Kwargs, _: &State| {
@@ -174,7 +174,11 @@ fn closure<'a>(graph: &HashMap<&'a str, Vec<&'a str>>, name: &'a str) -> std::co
     seen
 }
 
-fn register_functions(tera: &mut Tera, lookups: &Arc<RwLock<Option<Lookups>>>) {
+fn register_functions(
+    tera: &mut Tera,
+    lookups: &Arc<RwLock<Option<Lookups>>>,
+    files: &Arc<super::data::DataFiles>,
+) {
     fn read(l: &RwLock<Option<Lookups>>) -> RwLockReadGuard<'_, Option<Lookups>> {
         l.read().unwrap_or_else(|e| e.into_inner())
     }
@@ -184,8 +188,19 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<RwLock<Option<Lookups>>>) {
             .ok_or_else(|| tera::Error::message("site data is not ready"))
     }
     let l = lookups.clone();
+    let f = files.clone();
     tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
-        get_url(data(&read(&l))?, &kwargs)
+        let url = get_url(data(&read(&l))?, &kwargs)?;
+        // `cachebust=true`: the file's hash as a query, so a changed file is fetched anew.
+        if kwargs.get::<bool>("cachebust")?.unwrap_or(false) {
+            let path: String = kwargs.must_get("path")?;
+            let hash = f.hash_of(&path)?;
+            return Ok(Value::from(format!(
+                "{}?h={hash}",
+                url.as_str().unwrap_or_default()
+            )));
+        }
+        Ok(url)
     });
     let l = lookups.clone();
     tera.register_function("now", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -245,6 +260,28 @@ fn register_functions(tera: &mut Tera, lookups: &Arc<RwLock<Option<Lookups>>>) {
             .get(&kind)
             .map(|(v, _)| v.clone())
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy: no taxonomy `{kind}`")))
+    });
+    let l = lookups.clone();
+    tera.register_function("get_taxonomy_term", move |kwargs: Kwargs, _: &State| {
+        let kind: String = kwargs.must_get("kind")?;
+        let term: String = kwargs.must_get("term")?;
+        let guard = read(&l);
+        let (taxonomy, _) = data(&guard)?
+            .taxonomies
+            .get(&kind)
+            .ok_or_else(|| tera::Error::message(format!("get_taxonomy_term: no taxonomy `{kind}`")))?;
+        let slug = crate::slugs::slugify(&term);
+        taxonomy
+            .get_from_path("items")
+            .and_then(|items| items.as_array())
+            .and_then(|items| {
+                items.iter().find(|item| {
+                    item.get_from_path("name").and_then(|n| n.as_str()) == Some(term.as_str())
+                        || item.get_from_path("slug").and_then(|s| s.as_str()) == Some(slug.as_str())
+                })
+            })
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("get_taxonomy_term: no term `{term}` in `{kind}`")))
     });
     let l = lookups.clone();
     tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {

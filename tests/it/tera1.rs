@@ -87,6 +87,17 @@ fn data_files_images_and_text_filters_as_zola_has_them() {
     assert_eq!(text(&html, "p.b64"), "ZG9zc2llcg== dossier");
     assert_eq!(text(&html, "p.re"), "28/10/2024");
     assert_eq!(text(&html, "p.dates"), "21:00 1970");
+    // A term by any spelling of its name.
+    assert_eq!(text(&html, "p.term"), "Field Notes 1");
+    // `cachebust` adds the file's hash (the site's static file, or the built-in theme's).
+    let busted = text(&html, "p.bust");
+    let parts: Vec<&str> = busted.split(' ').collect();
+    assert!(parts[0].starts_with("https://example.org/map.png?h="), "{busted}");
+    assert!(
+        parts[1].starts_with("https://example.org/style.css?h="),
+        "{busted}"
+    );
+    assert_eq!(parts[0].len(), "https://example.org/map.png?h=".len() + 16);
 }
 
 #[test]
