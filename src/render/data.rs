@@ -139,23 +139,54 @@ impl DataFiles {
         })))
     }
 
-    /// A short hash of the file `get_url(path=…, cachebust=true)` names: the site's, else
-    /// the built-in theme's static file.
+    /// The SHA-256 of the file `get_url(path=…, cachebust=true)` names, in hex, as Zola
+    /// writes it.
     pub(crate) fn hash_of(&self, path: &str) -> TeraResult<String> {
-        use std::hash::Hasher;
-        let bytes = match self.find(path)? {
+        use sha2::Digest;
+        let bytes = self.bytes_of(path, "get_url")?;
+        Ok(sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+
+    /// `get_hash(path=… | literal=…, sha_type=256|384|512, base64=true)`: the digest of a
+    /// file or a text, in base64 (for subresource integrity) or hex.
+    pub(crate) fn get_hash(&self, kwargs: &Kwargs) -> TeraResult<Value> {
+        use base64::Engine;
+        use sha2::Digest;
+        let bytes = match kwargs.get::<String>("literal")? {
+            Some(text) => text.into_bytes(),
+            None => self.bytes_of(&kwargs.must_get::<String>("path")?, "get_hash")?,
+        };
+        let digest: Vec<u8> = match kwargs.get::<i64>("sha_type")?.unwrap_or(384) {
+            256 => sha2::Sha256::digest(&bytes).to_vec(),
+            384 => sha2::Sha384::digest(&bytes).to_vec(),
+            512 => sha2::Sha512::digest(&bytes).to_vec(),
+            other => {
+                return Err(tera::Error::message(format!(
+                    "get_hash: `sha_type` is 256, 384 or 512, not {other}"
+                )));
+            }
+        };
+        Ok(Value::from(if kwargs.get::<bool>("base64")?.unwrap_or(true) {
+            base64::engine::general_purpose::STANDARD.encode(&digest)
+        } else {
+            digest.iter().map(|b| format!("{b:02x}")).collect()
+        }))
+    }
+
+    /// The bytes of the file `path` names: the site's, else the built-in theme's static
+    /// file. `function` names the caller in errors.
+    fn bytes_of(&self, path: &str, function: &str) -> TeraResult<Vec<u8>> {
+        match self.find(path)? {
             Some(file) => std::fs::read(&file)
-                .map_err(|e| tera::Error::message(format!("get_url: cannot read `{path}`: {e}")))?,
+                .map_err(|e| tera::Error::message(format!("{function}: cannot read `{path}`: {e}"))),
             None => crate::theme::DEFAULT_THEME
                 .get_file(format!("static/{}", path.trim_start_matches('/')))
                 .map(|f| f.contents().to_vec())
-                .ok_or_else(|| {
-                    tera::Error::message(format!("get_url: no file `{path}` to hash for `cachebust`"))
-                })?,
-        };
-        let mut h = rustc_hash::FxHasher::default();
-        h.write(&bytes);
-        Ok(format!("{:016x}", h.finish()))
+                .ok_or_else(|| tera::Error::message(format!("{function}: no file `{path}`"))),
+        }
     }
 
     /// The first of the folders holding `path`, confined to the site.

@@ -53,6 +53,10 @@ impl Templates {
         register_functions(&mut tera, &lookups, &data);
         let files = data.clone();
         tera.register_function("load_data", move |kwargs: Kwargs, _: &State| files.load(&kwargs));
+        let files = data.clone();
+        tera.register_function("get_hash", move |kwargs: Kwargs, _: &State| {
+            files.get_hash(&kwargs)
+        });
         tera.register_function("get_image_metadata", move |kwargs: Kwargs, _: &State| {
             data.image_metadata(&kwargs)
         });

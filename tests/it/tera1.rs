@@ -97,7 +97,13 @@ fn data_files_images_and_text_filters_as_zola_has_them() {
         parts[1].starts_with("https://example.org/style.css?h="),
         "{busted}"
     );
-    assert_eq!(parts[0].len(), "https://example.org/map.png?h=".len() + 16);
+    assert_eq!(parts[0].len(), "https://example.org/map.png?h=".len() + 64);
+    // SHA-256 in hex and SHA-384 in base64 (for subresource integrity) of "Hello World".
+    assert_eq!(
+        text(&html, "p.hash"),
+        "a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e \
+         mVFDKRhrL2rkoTKefubGEKcpY2M1F0rGt0D5AoOW/MgD0Ok4Y6fD2Q+Gvu54L08/"
+    );
 }
 
 #[test]
