@@ -116,6 +116,18 @@ fn load_data_reads_only_inside_the_site() {
         );
         site.build_err().assert_stderr_has(&["load_data"]);
     }
+    // A link inside the site that leads out of it.
+    let outside = tempfile::tempdir().expect("a folder outside the site");
+    std::fs::write(outside.path().join("secret.toml"), "key = \"secret\"\n").expect("write");
+    std::os::unix::fs::symlink(outside.path().join("secret.toml"), site.path("data/leak.toml"))
+        .expect("make a link");
+    site.write(
+        "templates/data.html",
+        "{% extends \"index.html\" %}{% block content %}{% set d = load_data(path=\"data/leak.toml\") %}{{ d.key }}{% endblock content %}",
+    );
+    site.build_err()
+        .assert_stderr_has(&["load_data", "outside the site folder"]);
+    std::fs::remove_file(site.path("data/leak.toml")).expect("remove the link");
     site.write(
         "templates/data.html",
         "{% extends \"index.html\" %}{% block content %}{{ load_data(url=\"https://example.com/x.json\") }}{% endblock content %}",

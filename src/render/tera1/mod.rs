@@ -25,18 +25,6 @@ mod filters;
 
 pub(super) use filters::register;
 
-/// Whether `text` may hold a construct only Tera 1 parses: the quick test before
-/// rewriting.
-pub(crate) fn may_need(text: &str) -> bool {
-    text.contains("macro")
-        || text.contains("import")
-        || text.contains("::")
-        || text.contains("ignore missing")
-        || text.contains(" is ")
-        || text.contains("if ")
-        || text.contains('.')
-}
-
 /// Every template (name, text, whether to rewrite it) for Tera 2, in the same order. A
 /// template sees the imports of the templates it extends, as in Tera 1.
 pub(crate) fn translate_all<'a>(
@@ -45,7 +33,7 @@ pub(crate) fn translate_all<'a>(
     let names: std::collections::HashSet<&str> = templates.clone().map(|(n, ..)| n).collect();
     let own: HashMap<&str, (HashMap<String, String>, Option<String>)> = templates
         .clone()
-        .filter(|(_, text, _)| may_need(text) || text.contains("extends"))
+        .filter(|(_, _, rewrite)| *rewrite)
         .map(|(name, text, _)| (name, (imports(text), parent(text))))
         .collect();
     let texts: HashMap<&str, &str> = templates.clone().map(|(name, text, _)| (name, text)).collect();
@@ -79,9 +67,6 @@ pub(crate) fn translate_all<'a>(
                 None => std::borrow::Cow::Borrowed(text),
             };
             let text = text.as_ref();
-            if !may_need(text) {
-                return (name, text.to_owned());
-            }
             // Its own imports over those of the templates it extends (at most a few deep;
             // a loop of `extends` is Tera's to report).
             let mut aliases = HashMap::new();
@@ -221,9 +206,8 @@ fn translate(
     aliases: &HashMap<String, String>,
     exists: &dyn Fn(&str) -> bool,
 ) -> String {
-    if !may_need(text) {
-        return text.to_owned();
-    }
+    // One pass over the tags: every site or theme template goes through it (nearly any
+    // template holds one of the constructs rewritten, so no quicker test saves it).
     let own = namespace(name);
     let mut out = String::with_capacity(text.len() + 64);
     let mut macros: Vec<String> = Vec::new();
