@@ -26,6 +26,10 @@ pub struct BuildOptions {
     pub links: Option<crate::diagnostic::Severity>,
     /// `--profile`: time the render stage per template (see [`BuildReport::profile`]).
     pub profile: bool,
+    /// This program, to compile Sass in a child process (`dossier __sass`), where a
+    /// stylesheet that overflows the compiler's stack ends only the child. `None` (a
+    /// library caller) compiles in this process.
+    pub helper: Option<PathBuf>,
 }
 
 pub use crate::render::profile::ProfileRow;
@@ -89,6 +93,8 @@ impl Progress for () {
 pub(crate) struct Model {
     pub site: Site,
     pub static_files: BTreeMap<String, StaticSource>,
+    /// CSS compiled from the theme's and the site's Sass.
+    pub stylesheets: BTreeMap<String, crate::sass::Stylesheet>,
     pub links: content::Links,
     pub highlighter: Highlighter,
     pub output_dir: PathBuf,
@@ -213,8 +219,16 @@ fn model(
     };
     // Checked even when content had errors, so `check` reports these too.
     render::check_templates(&site, &templates, &mut diags);
-    let (static_files, static_diags) = theme::static_files(root, &theme);
+    let (mut static_files, static_diags) = theme::static_files(root, &theme);
     diags.extend(static_diags);
+    let (stylesheets, sass_diags) = crate::sass::compile(
+        root,
+        &theme,
+        site.config.compile_sass,
+        &mut static_files,
+        options.helper.as_deref(),
+    );
+    diags.extend(sass_diags);
     if diags.has_errors() {
         return Err(diags.sorted());
     }
@@ -222,6 +236,7 @@ fn model(
     let model = Model {
         site,
         static_files,
+        stylesheets,
         links,
         highlighter,
         output_dir,
@@ -247,6 +262,7 @@ pub(crate) fn prepare(
     let (mut model, html, templates) = model(options, Mode::Build, &mut watch, reuse, true)?;
     let inputs = render::Inputs {
         static_files: &model.static_files,
+        stylesheets: &model.stylesheets,
         root: &options.root,
         today,
     };
@@ -269,6 +285,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         Model {
             site,
             static_files,
+            stylesheets,
             output_dir,
             warnings: mut diags,
             ..
@@ -280,6 +297,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let report_progress = |done, total| progress.rendered(done, total);
     let inputs = render::Inputs {
         static_files: &static_files,
+        stylesheets: &stylesheets,
         root,
         today: today(),
     };

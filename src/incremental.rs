@@ -400,8 +400,10 @@ impl State {
         }
         let Some(content) = content_path(rel) else {
             // Outside content/: static files are in `copies`; a vanished folder under
-            // templates/, themes/ or static/ may have held sources, so it counts.
-            return !rel.starts_with("templates") && !rel.starts_with("themes") && !rel.starts_with("static");
+            // templates/, themes/, static/ or sass/ may have held sources, so it counts.
+            return !["templates", "themes", "static", "sass"]
+                .iter()
+                .any(|folder| rel.starts_with(folder));
         };
         if content.is_empty() {
             // `content/` itself vanished (moved away, deleted by a checkout): it held the

@@ -23,6 +23,8 @@ pub(crate) mod parse;
 #[doc(hidden)]
 pub mod probe;
 pub(crate) mod render;
+#[doc(hidden)]
+pub mod sass;
 pub mod serve;
 pub(crate) mod slugs;
 pub(crate) mod spans;

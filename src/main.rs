@@ -139,6 +139,9 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Compiles Sass for a build, in a process of its own (see dossier::sass::worker).
+    #[command(name = "__sass", hide = true)]
+    Sass { root: PathBuf, files: Vec<PathBuf> },
     /// Make a new site in DIR: config, two sample analyses with their sources, the default
     /// theme and a GitHub Pages workflow.
     Init {
@@ -185,6 +188,7 @@ fn main() -> ExitCode {
                 drafts,
                 links: links.map(Links::severity),
                 profile,
+                helper: std::env::current_exe().ok(),
             };
             run_build(&options, Mode::Build, timings || profile)
         }
@@ -199,6 +203,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 links: links.map(Links::severity),
+                helper: std::env::current_exe().ok(),
                 ..Default::default()
             };
             run_build(&options, Mode::Check, false)
@@ -220,6 +225,7 @@ fn main() -> ExitCode {
                     base_url,
                     drafts,
                     links: links.map(Links::severity),
+                    helper: std::env::current_exe().ok(),
                     ..Default::default()
                 },
                 interface,
@@ -240,6 +246,7 @@ fn main() -> ExitCode {
                 Err(d) => fail(&[d]),
             }
         }
+        Command::Sass { root, files } => ExitCode::from(dossier::sass::worker::child_main(&root, &files)),
         Command::Init { dir, ci_install } => {
             // `dossier --root X init DIR` once made the site at X/DIR; saying so is
             // clearer than quietly making it somewhere else now.

@@ -28,6 +28,7 @@ const KNOWN_KEYS: &[&str] = &[
     "generate_sitemap",
     "generate_robots_txt",
     "build_search_index",
+    "compile_sass",
     "skip_content_templating",
 ];
 
@@ -53,7 +54,6 @@ const TAXONOMY_KEYS: &[&str] = &["name", "paginate_by", "paginate_path", "feed",
 /// that was found.
 pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
     (&[], "preserve_dotfiles_in_output"),
-    (&[], "compile_sass"),
     (&[], "minify_html"),
     (&[], "ignored_content"),
     (&[], "ignored_static"),
@@ -100,7 +100,7 @@ pub(super) struct ZolaKey {
 }
 
 impl ZolaKey {
-    /// `compile_sass`, `markdown.render_emoji`.
+    /// `minify_html`, `markdown.render_emoji`.
     pub(super) fn name(&self) -> String {
         self.table
             .iter()

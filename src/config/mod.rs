@@ -224,6 +224,8 @@ pub(crate) struct Config {
     pub generate_robots_txt: bool,
     /// The search index under `search/` and the theme's search box (default true).
     pub build_search_index: bool,
+    /// Whether the site's own `sass/` is compiled (Zola's key; a theme's always is).
+    pub compile_sass: bool,
     /// The file this was read from.
     #[serde(skip)]
     pub file: ConfigFile,
@@ -565,6 +567,7 @@ impl Config {
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
             build_search_index: raw.build_search_index.unwrap_or(true),
+            compile_sass: raw.compile_sass.unwrap_or(false),
             file,
             content_templating: file == ConfigFile::Zola || raw.skip_content_templating.is_some(),
             skip_content_templating,
@@ -710,11 +713,11 @@ mod tests {
 
     #[test]
     fn zola_key_is_a_warning() {
-        let (c, d) = parse("base_url = \"https://a.org/\"\ncompile_sass = true\n");
+        let (c, d) = parse("base_url = \"https://a.org/\"\nminify_html = true\n");
         assert!(c.is_some());
         let w = d.iter().next().unwrap();
         assert!(!w.is_error());
-        assert!(w.message.contains("compile_sass"));
+        assert!(w.message.contains("minify_html"));
         assert_eq!(w.location.as_ref().unwrap().line, Some(2));
     }
 }

@@ -34,6 +34,7 @@ pub(super) struct RawConfig {
     pub(super) generate_robots_txt: Option<bool>,
     pub(super) feed_limit: Option<usize>,
     pub(super) build_search_index: Option<bool>,
+    pub(super) compile_sass: Option<bool>,
     pub(super) link_checker: Option<RawLinkChecker>,
     /// Zola 0.23: content paths whose bodies are not templated.
     pub(super) skip_content_templating: Option<Vec<String>>,

@@ -72,6 +72,8 @@ pub(crate) struct Prepared {
 pub(crate) struct Inputs<'a> {
     /// Files copied as they are (the theme's and the site's `static/`), by output path.
     pub static_files: &'a std::collections::BTreeMap<String, StaticSource>,
+    /// CSS compiled from Sass, by output path.
+    pub stylesheets: &'a std::collections::BTreeMap<String, crate::sass::Stylesheet>,
     /// The site folder, for the files under `content/` copied beside their pages.
     pub root: &'a std::path::Path,
     /// The day of the build, which separates past from upcoming events unless
@@ -117,6 +119,7 @@ pub(crate) fn prepare(
     let plan = plan::plan(
         site,
         inputs.static_files,
+        inputs.stylesheets,
         inputs.root,
         &templates,
         plan::Derived {

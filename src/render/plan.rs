@@ -42,6 +42,7 @@ fn alias_path(site: &Site, alias: &str) -> String {
 pub(super) fn plan(
     site: &Site,
     static_files: &std::collections::BTreeMap<String, StaticSource>,
+    stylesheets: &std::collections::BTreeMap<String, crate::sass::Stylesheet>,
     root: &std::path::Path,
     templates: &Templates,
     derived: Derived,
@@ -58,6 +59,9 @@ pub(super) fn plan(
 
     for (path, source) in static_files {
         push(path.clone(), Job::Copy(source.clone()), format!("static/{path}"));
+    }
+    for (path, sheet) in stylesheets {
+        push(path.clone(), Job::Bytes(sheet.css.clone()), sheet.source.clone());
     }
     if site.config.markdown.highlight_code {
         match highlight::stylesheets(

@@ -29,7 +29,7 @@ pub const QUIET: Duration = Duration::from_millis(5);
 pub const LONGEST: Duration = Duration::from_millis(250);
 
 /// The folders (recursively) and files a site is made from.
-pub const SOURCES: [&str; 4] = ["content", "templates", "static", "themes"];
+pub const SOURCES: [&str; 5] = ["content", "templates", "static", "themes", "sass"];
 
 pub struct Changes {
     // Dropping the watcher stops the events.
@@ -224,6 +224,7 @@ mod tests {
         yes("content/security");
         yes("templates/page.html");
         yes("static/style.css");
+        yes("sass/parts/_nav.scss");
         yes("themes/default/templates/base.html");
         no("public/index.html");
         no("config.toml~");

@@ -81,6 +81,28 @@ fn builds_as_zola_does(name: &str) {
         problems.len(),
         problems.join("\n")
     );
+    // The stylesheets the home page links, compiled from the site's Sass.
+    let base_url = toml_base_url(&site.read("config.toml"));
+    let sheets = attrs(&site.html("/"), "link[rel=stylesheet]", "href");
+    assert!(!sheets.is_empty(), "{name}: no stylesheets");
+    for href in sheets {
+        let rel = href
+            .strip_prefix(&base_url)
+            .unwrap_or(&href)
+            .trim_start_matches('/');
+        let css = site.read(&format!("public/{rel}"));
+        assert!(
+            css.len() > 100 && css.contains('{'),
+            "{name}: {rel} is not CSS: {css:?}"
+        );
+    }
+}
+
+/// `base_url` as the site's config.toml writes it, ending with `/`.
+fn toml_base_url(config: &str) -> String {
+    let table: toml::Table = config.parse().expect("config.toml parses");
+    let url = table["base_url"].as_str().expect("a base_url");
+    format!("{}/", url.trim_end_matches('/'))
 }
 
 /// A Zola 0.22 theme's demo site (MIT): Tera 1 macros in files of their own, imported in

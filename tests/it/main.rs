@@ -33,6 +33,7 @@ mod live_reload;
 mod markdown;
 mod ordering;
 mod publish;
+mod sass;
 mod screenshots;
 mod search;
 mod serve;

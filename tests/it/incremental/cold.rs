@@ -22,6 +22,7 @@ pub(super) fn options(root: &Path) -> BuildOptions {
         drafts: false,
         links: None,
         profile: false,
+        helper: None,
     }
 }
 

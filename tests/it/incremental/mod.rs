@@ -863,3 +863,20 @@ fn edits_to_a_shortcode_template_and_to_a_page_calling_one_give_the_outputs_of_a
     assert!(String::from_utf8_lossy(&outputs_of(&session)["doc/index.html"]).contains(">uno</mark>"));
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn an_edit_to_a_sass_partial_recompiles_what_imports_it() {
+    let site = SiteTest::fixture("sass");
+    let mut session = session_for(&site);
+    site.write("sass/_vars.scss", "$ink: #000;\n$gap: 1px;\n");
+    let update = apply_ok(&mut session, &site, &["sass/_vars.scss"]);
+    assert_eq!(update.changed, ["site.css"]);
+    assert_matches_cold(&site, &session);
+    // A new stylesheet, then a broken one: an error, and the last good outputs stay.
+    site.write("sass/extra.scss", "i { x: y; }\n");
+    apply_ok(&mut session, &site, &["sass/extra.scss"]);
+    assert_matches_cold(&site, &session);
+    site.write("sass/extra.scss", "i { x: $nope; }\n");
+    assert!(session.apply(&[site.path("sass/extra.scss")]).is_err());
+    assert_eq!(&*outputs_of(&session)["extra.css"], b"i{x:y}");
+}
