@@ -50,6 +50,9 @@ pub struct BuildReport {
     pub files: usize,
     /// For `build`: files written, left unchanged and removed.
     pub written: Option<crate::write::WriteStats>,
+    /// Images `resize_image` made, and those an earlier build left in the output, kept.
+    pub images_made: usize,
+    pub images_kept: usize,
     pub elapsed: Duration,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
@@ -376,6 +379,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         terms: site.term_count(),
         events: site.events.len(),
         files: stats.files,
+        images_made: stats.images.made,
+        images_kept: stats.images.kept,
         written,
         elapsed: start.elapsed(),
         output_dir,

@@ -14,7 +14,10 @@
 //! changed; an update reports only the outputs whose bytes changed.
 //!
 //! Invariant (tested with random edits): after any sequence of changes the outputs are
-//! byte-identical to a cold `dossier build` of the same tree.
+//! byte-identical to a cold `dossier build` of the same tree, except that a processed
+//! image (`processed_images/`) no page asks for any more stays until the session ends:
+//! they are made by what renders the pages calling `resize_image`, not planned, and an
+//! update renders only some pages.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -123,7 +126,7 @@ impl Session {
             return None;
         }
         let jobs = std::mem::take(&mut state.pending);
-        let sink = MemorySink::default();
+        let sink = MemorySink::over(&self.outputs);
         if let Err(d) = state
             .prepared
             .render(&state.model.site, &jobs, &sink, &|_, _| {}, None)
@@ -237,15 +240,17 @@ impl Session {
         let (jobs, pending): (Vec<JobId>, Vec<JobId>) = jobs
             .into_iter()
             .partition(|i| !(defer_search && prepared.is_search(*i)));
-        let sink = MemorySink::default();
+        let sink = MemorySink::over(&self.outputs);
         prepared.render(&model.site, &jobs, &sink, &|_, _| {}, None)?;
         let fresh: Outputs = sink.into_outputs();
         let changed = {
             let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
             let planned: std::collections::HashSet<&str> = paths.iter().copied().collect();
+            // Processed images are made by whatever renders the pages that ask for them, not
+            // planned: once made they stay for the session (their names are their content).
             let mut changed: Vec<String> = outputs
                 .keys()
-                .filter(|p| !planned.contains(p.as_str()))
+                .filter(|p| !planned.contains(p.as_str()) && !is_processed_image(p))
                 .cloned()
                 .collect();
             for path in &changed {
@@ -338,7 +343,7 @@ impl Session {
         }
         jobs.sort_unstable();
         jobs.dedup();
-        let sink = MemorySink::default();
+        let sink = MemorySink::over(&self.outputs);
         if let Err(d) = state
             .prepared
             .render(&state.model.site, &jobs, &sink, &|_, _| {}, None)
@@ -581,13 +586,26 @@ fn copy_sources(prepared: &Prepared) -> HashMap<PathBuf, Vec<JobId>> {
     out
 }
 
+fn is_processed_image(path: &str) -> bool {
+    path.strip_prefix(crate::images::FOLDER)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Collects rendered outputs in memory.
-#[derive(Default)]
 struct MemorySink {
     files: Mutex<Vec<(String, Arc<[u8]>)>>,
+    /// The outputs as they are, which [`Sink::keep`] keeps.
+    known: SharedOutputs,
 }
 
 impl MemorySink {
+    fn over(known: &SharedOutputs) -> MemorySink {
+        MemorySink {
+            files: Mutex::default(),
+            known: known.clone(),
+        }
+    }
+
     fn into_outputs(self) -> Outputs {
         self.files
             .into_inner()
@@ -612,5 +630,17 @@ impl Sink for MemorySink {
             StaticSource::Embedded(bytes) => self.write(path, bytes),
             StaticSource::File(file) => self.write(path, &std::fs::read(file)?),
         }
+    }
+
+    fn keep(&self, path: &OutputPath) -> bool {
+        let known = self.known.read().unwrap_or_else(|e| e.into_inner());
+        let Some(bytes) = known.get(path.as_str()) else {
+            return false;
+        };
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.as_str().to_owned(), bytes.clone()));
+        true
     }
 }

@@ -13,6 +13,7 @@ mod confine;
 pub(crate) mod dates;
 pub mod diagnostic;
 pub(crate) mod html;
+pub(crate) mod images;
 pub mod incremental;
 pub mod init;
 pub(crate) mod linkcheck;

@@ -79,6 +79,12 @@ impl Sink for LinkCheck {
         lock(&self.files).insert(path.as_str().to_owned());
         Ok(())
     }
+
+    /// `check` needs only the names of processed images: none is made.
+    fn keep(&self, path: &OutputPath) -> bool {
+        lock(&self.files).insert(path.as_str().to_owned());
+        true
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

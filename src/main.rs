@@ -344,6 +344,15 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                 count(report.files, "file"),
                 format_duration(report.elapsed)
             );
+            // `check` makes no images: it only checks the calls.
+            if mode == Mode::Build && report.images_made + report.images_kept > 0 {
+                println!(
+                    "  {} resized: {} made, {} kept from the last build",
+                    count(report.images_made + report.images_kept, "image"),
+                    report.images_made,
+                    report.images_kept
+                );
+            }
             if let (true, Some(w)) = (timings, report.written) {
                 println!(
                     "  {} files written, {} unchanged, {} removed; {:.1} MB in all",

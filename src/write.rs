@@ -31,6 +31,10 @@ use crate::theme::StaticSource;
 pub(crate) trait Sink: Sync {
     fn write(&self, path: &OutputPath, bytes: &[u8]) -> std::io::Result<()>;
     fn copy(&self, path: &OutputPath, source: &StaticSource) -> std::io::Result<()>;
+    /// Keeps the file at `path` as an earlier build left it, if there is one, and says
+    /// whether it did: for outputs named by a hash of what makes them (processed
+    /// images), whose bytes cost more to make than to trust.
+    fn keep(&self, path: &OutputPath) -> bool;
 }
 
 pub(crate) struct Staging {
@@ -426,6 +430,22 @@ impl Sink for Staging {
         match source {
             StaticSource::Embedded(bytes) => self.write(rel, bytes),
             StaticSource::File(path) => self.write(rel, &fs::read(path)?),
+        }
+    }
+
+    fn keep(&self, rel: &OutputPath) -> bool {
+        if self.fresh {
+            return false;
+        }
+        match fs::symlink_metadata(rel.under(&self.out_dir)) {
+            Ok(m) if m.is_file() => {
+                if let Ok(mut outputs) = self.outputs.lock() {
+                    outputs.insert(rel.clone());
+                }
+                self.bytes.fetch_add(m.len(), Ordering::Relaxed);
+                true
+            }
+            _ => false,
         }
     }
 }

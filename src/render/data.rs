@@ -86,7 +86,7 @@ impl DataFiles {
         }
         let path: String = kwargs.must_get("path")?;
         let required: bool = kwargs.get("required")?.unwrap_or(true);
-        let Some(file) = self.find(&path)? else {
+        let Some(file) = self.find(&path, "load_data")? else {
             if required {
                 return Err(tera::Error::message(format!(
                     "load_data: no file `{path}` in the site folder, static/ or content/ (`required=false` makes a missing file none)"
@@ -115,7 +115,7 @@ impl DataFiles {
     pub(crate) fn image_metadata(&self, kwargs: &Kwargs) -> TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
         let allow_missing: bool = kwargs.get("allow_missing")?.unwrap_or(false);
-        let Some(file) = self.find(&path)? else {
+        let Some(file) = self.find(&path, "get_image_metadata")? else {
             if allow_missing {
                 return Ok(Value::none());
             }
@@ -179,7 +179,7 @@ impl DataFiles {
     /// The bytes of the file `path` names: the site's, else the built-in theme's static
     /// file. `function` names the caller in errors.
     fn bytes_of(&self, path: &str, function: &str) -> TeraResult<Vec<u8>> {
-        match self.find(path)? {
+        match self.find(path, function)? {
             Some(file) => std::fs::read(&file)
                 .map_err(|e| tera::Error::message(format!("{function}: cannot read `{path}`: {e}"))),
             None => crate::theme::DEFAULT_THEME
@@ -189,8 +189,9 @@ impl DataFiles {
         }
     }
 
-    /// The first of the folders holding `path`, confined to the site.
-    fn find(&self, path: &str) -> TeraResult<Option<PathBuf>> {
+    /// The first of the folders holding `path`, confined to the site; `function` names the
+    /// caller in errors.
+    pub(crate) fn find(&self, path: &str, function: &str) -> TeraResult<Option<PathBuf>> {
         let path = match path.strip_prefix("@/") {
             Some(rest) => format!("content/{rest}"),
             None => path.trim_start_matches('/').to_owned(),
@@ -199,7 +200,7 @@ impl DataFiles {
             let file = self
                 .site
                 .file_in(folder, &path)
-                .map_err(|why| tera::Error::message(format!("load_data: {why}")))?;
+                .map_err(|why| tera::Error::message(format!("{function}: {why}")))?;
             if file.is_file() {
                 return Ok(Some(file));
             }

@@ -49,6 +49,7 @@ use values::{Data, EVENT_PARTIAL, build_lookups, set_globals, with_event_html};
 /// What rendering did; the write stage reports its own ([`crate::write::WriteStats`]).
 pub(crate) struct RenderStats {
     pub files: usize,
+    pub images: crate::images::Written,
 }
 
 /// Everything rendering needs besides the model: the templates, the shared template
@@ -337,6 +338,11 @@ impl Prepared {
         if !errors.is_empty() {
             return Err(Diagnostics::from_iter(errors));
         }
-        Ok(RenderStats { files: total })
+        // The images the outputs asked for, now that every one has.
+        let images = self.templates.images().write(sink)?;
+        Ok(RenderStats {
+            files: total + images.made + images.kept,
+            images,
+        })
     }
 }

@@ -143,4 +143,8 @@ impl Sink for TimedSink<'_> {
         };
         self.timed(size, || self.inner.copy(path, source))
     }
+
+    fn keep(&self, path: &OutputPath) -> bool {
+        self.inner.keep(path)
+    }
 }

@@ -35,6 +35,8 @@ pub(crate) struct Templates {
     /// that every function a template calls exists when the template is added, so the
     /// functions are registered first and find their data here later.
     lookups: Arc<RwLock<Option<Lookups>>>,
+    /// The images `resize_image` was asked for, made once rendering is done.
+    images: Arc<crate::images::Images>,
 }
 
 impl Templates {
@@ -57,9 +59,12 @@ impl Templates {
         tera.register_function("get_hash", move |kwargs: Kwargs, _: &State| {
             files.get_hash(&kwargs)
         });
+        let files = data.clone();
         tera.register_function("get_image_metadata", move |kwargs: Kwargs, _: &State| {
-            data.image_metadata(&kwargs)
+            files.image_metadata(&kwargs)
         });
+        let images = crate::images::Images::new(root);
+        register_resize_image(&mut tera, &lookups, data, images.clone());
         // Tera 1's macros, positional test arguments and optional includes, as Tera 2
         // reads them (a Tera 2 template is left as it is); messages show the text as written.
         let translated = super::tera1::translate_all(
@@ -73,7 +78,13 @@ impl Templates {
             tera,
             sources,
             lookups,
+            images,
         })
+    }
+
+    /// The images asked for so far, to make once outputs are rendered.
+    pub(crate) fn images(&self) -> &crate::images::Images {
+        &self.images
     }
 
     /// Gives the template functions the site's data.
@@ -176,6 +187,56 @@ fn closure<'a>(graph: &HashMap<&'a str, Vec<&'a str>>, name: &'a str) -> std::co
         }
     }
     seen
+}
+
+/// `resize_image(path, width, height, op, format, quality, speed)`, as in Zola: the new
+/// image's `url`, `static_path`, `width`, `height`, `orig_width` and `orig_height`.
+fn register_resize_image(
+    tera: &mut Tera,
+    lookups: &Arc<RwLock<Option<Lookups>>>,
+    files: Arc<super::data::DataFiles>,
+    images: Arc<crate::images::Images>,
+) {
+    let l = lookups.clone();
+    tera.register_function(
+        "resize_image",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let fail = |why: String| tera::Error::message(format!("resize_image: {why}"));
+            let path: String = kwargs.must_get("path")?;
+            let file = files.find(&path, "resize_image")?.ok_or_else(|| {
+                fail(format!(
+                    "no image `{path}` in the site folder, static/ or content/"
+                ))
+            })?;
+            let op = kwargs.get::<String>("op")?;
+            let format = kwargs.get::<String>("format")?;
+            let request = crate::images::Request {
+                op: op.as_deref().unwrap_or("fill"),
+                width: kwargs.get("width")?,
+                height: kwargs.get("height")?,
+                format: format.as_deref().unwrap_or("auto"),
+                quality: kwargs.get("quality")?,
+                speed: kwargs.get("speed")?,
+            };
+            let resized = images
+                .resize(&file, &request)
+                .map_err(|why| fail(format!("`{path}`: {why}")))?;
+            let guard = lookups_read(&l);
+            let base_url = guard.as_ref().map_or("/", |l| l.base_url.as_str());
+            Ok(Value::from_serializable(&serde_json::json!({
+                "url": format!("{base_url}{}", resized.path),
+                "static_path": resized.path,
+                "width": resized.width,
+                "height": resized.height,
+                "orig_width": resized.orig_width,
+                "orig_height": resized.orig_height,
+            })))
+        },
+    );
+}
+
+fn lookups_read(l: &RwLock<Option<Lookups>>) -> RwLockReadGuard<'_, Option<Lookups>> {
+    l.read().unwrap_or_else(|e| e.into_inner())
 }
 
 fn register_functions(

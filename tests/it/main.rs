@@ -23,6 +23,7 @@ mod hardening;
 #[allow(dead_code)]
 mod fragments;
 mod hostile;
+mod images;
 mod in_browser;
 mod incremental;
 mod init;

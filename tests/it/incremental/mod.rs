@@ -880,3 +880,52 @@ fn an_edit_to_a_sass_partial_recompiles_what_imports_it() {
     assert!(session.apply(&[site.path("sass/extra.scss")]).is_err());
     assert_eq!(&*outputs_of(&session)["extra.css"], b"i{x:y}");
 }
+
+#[test]
+fn processed_images_are_made_once_and_stay_while_pages_change() {
+    let site = SiteTest::fixture("images");
+    let mut session = session_for(&site);
+    assert_matches_cold(&site, &session);
+    let images = |session: &Session| -> Vec<String> {
+        outputs_of(session)
+            .keys()
+            .filter(|p| p.starts_with("processed_images/"))
+            .cloned()
+            .collect()
+    };
+    let before = images(&session);
+    assert_eq!(before.len(), 12);
+    // A new sentence in the gallery: the page is rendered again, its images are kept
+    // from memory, and nothing about them is reported changed.
+    let page = site.read("content/gallery/index.md");
+    site.write(
+        "content/gallery/index.md",
+        page.replace("Every operation", "Each operation"),
+    );
+    let update = apply_ok(&mut session, &site, &["content/gallery/index.md"]);
+    assert!(
+        update.changed.iter().all(|p| !p.starts_with("processed_images/")),
+        "{:?}",
+        update.changed
+    );
+    assert_eq!(images(&session), before);
+    assert_matches_cold(&site, &session);
+    // A new call: one more image.
+    site.write(
+        "content/gallery/index.md",
+        format!(
+            "{}\n{{{{ img(path=\"images/dot.png\", op=\"fit_width\", width=10, height=0, format=\"jpg\") }}}}\n",
+            site.read("content/gallery/index.md")
+        ),
+    );
+    let update = apply_ok(&mut session, &site, &["content/gallery/index.md"]);
+    assert_eq!(
+        update
+            .changed
+            .iter()
+            .filter(|p| p.starts_with("processed_images/"))
+            .count(),
+        1
+    );
+    assert_matches_cold(&site, &session);
+}
