@@ -530,8 +530,12 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
     let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
     // taxonomy -> term slug -> (name, pages)
     let mut gathered: Vec<BTreeMap<String, (String, Vec<PageId>)>> = vec![BTreeMap::new(); names.len()];
-    // (taxonomy, spelling) already warned about.
+    // (taxonomy, spelling) seen.
     let mut respelled: HashSet<(usize, String)> = HashSet::new();
+    // (taxonomy, term slug) → the first spelling and the page first using it.
+    let mut first_use: HashMap<(usize, String), (String, usize)> = HashMap::new();
+    // (taxonomy, term slug, another spelling, the page first using it).
+    let mut respellings: Vec<(usize, String, String, usize)> = Vec::new();
     for (i, page) in pages.iter().enumerate() {
         let listed = page.has_output();
         for (tax, terms) in &page.taxonomies {
@@ -578,32 +582,23 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                     );
                     continue;
                 }
-                let entry = gathered[t]
-                    .entry(slug)
-                    .or_insert_with(|| (name.to_owned(), Vec::new()));
-                // Two spellings of one URL are one term, as Zola makes them: the first
-                // spelling (in content path order) names it. Said once per spelling, at
-                // its first use, so a site that writes `rust` on 500 pages gets one line.
+                let entry = match gathered[t].entry(slug) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        respelled.insert((t, name.to_owned()));
+                        first_use.insert((t, v.key().clone()), (name.to_owned(), i));
+                        v.insert((name.to_owned(), Vec::new()))
+                    }
+                    std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+                };
+                // Two spellings of one URL are one term, as Zola makes them, named by the
+                // spelling that sorts first (`Blog` before `blog`), as Zola names it. Each
+                // spelling is remembered at its first use, so a site that writes `rust`
+                // on 500 pages gets one line.
                 if entry.0 != name && respelled.insert((t, name.to_owned())) {
-                    let same_letters = entry.0.to_lowercase() == name.to_lowercase();
-                    diags.push(
-                        Diagnostic::warning(format!(
-                            "the {tax} term `{name}` is `{}` spelled {}: they are one term, named `{}`",
-                            entry.0,
-                            if same_letters {
-                                "in other case"
-                            } else {
-                                "another way"
-                            },
-                            entry.0
-                        ))
-                        .at(key_location(&page.file.display_path, &page.file.text, tax))
-                        .hint(format!(
-                            "both make the page {}; spell the term `{}` everywhere to silence this",
-                            config.url_path(&format!("{}/{}/", slugify(tax), slugify(name))),
-                            entry.0
-                        )),
-                    );
+                    respellings.push((t, slugify(name), name.to_owned(), i));
+                    if name < entry.0.as_str() {
+                        entry.0 = name.to_owned();
+                    }
                 }
                 // Pages arrive in order, so a page that repeats a term (or writes two
                 // spellings of it) is the last one added; checking only that keeps a
@@ -613,6 +608,38 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
                 }
             }
         }
+    }
+    let mut seconds: Vec<(usize, String, String, usize)> = respellings
+        .iter()
+        .filter_map(|(t, slug, _, _)| {
+            let (name, page) = first_use.remove(&(*t, slug.clone()))?;
+            Some((*t, slug.clone(), name, page))
+        })
+        .collect();
+    respellings.append(&mut seconds);
+    for (t, slug, name, page) in respellings {
+        let chosen = &gathered[t][&slug].0;
+        if name == *chosen {
+            continue;
+        }
+        let tax = names[t];
+        let file = &pages[page].file;
+        let same_letters = chosen.to_lowercase() == name.to_lowercase();
+        diags.push(
+            Diagnostic::warning(format!(
+                "the {tax} term `{name}` is `{chosen}` spelled {}: they are one term, named `{chosen}`",
+                if same_letters {
+                    "in other case"
+                } else {
+                    "another way"
+                },
+            ))
+            .at(key_location(&file.display_path, &file.text, tax))
+            .hint(format!(
+                "both make the page {}; spell the term `{chosen}` everywhere to silence this",
+                config.url_path(&format!("{}/{slug}/", slugify(tax))),
+            )),
+        );
     }
     config
         .taxonomies

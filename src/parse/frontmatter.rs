@@ -29,10 +29,17 @@ pub(crate) struct Split<'a> {
     pub body_offset: usize,
 }
 
-/// Cuts `text` at its front matter delimiters.
+/// Cuts `text` at its front matter delimiters. Blank lines before the opening one are
+/// allowed, as Zola allows them.
 pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_no_bom.len();
+    let opening = text_no_bom.trim_start();
+    let (lead, text_no_bom) = if opening.starts_with("+++") || opening.starts_with("---") {
+        (bom + text_no_bom.len() - opening.len(), opening)
+    } else {
+        (bom, text_no_bom)
+    };
     let first_line_end = text_no_bom.find('\n').map_or(text_no_bom.len(), |i| i + 1);
     let first = text_no_bom[..first_line_end].trim_end();
     let (format, delim) = match first {
@@ -47,7 +54,7 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnos
             });
         }
     };
-    let front_start = bom + first_line_end;
+    let front_start = lead + first_line_end;
     let mut pos = front_start;
     for line in text[front_start..].split_inclusive('\n') {
         if line.trim_end() == delim {
@@ -61,10 +68,12 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnos
         }
         pos += line.len();
     }
+    let location = Location::at_offset(path, text, lead);
+    let line = location.line.unwrap_or(1);
     Err(Diagnostic::error(format!(
-        "the front matter opened with `{delim}` on line 1 is never closed"
+        "the front matter opened with `{delim}` on line {line} is never closed"
     ))
-    .at(Location::at_line(path, text, 1, Some(1)))
+    .at(location)
     .hint(format!("add a line with only `{delim}` after the front matter")))
 }
 
@@ -380,6 +389,19 @@ mod tests {
         assert_eq!(&text[s.body_offset..], "\nbody");
         let s = split(Path::new("a.md"), "no front matter").unwrap();
         assert_eq!(s.format, None);
+    }
+
+    #[test]
+    fn blank_lines_may_come_before_the_front_matter() {
+        let text = "\n  \n+++\ntitle = \"Zplit\"\n+++\nBody\n";
+        let s = split(Path::new("x.md"), text).unwrap();
+        assert_eq!(s.format, Some(Format::Toml));
+        assert_eq!(s.front, "title = \"Zplit\"\n");
+        assert_eq!(&text[s.body_offset..], "Body\n");
+        let err = split(Path::new("x.md"), "\n\n---\ntitle: x\n").unwrap_err();
+        assert!(err.message.contains("on line 3"), "{}", err.message);
+        // Text first: no front matter, even with a delimiter further down.
+        assert_eq!(split(Path::new("x.md"), "Hello\n+++\n").unwrap().format, None);
     }
 
     #[test]

@@ -487,8 +487,16 @@ fn redirect_target(site: &Site, to: &str) -> String {
         };
     }
     if to.contains("://") {
-        to.to_owned()
-    } else {
-        site.config.permalink(&site.config.url_path(to))
+        return to.to_owned();
     }
+    // A path names a page's folder, as Zola reads it (`documentation/overview` is
+    // `…/documentation/overview/`), unless it names a file or carries a query or fragment.
+    let last = to.rsplit('/').next().unwrap_or(to);
+    let slash = if to.is_empty() || to.ends_with('/') || last.contains(['.', '#', '?']) {
+        ""
+    } else {
+        "/"
+    };
+    site.config
+        .permalink(&site.config.url_path(&format!("{to}{slash}")))
 }

@@ -244,6 +244,7 @@ fn section_redirect_to_writes_a_redirect() {
     let site = SiteTest::fixture("build/redirect-to");
     site.build_ok();
     assert_redirect(&site, "/old/", "https://example.org/new/target/");
+    // A path without its trailing slash names the page's folder, as Zola reads it.
     assert_redirect(&site, "/moved/", "https://example.org/new/");
     assert_eq!(text(&site.html("/new/target/"), "h1"), "Target");
     site.assert_no_broken_links();

@@ -14,6 +14,7 @@ pub(in crate::render) fn register(tera: &mut Tera) {
         },
     );
     tera.register_function("get_random", get_random);
+    tera.register_filter("int", int);
     tera.register_filter("as_str", |v: &Value, _: Kwargs, _: &State| match v.as_str() {
         Some(s) => Value::from(s),
         None => Value::from(v.to_string()),
@@ -146,4 +147,37 @@ fn get_random(kwargs: Kwargs, state: &State) -> TeraResult<i64> {
     let mut h = rustc_hash::FxHasher::default();
     (page.as_str(), n).hash(&mut h);
     Ok(start + (h.finish() % (end - start) as u64) as i64)
+}
+
+/// `int` as Tera 1 had it: a float is cut to its whole part (`(617 / 2) | int` is 308,
+/// where Tera 2 refuses 308.5); a string is read in `base` (10, or 2, 8, 16 with or
+/// without its `0b`/`0o`/`0x`), else `default` if given.
+fn int(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let base: u32 = kwargs.get::<i64>("base")?.map_or(10, |b| b.clamp(2, 36) as u32);
+    let default: Option<i64> = kwargs.get("default")?;
+    if let Some(i) = v.as_i64() {
+        return Ok(Value::from(i));
+    }
+    if let Some(f) = v.as_f64() {
+        if f.is_finite() && f.abs() < 9.2e18 {
+            return Ok(Value::from(f.trunc() as i64));
+        }
+    } else if let Some(text) = v.as_str() {
+        let text = text.trim();
+        let digits = match base {
+            2 => text.trim_start_matches("0b").trim_start_matches("0B"),
+            8 => text.trim_start_matches("0o").trim_start_matches("0O"),
+            16 => text.trim_start_matches("0x").trim_start_matches("0X"),
+            _ => text,
+        };
+        if let Ok(i) = i64::from_str_radix(digits, base) {
+            return Ok(Value::from(i));
+        }
+    }
+    match default {
+        Some(d) => Ok(Value::from(d)),
+        None => Err(tera::Error::message(format!(
+            "int: `{v}` is not a number in base {base} (`default=` gives a value for that case)"
+        ))),
+    }
 }
