@@ -21,6 +21,7 @@ struct PageMeta<'a> {
     day: Option<i8>,
     slug: &'a str,
     path: &'a str,
+    href: &'a str,
     permalink: &'a str,
     relative_path: &'a str,
     colocated_path: Option<&'a str>,
@@ -78,6 +79,7 @@ impl<'a> WatchView<'a> {
 pub(crate) struct BacklinkRef<'a> {
     title: &'a str,
     path: &'a str,
+    href: &'a str,
     permalink: &'a str,
     date: Option<String>,
     /// `link` or `wikilink`.
@@ -109,7 +111,8 @@ pub(crate) fn backlink_refs<'a>(
             };
             BacklinkRef {
                 title,
-                path,
+                path: zola_path(path, &site.config.base_path),
+                href: path,
                 permalink,
                 date,
                 kind: b.kind,
@@ -123,7 +126,10 @@ pub(crate) fn backlink_refs<'a>(
 /// The small reference value of every page, shared by every list that mentions it
 /// (neighbours, related pages).
 pub(crate) fn page_refs(site: &Site) -> Vec<Value> {
-    site.pages.iter().map(page_ref).collect()
+    site.pages
+        .iter()
+        .map(|p| page_ref(p, &site.config.base_path))
+        .collect()
 }
 
 /// A small reference to a neighbouring page (Zola gives whole pages; this avoids cycles).
@@ -131,19 +137,31 @@ pub(crate) fn page_refs(site: &Site) -> Vec<Value> {
 pub(crate) struct PageRef<'a> {
     title: &'a str,
     path: &'a str,
+    href: &'a str,
     permalink: &'a str,
     date: Option<String>,
     description: Option<&'a str>,
 }
 
-fn page_ref(p: &Page) -> Value {
+fn page_ref(p: &Page, base_path: &str) -> Value {
     Value::from_serializable(&PageRef {
         title: &p.title,
-        path: &p.path,
+        path: zola_path(&p.path, base_path),
+        href: &p.path,
         permalink: &p.permalink,
         date: p.date.map(|d| d.to_string()),
         description: p.meta.description.as_deref(),
     })
+}
+
+/// Zola's `path`: the address without the site's base path, starting with `/`
+/// (`/projects/x/` on a site published at `/apollo/`), which Zola themes build on; dossier's
+/// values carry the address with the base path, to link with, as `href`.
+pub(crate) fn zola_path<'a>(path: &'a str, base_path: &str) -> &'a str {
+    match path.strip_prefix(base_path) {
+        Some(_) => &path[base_path.len() - 1..],
+        None => path,
+    }
 }
 
 fn ancestors(site: &Site, mut section: Option<crate::model::site::SectionId>) -> Vec<&str> {
@@ -192,7 +210,8 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
         month: p.date.map(|d| d.date.month()),
         day: p.date.map(|d| d.date.day()),
         slug: &p.slug,
-        path: &p.path,
+        path: zola_path(&p.path, &site.config.base_path),
+        href: &p.path,
         permalink: &p.permalink,
         relative_path: &p.file.content_path,
         colocated_path: p.bundle_dir.as_deref(),
@@ -255,6 +274,7 @@ struct SectionMeta<'a> {
     title: &'a str,
     description: Option<&'a str>,
     path: &'a str,
+    href: &'a str,
     permalink: &'a str,
     relative_path: &'a str,
     components: Vec<String>,
@@ -284,7 +304,8 @@ pub(crate) fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value 
     let meta = SectionMeta {
         title: s.title(),
         description: s.meta.description.as_deref(),
-        path: &s.path,
+        path: zola_path(&s.path, &site.config.base_path),
+        href: &s.path,
         permalink: &s.permalink,
         relative_path: &s.file.content_path,
         components: components(&s.path, &site.config.base_path),
@@ -348,15 +369,17 @@ struct TermMeta<'a> {
     name: &'a str,
     slug: &'a str,
     path: &'a str,
+    href: &'a str,
     permalink: &'a str,
     page_count: usize,
 }
 
-pub(crate) fn term_value(term: &Term, pages: &[Value]) -> Value {
+pub(crate) fn term_value(site: &Site, term: &Term, pages: &[Value]) -> Value {
     let meta = TermMeta {
         name: &term.name,
         slug: &term.slug,
-        path: &term.path,
+        path: zola_path(&term.path, &site.config.base_path),
+        href: &term.path,
         permalink: &term.permalink,
         page_count: term.pages.len(),
     };
@@ -394,27 +417,30 @@ struct TaxonomyMeta<'a> {
     name: &'a str,
     slug: &'a str,
     path: &'a str,
+    href: &'a str,
     permalink: &'a str,
     paginate_by: Option<usize>,
 }
 
 /// A taxonomy without its terms, for term pages.
-pub(crate) fn taxonomy_ref(t: &crate::model::site::Taxonomy) -> Value {
+pub(crate) fn taxonomy_ref(site: &Site, t: &crate::model::site::Taxonomy) -> Value {
     Value::from_serializable(&TaxonomyMeta {
         name: &t.config.name,
         slug: &t.slug,
-        path: &t.path,
+        path: zola_path(&t.path, &site.config.base_path),
+        href: &t.path,
         permalink: &t.permalink,
         paginate_by: t.config.paginate_by,
     })
 }
 
 /// A taxonomy with its terms as `items` (Zola's name).
-pub(crate) fn taxonomy_value(t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Value {
+pub(crate) fn taxonomy_value(site: &Site, t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Value {
     let meta = TaxonomyMeta {
         name: &t.config.name,
         slug: &t.slug,
-        path: &t.path,
+        path: zola_path(&t.path, &site.config.base_path),
+        href: &t.path,
         permalink: &t.permalink,
         paginate_by: t.config.paginate_by,
     };
@@ -446,7 +472,7 @@ impl Parts {
 /// The parts every output made with a template has: where it is.
 pub(super) fn base_context(site: &Site, path: &str) -> Parts {
     let mut ctx = Parts(Vec::new());
-    ctx.insert("current_path", path);
+    ctx.insert("current_path", zola_path(path, &site.config.base_path));
     ctx.insert("current_url", &site.config.permalink(path));
     ctx
 }

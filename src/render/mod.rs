@@ -154,7 +154,11 @@ pub(crate) fn prepare(
             .collect(),
         taxonomy_values: Vec::new(),
         term_values: Vec::new(),
-        taxonomy_refs: site.taxonomies.iter().map(context::taxonomy_ref).collect(),
+        taxonomy_refs: site
+            .taxonomies
+            .iter()
+            .map(|t| context::taxonomy_ref(site, t))
+            .collect(),
         page_values,
         archive,
         search,

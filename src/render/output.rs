@@ -71,7 +71,7 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             let mut ctx = base_context(site, &path);
             ctx.insert_value("taxonomy", data.taxonomy_refs[id.taxonomy.0].clone());
             let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
-            let mut term_v = term_value(term, &pages);
+            let mut term_v = term_value(site, term, &pages);
             if let Some(list) = data.term_events.get(id) {
                 let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
                 term_v = context::insert(term_v, "events", Value::from(events));

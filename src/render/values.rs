@@ -78,6 +78,7 @@ fn search_fallback(site: &Site, has_archive: bool) -> String {
 struct Link<'a> {
     title: &'a str,
     path: &'a str,
+    href: &'a str,
     permalink: &'a str,
 }
 
@@ -99,7 +100,8 @@ fn nav_value(site: &Site) -> Value {
         .map(|s| {
             Value::from_serializable(&Link {
                 title: s.title(),
-                path: &s.path,
+                path: super::context::zola_path(&s.path, &site.config.base_path),
+                href: &s.path,
                 permalink: &s.permalink,
             })
         })
@@ -216,10 +218,10 @@ impl Data {
     pub(super) fn term_value(&self, site: &Site, id: TermId) -> Value {
         let term = site.term(id);
         let pages: Vec<Value> = term.pages.iter().map(|p| self.page_values[p.0].clone()).collect();
-        term_value(term, &pages)
+        term_value(site, term, &pages)
     }
 
     pub(super) fn taxonomy_value(&self, site: &Site, id: TaxonomyId) -> Value {
-        context::taxonomy_value(site.taxonomy(id), self.term_values[id.0].clone())
+        context::taxonomy_value(site, site.taxonomy(id), self.term_values[id.0].clone())
     }
 }

@@ -311,6 +311,19 @@ fn lenient(condition: &str) -> String {
             Some(rest) => ("not ", rest.trim()),
             None => ("", trimmed),
         };
+        // `page.extra.x is defined` asks of a path whose start may be missing too: Tera 1
+        // said false, Tera 2 stops at the missing `page`.
+        let flip = if negation.is_empty() { "not " } else { "" };
+        let (negation, path, tested) = if let Some(p) = path.strip_suffix(" is defined") {
+            (negation, p.trim(), true)
+        } else if let Some(p) = path
+            .strip_suffix(" is not defined")
+            .or_else(|| path.strip_suffix(" is undefined"))
+        {
+            (flip, p.trim(), true)
+        } else {
+            (negation, path, false)
+        };
         let parts: Vec<&str> = path.split('.').collect();
         let bare = parts.len() > 1
             && parts.iter().all(|p| {
@@ -322,10 +335,14 @@ fn lenient(condition: &str) -> String {
                 .map(|n| format!("{} is defined", parts[..n].join(".")))
                 .collect();
             let leading = &operand[..operand.len() - operand.trim_start().len()];
-            out.push_str(&format!(
-                "{leading}{negation}({} and {path}) ",
-                checks.join(" and ")
-            ));
+            if tested {
+                out.push_str(&format!("{leading}{negation}({}) ", checks.join(" and ")));
+            } else {
+                out.push_str(&format!(
+                    "{leading}{negation}({} and {path}) ",
+                    checks.join(" and ")
+                ));
+            }
         } else {
             out.push_str(operand);
         }
@@ -878,6 +895,14 @@ mod tests {
                 "{% if page.title and not page.extra.hero %}{% elif x == 1 or section.title %}{% endif %}"
             ),
             "{% if (page is defined and page.title is defined and page.title) and not (page is defined and page.extra is defined and page.extra.hero is defined and page.extra.hero) %}{% elif x == 1 or (section is defined and section.title is defined and section.title) %}{% endif %}"
+        );
+        // A test of whether a path is defined asks of each step.
+        assert_eq!(
+            t(
+                "a.html",
+                "{% if page.extra.comment is defined %}{% endif %}{% if page.x is not defined or not c.d is defined %}{% endif %}"
+            ),
+            "{% if (page is defined and page.extra is defined and page.extra.comment is defined) %}{% endif %}{% if not (page is defined and page.x is defined) or not (c is defined and c.d is defined) %}{% endif %}"
         );
         // Plain names, calls and comparisons are Tera 2's to judge.
         let plain = "{% if page %}{% endif %}{% if a.b == 2 %}{% endif %}{% if f(x=a.b) %}{% endif %}";
