@@ -127,6 +127,9 @@ enum Token {
     StrayEnd { span: Range<usize> },
     /// A body opened inside [`MAX_NESTING`] others.
     TooDeep { span: Range<usize>, name: String },
+    /// `{{ name(` or `{% name(` whose arguments cannot be read; `span` ends where reading
+    /// stopped.
+    Unreadable { span: Range<usize>, name: String },
 }
 
 impl Token {
@@ -136,7 +139,8 @@ impl Token {
             | Token::Escaped { span, .. }
             | Token::Unclosed { span, .. }
             | Token::StrayEnd { span }
-            | Token::TooDeep { span, .. } => span,
+            | Token::TooDeep { span, .. }
+            | Token::Unreadable { span, .. } => span,
         }
     }
 }
@@ -229,6 +233,19 @@ impl Expansion<'_> {
                     Diagnostic::error("`{% end %}` closes no shortcode").hint(
                         "a shortcode with a body opens with `{% name(…) %}`; to write the tag as text, write `{%/* end */%}`",
                     ),
+                ));
+                None
+            }
+            Token::Unreadable { span, name } => {
+                // Text that only looks like a call (`{{ f(x + 1) }}` in prose) is left
+                // alone, and so is anything in code; a shortcode's name says it was one.
+                if self.shortcodes.flavour(name).is_none() || (self.in_code)(span.start) {
+                    return None;
+                }
+                self.problems.push((
+                    span.end,
+                    Diagnostic::error(format!("the arguments of shortcode `{name}` cannot be read from here"))
+                        .hint("write them as name=value pairs separated by commas: text in quotes, numbers, true or false, or [lists]"),
                 ));
                 None
             }
@@ -387,6 +404,17 @@ fn scan(text: &str) -> Vec<Token> {
             continue;
         };
         match tag {
+            // An opening tag that cannot be read still takes its `{% end %}`, which would
+            // otherwise be reported as closing nothing: one problem, said once.
+            Tag::Token(Token::Unreadable { span, name }) if text.as_bytes()[i + 1] == b'%' => {
+                from = span.end;
+                open.push(Opened {
+                    span,
+                    name,
+                    args: None,
+                    inner: Vec::new(),
+                });
+            }
             Tag::Token(token) => {
                 from = token.span().end;
                 level(&mut open, &mut top).push(token);
@@ -400,7 +428,7 @@ fn scan(text: &str) -> Vec<Token> {
                 open.push(Opened {
                     span,
                     name,
-                    args,
+                    args: Some(args),
                     inner: Vec::new(),
                 });
             }
@@ -410,7 +438,17 @@ fn scan(text: &str) -> Vec<Token> {
                     Some(Opened {
                         span,
                         name,
-                        args,
+                        args: None,
+                        inner,
+                    }) => {
+                        let parent = level(&mut open, &mut top);
+                        parent.push(Token::Unreadable { span, name });
+                        parent.extend(inner);
+                    }
+                    Some(Opened {
+                        span,
+                        name,
+                        args: Some(args),
                         inner,
                     }) => {
                         let call = Token::Call {
@@ -428,11 +466,17 @@ fn scan(text: &str) -> Vec<Token> {
     }
     // Bodies never closed: the opening tag is the problem, what followed it is text.
     while let Some(Opened {
-        span, name, inner, ..
+        span,
+        name,
+        args,
+        inner,
     }) = open.pop()
     {
         let parent = level(&mut open, &mut top);
-        parent.push(Token::Unclosed { span, name });
+        parent.push(match args {
+            Some(_) => Token::Unclosed { span, name },
+            None => Token::Unreadable { span, name },
+        });
         parent.extend(inner);
     }
     top
@@ -442,7 +486,8 @@ fn scan(text: &str) -> Vec<Token> {
 struct Opened {
     span: Range<usize>,
     name: String,
-    args: Vec<(String, Arg)>,
+    /// `None` when they cannot be read.
+    args: Option<Vec<(String, Arg)>>,
     inner: Vec<Token>,
 }
 
@@ -474,7 +519,11 @@ fn inline(text: &str, at: usize, quotes: &Quotes) -> Option<Token> {
         quotes,
     };
     let escaped = p.eat("/*");
-    let (name, args) = p.call()?;
+    let (name, args) = match p.call() {
+        Some(call) => call,
+        None if escaped => return None,
+        None => return unreadable(text, at, quotes),
+    };
     if escaped && !p.eat("*/") {
         return None;
     }
@@ -491,6 +540,28 @@ fn inline(text: &str, at: usize, quotes: &Quotes) -> Option<Token> {
         name,
         args,
         body: None,
+    })
+}
+
+/// A tag at `at` that opens a call (`{{ name(` or `{% name(`) whose arguments cannot be
+/// read, reaching to where reading stopped; `None` if it is not even that.
+fn unreadable(text: &str, at: usize, quotes: &Quotes) -> Option<Token> {
+    let mut p = Cursor {
+        text,
+        at: at + 2,
+        quotes,
+    };
+    let name = p.word()?.to_owned();
+    p.eat("(").then_some(())?;
+    let mut q = Cursor {
+        text,
+        at: at + 2,
+        quotes,
+    };
+    q.call();
+    Some(Token::Unreadable {
+        span: at..q.at.max(p.at),
+        name,
     })
 }
 
@@ -515,7 +586,9 @@ fn block(text: &str, at: usize, quotes: &Quotes) -> Option<Tag> {
             span,
         }));
     }
-    let (name, args) = p.call()?;
+    let Some((name, args)) = p.call() else {
+        return unreadable(text, at, quotes).map(Tag::Token);
+    };
     p.eat("%}").then_some(())?;
     Some(Tag::Open {
         span: at..p.at,

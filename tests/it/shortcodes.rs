@@ -71,6 +71,26 @@ fn an_unknown_shortcode_is_an_error_at_its_call_with_the_closest_name() {
     ]);
 }
 
+/// A shortcode's call whose arguments cannot be read (a stray quote, a missing comma)
+/// is an error where reading stopped, not text printed on the page; braces that only
+/// look like a call, and anything in code, stay text.
+#[test]
+fn a_call_whose_arguments_cannot_be_read_is_an_error_where_reading_stopped() {
+    let site = SiteTest::fixture(FIXTURE).file(
+        "content/bad.md",
+        "+++\ntitle = \"Bad\"\n+++\n\nMaths {{ f(x + 1) }} stays.\n\n`{{ video(id=x\") }}`\n\n{{ video(id=\"x\", autoplay=true\") }}\n\n{% video(id=\"x\" title=\"y\") %}\nbody\n{% end %}\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&[
+        "content/bad.md:9:31",
+        "the arguments of shortcode `video` cannot be read from here",
+        "name=value pairs separated by commas",
+        "content/bad.md:11:17",
+    ]);
+    // One problem each: the unreadable opening still takes its `{% end %}`.
+    assert_eq!(out.stderr.matches("error:").count(), 2, "{out}");
+}
+
 #[test]
 fn a_site_without_shortcodes_says_how_to_make_one_or_write_the_braces() {
     let site = SiteTest::fixture("markdown/headings").file(
