@@ -246,7 +246,14 @@ fn main() -> ExitCode {
                 Err(d) => fail(&[d]),
             }
         }
-        Command::Sass { root, files } => ExitCode::from(dossier::sass::worker::child_main(&root, &files)),
+        Command::Sass { root, files } => {
+            // One line per stylesheet, each out as soon as it is made: the parent reads
+            // as far as a crash let the child get.
+            for file in &files {
+                println!("{}", dossier::sass::worker::child_outcome(&root, file));
+            }
+            ExitCode::SUCCESS
+        }
         Command::Init { dir, ci_install } => {
             // `dossier --root X init DIR` once made the site at X/DIR; saying so is
             // clearer than quietly making it somewhere else now.

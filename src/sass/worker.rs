@@ -5,9 +5,9 @@
 //! fault and goes on to the next, and a child silent for [`PATIENCE`] is stopped.
 //!
 //! The child is this program again (`dossier __sass ROOT FILE…`), which prints one JSON
-//! [`Outcome`] line per file, in order, as each is done.
+//! [`Outcome`] line per file ([`child_outcome`]), in order, as each is done.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -21,19 +21,10 @@ const PATIENCE: Duration = Duration::from_secs(60);
 /// The hidden subcommand's name.
 const SUBCOMMAND: &str = "__sass";
 
-/// The child's side: compiles each file and prints its outcome. Returns the exit status.
-pub fn child_main(root: &Path, files: &[PathBuf]) -> u8 {
-    let stdout = std::io::stdout();
-    for file in files {
-        let outcome = compile_file(root, file);
-        let mut line = serde_json::to_string(&outcome).unwrap_or_else(|_| "{}".to_owned());
-        line.push('\n');
-        let mut out = stdout.lock();
-        if out.write_all(line.as_bytes()).and_then(|()| out.flush()).is_err() {
-            return 1;
-        }
-    }
-    0
+/// The child's side, for one file: its outcome as the line to print (`main.rs` prints
+/// each as soon as it is made, so a crash later loses none of them).
+pub fn child_outcome(root: &Path, file: &Path) -> String {
+    serde_json::to_string(&compile_file(root, file)).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// The parent's side: the outcome of each of `files`, compiled by children of `program`.
