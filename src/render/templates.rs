@@ -351,20 +351,35 @@ fn register_functions(
     let l = lookups.clone();
     tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
         let kind: String = kwargs.must_get("kind")?;
-        let name: String = kwargs.must_get("name")?;
+        // `term` in Zola 0.23, `name` before it.
+        let name: String = match kwargs.get("term")? {
+            Some(term) => term,
+            None => kwargs.must_get("name")?,
+        };
+        // `required=false`: none for a term (or taxonomy) no page uses, as in Zola.
+        let required: bool = kwargs.get("required")?.unwrap_or(true);
         let guard = read(&l);
-        let (_, terms) = data(&guard)?
-            .taxonomies
-            .get(&kind)
-            .ok_or_else(|| tera::Error::message(format!("get_taxonomy_url: no taxonomy `{kind}`")))?;
+        let Some((_, terms)) = data(&guard)?.taxonomies.get(&kind) else {
+            if !required {
+                return Ok(Value::none());
+            }
+            return Err(tera::Error::message(format!(
+                "get_taxonomy_url: no taxonomy `{kind}`"
+            )));
+        };
         // By name, else by slug as Zola looks terms up: every spelling of a term finds it
         // (`Rust`, `rust`), as a page's own `taxonomies` list may spell it. Slugifying
         // only on a miss keeps the common call a map lookup.
-        terms
+        match terms
             .get(&name)
             .or_else(|| terms.get(&crate::slugs::slugify(&name)))
-            .map(|u| Value::from(u.as_str()))
-            .ok_or_else(|| tera::Error::message(format!("get_taxonomy_url: no term `{name}` in `{kind}`")))
+        {
+            Some(url) => Ok(Value::from(url.as_str())),
+            None if !required => Ok(Value::none()),
+            None => Err(tera::Error::message(format!(
+                "get_taxonomy_url: no term `{name}` in `{kind}` (`required=false` makes a missing term none)"
+            ))),
+        }
     });
 }
 

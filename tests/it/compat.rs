@@ -147,3 +147,12 @@ fn zola_s_documentation_builds_as_zola_does() {
 fn the_apollo_theme_demo_builds_as_zola_does() {
     builds_as_zola_does("apollo");
 }
+
+/// Zola 0.23's documentation (MIT), from Zola's `next` branch: Tera 2 templates with
+/// components (`templates/components.html`), components called in content
+/// (`{{ <resize_image … /> }}`), templated content with `skip_content_templating`,
+/// `get_taxonomy_url(term=…, required=false)`.
+#[test]
+fn zola_0_23_s_documentation_builds_as_zola_0_23_does() {
+    builds_as_zola_does("zola-docs-next");
+}
