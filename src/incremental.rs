@@ -15,9 +15,9 @@
 //!
 //! Invariant (tested with random edits): after any sequence of changes the outputs are
 //! byte-identical to a cold `dossier build` of the same tree, except that a processed
-//! image (`processed_images/`) no page asks for any more stays until the session ends:
-//! they are made by what renders the pages calling `resize_image`, not planned, and an
-//! update renders only some pages.
+//! image (`processed_images/`) no page asks for any more stays until the next whole
+//! build: they are made by what renders the pages calling `resize_image`, not planned,
+//! and an update renders only some pages. An edit to a source image is a whole build.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -65,6 +65,10 @@ pub struct Session {
     root: PathBuf,
     state: Option<State>,
     outputs: SharedOutputs,
+    /// Every source image `resize_image` has read this session (relative to the site):
+    /// an edit to one builds everything again, since only rendering the pages that show
+    /// it names its new processed files, and any page may.
+    image_sources: std::collections::HashSet<PathBuf>,
 }
 
 struct State {
@@ -87,6 +91,14 @@ impl Session {
             root,
             state: None,
             outputs: Arc::default(),
+            image_sources: Default::default(),
+        }
+    }
+
+    /// Adds the source images the last render read to those of the session.
+    fn note_images(&mut self) {
+        if let Some(state) = &self.state {
+            self.image_sources.extend(state.prepared.image_sources());
         }
     }
 
@@ -135,6 +147,7 @@ impl Session {
             return Some(Err(d));
         }
         let changed = self.publish(sink.into_outputs());
+        self.note_images();
         let state = self.state.as_ref()?;
         Some(Ok(Update {
             changed,
@@ -235,6 +248,8 @@ impl Session {
                     .collect()
             }
         };
+        // Every output rendered: the processed images asked for are all of them.
+        let everything = known.is_none();
         drop(known);
         drop(previous);
         let (jobs, pending): (Vec<JobId>, Vec<JobId>) = jobs
@@ -247,10 +262,14 @@ impl Session {
             let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
             let planned: std::collections::HashSet<&str> = paths.iter().copied().collect();
             // Processed images are made by whatever renders the pages that ask for them, not
-            // planned: once made they stay for the session (their names are their content).
+            // planned: after a partial render they stay (their names are their content);
+            // after a whole one, those not asked for again go.
             let mut changed: Vec<String> = outputs
                 .keys()
-                .filter(|p| !planned.contains(p.as_str()) && !is_processed_image(p))
+                .filter(|p| {
+                    !planned.contains(p.as_str())
+                        && (!is_processed_image(p) || (everything && !fresh.contains_key(p.as_str())))
+                })
                 .cloned()
                 .collect();
             for path in &changed {
@@ -275,6 +294,7 @@ impl Session {
             patched: false,
             pending,
         });
+        self.note_images();
         Ok(Update {
             changed,
             full: true,
@@ -309,6 +329,13 @@ impl Session {
         let start = Instant::now();
         if let Some(Err(d)) = self.finish() {
             return Err(d);
+        }
+        let image_edited = changed.iter().any(|path| {
+            relative(&self.root, &self.options.root, path)
+                .is_some_and(|rel| self.image_sources.contains(&crate::images::clean(&rel)))
+        });
+        if image_edited {
+            return self.rebuild();
         }
         let Some(state) = self.state.as_mut() else {
             return self.rebuild();
@@ -354,6 +381,7 @@ impl Session {
         let warnings = state.model.warnings.clone();
         let outputs = state.prepared.len();
         let changed = self.publish(sink.into_outputs());
+        self.note_images();
         Ok(Update {
             changed,
             full: false,

@@ -137,6 +137,16 @@ impl Images {
         })
     }
 
+    /// The source images read so far, relative to the site folder (`static/photo.jpg`):
+    /// `serve` builds everything again when one of them changes, as the pages showing it
+    /// must name its new processed files.
+    pub(crate) fn sources_read(&self) -> Vec<PathBuf> {
+        lock(&self.sources)
+            .keys()
+            .map(|file| clean(file.strip_prefix(&self.root).unwrap_or(file)))
+            .collect()
+    }
+
     fn source(&self, file: &Path) -> Result<Source, String> {
         if let Some(known) = lock(&self.sources).get(file) {
             return known.clone();
@@ -243,6 +253,13 @@ fn output_path(file: &Path, digest: &str, op: Operation, format: Format) -> Stri
         .take(64)
         .collect();
     format!("{FOLDER}/{stem}.{}.{}", &hex(&key)[..16], format.extension())
+}
+
+/// A path without its `.` components (the site folder is searched as `./`).
+pub(crate) fn clean(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {

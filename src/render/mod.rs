@@ -312,6 +312,11 @@ impl Prepared {
     }
 
     /// Renders the planned outputs at the given indices into `sink`.
+    /// The source images `resize_image` has read, relative to the site folder.
+    pub(crate) fn image_sources(&self) -> Vec<std::path::PathBuf> {
+        self.templates.images().sources_read()
+    }
+
     pub(crate) fn render(
         &self,
         site: &Site,

@@ -928,4 +928,20 @@ fn processed_images_are_made_once_and_stay_while_pages_change() {
         1
     );
     assert_matches_cold(&site, &session);
+    // An edit to a source image: the pages showing it name its new files, the old go.
+    let mut dot = image::open(site.path("static/images/dot.png"))
+        .unwrap()
+        .to_rgba8();
+    dot.put_pixel(60, 40, image::Rgba([0, 0, 255, 255]));
+    dot.save(site.path("static/images/dot.png")).unwrap();
+    let update = apply_ok(&mut session, &site, &["static/images/dot.png"]);
+    assert!(update.full, "a whole build");
+    let changed: Vec<&String> = update
+        .changed
+        .iter()
+        .filter(|p| p.starts_with("processed_images/dot."))
+        .collect();
+    // Two images of dot.png: each a new file, and the old one gone.
+    assert_eq!(changed.len(), 4, "{changed:?}");
+    assert_matches_cold(&site, &session);
 }
