@@ -10,7 +10,7 @@
 //! is that very image, and is kept rather than made again: the output folder is the
 //! cache, as `serve`'s memory is, and nothing is written anywhere else.
 
-pub(crate) mod encode;
+mod encode;
 mod ops;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
