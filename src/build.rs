@@ -119,6 +119,7 @@ fn model(
     watch: &mut Stopwatch,
     reuse: Option<&content::Reuse>,
     keep_sources: bool,
+    today: jiff::civil::Date,
 ) -> Result<(Model, PageHtml, Templates), Diagnostics> {
     let root = options.root.as_path();
     let overrides = Overrides {
@@ -184,7 +185,7 @@ fn model(
             // The calls keep a copy of the configuration: the model is lent out to be filled
             // while they are used.
             let config = site.config.clone();
-            let calls = SiteCalls::new(&site, t, &config);
+            let calls = SiteCalls::new(&site, t, &config, today);
             let calls = if config.content_templating {
                 Calls::Templated(&calls)
             } else {
@@ -262,7 +263,7 @@ pub(crate) fn prepare(
     today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (mut model, html, templates) = model(options, Mode::Build, &mut watch, reuse, true)?;
+    let (mut model, html, templates) = model(options, Mode::Build, &mut watch, reuse, true, today)?;
     let inputs = render::Inputs {
         static_files: &model.static_files,
         stylesheets: &model.stylesheets,
@@ -282,6 +283,8 @@ pub(crate) fn prepare(
 /// problem found and the previous output folder is untouched.
 pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
+    // Read once: shortcodes and templated content see the same day as the templates.
+    let day = today();
     let mut watch = Stopwatch::new();
     let root = options.root.as_path();
     let (
@@ -295,14 +298,14 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         },
         html,
         templates,
-    ) = model(options, mode, &mut watch, None, false)?;
+    ) = model(options, mode, &mut watch, None, false, day)?;
 
     let report_progress = |done, total| progress.rendered(done, total);
     let inputs = render::Inputs {
         static_files: &static_files,
         stylesheets: &stylesheets,
         root,
-        today: today(),
+        today: day,
     };
     let profile = options.profile.then(render::profile::Profile::default);
     let stats = match mode {

@@ -40,7 +40,13 @@ impl<'a> SiteCalls<'a> {
     /// The shortcodes among `templates`, with the context of each document of `site` that
     /// may call one or be templated (its Markdown still in the model). `config` is the
     /// site's (a copy: the model is lent out to be filled while these are used).
-    pub(crate) fn new(site: &Site, templates: &'a Templates, config: &'a Config) -> SiteCalls<'a> {
+    /// `today` is the day of the build, which `now()` gives.
+    pub(crate) fn new(
+        site: &Site,
+        templates: &'a Templates,
+        config: &'a Config,
+        today: jiff::civil::Date,
+    ) -> SiteCalls<'a> {
         let mut known = BTreeMap::new();
         for name in templates.sources.keys() {
             let Some(file) = name.strip_prefix("shortcodes/") else {
@@ -65,7 +71,10 @@ impl<'a> SiteCalls<'a> {
             let reads = templates.reads_everything();
             let wanted = |name: &String| config.content_templating || name.starts_with("shortcodes/");
             let everything = reads.iter().any(|(name, reads)| *reads && wanted(name));
-            templates.set_lookups(lookups(site, everything));
+            templates.set_lookups(Lookups {
+                today: Some(today),
+                ..lookups(site, everything)
+            });
             contexts(site)
         };
         SiteCalls {

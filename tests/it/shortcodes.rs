@@ -160,3 +160,27 @@ fn a_shortcode_output_that_is_the_summary_is_closed_on_list_pages() {
     assert!(home.contains("<footer>A</footer></blockquote>"), "{home}");
     assert!(!home.contains('\u{E002}'), "a placeholder was left in the output");
 }
+
+/// `now()` in a shortcode is the day of the build, as in templates (Zola's themes print
+/// a year with it).
+#[test]
+fn now_in_a_shortcode_is_the_day_of_the_build() {
+    let site = SiteTest::fixture(FIXTURE)
+        .file(
+            "templates/shortcodes/year.html",
+            "<span class=\"year\">{{ now() | date(format=\"%Y-%m-%d\") }}</span>",
+        )
+        .file(
+            "content/dated.md",
+            "+++\ntitle = \"Dated\"\n+++\n\nWritten in {{ year() }}.\n",
+        );
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("--root")
+        .arg(site.root())
+        .arg("build")
+        .current_dir(site.root())
+        // 2024-11-30T12:00:00Z
+        .env("SOURCE_DATE_EPOCH", "1732968000");
+    Output::of(cmd).assert_success();
+    assert_eq!(texts(&site.html("/dated/"), "span.year"), ["2024-11-30"]);
+}
