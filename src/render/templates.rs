@@ -427,6 +427,19 @@ fn bibtex_escape(text: &str) -> String {
     out
 }
 
+/// Zola's `num_format(locale="en")`: an integer with the locale's thousands separators
+/// (`1,234,567`; `de`: `1.234.567`).
+fn num_format_filter(v: i64, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    use num_format::ToFormattedString;
+    let name: String = kwargs.get("locale")?.unwrap_or_else(|| "en".to_owned());
+    let locale = num_format::Locale::from_name(&name).map_err(|_| {
+        tera::Error::message(format!(
+            "num_format: unknown locale `{name}`; a CLDR name such as `en`, `de`, `fr`, `uk`"
+        ))
+    })?;
+    Ok(v.to_formatted_string(&locale))
+}
+
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("date", date_filter);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
@@ -441,6 +454,7 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("json_ld", json_ld_filter);
     tera.register_filter("bibtex", |v: &str, _: Kwargs, _: &State| bibtex_escape(v));
     tera.register_filter("markdown", markdown_filter);
+    tera.register_filter("num_format", num_format_filter);
     tera.register_filter("base64_encode", |v: &str, _: Kwargs, _: &State| {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(v)

@@ -28,6 +28,8 @@ fn tera_1_filters_tests_and_functions_work() {
     assert_eq!(texts(&html, "p.even"), ["even"]);
     // `int` cuts a float to its whole part, as Tera 1 did (Tera 2 refuses 308.5).
     assert_eq!(texts(&html, "p.ints"), ["308 31 3 -2"]);
+    // Zola's num_format.
+    assert_eq!(texts(&html, "p.nums"), ["1,234,567 -1.234.567"]);
     let page = site.html("/posts/first/");
     assert_eq!(texts(&page, "h1"), ["First"]);
     assert_eq!(count(&page, "p.lines br"), 1);
@@ -175,4 +177,16 @@ fn zola_s_highlighting_theme_names_find_their_themes() {
     );
     site.build_ok()
         .assert_stderr_has(&["unknown highlighting theme `vitesse-black`", "coloured with"]);
+}
+
+#[test]
+fn num_format_names_an_unknown_locale() {
+    let site = SiteTest::fixture(FIXTURE);
+    let text = site.read("templates/section.html");
+    site.write(
+        "templates/section.html",
+        text.replace("num_format(locale=\"de\")", "num_format(locale=\"xx\")"),
+    );
+    site.build_err()
+        .assert_stderr_has(&["num_format: unknown locale `xx`", "templates/section.html:7"]);
 }
