@@ -9,7 +9,7 @@
 mod compiler;
 pub mod worker;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -79,8 +79,15 @@ pub(crate) fn compile(
             .collect(),
     };
     let mut out = BTreeMap::new();
+    // Each file a message names is read once, however many messages (`@debug` in a loop).
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
     for ((output, file), outcome) in outputs.into_iter().zip(&files).zip(outcomes) {
-        diags.extend(outcome.messages.into_iter().map(|m| diagnostic(root, m)));
+        diags.extend(
+            outcome
+                .messages
+                .into_iter()
+                .map(|m| diagnostic(root, m, &mut texts)),
+        );
         if let Some(css) = outcome.css {
             let source = shown(root, file).to_string_lossy().replace('\\', "/");
             out.insert(
@@ -96,12 +103,14 @@ pub(crate) fn compile(
 }
 
 /// A compiler message as a diagnostic, with the line it names.
-fn diagnostic(root: &Path, m: compiler::Message) -> Diagnostic {
+fn diagnostic(root: &Path, m: compiler::Message, texts: &mut HashMap<PathBuf, String>) -> Diagnostic {
     let path = shown(root, &m.file);
     let location = match m.line {
         Some(line) => {
-            let text = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
-            Location::at_line(path, &text, line, m.column)
+            let text = texts
+                .entry(path.clone())
+                .or_insert_with(|| std::fs::read_to_string(root.join(&path)).unwrap_or_default());
+            Location::at_line(path, text, line, m.column)
         }
         None => Location::file(path),
     };
