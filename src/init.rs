@@ -42,8 +42,8 @@ title = "My Dossier"
 sort_by = "date"
 +++
 
-Analyses, cross-linked. The two analyses in `content/analyses/` are samples that show
-what an analysis can hold; replace them with your own.
+The two analyses in `content/analyses/` are samples that show what an analysis can
+hold; replace them with your own.
 "#;
 
 const SECTION: &str = r#"+++

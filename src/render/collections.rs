@@ -106,32 +106,40 @@ fn sources_value(site: &Site, page_values: &[Value]) -> Value {
     Value::from(list)
 }
 
+/// A key judgment for templates: `{id, confidence, confidence_label, text}`.
+#[derive(serde::Serialize)]
+pub(super) struct JudgmentView<'a> {
+    id: &'a str,
+    confidence: Option<crate::parse::judgments::Confidence>,
+    confidence_label: Option<&'static str>,
+    text: &'a str,
+}
+
+impl<'a> JudgmentView<'a> {
+    pub(super) fn of(j: &'a crate::parse::judgments::Judgment) -> JudgmentView<'a> {
+        JudgmentView {
+            id: &j.id,
+            confidence: j.confidence,
+            confidence_label: j.confidence.map(|c| c.label()),
+            text: &j.text,
+        }
+    }
+}
+
 /// The analyses with key judgments, newest first, each with its judgments:
 /// `[{page, judgments: [{id, confidence, confidence_label, text}]}]`.
 fn judgments_value(site: &Site, page_values: &[Value]) -> Value {
-    #[derive(serde::Serialize)]
-    struct Item<'a> {
-        id: &'a str,
-        confidence: Option<crate::parse::judgments::Confidence>,
-        confidence_label: Option<&'static str>,
-        text: &'a str,
-    }
     let pages = newest_first(site, (0..site.pages.len()).map(PageId));
     let groups: Vec<Value> = pages
         .into_iter()
         .filter(|p| !site.page(*p).converted.judgments.is_empty())
         .map(|p| {
-            let items: Vec<Item> = site
+            let items: Vec<JudgmentView> = site
                 .page(p)
                 .converted
                 .judgments
                 .iter()
-                .map(|j| Item {
-                    id: &j.id,
-                    confidence: j.confidence,
-                    confidence_label: j.confidence.map(|c| c.label()),
-                    text: &j.text,
-                })
+                .map(JudgmentView::of)
                 .collect();
             let mut group = tera::Map::new();
             group.insert("page".into(), page_values[p.0].clone());

@@ -51,6 +51,12 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
             } else {
                 ctx.insert_value("section", data.section_values[section.0].clone());
             }
+            if *section == site.root_section()
+                && *index == 1
+                && let Some(front) = super::front::value(site, data)
+            {
+                ctx.insert_value("front", front);
+            }
             ctx
         }
         Job::TaxonomyList(id) => {

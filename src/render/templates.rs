@@ -455,6 +455,10 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("bibtex", |v: &str, _: Kwargs, _: &State| bibtex_escape(v));
     tera.register_filter("markdown", markdown_filter);
     tera.register_filter("num_format", num_format_filter);
+    // The built-in theme's sidenotes; the content stays as Zola gives it (see the module).
+    tera.register_filter("margin_notes", |v: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&super::margin_notes::add(v))
+    });
     tera.register_filter("base64_encode", |v: &str, _: Kwargs, _: &State| {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(v)

@@ -82,9 +82,16 @@ struct Link<'a> {
     permalink: &'a str,
 }
 
-fn nav_value(site: &Site) -> Value {
+/// The top-level sections with a page of their own, in the navigation's order: by weight,
+/// then title.
+pub(super) fn nav_sections(site: &Site) -> Vec<SectionId> {
     let root = site.section(site.root_section());
-    let mut subs: Vec<SectionId> = root.subsections.clone();
+    let mut subs: Vec<SectionId> = root
+        .subsections
+        .iter()
+        .copied()
+        .filter(|s| site.section(*s).has_output())
+        .collect();
     subs.sort_by(|a, b| {
         let (x, y) = (site.section(*a), site.section(*b));
         x.meta
@@ -93,10 +100,13 @@ fn nav_value(site: &Site) -> Value {
             .cmp(&y.meta.weight.unwrap_or(i64::MAX))
             .then_with(|| x.title().cmp(y.title()))
     });
-    let items: Vec<Value> = subs
+    subs
+}
+
+fn nav_value(site: &Site) -> Value {
+    let items: Vec<Value> = nav_sections(site)
         .iter()
         .map(|s| site.section(*s))
-        .filter(|s| s.has_output())
         .map(|s| {
             Value::from_serializable(&Link {
                 title: s.title(),

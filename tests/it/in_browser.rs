@@ -236,6 +236,82 @@ fn a_pull_quote_sits_in_the_column_on_phones_and_beside_it_on_wide_screens() {
 
 #[test]
 #[ignore = "needs Chromium (headless); run by .ci/run"]
+fn the_margin_column_holds_notes_contents_and_captions_from_1100_px_and_none_overlap() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    // The boxes of everything the margin may hold that is displayed, top to bottom, and
+    // the text column's right edge.
+    let margin = "(() => {
+        const shown = [...document.querySelectorAll('.analysis .toc, .sidenote, aside.pullquote, .content figure > figcaption')]
+          .filter(e => getComputedStyle(e).display !== 'none')
+          .map(e => { const r = e.getBoundingClientRect();
+            return { cls: e.className || e.localName, left: r.left, right: r.right, top: r.top, bottom: r.bottom }; });
+        const column = document.querySelector('.content > p').getBoundingClientRect();
+        return { shown, column: column.right, notes: document.querySelectorAll('.sidenote').length,
+          scroll: document.documentElement.scrollWidth, width: innerWidth }; })()";
+    for width in [1100, 1280] {
+        let mut browser = Chromium::launch(width, 900);
+        browser.open(&format!("{base}/security/kursk-deployment/"));
+        let m = browser.eval(margin);
+        let column = m["column"].as_f64().unwrap();
+        let shown = m["shown"].as_array().unwrap();
+        let visible_notes = shown
+            .iter()
+            .filter(|b| b["cls"].as_str().unwrap().contains("sidenote"))
+            .count();
+        assert!(
+            visible_notes >= 3,
+            "at {width} px the notes and the citation are in the margin: {m}"
+        );
+        assert_eq!(visible_notes as u64, m["notes"].as_u64().unwrap(), "{m}");
+        for b in shown {
+            assert!(
+                b["left"].as_f64().unwrap() > column && b["right"].as_f64().unwrap() <= width as f64,
+                "at {width} px each margin box is right of the text and on the page: {b} ({m})"
+            );
+        }
+        let mut boxes: Vec<(f64, f64, &str)> = shown
+            .iter()
+            .map(|b| {
+                (
+                    b["top"].as_f64().unwrap(),
+                    b["bottom"].as_f64().unwrap(),
+                    b["cls"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for pair in boxes.windows(2) {
+            assert!(pair[0].1 <= pair[1].0 + 0.5, "at {width} px {pair:?} overlap");
+        }
+        assert!(
+            m["scroll"].as_f64() <= m["width"].as_f64(),
+            "the page scrolls sideways: {m}"
+        );
+    }
+    // On a phone the margin is gone: no note shows beside the text, the notes at the end do.
+    let mut phone = Chromium::launch(375, 800);
+    phone.open(&format!("{base}/security/kursk-deployment/"));
+    let m = phone.eval(margin);
+    let shown = m["shown"].as_array().unwrap();
+    assert!(
+        shown
+            .iter()
+            .all(|b| !b["cls"].as_str().unwrap().contains("sidenote")),
+        "{m}"
+    );
+    assert_eq!(
+        phone.eval("getComputedStyle(document.querySelector('section.footnotes')).display"),
+        "block"
+    );
+    assert!(
+        m["scroll"].as_f64() <= m["width"].as_f64(),
+        "the page scrolls sideways: {m}"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
 fn focusing_a_citation_previews_its_references() {
     let site = example_site();
     let base = serve(&public(&site));

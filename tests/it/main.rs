@@ -22,6 +22,7 @@ mod hardening;
 // Also compiled into benches/markdown.rs, which uses what the tests do not.
 #[allow(dead_code)]
 mod fragments;
+mod front;
 mod hostile;
 mod images;
 mod in_browser;
@@ -31,6 +32,7 @@ mod judgments;
 mod lighthouse;
 mod links;
 mod live_reload;
+mod margin_notes;
 mod markdown;
 mod ordering;
 mod publish;

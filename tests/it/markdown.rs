@@ -85,8 +85,8 @@ fn footnotes_are_numbered_in_reference_order_with_back_links() {
     assert_eq!(
         texts(&html, "section.footnotes li > p"),
         [
-            "Defined second, referenced first.",
-            "Defined first, referenced second."
+            "Defined second, referenced first. ↩ ↩",
+            "Defined first, referenced second. ↩"
         ]
     );
     assert_eq!(

@@ -98,17 +98,31 @@ impl<'a> State<'a> {
         for (label, events) in defs {
             let slug = footnote_slug(&label);
             out.push_str(&format!("<li id=\"fn-{slug}\">"));
-            pulldown_cmark::html::push_html(out, events.into_iter());
+            let mut note = String::new();
+            pulldown_cmark::html::push_html(&mut note, events.into_iter());
             let refs = self.footnote_ref_counts.get(&label).copied().unwrap_or(0);
+            let mut backrefs = String::new();
             for n in 1..=refs {
                 let ref_id = if n == 1 {
                     format!("fnref-{slug}")
                 } else {
                     format!("fnref-{slug}-{n}")
                 };
-                out.push_str(&format!(
+                backrefs.push_str(&format!(
                     " <a href=\"#{ref_id}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference\">↩</a>"
                 ));
+            }
+            // The back-links end the note's last line, not a line of their own.
+            match note.trim_end().strip_suffix("</p>") {
+                Some(text) => {
+                    out.push_str(text);
+                    out.push_str(&backrefs);
+                    out.push_str("</p>");
+                }
+                None => {
+                    out.push_str(&note);
+                    out.push_str(&backrefs);
+                }
             }
             out.push_str("</li>\n");
         }
