@@ -179,7 +179,7 @@ fn model(
     });
     watch.lap("templates");
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
-    let links = content::Links::new(&site);
+    let links = content::Links::new(&site, root);
     let (markdown_diags, parsed, html) = match &templates {
         Ok(t) => {
             // The calls keep a copy of the configuration: the model is lent out to be filled

@@ -125,6 +125,19 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// serde-saphyr's message without the place it wraps around it (`error: line 3 column 5:
+/// …, at line 3 column 5`): the diagnostic shows the place itself.
+pub(crate) fn yaml_message(full: &str) -> &str {
+    let mut message = full.lines().next().unwrap_or(full).trim();
+    message = message.strip_prefix("error:").unwrap_or(message).trim_start();
+    if message.starts_with("line ")
+        && let Some((_, rest)) = message.split_once(": ")
+    {
+        message = rest;
+    }
+    message.split(" at line ").next().unwrap_or(message)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,

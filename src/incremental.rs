@@ -411,6 +411,10 @@ impl State {
             // A link may lead outside the site: only a full build checks where.
             return None;
         }
+        if self.charted(rel) {
+            // A chart's data: the charts drawn from it are drawn again by a full build.
+            return None;
+        }
         if let Some(jobs) = self.copies.get(&absolute) {
             // An edited copied file: copy it again. Added or removed files change the plan.
             return absolute.is_file().then(|| (jobs.clone(), false));
@@ -424,7 +428,7 @@ impl State {
 
     /// Whether a path that no longer exists never held anything the site was made from.
     fn never_a_source(&self, absolute: &Path, rel: &Path) -> bool {
-        if absolute.exists() || is_config(rel) {
+        if absolute.exists() || is_config(rel) || self.charted(rel) {
             return false;
         }
         let under = |source: &Path| source.starts_with(absolute);
@@ -434,7 +438,7 @@ impl State {
         let Some(content) = content_path(rel) else {
             // Outside content/: static files are in `copies`; a vanished folder under
             // templates/, themes/, static/ or sass/ may have held sources, so it counts.
-            return !["templates", "themes", "static", "sass"]
+            return !["templates", "themes", "static", "sass", "data"]
                 .iter()
                 .any(|folder| rel.starts_with(folder));
         };
@@ -452,6 +456,17 @@ impl State {
             .chain(&site.broken)
             .chain(&site.loose_assets);
         !known.any(|k| *k == content || k.starts_with(&folder))
+    }
+
+    /// Whether a chart reads the file at `rel` (under the site folder).
+    fn charted(&self, rel: &Path) -> bool {
+        let site = &self.model.site;
+        site.pages
+            .iter()
+            .map(|p| &p.converted)
+            .chain(site.sections.iter().map(|s| &s.converted))
+            .flat_map(|c| &c.data_files)
+            .any(|f| Path::new(&f.source) == rel)
     }
 
     /// Template files changed: reads them all again and re-renders what uses the changed
@@ -501,6 +516,10 @@ impl State {
         if converted.heading_ids != old.heading_ids
             && !content::anchors_into_hold(site, id, &converted.heading_ids)
         {
+            return None;
+        }
+        // Data files are published beside the page: others change the plan.
+        if converted.data_files != old.data_files {
             return None;
         }
         let links_changed = converted.links != old.links;

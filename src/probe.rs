@@ -86,6 +86,7 @@ impl MarkdownProbe {
             calls: Calls::Shortcodes(&ProbeShortcodes),
             origin: "https://example.org",
             base_path: "/",
+            charts: &crate::charts::Files::none(),
         };
         let doc = Doc {
             display_path: Path::new("content/a.md"),

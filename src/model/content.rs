@@ -28,10 +28,13 @@ pub(crate) struct Links {
     origin: String,
     /// Lower-cased content path → the content path, or `None` when two fold alike.
     folded: HashMap<String, Option<String>>,
+    /// Where charts read their data: the site folder.
+    charts: crate::charts::Files,
 }
 
 impl Links {
-    pub(crate) fn new(site: &Site) -> Links {
+    /// For `site`, whose folder is `root`.
+    pub(crate) fn new(site: &Site, root: &std::path::Path) -> Links {
         let urls = site.url_map();
         let mut folded: HashMap<String, Option<String>> = HashMap::new();
         for path in urls.keys() {
@@ -70,6 +73,7 @@ impl Links {
             section_anchors,
             origin: crate::config::origin_of(&site.config.base_url),
             folded,
+            charts: crate::charts::Files::new(root),
         }
     }
 
@@ -114,6 +118,7 @@ impl Links {
             calls,
             origin: &self.origin,
             base_path: &site.config.base_path,
+            charts: &self.charts,
         }
     }
 }
@@ -223,8 +228,13 @@ pub(crate) fn convert_markdown(
         parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut converted = convert(&doc, &env);
         // Warnings are reported by each build; wikilinks name other pages by title,
-        // which the fingerprint of the link targets leaves out.
-        if remember && converted.diagnostics.is_empty() && !doc.body.contains("[[") {
+        // which the fingerprint of the link targets leaves out; a chart's output depends
+        // on its data file, which the key leaves out.
+        if remember
+            && converted.diagnostics.is_empty()
+            && !doc.body.contains("[[")
+            && converted.data_files.is_empty()
+        {
             converted.reuse_key = key;
         }
         converted

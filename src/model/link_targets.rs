@@ -46,6 +46,8 @@ pub(crate) struct LinkTargets<'a> {
     /// `/repo/`), to tell absolute links to the site itself.
     pub origin: &'a str,
     pub base_path: &'a str,
+    /// Where charts read their data.
+    pub charts: &'a crate::charts::Files,
 }
 
 /// One document's Markdown as HTML, its links resolved against `targets` and its
@@ -57,6 +59,7 @@ pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
         targets,
         citations: targets,
         calls: targets.calls,
+        charts: targets.charts,
     };
     let mut converted = markdown::to_html(doc, &env);
     citations::fill(&mut converted, targets.sources);

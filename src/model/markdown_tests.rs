@@ -40,6 +40,7 @@ fn convert_str(body: &str) -> Converted {
         calls: crate::parse::markdown::Calls::Text,
         origin: "https://x.org",
         base_path: "/",
+        charts: &crate::charts::Files::none(),
     };
     let doc = Doc {
         display_path: Path::new("content/a.md"),

@@ -268,15 +268,7 @@ fn yaml_error(
         _ => Location::file(path),
     };
     let full = err.to_string();
-    // serde-saphyr puts its own location around the message; the diagnostic shows ours.
-    let mut message = full.lines().next().unwrap_or(&full).trim();
-    message = message.strip_prefix("error:").unwrap_or(message).trim_start();
-    if message.starts_with("line ")
-        && let Some((_, rest)) = message.split_once(": ")
-    {
-        message = rest;
-    }
-    let message = message.split(" at line ").next().unwrap_or(message);
+    let message = crate::diagnostic::yaml_message(&full);
     let message = match message.split_once(", expected one of") {
         Some((head, _)) if head.starts_with("unknown field") => head,
         _ => message,

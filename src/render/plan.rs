@@ -39,6 +39,32 @@ fn alias_path(site: &Site, alias: &str) -> String {
     output_path(site, &site.config.url_path(&rel))
 }
 
+/// The data files a document's charts read, published beside its page (at `path`) where
+/// the download links point, unless its bundle's assets already put the same file there.
+fn chart_data(
+    push: &mut impl FnMut(String, Job, String),
+    site: &Site,
+    root: &std::path::Path,
+    path: &str,
+    assets: &[String],
+    files: &[crate::charts::DataFile],
+    origin: &str,
+) {
+    for file in files {
+        let copied = assets.iter().any(|asset| {
+            format!("content/{asset}") == file.source && asset.rsplit('/').next() == Some(file.name.as_str())
+        });
+        if !copied {
+            push(
+                output_path(site, &format!("{path}{}", file.name)),
+                Job::Copy(StaticSource::File(root.join(&file.source))),
+                // The page that charts it: a collision is the page's to resolve.
+                origin.to_owned(),
+            );
+        }
+    }
+}
+
 pub(super) fn plan(
     site: &Site,
     static_files: &std::collections::BTreeMap<String, StaticSource>,
@@ -108,6 +134,17 @@ pub(super) fn plan(
                 format!("content/{asset}"),
             );
         }
+        if s.has_output() {
+            chart_data(
+                &mut push,
+                site,
+                root,
+                &s.path,
+                &s.assets,
+                &s.converted.data_files,
+                &origin,
+            );
+        }
         for alias in &s.meta.aliases {
             push(
                 alias_path(site, alias),
@@ -171,6 +208,17 @@ pub(super) fn plan(
                 output_path(site, &format!("{}{name}", p.path)),
                 Job::Copy(StaticSource::File(root.join("content").join(asset))),
                 format!("content/{asset}"),
+            );
+        }
+        if p.has_output() {
+            chart_data(
+                &mut push,
+                site,
+                root,
+                &p.path,
+                &p.assets,
+                &p.converted.data_files,
+                &origin,
             );
         }
         for alias in &p.meta.aliases {

@@ -29,7 +29,7 @@ pub const QUIET: Duration = Duration::from_millis(5);
 pub const LONGEST: Duration = Duration::from_millis(250);
 
 /// The folders (recursively) and files a site is made from.
-pub const SOURCES: [&str; 5] = ["content", "templates", "static", "themes", "sass"];
+pub const SOURCES: [&str; 6] = ["content", "templates", "static", "themes", "sass", "data"];
 
 pub struct Changes {
     // Dropping the watcher stops the events.

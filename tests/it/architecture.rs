@@ -64,6 +64,11 @@ const RULES: &[Rule] = &[
         why: "what the site folder may reach is decided before anything is read",
     },
     Rule {
+        from: "charts",
+        never: &["config", "load", "parse", "model", "render", "write", "theme", "linkcheck", "images", "sass", "build", "incremental", "serve", "init"],
+        why: "a chart is a function of its spec and data file; the Markdown pass calls it and the plan publishes what it read",
+    },
+    Rule {
         from: "load",
         never: &["parse", "model", "render", "write", "theme", "build", "incremental", "serve", "init"],
         why: "load reads files as they are; parsing them is the next stage",

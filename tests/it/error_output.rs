@@ -40,6 +40,12 @@ fn assert_build_error(name: &str, fixture: &str) {
     settings.bind(|| insta::assert_snapshot!(name, stderr));
 }
 
+/// A chart naming a column its data file lacks: at the `field`, with the nearest column.
+#[test]
+fn a_chart_naming_a_missing_column() {
+    assert_build_error("chart_missing_column", "chart-missing-column");
+}
+
 #[test]
 fn a_toml_syntax_error_in_front_matter() {
     assert_build_error("toml_front_matter", "toml-front-matter");

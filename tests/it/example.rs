@@ -90,17 +90,22 @@ fn the_example_analysis_has_a_captioned_chart_and_a_pull_quote() {
     let site = example_site();
     let out_dir = site.path().join("public");
     let page = parse_output(&out_dir, "/security/kursk-deployment/");
+    // The chart is drawn from data/kursk-estimates.csv, published beside the page.
     assert_eq!(
-        attrs(&page, ".content figure > img", "src"),
-        ["/images/kursk-estimates.svg"]
+        count(&page, ".content figure.chart svg[role=img] rect.chart-bar"),
+        4
     );
-    assert!(output_file(&out_dir, "/images/kursk-estimates.svg").is_file());
+    assert_eq!(
+        attrs(&page, ".content figure.chart a.chart-download", "href"),
+        ["/security/kursk-deployment/kursk-estimates.csv"]
+    );
+    assert!(output_file(&out_dir, "/security/kursk-deployment/kursk-estimates.csv").is_file());
     assert!(
         text(&page, "figure > figcaption").starts_with("Published estimates"),
         "{}",
         text(&page, "figure > figcaption")
     );
-    assert!(text(&page, "figcaption > small.credit").starts_with("Source: "));
+    assert!(text(&page, "figcaption > small.chart-source").starts_with("Source: "));
     // The pull quote repeats a sentence of the analysis.
     let quote = text(&page, "aside.pullquote[aria-hidden=true]");
     let said: Vec<String> = texts(&page, ".content > p");

@@ -11,6 +11,10 @@ use crate::harness::{Output, SiteTest, assert_no_staging_left, snapshot};
 const PAGE: &str = "content/security/kursk-deployment.md";
 
 /// The example site, built once into `public/`, with a file planted beside the output.
+/// A static file for tests that need one (the example site has none of its own).
+const STATIC_IMAGE: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 4\"><rect width=\"4\" height=\"4\"/></svg>\n";
+
 fn built_example() -> SiteTest {
     let site = SiteTest::example();
     site.build_ok();
@@ -171,7 +175,7 @@ fn a_running_builds_staging_folder_is_left_alone() {
 
 #[test]
 fn a_page_path_through_a_static_file_is_an_error_naming_both_whatever_the_output_held() {
-    let site = SiteTest::example();
+    let site = SiteTest::example().file("static/images/kursk-estimates.svg", STATIC_IMAGE);
     site.write("victim.html", "an author's file beside the output\n");
     site.replace_line(PAGE, "aliases =", "path = \"images/kursk-estimates.svg\"");
     let needles = [
@@ -213,6 +217,7 @@ fn symlinks_leaving_the_site_are_errors_and_nothing_is_published() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("passwd"), "root:x:0:0:zq7-marker\n").unwrap();
     let site = built_example();
+    site.write("static/images/kursk-estimates.svg", STATIC_IMAGE);
     for (link, target) in [
         ("static/passwd", outside.path().join("passwd")),
         ("static/etc", outside.path().to_path_buf()),

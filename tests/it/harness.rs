@@ -48,8 +48,10 @@ impl SiteTest {
     /// A copy of the repository's example site (config, content, static files, themes).
     pub(crate) fn example() -> SiteTest {
         let site = SiteTest::empty();
-        for part in ["content", "static", "themes"] {
-            copy_dir(&repo_root().join(part), &site.path(part));
+        for part in ["content", "data", "static", "themes"] {
+            if repo_root().join(part).is_dir() {
+                copy_dir(&repo_root().join(part), &site.path(part));
+            }
         }
         std::fs::copy(repo_root().join("config.toml"), site.path("config.toml")).expect("copy config.toml");
         site

@@ -160,7 +160,10 @@ fn check_reports_links_outside_the_base_path_and_links_to_nothing() {
 /// fits (the same file name elsewhere), and reported once.
 #[test]
 fn plain_links_and_images_that_reach_nothing_are_reported_at_their_line() {
-    let site = crate::harness::SiteTest::example();
+    let site = crate::harness::SiteTest::example().file(
+        "static/images/kursk-estimates.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 4\"/>\n",
+    );
     let page = "content/security/kursk-deployment.md";
     let text = site.read(page);
     let line = text.lines().count() + 2;

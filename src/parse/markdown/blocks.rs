@@ -76,6 +76,10 @@ impl<'a> State<'a> {
                 .unwrap_or(""),
             CodeBlockKind::Indented => "",
         };
+        if lang == "chart" {
+            out.push(Event::Html(CowStr::from(self.chart(&events[i..end], &code))));
+            return end + 1;
+        }
         self.words += code.split_whitespace().count();
         out.push(Event::Html(CowStr::from(
             self.env.highlighter.block(lang, &code).to_string(),

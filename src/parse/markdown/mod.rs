@@ -10,6 +10,7 @@
 //! code, callouts, figures), `links` (links, wikilinks, citations), `footnotes`.
 
 mod blocks;
+mod chart;
 mod embed;
 mod excerpt;
 mod footnotes;
@@ -107,6 +108,10 @@ pub(crate) struct Converted {
     /// hold a placeholder for each (see [`fill_placeholders`]) until the model formats
     /// them with the bibliography (`model::citations::fill`), which empties this.
     pub citations: Vec<Vec<Cite>>,
+    /// The data files of the document's charts, in order, each once: published beside
+    /// the document's page (`render::plan`), and what its output depends on besides the
+    /// Markdown (`serve` parses it again when one changes).
+    pub data_files: Vec<crate::charts::DataFile>,
     pub diagnostics: Vec<Diagnostic>,
     /// Set by `model::content` when `serve` may reuse this output for the same source.
     pub reuse_key: Option<u64>,
@@ -172,6 +177,8 @@ pub(crate) struct Env<'a> {
     pub citations: &'a (dyn Citations + Sync),
     /// What `{{ … }}` and `{% … %}` in a body are.
     pub calls: Calls<'a>,
+    /// Where ```` ```chart ```` blocks read their data.
+    pub charts: &'a crate::charts::Files,
 }
 
 /// What `{{ … }}` and `{% … %}` in Markdown are.
@@ -381,6 +388,7 @@ fn convert(doc: &Doc, env: &Env, options: Options, expanded: Option<&shortcodes:
                 .collect()
         },
         citations: state.citations,
+        data_files: state.data_files,
         diagnostics: state.diagnostics,
         reuse_key: None,
     }

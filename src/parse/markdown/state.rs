@@ -56,6 +56,10 @@ pub(super) struct State<'a> {
     pub(super) judgments: Vec<Judgment>,
     /// Citations in order, each its cited works.
     pub(super) citations: Vec<Vec<Cite>>,
+    /// The charts' data files, each once.
+    pub(super) data_files: Vec<crate::charts::DataFile>,
+    /// How many charts the document has so far, for their ids.
+    pub(super) charts: usize,
     pub(super) diagnostics: Vec<Diagnostic>,
 }
 
@@ -88,6 +92,8 @@ impl<'a> State<'a> {
             in_pullquote: false,
             judgments: Vec::new(),
             citations: Vec::new(),
+            data_files: Vec::new(),
+            charts: 0,
             diagnostics: Vec::new(),
         }
     }
