@@ -47,4 +47,5 @@ mod taxonomies;
 mod templated_content;
 mod tera1;
 mod timeline;
+mod timeline_layout;
 mod watch;

@@ -421,7 +421,8 @@ fn ranges_show_their_end_and_coarse_dates_are_approximate() {
     assert_eq!(confirm.labels, ["28 Oct 2024", "5 Nov 2024"]);
     assert_eq!(
         text(&html, "#e-confirm .event-date"),
-        "28 Oct 2024 – 5 Nov 2024 Build-up"
+        // The era is a tag of its own, announced as one, not more of the date.
+        "28 Oct 2024 – 5 Nov 2024 Era: Build-up"
     );
     // Events without an end have one <time>.
     for e in events.iter().filter(|e| e.id != "e-confirm") {
@@ -436,9 +437,9 @@ fn ranges_show_their_end_and_coarse_dates_are_approximate() {
     assert_eq!(
         approximate,
         [
-            "e-2025-02-planned-review",
             "e-2023-treaty-talks-begin",
-            "e-2024-09-reports-of-training"
+            "e-2024-09-reports-of-training",
+            "e-2025-02-planned-review"
         ]
     );
     assert_eq!(
@@ -498,7 +499,6 @@ fn eras_are_announced_once_before_their_first_month_and_tag_their_events() {
     assert_eq!(
         eras,
         [
-            ("Planned review".to_owned(), None),
             ("Treaty talks begin".to_owned(), None),
             ("Reports of training".to_owned(), era("Build-up")),
             ("Kursk deployment".to_owned(), era("Build-up")),
@@ -512,6 +512,8 @@ fn eras_are_announced_once_before_their_first_month_and_tag_their_events() {
             ),
             ("Response; phase two".to_owned(), era("Response")),
             ("Review on the day".to_owned(), era("Response")),
+            // Upcoming, after the chronology.
+            ("Planned review".to_owned(), None),
         ]
     );
 }
@@ -563,9 +565,9 @@ fn events_after_today_are_upcoming_and_today_moves_them() {
     // An event on the day itself is not upcoming.
     assert!(listed.contains(&"Review on the day".to_owned()), "{listed:?}");
     assert_eq!(texts(&html, "section.timeline-year > h2"), ["2023", "2024"]);
-    // The upcoming section comes before the years.
+    // The upcoming section comes after the years (issue 20: it stood before them).
     let order: Vec<String> = attrs(&html, "section.upcoming, section.timeline-year", "class");
-    assert_eq!(order[0], "upcoming");
+    assert_eq!(order.last().map(String::as_str), Some("upcoming"));
 
     // An earlier "today": December moves up.
     let site = site_with_today(Some("2024-11-30"));
@@ -629,10 +631,12 @@ fn a_term_timeline_lists_only_the_events_carrying_the_term() {
     assert_eq!(text(&html, "h1"), "Timeline: x");
     assert_eq!(attr(&html, ".section-header .kicker a", "href"), "/tags/x/");
     assert!(text(&html, ".section-header .lede").starts_with("6 events"));
-    assert_eq!(attrs(&html, ".section-header .lede a", "href"), ["/timeline/"]);
-    // Upcoming first, then the years.
-    let mut expected = strings(&TAG_X[5..]);
-    expected.extend(strings(&TAG_X[..5]));
+    assert_eq!(
+        attrs(&html, ".section-header .lede a", "href"),
+        ["/timeline/", "#upcoming-title"]
+    );
+    // The years, then what is upcoming.
+    let expected = strings(TAG_X);
     let events = events_in(&html, "");
     assert_eq!(titles(&events), expected);
     // Events carry their terms for the filter chips of /timeline/ only: here they would
@@ -803,7 +807,7 @@ fn an_analysis_lists_its_events_linking_to_their_anchors_on_the_timeline() {
 }
 
 #[test]
-fn an_event_cited_by_more_than_two_analyses_gives_their_number_and_links_to_the_list() {
+fn an_event_cited_by_three_analyses_names_them_all() {
     let mut site = SiteTest::empty().file(
         "config.toml",
         "base_url = \"https://example.org/\"\nbuild_search_index = false\n",
@@ -820,15 +824,17 @@ fn an_event_cited_by_more_than_two_analyses_gives_their_number_and_links_to_the_
     }
     site.build_ok();
     let html = site.html("/timeline/");
-    assert_eq!(
-        texts(&html, "#e-deal .event-meta a"),
-        ["Main", "cited by 3 analyses"]
-    );
-    assert_eq!(
-        attrs(&html, "#e-deal .event-meta a", "href"),
-        ["/main/", "/main/#connected-title"]
-    );
-    // Where the count leads: the list naming all three.
+    // Three by name, not two and "+1 more" (more are counted: timeline_layout.rs).
+    let links = texts(&html, "#e-deal .event-meta a");
+    assert_eq!(links.len(), 4, "{links:?}");
+    assert_eq!(links[0], "Main");
+    let mut citing = links[1..].to_vec();
+    citing.sort();
+    assert_eq!(citing, ["one", "three", "two"]);
+    let meta = text(&html, "#e-deal .event-meta");
+    let named = format!("cited by {}, {} and {}", links[1], links[2], links[3]);
+    assert!(meta.contains(&named), "{meta}");
+    // The analysis lists them too, where "+N more" leads on a longer list.
     let main = site.html("/main/");
     assert_eq!(count(&main, "#connected-title"), 1);
     assert_eq!(count(&main, ".connected li.cites-this"), 3);

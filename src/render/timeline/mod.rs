@@ -7,10 +7,10 @@ use tera::Value;
 use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
 use crate::model::site::{EventId, Site, TaxonomyId, TermId};
-use crate::model::timeline::cited_by;
 use crate::slugs::slugify;
 use strip::strip_svg;
 
+mod citers;
 mod export;
 mod strip;
 
@@ -292,13 +292,10 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
         era: era_of(site, &e.date),
     };
     use super::context::insert;
-    let cited: Vec<Value> = cited_by(site, e.page)
-        .into_iter()
-        .take(3)
-        .map(|p| refs[p.0].clone())
-        .collect();
+    let (cited, cited_more) = citers::of_event(site, e.page, refs);
     let value = insert(Value::from_serializable(&view), "page", refs[e.page.0].clone());
-    let value = insert(value, "cited_by", Value::from(cited));
+    let value = insert(value, "cited_by", cited);
+    let value = insert(value, "cited_more", Value::from(cited_more));
     insert(
         value,
         "summary",
@@ -343,7 +340,6 @@ pub(crate) fn view(
     // Events are in order of their instant in UTC; a zoned time can fall in another month
     // than written, so group by the written month, keeping the order inside each month.
     past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
-    let upcoming: Vec<Value> = upcoming_events.iter().map(|i| values[i.0].clone()).collect();
     let eras = era_views(site);
     // A split timeline's first page lists the latest year's events (and draws every
     // month); a year's page, its year's. Other years are only counted: every page of a
@@ -461,6 +457,19 @@ pub(crate) fn view(
             latest.months.drain(..from);
         }
     }
+    // Upcoming events are on the first page only.
+    let upcoming = if shown.year.is_some() {
+        Vec::new()
+    } else {
+        upcoming_events
+    };
+    let listed: Vec<EventId> = years
+        .iter()
+        .flat_map(|y| &y.months)
+        .flat_map(|m| m.indices.iter().copied())
+        .chain(upcoming.iter().copied())
+        .collect();
+    let cited_by_all = citers::shared(site, &listed, values).unwrap_or_else(Value::none);
     use super::context::insert;
     let years: Vec<Value> = years
         .into_iter()
@@ -484,13 +493,9 @@ pub(crate) fn view(
         months,
     };
     let value = insert(Value::from_serializable(&head), "years", Value::from(years));
-    // Upcoming events are on the first page only.
-    let upcoming = if shown.year.is_some() {
-        Vec::new()
-    } else {
-        upcoming
-    };
+    let upcoming: Vec<Value> = upcoming.iter().map(|i| values[i.0].clone()).collect();
     let value = insert(value, "upcoming", Value::from(upcoming));
+    let value = insert(value, "cited_by_all", cited_by_all);
     let value = insert(value, "filters", filters.clone());
     insert(value, "svg", Value::safe_string(&svg))
 }

@@ -1,7 +1,10 @@
 //! The link graph: `graph.json` for tools and a site-wide summary for `/graph/` (a
 //! page's own neighbours are `connected`'s). The picture is SVG made at build time: no
 //! scripts, and it stays readable at any site size because it shows the sections, never
-//! every page at once.
+//! every page at once; a site with fewer than two sections gets its most linked analyses
+//! instead (`pages`).
+
+mod pages;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -109,6 +112,7 @@ pub(crate) fn graph_json(site: &Site) -> String {
     serde_json::to_string(&Graph { nodes, edges }).unwrap_or_else(|_| "{}".to_owned())
 }
 
+/// `text` cut to `max` characters, the last an ellipsis.
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
@@ -138,6 +142,10 @@ pub(crate) struct Cited<'a> {
 #[derive(Serialize)]
 pub(crate) struct SiteGraph<'a> {
     pub svg: String,
+    /// What the picture's nodes are: `section` or `page`.
+    pub by: &'static str,
+    /// How many analyses the picture draws, when it draws analyses.
+    pub shown: usize,
     pub sections: Vec<SectionStat<'a>>,
     pub most_cited: Vec<Cited<'a>>,
     pub page_count: usize,
@@ -236,6 +244,19 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
         })
         .collect();
 
+    let page_count = site.pages.iter().filter(|p| p.has_output()).count();
+    if tops.len() < 2 {
+        let drawn = pages::page_graph(site, page_count);
+        return SiteGraph {
+            svg: drawn.svg,
+            by: "page",
+            shown: drawn.shown,
+            sections,
+            most_cited,
+            page_count,
+            link_count,
+        };
+    }
     let (w, h, cx, cy, radius) = (640.0_f64, 420.0_f64, 320.0_f64, 210.0_f64, 150.0_f64);
     let n = tops.len().max(1) as f64;
     let pos = |k: usize| {
@@ -283,9 +304,11 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
     svg.push_str("</svg>");
     SiteGraph {
         svg,
+        by: "section",
+        shown: 0,
         sections,
         most_cited,
-        page_count: site.pages.iter().filter(|p| p.has_output()).count(),
+        page_count,
         link_count,
     }
 }
