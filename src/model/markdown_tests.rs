@@ -423,3 +423,14 @@ fn an_image_without_alt_text_is_a_warning() {
     assert!(d.message.contains("`map.png` has no alt text"), "{}", d.message);
     assert_eq!(d.location.as_ref().unwrap().line, Some(3));
 }
+
+#[test]
+fn the_plain_text_keeps_blocks_apart_and_their_parts_together() {
+    let r = convert_str(
+        "## Key judgments\n\nThe rotation is\nlikely.\n\n- one *item*\n- two\n\n| a | b |\n| - | - |\n| c | d |\n",
+    );
+    assert_eq!(
+        r.text,
+        "Key judgments\nThe rotation is likely.\none item\ntwo\na\nb\nc\nd"
+    );
+}

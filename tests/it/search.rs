@@ -330,6 +330,17 @@ fn the_search_dialog_finds_marks_and_filters() {
             [...li.querySelectorAll('.search-excerpt mark')].some(m => /^kursk/i.test(m.textContent)))",
     );
     assert_eq!(checked, true);
+    // Excerpts keep blocks apart: a heading, list item or table cell ends at " · ", never
+    // running into the next block's words.
+    let excerpts = browser.eval("[...document.querySelectorAll('.search-excerpt')].map(p => p.textContent)");
+    let excerpts: Vec<&str> = excerpts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.as_str())
+        .collect();
+    assert!(excerpts.iter().all(|e| !e.contains('\n')), "{excerpts:?}");
+    assert!(excerpts.iter().any(|e| e.contains(" · ")), "{excerpts:?}");
     // Dates read as the site's lists write them ("20 Nov 2024"), not in the browser's
     // locale order ("November 20, 2024").
     let dates =

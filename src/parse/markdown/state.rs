@@ -287,12 +287,15 @@ impl<'a> State<'a> {
                 k += 1;
             }
         }
-        let outer = match self.blocks.last_mut() {
-            Some(parent) => parent,
-            None => &mut self.text,
+        // Blocks of the document (headings, paragraphs, items, cells) are kept apart by a
+        // line break, so a search excerpt never runs a heading into the next paragraph;
+        // inside a block, its parts are joined by a space.
+        let (outer, separator) = match self.blocks.last_mut() {
+            Some(parent) => (parent, ' '),
+            None => (&mut self.text, '\n'),
         };
-        if !outer.is_empty() && !outer.ends_with(' ') {
-            outer.push(' ');
+        if !outer.is_empty() && !outer.ends_with([' ', '\n']) {
+            outer.push(separator);
         }
         outer.push_str(&text);
     }

@@ -191,22 +191,29 @@
     var first = tokens.findIndex(matches);
     var frag = document.createDocumentFragment();
     if (tokens.length === 0) return frag;
-    var from = Math.max(0, (first < 0 ? 0 : first) - 12);
+    var hit = first < 0 ? 0 : first;
+    // Blocks (headings, paragraphs, items, cells) are separated by line breaks in the
+    // text. Start at the block of the first match when it begins near it, and show each
+    // boundary as " · ", so a heading never runs into the paragraph after it.
+    var from = Math.max(0, hit - 12);
+    var blockStart = text.lastIndexOf("\n", tokens[hit].index) + 1;
+    while (from < hit && tokens[from].index < blockStart) from++;
     var to = Math.min(tokens.length - 1, from + 36);
     var start = tokens[from].index;
     var end = tokens[to].index + tokens[to][0].length;
+    var plain = function (s) { return s.replace(/\s*\n\s*/g, " · "); };
     if (from > 0) frag.append("… ");
     var at = start;
     for (var i = from; i <= to; i++) {
       var t = tokens[i];
       if (!matches(t)) continue;
-      frag.append(text.slice(at, t.index));
+      frag.append(plain(text.slice(at, t.index)));
       var mark = document.createElement("mark");
       mark.textContent = t[0];
       frag.append(mark);
       at = t.index + t[0].length;
     }
-    frag.append(text.slice(at, end));
+    frag.append(plain(text.slice(at, end)));
     if (end < text.length) frag.append(" …");
     return frag;
   }
