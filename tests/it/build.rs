@@ -54,11 +54,17 @@ fn root_section_lists_root_pages_and_subsections() {
     site.build_ok();
     let home = site.html("/");
     assert_eq!(text(&home, "h1"), "Home");
-    assert_eq!(texts(&home, ".home-section h2 a"), ["World"]);
-    assert_eq!(attrs(&home, ".home-section h2 a", "href"), ["/world/"]);
-    assert_eq!(texts(&home, ".home-section li a"), ["Overview"]);
-    assert_eq!(texts(&home, ".page-list h2 a"), ["Top Page"]);
-    assert_eq!(attrs(&home, ".page-list h2 a", "href"), ["/top/"]);
+    // The front page: no page is dated, so the first by path leads, here the root's own
+    // page; the top-level section lists its analyses, its subsection's included.
+    assert_eq!(attrs(&home, ".lead h2 a", "href"), ["/top/"]);
+    assert_eq!(texts(&home, ".front-section h2 a"), ["World"]);
+    assert_eq!(attrs(&home, ".front-section h2 a", "href"), ["/world/"]);
+    assert_eq!(
+        attrs(&home, ".front-section h3 a", "href"),
+        ["/world/europe/france/", "/world/overview/"]
+    );
+    // The root's pages are listed after, the lead left out: shown once.
+    assert_eq!(count(&home, ".page-list li"), 0);
     assert!(site.exists("public/top/index.html"));
     // The top-level section is in the main navigation.
     assert_eq!(

@@ -186,7 +186,7 @@ fn a_result_record_has_what_the_result_shows() {
     assert_eq!(doc["g"], serde_json::json!(["deployment"]));
     assert_eq!(
         doc["x"],
-        "North Korean troops arrived in the Kursk region. Training They trained with artillery."
+        "North Korean troops arrived in the Kursk region.\nTraining\nThey trained with artillery."
     );
 }
 
