@@ -27,8 +27,10 @@ impl Served {
     fn example_with(args: &[&str]) -> Served {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(repo_root().join("config.toml"), dir.path().join("config.toml")).expect("copy config");
-        copy_dir(&repo_root().join("content"), &dir.path().join("content"));
-        copy_dir(&repo_root().join("themes"), &dir.path().join("themes"));
+        // The example site's sources: its charts read data/.
+        for part in ["content", "data", "themes"] {
+            copy_dir(&repo_root().join(part), &dir.path().join(part));
+        }
         let mut child = Command::new(BIN)
             .arg("--root")
             .arg(dir.path())
