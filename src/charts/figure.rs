@@ -53,6 +53,9 @@ pub(crate) fn figure(p: &Parts) -> String {
         "<div class=\"chart-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Chart, scrolls sideways\">{}</div>",
         p.svg
     );
+    // Said to the eye where the chart is cut (the theme shows it on narrow screens); the
+    // region's label says it to screen readers.
+    out.push_str("<p class=\"chart-hint\" aria-hidden=\"true\">The chart scrolls sideways.</p>\n");
     data_table(&mut out, p);
     out.push_str("</figure>\n");
     out

@@ -322,16 +322,7 @@ fn marks(out: &mut String, plot: &Plot, f: &Frame, i: usize, series: &Series) {
                 };
             }
         }
-        super::spec::Mark::Point => {
-            for p in &series.points {
-                let _ = writeln!(
-                    out,
-                    "<circle class=\"chart-point {class}\" cx=\"{}\" cy=\"{}\" r=\"4\"/>",
-                    n(f.place(plot, p.at)),
-                    n(f.value(plot, p.value))
-                );
-            }
-        }
+        super::spec::Mark::Point => dots(out, f, plot, series, &format!("chart-point {class}"), 4),
         super::spec::Mark::Line => {
             let d = polyline(
                 series
@@ -341,13 +332,8 @@ fn marks(out: &mut String, plot: &Plot, f: &Frame, i: usize, series: &Series) {
             );
             let _ = writeln!(out, "<path class=\"chart-line {class}\" d=\"{d}\"/>");
             // A dot on each value: a lone value shows, and values read off the line.
-            for p in series.points.iter().filter(|_| series.points.len() <= 60) {
-                let _ = writeln!(
-                    out,
-                    "<circle class=\"chart-dot {class}\" cx=\"{}\" cy=\"{}\" r=\"3\"/>",
-                    n(f.place(plot, p.at)),
-                    n(f.value(plot, p.value))
-                );
+            if series.points.len() <= 60 {
+                dots(out, f, plot, series, &format!("chart-dot {class}"), 3);
             }
         }
         super::spec::Mark::Area => {
@@ -379,6 +365,18 @@ fn marks(out: &mut String, plot: &Plot, f: &Frame, i: usize, series: &Series) {
             let d = polyline(low.iter().copied().chain(high));
             let _ = writeln!(out, "<path class=\"chart-range {class}\" d=\"{d}Z\"/>");
         }
+    }
+}
+
+/// A circle of radius `r` at each of the series' values.
+fn dots(out: &mut String, f: &Frame, plot: &Plot, series: &Series, class: &str, r: u8) {
+    for p in &series.points {
+        let _ = writeln!(
+            out,
+            "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
+            n(f.place(plot, p.at)),
+            n(f.value(plot, p.value))
+        );
     }
 }
 

@@ -14,7 +14,7 @@
 //! list item of the body. In a table, heading, quote, callout, figure or any other box it
 //! is left to the notes at the end, as on a narrow screen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A margin note longer than this (in bytes of its HTML text) is cut at a word and ends
 /// with "…": the whole note is at the end of the page, and a long one would push every
@@ -36,7 +36,7 @@ pub(crate) fn add(content: &str) -> String {
     let notes = footnote_texts(&content[body_end..]);
     let (body, rest) = content.split_at(body_end);
     let mut out = String::with_capacity(content.len() + content.len() / 4);
-    let mut placed: Vec<&str> = Vec::new();
+    let mut placed: HashSet<&str> = HashSet::new();
     let mut boxes = Boxes::default();
     let mut at = 0;
     let mut scan = 0;
@@ -77,17 +77,17 @@ fn footnote_at<'c>(
     body: &'c str,
     open: usize,
     notes: &HashMap<&str, String>,
-    placed: &mut Vec<&'c str>,
+    placed: &mut HashSet<&'c str>,
 ) -> Option<(usize, String)> {
     let tag = &body[open..];
     let end = open + tag.find("</sup>")? + "</sup>".len();
     // The note's slug is in the link inside the `<sup>`.
     let slug = between(&body[open..end], " href=\"#fn-", "\"")?;
     let text = notes.get(slug)?;
-    if placed.contains(&slug) {
+    // A set: a hostile page may reference thousands of notes.
+    if !placed.insert(slug) {
         return None;
     }
-    placed.push(slug);
     // The number is the link's text: after the last `>` before its `</a>`.
     let element = &body[open..end];
     let number = element
@@ -324,6 +324,25 @@ mod tests {
             out.contains("(A 2024; B 2023)</a><span class=\"sidenote sidenote-cite\" aria-hidden=\"true\">A. 2024. &quot;One.&quot;<br>B. 2023. Two.</span>."),
             "{out}"
         );
+    }
+
+    #[test]
+    fn thousands_of_notes_each_get_one_copy() {
+        let n = 5_000;
+        let mut html = String::from("<p>");
+        for i in 0..n {
+            html.push_str(&format!(
+                "x<sup class=\"footnote-ref\" id=\"fnref-{i}\"><a href=\"#fn-{i}\">{i}</a></sup>"
+            ));
+        }
+        html.push_str("</p>\n<section class=\"footnotes\"><ol>\n");
+        for i in 0..n {
+            html.push_str(&format!("<li id=\"fn-{i}\"><p>Note {i}.</p></li>\n"));
+        }
+        html.push_str("</ol></section>\n");
+        let out = add(&html);
+        assert_eq!(out.matches("class=\"sidenote\"").count(), n);
+        assert!(out.contains("<span class=\"sidenote-n\">4999</span> Note 4999.</span>"));
     }
 
     #[test]
