@@ -260,15 +260,16 @@ fn x_ticks(out: &mut String, f: &Frame, ticks: &Ticks) {
         if p - half < last_end + 8.0 {
             continue;
         }
-        // The first and last labels keep inside the view box.
-        let (x, anchor) = if p - half < 0.0 {
-            (p, "start")
+        // A label that would reach left of the plot starts at its tick, clear of the
+        // value axis's lowest label; the last keeps inside the view box.
+        let (x, anchor, end) = if p - half < f.left {
+            (p, "start", p + 2.0 * half)
         } else if p + half > WIDTH {
-            (p, "end")
+            (p, "end", p)
         } else {
-            (p, "middle")
+            (p, "middle", p + half)
         };
-        last_end = p + half;
+        last_end = end;
         let _ = writeln!(
             out,
             "<line class=\"chart-tick\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/><text x=\"{0}\" y=\"{3}\" text-anchor=\"{anchor}\">{4}</text>",

@@ -3,6 +3,8 @@
 //! keep the text as written, so the table readers see shows the file's own values; the
 //! chart reads numbers and dates from them (`values`).
 
+use indexmap::IndexMap;
+
 use super::{Limits, Problem};
 
 /// Rows of text cells under named columns; `lines[i]` says where row `i` is in the file
@@ -105,30 +107,17 @@ fn csv_table(text: &str, name: &str, limits: &Limits) -> Result<Table, Problem> 
 fn json_table(text: &str, name: &str, limits: &Limits) -> Result<Table, Problem> {
     let shape_hint =
         "chart data in JSON is an array of objects, one per row: [{\"year\": 2024, \"value\": 3.5}, …]";
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Problem::at_url(format!(
-            "`{name}` is not valid JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ))
-        .hint(shape_hint)
-    })?;
-    let serde_json::Value::Array(items) = value else {
-        return Err(Problem::at_url(format!("`{name}` is not an array")).hint(shape_hint));
+    // Read as rows of ordered objects, so the columns keep the file's order; when that
+    // fails, read the file again as any JSON to say what is wrong with its shape.
+    let objects: Vec<IndexMap<String, serde_json::Value>> = match serde_json::from_str(text) {
+        Ok(objects) => objects,
+        Err(_) => return Err(json_shape_problem(text, name, shape_hint)),
     };
-    if items.len() > limits.rows {
+    if objects.len() > limits.rows {
         return Err(too_many_rows(name, limits));
     }
     let mut columns: Vec<String> = Vec::new();
-    let mut objects = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        let serde_json::Value::Object(object) = item else {
-            return Err(
-                Problem::at_url(format!("item {} of `{name}` is not an object", i + 1)).hint(shape_hint),
-            );
-        };
-        // serde_json's objects keep their keys sorted, so JSON columns are in
-        // alphabetical order (the table puts the chart's own column first).
+    for object in &objects {
         for key in object.keys() {
             if !columns.contains(key) {
                 if columns.len() == limits.columns {
@@ -137,7 +126,6 @@ fn json_table(text: &str, name: &str, limits: &Limits) -> Result<Table, Problem>
                 columns.push(key.clone());
             }
         }
-        objects.push(object);
     }
     let rows = objects
         .iter()
@@ -154,6 +142,25 @@ fn json_table(text: &str, name: &str, limits: &Limits) -> Result<Table, Problem>
         .collect();
     let lines = (1..=objects.len()).map(|i| format!("item {i}")).collect();
     Ok(Table { columns, rows, lines })
+}
+
+/// Why `text` is not an array of objects: not JSON, not an array, or an item that is
+/// not an object.
+fn json_shape_problem(text: &str, name: &str, shape_hint: &str) -> Problem {
+    let items = match serde_json::from_str::<serde_json::Value>(text) {
+        Err(e) => {
+            return Problem::at_url(format!(
+                "`{name}` is not valid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+            .hint(shape_hint);
+        }
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(_) => return Problem::at_url(format!("`{name}` is not an array")).hint(shape_hint),
+    };
+    let first = items.iter().position(|i| !i.is_object()).unwrap_or(0);
+    Problem::at_url(format!("item {} of `{name}` is not an object", first + 1)).hint(shape_hint)
 }
 
 impl Table {
@@ -191,12 +198,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(csv.columns, ["year", "value"]);
-        assert_eq!(json.columns, ["value", "year"]);
+        assert_eq!(json.columns, ["year", "value"]);
         let cell = |t: &Table, row: usize, column: &str| t.rows[row][t.column(column).unwrap()].clone();
         for (row, column) in [(0, "year"), (1, "value"), (0, "value")] {
             assert_eq!(cell(&csv, row, column), cell(&json, row, column));
         }
         assert_eq!(csv.lines, ["line 2", "line 3"]);
+    }
+
+    #[test]
+    fn json_columns_keep_the_file_order_and_a_later_key_comes_last() {
+        let json = parse(
+            r#"[{"zone": "north", "year": 2023, "amount": 1}, {"year": 2024, "zone": "south", "note": "est."}]"#,
+            "a.json",
+            Format::Json,
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(json.columns, ["zone", "year", "amount", "note"]);
+        assert_eq!(json.rows[1], ["south", "2024", "", "est."]);
+    }
+
+    #[test]
+    fn a_json_file_of_the_wrong_shape_says_what_is_wrong() {
+        let limits = Limits::default();
+        let message = |text: &str| format!("{:?}", parse(text, "a.json", Format::Json, &limits).unwrap_err());
+        assert!(message("[{\"a\": 1},").contains("is not valid JSON at line 1"));
+        assert!(message("{\"a\": 1}").contains("is not an array"));
+        assert!(message("[{\"a\": 1}, 2, {}]").contains("item 2 of `a.json` is not an object"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub(crate) fn axe_script() -> String {
     })
 }
 
-/// The pages the issue names: home, section, analysis, term, timeline and 404.
+/// The pages the issues name: home, section, analysis, term, timeline, graph, a chart and 404.
 const PAGES: &[&str] = &[
     "/",
     "/security/",
@@ -32,6 +32,8 @@ const PAGES: &[&str] = &[
     "/watch/",
     "/sources/",
     "/outlook/what-to-watch/",
+    "/economy/sanctions-evasion/",
+    "/graph/",
     "/404.html",
 ];
 

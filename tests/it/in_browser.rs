@@ -372,3 +372,104 @@ fn the_header_takes_one_row_on_a_wide_screen_and_two_on_a_phone() {
     );
     assert_eq!(last, true, "focusing the last link scrolls it into view");
 }
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn the_contents_stay_in_view_without_covering_the_notes() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    // Where the contents are, at the top and after scrolling down the text; where the
+    // text column is; and whether any displayed margin box overlaps the contents.
+    let place = "(async () => {
+        const toc = document.querySelector('.analysis .toc');
+        const at = () => toc.getBoundingClientRect();
+        scrollTo(0, 0); await new Promise(r => requestAnimationFrame(r));
+        const top = at();
+        scrollTo(0, document.querySelector('.content').offsetHeight / 2);
+        await new Promise(r => requestAnimationFrame(r));
+        const down = at();
+        const text = document.querySelector('.content > p').getBoundingClientRect();
+        const covered = [...document.querySelectorAll('.sidenote, .pullquote, .content figcaption')]
+          .map(e => e.getBoundingClientRect())
+          .filter(r => r.width > 0 && r.left < down.right && down.left < r.right && r.top < down.bottom && down.top < r.bottom)
+          .length;
+        return { top: top.top, down: down.top, left: down.left, right: down.right, text: text.left,
+          textRight: text.right, covered, scroll: document.documentElement.scrollWidth, width: innerWidth }; })()";
+    let analyses = [
+        // Notes, a pull quote and a chart's caption hang in the right margin.
+        "/security/kursk-deployment/",
+        // Nothing in the margin but the contents.
+        "/security/technology-transfer/",
+    ];
+    for (width, path) in [(1440, analyses[0]), (1440, analyses[1]), (1100, analyses[1])] {
+        let mut browser = Chromium::launch(width, 900);
+        browser.open(&format!("{base}{path}"));
+        let m = browser.eval(place);
+        let down = m["down"].as_f64().unwrap();
+        assert!(
+            (0.0..=40.0).contains(&down),
+            "{path} at {width} px: the contents stay at the top of the screen: {m}"
+        );
+        assert_eq!(m["covered"], 0, "{path} at {width} px: {m}");
+        assert!(m["scroll"].as_f64() <= m["width"].as_f64(), "{m}");
+        if width == 1440 {
+            assert!(
+                m["right"].as_f64() < m["text"].as_f64(),
+                "{path} at {width} px: the contents sit left of the text: {m}"
+            );
+        } else {
+            assert!(
+                m["left"].as_f64() > m["textRight"].as_f64(),
+                "{path} at {width} px: the contents sit right of the text: {m}"
+            );
+        }
+    }
+    // Where the right margin holds notes and there is no room on the left, the contents
+    // stay where they are and scroll away with the text rather than slide over a note.
+    for width in [1100, 1280] {
+        let mut browser = Chromium::launch(width, 900);
+        browser.open(&format!("{base}{}", analyses[0]));
+        let m = browser.eval(place);
+        assert!(m["down"].as_f64().unwrap() < 0.0, "at {width} px: {m}");
+    }
+    // On a phone they are at the top of the analysis, in the column.
+    let mut phone = Chromium::launch(375, 800);
+    phone.open(&format!("{base}{}", analyses[0]));
+    let m = phone.eval(place);
+    assert!(m["down"].as_f64().unwrap() < 0.0, "{m}");
+    assert!(
+        (m["left"].as_f64().unwrap() - m["text"].as_f64().unwrap()).abs() < 1.0,
+        "{m}"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn a_chart_keeps_its_size_and_scrolls_in_its_box_on_a_phone() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    let chart = "(() => { const box = document.querySelector('.chart-scroll');
+        const hint = document.querySelector('.chart-hint');
+        const labels = [...box.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height);
+        return { inner: box.scrollWidth, outer: box.clientWidth, hint: hint.getBoundingClientRect().height,
+          smallest: Math.min(...labels), page: document.documentElement.scrollWidth, width: innerWidth }; })()";
+    for path in ["/economy/sanctions-evasion/", "/security/kursk-deployment/"] {
+        let mut phone = Chromium::launch(375, 800);
+        phone.open(&format!("{base}{path}"));
+        let m = phone.eval(chart);
+        assert!(m["inner"].as_f64() > m["outer"].as_f64(), "{path}: {m}");
+        assert!(m["hint"].as_f64().unwrap() > 0.0, "{path}: the hint shows: {m}");
+        assert!(m["page"].as_f64() <= m["width"].as_f64(), "{path}: {m}");
+        assert!(m["smallest"].as_f64().unwrap() >= 12.0, "{path}: {m}");
+        let found = phone.eval(&crate::timeline_layout::overlaps(".chart-svg text"));
+        assert_eq!(found[1], serde_json::json!([]), "{path} at 375 px");
+
+        let mut desktop = Chromium::launch(1280, 900);
+        desktop.open(&format!("{base}{path}"));
+        let m = desktop.eval(chart);
+        assert!(m["inner"].as_f64() <= m["outer"].as_f64(), "{path}: {m}");
+        assert_eq!(m["hint"], 0, "{path}: no hint where the chart fits: {m}");
+        let found = desktop.eval(&crate::timeline_layout::overlaps(".chart-svg text"));
+        assert_eq!(found[1], serde_json::json!([]), "{path} at 1280 px");
+    }
+}

@@ -1,4 +1,4 @@
-//! Lighthouse on the example site's home, analysis and timeline pages, served over HTTP
+//! Lighthouse on the example site's home, analysis, timeline and graph pages, served over HTTP
 //! and measured as a phone (Lighthouse's default form factor): performance,
 //! accessibility, best practices and SEO must each score at least 95, and nothing may
 //! shift the layout. `.ci/run` installs Lighthouse from the npm registry into
@@ -18,6 +18,7 @@ const PAGES: &[(&str, &str)] = &[
     ("home", "/"),
     ("analysis", "/security/kursk-deployment/"),
     ("timeline", "/timeline/"),
+    ("graph", "/graph/"),
 ];
 
 const CATEGORIES: [&str; 4] = ["performance", "accessibility", "best-practices", "seo"];

@@ -255,24 +255,40 @@ fn the_graph_of_a_site_with_sections_still_draws_sections() {
     site.build_ok();
     let html = site.html("/graph/");
     assert_eq!(count(&html, "svg.site-graph.by-page"), 0);
-    assert_eq!(count(&html, "svg.site-graph circle.node"), 5);
+    assert_eq!(count(&html, "svg.site-graph.by-section circle.node"), 5);
     assert_eq!(count(&html, "table.graph-table tbody tr"), 5);
+    // The same five sections as rows, which the theme shows on a phone instead; ids
+    // stay unique on the page.
+    assert_eq!(
+        texts(&html, "svg.site-graph.by-section-rows a text"),
+        ["Diplomacy", "Economy", "Outlook", "Security", "Society"]
+    );
+    assert_eq!(
+        attr(&html, "svg.by-section-rows", "aria-labelledby"),
+        "sgr-title sgr-desc"
+    );
+    let css = site.output_text("/style.css");
+    assert!(css.contains("svg.site-graph.by-section-rows { display: none; }"));
 }
 
-/// The boxes of the strip's era names and axis labels that overlap, as text, at
-/// the browser's current size.
-const OVERLAPS: &str = "(() => {
-  const boxes = [...document.querySelectorAll('svg.timeline-strip text')]
-    .map(t => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+/// The displayed text boxes under `selector` that overlap, as text, at the browser's
+/// current size, with how many were displayed.
+pub(crate) fn overlaps(selector: &str) -> String {
+    format!(
+        "(() => {{
+  const boxes = [...document.querySelectorAll('{selector}')]
+    .map(t => ({{ text: t.textContent, r: t.getBoundingClientRect() }}))
     .filter(b => b.r.width > 0);
   const found = [];
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {{
     const a = boxes[i].r, b = boxes[j].r;
     if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
       found.push(boxes[i].text + ' / ' + boxes[j].text);
-  }
-  return [boxes.length, found];
-})()";
+  }}
+  return [boxes.length, found, Math.min(...boxes.map(b => b.r.height))];
+}})()"
+    )
+}
 
 #[test]
 #[ignore = "needs headless Chromium; .ci/run runs it"]
@@ -295,10 +311,18 @@ fn timeline_strip_labels_never_overlap_and_the_page_does_not_scroll_sideways() {
                     scroll <= inner,
                     "{base}{path} scrolls sideways at {inner} px: {scroll} px wide"
                 );
-                if path != "/timeline/" {
+                if path == "/graph/" {
+                    // Sections as a circle, or as rows on a phone; analyses as rows.
+                    let found = browser.eval(&overlaps("svg.site-graph text"));
+                    assert!(found[0].as_i64().unwrap_or(0) >= 4, "{base}{path}: {found}");
+                    assert_eq!(found[1], serde_json::json!([]), "{base}{path} at {width} px");
+                    assert!(
+                        found[2].as_f64().unwrap_or(0.0) >= 11.0,
+                        "{base}{path} at {width} px: labels too small to read: {found}"
+                    );
                     continue;
                 }
-                let found = browser.eval(OVERLAPS);
+                let found = browser.eval(&overlaps("svg.timeline-strip text"));
                 assert!(found[0].as_i64().unwrap_or(0) >= 4, "{base}{path}: {found}");
                 assert_eq!(found[1], serde_json::json!([]), "{base}{path} at {width} px");
                 // The strip is never drawn smaller than its own size: 12px labels stay 12px.

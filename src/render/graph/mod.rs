@@ -5,6 +5,7 @@
 //! instead (`pages`).
 
 mod pages;
+mod rows;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -266,7 +267,7 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
     let max_pages = pages.iter().copied().max().unwrap_or(1).max(1) as f64;
     let max_between = between.values().copied().max().unwrap_or(1).max(1) as f64;
     let mut svg = format!(
-        "<svg class=\"site-graph\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"sg-title sg-desc\" \
+        "<svg class=\"site-graph by-section\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"sg-title sg-desc\" \
          xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"sg-title\">Sections and the links between them</title>\n\
          <desc id=\"sg-desc\">{} sections; a line joins two sections whose analyses link to each other, thicker for more links. The table below gives the numbers.</desc>\n",
         tops.len()
@@ -302,6 +303,31 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
         ));
     }
     svg.push_str("</svg>");
+    // On a phone the circle's labels would be a few pixels high: the theme shows the same
+    // sections as rows there instead.
+    let rows: Vec<rows::Row> = sections
+        .iter()
+        .map(|s| rows::Row {
+            href: s.path,
+            label: s.title,
+            tip: format!(
+                "{} {}",
+                s.pages,
+                if s.pages == 1 { "analysis" } else { "analyses" }
+            ),
+        })
+        .collect();
+    let arcs: Vec<(usize, usize, usize)> = between.iter().map(|((a, b), n)| (*a, *b, *n)).collect();
+    svg.push_str(&rows::draw(
+        &rows,
+        &arcs,
+        &rows::Frame {
+            class: "site-graph by-section-rows",
+            id: "sgr",
+            title: "Sections and the links between them",
+            desc: "One row per section; an arc joins two sections whose analyses link to each other, thicker for more links. The table below gives the numbers.",
+        },
+    ));
     SiteGraph {
         svg,
         by: "section",

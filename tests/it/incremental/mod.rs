@@ -945,3 +945,47 @@ fn processed_images_are_made_once_and_stay_while_pages_change() {
     assert_eq!(changed.len(), 4, "{changed:?}");
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn an_edit_to_a_charts_data_file_draws_the_chart_again() {
+    let site = SiteTest::fixture(FIXTURE);
+    site.write("data/flows.csv", "year,value\n2023,1\n2024,2\n");
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    site.write(
+        rel,
+        format!(
+            "{text}\n```chart\ndata: {{url: /data/flows.csv}}\nmark: bar\nencoding:\n  x: {{field: year}}\n  y: {{field: value}}\n```\n"
+        ),
+    );
+    let mut session = session_for(&site);
+    let page = "security/training/index.html";
+    let cells = |session: &Session| {
+        let html = String::from_utf8_lossy(&outputs_of(session)[page]).into_owned();
+        crate::harness::texts(&scraper::Html::parse_document(&html), ".chart-data td")
+    };
+    assert_eq!(cells(&session), ["1", "2"]);
+
+    site.write("data/flows.csv", "year,value\n2023,1\n2024,7.5\n");
+    let update = apply_ok(&mut session, &site, &["data/flows.csv"]);
+    assert!(update.changed.iter().any(|c| c == page), "{:?}", update.changed);
+    assert!(
+        update.changed.iter().any(|c| c.ends_with("flows.csv")),
+        "the downloadable copy is written again: {:?}",
+        update.changed
+    );
+    assert_eq!(cells(&session), ["1", "7.5"]);
+    assert_matches_cold(&site, &session);
+
+    // A cell that is not a number fails like a cold build, keeping the last good outputs,
+    // and fixing it gives a cold build's outputs again.
+    let good = outputs_of(&session);
+    site.write("data/flows.csv", "year,value\n2023,1\n2024,lots\n");
+    assert!(cold_build(site.root()).is_err(), "the cold build should fail");
+    assert!(session.apply(&[site.path("data/flows.csv")]).is_err());
+    assert!(mismatch(&good, &outputs_of(&session)).is_none());
+    site.write("data/flows.csv", "year,value\n2023,3\n2024,4\n");
+    apply_ok(&mut session, &site, &["data/flows.csv"]);
+    assert_eq!(cells(&session), ["3", "4"]);
+    assert_matches_cold(&site, &session);
+}
