@@ -473,3 +473,48 @@ fn a_chart_keeps_its_size_and_scrolls_in_its_box_on_a_phone() {
         assert_eq!(found[1], serde_json::json!([]), "{path} at 1280 px");
     }
 }
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn no_analysis_connections_diagram_has_overlapping_labels() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    let analyses: Vec<String> = walk_analyses(&public(&site));
+    assert!(analyses.len() >= 8, "{analyses:?}");
+    for (width, height) in [(375, 800), (1280, 900)] {
+        let mut browser = Chromium::launch(width, height);
+        for path in &analyses {
+            browser.open(&format!("{base}{path}"));
+            let found = browser.eval(&crate::timeline_layout::overlaps("svg.connections text"));
+            assert!(
+                found[0].as_i64().unwrap_or(0) >= 2,
+                "{path} at {width} px: {found}"
+            );
+            assert_eq!(found[1], serde_json::json!([]), "{path} at {width} px");
+            // Node labels outside the view box would be cut off.
+            let outside = browser.eval(
+                "(() => { const svg = document.querySelector('svg.connections').getBoundingClientRect();
+                   return [...document.querySelectorAll('svg.connections text')].map(t => t.getBoundingClientRect())
+                     .filter(r => r.left < svg.left - 0.5 || r.right > svg.right + 0.5 || r.top < svg.top - 0.5 || r.bottom > svg.bottom + 0.5).length; })()",
+            );
+            assert_eq!(outside, 0, "{path} at {width} px: labels cut off");
+        }
+    }
+}
+
+/// The URL paths of the example's analyses: the pages that have a connections diagram.
+fn walk_analyses(public: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(public).sort_by_file_name() {
+        let entry = entry.expect("a readable output");
+        if entry.file_name() != "index.html" {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("HTML");
+        if html.contains("<svg class=\"connections\"") {
+            let rel = entry.path().parent().unwrap().strip_prefix(public).unwrap();
+            found.push(format!("/{}/", rel.display()));
+        }
+    }
+    found
+}
