@@ -137,6 +137,12 @@ impl Images {
         })
     }
 
+    /// The size of the image `file` (found, inside the site, by the caller), from its
+    /// header; `Err` when it cannot be read or decoded.
+    pub(crate) fn size(&self, file: &Path) -> Result<(u32, u32), String> {
+        self.source(file).map(|s| s.header.size)
+    }
+
     /// The source images read so far, relative to the site folder (`static/photo.jpg`):
     /// `serve` builds everything again when one of them changes, as the pages showing it
     /// must name its new processed files.

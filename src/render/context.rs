@@ -264,7 +264,7 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
 }
 
 /// The URL of a bundle's file: beside the page's own output.
-fn asset_url(_site: &Site, page_path: &str, asset: &str) -> String {
+pub(super) fn asset_url(_site: &Site, page_path: &str, asset: &str) -> String {
     let name = asset.rsplit('/').next().unwrap_or(asset);
     format!("{page_path}{name}")
 }

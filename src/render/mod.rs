@@ -21,6 +21,7 @@ mod margin_notes;
 mod output;
 mod plan;
 pub(crate) mod profile;
+mod responsive_images;
 pub(crate) mod search;
 mod sitemap;
 mod tag_balance;

@@ -26,6 +26,9 @@ pub(crate) struct Lookups {
     /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
     /// the same all day: rendering reads no clock).
     pub today: Option<jiff::civil::Date>,
+    /// A bundle file's address (`/security/kursk/map.jpg`) → its content path, for
+    /// `responsive_images`.
+    pub assets: HashMap<String, String>,
 }
 
 pub(crate) struct Templates {
@@ -64,6 +67,7 @@ impl Templates {
             files.image_metadata(&kwargs)
         });
         let images = crate::images::Images::new(root);
+        register_responsive_images(&mut tera, &lookups, data.clone(), images.clone());
         register_resize_image(&mut tera, &lookups, data, images.clone());
         // Tera 1's macros, positional test arguments and optional includes, as Tera 2
         // reads them (a Tera 2 template is left as it is); messages show the text as written.
@@ -231,6 +235,60 @@ fn register_resize_image(
                 "orig_width": resized.orig_width,
                 "orig_height": resized.orig_height,
             })))
+        },
+    );
+}
+
+/// `{{ html | responsive_images }}`: smaller copies of the site's images in `srcset`
+/// (`render::responsive_images`), through `resize_image`'s machinery.
+fn register_responsive_images(
+    tera: &mut Tera,
+    lookups: &Arc<RwLock<Option<Lookups>>>,
+    files: Arc<super::data::DataFiles>,
+    images: Arc<crate::images::Images>,
+) {
+    let l = lookups.clone();
+    tera.register_filter(
+        "responsive_images",
+        move |html: &str, _: Kwargs, _: &State| -> Value {
+            let guard = lookups_read(&l);
+            let Some(lookups) = guard.as_ref() else {
+                return Value::safe_string(html);
+            };
+            let base_path = crate::config::base_path_of(&lookups.base_url);
+            let out = super::responsive_images::add(html, |src| {
+                // A bundle's file, else a static one.
+                let file = match lookups.assets.get(src) {
+                    Some(content_path) => files.find(&format!("content/{content_path}"), "").ok()??,
+                    None => {
+                        let rest = src.strip_prefix(base_path.as_str())?;
+                        files.find(&format!("static/{rest}"), "").ok()??
+                    }
+                };
+                let (width, height) = images.size(&file).ok()?;
+                let smaller = super::responsive_images::WIDTHS
+                    .iter()
+                    .filter(|w| **w < width)
+                    .filter_map(|w| {
+                        let request = crate::images::Request {
+                            op: "fit_width",
+                            width: Some(i64::from(*w)),
+                            height: None,
+                            format: "auto",
+                            quality: None,
+                            speed: None,
+                        };
+                        let resized = images.resize(&file, &request).ok()?;
+                        Some((format!("{base_path}{}", resized.path), resized.width))
+                    })
+                    .collect();
+                Some(super::responsive_images::Set {
+                    width,
+                    height,
+                    smaller,
+                })
+            });
+            Value::safe_string(&out)
         },
     );
 }

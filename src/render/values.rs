@@ -126,12 +126,20 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
         ..Default::default()
     };
     for (i, p) in site.pages.iter().enumerate() {
+        for asset in &p.assets {
+            l.assets
+                .insert(super::context::asset_url(site, &p.path, asset), asset.clone());
+        }
         l.pages
             .insert(p.file.content_path.clone(), data.page_values[i].clone());
         l.permalinks
             .insert(p.file.content_path.clone(), p.permalink.clone());
     }
     for (i, s) in site.sections.iter().enumerate() {
+        for asset in &s.assets {
+            l.assets
+                .insert(super::context::asset_url(site, &s.path, asset), asset.clone());
+        }
         l.sections
             .insert(s.file.content_path.clone(), data.section_values[i].clone());
         l.permalinks

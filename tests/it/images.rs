@@ -360,3 +360,108 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A PNG of `width` × `height` pixels, a gradient so it does not compress to nothing.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, image::ImageFormat::Png).expect("a PNG");
+    bytes.into_inner()
+}
+
+#[test]
+fn images_in_analyses_get_smaller_copies_for_phones_in_the_built_in_theme() {
+    let photo = std::fs::read(repo_root().join("tests/fixtures/images/content/gallery/photo.jpg")).unwrap();
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/site/\"\ntitle = \"T\"\ngenerate_feeds = true\n",
+        )
+        .file(
+            "content/brief/index.md",
+            "+++\ntitle = \"Brief\"\ndate = 2026-11-20\n+++\n\
+             ![A wide map](map.png)\n\n\
+             Text, and a photo: ![A photo](/site/images/photo.jpg)\n\n\
+             ![A drawing](/site/images/plan.svg)\n\n\
+             ![Elsewhere](https://example.com/a.jpg)\n\n\
+             ![Unreadable](/site/images/corrupt.png)\n",
+        )
+        .file("content/brief/map.png", png(2000, 1000))
+        .file("static/images/photo.jpg", photo)
+        .file(
+            "static/images/plan.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>",
+        )
+        .file("static/images/corrupt.png", b"\x89PNG\r\n\x1a\nnot really");
+    site.build_ok();
+    let html = site.html("/brief/");
+    let img = |alt: &str| {
+        let selector = scraper::Selector::parse(&format!("img[alt=\"{alt}\"]")).unwrap();
+        let found = html
+            .select(&selector)
+            .next()
+            .unwrap_or_else(|| panic!("no image {alt}"));
+        let a = |name: &str| found.value().attr(name).map(str::to_owned);
+        (
+            a("src").unwrap(),
+            a("srcset"),
+            a("sizes"),
+            a("width"),
+            a("height"),
+        )
+    };
+
+    // The 2,000 px map: three copies and itself.
+    let (src, srcset, sizes, width, height) = img("A wide map");
+    assert_eq!(src, "/site/brief/map.png");
+    let srcset = srcset.expect("a srcset");
+    let candidates: Vec<(&str, &str)> = srcset
+        .split(", ")
+        .map(|c| c.split_once(' ').expect("address and width"))
+        .collect();
+    let widths: Vec<&str> = candidates.iter().map(|(_, w)| *w).collect();
+    assert_eq!(widths, ["480w", "960w", "1440w", "2000w"]);
+    assert_eq!(candidates[3].0, "/site/brief/map.png");
+    for (url, w) in &candidates[..3] {
+        let file = url.strip_prefix("/site/").expect("under the base path");
+        assert!(file.starts_with("processed_images/"), "{url}");
+        let bytes = std::fs::read(site.path("public").join(file)).expect("the copy is written");
+        let (got_w, got_h, kind) = header(&bytes);
+        assert_eq!(format!("{got_w}w"), *w);
+        assert_eq!(got_h, got_w / 2, "the aspect ratio is kept");
+        assert_eq!(kind, imagesize::ImageType::Png, "the copy keeps the format");
+    }
+    assert!(sizes.expect("sizes").contains("100vw"));
+    assert_eq!(
+        (width.as_deref(), height.as_deref()),
+        (Some("2000"), Some("1000"))
+    );
+
+    // The 640 px photo from static/: one copy.
+    let (_, srcset, _, width, _) = img("A photo");
+    let srcset = srcset.expect("a srcset");
+    assert!(srcset.ends_with(", /site/images/photo.jpg 640w"), "{srcset}");
+    assert_eq!(srcset.matches("w, ").count(), 1, "{srcset}");
+    assert_eq!(width.as_deref(), Some("640"));
+
+    // Vector, remote and unreadable images are left as they are.
+    for alt in ["A drawing", "Elsewhere", "Unreadable"] {
+        let (_, srcset, sizes, width, _) = img(alt);
+        assert_eq!((srcset, sizes, width), (None, None, None), "{alt}");
+    }
+
+    // The feed has the content as written, pointing at the originals.
+    let feed = site.output_text("/atom.xml");
+    assert!(feed.contains("/site/brief/map.png"));
+    assert!(!feed.contains("srcset"));
+
+    // The same input, the same output, and the copies are kept, not made again.
+    let first = std::fs::read(site.path("public/brief/index.html")).unwrap();
+    site.build_ok();
+    assert_eq!(
+        std::fs::read(site.path("public/brief/index.html")).unwrap(),
+        first
+    );
+}
