@@ -23,7 +23,9 @@ pub(crate) struct SourceFile {
 
 impl SourceFile {
     pub(crate) fn is_section(&self) -> bool {
-        self.content_path == "_index.md" || self.content_path.ends_with("/_index.md")
+        // `_index.md`, or a translation of one (`_index.fr.md`).
+        let name = self.content_path.rsplit('/').next().unwrap_or(&self.content_path);
+        name == "_index.md" || (name.starts_with("_index.") && name.ends_with(".md"))
     }
 }
 

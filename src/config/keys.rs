@@ -30,6 +30,20 @@ const KNOWN_KEYS: &[&str] = &[
     "build_search_index",
     "compile_sass",
     "skip_content_templating",
+    "languages",
+    "translations",
+];
+
+/// Keys of a `[languages.xx]` table.
+const LANGUAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "generate_feeds",
+    "feed_filenames",
+    "build_search_index",
+    "taxonomies",
+    "search",
+    "translations",
 ];
 
 /// Keys of `[markdown]` that dossier implements.
@@ -61,10 +75,8 @@ pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
     (&[], "feed_filename"),
     (&[], "hard_link_static"),
     (&[], "exclude_paginated_pages_in_sitemap"),
-    (&[], "languages"),
     (&[], "slugify"),
     (&[], "search"),
-    (&[], "translations"),
     (&[], "highlight_code"),
     (&[], "highlight_theme"),
     (&[], "mode"),
@@ -165,6 +177,8 @@ pub(super) fn config_candidates(err: &toml::de::Error) -> Vec<&'static str> {
         vec!["eras", "today", "year_pages_above"]
     } else if msg.contains("`max_share`") {
         vec!["limit", "links", "taxonomies", "max_share"]
+    } else if msg.contains("`translations`") && !msg.contains("`base_url`") {
+        LANGUAGE_KEYS.to_vec()
     } else if msg.contains("`paginate_path`") {
         TAXONOMY_KEYS.to_vec()
     } else {

@@ -6,6 +6,7 @@
 //! TOML parser found its key (`crate::spans::key_span`).
 
 mod keys;
+mod languages;
 mod raw;
 #[cfg(test)]
 mod span_tests;
@@ -20,6 +21,7 @@ use toml::de::DeTable;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 use crate::spans::key_span;
 use keys::{config_candidates, take_zola_only};
+pub(crate) use languages::Language;
 use raw::RawConfig;
 pub(crate) use toml_errors::{toml_error, toml_error_at, unknown_field};
 pub(crate) use urls::{base_path_of, origin_of};
@@ -226,6 +228,11 @@ pub(crate) struct Config {
     pub build_search_index: bool,
     /// Whether the site's own `sass/` is compiled (Zola's key; a theme's always is).
     pub compile_sass: bool,
+    /// Every language of the site, the default first (its settings are the top-level
+    /// keys above), then the others by code. Templates see them as Zola's `languages`
+    /// map, made per language by render.
+    #[serde(skip)]
+    pub languages: Vec<Language>,
     /// The file this was read from.
     #[serde(skip)]
     pub file: ConfigFile,
@@ -396,6 +403,7 @@ impl Config {
                     .hint("write the bare domain GitHub Pages serves the site at, such as cname = \"analysis.example.org\""),
             );
         }
+        let feed_filenames_set = raw.feed_filenames.is_some();
         let feed_filenames = raw
             .feed_filenames
             .unwrap_or_else(|| vec![FeedFormat::Atom.file_name().to_owned()]);
@@ -415,53 +423,28 @@ impl Config {
         };
         let base_path = base_path_of(&base_url);
 
-        let mut taxonomies: Vec<TaxonomyConfig> = Vec::new();
-        for (i, t) in raw.taxonomies.into_iter().enumerate() {
-            let index = i.to_string();
-            let name_at = || at(&["taxonomies", &index, "name"]);
-            if t.name.trim().is_empty() {
-                diags.push(Diagnostic::error("a taxonomy has an empty name").at(name_at()));
-                continue;
-            }
-            if taxonomies.iter().any(|o| o.name == t.name) {
-                diags.push(
-                    Diagnostic::error(format!("the taxonomy `{}` is declared twice", t.name)).at(name_at()),
-                );
-                continue;
-            }
-            if crate::slugs::slugify(&t.name).is_empty() {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "the taxonomy name `{}` has no letters or digits to make a URL from",
-                        t.name
-                    ))
-                    .at(name_at())
-                    .hint("a taxonomy's pages are at /<name>/: name it with letters, such as \"tags\""),
-                );
-                continue;
-            }
-            if let Some(p) = &t.paginate_path
-                && let Err(why) = crate::output_path::check_url_folder(p)
-            {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "the taxonomy `{}` has a `paginate_path` `{p}` that {}",
-                        t.name,
-                        why.reason()
-                    ))
-                    .at(at(&["taxonomies", &index, "paginate_path"]))
-                    .hint("a word such as \"page\" makes pager URLs like /tags/nato/page/2/"),
-                );
-                continue;
-            }
-            taxonomies.push(TaxonomyConfig {
-                name: t.name,
-                paginate_by: t.paginate_by.filter(|n| *n > 0),
-                paginate_path: t.paginate_path.unwrap_or_else(|| "page".to_owned()),
-                feed: t.feed,
-                render: t.render.unwrap_or(true),
-            });
-        }
+        let check_taxonomies = |list: Vec<raw::RawTaxonomy>, table: &[&str], diags: &mut Diagnostics| {
+            taxonomies(list, table, &at, diags)
+        };
+        let top_taxonomies = check_taxonomies(raw.taxonomies, &["taxonomies"], &mut diags);
+        let languages = languages::read(
+            languages::DefaultLanguage {
+                code: raw.default_language.unwrap_or_else(|| "en".to_owned()),
+                title: raw.title,
+                description: raw.description,
+                generate_feeds: raw.generate_feeds,
+                feed_filenames: feed_filenames_set.then_some(feed_filenames),
+                build_search_index: raw.build_search_index,
+                taxonomies: Some(top_taxonomies),
+                translations: raw.translations,
+            },
+            raw.languages,
+            &at,
+            &check_taxonomies,
+            &mut diags,
+        );
+        // The top-level keys are the default language's, merged with its own table if any.
+        let default = &languages[0];
 
         let markdown = match raw.markdown {
             Some(md) => {
@@ -539,9 +522,9 @@ impl Config {
         let config = Config {
             base_url,
             base_path,
-            title: raw.title,
-            description: raw.description,
-            default_language: raw.default_language.unwrap_or_else(|| "en".to_owned()),
+            title: default.title.clone(),
+            description: default.description.clone(),
+            default_language: default.code.clone(),
             theme: raw.theme.filter(|t| !t.is_empty()),
             output_dir: overrides
                 .output_dir
@@ -554,20 +537,21 @@ impl Config {
                 Some(0) => None,
                 Some(n) => Some(n),
             },
-            taxonomies,
+            taxonomies: default.taxonomies.clone(),
             markdown,
             related: raw.related,
             timeline: raw.timeline,
             sources: raw.sources,
             extra,
             cname: raw.cname,
-            generate_feeds: raw.generate_feeds.unwrap_or(true),
-            feed_filenames,
+            generate_feeds: default.generate_feeds,
+            feed_filenames: default.feed_filenames.clone(),
             feed_content: raw.feed_content.unwrap_or_default(),
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
-            build_search_index: raw.build_search_index.unwrap_or(true),
+            build_search_index: default.build_search_index,
             compile_sass: raw.compile_sass.unwrap_or(false),
+            languages: languages.clone(),
             file,
             content_templating: file == ConfigFile::Zola || raw.skip_content_templating.is_some(),
             skip_content_templating,
@@ -595,6 +579,70 @@ impl Config {
     pub(crate) fn url_path(&self, relative: &str) -> String {
         format!("{}{}", self.base_path, relative.trim_start_matches('/'))
     }
+}
+
+/// The checked entries of a list of taxonomies written at `table` (`["taxonomies"]`, or
+/// `["languages", "fr", "taxonomies"]`); each problem is at its key.
+fn taxonomies(
+    list: Vec<raw::RawTaxonomy>,
+    table: &[&str],
+    at: &impl Fn(&[&str]) -> Location,
+    diags: &mut Diagnostics,
+) -> Vec<TaxonomyConfig> {
+    let mut taxonomies: Vec<TaxonomyConfig> = Vec::new();
+    for (i, t) in list.into_iter().enumerate() {
+        let index = i.to_string();
+        let key = |k: &str| {
+            let mut keys = table.to_vec();
+            keys.push(&index);
+            keys.push(k);
+            at(&keys)
+        };
+        let name_at = || key("name");
+        if t.name.trim().is_empty() {
+            diags.push(Diagnostic::error("a taxonomy has an empty name").at(name_at()));
+            continue;
+        }
+        if taxonomies.iter().any(|o| o.name == t.name) {
+            diags.push(
+                Diagnostic::error(format!("the taxonomy `{}` is declared twice", t.name)).at(name_at()),
+            );
+            continue;
+        }
+        if crate::slugs::slugify(&t.name).is_empty() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the taxonomy name `{}` has no letters or digits to make a URL from",
+                    t.name
+                ))
+                .at(name_at())
+                .hint("a taxonomy's pages are at /<name>/: name it with letters, such as \"tags\""),
+            );
+            continue;
+        }
+        if let Some(p) = &t.paginate_path
+            && let Err(why) = crate::output_path::check_url_folder(p)
+        {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the taxonomy `{}` has a `paginate_path` `{p}` that {}",
+                    t.name,
+                    why.reason()
+                ))
+                .at(key("paginate_path"))
+                .hint("a word such as \"page\" makes pager URLs like /tags/nato/page/2/"),
+            );
+            continue;
+        }
+        taxonomies.push(TaxonomyConfig {
+            name: t.name,
+            paginate_by: t.paginate_by.filter(|n| *n > 0),
+            paginate_path: t.paginate_path.unwrap_or_else(|| "page".to_owned()),
+            feed: t.feed,
+            render: t.render.unwrap_or(true),
+        });
+    }
+    taxonomies
 }
 
 impl Default for MarkdownConfig {

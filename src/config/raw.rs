@@ -38,6 +38,28 @@ pub(super) struct RawConfig {
     pub(super) link_checker: Option<RawLinkChecker>,
     /// Zola 0.23: content paths whose bodies are not templated.
     pub(super) skip_content_templating: Option<Vec<String>>,
+    /// Languages other than the default, by code (Zola's `[languages.xx]`).
+    #[serde(default)]
+    pub(super) languages: std::collections::BTreeMap<String, RawLanguage>,
+    /// The default language's strings for `trans` (Zola's top-level `[translations]`).
+    #[serde(default)]
+    pub(super) translations: std::collections::BTreeMap<String, String>,
+}
+
+/// One `[languages.xx]` table, with Zola's keys.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLanguage {
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) generate_feeds: Option<bool>,
+    pub(super) feed_filenames: Option<Vec<String>>,
+    pub(super) build_search_index: Option<bool>,
+    pub(super) taxonomies: Option<Vec<RawTaxonomy>>,
+    /// Zola's search settings for the language; dossier's search has none (a warning).
+    pub(super) search: Option<toml::Value>,
+    #[serde(default)]
+    pub(super) translations: std::collections::BTreeMap<String, String>,
 }
 
 /// Zola's `[link_checker]`. dossier checks internal links as it builds and fetches no

@@ -107,6 +107,81 @@ fn url_dir(dir: &str) -> String {
         .collect()
 }
 
+/// A content file's language and its content path without it, as Zola reads a file name:
+/// the part after the name's first dot is a language code (`page.fr.md`, `_index.fr.md`,
+/// `index.fr.md`). The default language's code leaves a page's name as it is (Zola's
+/// `page.en.md` is the page `page.en`) but is the plain file for `_index` and `index`;
+/// on a site with one language only those two read a code. A code the site does not
+/// declare is an error at the file.
+struct FileLanguage {
+    lang: String,
+    /// `blog/page.md` for `blog/page.fr.md`.
+    canonical: String,
+}
+
+fn file_language(config: &Config, file: &SourceFile) -> Result<FileLanguage, Diagnostic> {
+    let default = || FileLanguage {
+        lang: config.default_language.clone(),
+        canonical: file.content_path.clone(),
+    };
+    let dir = dir_of(&file.content_path);
+    let name = &file.content_path[dir.len()..];
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let Some((base, code)) = stem.split_once('.') else {
+        return Ok(default());
+    };
+    let index = base == "_index" || base == "index";
+    let multilingual = config.languages.len() > 1;
+    if !index && (!multilingual || code == config.default_language) {
+        return Ok(default());
+    }
+    let canonical = format!("{dir}{base}.md");
+    if code == config.default_language {
+        return Ok(FileLanguage {
+            lang: code.to_owned(),
+            canonical,
+        });
+    }
+    if !config.languages.iter().any(|l| l.code == code) {
+        let declared: Vec<String> = config
+            .languages
+            .iter()
+            .map(|l| {
+                if l.code == config.default_language {
+                    format!("{} (the default)", l.code)
+                } else {
+                    l.code.clone()
+                }
+            })
+            .collect();
+        let closest = did_you_mean(code, config.languages.iter().map(|l| l.code.as_str()));
+        return Err(Diagnostic::error(format!(
+            "`{name}` is in the language `{code}`, which config.toml does not declare"
+        ))
+        .in_file(&file.display_path)
+        .hint(match closest {
+            Some(c) => format!("{c} The site's languages: {}", declared.join(", ")),
+            None => format!(
+                "the site's languages: {}; declare it with a [languages.{code}] table in config.toml, or rename the file",
+                declared.join(", ")
+            ),
+        }));
+    }
+    Ok(FileLanguage {
+        lang: code.to_owned(),
+        canonical,
+    })
+}
+
+/// `fr/` for a language other than the default, else nothing: where its URLs start.
+fn lang_prefix(config: &Config, lang: &str) -> String {
+    if lang == config.default_language {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
 pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Site, Diagnostics) {
     let (parsed, failed, mut diags) = parse_all(tree.markdown);
     // Files that exist but cannot be pages; links to them are not errors of their own.
@@ -115,55 +190,82 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
     let mut section_parts = Vec::new();
     let mut page_parts = Vec::new();
     for p in parsed {
+        let file = match &p {
+            Parsed::Section(f, _, _) | Parsed::Page(f, _, _) => f,
+        };
+        let language = match file_language(&config, file) {
+            Ok(l) => l,
+            Err(d) => {
+                broken.insert(file.content_path.clone());
+                diags.push(d);
+                continue;
+            }
+        };
         match p {
-            Parsed::Section(f, off, meta) => section_parts.push((f, off, meta)),
-            Parsed::Page(f, off, meta) => page_parts.push((f, off, meta)),
+            Parsed::Section(f, off, meta) => section_parts.push((f, off, meta, language)),
+            Parsed::Page(f, off, meta) => page_parts.push((f, off, meta, language)),
         }
     }
 
-    // Sections, parents before children; the root always exists.
+    // Sections, parents before children; the root always exists, in every language.
     section_parts.sort_by(|a, b| a.0.content_path.cmp(&b.0.content_path));
-    let mut draft_dirs: Vec<String> = Vec::new();
+    // (language, folder) of each draft section.
+    let mut draft_dirs: Vec<(String, String)> = Vec::new();
     let mut drafts: HashMap<String, String> = HashMap::new();
-    section_parts.retain(|(f, _, meta)| {
-        let keep = options.drafts || !meta.draft || f.content_path == "_index.md";
+    section_parts.retain(|(f, _, meta, language)| {
+        let keep = options.drafts || !meta.draft || dir_of(&f.content_path).is_empty();
         if !keep {
-            draft_dirs.push(dir_of(&f.content_path).to_owned());
+            draft_dirs.push((language.lang.clone(), dir_of(&f.content_path).to_owned()));
             drafts.insert(f.content_path.clone(), meta.title.clone().unwrap_or_default());
         }
         keep
     });
-    if !section_parts
-        .iter()
-        .any(|(f, _, _)| f.content_path == "_index.md")
-    {
-        section_parts.insert(
-            0,
-            (
+    for lang in &config.languages {
+        let has_root = section_parts
+            .iter()
+            .any(|(f, _, _, l)| l.lang == lang.code && dir_of(&f.content_path).is_empty());
+        if !has_root {
+            let content_path = if lang.code == config.default_language {
+                "_index.md".to_owned()
+            } else {
+                format!("_index.{}.md", lang.code)
+            };
+            section_parts.push((
                 SourceFile {
-                    content_path: "_index.md".to_owned(),
-                    display_path: "content/_index.md".into(),
+                    display_path: format!("content/{content_path}").into(),
+                    content_path,
                     text: String::new(),
                 },
                 0,
                 SectionFrontMatter::default(),
-            ),
-        );
+                FileLanguage {
+                    lang: lang.code.clone(),
+                    canonical: "_index.md".to_owned(),
+                },
+            ));
+        }
     }
-    section_parts.sort_by_key(|(f, _, _)| (f.content_path.matches('/').count(), f.content_path.clone()));
+    // The default language's root first: it is `SectionId(0)`.
+    section_parts.sort_by_key(|(f, _, _, l)| {
+        (
+            f.content_path.matches('/').count(),
+            l.lang != config.default_language,
+            f.content_path.clone(),
+        )
+    });
 
     let mut sections: Vec<Section> = Vec::with_capacity(section_parts.len());
-    let mut section_by_dir: HashMap<String, SectionId> = HashMap::new();
-    for (file, body_offset, meta) in section_parts {
+    let mut section_by_dir: HashMap<(String, String), SectionId> = HashMap::new();
+    for (file, body_offset, meta, language) in section_parts {
         let dir = dir_of(&file.content_path).to_owned();
-        let parent = nearest_section(&section_by_dir, parent_dir(&dir));
-        let rel = url_dir(&dir);
+        let parent = nearest_section(&section_by_dir, &language.lang, parent_dir(&dir));
+        let rel = format!("{}{}", lang_prefix(&config, &language.lang), url_dir(&dir));
         let path = config.url_path(&rel);
         let id = SectionId(sections.len());
         if let Some(p) = parent {
             sections[p.0].subsections.push(id);
         }
-        section_by_dir.insert(dir.clone(), id);
+        section_by_dir.insert((language.lang.clone(), dir.clone()), id);
         check_aliases(&file, &meta.aliases, &mut diags);
         if let Some(p) = &meta.paginate_path
             && let Err(why) = check_url_folder(p)
@@ -181,6 +283,8 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
             body_offset,
             meta,
             parent,
+            lang: language.lang,
+            canonical: language.canonical,
             subsections: Vec::new(),
             pages: Vec::new(),
             assets: Vec::new(),
@@ -192,24 +296,30 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
     // Pages.
     page_parts.sort_by(|a, b| a.0.content_path.cmp(&b.0.content_path));
     let mut pages: Vec<Page> = Vec::with_capacity(page_parts.len());
-    for (file, body_offset, meta) in page_parts {
+    for (file, body_offset, meta, language) in page_parts {
         let in_draft_section = draft_dirs
             .iter()
-            .any(|d| file.content_path.starts_with(d.as_str()));
+            .any(|(l, d)| *l == language.lang && file.content_path.starts_with(d.as_str()));
         if (meta.draft && !options.drafts) || in_draft_section {
             drafts.insert(file.content_path.clone(), meta.title.clone().unwrap_or_default());
             continue;
         }
         let content_path = file.content_path.clone();
         let file_name = content_path.rsplit('/').next().unwrap_or(&content_path);
-        let is_bundle = file_name == "index.md";
+        // The name without its language: `index.fr.md` is a bundle's page too.
+        let plain_name = language
+            .canonical
+            .rsplit('/')
+            .next()
+            .unwrap_or(&language.canonical);
+        let is_bundle = plain_name == "index.md";
         let dir = dir_of(&content_path);
         let (stem, container) = if is_bundle {
             let bundle = &dir[..dir.len().saturating_sub(1)];
             let name = bundle.rsplit('/').next().unwrap_or(bundle);
             (name.to_owned(), parent_dir(dir).unwrap_or(""))
         } else {
-            (file_name.trim_end_matches(".md").to_owned(), dir)
+            (plain_name.trim_end_matches(".md").to_owned(), dir)
         };
         let (file_date, stem_rest) = match date_from_file_stem(&stem) {
             Some((d, rest)) => (Some(d), rest.to_owned()),
@@ -278,10 +388,22 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
                     format!("{p}/")
                 }
             }
-            None => format!("{}{}/", url_dir(container), slug),
+            // As Zola: a page in another language is under its code, `/fr/blog/page/`.
+            None => format!(
+                "{}{}{}/",
+                lang_prefix(&config, &language.lang),
+                url_dir(container),
+                slug
+            ),
         };
         let path = config.url_path(&rel);
-        let section = nearest_section(&section_by_dir, Some(container)).unwrap_or(SectionId(0));
+        let section = nearest_section(&section_by_dir, &language.lang, Some(container))
+            .or_else(|| {
+                section_by_dir
+                    .get(&(language.lang.clone(), String::new()))
+                    .copied()
+            })
+            .unwrap_or(SectionId(0));
         let mut title = meta.title.clone().unwrap_or_default();
         if title.trim().is_empty() {
             // An empty title would publish an empty <title>, <h1> and every link to the
@@ -323,6 +445,8 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
             date,
             slug,
             section,
+            lang: language.lang,
+            canonical: language.canonical,
             assets: Vec::new(),
             bundle_dir: is_bundle.then(|| dir.to_owned()),
             taxonomies,
@@ -338,27 +462,42 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
     }
 
     // Assets belong to the bundle or section in their folder.
-    let bundle_by_dir: HashMap<String, PageId> = pages
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.bundle_dir.clone().map(|d| (d, PageId(i))))
-        .collect();
+    // A bundle's translations (`index.md`, `index.fr.md`) each get its files.
+    let mut bundle_by_dir: HashMap<String, Vec<PageId>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(d) = &p.bundle_dir {
+            bundle_by_dir.entry(d.clone()).or_default().push(PageId(i));
+        }
+    }
+    let mut section_dirs: HashMap<&str, Vec<SectionId>> = HashMap::new();
+    for ((_, dir), id) in &section_by_dir {
+        section_dirs.entry(dir.as_str()).or_default().push(*id);
+    }
+    section_dirs.values_mut().for_each(|ids| ids.sort());
     let mut loose_assets = Vec::new();
     for asset in tree.assets {
         let mut dir = dir_of(&asset).to_owned();
-        let owner = loop {
+        let owners = loop {
             if let Some(p) = bundle_by_dir.get(&dir) {
-                break Some(Item::Page(*p));
+                break Some(p);
             }
             match parent_dir(&dir) {
                 Some(parent) => dir = parent.to_owned(),
                 None => break None,
             }
         };
-        match owner {
-            Some(Item::Page(p)) => pages[p.0].assets.push(asset),
-            _ => match section_by_dir.get(dir_of(&asset)) {
-                Some(s) => sections[s.0].assets.push(asset),
+        match owners {
+            Some(owners) => {
+                for p in owners {
+                    pages[p.0].assets.push(asset.clone());
+                }
+            }
+            None => match section_dirs.get(dir_of(&asset)) {
+                Some(owners) => {
+                    for s in owners {
+                        sections[s.0].assets.push(asset.clone());
+                    }
+                }
                 None => loose_assets.push(asset),
             },
         }
@@ -374,7 +513,11 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
 
     check_url_collisions(&sections, &pages, &mut diags);
     order_sections(&mut sections, &mut pages);
-    let taxonomies = build_taxonomies(&config, &pages, &mut diags);
+    let mut taxonomies = Vec::new();
+    for lang in &config.languages {
+        taxonomies.extend(build_taxonomies(&config, lang, &pages, &mut diags));
+    }
+    let translations = translations(&config, &sections, &pages);
 
     let site = Site {
         config,
@@ -388,13 +531,57 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
         events: Vec::new(),
         watch: Vec::new(),
         sources: None,
+        translations,
     };
     (site, diags)
 }
 
-fn nearest_section(by_dir: &HashMap<String, SectionId>, mut dir: Option<&str>) -> Option<SectionId> {
+/// The pages and sections that are translations of each other, by canonical content
+/// path, in the order of the configuration's languages; nothing on a site with one.
+fn translations(config: &Config, sections: &[Section], pages: &[Page]) -> HashMap<String, Vec<Item>> {
+    let mut by_canonical: HashMap<String, Vec<(usize, Item)>> = HashMap::new();
+    if config.languages.len() < 2 {
+        return HashMap::new();
+    }
+    let order = |lang: &str| {
+        config
+            .languages
+            .iter()
+            .position(|l| l.code == lang)
+            .unwrap_or(usize::MAX)
+    };
+    let items = sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.has_output())
+        .map(|(i, s)| (s.canonical.clone(), order(&s.lang), Item::Section(SectionId(i))))
+        .chain(
+            pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.has_output())
+                .map(|(i, p)| (p.canonical.clone(), order(&p.lang), Item::Page(PageId(i)))),
+        );
+    for (canonical, order, item) in items {
+        by_canonical.entry(canonical).or_default().push((order, item));
+    }
+    by_canonical
+        .into_iter()
+        .map(|(canonical, mut list)| {
+            list.sort_by_key(|(order, _)| *order);
+            (canonical, list.into_iter().map(|(_, item)| item).collect())
+        })
+        .collect()
+}
+
+/// The nearest section of the language `lang` in `dir` or a folder above it.
+fn nearest_section(
+    by_dir: &HashMap<(String, String), SectionId>,
+    lang: &str,
+    mut dir: Option<&str>,
+) -> Option<SectionId> {
     while let Some(d) = dir {
-        if let Some(id) = by_dir.get(d) {
+        if let Some(id) = by_dir.get(&(lang.to_owned(), d.to_owned())) {
             return Some(*id);
         }
         dir = parent_dir(d);
@@ -526,8 +713,17 @@ fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
     }
 }
 
-fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) -> Vec<Taxonomy> {
-    let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+/// The taxonomies of one language, gathered from its pages (Zola makes a taxonomy per
+/// language; another language's terms are under its code, `/fr/tags/nato/`).
+fn build_taxonomies(
+    config: &Config,
+    language: &crate::config::Language,
+    pages: &[Page],
+    diags: &mut Diagnostics,
+) -> Vec<Taxonomy> {
+    let names: Vec<&str> = language.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let prefix = lang_prefix(config, &language.code);
+    let is_default = language.code == config.default_language;
     // taxonomy -> term slug -> (name, pages)
     let mut gathered: Vec<BTreeMap<String, (String, Vec<PageId>)>> = vec![BTreeMap::new(); names.len()];
     // (taxonomy, spelling) seen.
@@ -537,21 +733,36 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
     // (taxonomy, term slug, another spelling, the page first using it).
     let mut respellings: Vec<(usize, String, String, usize)> = Vec::new();
     for (i, page) in pages.iter().enumerate() {
+        if page.lang != language.code {
+            continue;
+        }
         let listed = page.has_output();
         for (tax, terms) in &page.taxonomies {
             let Some(t) = names.iter().position(|n| n == tax) else {
+                // The list a page's taxonomies are looked up in: the top level's for the
+                // default language, its `[languages.xx]` table's for another.
+                let list = if is_default {
+                    "`taxonomies`".to_owned()
+                } else {
+                    format!("`taxonomies` of [languages.{}]", language.code)
+                };
                 let hint = did_you_mean(tax, names.iter().copied()).unwrap_or_else(|| {
                     if names.is_empty() {
-                        format!("declare it in config.toml: taxonomies = [{{ name = \"{tax}\" }}]")
+                        format!("declare it in config.toml: add {{ name = \"{tax}\" }} to {list}")
                     } else {
                         format!(
-                            "declared taxonomies: {}; add `{{ name = \"{tax}\" }}` to `taxonomies` in config.toml",
+                            "declared taxonomies: {}; add `{{ name = \"{tax}\" }}` to {list} in config.toml",
                             names.join(", ")
                         )
                     }
                 });
+                let message = if is_default {
+                    format!("unknown taxonomy `{tax}`")
+                } else {
+                    format!("unknown taxonomy `{tax}` for the language `{}`", language.code)
+                };
                 diags.push(
-                    Diagnostic::error(format!("unknown taxonomy `{tax}`"))
+                    Diagnostic::error(message)
                         .at(key_location(&page.file.display_path, &page.file.text, tax))
                         .hint(hint),
                 );
@@ -637,22 +848,22 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
             .at(key_location(&file.display_path, &file.text, tax))
             .hint(format!(
                 "both make the page {}; spell the term `{chosen}` everywhere to silence this",
-                config.url_path(&format!("{}/{slug}/", slugify(tax))),
+                config.url_path(&format!("{prefix}{}/{slug}/", slugify(tax))),
             )),
         );
     }
-    config
+    language
         .taxonomies
         .iter()
         .zip(gathered)
         .map(|(tc, terms)| {
             let slug = slugify(&tc.name);
-            let path = config.url_path(&format!("{slug}/"));
+            let path = config.url_path(&format!("{prefix}{slug}/"));
             let mut terms: Vec<Term> = terms
                 .into_iter()
                 .map(|(term_slug, (name, mut ids))| {
                     sort_pages(&mut ids, pages, SortBy::Date);
-                    let path = config.url_path(&format!("{slug}/{term_slug}/"));
+                    let path = config.url_path(&format!("{prefix}{slug}/{term_slug}/"));
                     Term {
                         name,
                         permalink: config.permalink(&path),
@@ -670,6 +881,7 @@ fn build_taxonomies(config: &Config, pages: &[Page], diags: &mut Diagnostics) ->
             });
             Taxonomy {
                 config: tc.clone(),
+                lang: language.code.clone(),
                 permalink: config.permalink(&path),
                 path,
                 slug,

@@ -33,6 +33,11 @@ pub(crate) struct Page {
     pub path: String,
     pub permalink: String,
     pub section: SectionId,
+    /// The page's language: the code in its file name (`page.fr.md`), else the default.
+    pub lang: String,
+    /// The content path without the language (`blog/page.md` for `blog/page.fr.md`): the
+    /// translations of one page share it.
+    pub canonical: String,
     /// Files copied beside the page's output (page bundles only), as content paths.
     pub assets: Vec<String>,
     /// The folder of a page bundle (`economy/sanctions-evasion/`), else `None`.
@@ -67,6 +72,10 @@ pub(crate) struct Section {
     pub path: String,
     pub permalink: String,
     pub parent: Option<SectionId>,
+    /// The section's language (`_index.fr.md` is French), else the default.
+    pub lang: String,
+    /// The content path without the language (`blog/_index.md`).
+    pub canonical: String,
     pub subsections: Vec<SectionId>,
     /// Pages in the section's order, including those of transparent subsections.
     pub pages: Vec<PageId>,
@@ -154,6 +163,8 @@ pub(crate) struct Term {
 #[derive(Debug)]
 pub(crate) struct Taxonomy {
     pub config: TaxonomyConfig,
+    /// The language whose pages it gathers (Zola makes a taxonomy per language).
+    pub lang: String,
     pub slug: String,
     pub path: String,
     pub permalink: String,
@@ -182,6 +193,10 @@ pub(crate) struct Site {
     pub sources: Option<std::sync::Arc<crate::model::sources::Sources>>,
     /// Indicators to watch, filled in by `watch::collect`, in page order.
     pub watch: Vec<Watch>,
+    /// The translations of each page and section, by canonical content path, in the
+    /// order of `config.languages` (the default first); only on a multilingual site, and
+    /// only documents with a page of their own.
+    pub translations: HashMap<String, Vec<Item>>,
 }
 
 impl Site {
@@ -195,6 +210,32 @@ impl Site {
 
     pub(crate) fn root_section(&self) -> SectionId {
         SectionId(0)
+    }
+
+    /// The home section of a language (`_index.fr.md`), made when the content has none.
+    pub(crate) fn language_root(&self, lang: &str) -> SectionId {
+        self.sections
+            .iter()
+            .position(|s| s.is_root() && s.lang == lang)
+            .map_or(self.root_section(), SectionId)
+    }
+
+    /// The language of a page or section.
+    pub(crate) fn item_lang(&self, item: Item) -> &str {
+        match item {
+            Item::Page(p) => &self.page(p).lang,
+            Item::Section(s) => &self.section(s).lang,
+        }
+    }
+
+    /// The translations of a page or section, itself included, in the languages' order;
+    /// empty on a site with one language.
+    pub(crate) fn translations_of(&self, item: Item) -> &[Item] {
+        let canonical = match item {
+            Item::Page(p) => &self.page(p).canonical,
+            Item::Section(s) => &self.section(s).canonical,
+        };
+        self.translations.get(canonical).map_or(&[], Vec::as_slice)
     }
 
     pub(crate) fn term_count(&self) -> usize {

@@ -126,7 +126,7 @@ fn urls(site: &Site) -> Lookups {
             .chain(sections)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
-        ..Lookups::default()
+        ..Lookups::of_languages(&site.config)
     }
 }
 

@@ -38,6 +38,7 @@ struct PageMeta<'a> {
     reading_time: usize,
     assets: Vec<String>,
     lang: &'a str,
+    translations: Vec<Translation<'a>>,
     in_search_index: bool,
     backlinks: Vec<BacklinkRef<'a>>,
     /// The archive page of the month the page is dated in.
@@ -72,6 +73,44 @@ impl<'a> WatchView<'a> {
             area: w.area.as_deref(),
         }
     }
+}
+
+/// One language's version of a page or section, as Zola lists them in `translations`
+/// (the document itself included): `path` is the Markdown file's, as in Zola, and
+/// `href` the address to link to.
+#[derive(Serialize)]
+pub(crate) struct Translation<'a> {
+    lang: &'a str,
+    title: &'a str,
+    permalink: &'a str,
+    href: &'a str,
+    path: &'a str,
+}
+
+/// The translations of a page or section, itself included, in the languages' order.
+pub(crate) fn translations(site: &Site, item: Item) -> Vec<Translation<'_>> {
+    site.translations_of(item)
+        .iter()
+        .map(|t| {
+            let (title, permalink, href, path) = match *t {
+                Item::Page(p) => {
+                    let p = site.page(p);
+                    (p.title.as_str(), &p.permalink, &p.path, &p.file.content_path)
+                }
+                Item::Section(s) => {
+                    let s = site.section(s);
+                    (s.title(), &s.permalink, &s.path, &s.file.content_path)
+                }
+            };
+            Translation {
+                lang: site.item_lang(*t),
+                title,
+                permalink,
+                href,
+                path,
+            }
+        })
+        .collect()
 }
 
 /// A document that links here, with the words around its link.
@@ -227,7 +266,8 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
         word_count: p.converted.word_count,
         reading_time: p.reading_time(),
         assets: p.assets.iter().map(|a| asset_url(site, &p.path, a)).collect(),
-        lang: &site.config.default_language,
+        lang: &p.lang,
+        translations: translations(site, Item::Page(id)),
         in_search_index: p.meta.in_search_index.unwrap_or(true),
         backlinks: backlink_refs(site, &p.backlinks),
         archive_path: p
@@ -291,6 +331,7 @@ struct SectionMeta<'a> {
     reading_time: usize,
     assets: Vec<String>,
     lang: &'a str,
+    translations: Vec<Translation<'a>>,
     page_count: usize,
     backlinks: Vec<BacklinkRef<'a>>,
     /// Whether the section has a page of its own (`render`, and no `redirect_to`).
@@ -325,7 +366,12 @@ pub(crate) fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value 
         word_count: s.converted.word_count,
         reading_time: s.converted.word_count.div_ceil(200),
         assets: s.assets.iter().map(|a| asset_url(site, &s.path, a)).collect(),
-        lang: &site.config.default_language,
+        lang: &s.lang,
+        translations: site
+            .by_content_path
+            .get(&s.file.content_path)
+            .map(|item| translations(site, *item))
+            .unwrap_or_default(),
         page_count: s.pages.len(),
         backlinks: backlink_refs(site, &s.backlinks),
         render: s.has_output(),
@@ -415,6 +461,7 @@ pub(crate) fn pager_value(pager: &Pager, pages: &[Value]) -> Value {
 #[derive(Serialize)]
 struct TaxonomyMeta<'a> {
     name: &'a str,
+    lang: &'a str,
     slug: &'a str,
     path: &'a str,
     href: &'a str,
@@ -426,6 +473,7 @@ struct TaxonomyMeta<'a> {
 pub(crate) fn taxonomy_ref(site: &Site, t: &crate::model::site::Taxonomy) -> Value {
     Value::from_serializable(&TaxonomyMeta {
         name: &t.config.name,
+        lang: &t.lang,
         slug: &t.slug,
         path: zola_path(&t.path, &site.config.base_path),
         href: &t.path,
@@ -438,6 +486,7 @@ pub(crate) fn taxonomy_ref(site: &Site, t: &crate::model::site::Taxonomy) -> Val
 pub(crate) fn taxonomy_value(site: &Site, t: &crate::model::site::Taxonomy, terms: Vec<Value>) -> Value {
     let meta = TaxonomyMeta {
         name: &t.config.name,
+        lang: &t.lang,
         slug: &t.slug,
         path: zola_path(&t.path, &site.config.base_path),
         href: &t.path,

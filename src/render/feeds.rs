@@ -45,6 +45,10 @@ pub(crate) struct Feed<'a> {
     /// The feed's own absolute URL.
     pub self_url: String,
     pub pages: &'a [PageId],
+    /// The language of the feed's analyses.
+    pub lang: &'a str,
+    /// The description of the site in that language.
+    pub description: Option<&'a str>,
 }
 
 /// RFC 3339 for Atom: a date alone is midnight UTC, a time without offset is UTC.
@@ -68,8 +72,8 @@ pub(crate) fn write(site: &Site, values: &[tera::Value], feed: &Feed, format: Fe
         .map(|p| Entry::new(site, *p, &values[p.0]))
         .collect();
     match format {
-        FeedFormat::Atom => atom(site, feed, &entries),
-        FeedFormat::Rss => rss(site, feed, &entries),
+        FeedFormat::Atom => atom(feed, &entries),
+        FeedFormat::Rss => rss(feed, &entries),
     }
 }
 
@@ -112,20 +116,20 @@ impl<'a> Entry<'a> {
     }
 }
 
-fn atom(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
+fn atom(feed: &Feed, entries: &[Entry]) -> String {
     let updated = entries
         .iter()
         .filter_map(|e| e.updated)
         .max_by_key(|d| d.sort_key())
         .map_or_else(|| NO_DATE.to_owned(), |d| rfc3339(&d));
-    let lang = escape(&site.config.default_language);
+    let lang = escape(feed.lang);
     let mut out = String::with_capacity(1024 + entries.len() * 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n"
     ));
     out.push_str(&format!("  <title>{}</title>\n", escape(&feed.title)));
-    if let Some(d) = &site.config.description {
+    if let Some(d) = feed.description {
         out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(d)));
     }
     out.push_str(&format!(
@@ -180,7 +184,7 @@ fn atom(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
 
 /// RSS 2.0, with the entry's HTML in `description` and the Atom `self` link RSS readers
 /// expect.
-fn rss(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
+fn rss(feed: &Feed, entries: &[Entry]) -> String {
     let last = entries
         .iter()
         .filter_map(|e| e.updated)
@@ -194,12 +198,9 @@ fn rss(site: &Site, feed: &Feed, entries: &[Entry]) -> String {
     out.push_str(&format!("    <link>{}</link>\n", escape(feed.alternate)));
     out.push_str(&format!(
         "    <description>{}</description>\n",
-        escape(site.config.description.as_deref().unwrap_or(&feed.title))
+        escape(feed.description.unwrap_or(&feed.title))
     ));
-    out.push_str(&format!(
-        "    <language>{}</language>\n",
-        escape(&site.config.default_language)
-    ));
+    out.push_str(&format!("    <language>{}</language>\n", escape(feed.lang)));
     out.push_str(&format!(
         "    <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
         escape(&feed.self_url)

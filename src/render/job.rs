@@ -86,7 +86,10 @@ pub(super) enum Job {
 /// Whose analyses a feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum FeedOf {
+    /// The default language's analyses (all of them on a site with one language).
     Site,
+    /// Another language's, by its index in `config.languages`, at `/xx/atom.xml`.
+    Language(usize),
     Section(SectionId),
     Term(TermId),
 }

@@ -18,6 +18,35 @@ use crate::write::Sink;
 /// The context of an output made with a template (`None` for the others), as its parts so
 /// that `serve` can tell whether what an output shows changed.
 pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
+    let mut ctx = job_context(site, data, planned)?;
+    let lang = match &planned.job {
+        Job::Page(id) => &site.page(*id).lang,
+        Job::SectionPager { section, .. } => &site.section(*section).lang,
+        Job::TaxonomyList(id) => &site.taxonomy(*id).lang,
+        Job::TermPager { term, .. } => &site.taxonomy(term.taxonomy).lang,
+        Job::Archive(_)
+        | Job::Timeline(_)
+        | Job::TermTimeline(..)
+        | Job::SiteGraph
+        | Job::Collection(_)
+        | Job::NotFound
+        | Job::Feed { .. }
+        | Job::GraphJson
+        | Job::TimelineJson
+        | Job::TimelineIcs
+        | Job::Redirect { .. }
+        | Job::SearchIndex
+        | Job::SearchFilters
+        | Job::SearchShard(_)
+        | Job::SearchBundle(_)
+        | Job::Bytes(_)
+        | Job::Copy(_) => &site.config.default_language,
+    };
+    super::values::language_parts(site, lang, &mut ctx);
+    Some(ctx)
+}
+
+fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
     let page_values = &data.page_values;
     Some(match &planned.job {
         Job::Page(id) => {
@@ -206,25 +235,62 @@ pub(super) fn render_job(
                 Some(site_title) => format!("{name} · {site_title}"),
                 None => name.to_owned(),
             };
-            let (title, alternate, pages): (String, &str, std::borrow::Cow<[PageId]>) = match of {
-                FeedOf::Site => (
-                    site.config.title.clone().unwrap_or_default(),
-                    &site.section(site.root_section()).permalink,
-                    newest_first(site, (0..site.pages.len()).map(PageId)).into(),
-                ),
+            let in_lang = |lang: &str| {
+                let root = site.section(site.language_root(lang));
+                let pages = (0..site.pages.len())
+                    .map(PageId)
+                    .filter(|p| site.page(*p).lang == lang);
+                (root, newest_first(site, pages))
+            };
+            let (title, alternate, pages, lang): (String, &str, std::borrow::Cow<[PageId]>, &str) = match of {
+                FeedOf::Site => {
+                    let (root, pages) = in_lang(&site.config.default_language);
+                    (
+                        site.config.title.clone().unwrap_or_default(),
+                        &root.permalink,
+                        pages.into(),
+                        &site.config.default_language,
+                    )
+                }
+                FeedOf::Language(i) => {
+                    let language = &site.config.languages[*i];
+                    let (root, pages) = in_lang(&language.code);
+                    (
+                        language
+                            .title
+                            .clone()
+                            .or_else(|| site.config.title.clone())
+                            .unwrap_or_default(),
+                        &root.permalink,
+                        pages.into(),
+                        &language.code,
+                    )
+                }
                 FeedOf::Section(id) => {
                     let s = site.section(*id);
                     (
                         with_site(s.title()),
                         &s.permalink,
                         newest_first(site, s.pages.iter().copied()).into(),
+                        &s.lang,
                     )
                 }
                 FeedOf::Term(id) => {
                     let term = site.term(*id);
-                    (with_site(&term.name), &term.permalink, (&term.pages[..]).into())
+                    (
+                        with_site(&term.name),
+                        &term.permalink,
+                        (&term.pages[..]).into(),
+                        &site.taxonomy(id.taxonomy).lang,
+                    )
                 }
             };
+            let description = site
+                .config
+                .languages
+                .iter()
+                .find(|l| l.code == lang)
+                .and_then(|l| l.description.as_deref());
             feeds::write(
                 site,
                 page_values,
@@ -233,6 +299,8 @@ pub(super) fn render_job(
                     alternate,
                     self_url: format!("{alternate}{file}"),
                     pages: &pages,
+                    lang,
+                    description,
                 },
                 *format,
             )

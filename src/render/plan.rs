@@ -299,6 +299,26 @@ pub(super) fn plan(
                 "the site's feed (generate_feeds)".into(),
             );
         }
+        for (i, lang) in site.config.languages.iter().enumerate().skip(1) {
+            if lang.generate_feeds && lang.feed_filenames.iter().any(|f| f == format.file_name()) {
+                push(
+                    output_path(
+                        site,
+                        &site
+                            .config
+                            .url_path(&format!("{}/{}", lang.code, format.file_name())),
+                    ),
+                    Job::Feed {
+                        of: FeedOf::Language(i),
+                        format,
+                    },
+                    format!(
+                        "the feed of the language `{}` (languages.{}.generate_feeds)",
+                        lang.code, lang.code
+                    ),
+                );
+            }
+        }
         for (i, s) in site.sections.iter().enumerate() {
             // The home section's feed is the site's.
             if s.meta.generate_feeds == Some(true) && s.has_output() && !s.is_root() {

@@ -4,7 +4,7 @@
 use super::job::{ArchivePage, Job};
 use crate::dates::DateValue;
 use crate::html::escape_attr as escape;
-use crate::model::site::{PageId, Site};
+use crate::model::site::{Item, PageId, Site};
 
 /// The sitemap protocol's limit on addresses per file.
 const PER_FILE: usize = 50_000;
@@ -12,6 +12,32 @@ const PER_FILE: usize = 50_000;
 pub(super) struct Entry {
     loc: String,
     lastmod: Option<String>,
+    /// The translations of a page or section, itself included (`hreflang`, address), and
+    /// `x-default` for the default language's, as Google reads `xhtml:link` alternates.
+    alternates: Vec<(String, String)>,
+}
+
+/// The `xhtml:link` alternates of a page or section with translations.
+fn alternates(site: &Site, item: Item) -> Vec<(String, String)> {
+    let list = site.translations_of(item);
+    if list.len() < 2 {
+        return Vec::new();
+    }
+    let permalink = |t: Item| match t {
+        Item::Page(p) => site.page(p).permalink.clone(),
+        Item::Section(s) => site.section(s).permalink.clone(),
+    };
+    let mut out: Vec<(String, String)> = list
+        .iter()
+        .map(|t| (site.item_lang(*t).to_owned(), permalink(*t)))
+        .collect();
+    if let Some(default) = list
+        .iter()
+        .find(|t| site.item_lang(**t) == site.config.default_language)
+    {
+        out.push(("x-default".to_owned(), permalink(*default)));
+    }
+    out
 }
 
 /// The addresses of the planned pages: analyses, the first page of each section, term
@@ -33,6 +59,7 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
             Job::Page(id) => Some(Entry {
                 loc: site.page(*id).permalink.clone(),
                 lastmod: last_change(site, *id).map(|d| format_date(&d)),
+                alternates: alternates(site, Item::Page(*id)),
             }),
             Job::SectionPager { section, index: 1 } => {
                 let s = site.section(*section);
@@ -45,17 +72,20 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                 Some(Entry {
                     loc: s.permalink.clone(),
                     lastmod,
+                    alternates: alternates(site, Item::Section(*section)),
                 })
             }
             Job::TaxonomyList(t) => Some(Entry {
                 loc: site.taxonomy(*t).permalink.clone(),
                 lastmod: None,
+                alternates: Vec::new(),
             }),
             Job::TermPager { term, index: 1 } => {
                 let term = site.term(*term);
                 Some(Entry {
                     loc: term.permalink.clone(),
                     lastmod: newest(&term.pages),
+                    alternates: Vec::new(),
                 })
             }
             Job::Timeline(year) => Some(Entry {
@@ -65,16 +95,19 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                         .url_path(&super::timeline::year_path("timeline/", *year)),
                 ),
                 lastmod: None,
+                alternates: Vec::new(),
             }),
             Job::Collection(c) => Some(Entry {
                 loc: site
                     .config
                     .permalink(&site.config.url_path(&format!("{}/", c.name()))),
                 lastmod: None,
+                alternates: Vec::new(),
             }),
             Job::Archive(ArchivePage::Index) => Some(Entry {
                 loc: site.config.permalink(&site.config.url_path("archive/")),
                 lastmod: None,
+                alternates: Vec::new(),
             }),
             // Only the first page of a list, and none of the archive's years and months.
             Job::SectionPager { .. }
@@ -127,8 +160,14 @@ pub(super) fn files(site: &Site, entries: &[Entry]) -> Vec<(String, String)> {
 
 fn urlset(entries: &[Entry]) -> String {
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    // The XHTML namespace only where a translation needs it, so one-language sitemaps
+    // stay as they were.
+    if entries.iter().any(|e| !e.alternates.is_empty()) {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
     for e in entries {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape(&url_escape(&e.loc)));
@@ -137,6 +176,14 @@ fn urlset(entries: &[Entry]) -> String {
             xml.push_str("    <lastmod>");
             xml.push_str(d);
             xml.push_str("</lastmod>\n");
+        }
+        // After `lastmod`: the protocol's schema allows other namespaces' elements last.
+        for (lang, href) in &e.alternates {
+            xml.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                escape(lang),
+                escape(&url_escape(href))
+            ));
         }
         xml.push_str("  </url>\n");
     }

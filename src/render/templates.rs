@@ -21,14 +21,61 @@ pub(crate) struct Lookups {
     pub sections: HashMap<String, Value>,
     /// Content path → permalink.
     pub permalinks: HashMap<String, String>,
-    /// Taxonomy name → (taxonomy value, term name and term slug → term permalink).
-    pub taxonomies: HashMap<String, (Value, HashMap<String, String>)>,
+    /// (Language, taxonomy name) → (taxonomy value, term name and term slug → term
+    /// permalink).
+    pub taxonomies: HashMap<(String, String), (Value, HashMap<String, String>)>,
+    /// The site's default language, which `lang=` arguments default to.
+    pub default_language: String,
+    /// Every language's strings for `trans`, by code (the default's from `[translations]`).
+    pub translations: BTreeMap<String, BTreeMap<String, String>>,
     /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
     /// the same all day: rendering reads no clock).
     pub today: Option<jiff::civil::Date>,
     /// A bundle file's address (`/security/kursk/map.jpg`) → its content path, for
     /// `responsive_images`.
     pub assets: HashMap<String, String>,
+}
+
+impl Lookups {
+    /// Empty lookups that know the site's languages.
+    pub(crate) fn of_languages(config: &crate::config::Config) -> Lookups {
+        Lookups {
+            default_language: config.default_language.clone(),
+            translations: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), l.translations.clone()))
+                .collect(),
+            ..Lookups::default()
+        }
+    }
+
+    /// The `lang=` argument, else the default language; an error for a language the site
+    /// does not have.
+    fn lang(&self, function: &str, kwargs: &Kwargs) -> TeraResult<String> {
+        let lang: Option<String> = kwargs.get("lang")?;
+        let lang = lang.unwrap_or_else(|| self.default_language.clone());
+        if !self.translations.contains_key(&lang) {
+            let codes: Vec<&str> = self.translations.keys().map(String::as_str).collect();
+            return Err(tera::Error::message(format!(
+                "{function}: `{lang}` is not a language of the site (its languages: {}; declare one with [languages.{lang}] in config.toml)",
+                codes.join(", ")
+            )));
+        }
+        Ok(lang)
+    }
+
+    /// A content path in `lang`, as Zola names translations: `blog/page.md` in `fr` is
+    /// `blog/page.fr.md`; the default language's is the path itself.
+    fn in_lang(&self, path: &str, lang: &str) -> String {
+        if lang == self.default_language {
+            return path.to_owned();
+        }
+        match path.rfind('.') {
+            Some(dot) if !path[dot..].contains('/') => format!("{}.{lang}{}", &path[..dot], &path[dot..]),
+            _ => format!("{path}.{lang}"),
+        }
+    }
 }
 
 pub(crate) struct Templates {
@@ -338,23 +385,64 @@ fn register_functions(
         }
         Ok(Value::from(midnight.timestamp().to_string()))
     });
+    // `lang=` looks for the translation, as in Zola: `blog/page.md` in `fr` is
+    // `blog/page.fr.md`.
     let l = lookups.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
-        data(&read(&l))?
-            .pages
-            .get(path.trim_start_matches("@/"))
+        let guard = read(&l);
+        let data = data(&guard)?;
+        let lang = data.lang("get_page", &kwargs)?;
+        data.pages
+            .get(&data.in_lang(path.trim_start_matches("@/"), &lang))
             .cloned()
-            .ok_or_else(|| tera::Error::message(format!("get_page: no page at `{path}`")))
+            .ok_or_else(|| match kwargs.get::<String>("lang").ok().flatten() {
+                Some(lang) => {
+                    tera::Error::message(format!("get_page: no page at `{path}` in the language `{lang}`"))
+                }
+                None => tera::Error::message(format!("get_page: no page at `{path}`")),
+            })
     });
     let l = lookups.clone();
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
-        data(&read(&l))?
-            .sections
-            .get(path.trim_start_matches("@/"))
+        let guard = read(&l);
+        let data = data(&guard)?;
+        let lang = data.lang("get_section", &kwargs)?;
+        data.sections
+            .get(&data.in_lang(path.trim_start_matches("@/"), &lang))
             .cloned()
-            .ok_or_else(|| tera::Error::message(format!("get_section: no section at `{path}`")))
+            .ok_or_else(|| match kwargs.get::<String>("lang").ok().flatten() {
+                Some(lang) => tera::Error::message(format!(
+                    "get_section: no section at `{path}` in the language `{lang}`"
+                )),
+                None => tera::Error::message(format!("get_section: no section at `{path}`")),
+            })
+    });
+    // `trans(key=…, lang=…)`: the language's string from config.toml, as in Zola.
+    let l = lookups.clone();
+    tera.register_function("trans", move |kwargs: Kwargs, _: &State| {
+        let key: String = kwargs.must_get("key")?;
+        let guard = read(&l);
+        let data = data(&guard)?;
+        let lang = data.lang("trans", &kwargs)?;
+        let strings = &data.translations[&lang];
+        match strings.get(&key) {
+            Some(text) => Ok(Value::from(text.as_str())),
+            None => {
+                let table = if lang == data.default_language {
+                    "[translations]".to_owned()
+                } else {
+                    format!("[languages.{lang}.translations]")
+                };
+                let near = did_you_mean(&key, strings.keys().map(String::as_str))
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                Err(tera::Error::message(format!(
+                    "trans: no translation of `{key}` for the language `{lang}`{near}; add `{key} = \"…\"` to {table} in config.toml"
+                )))
+            }
+        }
     });
     // `backlinks(path=…)` and `related(path=…)` read the lists off the page or section.
     for (name, field) in [("backlinks", "backlinks"), ("related", "related")] {
@@ -378,9 +466,11 @@ fn register_functions(
     let l = lookups.clone();
     tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
         let kind: String = kwargs.must_get("kind")?;
-        data(&read(&l))?
-            .taxonomies
-            .get(&kind)
+        let guard = read(&l);
+        let data = data(&guard)?;
+        let lang = data.lang("get_taxonomy", &kwargs)?;
+        data.taxonomies
+            .get(&(lang, kind.clone()))
             .map(|(v, _)| v.clone())
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy: no taxonomy `{kind}`")))
     });
@@ -389,9 +479,11 @@ fn register_functions(
         let kind: String = kwargs.must_get("kind")?;
         let term: String = kwargs.must_get("term")?;
         let guard = read(&l);
-        let (taxonomy, _) = data(&guard)?
+        let data = data(&guard)?;
+        let lang = data.lang("get_taxonomy_term", &kwargs)?;
+        let (taxonomy, _) = data
             .taxonomies
-            .get(&kind)
+            .get(&(lang, kind.clone()))
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy_term: no taxonomy `{kind}`")))?;
         let slug = crate::slugs::slugify(&term);
         taxonomy
@@ -417,7 +509,9 @@ fn register_functions(
         // `required=false`: none for a term (or taxonomy) no page uses, as in Zola.
         let required: bool = kwargs.get("required")?.unwrap_or(true);
         let guard = read(&l);
-        let Some((_, terms)) = data(&guard)?.taxonomies.get(&kind) else {
+        let data = data(&guard)?;
+        let lang = data.lang("get_taxonomy_url", &kwargs)?;
+        let Some((_, terms)) = data.taxonomies.get(&(lang, kind.clone())) else {
             if !required {
                 return Ok(Value::none());
             }
@@ -444,14 +538,17 @@ fn register_functions(
 fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: String = kwargs.must_get("path")?;
     let trailing_slash: bool = kwargs.get("trailing_slash")?.unwrap_or(false);
+    let lang = l.lang("get_url", kwargs)?;
     if let Some(content) = path.strip_prefix("@/") {
         let (p, anchor) = content
             .split_once('#')
             .map_or((content, None), |(p, a)| (p, Some(a)));
+        // As Zola: `lang="fr"` links to the translation, `@/blog/page.fr.md`.
+        let p = l.in_lang(p, &lang);
         let url = l
             .permalinks
-            .get(p)
-            .ok_or_else(|| tera::Error::message(format!("get_url: no page or section at `{path}`")))?;
+            .get(&p)
+            .ok_or_else(|| tera::Error::message(format!("get_url: no page or section at `@/{p}`")))?;
         return Ok(Value::from(match anchor {
             Some(a) => format!("{url}#{a}"),
             None => url.clone(),
@@ -460,7 +557,13 @@ fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     if path.contains("://") {
         return Ok(Value::from(path));
     }
-    let mut url = format!("{}{}", l.base_url, path.trim_start_matches('/'));
+    let path = path.trim_start_matches('/');
+    // Another language's address is under its code, unless the path already is.
+    let mut url = if lang != l.default_language && !(path == lang || path.starts_with(&format!("{lang}/"))) {
+        format!("{}{lang}/{path}", l.base_url)
+    } else {
+        format!("{}{path}", l.base_url)
+    };
     if trailing_slash && !url.ends_with('/') {
         url.push('/');
     }

@@ -116,7 +116,11 @@ impl Prepared {
                 );
             }
             for t in &taxonomies {
-                if let Some(entry) = l.taxonomies.get_mut(&site.taxonomy(*t).config.name) {
+                let taxonomy = site.taxonomy(*t);
+                if let Some(entry) = l
+                    .taxonomies
+                    .get_mut(&(taxonomy.lang.clone(), taxonomy.config.name.clone()))
+                {
                     entry.0 = self.data.taxonomy_values[t.0].clone();
                 }
             }
@@ -152,7 +156,17 @@ impl Prepared {
                         of: FeedOf::Term(term),
                         ..
                     } => site.term(*term).pages.iter().any(is_changed),
-                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| site.page(*p).has_output()),
+                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| {
+                        let p = site.page(*p);
+                        p.has_output() && p.lang == site.config.default_language
+                    }),
+                    Job::Feed {
+                        of: FeedOf::Language(lang),
+                        ..
+                    } => changed.iter().any(|p| {
+                        let p = site.page(*p);
+                        p.has_output() && p.lang == site.config.languages[*lang].code
+                    }),
                     Job::Feed {
                         of: FeedOf::Section(s),
                         ..

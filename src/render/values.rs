@@ -38,8 +38,8 @@ pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
     let has_archive = own_page(site, templates, "archive.html", &site.config.url_path("archive/"))
         && site.pages.iter().any(|p| p.has_output() && p.date.is_some());
     let mut values = Parts(Vec::new());
-    values.insert("config", &site.config);
-    values.insert_value("nav_sections", nav_value(site));
+    values.insert_value("config", config_value(site, &site.config.default_language));
+    values.insert_value("nav_sections", nav_value(site, site.root_section()));
     values.insert(
         "taxonomy_names",
         &site
@@ -59,10 +59,72 @@ pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
     values
 }
 
+/// Zola's `config` for an output in `lang`: the language's `title`, `description`,
+/// feeds, search switch and taxonomies, and `languages`, every other language's settings
+/// by code.
+pub(super) fn config_value(site: &Site, lang: &str) -> Value {
+    let config = &site.config;
+    let value = Value::from_serializable(config);
+    let Some(mut map) = value.into_map() else {
+        return Value::none();
+    };
+    let others: std::collections::BTreeMap<&str, &crate::config::Language> = config
+        .languages
+        .iter()
+        .filter(|l| l.code != lang)
+        .map(|l| (l.code.as_str(), l))
+        .collect();
+    map.insert(
+        tera::value::Key::Str("languages"),
+        Value::from_serializable(&others),
+    );
+    if let Some(language) = config.languages.iter().find(|l| l.code == lang)
+        && lang != config.default_language
+    {
+        let mut set = |key: &'static str, v: Value| {
+            map.insert(tera::value::Key::Str(key), v);
+        };
+        set("title", Value::from_serializable(&language.title));
+        set("description", Value::from_serializable(&language.description));
+        set("generate_feeds", Value::from(language.generate_feeds));
+        set(
+            "feed_filenames",
+            Value::from_serializable(&language.feed_filenames),
+        );
+        set("build_search_index", Value::from(language.build_search_index));
+        set("taxonomies", Value::from_serializable(&language.taxonomies));
+    }
+    Value::from(map)
+}
+
+/// What differs for an output in a language other than the default: `lang`, `config`
+/// (the language's), `nav_sections` (its home section's) and `taxonomy_names`. Inserted
+/// after the output's own values, over the globals.
+pub(super) fn language_parts(site: &Site, lang: &str, ctx: &mut Parts) {
+    if lang == site.config.default_language {
+        return;
+    }
+    ctx.insert("lang", lang);
+    ctx.insert_value("config", config_value(site, lang));
+    ctx.insert_value("nav_sections", nav_value(site, site.language_root(lang)));
+    let names: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .find(|l| l.code == lang)
+        .map(|l| l.taxonomies.iter().map(|t| t.name.as_str()).collect())
+        .unwrap_or_default();
+    ctx.insert("taxonomy_names", &names);
+}
+
 /// Where the search link leads without JavaScript: the tag index, else the first list of
 /// terms, else the archive, else home.
 fn search_fallback(site: &Site, has_archive: bool) -> String {
-    let rendered = || site.taxonomies.iter().filter(|t| t.config.render);
+    let rendered = || {
+        site.taxonomies
+            .iter()
+            .filter(|t| t.config.render && t.lang == site.config.default_language)
+    };
     match rendered()
         .find(|t| t.config.name == "tags")
         .or_else(|| rendered().next())
@@ -85,7 +147,12 @@ struct Link<'a> {
 /// The top-level sections with a page of their own, in the navigation's order: by weight,
 /// then title.
 pub(super) fn nav_sections(site: &Site) -> Vec<SectionId> {
-    let root = site.section(site.root_section());
+    nav_sections_of(site, site.root_section())
+}
+
+/// The sections under the home section `root` (a language's) with a page of their own.
+fn nav_sections_of(site: &Site, root: SectionId) -> Vec<SectionId> {
+    let root = site.section(root);
     let mut subs: Vec<SectionId> = root
         .subsections
         .iter()
@@ -103,8 +170,8 @@ pub(super) fn nav_sections(site: &Site) -> Vec<SectionId> {
     subs
 }
 
-fn nav_value(site: &Site) -> Value {
-    let items: Vec<Value> = nav_sections(site)
+fn nav_value(site: &Site, root: SectionId) -> Value {
+    let items: Vec<Value> = nav_sections_of(site, root)
         .iter()
         .map(|s| site.section(*s))
         .map(|s| {
@@ -123,7 +190,7 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
     let mut l = Lookups {
         base_url: site.config.base_url.clone(),
         today: Some(data.today),
-        ..Default::default()
+        ..Lookups::of_languages(&site.config)
     };
     for (i, p) in site.pages.iter().enumerate() {
         for asset in &p.assets {
@@ -158,8 +225,10 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
                 ]
             })
             .collect();
-        l.taxonomies
-            .insert(t.config.name.clone(), (data.taxonomy_values[i].clone(), urls));
+        l.taxonomies.insert(
+            (t.lang.clone(), t.config.name.clone()),
+            (data.taxonomy_values[i].clone(), urls),
+        );
     }
     l
 }

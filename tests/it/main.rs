@@ -30,6 +30,7 @@ mod in_browser;
 mod incremental;
 mod init;
 mod judgments;
+mod languages;
 mod lighthouse;
 mod links;
 mod live_reload;
