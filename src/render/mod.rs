@@ -12,6 +12,7 @@ mod collections;
 mod connected;
 pub(crate) mod context;
 mod data;
+mod date_locale;
 pub(crate) mod feeds;
 mod fingerprint;
 mod front;

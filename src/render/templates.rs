@@ -805,39 +805,54 @@ fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         None => zoned,
     };
     let failed = |e: jiff::Error| tera::Error::message(e.to_string());
+    use jiff::fmt::strtime::BrokenDownTime;
     // A number is seconds since 1970 (as `now(timestamp=true)` gives), in UTC.
-    if let Some(seconds) = val.as_i64() {
+    let time: BrokenDownTime = if let Some(seconds) = val.as_i64() {
         let moment = jiff::Timestamp::from_second(seconds).map_err(failed)?;
-        return jiff::fmt::strtime::format(format.as_str(), &shown(moment.to_zoned(jiff::tz::TimeZone::UTC)))
-            .map_err(|e| tera::Error::message(format!("date: invalid format `{format}`: {e}")));
-    }
-    let text = val
-        .as_str()
-        .ok_or_else(|| tera::Error::message(format!("date: expected a date string, got {}", val.name())))?;
-    let d = DateValue::parse(text).map_err(tera::Error::message)?;
-    let formatted = match (d.time, d.offset) {
-        (Some(t), Some(o)) => {
-            let zoned = o
-                .to_timestamp(d.date.to_datetime(t))
-                .map_err(failed)?
-                .to_zoned(jiff::tz::TimeZone::fixed(o));
-            jiff::fmt::strtime::format(format.as_str(), &shown(zoned))
-        }
-        (Some(t), None) => match &zone {
-            // A time without an offset is taken as UTC, as Zola takes it.
-            Some(_) => {
-                let zoned = d
-                    .date
-                    .to_datetime(t)
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .map_err(failed)?;
-                jiff::fmt::strtime::format(format.as_str(), &shown(zoned))
+        (&shown(moment.to_zoned(jiff::tz::TimeZone::UTC))).into()
+    } else {
+        let text = val.as_str().ok_or_else(|| {
+            tera::Error::message(format!("date: expected a date string, got {}", val.name()))
+        })?;
+        let d = DateValue::parse(text).map_err(tera::Error::message)?;
+        match (d.time, d.offset) {
+            (Some(t), Some(o)) => {
+                let zoned = o
+                    .to_timestamp(d.date.to_datetime(t))
+                    .map_err(failed)?
+                    .to_zoned(jiff::tz::TimeZone::fixed(o));
+                (&shown(zoned)).into()
             }
-            None => jiff::fmt::strtime::format(format.as_str(), d.date.to_datetime(t)),
-        },
-        (None, _) => jiff::fmt::strtime::format(format.as_str(), d.date),
+            (Some(t), None) => match &zone {
+                // A time without an offset is taken as UTC, as Zola takes it.
+                Some(_) => {
+                    let zoned = d
+                        .date
+                        .to_datetime(t)
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .map_err(failed)?;
+                    (&shown(zoned)).into()
+                }
+                None => d.date.to_datetime(t).into(),
+            },
+            (None, _) => d.date.into(),
+        }
     };
-    formatted.map_err(|e| tera::Error::message(format!("date: invalid format `{format}`: {e}")))
+    // `locale="uk_UA"`: month and weekday names in that language.
+    let localized = match kwargs.get::<String>("locale")? {
+        Some(name) => {
+            let locale = super::date_locale::parse(&name).map_err(tera::Error::message)?;
+            // The broken-down time of a date carries no weekday: found from the day.
+            let weekday = time.weekday().or_else(|| {
+                let day = jiff::civil::Date::new(time.year()?, time.month()?, time.day()?);
+                day.ok().map(|d| d.weekday())
+            });
+            super::date_locale::names(&format, locale, time.month(), weekday)
+        }
+        None => format.clone(),
+    };
+    time.to_string(localized.as_str())
+        .map_err(|e| tera::Error::message(format!("date: invalid format `{format}`: {e}")))
 }
 
 /// A Tera error as a diagnostic at the template file's line and column.

@@ -91,6 +91,11 @@ fn data_files_images_and_text_filters_as_zola_has_them() {
     assert_eq!(text(&html, "p.b64"), "ZG9zc2llcg== dossier");
     assert_eq!(text(&html, "p.re"), "28/10/2024");
     assert_eq!(text(&html, "p.dates"), "21:00 1970");
+    // Names in another language, of the day shown after the time zone moved it.
+    assert_eq!(
+        text(&html, "p.locales"),
+        "середа 2 грудня 2026 | 화 6 8월 08:30 | JANVIER"
+    );
     // A term by any spelling of its name.
     assert_eq!(text(&html, "p.term"), "Field Notes 1");
     // `cachebust` adds the file's hash (the site's static file, or the built-in theme's).
@@ -108,6 +113,18 @@ fn data_files_images_and_text_filters_as_zola_has_them() {
         "a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e \
          mVFDKRhrL2rkoTKefubGEKcpY2M1F0rGt0D5AoOW/MgD0Ok4Y6fD2Q+Gvu54L08/"
     );
+}
+
+#[test]
+fn a_date_in_an_unknown_locale_is_an_error_at_its_template_line() {
+    let site = SiteTest::fixture(FIXTURE);
+    site.write(
+        "templates/data.html",
+        "{% extends \"index.html\" %}{% block content %}\n<p>{{ \"2026-12-02\" | date(format=\"%B\", locale=\"xx_YY\") }}</p>{% endblock content %}",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&["templates/data.html:2", "unknown locale `xx_YY`", "uk_UA"]);
+    out.assert_no_panic();
 }
 
 #[test]
