@@ -32,6 +32,7 @@ const KNOWN_KEYS: &[&str] = &[
     "skip_content_templating",
     "languages",
     "translations",
+    "taxonomy_root",
 ];
 
 /// Keys of a `[languages.xx]` table.
@@ -56,10 +57,22 @@ const MARKDOWN_KEYS: &[&str] = &[
     "external_links_no_referrer",
     "external_links_class",
     "external_links_external",
+    "definition_list",
+    "github_alerts",
+    "bottom_footnotes",
+    "lazy_async_image",
 ];
 
 /// Keys of a `[[taxonomies]]` entry.
-const TAXONOMY_KEYS: &[&str] = &["name", "paginate_by", "paginate_path", "feed", "render", "lang"];
+const TAXONOMY_KEYS: &[&str] = &[
+    "name",
+    "slug",
+    "paginate_by",
+    "paginate_path",
+    "feed",
+    "render",
+    "lang",
+];
 
 /// Keys Zola documents that dossier accepts but does not act on yet, with the table each
 /// belongs in (empty for the top level): the one list of them. `take_zola_only` takes
@@ -81,10 +94,6 @@ pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
     (&[], "highlight_theme"),
     (&[], "mode"),
     (&["markdown"], "render_emoji"),
-    (&["markdown"], "definition_list"),
-    (&["markdown"], "bottom_footnotes"),
-    (&["markdown"], "github_alerts"),
-    (&["markdown"], "lazy_async_image"),
     (&["markdown"], "highlight_code"),
     (&["markdown"], "highlight_theme"),
     (&["markdown"], "highlight_themes_css"),

@@ -181,6 +181,8 @@ pub(crate) struct MarkdownConfig {
     pub external_links_class: Option<String>,
     /// `rel="external"` on external links; on unless turned off, as in Zola.
     pub external_links_external: bool,
+    /// Definition lists (`Term` then `: definition`); off unless turned on, as in Zola.
+    pub definition_list: bool,
 }
 
 /// The site configuration the build uses.
@@ -210,6 +212,9 @@ pub(crate) struct Config {
     /// megabytes on every build and every poll.
     pub feed_limit: Option<usize>,
     pub taxonomies: Vec<TaxonomyConfig>,
+    /// Zola's `taxonomy_root`: the folder taxonomies' URLs start with (`blog/`), after a
+    /// language's prefix; empty when unset.
+    pub taxonomy_root: String,
     pub markdown: MarkdownConfig,
     pub related: RelatedConfig,
     pub timeline: TimelineConfig,
@@ -416,6 +421,22 @@ impl Config {
                 );
             }
         }
+        let taxonomy_root = match raw.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
+            None | Some("") => String::new(),
+            Some(root) => {
+                match crate::output_path::check_url_folder(root) {
+                    Ok(()) => format!("{root}/"),
+                    Err(why) => {
+                        diags.push(
+                        Diagnostic::error(format!("the `taxonomy_root` `{root}` {}", why.reason()))
+                            .at(at(&["taxonomy_root"]))
+                            .hint("name a folder of the site, such as taxonomy_root = \"blog\" for /blog/tags/"),
+                    );
+                        String::new()
+                    }
+                }
+            }
+        };
         let base_url = if base_url.ends_with('/') {
             base_url
         } else {
@@ -471,6 +492,32 @@ impl Config {
                         .at(at(&["markdown", "highlighting", "error_on_missing_language"])),
                     );
                 }
+                for (key, set, what) in [
+                    (
+                        "github_alerts",
+                        md.github_alerts,
+                        "renders `> [!NOTE]` and its kin as callouts",
+                    ),
+                    (
+                        "bottom_footnotes",
+                        md.bottom_footnotes,
+                        "puts footnotes at the end of the page",
+                    ),
+                    (
+                        "lazy_async_image",
+                        md.lazy_async_image,
+                        "loads images lazily and decodes them asynchronously",
+                    ),
+                ] {
+                    if set == Some(false) {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "`markdown.{key} = false` is ignored: dossier always {what}"
+                            ))
+                            .at(at(&["markdown", key])),
+                        );
+                    }
+                }
                 MarkdownConfig {
                     highlight_code: hl.as_ref().is_none_or(|h| h.enabled),
                     light_theme: hl
@@ -490,6 +537,7 @@ impl Config {
                     external_links_no_referrer: md.external_links_no_referrer,
                     external_links_class: md.external_links_class.filter(|c| !c.trim().is_empty()),
                     external_links_external: md.external_links_external.unwrap_or(true),
+                    definition_list: md.definition_list.unwrap_or(false),
                 }
             }
             None => MarkdownConfig::default(),
@@ -538,6 +586,7 @@ impl Config {
                 Some(n) => Some(n),
             },
             taxonomies: default.taxonomies.clone(),
+            taxonomy_root,
             markdown,
             related: raw.related,
             timeline: raw.timeline,
@@ -609,6 +658,19 @@ fn taxonomies(
             );
             continue;
         }
+        if let Some(slug) = &t.slug
+            && *slug != crate::slugs::slugify(&t.name)
+        {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "the taxonomy `{}` has the slug `{slug}`, but its URLs are made from its name, as Zola makes them: /{}/",
+                    t.name,
+                    crate::slugs::slugify(&t.name)
+                ))
+                .at(key("slug"))
+                .hint("leave `slug` out, or rename the taxonomy"),
+            );
+        }
         if crate::slugs::slugify(&t.name).is_empty() {
             diags.push(
                 Diagnostic::error(format!(
@@ -658,6 +720,7 @@ impl Default for MarkdownConfig {
             external_links_no_referrer: false,
             external_links_class: None,
             external_links_external: true,
+            definition_list: false,
         }
     }
 }

@@ -17,6 +17,8 @@ pub(super) struct RawConfig {
     pub(super) author: Option<String>,
     #[serde(default)]
     pub(super) taxonomies: Vec<RawTaxonomy>,
+    /// Zola 0.23: a folder every taxonomy's pages go under (`blog` → `/blog/tags/`).
+    pub(super) taxonomy_root: Option<String>,
     pub(super) markdown: Option<RawMarkdown>,
     #[serde(default)]
     pub(super) related: RelatedConfig,
@@ -77,6 +79,10 @@ pub(super) struct RawLinkChecker {
     #[allow(dead_code)]
     #[serde(default)]
     pub(super) skip_anchor_prefixes: Vec<String>,
+    /// Zola 0.23: files whose external links are not checked; dossier checks none.
+    #[allow(dead_code)]
+    #[serde(default)]
+    pub(super) ignored_files: Vec<String>,
 }
 
 /// `"error"` or `"warn"`, as Zola writes a link checker's level.
@@ -91,6 +97,8 @@ pub(super) enum LinkLevel {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTaxonomy {
     pub(super) name: String,
+    /// Zola 0.23 reads it and then makes it from the name: a warning when it differs.
+    pub(super) slug: Option<String>,
     pub(super) paginate_by: Option<usize>,
     pub(super) paginate_path: Option<String>,
     #[serde(default)]
@@ -114,6 +122,13 @@ pub(super) struct RawMarkdown {
     pub(super) external_links_no_referrer: bool,
     pub(super) external_links_class: Option<String>,
     pub(super) external_links_external: Option<bool>,
+    /// Zola's `definition_list`: `Term` then `: definition` lines make a `<dl>`.
+    pub(super) definition_list: Option<bool>,
+    /// Zola settings for what dossier always does: callouts from `> [!NOTE]`, footnotes
+    /// at the end, images loaded lazily. `false` is a warning.
+    pub(super) github_alerts: Option<bool>,
+    pub(super) bottom_footnotes: Option<bool>,
+    pub(super) lazy_async_image: Option<bool>,
 }
 
 #[derive(Deserialize)]

@@ -722,7 +722,8 @@ fn build_taxonomies(
     diags: &mut Diagnostics,
 ) -> Vec<Taxonomy> {
     let names: Vec<&str> = language.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    let prefix = lang_prefix(config, &language.code);
+    // Zola's order: the language, then `taxonomy_root` (`/fr/blog/tags/`).
+    let prefix = format!("{}{}", lang_prefix(config, &language.code), config.taxonomy_root);
     let is_default = language.code == config.default_language;
     // taxonomy -> term slug -> (name, pages)
     let mut gathered: Vec<BTreeMap<String, (String, Vec<PageId>)>> = vec![BTreeMap::new(); names.len()];

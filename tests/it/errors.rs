@@ -407,3 +407,39 @@ fn the_readme_error_example_is_real_output() {
         "README.md's error example differs from the real output; paste the real one in"
     );
 }
+
+#[test]
+fn every_zola_0_23_config_key_builds_acting_on_some_and_warning_about_the_rest() {
+    let site = SiteTest::fixture("zola023-keys");
+    let out = site.build_ok();
+    assert!(!out.stderr.lines().any(|l| l.starts_with("error")), "{out}");
+    // Acted on: taxonomies under `taxonomy_root`, after a language's prefix.
+    assert_eq!(text(&site.html("/topics/tags/x/"), "h1"), "x");
+    assert!(site.exists("public/fr/topics/tags/index.html"));
+    // Definition lists, when asked for.
+    let post = site.html("/post/");
+    assert_eq!(texts(&post, ".content dl dt"), ["Apple"]);
+    assert_eq!(texts(&post, ".content dl dd"), ["A fruit."]);
+    // Warned about, each at its line: a slug Zola makes from the name, a setting dossier
+    // always has on, and settings it does not implement.
+    out.assert_stderr_has(&[
+        "the taxonomy `tags` has the slug `topics`",
+        "zola.toml:29",
+        "`markdown.lazy_async_image = false` is ignored",
+        "`minify_html` is a Zola setting that dossier does not implement yet",
+        "`slugify` is a Zola setting",
+    ]);
+}
+
+#[test]
+fn a_taxonomy_root_that_leaves_the_site_is_an_error_at_its_key() {
+    let site = SiteTest::fixture("zola023-keys");
+    let config = site.read("zola.toml");
+    site.write(
+        "zola.toml",
+        config.replace("taxonomy_root = \"topics\"", "taxonomy_root = \"../up\""),
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&["zola.toml:13", "taxonomy_root", "../up"]);
+    out.assert_no_panic();
+}

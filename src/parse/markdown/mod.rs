@@ -297,6 +297,9 @@ fn options(config: &MarkdownConfig) -> Options {
     if config.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    if config.definition_list {
+        options |= Options::ENABLE_DEFINITION_LIST;
+    }
     options
 }
 
