@@ -192,9 +192,10 @@ pub(crate) struct Config {
     /// `[link_checker] internal_level = "warn"` (Zola's key) or `--links warn`.
     #[serde(skip)]
     pub link_severity: Severity,
-    /// What a broken relative `.md` link or `#fragment` link is. Zola does not check
-    /// them, so a site moved over may hold many: warnings for `build` and `serve`, as
-    /// strict as `link_severity` for `dossier check` or with `--links`.
+    /// What a broken relative `.md` link or `#fragment` link is, and a shortcode call
+    /// whose arguments cannot be read. Zola does not check the links and writes such a
+    /// call as text, so a site moved over may hold many: warnings for `build` and
+    /// `serve`, as strict as `link_severity` for `dossier check` or with `--links`.
     #[serde(skip)]
     pub relative_link_severity: Severity,
     /// Always ends with `/`.

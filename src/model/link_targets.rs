@@ -60,6 +60,7 @@ pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
         citations: targets,
         calls: targets.calls,
         charts: targets.charts,
+        lenient: targets.relative_severity,
     };
     let mut converted = markdown::to_html(doc, &env);
     citations::fill(&mut converted, targets.sources);

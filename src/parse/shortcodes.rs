@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
 
 /// Where the output of `.html` shortcode `n` goes while the Markdown is parsed
 /// (private-use characters, which no text contains; the citations' are U+E000/U+E001).
@@ -153,6 +153,7 @@ pub(crate) fn expand(
     doc: &str,
     shortcodes: &dyn Shortcodes,
     in_code: &dyn Fn(usize) -> bool,
+    unreadable: Severity,
 ) -> Expanded {
     let tokens = scan(body);
     let mut out = Expansion {
@@ -160,6 +161,7 @@ pub(crate) fn expand(
         doc,
         shortcodes,
         in_code,
+        unreadable,
         counts: std::collections::HashMap::new(),
         html: Vec::new(),
         problems: Vec::new(),
@@ -199,6 +201,9 @@ struct Expansion<'a> {
     counts: std::collections::HashMap<String, usize>,
     html: Vec<String>,
     problems: Vec<(usize, Diagnostic)>,
+    /// What a call of a known shortcode whose arguments cannot be read is: Zola writes
+    /// it as text, so a site moved over may hold some (`Config::relative_link_severity`).
+    unreadable: Severity,
 }
 
 impl Expansion<'_> {
@@ -244,8 +249,11 @@ impl Expansion<'_> {
                 }
                 self.problems.push((
                     span.end,
-                    Diagnostic::error(format!("the arguments of shortcode `{name}` cannot be read from here"))
-                        .hint("write them as name=value pairs separated by commas: text in quotes, numbers, true or false, or [lists]"),
+                    Diagnostic::new(
+                        self.unreadable,
+                        format!("the arguments of shortcode `{name}` cannot be read from here"),
+                    )
+                    .hint("write them as name=value pairs separated by commas: text in quotes, numbers, true or false, or [lists]; until then the call shows as text, as Zola shows it"),
                 ));
                 None
             }
@@ -799,7 +807,7 @@ mod tests {
     }
 
     fn run(body: &str) -> Expanded {
-        expand(body, "a.md", &Echo, &|_| false)
+        expand(body, "a.md", &Echo, &|_| false, Severity::Error)
     }
 
     #[test]
@@ -846,7 +854,7 @@ mod tests {
         assert_eq!(*at, 4);
         assert_eq!(d.message, "unknown shortcode `bx`");
         assert!(d.hint.as_deref().unwrap().contains("box"), "{:?}", d.hint);
-        let e = expand("`{{ bx(a=1) }}`", "a.md", &Echo, &|_| true);
+        let e = expand("`{{ bx(a=1) }}`", "a.md", &Echo, &|_| true, Severity::Error);
         assert!(e.problems.is_empty());
         assert_eq!(e.text, "`{{ bx(a=1) }}`");
     }

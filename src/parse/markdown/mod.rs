@@ -179,6 +179,9 @@ pub(crate) struct Env<'a> {
     pub calls: Calls<'a>,
     /// Where ```` ```chart ```` blocks read their data.
     pub charts: &'a crate::charts::Files,
+    /// What a problem Zola passes silently is (`Config::relative_link_severity`): here, a
+    /// shortcode call whose arguments cannot be read.
+    pub lenient: crate::diagnostic::Severity,
 }
 
 /// What `{{ … }}` and `{% … %}` in Markdown are.
@@ -267,7 +270,13 @@ pub(crate) fn to_html(doc: &Doc, env: &Env) -> Converted {
                 let i = ranges.partition_point(|r| r.start <= offset);
                 i > 0 && ranges[i - 1].contains(&offset)
             };
-            Some(shortcodes::expand(doc.body, doc.content_path, site, &in_code))
+            Some(shortcodes::expand(
+                doc.body,
+                doc.content_path,
+                site,
+                &in_code,
+                env.lenient,
+            ))
         }
         Calls::Templated(site) if site.skips(doc.content_path) => None,
         Calls::Templated(site) => Some(templated::expand(doc.body, doc.content_path, site)),
