@@ -269,6 +269,19 @@ fn translate(
                     continue;
                 }
             }
+            // `{% set x = a or page.extra.y %}`: Tera 1 read every operand of `and`, `or`
+            // and `not` as a test, wherever the expression was, so a missing one was
+            // false there too.
+            (TagKind::Statement, Some(keyword @ ("set" | "set_global")))
+                if inner.split_once('=').is_some_and(|(_, value)| is_logic(value)) =>
+            {
+                let (target, value) = inner.split_once('=').unwrap_or((inner, ""));
+                let target = target.trim_start().strip_prefix(keyword).unwrap_or(target).trim();
+                Some(format!(
+                    " {keyword} {target} = {} ",
+                    lenient(&expression(value.trim(), &own, aliases))
+                ))
+            }
             (TagKind::Statement, Some(keyword @ ("if" | "elif"))) => {
                 let condition = inner.trim_start().strip_prefix(keyword).unwrap_or("").trim();
                 let changed = format!(" {keyword} {} ", lenient(&expression(condition, &own, aliases)));
@@ -363,6 +376,25 @@ fn lenient(condition: &str) -> String {
     }
     flush(&mut operand, &mut out);
     out.trim_end().to_owned()
+}
+
+/// Whether `expression` is a logical one: `not …`, or `and`/`or` outside strings and
+/// brackets.
+fn is_logic(expression: &str) -> bool {
+    let expression = expression.trim();
+    if expression.starts_with("not ") {
+        return true;
+    }
+    let mut nesting = Nesting::default();
+    for word in expression.split_inclusive(' ') {
+        for c in word.chars() {
+            nesting.step(c);
+        }
+        if nesting.is_top() && matches!(word.trim(), "and" | "or") {
+            return true;
+        }
+    }
+    false
 }
 
 /// A tag that writes nothing: a comment with the tag's whitespace control (`{%- … -%}`
@@ -661,6 +693,107 @@ fn expression(text: &str, own: &str, aliases: &HashMap<String, String>) -> Strin
         out.push(c);
         i += c.len_utf8();
     }
+    optional_before_default(&out)
+}
+
+/// `text` with each path piped into `default` read with Tera 2's optional chaining
+/// (`page?.extra?[name] | default(value="")`): Tera 1's `default` gave its value when any
+/// step of the path was missing, as in `page.extra[name]` on a page that has no `page`;
+/// Tera 2 stops at the missing step before `default` sees it. A defined path reads the
+/// same either way.
+fn optional_before_default(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None if c == '|' && text[i + 1..].trim_start().starts_with("default(") => {
+                let kept = out.trim_end().len();
+                let start = path_start(&out[..kept]);
+                if start < kept && out[start..kept].contains(['.', '[']) {
+                    let path = optional_path(&out[start..kept]);
+                    out.replace_range(start..kept, &path);
+                }
+            }
+            None => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where the path that ends `text` starts: names joined by `.` and `[…]` (the brackets'
+/// insides may hold anything balanced); `text.len()` when it does not end with a path.
+fn path_start(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = text.len();
+    loop {
+        if i > 0 && bytes[i - 1] == b']' {
+            // Back over a balanced `[…]`.
+            let mut depth = 0;
+            let mut j = i;
+            while j > 0 {
+                j -= 1;
+                match bytes[j] {
+                    b']' => depth += 1,
+                    b'[' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if depth != 0 {
+                return text.len();
+            }
+            i = j;
+            if i > 0 && bytes[i - 1] == b'?' {
+                i -= 1;
+            }
+            continue;
+        }
+        let name_end = i;
+        while i > 0 && is_ident(bytes[i - 1]) {
+            i -= 1;
+        }
+        if i == name_end {
+            return text.len();
+        }
+        if i > 0 && bytes[i - 1] == b'.' {
+            i -= 1;
+            if i > 0 && bytes[i - 1] == b'?' {
+                i -= 1;
+            }
+            continue;
+        }
+        // The path's first name: not a number, and not the end of something else.
+        let starts_name = bytes[i].is_ascii_alphabetic() || bytes[i] == b'_';
+        return if starts_name { i } else { text.len() };
+    }
+}
+
+/// `path` with its steps made optional: `a.b[c]` → `a?.b?[c]` (inside brackets unchanged).
+fn optional_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 4);
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '.' | '[' if depth == 0 && !out.ends_with('?') => {
+                out.push('?');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
     out
 }
 
@@ -907,6 +1040,42 @@ mod tests {
         // Plain names, calls and comparisons are Tera 2's to judge.
         let plain = "{% if page %}{% endif %}{% if a.b == 2 %}{% endif %}{% if f(x=a.b) %}{% endif %}";
         assert_eq!(t("a.html", plain), plain);
+    }
+
+    #[test]
+    fn a_missing_operand_of_and_or_or_in_a_set_is_false_as_in_tera_1() {
+        assert_eq!(
+            t(
+                "a.html",
+                "{%- set on = config.extra.x or page.extra.y -%}{% set_global n = not page.draft %}"
+            ),
+            "{%- set on = (config is defined and config.extra is defined and config.extra.x is defined and config.extra.x) or (page is defined and page.extra is defined and page.extra.y is defined and page.extra.y) -%}{% set_global n = not (page is defined and page.draft is defined and page.draft) %}"
+        );
+        // Other values, and `or` inside a string, are Tera 2's to judge.
+        let plain = "{% set a = page.title %}{% set b = \"x or y\" %}{% set c = f(a=b or c) %}";
+        assert_eq!(t("a.html", plain), plain);
+    }
+
+    #[test]
+    fn paths_piped_into_default_read_missing_steps_as_undefined() {
+        assert_eq!(
+            t(
+                "a.html",
+                "{{ page.extra[setting] | default(value=\"\") }}{% set x = a.b.c|default(value=config.extra.y) %}"
+            ),
+            "{{ page?.extra?[setting] | default(value=\"\") }}{% set x = a?.b?.c|default(value=config.extra.y) %}"
+        );
+        // Inside brackets, strings, plain names and calls are left as they are.
+        let plain =
+            "{{ x | default(value=1) }}{{ f(a=b.c) | default(value=2) }}{{ \"a.b | default(value=3)\" }}";
+        assert_eq!(t("a.html", plain), plain);
+        assert_eq!(
+            t(
+                "a.html",
+                "{{ m[k.v].n | default(value=0) }}{{ p.0 | default(value=0) }}"
+            ),
+            "{{ m?[k.v]?.n | default(value=0) }}{{ p?[0] | default(value=0) }}"
+        );
     }
 
     #[test]
