@@ -35,6 +35,12 @@ pub(crate) fn backlinks(site: &mut Site) {
             let Some(target) = site.by_content_path.get(&link.target).copied() else {
                 continue;
             };
+            // A link from another language (to the original of a translation, say) is
+            // not a citation among this language's analyses: backlinks, and the
+            // connected analyses and timeline citers made from them, stay in one language.
+            if site.item_lang(source) != site.item_lang(target) {
+                continue;
+            }
             found
                 .entry(target)
                 .or_default()

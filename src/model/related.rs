@@ -41,6 +41,19 @@ pub(crate) fn related(site: &mut Site) {
         .map(|p| p.date.map_or(i64::MIN, |d| d.sort_key()))
         .collect();
     let listed: Vec<bool> = site.pages.iter().map(|p| p.has_output()).collect();
+    // A page's related pages are in its language: a translation, or an analysis in
+    // another language that links to it, is not one (terms are per language already).
+    let lang: Vec<usize> = site
+        .pages
+        .iter()
+        .map(|p| {
+            site.config
+                .languages
+                .iter()
+                .position(|l| l.code == p.lang)
+                .unwrap_or(0)
+        })
+        .collect();
     let link_weight = config.links;
     let limit = config.limit;
 
@@ -91,7 +104,7 @@ pub(crate) fn related(site: &mut Site) {
         // The best `limit` candidates, best first; most candidates fail one comparison.
         let mut best: Vec<(usize, f32)> = Vec::with_capacity(limit + 1);
         for &p in &s.touched {
-            if p == i || !listed[p] {
+            if p == i || !listed[p] || lang[p] != lang[i] {
                 continue;
             }
             let candidate = (p, s.scores[p]);

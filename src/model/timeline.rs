@@ -91,10 +91,11 @@ pub(crate) fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
             })
             .then_with(|| a.title.cmp(&b.title))
     });
-    // Ids must be unique: they are anchors and calendar UIDs.
-    let mut seen: HashMap<&str, PageId> = HashMap::new();
+    // Ids must be unique in a language: they are anchors on its timeline and UIDs in its
+    // calendar. A translation's events keep the original's ids, being the same events.
+    let mut seen: HashMap<(&str, &str), PageId> = HashMap::new();
     for e in &out {
-        if let Some(first) = seen.insert(&e.id, e.page) {
+        if let Some(first) = seen.insert((&site.page(e.page).lang, &e.id), e.page) {
             diags.push(
                 Diagnostic::error(format!(
                     "two events have the id `{}` (in {} and {})",

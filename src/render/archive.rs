@@ -5,22 +5,32 @@ use serde::Serialize;
 use tera::Value;
 
 use super::context::insert;
-use super::job::{ArchivePage, month_path, year_path};
+use super::job::{ArchivePage, Lang, month_path, year_path};
 use crate::dates::EventDate;
 use crate::model::site::{PageId, Site};
 
 /// A month's analyses, newest first.
 pub(crate) type Month = (i8, Vec<PageId>);
 
-/// Dated analyses by year and month, newest first.
+/// Dated analyses of one language by year and month, newest first.
 pub(crate) struct Archive {
+    pub lang: Lang,
     pub years: Vec<(i16, Vec<Month>)>,
 }
 
-pub(crate) fn build(site: &Site) -> Archive {
+/// The archive of each language, in the languages' order.
+pub(crate) fn build_all(site: &Site) -> Vec<Archive> {
+    Lang::all(site).map(|lang| build(site, lang)).collect()
+}
+
+fn build(site: &Site, lang: Lang) -> Archive {
+    let code = lang.code(site);
     let mut dated: Vec<PageId> = (0..site.pages.len())
         .map(PageId)
-        .filter(|p| site.page(*p).has_output() && site.page(*p).date.is_some())
+        .filter(|p| {
+            let page = site.page(*p);
+            page.has_output() && page.date.is_some() && page.lang == code
+        })
         .collect();
     dated.sort_by(|a, b| {
         let key = |p: &PageId| site.page(*p).date.map(|d| d.sort_key()).unwrap_or(0);
@@ -44,7 +54,7 @@ pub(crate) fn build(site: &Site) -> Archive {
         }
         months.last_mut().expect("pushed above").1.push(p);
     }
-    Archive { years }
+    Archive { lang, years }
 }
 
 #[derive(Serialize)]
@@ -79,14 +89,14 @@ fn summaries(site: &Site, archive: &Archive) -> Vec<YearSummary> {
         .iter()
         .map(|(y, months)| YearSummary {
             year: *y,
-            path: year_path(site, *y),
+            path: year_path(site, archive.lang, *y),
             count: months.iter().map(|(_, p)| p.len()).sum(),
             months: months
                 .iter()
                 .map(|(m, pages)| MonthSummary {
                     month: *m,
                     label: EventDate::month_name(*m).to_owned(),
-                    path: month_path(site, *y, *m),
+                    path: month_path(site, archive.lang, *y, *m),
                     count: pages.len(),
                 })
                 .collect(),
@@ -97,7 +107,7 @@ fn summaries(site: &Site, archive: &Archive) -> Vec<YearSummary> {
 /// The value `archive.html` gets: the years (with months) always, and for a year or month
 /// page its analyses as `pages` (template values of the pages).
 pub(super) fn value(site: &Site, archive: &Archive, pages: &[Value], page: ArchivePage) -> Value {
-    let index_path = site.config.url_path("archive/");
+    let index_path = archive.lang.url_path(site, "archive/");
     let (kind, title, year, month) = match page {
         ArchivePage::Index => ("index", "Archive".to_owned(), None, None),
         ArchivePage::Year(y) => ("year", y.to_string(), Some(y), None),
@@ -113,7 +123,7 @@ pub(super) fn value(site: &Site, archive: &Archive, pages: &[Value], page: Archi
         title,
         index_path,
         year,
-        year_path: year.map(|y| year_path(site, y)),
+        year_path: year.map(|y| year_path(site, archive.lang, y)),
     };
     let mut value = insert(
         Value::from_serializable(&head),

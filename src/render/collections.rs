@@ -5,41 +5,52 @@ use tera::Value;
 
 use super::context;
 use super::feeds::newest_first;
-use super::job::Collection;
+use super::job::{Collection, Lang};
 use super::template_names::own_page;
 use super::templates::Templates;
 use crate::model::site::{PageId, Site};
 
 impl Collection {
-    pub(super) fn made(self, site: &Site, templates: &Templates) -> bool {
-        let rendered = || site.pages.iter().filter(|p| p.has_output());
+    /// Whether the page is made in `lang`: the theme has its template, no content of the
+    /// site takes its URL, and an analysis in that language has something to collect.
+    pub(super) fn made(self, site: &Site, templates: &Templates, lang: Lang) -> bool {
+        let code = lang.code(site);
+        let rendered = || site.pages.iter().filter(|p| p.has_output() && p.lang == code);
         let name = self.name();
         own_page(
             site,
             templates,
             &format!("{name}.html"),
-            &site.config.url_path(&format!("{name}/")),
+            &lang.url_path(site, &format!("{name}/")),
         ) && match self {
             Collection::Sources => {
                 site.sources.is_some() && rendered().any(|p| !p.converted.cited.is_empty())
             }
-            Collection::Watch => !site.watch.is_empty(),
+            Collection::Watch => site.watch.iter().any(|w| site.page(w.page).lang == code),
             Collection::Judgments => rendered().any(|p| !p.converted.judgments.is_empty()),
         }
     }
 
-    pub(super) fn value(self, site: &Site, page_values: &[Value]) -> Value {
+    pub(super) fn value(self, site: &Site, page_values: &[Value], lang: Lang) -> Value {
         match self {
-            Collection::Sources => sources_value(site, page_values),
-            Collection::Watch => watch_value(site, page_values),
-            Collection::Judgments => judgments_value(site, page_values),
+            Collection::Sources => sources_value(site, page_values, lang),
+            Collection::Watch => watch_value(site, page_values, lang),
+            Collection::Judgments => judgments_value(site, page_values, lang),
         }
     }
 }
 
+/// The pages in a language (every page on a site with one).
+fn pages_in(site: &Site, lang: Lang) -> impl Iterator<Item = PageId> + '_ {
+    let code = lang.code(site);
+    (0..site.pages.len())
+        .map(PageId)
+        .filter(move |p| site.page(*p).lang == code)
+}
+
 /// The indicators to watch by area (areas by name, those without one last), open ones
 /// first, then by due date: `[{area, items: [{…, page}]}]`.
-fn watch_value(site: &Site, page_values: &[Value]) -> Value {
+fn watch_value(site: &Site, page_values: &[Value], lang: Lang) -> Value {
     use crate::model::dated::Watch;
     let key = |w: &&Watch| {
         (
@@ -51,7 +62,12 @@ fn watch_value(site: &Site, page_values: &[Value]) -> Value {
             w.id.clone(),
         )
     };
-    let mut all: Vec<&Watch> = site.watch.iter().collect();
+    let code = lang.code(site);
+    let mut all: Vec<&Watch> = site
+        .watch
+        .iter()
+        .filter(|w| site.page(w.page).lang == code)
+        .collect();
     all.sort_by_key(key);
     let mut groups: Vec<Value> = Vec::new();
     for chunk in all.chunk_by(|a, b| a.area == b.area) {
@@ -75,11 +91,11 @@ fn watch_value(site: &Site, page_values: &[Value]) -> Value {
 
 /// Every cited source in the style's order, with the analyses citing it, newest first:
 /// `[{id, key, reference, pages}]`.
-fn sources_value(site: &Site, page_values: &[Value]) -> Value {
+fn sources_value(site: &Site, page_values: &[Value], lang: Lang) -> Value {
     let Some(sources) = &site.sources else {
         return Value::from(Vec::<Value>::new());
     };
-    let pages = newest_first(site, (0..site.pages.len()).map(PageId));
+    let pages = newest_first(site, pages_in(site, lang));
     let mut keys: Vec<&str> = pages
         .iter()
         .flat_map(|p| site.page(*p).converted.cited.iter().map(String::as_str))
@@ -128,8 +144,8 @@ impl<'a> JudgmentView<'a> {
 
 /// The analyses with key judgments, newest first, each with its judgments:
 /// `[{page, judgments: [{id, confidence, confidence_label, text}]}]`.
-fn judgments_value(site: &Site, page_values: &[Value]) -> Value {
-    let pages = newest_first(site, (0..site.pages.len()).map(PageId));
+fn judgments_value(site: &Site, page_values: &[Value], lang: Lang) -> Value {
+    let pages = newest_first(site, pages_in(site, lang));
     let groups: Vec<Value> = pages
         .into_iter()
         .filter(|p| !site.page(*p).converted.judgments.is_empty())

@@ -90,7 +90,11 @@ fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, Stri
         );
     }
     for l in &page.converted.links {
-        if let Some(item) = site.by_content_path.get(&l.target) {
+        // Analyses in its own language: a link to another language's (the original of a
+        // translation) stays a link in the text, not a connection.
+        if let Some(item) = site.by_content_path.get(&l.target)
+            && site.item_lang(*item) == page.lang
+        {
             add(*item, Relation::CitedHere, None);
         }
     }

@@ -270,10 +270,10 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
         translations: translations(site, Item::Page(id)),
         in_search_index: p.meta.in_search_index.unwrap_or(true),
         backlinks: backlink_refs(site, &p.backlinks),
-        archive_path: p
-            .date
-            .filter(|_| p.has_output())
-            .map(|d| super::job::month_path(site, d.date.year(), d.date.month())),
+        archive_path: p.date.filter(|_| p.has_output()).map(|d| {
+            let lang = super::job::Lang::of(site, &p.lang);
+            super::job::month_path(site, lang, d.date.year(), d.date.month())
+        }),
         watch: {
             // `site.watch` is in page order: the page's indicators are one run of it.
             let start = site.watch.partition_point(|w| w.page < id);

@@ -4,7 +4,7 @@
 use crate::config::{FeedContent, FeedFormat};
 use crate::dates::DateValue;
 use crate::html::escape_attr;
-use crate::model::site::{PageId, Site};
+use crate::model::site::{Item, PageId, Site};
 
 /// Escaped for XML, without the control characters XML 1.0 does not allow (front matter
 /// may hold them, and one would make the whole feed unreadable).
@@ -85,6 +85,8 @@ struct Entry<'a> {
     authors: Vec<&'a str>,
     /// The entry's HTML, with root-relative links made absolute.
     html: String,
+    /// The page's translations into other languages: (language, permalink).
+    translations: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Entry<'a> {
@@ -106,7 +108,19 @@ impl<'a> Entry<'a> {
         } else {
             p.meta.authors.iter().map(String::as_str).collect()
         };
+        let translations = site
+            .translations_of(Item::Page(id))
+            .iter()
+            .filter_map(|t| match t {
+                Item::Page(other) if *other != id && site.page(*other).has_output() => Some((
+                    site.page(*other).lang.as_str(),
+                    site.page(*other).permalink.as_str(),
+                )),
+                _ => None,
+            })
+            .collect();
         Entry {
+            translations,
             page: p,
             published: p.date,
             updated: p.meta.updated.or(p.date),
@@ -151,6 +165,14 @@ fn atom(feed: &Feed, entries: &[Entry]) -> String {
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             escape(&p.permalink)
         ));
+        // The entry in other languages, as Atom's `hreflang` names them (RFC 4287 4.2.7.4).
+        for (lang, href) in &e.translations {
+            out.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n",
+                escape(lang),
+                escape(href)
+            ));
+        }
         out.push_str(&format!("    <id>{}</id>\n", escape(&p.permalink)));
         if let Some(published) = &e.published {
             out.push_str(&format!("    <published>{}</published>\n", rfc3339(published)));

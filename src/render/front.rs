@@ -21,10 +21,12 @@ const WATCH: usize = 4;
 /// Events in the recent-events list.
 const EVENTS: usize = 5;
 
-/// `{lead: {page, judgments}, sections: [{section, pages}], watch: [{…, page}], events}`,
-/// or `None` when the site has no analysis with a page of its own.
-pub(super) fn value(site: &Site, data: &Data) -> Option<Value> {
-    let lead = lead(site)?;
+/// `{lead: {page, judgments}, sections: [{section, pages}], watch: [{…, page}], events}`
+/// for the home page of the language `root` is the home section of, from that language's
+/// analyses; `None` when it has no analysis with a page of its own.
+pub(super) fn value(site: &Site, data: &Data, root: SectionId) -> Option<Value> {
+    let lang = site.section(root).lang.as_str();
+    let lead = lead(site, lang)?;
     let mut front = tera::Map::new();
 
     let page = site.page(lead);
@@ -43,20 +45,21 @@ pub(super) fn value(site: &Site, data: &Data) -> Option<Value> {
         Value::from(page.converted.judgments.len().saturating_sub(JUDGMENTS)),
     );
     front.insert("lead".into(), Value::from(lead_value));
-    front.insert("sections".into(), Value::from(sections(site, data, lead)));
-    front.insert("watch".into(), Value::from(watch(site, data)));
-    front.insert("events".into(), Value::from(events(site, data)));
+    front.insert("sections".into(), Value::from(sections(site, data, lead, root)));
+    front.insert("watch".into(), Value::from(watch(site, data, lang)));
+    front.insert("events".into(), Value::from(events(site, data, lang)));
     Some(Value::from(front))
 }
 
-/// The newest analysis marked `extra.lead = true`, else the newest analysis.
-fn lead(site: &Site) -> Option<PageId> {
+/// The newest analysis in `lang` marked `extra.lead = true`, else its newest analysis.
+fn lead(site: &Site, lang: &str) -> Option<PageId> {
     let newest = |marked: bool| {
         (0..site.pages.len())
             .map(PageId)
             .filter(|id| {
                 let p = site.page(*id);
                 p.has_output()
+                    && p.lang == lang
                     && (!marked
                         || p.meta.extra.get("lead").and_then(serde_json::Value::as_bool) == Some(true))
             })
@@ -77,8 +80,7 @@ fn lead(site: &Site) -> Option<PageId> {
 
 /// The top-level section each page is under (through nested sections), or `None` for a
 /// page of the home section itself.
-fn top_section(site: &Site, mut section: SectionId) -> Option<SectionId> {
-    let root = site.root_section();
+fn top_section(site: &Site, mut section: SectionId, root: SectionId) -> Option<SectionId> {
     if section == root {
         return None;
     }
@@ -93,15 +95,15 @@ fn top_section(site: &Site, mut section: SectionId) -> Option<SectionId> {
 
 /// Each top-level section with a page of its own, in the navigation's order, with its
 /// newest analyses (its own and its subsections'), the lead left out.
-fn sections(site: &Site, data: &Data, lead: PageId) -> Vec<Value> {
-    let order = super::values::nav_sections(site);
+fn sections(site: &Site, data: &Data, lead: PageId, root: SectionId) -> Vec<Value> {
+    let order = super::values::nav_sections_of(site, root);
     let mut pages: Vec<Vec<PageId>> = vec![Vec::new(); order.len()];
     for id in (0..site.pages.len()).map(PageId) {
         let p = site.page(id);
         if id == lead || !p.has_output() {
             continue;
         }
-        let Some(top) = top_section(site, p.section) else {
+        let Some(top) = top_section(site, p.section, root) else {
             continue;
         };
         if let Some(at) = order.iter().position(|s| *s == top) {
@@ -132,12 +134,15 @@ fn sections(site: &Site, data: &Data, lead: PageId) -> Vec<Value> {
 }
 
 /// The open indicators due soonest (those without a due date after the dated ones).
-fn watch(site: &Site, data: &Data) -> Vec<Value> {
+fn watch(site: &Site, data: &Data, lang: &str) -> Vec<Value> {
     use crate::model::dated::{Status, Watch};
     let mut open: Vec<&Watch> = site
         .watch
         .iter()
-        .filter(|w| w.status == Status::Open && site.page(w.page).has_output())
+        .filter(|w| {
+            let page = site.page(w.page);
+            w.status == Status::Open && page.has_output() && page.lang == lang
+        })
         .collect();
     open.sort_by_key(|w| {
         (
@@ -158,13 +163,16 @@ fn watch(site: &Site, data: &Data) -> Vec<Value> {
 
 /// The latest events recorded in analyses' `events` lists up to today, newest first; an
 /// analysis's own date is not one (the sections list the analyses).
-fn events(site: &Site, data: &Data) -> Vec<Value> {
+fn events(site: &Site, data: &Data, lang: &str) -> Vec<Value> {
     let today = data.today;
     let mut past: Vec<EventId> = (0..site.events.len())
         .map(EventId)
         .filter(|e| {
             let event = &site.events[e.0];
-            !event.is_page && event.watch.is_none() && event.date.civil_date() <= today
+            !event.is_page
+                && event.watch.is_none()
+                && event.date.civil_date() <= today
+                && site.page(event.page).lang == lang
         })
         .collect();
     past.sort_by_key(|e| std::cmp::Reverse(site.events[e.0].sort_key()));

@@ -42,6 +42,61 @@ impl Collection {
     }
 }
 
+/// A language of the site, by its index in `config.languages` (the default first, so
+/// `Lang(0)` is the default). dossier's own pages (timeline, archive, graph, the
+/// collections, search) are made once per language, each under its prefix (`/uk/…`)
+/// from that language's analyses only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Lang(pub usize);
+
+impl Lang {
+    pub(crate) const DEFAULT: Lang = Lang(0);
+
+    /// Every language of the site, the default first.
+    pub(crate) fn all(site: &Site) -> impl Iterator<Item = Lang> + use<> {
+        (0..site.config.languages.len().max(1)).map(Lang)
+    }
+
+    /// The language with this code (the default for a code the site does not declare,
+    /// which resolve has already reported).
+    pub(crate) fn of(site: &Site, code: &str) -> Lang {
+        Lang(
+            site.config
+                .languages
+                .iter()
+                .position(|l| l.code == code)
+                .unwrap_or(0),
+        )
+    }
+
+    pub(crate) fn code(self, site: &Site) -> &str {
+        site.config
+            .languages
+            .get(self.0)
+            .map_or(site.config.default_language.as_str(), |l| l.code.as_str())
+    }
+
+    /// The URL path of a site-relative path in this language: `timeline/` is
+    /// `/timeline/` in the default language and `/uk/timeline/` in Ukrainian.
+    pub(crate) fn url_path(self, site: &Site, relative: &str) -> String {
+        if self == Lang::DEFAULT {
+            site.config.url_path(relative)
+        } else {
+            site.config.url_path(&format!("{}/{}", self.code(site), relative))
+        }
+    }
+
+    /// An output path (relative to the output folder) in this language: `uk/` before it
+    /// unless this is the default.
+    pub(crate) fn output(self, site: &Site, relative: &str) -> String {
+        if self == Lang::DEFAULT {
+            relative.to_owned()
+        } else {
+            format!("{}/{relative}", self.code(site))
+        }
+    }
+}
+
 /// One output file to produce.
 #[derive(Debug, Clone)]
 pub(super) enum Job {
@@ -59,26 +114,26 @@ pub(super) enum Job {
         of: FeedOf,
         format: FeedFormat,
     },
-    SiteGraph,
-    /// A page collecting something from every analysis.
-    Collection(Collection),
-    GraphJson,
-    Archive(ArchivePage),
+    SiteGraph(Lang),
+    /// A page collecting something from every analysis of a language.
+    Collection(Lang, Collection),
+    GraphJson(Lang),
+    Archive(Lang, ArchivePage),
     /// `/timeline/`, or with a year, `/timeline/YEAR/` (a timeline split by year).
-    Timeline(Option<i16>),
+    Timeline(Lang, Option<i16>),
     /// A term's timeline, or one year of it.
     TermTimeline(TermId, Option<i16>),
-    TimelineJson,
-    TimelineIcs,
+    TimelineJson(Lang),
+    TimelineIcs(Lang),
     Redirect {
         to: String,
     },
     NotFound,
-    SearchIndex,
-    SearchFilters,
-    SearchShard(u32),
+    SearchIndex(Lang),
+    SearchFilters(Lang),
+    SearchShard(Lang, u32),
     /// `search/docs/<k>.bin`: the result records of a bundle of ids.
-    SearchBundle(u32),
+    SearchBundle(Lang, u32),
     Bytes(Arc<[u8]>),
     Copy(StaticSource),
 }
@@ -118,12 +173,12 @@ pub(super) enum ArchivePage {
 }
 
 impl ArchivePage {
-    /// The page's URL path.
-    pub(super) fn path(self, site: &Site) -> String {
+    /// The page's URL path in a language.
+    pub(super) fn path(self, site: &Site, lang: Lang) -> String {
         match self {
-            ArchivePage::Index => site.config.url_path("archive/"),
-            ArchivePage::Year(year) => year_path(site, year),
-            ArchivePage::Month(year, month) => month_path(site, year, month),
+            ArchivePage::Index => lang.url_path(site, "archive/"),
+            ArchivePage::Year(year) => year_path(site, lang, year),
+            ArchivePage::Month(year, month) => month_path(site, lang, year, month),
         }
     }
 }
@@ -150,10 +205,10 @@ pub(super) fn pager_path(base: &str, paginate_path: &str, index: usize) -> Strin
     }
 }
 
-pub(super) fn year_path(site: &Site, year: i16) -> String {
-    site.config.url_path(&format!("archive/{year:04}/"))
+pub(super) fn year_path(site: &Site, lang: Lang, year: i16) -> String {
+    lang.url_path(site, &format!("archive/{year:04}/"))
 }
 
-pub(super) fn month_path(site: &Site, year: i16, month: i8) -> String {
-    site.config.url_path(&format!("archive/{year:04}/{month:02}/"))
+pub(super) fn month_path(site: &Site, lang: Lang, year: i16, month: i8) -> String {
+    lang.url_path(site, &format!("archive/{year:04}/{month:02}/"))
 }

@@ -108,7 +108,7 @@ pub(crate) fn prepare(
     set_globals(&mut templates, site);
 
     let term_events = timeline::events_by_term(site);
-    let archive = archive::build(site);
+    let archive = archive::build_all(site);
     // Built when a shard is first rendered (`serve` answers before it needs one), or
     // refreshed from the index of an earlier build. `serve` keeps (`kept`) the records
     // it compresses, to compress only the changed ones again.
@@ -116,11 +116,12 @@ pub(crate) fn prepare(
         Some(kept) => (kept.index, Some(kept.records)),
         None => (None, None),
     };
-    let search = site.config.build_search_index.then(|| match earlier_search {
+    let searched = job::Lang::all(site).any(|lang| search::enabled(site, lang));
+    let search = searched.then(|| match earlier_search {
         Some(index) => std::sync::OnceLock::from(index.refreshed(site)),
         None => std::sync::OnceLock::new(),
     });
-    let records = records.filter(|_| site.config.build_search_index);
+    let records = records.filter(|_| searched);
     let plan = plan::plan(
         site,
         inputs.static_files,
@@ -130,7 +131,7 @@ pub(crate) fn prepare(
         plan::Derived {
             term_events: &term_events,
             archive: &archive,
-            search_shards: search.as_ref().map(|_| search::shard_count(site)),
+            search: search.is_some(),
             today: timeline::today(site, inputs.today),
         },
         &mut diags,
@@ -143,7 +144,9 @@ pub(crate) fn prepare(
     }
     let mut data = Data {
         connected: connected::values(site),
-        filters: timeline::filters(site, &term_events),
+        filters: timeline::filters_by_lang(site, &term_events),
+        lang_events: timeline::events_by_lang(site),
+        languages: values::language_values(&templates, site),
         event_values: with_event_html(
             &templates,
             timeline::event_values(site, &refs, timeline::today(site, inputs.today)),
@@ -251,20 +254,22 @@ impl Prepared {
     /// rest on its first build, to answer sooner.
     pub(crate) fn is_search(&self, id: JobId) -> bool {
         match self.plan[id.0].job {
-            Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchBundle(_) => true,
+            Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::SearchBundle(..) => {
+                true
+            }
             Job::Page(_)
             | Job::SectionPager { .. }
             | Job::TaxonomyList(_)
             | Job::TermPager { .. }
             | Job::Feed { .. }
-            | Job::SiteGraph
-            | Job::Collection(_)
-            | Job::GraphJson
-            | Job::Archive(_)
-            | Job::Timeline(_)
+            | Job::SiteGraph(_)
+            | Job::Collection(..)
+            | Job::GraphJson(_)
+            | Job::Archive(..)
+            | Job::Timeline(..)
             | Job::TermTimeline(..)
-            | Job::TimelineJson
-            | Job::TimelineIcs
+            | Job::TimelineJson(_)
+            | Job::TimelineIcs(_)
             | Job::Redirect { .. }
             | Job::NotFound
             | Job::Bytes(_)
@@ -297,20 +302,20 @@ impl Prepared {
             | Job::TaxonomyList(_)
             | Job::TermPager { .. }
             | Job::Feed { .. }
-            | Job::SiteGraph
-            | Job::Collection(_)
-            | Job::GraphJson
-            | Job::Archive(_)
-            | Job::Timeline(_)
+            | Job::SiteGraph(_)
+            | Job::Collection(..)
+            | Job::GraphJson(_)
+            | Job::Archive(..)
+            | Job::Timeline(..)
             | Job::TermTimeline(..)
-            | Job::TimelineJson
-            | Job::TimelineIcs
+            | Job::TimelineJson(_)
+            | Job::TimelineIcs(_)
             | Job::Redirect { .. }
             | Job::NotFound
-            | Job::SearchIndex
-            | Job::SearchFilters
-            | Job::SearchShard(_)
-            | Job::SearchBundle(_)
+            | Job::SearchIndex(_)
+            | Job::SearchFilters(_)
+            | Job::SearchShard(..)
+            | Job::SearchBundle(..)
             | Job::Bytes(_) => None,
         })
     }

@@ -6,7 +6,7 @@ use tera::Value;
 
 use super::context::{self, Pager, Parts, base_context, pager_value, section_value, term_value};
 use super::feeds::{self, newest_first};
-use super::job::{FeedOf, Job, Planned, pager_path};
+use super::job::{FeedOf, Job, Lang, Planned, pager_path};
 use super::templates::Templates;
 use super::values::Data;
 use super::{archive, graph, search, timeline};
@@ -23,26 +23,26 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
         Job::Page(id) => &site.page(*id).lang,
         Job::SectionPager { section, .. } => &site.section(*section).lang,
         Job::TaxonomyList(id) => &site.taxonomy(*id).lang,
-        Job::TermPager { term, .. } => &site.taxonomy(term.taxonomy).lang,
-        Job::Archive(_)
-        | Job::Timeline(_)
-        | Job::TermTimeline(..)
-        | Job::SiteGraph
-        | Job::Collection(_)
-        | Job::NotFound
-        | Job::Feed { .. }
-        | Job::GraphJson
-        | Job::TimelineJson
-        | Job::TimelineIcs
-        | Job::Redirect { .. }
-        | Job::SearchIndex
-        | Job::SearchFilters
-        | Job::SearchShard(_)
-        | Job::SearchBundle(_)
-        | Job::Bytes(_)
-        | Job::Copy(_) => &site.config.default_language,
+        Job::TermPager { term, .. } | Job::TermTimeline(term, _) => &site.taxonomy(term.taxonomy).lang,
+        Job::Archive(lang, _)
+        | Job::Timeline(lang, _)
+        | Job::SiteGraph(lang)
+        | Job::Collection(lang, _)
+        | Job::GraphJson(lang)
+        | Job::TimelineJson(lang)
+        | Job::TimelineIcs(lang)
+        | Job::SearchIndex(lang)
+        | Job::SearchFilters(lang)
+        | Job::SearchShard(lang, _)
+        | Job::SearchBundle(lang, _) => lang.code(site),
+        Job::NotFound | Job::Feed { .. } | Job::Redirect { .. } | Job::Bytes(_) | Job::Copy(_) => {
+            &site.config.default_language
+        }
     };
-    super::values::language_parts(site, lang, &mut ctx);
+    // The default language's values are the globals.
+    if let Some(parts) = data.languages.get(Lang::of(site, lang).0) {
+        ctx.0.extend(parts.0.iter().cloned());
+    }
     Some(ctx)
 }
 
@@ -80,9 +80,9 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             } else {
                 ctx.insert_value("section", data.section_values[section.0].clone());
             }
-            if *section == site.root_section()
+            if s.is_root()
                 && *index == 1
-                && let Some(front) = super::front::value(site, data)
+                && let Some(front) = super::front::value(site, data, *section)
             {
                 ctx.insert_value("front", front);
             }
@@ -139,13 +139,16 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             }
             ctx
         }
-        Job::Archive(page) => {
-            let mut ctx = base_context(site, &page.path(site));
-            ctx.insert_value("archive", archive::value(site, &data.archive, page_values, *page));
+        Job::Archive(lang, page) => {
+            let mut ctx = base_context(site, &page.path(site, *lang));
+            ctx.insert_value(
+                "archive",
+                archive::value(site, &data.archive[lang.0], page_values, *page),
+            );
             ctx
         }
-        Job::Timeline(year) => {
-            let path = site.config.url_path("timeline/");
+        Job::Timeline(lang, year) => {
+            let path = lang.url_path(site, "timeline/");
             let mut ctx = base_context(site, &timeline::year_path(&path, *year));
             let shown = timeline::Shown {
                 path: &path,
@@ -153,7 +156,14 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             };
             ctx.insert_value(
                 "timeline",
-                timeline::view(site, &data.event_values, &data.filters, None, shown, data.today),
+                timeline::view(
+                    site,
+                    &data.event_values,
+                    &data.filters[lang.0],
+                    Some(&data.lang_events[lang.0]),
+                    shown,
+                    data.today,
+                ),
             );
             ctx
         }
@@ -167,9 +177,17 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
                 path: &path,
                 year: *year,
             };
+            let lang = Lang::of(site, &t.lang);
             ctx.insert_value(
                 "timeline",
-                timeline::view(site, &data.event_values, &data.filters, only, shown, data.today),
+                timeline::view(
+                    site,
+                    &data.event_values,
+                    &data.filters[lang.0],
+                    only,
+                    shown,
+                    data.today,
+                ),
             );
             ctx.insert(
                 "timeline_term",
@@ -181,29 +199,29 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             );
             ctx
         }
-        Job::SiteGraph => {
-            let path = site.config.url_path("graph/");
+        Job::SiteGraph(lang) => {
+            let path = lang.url_path(site, "graph/");
             let mut ctx = base_context(site, &path);
-            let g = graph::site_graph(site);
+            let g = graph::site_graph(site, *lang);
             let value = context::insert(Value::from_serializable(&g), "svg", Value::safe_string(&g.svg));
             ctx.insert_value("graph", value);
             ctx
         }
-        Job::Collection(c) => {
-            let mut ctx = base_context(site, &site.config.url_path(&format!("{}/", c.name())));
-            ctx.insert_value(c.name(), c.value(site, &data.page_values));
+        Job::Collection(lang, c) => {
+            let mut ctx = base_context(site, &lang.url_path(site, &format!("{}/", c.name())));
+            ctx.insert_value(c.name(), c.value(site, &data.page_values, *lang));
             ctx
         }
         Job::NotFound => base_context(site, &format!("{}404.html", site.config.base_path)),
         Job::Feed { .. }
-        | Job::GraphJson
-        | Job::TimelineJson
-        | Job::TimelineIcs
+        | Job::GraphJson(_)
+        | Job::TimelineJson(_)
+        | Job::TimelineIcs(_)
         | Job::Redirect { .. }
-        | Job::SearchIndex
-        | Job::SearchFilters
-        | Job::SearchShard(_)
-        | Job::SearchBundle(_)
+        | Job::SearchIndex(_)
+        | Job::SearchFilters(_)
+        | Job::SearchShard(..)
+        | Job::SearchBundle(..)
         | Job::Bytes(_)
         | Job::Copy(_) => return None,
     })
@@ -305,46 +323,46 @@ pub(super) fn render_job(
                 *format,
             )
         }
-        Job::TimelineJson => {
+        Job::TimelineJson(lang) => {
             return sink
-                .write(&planned.path, timeline::json(site, data.today).as_bytes())
+                .write(&planned.path, timeline::json(site, *lang, data.today).as_bytes())
                 .map_err(io_err);
         }
-        Job::TimelineIcs => {
+        Job::TimelineIcs(lang) => {
             return sink
-                .write(&planned.path, timeline::ics(site).as_bytes())
+                .write(&planned.path, timeline::ics(site, *lang).as_bytes())
                 .map_err(io_err);
         }
-        Job::GraphJson => {
+        Job::GraphJson(lang) => {
             return sink
-                .write(&planned.path, graph::graph_json(site).as_bytes())
+                .write(&planned.path, graph::graph_json(site, *lang).as_bytes())
                 .map_err(io_err);
         }
-        Job::SearchIndex => {
+        Job::SearchIndex(lang) => {
             return sink
-                .write(&planned.path, &search::SearchIndex::index_json(site))
+                .write(&planned.path, &search::SearchIndex::index_json(site, *lang))
                 .map_err(io_err);
         }
-        Job::SearchFilters => {
+        Job::SearchFilters(lang) => {
             return sink
-                .write(&planned.path, &search::filters_json(site))
+                .write(&planned.path, &search::filters_json(site, *lang))
                 .map_err(io_err);
         }
-        Job::SearchShard(n) => {
+        Job::SearchShard(lang, n) => {
             // Shards are planned only with an index; without one there is nothing to write.
             let bytes = match &data.search {
                 Some(index) => index
                     .get_or_init(|| search::SearchIndex::build(site))
-                    .shard_json(*n),
+                    .shard_json(*lang, *n),
                 None => Vec::new(),
             };
             return sink.write(&planned.path, &bytes).map_err(io_err);
         }
-        Job::SearchBundle(k) => {
+        Job::SearchBundle(lang, k) => {
             return sink
                 .write(
                     &planned.path,
-                    &search::bundle_bytes(site, *k, data.records.as_ref()),
+                    &search::bundle_bytes(site, *lang, *k, data.records.as_ref()),
                 )
                 .map_err(io_err);
         }
@@ -353,11 +371,11 @@ pub(super) fn render_job(
         | Job::SectionPager { .. }
         | Job::TaxonomyList(_)
         | Job::TermPager { .. }
-        | Job::Archive(_)
-        | Job::Timeline(_)
+        | Job::Archive(..)
+        | Job::Timeline(..)
         | Job::TermTimeline(..)
-        | Job::SiteGraph
-        | Job::Collection(_)
+        | Job::SiteGraph(_)
+        | Job::Collection(..)
         | Job::NotFound => return Ok(()),
     };
     sink.write(&planned.path, html.as_bytes()).map_err(io_err)

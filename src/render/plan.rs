@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::job::{
-    ArchivePage, Collection, FeedOf, Job, Planned, month_path, output_path, pager_path, year_path,
+    ArchivePage, Collection, FeedOf, Job, Lang, Planned, month_path, output_path, pager_path, year_path,
 };
 use super::template_names::{job_template, own_page};
 use super::templates::Templates;
@@ -22,9 +22,10 @@ use crate::theme::StaticSource;
 /// What earlier stages worked out that decides which outputs exist.
 pub(super) struct Derived<'a> {
     pub term_events: &'a [(TermId, Vec<EventId>)],
-    pub archive: &'a archive::Archive,
-    /// The number of search index shards; `None` without a search index.
-    pub search_shards: Option<u32>,
+    /// Each language's archive, by [`Lang`].
+    pub archive: &'a [archive::Archive],
+    /// Whether any language has a search index.
+    pub search: bool,
     /// What separates past events from upcoming ones.
     pub today: jiff::civil::Date,
 }
@@ -77,7 +78,7 @@ pub(super) fn plan(
     let Derived {
         term_events,
         archive,
-        search_shards,
+        search,
         today,
     } = derived;
     let mut out: Vec<Wanted> = Vec::new();
@@ -333,81 +334,19 @@ pub(super) fn plan(
             }
         }
     }
-    push("graph.json".into(), Job::GraphJson, "the link graph".into());
-    if let Some(shards) = search_shards {
-        let origin = || "the search index (build_search_index)".to_owned();
-        push(search::INDEX_PATH.into(), Job::SearchIndex, origin());
-        push(search::FILTERS_PATH.into(), Job::SearchFilters, origin());
-        for n in 0..shards {
-            push(search::shard_path(n), Job::SearchShard(n), origin());
-        }
-        for k in search::bundles(site) {
-            push(search::bundle_path(k), Job::SearchBundle(k), origin());
-        }
-    }
-    let own = |template: &str, path: &str| own_page(site, templates, template, &site.config.url_path(path));
-    if own("archive.html", "archive/") && !archive.years.is_empty() {
-        push(
-            output_path(site, &site.config.url_path("archive/")),
-            Job::Archive(ArchivePage::Index),
-            "the archive (archive.html)".into(),
-        );
-        for (year, months) in &archive.years {
-            push(
-                output_path(site, &year_path(site, *year)),
-                Job::Archive(ArchivePage::Year(*year)),
-                format!("the archive of {year}"),
-            );
-            for (month, _) in months {
-                push(
-                    output_path(site, &month_path(site, *year, *month)),
-                    Job::Archive(ArchivePage::Month(*year, *month)),
-                    format!("the archive of {year}-{month:02}"),
-                );
-            }
-        }
-    }
-    if !site.events.is_empty() {
-        push("timeline.json".into(), Job::TimelineJson, "the timeline".into());
-        push("timeline.ics".into(), Job::TimelineIcs, "the timeline".into());
-        if own("timeline.html", "timeline/") {
-            let main = site.config.url_path("timeline/");
-            for year in timeline::pages(site, None, today) {
-                push(
-                    output_path(site, &timeline::year_path(&main, year)),
-                    Job::Timeline(year),
-                    "the timeline page (timeline.html)".into(),
-                );
-            }
-            for (id, events) in term_events {
-                let t = site.taxonomy(id.taxonomy);
-                if !t.config.render {
-                    continue;
-                }
-                let term_ref = site.term(*id);
-                let path = format!("{}timeline/", term_ref.path);
-                for year in timeline::pages(site, Some(events), today) {
-                    push(
-                        output_path(site, &timeline::year_path(&path, year)),
-                        Job::TermTimeline(*id, year),
-                        format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
-                    );
-                }
-            }
-        }
-    }
-    if own("graph.html", "graph/") {
-        push(
-            output_path(site, &site.config.url_path("graph/")),
-            Job::SiteGraph,
-            "the site graph page (graph.html)".into(),
-        );
-    }
-    for c in Collection::ALL.into_iter().filter(|c| c.made(site, templates)) {
-        push(
-            output_path(site, &site.config.url_path(&format!("{}/", c.name()))),
-            Job::Collection(c),
-            format!("the /{0}/ page ({0}.html)", c.name()),
+    // dossier's own pages, once per language, each under its prefix.
+    for lang in Lang::all(site) {
+        own_pages(
+            &mut push,
+            site,
+            templates,
+            lang,
+            &OwnPages {
+                term_events,
+                archive: &archive[lang.0],
+                search,
+                today,
+            },
         );
     }
 
@@ -462,6 +401,146 @@ pub(super) fn plan(
         planned.template = job_template(site, templates, &planned.job);
     }
     out
+}
+
+/// What decides which of dossier's own pages a language gets.
+struct OwnPages<'a> {
+    term_events: &'a [(TermId, Vec<EventId>)],
+    archive: &'a archive::Archive,
+    search: bool,
+    today: jiff::civil::Date,
+}
+
+/// dossier's own pages in one language: the link graph, the search index, the archive,
+/// the timeline (and each term's of that language), the collections. The default
+/// language's are where a site with one language has them; another's are under its code.
+fn own_pages(
+    push: &mut impl FnMut(String, Job, String),
+    site: &Site,
+    templates: &Templates,
+    lang: Lang,
+    derived: &OwnPages,
+) {
+    let code = lang.code(site);
+    // `uk/`, to name a language's pages in messages.
+    let in_lang = if lang == Lang::DEFAULT {
+        String::new()
+    } else {
+        format!(" in `{code}`")
+    };
+    push(
+        lang.output(site, "graph.json"),
+        Job::GraphJson(lang),
+        format!("the link graph{in_lang}"),
+    );
+    if derived.search && search::enabled(site, lang) {
+        let origin = || format!("the search index{in_lang} (build_search_index)");
+        push(
+            lang.output(site, search::INDEX_PATH),
+            Job::SearchIndex(lang),
+            origin(),
+        );
+        push(
+            lang.output(site, search::FILTERS_PATH),
+            Job::SearchFilters(lang),
+            origin(),
+        );
+        for n in 0..search::shard_count(site, lang) {
+            push(
+                lang.output(site, &search::shard_path(n)),
+                Job::SearchShard(lang, n),
+                origin(),
+            );
+        }
+        for k in search::bundles(site, lang) {
+            push(
+                lang.output(site, &search::bundle_path(k)),
+                Job::SearchBundle(lang, k),
+                origin(),
+            );
+        }
+    }
+    let own = |template: &str, path: &str| own_page(site, templates, template, &lang.url_path(site, path));
+    let archive = derived.archive;
+    if own("archive.html", "archive/") && !archive.years.is_empty() {
+        push(
+            output_path(site, &lang.url_path(site, "archive/")),
+            Job::Archive(lang, ArchivePage::Index),
+            format!("the archive{in_lang} (archive.html)"),
+        );
+        for (year, months) in &archive.years {
+            push(
+                output_path(site, &year_path(site, lang, *year)),
+                Job::Archive(lang, ArchivePage::Year(*year)),
+                format!("the archive of {year}{in_lang}"),
+            );
+            for (month, _) in months {
+                push(
+                    output_path(site, &month_path(site, lang, *year, *month)),
+                    Job::Archive(lang, ArchivePage::Month(*year, *month)),
+                    format!("the archive of {year}-{month:02}{in_lang}"),
+                );
+            }
+        }
+    }
+    let events: Vec<EventId> = site
+        .event_ids()
+        .filter(|e| site.page(site.event(*e).page).lang == code)
+        .collect();
+    if !events.is_empty() {
+        push(
+            lang.output(site, "timeline.json"),
+            Job::TimelineJson(lang),
+            format!("the timeline{in_lang}"),
+        );
+        push(
+            lang.output(site, "timeline.ics"),
+            Job::TimelineIcs(lang),
+            format!("the timeline{in_lang}"),
+        );
+        if own("timeline.html", "timeline/") {
+            let main = lang.url_path(site, "timeline/");
+            for year in timeline::pages(site, Some(&events), derived.today) {
+                push(
+                    output_path(site, &timeline::year_path(&main, year)),
+                    Job::Timeline(lang, year),
+                    format!("the timeline page{in_lang} (timeline.html)"),
+                );
+            }
+            for (id, events) in derived.term_events {
+                let t = site.taxonomy(id.taxonomy);
+                if !t.config.render || t.lang != code {
+                    continue;
+                }
+                let term_ref = site.term(*id);
+                let path = format!("{}timeline/", term_ref.path);
+                for year in timeline::pages(site, Some(events), derived.today) {
+                    push(
+                        output_path(site, &timeline::year_path(&path, year)),
+                        Job::TermTimeline(*id, year),
+                        format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
+                    );
+                }
+            }
+        }
+    }
+    if own("graph.html", "graph/") {
+        push(
+            output_path(site, &lang.url_path(site, "graph/")),
+            Job::SiteGraph(lang),
+            format!("the site graph page{in_lang} (graph.html)"),
+        );
+    }
+    for c in Collection::ALL
+        .into_iter()
+        .filter(|c| c.made(site, templates, lang))
+    {
+        push(
+            output_path(site, &lang.url_path(site, &format!("{}/", c.name()))),
+            Job::Collection(lang, c),
+            format!("the /{0}/ page{in_lang} ({0}.html)", c.name()),
+        );
+    }
 }
 
 /// An output as planned, before its path is checked.

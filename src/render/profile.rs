@@ -90,12 +90,12 @@ impl Profile {
 fn kind(job: &Job) -> &'static str {
     match job {
         Job::Feed { .. } => "(feeds)",
-        Job::GraphJson => "(graph.json)",
-        Job::TimelineJson => "(timeline.json)",
-        Job::TimelineIcs => "(timeline.ics)",
+        Job::GraphJson(_) => "(graph.json)",
+        Job::TimelineJson(_) => "(timeline.json)",
+        Job::TimelineIcs(_) => "(timeline.ics)",
         Job::Redirect { .. } => "(redirects)",
-        Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) => "(search index: terms)",
-        Job::SearchBundle(_) => "(search index: result bundles)",
+        Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) => "(search index: terms)",
+        Job::SearchBundle(..) => "(search index: result bundles)",
         Job::Bytes(_) => "(generated files: sitemap, robots.txt, styles)",
         Job::Copy(_) => "(copied static files)",
         // These render with a template; without one (a theme that lacks it) they are
@@ -104,10 +104,10 @@ fn kind(job: &Job) -> &'static str {
         | Job::SectionPager { .. }
         | Job::TaxonomyList(_)
         | Job::TermPager { .. }
-        | Job::SiteGraph
-        | Job::Collection(_)
-        | Job::Archive(_)
-        | Job::Timeline(_)
+        | Job::SiteGraph(_)
+        | Job::Collection(..)
+        | Job::Archive(..)
+        | Job::Timeline(..)
         | Job::TermTimeline(..)
         | Job::NotFound => "(built-in pages)",
     }

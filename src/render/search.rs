@@ -40,6 +40,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::model::site::{PageId, Site};
+use crate::render::job::Lang;
 
 /// Terms are grouped into files by a hash of their first two characters, so that all
 /// the terms a typed word can match are in one file.
@@ -59,12 +60,17 @@ const DESCRIPTION_WEIGHT: u32 = 5;
 /// The taxonomy the search box filters by, besides sections.
 const TAG_TAXONOMY: &str = "tags";
 
-/// By shard: term → postings (page index, weight), sorted by page.
+/// By language (see [`Lang`]), by shard: term → postings (page index, weight), sorted
+/// by page. Each language has an index of its own (`search/`, `uk/search/`), holding its
+/// analyses only; ids are page indexes in every one, so a page keeps its id.
 pub(crate) struct SearchIndex {
-    shards: Vec<HashMap<String, Vec<(u32, u8)>>>,
+    langs: Vec<Vec<Shard>>,
     /// By page: a hash of what its terms come from (see [`source`]).
     sources: Vec<u64>,
 }
+
+/// One shard's terms and their postings (page index, weight), sorted by page.
+type Shard = HashMap<String, Vec<(u32, u8)>>;
 
 /// Past this many changed pages, [`SearchIndex::refreshed`] builds the index afresh.
 const MOST_REFRESHED: usize = 64;
@@ -92,12 +98,64 @@ fn sources(site: &Site) -> Vec<u64> {
         .collect()
 }
 
-/// Whether a page is searchable: it renders, and neither it nor its section opts out.
+/// Whether a language has a search index (`build_search_index`, its own or the site's).
+pub(crate) fn enabled(site: &Site, lang: Lang) -> bool {
+    if lang == Lang::DEFAULT {
+        site.config.build_search_index
+    } else {
+        site.config
+            .languages
+            .get(lang.0)
+            .is_some_and(|l| l.build_search_index)
+    }
+}
+
+/// Whether a page is searchable: it renders, neither it nor its section opts out, and
+/// its language has an index.
 pub(crate) fn indexed(site: &Site, id: PageId) -> bool {
     let page = site.page(id);
     page.has_output()
         && page.meta.in_search_index != Some(false)
         && site.section(page.section).meta.in_search_index != Some(false)
+        && enabled(site, lang_of(site, id))
+}
+
+/// The language of a page, whose index holds it.
+fn lang_of(site: &Site, id: PageId) -> Lang {
+    Lang::of(site, &site.page(id).lang)
+}
+
+/// Whether a page is in `lang`'s index.
+fn indexed_in(site: &Site, id: PageId, lang: Lang) -> bool {
+    site.page(id).lang == lang.code(site) && indexed(site, id)
+}
+
+/// Hangul syllables (가 to 힣).
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// A word's terms: the word, and for each run of three or more Hangul syllables in it,
+/// every two adjacent syllables. Korean writes spaces between words, but particles and
+/// endings attach to them (북한군이, 북한군은, 북한군의 are one noun): indexed whole, a
+/// search for the noun finds them only as a prefix, and never a noun inside a compound
+/// (대북제재). Bigrams, as Lucene's CJK analyser makes them, find both; `search.js` splits
+/// a query's Hangul words the same way and asks for all their bigrams. Cyrillic and other
+/// scripts with spaces need nothing beyond [`words`]' Unicode lower-casing.
+fn terms_of(word: Cow<'_, str>) -> impl Iterator<Item = Cow<'_, str>> {
+    let bigrams: Vec<Cow<'_, str>> = if word.chars().any(is_hangul) {
+        let chars: Vec<char> = word.chars().collect();
+        let mut out = Vec::new();
+        for run in chars.chunk_by(|a, b| is_hangul(*a) == is_hangul(*b)) {
+            if run.len() >= 3 && is_hangul(run[0]) {
+                out.extend(run.windows(2).map(|w| Cow::Owned(w.iter().collect())));
+            }
+        }
+        out
+    } else {
+        Vec::new()
+    };
+    std::iter::once(word).chain(bigrams)
 }
 
 /// The lower-cased words of `text` (runs of letters and digits, two to forty long), as
@@ -163,7 +221,7 @@ fn count_terms(site: &Site, id: PageId) -> HashMap<Cow<'_, str>, u8> {
     let page = site.page(id);
     let mut counts: HashMap<Cow<'_, str>, u32> = HashMap::default();
     let mut add = |text, weight: u32| {
-        for w in words(text) {
+        for w in words(text).flat_map(terms_of) {
             *counts.entry(w).or_default() += weight;
         }
     };
@@ -233,10 +291,11 @@ fn bundle_ids(site: &Site, bundle: u32) -> Range<usize> {
     start..(start + DOCS_PER_BUNDLE).min(site.pages.len())
 }
 
-/// The bundles written: those holding at least one searchable page.
-pub(crate) fn bundles(site: &Site) -> impl Iterator<Item = u32> + '_ {
+/// The bundles written for a language: those holding at least one of its searchable
+/// pages.
+pub(crate) fn bundles(site: &Site, lang: Lang) -> impl Iterator<Item = u32> + '_ {
     (0..site.pages.len().div_ceil(DOCS_PER_BUNDLE) as u32)
-        .filter(|k| bundle_ids(site, *k).any(|i| indexed(site, PageId(i))))
+        .filter(move |k| bundle_ids(site, *k).any(|i| indexed_in(site, PageId(i), lang)))
 }
 
 pub(crate) const INDEX_PATH: &str = "search/index.json";
@@ -254,9 +313,17 @@ impl SearchIndex {
                 }
             })
             .collect();
-        let count = shard_count(site);
-        let mut shards: Vec<HashMap<String, Vec<(u32, u8)>>> = vec![HashMap::default(); count as usize];
+        let counts: Vec<u32> = Lang::all(site).map(|l| shard_count(site, l)).collect();
+        let mut langs: Vec<Vec<Shard>> = counts
+            .iter()
+            .map(|count| vec![HashMap::default(); *count as usize])
+            .collect();
         for (i, terms) in per_page.into_iter().enumerate() {
+            if terms.is_empty() {
+                continue;
+            }
+            let lang = lang_of(site, PageId(i));
+            let (shards, count) = (&mut langs[lang.0], counts[lang.0]);
             for (term, weight) in terms {
                 let shard = &mut shards[shard_of(&term, count) as usize];
                 match shard.get_mut(term.as_ref()) {
@@ -268,7 +335,7 @@ impl SearchIndex {
             }
         }
         SearchIndex {
-            shards,
+            langs,
             sources: sources(site),
         }
     }
@@ -278,7 +345,9 @@ impl SearchIndex {
     /// the shards' number changed or many pages did).
     pub(crate) fn refreshed(mut self, site: &Site) -> SearchIndex {
         let fresh = sources(site);
-        if fresh.len() != self.sources.len() || shard_count(site) != self.shards() {
+        let same_shards = self.langs.len() == Lang::all(site).count()
+            && Lang::all(site).all(|l| shard_count(site, l) == self.shards(l));
+        if fresh.len() != self.sources.len() || !same_shards {
             return SearchIndex::build(site);
         }
         let changed: Vec<u32> = (0..fresh.len())
@@ -288,20 +357,21 @@ impl SearchIndex {
         if changed.len() > MOST_REFRESHED {
             return SearchIndex::build(site);
         }
-        for shard in &mut self.shards {
+        for shard in self.langs.iter_mut().flatten() {
             shard.retain(|_, list| {
                 list.retain(|(doc, _)| changed.binary_search(doc).is_err());
                 !list.is_empty()
             });
         }
-        let count = self.shards();
         for doc in changed {
             let id = PageId(doc as usize);
             if !indexed(site, id) {
                 continue;
             }
+            let lang = lang_of(site, id);
+            let count = self.shards(lang);
             for (term, weight) in count_terms(site, id) {
-                let list = self.shards[shard_of(&term, count) as usize]
+                let list = self.langs[lang.0][shard_of(&term, count) as usize]
                     .entry(term.into_owned())
                     .or_default();
                 let at = list.partition_point(|(d, _)| *d < doc);
@@ -312,29 +382,38 @@ impl SearchIndex {
         self
     }
 
-    /// The number of shards; every one is written, empty or not.
-    pub(crate) fn shards(&self) -> u32 {
-        self.shards.len() as u32
+    /// The number of shards of a language's index; every one is written, empty or not.
+    fn shards(&self, lang: Lang) -> u32 {
+        self.langs.get(lang.0).map_or(0, |l| l.len() as u32)
     }
 
     /// Replaces one page's terms (`old` → its current ones) and returns the shards whose
-    /// content changed.
-    pub(crate) fn update(&mut self, site: &Site, id: PageId, old: &BTreeMap<String, u8>) -> BTreeSet<u32> {
+    /// content changed, in the page's language's index.
+    pub(crate) fn update(
+        &mut self,
+        site: &Site,
+        id: PageId,
+        old: &BTreeMap<String, u8>,
+    ) -> BTreeSet<(Lang, u32)> {
         let new = if indexed(site, id) {
             doc_terms(site, id)
         } else {
             BTreeMap::new()
         };
         let doc = id.0 as u32;
-        let count = self.shards();
+        let lang = lang_of(site, id);
+        let count = self.shards(lang);
+        let Some(shards) = self.langs.get_mut(lang.0) else {
+            return BTreeSet::new();
+        };
         let mut changed = BTreeSet::new();
         for (term, weight) in old {
             if new.get(term) == Some(weight) {
                 continue;
             }
             let n = shard_of(term, count);
-            changed.insert(n);
-            let shard = &mut self.shards[n as usize];
+            changed.insert((lang, n));
+            let shard = &mut shards[n as usize];
             if let Some(list) = shard.get_mut(term) {
                 list.retain(|(d, _)| *d != doc);
                 if list.is_empty() {
@@ -347,8 +426,8 @@ impl SearchIndex {
                 continue;
             }
             let n = shard_of(term, count);
-            changed.insert(n);
-            let list = self.shards[n as usize].entry(term.clone()).or_default();
+            changed.insert((lang, n));
+            let list = shards[n as usize].entry(term.clone()).or_default();
             let at = list.partition_point(|(d, _)| *d < doc);
             list.insert(at, (doc, *weight));
         }
@@ -357,9 +436,10 @@ impl SearchIndex {
     }
 
     /// `search/terms/<n>.json`: `{"term": [doc, weight, doc - previous doc, weight, …]}`.
-    pub(crate) fn shard_json(&self, n: u32) -> Vec<u8> {
+    pub(crate) fn shard_json(&self, lang: Lang, n: u32) -> Vec<u8> {
         let mut shard: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        for (term, list) in &self.shards[n as usize] {
+        let terms = self.langs.get(lang.0).and_then(|l| l.get(n as usize));
+        for (term, list) in terms.into_iter().flatten() {
             let mut flat = Vec::with_capacity(list.len() * 2);
             let mut previous = 0;
             for (doc, weight) in list {
@@ -373,22 +453,23 @@ impl SearchIndex {
     }
 }
 
-/// How many shards the index has: about one per `DOCS_PER_SHARD` searchable pages.
-pub(crate) fn shard_count(site: &Site) -> u32 {
+/// How many shards a language's index has: about one per `DOCS_PER_SHARD` searchable
+/// pages.
+pub(crate) fn shard_count(site: &Site, lang: Lang) -> u32 {
     let docs = (0..site.pages.len())
-        .filter(|i| indexed(site, PageId(*i)))
+        .filter(|i| indexed_in(site, PageId(*i), lang))
         .count();
     docs.div_ceil(DOCS_PER_SHARD).clamp(1, MOST_SHARDS) as u32
 }
 
 impl SearchIndex {
     /// `search/index.json`: what the client needs before its first query.
-    pub(crate) fn index_json(site: &Site) -> Vec<u8> {
-        let filters = Filters::of(site);
+    pub(crate) fn index_json(site: &Site, lang: Lang) -> Vec<u8> {
+        let filters = Filters::of(site, lang);
         let index = serde_json::json!({
             "version": 2,
-            "docs": (0..site.pages.len()).filter(|i| indexed(site, PageId(*i))).count(),
-            "shards": shard_count(site),
+            "docs": (0..site.pages.len()).filter(|i| indexed_in(site, PageId(*i), lang)).count(),
+            "shards": shard_count(site, lang),
             // Ids run from 0 to `ids` - 1, `bundle` to a file: the last bundle's header
             // has fewer offsets.
             "ids": site.pages.len(),
@@ -411,11 +492,12 @@ struct Filters<'a> {
 }
 
 impl<'a> Filters<'a> {
-    fn of(site: &'a Site) -> Filters<'a> {
+    fn of(site: &'a Site, lang: Lang) -> Filters<'a> {
+        let code = lang.code(site);
         let docs_of = |pages: &[PageId]| {
             let mut ids: Vec<u32> = pages
                 .iter()
-                .filter(|p| indexed(site, **p))
+                .filter(|p| indexed_in(site, **p, lang))
                 .map(|p| p.0 as u32)
                 .collect();
             ids.sort_unstable();
@@ -425,16 +507,15 @@ impl<'a> Filters<'a> {
         let mut sections: Vec<(&str, Vec<u32>)> = site
             .sections
             .iter()
-            .filter(|s| !s.is_root() && s.has_output())
+            .filter(|s| !s.is_root() && s.has_output() && s.lang == code)
             .map(|s| (s.title(), docs_of(&s.pages)))
             .filter(|(title, ids)| !title.is_empty() && !ids.is_empty())
             .collect();
         sections.sort_by(|a, b| a.0.cmp(b.0));
-        let taxonomy = site
-            .taxonomies
-            .iter()
+        let in_lang = || site.taxonomies.iter().filter(|t| t.lang == code);
+        let taxonomy = in_lang()
             .find(|t| t.config.name == TAG_TAXONOMY)
-            .or(site.taxonomies.first());
+            .or(in_lang().next());
         let tags = taxonomy
             .map(|t| {
                 t.terms
@@ -465,8 +546,8 @@ fn deltas(ids: &[u32]) -> Vec<u32> {
 }
 
 /// `search/filters.json`: `{"sections": [[doc deltas…], …], "tags": [[…], …]}`.
-pub(crate) fn filters_json(site: &Site) -> Vec<u8> {
-    let filters = Filters::of(site);
+pub(crate) fn filters_json(site: &Site, lang: Lang) -> Vec<u8> {
+    let filters = Filters::of(site, lang);
     let lists = |l: &[(&str, Vec<u32>)]| l.iter().map(|(_, ids)| deltas(ids)).collect::<Vec<_>>();
     serde_json::to_vec(&serde_json::json!({
         "sections": lists(&filters.sections),
@@ -532,14 +613,14 @@ fn record(doc: &Doc<'_>, compress: &mut flate2::Compress) -> Vec<u8> {
 
 /// `search/docs/<k>.bin`: the bundle's header of offsets, then its records (see the
 /// module's notes). With `records`, unchanged records are taken from there.
-pub(crate) fn bundle_bytes(site: &Site, bundle: u32, records: Option<&Records>) -> Vec<u8> {
+pub(crate) fn bundle_bytes(site: &Site, lang: Lang, bundle: u32, records: Option<&Records>) -> Vec<u8> {
     let ids = bundle_ids(site, bundle);
     let mut compress = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
     let parts: Vec<Arc<[u8]>> = ids
         .clone()
         .map(|i| {
             let id = PageId(i);
-            if !indexed(site, id) {
+            if !indexed_in(site, id, lang) {
                 return Arc::from(&[][..]);
             }
             let doc = doc(site, id);
@@ -586,10 +667,10 @@ pub(crate) fn bundle_bytes(site: &Site, bundle: u32, records: Option<&Records>) 
 }
 
 /// Hashes what a bundle is made from, for `serve`'s fingerprints.
-pub(crate) fn hash_bundle(site: &Site, bundle: u32, h: &mut impl Hasher) {
+pub(crate) fn hash_bundle(site: &Site, lang: Lang, bundle: u32, h: &mut impl Hasher) {
     for i in bundle_ids(site, bundle) {
         let id = PageId(i);
-        let shown = indexed(site, id);
+        let shown = indexed_in(site, id, lang);
         shown.hash(h);
         if shown {
             doc(site, id).hash(h);
@@ -647,6 +728,31 @@ mod tests {
                 "2024",
                 "first",
                 "ünïcode"
+            ]
+        );
+    }
+
+    #[test]
+    fn cyrillic_is_lower_cased_and_hangul_words_add_their_syllable_pairs() {
+        let terms: Vec<String> = words("Курська ОПЕРАЦІЯ: 북한군이 파병 G20정상회의")
+            .flat_map(terms_of)
+            .map(Cow::into_owned)
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                "курська",
+                "операція",
+                "북한군이",
+                "북한",
+                "한군",
+                "군이",
+                // Two syllables: the word is its only pair.
+                "파병",
+                "g20정상회의",
+                "정상",
+                "상회",
+                "회의",
             ]
         );
     }

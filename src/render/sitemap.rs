@@ -1,7 +1,7 @@
 //! `sitemap.xml`: every page a search engine should know, with the date it last changed,
 //! split into files of at most 50,000 addresses (the protocol's limit) under an index.
 
-use super::job::{ArchivePage, Job};
+use super::job::{ArchivePage, Job, Lang};
 use crate::dates::DateValue;
 use crate::html::escape_attr as escape;
 use crate::model::site::{Item, PageId, Site};
@@ -40,9 +40,74 @@ fn alternates(site: &Site, item: Item) -> Vec<(String, String)> {
     out
 }
 
+/// A page of dossier's own whatever its language, to find its versions in the others.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Own {
+    Timeline(Option<i16>),
+    Collection(&'static str),
+    Archive,
+}
+
+fn own(job: &Job) -> Option<(Lang, Own)> {
+    match job {
+        Job::Timeline(lang, year) => Some((*lang, Own::Timeline(*year))),
+        Job::Collection(lang, c) => Some((*lang, Own::Collection(c.name()))),
+        Job::Archive(lang, ArchivePage::Index) => Some((*lang, Own::Archive)),
+        Job::Page(_)
+        | Job::SectionPager { .. }
+        | Job::TaxonomyList(_)
+        | Job::TermPager { .. }
+        | Job::Archive(_, ArchivePage::Year(_) | ArchivePage::Month(..))
+        | Job::Feed { .. }
+        | Job::SiteGraph(_)
+        | Job::GraphJson(_)
+        | Job::TermTimeline(..)
+        | Job::TimelineJson(_)
+        | Job::TimelineIcs(_)
+        | Job::Redirect { .. }
+        | Job::NotFound
+        | Job::SearchIndex(_)
+        | Job::SearchFilters(_)
+        | Job::SearchShard(..)
+        | Job::SearchBundle(..)
+        | Job::Bytes(_)
+        | Job::Copy(_) => None,
+    }
+}
+
+/// The address of one of dossier's own pages in a language.
+fn own_permalink(site: &Site, lang: Lang, page: Own) -> String {
+    let path = match page {
+        Own::Timeline(year) => lang.url_path(site, &super::timeline::year_path("timeline/", year)),
+        Own::Collection(name) => lang.url_path(site, &format!("{name}/")),
+        Own::Archive => lang.url_path(site, "archive/"),
+    };
+    site.config.permalink(&path)
+}
+
 /// The addresses of the planned pages: analyses, the first page of each section, term
 /// list and term, the timeline and the archive; sorted by address.
 pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> Vec<Entry> {
+    let jobs: Vec<&Job> = jobs.collect();
+    // dossier's own pages made in more than one language are each other's alternates.
+    let made: std::collections::HashSet<(Lang, Own)> = jobs.iter().filter_map(|j| own(j)).collect();
+    let own_entry = |lang: Lang, page: Own| {
+        let versions: Vec<Lang> = Lang::all(site).filter(|l| made.contains(&(*l, page))).collect();
+        let mut alternates: Vec<(String, String)> = Vec::new();
+        if versions.len() > 1 {
+            for l in &versions {
+                alternates.push((l.code(site).to_owned(), own_permalink(site, *l, page)));
+            }
+            if versions.contains(&Lang::DEFAULT) {
+                alternates.push(("x-default".to_owned(), own_permalink(site, Lang::DEFAULT, page)));
+            }
+        }
+        Some(Entry {
+            loc: own_permalink(site, lang, page),
+            lastmod: None,
+            alternates,
+        })
+    };
     let newest = |pages: &[PageId]| {
         pages
             .iter()
@@ -55,7 +120,8 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
         .filter(|p| site.page(*p).has_output())
         .collect();
     let mut out: Vec<Entry> = jobs
-        .filter_map(|job| match job {
+        .iter()
+        .filter_map(|job| match *job {
             Job::Page(id) => Some(Entry {
                 loc: site.page(*id).permalink.clone(),
                 lastmod: last_change(site, *id).map(|d| format_date(&d)),
@@ -88,43 +154,25 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                     alternates: Vec::new(),
                 })
             }
-            Job::Timeline(year) => Some(Entry {
-                loc: site.config.permalink(
-                    &site
-                        .config
-                        .url_path(&super::timeline::year_path("timeline/", *year)),
-                ),
-                lastmod: None,
-                alternates: Vec::new(),
-            }),
-            Job::Collection(c) => Some(Entry {
-                loc: site
-                    .config
-                    .permalink(&site.config.url_path(&format!("{}/", c.name()))),
-                lastmod: None,
-                alternates: Vec::new(),
-            }),
-            Job::Archive(ArchivePage::Index) => Some(Entry {
-                loc: site.config.permalink(&site.config.url_path("archive/")),
-                lastmod: None,
-                alternates: Vec::new(),
-            }),
+            Job::Timeline(lang, year) => own_entry(*lang, Own::Timeline(*year)),
+            Job::Collection(lang, c) => own_entry(*lang, Own::Collection(c.name())),
+            Job::Archive(lang, ArchivePage::Index) => own_entry(*lang, Own::Archive),
             // Only the first page of a list, and none of the archive's years and months.
             Job::SectionPager { .. }
             | Job::TermPager { .. }
-            | Job::Archive(ArchivePage::Year(_) | ArchivePage::Month(..))
+            | Job::Archive(_, ArchivePage::Year(_) | ArchivePage::Month(..))
             | Job::Feed { .. }
-            | Job::SiteGraph
-            | Job::GraphJson
+            | Job::SiteGraph(_)
+            | Job::GraphJson(_)
             | Job::TermTimeline(..)
-            | Job::TimelineJson
-            | Job::TimelineIcs
+            | Job::TimelineJson(_)
+            | Job::TimelineIcs(_)
             | Job::Redirect { .. }
             | Job::NotFound
-            | Job::SearchIndex
-            | Job::SearchFilters
-            | Job::SearchShard(_)
-            | Job::SearchBundle(_)
+            | Job::SearchIndex(_)
+            | Job::SearchFilters(_)
+            | Job::SearchShard(..)
+            | Job::SearchBundle(..)
             | Job::Bytes(_)
             | Job::Copy(_) => None,
         })

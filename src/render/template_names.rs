@@ -126,19 +126,19 @@ pub(super) fn job_template(site: &Site, templates: &Templates, job: &Job) -> Opt
         Job::TermPager { term, .. } => {
             taxonomy_template(templates, &site.taxonomy(term.taxonomy).config.name, "single")
         }
-        Job::Archive(_) => "archive.html".into(),
-        Job::Timeline(_) | Job::TermTimeline(..) => "timeline.html".into(),
-        Job::SiteGraph => "graph.html".into(),
-        Job::Collection(c) => format!("{}.html", c.name()),
+        Job::Archive(..) => "archive.html".into(),
+        Job::Timeline(..) | Job::TermTimeline(..) => "timeline.html".into(),
+        Job::SiteGraph(_) => "graph.html".into(),
+        Job::Collection(_, c) => format!("{}.html", c.name()),
         Job::NotFound => "404.html".into(),
         Job::Feed { .. }
-        | Job::GraphJson
-        | Job::TimelineJson
-        | Job::TimelineIcs
-        | Job::SearchIndex
-        | Job::SearchFilters
-        | Job::SearchShard(_)
-        | Job::SearchBundle(_)
+        | Job::GraphJson(_)
+        | Job::TimelineJson(_)
+        | Job::TimelineIcs(_)
+        | Job::SearchIndex(_)
+        | Job::SearchFilters(_)
+        | Job::SearchShard(..)
+        | Job::SearchBundle(..)
         | Job::Redirect { .. }
         | Job::Bytes(_)
         | Job::Copy(_) => return None,

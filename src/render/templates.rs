@@ -427,8 +427,9 @@ fn register_functions(
         let data = data(&guard)?;
         let lang = data.lang("trans", &kwargs)?;
         let strings = &data.translations[&lang];
-        match strings.get(&key) {
-            Some(text) => Ok(Value::from(text.as_str())),
+        let theme_word = || THEME_WORDS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        match strings.get(&key).map(String::as_str).or_else(theme_word) {
+            Some(text) => Ok(Value::from(text)),
             None => {
                 let table = if lang == data.default_language {
                     "[translations]".to_owned()
@@ -982,6 +983,26 @@ fn imbalance_error(src: &TemplateSource, imbalance: super::tag_balance::Imbalanc
         }
     }
 }
+
+/// The default theme's own words, in English, which `trans` gives when the site's
+/// translations lack the key: a site translates them in `[languages.xx.translations]`
+/// (and may change the English ones in `[translations]`).
+const THEME_WORDS: &[(&str, &str)] = &[
+    ("dossier_skip_to_content", "Skip to content"),
+    ("dossier_main_navigation", "Main"),
+    ("dossier_timeline", "Timeline"),
+    ("dossier_search", "Search"),
+    ("dossier_dark_mode", "Dark mode"),
+    ("dossier_feed", "Feed"),
+    ("dossier_archive", "Archive"),
+    ("dossier_key_judgments", "Key judgments"),
+    ("dossier_what_to_watch", "What to watch"),
+    ("dossier_sources", "Sources"),
+    ("dossier_link_graph", "Link graph"),
+    ("dossier_built_with", "Built with dossier."),
+    ("dossier_contents", "Contents"),
+    ("dossier_connected_analyses", "Connected analyses"),
+];
 
 #[cfg(test)]
 mod tests {

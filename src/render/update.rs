@@ -7,7 +7,7 @@ use tera::Value;
 
 use super::context::page_value;
 use super::fingerprint;
-use super::job::{ArchivePage, FeedOf, Job};
+use super::job::{ArchivePage, FeedOf, Job, Lang};
 use super::output::template_context;
 use super::search;
 use super::templates::Templates;
@@ -126,10 +126,13 @@ impl Prepared {
             }
         });
 
-        let months: Vec<(i16, i8)> = changed
+        let months: Vec<(Lang, i16, i8)> = changed
             .iter()
-            .filter_map(|id| site.page(*id).date)
-            .map(|d| (d.date.year(), d.date.month()))
+            .filter_map(|id| {
+                let page = site.page(*id);
+                let d = page.date?;
+                Some((Lang::of(site, &page.lang), d.date.year(), d.date.month()))
+            })
             .collect();
         let jobs = self
             .ids()
@@ -171,27 +174,30 @@ impl Prepared {
                         of: FeedOf::Section(s),
                         ..
                     } => site.section(*s).pages.iter().any(is_changed),
-                    Job::Archive(ArchivePage::Year(y)) => months.iter().any(|(py, _)| py == y),
-                    Job::Archive(ArchivePage::Month(y, m)) => months.contains(&(*y, *m)),
+                    Job::Archive(lang, ArchivePage::Year(y)) => {
+                        months.iter().any(|(l, py, _)| l == lang && py == y)
+                    }
+                    Job::Archive(lang, ArchivePage::Month(y, m)) => months.contains(&(*lang, *y, *m)),
                     // What these show of a page (its date, title, events, links, terms) is
                     // unchanged by an edit to its body; what a body edit can change of
                     // them is patched and rendered by `update_events` and `graph_jobs`.
-                    Job::Archive(ArchivePage::Index)
-                    | Job::SiteGraph
-                    | Job::Collection(_)
-                    | Job::GraphJson
-                    | Job::Timeline(_)
+                    Job::Archive(_, ArchivePage::Index)
+                    | Job::SiteGraph(_)
+                    | Job::Collection(..)
+                    | Job::GraphJson(_)
+                    | Job::Timeline(..)
                     | Job::TermTimeline(..)
-                    | Job::TimelineJson
-                    | Job::TimelineIcs
+                    | Job::TimelineJson(_)
+                    | Job::TimelineIcs(_)
                     | Job::Redirect { .. }
                     | Job::NotFound
                     | Job::Bytes(_)
                     | Job::Copy(_) => false,
                     // The search index is patched by `update_search`.
-                    Job::SearchIndex | Job::SearchFilters | Job::SearchShard(_) | Job::SearchBundle(_) => {
-                        false
-                    }
+                    Job::SearchIndex(_)
+                    | Job::SearchFilters(_)
+                    | Job::SearchShard(..)
+                    | Job::SearchBundle(..) => false,
                 }
             })
             .collect();
@@ -227,7 +233,7 @@ impl Prepared {
         Ok(self
             .ids()
             .filter(|i| match &self.plan[i.0].job {
-                Job::Timeline(_) => true,
+                Job::Timeline(lang, _) => self.data.lang_events[lang.0].iter().any(|e| changed.contains(e)),
                 Job::TermTimeline(term, _) | Job::TermPager { term, .. } => {
                     shows(self.data.term_events.get(term))
                 }
@@ -236,18 +242,18 @@ impl Prepared {
                 Job::SectionPager { .. }
                 | Job::TaxonomyList(_)
                 | Job::Feed { .. }
-                | Job::SiteGraph
-                | Job::Collection(_)
-                | Job::GraphJson
-                | Job::Archive(_)
-                | Job::TimelineJson
-                | Job::TimelineIcs
+                | Job::SiteGraph(_)
+                | Job::Collection(..)
+                | Job::GraphJson(_)
+                | Job::Archive(..)
+                | Job::TimelineJson(_)
+                | Job::TimelineIcs(_)
                 | Job::Redirect { .. }
                 | Job::NotFound
-                | Job::SearchIndex
-                | Job::SearchFilters
-                | Job::SearchShard(_)
-                | Job::SearchBundle(_)
+                | Job::SearchIndex(_)
+                | Job::SearchFilters(_)
+                | Job::SearchShard(..)
+                | Job::SearchBundle(..)
                 | Job::Bytes(_)
                 | Job::Copy(_) => false,
             })
@@ -282,24 +288,26 @@ impl Prepared {
         };
         self.ids()
             .filter(|i| match &self.plan[i.0].job {
-                Job::SearchBundle(k) => *k == search::bundle_of(id),
-                Job::SearchShard(n) => shards.contains(n),
+                Job::SearchBundle(lang, k) => {
+                    *lang == Lang::of(site, &site.page(id).lang) && *k == search::bundle_of(id)
+                }
+                Job::SearchShard(lang, n) => shards.contains(&(*lang, *n)),
                 // The index's list of documents and its filters hold no page's text.
-                Job::SearchIndex
-                | Job::SearchFilters
+                Job::SearchIndex(_)
+                | Job::SearchFilters(_)
                 | Job::Page(_)
                 | Job::SectionPager { .. }
                 | Job::TaxonomyList(_)
                 | Job::TermPager { .. }
                 | Job::Feed { .. }
-                | Job::SiteGraph
-                | Job::Collection(_)
-                | Job::GraphJson
-                | Job::Archive(_)
-                | Job::Timeline(_)
+                | Job::SiteGraph(_)
+                | Job::Collection(..)
+                | Job::GraphJson(_)
+                | Job::Archive(..)
+                | Job::Timeline(..)
                 | Job::TermTimeline(..)
-                | Job::TimelineJson
-                | Job::TimelineIcs
+                | Job::TimelineJson(_)
+                | Job::TimelineIcs(_)
                 | Job::Redirect { .. }
                 | Job::NotFound
                 | Job::Bytes(_)
@@ -358,25 +366,25 @@ impl Prepared {
                 match &planned.job {
                     Job::Bytes(bytes) => bytes.hash(&mut h),
                     Job::Redirect { to } => to.hash(&mut h),
-                    Job::SearchBundle(k) => search::hash_bundle(site, *k, &mut h),
+                    Job::SearchBundle(lang, k) => search::hash_bundle(site, *lang, *k, &mut h),
                     // Made from more than the values hashed here: rendered every time.
                     Job::Feed { .. }
-                    | Job::GraphJson
-                    | Job::TimelineJson
-                    | Job::TimelineIcs
-                    | Job::SearchIndex
-                    | Job::SearchFilters
-                    | Job::SearchShard(_)
+                    | Job::GraphJson(_)
+                    | Job::TimelineJson(_)
+                    | Job::TimelineIcs(_)
+                    | Job::SearchIndex(_)
+                    | Job::SearchFilters(_)
+                    | Job::SearchShard(..)
                     | Job::Copy(_) => return None,
                     Job::Page(_)
                     | Job::SectionPager { .. }
                     | Job::TaxonomyList(_)
                     | Job::TermPager { .. }
-                    | Job::Archive(_)
-                    | Job::Timeline(_)
+                    | Job::Archive(..)
+                    | Job::Timeline(..)
                     | Job::TermTimeline(..)
-                    | Job::SiteGraph
-                    | Job::Collection(_)
+                    | Job::SiteGraph(_)
+                    | Job::Collection(..)
                     | Job::NotFound => {
                         let parts = template_context(site, &self.data, planned)?;
                         for (key, value) in &parts.0 {
@@ -395,7 +403,7 @@ impl Prepared {
         self.ids()
             .zip(&self.plan)
             .filter(|(_, p)| match p.job {
-                Job::GraphJson | Job::SiteGraph => true,
+                Job::GraphJson(_) | Job::SiteGraph(_) => true,
                 // A page's connections SVG is rendered with the page, which `update_pages`
                 // covers: the pages whose backlinks or related pages changed.
                 Job::Page(_)
@@ -403,18 +411,18 @@ impl Prepared {
                 | Job::TaxonomyList(_)
                 | Job::TermPager { .. }
                 | Job::Feed { .. }
-                | Job::Collection(_)
-                | Job::Archive(_)
-                | Job::Timeline(_)
+                | Job::Collection(..)
+                | Job::Archive(..)
+                | Job::Timeline(..)
                 | Job::TermTimeline(..)
-                | Job::TimelineJson
-                | Job::TimelineIcs
+                | Job::TimelineJson(_)
+                | Job::TimelineIcs(_)
                 | Job::Redirect { .. }
                 | Job::NotFound
-                | Job::SearchIndex
-                | Job::SearchFilters
-                | Job::SearchShard(_)
-                | Job::SearchBundle(_)
+                | Job::SearchIndex(_)
+                | Job::SearchFilters(_)
+                | Job::SearchShard(..)
+                | Job::SearchBundle(..)
                 | Job::Bytes(_)
                 | Job::Copy(_) => false,
             })

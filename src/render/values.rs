@@ -9,7 +9,7 @@ use tera::{Context, Value};
 
 use super::archive;
 use super::context::{self, Parts, section_value, term_value};
-use super::job::Collection;
+use super::job::{Collection, Lang};
 use super::search;
 use super::template_names::own_page;
 use super::templates::{Lookups, Templates};
@@ -28,15 +28,6 @@ pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
 
 /// The globals as parts, which `serve` also hashes into every output's fingerprint.
 pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
-    let has_timeline = !site.events.is_empty()
-        && own_page(
-            site,
-            templates,
-            "timeline.html",
-            &site.config.url_path("timeline/"),
-        );
-    let has_archive = own_page(site, templates, "archive.html", &site.config.url_path("archive/"))
-        && site.pages.iter().any(|p| p.has_output() && p.date.is_some());
     let mut values = Parts(Vec::new());
     values.insert_value("config", config_value(site, &site.config.default_language));
     values.insert_value("nav_sections", nav_value(site, site.root_section()));
@@ -50,13 +41,34 @@ pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
             .collect::<Vec<_>>(),
     );
     values.insert("lang", &site.config.default_language);
+    own_pages(templates, site, Lang::DEFAULT, &mut values);
+    values
+}
+
+/// Which of dossier's own pages a language has (`has_timeline`, `has_archive`, the
+/// collections' flags), where its search link leads without scripts, and `lang_path`,
+/// where its pages start (`/`, or `/uk/`).
+fn own_pages(templates: &Templates, site: &Site, lang: Lang, values: &mut Parts) {
+    let code = lang.code(site);
+    let has_timeline = site.events.iter().any(|e| site.page(e.page).lang == code)
+        && own_page(
+            site,
+            templates,
+            "timeline.html",
+            &lang.url_path(site, "timeline/"),
+        );
+    let has_archive = own_page(site, templates, "archive.html", &lang.url_path(site, "archive/"))
+        && site
+            .pages
+            .iter()
+            .any(|p| p.has_output() && p.date.is_some() && p.lang == code);
     values.insert("has_timeline", &has_timeline);
     values.insert("has_archive", &has_archive);
     for c in Collection::ALL {
-        values.insert(c.flag(), &c.made(site, templates));
+        values.insert(c.flag(), &c.made(site, templates, lang));
     }
-    values.insert("search_fallback", &search_fallback(site, has_archive));
-    values
+    values.insert("search_fallback", &search_fallback(site, lang, has_archive));
+    values.insert("lang_path", &lang.url_path(site, ""));
 }
 
 /// Zola's `config` for an output in `lang`: the language's `title`, `description`,
@@ -97,41 +109,50 @@ pub(super) fn config_value(site: &Site, lang: &str) -> Value {
     Value::from(map)
 }
 
-/// What differs for an output in a language other than the default: `lang`, `config`
-/// (the language's), `nav_sections` (its home section's) and `taxonomy_names`. Inserted
-/// after the output's own values, over the globals.
-pub(super) fn language_parts(site: &Site, lang: &str, ctx: &mut Parts) {
-    if lang == site.config.default_language {
-        return;
-    }
-    ctx.insert("lang", lang);
-    ctx.insert_value("config", config_value(site, lang));
-    ctx.insert_value("nav_sections", nav_value(site, site.language_root(lang)));
-    let names: Vec<&str> = site
-        .config
-        .languages
-        .iter()
-        .find(|l| l.code == lang)
-        .map(|l| l.taxonomies.iter().map(|t| t.name.as_str()).collect())
-        .unwrap_or_default();
-    ctx.insert("taxonomy_names", &names);
+/// What differs for an output in each language other than the default, by [`Lang`]
+/// (nothing for the default): `lang`, `config` (the language's), `nav_sections` (its home
+/// section's), `taxonomy_names`, and which of dossier's own pages it has. Made once per
+/// build; inserted after an output's own values, over the globals.
+pub(super) fn language_values(templates: &Templates, site: &Site) -> Vec<Parts> {
+    Lang::all(site)
+        .map(|lang| {
+            let mut ctx = Parts(Vec::new());
+            if lang == Lang::DEFAULT {
+                return ctx;
+            }
+            let code = lang.code(site);
+            ctx.insert("lang", code);
+            ctx.insert_value("config", config_value(site, code));
+            ctx.insert_value("nav_sections", nav_value(site, site.language_root(code)));
+            let names: Vec<&str> = site
+                .config
+                .languages
+                .get(lang.0)
+                .map(|l| l.taxonomies.iter().map(|t| t.name.as_str()).collect())
+                .unwrap_or_default();
+            ctx.insert("taxonomy_names", &names);
+            own_pages(templates, site, lang, &mut ctx);
+            ctx
+        })
+        .collect()
 }
 
 /// Where the search link leads without JavaScript: the tag index, else the first list of
 /// terms, else the archive, else home.
-fn search_fallback(site: &Site, has_archive: bool) -> String {
+fn search_fallback(site: &Site, lang: Lang, has_archive: bool) -> String {
+    let code = lang.code(site);
     let rendered = || {
         site.taxonomies
             .iter()
-            .filter(|t| t.config.render && t.lang == site.config.default_language)
+            .filter(|t| t.config.render && t.lang == code)
     };
     match rendered()
         .find(|t| t.config.name == "tags")
         .or_else(|| rendered().next())
     {
         Some(t) => t.path.clone(),
-        None if has_archive => site.config.url_path("archive/"),
-        None => site.config.base_path.clone(),
+        None if has_archive => lang.url_path(site, "archive/"),
+        None => lang.url_path(site, ""),
     }
 }
 
@@ -144,14 +165,9 @@ struct Link<'a> {
     permalink: &'a str,
 }
 
-/// The top-level sections with a page of their own, in the navigation's order: by weight,
-/// then title.
-pub(super) fn nav_sections(site: &Site) -> Vec<SectionId> {
-    nav_sections_of(site, site.root_section())
-}
-
-/// The sections under the home section `root` (a language's) with a page of their own.
-fn nav_sections_of(site: &Site, root: SectionId) -> Vec<SectionId> {
+/// The top-level sections under the home section `root` (a language's) with a page of
+/// their own, in the navigation's order: by weight, then title.
+pub(super) fn nav_sections_of(site: &Site, root: SectionId) -> Vec<SectionId> {
     let root = site.section(root);
     let mut subs: Vec<SectionId> = root
         .subsections
@@ -284,9 +300,15 @@ pub(super) struct Data {
     pub term_events: HashMap<TermId, Vec<EventId>>,
     /// The events each analysis records in its `events` list.
     pub page_events: HashMap<PageId, Vec<EventId>>,
-    /// The timeline's filter chips.
-    pub filters: Value,
-    pub archive: archive::Archive,
+    /// The timeline's filter chips, by [`Lang`].
+    pub filters: Vec<Value>,
+    /// The events of each language's analyses, by [`Lang`].
+    pub lang_events: Vec<Vec<EventId>>,
+    /// What an output in each language sees differently, by [`Lang`] (see
+    /// [`language_values`]).
+    pub languages: Vec<Parts>,
+    /// Each language's archive, by [`Lang`].
+    pub archive: Vec<archive::Archive>,
     /// The date that separates past from upcoming events.
     pub today: jiff::civil::Date,
     /// `None` when `build_search_index` is off; built on first use.

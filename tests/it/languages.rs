@@ -117,7 +117,8 @@ fn feeds_and_the_sitemap_are_per_language() {
     assert!(!uk.contains("<id>https://example.org/briefs/kursk/</id>"), "{uk}");
     let en = site.read("public/atom.xml");
     assert!(en.contains("xml:lang=\"en\""), "{en}");
-    assert!(!en.contains("/uk/"), "{en}");
+    // No Ukrainian entry: the Ukrainian versions appear only as entries' `hreflang` links.
+    assert!(!en.contains("<id>https://example.org/uk/"), "{en}");
     let sitemap = site.read("public/sitemap.xml");
     assert!(
         sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""),
@@ -197,4 +198,271 @@ fn a_taxonomy_the_language_does_not_declare_is_an_error_at_the_page() {
         "unknown taxonomy `regions` for the language `uk`",
         "[languages.uk]",
     ]);
+}
+
+/// English, Ukrainian and Korean translations of one analysis with an event, an
+/// indicator to watch and a key judgment, and an English-only analysis linking to it.
+fn own_pages() -> SiteTest {
+    let site = SiteTest::fixture("languages/own_pages");
+    site.build_ok();
+    site
+}
+
+#[test]
+fn dossiers_own_pages_are_made_per_language() {
+    let site = own_pages();
+    for url in [
+        "/timeline/",
+        "/archive/",
+        "/judgments/",
+        "/watch/",
+        "/graph/",
+        "/uk/timeline/",
+        "/uk/archive/",
+        "/uk/archive/2024/08/",
+        "/uk/judgments/",
+        "/uk/watch/",
+        "/uk/graph/",
+        "/uk/tags/front/timeline/",
+        "/ko/timeline/",
+        "/ko/archive/",
+        "/ko/graph/",
+    ] {
+        assert!(output_file(&site.path("public"), url).is_file(), "{url}");
+    }
+    for file in [
+        "uk/timeline.json",
+        "uk/timeline.ics",
+        "uk/graph.json",
+        "ko/timeline.json",
+    ] {
+        assert!(site.exists(&format!("public/{file}")), "{file}");
+    }
+    // The Korean analysis has no judgments and nothing to watch: no pages for them.
+    assert!(!site.exists("public/ko/judgments/index.html"));
+    assert!(!site.exists("public/ko/watch/index.html"));
+    // Nor a Ukrainian archive month without Ukrainian analyses.
+    assert!(!site.exists("public/uk/archive/2024/06/index.html"));
+    site.assert_no_broken_links();
+}
+
+#[test]
+fn a_languages_own_pages_hold_its_analyses_and_link_within_it() {
+    let site = own_pages();
+    let uk = site.output_text("/uk/timeline/");
+    assert!(uk.contains("Війська перетинають кордон"), "{uk}");
+    assert!(!uk.contains("Troops cross the border"));
+    let en = site.output_text("/timeline/");
+    assert!(en.contains("Troops cross the border"));
+    assert!(!en.contains("Війська") && !en.contains("병력"));
+    let ko = site.output_text("/ko/timeline/");
+    assert!(ko.contains("병력이 국경을 넘다") && !ko.contains("Troops"));
+
+    // Every link on a Ukrainian page of dossier's own stays in Ukrainian, except the
+    // theme's files and the language switcher's.
+    for url in [
+        "/uk/timeline/",
+        "/uk/archive/",
+        "/uk/judgments/",
+        "/uk/watch/",
+        "/uk/graph/",
+    ] {
+        let html = site.html(url);
+        for href in attrs(
+            &html,
+            "main a[href], footer a[href], nav a[href]:not([hreflang])",
+            "href",
+        ) {
+            assert!(
+                href.starts_with("/uk/")
+                    || href.starts_with('#')
+                    || href.starts_with("https://example.org/uk/"),
+                "{url} links to {href}"
+            );
+        }
+        assert_eq!(attr(&html, "html", "lang"), "uk", "{url}");
+    }
+    let archive = site.output_text("/uk/archive/");
+    assert!(archive.contains("2024"));
+    assert!(
+        !site
+            .output_text("/uk/archive/2024/")
+            .contains("The grain corridor")
+    );
+    assert!(site.output_text("/archive/2024/").contains("The grain corridor"));
+    assert!(!site.output_text("/archive/2024/").contains("Курська"));
+    assert!(
+        site.output_text("/uk/judgments/")
+            .contains("Операція змінила перемовини")
+    );
+    assert!(!site.output_text("/judgments/").contains("Операція"));
+    assert!(
+        site.output_text("/uk/watch/")
+            .contains("Починається другий наступ")
+    );
+    assert!(!site.output_text("/watch/").contains("Починається"));
+
+    let json = site.read("public/uk/timeline.json");
+    assert!(json.contains("Війська перетинають кордон") && !json.contains("Troops"));
+    assert!(
+        json.contains("https://example.org/uk/timeline/#e-crossing"),
+        "{json}"
+    );
+    let ics = site.read("public/uk/timeline.ics");
+    assert!(ics.contains("Війська") && !ics.contains("Troops"));
+    let graph = site.read("public/uk/graph.json");
+    assert!(graph.contains("Курська операція") && !graph.contains("The grain corridor"));
+    assert!(site.read("public/graph.json").contains("The grain corridor"));
+    assert!(!site.read("public/graph.json").contains("Курська"));
+}
+
+#[test]
+fn a_translation_is_not_a_connected_or_related_analysis() {
+    let site = own_pages();
+    // The Ukrainian translation links to the English original; the grain brief links to it too.
+    let en = site.html("/briefs/kursk/");
+    let connected = texts(&en, "section.connected a").join(" | ");
+    assert!(connected.contains("The grain corridor"), "{connected}");
+    assert!(
+        !connected.contains("Курська") && !connected.contains("쿠르스크"),
+        "{connected}"
+    );
+    let uk = site.html("/uk/briefs/kursk/");
+    assert_eq!(
+        count(&uk, "section.connected"),
+        0,
+        "{}",
+        texts(&uk, "section.connected a").join(" | ")
+    );
+    // The English event's citers are English analyses only.
+    let timeline = site.output_text("/timeline/");
+    assert!(!timeline.contains("Курська"));
+}
+
+/// The terms of `word`'s shard in a language's search index (`prefix` `""` or `"uk/"`),
+/// found as `search.js` finds them.
+fn search_terms(site: &SiteTest, prefix: &str, word: &str) -> Vec<String> {
+    let index: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("public/{prefix}search/index.json"))).expect("index.json");
+    let shards = index["shards"].as_u64().expect("shards") as u32;
+    let first_two: String = word.chars().take(2).collect();
+    let hash = first_two.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let shard: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&site.read(&format!("public/{prefix}search/terms/{}.json", hash % shards)))
+            .expect("shard");
+    shard.keys().filter(|t| t.starts_with(word)).cloned().collect()
+}
+
+#[test]
+fn each_language_has_its_own_search_index_that_tokenises_its_script() {
+    let site = own_pages();
+    for prefix in ["", "uk/", "ko/"] {
+        assert!(
+            site.exists(&format!("public/{prefix}search/index.json")),
+            "{prefix}"
+        );
+    }
+    // Cyrillic: lower-cased as a whole word, in the Ukrainian index only.
+    assert!(search_terms(&site, "uk/", "курська").contains(&"курська".to_owned()));
+    assert!(search_terms(&site, "uk/", "перемовини").contains(&"перемовини".to_owned()));
+    assert!(search_terms(&site, "", "перемовини").is_empty());
+    assert!(search_terms(&site, "ko/", "перемовини").is_empty());
+    // Korean: the particle stays on the word (북한군이), and the syllable pairs let a
+    // search for the noun (북한군 → 북한, 한군) find it; in the Korean index only.
+    assert!(search_terms(&site, "ko/", "북한군이").contains(&"북한군이".to_owned()));
+    assert!(search_terms(&site, "ko/", "북한").contains(&"북한".to_owned()));
+    assert!(search_terms(&site, "ko/", "한군").contains(&"한군".to_owned()));
+    assert!(search_terms(&site, "uk/", "북한").is_empty());
+    assert!(search_terms(&site, "", "북한").is_empty());
+    // English stays in English.
+    assert!(search_terms(&site, "", "ceasefire").contains(&"ceasefire".to_owned()));
+    assert!(search_terms(&site, "uk/", "ceasefire").is_empty());
+    // The search box of a Ukrainian page asks the Ukrainian index.
+    let uk = site.html("/uk/briefs/kursk/");
+    assert_eq!(attr(&uk, "a.search-link", "data-index"), "/uk/search/");
+    let index: serde_json::Value =
+        serde_json::from_str(&site.read("public/uk/search/index.json")).expect("index.json");
+    assert_eq!(index["docs"], 1);
+    assert_eq!(index["sections"], serde_json::json!(["Огляди"]));
+}
+
+#[test]
+fn feeds_and_the_sitemap_name_the_other_languages_versions() {
+    let site = built();
+    // An Atom entry links its translations, each with its language.
+    let feed = site.read("public/uk/atom.xml");
+    assert!(
+        feed.contains(
+            r#"<link rel="alternate" type="text/html" hreflang="en" href="https://example.org/briefs/kursk/"/>"#
+        ),
+        "{feed}"
+    );
+    // An analysis without a translation has no such link.
+    let en = site.read("public/atom.xml");
+    let start = en.find("<title>Only in English</title>").expect("the entry");
+    let entry = &en[start..start + en[start..].find("</entry>").expect("</entry>")];
+    assert!(!entry.contains("hreflang"), "{entry}");
+
+    // dossier's own pages made in several languages are each other's alternates.
+    let site = own_pages();
+    let sitemap = site.read("public/sitemap.xml");
+    let entry = |loc: &str| {
+        let start = sitemap
+            .find(&format!("<loc>{loc}</loc>"))
+            .unwrap_or_else(|| panic!("{loc} is not in {sitemap}"));
+        let end = start + sitemap[start..].find("</url>").expect("</url>");
+        sitemap[start..end].to_owned()
+    };
+    let timeline = entry("https://example.org/uk/timeline/");
+    for (lang, href) in [
+        ("en", "https://example.org/timeline/"),
+        ("uk", "https://example.org/uk/timeline/"),
+        ("ko", "https://example.org/ko/timeline/"),
+        ("x-default", "https://example.org/timeline/"),
+    ] {
+        assert!(
+            timeline.contains(&format!(r#"hreflang="{lang}" href="{href}""#)),
+            "{timeline}"
+        );
+    }
+    // The judgments are in English and Ukrainian only.
+    let judgments = entry("https://example.org/judgments/");
+    assert!(judgments.contains(r#"hreflang="uk""#) && !judgments.contains(r#"hreflang="ko""#));
+}
+
+#[test]
+fn the_themes_words_are_translations_with_english_built_in() {
+    let site = SiteTest::fixture("languages/own_pages").file(
+        "config.toml",
+        format!(
+            "{}\n[languages.uk.translations]\ndossier_skip_to_content = \"Перейти до змісту\"\ndossier_timeline = \"Хронологія\"\n",
+            std::fs::read_to_string(repo_root().join("tests/fixtures/languages/own_pages/config.toml"))
+                .expect("config")
+        ),
+    );
+    site.build_ok();
+    let uk = site.html("/uk/briefs/kursk/");
+    assert_eq!(text(&uk, "a.skip-link"), "Перейти до змісту");
+    assert_eq!(text(&uk, "nav a[href='/uk/timeline/']"), "Хронологія");
+    // A word the site leaves untranslated is the built-in English one.
+    assert_eq!(text(&uk, "a.search-link"), "Search");
+    let en = site.html("/briefs/kursk/");
+    assert_eq!(text(&en, "a.skip-link"), "Skip to content");
+    assert_eq!(text(&en, "nav a[href='/timeline/']"), "Timeline");
+}
+
+#[test]
+fn each_languages_home_page_leads_with_its_own_analyses() {
+    let site = own_pages();
+    let uk = site.output_text("/uk/");
+    assert!(uk.contains("Курська операція"), "{uk}");
+    assert!(
+        !uk.contains("The Kursk incursion") && !uk.contains("A second offensive"),
+        "{uk}"
+    );
+    let en = site.output_text("/");
+    assert!(en.contains("The Kursk incursion"));
+    assert!(!en.contains("Курська") && !en.contains("Починається"), "{en}");
 }

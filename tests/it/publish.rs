@@ -76,8 +76,8 @@ struct SitemapUrl {
 
 /// Parses a `urlset` sitemap with Python's XML parser and returns its `<url>`s in
 /// document order. Fails the test unless the file is well-formed, its root is a `urlset`
-/// in the sitemaps.org namespace and every `<url>` has one `<loc>` and at most one
-/// `<lastmod>` and nothing else.
+/// in the sitemaps.org namespace and every `<url>` has one `<loc>`, at most one
+/// `<lastmod>`, then only the `xhtml:link` alternates of a page's translations.
 fn parse_sitemap(file: &Path) -> Vec<SitemapUrl> {
     const SCRIPT: &str = r#"
 import sys, xml.etree.ElementTree as ET
@@ -88,7 +88,12 @@ out = []
 for url in root:
     assert url.tag == ns + "url", url.tag
     tags = [c.tag for c in url]
-    assert tags in ([ns + "loc"], [ns + "loc", ns + "lastmod"]), tags
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    own = [t for t in tags if t != xhtml]
+    assert own in ([ns + "loc"], [ns + "loc", ns + "lastmod"]), tags
+    assert tags[len(own):] == [xhtml] * (len(tags) - len(own)), tags
+    for link in url.findall(xhtml):
+        assert link.get("rel") == "alternate" and link.get("hreflang") and link.get("href"), link.attrib
     loc = url.find(ns + "loc").text or ""
     lastmod = url.find(ns + "lastmod")
     assert "\t" not in loc and "\n" not in loc, repr(loc)
@@ -767,7 +772,12 @@ fn example_site_sitemap_lists_every_analysis() {
     // …and that is every analysis in content/.
     let sources: Vec<String> = snapshot(&repo_root().join("content"))
         .into_iter()
-        .filter(|(path, _)| path.ends_with(".md") && !path.ends_with("_index.md"))
+        // Sections in any language (`_index.md`, `_index.uk.md`) are not analyses;
+        // translations (`kursk-deployment.uk.md`) are.
+        .filter(|(path, _)| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            path.ends_with(".md") && !name.starts_with("_index.")
+        })
         .filter(|(_, bytes)| published(&String::from_utf8_lossy(bytes)))
         .map(|(path, _)| path)
         .collect();

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::html::escape_attr as esc;
 use crate::model::site::{Item, PageId, Site};
 use crate::parse::markdown::LinkKind;
+use crate::render::job::Lang;
 
 #[derive(Serialize)]
 struct Node<'a> {
@@ -43,10 +44,11 @@ struct Graph<'a> {
 
 /// `graph.json`: pages, sections and terms as nodes; links, wikilinks and term
 /// membership as edges. Term nodes are `TAXONOMY/TERM-SLUG`.
-pub(crate) fn graph_json(site: &Site) -> String {
+pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
+    let code = lang.code(site);
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
-    for s in &site.sections {
+    for s in site.sections.iter().filter(|s| s.lang == code) {
         nodes.push(Node {
             id: s.file.content_path.clone(),
             kind: "section",
@@ -56,7 +58,7 @@ pub(crate) fn graph_json(site: &Site) -> String {
             date: None,
         });
     }
-    for p in site.pages.iter().filter(|p| p.has_output()) {
+    for p in site.pages.iter().filter(|p| p.has_output() && p.lang == code) {
         nodes.push(Node {
             id: p.file.content_path.clone(),
             kind: "page",
@@ -66,7 +68,7 @@ pub(crate) fn graph_json(site: &Site) -> String {
             date: p.date.map(|d| d.to_string()),
         });
     }
-    for t in &site.taxonomies {
+    for t in site.taxonomies.iter().filter(|t| t.lang == code) {
         for term in &t.terms {
             nodes.push(Node {
                 id: format!("{}/{}", t.slug, term.slug),
@@ -88,11 +90,12 @@ pub(crate) fn graph_json(site: &Site) -> String {
     let documents = site
         .pages
         .iter()
-        .filter(|p| p.has_output())
+        .filter(|p| p.has_output() && p.lang == code)
         .map(|p| (&p.file.content_path, &p.converted.links))
         .chain(
             site.sections
                 .iter()
+                .filter(|s| s.lang == code)
                 .map(|s| (&s.file.content_path, &s.converted.links)),
         );
     for (source, links) in documents {
@@ -155,9 +158,12 @@ pub(crate) struct SiteGraph<'a> {
 
 /// The site as sections on a circle, joined by how often their analyses link to each
 /// other: a summary that stays legible at 10,000 pages.
-pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
-    // Top-level sections (the root's children), and which of them each page falls under.
-    let root = site.section(site.root_section());
+pub(crate) fn site_graph(site: &Site, lang: Lang) -> SiteGraph<'_> {
+    let code = lang.code(site);
+    let home = site.language_root(code);
+    // Top-level sections (the language's home's children), and which of them each page
+    // falls under.
+    let root = site.section(home);
     let tops: Vec<_> = root
         .subsections
         .iter()
@@ -166,7 +172,7 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
         .collect();
     let top_of = |mut s: crate::model::site::SectionId| {
         while let Some(parent) = site.section(s).parent {
-            if parent == site.root_section() {
+            if parent == home {
                 return Some(s);
             }
             s = parent;
@@ -186,7 +192,7 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
     let mut between: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let mut link_count = 0;
     for (i, p) in site.pages.iter().enumerate() {
-        if !p.has_output() {
+        if !p.has_output() || p.lang != code {
             continue;
         }
         let from = index_of(Item::Page(PageId(i)));
@@ -231,7 +237,7 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.has_output() && !p.backlinks.is_empty())
+        .filter(|(_, p)| p.has_output() && p.lang == code && !p.backlinks.is_empty())
         .map(|(i, p)| (p.backlinks.len(), PageId(i)))
         .collect();
     cited.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -245,9 +251,13 @@ pub(crate) fn site_graph(site: &Site) -> SiteGraph<'_> {
         })
         .collect();
 
-    let page_count = site.pages.iter().filter(|p| p.has_output()).count();
+    let page_count = site
+        .pages
+        .iter()
+        .filter(|p| p.has_output() && p.lang == code)
+        .count();
     if tops.len() < 2 {
-        let drawn = pages::page_graph(site, page_count);
+        let drawn = pages::page_graph(site, code, page_count);
         return SiteGraph {
             svg: drawn.svg,
             by: "page",

@@ -21,10 +21,10 @@ pub(super) struct PageGraph {
 
 /// The analyses with output (the `MAX_NODES` most linked), in date order, and the links
 /// between them as (upper row, lower row, how many links).
-fn nodes_and_arcs(site: &Site) -> (Vec<PageId>, Vec<(usize, usize, usize)>) {
+fn nodes_and_arcs(site: &Site, lang: &str) -> (Vec<PageId>, Vec<(usize, usize, usize)>) {
     let pages: Vec<PageId> = (0..site.pages.len())
         .map(PageId)
-        .filter(|p| site.page(*p).has_output())
+        .filter(|p| site.page(*p).has_output() && site.page(*p).lang == lang)
         .collect();
     // Links between two analyses, either way, counted once per source and target.
     let mut between: BTreeMap<(PageId, PageId), usize> = BTreeMap::new();
@@ -35,7 +35,11 @@ fn nodes_and_arcs(site: &Site) -> (Vec<PageId>, Vec<(usize, usize, usize)>) {
             .links
             .iter()
             .filter_map(|l| match site.by_content_path.get(&l.target) {
-                Some(Item::Page(to)) if *to != from && site.page(*to).has_output() => Some(*to),
+                Some(Item::Page(to))
+                    if *to != from && site.page(*to).has_output() && site.page(*to).lang == lang =>
+                {
+                    Some(*to)
+                }
                 _ => None,
             })
             .collect();
@@ -75,8 +79,8 @@ fn nodes_and_arcs(site: &Site) -> (Vec<PageId>, Vec<(usize, usize, usize)>) {
 }
 
 /// The arc diagram of the site's analyses, `total` of them with output.
-pub(super) fn page_graph(site: &Site, total: usize) -> PageGraph {
-    let (nodes, arcs) = nodes_and_arcs(site);
+pub(super) fn page_graph(site: &Site, lang: &str, total: usize) -> PageGraph {
+    let (nodes, arcs) = nodes_and_arcs(site, lang);
     let which = if nodes.len() < total {
         format!("The {} most linked of {total} analyses", nodes.len())
     } else {

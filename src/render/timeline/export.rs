@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::dates::{EventDate, Precision};
+use crate::model::dated::Event;
 use crate::model::site::Site;
+use crate::render::job::Lang;
 
 #[derive(Serialize)]
 struct JsonDate {
@@ -81,18 +83,17 @@ struct JsonTitle<'a> {
 /// `timeline.json`: TimelineJS's shape (`events` with `start_date`/`end_date` objects,
 /// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
 /// `analysis`, `precision`, `importance`, `taxonomies`, `place` and `source`.
-pub(crate) fn json(site: &Site, today: jiff::civil::Date) -> String {
+pub(crate) fn json(site: &Site, lang: Lang, today: jiff::civil::Date) -> String {
     let anchors = super::Anchors::new(site, today);
+    let (title, description) = title_of(site, lang);
     let doc = JsonTimeline {
         title: JsonTitle {
             text: JsonText {
-                headline: site.config.title.as_deref().unwrap_or(""),
-                text: site.config.description.as_deref().unwrap_or(""),
+                headline: title.unwrap_or(""),
+                text: description.unwrap_or(""),
             },
         },
-        events: site
-            .events
-            .iter()
+        events: in_language(site, lang)
             .map(|e| {
                 let page = site.page(e.page);
                 JsonEvent {
@@ -104,7 +105,7 @@ pub(crate) fn json(site: &Site, today: jiff::civil::Date) -> String {
                         text: e.summary.as_deref().unwrap_or(""),
                     },
                     group: site.section(page.section).title(),
-                    url: site.config.permalink(&anchors.of(e)),
+                    url: site.config.permalink(&anchors.of(site, e)),
                     analysis: &page.permalink,
                     precision: e.date.precision(),
                     importance: e.importance,
@@ -132,9 +133,30 @@ pub(crate) fn json(site: &Site, today: jiff::civil::Date) -> String {
     serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
 }
 
+/// The events recorded by analyses in `lang`, in the site's order.
+fn in_language(site: &Site, lang: Lang) -> impl Iterator<Item = &Event> {
+    let code = lang.code(site);
+    site.events.iter().filter(move |e| site.page(e.page).lang == code)
+}
+
+/// The title and description of the site in `lang` (the language's own, else the site's).
+fn title_of(site: &Site, lang: Lang) -> (Option<&str>, Option<&str>) {
+    let own = site
+        .config
+        .languages
+        .get(lang.0)
+        .filter(|_| lang != Lang::DEFAULT);
+    (
+        own.and_then(|l| l.title.as_deref())
+            .or(site.config.title.as_deref()),
+        own.and_then(|l| l.description.as_deref())
+            .or(site.config.description.as_deref()),
+    )
+}
+
 /// `timeline.ics`: one VEVENT per event; dates without a time are all-day (a month or
 /// year spans all its days); lines folded at 75 octets, CRLF endings.
-pub(crate) fn ics(site: &Site) -> String {
+pub(crate) fn ics(site: &Site, lang: Lang) -> String {
     let host = site
         .config
         .base_url
@@ -151,10 +173,10 @@ pub(crate) fn ics(site: &Site) -> String {
         "CALSCALE:GREGORIAN".to_owned(),
         format!(
             "X-WR-CALNAME:{}",
-            ics_text(site.config.title.as_deref().unwrap_or("Timeline"))
+            ics_text(title_of(site, lang).0.unwrap_or("Timeline"))
         ),
     ];
-    for e in &site.events {
+    for e in in_language(site, lang) {
         let page = site.page(e.page);
         lines.push("BEGIN:VEVENT".into());
         lines.push(format!("UID:{}@{}", e.id, host));

@@ -7,6 +7,7 @@ use tera::Value;
 use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
 use crate::model::site::{EventId, Site, TaxonomyId, TermId};
+use crate::render::job::Lang;
 use crate::slugs::slugify;
 use strip::strip_svg;
 
@@ -227,28 +228,47 @@ fn era_views(site: &Site) -> Vec<EraView> {
         .collect()
 }
 
-/// Where each event is on the site's timeline: `/timeline/#e-ID`, or when the timeline
-/// is split by year and the event past, its year's page.
+/// Where each event is on its language's timeline: `/timeline/#e-ID` (`/uk/timeline/…`
+/// for an analysis in Ukrainian), or when that timeline is split by year and the event
+/// past, its year's page.
 pub(crate) struct Anchors {
-    path: String,
-    split: bool,
+    /// By language: the timeline's path and whether it is split by year.
+    langs: Vec<(String, bool)>,
     today: jiff::civil::Date,
 }
 
 impl Anchors {
     pub(crate) fn new(site: &Site, today: jiff::civil::Date) -> Anchors {
+        let by_lang = events_by_lang(site);
         Anchors {
-            path: site.config.url_path("timeline/"),
-            split: !split_years(site, None, today).is_empty(),
+            langs: Lang::all(site)
+                .map(|lang| {
+                    (
+                        lang.url_path(site, "timeline/"),
+                        !split_years(site, Some(&by_lang[lang.0]), today).is_empty(),
+                    )
+                })
+                .collect(),
             today,
         }
     }
 
     /// The URL path of the event's entry, with its fragment.
-    pub(crate) fn of(&self, e: &Event) -> String {
-        let year = (self.split && e.date.civil_date() <= self.today).then_some(e.date.year);
-        format!("{}#e-{}", year_path(&self.path, year), e.id)
+    pub(crate) fn of(&self, site: &Site, e: &Event) -> String {
+        let lang = Lang::of(site, &site.page(e.page).lang);
+        let (path, split) = &self.langs[lang.0.min(self.langs.len() - 1)];
+        let year = (*split && e.date.civil_date() <= self.today).then_some(e.date.year);
+        format!("{}#e-{}", year_path(path, year), e.id)
     }
+}
+
+/// The events of each language's analyses, in the site's order, by [`Lang`].
+pub(crate) fn events_by_lang(site: &Site) -> Vec<Vec<EventId>> {
+    let mut out: Vec<Vec<EventId>> = Lang::all(site).map(|_| Vec::new()).collect();
+    for (i, e) in site.event_ids().zip(&site.events) {
+        out[Lang::of(site, &site.page(e.page).lang).0].push(i);
+    }
+    out
 }
 
 /// An event's template value. The recording analysis (`page`) and the citing ones
@@ -286,7 +306,7 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
         source: e.source.clone(),
         filter_keys,
         is_page: e.is_page,
-        on_timeline: anchors.of(e),
+        on_timeline: anchors.of(site, e),
         watch: e.watch,
         watch_label: e.watch.map(|s| s.label()),
         era: era_of(site, &e.date),
@@ -500,9 +520,10 @@ pub(crate) fn view(
     insert(value, "svg", Value::safe_string(&svg))
 }
 
-/// The events carrying each term, in term order, in one pass over the events.
+/// The events carrying each term, in term order, in one pass over the events. An event's
+/// terms are those of its analysis's language.
 pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
-    let lookup: Vec<(String, std::collections::HashMap<&str, usize>)> = site
+    let lookup: Vec<(&str, String, std::collections::HashMap<&str, usize>)> = site
         .taxonomies
         .iter()
         .map(|t| {
@@ -512,17 +533,18 @@ pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
                 .enumerate()
                 .map(|(i, term)| (term.slug.as_str(), i))
                 .collect();
-            (t.config.name.clone(), terms)
+            (t.lang.as_str(), t.config.name.clone(), terms)
         })
         .collect();
     let mut found: std::collections::BTreeMap<TermId, Vec<EventId>> = std::collections::BTreeMap::new();
     for (i, e) in site.event_ids().zip(&site.events) {
+        let lang = site.page(e.page).lang.as_str();
         for (tax, names) in &e.taxonomies {
-            let Some(ti) = lookup.iter().position(|(name, _)| name == tax) else {
+            let Some(ti) = lookup.iter().position(|(l, name, _)| *l == lang && name == tax) else {
                 continue;
             };
             for name in names {
-                if let Some(term) = lookup[ti].1.get(slugify(name).as_str()) {
+                if let Some(term) = lookup[ti].2.get(slugify(name).as_str()) {
                     let id = TermId {
                         taxonomy: TaxonomyId(ti),
                         index: *term,
@@ -538,11 +560,20 @@ pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
     found.into_iter().collect()
 }
 
-/// The filter chips: every term with events, and how many.
-pub(crate) fn filters(site: &Site, by_term: &[(TermId, Vec<EventId>)]) -> Value {
+/// The filter chips of each language's timelines, by [`Lang`]: every term with events,
+/// and how many.
+pub(crate) fn filters_by_lang(site: &Site, by_term: &[(TermId, Vec<EventId>)]) -> Vec<Value> {
+    Lang::all(site).map(|lang| filters(site, by_term, lang)).collect()
+}
+
+fn filters(site: &Site, by_term: &[(TermId, Vec<EventId>)], lang: Lang) -> Value {
+    let code = lang.code(site);
     let mut filters: Vec<Filter> = Vec::new();
     for (id, list) in by_term {
         let t = site.taxonomy(id.taxonomy);
+        if t.lang != code {
+            continue;
+        }
         let term = site.term(*id);
         if filters.last().is_none_or(|f| f.taxonomy != t.config.name) {
             filters.push(Filter {

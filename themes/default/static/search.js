@@ -101,14 +101,28 @@
     return JSON.parse(await new Response(stream).text());
   }
 
+  // A word of three or more Hangul syllables is asked for as its pairs of adjacent
+  // syllables, which the index holds beside whole words (see terms_of in search.rs):
+  // Korean attaches particles to words, so "북한군" must find "북한군이" and "북한군은".
+  var HANGUL = /^[\uAC00-\uD7A3]{3,}$/;
+
   function words(text) {
     var out = [];
     var seen = new Set();
-    for (var m of text.toLowerCase().matchAll(WORD)) {
-      var w = m[0];
-      if (Array.from(w).length >= 2 && !seen.has(w)) {
+    var add = function (w) {
+      if (!seen.has(w)) {
         seen.add(w);
         out.push(w);
+      }
+    };
+    for (var m of text.toLowerCase().matchAll(WORD)) {
+      var w = m[0];
+      var chars = Array.from(w);
+      if (chars.length < 2) continue;
+      if (HANGUL.test(w)) {
+        for (var i = 0; i + 1 < chars.length; i++) add(chars[i] + chars[i + 1]);
+      } else {
+        add(w);
       }
     }
     return out;

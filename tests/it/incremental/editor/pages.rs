@@ -402,9 +402,16 @@ impl Editor {
         };
         let node = Self::page_node(&page).to_owned();
         let n = self.next_id();
+        // A translation (`kursk-deployment.uk.md`) stays one: renamed without its code it
+        // would be a second page in the default language, whose event ids clash.
+        let file = node.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+        let (file, lang) = match file.rsplit_once('.') {
+            Some((stem, code)) if !Self::is_bundle(&page) => (stem, format!(".{code}")),
+            _ => (file, String::new()),
+        };
         let name = if to_section != here && self.rng.chance(0.5) {
             // Keep the name if nothing there has the same slug.
-            let base = node.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+            let base = file;
             let slug = strip_date(base);
             let taken = self.pages_in(&to_section).iter().any(|p| {
                 strip_date(
@@ -428,7 +435,7 @@ impl Editor {
         let new_node = if Self::is_bundle(&page) {
             format!("{to_section}/{name}")
         } else {
-            format!("{to_section}/{name}.md")
+            format!("{to_section}/{name}{lang}.md")
         };
         if self.exists(&new_node) || new_node == node {
             return false;
