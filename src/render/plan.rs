@@ -422,7 +422,7 @@ fn own_pages(
     derived: &OwnPages,
 ) {
     let code = lang.code(site);
-    // `uk/`, to name a language's pages in messages.
+    // " in `uk`" after what names a page of another language, in messages.
     let in_lang = if lang == Lang::DEFAULT {
         String::new()
     } else {
