@@ -452,6 +452,37 @@ fn images_in_analyses_get_smaller_copies_for_phones_in_the_built_in_theme() {
         assert_eq!((srcset, sizes, width), (None, None, None), "{alt}");
     }
 
+    // An image that leads out of the site is never read. A link in static/ to a file
+    // elsewhere stops the build before any page is made; an address climbing out with
+    // `..` keeps its plain <img>.
+    let outside = tempfile::tempdir().expect("a folder outside the site");
+    std::fs::write(outside.path().join("secret.png"), png(1200, 600)).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.png"),
+        site.path("static/images/leak.png"),
+    )
+    .unwrap();
+    site.build_err()
+        .assert_stderr_has(&["static/images/leak.png", "outside the site folder"]);
+    std::fs::remove_file(site.path("static/images/leak.png")).unwrap();
+    site.write(
+        "content/escape/index.md",
+        format!(
+            "+++\ntitle = \"Escape\"\n+++\n<img src=\"/site/../../{}/secret.png\" alt=\"Climb\">\n",
+            outside.path().file_name().unwrap().to_string_lossy()
+        ),
+    );
+    // (static/../../<that folder>/secret.png is the real file, beside the site folder.)
+    assert_eq!(outside.path().parent(), site.root().parent());
+    site.build_ok();
+    let escape = site.html("/escape/");
+    let selector = scraper::Selector::parse("img[alt=\"Climb\"]").unwrap();
+    let img = escape.select(&selector).next().expect("the image");
+    assert_eq!(img.value().attr("srcset"), None);
+    assert_eq!(img.value().attr("width"), None);
+    std::fs::remove_dir_all(site.path("content/escape")).unwrap();
+    site.build_ok();
+
     // The feed has the content as written, pointing at the originals.
     let feed = site.output_text("/atom.xml");
     assert!(feed.contains("/site/brief/map.png"));

@@ -518,3 +518,21 @@ fn walk_analyses(public: &Path) -> Vec<String> {
     }
     found
 }
+
+#[test]
+#[ignore = "needs Chromium (headless); run by .ci/run"]
+fn the_search_button_keeps_the_header_s_word_in_another_language() {
+    let site = example_site();
+    let base = serve(&public(&site));
+    let mut browser = Chromium::launch(1280, 900);
+    browser.open(&format!("{base}/uk/"));
+    browser.wait_for("document.querySelector('button.search-toggle') !== null", 5);
+    let word = browser.eval("document.querySelector('button.search-toggle').textContent");
+    assert_eq!(word, "Пошук", "the script kept the translated label");
+    browser.open(&format!("{base}/"));
+    browser.wait_for("document.querySelector('button.search-toggle') !== null", 5);
+    assert_eq!(
+        browser.eval("document.querySelector('button.search-toggle').textContent"),
+        "Search"
+    );
+}

@@ -279,7 +279,7 @@
   }
 
   function build() {
-    dialog = el("dialog", { class: "search-dialog", "aria-label": "Search" });
+    dialog = el("dialog", { class: "search-dialog", "aria-label": word });
     var form = el("form", { role: "search", class: "search-form" });
     input = el("input", { id: "search-q", type: "search", autocomplete: "off", spellcheck: "false",
       placeholder: "Words or beginnings of words" });
@@ -380,8 +380,10 @@
     input.select();
   }
 
+  // The header's own word for it, which a site may translate (`dossier_search`).
+  var word = link.textContent.trim() || "Search";
   var button = el("button", { type: "button", class: "search-toggle", "aria-haspopup": "dialog",
-    "aria-keyshortcuts": "/ Control+K Meta+K", title: "Search (/)" }, "Search");
+    "aria-keyshortcuts": "/ Control+K Meta+K", title: word + " (/)" }, word);
   button.addEventListener("click", open);
   link.replaceWith(button);
   document.addEventListener("keydown", function (e) {
