@@ -278,3 +278,14 @@ impl Site {
         }
     }
 }
+
+/// Where a bundle file is published under its page's or section's address, as Zola
+/// copies it: its path below the folder of `owner` (the page's or section's content
+/// path), so `security/kursk/maps/a.png` of `security/kursk/index.md` is `maps/a.png`.
+pub(crate) fn asset_name<'a>(owner: &str, asset: &'a str) -> &'a str {
+    let folder = owner.rfind('/').map_or("", |i| &owner[..=i]);
+    asset
+        .strip_prefix(folder)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or_else(|| asset.rsplit('/').next().unwrap_or(asset))
+}

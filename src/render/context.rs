@@ -265,7 +265,11 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
         toc: &p.converted.toc,
         word_count: p.converted.word_count,
         reading_time: p.reading_time(),
-        assets: p.assets.iter().map(|a| asset_url(site, &p.path, a)).collect(),
+        assets: p
+            .assets
+            .iter()
+            .map(|a| asset_url(&p.file.content_path, &p.path, a))
+            .collect(),
         lang: &p.lang,
         translations: translations(site, Item::Page(id)),
         in_search_index: p.meta.in_search_index.unwrap_or(true),
@@ -303,9 +307,10 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
     )
 }
 
-/// The URL of a bundle's file: beside the page's own output.
-pub(super) fn asset_url(_site: &Site, page_path: &str, asset: &str) -> String {
-    let name = asset.rsplit('/').next().unwrap_or(asset);
+/// The URL of a bundle's file, beside the page's own output in the folder it has in the
+/// bundle; `owner` is the page's or section's content path.
+pub(super) fn asset_url(owner: &str, page_path: &str, asset: &str) -> String {
+    let name = crate::model::site::asset_name(owner, asset);
     format!("{page_path}{name}")
 }
 
@@ -365,7 +370,11 @@ pub(crate) fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value 
         toc: &s.converted.toc,
         word_count: s.converted.word_count,
         reading_time: s.converted.word_count.div_ceil(200),
-        assets: s.assets.iter().map(|a| asset_url(site, &s.path, a)).collect(),
+        assets: s
+            .assets
+            .iter()
+            .map(|a| asset_url(&s.file.content_path, &s.path, a))
+            .collect(),
         lang: &s.lang,
         translations: site
             .by_content_path

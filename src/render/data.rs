@@ -14,6 +14,27 @@ use tera::{Kwargs, TeraResult, Value};
 
 use crate::confine::SiteRoot;
 
+/// What the build publishes besides the site's folders, which Zola also searches (it
+/// compiles Sass and copies bundle files into the output before rendering): a theme
+/// that asks for `get_image_metadata(path=section.path ~ "card.jpg")` or
+/// `get_url(path="main.css", cachebust=true)` finds the file there.
+#[derive(Default)]
+pub(crate) struct Published {
+    /// The path of the site's address (`/repo/`), which `assets` keys start with.
+    pub base_path: String,
+    /// A bundle file's address (`/security/kursk/map.jpg`) → its content path.
+    pub assets: HashMap<String, String>,
+    /// A compiled stylesheet's output path (`main.css`) → its CSS.
+    pub compiled: HashMap<String, Arc<[u8]>>,
+}
+
+/// A file found for a template function: one in the site's folders, or CSS compiled
+/// from Sass.
+enum Found {
+    File(PathBuf),
+    Compiled(Arc<[u8]>),
+}
+
 /// Where `load_data` looks, and what it has read.
 pub(crate) struct DataFiles {
     site: SiteRoot,
@@ -112,10 +133,14 @@ impl DataFiles {
 
     /// `get_image_metadata(path=…, allow_missing=…)`: `width`, `height`, `format` and
     /// `mime` of an image, read from its header.
-    pub(crate) fn image_metadata(&self, kwargs: &Kwargs) -> TeraResult<Value> {
+    pub(crate) fn image_metadata(&self, kwargs: &Kwargs, published: Option<&Published>) -> TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
         let allow_missing: bool = kwargs.get("allow_missing")?.unwrap_or(false);
-        let Some(file) = self.find(&path, "get_image_metadata")? else {
+        let found = match self.find(&path, "get_image_metadata")? {
+            Some(file) => Some(file),
+            None => published.and_then(|p| self.published_asset(p, &path)),
+        };
+        let Some(file) = found else {
             if allow_missing {
                 return Ok(Value::none());
             }
@@ -141,23 +166,18 @@ impl DataFiles {
 
     /// The SHA-256 of the file `get_url(path=…, cachebust=true)` names, in hex, as Zola
     /// writes it.
-    pub(crate) fn hash_of(&self, path: &str) -> TeraResult<String> {
-        use sha2::Digest;
-        let bytes = self.bytes_of(path, "get_url")?;
-        Ok(sha2::Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect())
+    pub(crate) fn hash_of(&self, path: &str, published: Option<&Published>) -> TeraResult<String> {
+        Ok(sha256_hex(&self.bytes_of(path, "get_url", published)?))
     }
 
     /// `get_hash(path=… | literal=…, sha_type=256|384|512, base64=true)`: the digest of a
     /// file or a text, in base64 (for subresource integrity) or hex.
-    pub(crate) fn get_hash(&self, kwargs: &Kwargs) -> TeraResult<Value> {
+    pub(crate) fn get_hash(&self, kwargs: &Kwargs, published: Option<&Published>) -> TeraResult<Value> {
         use base64::Engine;
         use sha2::Digest;
         let bytes = match kwargs.get::<String>("literal")? {
             Some(text) => text.into_bytes(),
-            None => self.bytes_of(&kwargs.must_get::<String>("path")?, "get_hash")?,
+            None => self.bytes_of(&kwargs.must_get::<String>("path")?, "get_hash", published)?,
         };
         let digest: Vec<u8> = match kwargs.get::<i64>("sha_type")?.unwrap_or(384) {
             256 => sha2::Sha256::digest(&bytes).to_vec(),
@@ -176,17 +196,36 @@ impl DataFiles {
         }))
     }
 
-    /// The bytes of the file `path` names: the site's, else the built-in theme's static
-    /// file. `function` names the caller in errors.
-    fn bytes_of(&self, path: &str, function: &str) -> TeraResult<Vec<u8>> {
-        match self.find(path, function)? {
-            Some(file) => std::fs::read(&file)
+    /// The bytes of the file `path` names: the site's, else one the build publishes, else
+    /// the built-in theme's static file. `function` names the caller in errors.
+    fn bytes_of(&self, path: &str, function: &str, published: Option<&Published>) -> TeraResult<Vec<u8>> {
+        let found = match self.find(path, function)? {
+            Some(file) => Some(Found::File(file)),
+            None => published.and_then(|p| {
+                let key = normalized(path);
+                match p.compiled.get(&key) {
+                    Some(css) => Some(Found::Compiled(css.clone())),
+                    None => self.published_asset(p, path).map(Found::File),
+                }
+            }),
+        };
+        match found {
+            Some(Found::File(file)) => std::fs::read(&file)
                 .map_err(|e| tera::Error::message(format!("{function}: cannot read `{path}`: {e}"))),
+            Some(Found::Compiled(css)) => Ok(css.to_vec()),
             None => crate::theme::DEFAULT_THEME
                 .get_file(format!("static/{}", path.trim_start_matches('/')))
                 .map(|f| f.contents().to_vec())
                 .ok_or_else(|| tera::Error::message(format!("{function}: no file `{path}`"))),
         }
+    }
+
+    /// The bundle file published at `path` (an address after the base path, as Zola's
+    /// output folder holds it: `ca/archive/card.jpg` for a translated section's file).
+    fn published_asset(&self, published: &Published, path: &str) -> Option<PathBuf> {
+        let address = format!("{}{}", published.base_path, normalized(path));
+        let content_path = published.assets.get(&address)?;
+        self.find(&format!("content/{content_path}"), "").ok().flatten()
     }
 
     /// The first of the folders holding `path`, confined to the site; `function` names the
@@ -207,6 +246,24 @@ impl DataFiles {
         }
         Ok(None)
     }
+}
+
+/// `path` without a leading `/` and with empty components dropped, as the file system
+/// reads `a//b` as `a/b`.
+fn normalized(path: &str) -> String {
+    path.split('/')
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The SHA-256 of `bytes` in lower-case hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn parse(text: &str, format: Format) -> TeraResult<Value> {

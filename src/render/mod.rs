@@ -171,6 +171,11 @@ pub(crate) fn prepare(
         search,
         records,
         today: timeline::today(site, inputs.today),
+        compiled: inputs
+            .stylesheets
+            .iter()
+            .map(|(path, sheet)| (path.clone(), sheet.css.clone()))
+            .collect(),
     };
     data.section_values = (0..site.sections.len())
         .map(|i| data.section_value(site, SectionId(i)))

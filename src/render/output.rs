@@ -61,7 +61,8 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
                 ctx.insert_value("connected", list.clone());
                 ctx.insert_value("connections_svg", svg.clone());
             }
-            ctx.insert_value("section", data.section_refs[p.section.0].clone());
+            // Not `section`: Zola themes test `section` to tell a section page from a page.
+            ctx.insert_value("current_section", data.section_refs[p.section.0].clone());
             ctx
         }
         Job::SectionPager { section, index } => {

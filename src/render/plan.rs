@@ -47,13 +47,14 @@ fn chart_data(
     site: &Site,
     root: &std::path::Path,
     path: &str,
-    assets: &[String],
+    (owner, assets): (&str, &[String]),
     files: &[crate::charts::DataFile],
     origin: &str,
 ) {
     for file in files {
         let copied = assets.iter().any(|asset| {
-            format!("content/{asset}") == file.source && asset.rsplit('/').next() == Some(file.name.as_str())
+            format!("content/{asset}") == file.source
+                && crate::model::site::asset_name(owner, asset) == file.name
         });
         if !copied {
             push(
@@ -128,7 +129,7 @@ pub(super) fn plan(
     for (i, s) in site.sections.iter().enumerate() {
         let origin = s.file.display_path.display().to_string();
         for asset in &s.assets {
-            let name = asset.rsplit('/').next().unwrap_or(asset);
+            let name = crate::model::site::asset_name(&s.file.content_path, asset);
             push(
                 output_path(site, &format!("{}{name}", s.path)),
                 Job::Copy(StaticSource::File(root.join("content").join(asset))),
@@ -141,7 +142,7 @@ pub(super) fn plan(
                 site,
                 root,
                 &s.path,
-                &s.assets,
+                (&s.file.content_path, &s.assets),
                 &s.converted.data_files,
                 &origin,
             );
@@ -204,7 +205,7 @@ pub(super) fn plan(
     for (i, p) in site.pages.iter().enumerate() {
         let origin = p.file.display_path.display().to_string();
         for asset in &p.assets {
-            let name = asset.rsplit('/').next().unwrap_or(asset);
+            let name = crate::model::site::asset_name(&p.file.content_path, asset);
             push(
                 output_path(site, &format!("{}{name}", p.path)),
                 Job::Copy(StaticSource::File(root.join("content").join(asset))),
@@ -217,7 +218,7 @@ pub(super) fn plan(
                 site,
                 root,
                 &p.path,
-                &p.assets,
+                (&p.file.content_path, &p.assets),
                 &p.converted.data_files,
                 &origin,
             );

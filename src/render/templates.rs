@@ -31,9 +31,9 @@ pub(crate) struct Lookups {
     /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
     /// the same all day: rendering reads no clock).
     pub today: Option<jiff::civil::Date>,
-    /// A bundle file's address (`/security/kursk/map.jpg`) → its content path, for
-    /// `responsive_images`.
-    pub assets: HashMap<String, String>,
+    /// The bundle files and compiled stylesheets the build publishes, for
+    /// `responsive_images` and the functions that read files.
+    pub published: Arc<super::data::Published>,
 }
 
 impl Lookups {
@@ -106,12 +106,14 @@ impl Templates {
         let files = data.clone();
         tera.register_function("load_data", move |kwargs: Kwargs, _: &State| files.load(&kwargs));
         let files = data.clone();
+        let l = lookups.clone();
         tera.register_function("get_hash", move |kwargs: Kwargs, _: &State| {
-            files.get_hash(&kwargs)
+            files.get_hash(&kwargs, lookups_read(&l).as_ref().map(|l| &*l.published))
         });
         let files = data.clone();
+        let l = lookups.clone();
         tera.register_function("get_image_metadata", move |kwargs: Kwargs, _: &State| {
-            files.image_metadata(&kwargs)
+            files.image_metadata(&kwargs, lookups_read(&l).as_ref().map(|l| &*l.published))
         });
         let images = crate::images::Images::new(root);
         register_responsive_images(&mut tera, &lookups, data.clone(), images.clone());
@@ -305,7 +307,7 @@ fn register_responsive_images(
             let base_path = crate::config::base_path_of(&lookups.base_url);
             let out = super::responsive_images::add(html, |src| {
                 // A bundle's file, else a static one.
-                let file = match lookups.assets.get(src) {
+                let file = match lookups.published.assets.get(src) {
                     Some(content_path) => files.find(&format!("content/{content_path}"), "").ok()??,
                     None => {
                         let rest = src.strip_prefix(base_path.as_str())?;
@@ -364,7 +366,7 @@ fn register_functions(
         // `cachebust=true`: the file's hash as a query, so a changed file is fetched anew.
         if kwargs.get::<bool>("cachebust")?.unwrap_or(false) {
             let path: String = kwargs.must_get("path")?;
-            let hash = f.hash_of(&path)?;
+            let hash = f.hash_of(&path, read(&l).as_ref().map(|l| &*l.published))?;
             return Ok(Value::from(format!(
                 "{}?h={hash}",
                 url.as_str().unwrap_or_default()

@@ -208,10 +208,17 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
         today: Some(data.today),
         ..Lookups::of_languages(&site.config)
     };
+    let mut published = super::data::Published {
+        base_path: site.config.base_path.clone(),
+        assets: HashMap::new(),
+        compiled: data.compiled.clone(),
+    };
     for (i, p) in site.pages.iter().enumerate() {
         for asset in &p.assets {
-            l.assets
-                .insert(super::context::asset_url(site, &p.path, asset), asset.clone());
+            published.assets.insert(
+                super::context::asset_url(&p.file.content_path, &p.path, asset),
+                asset.clone(),
+            );
         }
         l.pages
             .insert(p.file.content_path.clone(), data.page_values[i].clone());
@@ -220,8 +227,10 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
     }
     for (i, s) in site.sections.iter().enumerate() {
         for asset in &s.assets {
-            l.assets
-                .insert(super::context::asset_url(site, &s.path, asset), asset.clone());
+            published.assets.insert(
+                super::context::asset_url(&s.file.content_path, &s.path, asset),
+                asset.clone(),
+            );
         }
         l.sections
             .insert(s.file.content_path.clone(), data.section_values[i].clone());
@@ -246,6 +255,7 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
             (data.taxonomy_values[i].clone(), urls),
         );
     }
+    l.published = std::sync::Arc::new(published);
     l
 }
 
@@ -311,6 +321,9 @@ pub(super) struct Data {
     pub archive: Vec<archive::Archive>,
     /// The date that separates past from upcoming events.
     pub today: jiff::civil::Date,
+    /// Each compiled stylesheet's output path (`main.css`) → its CSS, which the template
+    /// functions that read files find as Zola finds it in the output.
+    pub compiled: HashMap<String, std::sync::Arc<[u8]>>,
     /// `None` when `build_search_index` is off; built on first use.
     pub search: Option<std::sync::OnceLock<search::SearchIndex>>,
     /// The result records compressed so far, kept by `serve` only (with the index).

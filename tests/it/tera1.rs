@@ -207,3 +207,79 @@ fn num_format_names_an_unknown_locale() {
     site.build_err()
         .assert_stderr_has(&["num_format: unknown locale `xx`", "templates/section.html:7"]);
 }
+
+/// Zola compiles Sass and copies bundle files into the output before rendering, and its
+/// file functions look there too; a theme from tabi's family finds its stylesheet's hash
+/// and a translated section's card that way. Tera 1 read `default`'s value only when
+/// needed, found nothing (rather than failing) in `""["key"]`, took no string as
+/// `iterable`, and ignored arguments a macro does not take.
+#[test]
+fn a_theme_finds_what_zola_publishes_and_reads_templates_as_tera_1_did() {
+    let png = std::fs::read(repo_root().join("tests/fixtures/tera1/static/map.png")).expect("fixture png");
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/repo\"\ntitle = \"T\"\ncompile_sass = true\n\
+             [languages.fr]\ntitle = \"T fr\"\n",
+        )
+        .file("sass/main.scss", "$c: #c00;\na { color: $c; }\n")
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        .file("content/notes/_index.md", "+++\ntitle = \"Notes\"\n+++\n")
+        .file("content/notes/_index.fr.md", "+++\ntitle = \"Notes fr\"\n+++\n")
+        .file("content/notes/card.png", &png)
+        .file(
+            "content/notes/shot/index.md",
+            "+++\ntitle = \"Shot\"\n[extra]\nkinds = \"one\"\n+++\n![a shot](img/shot.png)\n",
+        )
+        .file("content/notes/shot/img/shot.png", &png)
+        .file(
+            "templates/macros.html",
+            "{% macro greet(name) %}hello {{ name }}{% endmacro %}\
+             {% macro lookup(strings=\"\") %}{{ strings[\"key\"] | default(value=\"fallback\") }}{% endmacro %}",
+        )
+        .file(
+            "templates/index.html",
+            "<link rel=\"stylesheet\" href=\"{{ get_url(path='main.css', cachebust=true) }}\">",
+        )
+        .file(
+            "templates/section.html",
+            "{% set card = get_image_metadata(path=section.path ~ \"/card.png\", allow_missing=true) %}\
+             <p class=\"card\">{% if card %}{{ card.width }}x{{ card.height }}{% else %}none{% endif %}</p>",
+        )
+        .file(
+            "templates/page.html",
+            "{% import \"macros.html\" as m %}\
+             <p class=\"kind\">{% if section %}section{% else %}page{% endif %}</p>\
+             <p class=\"lazy\">{{ page.title | default(value=section.extra.title) }}</p>\
+             <p class=\"iterable\">{% if page.extra.kinds is iterable %}list{% else %}one{% endif %}</p>\
+             <p class=\"macro\">{{ m::greet(name=\"you\", unused=1) }} {{ m::lookup() }}</p>\
+             {{ page.content | safe }}",
+        );
+    let built = site.build_ok();
+    let css = site.read("public/main.css");
+    let hash: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(css.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert_eq!(
+        attr(&site.html("/"), "link", "href"),
+        format!("https://example.org/repo/main.css?h={hash}")
+    );
+    // The French section's card is found where the output holds it (/fr/notes/card.png),
+    // even with the double slash a theme's `section.path ~ "/card.png"` makes.
+    assert_eq!(text(&site.html("/fr/notes/"), "p.card"), "3x2");
+    assert_eq!(text(&site.html("/notes/"), "p.card"), "3x2");
+    let page = site.html("/notes/shot/");
+    // `section` is not a page's (dossier's theme reads `current_section`).
+    assert_eq!(text(&page, "p.kind"), "page");
+    assert_eq!(text(&page, "p.lazy"), "Shot");
+    assert_eq!(text(&page, "p.iterable"), "one");
+    assert_eq!(text(&page, "p.macro"), "hello you fallback");
+    // A bundle's file in a folder is published in the same folder, as Zola copies it.
+    assert!(site.exists("public/notes/shot/img/shot.png"));
+    assert_eq!(attr(&page, "img", "src"), "/repo/notes/shot/img/shot.png");
+    assert!(!built.stderr.contains("leads to nothing"), "{}", built.stderr);
+}

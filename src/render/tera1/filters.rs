@@ -13,6 +13,13 @@ pub(in crate::render) fn register(tera: &mut Tera) {
             Ok(re.is_match(v))
         },
     );
+    // Tera 1's `iterable` was an array or an object; Tera 2's takes strings too, so
+    // `{% if paths is iterable %}…{% else %}{% set paths = [paths] %}` split a string.
+    tera.register_test(
+        "tera1_iterable",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<bool> { Ok(v.is_array() || v.is_map()) },
+    );
+    tera.register_function("tera1_at", tera1_at);
     tera.register_function("get_random", get_random);
     tera.register_filter("int", int);
     tera.register_filter("as_str", |v: &Value, _: Kwargs, _: &State| match v.as_str() {
@@ -100,6 +107,27 @@ pub(in crate::render) fn register(tera: &mut Tera) {
             ))
         },
     );
+}
+
+/// `tera1_at(of=x, key=k)`, which the translation writes for `x[k]` piped into `default`:
+/// the item, or undefined where Tera 1 found nothing (`default` then gives its value),
+/// which includes a key of the wrong kind (`""["name"]`), an error in Tera 2.
+fn tera1_at(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let of: Value = kwargs.get("of")?.unwrap_or_else(Value::undefined);
+    let key: Value = kwargs.get("key")?.unwrap_or_else(Value::undefined);
+    let found = match (of.as_map(), of.as_array()) {
+        (Some(map), _) => match (key.as_str(), key.as_i64()) {
+            (Some(name), _) => map.get(&tera::value::Key::from(name.to_owned())).cloned(),
+            (None, Some(n)) => map.get(&tera::value::Key::I64(n)).cloned(),
+            (None, None) => None,
+        },
+        (None, Some(items)) => key
+            .as_i64()
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| items.get(i).cloned()),
+        (None, None) => None,
+    };
+    Ok(found.unwrap_or_else(Value::undefined))
 }
 
 /// Bytes in the largest unit that keeps the number at least 1, as Tera 1 wrote them.

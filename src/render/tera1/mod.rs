@@ -25,6 +25,13 @@ mod filters;
 
 pub(super) use filters::register;
 
+/// What a template's expressions are translated with: its import aliases (alias →
+/// namespace) and every macro's parameters (by component name, `ns__macro`).
+struct Names<'a> {
+    aliases: &'a HashMap<String, String>,
+    params: &'a HashMap<String, Vec<String>>,
+}
+
 /// Every template (name, text, whether to rewrite it) for Tera 2, in the same order. A
 /// template sees the imports of the templates it extends, as in Tera 1.
 pub(crate) fn translate_all<'a>(
@@ -37,6 +44,11 @@ pub(crate) fn translate_all<'a>(
         .map(|(name, text, _)| (name, (imports(text), parent(text))))
         .collect();
     let texts: HashMap<&str, &str> = templates.clone().map(|(name, text, _)| (name, text)).collect();
+    let params: HashMap<String, Vec<String>> = templates
+        .clone()
+        .filter(|(_, _, rewrite)| *rewrite)
+        .flat_map(|(name, text, _)| macro_params(name, text))
+        .collect();
     let exists = |n: &str| names.contains(n);
     // Tera 1 looks a macro's namespace up in the template being rendered, so a macro file
     // may call `menu::x()` without importing `menu` itself: an alias every template that
@@ -85,9 +97,54 @@ pub(crate) fn translate_all<'a>(
                     aliases.entry(alias.clone()).or_insert_with(|| ns.clone());
                 }
             }
-            (name, translate(name, text, &aliases, &exists))
+            (
+                name,
+                translate(
+                    name,
+                    text,
+                    &Names {
+                        aliases: &aliases,
+                        params: &params,
+                    },
+                    &exists,
+                ),
+            )
         })
         .collect()
+}
+
+/// Each macro `text` defines, as the component it becomes (`ns__name`), with the names
+/// of its parameters.
+fn macro_params(name: &str, text: &str) -> Vec<(String, Vec<String>)> {
+    let own = namespace(name);
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(tag) = next_tag(text, at) {
+        at = tag.end;
+        let inner = text[tag.inner.clone()].trim_start();
+        let Some(rest) = inner
+            .strip_prefix("macro")
+            .filter(|_| tag.kind == TagKind::Statement)
+        else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let macro_name = rest.split(['(', ' ']).next().unwrap_or("");
+        let Some(inside) = rest[macro_name.len()..]
+            .trim()
+            .strip_prefix('(')
+            .and_then(|a| a.strip_suffix(')'))
+        else {
+            continue;
+        };
+        let names = split_top_level(inside)
+            .into_iter()
+            .map(|p| p.split(['=', ':']).next().unwrap_or("").trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .collect();
+        found.push((format!("{own}__{macro_name}"), names));
+    }
+    found
 }
 
 /// The names of the blocks `name` and the templates it extends define.
@@ -200,12 +257,7 @@ fn parent(text: &str) -> Option<String> {
 /// `text`, the template `name`, rewritten for Tera 2, with the macros imported as
 /// `aliases` (alias → namespace); `exists` says whether a template of a given name
 /// exists.
-fn translate(
-    name: &str,
-    text: &str,
-    aliases: &HashMap<String, String>,
-    exists: &dyn Fn(&str) -> bool,
-) -> String {
+fn translate(name: &str, text: &str, aliases: &Names, exists: &dyn Fn(&str) -> bool) -> String {
     // One pass over the tags: every site or theme template goes through it (nearly any
     // template holds one of the constructs rewritten, so no quicker test saves it).
     let own = namespace(name);
@@ -621,7 +673,7 @@ fn end_outside_strings(text: &str, from: usize, close: &str) -> Option<usize> {
 
 /// An expression (or a tag's inside) with its macro calls made component calls and its
 /// tests' positional arguments named.
-fn expression(text: &str, own: &str, aliases: &HashMap<String, String>) -> String {
+fn expression(text: &str, own: &str, aliases: &Names) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut i = 0;
     let bytes = text.as_bytes();
@@ -668,11 +720,13 @@ fn expression(text: &str, own: &str, aliases: &HashMap<String, String>) -> Strin
                 let ns = if word == "self" {
                     Some(own.to_owned())
                 } else {
-                    aliases.get(word).cloned()
+                    aliases.aliases.get(word).cloned()
                 };
                 if let (Some(ns), Some((args, after))) = (ns, call_args(text, name_end)) {
                     let name = &text[name_start..name_end];
-                    out.push_str(&format!("<{ns}__{name}{} />", component_args(args, own, aliases)));
+                    let component = format!("{ns}__{name}");
+                    let args = component_args(args, own, aliases, aliases.params.get(&component));
+                    out.push_str(&format!("<{component}{args} />"));
                     i = after;
                     continue;
                 }
@@ -713,7 +767,7 @@ fn optional_before_default(text: &str) -> String {
                 let kept = out.trim_end().len();
                 let start = path_start(&out[..kept]);
                 if start < kept && out[start..kept].contains(['.', '[']) {
-                    let path = optional_path(&out[start..kept]);
+                    let path = lenient_lookup(&optional_path(&out[start..kept]));
                     out.replace_range(start..kept, &path);
                 }
             }
@@ -721,7 +775,124 @@ fn optional_before_default(text: &str) -> String {
         }
         out.push(c);
     }
+    optional_default_values(&out)
+}
+
+/// `path` (already optional) with a last step `x?[k]` read by `tera1_at(of=x, key=k)`,
+/// which gives undefined where Tera 1 found nothing, such as a name looked up in a
+/// string (Tera 2 stops there with an error).
+fn lenient_lookup(path: &str) -> String {
+    if !path.ends_with(']') {
+        return path.to_owned();
+    }
+    let mut depth = 0;
+    let mut open = None;
+    for (i, c) in path.char_indices().rev() {
+        match c {
+            ']' => depth += 1,
+            '[' => {
+                depth -= 1;
+                if depth == 0 {
+                    open = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(open) = open else {
+        return path.to_owned();
+    };
+    let of = path[..open].trim_end_matches('?');
+    let key = &path[open + 1..path.len() - 1];
+    format!("tera1_at(of={of}, key={key})")
+}
+
+/// `text` with the path given as `default`'s value read with optional chaining: Tera 1
+/// read that value only when it was needed, so `page.x | default(value=section.x)` on a
+/// page without `section` worked wherever `page.x` was set.
+fn optional_default_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut quote: Option<char> = None;
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None if text[i..].starts_with("default(") && (i == 0 || !is_ident(text.as_bytes()[i - 1])) => {
+                let args = i + "default(".len();
+                let rest = &text[args..];
+                let value = rest.trim_start();
+                if let Some(after_eq) = value.strip_prefix("value").map(str::trim_start)
+                    && let Some(arg) = after_eq.strip_prefix('=').map(str::trim_start)
+                {
+                    let arg_at = text.len() - arg.len();
+                    let end = arg_at + path_end(arg);
+                    let path = &text[arg_at..end];
+                    if path.contains(['.', '[']) && !text[end..].trim_start().starts_with('(') {
+                        out.push_str(&text[i..arg_at]);
+                        out.push_str(&optional_path(path));
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+            None => {}
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
     out
+}
+
+/// How long the path that starts `text` is: names joined by `.` and balanced `[…]`; 0
+/// when `text` does not start with a name.
+fn path_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    if !bytes
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    {
+        return 0;
+    }
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && is_ident(bytes[i]) {
+            i += 1;
+        }
+        let step = if bytes[i..].starts_with(b"?.") || bytes[i..].starts_with(b"?[") {
+            1
+        } else {
+            0
+        };
+        match bytes.get(i + step) {
+            Some(b'.') if bytes.get(i + step + 1).is_some_and(|b| is_ident(*b)) => i += step + 1,
+            Some(b'[') => {
+                let mut depth = 0;
+                let mut j = i + step;
+                while j < bytes.len() {
+                    match bytes[j] {
+                        b'[' => depth += 1,
+                        b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                if j >= bytes.len() {
+                    return i;
+                }
+                i = j + 1;
+            }
+            _ => return i,
+        }
+    }
 }
 
 /// Where the path that ends `text` starts: names joined by `.` and `[…]` (the brackets'
@@ -859,15 +1030,23 @@ fn matching_paren(text: &str, open: usize) -> Option<usize> {
 }
 
 /// `a=1, b=x | upper` as component attributes: ` a={1} b={x | upper}`.
-fn component_args(args: &str, own: &str, aliases: &HashMap<String, String>) -> String {
+fn component_args(args: &str, own: &str, aliases: &Names, params: Option<&Vec<String>>) -> String {
     split_top_level(args)
         .into_iter()
         .filter(|a| !a.trim().is_empty())
-        .map(|arg| match arg.split_once('=') {
-            Some((key, value)) if !value.starts_with('=') => {
-                format!(" {}={{{}}}", key.trim(), expression(value.trim(), own, aliases))
+        .filter_map(|arg| match arg.split_once('=') {
+            // Tera 1 ignored an argument the macro does not take; Tera 2 refuses it.
+            Some((key, value))
+                if !value.starts_with('=') && params.is_some_and(|p| !p.iter().any(|p| p == key.trim())) =>
+            {
+                None
             }
-            _ => format!(" {{{}}}", expression(arg.trim(), own, aliases)),
+            Some((key, value)) if !value.starts_with('=') => Some(format!(
+                " {}={{{}}}",
+                key.trim(),
+                expression(value.trim(), own, aliases)
+            )),
+            _ => Some(format!(" {{{}}}", expression(arg.trim(), own, aliases))),
         })
         .collect()
 }
@@ -935,6 +1114,7 @@ fn positional_test(text: &str, at: usize) -> Option<(String, usize)> {
     let name = &text[p..name_end];
     let (renamed, key) = match name {
         "object" => return Some((format!("{negation}map"), name_end)),
+        "iterable" => return Some((format!("{negation}tera1_iterable"), name_end)),
         "divisibleby" => ("divisible_by", "divisor"),
         "starting_with" | "ending_with" | "containing" | "matching" => (name, "pat"),
         _ => return None,
@@ -955,7 +1135,12 @@ mod tests {
     use super::*;
 
     fn t(name: &str, text: &str) -> String {
-        translate(name, text, &imports(text), &|n| n == "exists.html")
+        let params = macro_params(name, text).into_iter().collect();
+        let names = Names {
+            aliases: &imports(text),
+            params: &params,
+        };
+        translate(name, text, &names, &|n| n == "exists.html")
     }
 
     #[test]
@@ -1063,7 +1248,7 @@ mod tests {
                 "a.html",
                 "{{ page.extra[setting] | default(value=\"\") }}{% set x = a.b.c|default(value=config.extra.y) %}"
             ),
-            "{{ page?.extra?[setting] | default(value=\"\") }}{% set x = a?.b?.c|default(value=config.extra.y) %}"
+            "{{ tera1_at(of=page?.extra, key=setting) | default(value=\"\") }}{% set x = a?.b?.c|default(value=config?.extra?.y) %}"
         );
         // Inside brackets, strings, plain names and calls are left as they are.
         let plain =
@@ -1074,7 +1259,37 @@ mod tests {
                 "a.html",
                 "{{ m[k.v].n | default(value=0) }}{{ p.0 | default(value=0) }}"
             ),
-            "{{ m?[k.v]?.n | default(value=0) }}{{ p?[0] | default(value=0) }}"
+            "{{ m?[k.v]?.n | default(value=0) }}{{ tera1_at(of=p, key=0) | default(value=0) }}"
+        );
+        // Tera 1 read `default`'s value only when it was needed.
+        assert_eq!(
+            t(
+                "a.html",
+                "{{ page.x | default(value=section.extra[\"y\"]) }}{{ a | default(value = s.t) }}{{ b | default(value=\"s.t\") }}"
+            ),
+            "{{ page?.x | default(value=section?.extra?[\"y\"]) }}{{ a | default(value = s?.t) }}{{ b | default(value=\"s.t\") }}"
+        );
+    }
+
+    #[test]
+    fn an_argument_a_macro_does_not_take_is_dropped_as_in_tera_1() {
+        assert_eq!(
+            t(
+                "m.html",
+                "{% macro f(a, b=1) %}{% endmacro %}{{ self::f(a=1, c=2, b=3) }}{{ other::g(z=1) }}"
+            ),
+            "{% component m__f(a, b=none) %}{% if b is none %}{% set b = 1 %}{% endif %}{% endcomponent m__f %}{{ <m__f a={1} b={3} /> }}{{ other::g(z=1) }}"
+        );
+    }
+
+    #[test]
+    fn a_string_is_not_iterable_as_in_tera_1() {
+        assert_eq!(
+            t(
+                "a.html",
+                "{% if p is iterable %}{% elif q is not iterable %}{% endif %}"
+            ),
+            "{% if p is tera1_iterable %}{% elif q is not tera1_iterable %}{% endif %}"
         );
     }
 
