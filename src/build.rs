@@ -140,8 +140,10 @@ fn model(
     // The theme loads while content is read; both only read files.
     let theme_result = Theme::for_site(root, &config);
     let (mut tree, load_diags) = match reuse {
-        Some(r) => crate::load::content_reusing(root, &|path| r.text(path).map(str::to_owned)),
-        None => crate::load::content(root),
+        Some(r) => crate::load::content_reusing(root, &config.ignored_content, &|path| {
+            r.text(path).map(str::to_owned)
+        }),
+        None => crate::load::content(root, &config.ignored_content),
     };
     diags.extend(load_diags);
     let read = tree.read;
@@ -223,7 +225,7 @@ fn model(
     };
     // Checked even when content had errors, so `check` reports these too.
     render::check_templates(&site, &templates, &mut diags);
-    let (mut static_files, static_diags) = theme::static_files(root, &theme);
+    let (mut static_files, static_diags) = theme::static_files(root, &theme, &site.config.ignored_static);
     diags.extend(static_diags);
     let (stylesheets, sass_diags) = crate::sass::compile(
         root,

@@ -317,7 +317,10 @@ impl Session {
         paths
             .iter()
             .filter(|path| match relative(&self.root, &self.options.root, path) {
-                Some(rel) => !state.never_a_source(&self.options.root.join(&rel), &rel),
+                Some(rel) => {
+                    !state.never_a_source(&self.options.root.join(&rel), &rel)
+                        && !state.ignored(&self.options.root, &rel)
+                }
                 None => true,
             })
             .collect()
@@ -402,7 +405,7 @@ impl State {
     /// full build is needed.
     fn edit(&mut self, root: &Path, rel: &Path) -> Option<(Vec<JobId>, bool)> {
         let absolute = root.join(rel);
-        if self.never_a_source(&absolute, rel) {
+        if self.never_a_source(&absolute, rel) || self.ignored(root, rel) {
             // A temporary file that came and went within the save (`sed -i`, editors
             // writing beside the file before renaming it over): nothing to do.
             return Some((Vec::new(), false));
@@ -456,6 +459,21 @@ impl State {
             .chain(&site.broken)
             .chain(&site.loose_assets);
         !known.any(|k| *k == content || k.starts_with(&folder))
+    }
+
+    /// Whether the site's `ignored_content` or `ignored_static` leaves out the file at
+    /// `rel`, so that an edit to it changes nothing.
+    fn ignored(&self, root: &Path, rel: &Path) -> bool {
+        let config = &self.model.site.config;
+        // The file or a folder it is in: the build does not walk an ignored folder.
+        let under = |folder: &str, globs| {
+            rel.starts_with(folder)
+                && rel
+                    .ancestors()
+                    .take_while(|a| *a != Path::new(folder))
+                    .any(|a| crate::load::is_ignored_by(globs, &root.join(folder), &root.join(a)))
+        };
+        under("content", &config.ignored_content) || under("static", &config.ignored_static)
     }
 
     /// Whether a chart reads the file at `rel` (under the site folder).

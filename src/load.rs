@@ -72,13 +72,24 @@ pub(crate) fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub(crate) fn content(root: &Path) -> (ContentTree, Diagnostics) {
-    content_reusing(root, &|_| None)
+/// Whether the site's `ignored_content` or `ignored_static` globs leave out `path` (a file
+/// or folder under `folder`). Zola matches a glob against the whole path, where `*`
+/// crosses folders (`*.xlsx`, `**/drafts`); a glob also matches the path under the
+/// folder (`drafts/*.md`), as one would write it.
+pub(crate) fn is_ignored_by(globs: &globset::GlobSet, folder: &Path, path: &Path) -> bool {
+    !globs.is_empty()
+        && (globs.is_match(path) || path.strip_prefix(folder).is_ok_and(|rel| globs.is_match(rel)))
+}
+
+/// The site's content, without what `ignored` (the site's `ignored_content`) leaves out.
+pub(crate) fn content(root: &Path, ignored: &globset::GlobSet) -> (ContentTree, Diagnostics) {
+    content_reusing(root, ignored, &|_| None)
 }
 
 /// Like [`content`], but a Markdown file for which `known` gives a text is not read.
 pub(crate) fn content_reusing(
     root: &Path,
+    ignored: &globset::GlobSet,
     known: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> (ContentTree, Diagnostics) {
     let content_dir = root.join("content");
@@ -100,7 +111,11 @@ pub(crate) fn content_reusing(
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| keep_entry(&rules, e, &mut links_out));
+        .filter_entry(|e| {
+            // An ignored folder is not walked: nothing under it is read or checked.
+            !(e.depth() > 0 && is_ignored_by(ignored, &content_dir, e.path()))
+                && keep_entry(&rules, e, &mut links_out)
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

@@ -183,7 +183,13 @@ fn read_templates(
 
 /// Static files by output path, the site's over the theme's; a link that leaves the site
 /// folder is an error, and nothing under it is copied.
-pub(crate) fn static_files(root: &Path, theme: &Theme) -> (BTreeMap<String, StaticSource>, Diagnostics) {
+/// `ignored` (the site's `ignored_static`) leaves files of the site's `static/` out; as in
+/// Zola, a theme's are all copied.
+pub(crate) fn static_files(
+    root: &Path,
+    theme: &Theme,
+    ignored: &globset::GlobSet,
+) -> (BTreeMap<String, StaticSource>, Diagnostics) {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::new();
     let site_root = SiteRoot::new(root);
@@ -196,15 +202,22 @@ pub(crate) fn static_files(root: &Path, theme: &Theme) -> (BTreeMap<String, Stat
                 }
             }
         }
-        Theme::Folder(dir) => read_static(&site_root, &dir.join("static"), &mut out, &mut diags),
+        Theme::Folder(dir) => read_static(
+            &site_root,
+            &dir.join("static"),
+            &globset::GlobSet::empty(),
+            &mut out,
+            &mut diags,
+        ),
     }
-    read_static(&site_root, &root.join("static"), &mut out, &mut diags);
+    read_static(&site_root, &root.join("static"), ignored, &mut out, &mut diags);
     (out, diags)
 }
 
 fn read_static(
     site_root: &SiteRoot,
     dir: &Path,
+    ignored: &globset::GlobSet,
     out: &mut BTreeMap<String, StaticSource>,
     diags: &mut Diagnostics,
 ) {
@@ -217,7 +230,10 @@ fn read_static(
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| keep_entry(&rules, e, &mut problems));
+        .filter_entry(|e| {
+            !(e.depth() > 0 && crate::load::is_ignored_by(ignored, dir, e.path()))
+                && keep_entry(&rules, e, &mut problems)
+        });
     for entry in walker.filter_map(|e| e.ok()) {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());

@@ -82,8 +82,6 @@ const TAXONOMY_KEYS: &[&str] = &[
 pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
     (&[], "preserve_dotfiles_in_output"),
     (&[], "minify_html"),
-    (&[], "ignored_content"),
-    (&[], "ignored_static"),
     (&[], "generate_feed"),
     (&[], "feed_filename"),
     (&[], "hard_link_static"),

@@ -251,6 +251,13 @@ pub(crate) struct Config {
     /// Content paths (globs, `blog/raw/*.md`) whose bodies are not templated.
     #[serde(skip)]
     pub skip_content_templating: globset::GlobSet,
+    /// Files under content/ (`ignored_content`) and the site's static/
+    /// (`ignored_static`) left out of the site, as Zola leaves them (see
+    /// `load::is_ignored_by`).
+    #[serde(skip)]
+    pub ignored_content: globset::GlobSet,
+    #[serde(skip)]
+    pub ignored_static: globset::GlobSet,
 }
 
 /// Which file holds a site's configuration.
@@ -544,23 +551,26 @@ impl Config {
             None => MarkdownConfig::default(),
         };
 
-        let mut globs = globset::GlobSetBuilder::new();
-        for pattern in raw.skip_content_templating.iter().flatten() {
-            match globset::Glob::new(pattern) {
-                Ok(glob) => {
-                    globs.add(glob);
-                }
-                Err(e) => diags.push(
-                    Diagnostic::error(format!(
-                        "`skip_content_templating` has a bad glob `{pattern}`: {}",
-                        e.kind()
-                    ))
-                    .at(at(&["skip_content_templating"]))
-                    .hint("globs match content paths such as `blog/*.md` or `docs/**/*.md`"),
-                ),
-            }
-        }
-        let skip_content_templating = globs.build().unwrap_or_default();
+        let mut globs = |key: &str, patterns: Option<&Vec<String>>, hint: &str| {
+            glob_set(key, patterns.map_or(&[][..], Vec::as_slice), &mut |e| {
+                diags.push(e.at(at(&[key])).hint(hint.to_owned()));
+            })
+        };
+        let skip_content_templating = globs(
+            "skip_content_templating",
+            raw.skip_content_templating.as_ref(),
+            "globs match content paths such as `blog/*.md` or `docs/**/*.md`",
+        );
+        let ignored_content = globs(
+            "ignored_content",
+            raw.ignored_content.as_ref(),
+            "globs match paths under content/, such as `drafts/**` or `*.xlsx`",
+        );
+        let ignored_static = globs(
+            "ignored_static",
+            raw.ignored_static.as_ref(),
+            "globs match paths under static/, such as `raw/**` or `*.psd`",
+        );
         let link_severity = overrides.link_severity.unwrap_or(
             match raw.link_checker.as_ref().and_then(|l| l.internal_level) {
                 Some(raw::LinkLevel::Warn) => Severity::Warning,
@@ -605,6 +615,8 @@ impl Config {
             file,
             content_templating: file == ConfigFile::Zola || raw.skip_content_templating.is_some(),
             skip_content_templating,
+            ignored_content,
+            ignored_static,
             link_severity,
             relative_link_severity: match overrides.link_severity {
                 Some(flag) => flag,
@@ -724,6 +736,24 @@ impl Default for MarkdownConfig {
             definition_list: false,
         }
     }
+}
+
+/// The globs of the list `key`, each bad one reported (as an error without a location)
+/// through `bad` and left out.
+fn glob_set(key: &str, patterns: &[String], bad: &mut dyn FnMut(Diagnostic)) -> globset::GlobSet {
+    let mut globs = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        match globset::Glob::new(pattern) {
+            Ok(glob) => {
+                globs.add(glob);
+            }
+            Err(e) => bad(Diagnostic::error(format!(
+                "`{key}` has a bad glob `{pattern}`: {}",
+                e.kind()
+            ))),
+        }
+    }
+    globs.build().unwrap_or_default()
 }
 
 fn display_dir(root: &Path) -> String {

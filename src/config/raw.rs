@@ -40,6 +40,9 @@ pub(super) struct RawConfig {
     pub(super) link_checker: Option<RawLinkChecker>,
     /// Zola 0.23: content paths whose bodies are not templated.
     pub(super) skip_content_templating: Option<Vec<String>>,
+    /// Globs of files under content/ and static/ that are not part of the site.
+    pub(super) ignored_content: Option<Vec<String>>,
+    pub(super) ignored_static: Option<Vec<String>>,
     /// Languages other than the default, by code (Zola's `[languages.xx]`).
     #[serde(default)]
     pub(super) languages: std::collections::BTreeMap<String, RawLanguage>,

@@ -156,3 +156,51 @@ fn the_apollo_theme_demo_builds_as_zola_does() {
 fn zola_0_23_s_documentation_builds_as_zola_0_23_does() {
     builds_as_zola_does("zola-docs-next");
 }
+
+/// Zola's `ignored_content` and `ignored_static`: the files their globs match are not
+/// part of the site (a glob matches the whole path, `*` crossing folders, or the path
+/// under content/ or static/); an ignored folder is not read at all, so even a broken
+/// page in it is no error. A theme's static files are all copied, as in Zola.
+#[test]
+fn ignored_content_and_static_leave_their_files_out() {
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n\
+             ignored_content = [\"*.{xlsx,graphml}\", \"drafts/**\", \"**/scratch\"]\n\
+             ignored_static = [\"*.psd\", \"raw/**\"]\n",
+        )
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        .file("content/notes/_index.md", "+++\ntitle = \"Notes\"\n+++\n")
+        .file("content/notes/kept.md", "+++\ntitle = \"Kept\"\n+++\nText.\n")
+        .file("content/notes/figures.xlsx", "not a spreadsheet")
+        .file("content/notes/kept.csv", "a,b\n1,2\n")
+        .file("content/drafts/_index.md", "+++\ntitle = \"Drafts\"\n+++\n")
+        .file("content/drafts/wip.md", "+++\ntitle = \"WIP\"\n+++\n")
+        .file("content/notes/scratch/broken.md", "+++\ntitle = \n+++\n")
+        .file("static/logo.psd", "layers")
+        .file("static/raw/source.txt", "raw")
+        .file("static/robots-extra.txt", "kept");
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("ignored_"), "{out}");
+    assert!(site.exists("public/notes/kept/index.html"));
+    assert!(site.exists("public/notes/kept.csv"));
+    assert!(site.exists("public/robots-extra.txt"));
+    for gone in [
+        "public/notes/figures.xlsx",
+        "public/drafts/index.html",
+        "public/drafts/wip/index.html",
+        "public/notes/scratch",
+        "public/logo.psd",
+        "public/raw",
+    ] {
+        assert!(!site.exists(gone), "{gone} should be left out");
+    }
+    // A glob that cannot be read is an error at its key.
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\nignored_content = [\"[\"]\n",
+    );
+    let out = site.build_err();
+    out.assert_stderr_has(&["config.toml:3", "`ignored_content` has a bad glob `[`"]);
+}

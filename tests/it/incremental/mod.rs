@@ -989,3 +989,33 @@ fn an_edit_to_a_charts_data_file_draws_the_chart_again() {
     assert_eq!(cells(&session), ["3", "4"]);
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn an_edit_to_an_ignored_file_changes_nothing() {
+    let site = SiteTest::fixture(FIXTURE);
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        config.replacen(
+            "taxonomies = [",
+            "ignored_content = [\"**/notes-*.md\"]\nignored_static = [\"*.psd\"]\ntaxonomies = [",
+            1,
+        ),
+    );
+    let mut session = session_for(&site);
+    site.write("content/security/notes-wip.md", "+++\ntitle = \n+++\n");
+    site.write("static/cover.psd", "layers");
+    let update = apply_ok(
+        &mut session,
+        &site,
+        &["content/security/notes-wip.md", "static/cover.psd"],
+    );
+    assert!(!update.full, "{update:?}");
+    assert!(update.changed.is_empty(), "{update:?}");
+    let paths = [
+        site.path("content/security/notes-wip.md"),
+        site.path("static/cover.psd"),
+    ];
+    assert!(session.sources_among(&paths).is_empty());
+    assert_matches_cold(&site, &session);
+}
