@@ -33,6 +33,9 @@ const KNOWN_KEYS: &[&str] = &[
     "languages",
     "translations",
     "taxonomy_root",
+    "ignored_content",
+    "ignored_static",
+    "slugify",
 ];
 
 /// Keys of a `[languages.xx]` table.
@@ -86,7 +89,6 @@ pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
     (&[], "feed_filename"),
     (&[], "hard_link_static"),
     (&[], "exclude_paginated_pages_in_sitemap"),
-    (&[], "slugify"),
     (&[], "search"),
     (&[], "highlight_code"),
     (&[], "highlight_theme"),

@@ -183,6 +183,9 @@ pub(crate) struct MarkdownConfig {
     pub external_links_external: bool,
     /// Definition lists (`Term` then `: definition`); off unless turned on, as in Zola.
     pub definition_list: bool,
+    /// How headings' ids are made (`slugify.anchors`).
+    #[serde(skip)]
+    pub anchor_slugs: crate::slugs::Strategy,
 }
 
 /// The site configuration the build uses.
@@ -254,10 +257,24 @@ pub(crate) struct Config {
     /// Files under content/ (`ignored_content`) and the site's static/
     /// (`ignored_static`) left out of the site, as Zola leaves them (see
     /// `load::is_ignored_by`).
+    /// Zola's `[slugify]`.
+    #[serde(skip)]
+    pub slugify: Slugify,
     #[serde(skip)]
     pub ignored_content: globset::GlobSet,
     #[serde(skip)]
     pub ignored_static: globset::GlobSet,
+}
+
+/// Zola's `[slugify]`: how file names, terms and headings become URLs and ids.
+#[derive(Deserialize, Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct Slugify {
+    pub(crate) paths: crate::slugs::Strategy,
+    /// Keep a file name's `YYYY-MM-DD-` in its page's slug.
+    pub(crate) paths_keep_dates: bool,
+    pub(crate) taxonomies: crate::slugs::Strategy,
+    pub(crate) anchors: crate::slugs::Strategy,
 }
 
 /// Which file holds a site's configuration.
@@ -546,6 +563,7 @@ impl Config {
                     external_links_class: md.external_links_class.filter(|c| !c.trim().is_empty()),
                     external_links_external: md.external_links_external.unwrap_or(true),
                     definition_list: md.definition_list.unwrap_or(false),
+                    anchor_slugs: crate::slugs::Strategy::On,
                 }
             }
             None => MarkdownConfig::default(),
@@ -598,7 +616,10 @@ impl Config {
             },
             taxonomies: default.taxonomies.clone(),
             taxonomy_root,
-            markdown,
+            markdown: MarkdownConfig {
+                anchor_slugs: raw.slugify.unwrap_or_default().anchors,
+                ..markdown
+            },
             related: raw.related,
             timeline: raw.timeline,
             sources: raw.sources,
@@ -617,6 +638,7 @@ impl Config {
             skip_content_templating,
             ignored_content,
             ignored_static,
+            slugify: raw.slugify.unwrap_or_default(),
             link_severity,
             relative_link_severity: match overrides.link_severity {
                 Some(flag) => flag,
@@ -734,6 +756,7 @@ impl Default for MarkdownConfig {
             external_links_class: None,
             external_links_external: true,
             definition_list: false,
+            anchor_slugs: crate::slugs::Strategy::On,
         }
     }
 }

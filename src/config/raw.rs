@@ -43,6 +43,7 @@ pub(super) struct RawConfig {
     /// Globs of files under content/ and static/ that are not part of the site.
     pub(super) ignored_content: Option<Vec<String>>,
     pub(super) ignored_static: Option<Vec<String>>,
+    pub(super) slugify: Option<super::Slugify>,
     /// Languages other than the default, by code (Zola's `[languages.xx]`).
     #[serde(default)]
     pub(super) languages: std::collections::BTreeMap<String, RawLanguage>,

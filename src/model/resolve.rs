@@ -11,7 +11,7 @@ use crate::load::{ContentTree, SourceFile};
 use crate::model::site::{Item, Page, PageId, Section, SectionId, Site, Taxonomy, Term};
 use crate::output_path::{check_url_folder, check_url_segments};
 use crate::parse::frontmatter::{self, PageFrontMatter, SectionFrontMatter, SortBy, date_from_file_stem};
-use crate::slugs::{slugify, title_from_slug};
+use crate::slugs::{Strategy, path_slug, title_from_slug};
 use crate::spans::key_location;
 
 pub(crate) struct Options {
@@ -100,10 +100,11 @@ fn parent_dir(dir: &str) -> Option<&str> {
     Some(trimmed.rfind('/').map_or("", |i| &trimmed[..=i]))
 }
 
-fn url_dir(dir: &str) -> String {
+/// A content folder's URL path: each folder's name made a slug by `slugify.paths`.
+fn url_dir(dir: &str, strategy: Strategy) -> String {
     dir.split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| format!("{}/", slugify(s)))
+        .map(|s| format!("{}/", path_slug(s, strategy)))
         .collect()
 }
 
@@ -259,7 +260,11 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
     for (file, body_offset, meta, language) in section_parts {
         let dir = dir_of(&file.content_path).to_owned();
         let parent = nearest_section(&section_by_dir, &language.lang, parent_dir(&dir));
-        let rel = format!("{}{}", lang_prefix(&config, &language.lang), url_dir(&dir));
+        let rel = format!(
+            "{}{}",
+            lang_prefix(&config, &language.lang),
+            url_dir(&dir, config.slugify.paths)
+        );
         let path = config.url_path(&rel);
         let id = SectionId(sections.len());
         if let Some(p) = parent {
@@ -344,9 +349,15 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
                 );
             }
         }
+        // `slugify.paths_keep_dates` keeps a file name's date in its slug, as in Zola.
+        let from_name = if config.slugify.paths_keep_dates {
+            &stem
+        } else {
+            &stem_rest
+        };
         let slug = match &meta.slug {
-            Some(s) => slugify(s),
-            None => slugify(&stem_rest),
+            Some(s) => path_slug(s, config.slugify.paths),
+            None => path_slug(from_name, config.slugify.paths),
         };
         if slug.is_empty() && meta.path.is_none() {
             let (message, location) = match &meta.slug {
@@ -392,7 +403,7 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
             None => format!(
                 "{}{}{}/",
                 lang_prefix(&config, &language.lang),
-                url_dir(container),
+                url_dir(container, config.slugify.paths),
                 slug
             ),
         };
@@ -781,7 +792,7 @@ fn build_taxonomies(
                     );
                     continue;
                 }
-                let slug = slugify(name);
+                let slug = path_slug(name, config.slugify.taxonomies);
                 if slug.is_empty() {
                     diags.push(
                         Diagnostic::error(format!(
@@ -807,7 +818,7 @@ fn build_taxonomies(
                 // spelling is remembered at its first use, so a site that writes `rust`
                 // on 500 pages gets one line.
                 if entry.0 != name && respelled.insert((t, name.to_owned())) {
-                    respellings.push((t, slugify(name), name.to_owned(), i));
+                    respellings.push((t, path_slug(name, config.slugify.taxonomies), name.to_owned(), i));
                     if name < entry.0.as_str() {
                         entry.0 = name.to_owned();
                     }
@@ -849,7 +860,10 @@ fn build_taxonomies(
             .at(key_location(&file.display_path, &file.text, tax))
             .hint(format!(
                 "both make the page {}; spell the term `{chosen}` everywhere to silence this",
-                config.url_path(&format!("{prefix}{}/{slug}/", slugify(tax))),
+                config.url_path(&format!(
+                    "{prefix}{}/{slug}/",
+                    path_slug(tax, config.slugify.taxonomies)
+                )),
             )),
         );
     }
@@ -858,7 +872,7 @@ fn build_taxonomies(
         .iter()
         .zip(gathered)
         .map(|(tc, terms)| {
-            let slug = slugify(&tc.name);
+            let slug = path_slug(&tc.name, config.slugify.taxonomies);
             let path = config.url_path(&format!("{prefix}{slug}/"));
             let mut terms: Vec<Term> = terms
                 .into_iter()

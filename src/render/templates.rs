@@ -34,6 +34,10 @@ pub(crate) struct Lookups {
     /// The bundle files and compiled stylesheets the build publishes, for
     /// `responsive_images` and the functions that read files.
     pub published: Arc<super::data::Published>,
+    /// How term names become slugs (`slugify.taxonomies`), to find a term by any spelling.
+    pub term_slugs: crate::slugs::Strategy,
+    /// `markdown.smart_punctuation`, which the `markdown` filter follows as Zola's does.
+    pub smart_punctuation: bool,
 }
 
 impl Lookups {
@@ -41,6 +45,8 @@ impl Lookups {
     pub(crate) fn of_languages(config: &crate::config::Config) -> Lookups {
         Lookups {
             default_language: config.default_language.clone(),
+            term_slugs: config.slugify.taxonomies,
+            smart_punctuation: config.markdown.smart_punctuation,
             translations: config
                 .languages
                 .iter()
@@ -360,6 +366,11 @@ fn register_functions(
             .ok_or_else(|| tera::Error::message("site data is not ready"))
     }
     let l = lookups.clone();
+    tera.register_filter("markdown", move |text: &str, kwargs: Kwargs, _: &State| {
+        let smart = read(&l).as_ref().is_some_and(|l| l.smart_punctuation);
+        markdown_filter(text, &kwargs, smart)
+    });
+    let l = lookups.clone();
     let f = files.clone();
     tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
         let url = get_url(data(&read(&l))?, &kwargs)?;
@@ -488,7 +499,7 @@ fn register_functions(
             .taxonomies
             .get(&(lang, kind.clone()))
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy_term: no taxonomy `{kind}`")))?;
-        let slug = crate::slugs::slugify(&term);
+        let slug = crate::slugs::path_slug(&term, data.term_slugs);
         taxonomy
             .get_from_path("items")
             .and_then(|items| items.as_array())
@@ -527,7 +538,7 @@ fn register_functions(
         // only on a miss keeps the common call a map lookup.
         match terms
             .get(&name)
-            .or_else(|| terms.get(&crate::slugs::slugify(&name)))
+            .or_else(|| terms.get(&crate::slugs::path_slug(&name, data.term_slugs)))
         {
             Some(url) => Ok(Value::from(url.as_str())),
             None if !required => Ok(Value::none()),
@@ -617,7 +628,6 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("spaceless", tera_contrib::regex::spaceless);
     tera.register_filter("json_ld", json_ld_filter);
     tera.register_filter("bibtex", |v: &str, _: Kwargs, _: &State| bibtex_escape(v));
-    tera.register_filter("markdown", markdown_filter);
     tera.register_filter("num_format", num_format_filter);
     // The built-in theme's sidenotes; the content stays as Zola gives it (see the module).
     tera.register_filter("margin_notes", |v: &str, _: Kwargs, _: &State| {
@@ -684,13 +694,14 @@ fn unknown_reference(text: &str) -> Option<(String, &str, usize, usize)> {
 /// `{{ text | markdown }}` (Zola's filter): the text as HTML, with tables, footnotes,
 /// strikethrough and task lists; `inline=true` drops the paragraph around a single one.
 /// Like Zola's, the result is escaped unless marked `| safe`.
-fn markdown_filter(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+fn markdown_filter(text: &str, kwargs: &Kwargs, smart_punctuation: bool) -> TeraResult<String> {
     use pulldown_cmark::{Options, Parser, html};
     let inline: bool = kwargs.get("inline")?.unwrap_or(false);
-    let options = Options::ENABLE_TABLES
+    let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
+    options.set(Options::ENABLE_SMART_PUNCTUATION, smart_punctuation);
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, Parser::new_ext(text, options));
     if inline {

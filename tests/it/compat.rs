@@ -102,6 +102,8 @@ fn builds_as_zola_does(name: &str) {
             .strip_prefix(&base_url)
             .unwrap_or(&href)
             .trim_start_matches('/');
+        // `get_url(…, cachebust=true)` adds the file's hash as a query.
+        let rel = rel.split('?').next().unwrap_or(rel);
         let css = site.read(&format!("public/{rel}"));
         assert!(
             css.len() > 100 && css.contains('{'),
@@ -157,6 +159,17 @@ fn zola_0_23_s_documentation_builds_as_zola_0_23_does() {
     builds_as_zola_does("zola-docs-next");
 }
 
+/// The tabi theme's demo (MIT), a Zola 0.22 site in four languages (English, Spanish,
+/// Catalan, Arabic) under a base path: `_index.ca.md` and `index.es.md` translations at
+/// /ca/ and /es/, `trans` and `config.languages`, `load_data` of per-language strings,
+/// `get_image_metadata` of bundle files found where Zola's output holds them (a
+/// translated section's card at /es/archive/), `get_url(cachebust=true)` of the CSS
+/// compiled from its Sass, and templates that test `section` to tell a section from a page.
+#[test]
+fn the_tabi_theme_demo_builds_in_every_language_as_zola_does() {
+    builds_as_zola_does("tabi");
+}
+
 /// Zola's `ignored_content` and `ignored_static`: the files their globs match are not
 /// part of the site (a glob matches the whole path, `*` crossing folders, or the path
 /// under content/ or static/); an ignored folder is not read at all, so even a broken
@@ -203,4 +216,51 @@ fn ignored_content_and_static_leave_their_files_out() {
     );
     let out = site.build_err();
     out.assert_stderr_has(&["config.toml:3", "`ignored_content` has a bad glob `[`"]);
+}
+
+/// Zola's `[slugify]`: `safe` keeps a name as written but for what paths refuse,
+/// `paths_keep_dates` keeps a file name's date, and `safe` ids are the heading's text
+/// with `_` for spaces; `off` never lets a name leave its folder.
+#[test]
+fn slugify_settings_make_urls_and_ids_as_zola_does() {
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n\
+             [slugify]\npaths = \"safe\"\npaths_keep_dates = true\ntaxonomies = \"safe\"\nanchors = \"safe\"\n",
+        )
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        .file("content/notes/_index.md", "+++\ntitle = \"Notes\"\n+++\n")
+        .file(
+            "content/notes/2024-01-05-Café Noir?.md",
+            "+++\ntitle = \"Café\"\n[taxonomies]\ntags = [\"Rust Lang\"]\n+++\n## Key Points\n\nSee [[Café#Key Points]].\n",
+        )
+        .file(
+            "content/notes/escape.md",
+            "+++\ntitle = \"Escape\"\nslug = \"../../outside\"\n+++\nText.\n",
+        );
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("slugify"), "{out}");
+    let page = site.html("/notes/2024-01-05-Café Noir/");
+    assert_eq!(text(&page, "h1"), "Café");
+    assert_eq!(attrs(&page, "h2", "id"), ["Key_Points"]);
+    assert!(
+        attrs(&page, "a", "href")
+            .iter()
+            .any(|h| h.ends_with("#Key_Points")),
+        "{:?}",
+        attrs(&page, "a", "href")
+    );
+    assert!(site.exists("public/tags/Rust Lang/index.html"));
+    // `../../outside` loses its slashes: one folder's name, inside the output.
+    assert!(site.exists("public/notes/....outside/index.html"));
+    assert!(!site.exists("outside"));
+    // The default is Zola's `on`: lowercase ASCII words.
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n",
+    );
+    site.build_ok();
+    assert_eq!(attrs(&site.html("/notes/cafe-noir/"), "h2", "id"), ["key-points"]);
+    assert!(site.exists("public/tags/rust-lang/index.html"));
 }

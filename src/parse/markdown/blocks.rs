@@ -13,7 +13,7 @@ use crate::html::{escape_attr, escape_text};
 use crate::parse::callouts::{self, Shape};
 use crate::parse::figures;
 use crate::parse::tree::find_end;
-use crate::slugs::slugify;
+use crate::slugs::anchor_slug;
 
 impl<'a> State<'a> {
     /// A paragraph holding only an image (and maybe a credit line), written as a
@@ -305,7 +305,7 @@ impl<'a> State<'a> {
         }
         let id = match custom_id {
             Some(id) => self.unique_id(id.to_owned()),
-            None => self.unique_id(slugify(&text)),
+            None => self.unique_id(anchor_slug(&text, self.env.config.anchor_slugs)),
         };
         let id_attr = escape_attr(&id);
         // Anchors carry the page's path so they also work in a summary on a list page.

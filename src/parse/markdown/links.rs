@@ -13,7 +13,7 @@ use crate::config::MarkdownConfig;
 use crate::diagnostic::Diagnostic;
 use crate::html::escape_attr;
 use crate::parse::tree::find_end;
-use crate::slugs::slugify;
+use crate::slugs::anchor_slug;
 
 impl<'a> State<'a> {
     /// A link's start at `i`: written as text in a pull quote, a wikilink resolved (and,
@@ -263,7 +263,7 @@ impl<'a> State<'a> {
             None => (dest.trim(), None),
         };
         let anchor = fragment.filter(|f| !f.is_empty()).map(|f| {
-            let id = slugify(f);
+            let id = anchor_slug(f, self.env.config.anchor_slugs);
             if id.is_empty() { f.to_owned() } else { id }
         });
         if target.is_empty() {

@@ -544,7 +544,8 @@ pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
                 continue;
             };
             for name in names {
-                if let Some(term) = lookup[ti].2.get(slugify(name).as_str()) {
+                let slug = crate::slugs::path_slug(name, site.config.slugify.taxonomies);
+                if let Some(term) = lookup[ti].2.get(slug.as_str()) {
                     let id = TermId {
                         taxonomy: TaxonomyId(ti),
                         index: *term,
