@@ -138,19 +138,9 @@ impl<'a> JudgmentView<'a> {
         JudgmentView {
             id: &j.id,
             confidence: j.confidence,
-            confidence_label: j.confidence.map(|c| words.get(confidence_key(c))),
+            confidence_label: j.confidence.map(|c| words.get(c.key())),
             text: &j.text,
         }
-    }
-}
-
-/// The theme word naming a confidence ("High confidence").
-fn confidence_key(c: crate::parse::judgments::Confidence) -> &'static str {
-    use crate::parse::judgments::Confidence;
-    match c {
-        Confidence::Low => "dossier_confidence_low",
-        Confidence::Moderate => "dossier_confidence_moderate",
-        Confidence::High => "dossier_confidence_high",
     }
 }
 

@@ -683,3 +683,33 @@ fn a_bad_date_locale_or_format_is_an_error_naming_its_key() {
         "`uk_UA`",
     ]);
 }
+
+#[test]
+fn the_labels_the_markdown_pass_writes_are_in_the_pages_language() {
+    let body = "+++\ntitle = \"Мітки\"\n+++\n## Що відомо\n\nТекст.[^1]\n\n> [!NOTE]\n> Увага.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Примітка.\n";
+    let site = SiteTest::fixture("languages/basic")
+        .file("content/briefs/labels.uk.md", body)
+        .file("content/briefs/labels.md", body.replace("Мітки", "Labels"));
+    let config = site.read("config.toml").replace(
+        "[languages.uk.translations]\n",
+        "[languages.uk.translations]\ndossier_link_to_section = \"Посилання на цей розділ: {title}\"\ndossier_callout_note = \"Зауваження\"\ndossier_footnotes = \"Примітки\"\n",
+    );
+    site.write("config.toml", config);
+    site.build_ok();
+    let uk = site.html("/uk/briefs/labels/");
+    assert_eq!(
+        attr(&uk, ".content h2 .heading-anchor", "aria-label"),
+        "Посилання на цей розділ: Що відомо"
+    );
+    assert_eq!(text(&uk, ".callout-title"), "Зауваження");
+    assert_eq!(attr(&uk, ".footnotes", "aria-label"), "Примітки");
+    // Untranslated: the English.
+    assert_eq!(attr(&uk, ".table-wrap", "aria-label"), "Table");
+    let en = site.html("/briefs/labels/");
+    assert_eq!(
+        attr(&en, ".content h2 .heading-anchor", "aria-label"),
+        "Link to this section: Що відомо"
+    );
+    assert_eq!(text(&en, ".callout-title"), "Note");
+    assert_eq!(attr(&en, ".footnotes", "aria-label"), "Footnotes");
+}
