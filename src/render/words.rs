@@ -83,25 +83,13 @@ impl<'a> Words<'a> {
         fill(self.get(key), values)
     }
 
-    /// The form of `key` for `count` (`{key}_one`, `_few`, `_many`, `_other`…, by the
-    /// language's CLDR plural rules), with `{count}` filled in. The forms come from the
-    /// first place that has any of them, chosen by the rules of that place's language: a
-    /// language that gives only `_other` ("Аналізів: {count}") uses it for every count,
-    /// and English forms are chosen by English rules.
+    /// The form of `key` for `count` (`{key}_one`, `_few`, `_many`, `_other`…, by CLDR's
+    /// plural rules), with `{count}` filled in; see [`Words::form_source`] for whose
+    /// forms and rules.
     pub(crate) fn count(&self, key: &str, count: usize) -> Option<String> {
-        let from = |strings: &'a Strings, code: &str| {
-            let form = |category: &str| strings.get(&format!("{key}_{category}")).map(String::as_str);
-            form("other").map(|other| form(category(code, count)).unwrap_or(other))
-        };
-        let text = from(self.strings.own, self.strings.code)
-            .or_else(|| {
-                theme_word(&format!("{key}_other"))
-                    .and_then(|_| from(self.strings.default, self.strings.default_code))
-            })
-            .or_else(|| {
-                let other = theme_word(&format!("{key}_other"))?;
-                Some(theme_word(&format!("{key}_{}", category("en", count))).unwrap_or(other))
-            })?;
+        let (table, code) = self.form_source(key)?;
+        let other = form(table, key, "other")?;
+        let text = form(table, key, category(code, count)).unwrap_or(other);
         Some(fill(text, &[("count", &count.to_string())]))
     }
 
@@ -110,30 +98,36 @@ impl<'a> Words<'a> {
     /// `{"lang": "uk", "one": "…", "few": "…", "other": "…"}`.
     pub(crate) fn forms(&self, key: &str) -> Option<BTreeMap<&'static str, &'a str>> {
         const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
-        let from = |strings: &'a Strings, code: &'a str| {
-            strings.get(&format!("{key}_other"))?;
-            let mut forms: BTreeMap<&'static str, &'a str> = CATEGORIES
-                .iter()
-                .filter_map(|c| Some((*c, strings.get(&format!("{key}_{c}"))?.as_str())))
-                .collect();
-            forms.insert("lang", code);
-            Some(forms)
-        };
-        let theme = || {
-            theme_word(&format!("{key}_other"))?;
-            let mut forms: BTreeMap<&'static str, &'a str> = CATEGORIES
-                .iter()
-                .filter_map(|c| Some((*c, theme_word(&format!("{key}_{c}"))?)))
-                .collect();
-            forms.insert("lang", "en");
-            Some(forms)
-        };
-        from(self.strings.own, self.strings.code)
-            .or_else(|| {
-                theme_word(&format!("{key}_other"))
-                    .and_then(|_| from(self.strings.default, self.strings.default_code))
-            })
-            .or_else(theme)
+        let (table, code) = self.form_source(key)?;
+        let mut forms: BTreeMap<&'static str, &'a str> = CATEGORIES
+            .iter()
+            .filter_map(|c| Some((*c, form(table, key, c)?)))
+            .collect();
+        forms.insert("lang", code);
+        Some(forms)
+    }
+
+    /// Where a counted word's forms come from (a site's table, or `None` for the English),
+    /// and the language whose rules choose among them: the first place giving its
+    /// `_other` form (the language's own, then for a theme word the default language's,
+    /// then the English). Forms are never mixed: a language that gives only `_other`
+    /// ("Аналізів: {count}") uses it for every count, and English forms are chosen by
+    /// English rules.
+    fn form_source(&self, key: &str) -> Option<(Option<&'a Strings>, &'a str)> {
+        let Lookup {
+            code,
+            own,
+            default,
+            default_code,
+        } = self.strings;
+        let theirs = form(None, key, "other").is_some();
+        if form(Some(own), key, "other").is_some() {
+            Some((Some(own), code))
+        } else if theirs && form(Some(default), key, "other").is_some() {
+            Some((Some(default), default_code))
+        } else {
+            theirs.then_some((None, "en"))
+        }
     }
 
     /// [`Words::count`] of a theme word, with other placeholders filled in too.
@@ -214,6 +208,16 @@ pub(crate) fn status_key(status: Status) -> &'static str {
         Status::Open => "dossier_status_open",
         Status::Observed => "dossier_status_observed",
         Status::Lapsed => "dossier_status_lapsed",
+    }
+}
+
+/// The form of the counted word `key` for a plural `category` in `table` (the English
+/// for `None`).
+fn form<'a>(table: Option<&'a Strings>, key: &str, category: &str) -> Option<&'a str> {
+    let key = format!("{key}_{category}");
+    match table {
+        Some(strings) => strings.get(&key).map(String::as_str),
+        None => theme_word(&key),
     }
 }
 
