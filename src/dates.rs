@@ -294,10 +294,6 @@ impl EventDate {
             _ => self.year.to_string(),
         }
     }
-
-    pub(crate) fn month_name(month: i8) -> &'static str {
-        MONTHS[(month.clamp(1, 12) - 1) as usize]
-    }
 }
 
 impl fmt::Display for EventDate {

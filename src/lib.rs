@@ -31,4 +31,5 @@ pub mod serve;
 pub(crate) mod slugs;
 pub(crate) mod spans;
 pub(crate) mod theme;
+pub(crate) mod words;
 pub(crate) mod write;

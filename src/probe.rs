@@ -97,6 +97,7 @@ impl MarkdownProbe {
             permalink: "https://example.org/a/",
             url_path: "/a/",
             anchors: AnchorLinks::Right,
+            words: crate::words::Lookup::english(),
         };
         let converted = convert(&doc, &targets);
         Converted {

@@ -38,7 +38,8 @@ pub(crate) fn check(sources: Option<&Sources>, failed: bool, key: &str) -> CiteC
 /// with its sources as a tooltip) and adds the list of sources, each with links back to
 /// where it is cited; in the summary a citation is its text, since its sources are on the
 /// page itself.
-pub(crate) fn fill(converted: &mut Converted, sources: Option<&Sources>) {
+/// The list's heading and links are in `words`, the document's language.
+pub(crate) fn fill(converted: &mut Converted, sources: Option<&Sources>, words: &crate::words::Lookup) {
     let citations: Vec<Vec<Cite>> = std::mem::take(&mut converted.citations)
         .into_iter()
         .map(|cites| {
@@ -88,16 +89,21 @@ pub(crate) fn fill(converted: &mut Converted, sources: Option<&Sources>) {
             formatted.citations[n],
         )
     });
-    content.push_str("<section class=\"sources\" aria-labelledby=\"cited-sources\">\n<h2 id=\"cited-sources\">Sources</h2>\n<ol class=\"source-list\">\n");
+    content.push_str(&format!(
+        "<section class=\"sources\" aria-labelledby=\"cited-sources\">\n<h2 id=\"cited-sources\">{}</h2>\n<ol class=\"source-list\">\n",
+        crate::html::escape_text(words.get("dossier_sources"))
+    ));
     for Reference { key, html, .. } in &formatted.bibliography {
         let backs: Vec<String> = citing
             .get(key.as_str())
             .into_iter()
             .flatten()
             .map(|n| {
+                let label = words.fill("dossier_back_to_citation", &[("number", &(n + 1).to_string())]);
                 format!(
-                    "<a class=\"cite-back\" href=\"#cite-{0}\" aria-label=\"Back to citation {0}\">↩</a>",
-                    n + 1
+                    "<a class=\"cite-back\" href=\"#cite-{}\" aria-label=\"{}\">↩</a>",
+                    n + 1,
+                    escape_attr(&label)
                 )
             })
             .collect();

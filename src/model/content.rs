@@ -97,6 +97,10 @@ impl Links {
         site.config.link_severity.hash(&mut h);
         site.config.relative_link_severity.hash(&mut h);
         site.sources.as_ref().map(|s| s.fingerprint).hash(&mut h);
+        // The labels the pass writes ("Link to this section") are each language's words.
+        for l in &site.config.languages {
+            (&l.code, &l.translations).hash(&mut h);
+        }
         h.finish()
     }
 
@@ -252,6 +256,7 @@ pub(crate) fn convert_markdown(
                 permalink: &p.permalink,
                 url_path: &p.path,
                 anchors: links.section_anchors[p.section.0],
+                words: crate::words::Lookup::of(&site.config, &p.lang),
             })
         })
         .collect();
@@ -269,6 +274,7 @@ pub(crate) fn convert_markdown(
                 permalink: &s.permalink,
                 url_path: &s.path,
                 anchors: links.section_anchors[i],
+                words: crate::words::Lookup::of(&site.config, &s.lang),
             })
         })
         .collect();
@@ -320,6 +326,7 @@ pub(crate) fn convert_page(
         permalink: &p.permalink,
         url_path: &p.path,
         anchors: links.section_anchors[p.section.0],
+        words: crate::words::Lookup::of(&site.config, &p.lang),
     };
     let mut converted = convert(&doc, &links.env(site, highlighter, Calls::Text));
     // Links within the page go to its new headings.

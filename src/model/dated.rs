@@ -57,16 +57,6 @@ pub(crate) const STATUSES: &[(&str, Status)] = &[
     ("lapsed", Status::Lapsed),
 ];
 
-impl Status {
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Status::Open => "Open",
-            Status::Observed => "Observed",
-            Status::Lapsed => "Lapsed",
-        }
-    }
-}
-
 /// A validated indicator.
 #[derive(Debug, Clone)]
 pub(crate) struct Watch {

@@ -63,7 +63,7 @@ pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
         lenient: targets.relative_severity,
     };
     let mut converted = markdown::to_html(doc, &env);
-    citations::fill(&mut converted, targets.sources);
+    citations::fill(&mut converted, targets.sources, &doc.words);
     converted
 }
 

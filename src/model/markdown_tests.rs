@@ -51,6 +51,7 @@ fn convert_str(body: &str) -> Converted {
         permalink: "https://x.org/economy/a/",
         url_path: "/economy/a/",
         anchors: AnchorLinks::Right,
+        words: crate::words::Lookup::english(),
     };
     convert(&doc, &env)
 }

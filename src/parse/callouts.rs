@@ -10,6 +10,7 @@ use pulldown_cmark::{BlockQuoteKind, Event, Tag, TagEnd};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Kind {
     pub class: &'static str,
+    /// The theme word of its title when the marker gives none (`dossier_callout_note`).
     pub title: &'static str,
     pub shape: Shape,
 }
@@ -30,7 +31,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "note",
         Kind {
             class: "note",
-            title: "Note",
+            title: "dossier_callout_note",
             shape: Shape::Callout,
         },
     ),
@@ -38,7 +39,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "tip",
         Kind {
             class: "tip",
-            title: "Tip",
+            title: "dossier_callout_tip",
             shape: Shape::Callout,
         },
     ),
@@ -46,7 +47,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "important",
         Kind {
             class: "important",
-            title: "Important",
+            title: "dossier_callout_important",
             shape: Shape::Callout,
         },
     ),
@@ -54,7 +55,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "warning",
         Kind {
             class: "warning",
-            title: "Warning",
+            title: "dossier_callout_warning",
             shape: Shape::Callout,
         },
     ),
@@ -62,7 +63,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "caution",
         Kind {
             class: "caution",
-            title: "Caution",
+            title: "dossier_callout_caution",
             shape: Shape::Callout,
         },
     ),
@@ -70,7 +71,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "key judgment",
         Kind {
             class: "key-judgment",
-            title: "Key judgment",
+            title: "dossier_callout_key_judgment",
             shape: Shape::Callout,
         },
     ),
@@ -78,7 +79,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "key judgement",
         Kind {
             class: "key-judgment",
-            title: "Key judgment",
+            title: "dossier_callout_key_judgment",
             shape: Shape::Callout,
         },
     ),
@@ -86,7 +87,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "assessment",
         Kind {
             class: "assessment",
-            title: "Assessment",
+            title: "dossier_callout_assessment",
             shape: Shape::Callout,
         },
     ),
@@ -94,7 +95,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "pullquote",
         Kind {
             class: "pullquote",
-            title: "Pull quote",
+            title: "dossier_callout_pullquote",
             shape: Shape::PullQuote,
         },
     ),
@@ -102,7 +103,7 @@ pub(crate) const KINDS: &[(&str, Kind)] = &[
         "pull quote",
         Kind {
             class: "pullquote",
-            title: "Pull quote",
+            title: "dossier_callout_pullquote",
             shape: Shape::PullQuote,
         },
     ),
@@ -202,7 +203,10 @@ mod tests {
     #[test]
     fn kinds_by_name() {
         assert_eq!(kind_named("Key-Judgment").unwrap().class, "key-judgment");
-        assert_eq!(kind_named("key judgement").unwrap().title, "Key judgment");
+        assert_eq!(
+            kind_named("key judgement").unwrap().title,
+            "dossier_callout_key_judgment"
+        );
         assert!(kind_named("opinion").is_none());
         assert_eq!(kind_named("PULL-QUOTE").unwrap().shape, Shape::PullQuote);
         assert_eq!(kind_named("pullquote").unwrap().shape, Shape::PullQuote);

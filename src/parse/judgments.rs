@@ -25,11 +25,12 @@ pub(crate) const LEVELS: &[(&str, Confidence)] = &[
 ];
 
 impl Confidence {
-    pub(crate) fn label(self) -> &'static str {
+    /// The theme word naming it ("High confidence").
+    pub(crate) fn key(self) -> &'static str {
         match self {
-            Confidence::Low => "Low confidence",
-            Confidence::Moderate => "Moderate confidence",
-            Confidence::High => "High confidence",
+            Confidence::Low => "dossier_confidence_low",
+            Confidence::Moderate => "dossier_confidence_moderate",
+            Confidence::High => "dossier_confidence_high",
         }
     }
 
@@ -68,7 +69,12 @@ pub(crate) struct Marked<'a> {
 
 /// Marks each judgment of a key-judgment callout's body: an anchor (`judgment-N`,
 /// counting on from `first`) and the confidence as a badge.
-pub(crate) fn mark<'a>(inner: &[(Event<'a>, Range<usize>)], first: usize) -> Marked<'a> {
+/// The badge is in `words`, the document's language.
+pub(crate) fn mark<'a>(
+    inner: &[(Event<'a>, Range<usize>)],
+    first: usize,
+    words: &crate::words::Lookup,
+) -> Marked<'a> {
     let mut out = Vec::with_capacity(inner.len() + 8);
     let mut judgments = Vec::new();
     let mut unknown = Vec::new();
@@ -117,7 +123,7 @@ pub(crate) fn mark<'a>(inner: &[(Event<'a>, Range<usize>)], first: usize) -> Mar
                         Event::Html(CowStr::from(format!(
                             "<strong class=\"confidence confidence-{}\">{}</strong>",
                             level.class(),
-                            level.label()
+                            crate::html::escape_text(words.get(level.key()))
                         ))),
                         range.clone(),
                     ));
@@ -209,7 +215,7 @@ mod tests {
             judgments: found,
             unknown,
             ..
-        } = mark(&events(md), 0);
+        } = mark(&events(md), 0, &crate::words::Lookup::english());
         assert!(unknown.is_empty());
         let got: Vec<(&str, Option<Confidence>, &str)> = found
             .iter()
@@ -231,7 +237,11 @@ mod tests {
             judgments: found,
             unknown,
             ..
-        } = mark(&events("**Medium confidence:** Maybe.\n"), 2);
+        } = mark(
+            &events("**Medium confidence:** Maybe.\n"),
+            2,
+            &crate::words::Lookup::english(),
+        );
         assert_eq!(found[0].id, "judgment-3");
         assert_eq!(found[0].confidence, None);
         assert_eq!(unknown.len(), 1);
@@ -244,7 +254,11 @@ mod tests {
             events: out,
             judgments: found,
             unknown,
-        } = mark(&events("**Important:** read this.\n"), 0);
+        } = mark(
+            &events("**Important:** read this.\n"),
+            0,
+            &crate::words::Lookup::english(),
+        );
         assert!(unknown.is_empty() && found[0].confidence.is_none());
         assert!(out.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Strong))));
     }

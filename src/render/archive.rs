@@ -6,8 +6,8 @@ use tera::Value;
 
 use super::context::insert;
 use super::job::{ArchivePage, Lang, month_path, year_path};
-use crate::dates::EventDate;
 use crate::model::site::{PageId, Site};
+use crate::render::words::Words;
 
 /// A month's analyses, newest first.
 pub(crate) type Month = (i8, Vec<PageId>);
@@ -83,7 +83,7 @@ struct Head {
     year_path: Option<String>,
 }
 
-fn summaries(site: &Site, archive: &Archive) -> Vec<YearSummary> {
+fn summaries(site: &Site, archive: &Archive, words: &Words) -> Vec<YearSummary> {
     archive
         .years
         .iter()
@@ -95,7 +95,7 @@ fn summaries(site: &Site, archive: &Archive) -> Vec<YearSummary> {
                 .iter()
                 .map(|(m, pages)| MonthSummary {
                     month: *m,
-                    label: EventDate::month_name(*m).to_owned(),
+                    label: words.month(*y, *m, false),
                     path: month_path(site, archive.lang, *y, *m),
                     count: pages.len(),
                 })
@@ -108,15 +108,11 @@ fn summaries(site: &Site, archive: &Archive) -> Vec<YearSummary> {
 /// page its analyses as `pages` (template values of the pages).
 pub(super) fn value(site: &Site, archive: &Archive, pages: &[Value], page: ArchivePage) -> Value {
     let index_path = archive.lang.url_path(site, "archive/");
+    let words = Words::of(&site.config, archive.lang.code(site));
     let (kind, title, year, month) = match page {
-        ArchivePage::Index => ("index", "Archive".to_owned(), None, None),
+        ArchivePage::Index => ("index", words.get("dossier_archive").to_owned(), None, None),
         ArchivePage::Year(y) => ("year", y.to_string(), Some(y), None),
-        ArchivePage::Month(y, m) => (
-            "month",
-            format!("{} {y}", EventDate::month_name(m)),
-            Some(y),
-            Some(m),
-        ),
+        ArchivePage::Month(y, m) => ("month", words.month(y, m, true), Some(y), Some(m)),
     };
     let head = Head {
         kind,
@@ -128,7 +124,7 @@ pub(super) fn value(site: &Site, archive: &Archive, pages: &[Value], page: Archi
     let mut value = insert(
         Value::from_serializable(&head),
         "years",
-        Value::from_serializable(&summaries(site, archive)),
+        Value::from_serializable(&summaries(site, archive, &words)),
     );
     if let Some(y) = year {
         let listed: Vec<Value> = archive

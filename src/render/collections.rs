@@ -9,6 +9,7 @@ use super::job::{Collection, Lang};
 use super::template_names::own_page;
 use super::templates::Templates;
 use crate::model::site::{PageId, Site};
+use crate::render::words::Words;
 
 impl Collection {
     /// Whether the page is made in `lang`: the theme has its template, no content of the
@@ -74,7 +75,7 @@ fn watch_value(site: &Site, page_values: &[Value], lang: Lang) -> Value {
         let items: Vec<Value> = chunk
             .iter()
             .map(|w| {
-                let item = Value::from_serializable(&context::WatchView::of(w));
+                let item = Value::from_serializable(&context::WatchView::of(site, w));
                 context::insert(item, "page", page_values[w.page.0].clone())
             })
             .collect();
@@ -127,16 +128,17 @@ fn sources_value(site: &Site, page_values: &[Value], lang: Lang) -> Value {
 pub(super) struct JudgmentView<'a> {
     id: &'a str,
     confidence: Option<crate::parse::judgments::Confidence>,
-    confidence_label: Option<&'static str>,
+    confidence_label: Option<&'a str>,
     text: &'a str,
 }
 
 impl<'a> JudgmentView<'a> {
-    pub(super) fn of(j: &'a crate::parse::judgments::Judgment) -> JudgmentView<'a> {
+    /// The judgment with its label in `words`, its analysis's language's.
+    pub(super) fn of(j: &'a crate::parse::judgments::Judgment, words: &Words<'a>) -> JudgmentView<'a> {
         JudgmentView {
             id: &j.id,
             confidence: j.confidence,
-            confidence_label: j.confidence.map(|c| c.label()),
+            confidence_label: j.confidence.map(|c| words.get(c.key())),
             text: &j.text,
         }
     }
@@ -155,7 +157,7 @@ fn judgments_value(site: &Site, page_values: &[Value], lang: Lang) -> Value {
                 .converted
                 .judgments
                 .iter()
-                .map(JudgmentView::of)
+                .map(|j| JudgmentView::of(j, &Words::of(&site.config, &site.page(p).lang)))
                 .collect();
             let mut group = tera::Map::new();
             group.insert("page".into(), page_values[p.0].clone());

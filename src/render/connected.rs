@@ -12,6 +12,7 @@ use tera::Value;
 
 use crate::html::escape_attr as esc;
 use crate::model::site::{Item, PageId, Site};
+use crate::render::words::Words;
 
 /// How a neighbour relates to the page, strongest first: the order of the list's groups.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,11 +34,12 @@ impl Relation {
         }
     }
 
-    fn label(self) -> &'static str {
+    /// The theme word naming it ("cites this").
+    fn key(self) -> &'static str {
         match self {
-            Relation::CitesThis => "cites this",
-            Relation::CitedHere => "cited here",
-            Relation::Related => "related",
+            Relation::CitesThis => "dossier_relation_cites_this",
+            Relation::CitedHere => "dossier_relation_cited_here",
+            Relation::Related => "dossier_relation_related",
         }
     }
 }
@@ -106,7 +108,8 @@ fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, Stri
     }
     // Grouped by strongest relation, each group in the order it was found.
     order.sort_by_key(|(_, rels, _)| rels[0]);
-    let svg = diagram(&order);
+    let words = Words::of(&site.config, &page.lang);
+    let svg = diagram(&order, &words);
     let list = order
         .into_iter()
         .map(|(item, relations, excerpt)| {
@@ -129,7 +132,11 @@ fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, Stri
                 title,
                 path,
                 date,
-                label: relations.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "),
+                label: relations
+                    .iter()
+                    .map(|r| words.get(r.key()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 relations: relations.iter().map(|r| r.class()).collect(),
                 summary: if excerpt.is_some() { None } else { description },
                 excerpt,
@@ -154,35 +161,26 @@ pub(crate) fn value(site: &Site, id: PageId) -> Option<(Value, Value)> {
 }
 
 /// "3 cite this analysis, it cites 2, 5 are related": the diagram's text alternative.
-fn description(counts: [usize; 3]) -> String {
-    let [cites, cited, related] = counts;
-    let mut parts = Vec::new();
-    if cites > 0 {
-        parts.push(format!(
-            "{cites} {} this analysis",
-            if cites == 1 { "cites" } else { "cite" }
-        ));
-    }
-    if cited > 0 {
-        parts.push(format!("it cites {cited}"));
-    }
-    if related > 0 {
-        parts.push(format!(
-            "{related} {} related",
-            if related == 1 { "is" } else { "are" }
-        ));
-    }
-    let mut text = parts.join(", ");
-    if let Some(first) = text.get(..1) {
-        text.replace_range(..1, &first.to_uppercase());
-    }
-    text + "; numbered as in the list."
+fn description(counts: [usize; 3], words: &Words) -> String {
+    let keys = [
+        "dossier_connections_cite_this",
+        "dossier_connections_it_cites",
+        "dossier_connections_related",
+    ];
+    let parts: Vec<String> = keys
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(key, n)| words.counted(key, n, &[]))
+        .collect();
+    let parts = crate::render::words::capitalised(&parts.join(", "));
+    words.fill("dossier_connections_numbered", &[("parts", &parts)])
 }
 
 /// The page in the middle, its first neighbours on a circle around it, numbered as in
 /// the list, with one path per relation for the edges (dashes and dots tell them apart
 /// without colour).
-fn diagram(order: &[(Item, Vec<Relation>, Option<&str>)]) -> String {
+fn diagram(order: &[(Item, Vec<Relation>, Option<&str>)], words: &Words) -> String {
     const C: i32 = 100;
     const RADIUS: f64 = 76.0;
     let drawn = &order[..order.len().min(DRAWN)];
@@ -213,7 +211,7 @@ fn diagram(order: &[(Item, Vec<Relation>, Option<&str>)]) -> String {
         "<svg class=\"connections\" viewBox=\"0 0 {0} {0}\" role=\"img\" aria-labelledby=\"conn-desc\" \
          xmlns=\"http://www.w3.org/2000/svg\">\n<desc id=\"conn-desc\">{1}</desc>\n",
         2 * C,
-        esc(&description(counts))
+        esc(&description(counts, words))
     );
     for rel in [Relation::CitesThis, Relation::CitedHere, Relation::Related] {
         let d = &edges[rel as usize];
@@ -234,6 +232,9 @@ mod tests {
 
     #[test]
     fn the_description_counts_each_relation_in_words() {
+        let none = crate::render::words::Strings::new();
+        let words = Words::new("en", &none, "en", &none);
+        let description = |counts| description(counts, &words);
         assert_eq!(
             description([1, 2, 5]),
             "1 cites this analysis, it cites 2, 5 are related; numbered as in the list."

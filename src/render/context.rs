@@ -56,20 +56,22 @@ pub(crate) struct WatchView<'a> {
     due: Option<String>,
     due_label: Option<String>,
     status: crate::model::dated::Status,
-    status_label: &'static str,
+    status_label: &'a str,
     area: Option<&'a str>,
 }
 
 impl<'a> WatchView<'a> {
-    pub(crate) fn of(w: &'a crate::model::dated::Watch) -> WatchView<'a> {
+    /// The indicator with its labels in its analysis's language.
+    pub(crate) fn of(site: &'a Site, w: &'a crate::model::dated::Watch) -> WatchView<'a> {
+        let words = super::words::Words::of(&site.config, &site.page(w.page).lang);
         WatchView {
             id: &w.id,
             indicator: &w.indicator,
             why: w.why.as_deref(),
             due: w.due.map(|d| d.iso()),
-            due_label: w.due.map(|d| d.label()),
+            due_label: w.due.map(|d| words.event_date(&d)),
             status: w.status,
-            status_label: w.status.label(),
+            status_label: words.get(super::words::status_key(w.status)),
             area: w.area.as_deref(),
         }
     }
@@ -284,7 +286,7 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
             site.watch[start..]
                 .iter()
                 .take_while(|w| w.page == id)
-                .map(WatchView::of)
+                .map(|w| WatchView::of(site, w))
                 .collect()
         },
     };

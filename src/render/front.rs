@@ -35,7 +35,7 @@ pub(super) fn value(site: &Site, data: &Data, root: SectionId) -> Option<Value> 
         .judgments
         .iter()
         .take(JUDGMENTS)
-        .map(JudgmentView::of)
+        .map(|j| JudgmentView::of(j, &super::words::Words::of(&site.config, lang)))
         .collect();
     let mut lead_value = tera::Map::new();
     lead_value.insert("page".into(), data.page_values[lead.0].clone());
@@ -155,7 +155,7 @@ fn watch(site: &Site, data: &Data, lang: &str) -> Vec<Value> {
     open.iter()
         .take(WATCH)
         .map(|w| {
-            let item = Value::from_serializable(&WatchView::of(w));
+            let item = Value::from_serializable(&WatchView::of(site, w));
             context::insert(item, "page", data.page_values[w.page.0].clone())
         })
         .collect()

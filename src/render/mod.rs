@@ -32,6 +32,7 @@ mod tera1;
 pub(crate) mod timeline;
 mod update;
 mod values;
+mod words;
 
 pub(crate) use job::JobId;
 pub(crate) use template_names::check_templates;
@@ -122,6 +123,7 @@ pub(crate) fn prepare(
         None => std::sync::OnceLock::new(),
     });
     let records = records.filter(|_| searched);
+    words::check_dates(&site.config, &mut diags);
     let plan = plan::plan(
         site,
         inputs.static_files,
@@ -136,6 +138,9 @@ pub(crate) fn prepare(
         },
         &mut diags,
     );
+    // The event partial is rendered below, before the lookups are complete: `trans` needs
+    // only the languages' strings.
+    templates.set_lookups(templates::Lookups::of_languages(&site.config));
     let mut page_events: HashMap<PageId, Vec<EventId>> = HashMap::new();
     for (i, e) in site.event_ids().zip(&site.events) {
         if !e.is_page {

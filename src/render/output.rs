@@ -154,6 +154,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             let shown = timeline::Shown {
                 path: &path,
                 year: *year,
+                lang: *lang,
             };
             ctx.insert_value(
                 "timeline",
@@ -174,11 +175,12 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             let path = format!("{}timeline/", term_ref.path);
             let mut ctx = base_context(site, &timeline::year_path(&path, *year));
             let only = data.term_events.get(id).map(Vec::as_slice);
+            let lang = Lang::of(site, &t.lang);
             let shown = timeline::Shown {
                 path: &path,
                 year: *year,
+                lang,
             };
-            let lang = Lang::of(site, &t.lang);
             ctx.insert_value(
                 "timeline",
                 timeline::view(

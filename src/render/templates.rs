@@ -71,6 +71,14 @@ impl Lookups {
         Ok(lang)
     }
 
+    /// The words of `lang`, a language of the site (checked by [`Lookups::lang`]).
+    fn words<'a>(&'a self, lang: &'a str) -> super::words::Words<'a> {
+        static EMPTY: super::words::Strings = BTreeMap::new();
+        let default = self.translations.get(&self.default_language).unwrap_or(&EMPTY);
+        let own = self.translations.get(lang).unwrap_or(default);
+        super::words::Words::new(lang, own, &self.default_language, default)
+    }
+
     /// A content path in `lang`, as Zola names translations: `blog/page.md` in `fr` is
     /// `blog/page.fr.md`; the default language's is the path itself.
     fn in_lang(&self, path: &str, lang: &str) -> String {
@@ -432,31 +440,72 @@ fn register_functions(
                 None => tera::Error::message(format!("get_section: no section at `{path}`")),
             })
     });
-    // `trans(key=…, lang=…)`: the language's string from config.toml, as in Zola.
+    // `trans(key=…, lang=…)`: the language's string from config.toml, as in Zola; with
+    // `count=`, the plural form of the key for that count (`key_one`, `key_other`…).
     let l = lookups.clone();
     tera.register_function("trans", move |kwargs: Kwargs, _: &State| {
         let key: String = kwargs.must_get("key")?;
         let guard = read(&l);
         let data = data(&guard)?;
         let lang = data.lang("trans", &kwargs)?;
-        let strings = &data.translations[&lang];
-        let theme_word = || THEME_WORDS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-        match strings.get(&key).map(String::as_str).or_else(theme_word) {
-            Some(text) => Ok(Value::from(text)),
-            None => {
-                let table = if lang == data.default_language {
-                    "[translations]".to_owned()
-                } else {
-                    format!("[languages.{lang}.translations]")
-                };
-                let near = did_you_mean(&key, strings.keys().map(String::as_str))
-                    .map(|d| format!(" ({d})"))
-                    .unwrap_or_default();
-                Err(tera::Error::message(format!(
-                    "trans: no translation of `{key}` for the language `{lang}`{near}; add `{key} = \"…\"` to {table} in config.toml"
-                )))
-            }
+        let words = data.words(&lang);
+        let text = match kwargs.get::<usize>("count")? {
+            Some(n) => words.count(&key, n),
+            None => words.lookup(&key).map(str::to_owned),
+        };
+        // `default=`: what to show when no one gives the key (a taxonomy's name, which a
+        // site may translate as `dossier_taxonomy_tags`).
+        if text.is_none()
+            && let Some(default) = kwargs.get::<String>("default")?
+        {
+            return Ok(Value::from(default));
         }
+        text.map(Value::from).ok_or_else(|| {
+            let table = if lang == data.default_language {
+                "[translations]".to_owned()
+            } else {
+                format!("[languages.{lang}.translations]")
+            };
+            let (key, form) = match kwargs.get::<usize>("count").ok().flatten() {
+                Some(_) => (format!("{key}_other"), " (and its other plural forms)"),
+                None => (key, ""),
+            };
+            let near = did_you_mean(&key, words.own().keys().map(String::as_str))
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            tera::Error::message(format!(
+                "trans: no translation of `{key}` for the language `{lang}`{near}; add `{key} = \"…\"`{form} to {table} in config.toml"
+            ))
+        })
+    });
+    // `trans_forms(key=…, lang=…)`: every plural form of a counted key, `{count}` left in,
+    // and the language whose rules choose among them, for the theme's scripts.
+    let l = lookups.clone();
+    tera.register_function("trans_forms", move |kwargs: Kwargs, _: &State| {
+        let key: String = kwargs.must_get("key")?;
+        let guard = read(&l);
+        let data = data(&guard)?;
+        let lang = data.lang("trans_forms", &kwargs)?;
+        let forms = data.words(&lang).forms(&key).ok_or_else(|| {
+            tera::Error::message(format!(
+                "trans_forms: no translation of `{key}_other` for the language `{lang}`"
+            ))
+        })?;
+        Ok(Value::from_serializable(&forms))
+    });
+    // `date` with `lang=`: the language's month and weekday names (see `date_filter`).
+    let l = lookups.clone();
+    tera.register_filter("date", move |val: &Value, kwargs: Kwargs, state: &State| {
+        let locale = match kwargs.get::<String>("lang")? {
+            Some(_) => {
+                let guard = read(&l);
+                let data = data(&guard)?;
+                let lang = data.lang("date", &kwargs)?;
+                Some(data.words(&lang).locale())
+            }
+            None => None,
+        };
+        date_filter(val, kwargs, state, locale)
     });
     // `backlinks(path=…)` and `related(path=…)` read the lists off the page or section.
     for (name, field) in [("backlinks", "backlinks"), ("related", "related")] {
@@ -615,8 +664,9 @@ fn num_format_filter(v: i64, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     Ok(v.to_formatted_string(&locale))
 }
 
+/// The filters that need no site data (`date`, which reads a language's locale, is
+/// registered with the functions).
 fn register_filters(tera: &mut Tera) {
-    tera.register_filter("date", date_filter);
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
         crate::slugs::slugify(v)
     });
@@ -802,8 +852,14 @@ fn write_items<'a>(
     true
 }
 
-/// `{{ page.date | date(format="%e %B %Y") }}` with strftime specifiers.
-fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+/// `{{ page.date | date(format="%e %B %Y") }}` with strftime specifiers; `lang_locale` is
+/// the locale of a `lang=` argument (`Some(None)`: a language glibc has no names for).
+fn date_filter(
+    val: &Value,
+    kwargs: Kwargs,
+    _: &State,
+    lang_locale: Option<Option<pure_rust_locales::Locale>>,
+) -> TeraResult<String> {
     let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_owned());
     // `timezone="Europe/Paris"`: a moment is shown in that zone (a date alone is a day
     // everywhere, and is shown as it is).
@@ -852,21 +908,13 @@ fn date_filter(val: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
             (None, _) => d.date.into(),
         }
     };
-    // `locale="uk_UA"`: month and weekday names in that language.
-    let localized = match kwargs.get::<String>("locale")? {
-        Some(name) => {
-            let locale = super::date_locale::parse(&name).map_err(tera::Error::message)?;
-            // The broken-down time of a date carries no weekday: found from the day.
-            let weekday = time.weekday().or_else(|| {
-                let day = jiff::civil::Date::new(time.year()?, time.month()?, time.day()?);
-                day.ok().map(|d| d.weekday())
-            });
-            super::date_locale::names(&format, locale, time.month(), weekday)
-        }
-        None => format.clone(),
+    // `locale="uk_UA"`: month and weekday names in that language (`lang=` names it too,
+    // but a locale given is the one asked for).
+    let locale = match kwargs.get::<String>("locale")? {
+        Some(name) => Some(super::date_locale::parse(&name).map_err(tera::Error::message)?),
+        None => lang_locale.flatten(),
     };
-    time.to_string(localized.as_str())
-        .map_err(|e| tera::Error::message(format!("date: invalid format `{format}`: {e}")))
+    super::date_locale::format(&format, locale, &time).map_err(tera::Error::message)
 }
 
 /// A Tera error as a diagnostic at the template file's line and column.
@@ -996,26 +1044,6 @@ fn imbalance_error(src: &TemplateSource, imbalance: super::tag_balance::Imbalanc
         }
     }
 }
-
-/// The default theme's own words, in English, which `trans` gives when the site's
-/// translations lack the key: a site translates them in `[languages.xx.translations]`
-/// (and may change the English ones in `[translations]`).
-const THEME_WORDS: &[(&str, &str)] = &[
-    ("dossier_skip_to_content", "Skip to content"),
-    ("dossier_main_navigation", "Main"),
-    ("dossier_timeline", "Timeline"),
-    ("dossier_search", "Search"),
-    ("dossier_dark_mode", "Dark mode"),
-    ("dossier_feed", "Feed"),
-    ("dossier_archive", "Archive"),
-    ("dossier_key_judgments", "Key judgments"),
-    ("dossier_what_to_watch", "What to watch"),
-    ("dossier_sources", "Sources"),
-    ("dossier_link_graph", "Link graph"),
-    ("dossier_built_with", "Built with dossier."),
-    ("dossier_contents", "Contents"),
-    ("dossier_connected_analyses", "Connected analyses"),
-];
 
 #[cfg(test)]
 mod tests {

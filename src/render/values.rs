@@ -277,6 +277,10 @@ pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Resu
         .into_par_iter()
         .map(|e| {
             let mut ctx = Context::new();
+            // In the language of the analysis recording it, whose timeline shows it.
+            if let Some(lang) = e.get_from_path("lang").filter(|l| l.as_str().is_some()) {
+                ctx.insert_value("lang", lang.clone());
+            }
             ctx.insert_value("e", e.clone());
             let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;
             ctx.insert_value("e", context::insert(e.clone(), "filter_keys", Value::from("")));

@@ -466,3 +466,250 @@ fn each_languages_home_page_leads_with_its_own_analyses() {
     assert!(en.contains("The Kursk incursion"));
     assert!(!en.contains("Курська") && !en.contains("Починається"), "{en}");
 }
+
+/// The visible text of a page, scripts and the analysis's own text left out: what the
+/// theme and dossier's own pages write.
+fn theme_text(html: &scraper::Html) -> String {
+    let skip = scraper::Selector::parse("script, .content, .content *").expect("selector");
+    let skipped: std::collections::HashSet<_> = html.select(&skip).map(|e| e.id()).collect();
+    let mut out = String::new();
+    for node in html.root_element().descendants() {
+        let Some(t) = node.value().as_text() else { continue };
+        if node.ancestors().any(|a| skipped.contains(&a.id())) {
+            continue;
+        }
+        out.push_str(t);
+        out.push(' ');
+    }
+    out
+}
+
+#[test]
+fn the_example_speaks_ukrainian_on_its_ukrainian_pages() {
+    let site = example_site();
+    let out = site.path().join("public");
+    let front = parse_output(&out, "/uk/");
+    assert_eq!(text(&front, ".lead .kicker"), "Головний матеріал");
+    // A day and its month: the genitive, as glibc's uk_UA writes it after a number.
+    assert_eq!(text(&front, ".lead .meta time"), "29 жовтня 2024");
+    assert!(text(&front, ".lead .meta").contains("1 хв читання"));
+    assert!(text(&front, ".read-on").starts_with("Читати аналіз"));
+
+    let page = parse_output(&out, "/uk/security/kursk-deployment/");
+    assert_eq!(
+        texts(&page, ".analysis header .meta time"),
+        ["29 жовтня 2024", "18 листопада 2024"]
+    );
+    assert!(text(&page, ".analysis header .meta .updated").starts_with("· оновлено"));
+    assert_eq!(text(&page, ".cite-this summary"), "Як цитувати цей матеріал");
+    assert!(text(&page, ".citation-text").contains("29 жовтня 2024"));
+    assert_eq!(text(&page, ".terms dt"), "Теги");
+    assert!(text(&page, ".authors").starts_with("Автор: "));
+
+    let timeline = parse_output(&out, "/uk/timeline/");
+    // A month standing alone: the nominative, with a capital as a heading starts.
+    assert!(texts(&timeline, ".month h3").contains(&"Жовтень 2024".to_owned()));
+    assert!(texts(&timeline, ".month-table th[scope=row]").contains(&"Жовтень 2024".to_owned()));
+    assert_eq!(texts(&timeline, ".month-table thead th"), ["Місяць", "Події"]);
+    assert_eq!(
+        text(&timeline, ".strip-hint"),
+        "Діаграму можна прокручувати вбік."
+    );
+    assert!(text(&timeline, ".exports").starts_with("Також у форматі JSON"));
+    assert!(text(&timeline, ".section-header .lede").contains("Дати, вказані лише"));
+    let dates = texts(&timeline, ".event-date time");
+    assert!(dates.iter().any(|d| d.ends_with("жовтня 2024")), "{dates:?}");
+    assert!(text(&timeline, "#strip-title").starts_with("Події за"));
+
+    let month = parse_output(&out, "/uk/archive/2024/10/");
+    assert_eq!(text(&month, "h1"), "Жовтень 2024");
+    let archive = parse_output(&out, "/uk/archive/");
+    assert_eq!(text(&archive, ".archive-months a"), "Жовтень");
+    assert_eq!(text(&archive, ".archive-years h2 .count"), "1 аналіз");
+
+    // No word of the theme's English is left on a Ukrainian page.
+    let english = [
+        "Lead analysis",
+        "Read the analysis",
+        "min read",
+        "updated",
+        "By ",
+        "Cite this",
+        "Tags",
+        "Events",
+        "Month",
+        "Era:",
+        "Also as",
+        "JSON (",
+        "calendar",
+        "scrolls sideways",
+        "as a table",
+        "approximate",
+        "analysis",
+        "analyses",
+        "October",
+        " Oct ",
+        "November",
+        "Recorded in",
+        "cited by",
+        "Key judgments",
+        "What to watch",
+        "Sources",
+        "Timeline:",
+        "Upcoming",
+        "Link graph",
+        "links",
+        "Section",
+        "Skip to content",
+    ];
+    for url in [
+        "/uk/",
+        "/uk/security/kursk-deployment/",
+        "/uk/timeline/",
+        "/uk/archive/",
+        "/uk/archive/2024/10/",
+        "/uk/graph/",
+        "/uk/tags/",
+        "/uk/tags/nato/",
+        "/uk/tags/nato/timeline/",
+        "/uk/security/",
+    ] {
+        let shown = theme_text(&parse_output(&out, url));
+        for word in english {
+            assert!(!shown.contains(word), "{url} shows `{word}`:\n{shown}");
+        }
+    }
+}
+
+#[test]
+fn the_english_pages_keep_their_words_and_dates() {
+    let site = example_site();
+    let out = site.path().join("public");
+    let front = parse_output(&out, "/");
+    assert_eq!(text(&front, ".lead .kicker"), "Lead analysis");
+    assert_eq!(text(&front, ".lead .meta time"), "29 Oct 2024");
+    let page = parse_output(&out, "/security/kursk-deployment/");
+    assert_eq!(
+        texts(&page, ".analysis header .meta time"),
+        ["29 October 2024", "18 November 2024"]
+    );
+    assert_eq!(text(&page, ".cite-this summary"), "Cite this analysis");
+    let timeline = parse_output(&out, "/timeline/");
+    assert!(texts(&timeline, ".month h3").contains(&"October 2024".to_owned()));
+    assert!(
+        texts(&timeline, ".event-date time")
+            .iter()
+            .any(|d| d.ends_with("Oct 2024"))
+    );
+    assert_eq!(
+        text(&parse_output(&out, "/archive/2024/10/"), "h1"),
+        "October 2024"
+    );
+}
+
+#[test]
+fn an_untranslated_word_falls_back_to_english_and_dates_still_follow_the_language() {
+    let site = SiteTest::fixture("languages/basic");
+    site.build_ok();
+    let uk = site.html("/uk/briefs/kursk/");
+    // No Ukrainian for the theme's words: its English.
+    assert_eq!(text(&uk, ".skip-link"), "Skip to content");
+    assert_eq!(text(&uk, ".cite-this summary"), "Cite this analysis");
+    // The month names come from the language all the same: `uk` finds glibc's uk_UA.
+    assert_eq!(text(&uk, ".analysis header .meta time"), "10 серпня 2024");
+    let en = site.html("/briefs/kursk/");
+    assert_eq!(text(&en, ".analysis header .meta time"), "10 August 2024");
+
+    // A site that rewords a theme word in English rewords it where it has no translation;
+    // a language's own word and its date settings win.
+    let config = site.read("config.toml").replace(
+        "[translations]\n",
+        "[translations]\ndossier_cite_this_analysis = \"How to cite\"\n",
+    );
+    let config = config.replace(
+        "[languages.uk.translations]\n",
+        "[languages.uk.translations]\ndossier_skip_to_content = \"Перейти до змісту\"\ndossier_date_format = \"%d.%m.%Y\"\n",
+    );
+    site.write("config.toml", config);
+    site.build_ok();
+    let uk = site.html("/uk/briefs/kursk/");
+    assert_eq!(text(&uk, ".cite-this summary"), "How to cite");
+    assert_eq!(text(&uk, ".skip-link"), "Перейти до змісту");
+    assert_eq!(text(&uk, ".analysis header .meta time"), "10.08.2024");
+    let en = site.html("/briefs/kursk/");
+    assert_eq!(text(&en, ".skip-link"), "Skip to content");
+    assert_eq!(text(&en, ".analysis header .meta time"), "10 August 2024");
+}
+
+#[test]
+fn counts_take_the_plural_form_of_the_language() {
+    let site = SiteTest::fixture("languages/basic");
+    let config = site.read("config.toml").replace(
+        "[languages.uk.translations]\n",
+        "[languages.uk.translations]\ndossier_n_analyses_one = \"{count} аналіз\"\ndossier_n_analyses_few = \"{count} аналізи\"\ndossier_n_analyses_many = \"{count} аналізів\"\ndossier_n_analyses_other = \"{count} аналізу\"\n",
+    );
+    site.write("config.toml", config);
+    site.build_ok();
+    let counts = texts(&site.html("/uk/tags/"), ".term-list .count");
+    assert!(!counts.is_empty());
+    for c in &counts {
+        let n: usize = c.split(' ').next().unwrap().parse().unwrap();
+        let want = match n % 10 {
+            1 if n % 100 != 11 => "аналіз",
+            2..=4 if !(12..=14).contains(&(n % 100)) => "аналізи",
+            _ => "аналізів",
+        };
+        assert_eq!(c, &format!("{n} {want}"));
+    }
+    let en = texts(&site.html("/tags/"), ".term-list .count");
+    assert!(
+        en.iter()
+            .all(|c| c.ends_with(" analysis") || c.ends_with(" analyses")),
+        "{en:?}"
+    );
+}
+
+#[test]
+fn a_bad_date_locale_or_format_is_an_error_naming_its_key() {
+    let site = SiteTest::fixture("languages/basic");
+    let config = site.read("config.toml").replace(
+        "[languages.uk.translations]\n",
+        "[languages.uk.translations]\ndossier_date_locale = \"uk_XX\"\n",
+    );
+    site.write("config.toml", config);
+    site.build_err().assert_stderr_has(&[
+        "`dossier_date_locale` in [languages.uk.translations]",
+        "unknown locale `uk_XX`",
+        "`uk_UA`",
+    ]);
+}
+
+#[test]
+fn the_labels_the_markdown_pass_writes_are_in_the_pages_language() {
+    let body = "+++\ntitle = \"Мітки\"\n+++\n## Що відомо\n\nТекст.[^1]\n\n> [!NOTE]\n> Увага.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Примітка.\n";
+    let site = SiteTest::fixture("languages/basic")
+        .file("content/briefs/labels.uk.md", body)
+        .file("content/briefs/labels.md", body.replace("Мітки", "Labels"));
+    let config = site.read("config.toml").replace(
+        "[languages.uk.translations]\n",
+        "[languages.uk.translations]\ndossier_link_to_section = \"Посилання на цей розділ: {title}\"\ndossier_callout_note = \"Зауваження\"\ndossier_footnotes = \"Примітки\"\n",
+    );
+    site.write("config.toml", config);
+    site.build_ok();
+    let uk = site.html("/uk/briefs/labels/");
+    assert_eq!(
+        attr(&uk, ".content h2 .heading-anchor", "aria-label"),
+        "Посилання на цей розділ: Що відомо"
+    );
+    assert_eq!(text(&uk, ".callout-title"), "Зауваження");
+    assert_eq!(attr(&uk, ".footnotes", "aria-label"), "Примітки");
+    // Untranslated: the English.
+    assert_eq!(attr(&uk, ".table-wrap", "aria-label"), "Table");
+    let en = site.html("/briefs/labels/");
+    assert_eq!(
+        attr(&en, ".content h2 .heading-anchor", "aria-label"),
+        "Link to this section: Що відомо"
+    );
+    assert_eq!(text(&en, ".callout-title"), "Note");
+    assert_eq!(attr(&en, ".footnotes", "aria-label"), "Footnotes");
+}

@@ -135,7 +135,7 @@ impl<'a> State<'a> {
         if kind.class == "key-judgment" {
             inner = self.key_judgments(&inner);
         }
-        let title = title.unwrap_or_else(|| kind.title.to_owned());
+        let title = title.unwrap_or_else(|| self.doc.words.get(kind.title).to_owned());
         self.words += title.split_whitespace().count();
         out.push(Event::Html(CowStr::from(format!(
             "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
@@ -252,7 +252,7 @@ impl<'a> State<'a> {
     /// them; a confidence that names no level is an error.
     fn key_judgments(&mut self, inner: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
         use crate::parse::judgments::{LEVELS, mark};
-        let marked = mark(inner, self.judgments.len());
+        let marked = mark(inner, self.judgments.len(), &self.doc.words);
         self.judgments.extend(marked.judgments);
         for u in marked.unknown {
             let levels = LEVELS.iter().map(|(name, _)| *name);
@@ -311,8 +311,13 @@ impl<'a> State<'a> {
         // Anchors carry the page's path so they also work in a summary on a list page.
         let href = format!("{}#{id_attr}", escape_attr(self.doc.url_path));
         let anchor = format!(
-            "<a class=\"heading-anchor\" href=\"{href}\" aria-label=\"Link to this section: {}\">#</a>",
-            escape_attr(&text)
+            "<a class=\"heading-anchor\" href=\"{href}\" aria-label=\"{}\">#</a>",
+            escape_attr(
+                &self
+                    .doc
+                    .words
+                    .fill("dossier_link_to_section", &[("title", &text)])
+            )
         );
         let html = match self.doc.anchors {
             AnchorLinks::None => format!("<h{level} id=\"{id_attr}\">{inner_html}</h{level}>\n"),

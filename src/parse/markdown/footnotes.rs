@@ -8,6 +8,7 @@ use pulldown_cmark::{CowStr, Event};
 use super::PULLQUOTE_FOCUS_HINT;
 use super::state::State;
 use crate::diagnostic::Diagnostic;
+use crate::html::escape_attr;
 use crate::html::escape_text;
 use crate::parse::tree::find_end;
 use crate::slugs::slugify;
@@ -75,8 +76,14 @@ impl<'a> State<'a> {
         } else {
             format!("fnref-{slug}-{count}")
         };
+        let label = escape_attr(
+            &self
+                .doc
+                .words
+                .fill("dossier_footnote", &[("number", &number.to_string())]),
+        );
         Event::Html(CowStr::from(format!(
-            "<sup class=\"footnote-ref\" id=\"{ref_id}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\" aria-label=\"Footnote {number}\">{number}</a></sup>"
+            "<sup class=\"footnote-ref\" id=\"{ref_id}\"><a href=\"#fn-{slug}\" role=\"doc-noteref\" aria-label=\"{label}\">{number}</a></sup>"
         )))
     }
 
@@ -94,7 +101,12 @@ impl<'a> State<'a> {
                 .copied()
                 .unwrap_or(unreferenced + 1)
         });
-        out.push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+        let words = self.doc.words;
+        out.push_str(&format!(
+            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"{}\">\n<ol>\n",
+            escape_attr(words.get("dossier_footnotes"))
+        ));
+        let back = escape_attr(words.get("dossier_back_to_reference"));
         for (label, events) in defs {
             let slug = footnote_slug(&label);
             out.push_str(&format!("<li id=\"fn-{slug}\">"));
@@ -109,7 +121,7 @@ impl<'a> State<'a> {
                     format!("fnref-{slug}-{n}")
                 };
                 backrefs.push_str(&format!(
-                    " <a href=\"#{ref_id}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference\">↩</a>"
+                    " <a href=\"#{ref_id}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"{back}\">↩</a>"
                 ));
             }
             // The back-links end the note's last line, not a line of their own.

@@ -211,6 +211,9 @@ pub(crate) struct Doc<'a> {
     /// against so they also work where a summary is shown on another page.
     pub url_path: &'a str,
     pub anchors: AnchorLinks,
+    /// The document's language's words for the labels the pass writes ("Link to this
+    /// section", a callout's title, "Footnotes").
+    pub words: crate::words::Lookup<'a>,
 }
 
 const MORE_MARKER: &str = "<!-- more -->";

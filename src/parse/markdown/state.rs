@@ -164,9 +164,12 @@ impl<'a> State<'a> {
                 // The wrapper scrolls a wide table by itself; it takes focus so the
                 // keyboard can scroll it, except in a pull quote, where nothing may.
                 out.push(Event::Html(CowStr::from(if self.in_pullquote {
-                    "<div class=\"table-wrap\">"
+                    "<div class=\"table-wrap\">".to_owned()
                 } else {
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">"
+                    format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                        crate::html::escape_attr(self.doc.words.get("dossier_table"))
+                    )
                 })));
                 out.push(event.clone());
                 run.depth += 1;
@@ -193,11 +196,15 @@ impl<'a> State<'a> {
             // A task list's box is only a mark, but an unlabelled form control to
             // assistive technology: it says what it marks.
             Event::TaskListMarker(done) => {
-                out.push(Event::Html(CowStr::from(if *done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                let (checked, key) = if *done {
+                    (" checked", "dossier_done")
                 } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
-                })));
+                    ("", "dossier_not_done")
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{}\"> ",
+                    crate::html::escape_attr(self.doc.words.get(key))
+                ))));
                 i + 1
             }
             Event::SoftBreak | Event::HardBreak => {

@@ -15,6 +15,7 @@ use crate::html::escape_attr as esc;
 use crate::model::site::{Item, PageId, Site};
 use crate::parse::markdown::LinkKind;
 use crate::render::job::Lang;
+use crate::render::words::Words;
 
 #[derive(Serialize)]
 struct Node<'a> {
@@ -160,6 +161,7 @@ pub(crate) struct SiteGraph<'a> {
 /// other: a summary that stays legible at 10,000 pages.
 pub(crate) fn site_graph(site: &Site, lang: Lang) -> SiteGraph<'_> {
     let code = lang.code(site);
+    let words = Words::of(&site.config, code);
     let home = site.language_root(code);
     // Top-level sections (the language's home's children), and which of them each page
     // falls under.
@@ -257,7 +259,7 @@ pub(crate) fn site_graph(site: &Site, lang: Lang) -> SiteGraph<'_> {
         .filter(|p| p.has_output() && p.lang == code)
         .count();
     if tops.len() < 2 {
-        let drawn = pages::page_graph(site, code, page_count);
+        let drawn = pages::page_graph(site, &words, page_count);
         return SiteGraph {
             svg: drawn.svg,
             by: "page",
@@ -278,18 +280,20 @@ pub(crate) fn site_graph(site: &Site, lang: Lang) -> SiteGraph<'_> {
     let max_between = between.values().copied().max().unwrap_or(1).max(1) as f64;
     let mut svg = format!(
         "<svg class=\"site-graph by-section\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"sg-title sg-desc\" \
-         xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"sg-title\">Sections and the links between them</title>\n\
-         <desc id=\"sg-desc\">{} sections; a line joins two sections whose analyses link to each other, thicker for more links. The table below gives the numbers.</desc>\n",
-        tops.len()
+         xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"sg-title\">{}</title>\n\
+         <desc id=\"sg-desc\">{}</desc>\n",
+        esc(words.get("dossier_graph_sections_title")),
+        esc(&words.counted("dossier_graph_circle_desc", tops.len(), &[]))
     );
     for ((a, b), count) in &between {
         let (x1, y1, _) = pos(*a);
         let (x2, y2, _) = pos(*b);
         let width = 1.0 + 7.0 * (*count as f64 / max_between);
         svg.push_str(&format!(
-            "<line class=\"edge\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke-width=\"{width:.1}\"><title>{} ↔ {}: {count} links</title></line>\n",
+            "<line class=\"edge\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke-width=\"{width:.1}\"><title>{} ↔ {}: {}</title></line>\n",
             esc(sections[*a].title),
-            esc(sections[*b].title)
+            esc(sections[*b].title),
+            esc(&words.counted("dossier_n_links", *count, &[]))
         ));
     }
     for (k, s) in sections.iter().enumerate() {
@@ -302,11 +306,11 @@ pub(crate) fn site_graph(site: &Site, lang: Lang) -> SiteGraph<'_> {
             (x - r - 6.0, "end")
         };
         svg.push_str(&format!(
-            "<a href=\"{}\"><title>{}: {} analyses</title><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>\
+            "<a href=\"{}\"><title>{}: {}</title><circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>\
              <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{} ({})</text></a>\n",
             esc(s.path),
             esc(s.title),
-            s.pages,
+            esc(&words.counted("dossier_n_analyses", s.pages, &[])),
             y + 4.0,
             esc(&truncate(s.title, 24)),
             s.pages
@@ -320,11 +324,7 @@ pub(crate) fn site_graph(site: &Site, lang: Lang) -> SiteGraph<'_> {
         .map(|s| rows::Row {
             href: s.path,
             label: s.title,
-            tip: format!(
-                "{} {}",
-                s.pages,
-                if s.pages == 1 { "analysis" } else { "analyses" }
-            ),
+            tip: words.counted("dossier_n_analyses", s.pages, &[]),
         })
         .collect();
     let arcs: Vec<(usize, usize, usize)> = between.iter().map(|((a, b), n)| (*a, *b, *n)).collect();
@@ -334,8 +334,8 @@ pub(crate) fn site_graph(site: &Site, lang: Lang) -> SiteGraph<'_> {
         &rows::Frame {
             class: "site-graph by-section-rows",
             id: "sgr",
-            title: "Sections and the links between them",
-            desc: "One row per section; an arc joins two sections whose analyses link to each other, thicker for more links. The table below gives the numbers.",
+            title: words.get("dossier_graph_sections_title"),
+            desc: words.get("dossier_graph_rows_desc"),
         },
     ));
     SiteGraph {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::site::{Item, PageId, Site};
+use crate::render::words::Words;
 
 use super::rows::{self, Frame, Row};
 
@@ -79,12 +80,14 @@ fn nodes_and_arcs(site: &Site, lang: &str) -> (Vec<PageId>, Vec<(usize, usize, u
 }
 
 /// The arc diagram of the site's analyses, `total` of them with output.
-pub(super) fn page_graph(site: &Site, lang: &str, total: usize) -> PageGraph {
-    let (nodes, arcs) = nodes_and_arcs(site, lang);
+pub(super) fn page_graph(site: &Site, words: &Words, total: usize) -> PageGraph {
+    let (nodes, arcs) = nodes_and_arcs(site, words.code());
+    let shown = words.counted("dossier_n_analyses", nodes.len(), &[]);
     let which = if nodes.len() < total {
-        format!("The {} most linked of {total} analyses", nodes.len())
+        let of = words.counted("dossier_n_analyses", total, &[]);
+        words.counted("dossier_graph_most_linked_of", nodes.len(), &[("analyses", &of)])
     } else {
-        format!("{} analyses", nodes.len())
+        shown
     };
     let mut links = vec![0usize; nodes.len()];
     for &(a, b, count) in &arcs {
@@ -99,20 +102,18 @@ pub(super) fn page_graph(site: &Site, lang: &str, total: usize) -> PageGraph {
             Row {
                 href: &page.path,
                 label: &page.title,
-                tip: format!("{n} {}", if *n == 1 { "link" } else { "links" }),
+                tip: words.counted("dossier_n_links", *n, &[]),
             }
         })
         .collect();
-    let desc = format!(
-        "{which}, oldest at the top; an arc joins two analyses when one links to the other, thicker for more links."
-    );
+    let desc = words.fill("dossier_graph_pages_desc", &[("analyses", &which)]);
     let svg = rows::draw(
         &rows,
         &arcs,
         &Frame {
             class: "site-graph by-page",
             id: "sg",
-            title: "Analyses and the links between them",
+            title: words.get("dossier_graph_pages_title"),
             desc: &desc,
         },
     );

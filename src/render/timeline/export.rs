@@ -7,6 +7,7 @@ use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
 use crate::model::site::Site;
 use crate::render::job::Lang;
+use crate::render::words::Words;
 
 #[derive(Serialize)]
 struct JsonDate {
@@ -23,7 +24,7 @@ struct JsonDate {
 }
 
 impl JsonDate {
-    fn of(d: &EventDate) -> JsonDate {
+    fn of(d: &EventDate, words: &Words) -> JsonDate {
         let time = d.datetime.and_then(|dt| dt.time);
         JsonDate {
             year: d.year,
@@ -31,7 +32,7 @@ impl JsonDate {
             day: d.day,
             hour: time.map(|t| t.hour()),
             minute: time.map(|t| t.minute()),
-            display_date: d.label(),
+            display_date: words.event_date(d),
         }
     }
 }
@@ -84,6 +85,7 @@ struct JsonTitle<'a> {
 /// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
 /// `analysis`, `precision`, `importance`, `taxonomies`, `place` and `source`.
 pub(crate) fn json(site: &Site, lang: Lang, today: jiff::civil::Date) -> String {
+    let words = Words::of(&site.config, lang.code(site));
     let anchors = super::Anchors::new(site, today);
     let (title, description) = title_of(site, lang);
     let doc = JsonTimeline {
@@ -98,8 +100,8 @@ pub(crate) fn json(site: &Site, lang: Lang, today: jiff::civil::Date) -> String 
                 let page = site.page(e.page);
                 JsonEvent {
                     unique_id: &e.id,
-                    start_date: JsonDate::of(&e.date),
-                    end_date: e.end.as_ref().map(JsonDate::of),
+                    start_date: JsonDate::of(&e.date, &words),
+                    end_date: e.end.as_ref().map(|d| JsonDate::of(d, &words)),
                     text: JsonText {
                         headline: &e.title,
                         text: e.summary.as_deref().unwrap_or(""),
@@ -121,8 +123,8 @@ pub(crate) fn json(site: &Site, lang: Lang, today: jiff::civil::Date) -> String 
             .eras
             .iter()
             .map(|e| JsonEra {
-                start_date: JsonDate::of(&e.start),
-                end_date: JsonDate::of(&e.end),
+                start_date: JsonDate::of(&e.start, &words),
+                end_date: JsonDate::of(&e.end, &words),
                 text: JsonText {
                     headline: &e.name,
                     text: "",
@@ -157,6 +159,7 @@ fn title_of(site: &Site, lang: Lang) -> (Option<&str>, Option<&str>) {
 /// `timeline.ics`: one VEVENT per event; dates without a time are all-day (a month or
 /// year spans all its days); lines folded at 75 octets, CRLF endings.
 pub(crate) fn ics(site: &Site, lang: Lang) -> String {
+    let words = Words::of(&site.config, lang.code(site));
     let host = site
         .config
         .base_url
@@ -173,7 +176,7 @@ pub(crate) fn ics(site: &Site, lang: Lang) -> String {
         "CALSCALE:GREGORIAN".to_owned(),
         format!(
             "X-WR-CALNAME:{}",
-            ics_text(title_of(site, lang).0.unwrap_or("Timeline"))
+            ics_text(title_of(site, lang).0.unwrap_or(words.get("dossier_timeline")))
         ),
     ];
     for e in in_language(site, lang) {
@@ -211,7 +214,9 @@ pub(crate) fn ics(site: &Site, lang: Lang) -> String {
         lines.push(format!("SUMMARY:{}", ics_text(&e.title)));
         let mut description = e.summary.as_deref().map(strip_tags).unwrap_or_default();
         if e.date.precision() < Precision::Day {
-            description = format!("Approximate date: {}. {description}", e.date.label());
+            let date = words.event_date(&e.date);
+            let approximate = words.fill("dossier_approximate_date", &[("date", &date)]);
+            description = format!("{approximate} {description}");
         }
         if !description.trim().is_empty() {
             lines.push(format!("DESCRIPTION:{}", ics_text(description.trim())));

@@ -8,6 +8,7 @@ use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
 use crate::model::site::{EventId, Site, TaxonomyId, TermId};
 use crate::render::job::Lang;
+use crate::render::words::{self, Words};
 use crate::slugs::slugify;
 use strip::strip_svg;
 
@@ -52,7 +53,9 @@ struct EventView {
     era: Option<String>,
     /// An indicator to watch: its status and the status's label.
     watch: Option<crate::model::dated::Status>,
-    watch_label: Option<&'static str>,
+    watch_label: Option<String>,
+    /// The language of the analysis recording it, whose words its partial is written in.
+    lang: String,
 }
 
 /// A month heading and its events. Events are added as template values afterwards:
@@ -152,6 +155,8 @@ struct MonthLink {
 pub(crate) struct Shown<'a> {
     pub path: &'a str,
     pub year: Option<i16>,
+    /// The timeline's language, whose words and dates it shows.
+    pub lang: Lang,
 }
 
 /// How many of the latest events the first page of a timeline split by year lists (whole
@@ -213,7 +218,7 @@ fn era_of(site: &Site, date: &EventDate) -> Option<String> {
         .map(|e| e.name.clone())
 }
 
-fn era_views(site: &Site) -> Vec<EraView> {
+fn era_views(site: &Site, words: &Words) -> Vec<EraView> {
     site.config
         .timeline
         .eras
@@ -222,8 +227,8 @@ fn era_views(site: &Site) -> Vec<EraView> {
             name: e.name.clone(),
             start: e.start.iso(),
             end: e.end.iso(),
-            start_label: e.start.label(),
-            end_label: e.end.label(),
+            start_label: words.event_date(&e.start),
+            end_label: words.event_date(&e.end),
         })
         .collect()
 }
@@ -284,13 +289,14 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
         })
         .collect::<Vec<_>>()
         .join(" ");
+    let words = Words::of(&site.config, &site.page(e.page).lang);
     let view = EventView {
         id: e.id.clone(),
         title: e.title.clone(),
         date: e.date.iso(),
-        date_label: e.date.label(),
+        date_label: words.event_date(&e.date),
         end: e.end.map(|d| d.iso()),
-        end_label: e.end.map(|d| d.label()),
+        end_label: e.end.map(|d| words.event_date(&d)),
         precision: e.date.precision(),
         approximate: e.date.precision() < Precision::Day,
         place: e.place.clone(),
@@ -308,8 +314,9 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
         is_page: e.is_page,
         on_timeline: anchors.of(site, e),
         watch: e.watch,
-        watch_label: e.watch.map(|s| s.label()),
+        watch_label: e.watch.map(|s| words.get(words::status_key(s)).to_owned()),
         era: era_of(site, &e.date),
+        lang: words.code().to_owned(),
     };
     use super::context::insert;
     let (cited, cited_more) = citers::of_event(site, e.page, refs);
@@ -342,6 +349,7 @@ pub(crate) fn view(
     today: jiff::civil::Date,
 ) -> Value {
     let path = shown.path;
+    let words = Words::of(&site.config, shown.lang.code(site));
     let split = split_years(site, only, today);
     let year_href = |year: i16| {
         if split.is_empty() {
@@ -360,7 +368,7 @@ pub(crate) fn view(
     // Events are in order of their instant in UTC; a zoned time can fall in another month
     // than written, so group by the written month, keeping the order inside each month.
     past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
-    let eras = era_views(site);
+    let eras = era_views(site, &words);
     // A split timeline's first page lists the latest year's events (and draws every
     // month); a year's page, its year's. Other years are only counted: every page of a
     // split timeline goes over all its events, and serve fingerprints them all.
@@ -383,8 +391,8 @@ pub(crate) fn view(
                 None => format!("m-{year:04}"),
             };
             let label = match month {
-                Some(m) => format!("{} {year}", EventDate::month_name(m)),
-                None => format!("{year} (month not known)"),
+                Some(m) => words.month(year, m, true),
+                None => words.fill("dossier_month_not_known", &[("year", &year.to_string())]),
             };
             y.months.push(Month {
                 key: (year, month),
@@ -426,9 +434,9 @@ pub(crate) fn view(
                 .copied()
                 .filter(|i| site.event(*i).date.year == y)
                 .collect();
-            strip_svg(site, &of_year, today, None)
+            strip_svg(site, &words, &of_year, today, None)
         }
-        _ => strip_svg(site, &indices, today, (!split.is_empty()).then_some(path)),
+        _ => strip_svg(site, &words, &indices, today, (!split.is_empty()).then_some(path)),
     };
     let months: Vec<MonthLink> = years
         .iter()

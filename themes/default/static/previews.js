@@ -9,6 +9,16 @@
   var current = null;
   var timer = 0;
 
+  // A citation's preview is headed by the theme's word for it, in the page's language
+  // (written on <body> as `data-words`).
+  function sourceWord() {
+    try {
+      var words = JSON.parse(document.body.getAttribute("data-words") || "{}");
+      if (typeof words.source === "string" && words.source) return words.source;
+    } catch (e) { /* English */ }
+    return "Source";
+  }
+
   function isInternal(a) {
     if (!a.href || a.target || a.hasAttribute("download")) return false;
     var url = new URL(a.href, location.href);
@@ -47,7 +57,7 @@
 
   function show(a) {
     var found = a.classList.contains("citation")
-      ? Promise.resolve({ title: "Source", date: "", summary: a.dataset.reference || "" })
+      ? Promise.resolve({ title: sourceWord(), date: "", summary: a.dataset.reference || "" })
       : load(a.href);
     found.then(function (info) {
       if (!info || current !== a) return;

@@ -278,40 +278,54 @@
     return el("option", { value: value }, label);
   }
 
+  // The dialog's words in the page's language, which the theme writes on <body>
+  // (`data-words`), English where a page has none.
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute("data-words") || "{}"); } catch (e) { words = {}; }
+  function say(key, english) { return typeof words[key] === "string" && words[key] ? words[key] : english; }
+  function counted(count) {
+    var forms = words.results || {};
+    var category = "other";
+    try { category = new Intl.PluralRules(forms.lang || "en").select(count); } catch (e) { /* other */ }
+    var text = forms[category] || forms.other || (count === 1 ? "{count} result" : "{count} results");
+    return text.replace("{count}", count);
+  }
+
   function build() {
     dialog = el("dialog", { class: "search-dialog", "aria-label": word });
     var form = el("form", { role: "search", class: "search-form" });
     input = el("input", { id: "search-q", type: "search", autocomplete: "off", spellcheck: "false",
-      placeholder: "Words or beginnings of words" });
-    var label = el("label", { for: "search-q" }, "Search analyses");
+      placeholder: say("placeholder", "Words or beginnings of words") });
+    var label = el("label", { for: "search-q" }, say("label", "Search analyses"));
     section = el("select", { id: "search-section" });
     tag = el("select", { id: "search-tag" });
-    section.append(option("", "All sections"));
-    tag.append(option("", "All"));
+    section.append(option("", say("all_sections", "All sections")));
+    tag.append(option("", say("all", "All")));
     var filters = el("div", { class: "search-filters" });
-    var sl = el("label", {}, "Section ");
+    var sl = el("label", {}, say("section", "Section") + " ");
     sl.append(section);
-    var tl = el("label", { class: "search-tag-filter" }, "Tag ");
+    var tl = el("label", { class: "search-tag-filter" }, say("tag", "Tag") + " ");
     tl.append(tag);
     filters.append(sl, tl);
-    var close = el("button", { type: "button", class: "search-close" }, "Close");
+    var close = el("button", { type: "button", class: "search-close" }, say("close", "Close"));
     form.append(label, input, filters);
     status = el("p", { class: "search-status", role: "status", "aria-live": "polite" });
     list = el("ol", { class: "search-results" });
-    more = el("button", { type: "button", class: "search-more", hidden: "" }, "More results");
+    more = el("button", { type: "button", class: "search-more", hidden: "" }, say("more", "More results"));
     dialog.append(close, form, status, list, more);
     document.body.append(dialog);
 
     load("index.json").then(function (index) {
       index.sections.forEach(function (s, i) { section.append(option(String(i), s)); });
       if (index.tags.name) {
-        tl.firstChild.textContent = index.tags.name.charAt(0).toUpperCase() + index.tags.name.slice(1) + " ";
-        tag.firstChild.textContent = "All " + index.tags.name;
+        var name = say("tags", index.tags.name.charAt(0).toUpperCase() + index.tags.name.slice(1));
+        tl.firstChild.textContent = name + " ";
+        tag.firstChild.textContent = say("all_tags", "All {taxonomy}").replace("{taxonomy}", index.tags.name);
         index.tags.terms.forEach(function (t, i) { tag.append(option(String(i), t)); });
       } else {
         tl.hidden = true;
       }
-    }).catch(function () { status.textContent = "The search index could not be loaded."; });
+    }).catch(function () { status.textContent = say("unavailable", "The search index could not be loaded."); });
 
     input.addEventListener("input", run);
     section.addEventListener("change", run);
@@ -357,7 +371,7 @@
       list.replaceChildren();
       await showMore(mine);
     } catch (e) {
-      if (mine === generation) status.textContent = "Search failed: " + e.message;
+      if (mine === generation) status.textContent = say("failed", "Search failed: {error}").replace("{error}", e.message);
     }
   }
 
@@ -368,8 +382,8 @@
     docs.forEach(function (d) { list.append(result(d, found.words)); });
     shown += docs.length;
     var n = found.ids.length;
-    status.textContent = n === 0 ? "No results." : n === 1 ? "1 result." : n + " results" +
-      (shown < n ? ", showing " + shown + "." : ".");
+    status.textContent = n === 0 ? say("none", "No results.") : counted(n) +
+      (shown < n ? say("showing", ", showing {shown}.").replace("{shown}", shown) : ".");
     more.hidden = shown >= n;
   }
 

@@ -11,6 +11,16 @@
   var events = Array.prototype.slice.call(document.querySelectorAll("li.event"));
   var months = Array.prototype.slice.call(document.querySelectorAll("li.month, section.timeline-year, section.upcoming"));
   var status = nav.querySelector(".filter-status");
+  // "Showing 3 events for Kursk.", its plural forms in the page's language (`data-forms`,
+  // with the language whose rules choose among them).
+  var forms = {};
+  try { forms = JSON.parse(status && status.getAttribute("data-forms") || "{}"); } catch (e) { forms = {}; }
+  function showing(count, term) {
+    var category = "other";
+    try { category = new Intl.PluralRules(forms.lang || "en").select(count); } catch (e) { /* an unknown language: other */ }
+    var text = forms[category] || forms.other || "Showing {count} events for {term}.";
+    return text.replace("{count}", count).replace("{term}", term);
+  }
 
   function apply(filter) {
     var shown = 0;
@@ -28,7 +38,7 @@
     });
     if (status) {
       var chip = chips.filter(function (c) { return c.getAttribute("data-filter") === filter; })[0];
-      status.textContent = filter && chip ? "Showing " + shown + " events for " + chip.firstChild.textContent.trim() + "." : "";
+      status.textContent = filter && chip ? showing(shown, chip.firstChild.textContent.trim()) : "";
     }
   }
 

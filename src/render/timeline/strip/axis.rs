@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 
 use super::labels::{Tick, first_fitting};
-use crate::dates::EventDate;
+use crate::render::words::Words;
 
 /// How much time one bar covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,10 +52,6 @@ fn month_start(index: i32) -> Date {
 
 fn add_days(d: Date, days: i64) -> Date {
     d.checked_add(jiff::Span::new().days(days)).unwrap_or(d)
-}
-
-fn month_abbr(d: Date) -> &'static str {
-    &EventDate::month_name(d.month())[..3]
 }
 
 impl Axis {
@@ -124,7 +120,8 @@ impl Axis {
         }
     }
 
-    /// What one bar is, for the strip's title: "Events per week".
+    /// What one bar is, as the theme words about the strip name it (`week` in
+    /// `dossier_strip_title_week`, "Events per week").
     pub(super) fn noun(&self) -> &'static str {
         match self.unit {
             Unit::Day => "day",
@@ -134,13 +131,14 @@ impl Axis {
         }
     }
 
-    /// Bar `k` in words: `4 Mar 2026`, `week of 2 Mar 2026`, `Mar 2026` or `2026`.
-    pub(super) fn bin_label(&self, k: usize) -> String {
+    /// Bar `k` in words: `4 Mar 2026`, `week of 2 Mar 2026`, `Mar 2026` or `2026` in
+    /// English.
+    pub(super) fn bin_label(&self, k: usize, words: &Words) -> String {
         let d = self.bin_start(k);
         match self.unit {
-            Unit::Day => format!("{} {} {}", d.day(), month_abbr(d), d.year()),
-            Unit::Week => format!("week of {} {} {}", d.day(), month_abbr(d), d.year()),
-            Unit::Month => format!("{} {}", month_abbr(d), d.year()),
+            Unit::Day => words.short_day(d, true),
+            Unit::Week => words.fill("dossier_strip_week_of", &[("date", &words.short_day(d, true))]),
+            Unit::Month => words.short_month(d, true),
             Unit::Year => d.year().to_string(),
         }
     }
@@ -148,7 +146,7 @@ impl Axis {
     /// The labels under the axis at the finest spacing whose labels fit in `width` user
     /// units at `font` px: days or weeks labelled `2 Mar`, months `Mar`, the year added
     /// to the first label and wherever it changes; on long spans, years every 1, 2, 5…
-    pub(super) fn ticks(&self, width: f64, font: f64) -> Vec<Tick> {
+    pub(super) fn ticks(&self, width: f64, font: f64, words: &Words) -> Vec<Tick> {
         let scale = width / self.bins as f64;
         let dated = |dates: Vec<Date>, label: &dyn Fn(Date, bool) -> String| -> Vec<Tick> {
             let mut year = None;
@@ -164,14 +162,8 @@ impl Axis {
                 })
                 .collect()
         };
-        let day_month = |d: Date, new_year: bool| match new_year {
-            true => format!("{} {} {}", d.day(), month_abbr(d), d.year()),
-            false => format!("{} {}", d.day(), month_abbr(d)),
-        };
-        let month = |d: Date, new_year: bool| match new_year {
-            true => format!("{} {}", month_abbr(d), d.year()),
-            false => month_abbr(d).to_owned(),
-        };
+        let day_month = |d: Date, new_year: bool| words.short_day(d, new_year);
+        let month = |d: Date, new_year: bool| words.short_month(d, new_year);
         let year = |d: Date, _: bool| d.year().to_string();
         let bins: Vec<Date> = (0..self.bins).map(|k| self.bin_start(k)).collect();
         // Every `step`th of `dates` by `rank`, always keeping the first bar's, which
@@ -235,8 +227,13 @@ mod tests {
         s.parse().expect("a date")
     }
 
+    const ENGLISH: Words<'static> = Words::english();
+
     fn labels(axis: &Axis) -> Vec<String> {
-        axis.ticks(720.0, 12.0).into_iter().map(|t| t.label).collect()
+        axis.ticks(720.0, 12.0, &ENGLISH)
+            .into_iter()
+            .map(|t| t.label)
+            .collect()
     }
 
     #[test]
@@ -259,7 +256,7 @@ mod tests {
         // Every other week: "2 Mar 2026" is too wide for a week's 65 units.
         assert_eq!(got[..3], ["2 Mar 2026", "16 Mar", "30 Mar"]);
         assert_eq!(got.len(), 6, "{got:?}");
-        assert_eq!(axis.bin_label(1), "week of 9 Mar 2026");
+        assert_eq!(axis.bin_label(1, &ENGLISH), "week of 9 Mar 2026");
         assert_eq!(axis.bin(date("2026-03-08")), Some(0));
         assert_eq!(axis.bin(date("2026-03-09")), Some(1));
     }
@@ -272,7 +269,7 @@ mod tests {
             labels(&axis),
             ["Sep 2024", "Oct", "Nov", "Dec", "Jan 2025", "Feb"]
         );
-        assert_eq!(axis.bin_label(2), "Nov 2024");
+        assert_eq!(axis.bin_label(2, &ENGLISH), "Nov 2024");
         // The 15th of October is about half-way through its bar.
         let at = axis.position(date("2024-10-15"));
         assert!((1.4..1.5).contains(&at), "{at}");

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use crate::html::escape_attr as esc;
 use crate::model::dated::Event;
 use crate::model::site::{EventId, Site};
+use crate::render::words::Words;
 use axis::Axis;
 use labels::{Band, era_rows, text_width, tick_x};
 
@@ -42,6 +43,7 @@ struct Bin {
 /// picture says the same in text.
 pub(super) fn strip_svg(
     site: &Site,
+    words: &Words,
     events: &[EventId],
     today: jiff::civil::Date,
     split: Option<&str>,
@@ -103,17 +105,30 @@ pub(super) fn strip_svg(
         .max_by_key(|k| (bins[*k].count, std::cmp::Reverse(*k)))
         .unwrap_or(0);
     let noun = axis.noun();
+    let span = words.counted(
+        "dossier_strip_dated_events",
+        dated.len(),
+        &[
+            ("first", &axis.bin_label(0, words)),
+            ("last", &axis.bin_label(n - 1, words)),
+        ],
+    );
+    let busiest_text = words.fill(
+        &format!("dossier_strip_busiest_{noun}"),
+        &[
+            ("label", &axis.bin_label(busiest, words)),
+            ("count", &bins[busiest].count.to_string()),
+        ],
+    );
     let mut svg = format!(
         "<svg class=\"timeline-strip\" viewBox=\"0 0 {WIDTH} {h}\" width=\"{WIDTH}\" height=\"{h}\" role=\"group\" \
          aria-labelledby=\"strip-title strip-desc\" xmlns=\"http://www.w3.org/2000/svg\">\n\
-         <title id=\"strip-title\">Events per {noun}</title>\n\
-         <desc id=\"strip-desc\">{} dated {} from {} to {}; the busiest {noun} is {} with {}. The table below lists every month.</desc>\n",
-        dated.len(),
-        plural(dated.len(), "event"),
-        axis.bin_label(0),
-        axis.bin_label(n - 1),
-        axis.bin_label(busiest),
-        bins[busiest].count
+         <title id=\"strip-title\">{}</title>\n\
+         <desc id=\"strip-desc\">{}; {}. {}</desc>\n",
+        esc(words.get(&format!("dossier_strip_title_{noun}"))),
+        esc(&span),
+        esc(&busiest_text),
+        esc(words.get("dossier_strip_table_below")),
     );
     // Behind the bars, each era's band, its left edge where it starts.
     for band in &bands {
@@ -139,10 +154,9 @@ pub(super) fn strip_svg(
         };
         let _ = writeln!(
             svg,
-            "<a href=\"{target}\"><title>{}: {} {}</title><rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/></a>",
-            axis.bin_label(k),
-            bin.count,
-            plural(bin.count, "event"),
+            "<a href=\"{target}\"><title>{}: {}</title><rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/></a>",
+            esc(&axis.bin_label(k, words)),
+            esc(&words.counted("dossier_n_events", bin.count, &[])),
             k as f64 * bar_w + bar_w * 0.1,
             base - bh.max(1.0),
             (bar_w * 0.8).max(1.0),
@@ -158,8 +172,8 @@ pub(super) fn strip_svg(
             "<g class=\"era-group\"><title>{}: {} – {}</title>\
              <path class=\"era-span\" d=\"M{:.1} {:.1}V{:.1}H{:.1}V{:.1}\"/>",
             esc(&era.name),
-            era.start.label(),
-            era.end.label(),
+            esc(&words.event_date(&era.start)),
+            esc(&words.event_date(&era.end)),
             band.start,
             y + 8.0,
             y + 3.0,
@@ -178,7 +192,7 @@ pub(super) fn strip_svg(
         svg.push_str("</g>\n");
     }
     let _ = writeln!(svg, "<path class=\"axis\" d=\"M0 {base:.1}H{WIDTH}\"/>");
-    for tick in axis.ticks(WIDTH, TICK_FONT) {
+    for tick in axis.ticks(WIDTH, TICK_FONT, words) {
         let _ = writeln!(
             svg,
             "<path class=\"tick-mark\" d=\"M{:.1} {base:.1}v5\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
@@ -195,13 +209,6 @@ pub(super) fn strip_svg(
             .all(|p| p.x + text_width(&p.text, ERA_FONT) <= WIDTH + 0.01)
     );
     svg
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    match count {
-        1 => noun.to_owned(),
-        _ => format!("{noun}s"),
-    }
 }
 
 #[cfg(test)]
