@@ -183,6 +183,8 @@ pub(crate) struct MarkdownConfig {
     pub external_links_external: bool,
     /// Definition lists (`Term` then `: definition`); off unless turned on, as in Zola.
     pub definition_list: bool,
+    /// GitHub's `:shortcode:`s become emoji (Zola's `render_emoji`, off by default).
+    pub render_emoji: bool,
     /// How headings' ids are made (`slugify.anchors`).
     #[serde(skip)]
     pub anchor_slugs: crate::slugs::Strategy,
@@ -563,6 +565,7 @@ impl Config {
                     external_links_class: md.external_links_class.filter(|c| !c.trim().is_empty()),
                     external_links_external: md.external_links_external.unwrap_or(true),
                     definition_list: md.definition_list.unwrap_or(false),
+                    render_emoji: md.render_emoji.unwrap_or(false),
                     anchor_slugs: crate::slugs::Strategy::On,
                 }
             }
@@ -756,6 +759,7 @@ impl Default for MarkdownConfig {
             external_links_class: None,
             external_links_external: true,
             definition_list: false,
+            render_emoji: false,
             anchor_slugs: crate::slugs::Strategy::On,
         }
     }

@@ -128,6 +128,8 @@ pub(super) struct RawMarkdown {
     pub(super) external_links_external: Option<bool>,
     /// Zola's `definition_list`: `Term` then `: definition` lines make a `<dl>`.
     pub(super) definition_list: Option<bool>,
+    /// Zola's `render_emoji`: `:smile:` in text becomes 😄.
+    pub(super) render_emoji: Option<bool>,
     /// Zola settings for what dossier always does: callouts from `> [!NOTE]`, footnotes
     /// at the end, images loaded lazily. `false` is a warning.
     pub(super) github_alerts: Option<bool>,

@@ -264,3 +264,37 @@ fn slugify_settings_make_urls_and_ids_as_zola_does() {
     assert_eq!(attrs(&site.html("/notes/cafe-noir/"), "h2", "id"), ["key-points"]);
     assert!(site.exists("public/tags/rust-lang/index.html"));
 }
+
+/// Zola's `render_emoji`: shortcodes in text (also between inline tags, as Zola reads
+/// it) become emoji; code, HTML blocks and unknown names stay as written; off (the
+/// default, as in Zola) leaves them all.
+#[test]
+fn render_emoji_turns_shortcodes_in_text_into_emoji() {
+    let page = "+++\ntitle = \"E\"\n+++\nShipped :tada: with *care :heart:*.\n\n\
+                `:smile:` and <span>:smile:</span> and :nosuchname:\n\n```\n:smile:\n```\n\n\
+                <div class=\"raw\">:smile:</div>\n";
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n[markdown]\nrender_emoji = true\n",
+        )
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        .file("content/e.md", page);
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("render_emoji"), "{out}");
+    let html = site.html("/e/");
+    let paragraphs = texts(&html, ".content p");
+    assert_eq!(paragraphs[0], "Shipped 🎉 with care ❤️.");
+    assert_eq!(paragraphs[1], ":smile: and 😄 and :nosuchname:");
+    assert_eq!(text(&html, ".content pre code"), ":smile:");
+    assert_eq!(text(&html, ".content div.raw"), ":smile:");
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\n",
+    );
+    site.build_ok();
+    assert_eq!(
+        texts(&site.html("/e/"), ".content p")[0],
+        "Shipped :tada: with care :heart:."
+    );
+}

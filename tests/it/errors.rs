@@ -429,7 +429,12 @@ fn every_zola_0_23_config_key_builds_acting_on_some_and_warning_about_the_rest()
         "`minify_html` is a Zola setting that dossier does not implement yet",
     ]);
     // Implemented since: no warning for them.
-    for key in ["`slugify`", "`ignored_content`", "`ignored_static`"] {
+    for key in [
+        "`slugify`",
+        "`ignored_content`",
+        "`ignored_static`",
+        "render_emoji",
+    ] {
         assert!(!out.stderr.contains(key), "{key}: {out}");
     }
 }

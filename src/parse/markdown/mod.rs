@@ -12,6 +12,7 @@
 mod blocks;
 mod chart;
 mod embed;
+mod emoji;
 mod excerpt;
 mod footnotes;
 mod links;
@@ -347,6 +348,9 @@ fn convert(doc: &Doc, env: &Env, options: Options, expanded: Option<&shortcodes:
         Parser::new_with_broken_link_callback(doc.body, options, Some(citations))
             .into_offset_iter()
             .collect();
+    if env.config.render_emoji {
+        events = emoji::render(events);
+    }
     let mut state = State::new(doc, env);
     if let Some(e) = expanded {
         if !e.html.is_empty() {
