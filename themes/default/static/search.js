@@ -280,11 +280,12 @@
 
   // The dialog's words in the page's language, which the theme writes on <body>
   // (`data-words`), English where a page has none.
-  var words = {};
-  try { words = JSON.parse(document.body.getAttribute("data-words") || "{}"); } catch (e) { words = {}; }
-  function say(key, english) { return typeof words[key] === "string" && words[key] ? words[key] : english; }
+  // Not `words`: that is the tokenizer above, which this would replace.
+  var labels = {};
+  try { labels = JSON.parse(document.body.getAttribute("data-words") || "{}"); } catch (e) { labels = {}; }
+  function say(key, english) { return typeof labels[key] === "string" && labels[key] ? labels[key] : english; }
   function counted(count) {
-    var forms = words.results || {};
+    var forms = labels.results || {};
     var category = "other";
     try { category = new Intl.PluralRules(forms.lang || "en").select(count); } catch (e) { /* other */ }
     var text = forms[category] || forms.other || (count === 1 ? "{count} result" : "{count} results");
