@@ -25,14 +25,30 @@ pub(crate) struct Published {
     /// A bundle file's address (`/security/kursk/map.jpg`) → its content path.
     pub assets: HashMap<String, String>,
     /// A compiled stylesheet's output path (`main.css`) → its CSS.
-    pub compiled: HashMap<String, Arc<[u8]>>,
+    pub compiled: HashMap<String, Arc<CompiledCss>>,
+}
+
+/// CSS compiled from Sass, with its hash made once: a theme asks for
+/// `get_url(path="main.css", cachebust=true)` on every page.
+pub(crate) struct CompiledCss {
+    pub css: Arc<[u8]>,
+    /// The SHA-256 of `css`, in hex.
+    pub sha256: String,
+}
+
+impl CompiledCss {
+    pub(crate) fn new(css: Arc<[u8]>) -> CompiledCss {
+        use sha2::Digest;
+        let sha256 = hex(&sha2::Sha256::digest(&css));
+        CompiledCss { css, sha256 }
+    }
 }
 
 /// A file found for a template function: one in the site's folders, or CSS compiled
 /// from Sass.
 enum Found {
     File(PathBuf),
-    Compiled(Arc<[u8]>),
+    Compiled(Arc<CompiledCss>),
 }
 
 /// Where `load_data` looks, and what it has read.
@@ -167,7 +183,11 @@ impl DataFiles {
     /// The SHA-256 of the file `get_url(path=…, cachebust=true)` names, in hex, as Zola
     /// writes it.
     pub(crate) fn hash_of(&self, path: &str, published: Option<&Published>) -> TeraResult<String> {
-        Ok(sha256_hex(&self.bytes_of(path, "get_url", published)?))
+        use sha2::Digest;
+        match self.found(path, "get_url", published)? {
+            Some(Found::Compiled(css)) => Ok(css.sha256.clone()),
+            found => Ok(hex(&sha2::Sha256::digest(read(path, "get_url", found)?))),
+        }
     }
 
     /// `get_hash(path=… | literal=…, sha_type=256|384|512, base64=true)`: the digest of a
@@ -192,32 +212,26 @@ impl DataFiles {
         Ok(Value::from(if kwargs.get::<bool>("base64")?.unwrap_or(true) {
             base64::engine::general_purpose::STANDARD.encode(&digest)
         } else {
-            digest.iter().map(|b| format!("{b:02x}")).collect()
+            hex(&digest)
         }))
     }
 
-    /// The bytes of the file `path` names: the site's, else one the build publishes, else
-    /// the built-in theme's static file. `function` names the caller in errors.
-    fn bytes_of(&self, path: &str, function: &str, published: Option<&Published>) -> TeraResult<Vec<u8>> {
-        let found = match self.find(path, function)? {
+    /// The file `path` names: the site's, else one the build publishes; `None` for
+    /// neither. `function` names the caller in errors.
+    fn found(&self, path: &str, function: &str, published: Option<&Published>) -> TeraResult<Option<Found>> {
+        Ok(match self.find(path, function)? {
             Some(file) => Some(Found::File(file)),
-            None => published.and_then(|p| {
-                let key = normalized(path);
-                match p.compiled.get(&key) {
-                    Some(css) => Some(Found::Compiled(css.clone())),
-                    None => self.published_asset(p, path).map(Found::File),
-                }
+            None => published.and_then(|p| match p.compiled.get(&normalized(path)) {
+                Some(css) => Some(Found::Compiled(css.clone())),
+                None => self.published_asset(p, path).map(Found::File),
             }),
-        };
-        match found {
-            Some(Found::File(file)) => std::fs::read(&file)
-                .map_err(|e| tera::Error::message(format!("{function}: cannot read `{path}`: {e}"))),
-            Some(Found::Compiled(css)) => Ok(css.to_vec()),
-            None => crate::theme::DEFAULT_THEME
-                .get_file(format!("static/{}", path.trim_start_matches('/')))
-                .map(|f| f.contents().to_vec())
-                .ok_or_else(|| tera::Error::message(format!("{function}: no file `{path}`"))),
-        }
+        })
+    }
+
+    /// The bytes of the file `path` names (see [`DataFiles::found`]), else the built-in
+    /// theme's static file. `function` names the caller in errors.
+    fn bytes_of(&self, path: &str, function: &str, published: Option<&Published>) -> TeraResult<Vec<u8>> {
+        read(path, function, self.found(path, function, published)?)
     }
 
     /// The bundle file published at `path` (an address after the base path, as Zola's
@@ -257,13 +271,23 @@ fn normalized(path: &str) -> String {
         .join("/")
 }
 
-/// The SHA-256 of `bytes` in lower-case hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// The bytes of `found`, the file `path` names, else of the built-in theme's static file
+/// of that path. `function` names the caller in errors.
+fn read(path: &str, function: &str, found: Option<Found>) -> TeraResult<Vec<u8>> {
+    match found {
+        Some(Found::File(file)) => std::fs::read(&file)
+            .map_err(|e| tera::Error::message(format!("{function}: cannot read `{path}`: {e}"))),
+        Some(Found::Compiled(css)) => Ok(css.css.to_vec()),
+        None => crate::theme::DEFAULT_THEME
+            .get_file(format!("static/{}", path.trim_start_matches('/')))
+            .map(|f| f.contents().to_vec())
+            .ok_or_else(|| tera::Error::message(format!("{function}: no file `{path}`"))),
+    }
+}
+
+/// `bytes` in lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn parse(text: &str, format: Format) -> TeraResult<Value> {

@@ -179,7 +179,10 @@ pub(crate) fn prepare(
         compiled: inputs
             .stylesheets
             .iter()
-            .map(|(path, sheet)| (path.clone(), sheet.css.clone()))
+            .map(|(path, sheet)| {
+                let css = data::CompiledCss::new(sheet.css.clone());
+                (path.clone(), std::sync::Arc::new(css))
+            })
             .collect(),
     };
     data.section_values = (0..site.sections.len())

@@ -327,7 +327,7 @@ pub(super) struct Data {
     pub today: jiff::civil::Date,
     /// Each compiled stylesheet's output path (`main.css`) → its CSS, which the template
     /// functions that read files find as Zola finds it in the output.
-    pub compiled: HashMap<String, std::sync::Arc<[u8]>>,
+    pub compiled: HashMap<String, std::sync::Arc<super::data::CompiledCss>>,
     /// `None` when `build_search_index` is off; built on first use.
     pub search: Option<std::sync::OnceLock<search::SearchIndex>>,
     /// The result records compressed so far, kept by `serve` only (with the index).
