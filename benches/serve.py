@@ -1,22 +1,33 @@
 #!/usr/bin/env python3
 """Edit-to-fresh-page latency of `dossier serve` against `hugo server`.
 
-    benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both] [--change body|title|new]
+    benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both]
+                     [--change body|title|tags|date|new|delete|rename]
 
 Generates (or reuses) the corpus of benches/build.py, starts the server, then K times
-makes one change and polls the page over HTTP until a marker is there:
+makes one change and polls the page over HTTP until it shows the change:
 - body (default): appends a marker paragraph to one analysis (below its summary);
 - title: puts the marker in one analysis's title (front matter: its lists, terms and
   feeds change too);
-- new: adds a new analysis with the marker in its text (and removes it after). Reports the median and quartiles of save → fresh page,
-for dossier also save → `built` event on the live-reload stream, the time from start to
-the first answered request, and the server's resident memory before and after the edits.
+- tags: adds a tag to one analysis (its terms' pages change; the marker goes in its body);
+- date: moves one analysis a year back (its place in every list changes; marker in body);
+- new: adds a new analysis with the marker in its text (and removes it after);
+- delete: deletes one analysis and polls until its address answers 404 (and restores it);
+- rename: renames one analysis's file and polls its new address for the marker (and
+  renames it back).
+Reports the median and quartiles of save → fresh page; for dossier also save → first
+`built` event on the live-reload stream (sent when the edited page is fresh) and save →
+last `built` event (every output up to date: `serve` renders what shows the page after
+the page itself), the time from start to the first answered request, and the server's
+resident memory before and after the edits. Each edit waits for the previous one to be
+finished (no `built` event for 0.3 s) before the next save.
 Hugo is $HUGO, else `hugo` on PATH (as for build.py). Standard library only.
 """
 import argparse
 import http.client
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -78,7 +89,7 @@ class Events(threading.Thread):
 
     def run(self):
         s = socket.create_connection(("127.0.0.1", self.port))
-        s.sendall(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        s.sendall(f"GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nAccept: text/event-stream\r\n\r\n".encode())
         buf = b""
         while True:
             data = s.recv(65536)
@@ -96,13 +107,33 @@ class Events(threading.Thread):
             later = [x for x in self.times if x >= t]
         return later[0] if later else None
 
+    def last_after(self, t, quiet=0.3, limit=30):
+        """The last event after `t`, once none has come for `quiet` seconds."""
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            with self.lock:
+                later = [x for x in self.times if x >= t]
+            if later and time.perf_counter() - later[-1] > quiet:
+                return later[-1]
+            time.sleep(0.01)
+        return None
+
 
 def change(kind, original, marker):
+    body = original + f"\n\nParagraph {marker}.\n"
     if kind == "body":
-        return original + f"\n\nParagraph {marker}.\n"
+        return body
     if kind == "title":
         return original.replace('title = "', f'title = "{marker} ', 1)
+    if kind == "tags":
+        return body.replace("tags = [", 'tags = ["bench-tag", ', 1)
+    if kind == "date":
+        return re.sub(r"date = (\d{4})-", lambda m: f"date = {int(m.group(1)) - 1}-", body, count=1)
     raise ValueError(kind)
+
+
+def url_of(content, path):
+    return "/" + os.path.relpath(path, content)[: -len(".md")] + "/"
 
 
 def measure(tool, corpus, edits, seed, kind):
@@ -130,51 +161,83 @@ def measure(tool, corpus, edits, seed, kind):
         r = random.Random(seed)
         chosen = [r.choice(pages) for _ in range(min(edits, 50))]
         originals = {p: open(p, encoding="utf-8").read() for p in set(chosen)}
-        fresh, notified = [], []
+        fresh, notified, settled = [], [], []
         try:
             for i in range(edits):
                 path = chosen[i % len(chosen)]
                 marker = f"edit-marker-{tool}-{i}-{r.randrange(10**9)}"
+                url, expect_gone, moved = url_of(content, path), False, None
                 if kind == "new":
                     path = os.path.join(os.path.dirname(path), f"new-{tool}-{i}.md")
                     originals.setdefault(path, None)
+                    url = url_of(content, path)
                     text = f'+++\ntitle = "New {i}"\ndate = 2024-06-01\n+++\n\nParagraph {marker}.\n'
+                elif kind in ("delete", "rename"):
+                    text = None
                 else:
                     text = change(kind, originals[path], marker)
-                rel = os.path.relpath(path, content)[: -len(".md")]
-                url = f"/{rel}/"
                 time.sleep(0.05)  # let the previous save settle, as an author would
                 t0 = time.perf_counter()
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(text)
+                if kind == "delete":
+                    os.remove(path)
+                    expect_gone = True
+                elif kind == "rename":
+                    moved = os.path.join(os.path.dirname(path), f"renamed-{tool}-{i}.md")
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(originals[path] + f"\n\nParagraph {marker}.\n")
+                    os.rename(path, moved)
+                    url = url_of(content, moved)
+                else:
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(text)
                 deadline = t0 + 30
                 while True:
                     status, body = get(port, url)
-                    if marker.encode() in body:
+                    if (status == 404) if expect_gone else (marker.encode() in body):
                         fresh.append(time.perf_counter() - t0)
                         break
                     if time.perf_counter() > deadline:
                         sys.exit(f"{tool}: no fresh page for {url} after 30 s")
                     time.sleep(0.001)  # leave the cores to the server
                 if events:
+                    event = None
                     for _ in range(200):
-                        t = events.after(t0)
-                        if t:
-                            notified.append(t - t0)
+                        event = events.after(t0)
+                        if event:
                             break
                         time.sleep(0.001)
+                    if event:
+                        notified.append(event - t0)
+                    last = events.last_after(t0)
+                    if last:
+                        settled.append(last - t0)
+                else:
+                    time.sleep(1.0)
+                # Put the analysis back as it was before the next edit.
+                if kind == "delete" or moved:
+                    if moved:
+                        os.remove(moved)
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(originals[path])
+                    if events:
+                        events.last_after(time.perf_counter())
+                    else:
+                        time.sleep(1.5)
         finally:
             for p, text in originals.items():
                 if text is None:
-                    os.remove(p)
+                    if os.path.exists(p):
+                        os.remove(p)
                     continue
                 with open(p, "w", encoding="utf-8") as f:
                     f.write(text)
+            for leftover in [os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.startswith("renamed-")]:
+                os.remove(leftover)
         rss_after = rss_mib(proc.pid)
     finally:
         proc.terminate()
         proc.wait()
-    return first, fresh, notified, rss_before, rss_after
+    return first, fresh, notified, settled, rss_before, rss_after
 
 
 def summary(label, xs):
@@ -191,7 +254,7 @@ def main():
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--tool", choices=["dossier", "hugo", "both"], default="both")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--change", choices=["body", "title", "new"], default="body")
+    ap.add_argument("--change", choices=["body", "title", "tags", "date", "new", "delete", "rename"], default="body")
     a = ap.parse_args()
     corpus = os.path.join(ROOT, "target", "bench", f"corpus-{a.pages}")
     if not os.path.isdir(corpus):
@@ -200,11 +263,12 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     tools = ["dossier", "hugo"] if a.tool == "both" else [a.tool]
     for tool in tools:
-        first, fresh, notified, before, after = measure(tool, corpus, a.edits, a.seed, a.change)
+        first, fresh, notified, settled, before, after = measure(tool, corpus, a.edits, a.seed, a.change)
         print(f"{tool} ({a.pages} pages, {a.edits} changes: {a.change})")
         print(f"  start to first answered request: {first:.2f} s")
         summary("save to fresh page over HTTP", fresh)
-        summary("save to live-reload event", notified)
+        summary("save to first live-reload event", notified)
+        summary("save to every output up to date (last event)", settled)
         print(f"  resident memory: {before:.0f} MiB before the edits, {after:.0f} MiB after")
 
 

@@ -1,13 +1,16 @@
 //! Keeps a built site in memory and brings it up to date after files change, for `serve`.
 //!
 //! A full build renders every output into memory. After that, an edit to an analysis's
-//! body that leaves everything other pages show of it alone (front matter, summary,
-//! links and their sentences, headings) re-parses that one file and re-renders only the
-//! outputs that show the page: its own, its section's pages, its terms' pages and feeds,
-//! its archive pages, and anything made with a template that can read any page. An edit
-//! to a copied file re-copies just that file.
+//! body, or to the text other outputs show of it (`title`, `description`, `extra`),
+//! re-parses that one file, patches the model and the template values where the page is,
+//! and re-renders only the outputs that show the page: its own, its section's pages, its
+//! terms' pages and feeds, its archive pages, the pages showing it as related, neighbour,
+//! backlink or link, its events and the events naming it, and anything made with a
+//! template that can read any page. [`Session::apply_first`] renders the page's own
+//! outputs first and leaves the rest for [`Session::finish`], so `serve` shows the page
+//! being edited at once. An edit to a copied file re-copies just that file.
 //!
-//! Anything else (front matter, new, removed or renamed files, config) rebuilds the
+//! Anything else (other front matter, new, removed or renamed files, config) rebuilds the
 //! model in memory, but reuses the Markdown output of every file that is unchanged when
 //! what links resolve against is too, and renders only the outputs whose fingerprint
 //! (a hash of the template values they are made from, see `render::fingerprint`)
@@ -29,6 +32,7 @@ use crate::diagnostic::Diagnostics;
 use crate::model::site::{Item, PageId};
 use crate::model::{content, links, related};
 use crate::output_path::OutputPath;
+use crate::parse::frontmatter::PageFrontMatter;
 use crate::render::templates::Templates;
 use crate::render::{self, JobId, Prepared};
 use crate::theme::{self, StaticSource, Theme};
@@ -56,7 +60,31 @@ pub struct Update {
     /// How many output files the site has (as `dossier build` counts them).
     pub outputs: usize,
     pub elapsed: Duration,
+    /// When the edited pages were shown, if the outputs showing them came after
+    /// (`serve`, through [`Session::apply_first`]).
+    pub first: Option<Duration>,
     pub warnings: Diagnostics,
+}
+
+impl Update {
+    /// This update and the one that finished it ([`Session::finish`]) as one.
+    pub fn followed_by(self, later: Update) -> Update {
+        let mut changed = self.changed;
+        changed.extend(later.changed);
+        changed.sort();
+        changed.dedup();
+        Update {
+            changed,
+            full: self.full || later.full,
+            rendered: self.rendered + later.rendered,
+            parsed: self.parsed + later.parsed,
+            read: self.read + later.read,
+            outputs: later.outputs,
+            elapsed: self.elapsed + later.elapsed,
+            first: self.first.or(later.first),
+            warnings: later.warnings,
+        }
+    }
 }
 
 /// A site held in memory between changes.
@@ -130,7 +158,8 @@ impl Session {
         self.remodel(true, None)
     }
 
-    /// Renders what [`Session::rebuild_deferring`] left; `None` if nothing was left.
+    /// Renders what [`Session::rebuild_deferring`] or [`Session::apply_first`] left; `None`
+    /// if nothing was left.
     pub fn finish(&mut self) -> Option<Result<Update, Diagnostics>> {
         let start = Instant::now();
         let state = self.state.as_mut()?;
@@ -157,6 +186,7 @@ impl Session {
             read: 0,
             outputs: state.prepared.len(),
             elapsed: start.elapsed(),
+            first: None,
             warnings: state.model.warnings.clone(),
         }))
     }
@@ -303,6 +333,7 @@ impl Session {
             read,
             outputs,
             elapsed: start.elapsed(),
+            first: None,
             warnings,
         })
     }
@@ -329,10 +360,30 @@ impl Session {
     /// Brings the outputs up to date after the given files changed (were edited, added,
     /// removed or renamed; absolute paths or paths under the site folder).
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
-        let start = Instant::now();
-        if let Some(Err(d)) = self.finish() {
-            return Err(d);
+        let first = self.apply_first(changed)?;
+        match self.finish() {
+            None => Ok(first),
+            Some(Ok(rest)) => Ok(first.followed_by(rest)),
+            Some(Err(d)) => Err(d),
         }
+    }
+
+    /// As [`Session::apply`], but when an edit to pages needs no full build, renders only
+    /// the edited pages' own outputs and leaves the outputs that show them (lists, terms,
+    /// timelines, the link graph) for [`Session::finish`]: `serve` shows the page being
+    /// edited first, then the rest.
+    pub fn apply_first(&mut self, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
+        // What an earlier update left is part of what this one changes.
+        let earlier = self.finish().transpose()?;
+        let update = self.edit_first(changed)?;
+        Ok(match earlier {
+            Some(earlier) => earlier.followed_by(update),
+            None => update,
+        })
+    }
+
+    fn edit_first(&mut self, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
+        let start = Instant::now();
         let image_edited = changed.iter().any(|path| {
             relative(&self.root, &self.options.root, path)
                 .is_some_and(|rel| self.image_sources.contains(&crate::images::clean(&rel)))
@@ -347,7 +398,7 @@ impl Session {
         let touched = touched_content(&self.root, &self.options.root, changed);
         let touched = touched.as_deref();
         let mut jobs: Vec<JobId> = Vec::new();
-        let mut parsed = 0;
+        let mut edited: Vec<PageId> = Vec::new();
         let mut templates_changed = false;
         for path in changed {
             let Some(rel) = relative(&self.root, &self.options.root, path) else {
@@ -358,9 +409,9 @@ impl Session {
                 continue;
             }
             match state.edit(&self.options.root, &rel) {
-                Some((more, markdown)) => {
+                Some((more, page)) => {
                     jobs.extend(more);
-                    parsed += usize::from(markdown);
+                    edited.extend(page);
                 }
                 None => return self.remodel(false, touched),
             }
@@ -373,10 +424,18 @@ impl Session {
         }
         jobs.sort_unstable();
         jobs.dedup();
+        // The edited pages' own outputs now; after a template edit, everything it made.
+        let own = state.prepared.own_jobs(&edited);
+        let (first, rest): (Vec<JobId>, Vec<JobId>) = if own.is_empty() || templates_changed {
+            (jobs, Vec::new())
+        } else {
+            jobs.into_iter().partition(|j| own.contains(j))
+        };
+        state.pending = rest;
         let sink = MemorySink::over(&self.outputs);
         if let Err(d) = state
             .prepared
-            .render(&state.model.site, &jobs, &sink, &|_, _| {}, None)
+            .render(&state.model.site, &first, &sink, &|_, _| {}, None)
         {
             self.state = None;
             return Err(d);
@@ -388,12 +447,13 @@ impl Session {
         Ok(Update {
             changed,
             full: false,
-            rendered: jobs.len(),
-            parsed,
+            rendered: first.len(),
+            parsed: edited.len(),
             // A page body edit reads just that file.
-            read: parsed,
+            read: edited.len(),
             outputs,
             elapsed: start.elapsed(),
+            first: None,
             warnings,
         })
     }
@@ -401,14 +461,14 @@ impl Session {
 
 impl State {
     /// Applies one changed file if it can be done without a full build, returning the
-    /// outputs to render again and whether a Markdown file was parsed; `None` means a
-    /// full build is needed.
-    fn edit(&mut self, root: &Path, rel: &Path) -> Option<(Vec<JobId>, bool)> {
+    /// outputs to render again and the page whose Markdown was parsed, if one was; `None`
+    /// means a full build is needed.
+    fn edit(&mut self, root: &Path, rel: &Path) -> Option<(Vec<JobId>, Option<PageId>)> {
         let absolute = root.join(rel);
         if self.never_a_source(&absolute, rel) || self.ignored(root, rel) {
             // A temporary file that came and went within the save (`sed -i`, editors
             // writing beside the file before renaming it over): nothing to do.
-            return Some((Vec::new(), false));
+            return Some((Vec::new(), None));
         }
         if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink()) {
             // A link may lead outside the site: only a full build checks where.
@@ -420,13 +480,13 @@ impl State {
         }
         if let Some(jobs) = self.copies.get(&absolute) {
             // An edited copied file: copy it again. Added or removed files change the plan.
-            return absolute.is_file().then(|| (jobs.clone(), false));
+            return absolute.is_file().then(|| (jobs.clone(), None));
         }
         let content_path = content_path(rel)?;
         let Some(Item::Page(id)) = self.model.site.by_content_path.get(&content_path).copied() else {
             return None;
         };
-        Some((self.edit_page(root, &absolute, id)?, true))
+        Some((self.edit_page(root, &absolute, id)?, Some(id)))
     }
 
     /// Whether a path that no longer exists never held anything the site was made from.
@@ -504,24 +564,33 @@ impl State {
         Some(jobs)
     }
 
-    /// An edit to a page's body (its front matter unchanged): the page's own outputs, and
-    /// when its links change, the backlinks and related lists they feed. Other edits take
-    /// a full build.
+    /// An edit to a page's body, its title, description or `extra`: the page's own
+    /// outputs, those that show it, and when its links change, the backlinks and related
+    /// lists they feed. Other edits take a full build.
     fn edit_page(&mut self, root: &Path, path: &Path, id: PageId) -> Option<Vec<JobId>> {
         let site = &self.model.site;
         let page = site.page(id);
         let file = crate::load::read_markdown(root, path, page.file.content_path.clone()).ok()?;
         let split = crate::parse::frontmatter::split(&file.display_path, &file.text).ok()?;
         // Dropped bodies leave the model holding exactly the front matter.
-        if split.body_offset != page.body_offset || file.text[..split.body_offset] != page.file.text {
-            return None;
-        }
+        let front = &file.text[..split.body_offset];
+        let retitled = if front == page.file.text {
+            None
+        } else {
+            Some(self.retitled_meta(&file, &split, id)?)
+        };
         // Shortcodes render with the templates, which the model does not hold.
         if crate::parse::shortcodes::may_hold(&file.text[split.body_offset..]) {
             return None;
         }
-        let mut converted =
-            content::convert_page(site, &self.model.links, &self.model.highlighter, id, &file.text);
+        let mut converted = content::convert_page(
+            site,
+            &self.model.links,
+            &self.model.highlighter,
+            id,
+            &file.text,
+            split.body_offset,
+        );
         // Problems are reported by a full build, with everything else it finds.
         if !converted.diagnostics.is_empty() {
             return None;
@@ -543,14 +612,47 @@ impl State {
         let links_changed = converted.links != old.links;
         let html = std::mem::take(&mut converted.content);
         let old_terms = self.prepared.search_terms(site, id);
+        let mut changed = vec![id];
+        // Pages whose events changed: the citations or titles they show.
+        let mut cited: Vec<PageId> = Vec::new();
+        let is_retitled = retitled.is_some();
+        if let Some(meta) = retitled {
+            let site = &mut self.model.site;
+            let page = &mut site.pages[id.0];
+            let old = (
+                std::mem::replace(&mut page.title, meta.title.clone().unwrap_or_default()),
+                std::mem::replace(&mut page.meta, meta),
+            );
+            cited = match crate::model::timeline::retitle(site, id) {
+                Some(pages) => pages,
+                None => {
+                    let page = &mut site.pages[id.0];
+                    (page.title, page.meta) = old;
+                    return None;
+                }
+            };
+            let page = &mut site.pages[id.0];
+            page.file.text = front.to_owned();
+            page.body_offset = split.body_offset;
+            self.model.links.retitle(site);
+            // The events of the pages it links to name it among those citing them.
+            cited.extend(
+                (0..site.pages.len())
+                    .filter(|i| {
+                        site.pages[*i]
+                            .backlinks
+                            .iter()
+                            .any(|b| b.source == Item::Page(id))
+                    })
+                    .map(PageId),
+            );
+            changed.extend(shows_title(site, id));
+        }
         self.patched = true;
         let content_path = self.model.site.page(id).file.content_path.clone();
         self.model.sources.insert(content_path, file.text.clone());
         let site = &mut self.model.site;
         site.pages[id.0].converted = converted;
-        let mut changed = vec![id];
-        // Pages whose backlinks changed: the events they record list who cites them.
-        let mut cited: Vec<PageId> = Vec::new();
         if links_changed {
             let backlinks: Vec<_> = site.pages.iter().map(|p| p.backlinks.clone()).collect();
             let section_backlinks: Vec<_> = site.sections.iter().map(|s| s.backlinks.clone()).collect();
@@ -566,10 +668,11 @@ impl State {
             {
                 return None;
             }
-            cited = (0..site.pages.len())
-                .filter(|i| site.pages[*i].backlinks != backlinks[*i])
-                .map(PageId)
-                .collect();
+            cited.extend(
+                (0..site.pages.len())
+                    .filter(|i| site.pages[*i].backlinks != backlinks[*i])
+                    .map(PageId),
+            );
             changed.extend(
                 (0..site.pages.len())
                     .filter(|i| *i != id.0)
@@ -579,16 +682,95 @@ impl State {
                     .map(PageId),
             );
         }
-        let mut jobs = self
-            .prepared
-            .update_pages(&self.model.site, &changed, (id, &html))?;
+        changed.sort_unstable();
+        changed.dedup();
+        cited.sort_unstable();
+        cited.dedup();
+        let mut jobs = Vec::new();
+        if is_retitled {
+            jobs.extend(self.prepared.retitle(&self.model.site, id));
+        }
+        jobs.extend(
+            self.prepared
+                .update_pages(&self.model.site, &changed, (id, &html))?,
+        );
         jobs.extend(self.prepared.update_search(&self.model.site, id, &old_terms));
-        if links_changed {
+        if links_changed || !cited.is_empty() {
             jobs.extend(self.prepared.graph_jobs());
             jobs.extend(self.prepared.update_events(&self.model.site, &cited).ok()?);
         }
         Some(jobs)
     }
+
+    /// The new front matter of page `id` (its file read as `file`), when it differs from
+    /// the model's only in the text other outputs show of the page (see
+    /// [`PageFrontMatter::same_but_text`]) and nothing in the site makes that text more:
+    /// the page's order in a list sorted by title, a document printing titles (wikilinks,
+    /// shortcodes), a section's backlinks. `None` takes a full build, which also reports
+    /// what is wrong with the new front matter.
+    fn retitled_meta(
+        &self,
+        file: &crate::load::SourceFile,
+        split: &crate::parse::frontmatter::Split,
+        id: PageId,
+    ) -> Option<PageFrontMatter> {
+        use crate::parse::frontmatter::SortBy;
+        let site = &self.model.site;
+        let (meta, warnings): (PageFrontMatter, _) =
+            crate::parse::frontmatter::parse(&file.display_path, &file.text, split).ok()?;
+        let page = site.page(id);
+        if !warnings.is_empty()
+            || !meta.same_but_text(&page.meta)
+            || meta.title.as_deref().is_none_or(|t| t.trim().is_empty())
+        {
+            return None;
+        }
+        let by_title = site.sections.iter().any(|s| {
+            matches!(s.meta.sort_by, Some(SortBy::Title | SortBy::TitleBytes)) && s.pages.contains(&id)
+        });
+        let prints_titles = site
+            .pages
+            .iter()
+            .map(|p| &p.converted)
+            .chain(site.sections.iter().map(|s| &s.converted))
+            .any(|c| c.reads_titles);
+        let in_section_backlinks = site
+            .sections
+            .iter()
+            .any(|s| s.backlinks.iter().any(|b| b.source == Item::Page(id)));
+        (!by_title && !prints_titles && !in_section_backlinks).then_some(meta)
+    }
+}
+
+/// The pages whose template values show page `id`'s title (besides its own): those listing
+/// it as related, its neighbours, the pages it links to (their backlinks), the pages
+/// linking to it (their connected analyses) and its translations.
+fn shows_title(site: &crate::model::site::Site, id: PageId) -> Vec<PageId> {
+    let page = site.page(id);
+    let mut out: Vec<PageId> = page
+        .backlinks
+        .iter()
+        .filter_map(|b| match b.source {
+            Item::Page(p) => Some(p),
+            Item::Section(_) => None,
+        })
+        .chain(page.lower)
+        .chain(page.higher)
+        .collect();
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.related.contains(&id) || p.backlinks.iter().any(|b| b.source == Item::Page(id)) {
+            out.push(PageId(i));
+        }
+    }
+    out.extend(
+        site.translations_of(Item::Page(id))
+            .iter()
+            .filter_map(|t| match t {
+                Item::Page(p) => Some(*p),
+                Item::Section(_) => None,
+            }),
+    );
+    out
 }
 
 /// Whether `rel` is a configuration file (`config.toml`, or Zola 0.23's `zola.toml`, which

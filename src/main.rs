@@ -447,8 +447,12 @@ impl dossier::serve::Reporter for ServeReporter {
         } else {
             "incremental"
         };
+        let first = update
+            .first
+            .map(|f| format!(" (the page itself in {})", format_duration(f)))
+            .unwrap_or_default();
         println!(
-            "{cause} {read} read, {} of {} rendered, {} updated ({how}) in {time}",
+            "{cause} {read} read, {} of {} rendered, {} updated ({how}) in {time}{first}",
             update.rendered,
             count(update.outputs, "file"),
             update.changed.len(),

@@ -104,6 +104,12 @@ impl Links {
         h.finish()
     }
 
+    /// Takes the site's titles as they are now, after `serve` changed one: wikilinks
+    /// find pages by title.
+    pub(crate) fn retitle(&mut self, site: &Site) {
+        self.wiki = wiki_index(site);
+    }
+
     fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter, calls: Calls<'a>) -> LinkTargets<'a> {
         LinkTargets {
             config: &site.config.markdown,
@@ -305,23 +311,24 @@ pub(crate) fn convert_markdown(
     )
 }
 
-/// Converts one page's Markdown from the file's new `text` (whose front matter is
-/// unchanged), with its links to headings checked, for `serve` after an edit. Shortcodes
-/// and templates are not rendered: a body that may hold one takes a full build (see
-/// [`shortcodes::may_hold`]).
+/// Converts one page's Markdown from the file's new `text`, whose body starts at
+/// `body_offset`, with its links to headings checked, for `serve` after an edit.
+/// Shortcodes and templates are not rendered: a body that may hold one takes a full build
+/// (see [`shortcodes::may_hold`]).
 pub(crate) fn convert_page(
     site: &Site,
     links: &Links,
     highlighter: &Highlighter,
     id: crate::model::site::PageId,
     text: &str,
+    body_offset: usize,
 ) -> Converted {
     let p = site.page(id);
     let doc = Doc {
         display_path: &p.file.display_path,
         text,
-        body: &text[p.body_offset..],
-        body_offset: p.body_offset,
+        body: &text[body_offset..],
+        body_offset,
         content_path: &p.file.content_path,
         permalink: &p.permalink,
         url_path: &p.path,

@@ -19,46 +19,10 @@ pub(crate) fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut out: Vec<Event> = Vec::new();
     let taxonomy_names: Vec<&str> = site.config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    for (i, page) in site.pages.iter().enumerate() {
-        if !page.has_output() {
-            continue;
-        }
-        if let Some(date) = page.date {
-            out.push(Event {
-                id: format!("a-{}", slugify(page.file.content_path.trim_end_matches(".md"))),
-                date: EventDate::from_date(&date),
-                end: None,
-                title: page.title.clone(),
-                summary: page
-                    .meta
-                    .description
-                    .clone()
-                    .map(|d| crate::html::escape_text(&d)),
-                place: None,
-                importance: 2,
-                links: Vec::new(),
-                source: None,
-                taxonomies: page.taxonomies.clone(),
-                page: PageId(i),
-                is_page: true,
-                watch: None,
-                // Found when an error needs it (`page_date_location`): every dated
-                // page's front matter would otherwise be parsed again on every build
-                // for a location that only that error shows.
-                location: Location::file(&page.file.display_path),
-            });
-        }
-        if page.meta.events.is_empty() {
-            continue;
-        }
-        let entries = Entries::new(&page.file.display_path, &page.file.text, "events");
-        for (n, raw) in page.meta.events.iter().enumerate() {
-            let at = |keys: &[&str]| entries.location(n, keys);
-            match event(site, PageId(i), raw, &taxonomy_names, &at) {
-                Ok(e) => out.push(e),
-                Err(d) => diags.extend(d),
-            }
-        }
+    for i in 0..site.pages.len() {
+        let (events, problems) = page_events(site, PageId(i), &taxonomy_names);
+        out.extend(events);
+        diags.extend(problems);
     }
     // Dated indicators are on the timeline too, upcoming until their date.
     for w in site.watch.iter().filter(|w| w.due.is_some()) {
@@ -80,17 +44,7 @@ pub(crate) fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
             location: w.location.clone(),
         });
     }
-    out.sort_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| {
-                site.page(a.page)
-                    .file
-                    .content_path
-                    .cmp(&site.page(b.page).file.content_path)
-            })
-            .then_with(|| a.title.cmp(&b.title))
-    });
+    out.sort_by(|a, b| order(site, a, b));
     // Ids must be unique in a language: they are anchors on its timeline and UIDs in its
     // calendar. A translation's events keep the original's ids, being the same events.
     let mut seen: HashMap<(&str, &str), PageId> = HashMap::new();
@@ -113,6 +67,125 @@ pub(crate) fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
         }
     }
     (out, diags)
+}
+
+/// The timeline's order: by start (coarser dates first on a tie), then by page and title.
+fn order(site: &Site, a: &Event, b: &Event) -> std::cmp::Ordering {
+    a.sort_key()
+        .cmp(&b.sort_key())
+        .then_with(|| {
+            site.page(a.page)
+                .file
+                .content_path
+                .cmp(&site.page(b.page).file.content_path)
+        })
+        .then_with(|| a.title.cmp(&b.title))
+}
+
+/// The events an analysis records, its own date (if it has one) then its `events` list,
+/// and the problems of those left out.
+fn page_events(site: &Site, id: PageId, taxonomy_names: &[&str]) -> (Vec<Event>, Diagnostics) {
+    let page = site.page(id);
+    let mut out = Vec::new();
+    let mut diags = Diagnostics::new();
+    if !page.has_output() {
+        return (out, diags);
+    }
+    if let Some(date) = page.date {
+        out.push(Event {
+            id: format!("a-{}", slugify(page.file.content_path.trim_end_matches(".md"))),
+            date: EventDate::from_date(&date),
+            end: None,
+            title: page.title.clone(),
+            summary: page
+                .meta
+                .description
+                .clone()
+                .map(|d| crate::html::escape_text(&d)),
+            place: None,
+            importance: 2,
+            links: Vec::new(),
+            source: None,
+            taxonomies: page.taxonomies.clone(),
+            page: id,
+            is_page: true,
+            watch: None,
+            // Found when an error needs it (`page_date_location`): every dated
+            // page's front matter would otherwise be parsed again on every build
+            // for a location that only that error shows.
+            location: Location::file(&page.file.display_path),
+        });
+    }
+    if page.meta.events.is_empty() {
+        return (out, diags);
+    }
+    let entries = Entries::new(&page.file.display_path, &page.file.text, "events");
+    for (n, raw) in page.meta.events.iter().enumerate() {
+        let at = |keys: &[&str]| entries.location(n, keys);
+        match event(site, id, raw, taxonomy_names, &at) {
+            Ok(e) => out.push(e),
+            Err(d) => diags.extend(d),
+        }
+    }
+    (out, diags)
+}
+
+/// After the title or description of page `id` changed, and nothing else that places it
+/// or its events: remakes the events it records and the link texts of events that link
+/// to it, where they are in the timeline. Returns the pages whose events changed, `id`
+/// first; `None`, with nothing changed, when the timeline's order would change (a title
+/// breaks ties between one page's events on one date), for a full build to redo.
+pub(crate) fn retitle(site: &mut Site, id: PageId) -> Option<Vec<PageId>> {
+    let taxonomy_names: Vec<&str> = site.config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let (fresh, problems) = page_events(site, id, &taxonomy_names);
+    if !problems.is_empty() {
+        return None;
+    }
+    // Indicators come from `watch`, unchanged: the page's other events are replaced by id.
+    let mut placed: Vec<(usize, Event)> = Vec::new();
+    for (i, e) in site.events.iter().enumerate() {
+        if e.page == id && e.watch.is_none() {
+            placed.push((i, fresh.iter().find(|f| f.id == e.id)?.clone()));
+        }
+    }
+    if placed.len() != fresh.len() {
+        return None;
+    }
+    let at = |i: usize| -> &Event {
+        placed
+            .iter()
+            .find(|(j, _)| *j == i)
+            .map_or(&site.events[i], |(_, e)| e)
+    };
+    let sorted = placed.iter().all(|(i, e)| {
+        (*i == 0 || order(site, at(i - 1), e).is_le())
+            && site
+                .events
+                .get(i + 1)
+                .is_none_or(|_| order(site, e, at(i + 1)).is_le())
+    });
+    if !sorted {
+        return None;
+    }
+    for (i, e) in placed {
+        site.events[i] = e;
+    }
+    let page = site.page(id);
+    let (path, title) = (page.path.clone(), page.title.clone());
+    let mut pages = vec![id];
+    for e in &mut site.events {
+        for (href, text) in &mut e.links {
+            let to_page = href
+                .strip_prefix(path.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('#'));
+            if to_page && *text != title {
+                text.clone_from(&title);
+                pages.push(e.page);
+            }
+        }
+    }
+    pages.dedup();
+    Some(pages)
 }
 
 /// Where an analysis's own date is written, for an error about its event.

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::dates::EventDate;
 
 /// An entry of a page's `events` list, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawEvent {
     pub id: Option<String>,
@@ -41,7 +41,7 @@ pub(crate) const EVENT_KEYS: &[&str] = &[
 ];
 
 /// An entry of a page's `watch` list, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawWatch {
     pub indicator: String,

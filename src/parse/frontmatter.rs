@@ -150,6 +150,48 @@ pub(crate) struct PageFrontMatter {
     pub watch: Vec<crate::parse::events::RawWatch>,
 }
 
+impl PageFrontMatter {
+    /// Whether `other` says the same as this apart from the text other outputs show of the
+    /// page as it is (`title`, `description`, `extra`): nothing that places the page (its
+    /// address, date, order, terms, events), so `serve` can patch the page where it is.
+    pub(crate) fn same_but_text(&self, other: &PageFrontMatter) -> bool {
+        // Destructured so that a new key must be placed on one side or the other.
+        let PageFrontMatter {
+            title: _,
+            description: _,
+            extra: _,
+            date,
+            updated,
+            draft,
+            slug,
+            path,
+            authors,
+            weight,
+            aliases,
+            template,
+            in_search_index,
+            render,
+            taxonomies,
+            events,
+            watch,
+        } = self;
+        *date == other.date
+            && *updated == other.updated
+            && *draft == other.draft
+            && *slug == other.slug
+            && *path == other.path
+            && *authors == other.authors
+            && *weight == other.weight
+            && *aliases == other.aliases
+            && *template == other.template
+            && *in_search_index == other.in_search_index
+            && *render == other.render
+            && *taxonomies == other.taxonomies
+            && *events == other.events
+            && *watch == other.watch
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum SortBy {

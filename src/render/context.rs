@@ -184,7 +184,7 @@ pub(crate) struct PageRef<'a> {
     description: Option<&'a str>,
 }
 
-fn page_ref(p: &Page, base_path: &str) -> Value {
+pub(super) fn page_ref(p: &Page, base_path: &str) -> Value {
     Value::from_serializable(&PageRef {
         title: &p.title,
         path: zola_path(&p.path, base_path),

@@ -53,11 +53,12 @@ impl Prepared {
         )
     }
 
-    /// Rebuilds the template values of `changed` pages (after an edit to one page's body,
+    /// Rebuilds the template values of `changed` pages (after an edit to one page,
     /// `edited` with its new HTML; the others keep theirs but may have new backlinks or
-    /// related pages) and every shared value holding them, and returns the outputs that
-    /// show any of them. What the pages show of each other (titles, dates, descriptions)
-    /// must be unchanged. `None` when the theme makes the outputs impossible to tell (the
+    /// related pages, or show the edited page's new title) and every shared value holding
+    /// them, and returns the outputs that show any of them. What places the pages (their
+    /// dates, terms, order) must be unchanged; a new title or description must have gone
+    /// through [`Prepared::retitle`] first. `None` when the theme makes the outputs impossible to tell (the
     /// event partial, rendered once for every page showing an event, reads any page).
     pub(crate) fn update_pages(
         &mut self,
@@ -154,26 +155,28 @@ impl Prepared {
                         }
                     }
                     Job::TaxonomyList(t) => taxonomies.contains(t),
-                    Job::TermPager { term, .. }
-                    | Job::Feed {
+                    Job::TermPager { term, .. } => site.term(*term).pages.iter().any(is_changed),
+                    // A feed shows its pages' own text, not what they show of others
+                    // (related pages, backlinks): only the edited page changes one.
+                    Job::Feed {
                         of: FeedOf::Term(term),
                         ..
-                    } => site.term(*term).pages.iter().any(is_changed),
-                    Job::Feed { of: FeedOf::Site, .. } => changed.iter().any(|p| {
-                        let p = site.page(*p);
+                    } => site.term(*term).pages.contains(&edited.0),
+                    Job::Feed { of: FeedOf::Site, .. } => {
+                        let p = site.page(edited.0);
                         p.has_output() && p.lang == site.config.default_language
-                    }),
+                    }
                     Job::Feed {
                         of: FeedOf::Language(lang),
                         ..
-                    } => changed.iter().any(|p| {
-                        let p = site.page(*p);
+                    } => {
+                        let p = site.page(edited.0);
                         p.has_output() && p.lang == site.config.languages[*lang].code
-                    }),
+                    }
                     Job::Feed {
                         of: FeedOf::Section(s),
                         ..
-                    } => site.section(*s).pages.iter().any(is_changed),
+                    } => site.section(*s).pages.contains(&edited.0),
                     Job::Archive(lang, ArchivePage::Year(y)) => {
                         months.iter().any(|(l, py, _)| l == lang && py == y)
                     }
@@ -204,6 +207,60 @@ impl Prepared {
         Some(jobs)
     }
 
+    /// The outputs of `pages` themselves (not the lists showing them).
+    pub(crate) fn own_jobs(&self, pages: &[PageId]) -> Vec<JobId> {
+        if pages.is_empty() {
+            return Vec::new();
+        }
+        self.ids()
+            .filter(|i| matches!(&self.plan[i.0].job, Job::Page(p) if pages.contains(p)))
+            .collect()
+    }
+
+    /// Takes the new title or description of page `id` into the small reference other
+    /// pages' values hold of it (as their related pages and neighbours); the values that
+    /// hold it are then remade by [`Prepared::update_pages`]. Returns the outputs that show
+    /// a page's title in no page value: the timeline's data and calendar, the collections
+    /// (judgments, sources, indicators), the archive's index and the front page, in the
+    /// page's language.
+    pub(crate) fn retitle(&mut self, site: &Site, id: PageId) -> Vec<JobId> {
+        let page = site.page(id);
+        self.refs[id.0] = super::context::page_ref(page, &site.config.base_path);
+        let lang = Lang::of(site, &page.lang);
+        self.ids()
+            .filter(|i| match &self.plan[i.0].job {
+                Job::TimelineJson(l)
+                | Job::TimelineIcs(l)
+                | Job::Collection(l, _)
+                | Job::Archive(l, ArchivePage::Index) => *l == lang,
+                Job::SectionPager { section, index } => {
+                    *index == 1
+                        && site.section(*section).is_root()
+                        && site.section(*section).lang == page.lang
+                }
+                // Shown through page values (`update_pages`), events (`update_events`),
+                // the link graph (`graph_jobs`) or the search index (`update_search`).
+                Job::Page(_)
+                | Job::Archive(..)
+                | Job::TaxonomyList(_)
+                | Job::TermPager { .. }
+                | Job::Feed { .. }
+                | Job::SiteGraph(_)
+                | Job::GraphJson(_)
+                | Job::Timeline(..)
+                | Job::TermTimeline(..)
+                | Job::Redirect { .. }
+                | Job::NotFound
+                | Job::SearchIndex(_)
+                | Job::SearchFilters(_)
+                | Job::SearchShard(..)
+                | Job::SearchBundle(..)
+                | Job::Bytes(_)
+                | Job::Copy(_) => false,
+            })
+            .collect()
+    }
+
     /// Re-makes the events recorded by `pages`, whose backlinks changed (an event shows the
     /// analyses citing it), and returns the outputs showing an event that changed.
     pub(crate) fn update_events(&mut self, site: &Site, pages: &[PageId]) -> Result<Vec<JobId>, Diagnostics> {
@@ -230,13 +287,20 @@ impl Prepared {
             return Ok(Vec::new());
         }
         let shows = |list: Option<&Vec<EventId>>| list.is_some_and(|l| l.iter().any(|e| changed.contains(e)));
+        // A timeline's first page shows every event (in its strip, if not listed); a
+        // year's page, only that year's.
+        let in_year = |list: &[EventId], year: Option<i16>| {
+            list.iter()
+                .any(|e| changed.contains(e) && year.is_none_or(|y| site.event(*e).date.year == y))
+        };
         Ok(self
             .ids()
             .filter(|i| match &self.plan[i.0].job {
-                Job::Timeline(lang, _) => self.data.lang_events[lang.0].iter().any(|e| changed.contains(e)),
-                Job::TermTimeline(term, _) | Job::TermPager { term, .. } => {
-                    shows(self.data.term_events.get(term))
+                Job::Timeline(lang, year) => in_year(&self.data.lang_events[lang.0], *year),
+                Job::TermTimeline(term, year) => {
+                    in_year(self.data.term_events.get(term).map_or(&[], Vec::as_slice), *year)
                 }
+                Job::TermPager { term, .. } => shows(self.data.term_events.get(term)),
                 Job::Page(p) => shows(self.data.page_events.get(p)),
                 // The timeline's data files are not made from the event values.
                 Job::SectionPager { .. }

@@ -151,8 +151,29 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
                     .into_iter()
                     .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
                     .collect();
-                let result = session.apply(&batch.paths);
-                tell(result, &shown, &session);
+                // The edited page first: a browser showing it reloads now, while the
+                // outputs that show it are rendered, and browsers showing those reload after.
+                match session.apply_first(&batch.paths) {
+                    Ok(first) => {
+                        failure_tx.send_replace(None);
+                        let target = navigate
+                            .then(|| shown.iter().find_map(|p| session.page_path(p)))
+                            .flatten();
+                        news.send(News::built(&base_path, &first, target)).ok();
+                        match session.finish() {
+                            None => builder_reporter.built(&first, &shown),
+                            Some(Ok(rest)) => {
+                                news.send(News::built(&base_path, &rest, None)).ok();
+                                let shown_after = first.elapsed;
+                                let mut all = first.followed_by(rest);
+                                all.first = Some(shown_after);
+                                builder_reporter.built(&all, &shown);
+                            }
+                            Some(Err(diags)) => tell(Err(diags), &shown, &session),
+                        }
+                    }
+                    Err(diags) => tell(Err(diags), &shown, &session),
+                }
             }
         })
         .map_err(|e| Diagnostic::error(format!("cannot start the build thread: {e}")))?;

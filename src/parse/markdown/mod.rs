@@ -116,6 +116,10 @@ pub(crate) struct Converted {
     pub diagnostics: Vec<Diagnostic>,
     /// Set by `model::content` when `serve` may reuse this output for the same source.
     pub reuse_key: Option<u64>,
+    /// Whether the HTML may show other documents' titles: a `[[wikilink]]` prints its
+    /// target's title, and a shortcode or templated body may read any page. `serve`
+    /// renders such documents again when a title changes.
+    pub reads_titles: bool,
 }
 
 /// One cited work in a citation, as written: its bibliography key and, if given, where
@@ -410,6 +414,7 @@ fn convert(doc: &Doc, env: &Env, options: Options, expanded: Option<&shortcodes:
         data_files: state.data_files,
         diagnostics: state.diagnostics,
         reuse_key: None,
+        reads_titles: doc.body.contains("[[") || shortcodes::may_hold(doc.body),
     }
 }
 

@@ -324,6 +324,95 @@ fn a_title_change_gives_the_outputs_of_a_cold_build() {
 }
 
 #[test]
+fn a_title_or_description_edit_renders_what_shows_the_page_without_a_full_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let total = outputs_of(&session).len();
+    let rel = "content/security/munitions.md";
+    let text = site.read(rel);
+    let retitled = text.replace(
+        "title = \"Shells for Missiles\"",
+        "title = \"Shells, Rails and Missiles\"",
+    );
+    site.write(rel, &retitled);
+    // `serve` renders the page itself first, then what shows it.
+    let first = session
+        .apply_first(&[site.path(rel)])
+        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    assert!(!first.full, "a title edit rebuilt the model: {first:?}");
+    assert_eq!((first.parsed, first.read, first.rendered), (1, 1, 1), "{first:?}");
+    assert_eq!(first.changed, ["security/munitions/index.html"]);
+    let page = String::from_utf8_lossy(&outputs_of(&session)["security/munitions/index.html"]).into_owned();
+    assert!(
+        page.contains("Shells, Rails and Missiles"),
+        "the page is not fresh"
+    );
+    let rest = session
+        .finish()
+        .expect("the outputs showing the page are left for later")
+        .unwrap_or_else(|d| panic!("finish failed:\n{}", diagnostics(d)));
+    // What shows the title: its section and term lists, the analyses it cites (whose
+    // events name it among their citers, on their term pages too), the link graph.
+    for expected in [
+        "security/index.html",
+        "tags/munitions/index.html",
+        "regions/europe/index.html",
+        "graph.json",
+    ] {
+        assert!(
+            rest.changed.iter().any(|c| c == expected),
+            "{expected} not in {:?}",
+            rest.changed
+        );
+    }
+    assert!(
+        first.rendered + rest.rendered < total,
+        "rendered all {total} outputs for a title edit"
+    );
+    assert_matches_cold(&site, &session);
+
+    let described = retitled.replacen(
+        "+++\n",
+        "+++\ndescription = \"Why the shells run short before the missiles do.\"\n",
+        1,
+    );
+    site.write(rel, &described);
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(!update.full, "a new description rebuilt the model: {update:?}");
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
+fn a_title_that_a_wikilink_prints_takes_a_full_build() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let note = "content/security/wiki-note.md";
+    site.write(
+        note,
+        "+++\ntitle = \"A note\"\ndate = 2024-11-02\n+++\n\nSee [[security/munitions]] for the shells.\n",
+    );
+    apply_ok(&mut session, &site, &[note]);
+    assert_matches_cold(&site, &session);
+    let rel = "content/security/munitions.md";
+    site.write(
+        rel,
+        site.read(rel)
+            .replace("title = \"Shells for Missiles\"", "title = \"Shells Again\""),
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(update.full, "the note prints the title: {update:?}");
+    assert!(
+        update
+            .changed
+            .iter()
+            .any(|c| c == "security/wiki-note/index.html"),
+        "{:?}",
+        update.changed
+    );
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
 fn a_broken_file_keeps_the_last_good_outputs_until_it_is_fixed() {
     let site = SiteTest::fixture(FIXTURE);
     let mut session = session_for(&site);
