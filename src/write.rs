@@ -37,6 +37,22 @@ pub(crate) trait Sink: Sync {
     fn keep(&self, path: &OutputPath) -> bool;
 }
 
+/// What a build may do to the output folder besides putting its outputs there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options {
+    /// Files and folders starting with `.` at the top of the output folder that the
+    /// build does not make (a deploy checkout's `.git`, a `.well-known` put there by hand)
+    /// stay; otherwise they go with the other stale files. The staging folders are never
+    /// the build's to remove this way: they are handled apart.
+    pub(crate) keep_dotfiles: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { keep_dotfiles: true }
+    }
+}
+
 pub(crate) struct Staging {
     out_dir: PathBuf,
     /// This build's folder inside the output folder: `lock`, `new/` (the staged outputs)
@@ -80,7 +96,7 @@ pub struct WriteStats {
 }
 
 impl Staging {
-    pub(crate) fn begin(out_dir: &Path) -> io::Result<Staging> {
+    pub(crate) fn begin(out_dir: &Path, options: Options) -> io::Result<Staging> {
         if out_dir.exists() && !out_dir.is_dir() {
             return Err(io::Error::other(format!(
                 "{} exists and is not a folder",
@@ -96,7 +112,7 @@ impl Staging {
         let (staging, lock) = make_staging(out_dir)?;
         let previous = (!fresh).then(|| {
             let dir = out_dir.to_path_buf();
-            std::thread::spawn(move || list(&dir))
+            std::thread::spawn(move || list(&dir, options.keep_dotfiles))
         });
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
@@ -370,15 +386,17 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     }
 }
 
-/// Lists the files and folders under `out_dir`. Dot-files at the top (a `.git` folder
-/// of a deploy checkout, say, or a build's staging folder) are left out, and so never
-/// removed.
-fn list(out_dir: &Path) -> Listing {
+/// Lists the files and folders under `out_dir`. Builds' staging folders are left out,
+/// and with `keep_dotfiles` every name starting with `.` at the top (a `.git` folder of a
+/// deploy checkout, say): what is not listed is never removed.
+fn list(out_dir: &Path, keep_dotfiles: bool) -> Listing {
     let mut listing = Listing::default();
-    let walker = WalkDir::new(out_dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
+    let walker = WalkDir::new(out_dir).min_depth(1).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        let dotfile = name.starts_with('.');
+        let staging = name.starts_with(STAGING_PREFIX);
+        !(e.depth() == 1 && (staging || (dotfile && keep_dotfiles)))
+    });
     for entry in walker.filter_map(|e| e.ok()) {
         let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path());
         let rel = rel
@@ -460,7 +478,11 @@ mod tests {
     }
 
     fn stage(out: &Path, files: &[(&str, &str)]) -> Staging {
-        let staging = Staging::begin(out).unwrap();
+        stage_with(out, files, Options::default())
+    }
+
+    fn stage_with(out: &Path, files: &[(&str, &str)], options: Options) -> Staging {
+        let staging = Staging::begin(out, options).unwrap();
         for (rel, text) in files {
             staging.write(&path(rel), text.as_bytes()).unwrap();
         }
@@ -532,6 +554,59 @@ mod tests {
         fs::remove_file(staging.staging.join("new/z.html")).unwrap();
         assert!(staging.commit().is_err());
         assert_eq!(contents(&out), before, "the previous output was not put back");
+    }
+
+    /// A `.git` and a `.keep` someone put at the top of the output folder, and one
+    /// deeper down, which is the build's like any file it did not make.
+    fn plant_dotfiles(out: &Path) {
+        fs::create_dir_all(out.join(".git/refs")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        fs::write(out.join(".keep"), "").unwrap();
+        fs::write(out.join("a/.keep"), "").unwrap();
+    }
+
+    #[test]
+    fn dotfiles_at_the_top_stay_unless_told_otherwise() {
+        let (_dir, out) = previous_output();
+        plant_dotfiles(&out);
+        stage(&out, &[("a/index.html", "one")]).commit().unwrap();
+        let kept = contents(&out);
+        assert_eq!(kept[".git/HEAD"], b"ref: refs/heads/main\n");
+        assert_eq!(kept[".git/refs"], b"<dir>");
+        assert_eq!(kept[".keep"], b"");
+        assert!(!kept.contains_key("a/.keep"), "{:?}", kept.keys());
+
+        let options = Options { keep_dotfiles: false };
+        plant_dotfiles(&out);
+        let stats = stage_with(&out, &[("a/index.html", "one"), (".nojekyll", "")], options)
+            .commit()
+            .unwrap();
+        assert_eq!(stats.removed, 3, "the two .keep files and .git/HEAD");
+        let left: Vec<String> = contents(&out).into_keys().collect();
+        assert_eq!(left, [".nojekyll", "a", "a/index.html"]);
+    }
+
+    /// Without `keep_dotfiles`, the staging folder of a build still running in the same
+    /// output folder is not this build's to remove.
+    #[test]
+    fn a_live_builds_staging_folder_is_never_a_stale_dotfile() {
+        let (_dir, out) = previous_output();
+        // Another process's build: its folder, holding its lock.
+        let live = out.join(format!("{STAGING_PREFIX}-4000000"));
+        fs::create_dir_all(live.join("new")).unwrap();
+        fs::write(live.join("new/page.html"), "staged").unwrap();
+        let lock = fs::File::create(live.join("lock")).unwrap();
+        lock.lock().unwrap();
+        let options = Options { keep_dotfiles: false };
+        let stats = stage_with(&out, &[("a/index.html", "two")], options)
+            .commit()
+            .unwrap();
+        assert_eq!(
+            stats.removed, 2,
+            "`m` and `stale/x.html`, nothing of the live build"
+        );
+        assert_eq!(fs::read(live.join("new/page.html")).unwrap(), b"staged");
+        assert!(live.join("lock").is_file());
     }
 
     #[test]

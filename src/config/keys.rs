@@ -36,6 +36,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ignored_content",
     "ignored_static",
     "slugify",
+    "preserve_dotfiles_in_output",
     "exclude_paginated_pages_in_sitemap",
     "generate_feed",
     "feed_filename",
@@ -117,12 +118,6 @@ pub(super) const ZOLA_ONLY: &[ZolaOnly] = &[
     ZolaOnly {
         table: &[],
         key: "hard_link_static",
-        why: "dossier does not implement it yet",
-        hint: "remove it",
-    },
-    ZolaOnly {
-        table: &[],
-        key: "preserve_dotfiles_in_output",
         why: "dossier does not implement it yet",
         hint: "remove it",
     },
@@ -262,6 +257,9 @@ pub(super) fn top_level_key_at<'t>(doc: &'t DeTable<'_>, offset: usize) -> Optio
 /// set most often (the rest get the parser's "expected …").
 pub(super) fn value_hint(key: &str) -> Option<String> {
     let hint = match key {
+        "preserve_dotfiles_in_output" => {
+            "`preserve_dotfiles_in_output` is `true` (keep `.git` and other dotfiles at the top of the output folder, the default) or `false`"
+        }
         "exclude_paginated_pages_in_sitemap" => {
             "`exclude_paginated_pages_in_sitemap` is \"none\" (the sitemap lists every pager page) or \"all\""
         }

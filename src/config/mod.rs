@@ -266,6 +266,11 @@ pub(crate) struct Config {
     pub ignored_content: globset::GlobSet,
     #[serde(skip)]
     pub ignored_static: globset::GlobSet,
+    /// Zola's `preserve_dotfiles_in_output`: files and folders starting with `.` at the
+    /// top of the output folder survive a build. On unless set to false (Zola's default
+    /// is off), as dossier has always kept them: a deploy checkout's `.git` is not lost.
+    #[serde(skip)]
+    pub preserve_dotfiles_in_output: bool,
     /// The sitemap lists the pages of a paginated list after the first (Zola's
     /// `exclude_paginated_pages_in_sitemap = "none"`, the default).
     #[serde(skip)]
@@ -661,6 +666,7 @@ impl Config {
             ignored_content,
             ignored_static,
             slugify: raw.slugify.unwrap_or_default(),
+            preserve_dotfiles_in_output: raw.preserve_dotfiles_in_output.unwrap_or(true),
             sitemap_pagers: raw.exclude_paginated_pages_in_sitemap != Some(raw::PagersInSitemap::All),
             link_severity,
             relative_link_severity: match overrides.link_severity {
@@ -1013,6 +1019,10 @@ mod tests {
             (
                 "generate_feed = \"yes\"",
                 "write `generate_feeds = true` or `false`",
+            ),
+            (
+                "preserve_dotfiles_in_output = 1",
+                "`preserve_dotfiles_in_output` is `true` (keep `.git` and other dotfiles at the top of the output folder, the default) or `false`",
             ),
         ] {
             let (c, d) = parse(&format!("base_url = \"https://a.org/\"\n{line}\n"));

@@ -464,6 +464,54 @@ fn rebuilding_keeps_dot_folders_at_the_top_of_the_output() {
     assert!(site.exists("public/a/b/index.html"));
 }
 
+/// Zola's `preserve_dotfiles_in_output`: `true` keeps what starts with `.` at the top of
+/// the output folder (dossier's default, as above); `false` removes it, as Zola does.
+#[test]
+fn preserve_dotfiles_in_output_false_removes_them_and_true_keeps_them() {
+    let site = SiteTest::fixture("build/pretty-urls");
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!("{config}preserve_dotfiles_in_output = true\n"),
+    );
+    site.build_ok();
+    let plant = || {
+        site.write("public/.keep", "");
+        site.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n");
+        site.write(
+            "public/.well-known/security.txt",
+            "Contact: mailto:a@example.org\n",
+        );
+    };
+    plant();
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("preserve_dotfiles_in_output"), "{out}");
+    assert_eq!(site.read("public/.keep"), "");
+    assert_eq!(site.read("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+    assert_eq!(
+        site.read("public/.well-known/security.txt"),
+        "Contact: mailto:a@example.org\n"
+    );
+
+    site.write(
+        "config.toml",
+        format!("{config}preserve_dotfiles_in_output = false\n"),
+    );
+    // A build that fails leaves them, as it leaves everything.
+    site.write("content/broken.md", "+++\ntitle = \n+++\n");
+    site.build_err();
+    assert_eq!(site.read("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+    std::fs::remove_file(site.path("content/broken.md")).unwrap();
+    site.build_ok();
+    for gone in ["public/.keep", "public/.git", "public/.well-known"] {
+        assert!(!site.exists(gone), "{gone} should be removed");
+    }
+    // dossier's own dotfile stays: the build makes it.
+    assert!(site.exists("public/.nojekyll"));
+    assert!(site.exists("public/a/b/index.html"));
+    assert_no_staging_left(site.root());
+}
+
 #[test]
 fn parallel_writes_into_a_new_folder_do_not_race() {
     // Staging::stage records a folder as made *before* creating it, so a second thread
