@@ -336,6 +336,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 // Only now, with every output path checked, is anything written.
                 let options = crate::write::Options {
                     keep_dotfiles: site.config.preserve_dotfiles_in_output,
+                    hard_link: site.config.hard_link_static,
                 };
                 let staging = Staging::begin(&output_dir, options).map_err(|e| {
                     std::iter::once(Diagnostic::error(format!(

@@ -36,6 +36,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ignored_content",
     "ignored_static",
     "slugify",
+    "hard_link_static",
     "preserve_dotfiles_in_output",
     "exclude_paginated_pages_in_sitemap",
     "generate_feed",
@@ -112,12 +113,6 @@ pub(super) const ZOLA_ONLY: &[ZolaOnly] = &[
     ZolaOnly {
         table: &[],
         key: "minify_html",
-        why: "dossier does not implement it yet",
-        hint: "remove it",
-    },
-    ZolaOnly {
-        table: &[],
-        key: "hard_link_static",
         why: "dossier does not implement it yet",
         hint: "remove it",
     },
@@ -257,6 +252,9 @@ pub(super) fn top_level_key_at<'t>(doc: &'t DeTable<'_>, offset: usize) -> Optio
 /// set most often (the rest get the parser's "expected …").
 pub(super) fn value_hint(key: &str) -> Option<String> {
     let hint = match key {
+        "hard_link_static" => {
+            "`hard_link_static` is `true` (hard-link static files into the output) or `false`"
+        }
         "preserve_dotfiles_in_output" => {
             "`preserve_dotfiles_in_output` is `true` (keep `.git` and other dotfiles at the top of the output folder, the default) or `false`"
         }

@@ -266,6 +266,10 @@ pub(crate) struct Config {
     pub ignored_content: globset::GlobSet,
     #[serde(skip)]
     pub ignored_static: globset::GlobSet,
+    /// Zola's `hard_link_static`: files copied from the site (static files, a bundle's
+    /// files) are hard links to their sources where the file system allows, else copies.
+    #[serde(skip)]
+    pub hard_link_static: bool,
     /// Zola's `preserve_dotfiles_in_output`: files and folders starting with `.` at the
     /// top of the output folder survive a build. On unless set to false (Zola's default
     /// is off), as dossier has always kept them: a deploy checkout's `.git` is not lost.
@@ -666,6 +670,7 @@ impl Config {
             ignored_content,
             ignored_static,
             slugify: raw.slugify.unwrap_or_default(),
+            hard_link_static: raw.hard_link_static.unwrap_or(false),
             preserve_dotfiles_in_output: raw.preserve_dotfiles_in_output.unwrap_or(true),
             sitemap_pagers: raw.exclude_paginated_pages_in_sitemap != Some(raw::PagersInSitemap::All),
             link_severity,
@@ -1019,6 +1024,10 @@ mod tests {
             (
                 "generate_feed = \"yes\"",
                 "write `generate_feeds = true` or `false`",
+            ),
+            (
+                "hard_link_static = \"yes\"",
+                "`hard_link_static` is `true` (hard-link static files into the output) or `false`",
             ),
             (
                 "preserve_dotfiles_in_output = 1",
