@@ -36,6 +36,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ignored_content",
     "ignored_static",
     "slugify",
+    "minify_html",
     "hard_link_static",
     "preserve_dotfiles_in_output",
     "exclude_paginated_pages_in_sitemap",
@@ -110,12 +111,6 @@ const OWN_GRAMMARS_HINT: &str = "remove it: code in a language dossier does not 
 /// is read into `RawConfig`, so none needs a field of its own and a warning always names
 /// the key that was found and says why.
 pub(super) const ZOLA_ONLY: &[ZolaOnly] = &[
-    ZolaOnly {
-        table: &[],
-        key: "minify_html",
-        why: "dossier does not implement it yet",
-        hint: "remove it",
-    },
     ZolaOnly {
         table: &[],
         key: "search",
@@ -197,7 +192,7 @@ pub(super) struct ZolaKey {
 }
 
 impl ZolaKey {
-    /// `minify_html`, `markdown.render_emoji`.
+    /// `mode`, `markdown.highlighting.extra_grammars`.
     pub(super) fn name(&self) -> String {
         self.known
             .table
@@ -252,6 +247,7 @@ pub(super) fn top_level_key_at<'t>(doc: &'t DeTable<'_>, offset: usize) -> Optio
 /// set most often (the rest get the parser's "expected …").
 pub(super) fn value_hint(key: &str) -> Option<String> {
     let hint = match key {
+        "minify_html" => "`minify_html` is `true` (minify every HTML page) or `false`",
         "hard_link_static" => {
             "`hard_link_static` is `true` (hard-link static files into the output) or `false`"
         }

@@ -266,6 +266,10 @@ pub(crate) struct Config {
     pub ignored_content: globset::GlobSet,
     #[serde(skip)]
     pub ignored_static: globset::GlobSet,
+    /// Zola's `minify_html`: every HTML output render makes (pages, lists, dossier's own
+    /// pages, redirects; not static files, which are copied as they are) is minified.
+    #[serde(skip)]
+    pub minify_html: bool,
     /// Zola's `hard_link_static`: files copied from the site (static files, a bundle's
     /// files) are hard links to their sources where the file system allows, else copies.
     #[serde(skip)]
@@ -670,6 +674,7 @@ impl Config {
             ignored_content,
             ignored_static,
             slugify: raw.slugify.unwrap_or_default(),
+            minify_html: raw.minify_html.unwrap_or(false),
             hard_link_static: raw.hard_link_static.unwrap_or(false),
             preserve_dotfiles_in_output: raw.preserve_dotfiles_in_output.unwrap_or(true),
             sitemap_pagers: raw.exclude_paginated_pages_in_sitemap != Some(raw::PagersInSitemap::All),
@@ -1024,6 +1029,10 @@ mod tests {
             (
                 "generate_feed = \"yes\"",
                 "write `generate_feeds = true` or `false`",
+            ),
+            (
+                "minify_html = \"yes\"",
+                "`minify_html` is `true` (minify every HTML page) or `false`",
             ),
             (
                 "hard_link_static = \"yes\"",

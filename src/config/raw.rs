@@ -44,8 +44,9 @@ pub(super) struct RawConfig {
     pub(super) ignored_content: Option<Vec<String>>,
     pub(super) ignored_static: Option<Vec<String>>,
     pub(super) slugify: Option<super::Slugify>,
-    /// Zola's output settings: static files hard-linked, dotfiles at the top of the
-    /// output folder kept, pager pages left out of the sitemap.
+    /// Zola's output settings: HTML minified, static files hard-linked, dotfiles at the
+    /// top of the output folder kept, pager pages left out of the sitemap.
+    pub(super) minify_html: Option<bool>,
     pub(super) hard_link_static: Option<bool>,
     pub(super) preserve_dotfiles_in_output: Option<bool>,
     pub(super) exclude_paginated_pages_in_sitemap: Option<PagersInSitemap>,

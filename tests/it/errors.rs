@@ -426,12 +426,15 @@ fn every_zola_0_23_config_key_builds_acting_on_some_and_warning_about_the_rest()
         "the taxonomy `tags` has the slug `topics`",
         "zola.toml:29",
         "`markdown.lazy_async_image = false` is ignored",
-        "`minify_html` is ignored",
         "`markdown.highlighting.data_attr_position` is ignored: dossier always writes",
         "`search` is ignored: dossier builds its own search index",
     ]);
     // Implemented since: no warning for them.
     for key in [
+        "minify_html",
+        "hard_link_static",
+        "preserve_dotfiles_in_output",
+        "exclude_paginated_pages_in_sitemap",
         "`slugify`",
         "`ignored_content`",
         "`ignored_static`",
