@@ -152,7 +152,11 @@ fn unknown_config_key_suggests_the_right_one() {
 fn zola_only_config_key_is_only_a_warning() {
     let site = SiteTest::fixture("errors/zola-config-key");
     let out = site.build_ok();
-    out.assert_stderr_has(&["warning", "minify_html", "config.toml:2"]);
+    out.assert_stderr_has(&[
+        "warning: `search` is ignored: dossier builds its own search index",
+        "config.toml:2",
+        "hint: remove it; dossier's index holds",
+    ]);
     assert!(!out.stderr.contains("error"), "{out}");
     assert_eq!(text(&site.html("/good/"), "h1"), "Good");
 }
