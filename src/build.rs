@@ -334,7 +334,11 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 crate::confine::check_output_dir(root, &output_dir)
                     .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
                 // Only now, with every output path checked, is anything written.
-                let staging = Staging::begin(&output_dir).map_err(|e| {
+                let options = crate::write::Options {
+                    keep_dotfiles: site.config.preserve_dotfiles_in_output,
+                    hard_link: site.config.hard_link_static,
+                };
+                let staging = Staging::begin(&output_dir, options).map_err(|e| {
                     std::iter::once(Diagnostic::error(format!(
                         "cannot write into the output folder {}: {e}",
                         output_dir.display()

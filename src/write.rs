@@ -37,8 +37,33 @@ pub(crate) trait Sink: Sync {
     fn keep(&self, path: &OutputPath) -> bool;
 }
 
+/// What a build may do to the output folder besides putting its outputs there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options {
+    /// Files and folders starting with `.` at the top of the output folder that the
+    /// build does not make (a deploy checkout's `.git`, a `.well-known` put there by hand)
+    /// stay; otherwise they go with the other stale files. The staging folders are never
+    /// the build's to remove this way: they are handled apart.
+    pub(crate) keep_dotfiles: bool,
+    /// A file copied from the site (static files, a bundle's files) is a hard link to
+    /// its source where the file system allows, else a copy. Safe because nothing here
+    /// writes into an existing file (`write_new`): a changed output replaces the link.
+    pub(crate) hard_link: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            keep_dotfiles: true,
+            hard_link: false,
+        }
+    }
+}
+
 pub(crate) struct Staging {
     out_dir: PathBuf,
+    /// Copied files are hard links to their sources (`Options::hard_link`).
+    hard_link: bool,
     /// This build's folder inside the output folder: `lock`, `new/` (the staged outputs)
     /// and `old/` (what the commit moved aside, until it has succeeded).
     staging: PathBuf,
@@ -80,7 +105,7 @@ pub struct WriteStats {
 }
 
 impl Staging {
-    pub(crate) fn begin(out_dir: &Path) -> io::Result<Staging> {
+    pub(crate) fn begin(out_dir: &Path, options: Options) -> io::Result<Staging> {
         if out_dir.exists() && !out_dir.is_dir() {
             return Err(io::Error::other(format!(
                 "{} exists and is not a folder",
@@ -96,10 +121,11 @@ impl Staging {
         let (staging, lock) = make_staging(out_dir)?;
         let previous = (!fresh).then(|| {
             let dir = out_dir.to_path_buf();
-            std::thread::spawn(move || list(&dir))
+            std::thread::spawn(move || list(&dir, options.keep_dotfiles))
         });
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
+            hard_link: options.hard_link,
             staging,
             _lock: lock,
             fresh,
@@ -124,7 +150,16 @@ impl Staging {
         same_bytes(&old, bytes).unwrap_or(false)
     }
 
-    fn stage(&self, rel: &OutputPath, bytes: &[u8]) -> io::Result<()> {
+    /// Counts `rel` among this build's outputs.
+    fn record(&self, rel: &OutputPath, len: u64) {
+        if let Ok(mut outputs) = self.outputs.lock() {
+            outputs.insert(rel.clone());
+        }
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+    }
+
+    /// Where `rel` is staged, its folder made.
+    fn staging_path(&self, rel: &OutputPath) -> io::Result<PathBuf> {
         let target = rel.under(&self.staging.join("new"));
         if let Some(parent) = target.parent() {
             // Recorded only once made: another thread may be writing into the same folder.
@@ -136,10 +171,32 @@ impl Staging {
                 }
             }
         }
-        fs::write(target, bytes)?;
+        Ok(target)
+    }
+
+    fn stage(&self, rel: &OutputPath, bytes: &[u8]) -> io::Result<()> {
+        write_new(&self.staging_path(rel)?, bytes)?;
+        self.mark_changed(rel);
+        Ok(())
+    }
+
+    fn mark_changed(&self, rel: &OutputPath) {
         if let Ok(mut changed) = self.changed.lock() {
             changed.push(rel.clone());
         }
+    }
+
+    /// Stages `rel` as a hard link to `source`, or as a copy where no link can be made:
+    /// on another file system, or to a symbolic link (the link would be a second
+    /// symbolic link, which may point nowhere from the output folder).
+    fn stage_link(&self, rel: &OutputPath, source: &Path) -> io::Result<()> {
+        let target = self.staging_path(rel)?;
+        let linked =
+            fs::symlink_metadata(source).is_ok_and(|m| m.is_file()) && fs::hard_link(source, &target).is_ok();
+        if !linked {
+            write_new(&target, &fs::read(source)?)?;
+        }
+        self.mark_changed(rel);
         Ok(())
     }
 
@@ -370,15 +427,49 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     }
 }
 
-/// Lists the files and folders under `out_dir`. Dot-files at the top (a `.git` folder
-/// of a deploy checkout, say, or a build's staging folder) are left out, and so never
-/// removed.
-fn list(out_dir: &Path) -> Listing {
+/// Writes `bytes` into a new file at `path`, never through a file already there: with
+/// `hard_link`, one may be another name of an author's file, which writing through it
+/// would change. Only a staged path can be there, and only if written twice.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
+    let mut file = match create() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create()?
+        }
+        other => other?,
+    };
+    file.write_all(bytes)
+}
+
+/// Whether `output` is another name of the file `source` (a hard link an earlier build
+/// made). Where the platform cannot tell, never: links are then made again each build.
+#[cfg(unix)]
+fn same_file(output: &Path, source: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::symlink_metadata(output), fs::metadata(source)) {
+        (Ok(out), Ok(src)) => out.is_file() && out.dev() == src.dev() && out.ino() == src.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Lists the files and folders under `out_dir`. Builds' staging folders are left out,
+/// and with `keep_dotfiles` every name starting with `.` at the top (a `.git` folder of a
+/// deploy checkout, say): what is not listed is never removed.
+fn list(out_dir: &Path, keep_dotfiles: bool) -> Listing {
     let mut listing = Listing::default();
-    let walker = WalkDir::new(out_dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
+    let walker = WalkDir::new(out_dir).min_depth(1).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        let dotfile = name.starts_with('.');
+        let staging = name.starts_with(STAGING_PREFIX);
+        !(e.depth() == 1 && (staging || (dotfile && keep_dotfiles)))
+    });
     for entry in walker.filter_map(|e| e.ok()) {
         let rel = entry.path().strip_prefix(out_dir).unwrap_or(entry.path());
         let rel = rel
@@ -416,10 +507,7 @@ fn remove_stale_dirs(out_dir: &Path, outputs: &HashSet<OutputPath>, previous: &L
 
 impl Sink for Staging {
     fn write(&self, rel: &OutputPath, bytes: &[u8]) -> io::Result<()> {
-        if let Ok(mut outputs) = self.outputs.lock() {
-            outputs.insert(rel.clone());
-        }
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.record(rel, bytes.len() as u64);
         if self.unchanged(rel, bytes) {
             return Ok(());
         }
@@ -427,10 +515,27 @@ impl Sink for Staging {
     }
 
     fn copy(&self, rel: &OutputPath, source: &StaticSource) -> io::Result<()> {
-        match source {
-            StaticSource::Embedded(bytes) => self.write(rel, bytes),
-            StaticSource::File(path) => self.write(rel, &fs::read(path)?),
+        let source = match source {
+            StaticSource::Embedded(bytes) => return self.write(rel, bytes),
+            StaticSource::File(path) => path,
+        };
+        // What an earlier build hard-linked is the source itself: unchanged when linking,
+        // and made a copy when not, so that turning links off leaves none behind.
+        let linked = !self.fresh && same_file(&rel.under(&self.out_dir), source);
+        if self.hard_link {
+            self.record(rel, fs::metadata(source)?.len());
+            return if linked {
+                Ok(())
+            } else {
+                self.stage_link(rel, source)
+            };
         }
+        let bytes = fs::read(source)?;
+        if linked {
+            self.record(rel, bytes.len() as u64);
+            return self.stage(rel, &bytes);
+        }
+        self.write(rel, &bytes)
     }
 
     fn keep(&self, rel: &OutputPath) -> bool {
@@ -439,10 +544,7 @@ impl Sink for Staging {
         }
         match fs::symlink_metadata(rel.under(&self.out_dir)) {
             Ok(m) if m.is_file() => {
-                if let Ok(mut outputs) = self.outputs.lock() {
-                    outputs.insert(rel.clone());
-                }
-                self.bytes.fetch_add(m.len(), Ordering::Relaxed);
+                self.record(rel, m.len());
                 true
             }
             _ => false,
@@ -460,7 +562,11 @@ mod tests {
     }
 
     fn stage(out: &Path, files: &[(&str, &str)]) -> Staging {
-        let staging = Staging::begin(out).unwrap();
+        stage_with(out, files, Options::default())
+    }
+
+    fn stage_with(out: &Path, files: &[(&str, &str)], options: Options) -> Staging {
+        let staging = Staging::begin(out, options).unwrap();
         for (rel, text) in files {
             staging.write(&path(rel), text.as_bytes()).unwrap();
         }
@@ -532,6 +638,126 @@ mod tests {
         fs::remove_file(staging.staging.join("new/z.html")).unwrap();
         assert!(staging.commit().is_err());
         assert_eq!(contents(&out), before, "the previous output was not put back");
+    }
+
+    /// A `.git` and a `.keep` someone put at the top of the output folder, and one
+    /// deeper down, which is the build's like any file it did not make.
+    fn plant_dotfiles(out: &Path) {
+        fs::create_dir_all(out.join(".git/refs")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        fs::write(out.join(".keep"), "").unwrap();
+        fs::write(out.join("a/.keep"), "").unwrap();
+    }
+
+    #[test]
+    fn dotfiles_at_the_top_stay_unless_told_otherwise() {
+        let (_dir, out) = previous_output();
+        plant_dotfiles(&out);
+        stage(&out, &[("a/index.html", "one")]).commit().unwrap();
+        let kept = contents(&out);
+        assert_eq!(kept[".git/HEAD"], b"ref: refs/heads/main\n");
+        assert_eq!(kept[".git/refs"], b"<dir>");
+        assert_eq!(kept[".keep"], b"");
+        assert!(!kept.contains_key("a/.keep"), "{:?}", kept.keys());
+
+        let options = Options {
+            keep_dotfiles: false,
+            ..Options::default()
+        };
+        plant_dotfiles(&out);
+        let stats = stage_with(&out, &[("a/index.html", "one"), (".nojekyll", "")], options)
+            .commit()
+            .unwrap();
+        assert_eq!(stats.removed, 3, "the two .keep files and .git/HEAD");
+        let left: Vec<String> = contents(&out).into_keys().collect();
+        assert_eq!(left, [".nojekyll", "a", "a/index.html"]);
+    }
+
+    /// Without `keep_dotfiles`, the staging folder of a build still running in the same
+    /// output folder is not this build's to remove.
+    #[test]
+    fn a_live_builds_staging_folder_is_never_a_stale_dotfile() {
+        let (_dir, out) = previous_output();
+        // Another process's build: its folder, holding its lock.
+        let live = out.join(format!("{STAGING_PREFIX}-4000000"));
+        fs::create_dir_all(live.join("new")).unwrap();
+        fs::write(live.join("new/page.html"), "staged").unwrap();
+        let lock = fs::File::create(live.join("lock")).unwrap();
+        lock.lock().unwrap();
+        let options = Options {
+            keep_dotfiles: false,
+            ..Options::default()
+        };
+        let stats = stage_with(&out, &[("a/index.html", "two")], options)
+            .commit()
+            .unwrap();
+        assert_eq!(
+            stats.removed, 2,
+            "`m` and `stale/x.html`, nothing of the live build"
+        );
+        assert_eq!(fs::read(live.join("new/page.html")).unwrap(), b"staged");
+        assert!(live.join("lock").is_file());
+    }
+
+    /// A source file beside the output folder, as static/ is.
+    fn source(dir: &Path, text: &str) -> PathBuf {
+        let path = dir.join("static.txt");
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn copy_into(out: &Path, source: &Path, hard_link: bool) -> Staging {
+        let options = Options {
+            hard_link,
+            ..Options::default()
+        };
+        let staging = Staging::begin(out, options).unwrap();
+        let file = StaticSource::File(source.to_path_buf());
+        staging.copy(&path("s.txt"), &file).unwrap();
+        staging
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_is_kept_while_its_source_is_and_replaced_not_written_through() {
+        let (dir, out) = previous_output();
+        let src = source(dir.path(), "v1");
+        copy_into(&out, &src, true).commit().unwrap();
+        assert!(same_file(&out.join("s.txt"), &src), "not linked");
+        let stats = copy_into(&out, &src, true).commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (0, 1));
+        // The output path now has other bytes (say a page replaced a static file moved
+        // elsewhere): the link is replaced, and the author's file keeps its own.
+        stage(&out, &[("s.txt", "rendered")]).commit().unwrap();
+        assert_eq!(fs::read(&src).unwrap(), b"v1");
+        assert_eq!(fs::read(out.join("s.txt")).unwrap(), b"rendered");
+    }
+
+    /// The dangerous case: writing where a hard link to an author's file stands must
+    /// replace the link, never change the file.
+    #[test]
+    fn writing_where_a_link_stands_leaves_its_source_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = source(dir.path(), "v1");
+        let output = dir.path().join("output.txt");
+        fs::hard_link(&src, &output).unwrap();
+        write_new(&output, b"other").unwrap();
+        assert_eq!(fs::read(&src).unwrap(), b"v1");
+        assert_eq!(fs::read(&output).unwrap(), b"other");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn without_hard_links_a_link_an_earlier_build_made_becomes_a_copy() {
+        let (dir, out) = previous_output();
+        let src = source(dir.path(), "v1");
+        copy_into(&out, &src, true).commit().unwrap();
+        let stats = copy_into(&out, &src, false).commit().unwrap();
+        assert_eq!(stats.written, 1);
+        assert!(!same_file(&out.join("s.txt"), &src), "still linked");
+        assert_eq!(fs::read(out.join("s.txt")).unwrap(), b"v1");
+        let stats = copy_into(&out, &src, false).commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (0, 1));
     }
 
     #[test]

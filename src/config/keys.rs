@@ -36,6 +36,12 @@ const KNOWN_KEYS: &[&str] = &[
     "ignored_content",
     "ignored_static",
     "slugify",
+    "minify_html",
+    "hard_link_static",
+    "preserve_dotfiles_in_output",
+    "exclude_paginated_pages_in_sitemap",
+    "generate_feed",
+    "feed_filename",
 ];
 
 /// Keys of a `[languages.xx]` table.
@@ -78,54 +84,120 @@ const TAXONOMY_KEYS: &[&str] = &[
     "lang",
 ];
 
-/// Keys Zola documents that dossier accepts but does not act on yet, with the table each
-/// belongs in (empty for the top level): the one list of them. `take_zola_only` takes
-/// each out of the document, where it is written, before the rest is read into
-/// `RawConfig`, so none needs a field of its own and a warning always names the key
-/// that was found.
-pub(super) const ZOLA_ONLY: &[(&[&str], &str)] = &[
-    (&[], "preserve_dotfiles_in_output"),
-    (&[], "minify_html"),
-    (&[], "generate_feed"),
-    (&[], "feed_filename"),
-    (&[], "hard_link_static"),
-    (&[], "exclude_paginated_pages_in_sitemap"),
-    (&[], "search"),
-    (&[], "highlight_code"),
-    (&[], "highlight_theme"),
-    (&[], "mode"),
-    (&["markdown"], "highlight_code"),
-    (&["markdown"], "highlight_theme"),
-    (&["markdown"], "highlight_themes_css"),
-    (&["markdown"], "extra_syntaxes_and_themes"),
-    (&["markdown", "highlighting"], "extra_grammars"),
-    (&["markdown", "highlighting"], "extra_themes"),
-    (&["markdown", "highlighting"], "data_attr_position"),
+/// A key Zola documents that dossier accepts but does not act on, with why.
+pub(super) struct ZolaOnly {
+    /// The table it belongs in (empty for the top level).
+    pub(super) table: &'static [&'static str],
+    pub(super) key: &'static str,
+    /// Why dossier ignores it, said after "`key` is ignored: ".
+    pub(super) why: &'static str,
+    /// What to do instead.
+    pub(super) hint: &'static str,
+}
+
+/// Zola's `[search]` and `[languages.xx.search]`.
+pub(super) const SEARCH_WHY: &str = "dossier builds its own search index (`build_search_index`), which the default theme's search box reads; Zola's index settings do not apply to it";
+pub(super) const SEARCH_HINT: &str =
+    "remove it; dossier's index holds each page's title, description, terms and text";
+
+const OLD_HIGHLIGHTING: &str = "it is Zola's name before 0.22, which reads `[markdown.highlighting]` instead";
+const HIGHLIGHTING_HINT: &str = "write `[markdown.highlighting]` with `theme = \"…\"` (or `light_theme` and `dark_theme`), or `enabled = false`";
+const OWN_GRAMMARS: &str =
+    "dossier highlights with its own grammars and themes (syntect's, two-face's) and loads no others";
+const OWN_GRAMMARS_HINT: &str = "remove it: code in a language dossier does not know is shown unhighlighted";
+
+/// Every Zola key dossier accepts without acting on it: the one list of them.
+/// `take_zola_only` takes each out of the document, where it is written, before the rest
+/// is read into `RawConfig`, so none needs a field of its own and a warning always names
+/// the key that was found and says why.
+pub(super) const ZOLA_ONLY: &[ZolaOnly] = &[
+    ZolaOnly {
+        table: &[],
+        key: "search",
+        why: SEARCH_WHY,
+        hint: SEARCH_HINT,
+    },
+    ZolaOnly {
+        table: &[],
+        key: "highlight_code",
+        why: OLD_HIGHLIGHTING,
+        hint: HIGHLIGHTING_HINT,
+    },
+    ZolaOnly {
+        table: &[],
+        key: "highlight_theme",
+        why: OLD_HIGHLIGHTING,
+        hint: HIGHLIGHTING_HINT,
+    },
+    ZolaOnly {
+        table: &[],
+        key: "mode",
+        why: "the command sets it (`build`, `serve` or `check`), not the file",
+        hint: "remove it",
+    },
+    ZolaOnly {
+        table: &["markdown"],
+        key: "highlight_code",
+        why: OLD_HIGHLIGHTING,
+        hint: HIGHLIGHTING_HINT,
+    },
+    ZolaOnly {
+        table: &["markdown"],
+        key: "highlight_theme",
+        why: OLD_HIGHLIGHTING,
+        hint: HIGHLIGHTING_HINT,
+    },
+    ZolaOnly {
+        table: &["markdown"],
+        key: "highlight_themes_css",
+        why: "dossier always writes `syntax.css` (the light and dark colours in one), `syntax-light.css` and `syntax-dark.css`",
+        hint: "remove it, and link one of those from your templates",
+    },
+    ZolaOnly {
+        table: &["markdown"],
+        key: "extra_syntaxes_and_themes",
+        why: OWN_GRAMMARS,
+        hint: OWN_GRAMMARS_HINT,
+    },
+    ZolaOnly {
+        table: &["markdown", "highlighting"],
+        key: "extra_grammars",
+        why: OWN_GRAMMARS,
+        hint: OWN_GRAMMARS_HINT,
+    },
+    ZolaOnly {
+        table: &["markdown", "highlighting"],
+        key: "extra_themes",
+        why: OWN_GRAMMARS,
+        hint: OWN_GRAMMARS_HINT,
+    },
+    ZolaOnly {
+        table: &["markdown", "highlighting"],
+        key: "data_attr_position",
+        why: "dossier always writes a code block's language as `data-lang` on `<pre>` and a `language-…` class on `<code>`",
+        hint: "remove it",
+    },
 ];
 
 /// The Zola-only keys of one table (`&[]` for the top level), in the table's order.
 fn zola_only_in(table: &[&str]) -> impl Iterator<Item = &'static str> {
-    ZOLA_ONLY
-        .iter()
-        .filter(move |(t, _)| *t == table)
-        .map(|(_, k)| *k)
+    ZOLA_ONLY.iter().filter(move |z| z.table == table).map(|z| z.key)
 }
 
 /// A Zola-only key found in config.toml.
 pub(super) struct ZolaKey {
-    /// The table it was in (empty for the top level).
-    pub(super) table: &'static [&'static str],
-    pub(super) key: &'static str,
+    pub(super) known: &'static ZolaOnly,
     /// Where the key is written.
     pub(super) span: Range<usize>,
 }
 
 impl ZolaKey {
-    /// `minify_html`, `markdown.render_emoji`.
+    /// `mode`, `markdown.highlighting.extra_grammars`.
     pub(super) fn name(&self) -> String {
-        self.table
+        self.known
+            .table
             .iter()
-            .chain([&self.key])
+            .chain([&self.known.key])
             .copied()
             .collect::<Vec<_>>()
             .join(".")
@@ -135,18 +207,17 @@ impl ZolaKey {
 /// Takes every Zola-only key out of `doc`, in `ZOLA_ONLY`'s order.
 pub(super) fn take_zola_only(doc: &mut DeTable) -> Vec<ZolaKey> {
     let mut found = Vec::new();
-    for (table, key) in ZOLA_ONLY {
-        let Some(current) = table_at(doc, table) else {
+    for known in ZOLA_ONLY {
+        let Some(current) = table_at(doc, known.table) else {
             continue;
         };
-        let Some(written) = current.keys().find(|k| k.get_ref() == key).cloned() else {
+        let Some(written) = current.keys().find(|k| k.get_ref() == known.key).cloned() else {
             continue;
         };
         // Keys compare by name, not by where they are written.
         current.remove(&written);
         found.push(ZolaKey {
-            table,
-            key,
+            known,
             span: written.span(),
         });
     }
@@ -162,6 +233,37 @@ fn table_at<'d, 'i>(doc: &'d mut DeTable<'i>, path: &[&str]) -> Option<&'d mut D
         DeValue::Table(t) => table_at(t, rest),
         _ => None,
     }
+}
+
+/// The top-level key whose value holds the byte `offset` of the file, for an error the
+/// parser placed in a value.
+pub(super) fn top_level_key_at<'t>(doc: &'t DeTable<'_>, offset: usize) -> Option<&'t str> {
+    doc.iter()
+        .find(|(_, value)| value.span().contains(&offset))
+        .map(|(key, _)| key.get_ref().as_ref())
+}
+
+/// What a key takes, for an error about a value of the wrong type: the keys Zola's sites
+/// set most often (the rest get the parser's "expected …").
+pub(super) fn value_hint(key: &str) -> Option<String> {
+    let hint = match key {
+        "minify_html" => "`minify_html` is `true` (minify every HTML page) or `false`",
+        "hard_link_static" => {
+            "`hard_link_static` is `true` (hard-link static files into the output) or `false`"
+        }
+        "preserve_dotfiles_in_output" => {
+            "`preserve_dotfiles_in_output` is `true` (keep `.git` and other dotfiles at the top of the output folder, the default) or `false`"
+        }
+        "exclude_paginated_pages_in_sitemap" => {
+            "`exclude_paginated_pages_in_sitemap` is \"none\" (the sitemap lists every pager page) or \"all\""
+        }
+        "generate_feed" | "generate_feeds" => "write `generate_feeds = true` or `false`",
+        "feed_filename" | "feed_filenames" => {
+            "write `feed_filenames = [\"atom.xml\"]` (or `\"rss.xml\"`, or both)"
+        }
+        _ => return None,
+    };
+    Some(hint.to_owned())
 }
 
 /// Which key list an "unknown field" error in config.toml should be matched against.

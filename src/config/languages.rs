@@ -109,9 +109,11 @@ pub(super) fn read(
         if lang.search.is_some() {
             diags.push(
                 Diagnostic::warning(format!(
-                    "`languages.{code}.search` is a Zola setting that dossier does not implement yet; it is ignored"
+                    "`languages.{code}.search` is ignored: {}",
+                    super::keys::SEARCH_WHY
                 ))
-                .at(key("search")),
+                .at(key("search"))
+                .hint(super::keys::SEARCH_HINT),
             );
         }
         for name in lang.feed_filenames.iter().flatten() {

@@ -1,7 +1,7 @@
 //! `config.toml`: what the file says (`RawConfig`) and what the build uses (`Config`).
 //!
 //! Key names follow Zola's where the features overlap, so a Zola site's config reads here.
-//! Keys Zola documents that dossier does not implement yet are warnings (`keys`);
+//! Keys Zola documents that dossier does not act on are warnings saying why (`keys`);
 //! anything else unknown is an error with a suggestion. Every problem is placed where the
 //! TOML parser found its key (`crate::spans::key_span`).
 
@@ -20,7 +20,7 @@ use toml::de::DeTable;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 use crate::spans::key_span;
-use keys::{config_candidates, take_zola_only};
+use keys::{config_candidates, take_zola_only, top_level_key_at, value_hint};
 pub(crate) use languages::Language;
 use raw::RawConfig;
 pub(crate) use toml_errors::{toml_error, toml_error_at, unknown_field};
@@ -266,6 +266,23 @@ pub(crate) struct Config {
     pub ignored_content: globset::GlobSet,
     #[serde(skip)]
     pub ignored_static: globset::GlobSet,
+    /// Zola's `minify_html`: every HTML output render makes (pages, lists, dossier's own
+    /// pages, redirects; not static files, which are copied as they are) is minified.
+    #[serde(skip)]
+    pub minify_html: bool,
+    /// Zola's `hard_link_static`: files copied from the site (static files, a bundle's
+    /// files) are hard links to their sources where the file system allows, else copies.
+    #[serde(skip)]
+    pub hard_link_static: bool,
+    /// Zola's `preserve_dotfiles_in_output`: files and folders starting with `.` at the
+    /// top of the output folder survive a build. On unless set to false (Zola's default
+    /// is off), as dossier has always kept them: a deploy checkout's `.git` is not lost.
+    #[serde(skip)]
+    pub preserve_dotfiles_in_output: bool,
+    /// The sitemap lists the pages of a paginated list after the first (Zola's
+    /// `exclude_paginated_pages_in_sitemap = "none"`, the default).
+    #[serde(skip)]
+    pub sitemap_pagers: bool,
 }
 
 /// Zola's `[slugify]`: how file names, terms and headings become URLs and ids.
@@ -381,7 +398,11 @@ impl Config {
         let raw = match RawConfig::deserialize(toml::de::Deserializer::from(doc)) {
             Ok(raw) => raw,
             Err(err) => {
-                diags.push(unreadable(err));
+                let hint = err
+                    .span()
+                    .and_then(|span| top_level_key_at(&table, span.start))
+                    .and_then(value_hint);
+                diags.push(unreadable(err).maybe_hint(hint));
                 return (None, diags);
             }
         };
@@ -389,16 +410,14 @@ impl Config {
             Some(span) => Location::at_offset(name, text, span.start),
             None => Location::file(name),
         };
-        let zola_warning = |found: &keys::ZolaKey| {
-            Diagnostic::warning(format!(
-                "`{}` is a Zola setting that dossier does not implement yet; it is ignored",
-                found.name()
-            ))
-            .at(Location::at_offset(name, text, found.span.start))
-        };
-
-        for found in zola.iter().filter(|z| z.table.is_empty()) {
-            diags.push(zola_warning(found));
+        // Every table's, `[markdown.highlighting]`'s too, whether or not the rest of the
+        // table is read.
+        for found in &zola {
+            diags.push(
+                Diagnostic::warning(format!("`{}` is ignored: {}", found.name(), found.known.why))
+                    .at(Location::at_offset(name, text, found.span.start))
+                    .hint(found.known.hint),
+            );
         }
 
         let from_flag = overrides.base_url.is_some();
@@ -435,15 +454,31 @@ impl Config {
                     .hint("write the bare domain GitHub Pages serves the site at, such as cname = \"analysis.example.org\""),
             );
         }
-        let feed_filenames_set = raw.feed_filenames.is_some();
-        let feed_filenames = raw
-            .feed_filenames
-            .unwrap_or_else(|| vec![FeedFormat::Atom.file_name().to_owned()]);
+        let generate_feeds = renamed(
+            raw.generate_feeds,
+            raw.generate_feed,
+            ("generate_feed", "generate_feeds"),
+            &at,
+            &mut diags,
+        );
+        let feed_files_key = match raw.feed_filenames {
+            None if raw.feed_filename.is_some() => "feed_filename",
+            _ => "feed_filenames",
+        };
+        let feed_filenames = renamed(
+            raw.feed_filenames,
+            raw.feed_filename.map(|name| vec![name]),
+            ("feed_filename", "feed_filenames"),
+            &at,
+            &mut diags,
+        );
+        let feed_filenames_set = feed_filenames.is_some();
+        let feed_filenames = feed_filenames.unwrap_or_else(|| vec![FeedFormat::Atom.file_name().to_owned()]);
         for name in &feed_filenames {
             if FeedFormat::from_file_name(name).is_none() {
                 diags.push(
-                    Diagnostic::error(format!("unknown feed file `{name}` in `feed_filenames`"))
-                        .at(at(&["feed_filenames"]))
+                    Diagnostic::error(format!("unknown feed file `{name}` in `{feed_files_key}`"))
+                        .at(at(&[feed_files_key]))
                         .hint("dossier writes `atom.xml` (Atom) and `rss.xml` (RSS 2.0); list one or both"),
                 );
             }
@@ -480,7 +515,7 @@ impl Config {
                 code: raw.default_language.unwrap_or_else(|| "en".to_owned()),
                 title: raw.title,
                 description: raw.description,
-                generate_feeds: raw.generate_feeds,
+                generate_feeds,
                 feed_filenames: feed_filenames_set.then_some(feed_filenames),
                 build_search_index: raw.build_search_index,
                 taxonomies: Some(top_taxonomies),
@@ -496,9 +531,6 @@ impl Config {
 
         let markdown = match raw.markdown {
             Some(md) => {
-                for found in zola.iter().filter(|z| z.table == ["markdown"]) {
-                    diags.push(zola_warning(found));
-                }
                 let hl = md.highlighting;
                 let single = hl.as_ref().and_then(|h| h.theme.clone());
                 if let Some(style) = hl.as_ref().and_then(|h| h.style.as_deref())
@@ -642,6 +674,10 @@ impl Config {
             ignored_content,
             ignored_static,
             slugify: raw.slugify.unwrap_or_default(),
+            minify_html: raw.minify_html.unwrap_or(false),
+            hard_link_static: raw.hard_link_static.unwrap_or(false),
+            preserve_dotfiles_in_output: raw.preserve_dotfiles_in_output.unwrap_or(true),
+            sitemap_pagers: raw.exclude_paginated_pages_in_sitemap != Some(raw::PagersInSitemap::All),
             link_severity,
             relative_link_severity: match overrides.link_severity {
                 Some(flag) => flag,
@@ -765,6 +801,34 @@ impl Default for MarkdownConfig {
     }
 }
 
+/// A key under Zola's name before 0.19 (`generate_feed`, `feed_filename`), which Zola
+/// 0.19 and later refuse: read as its new name unless that is set too, with a warning
+/// either way.
+fn renamed<T>(
+    new: Option<T>,
+    old: Option<T>,
+    (old_name, new_name): (&str, &str),
+    at: &impl Fn(&[&str]) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let Some(old) = old else {
+        return new;
+    };
+    let (message, hint) = if new.is_some() {
+        (
+            format!("`{old_name}` is ignored: `{new_name}`, its name since Zola 0.19, is set too"),
+            format!("remove `{old_name}`"),
+        )
+    } else {
+        (
+            format!("`{old_name}` is Zola's name before 0.19 for `{new_name}`, and is read as that"),
+            format!("rename it `{new_name}`: Zola 0.19 and later refuse the old name"),
+        )
+    };
+    diags.push(Diagnostic::warning(message).at(at(&[old_name])).hint(hint));
+    new.or(Some(old))
+}
+
 /// The globs of the list `key`, each bad one reported (as an error without a location)
 /// through `bad` and left out.
 fn glob_set(key: &str, patterns: &[String], bad: &mut dyn FnMut(Diagnostic)) -> globset::GlobSet {
@@ -881,12 +945,114 @@ mod tests {
     }
 
     #[test]
-    fn zola_key_is_a_warning() {
-        let (c, d) = parse("base_url = \"https://a.org/\"\nminify_html = true\n");
+    fn zola_key_is_a_warning_saying_why() {
+        let (c, d) = parse("base_url = \"https://a.org/\"\nmode = \"serve\"\n");
         assert!(c.is_some());
         let w = d.iter().next().unwrap();
         assert!(!w.is_error());
-        assert!(w.message.contains("minify_html"));
+        assert_eq!(
+            w.message,
+            "`mode` is ignored: the command sets it (`build`, `serve` or `check`), not the file"
+        );
         assert_eq!(w.location.as_ref().unwrap().line, Some(2));
+        assert_eq!(w.hint.as_deref(), Some("remove it"));
+    }
+
+    /// Regression: keys of `[markdown.highlighting]` that dossier does not act on were
+    /// taken out of the file without a word.
+    #[test]
+    fn zola_keys_of_the_highlighting_table_are_warned_about() {
+        let (c, d) = parse(
+            "base_url = \"https://a.org/\"\n[markdown.highlighting]\ntheme = \"nord\"\nextra_grammars = [\"x.json\"]\n",
+        );
+        assert!(c.is_some());
+        let w = d.iter().next().expect("a warning");
+        assert!(
+            w.message.starts_with(
+                "`markdown.highlighting.extra_grammars` is ignored: dossier highlights with its own"
+            ),
+            "{}",
+            w.message
+        );
+        assert_eq!(w.location.as_ref().unwrap().line, Some(4));
+    }
+
+    #[test]
+    fn zolas_old_feed_names_are_read_as_the_new_ones_with_a_warning() {
+        let (c, d) =
+            parse("base_url = \"https://a.org/\"\ngenerate_feed = false\nfeed_filename = \"rss.xml\"\n");
+        let c = c.unwrap();
+        assert!(!c.generate_feeds);
+        assert_eq!(c.feed_filenames, ["rss.xml"]);
+        let warnings: Vec<(&str, Option<usize>)> = d
+            .iter()
+            .map(|w| (w.message.as_str(), w.location.as_ref().unwrap().line))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (
+                    "`generate_feed` is Zola's name before 0.19 for `generate_feeds`, and is read as that",
+                    Some(2)
+                ),
+                (
+                    "`feed_filename` is Zola's name before 0.19 for `feed_filenames`, and is read as that",
+                    Some(3)
+                ),
+            ]
+        );
+        // The new name wins when both are there.
+        let (c, d) = parse("base_url = \"https://a.org/\"\ngenerate_feed = false\ngenerate_feeds = true\n");
+        assert!(c.unwrap().generate_feeds);
+        assert!(
+            d.iter()
+                .next()
+                .unwrap()
+                .message
+                .contains("`generate_feeds`, its name since Zola 0.19, is set too")
+        );
+        // A feed dossier cannot write is an error at the old key.
+        let (c, d) = parse("base_url = \"https://a.org/\"\nfeed_filename = \"feed.xml\"\n");
+        assert!(c.is_none());
+        let e = d.iter().find(|e| e.is_error()).unwrap();
+        assert_eq!(e.message, "unknown feed file `feed.xml` in `feed_filename`");
+        assert_eq!(e.location.as_ref().unwrap().line, Some(2));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_an_error_at_it_with_what_the_key_takes() {
+        for (line, hint) in [
+            (
+                "exclude_paginated_pages_in_sitemap = true",
+                "`exclude_paginated_pages_in_sitemap` is \"none\" (the sitemap lists every pager page) or \"all\"",
+            ),
+            (
+                "generate_feed = \"yes\"",
+                "write `generate_feeds = true` or `false`",
+            ),
+            (
+                "minify_html = \"yes\"",
+                "`minify_html` is `true` (minify every HTML page) or `false`",
+            ),
+            (
+                "hard_link_static = \"yes\"",
+                "`hard_link_static` is `true` (hard-link static files into the output) or `false`",
+            ),
+            (
+                "preserve_dotfiles_in_output = 1",
+                "`preserve_dotfiles_in_output` is `true` (keep `.git` and other dotfiles at the top of the output folder, the default) or `false`",
+            ),
+        ] {
+            let (c, d) = parse(&format!("base_url = \"https://a.org/\"\n{line}\n"));
+            assert!(c.is_none(), "{line}");
+            let e = d.iter().next().unwrap();
+            let at = e.location.as_ref().unwrap();
+            assert_eq!(
+                (at.line, at.column),
+                (Some(2), Some(line.find('=').unwrap() + 3)),
+                "{line}"
+            );
+            assert_eq!(e.hint.as_deref(), Some(hint), "{line}");
+        }
     }
 }

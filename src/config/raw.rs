@@ -44,12 +44,30 @@ pub(super) struct RawConfig {
     pub(super) ignored_content: Option<Vec<String>>,
     pub(super) ignored_static: Option<Vec<String>>,
     pub(super) slugify: Option<super::Slugify>,
+    /// Zola's output settings: HTML minified, static files hard-linked, dotfiles at the
+    /// top of the output folder kept, pager pages left out of the sitemap.
+    pub(super) minify_html: Option<bool>,
+    pub(super) hard_link_static: Option<bool>,
+    pub(super) preserve_dotfiles_in_output: Option<bool>,
+    pub(super) exclude_paginated_pages_in_sitemap: Option<PagersInSitemap>,
+    /// Zola's names before 0.19 for `generate_feeds` and `feed_filenames`.
+    pub(super) generate_feed: Option<bool>,
+    pub(super) feed_filename: Option<String>,
     /// Languages other than the default, by code (Zola's `[languages.xx]`).
     #[serde(default)]
     pub(super) languages: std::collections::BTreeMap<String, RawLanguage>,
     /// The default language's strings for `trans` (Zola's top-level `[translations]`).
     #[serde(default)]
     pub(super) translations: std::collections::BTreeMap<String, String>,
+}
+
+/// Zola's `exclude_paginated_pages_in_sitemap`: which pager pages (`/blog/page/2/`) the
+/// sitemap leaves out.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum PagersInSitemap {
+    None,
+    All,
 }
 
 /// One `[languages.xx]` table, with Zola's keys.

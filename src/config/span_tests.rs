@@ -35,7 +35,7 @@ fn zola_keys_are_placed_in_their_own_table() {
     let found = warning_lines(
         "base_url = \"https://a.org/\"\n\
          # highlight_code = true was Zola's\n\
-         minify_html = true\n\
+         mode = \"build\"\n\
          [markdown]\n\
          highlight_code = true\n",
     );
@@ -45,7 +45,7 @@ fn zola_keys_are_placed_in_their_own_table() {
         .collect();
     assert_eq!(
         names,
-        [("`minify_html`", Some(3)), ("`markdown.highlight_code`", Some(5))],
+        [("`mode`", Some(3)), ("`markdown.highlight_code`", Some(5))],
         "{found:?}"
     );
 }

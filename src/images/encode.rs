@@ -124,7 +124,7 @@ pub(crate) fn header(bytes: &[u8]) -> Result<Header, String> {
         // VP8 (not VP8L) at byte 12 of a simple WebP file, or a VP8 chunk in an
         // extended one, is lossy.
         Some(image::ImageFormat::WebP) => {
-            bytes.get(12..16) == Some(b"VP8 ") || bytes.windows(4).take(4096).any(|w| w == b"VP8 ")
+            bytes.get(12..16) == Some(&b"VP8 "[..]) || bytes.windows(4).take(4096).any(|w| w == b"VP8 ")
         }
         _ => false,
     };

@@ -19,6 +19,7 @@ mod front;
 pub(crate) mod graph;
 mod job;
 mod margin_notes;
+mod minify;
 mod output;
 mod plan;
 pub(crate) mod profile;

@@ -9,7 +9,7 @@ use super::feeds::{self, newest_first};
 use super::job::{FeedOf, Job, Lang, Planned, pager_path};
 use super::templates::Templates;
 use super::values::Data;
-use super::{archive, graph, search, timeline};
+use super::{archive, graph, minify, search, timeline};
 use crate::diagnostic::Diagnostic;
 use crate::html;
 use crate::model::site::{PageId, Site};
@@ -243,7 +243,8 @@ pub(super) fn render_job(
         && let Some(parts) = template_context(site, data, planned)
     {
         let html = templates.render(template, &parts.context())?;
-        return sink.write(&planned.path, html.as_bytes()).map_err(io_err);
+        let bytes = minify::output(site.config.minify_html, planned.path.as_str(), &html);
+        return sink.write(&planned.path, &bytes).map_err(io_err);
     }
     let page_values = &data.page_values;
     let html = match &planned.job {
@@ -381,7 +382,9 @@ pub(super) fn render_job(
         | Job::Collection(..)
         | Job::NotFound => return Ok(()),
     };
-    sink.write(&planned.path, html.as_bytes()).map_err(io_err)
+    // Redirects (HTML) and feeds (XML, left as they are).
+    let bytes = minify::output(site.config.minify_html, planned.path.as_str(), &html);
+    sink.write(&planned.path, &bytes).map_err(io_err)
 }
 
 fn paginator(

@@ -1,7 +1,7 @@
 //! `sitemap.xml`: every page a search engine should know, with the date it last changed,
 //! split into files of at most 50,000 addresses (the protocol's limit) under an index.
 
-use super::job::{ArchivePage, Job, Lang};
+use super::job::{ArchivePage, Job, Lang, pager_path};
 use crate::dates::DateValue;
 use crate::html::escape_attr as escape;
 use crate::model::site::{Item, PageId, Site};
@@ -85,8 +85,9 @@ fn own_permalink(site: &Site, lang: Lang, page: Own) -> String {
     site.config.permalink(&path)
 }
 
-/// The addresses of the planned pages: analyses, the first page of each section, term
-/// list and term, the timeline and the archive; sorted by address.
+/// The addresses of the planned pages: analyses, the pages of each section and term
+/// (only the first with `exclude_paginated_pages_in_sitemap = "all"`), term lists, the
+/// timeline and the archive; sorted by address.
 pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> Vec<Entry> {
     let jobs: Vec<&Job> = jobs.collect();
     // dossier's own pages made in more than one language are each other's alternates.
@@ -154,10 +155,25 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
                     alternates: Vec::new(),
                 })
             }
+            // The later pages of a list, as Zola lists them unless told not to; without a
+            // date, as in Zola: which analyses a pager shows moves with every new one.
+            Job::SectionPager { section, index } if site.config.sitemap_pagers => {
+                let s = site.section(*section);
+                let paginate_path = s.meta.paginate_path.as_deref().unwrap_or("page");
+                Some(undated(site, &pager_path(&s.path, paginate_path, *index)))
+            }
+            Job::TermPager { term, index } if site.config.sitemap_pagers => {
+                let paginate_path = &site.taxonomy(term.taxonomy).config.paginate_path;
+                Some(undated(
+                    site,
+                    &pager_path(&site.term(*term).path, paginate_path, *index),
+                ))
+            }
             Job::Timeline(lang, year) => own_entry(*lang, Own::Timeline(*year)),
             Job::Collection(lang, c) => own_entry(*lang, Own::Collection(c.name())),
             Job::Archive(lang, ArchivePage::Index) => own_entry(*lang, Own::Archive),
-            // Only the first page of a list, and none of the archive's years and months.
+            // Not the later pages of a list when `exclude_paginated_pages_in_sitemap =
+            // "all"`, nor the archive's years and months (or `/page/1/`, a redirect).
             Job::SectionPager { .. }
             | Job::TermPager { .. }
             | Job::Archive(_, ArchivePage::Year(_) | ArchivePage::Month(..))
@@ -180,6 +196,15 @@ pub(super) fn entries<'a>(site: &Site, jobs: impl Iterator<Item = &'a Job>) -> V
     out.sort_by(|a, b| a.loc.cmp(&b.loc));
     out.dedup_by(|a, b| a.loc == b.loc);
     out
+}
+
+/// An address with no date and no alternates, from its URL path.
+fn undated(site: &Site, path: &str) -> Entry {
+    Entry {
+        loc: site.config.permalink(path),
+        lastmod: None,
+        alternates: Vec::new(),
+    }
 }
 
 /// The sitemap's files: `sitemap.xml` alone, or an index in `sitemap.xml` and the

@@ -464,6 +464,112 @@ fn rebuilding_keeps_dot_folders_at_the_top_of_the_output() {
     assert!(site.exists("public/a/b/index.html"));
 }
 
+/// Zola's `preserve_dotfiles_in_output`: `true` keeps what starts with `.` at the top of
+/// the output folder (dossier's default, as above); `false` removes it, as Zola does.
+#[test]
+fn preserve_dotfiles_in_output_false_removes_them_and_true_keeps_them() {
+    let site = SiteTest::fixture("build/pretty-urls");
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!("{config}preserve_dotfiles_in_output = true\n"),
+    );
+    site.build_ok();
+    let plant = || {
+        site.write("public/.keep", "");
+        site.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n");
+        site.write(
+            "public/.well-known/security.txt",
+            "Contact: mailto:a@example.org\n",
+        );
+    };
+    plant();
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("preserve_dotfiles_in_output"), "{out}");
+    assert_eq!(site.read("public/.keep"), "");
+    assert_eq!(site.read("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+    assert_eq!(
+        site.read("public/.well-known/security.txt"),
+        "Contact: mailto:a@example.org\n"
+    );
+
+    site.write(
+        "config.toml",
+        format!("{config}preserve_dotfiles_in_output = false\n"),
+    );
+    // A build that fails leaves them, as it leaves everything.
+    site.write("content/broken.md", "+++\ntitle = \n+++\n");
+    site.build_err();
+    assert_eq!(site.read("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+    std::fs::remove_file(site.path("content/broken.md")).unwrap();
+    site.build_ok();
+    for gone in ["public/.keep", "public/.git", "public/.well-known"] {
+        assert!(!site.exists(gone), "{gone} should be removed");
+    }
+    // dossier's own dotfile stays: the build makes it.
+    assert!(site.exists("public/.nojekyll"));
+    assert!(site.exists("public/a/b/index.html"));
+    assert_no_staging_left(site.root());
+}
+
+/// The inode of a file, to tell a hard link from a copy.
+#[cfg(unix)]
+fn inode(path: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).expect("metadata").ino()
+}
+
+/// Zola's `hard_link_static`: static files and a bundle's files are hard links to their
+/// sources, and no later build writes through one into the author's file.
+#[cfg(unix)]
+#[test]
+fn hard_link_static_links_copied_files_and_never_writes_through_them() {
+    let site = SiteTest::fixture("build/bundle");
+    let config = site.read("config.toml");
+    site.write("config.toml", format!("{config}hard_link_static = true\n"));
+    site.write("static/notes/index.html", "<p>a static page</p>\n");
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("hard_link_static"), "{out}");
+    let linked = |source: &str, output: &str| inode(&site.path(source)) == inode(&site.path(output));
+    assert!(linked("static/notes/index.html", "public/notes/index.html"));
+    assert!(linked(
+        "content/reports/annual/data.csv",
+        "public/reports/annual/data.csv"
+    ));
+
+    // An editor that saves by replacing the file: the output follows the new file.
+    site.write("static/notes/new.tmp", "<p>edited</p>\n");
+    std::fs::rename(
+        site.path("static/notes/new.tmp"),
+        site.path("static/notes/index.html"),
+    )
+    .unwrap();
+    site.build_ok();
+    assert_eq!(site.read("public/notes/index.html"), "<p>edited</p>\n");
+    assert!(linked("static/notes/index.html", "public/notes/index.html"));
+
+    // The dangerous case: the static page moves elsewhere (the same file, so still the
+    // output's other name) and a section takes its address. Writing the section's page
+    // through the link would overwrite the author's moved file.
+    std::fs::create_dir_all(site.path("static/old")).unwrap();
+    std::fs::rename(
+        site.path("static/notes/index.html"),
+        site.path("static/old/index.html"),
+    )
+    .unwrap();
+    site.write("content/notes/_index.md", "+++\ntitle = \"Notes\"\n+++\n");
+    site.build_ok();
+    assert_eq!(site.read("static/old/index.html"), "<p>edited</p>\n");
+    assert_eq!(site.read("public/old/index.html"), "<p>edited</p>\n");
+    assert!(site.read("public/notes/index.html").contains("Notes"));
+
+    // Turned off, the links become copies.
+    site.write("config.toml", config);
+    site.build_ok();
+    assert!(!linked("static/old/index.html", "public/old/index.html"));
+    assert_eq!(site.read("public/old/index.html"), "<p>edited</p>\n");
+}
+
 #[test]
 fn parallel_writes_into_a_new_folder_do_not_race() {
     // Staging::stage records a folder as made *before* creating it, so a second thread

@@ -152,7 +152,11 @@ fn unknown_config_key_suggests_the_right_one() {
 fn zola_only_config_key_is_only_a_warning() {
     let site = SiteTest::fixture("errors/zola-config-key");
     let out = site.build_ok();
-    out.assert_stderr_has(&["warning", "minify_html", "config.toml:2"]);
+    out.assert_stderr_has(&[
+        "warning: `search` is ignored: dossier builds its own search index",
+        "config.toml:2",
+        "hint: remove it; dossier's index holds",
+    ]);
     assert!(!out.stderr.contains("error"), "{out}");
     assert_eq!(text(&site.html("/good/"), "h1"), "Good");
 }
@@ -426,10 +430,15 @@ fn every_zola_0_23_config_key_builds_acting_on_some_and_warning_about_the_rest()
         "the taxonomy `tags` has the slug `topics`",
         "zola.toml:29",
         "`markdown.lazy_async_image = false` is ignored",
-        "`minify_html` is a Zola setting that dossier does not implement yet",
+        "`markdown.highlighting.data_attr_position` is ignored: dossier always writes",
+        "`search` is ignored: dossier builds its own search index",
     ]);
     // Implemented since: no warning for them.
     for key in [
+        "minify_html",
+        "hard_link_static",
+        "preserve_dotfiles_in_output",
+        "exclude_paginated_pages_in_sitemap",
         "`slugify`",
         "`ignored_content`",
         "`ignored_static`",

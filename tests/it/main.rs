@@ -36,6 +36,7 @@ mod links;
 mod live_reload;
 mod margin_notes;
 mod markdown;
+mod minify;
 mod ordering;
 mod publish;
 mod sass;

@@ -18,14 +18,17 @@ use crate::harness::*;
 const FIXTURE: &str = "publish/site";
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
-/// Every address the fixture's sitemap must list, relative to the base URL.
-const LISTED: [&str; 16] = [
+/// Every address the fixture's sitemap must list, relative to the base URL, in order.
+const LISTED: [&str; 20] = [
     "",
     "about/",
     "analyses/",
     "analyses/alpha-brief/",
     "analyses/bravo-brief/",
     "analyses/charlie-brief/",
+    // The later pages of a paginated section and of paginated terms, as Zola lists them
+    // by default (`exclude_paginated_pages_in_sitemap = "none"`).
+    "analyses/page/2/",
     "archive/",
     "notes/",
     "notes/field-note/",
@@ -33,7 +36,10 @@ const LISTED: [&str; 16] = [
     "organise/kept-note/",
     "tags/",
     "tags/alpha/",
+    "tags/alpha/page/2/",
     "tags/beta/",
+    "tags/beta/page/2/",
+    "tags/beta/page/3/",
     "tags/gamma/",
     "timeline/",
 ];
@@ -58,6 +64,11 @@ fn expected_lastmods() -> BTreeMap<&'static str, Option<&'static str>> {
         // Neither `date` nor `updated`: no lastmod.
         ("notes/undated-note/", None),
         ("organise/kept-note/", Some("2024-01-10")),
+        // Later pages of a list: no date, as in Zola.
+        ("analyses/page/2/", None),
+        ("tags/alpha/page/2/", None),
+        ("tags/beta/page/2/", None),
+        ("tags/beta/page/3/", None),
         ("tags/", None),
         // A term: its newest page.
         ("tags/alpha/", Some("2024-06-15")),
@@ -247,13 +258,10 @@ fn sitemap_lists_exactly_the_rendered_pages_sorted_and_absolute() {
     assert_eq!(got, sorted, "the sitemap is not sorted by address");
     assert_locs_resolve(&urls, "https://example.org/", &site.path("public"));
 
-    // Built, but not for search engines: page 2 of a paginated section or term, a
+    // Built, but not for search engines: the redirect from a list's `page/1/`, a
     // redirect section, an alias, the graph page, term timelines, archive years/months.
     for not_listed in [
-        "/analyses/page/2/",
         "/analyses/page/1/",
-        "/tags/alpha/page/2/",
-        "/tags/beta/page/2/",
         "/old/",
         "/old-field-note/",
         "/graph/",
@@ -285,6 +293,42 @@ fn sitemap_lists_exactly_the_rendered_pages_sorted_and_absolute() {
         );
     }
     assert!(!site.read("public/sitemap.xml").contains("draft"));
+}
+
+#[test]
+fn exclude_paginated_pages_in_sitemap_all_lists_only_the_first_page_of_each_list() {
+    let site = SiteTest::fixture(FIXTURE);
+    set_config(&site, "exclude_paginated_pages_in_sitemap", "\"all\"");
+    let out = site.build_ok();
+    assert!(!out.stderr.contains("exclude_paginated"), "{out}");
+    let got = locs(&sitemap_of(&site));
+    let expected: Vec<String> = LISTED
+        .iter()
+        .filter(|rel| !rel.contains("/page/"))
+        .map(|rel| format!("https://example.org/{rel}"))
+        .collect();
+    assert_eq!(got, expected);
+    // The pager pages are still built.
+    assert!(output_file(&site.path("public"), "/tags/beta/page/3/").is_file());
+
+    // Zola's other value is the default.
+    set_config(&site, "exclude_paginated_pages_in_sitemap", "\"none\"");
+    site.build_ok();
+    assert!(locs(&sitemap_of(&site)).contains(&"https://example.org/tags/beta/page/3/".to_owned()));
+}
+
+#[test]
+fn exclude_paginated_pages_in_sitemap_takes_only_zolas_values() {
+    let site = built_fixture();
+    let line = set_config(&site, "exclude_paginated_pages_in_sitemap", "true");
+    let out = site.build_err();
+    out.assert_stderr_has(&[
+        &format!("config.toml:{line}:"),
+        "hint: `exclude_paginated_pages_in_sitemap` is \"none\"",
+    ]);
+    set_config(&site, "exclude_paginated_pages_in_sitemap", "\"some\"");
+    let out = site.build_err();
+    out.assert_stderr_has(&["unknown variant `some`", &format!("config.toml:{line}:")]);
 }
 
 #[test]

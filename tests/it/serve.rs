@@ -895,6 +895,38 @@ fn editing_a_page_shows_and_tells_browsers_which_paths_changed() {
     assert!(server.stderr_text().is_empty(), "{}", server.logs());
 }
 
+/// Zola's `minify_html` while serving: pages are minified as a build makes them (so
+/// minified pages still have the script, which goes at the end when `</body>` was left
+/// out), also after an edit.
+#[test]
+fn minified_pages_are_served_with_the_live_reload_script() {
+    let site = Site::new();
+    site.write(
+        "config.toml",
+        &format!("minify_html = true\n{}", site.read("config.toml")),
+    );
+    let server = site.serve(&[]);
+    let check = |text: &str| {
+        assert!(text.starts_with("<!doctype html><html"), "not minified:\n{text}");
+        assert_eq!(text.matches(SCRIPT_TAG).count(), 1, "{text}");
+        let html = Html::parse_document(text);
+        let in_body = scraper::Selector::parse("body > script[src=\"/__dossier/livereload.js\"]").unwrap();
+        assert_eq!(
+            html.select(&in_body).count(),
+            1,
+            "the script is not in the body:\n{text}"
+        );
+    };
+    check(&server.get("/security/kursk/").text());
+    site.write("content/security/kursk.md", &kursk("Edited kursk text."));
+    check(
+        &server
+            .wait_for_text("/security/kursk/", "Edited kursk text.")
+            .text(),
+    );
+    assert!(server.stderr_text().is_empty(), "{}", server.logs());
+}
+
 /// (3a) A new page appears on its own URL and in its section; deleting it makes it 404;
 /// renaming a page's file moves its URL.
 #[test]
