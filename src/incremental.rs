@@ -109,6 +109,10 @@ struct State {
     patched: bool,
     /// Outputs left for [`Session::finish`].
     pending: Vec<JobId>,
+    /// Output path → the fingerprint of the values its bytes were rendered from, for the
+    /// outputs that have one, when known: kept from the last model rebuild, less what the
+    /// fast paths rendered since. `None`: the next rebuild works them out from the values.
+    fingerprints: Option<HashMap<String, u64>>,
 }
 
 impl Session {
@@ -212,11 +216,14 @@ impl Session {
     /// previous model's (all of them without one), so that an edit to one page's front
     /// matter renders what shows that page, not the whole site.
     ///
-    /// The previous model's fingerprints describe the outputs as they are: the fast paths
-    /// leave every output they do not render byte-identical to what the patched values
-    /// would give. So they are worked out here, beside the new model, not kept; unless
-    /// a fast path of this same update patched the values and its outputs are not
-    /// rendered yet, when everything is rendered.
+    /// The fingerprints kept from the last rebuild describe the outputs as they are, less
+    /// those the fast paths rendered since (`State::forget_fingerprints`): an output they
+    /// did not render still has the bytes of the values fingerprinted. Without kept ones
+    /// (the first rebuild, after a template edit) the previous model's are worked out
+    /// beside the new model: the fast paths leave every output they do not render
+    /// byte-identical to what the patched values would give. When a fast path of this
+    /// same update patched the values and its outputs are not rendered yet, everything is
+    /// rendered.
     /// `touched`: the content paths (files or folders) that changed, when that is known;
     /// the other files are not read again.
     fn remodel(&mut self, defer_search: bool, touched: Option<&[String]>) -> Result<Update, Diagnostics> {
@@ -231,16 +238,21 @@ impl Session {
         // Read once per full build, as `dossier build` does; the fast paths render with
         // the day of the build whose values they patch.
         let today = build::today();
+        let kept = previous
+            .as_mut()
+            .filter(|s| !s.patched)
+            .and_then(|s| s.fingerprints.take());
         let (known, built) = rayon::join(
-            || {
-                previous.as_ref().filter(|s| !s.patched).map(|s| {
+            || match kept {
+                Some(kept) => Some(kept),
+                None => previous.as_ref().filter(|s| !s.patched).map(|s| {
                     let fingerprints = s.prepared.fingerprints(&s.model.site);
                     s.prepared
                         .paths()
                         .zip(fingerprints)
-                        .filter_map(|(path, f)| Some((path, f?)))
-                        .collect::<HashMap<&str, u64>>()
-                })
+                        .filter_map(|(path, f)| Some((path.to_owned(), f?)))
+                        .collect::<HashMap<String, u64>>()
+                }),
             },
             || {
                 let reuse = previous.as_ref().map(|s| {
@@ -264,18 +276,24 @@ impl Session {
         );
         let (model, prepared) = built?;
         let paths: Vec<&str> = prepared.paths().collect();
-        let jobs: Vec<JobId> = match &known {
-            None => prepared.ids().collect(),
+        let (jobs, fingerprints): (Vec<JobId>, Option<HashMap<String, u64>>) = match &known {
+            None => (prepared.ids().collect(), None),
             Some(known) => {
                 let fingerprints = prepared.fingerprints(&model.site);
                 let outputs = self.outputs.read().unwrap_or_else(|e| e.into_inner());
-                prepared
+                let jobs = prepared
                     .ids()
                     .filter(|i| match fingerprints[i.0] {
                         Some(f) => known.get(paths[i.0]) != Some(&f) || !outputs.contains_key(paths[i.0]),
                         None => true,
                     })
-                    .collect()
+                    .collect();
+                let kept = paths
+                    .iter()
+                    .zip(fingerprints)
+                    .filter_map(|(path, f)| Some(((*path).to_owned(), f?)))
+                    .collect();
+                (jobs, Some(kept))
             }
         };
         // Every output rendered: the processed images asked for are all of them.
@@ -323,6 +341,7 @@ impl Session {
             copies,
             patched: false,
             pending,
+            fingerprints,
         });
         self.note_images();
         Ok(Update {
@@ -431,6 +450,8 @@ impl Session {
         } else {
             jobs.into_iter().partition(|j| own.contains(j))
         };
+        state.forget_fingerprints(&first, templates_changed);
+        state.forget_fingerprints(&rest, templates_changed);
         state.pending = rest;
         let sink = MemorySink::over(&self.outputs);
         if let Err(d) = state
@@ -460,6 +481,20 @@ impl Session {
 }
 
 impl State {
+    /// The outputs of `jobs` are about to be rendered from patched values: their kept
+    /// fingerprints no longer describe them. A template edit changes every fingerprint.
+    fn forget_fingerprints(&mut self, jobs: &[JobId], templates_changed: bool) {
+        if templates_changed {
+            self.fingerprints = None;
+        }
+        if let Some(kept) = self.fingerprints.as_mut() {
+            let paths: Vec<&str> = self.prepared.paths().collect();
+            for j in jobs {
+                kept.remove(paths[j.0]);
+            }
+        }
+    }
+
     /// Applies one changed file if it can be done without a full build, returning the
     /// outputs to render again and the page whose Markdown was parsed, if one was; `None`
     /// means a full build is needed.
