@@ -450,8 +450,7 @@ impl Session {
         } else {
             jobs.into_iter().partition(|j| own.contains(j))
         };
-        state.forget_fingerprints(&first, templates_changed);
-        state.forget_fingerprints(&rest, templates_changed);
+        state.forget_fingerprints(first.iter().chain(&rest), templates_changed);
         state.pending = rest;
         let sink = MemorySink::over(&self.outputs);
         if let Err(d) = state
@@ -483,14 +482,13 @@ impl Session {
 impl State {
     /// The outputs of `jobs` are about to be rendered from patched values: their kept
     /// fingerprints no longer describe them. A template edit changes every fingerprint.
-    fn forget_fingerprints(&mut self, jobs: &[JobId], templates_changed: bool) {
+    fn forget_fingerprints<'a>(&mut self, jobs: impl Iterator<Item = &'a JobId>, templates_changed: bool) {
         if templates_changed {
             self.fingerprints = None;
         }
         if let Some(kept) = self.fingerprints.as_mut() {
-            let paths: Vec<&str> = self.prepared.paths().collect();
             for j in jobs {
-                kept.remove(paths[j.0]);
+                kept.remove(self.prepared.path(*j));
             }
         }
     }
@@ -671,17 +669,9 @@ impl State {
             page.body_offset = split.body_offset;
             self.model.links.retitle(site);
             // The events of the pages it links to name it among those citing them.
-            cited.extend(
-                (0..site.pages.len())
-                    .filter(|i| {
-                        site.pages[*i]
-                            .backlinks
-                            .iter()
-                            .any(|b| b.source == Item::Page(id))
-                    })
-                    .map(PageId),
-            );
-            changed.extend(shows_title(site, id));
+            let linked = links_to(site, id);
+            cited.extend(&linked);
+            changed.extend(shows_title(site, id, &linked));
         }
         self.patched = true;
         let content_path = self.model.site.page(id).file.content_path.clone();
@@ -777,10 +767,23 @@ impl State {
     }
 }
 
+/// The pages page `id` links to: those whose backlinks name it.
+fn links_to(site: &crate::model::site::Site, id: PageId) -> Vec<PageId> {
+    (0..site.pages.len())
+        .filter(|i| {
+            site.pages[*i]
+                .backlinks
+                .iter()
+                .any(|b| b.source == Item::Page(id))
+        })
+        .map(PageId)
+        .collect()
+}
+
 /// The pages whose template values show page `id`'s title (besides its own): those listing
-/// it as related, its neighbours, the pages it links to (their backlinks), the pages
-/// linking to it (their connected analyses) and its translations.
-fn shows_title(site: &crate::model::site::Site, id: PageId) -> Vec<PageId> {
+/// it as related, its neighbours, the pages it links to (`linked`: their backlinks), the
+/// pages linking to it (their connected analyses) and its translations.
+fn shows_title(site: &crate::model::site::Site, id: PageId, linked: &[PageId]) -> Vec<PageId> {
     let page = site.page(id);
     let mut out: Vec<PageId> = page
         .backlinks
@@ -792,11 +795,12 @@ fn shows_title(site: &crate::model::site::Site, id: PageId) -> Vec<PageId> {
         .chain(page.lower)
         .chain(page.higher)
         .collect();
-    for (i, p) in site.pages.iter().enumerate() {
-        if p.related.contains(&id) || p.backlinks.iter().any(|b| b.source == Item::Page(id)) {
-            out.push(PageId(i));
-        }
-    }
+    out.extend_from_slice(linked);
+    out.extend(
+        (0..site.pages.len())
+            .filter(|i| site.pages[*i].related.contains(&id))
+            .map(PageId),
+    );
     out.extend(
         site.translations_of(Item::Page(id))
             .iter()

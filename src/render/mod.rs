@@ -250,6 +250,11 @@ impl Prepared {
         (0..self.plan.len()).map(JobId)
     }
 
+    /// One planned output's path.
+    pub(crate) fn path(&self, id: JobId) -> &str {
+        self.plan[id.0].path.as_str()
+    }
+
     /// Output paths, in plan order (sorted).
     pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
         self.plan.iter().map(|p| p.path.as_str())
