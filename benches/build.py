@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`dossier build` against Hugo on the same synthetic corpus, in one alternated run.
 
-    benches/build.py [--pages N] [--runs R] [--cases cold,rebuild] [--no-timings]
+    benches/build.py [--pages N] [--runs R] [--cases cold,rebuild,cached] [--no-timings]
     HUGO=/path/to/hugo HUGO_OLD=/usr/bin/hugo benches/build.py --pages 100000 --runs 1
 
 Cases, each run in turn for every tool (the order rotates each round, so a busy moment
@@ -10,6 +10,10 @@ of a shared machine falls on all tools alike):
   fresh checkout;
 - rebuild: a build into the folder the previous build of the same tool wrote, its
   default `public/` (dossier skips files whose bytes are unchanged; Hugo rewrites them).
+- cached: CI with dossier's build cache (`--cache-dir`, restored by the Pages workflow):
+  one analysis is edited (a sentence added to its body, another each run), then a build
+  into a new folder with the cache the previous build left (primed by one build first).
+  Hugo has no such cache: its figures are cold builds of the same edited corpus.
 
 For each case and tool: the median wall time, the median CPU time (user + system) and
 its system part, the peak resident memory, and the output's files and bytes; then the
@@ -65,8 +69,9 @@ def size(folder):
     return files, total
 
 
-def tools(corpus, dossier):
-    found = [("dossier", lambda out: [dossier, "--root", f"{corpus}/dossier", "build", "-o", out])]
+def tools(corpus, dossier, cache=None):
+    extra = ["--cache-dir", cache] if cache else []
+    found = [("dossier", lambda out: [dossier, "--root", f"{corpus}/dossier", "build", "-o", out, *extra])]
     hugo = os.environ.get("HUGO") or shutil.which("hugo")
     if not hugo:
         sys.exit("no Hugo: set HUGO=/path/to/hugo (see the top of this file)")
@@ -87,6 +92,14 @@ def rebuild_dir(corpus, name):
     }[name]
 
 
+def edited_page(corpus):
+    """The analysis the cached case edits: the first of the first section's."""
+    content = os.path.join(corpus, "content")
+    section = sorted(d for d in os.listdir(content) if os.path.isdir(os.path.join(content, d)))[0]
+    page = sorted(n for n in os.listdir(os.path.join(content, section)) if n.endswith(".md") and n != "_index.md")[0]
+    return os.path.join(content, section, page)
+
+
 def version(cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True).stdout.split("\n")[0].strip()
@@ -103,8 +116,8 @@ def main():
     args = ap.parse_args()
     cases = [c for c in args.cases.split(",") if c]
     for c in cases:
-        if c not in ("cold", "rebuild"):
-            sys.exit(f"unknown case {c!r}: cold or rebuild")
+        if c not in ("cold", "rebuild", "cached"):
+            sys.exit(f"unknown case {c!r}: cold, rebuild or cached")
 
     gen = os.environ.get("GEN_CORPUS", os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
     corpus = os.path.join(OUT, f"corpus-{args.pages}")
@@ -127,24 +140,37 @@ def main():
     os.makedirs(work)
 
     results = {}
-    for case in cases:
-        print(f"== {case} ==", flush=True)
-        if case == "rebuild":
-            for name, cmd in found:
-                run(cmd(rebuild_dir(corpus, name)))
-        for r in range(args.runs):
-            order = found[r % len(found):] + found[: r % len(found)]
-            for name, cmd in order:
-                if case == "cold":
-                    out = os.path.join(work, f"cold-{name}-{r}")
-                else:
-                    out = rebuild_dir(corpus, name)
-                m = run(cmd(out))
-                results.setdefault(case, {}).setdefault(name, []).append(m)
-                print(f"  {name:9} run {r + 1}: {m[0]:.2f} s wall, {m[1] + m[2]:.2f} s CPU", flush=True)
-        for name, _ in found:
-            last = os.path.join(work, f"cold-{name}-{args.runs - 1}") if case == "cold" else rebuild_dir(corpus, name)
-            results[case][name] = {"runs": results[case][name], "output": size(last)}
+    edited = edited_page(corpus)
+    original = open(edited, encoding="utf-8").read()
+    try:
+        for case in cases:
+            print(f"== {case} ==", flush=True)
+            case_tools = found
+            if case == "rebuild":
+                for name, cmd in found:
+                    run(cmd(rebuild_dir(corpus, name)))
+            if case == "cached":
+                case_tools = tools(corpus, dossier, cache=os.path.join(work, "cache-dossier"))
+                run(case_tools[0][1](os.path.join(work, "cached-prime")))
+            for r in range(args.runs):
+                if case == "cached":
+                    with open(edited, "w", encoding="utf-8") as f:
+                        f.write(f"{original}\nA sentence added before cached run {r + 1}.\n")
+                order = case_tools[r % len(case_tools):] + case_tools[: r % len(case_tools)]
+                for name, cmd in order:
+                    if case == "rebuild":
+                        out = rebuild_dir(corpus, name)
+                    else:
+                        out = os.path.join(work, f"{case}-{name}-{r}")
+                    m = run(cmd(out))
+                    results.setdefault(case, {}).setdefault(name, []).append(m)
+                    print(f"  {name:9} run {r + 1}: {m[0]:.2f} s wall, {m[1] + m[2]:.2f} s CPU", flush=True)
+            for name, _ in found:
+                last = rebuild_dir(corpus, name) if case == "rebuild" else os.path.join(work, f"{case}-{name}-{args.runs - 1}")
+                results[case][name] = {"runs": results[case][name], "output": size(last)}
+    finally:
+        with open(edited, "w", encoding="utf-8") as f:
+            f.write(original)
 
     print(f"\n{args.pages} pages, medians of {args.runs} runs, alternated\n")
     print("| case | tool | wall s | CPU s | of it system s | peak RSS MiB | output files | output MB | wall ratio | CPU ratio |")
@@ -178,6 +204,10 @@ def main():
     if not args.no_timings:
         print("\n== where dossier's time goes (one more cold build) ==", flush=True)
         subprocess.run([dossier, "--root", f"{corpus}/dossier", "build", "--timings", "-o", os.path.join(work, "timings")])
+        if "cached" in cases:
+            print("\n== and with the build cache, after the last edit (nothing changed since) ==", flush=True)
+            subprocess.run([dossier, "--root", f"{corpus}/dossier", "build", "--timings", "-o", os.path.join(work, "timings-cached"),
+                            "--cache-dir", os.path.join(work, "cache-dossier")])
     # The folders stay until the next run deletes them (and then waits): deleting them
     # now would slow whatever the machine does next.
 

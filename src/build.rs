@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cache::{Cache, Env as CacheEnv, Recorder};
 use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkCheck;
@@ -30,6 +31,9 @@ pub struct BuildOptions {
     /// stylesheet that overflows the compiler's stack ends only the child. `None` (a
     /// library caller) compiles in this process.
     pub helper: Option<PathBuf>,
+    /// `--cache-dir`: keep the outputs here between builds, and take from it those whose
+    /// template values are unchanged (see `crate::cache`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 pub use crate::render::profile::ProfileRow;
@@ -60,6 +64,19 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// With [`BuildOptions::profile`]: the render stage by template, the most time first.
     pub profile: Vec<ProfileRow>,
+    /// With [`BuildOptions::cache_dir`]: what the build cache did.
+    pub cache: Option<CacheReport>,
+}
+
+/// What the build cache did for one build.
+#[derive(Debug, Clone, Default)]
+pub struct CacheReport {
+    /// Outputs taken from the cache.
+    pub reused: usize,
+    /// Outputs rendered.
+    pub rendered: usize,
+    /// Why the outputs in the cache were not used, if it held any that were not.
+    pub ignored: Option<String>,
 }
 
 /// Records how long each stage took.
@@ -310,6 +327,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         today: day,
     };
     let profile = options.profile.then(render::profile::Profile::default);
+    let mut cache_report = None;
     let stats = match mode {
         Mode::Check => render::prepare(&site, html, templates, &inputs, None).and_then(|mut prepared| {
             diags.extend(prepared.take_warnings());
@@ -333,21 +351,46 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);
                 crate::confine::check_output_dir(root, &output_dir)
                     .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
+                if let Some(dir) = &options.cache_dir {
+                    crate::cache::check_dir(root, &output_dir, dir)
+                        .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
+                }
                 // Only now, with every output path checked, is anything written.
-                let options = crate::write::Options {
+                let write_options = crate::write::Options {
                     keep_dotfiles: site.config.preserve_dotfiles_in_output,
                     hard_link: site.config.hard_link_static,
                 };
-                let staging = Staging::begin(&output_dir, options).map_err(|e| {
+                let staging = Staging::begin(&output_dir, write_options).map_err(|e| {
                     std::iter::once(Diagnostic::error(format!(
                         "cannot write into the output folder {}: {e}",
                         output_dir.display()
                     )))
                     .collect::<Diagnostics>()
                 })?;
-                let all: Vec<render::JobId> = prepared.ids().collect();
-                match prepared.render(&site, &all, &staging, &report_progress, profile.as_ref()) {
-                    Ok(stats) => {
+                let rendered = match &options.cache_dir {
+                    None => {
+                        let all: Vec<render::JobId> = prepared.ids().collect();
+                        prepared
+                            .render(&site, &all, &staging, &report_progress, profile.as_ref())
+                            .map(|stats| (stats, None))
+                    }
+                    Some(dir) => {
+                        let env = cache_env(options, &site, &stylesheets, &prepared, day);
+                        let cache = Cache::open(dir, root, &env, &|key| prepared.address_now(key));
+                        watch.lap("read the build cache");
+                        render_cached(
+                            &prepared,
+                            &site,
+                            cache,
+                            &staging,
+                            &report_progress,
+                            profile.as_ref(),
+                        )
+                        .map(|(stats, run)| (stats, Some(run)))
+                    }
+                };
+                match rendered {
+                    Ok((stats, run)) => {
                         watch.lap("render and write");
                         let written = staging.commit().map_err(|e| {
                             std::iter::once(
@@ -357,6 +400,26 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                             .collect::<Diagnostics>()
                         })?;
                         diags.extend(pages_size_warning(written.bytes));
+                        if let Some(run) = run {
+                            let reads = crate::cache::Reads {
+                                files: prepared.files_looked_for(),
+                                addresses: prepared.addresses_looked_up(),
+                                images: stats.images.made + stats.images.kept > 0,
+                            };
+                            let saved = run.cache.save(root, &output_dir, run.outputs, reads);
+                            if let Err(e) = saved {
+                                let dir = options.cache_dir.as_deref().unwrap_or(Path::new(""));
+                                diags.push(
+                                    Diagnostic::warning(format!(
+                                        "the build cache in {} was not saved: {e}",
+                                        dir.display()
+                                    ))
+                                    .hint("the site was built; the next build renders every page"),
+                                );
+                            }
+                            watch.lap("save the build cache");
+                            cache_report = Some(run.report);
+                        }
                         Ok((stats, Some(written)))
                     }
                     Err(e) => {
@@ -396,7 +459,105 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         warnings: diags.sorted(),
         timings: watch.laps,
         profile: profile.map(render::profile::Profile::finish).unwrap_or_default(),
+        cache: cache_report,
     })
+}
+
+/// What every output depends on besides its values and the files the templates read.
+fn cache_env<'a>(
+    options: &'a BuildOptions,
+    site: &Site,
+    stylesheets: &'a BTreeMap<String, crate::sass::Stylesheet>,
+    prepared: &render::Prepared,
+    day: jiff::civil::Date,
+) -> CacheEnv<'a> {
+    let config = std::fs::read_to_string(options.root.join(site.config.file.name())).unwrap_or_default();
+    CacheEnv {
+        config,
+        base_url: options.base_url.as_deref(),
+        drafts: options.drafts,
+        stylesheets: stylesheets.values().map(|s| &*s.css).collect(),
+        // `now()` is the day of the build: outputs that show it are the day's.
+        today: prepared.templates_call("now").then_some(day),
+    }
+}
+
+/// A build's use of the cache, until the output folder is written.
+struct CacheRun {
+    cache: Cache,
+    outputs: BTreeMap<String, crate::cache::Entry>,
+    report: CacheReport,
+}
+
+/// Renders the outputs the cache has no bytes for (or whose bytes fail their check) and
+/// takes the others from it.
+fn render_cached(
+    prepared: &render::Prepared,
+    site: &Site,
+    cache: Cache,
+    staging: &Staging,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    profile: Option<&render::profile::Profile>,
+) -> Result<(render::RenderStats, CacheRun), Diagnostics> {
+    use rayon::prelude::*;
+    let fingerprints = prepared.fingerprints(site);
+    let mut fresh = Vec::new();
+    let mut kept = Vec::new();
+    for (id, fingerprint) in prepared.ids().zip(&fingerprints) {
+        match fingerprint.and_then(|f| cache.lookup(prepared.path(id), f)) {
+            Some(entry) => kept.push((id, entry)),
+            None => fresh.push(id),
+        }
+    }
+    let noted = prepared
+        .ids()
+        .zip(&fingerprints)
+        .filter_map(|(id, f)| f.map(|f| (prepared.path(id), f)))
+        .collect();
+    let recorder = Recorder::new(staging, noted);
+    let taken: Vec<(render::JobId, Option<std::io::Result<()>>)> = kept
+        .par_iter()
+        .map(|&(id, entry)| {
+            let bytes = cache.fetch(entry);
+            let put = |(object, b): (PathBuf, Vec<u8>)| {
+                recorder.reuse(prepared.output_path(id), entry, &object, &b)
+            };
+            (id, bytes.map(put))
+        })
+        .collect();
+    let mut errors = Diagnostics::new();
+    let mut reused = 0;
+    for (id, taken) in taken {
+        match taken {
+            Some(Ok(())) => reused += 1,
+            Some(Err(e)) => errors.push(Diagnostic::error(format!(
+                "cannot write {}: {e}",
+                prepared.path(id)
+            ))),
+            // Missing or damaged in the cache: made again.
+            None => fresh.push(id),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    fresh.sort_unstable();
+    let mut stats = prepared.render(site, &fresh, &recorder, progress, profile)?;
+    stats.files += reused;
+    let report = CacheReport {
+        reused,
+        rendered: fresh.len(),
+        ignored: cache.ignored.clone(),
+    };
+    let outputs = recorder.finish();
+    Ok((
+        stats,
+        CacheRun {
+            cache,
+            outputs,
+            report,
+        },
+    ))
 }
 
 /// GitHub Pages refuses to publish a site larger than this.

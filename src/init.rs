@@ -54,7 +54,7 @@ paginate_by = 10
 +++
 "#;
 
-const GITIGNORE: &str = "/public/\n";
+const GITIGNORE: &str = "/public/\n/.dossier-cache/\n";
 
 /// The repository dossier is published from: its releases hold the archives the Pages
 /// workflow downloads, and `--ci-install git` builds from it. No address is settled yet,
@@ -99,11 +99,20 @@ jobs:
         id: pages
         uses: actions/configure-pages@v5
 {install}
+      # The last build's outputs, so that this build renders only the pages an edit
+      # changed. Each run saves under a key of its own and restores the newest; dossier
+      # checks every file it takes from the cache, and renders anything stale or damaged.
+      - name: Restore the build cache
+        uses: actions/cache@v4
+        with:
+          path: .dossier-cache
+          key: dossier-build-${{ github.run_id }}
+          restore-keys: dossier-build-
       - name: Build the site
         env:
           # https://USER.github.io/REPO for a project site, or the custom domain.
           BASE_URL: ${{ steps.pages.outputs.base_url }}
-        run: dossier build --base-url "$BASE_URL/"
+        run: dossier build --base-url "$BASE_URL/" --cache-dir .dossier-cache
       - name: Upload the site
         uses: actions/upload-pages-artifact@v3
         with:

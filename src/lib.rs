@@ -8,6 +8,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
+pub(crate) mod cache;
 pub(crate) mod charts;
 pub(crate) mod config;
 mod confine;

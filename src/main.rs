@@ -91,6 +91,10 @@ enum Command {
         /// of output made without one), with counts, so a slow template shows.
         #[arg(long)]
         profile: bool,
+        /// Keep the outputs in DIR between builds and render again only those whose
+        /// content, templates or settings changed (for CI, where each build starts empty).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -179,6 +183,7 @@ fn main() -> ExitCode {
             drafts,
             timings,
             profile,
+            cache_dir,
             site,
         } => {
             let options = BuildOptions {
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
                 links: links.map(Links::severity),
                 profile,
                 helper: std::env::current_exe().ok(),
+                cache_dir,
             };
             run_build(&options, Mode::Build, timings || profile)
         }
@@ -359,6 +365,19 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                     report.images_made,
                     report.images_kept
                 );
+            }
+            if let Some(cache) = &report.cache {
+                match &cache.ignored {
+                    Some(why) => println!(
+                        "  build cache not used ({why}): {} rendered",
+                        count(cache.rendered, "output")
+                    ),
+                    None => println!(
+                        "  build cache: {} reused, {} rendered",
+                        count(cache.reused, "output"),
+                        cache.rendered
+                    ),
+                }
             }
             if let (true, Some(w)) = (timings, report.written) {
                 println!(

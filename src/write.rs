@@ -200,6 +200,17 @@ impl Staging {
         Ok(())
     }
 
+    /// Puts the file `source`, whose `bytes` the caller has read and checked, at `rel`:
+    /// a hard link to it when the output folder was empty (nothing writes into an output
+    /// in place, see `write_new`), else as `write` would.
+    pub(crate) fn put_file(&self, rel: &OutputPath, source: &Path, bytes: &[u8]) -> io::Result<()> {
+        if !self.fresh {
+            return self.write(rel, bytes);
+        }
+        self.record(rel, bytes.len() as u64);
+        self.stage_link(rel, source)
+    }
+
     /// Puts the staged files in place and removes outputs the site no longer has, all or
     /// nothing: every path was checked when the build was planned (inside the output
     /// folder, no two outputs at one path, no output where another needs a folder), so

@@ -57,6 +57,10 @@ pub(crate) struct DataFiles {
     /// The folders searched, relative to the site folder, in order.
     folders: Vec<String>,
     read: Mutex<HashMap<(PathBuf, Format), Value>>,
+    /// Every file looked for, relative to the site folder, and whether it was there: what
+    /// the outputs were made from besides their template values, which the build cache
+    /// checks before it trusts them (see `crate::cache`).
+    looked_for: Mutex<std::collections::BTreeMap<String, bool>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -99,6 +103,7 @@ impl DataFiles {
             site: SiteRoot::new(root),
             folders,
             read: Mutex::new(HashMap::new()),
+            looked_for: Mutex::new(std::collections::BTreeMap::new()),
         })
     }
 
@@ -254,11 +259,30 @@ impl DataFiles {
                 .site
                 .file_in(folder, &path)
                 .map_err(|why| tera::Error::message(format!("{function}: {why}")))?;
-            if file.is_file() {
+            let found = file.is_file();
+            let relative = match folder.as_str() {
+                "." => path.clone(),
+                _ => format!("{folder}/{path}"),
+            };
+            self.looked_for
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(relative, found);
+            if found {
                 return Ok(Some(file));
             }
         }
         Ok(None)
+    }
+
+    /// Every file the template functions looked for so far, relative to the site folder,
+    /// with whether it was there, sorted.
+    pub(crate) fn looked_for(&self) -> Vec<(String, bool)> {
+        let looked = self.looked_for.lock().unwrap_or_else(|e| e.into_inner());
+        looked
+            .iter()
+            .map(|(path, found)| (path.clone(), *found))
+            .collect()
     }
 }
 

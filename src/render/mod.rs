@@ -339,12 +339,39 @@ impl Prepared {
         })
     }
 
-    /// Renders the planned outputs at the given indices into `sink`.
     /// The source images `resize_image` has read, relative to the site folder.
     pub(crate) fn image_sources(&self) -> Vec<std::path::PathBuf> {
         self.templates.images().sources_read()
     }
 
+    /// Every file of the site the template functions looked for so far, relative to the
+    /// site folder, with whether it was there.
+    pub(crate) fn files_looked_for(&self) -> Vec<(String, bool)> {
+        self.templates.files_looked_for()
+    }
+
+    /// The addresses `get_url(path="@/…")` and `get_taxonomy_url` looked up so far, by
+    /// key, with what they found.
+    pub(crate) fn addresses_looked_up(&self) -> Vec<(String, Option<String>)> {
+        self.templates.addresses_looked_up()
+    }
+
+    /// What the address lookup `key` (from [`Prepared::addresses_looked_up`]) finds now.
+    pub(crate) fn address_now(&self, key: &str) -> Option<String> {
+        self.templates.address_now(key)
+    }
+
+    /// Whether any template calls the template function `name`.
+    pub(crate) fn templates_call(&self, name: &str) -> bool {
+        self.templates.call(name)
+    }
+
+    /// One planned output's path.
+    pub(crate) fn output_path(&self, id: JobId) -> &crate::output_path::OutputPath {
+        &self.plan[id.0].path
+    }
+
+    /// Renders the planned outputs at the given indices into `sink`.
     pub(crate) fn render(
         &self,
         site: &Site,

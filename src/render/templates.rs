@@ -3,7 +3,7 @@
 //! `get_taxonomy_url`). Template errors become diagnostics naming the template file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -101,6 +101,11 @@ pub(crate) struct Templates {
     lookups: Arc<RwLock<Option<Lookups>>>,
     /// The images `resize_image` was asked for, made once rendering is done.
     images: Arc<crate::images::Images>,
+    /// The site's files the template functions read (`load_data`, `get_hash`, …).
+    files: Arc<super::data::DataFiles>,
+    /// The addresses `get_url(path="@/…")` and `get_taxonomy_url` looked up, by
+    /// [`Address`] key, with what they found.
+    addresses: Arc<Mutex<BTreeMap<String, Option<String>>>>,
 }
 
 impl Templates {
@@ -116,7 +121,8 @@ impl Templates {
         super::tera1::register(&mut tera);
         let lookups = Arc::new(RwLock::new(None));
         let data = super::data::DataFiles::new(root, theme);
-        register_functions(&mut tera, &lookups, &data);
+        let addresses = Arc::new(Mutex::new(BTreeMap::new()));
+        register_functions(&mut tera, &lookups, &data, &addresses);
         let files = data.clone();
         tera.register_function("load_data", move |kwargs: Kwargs, _: &State| files.load(&kwargs));
         let files = data.clone();
@@ -131,7 +137,7 @@ impl Templates {
         });
         let images = crate::images::Images::new(root);
         register_responsive_images(&mut tera, &lookups, data.clone(), images.clone());
-        register_resize_image(&mut tera, &lookups, data, images.clone());
+        register_resize_image(&mut tera, &lookups, data.clone(), images.clone());
         // Tera 1's macros, positional test arguments and optional includes, as Tera 2
         // reads them (a Tera 2 template is left as it is); messages show the text as written.
         let translated = super::tera1::translate_all(
@@ -146,12 +152,37 @@ impl Templates {
             sources,
             lookups,
             images,
+            files: data,
+            addresses,
         })
     }
 
     /// The images asked for so far, to make once outputs are rendered.
     pub(crate) fn images(&self) -> &crate::images::Images {
         &self.images
+    }
+
+    /// Every file of the site the template functions looked for so far, relative to the
+    /// site folder, with whether it was there.
+    pub(crate) fn files_looked_for(&self) -> Vec<(String, bool)> {
+        self.files.looked_for()
+    }
+
+    /// The addresses `get_url(path="@/…")` and `get_taxonomy_url` looked up so far, by
+    /// [`Address`] key, with what they found.
+    pub(crate) fn addresses_looked_up(&self) -> Vec<(String, Option<String>)> {
+        let looked = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
+        looked.iter().map(|(k, u)| (k.clone(), u.clone())).collect()
+    }
+
+    /// What the lookup `key` (an [`Address`] key) finds now.
+    pub(crate) fn address_now(&self, key: &str) -> Option<String> {
+        let guard = lookups_read(&self.lookups);
+        let l = guard.as_ref()?;
+        match Address::from_key(key)? {
+            Address::Page(path) => l.permalinks.get(path).cloned(),
+            Address::Term { lang, kind, name } => term_url(l, lang, kind, name),
+        }
     }
 
     /// Gives the template functions the site's data.
@@ -168,11 +199,14 @@ impl Templates {
 
     /// For each template, whether it (or a template it extends, includes or imports) calls
     /// a function that can read any page: `get_page`, `get_section`, `get_taxonomy`,
-    /// `backlinks`, `related`. An edit to one page must re-render every output made with
+    /// `get_taxonomy_term` (a term's pages), `backlinks`, `related`. (`get_url` and
+    /// `get_taxonomy_url` read only addresses, which the build cache records.) An edit to one page must re-render every output made with
     /// such a template; other outputs only show the pages in their own context.
     pub(crate) fn reads_everything(&self) -> HashMap<String, bool> {
-        let calls = regex::Regex::new(r"\b(get_page|get_section|get_taxonomy|backlinks|related)\s*\(")
-            .expect("a valid pattern");
+        let calls = regex::Regex::new(
+            r"\b(get_page|get_section|get_taxonomy|get_taxonomy_term|backlinks|related)\s*\(",
+        )
+        .expect("a valid pattern");
         let graph = self.uses();
         self.sources
             .keys()
@@ -183,6 +217,12 @@ impl Templates {
                 (name.clone(), reads)
             })
             .collect()
+    }
+
+    /// Whether any template calls the function `name`.
+    pub(crate) fn call(&self, name: &str) -> bool {
+        let call = regex::Regex::new(&format!(r"\b{}\s*\(", regex::escape(name))).expect("a valid pattern");
+        self.sources.values().any(|s| call.is_match(&s.text))
     }
 
     /// The templates whose output can change when the given templates change: those that
@@ -364,6 +404,7 @@ fn register_functions(
     tera: &mut Tera,
     lookups: &Arc<RwLock<Option<Lookups>>>,
     files: &Arc<super::data::DataFiles>,
+    addresses: &Arc<Mutex<BTreeMap<String, Option<String>>>>,
 ) {
     fn read(l: &RwLock<Option<Lookups>>) -> RwLockReadGuard<'_, Option<Lookups>> {
         l.read().unwrap_or_else(|e| e.into_inner())
@@ -380,8 +421,9 @@ fn register_functions(
     });
     let l = lookups.clone();
     let f = files.clone();
+    let looked = addresses.clone();
     tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
-        let url = get_url(data(&read(&l))?, &kwargs)?;
+        let url = get_url(data(&read(&l))?, &kwargs, &looked)?;
         // `cachebust=true`: the file's hash as a query, so a changed file is fetched anew.
         if kwargs.get::<bool>("cachebust")?.unwrap_or(false) {
             let path: String = kwargs.must_get("path")?;
@@ -562,6 +604,7 @@ fn register_functions(
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy_term: no term `{term}` in `{kind}`")))
     });
     let l = lookups.clone();
+    let looked = addresses.clone();
     tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
         let kind: String = kwargs.must_get("kind")?;
         // `term` in Zola 0.23, `name` before it.
@@ -574,22 +617,27 @@ fn register_functions(
         let guard = read(&l);
         let data = data(&guard)?;
         let lang = data.lang("get_taxonomy_url", &kwargs)?;
-        let Some((_, terms)) = data.taxonomies.get(&(lang, kind.clone())) else {
+        if !data.taxonomies.contains_key(&(lang.clone(), kind.clone())) {
             if !required {
                 return Ok(Value::none());
             }
             return Err(tera::Error::message(format!(
                 "get_taxonomy_url: no taxonomy `{kind}`"
             )));
-        };
-        // By name, else by slug as Zola looks terms up: every spelling of a term finds it
-        // (`Rust`, `rust`), as a page's own `taxonomies` list may spell it. Slugifying
-        // only on a miss keeps the common call a map lookup.
-        match terms
-            .get(&name)
-            .or_else(|| terms.get(&crate::slugs::path_slug(&name, data.term_slugs)))
-        {
-            Some(url) => Ok(Value::from(url.as_str())),
+        }
+        let found = term_url(data, &lang, &kind, &name);
+        let key = Address::Term {
+            lang: &lang,
+            kind: &kind,
+            name: &name,
+        }
+        .key();
+        looked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, found.clone());
+        match found {
+            Some(url) => Ok(Value::from(url)),
             None if !required => Ok(Value::none()),
             None => Err(tera::Error::message(format!(
                 "get_taxonomy_url: no term `{name}` in `{kind}` (`required=false` makes a missing term none)"
@@ -598,7 +646,62 @@ fn register_functions(
     });
 }
 
-fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+/// A lookup of an address that a template function made: what an output depends on
+/// besides its values, which the build cache records by [`Address::key`] and checks
+/// with [`Templates::address_now`].
+enum Address<'a> {
+    /// `get_url(path="@/…")`: a page's or section's content path.
+    Page(&'a str),
+    /// `get_taxonomy_url`.
+    Term {
+        lang: &'a str,
+        kind: &'a str,
+        name: &'a str,
+    },
+}
+
+impl<'a> Address<'a> {
+    /// Parts are joined by the unit separator, which no language code, taxonomy name or
+    /// content path contains.
+    fn key(&self) -> String {
+        match self {
+            Address::Page(path) => format!("@/{path}"),
+            Address::Term { lang, kind, name } => format!("term\u{1f}{lang}\u{1f}{kind}\u{1f}{name}"),
+        }
+    }
+
+    fn from_key(key: &'a str) -> Option<Address<'a>> {
+        if let Some(path) = key.strip_prefix("@/") {
+            return Some(Address::Page(path));
+        }
+        let mut parts = key.strip_prefix("term\u{1f}")?.splitn(3, '\u{1f}');
+        Some(Address::Term {
+            lang: parts.next()?,
+            kind: parts.next()?,
+            name: parts.next()?,
+        })
+    }
+}
+
+/// The address of the term `name` of the taxonomy `kind` in `lang`: by name, else by
+/// slug as Zola looks terms up, so every spelling of a term finds it (`Rust`, `rust`),
+/// as a page's own `taxonomies` list may spell it. Slugifying only on a miss keeps the
+/// common call a map lookup.
+fn term_url(data: &Lookups, lang: &str, kind: &str, name: &str) -> Option<String> {
+    let (_, terms) = data.taxonomies.get(&(lang.to_owned(), kind.to_owned()))?;
+    terms
+        .get(name)
+        .or_else(|| terms.get(&crate::slugs::path_slug(name, data.term_slugs)))
+        .cloned()
+}
+
+/// `get_url`; a page's or section's address (`@/…`) is noted in `looked_up`, as what
+/// the output depends on besides its values (see `crate::cache`).
+fn get_url(
+    l: &Lookups,
+    kwargs: &Kwargs,
+    looked_up: &Mutex<BTreeMap<String, Option<String>>>,
+) -> TeraResult<Value> {
     let path: String = kwargs.must_get("path")?;
     let trailing_slash: bool = kwargs.get("trailing_slash")?.unwrap_or(false);
     let lang = l.lang("get_url", kwargs)?;
@@ -608,10 +711,13 @@ fn get_url(l: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
             .map_or((content, None), |(p, a)| (p, Some(a)));
         // As Zola: `lang="fr"` links to the translation, `@/blog/page.fr.md`.
         let p = l.in_lang(p, &lang);
-        let url = l
-            .permalinks
-            .get(&p)
-            .ok_or_else(|| tera::Error::message(format!("get_url: no page or section at `@/{p}`")))?;
+        let found = l.permalinks.get(&p);
+        looked_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(Address::Page(&p).key(), found.cloned());
+        let url =
+            found.ok_or_else(|| tera::Error::message(format!("get_url: no page or section at `@/{p}`")))?;
         return Ok(Value::from(match anchor {
             Some(a) => format!("{url}#{a}"),
             None => url.clone(),

@@ -382,6 +382,7 @@ fn serve_does_not_follow_a_file_replaced_by_a_link_outside_the_site() {
         links: None,
         profile: false,
         helper: None,
+        cache_dir: None,
     });
     assert!(session.rebuild().is_ok(), "the example site builds");
     for rel in ["static/notes.txt", PAGE] {

@@ -40,13 +40,42 @@ fn the_workflow_installs_the_release_of_the_version_that_wrote_it() {
         "sha256sum -c \"dossier-$target.sha256\"".to_owned(),
         "tar -xzf \"dossier-$target.tar.gz\"".to_owned(),
         "echo \"$RUNNER_TEMP/dossier\" >> \"$GITHUB_PATH\"".to_owned(),
-        "run: dossier build --base-url \"$BASE_URL/\"".to_owned(),
+        "run: dossier build --base-url \"$BASE_URL/\" --cache-dir .dossier-cache".to_owned(),
     ] {
         assert!(workflow.contains(&needle), "no {needle:?} in\n{workflow}");
     }
     // The sums are checked before the archive is unpacked.
     assert!(workflow.find("sha256sum -c") < workflow.find("tar -xzf"));
     assert!(!workflow.contains("cargo install"), "{workflow}");
+}
+
+#[test]
+fn the_workflow_keeps_the_build_cache_between_runs_and_git_ignores_it() {
+    let tmp = SiteTest::empty();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("init").arg(tmp.path("site"));
+    Output::of(cmd).assert_success();
+    let workflow = tmp.read("site/.github/workflows/pages.yml");
+    let restore = workflow
+        .find("uses: actions/cache@v4\n        with:\n          path: .dossier-cache\n")
+        .unwrap_or_else(|| panic!("no cache step for .dossier-cache in\n{workflow}"));
+    // A key of its own for each run (a saved entry is never replaced), the newest restored.
+    assert!(
+        workflow[restore..]
+            .contains("key: dossier-build-${{ github.run_id }}\n          restore-keys: dossier-build-\n")
+    );
+    let build = workflow
+        .find("--cache-dir .dossier-cache")
+        .expect("the build uses the cache");
+    assert!(
+        restore < build,
+        "the cache is restored after the build:\n{workflow}"
+    );
+    assert!(
+        tmp.read("site/.gitignore")
+            .lines()
+            .any(|l| l == "/.dossier-cache/")
+    );
 }
 
 #[test]

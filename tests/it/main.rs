@@ -9,6 +9,7 @@ mod architecture;
 mod archive;
 mod budget;
 mod build;
+mod cache;
 mod charts;
 mod cite;
 mod cli;

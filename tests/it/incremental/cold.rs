@@ -23,6 +23,7 @@ pub(super) fn options(root: &Path) -> BuildOptions {
         links: None,
         profile: false,
         helper: None,
+        cache_dir: None,
     }
 }
 

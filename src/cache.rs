@@ -1,0 +1,420 @@
+//! The build cache (`dossier build --cache-dir DIR`): the last build's outputs, kept by
+//! what they were made from, so that a build into an empty output folder (CI, where every
+//! build starts from a fresh checkout) renders only the outputs whose template values
+//! changed and takes the rest from the cache.
+//!
+//! The folder holds `manifest.json` and `objects/`, each output's bytes once, named by
+//! their SHA-256. The manifest gives each output path the fingerprint of the values it
+//! was made from (`render::Prepared::fingerprints`) and its bytes' hash and length, and
+//! says what else every output depended on: [`Env`] (dossier's version, the configuration,
+//! the compiled CSS, …) and the site's files the template functions looked for.
+//!
+//! Nothing in the cache is trusted unchecked. A manifest from another version, for other
+//! settings, or made before a file the templates read changed is ignored whole; an object
+//! whose bytes no longer have its hash is ignored and removed, and its output rendered.
+//! A stale or corrupt cache costs time, never a wrong output. The cache is written only
+//! after the output folder is, so a failed build leaves it as it was.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use crate::output_path::OutputPath;
+use crate::theme::StaticSource;
+use crate::write::{Sink, Staging};
+
+/// Changed whenever what the manifest means changes.
+const FORMAT: u32 = 1;
+const MANIFEST: &str = "manifest.json";
+const OBJECTS: &str = "objects";
+
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    dossier: String,
+    env: u64,
+    /// Whether rendering asked for processed images (`resize_image`): the outputs that
+    /// ask are not known one by one, and an output taken from the cache asks for nothing,
+    /// so such a build's outputs are not reused.
+    images: bool,
+    /// Each file the template functions looked for, relative to the site folder: the
+    /// SHA-256 of its bytes, or `None` if it was not there.
+    files: BTreeMap<String, Option<String>>,
+    /// Each address a template function looked up (a page's for `get_url(path="@/…")`, a
+    /// term's for `get_taxonomy_url`), by the renderer's key, with what it found.
+    addresses: BTreeMap<String, Option<String>>,
+    outputs: BTreeMap<String, Entry>,
+}
+
+impl Manifest {
+    /// Whether every name in it is one a build writes: object names are hashes, files
+    /// are inside the site. A manifest is data from outside the build, which names no
+    /// other file to read.
+    fn well_formed(&self) -> bool {
+        let inside = |path: &str| {
+            let path = Path::new(path);
+            path.is_relative()
+                && path
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+        };
+        self.outputs.values().all(|e| is_sha256(&e.sha256))
+            && self.files.keys().all(|p| inside(p))
+            && self.files.values().flatten().all(|s| is_sha256(s))
+    }
+}
+
+fn is_sha256(name: &str) -> bool {
+    name.len() == 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// One output in the cache.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    fingerprint: u64,
+    sha256: String,
+    len: u64,
+}
+
+/// What every output depends on besides its template values and the files the templates
+/// read: a change to any of it makes the whole cache stale.
+pub(crate) struct Env<'a> {
+    /// The configuration file's text.
+    pub config: String,
+    /// The command line's settings that change outputs.
+    pub base_url: Option<&'a str>,
+    pub drafts: bool,
+    /// CSS compiled from Sass, which `get_url(cachebust=true)` hashes.
+    pub stylesheets: Vec<&'a [u8]>,
+    /// The day of the build, when a template calls `now()`.
+    pub today: Option<jiff::civil::Date>,
+}
+
+impl Env<'_> {
+    fn key(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        // The fingerprints are made with the standard library's hasher, whose algorithm
+        // may change between Rust releases: a known text's hash tells builds apart.
+        let mut probe = DefaultHasher::new();
+        "dossier build cache".hash(&mut probe);
+        probe.finish().hash(&mut h);
+        (
+            self.config.as_str(),
+            self.base_url,
+            self.drafts,
+            &self.stylesheets,
+        )
+            .hash(&mut h);
+        self.today.map(|d| d.to_string()).hash(&mut h);
+        h.finish()
+    }
+}
+
+/// What a build's outputs read besides their template values.
+pub(crate) struct Reads {
+    /// The site's files the template functions looked for, relative to the site folder,
+    /// with whether each was there.
+    pub files: Vec<(String, bool)>,
+    /// The addresses template functions looked up, by key, with what they found.
+    pub addresses: Vec<(String, Option<String>)>,
+    /// Whether rendering asked for processed images.
+    pub images: bool,
+}
+
+/// The cache as a build found it.
+pub(crate) struct Cache {
+    dir: PathBuf,
+    env: u64,
+    /// The last build's outputs, if they may be used.
+    kept: BTreeMap<String, Entry>,
+    /// What the last build's outputs read, if they may be used: outputs taken from the
+    /// cache read it too, though this build does not render them.
+    kept_files: BTreeMap<String, Option<String>>,
+    kept_addresses: BTreeMap<String, Option<String>>,
+    /// Why the last build's outputs are not used, if there were any.
+    pub(crate) ignored: Option<String>,
+}
+
+impl Cache {
+    /// Reads the cache in `dir` for a build of the site at `root` whose outputs depend on
+    /// `env`, and in which `address` answers an address lookup as the template functions
+    /// would now. Never fails: a cache that cannot be used is empty, with
+    /// [`Cache::ignored`] saying why.
+    pub(crate) fn open(
+        dir: &Path,
+        root: &Path,
+        env: &Env,
+        address: &dyn Fn(&str) -> Option<String>,
+    ) -> Cache {
+        let env = env.key();
+        let mut cache = Cache {
+            dir: dir.to_path_buf(),
+            env,
+            kept: BTreeMap::new(),
+            kept_files: BTreeMap::new(),
+            kept_addresses: BTreeMap::new(),
+            ignored: None,
+        };
+        let text = match std::fs::read(dir.join(MANIFEST)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return cache,
+            Err(e) => {
+                cache.ignored = Some(format!("its manifest cannot be read: {e}"));
+                return cache;
+            }
+        };
+        let manifest: Manifest = match serde_json::from_slice::<Manifest>(&text) {
+            Ok(m) if m.well_formed() => m,
+            _ => {
+                cache.ignored = Some("its manifest is damaged".to_owned());
+                return cache;
+            }
+        };
+        cache.ignored = if manifest.format != FORMAT || manifest.dossier != env!("CARGO_PKG_VERSION") {
+            Some(format!("it was made by dossier {}", manifest.dossier))
+        } else if manifest.env != env {
+            Some("the configuration, the CSS or the day changed".to_owned())
+        } else if manifest.images {
+            Some("the last build processed images".to_owned())
+        } else if let Some((key, _)) = manifest
+            .addresses
+            .iter()
+            .find(|(key, found)| address(key) != **found)
+        {
+            Some(format!(
+                "the address of {} changed",
+                key.trim_start_matches("term\u{1f}").replace('\u{1f}', " ")
+            ))
+        } else {
+            changed_file(root, &manifest.files).map(|path| format!("{path} changed"))
+        };
+        if cache.ignored.is_none() {
+            cache.kept = manifest.outputs;
+            cache.kept_files = manifest.files;
+            cache.kept_addresses = manifest.addresses;
+        }
+        cache
+    }
+
+    /// The kept output at `path`, if it was made from values of this `fingerprint`.
+    pub(crate) fn lookup(&self, path: &str, fingerprint: u64) -> Option<&Entry> {
+        self.kept.get(path).filter(|e| e.fingerprint == fingerprint)
+    }
+
+    /// The file holding `entry`'s bytes, and the bytes, if they are still the bytes it
+    /// names. An object that is not is removed, so the build that renders its output
+    /// again stores it anew.
+    pub(crate) fn fetch(&self, entry: &Entry) -> Option<(PathBuf, Vec<u8>)> {
+        let path = self.object(&entry.sha256);
+        let bytes = std::fs::read(&path).ok()?;
+        if bytes.len() as u64 == entry.len && hex(&sha2::Sha256::digest(&bytes)) == entry.sha256 {
+            Some((path, bytes))
+        } else {
+            std::fs::remove_file(&path).ok();
+            None
+        }
+    }
+
+    fn object(&self, sha256: &str) -> PathBuf {
+        self.dir.join(OBJECTS).join(&sha256[..2]).join(sha256)
+    }
+
+    /// Stores a finished build: its `outputs` (as now in `out_dir`) and what they read
+    /// besides their values (see [`Reads`]). Objects no output names any more are removed.
+    pub(crate) fn save(
+        &self,
+        root: &Path,
+        out_dir: &Path,
+        outputs: BTreeMap<String, Entry>,
+        reads: Reads,
+    ) -> io::Result<()> {
+        std::fs::create_dir_all(self.dir.join(OBJECTS))?;
+        outputs.par_iter().try_for_each(|(path, entry)| {
+            let object = self.object(&entry.sha256);
+            if object.exists() {
+                return Ok(());
+            }
+            std::fs::create_dir_all(object.parent().expect("objects are in a folder"))?;
+            // The output folder's file becomes the object: a link where the file system
+            // allows (nothing writes into an output in place), else a copy. Made under a
+            // temporary name, so an interrupted save leaves no object with wrong bytes.
+            let temporary = object.with_extension("part");
+            std::fs::remove_file(&temporary).ok();
+            let source = out_dir.join(path);
+            if std::fs::hard_link(&source, &temporary).is_err() {
+                std::fs::copy(&source, &temporary)?;
+            }
+            std::fs::rename(&temporary, &object)
+        })?;
+        // What the outputs taken from the cache read, checked unchanged when it was
+        // opened, and what this build's rendering read.
+        let mut files = self.kept_files.clone();
+        files.par_extend(reads.files.into_par_iter().map(|(path, found)| {
+            let sha256 = found
+                .then(|| std::fs::read(root.join(&path)).ok())
+                .flatten()
+                .map(|bytes| hex(&sha2::Sha256::digest(&bytes)));
+            (path, sha256)
+        }));
+        let mut addresses = self.kept_addresses.clone();
+        addresses.extend(reads.addresses);
+        let wanted: HashSet<String> = outputs.values().map(|e| e.sha256.clone()).collect();
+        let manifest = Manifest {
+            format: FORMAT,
+            dossier: env!("CARGO_PKG_VERSION").to_owned(),
+            env: self.env,
+            images: reads.images,
+            files,
+            addresses,
+            outputs,
+        };
+        let temporary = self.dir.join(format!("{MANIFEST}.part"));
+        std::fs::write(
+            &temporary,
+            serde_json::to_vec(&manifest).map_err(io::Error::other)?,
+        )?;
+        std::fs::rename(&temporary, self.dir.join(MANIFEST))?;
+        self.prune(&wanted);
+        Ok(())
+    }
+
+    /// Removes every object not in `wanted`, and anything else that is not an object.
+    fn prune(&self, wanted: &HashSet<String>) {
+        let objects = self.dir.join(OBJECTS);
+        for entry in walkdir::WalkDir::new(&objects)
+            .min_depth(2)
+            .max_depth(2)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let name = entry.file_name().to_string_lossy();
+            if !wanted.contains(name.as_ref()) {
+                std::fs::remove_file(entry.path()).ok();
+            }
+        }
+    }
+}
+
+/// An error if the cache folder `dir` would be published or removed by a build of the
+/// site at `root` into `out_dir`: inside the output folder (or holding it), or inside
+/// the folders a build copies from.
+pub(crate) fn check_dir(
+    root: &Path,
+    out_dir: &Path,
+    dir: &Path,
+) -> Result<(), crate::diagnostic::Diagnostic> {
+    let full = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (cache, out) = (full(dir), full(out_dir));
+    let clash = if cache.starts_with(&out) || out.starts_with(&cache) {
+        Some(format!("the output folder {}", out_dir.display()))
+    } else {
+        ["content", "static"]
+            .iter()
+            .find(|f| cache.starts_with(full(&root.join(f))))
+            .map(|f| format!("{f}/, which the build publishes"))
+    };
+    match clash {
+        None => Ok(()),
+        Some(what) => Err(crate::diagnostic::Diagnostic::error(format!(
+            "the build cache {} overlaps {what}",
+            dir.display()
+        ))
+        .hint("keep the cache in a folder of its own, such as .dossier-cache beside config.toml")),
+    }
+}
+
+/// The first of `files` whose state differs from the one recorded.
+fn changed_file(root: &Path, files: &BTreeMap<String, Option<String>>) -> Option<String> {
+    files
+        .par_iter()
+        .find_first(|(path, sha256)| {
+            let now = std::fs::read(root.join(path))
+                .ok()
+                .map(|bytes| hex(&sha2::Sha256::digest(&bytes)));
+            now != **sha256
+        })
+        .map(|(path, _)| path.clone())
+}
+
+/// A sink that passes outputs on to another and notes the hash of those the cache keeps:
+/// the outputs with a fingerprint.
+pub(crate) struct Recorder<'a> {
+    inner: &'a Staging,
+    fingerprints: HashMap<&'a str, u64>,
+    entries: Mutex<BTreeMap<String, Entry>>,
+}
+
+impl<'a> Recorder<'a> {
+    /// Over `inner`, noting the outputs whose paths `fingerprints` holds.
+    pub(crate) fn new(inner: &'a Staging, fingerprints: HashMap<&'a str, u64>) -> Recorder<'a> {
+        Recorder {
+            inner,
+            fingerprints,
+            entries: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Passes on an output taken from the cache: `bytes`, checked, from the file `object`.
+    pub(crate) fn reuse(
+        &self,
+        path: &OutputPath,
+        entry: &Entry,
+        object: &Path,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        self.inner.put_file(path, object, bytes)?;
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.as_str().to_owned(), entry.clone());
+        Ok(())
+    }
+
+    /// The outputs noted, by path.
+    pub(crate) fn finish(self) -> BTreeMap<String, Entry> {
+        self.entries.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn write(&self, path: &OutputPath, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write(path, bytes)?;
+        if let Some(&fingerprint) = self.fingerprints.get(path.as_str()) {
+            let entry = Entry {
+                fingerprint,
+                sha256: hex(&sha2::Sha256::digest(bytes)),
+                len: bytes.len() as u64,
+            };
+            self.entries
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.as_str().to_owned(), entry);
+        }
+        Ok(())
+    }
+
+    fn copy(&self, path: &OutputPath, source: &StaticSource) -> io::Result<()> {
+        self.inner.copy(path, source)
+    }
+
+    fn keep(&self, path: &OutputPath) -> bool {
+        self.inner.keep(path)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,244 @@
+//! `dossier build --cache-dir`: a build into an empty output folder takes unchanged
+//! outputs from the cache, and its output is always byte-identical to a cold build's,
+//! whatever state the cache is in.
+
+use std::path::Path;
+
+use crate::harness::{SiteTest, parse_output, read_output, snapshot, text};
+
+/// `dossier build -o <out> --cache-dir <site>/.dossier-cache`, which must succeed; its
+/// standard output.
+fn cached_build(site: &SiteTest, out: &Path) -> String {
+    let out = site.run(&[
+        "build",
+        "-o",
+        out.to_str().expect("a UTF-8 path"),
+        "--cache-dir",
+        site.path(".dossier-cache").to_str().expect("a UTF-8 path"),
+    ]);
+    out.assert_success();
+    out.stdout.clone()
+}
+
+/// The output of a build without the cache, into a fresh folder.
+fn cold_build(site: &SiteTest) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().expect("temp dir");
+    let dir = out.path().join("public");
+    site.run(&["build", "-o", dir.to_str().expect("a UTF-8 path")])
+        .assert_success();
+    snapshot(&dir)
+}
+
+/// (reused, rendered) from the line `build` prints about the cache.
+fn counts(stdout: &str) -> (usize, usize) {
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("build cache"))
+        .unwrap_or_else(|| panic!("no line about the build cache in:\n{stdout}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().expect("a number"))
+        .collect();
+    match line.contains("not used") {
+        true => (0, numbers[0]),
+        false => (numbers[0], numbers[1]),
+    }
+}
+
+fn objects(site: &SiteTest) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(site.path(".dossier-cache/objects"))
+        .min_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let first = cached_build(&site, &tmp.path().join("first"));
+    let (reused, total) = counts(&first);
+    assert_eq!(reused, 0, "an empty cache reuses nothing:\n{first}");
+
+    // Nothing changed: everything with a fingerprint comes from the cache.
+    let again = cached_build(&site, &tmp.path().join("again"));
+    let (reused, rendered) = counts(&again);
+    assert_eq!(reused + rendered, total);
+    assert!(reused > total / 2, "too little reused:\n{again}");
+    assert_eq!(snapshot(&tmp.path().join("again")), cold_build(&site));
+
+    // One analysis's body changes: its page and the outputs that show it (its section,
+    // the front page it leads, its ten terms' pages, the pages listing it as related),
+    // about twenty of the 98 reused.
+    let page = "content/security/kursk-deployment.md";
+    let text = site.read(page);
+    site.write(page, format!("{text}\nA paragraph added for the cache test.\n"));
+    let edited = cached_build(&site, &tmp.path().join("edited"));
+    let (_, after_edit) = counts(&edited);
+    assert!(
+        after_edit < rendered + 25,
+        "a body edit rendered {after_edit} outputs (nothing changed: {rendered}):\n{edited}"
+    );
+    let out = tmp.path().join("edited");
+    assert!(
+        read_output(&out, "/security/kursk-deployment/").contains("A paragraph added for the cache test.")
+    );
+    assert_eq!(snapshot(&out), cold_build(&site));
+
+    // A template edit changes every fingerprint.
+    let template = "themes/default/templates/page.html";
+    let text = site.read(template);
+    site.write(template, format!("{text}\n<!-- edited -->\n"));
+    let retemplated = cached_build(&site, &tmp.path().join("retemplated"));
+    assert_eq!(counts(&retemplated), (0, total), "{retemplated}");
+    assert_eq!(snapshot(&tmp.path().join("retemplated")), cold_build(&site));
+}
+
+#[test]
+fn a_damaged_cache_is_detected_and_never_published() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let cold = cold_build(&site);
+
+    // Every stored output changed behind the build's back: other bytes, mostly of the
+    // same length.
+    let stored = objects(&site);
+    assert!(!stored.is_empty());
+    for object in &stored {
+        let mut bytes = std::fs::read(object).expect("read an object");
+        match bytes.first_mut() {
+            Some(b) => *b ^= 0x20,
+            None => bytes.push(b' '),
+        }
+        // Not in place: the object may be a link to an earlier output.
+        std::fs::remove_file(object).expect("remove an object");
+        std::fs::write(object, bytes).expect("write an object");
+    }
+    let damaged = cached_build(&site, &tmp.path().join("damaged"));
+    assert_eq!(counts(&damaged).0, 0, "a damaged object was used:\n{damaged}");
+    assert_eq!(snapshot(&tmp.path().join("damaged")), cold);
+    // The build stored them again, so the next one reuses them.
+    let healed = cached_build(&site, &tmp.path().join("healed"));
+    assert!(counts(&healed).0 > 0, "{healed}");
+    assert_eq!(snapshot(&tmp.path().join("healed")), cold);
+
+    // A manifest that is not one, and one that names files outside the site or objects
+    // outside the cache: ignored whole, and said so.
+    let manifest = site.path(".dossier-cache/manifest.json");
+    let good = std::fs::read_to_string(&manifest).expect("the manifest");
+    let mut outside: serde_json::Value = serde_json::from_str(&good).expect("JSON");
+    outside["files"]["../../../etc/hostname"] = serde_json::Value::Null;
+    let hostile = [
+        good[..good.len() / 2].to_owned(),
+        outside.to_string(),
+        good.replacen("\"sha256\":\"", "\"sha256\":\"../../", 1),
+    ];
+    for (i, text) in hostile.iter().enumerate() {
+        assert_ne!(text, &good, "case {i} changed nothing");
+        std::fs::write(&manifest, text).expect("write the manifest");
+        let out = cached_build(&site, &tmp.path().join(format!("hostile-{i}")));
+        assert!(
+            out.contains("build cache not used (its manifest is damaged)"),
+            "case {i}:\n{out}"
+        );
+        assert_eq!(
+            snapshot(&tmp.path().join(format!("hostile-{i}"))),
+            cold,
+            "case {i}"
+        );
+    }
+}
+
+#[test]
+fn a_change_to_a_file_the_templates_read_makes_the_cache_stale() {
+    let site = SiteTest::fixture("tera1");
+    // A page whose template reads a data file and no other page, so the build after the
+    // first takes it from the cache without rendering it: what it read must be kept.
+    site.write(
+        "templates/loaded.html",
+        "{% extends \"index.html\" %}{% block content %}{% set d = load_data(path=\"data/only.toml\") %}<p class=\"loaded\">{{ d.word }}</p><a href=\"{{ get_url(path='@/data.md') }}\">data</a>{% endblock content %}",
+    );
+    site.write(
+        "content/loaded.md",
+        "+++\ntitle = \"Loaded\"\ntemplate = \"loaded.html\"\n+++\n",
+    );
+    site.write("data/only.toml", "word = \"first\"\n");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read(".dossier-cache/manifest.json")).expect("the manifest");
+    assert!(
+        manifest["outputs"]["loaded/index.html"].is_object(),
+        "the page is kept"
+    );
+    assert!(counts(&cached_build(&site, &tmp.path().join("again"))).0 > 0);
+    site.write("data/only.toml", "word = \"second\"\n");
+    let out = cached_build(&site, &tmp.path().join("only"));
+    assert!(
+        out.contains("build cache not used (data/only.toml changed)"),
+        "{out}"
+    );
+    assert_eq!(
+        text(&parse_output(&tmp.path().join("only"), "/loaded/"), "p.loaded"),
+        "second"
+    );
+    assert!(counts(&cached_build(&site, &tmp.path().join("steady"))).0 > 0);
+
+    // A data file `load_data` read.
+    let data = site.read("data/site.toml");
+    site.write("data/site.toml", data.replacen("Analyst", "Renamed", 1));
+    let out = cached_build(&site, &tmp.path().join("data"));
+    assert!(
+        out.contains("build cache not used (data/site.toml changed)"),
+        "{out}"
+    );
+    assert!(read_output(&tmp.path().join("data"), "/data/").contains("Renamed"));
+    assert_eq!(snapshot(&tmp.path().join("data")), cold_build(&site));
+
+    // A file `load_data(required=false)` looked for and did not find, now there.
+    site.write("data/missing.json", r#"{"here": true}"#);
+    let out = cached_build(&site, &tmp.path().join("found"));
+    assert!(
+        out.contains("build cache not used (data/missing.json changed)"),
+        "{out}"
+    );
+    let html = parse_output(&tmp.path().join("found"), "/data/");
+    assert!(
+        text(&html, "p.data").ends_with("found"),
+        "{}",
+        text(&html, "p.data")
+    );
+    assert_eq!(snapshot(&tmp.path().join("found")), cold_build(&site));
+
+    // The page `get_url(path="@/data.md")` names moves.
+    let data_page = site.read("content/data.md");
+    site.write(
+        "content/data.md",
+        data_page.replacen("+++\n", "+++\nslug = \"moved\"\n", 1),
+    );
+    let out = cached_build(&site, &tmp.path().join("moved"));
+    assert!(
+        out.contains("build cache not used (the address of @/data.md changed)"),
+        "{out}"
+    );
+    let html = parse_output(&tmp.path().join("moved"), "/loaded/");
+    let links = crate::harness::attrs(&html, "a", "href");
+    assert!(links.iter().any(|h| h.ends_with("/moved/")), "{links:?}");
+    assert_eq!(snapshot(&tmp.path().join("moved")), cold_build(&site));
+}
+
+#[test]
+fn a_cache_folder_the_build_would_publish_or_remove_is_refused() {
+    let site = SiteTest::example();
+    for dir in ["public/.cache", "static/cache", "."] {
+        let out = site.run(&["build", "--cache-dir", dir]);
+        out.assert_user_error();
+        out.assert_stderr_has(&["the build cache", "overlaps"]);
+    }
+    assert!(!site.exists("public"), "a refused build wrote its output");
+}
