@@ -344,17 +344,36 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             }
         }),
         Mode::Build => {
-            render::prepare(&site, html, templates, &inputs, None).and_then(|mut prepared| {
+            if let Some(dir) = &options.cache_dir {
+                crate::cache::check_dir(root, &output_dir, dir).map_err(|d| {
+                    let mut all = std::mem::take(&mut diags);
+                    all.push(d);
+                    all.sorted()
+                })?;
+            }
+            let mut cache = options.cache_dir.as_deref().map(|dir| {
+                let env = cache_env(options, &site, &stylesheets, &templates, day);
+                Cache::open(dir, root, &env)
+            });
+            // The last build's search index, refreshed for the pages that changed.
+            let search = cache
+                .as_ref()
+                .and_then(Cache::search_index)
+                .and_then(|bytes| render::search::SearchIndex::from_bytes(&bytes))
+                .map(|index| render::search::Kept {
+                    index: Some(index),
+                    ..Default::default()
+                });
+            if cache.is_some() {
+                watch.lap("read the build cache");
+            }
+            render::prepare(&site, html, templates, &inputs, search).and_then(|mut prepared| {
                 diags.extend(prepared.take_warnings());
                 watch.lap("template values and plan");
                 let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
                 diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);
                 crate::confine::check_output_dir(root, &output_dir)
                     .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
-                if let Some(dir) = &options.cache_dir {
-                    crate::cache::check_dir(root, &output_dir, dir)
-                        .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
-                }
                 // Only now, with every output path checked, is anything written.
                 let write_options = crate::write::Options {
                     keep_dotfiles: site.config.preserve_dotfiles_in_output,
@@ -367,22 +386,21 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                     )))
                     .collect::<Diagnostics>()
                 })?;
-                let rendered = match &options.cache_dir {
+                let rendered = match cache.take() {
                     None => {
                         let all: Vec<render::JobId> = prepared.ids().collect();
                         prepared
                             .render(&site, &all, &staging, &report_progress, profile.as_ref())
                             .map(|stats| (stats, None))
                     }
-                    Some(dir) => {
-                        let env = cache_env(options, &site, &stylesheets, &prepared, day);
-                        let cache = Cache::open(dir, root, &env, &|key| prepared.address_now(key));
-                        watch.lap("read the build cache");
+                    Some(mut cache) => {
+                        cache.check_addresses(&|key| prepared.address_now(key));
                         render_cached(
                             &prepared,
                             &site,
                             cache,
                             &staging,
+                            &mut watch,
                             &report_progress,
                             profile.as_ref(),
                         )
@@ -406,7 +424,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                                 addresses: prepared.addresses_looked_up(),
                                 images: stats.images.made + stats.images.kept > 0,
                             };
-                            let saved = run.cache.save(root, &output_dir, run.outputs, reads);
+                            let search = prepared.take_search().index.map(|index| index.to_bytes());
+                            let saved = run.cache.save(root, &output_dir, run.outputs, reads, search);
                             if let Err(e) = saved {
                                 let dir = options.cache_dir.as_deref().unwrap_or(Path::new(""));
                                 diags.push(
@@ -468,7 +487,7 @@ fn cache_env<'a>(
     options: &'a BuildOptions,
     site: &Site,
     stylesheets: &'a BTreeMap<String, crate::sass::Stylesheet>,
-    prepared: &render::Prepared,
+    templates: &Templates,
     day: jiff::civil::Date,
 ) -> CacheEnv<'a> {
     let config = std::fs::read_to_string(options.root.join(site.config.file.name())).unwrap_or_default();
@@ -478,7 +497,7 @@ fn cache_env<'a>(
         drafts: options.drafts,
         stylesheets: stylesheets.values().map(|s| &*s.css).collect(),
         // `now()` is the day of the build: outputs that show it are the day's.
-        today: prepared.templates_call("now").then_some(day),
+        today: templates.call("now").then_some(day),
     }
 }
 
@@ -496,11 +515,13 @@ fn render_cached(
     site: &Site,
     cache: Cache,
     staging: &Staging,
+    watch: &mut Stopwatch,
     progress: &(dyn Fn(usize, usize) + Sync),
     profile: Option<&render::profile::Profile>,
 ) -> Result<(render::RenderStats, CacheRun), Diagnostics> {
     use rayon::prelude::*;
     let fingerprints = prepared.fingerprints(site);
+    watch.lap("fingerprint the outputs");
     let mut fresh = Vec::new();
     let mut kept = Vec::new();
     for (id, fingerprint) in prepared.ids().zip(&fingerprints) {
@@ -541,6 +562,7 @@ fn render_cached(
     if !errors.is_empty() {
         return Err(errors);
     }
+    watch.lap("take outputs from the cache");
     fresh.sort_unstable();
     let mut stats = prepared.render(site, &fresh, &recorder, progress, profile)?;
     stats.files += reused;

@@ -33,6 +33,7 @@ use crate::write::{Sink, Staging};
 const FORMAT: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 const OBJECTS: &str = "objects";
+const SEARCH: &str = "search.bin";
 
 #[derive(Serialize, Deserialize)]
 struct Manifest {
@@ -49,6 +50,8 @@ struct Manifest {
     /// Each address a template function looked up (a page's for `get_url(path="@/…")`, a
     /// term's for `get_taxonomy_url`), by the renderer's key, with what it found.
     addresses: BTreeMap<String, Option<String>>,
+    /// The SHA-256 of `search.bin`, the search index, if the build made one.
+    search: Option<String>,
     outputs: BTreeMap<String, Entry>,
 }
 
@@ -65,6 +68,7 @@ impl Manifest {
                     .all(|c| matches!(c, std::path::Component::Normal(_)))
         };
         self.outputs.values().all(|e| is_sha256(&e.sha256))
+            && self.search.iter().all(|s| is_sha256(s))
             && self.files.keys().all(|p| inside(p))
             && self.files.values().flatten().all(|s| is_sha256(s))
     }
@@ -140,21 +144,18 @@ pub(crate) struct Cache {
     /// cache read it too, though this build does not render them.
     kept_files: BTreeMap<String, Option<String>>,
     kept_addresses: BTreeMap<String, Option<String>>,
+    /// The SHA-256 of the kept search index.
+    search: Option<String>,
     /// Why the last build's outputs are not used, if there were any.
     pub(crate) ignored: Option<String>,
 }
 
 impl Cache {
     /// Reads the cache in `dir` for a build of the site at `root` whose outputs depend on
-    /// `env`, and in which `address` answers an address lookup as the template functions
-    /// would now. Never fails: a cache that cannot be used is empty, with
-    /// [`Cache::ignored`] saying why.
-    pub(crate) fn open(
-        dir: &Path,
-        root: &Path,
-        env: &Env,
-        address: &dyn Fn(&str) -> Option<String>,
-    ) -> Cache {
+    /// `env`. Never fails: a cache that cannot be used is empty, with [`Cache::ignored`]
+    /// saying why. The addresses the outputs looked up are checked once the site's are
+    /// known ([`Cache::check_addresses`]).
+    pub(crate) fn open(dir: &Path, root: &Path, env: &Env) -> Cache {
         let env = env.key();
         let mut cache = Cache {
             dir: dir.to_path_buf(),
@@ -162,6 +163,7 @@ impl Cache {
             kept: BTreeMap::new(),
             kept_files: BTreeMap::new(),
             kept_addresses: BTreeMap::new(),
+            search: None,
             ignored: None,
         };
         let text = match std::fs::read(dir.join(MANIFEST)) {
@@ -185,15 +187,6 @@ impl Cache {
             Some("the configuration, the CSS or the day changed".to_owned())
         } else if manifest.images {
             Some("the last build processed images".to_owned())
-        } else if let Some((key, _)) = manifest
-            .addresses
-            .iter()
-            .find(|(key, found)| address(key) != **found)
-        {
-            Some(format!(
-                "the address of {} changed",
-                key.trim_start_matches("term\u{1f}").replace('\u{1f}', " ")
-            ))
         } else {
             changed_file(root, &manifest.files).map(|path| format!("{path} changed"))
         };
@@ -201,8 +194,36 @@ impl Cache {
             cache.kept = manifest.outputs;
             cache.kept_files = manifest.files;
             cache.kept_addresses = manifest.addresses;
+            cache.search = manifest.search;
         }
         cache
+    }
+
+    /// Sets the cache aside unless every address the outputs looked up is the same now,
+    /// as `address` (a lookup's key → what it finds now) says.
+    pub(crate) fn check_addresses(&mut self, address: &dyn Fn(&str) -> Option<String>) {
+        let moved = self
+            .kept_addresses
+            .iter()
+            .find(|(key, found)| address(key) != **found);
+        if let Some((key, _)) = moved {
+            self.ignored = Some(format!(
+                "the address of {} changed",
+                key.trim_start_matches("term\u{1f}").replace('\u{1f}', " ")
+            ));
+            self.kept.clear();
+            self.kept_files.clear();
+            self.kept_addresses.clear();
+        }
+    }
+
+    /// The last build's search index, as [`Cache::save`] was given it, if its bytes are
+    /// still the ones recorded. Each page's part of it is checked again when it is
+    /// refreshed (`render::search::SearchIndex::refreshed`).
+    pub(crate) fn search_index(&self) -> Option<Vec<u8>> {
+        let sha256 = self.search.as_ref()?;
+        let bytes = std::fs::read(self.dir.join(SEARCH)).ok()?;
+        (hex(&sha2::Sha256::digest(&bytes)) == *sha256).then_some(bytes)
     }
 
     /// The kept output at `path`, if it was made from values of this `fingerprint`.
@@ -228,16 +249,31 @@ impl Cache {
         self.dir.join(OBJECTS).join(&sha256[..2]).join(sha256)
     }
 
-    /// Stores a finished build: its `outputs` (as now in `out_dir`) and what they read
-    /// besides their values (see [`Reads`]). Objects no output names any more are removed.
+    /// Stores a finished build: its `outputs` (as now in `out_dir`), what they read
+    /// besides their values (see [`Reads`]) and its search index's bytes, if it made one.
+    /// Objects no output names any more are removed.
     pub(crate) fn save(
         &self,
         root: &Path,
         out_dir: &Path,
         outputs: BTreeMap<String, Entry>,
         reads: Reads,
+        search: Option<Vec<u8>>,
     ) -> io::Result<()> {
         std::fs::create_dir_all(self.dir.join(OBJECTS))?;
+        // Written before the manifest that names its hash, under a temporary name first.
+        let search = match search {
+            Some(bytes) => {
+                let temporary = self.dir.join(format!("{SEARCH}.part"));
+                std::fs::write(&temporary, &bytes)?;
+                std::fs::rename(&temporary, self.dir.join(SEARCH))?;
+                Some(hex(&sha2::Sha256::digest(&bytes)))
+            }
+            None => {
+                std::fs::remove_file(self.dir.join(SEARCH)).ok();
+                None
+            }
+        };
         outputs.par_iter().try_for_each(|(path, entry)| {
             let object = self.object(&entry.sha256);
             if object.exists() {
@@ -275,6 +311,7 @@ impl Cache {
             images: reads.images,
             files,
             addresses,
+            search,
             outputs,
         };
         let temporary = self.dir.join(format!("{MANIFEST}.part"));

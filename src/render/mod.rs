@@ -361,11 +361,6 @@ impl Prepared {
         self.templates.address_now(key)
     }
 
-    /// Whether any template calls the template function `name`.
-    pub(crate) fn templates_call(&self, name: &str) -> bool {
-        self.templates.call(name)
-    }
-
     /// One planned output's path.
     pub(crate) fn output_path(&self, id: JobId) -> &crate::output_path::OutputPath {
         &self.plan[id.0].path

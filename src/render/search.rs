@@ -63,6 +63,7 @@ const TAG_TAXONOMY: &str = "tags";
 /// By language (see [`Lang`]), by shard: term → postings (page index, weight), sorted
 /// by page. Each language has an index of its own (`search/`, `uk/search/`), holding its
 /// analyses only; ids are page indexes in every one, so a page keeps its id.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct SearchIndex {
     langs: Vec<Vec<Shard>>,
     /// By page: a hash of what its terms come from (see [`source`]).
@@ -338,6 +339,16 @@ impl SearchIndex {
             langs,
             sources: sources(site),
         }
+    }
+
+    /// The index as bytes, for the build cache to keep.
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// An index [`SearchIndex::to_bytes`] made, if `bytes` are one.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<SearchIndex> {
+        postcard::from_bytes(bytes).ok()
     }
 
     /// The index of `site` made from this one, an index of an earlier version of it:

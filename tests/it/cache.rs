@@ -155,6 +155,46 @@ fn a_damaged_cache_is_detected_and_never_published() {
 }
 
 #[test]
+fn the_search_index_from_the_cache_is_refreshed_for_what_changed() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let index = site.path(".dossier-cache/search.bin");
+    let manifest = site.path(".dossier-cache/manifest.json");
+    let first_index = std::fs::read(&index).expect("the cache keeps the search index");
+    let first: serde_json::Value =
+        serde_json::from_str(&site.read(".dossier-cache/manifest.json")).expect("JSON");
+
+    // An analysis's words change, and with them its part of the index.
+    let page = "content/security/kursk-deployment.md";
+    let text = site.read(page);
+    site.write(
+        page,
+        format!("{text}\nZanzibarite quokkas appear in this sentence only.\n"),
+    );
+    cached_build(&site, &tmp.path().join("edited"));
+    assert_eq!(snapshot(&tmp.path().join("edited")), cold_build(&site));
+
+    // The index of the build before the edit, put back as if it were the last one's: its
+    // entries for the edited page are stale, and the build must see that.
+    std::fs::write(&index, &first_index).expect("write the index");
+    let mut now: serde_json::Value =
+        serde_json::from_str(&site.read(".dossier-cache/manifest.json")).expect("JSON");
+    now["search"] = first["search"].clone();
+    std::fs::write(&manifest, now.to_string()).expect("write the manifest");
+    cached_build(&site, &tmp.path().join("stale-index"));
+    assert_eq!(snapshot(&tmp.path().join("stale-index")), cold_build(&site));
+
+    // Damaged: not used.
+    let mut damaged = std::fs::read(&index).expect("the index");
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x01;
+    std::fs::write(&index, damaged).expect("write the index");
+    cached_build(&site, &tmp.path().join("damaged-index"));
+    assert_eq!(snapshot(&tmp.path().join("damaged-index")), cold_build(&site));
+}
+
+#[test]
 fn a_change_to_a_file_the_templates_read_makes_the_cache_stale() {
     let site = SiteTest::fixture("tera1");
     // A page whose template reads a data file and no other page, so the build after the
