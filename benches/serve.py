@@ -25,6 +25,7 @@ Hugo is $HUGO, else `hugo` on PATH (as for build.py). Standard library only.
 """
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -85,12 +86,15 @@ class Events(threading.Thread):
         super().__init__(daemon=True)
         self.port = port
         self.times = []
+        # Events after which nothing more follows for the same save.
+        self.settled = []
         self.lock = threading.Lock()
 
     def run(self):
         s = socket.create_connection(("127.0.0.1", self.port))
         s.sendall(f"GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nAccept: text/event-stream\r\n\r\n".encode())
         buf = b""
+        built = False
         while True:
             data = s.recv(65536)
             if not data:
@@ -98,9 +102,17 @@ class Events(threading.Thread):
             buf += data
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
-                if line.strip() == b"event: built":
+                line = line.strip()
+                if line == b"event: built":
+                    built, at = True, time.perf_counter()
+                elif built and line.startswith(b"data:"):
+                    # `more`: another event follows for the same save (what shows the page).
+                    more = bool(json.loads(line[5:]).get("more"))
+                    built = False
                     with self.lock:
-                        self.times.append(time.perf_counter())
+                        self.times.append(at)
+                        if not more:
+                            self.settled.append(at)
 
     def after(self, t):
         with self.lock:
@@ -108,12 +120,14 @@ class Events(threading.Thread):
         return later[0] if later else None
 
     def last_after(self, t, quiet=0.3, limit=30):
-        """The last event after `t`, once none has come for `quiet` seconds."""
+        """The last event after `t`, once one said nothing more follows and none has come
+        for `quiet` seconds."""
         deadline = time.perf_counter() + limit
         while time.perf_counter() < deadline:
             with self.lock:
                 later = [x for x in self.times if x >= t]
-            if later and time.perf_counter() - later[-1] > quiet:
+                done = any(x >= t for x in self.settled)
+            if later and done and time.perf_counter() - later[-1] > quiet:
                 return later[-1]
             time.sleep(0.01)
         return None

@@ -10,6 +10,12 @@
 //! outputs first and leaves the rest for [`Session::finish`], so `serve` shows the page
 //! being edited at once. An edit to a copied file re-copies just that file.
 //!
+//! An edit that changes only where lists place an analysis or which list it (its date,
+//! `updated`, weight or terms, with or without its body: `model::placing`), or that
+//! deletes one, shows the page itself first, exactly as a whole build makes it (or takes
+//! its outputs away), and [`Session::finish`] then builds the model again for the rest;
+//! if that build fails, the page's outputs are put back as they were.
+//!
 //! Anything else (other front matter, new, removed or renamed files, config) rebuilds the
 //! model in memory, but reuses the Markdown output of every file that is unchanged when
 //! what links resolve against is too, and renders only the outputs whose fingerprint
@@ -113,6 +119,27 @@ struct State {
     /// outputs that have one, when known: kept from the last model rebuild, less what the
     /// fast paths rendered since. `None`: the next rebuild works them out from the values.
     fingerprints: Option<HashMap<String, u64>>,
+    /// Set when the update under way showed a page placed again, or took a deleted one's
+    /// outputs away, first: [`Session::finish`] builds the model again for the rest.
+    shown_first: Option<ShownFirst>,
+}
+
+/// What [`Session::finish`] needs after an edit's page was shown first.
+struct ShownFirst {
+    /// The content paths that changed, as `remodel` takes them.
+    touched: Option<Vec<String>>,
+    /// The outputs as they were before the page was shown, to put back if the build of
+    /// the rest fails: a failed update leaves the outputs as they were.
+    undo: Vec<(String, Option<Arc<[u8]>>)>,
+}
+
+/// How an edited page can be shown before the rest (see [`State::place`]).
+enum Placed {
+    /// Render these outputs of the page (whose content path is given), whose values
+    /// are made.
+    Shown(Vec<JobId>, String),
+    /// The page's file is gone: these outputs go.
+    Removed(Vec<String>),
 }
 
 impl Session {
@@ -167,6 +194,19 @@ impl Session {
     pub fn finish(&mut self) -> Option<Result<Update, Diagnostics>> {
         let start = Instant::now();
         let state = self.state.as_mut()?;
+        if let Some(shown) = state.shown_first.take() {
+            let rest = self.remodel(false, shown.touched.as_deref());
+            if rest.is_err() {
+                let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
+                for (path, old) in shown.undo {
+                    match old {
+                        Some(bytes) => outputs.insert(path, bytes),
+                        None => outputs.remove(&path),
+                    };
+                }
+            }
+            return Some(rest);
+        }
         if state.pending.is_empty() {
             return None;
         }
@@ -181,7 +221,12 @@ impl Session {
         }
         let changed = self.publish(sink.into_outputs());
         self.note_images();
-        let state = self.state.as_ref()?;
+        let state = self.state.as_mut()?;
+        if state.fingerprints.is_none() {
+            // Every output now is what the values make: their fingerprints let the next
+            // model build render only what changes, and an edit show its page first.
+            state.fingerprints = Some(state.fingerprint_map());
+        }
         Some(Ok(Update {
             changed,
             full: false,
@@ -193,6 +238,13 @@ impl Session {
             first: None,
             warnings: state.model.warnings.clone(),
         }))
+    }
+
+    /// Whether [`Session::finish`] has work left from the last update.
+    pub fn has_more(&self) -> bool {
+        self.state
+            .as_ref()
+            .is_some_and(|s| !s.pending.is_empty() || s.shown_first.is_some())
     }
 
     /// Puts rendered outputs in place and returns the paths whose bytes changed, sorted.
@@ -245,14 +297,10 @@ impl Session {
         let (known, built) = rayon::join(
             || match kept {
                 Some(kept) => Some(kept),
-                None => previous.as_ref().filter(|s| !s.patched).map(|s| {
-                    let fingerprints = s.prepared.fingerprints(&s.model.site);
-                    s.prepared
-                        .paths()
-                        .zip(fingerprints)
-                        .filter_map(|(path, f)| Some((path.to_owned(), f?)))
-                        .collect::<HashMap<String, u64>>()
-                }),
+                None => previous
+                    .as_ref()
+                    .filter(|s| !s.patched)
+                    .map(State::fingerprint_map),
             },
             || {
                 let reuse = previous.as_ref().map(|s| {
@@ -276,26 +324,29 @@ impl Session {
         );
         let (model, prepared) = built?;
         let paths: Vec<&str> = prepared.paths().collect();
-        let (jobs, fingerprints): (Vec<JobId>, Option<HashMap<String, u64>>) = match &known {
-            None => (prepared.ids().collect(), None),
-            Some(known) => {
-                let fingerprints = prepared.fingerprints(&model.site);
+        // With the search index left for later and nothing to compare with, `finish`
+        // fingerprints the outputs.
+        let fingerprints = (known.is_some() || !defer_search).then(|| prepared.fingerprints(&model.site));
+        let jobs: Vec<JobId> = match (&known, &fingerprints) {
+            (Some(known), Some(fingerprints)) => {
                 let outputs = self.outputs.read().unwrap_or_else(|e| e.into_inner());
-                let jobs = prepared
+                prepared
                     .ids()
                     .filter(|i| match fingerprints[i.0] {
                         Some(f) => known.get(paths[i.0]) != Some(&f) || !outputs.contains_key(paths[i.0]),
                         None => true,
                     })
-                    .collect();
-                let kept = paths
-                    .iter()
-                    .zip(fingerprints)
-                    .filter_map(|(path, f)| Some(((*path).to_owned(), f?)))
-                    .collect();
-                (jobs, Some(kept))
+                    .collect()
             }
+            _ => prepared.ids().collect(),
         };
+        let fingerprints: Option<HashMap<String, u64>> = fingerprints.map(|fingerprints| {
+            paths
+                .iter()
+                .zip(fingerprints)
+                .filter_map(|(path, f)| Some(((*path).to_owned(), f?)))
+                .collect()
+        });
         // Every output rendered: the processed images asked for are all of them.
         let everything = known.is_none();
         drop(known);
@@ -342,6 +393,7 @@ impl Session {
             patched: false,
             pending,
             fingerprints,
+            shown_first: None,
         });
         self.note_images();
         Ok(Update {
@@ -419,6 +471,7 @@ impl Session {
         let mut jobs: Vec<JobId> = Vec::new();
         let mut edited: Vec<PageId> = Vec::new();
         let mut templates_changed = false;
+        let mut place = None;
         for path in changed {
             let Some(rel) = relative(&self.root, &self.options.root, path) else {
                 return self.remodel(false, None);
@@ -432,8 +485,26 @@ impl Session {
                     jobs.extend(more);
                     edited.extend(page);
                 }
+                // Alone in its save (tools' temporary files aside), an edit that places a
+                // page elsewhere, or deletes one, may show the page before the rest.
+                None if !state.patched
+                    && jobs.is_empty()
+                    && changed.iter().filter(|p| *p != path).all(|p| {
+                        relative(&self.root, &self.options.root, p)
+                            .is_some_and(|r| state.never_a_source(&self.options.root.join(&r), &r))
+                    }) =>
+                {
+                    place = Some(rel);
+                    break;
+                }
                 None => return self.remodel(false, touched),
             }
+        }
+        if let Some(rel) = place {
+            return match self.show_first(&rel, touched, start) {
+                Some(update) => Ok(update),
+                None => self.remodel(false, touched),
+            };
         }
         if templates_changed {
             match state.reload_templates(&self.options.root) {
@@ -479,7 +550,166 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Shows the page at `rel` (under the site folder) placed again, or takes its outputs
+    /// away when its file is gone, and leaves the rest to [`Session::finish`], which
+    /// builds the model again. `None`, with nothing changed, when that cannot be done
+    /// exactly (see [`State::place`]).
+    fn show_first(&mut self, rel: &Path, touched: Option<&[String]>, start: Instant) -> Option<Update> {
+        let state = self.state.as_mut()?;
+        let mut touched = touched.map(<[String]>::to_vec);
+        let (fresh, removed, rendered) = match state.place(&self.options.root, rel)? {
+            Placed::Shown(jobs, content_path) => {
+                // The model's copy of the file is its text as read here: the build of the
+                // rest takes it from there, as for a file that did not change.
+                if let Some(touched) = touched.as_mut() {
+                    touched.retain(|t| t.trim_start_matches('/') != content_path);
+                }
+                state.forget_fingerprints(jobs.iter(), false);
+                let sink = MemorySink::over(&self.outputs);
+                if state
+                    .prepared
+                    .render(&state.model.site, &jobs, &sink, &|_, _| {}, None)
+                    .is_err()
+                {
+                    // What the values say cannot be rendered: the whole build reports why.
+                    state.patched = true;
+                    return None;
+                }
+                (sink.into_outputs(), Vec::new(), jobs.len())
+            }
+            Placed::Removed(paths) => (Outputs::new(), paths, 0),
+        };
+        let mut undo = Vec::new();
+        let mut changed = Vec::new();
+        {
+            let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
+            for (path, bytes) in fresh {
+                if outputs.get(&path) != Some(&bytes) {
+                    undo.push((path.clone(), outputs.insert(path.clone(), bytes)));
+                    changed.push(path);
+                }
+            }
+            for path in removed {
+                if let Some(old) = outputs.remove(&path) {
+                    undo.push((path.clone(), Some(old)));
+                    changed.push(path);
+                }
+            }
+        }
+        changed.sort();
+        state.shown_first = Some(ShownFirst { touched, undo });
+        // A page shown was read and parsed; a deleted one, not.
+        let parsed = usize::from(rendered > 0);
+        Some(Update {
+            changed,
+            full: false,
+            rendered,
+            parsed,
+            read: parsed,
+            outputs: state.prepared.len(),
+            elapsed: start.elapsed(),
+            first: None,
+            warnings: state.model.warnings.clone(),
+        })
+    }
+}
+
 impl State {
+    /// Output path → the fingerprint of the values it is made from, for the outputs that
+    /// have one.
+    fn fingerprint_map(&self) -> HashMap<String, u64> {
+        let fingerprints = self.prepared.fingerprints(&self.model.site);
+        self.prepared
+            .paths()
+            .zip(fingerprints)
+            .filter_map(|(path, f)| Some((path.to_owned(), f?)))
+            .collect()
+    }
+
+    /// An edit that [`State::edit`] cannot patch in place, when it changes only what lists
+    /// page `rel` or where (its date, terms, weight; see `model::placing`), with or
+    /// without its body, or deletes it: its own outputs made now, exactly as a whole
+    /// build will make them. `None`, with nothing changed, for anything else, or when the
+    /// page's outputs read other pages, or there are no fingerprints to tell which of
+    /// the other outputs the build after must render.
+    fn place(&mut self, root: &Path, rel: &Path) -> Option<Placed> {
+        let absolute = root.join(rel);
+        if self.fingerprints.is_none()
+            || self.patched
+            || self.charted(rel)
+            || std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return None;
+        }
+        let content_path = content_path(rel)?;
+        let Some(Item::Page(id)) = self.model.site.by_content_path.get(&content_path).copied() else {
+            return None;
+        };
+        let own = self.prepared.own_jobs_alone(id)?;
+        if std::fs::symlink_metadata(&absolute).is_err() {
+            return Some(Placed::Removed(
+                own.iter().map(|j| self.prepared.path(*j).to_owned()).collect(),
+            ));
+        }
+        let site = &self.model.site;
+        let page = site.page(id);
+        let file = crate::load::read_markdown(root, &absolute, page.file.content_path.clone()).ok()?;
+        let split = crate::parse::frontmatter::split(&file.display_path, &file.text).ok()?;
+        let (meta, warnings): (PageFrontMatter, _) =
+            crate::parse::frontmatter::parse(&file.display_path, &file.text, &split).ok()?;
+        if !warnings.is_empty() || !meta.same_but_placing(&page.meta) {
+            return None;
+        }
+        let body = &file.text[split.body_offset..];
+        if crate::parse::shortcodes::may_hold(body) {
+            return None;
+        }
+        let mut converted = content::convert_page(
+            site,
+            &self.model.links,
+            &self.model.highlighter,
+            id,
+            &file.text,
+            split.body_offset,
+        );
+        let old = &page.converted;
+        let retitled = meta.title != page.meta.title;
+        // What a whole build would report, or make otherwise: its problems, a body
+        // printing titles when its own changed, anchors other pages lose, files
+        // published beside it.
+        if !converted.diagnostics.is_empty()
+            || (retitled && converted.reads_titles)
+            || converted.data_files != old.data_files
+            || (converted.heading_ids != old.heading_ids
+                && !content::anchors_into_hold(site, id, &converted.heading_ids))
+        {
+            return None;
+        }
+        let html = std::mem::take(&mut converted.content);
+        // `show_page` gives the page's value this HTML, which the next build reuses.
+        content::remember(
+            site,
+            &self.model.links,
+            id,
+            &file.text,
+            split.body_offset,
+            &mut converted,
+        );
+        let front = file.text[..split.body_offset].to_owned();
+        let site = &mut self.model.site;
+        let new_terms = crate::model::placing::replace(site, id, meta)?;
+        let page = &mut site.pages[id.0];
+        page.converted = converted;
+        page.file.text = front;
+        page.body_offset = split.body_offset;
+        // Not `patched`: the kept fingerprints still describe every output but the page's
+        // own, which the caller forgets as it renders them.
+        self.model.sources.insert(content_path.clone(), file.text);
+        self.prepared.show_page(&self.model.site, id, &html, &new_terms);
+        Some(Placed::Shown(own, content_path))
+    }
+
     /// The outputs of `jobs` are about to be rendered from patched values: their kept
     /// fingerprints no longer describe them. A template edit changes every fingerprint.
     fn forget_fingerprints<'a>(&mut self, jobs: impl Iterator<Item = &'a JobId>, templates_changed: bool) {

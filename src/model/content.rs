@@ -324,17 +324,7 @@ pub(crate) fn convert_page(
     body_offset: usize,
 ) -> Converted {
     let p = site.page(id);
-    let doc = Doc {
-        display_path: &p.file.display_path,
-        text,
-        body: &text[body_offset..],
-        body_offset,
-        content_path: &p.file.content_path,
-        permalink: &p.permalink,
-        url_path: &p.path,
-        anchors: links.section_anchors[p.section.0],
-        words: crate::words::Lookup::of(&site.config, &p.lang),
-    };
+    let doc = page_doc(site, links, id, text, body_offset);
     let mut converted = convert(&doc, &links.env(site, highlighter, Calls::Text));
     // Links within the page go to its new headings.
     let own = &p.file.content_path;
@@ -351,6 +341,49 @@ pub(crate) fn convert_page(
     );
     converted.diagnostics.extend(anchor_diags);
     converted
+}
+
+/// Keys `converted` (page `id`'s Markdown converted from `text` by [`convert_page`]) as
+/// `convert_markdown` keys what it remembers, so that the next model build takes it
+/// rather than converting the file again. Only for a page whose template value is given
+/// the same HTML: the build takes the HTML from there.
+pub(crate) fn remember(
+    site: &Site,
+    links: &Links,
+    id: crate::model::site::PageId,
+    text: &str,
+    body_offset: usize,
+    converted: &mut Converted,
+) {
+    let doc = page_doc(site, links, id, text, body_offset);
+    if converted.diagnostics.is_empty()
+        && !doc.body.contains("[[")
+        && converted.data_files.is_empty()
+        && !shortcodes::may_hold(doc.body)
+    {
+        converted.reuse_key = Some(source_key(&doc));
+    }
+}
+
+fn page_doc<'a>(
+    site: &'a Site,
+    links: &Links,
+    id: crate::model::site::PageId,
+    text: &'a str,
+    body_offset: usize,
+) -> Doc<'a> {
+    let p = site.page(id);
+    Doc {
+        display_path: &p.file.display_path,
+        text,
+        body: &text[body_offset..],
+        body_offset,
+        content_path: &p.file.content_path,
+        permalink: &p.permalink,
+        url_path: &p.path,
+        anchors: links.section_anchors[p.section.0],
+        words: crate::words::Lookup::of(&site.config, &p.lang),
+    }
 }
 
 /// Whether every link from another document to a heading of page `id` still finds one of

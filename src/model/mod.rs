@@ -5,6 +5,7 @@ pub(crate) mod dated;
 pub(crate) mod ids;
 pub(crate) mod link_targets;
 pub(crate) mod links;
+pub(crate) mod placing;
 pub(crate) mod related;
 pub(crate) mod resolve;
 pub(crate) mod site;

@@ -26,43 +26,93 @@ use crate::model::site::{Item, PageId, Site};
 const BUDGET: usize = 2048;
 
 pub(crate) fn related(site: &mut Site) {
-    let config = &site.config.related;
-    let n = site.pages.len();
-    // Rarity is measured among the pages that are listed anywhere.
-    let listed_count = site.pages.iter().filter(|p| p.has_output()).count();
-    if n < 2 || config.limit == 0 {
+    let Some(scorer) = Scorer::new(site) else {
         return;
-    }
-    let terms = Terms::new(site, listed_count);
+    };
     let linked = linked_pages(site);
-    let dates: Vec<i64> = site
-        .pages
-        .iter()
-        .map(|p| p.date.map_or(i64::MIN, |d| d.sort_key()))
-        .collect();
-    let listed: Vec<bool> = site.pages.iter().map(|p| p.has_output()).collect();
-    // A page's related pages are in its language: a translation, or an analysis in
-    // another language that links to it, is not one (terms are per language already).
-    let lang: Vec<usize> = site
-        .pages
-        .iter()
-        .map(|p| {
-            site.config
-                .languages
-                .iter()
-                .position(|l| l.code == p.lang)
-                .unwrap_or(0)
+    let n = site.pages.len();
+    // Pages in chunks, each with one dense score array (allocating one per page, or per
+    // rayon split, costs more in zeroed memory than the scoring itself).
+    let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(512).map(|s| s..(s + 512).min(n)).collect();
+    let results: Vec<Vec<PageId>> = chunks
+        .into_par_iter()
+        .flat_map_iter(|range| {
+            let mut scratch = Scratch::new(n);
+            range
+                .map(|i| scorer.score(i, &linked[i], &mut scratch))
+                .collect::<Vec<_>>()
         })
         .collect();
-    let link_weight = config.links;
-    let limit = config.limit;
+    for (page, rel) in site.pages.iter_mut().zip(results) {
+        page.related = rel;
+    }
+}
 
-    let rank = |a: &(usize, f32), b: &(usize, f32)| {
+/// The related pages of page `id` alone, as [`related`] finds them for every page: for
+/// `serve` to show a page whose terms or date changed before the other pages' lists are
+/// made again.
+pub(crate) fn related_of(site: &Site, id: PageId) -> Vec<PageId> {
+    match Scorer::new(site) {
+        Some(scorer) => scorer.score(id.0, &linked_with(site, id), &mut Scratch::new(site.pages.len())),
+        None => Vec::new(),
+    }
+}
+
+/// What scoring a page reads of the site.
+struct Scorer<'a> {
+    terms: Terms<'a>,
+    dates: Vec<i64>,
+    listed: Vec<bool>,
+    lang: Vec<usize>,
+    link_weight: f32,
+    limit: usize,
+}
+
+impl<'a> Scorer<'a> {
+    /// `None` when no page can have a related page.
+    fn new(site: &'a Site) -> Option<Self> {
+        let config = &site.config.related;
+        // Rarity is measured among the pages that are listed anywhere.
+        let listed_count = site.pages.iter().filter(|p| p.has_output()).count();
+        if site.pages.len() < 2 || config.limit == 0 {
+            return None;
+        }
+        Some(Scorer {
+            terms: Terms::new(site, listed_count),
+            dates: site
+                .pages
+                .iter()
+                .map(|p| p.date.map_or(i64::MIN, |d| d.sort_key()))
+                .collect(),
+            listed: site.pages.iter().map(|p| p.has_output()).collect(),
+            // A page's related pages are in its language: a translation, or an analysis
+            // in another language that links to it, is not one (terms are per language
+            // already).
+            lang: site
+                .pages
+                .iter()
+                .map(|p| {
+                    site.config
+                        .languages
+                        .iter()
+                        .position(|l| l.code == p.lang)
+                        .unwrap_or(0)
+                })
+                .collect(),
+            link_weight: config.links,
+            limit: config.limit,
+        })
+    }
+
+    fn rank(&self, a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {
         b.1.total_cmp(&a.1)
-            .then_with(|| dates[b.0].cmp(&dates[a.0]))
+            .then_with(|| self.dates[b.0].cmp(&self.dates[a.0]))
             .then_with(|| a.0.cmp(&b.0))
-    };
-    let score_page = |i: usize, s: &mut Scratch| -> Vec<PageId> {
+    }
+
+    /// Page `i`'s related pages, best first; `linked` are the pages linked with it.
+    fn score(&self, i: usize, linked: &[PageId], s: &mut Scratch) -> Vec<PageId> {
+        let terms = &self.terms;
         let own = terms.of(i);
         // The rarest terms whose postings fit the budget are visited in full.
         let mut visited = 0;
@@ -79,9 +129,9 @@ pub(crate) fn related(site: &mut Site) {
                 s.add(p.0, w);
             }
         }
-        if link_weight > 0.0 {
-            for p in &linked[i] {
-                s.add(p.0, link_weight);
+        if self.link_weight > 0.0 {
+            for p in linked {
+                s.add(p.0, self.link_weight);
             }
         }
         if let Some((&crossing, rest)) = own[full..].split_first() {
@@ -95,41 +145,29 @@ pub(crate) fn related(site: &mut Site) {
             // with the weight they share.
             let spent: usize = own[..full].iter().map(|&t| terms.pages[t as usize].len()).sum();
             let w = terms.weight[crossing as usize];
-            for p in terms.around(crossing, dates[i], BUDGET - spent, &dates) {
+            for p in terms.around(crossing, self.dates[i], BUDGET - spent, &self.dates) {
                 if s.scores[p.0] == 0.0 {
                     s.add(p.0, w + terms.shared_weight(p.0, rest));
                 }
             }
         }
         // The best `limit` candidates, best first; most candidates fail one comparison.
+        let limit = self.limit;
         let mut best: Vec<(usize, f32)> = Vec::with_capacity(limit + 1);
         for &p in &s.touched {
-            if p == i || !listed[p] || lang[p] != lang[i] {
+            if p == i || !self.listed[p] || self.lang[p] != self.lang[i] {
                 continue;
             }
             let candidate = (p, s.scores[p]);
-            if best.len() == limit && rank(&candidate, &best[limit - 1]) != std::cmp::Ordering::Less {
+            if best.len() == limit && self.rank(&candidate, &best[limit - 1]) != std::cmp::Ordering::Less {
                 continue;
             }
-            let at = best.partition_point(|b| rank(b, &candidate) == std::cmp::Ordering::Less);
+            let at = best.partition_point(|b| self.rank(b, &candidate) == std::cmp::Ordering::Less);
             best.insert(at, candidate);
             best.truncate(limit);
         }
         s.clear();
         best.into_iter().map(|(p, _)| PageId(p)).collect()
-    };
-    // Pages in chunks, each with one dense score array (allocating one per page, or per
-    // rayon split, costs more in zeroed memory than the scoring itself).
-    let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(512).map(|s| s..(s + 512).min(n)).collect();
-    let results: Vec<Vec<PageId>> = chunks
-        .into_par_iter()
-        .flat_map_iter(|range| {
-            let mut scratch = Scratch::new(n);
-            range.map(|i| score_page(i, &mut scratch)).collect::<Vec<_>>()
-        })
-        .collect();
-    for (page, rel) in site.pages.iter_mut().zip(results) {
-        page.related = rel;
     }
 }
 
@@ -257,6 +295,30 @@ fn linked_pages(site: &Site) -> Vec<Vec<PageId>> {
         list.sort();
         list.dedup();
     }
+    linked
+}
+
+/// The pages linked with page `id` either way: [`linked_pages`] for one page.
+fn linked_with(site: &Site, id: PageId) -> Vec<PageId> {
+    let target = |link: &crate::parse::markdown::OutLink| match site.by_content_path.get(&link.target) {
+        Some(Item::Page(p)) => Some(*p),
+        _ => None,
+    };
+    let mut linked: Vec<PageId> = site
+        .page(id)
+        .converted
+        .links
+        .iter()
+        .filter_map(target)
+        .filter(|p| *p != id)
+        .collect();
+    for (i, p) in site.pages.iter().enumerate() {
+        if i != id.0 && p.converted.links.iter().any(|l| target(l) == Some(id)) {
+            linked.push(PageId(i));
+        }
+    }
+    linked.sort();
+    linked.dedup();
     linked
 }
 

@@ -650,23 +650,28 @@ fn order_sections(sections: &mut [Section], pages: &mut [Page]) {
             section.pages.reverse();
         }
     }
-    // Neighbours come from the page's own section only (not from a transparent parent).
     for (si, section) in sections.iter().enumerate() {
-        let own: Vec<PageId> = section
-            .pages
-            .iter()
-            .copied()
-            .filter(|p| pages[p.0].section.0 == si)
-            .collect();
-        for (i, id) in own.iter().enumerate() {
-            // Lists run newest (or first) to oldest; `lower` is further down the list.
-            pages[id.0].lower = own.get(i + 1).copied();
-            pages[id.0].higher = i.checked_sub(1).map(|j| own[j]);
-        }
+        neighbours(SectionId(si), section, pages);
     }
 }
 
-fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
+/// Gives the pages of section `id` their neighbours, from its list in order.
+pub(crate) fn neighbours(id: SectionId, section: &Section, pages: &mut [Page]) {
+    // Neighbours come from the page's own section only (not from a transparent parent).
+    let own: Vec<PageId> = section
+        .pages
+        .iter()
+        .copied()
+        .filter(|p| pages[p.0].section == id)
+        .collect();
+    for (i, p) in own.iter().enumerate() {
+        // Lists run newest (or first) to oldest; `lower` is further down the list.
+        pages[p.0].lower = own.get(i + 1).copied();
+        pages[p.0].higher = i.checked_sub(1).map(|j| own[j]);
+    }
+}
+
+pub(crate) fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
     let path = |id: &PageId| pages[id.0].file.content_path.as_str();
     match sort_by {
         SortBy::Date | SortBy::UpdateDate => list.sort_by(|a, b| {

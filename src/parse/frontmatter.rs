@@ -190,6 +190,41 @@ impl PageFrontMatter {
             && *events == other.events
             && *watch == other.watch
     }
+
+    /// Whether `other` says the same as this apart from what the page shows of itself and
+    /// where lists place it (`date`, `updated`, `weight`, `taxonomies`, `authors` and the
+    /// text): nothing that moves its address, changes what it is made with or records
+    /// events, so `serve` can show the page itself before the lists are made again.
+    pub(crate) fn same_but_placing(&self, other: &PageFrontMatter) -> bool {
+        // Destructured so that a new key must be placed on one side or the other.
+        let PageFrontMatter {
+            title: _,
+            description: _,
+            extra: _,
+            date: _,
+            updated: _,
+            weight: _,
+            taxonomies: _,
+            authors: _,
+            in_search_index: _,
+            draft,
+            slug,
+            path,
+            aliases,
+            template,
+            render,
+            events,
+            watch,
+        } = self;
+        *draft == other.draft
+            && *slug == other.slug
+            && *path == other.path
+            && *aliases == other.aliases
+            && *template == other.template
+            && *render == other.render
+            && *events == other.events
+            && *watch == other.watch
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

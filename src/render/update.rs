@@ -15,6 +15,7 @@ use super::timeline;
 use super::values::{EVENT_PARTIAL, build_lookups, globals, set_globals, with_event_html};
 use super::{JobId, Prepared};
 use crate::diagnostic::Diagnostics;
+use crate::model::placing::NewTerm;
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId};
 
 impl Prepared {
@@ -215,6 +216,38 @@ impl Prepared {
         self.ids()
             .filter(|i| matches!(&self.plan[i.0].job, Job::Page(p) if pages.contains(p)))
             .collect()
+    }
+
+    /// The outputs of page `id` itself, when they read nothing of other pages but what
+    /// its own value holds (no template of theirs can read any page): what `serve` can
+    /// show before the rest after the page is placed again (see `model::placing`).
+    pub(crate) fn own_jobs_alone(&self, id: PageId) -> Option<Vec<JobId>> {
+        let own = self.own_jobs(&[id]);
+        (!own.is_empty() && !own.iter().any(|j| self.plan[j.0].reads_everything)).then_some(own)
+    }
+
+    /// Makes page `id`'s own value again after `model::placing` placed it (`html`: its
+    /// HTML), with its related pages, neighbours and connected analyses, and lets the
+    /// templates find the terms it is the first to carry. The values that list the page
+    /// are left as they were: the model is built again next.
+    pub(crate) fn show_page(&mut self, site: &Site, id: PageId, html: &str, new_terms: &[NewTerm]) {
+        self.refs[id.0] = super::context::page_ref(site.page(id), &site.config.base_path);
+        let value = page_value(site, id, &self.refs, html);
+        self.data.page_values[id.0] = value.clone();
+        self.data.connected[id.0] = super::connected::value(site, id);
+        self.templates.update_lookups(|l| {
+            l.pages.insert(site.page(id).file.content_path.clone(), value);
+            for term in new_terms {
+                let taxonomy = site.taxonomy(term.taxonomy);
+                if let Some((_, urls)) = l
+                    .taxonomies
+                    .get_mut(&(taxonomy.lang.clone(), taxonomy.config.name.clone()))
+                {
+                    urls.insert(term.name.clone(), term.permalink.clone());
+                    urls.insert(term.slug.clone(), term.permalink.clone());
+                }
+            }
+        });
     }
 
     /// Takes the new title or description of page `id` into the small reference other

@@ -112,7 +112,7 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
                         let target = navigate
                             .then(|| trigger.iter().find_map(|p| session.page_path(p)))
                             .flatten();
-                        news.send(News::built(&base_path, &update, target)).ok();
+                        news.send(News::built(&base_path, &update, target, false)).ok();
                     }
                     Err(diags) => {
                         builder_reporter.failed(&diags, trigger);
@@ -159,11 +159,12 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
                         let target = navigate
                             .then(|| shown.iter().find_map(|p| session.page_path(p)))
                             .flatten();
-                        news.send(News::built(&base_path, &first, target)).ok();
+                        news.send(News::built(&base_path, &first, target, session.has_more()))
+                            .ok();
                         match session.finish() {
                             None => builder_reporter.built(&first, &shown),
                             Some(Ok(rest)) => {
-                                news.send(News::built(&base_path, &rest, None)).ok();
+                                news.send(News::built(&base_path, &rest, None, false)).ok();
                                 let shown_after = first.elapsed;
                                 let mut all = first.followed_by(rest);
                                 all.first = Some(shown_after);
@@ -231,14 +232,18 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 use http::News;
 
 impl News {
-    fn built(base_path: &str, update: &Update, navigate: Option<String>) -> News {
+    /// `more`: another `built` event follows for the same save (the outputs that show
+    /// the edited page), which tools timing `serve` wait for.
+    fn built(base_path: &str, update: &Update, navigate: Option<String>, more: bool) -> News {
         let all = update.changed.len() > MAX_LISTED;
         let paths: Vec<String> = if all {
             Vec::new()
         } else {
             update.changed.iter().map(|p| url_path(base_path, p)).collect()
         };
-        News::Built(serde_json::json!({ "paths": paths, "all": all, "navigate": navigate }).to_string())
+        News::Built(
+            serde_json::json!({ "paths": paths, "all": all, "navigate": navigate, "more": more }).to_string(),
+        )
     }
 
     fn failed(diags: &Diagnostics) -> News {

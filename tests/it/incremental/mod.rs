@@ -125,7 +125,24 @@ fn random_edits_keep_outputs_identical_to_a_cold_build() {
             paths.push(path);
         }
         let before = outputs_of(&session);
-        let result = session.apply(&paths);
+        // As `serve` applies a batch: what shows the edited page first, then the rest.
+        let (result, shown) = match session.apply_first(&paths) {
+            Err(d) => (Err(d), Vec::new()),
+            Ok(first) => {
+                let now = outputs_of(&session);
+                let shown: Vec<(String, Option<std::sync::Arc<[u8]>>)> = first
+                    .changed
+                    .iter()
+                    .map(|p| (p.clone(), now.get(p).cloned()))
+                    .collect();
+                let result = match session.finish() {
+                    None => Ok(first),
+                    Some(Ok(rest)) => Ok(first.followed_by(rest)),
+                    Some(Err(d)) => Err(d),
+                };
+                (result, shown)
+            }
+        };
         let after = outputs_of(&session);
         let cold = cold_build(site.root());
         let report = |what: String| -> String {
@@ -145,6 +162,17 @@ fn random_edits_keep_outputs_identical_to_a_cold_build() {
                             update.full, update.rendered
                         ))
                     );
+                }
+                // What `serve` showed first was no draft: the finished update kept it.
+                for (path, first) in &shown {
+                    if after.get(path) != first.as_ref() {
+                        panic!(
+                            "{}",
+                            report(format!(
+                                "{path} as first shown differs from the same output once the update finished"
+                            ))
+                        );
+                    }
                 }
                 let really = differing(&before, &after);
                 if really != update.changed {
@@ -689,6 +717,128 @@ fn a_front_matter_edit_reparses_one_file_and_renders_what_shows_it() {
         back.changed
     );
     assert_matches_cold(&site, &session);
+}
+
+/// `serve`'s first step for an edit to `rel` written as `text`: it shows the page itself
+/// (and nothing else) without building the model again, and what it shows is what the
+/// finished update, and a cold build, make of it.
+fn shows_the_page_first(site: &SiteTest, session: &mut Session, rel: &str, text: &str, own: &str) {
+    site.write(rel, text);
+    let first = session
+        .apply_first(&[site.path(rel)])
+        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    assert!(!first.full, "{rel}: the first step rebuilt the model: {first:?}");
+    assert_eq!((first.read, first.parsed, first.rendered), (1, 1, 1), "{first:?}");
+    assert_eq!(
+        first.changed,
+        [own],
+        "{rel}: the first step showed more than the page"
+    );
+    let shown = outputs_of(session)[own].clone();
+    let rest = session
+        .finish()
+        .expect("the rest is left for `finish`")
+        .unwrap_or_else(|d| panic!("finish failed:\n{}", diagnostics(d)));
+    assert!(rest.full, "{rest:?}");
+    // The build of the rest takes the file as the first step read it.
+    assert_eq!(
+        (rest.read, rest.parsed),
+        (0, 0),
+        "{rel}: the file was read again: {rest:?}"
+    );
+    assert_matches_cold(site, session);
+    assert!(
+        outputs_of(session)[own] == shown,
+        "{own}: the page shown first is not the page the update ended with"
+    );
+}
+
+#[test]
+fn a_tag_date_or_weight_edit_shows_the_page_itself_first_as_a_cold_build_makes_it() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/security/training.md";
+    let own = "security/training/index.html";
+    let text = site.read(rel);
+    // A term other pages carry: its related pages change.
+    let tagged = text.replace(
+        "tags = [\"training\", \"deployment\"]",
+        "tags = [\"training\", \"deployment\", \"munitions\"]",
+    );
+    shows_the_page_first(&site, &mut session, rel, &tagged, own);
+    let page = String::from_utf8_lossy(&outputs_of(&session)[own]).into_owned();
+    assert!(
+        page.contains("/tags/munitions/"),
+        "the page does not link its new term"
+    );
+
+    // A term no page carried yet, with a new paragraph: the page links to where the
+    // term's page will be.
+    let new_term =
+        tagged.replace("\"munitions\"]", "\"winter camps\"]") + "\nA new paragraph on the camps.\n";
+    shows_the_page_first(&site, &mut session, rel, &new_term, own);
+    let page = String::from_utf8_lossy(&outputs_of(&session)[own]).into_owned();
+    assert!(page.contains("/tags/winter-camps/") && page.contains("A new paragraph on the camps."));
+    assert!(outputs_of(&session).contains_key("tags/winter-camps/index.html"));
+
+    // A year back: the page's neighbours in its section change.
+    let older = new_term.replace("date = 2024-10-23", "date = 2023-10-23");
+    shows_the_page_first(&site, &mut session, rel, &older, own);
+    // A weight and a new title: placed and shown alike.
+    let weighed = older
+        .replace("date = 2023-10-23\n", "date = 2023-10-23\nweight = 3\n")
+        .replace("Training Camps in the Far East", "Camps in the Far East");
+    shows_the_page_first(&site, &mut session, rel, &weighed, own);
+    // And back as it was.
+    shows_the_page_first(&site, &mut session, rel, &text, own);
+}
+
+#[test]
+fn a_deleted_page_is_gone_first_and_comes_back_if_the_rest_cannot_be_built() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/economy/labour.md";
+    let own = "economy/labour/index.html";
+    let text = site.read(rel);
+    std::fs::remove_file(site.path(rel)).unwrap();
+    let first = session
+        .apply_first(&[site.path(rel)])
+        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    assert!(!first.full, "{first:?}");
+    assert_eq!(first.changed, [own]);
+    assert!(
+        !outputs_of(&session).contains_key(own),
+        "the deleted page is still served"
+    );
+    session
+        .finish()
+        .expect("the rest is left for `finish`")
+        .unwrap_or_else(|d| panic!("finish failed:\n{}", diagnostics(d)));
+    assert_matches_cold(&site, &session);
+
+    // Back, then deleted while another analysis links to it: the build of the rest
+    // fails on the broken link, and the outputs are as they were before the deletion.
+    site.write(rel, &text);
+    apply_ok(&mut session, &site, &[rel]);
+    let linking = "content/economy/energy.md";
+    site.write(
+        linking,
+        site.read(linking) + "\nSee [the labour analysis](@/economy/labour.md).\n",
+    );
+    apply_ok(&mut session, &site, &[linking]);
+    let before = outputs_of(&session);
+    std::fs::remove_file(site.path(rel)).unwrap();
+    let first = session
+        .apply_first(&[site.path(rel)])
+        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    assert_eq!(first.changed, [own]);
+    let failed = session.finish().expect("the rest is left for `finish`");
+    let errors = diagnostics(failed.expect_err("a link to a deleted page is an error"));
+    assert!(errors.contains("labour"), "{errors}");
+    assert!(
+        mismatch(&before, &outputs_of(&session)).is_none(),
+        "a failed update changed the outputs"
+    );
 }
 
 #[test]

@@ -1,0 +1,138 @@
+//! Places one page again after its front matter changed what lists it or where (its date,
+//! `updated`, weight, title or terms), so that `serve` can show the page itself, exactly as
+//! a whole build would make it, before the model is built again for everything else.
+//!
+//! Only what the page's own output reads is made right: its fields, its neighbours, its
+//! related pages, and the lists those are found in (its section's order, its terms' pages).
+//! Other pages' related lists and every shared value stay as they were: the caller builds
+//! the model again next, from the files.
+
+use crate::model::related;
+use crate::model::resolve::{neighbours, sort_pages};
+use crate::model::site::{PageId, Site, TaxonomyId, TermId};
+use crate::parse::frontmatter::{PageFrontMatter, SortBy};
+use crate::slugs::path_slug;
+
+/// A term a page now carries that no page did: it has no page until the model is built
+/// again, but the page links to where it will be.
+#[derive(Debug)]
+pub(crate) struct NewTerm {
+    pub taxonomy: TaxonomyId,
+    pub name: String,
+    pub slug: String,
+    pub permalink: String,
+}
+
+/// Gives page `id` the front matter `meta` (which [`PageFrontMatter::same_but_placing`]
+/// found placing it only) and places it again. `None`, with the site unchanged, when the
+/// new front matter needs what only a whole build does: a date taken from the file name
+/// again, an unknown taxonomy, a term that is empty or another spelling of a term, an
+/// empty title (a warning), or events or indicators inheriting the page's terms.
+pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Option<Vec<NewTerm>> {
+    let page = site.page(id);
+    let title = meta.title.clone().filter(|t| !t.trim().is_empty())?;
+    let date = match (meta.date, page.meta.date) {
+        (Some(d), _) => Some(d),
+        // Both from the file name, whose date is the page's.
+        (None, None) => page.date,
+        (None, Some(_)) => return None,
+    };
+    // The events and indicators the page shows take its terms, and name it: remade only
+    // by a whole build. (Its own date's event is on the timelines, not on the page.)
+    if site.events.iter().any(|e| e.page == id && !e.is_page) || site.watch.iter().any(|w| w.page == id) {
+        return None;
+    }
+    let (carried, new_terms) = terms_of(site, id, &meta)?;
+
+    // The lists that held the page, and those that will.
+    let mut lists: Vec<TermId> = site
+        .term_ids()
+        .filter(|t| site.term(*t).pages.contains(&id))
+        .collect();
+    let page = &mut site.pages[id.0];
+    page.title = title;
+    page.date = date;
+    page.taxonomies = meta.taxonomies.clone();
+    page.meta = meta;
+    for t in &lists {
+        site.taxonomies[t.taxonomy.0].terms[t.index]
+            .pages
+            .retain(|p| *p != id);
+    }
+    for t in &carried {
+        site.taxonomies[t.taxonomy.0].terms[t.index].pages.push(id);
+    }
+    lists.extend(&carried);
+    lists.sort_unstable_by_key(|t| (t.taxonomy.0, t.index));
+    lists.dedup();
+    for t in lists {
+        let term = &mut site.taxonomies[t.taxonomy.0].terms[t.index];
+        sort_pages(&mut term.pages, &site.pages, SortBy::Date);
+    }
+    for section in site.sections.iter_mut().filter(|s| s.pages.contains(&id)) {
+        sort_pages(
+            &mut section.pages,
+            &site.pages,
+            section.meta.sort_by.unwrap_or(SortBy::None),
+        );
+        if section.meta.paginate_reversed {
+            section.pages.reverse();
+        }
+    }
+    let own = site.page(id).section;
+    neighbours(own, &site.sections[own.0], &mut site.pages);
+    site.pages[id.0].related = related::related_of(site, id);
+    Some(new_terms)
+}
+
+/// The existing terms `meta` gives page `id`, and the new ones, as the build gathers them
+/// (see `resolve::build_taxonomies`); `None` for what makes a diagnostic there.
+fn terms_of(site: &Site, id: PageId, meta: &PageFrontMatter) -> Option<(Vec<TermId>, Vec<NewTerm>)> {
+    let page = site.page(id);
+    let strategy = site.config.slugify.taxonomies;
+    let mut carried = Vec::new();
+    let mut new_terms: Vec<NewTerm> = Vec::new();
+    for (tax, names) in &meta.taxonomies {
+        let t = site
+            .taxonomies
+            .iter()
+            .position(|t| t.lang == page.lang && t.config.name == *tax)?;
+        let taxonomy = &site.taxonomies[t];
+        for name in names {
+            let name = name.trim();
+            let slug = path_slug(name, strategy);
+            if slug.is_empty() {
+                return None;
+            }
+            match taxonomy.terms.iter().position(|term| term.slug == slug) {
+                // Another spelling of a term is a warning, and may rename the term.
+                Some(index) if taxonomy.terms[index].name != name => return None,
+                Some(index) => carried.push(TermId {
+                    taxonomy: TaxonomyId(t),
+                    index,
+                }),
+                None => match new_terms.iter().find(|n| n.taxonomy.0 == t && n.slug == slug) {
+                    Some(known) if known.name != name => return None,
+                    Some(_) => {}
+                    None => {
+                        // As `build_taxonomies` makes a term's address: under its taxonomy's.
+                        let path = format!("{}{slug}/", taxonomy.path);
+                        new_terms.push(NewTerm {
+                            taxonomy: TaxonomyId(t),
+                            name: name.to_owned(),
+                            permalink: site.config.permalink(&path),
+                            slug,
+                        });
+                    }
+                },
+            }
+        }
+    }
+    // A page that writes no output is in no list; one that repeats a term is listed once.
+    if !page.has_output() {
+        carried.clear();
+    }
+    carried.sort_unstable_by_key(|t| (t.taxonomy.0, t.index));
+    carried.dedup();
+    Some((carried, new_terms))
+}
