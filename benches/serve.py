@@ -20,7 +20,8 @@ Reports the median and quartiles of save â†’ fresh page; for dossier also save â
 last `built` event (every output up to date: `serve` renders what shows the page after
 the page itself), the time from start to the first answered request, and the server's
 resident memory before and after the edits. Each edit waits for the previous one to be
-finished (no `built` event for 0.3 s) before the next save.
+finished (a `built` event without `"more": true`, then none for 0.3 s) before the next
+save.
 Hugo is $HUGO, else `hugo` on PATH (as for build.py). Standard library only.
 """
 import argparse

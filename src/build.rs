@@ -352,6 +352,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 })?;
             }
             let mut cache = options.cache_dir.as_deref().map(|dir| {
+                templates.record_reads();
                 let env = cache_env(options, &site, &stylesheets, &templates, day);
                 Cache::open(dir, root, &env)
             });

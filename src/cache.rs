@@ -23,8 +23,8 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 
+use crate::digest::sha256_hex;
 use crate::output_path::OutputPath;
 use crate::theme::StaticSource;
 use crate::write::{Sink, Staging};
@@ -223,7 +223,7 @@ impl Cache {
     pub(crate) fn search_index(&self) -> Option<Vec<u8>> {
         let sha256 = self.search.as_ref()?;
         let bytes = std::fs::read(self.dir.join(SEARCH)).ok()?;
-        (hex(&sha2::Sha256::digest(&bytes)) == *sha256).then_some(bytes)
+        (sha256_hex(&bytes) == *sha256).then_some(bytes)
     }
 
     /// The kept output at `path`, if it was made from values of this `fingerprint`.
@@ -237,7 +237,7 @@ impl Cache {
     pub(crate) fn fetch(&self, entry: &Entry) -> Option<(PathBuf, Vec<u8>)> {
         let path = self.object(&entry.sha256);
         let bytes = std::fs::read(&path).ok()?;
-        if bytes.len() as u64 == entry.len && hex(&sha2::Sha256::digest(&bytes)) == entry.sha256 {
+        if bytes.len() as u64 == entry.len && sha256_hex(&bytes) == entry.sha256 {
             Some((path, bytes))
         } else {
             std::fs::remove_file(&path).ok();
@@ -267,7 +267,7 @@ impl Cache {
                 let temporary = self.dir.join(format!("{SEARCH}.part"));
                 std::fs::write(&temporary, &bytes)?;
                 std::fs::rename(&temporary, self.dir.join(SEARCH))?;
-                Some(hex(&sha2::Sha256::digest(&bytes)))
+                Some(sha256_hex(&bytes))
             }
             None => {
                 std::fs::remove_file(self.dir.join(SEARCH)).ok();
@@ -298,7 +298,7 @@ impl Cache {
             let sha256 = found
                 .then(|| std::fs::read(root.join(&path)).ok())
                 .flatten()
-                .map(|bytes| hex(&sha2::Sha256::digest(&bytes)));
+                .map(|bytes| sha256_hex(&bytes));
             (path, sha256)
         }));
         let mut addresses = self.kept_addresses.clone();
@@ -380,7 +380,7 @@ fn changed_file(root: &Path, files: &BTreeMap<String, Option<String>>) -> Option
         .find_first(|(path, sha256)| {
             let now = std::fs::read(root.join(path))
                 .ok()
-                .map(|bytes| hex(&sha2::Sha256::digest(&bytes)));
+                .map(|bytes| sha256_hex(&bytes));
             now != **sha256
         })
         .map(|(path, _)| path.clone())
@@ -432,7 +432,7 @@ impl Sink for Recorder<'_> {
         if let Some(&fingerprint) = self.fingerprints.get(path.as_str()) {
             let entry = Entry {
                 fingerprint,
-                sha256: hex(&sha2::Sha256::digest(bytes)),
+                sha256: sha256_hex(bytes),
                 len: bytes.len() as u64,
             };
             self.entries
@@ -450,8 +450,4 @@ impl Sink for Recorder<'_> {
     fn keep(&self, path: &OutputPath) -> bool {
         self.inner.keep(path)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

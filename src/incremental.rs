@@ -654,6 +654,8 @@ impl State {
         }
         let site = &self.model.site;
         let page = site.page(id);
+        // Read and parsed again after `edit_page` gave up on it, at any of its steps: one
+        // file, well under a millisecond of the edit's time.
         let file = crate::load::read_markdown(root, &absolute, page.file.content_path.clone()).ok()?;
         let split = crate::parse::frontmatter::split(&file.display_path, &file.text).ok()?;
         let (meta, warnings): (PageFrontMatter, _) =
@@ -661,18 +663,7 @@ impl State {
         if !warnings.is_empty() || !meta.same_but_placing(&page.meta) {
             return None;
         }
-        let body = &file.text[split.body_offset..];
-        if crate::parse::shortcodes::may_hold(body) {
-            return None;
-        }
-        let mut converted = content::convert_page(
-            site,
-            &self.model.links,
-            &self.model.highlighter,
-            id,
-            &file.text,
-            split.body_offset,
-        );
+        let mut converted = self.convert(id, &file.text, split.body_offset)?;
         let old = &page.converted;
         let retitled = meta.title != page.meta.title;
         // What a whole build would report, or make otherwise: its problems, a body
@@ -750,6 +741,27 @@ impl State {
             return None;
         };
         Some((self.edit_page(root, &absolute, id)?, Some(id)))
+    }
+
+    /// Page `id`'s Markdown converted from its new `text`; `None` when it may call a
+    /// shortcode, which renders with the templates the model does not hold.
+    fn convert(
+        &self,
+        id: PageId,
+        text: &str,
+        body_offset: usize,
+    ) -> Option<crate::parse::markdown::Converted> {
+        if crate::parse::shortcodes::may_hold(&text[body_offset..]) {
+            return None;
+        }
+        Some(content::convert_page(
+            &self.model.site,
+            &self.model.links,
+            &self.model.highlighter,
+            id,
+            text,
+            body_offset,
+        ))
     }
 
     /// Whether a path that no longer exists never held anything the site was made from.
@@ -842,18 +854,7 @@ impl State {
         } else {
             Some(self.retitled_meta(&file, &split, id)?)
         };
-        // Shortcodes render with the templates, which the model does not hold.
-        if crate::parse::shortcodes::may_hold(&file.text[split.body_offset..]) {
-            return None;
-        }
-        let mut converted = content::convert_page(
-            site,
-            &self.model.links,
-            &self.model.highlighter,
-            id,
-            &file.text,
-            split.body_offset,
-        );
+        let mut converted = self.convert(id, &file.text, split.body_offset)?;
         // Problems are reported by a full build, with everything else it finds.
         if !converted.diagnostics.is_empty() {
             return None;

@@ -14,6 +14,7 @@ pub(crate) mod config;
 mod confine;
 pub(crate) mod dates;
 pub mod diagnostic;
+pub(crate) mod digest;
 pub(crate) mod html;
 pub(crate) mod images;
 pub mod incremental;

@@ -188,13 +188,17 @@ impl Staging {
 
     /// Stages `rel` as a hard link to `source`, or as a copy where no link can be made:
     /// on another file system, or to a symbolic link (the link would be a second
-    /// symbolic link, which may point nowhere from the output folder).
-    fn stage_link(&self, rel: &OutputPath, source: &Path) -> io::Result<()> {
+    /// symbolic link, which may point nowhere from the output folder). The copy is
+    /// `bytes` when the caller has read them already, else read from `source`.
+    fn stage_link(&self, rel: &OutputPath, source: &Path, bytes: Option<&[u8]>) -> io::Result<()> {
         let target = self.staging_path(rel)?;
         let linked =
             fs::symlink_metadata(source).is_ok_and(|m| m.is_file()) && fs::hard_link(source, &target).is_ok();
         if !linked {
-            write_new(&target, &fs::read(source)?)?;
+            match bytes {
+                Some(bytes) => write_new(&target, bytes)?,
+                None => write_new(&target, &fs::read(source)?)?,
+            }
         }
         self.mark_changed(rel);
         Ok(())
@@ -208,7 +212,8 @@ impl Staging {
             return self.write(rel, bytes);
         }
         self.record(rel, bytes.len() as u64);
-        self.stage_link(rel, source)
+        // Where no link can be made, the copy is of the bytes checked, not read again.
+        self.stage_link(rel, source, Some(bytes))
     }
 
     /// Puts the staged files in place and removes outputs the site no longer has, all or
@@ -538,7 +543,7 @@ impl Sink for Staging {
             return if linked {
                 Ok(())
             } else {
-                self.stage_link(rel, source)
+                self.stage_link(rel, source, None)
             };
         }
         let bytes = fs::read(source)?;

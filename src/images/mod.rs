@@ -160,9 +160,8 @@ impl Images {
         let found = std::fs::read(file)
             .map_err(|e| format!("cannot read it: {e}"))
             .and_then(|bytes| {
-                use sha2::Digest;
                 let header = encode::header(&bytes)?;
-                let digest = hex(&sha2::Sha256::digest(&bytes));
+                let digest = crate::digest::sha256_hex(&bytes);
                 Ok(Source { digest, header })
             });
         lock(&self.sources).insert(file.to_path_buf(), found.clone());
@@ -258,7 +257,11 @@ fn output_path(file: &Path, digest: &str, op: Operation, format: Format) -> Stri
         })
         .take(64)
         .collect();
-    format!("{FOLDER}/{stem}.{}.{}", &hex(&key)[..16], format.extension())
+    format!(
+        "{FOLDER}/{stem}.{}.{}",
+        &crate::digest::hex(&key)[..16],
+        format.extension()
+    )
 }
 
 /// A path without its `.` components (the site folder is searched as `./`).
@@ -266,8 +269,4 @@ pub(crate) fn clean(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

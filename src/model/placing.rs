@@ -7,6 +7,9 @@
 //! Other pages' related lists and every shared value stay as they were: the caller builds
 //! the model again next, from the files.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::model::related;
 use crate::model::resolve::{neighbours, sort_pages};
 use crate::model::site::{PageId, Site, TaxonomyId, TermId};
@@ -86,37 +89,51 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
 }
 
 /// The existing terms `meta` gives page `id`, and the new ones, as the build gathers them
-/// (see `resolve::build_taxonomies`); `None` for what makes a diagnostic there.
+/// (see `resolve::build_taxonomies`); `None` for what makes a diagnostic there. Terms are
+/// found by slug in maps, not lists: a page may carry thousands.
 fn terms_of(site: &Site, id: PageId, meta: &PageFrontMatter) -> Option<(Vec<TermId>, Vec<NewTerm>)> {
     let page = site.page(id);
     let strategy = site.config.slugify.taxonomies;
     let mut carried = Vec::new();
     let mut new_terms: Vec<NewTerm> = Vec::new();
+    // (taxonomy, slug) → its place in `new_terms`.
+    let mut new_by_slug: HashMap<(usize, String), usize> = HashMap::new();
     for (tax, names) in &meta.taxonomies {
         let t = site
             .taxonomies
             .iter()
             .position(|t| t.lang == page.lang && t.config.name == *tax)?;
         let taxonomy = &site.taxonomies[t];
+        let by_slug: HashMap<&str, usize> = taxonomy
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(index, term)| (term.slug.as_str(), index))
+            .collect();
         for name in names {
             let name = name.trim();
             let slug = path_slug(name, strategy);
             if slug.is_empty() {
                 return None;
             }
-            match taxonomy.terms.iter().position(|term| term.slug == slug) {
+            match by_slug.get(slug.as_str()) {
                 // Another spelling of a term is a warning, and may rename the term.
-                Some(index) if taxonomy.terms[index].name != name => return None,
-                Some(index) => carried.push(TermId {
+                Some(&index) if taxonomy.terms[index].name != name => return None,
+                Some(&index) => carried.push(TermId {
                     taxonomy: TaxonomyId(t),
                     index,
                 }),
-                None => match new_terms.iter().find(|n| n.taxonomy.0 == t && n.slug == slug) {
-                    Some(known) if known.name != name => return None,
-                    Some(_) => {}
-                    None => {
+                None => match new_by_slug.entry((t, slug)) {
+                    Entry::Occupied(known) => {
+                        if new_terms[*known.get()].name != name {
+                            return None;
+                        }
+                    }
+                    Entry::Vacant(place) => {
+                        let slug = place.key().1.clone();
                         // As `build_taxonomies` makes a term's address: under its taxonomy's.
                         let path = format!("{}{slug}/", taxonomy.path);
+                        place.insert(new_terms.len());
                         new_terms.push(NewTerm {
                             taxonomy: TaxonomyId(t),
                             name: name.to_owned(),

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tera::{Kwargs, TeraResult, Value};
 
@@ -38,8 +38,7 @@ pub(crate) struct CompiledCss {
 
 impl CompiledCss {
     pub(crate) fn new(css: Arc<[u8]>) -> CompiledCss {
-        use sha2::Digest;
-        let sha256 = hex(&sha2::Sha256::digest(&css));
+        let sha256 = crate::digest::sha256_hex(&css);
         CompiledCss { css, sha256 }
     }
 }
@@ -57,10 +56,11 @@ pub(crate) struct DataFiles {
     /// The folders searched, relative to the site folder, in order.
     folders: Vec<String>,
     read: Mutex<HashMap<(PathBuf, Format), Value>>,
-    /// Every file looked for, relative to the site folder, and whether it was there: what
-    /// the outputs were made from besides their template values, which the build cache
-    /// checks before it trusts them (see `crate::cache`).
-    looked_for: Mutex<std::collections::BTreeMap<String, bool>>,
+    /// Once [`DataFiles::record`] is called, every file looked for, relative to the site
+    /// folder, and whether it was there: what the outputs were made from besides their
+    /// template values, which the build cache checks before it trusts them (see
+    /// `crate::cache`). Unset, looking a file up takes no lock.
+    looked_for: OnceLock<Mutex<std::collections::BTreeMap<String, bool>>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -103,7 +103,7 @@ impl DataFiles {
             site: SiteRoot::new(root),
             folders,
             read: Mutex::new(HashMap::new()),
-            looked_for: Mutex::new(std::collections::BTreeMap::new()),
+            looked_for: OnceLock::new(),
         })
     }
 
@@ -188,10 +188,9 @@ impl DataFiles {
     /// The SHA-256 of the file `get_url(path=…, cachebust=true)` names, in hex, as Zola
     /// writes it.
     pub(crate) fn hash_of(&self, path: &str, published: Option<&Published>) -> TeraResult<String> {
-        use sha2::Digest;
         match self.found(path, "get_url", published)? {
             Some(Found::Compiled(css)) => Ok(css.sha256.clone()),
-            found => Ok(hex(&sha2::Sha256::digest(read(path, "get_url", found)?))),
+            found => Ok(crate::digest::sha256_hex(&read(path, "get_url", found)?)),
         }
     }
 
@@ -217,7 +216,7 @@ impl DataFiles {
         Ok(Value::from(if kwargs.get::<bool>("base64")?.unwrap_or(true) {
             base64::engine::general_purpose::STANDARD.encode(&digest)
         } else {
-            hex(&digest)
+            crate::digest::hex(&digest)
         }))
     }
 
@@ -260,14 +259,16 @@ impl DataFiles {
                 .file_in(folder, &path)
                 .map_err(|why| tera::Error::message(format!("{function}: {why}")))?;
             let found = file.is_file();
-            let relative = match folder.as_str() {
-                "." => path.clone(),
-                _ => format!("{folder}/{path}"),
-            };
-            self.looked_for
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(relative, found);
+            if let Some(looked_for) = self.looked_for.get() {
+                let relative = match folder.as_str() {
+                    "." => path.clone(),
+                    _ => format!("{folder}/{path}"),
+                };
+                looked_for
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(relative, found);
+            }
             if found {
                 return Ok(Some(file));
             }
@@ -275,10 +276,18 @@ impl DataFiles {
         Ok(None)
     }
 
-    /// Every file the template functions looked for so far, relative to the site folder,
-    /// with whether it was there, sorted.
+    /// Notes every file looked for from now on, for [`DataFiles::looked_for`].
+    pub(crate) fn record(&self) {
+        self.looked_for.get_or_init(Mutex::default);
+    }
+
+    /// Every file the template functions looked for since [`DataFiles::record`],
+    /// relative to the site folder, with whether it was there, sorted.
     pub(crate) fn looked_for(&self) -> Vec<(String, bool)> {
-        let looked = self.looked_for.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(looked) = self.looked_for.get() else {
+            return Vec::new();
+        };
+        let looked = looked.lock().unwrap_or_else(|e| e.into_inner());
         looked
             .iter()
             .map(|(path, found)| (path.clone(), *found))
@@ -307,11 +316,6 @@ fn read(path: &str, function: &str, found: Option<Found>) -> TeraResult<Vec<u8>>
             .map(|f| f.contents().to_vec())
             .ok_or_else(|| tera::Error::message(format!("{function}: no file `{path}`"))),
     }
-}
-
-/// `bytes` in lower-case hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn parse(text: &str, format: Format) -> TeraResult<Value> {

@@ -3,7 +3,7 @@
 //! `get_taxonomy_url`). Template errors become diagnostics naming the template file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -103,9 +103,23 @@ pub(crate) struct Templates {
     images: Arc<crate::images::Images>,
     /// The site's files the template functions read (`load_data`, `get_hash`, …).
     files: Arc<super::data::DataFiles>,
-    /// The addresses `get_url(path="@/…")` and `get_taxonomy_url` looked up, by
-    /// [`Address`] key, with what they found.
-    addresses: Arc<Mutex<BTreeMap<String, Option<String>>>>,
+    /// Once [`Templates::record_reads`] is called, the addresses `get_url(path="@/…")`
+    /// and `get_taxonomy_url` looked up, by [`Address`] key, with what they found.
+    addresses: Arc<Looked>,
+}
+
+/// Address lookups noted for the build cache: unset (no lock, no key made) unless a
+/// build keeps a cache, since every page calls `get_taxonomy_url` for each of its terms.
+type Looked = OnceLock<Mutex<BTreeMap<String, Option<String>>>>;
+
+/// Notes that the lookup `address` found `found`, if lookups are being noted.
+fn note(looked: &Looked, address: Address, found: Option<&String>) {
+    if let Some(looked) = looked.get() {
+        looked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(address.key(), found.cloned());
+    }
 }
 
 impl Templates {
@@ -121,7 +135,7 @@ impl Templates {
         super::tera1::register(&mut tera);
         let lookups = Arc::new(RwLock::new(None));
         let data = super::data::DataFiles::new(root, theme);
-        let addresses = Arc::new(Mutex::new(BTreeMap::new()));
+        let addresses = Arc::new(Looked::new());
         register_functions(&mut tera, &lookups, &data, &addresses);
         let files = data.clone();
         tera.register_function("load_data", move |kwargs: Kwargs, _: &State| files.load(&kwargs));
@@ -162,16 +176,26 @@ impl Templates {
         &self.images
     }
 
-    /// Every file of the site the template functions looked for so far, relative to the
-    /// site folder, with whether it was there.
+    /// Notes from now on what the template functions read besides the values: the
+    /// site's files they look for and the addresses they look up, for the build cache.
+    pub(crate) fn record_reads(&self) {
+        self.files.record();
+        self.addresses.get_or_init(Mutex::default);
+    }
+
+    /// Every file of the site the template functions looked for since
+    /// [`Templates::record_reads`], relative to the site folder, with whether it was there.
     pub(crate) fn files_looked_for(&self) -> Vec<(String, bool)> {
         self.files.looked_for()
     }
 
-    /// The addresses `get_url(path="@/…")` and `get_taxonomy_url` looked up so far, by
-    /// [`Address`] key, with what they found.
+    /// The addresses `get_url(path="@/…")` and `get_taxonomy_url` looked up since
+    /// [`Templates::record_reads`], by [`Address`] key, with what they found.
     pub(crate) fn addresses_looked_up(&self) -> Vec<(String, Option<String>)> {
-        let looked = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(looked) = self.addresses.get() else {
+            return Vec::new();
+        };
+        let looked = looked.lock().unwrap_or_else(|e| e.into_inner());
         looked.iter().map(|(k, u)| (k.clone(), u.clone())).collect()
     }
 
@@ -404,7 +428,7 @@ fn register_functions(
     tera: &mut Tera,
     lookups: &Arc<RwLock<Option<Lookups>>>,
     files: &Arc<super::data::DataFiles>,
-    addresses: &Arc<Mutex<BTreeMap<String, Option<String>>>>,
+    addresses: &Arc<Looked>,
 ) {
     fn read(l: &RwLock<Option<Lookups>>) -> RwLockReadGuard<'_, Option<Lookups>> {
         l.read().unwrap_or_else(|e| e.into_inner())
@@ -626,16 +650,12 @@ fn register_functions(
             )));
         }
         let found = term_url(data, &lang, &kind, &name);
-        let key = Address::Term {
+        let address = Address::Term {
             lang: &lang,
             kind: &kind,
             name: &name,
-        }
-        .key();
-        looked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, found.clone());
+        };
+        note(&looked, address, found.as_ref());
         match found {
             Some(url) => Ok(Value::from(url)),
             None if !required => Ok(Value::none()),
@@ -697,11 +717,7 @@ fn term_url(data: &Lookups, lang: &str, kind: &str, name: &str) -> Option<String
 
 /// `get_url`; a page's or section's address (`@/…`) is noted in `looked_up`, as what
 /// the output depends on besides its values (see `crate::cache`).
-fn get_url(
-    l: &Lookups,
-    kwargs: &Kwargs,
-    looked_up: &Mutex<BTreeMap<String, Option<String>>>,
-) -> TeraResult<Value> {
+fn get_url(l: &Lookups, kwargs: &Kwargs, looked_up: &Looked) -> TeraResult<Value> {
     let path: String = kwargs.must_get("path")?;
     let trailing_slash: bool = kwargs.get("trailing_slash")?.unwrap_or(false);
     let lang = l.lang("get_url", kwargs)?;
@@ -712,10 +728,7 @@ fn get_url(
         // As Zola: `lang="fr"` links to the translation, `@/blog/page.fr.md`.
         let p = l.in_lang(p, &lang);
         let found = l.permalinks.get(&p);
-        looked_up
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(Address::Page(&p).key(), found.cloned());
+        note(looked_up, Address::Page(&p), found);
         let url =
             found.ok_or_else(|| tera::Error::message(format!("get_url: no page or section at `@/{p}`")))?;
         return Ok(Value::from(match anchor {

@@ -251,6 +251,13 @@ fn assert_matches_cold(site: &SiteTest, session: &Session) {
     }
 }
 
+/// `serve`'s first step for a change to one file.
+fn first_ok(session: &mut Session, site: &SiteTest, rel: &str) -> Update {
+    session
+        .apply_first(&[site.path(rel)])
+        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)))
+}
+
 fn apply_ok(session: &mut Session, site: &SiteTest, rel: &[&str]) -> Update {
     let paths: Vec<PathBuf> = rel.iter().map(|r| site.path(r)).collect();
     session
@@ -364,9 +371,7 @@ fn a_title_or_description_edit_renders_what_shows_the_page_without_a_full_build(
     );
     site.write(rel, &retitled);
     // `serve` renders the page itself first, then what shows it.
-    let first = session
-        .apply_first(&[site.path(rel)])
-        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    let first = first_ok(&mut session, &site, rel);
     assert!(!first.full, "a title edit rebuilt the model: {first:?}");
     assert_eq!((first.parsed, first.read, first.rendered), (1, 1, 1), "{first:?}");
     assert_eq!(first.changed, ["security/munitions/index.html"]);
@@ -724,9 +729,7 @@ fn a_front_matter_edit_reparses_one_file_and_renders_what_shows_it() {
 /// finished update, and a cold build, make of it.
 fn shows_the_page_first(site: &SiteTest, session: &mut Session, rel: &str, text: &str, own: &str) {
     site.write(rel, text);
-    let first = session
-        .apply_first(&[site.path(rel)])
-        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    let first = first_ok(session, site, rel);
     assert!(!first.full, "{rel}: the first step rebuilt the model: {first:?}");
     assert_eq!((first.read, first.parsed, first.rendered), (1, 1, 1), "{first:?}");
     assert_eq!(
@@ -794,6 +797,26 @@ fn a_tag_date_or_weight_edit_shows_the_page_itself_first_as_a_cold_build_makes_i
 }
 
 #[test]
+fn a_thousand_new_terms_on_one_page_are_shown_first_and_match_a_cold_build() {
+    // A hostile or careless author: every term is new, so each is looked up among the
+    // taxonomy's terms and the page's other new ones (by slug, in maps).
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/security/training.md";
+    let text = site.read(rel);
+    let many: Vec<String> = (0..1000).map(|i| format!("\"term {i}\"")).collect();
+    let tagged = text.replace(
+        "tags = [\"training\", \"deployment\"]",
+        &format!("tags = [\"training\", \"deployment\", {}]", many.join(", ")),
+    );
+    shows_the_page_first(&site, &mut session, rel, &tagged, "security/training/index.html");
+    let outputs = outputs_of(&session);
+    assert!(outputs.contains_key("tags/term-999/index.html"));
+    let page = String::from_utf8_lossy(&outputs["security/training/index.html"]).into_owned();
+    assert!(page.contains("/tags/term-0/") && page.contains("/tags/term-999/"));
+}
+
+#[test]
 fn a_deleted_page_is_gone_first_and_comes_back_if_the_rest_cannot_be_built() {
     let site = SiteTest::fixture(FIXTURE);
     let mut session = session_for(&site);
@@ -801,9 +824,7 @@ fn a_deleted_page_is_gone_first_and_comes_back_if_the_rest_cannot_be_built() {
     let own = "economy/labour/index.html";
     let text = site.read(rel);
     std::fs::remove_file(site.path(rel)).unwrap();
-    let first = session
-        .apply_first(&[site.path(rel)])
-        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    let first = first_ok(&mut session, &site, rel);
     assert!(!first.full, "{first:?}");
     assert_eq!(first.changed, [own]);
     assert!(
@@ -828,9 +849,7 @@ fn a_deleted_page_is_gone_first_and_comes_back_if_the_rest_cannot_be_built() {
     apply_ok(&mut session, &site, &[linking]);
     let before = outputs_of(&session);
     std::fs::remove_file(site.path(rel)).unwrap();
-    let first = session
-        .apply_first(&[site.path(rel)])
-        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    let first = first_ok(&mut session, &site, rel);
     assert_eq!(first.changed, [own]);
     let failed = session.finish().expect("the rest is left for `finish`");
     let errors = diagnostics(failed.expect_err("a link to a deleted page is an error"));
