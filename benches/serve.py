@@ -207,7 +207,11 @@ def measure(tool, corpus, edits, seed, kind):
                         f.write(text)
                 deadline = t0 + 30
                 while True:
-                    status, body = get(port, url)
+                    try:
+                        status, body = get(port, url)
+                    except http.client.HTTPException:
+                        # A server may cut an answer short while it rebuilds: not yet fresh.
+                        status, body = 0, b""
                     if (status == 404) if expect_gone else (marker.encode() in body):
                         fresh.append(time.perf_counter() - t0)
                         break

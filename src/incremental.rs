@@ -13,8 +13,12 @@
 //! An edit that changes only where lists place an analysis or which list it (its date,
 //! `updated`, weight or terms, with or without its body: `model::placing`), or that
 //! deletes one, shows the page itself first, exactly as a whole build makes it (or takes
-//! its outputs away), and [`Session::finish`] then builds the model again for the rest;
-//! if that build fails, the page's outputs are put back as they were.
+//! its outputs away). When the edit changed only terms or weight (not the date, title,
+//! links or anything else other pages show), [`Session::finish`] then settles the model
+//! in place (`model::placing::settle`: the related pages of the pages sharing a term
+//! with it, its event) and the values (`render::placed`), and renders what shows the
+//! page; otherwise it builds the model again for the rest, and if that build fails, the
+//! page's outputs are put back as they were.
 //!
 //! Anything else (other front matter, new, removed or renamed files, config) rebuilds the
 //! model in memory, but reuses the Markdown output of every file that is unchanged when
@@ -131,13 +135,23 @@ struct ShownFirst {
     /// The outputs as they were before the page was shown, to put back if the build of
     /// the rest fails: a failed update leaves the outputs as they were.
     undo: Vec<(String, Option<Arc<[u8]>>)>,
+    /// The page placed again, when the rest may follow it without a model build.
+    settling: Option<Box<Settling>>,
+}
+
+/// A page placed again, as [`Session::settle`] takes it.
+struct Settling {
+    page: PageId,
+    before: crate::model::placing::Before,
+    /// The page's search terms before the edit.
+    search: std::collections::BTreeMap<String, u8>,
 }
 
 /// How an edited page can be shown before the rest (see [`State::place`]).
 enum Placed {
     /// Render these outputs of the page (whose content path is given), whose values
-    /// are made.
-    Shown(Vec<JobId>, String),
+    /// are made; then settle the rest, if it can be.
+    Shown(Vec<JobId>, String, Option<Box<Settling>>),
     /// The page's file is gone: these outputs go.
     Removed(Vec<String>),
 }
@@ -195,6 +209,9 @@ impl Session {
         let start = Instant::now();
         let state = self.state.as_mut()?;
         if let Some(shown) = state.shown_first.take() {
+            if let Some(update) = shown.settling.and_then(|settling| self.settle(settling, start)) {
+                return Some(Ok(update));
+            }
             let rest = self.remodel(false, shown.touched.as_deref());
             if rest.is_err() {
                 let mut outputs = self.outputs.write().unwrap_or_else(|e| e.into_inner());
@@ -551,34 +568,57 @@ impl Session {
 }
 
 impl Session {
+    /// After a page was shown placed again: settles the model and the values for the rest
+    /// of the site and renders what shows the page, without building the model again.
+    /// `None` when that cannot be done exactly (see `model::placing::settle` and
+    /// `Prepared::settle_placed`); then the model is built again.
+    fn settle(&mut self, settling: Box<Settling>, start: Instant) -> Option<Update> {
+        let state = self.state.as_mut()?;
+        let page = settling.page;
+        let changed = crate::model::placing::settle(&mut state.model.site, page, &settling.before)?;
+        let jobs = state.prepared.settle_placed(
+            &state.model.site,
+            page,
+            &settling.before,
+            &changed,
+            &settling.search,
+        )?;
+        let fresh = state.render_patched(&jobs, &self.outputs)?;
+        let warnings = state.model.warnings.clone();
+        let outputs = state.prepared.len();
+        let changed = self.publish(fresh);
+        self.note_images();
+        Some(Update {
+            changed,
+            full: false,
+            rendered: jobs.len(),
+            parsed: 0,
+            read: 0,
+            outputs,
+            elapsed: start.elapsed(),
+            first: None,
+            warnings,
+        })
+    }
+
     /// Shows the page at `rel` (under the site folder) placed again, or takes its outputs
     /// away when its file is gone, and leaves the rest to [`Session::finish`], which
-    /// builds the model again. `None`, with nothing changed, when that cannot be done
+    /// settles the model or builds it again. `None`, with nothing changed, when that cannot be done
     /// exactly (see [`State::place`]).
     fn show_first(&mut self, rel: &Path, touched: Option<&[String]>, start: Instant) -> Option<Update> {
         let state = self.state.as_mut()?;
         let mut touched = touched.map(<[String]>::to_vec);
-        let (fresh, removed, rendered) = match state.place(&self.options.root, rel)? {
-            Placed::Shown(jobs, content_path) => {
+        let (fresh, removed, rendered, settling) = match state.place(&self.options.root, rel)? {
+            Placed::Shown(jobs, content_path, settling) => {
                 // The model's copy of the file is its text as read here: the build of the
                 // rest takes it from there, as for a file that did not change.
                 if let Some(touched) = touched.as_mut() {
                     touched.retain(|t| t.trim_start_matches('/') != content_path);
                 }
-                state.forget_fingerprints(jobs.iter(), false);
-                let sink = MemorySink::over(&self.outputs);
-                if state
-                    .prepared
-                    .render(&state.model.site, &jobs, &sink, &|_, _| {}, None)
-                    .is_err()
-                {
-                    // What the values say cannot be rendered: the whole build reports why.
-                    state.patched = true;
-                    return None;
-                }
-                (sink.into_outputs(), Vec::new(), jobs.len())
+                let fresh = state.render_patched(&jobs, &self.outputs)?;
+                (fresh, Vec::new(), jobs.len(), settling)
             }
-            Placed::Removed(paths) => (Outputs::new(), paths, 0),
+            Placed::Removed(paths) => (Outputs::new(), paths, 0, None),
         };
         let mut undo = Vec::new();
         let mut changed = Vec::new();
@@ -598,7 +638,11 @@ impl Session {
             }
         }
         changed.sort();
-        state.shown_first = Some(ShownFirst { touched, undo });
+        state.shown_first = Some(ShownFirst {
+            touched,
+            undo,
+            settling,
+        });
         // A page shown was read and parsed; a deleted one, not.
         let parsed = usize::from(rendered > 0);
         Some(Update {
@@ -688,8 +732,23 @@ impl State {
             &mut converted,
         );
         let front = file.text[..split.body_offset].to_owned();
+        let search = self.prepared.search_terms(site, id);
+        // The rest follows the page without a model build when the pages it links to,
+        // the documents it cites and the judgments it states (the link graph, backlinks
+        // and collections) are the same, and no term is new.
+        let shows_same = converted.links == old.links
+            && converted.judgments == old.judgments
+            && converted.cited == old.cited;
         let site = &mut self.model.site;
-        let new_terms = crate::model::placing::replace(site, id, meta)?;
+        let placing = crate::model::placing::replace(site, id, meta)?;
+        let new_terms = placing.new_terms;
+        let settling = (shows_same && new_terms.is_empty()).then(|| {
+            Box::new(Settling {
+                page: id,
+                before: placing.before,
+                search,
+            })
+        });
         let page = &mut site.pages[id.0];
         page.converted = converted;
         page.file.text = front;
@@ -698,7 +757,24 @@ impl State {
         // own, which the caller forgets as it renders them.
         self.model.sources.insert(content_path.clone(), file.text);
         self.prepared.show_page(&self.model.site, id, &html, &new_terms);
-        Some(Placed::Shown(own, content_path))
+        Some(Placed::Shown(own, content_path, settling))
+    }
+
+    /// Renders `jobs` from the values a fast path patched, into memory over `known`, and
+    /// forgets their kept fingerprints. `None` when what the values say cannot be
+    /// rendered: they are marked patched, and the model build after reports why.
+    fn render_patched(&mut self, jobs: &[JobId], known: &SharedOutputs) -> Option<Outputs> {
+        self.forget_fingerprints(jobs.iter(), false);
+        let sink = MemorySink::over(known);
+        if self
+            .prepared
+            .render(&self.model.site, jobs, &sink, &|_, _| {}, None)
+            .is_err()
+        {
+            self.patched = true;
+            return None;
+        }
+        Some(sink.into_outputs())
     }
 
     /// The outputs of `jobs` are about to be rendered from patched values: their kept

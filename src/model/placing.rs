@@ -4,15 +4,17 @@
 //!
 //! Only what the page's own output reads is made right: its fields, its neighbours, its
 //! related pages, and the lists those are found in (its section's order, its terms' pages).
-//! Other pages' related lists and every shared value stay as they were: the caller builds
-//! the model again next, from the files.
+//! Then [`settle`] makes the rest of the model right (other pages' related lists, the
+//! page's event) when the edit moved no date; otherwise the caller builds the model again,
+//! from the files.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use crate::dates::DateValue;
 use crate::model::related;
 use crate::model::resolve::{neighbours, sort_pages};
-use crate::model::site::{PageId, Site, TaxonomyId, TermId};
+use crate::model::site::{PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::parse::frontmatter::{PageFrontMatter, SortBy};
 use crate::slugs::path_slug;
 
@@ -26,12 +28,44 @@ pub(crate) struct NewTerm {
     pub permalink: String,
 }
 
+/// What [`replace`] did: the terms it gives the page that no page had, and the model's
+/// lists as they were before, which tell [`settle`] and the values after it what moved.
+pub(crate) struct Placing {
+    pub new_terms: Vec<NewTerm>,
+    pub before: Before,
+}
+
+/// The placed page's lists, as they were before [`replace`].
+pub(crate) struct Before {
+    pub date: Option<DateValue>,
+    pub updated: Option<DateValue>,
+    /// What other pages, events and lists show of the page, and whether it is searched.
+    pub title: String,
+    pub description: Option<String>,
+    pub in_search_index: Option<bool>,
+    /// The terms that listed the page.
+    pub terms: Vec<TermId>,
+    /// The pages of every term that listed the page or lists it now, in their old order.
+    pub term_pages: Vec<(TermId, Vec<PageId>)>,
+    /// The pages of every section that lists the page, in their old order.
+    pub section_pages: Vec<(SectionId, Vec<PageId>)>,
+    /// Each page of the page's own section with its neighbours (`lower`, `higher`).
+    pub neighbours: Vec<(PageId, Option<PageId>, Option<PageId>)>,
+}
+
+impl Before {
+    /// The terms that listed the page or list it now.
+    pub(crate) fn touched_terms(&self) -> impl Iterator<Item = TermId> + '_ {
+        self.term_pages.iter().map(|(t, _)| *t)
+    }
+}
+
 /// Gives page `id` the front matter `meta` (which [`PageFrontMatter::same_but_placing`]
 /// found placing it only) and places it again. `None`, with the site unchanged, when the
 /// new front matter needs what only a whole build does: a date taken from the file name
 /// again, an unknown taxonomy, a term that is empty or another spelling of a term, an
 /// empty title (a warning), or events or indicators inheriting the page's terms.
-pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Option<Vec<NewTerm>> {
+pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Option<Placing> {
     let page = site.page(id);
     let title = meta.title.clone().filter(|t| !t.trim().is_empty())?;
     let date = match (meta.date, page.meta.date) {
@@ -48,16 +82,42 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
     let (carried, new_terms) = terms_of(site, id, &meta)?;
 
     // The lists that held the page, and those that will.
-    let mut lists: Vec<TermId> = site
+    let held: Vec<TermId> = site
         .term_ids()
         .filter(|t| site.term(*t).pages.contains(&id))
         .collect();
+    let mut lists = held.clone();
+    lists.extend(&carried);
+    lists.sort_unstable_by_key(|t| (t.taxonomy.0, t.index));
+    lists.dedup();
+    let own = site.page(id).section;
+    let before = Before {
+        date: site.page(id).date,
+        updated: site.page(id).meta.updated,
+        title: site.page(id).title.clone(),
+        description: site.page(id).meta.description.clone(),
+        in_search_index: site.page(id).meta.in_search_index,
+        terms: held.clone(),
+        term_pages: lists.iter().map(|t| (*t, site.term(*t).pages.clone())).collect(),
+        section_pages: site
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.pages.contains(&id))
+            .map(|(i, s)| (SectionId(i), s.pages.clone()))
+            .collect(),
+        neighbours: site.sections[own.0]
+            .pages
+            .iter()
+            .map(|p| (*p, site.page(*p).lower, site.page(*p).higher))
+            .collect(),
+    };
     let page = &mut site.pages[id.0];
     page.title = title;
     page.date = date;
     page.taxonomies = meta.taxonomies.clone();
     page.meta = meta;
-    for t in &lists {
+    for t in &held {
         site.taxonomies[t.taxonomy.0].terms[t.index]
             .pages
             .retain(|p| *p != id);
@@ -65,9 +125,6 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
     for t in &carried {
         site.taxonomies[t.taxonomy.0].terms[t.index].pages.push(id);
     }
-    lists.extend(&carried);
-    lists.sort_unstable_by_key(|t| (t.taxonomy.0, t.index));
-    lists.dedup();
     for t in lists {
         let term = &mut site.taxonomies[t.taxonomy.0].terms[t.index];
         sort_pages(&mut term.pages, &site.pages, SortBy::Date);
@@ -82,10 +139,59 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
             section.pages.reverse();
         }
     }
-    let own = site.page(id).section;
     neighbours(own, &site.sections[own.0], &mut site.pages);
     site.pages[id.0].related = related::related_of(site, id);
-    Some(new_terms)
+    Some(Placing { new_terms, before })
+}
+
+/// After [`replace`] placed page `id` again, makes the rest of the model as a whole build
+/// would: the related pages of every page that shares a term the page carried or carries
+/// (a term's rarity, which weighs it, changed with its pages), and the page's own event.
+/// Returns the pages whose related pages or neighbours changed, the page first. `None`
+/// when the edit moved the page's date (its place on the timeline and in the archive),
+/// changed what other pages show of it (its title or description, which a body can
+/// print) or whether it is searched (the number of the index's files), or emptied a
+/// term: for a whole build.
+pub(crate) fn settle(site: &mut Site, id: PageId, before: &Before) -> Option<Vec<PageId>> {
+    let page = site.page(id);
+    if page.date != before.date
+        || page.meta.updated != before.updated
+        || page.title != before.title
+        || page.meta.description != before.description
+        || page.meta.in_search_index != before.in_search_index
+        || before.terms.iter().any(|t| site.term(*t).pages.is_empty())
+    {
+        return None;
+    }
+    // The page's own event (every dated analysis is one) carries its terms.
+    let taxonomies = page.taxonomies.clone();
+    if let Some(event) = site.events.iter_mut().find(|e| e.page == id && e.is_page) {
+        event.taxonomies = taxonomies;
+    }
+    let mut changed = vec![id];
+    let terms_moved = before
+        .term_pages
+        .iter()
+        .any(|(t, old)| site.term(*t).pages.len() != old.len());
+    if terms_moved {
+        let mut sharing: Vec<PageId> = before
+            .touched_terms()
+            .flat_map(|t| site.term(t).pages.iter().copied())
+            .filter(|p| *p != id)
+            .collect();
+        sharing.sort_unstable();
+        sharing.dedup();
+        changed.extend(related::rescore(site, &sharing));
+    }
+    for (p, lower, higher) in &before.neighbours {
+        let now = site.page(*p);
+        if *p != id && (now.lower != *lower || now.higher != *higher) {
+            changed.push(*p);
+        }
+    }
+    changed[1..].sort_unstable();
+    changed.dedup();
+    Some(changed)
 }
 
 /// The existing terms `meta` gives page `id`, and the new ones, as the build gathers them

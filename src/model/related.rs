@@ -58,6 +58,36 @@ pub(crate) fn related_of(site: &Site, id: PageId) -> Vec<PageId> {
     }
 }
 
+/// Finds the related pages of `pages` again, as [`related`] finds them, and returns those
+/// whose list changed: for `serve`, after one page's terms changed, the pages sharing a
+/// term with it (no other page's scores can change; see `model::placing::settle`).
+pub(crate) fn rescore(site: &mut Site, pages: &[PageId]) -> Vec<PageId> {
+    let fresh: Vec<Vec<PageId>> = match Scorer::new(site) {
+        Some(scorer) => {
+            let linked = linked_pages(site);
+            pages
+                .par_chunks(256)
+                .flat_map_iter(|chunk| {
+                    let mut scratch = Scratch::new(site.pages.len());
+                    chunk
+                        .iter()
+                        .map(|p| scorer.score(p.0, &linked[p.0], &mut scratch))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        }
+        None => vec![Vec::new(); pages.len()],
+    };
+    let mut changed = Vec::new();
+    for (p, list) in pages.iter().zip(fresh) {
+        if site.pages[p.0].related != list {
+            site.pages[p.0].related = list;
+            changed.push(*p);
+        }
+    }
+    changed
+}
+
 /// What scoring a page reads of the site.
 struct Scorer<'a> {
     terms: Terms<'a>,

@@ -21,6 +21,7 @@ mod job;
 mod margin_notes;
 mod minify;
 mod output;
+mod placed;
 mod plan;
 pub(crate) mod profile;
 mod responsive_images;

@@ -176,6 +176,10 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             let mut ctx = base_context(site, &timeline::year_path(&path, *year));
             let only = data.term_events.get(id).map(Vec::as_slice);
             let lang = Lang::of(site, &t.lang);
+            // A term's timeline is filtered already: its filters would be the language's,
+            // whose counts change with every term, and make `serve` render every term's
+            // timeline again when one analysis's terms change.
+            let filters = Value::from(Vec::<Value>::new());
             let shown = timeline::Shown {
                 path: &path,
                 year: *year,
@@ -183,14 +187,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             };
             ctx.insert_value(
                 "timeline",
-                timeline::view(
-                    site,
-                    &data.event_values,
-                    &data.filters[lang.0],
-                    only,
-                    shown,
-                    data.today,
-                ),
+                timeline::view(site, &data.event_values, &filters, only, shown, data.today),
             );
             ctx.insert(
                 "timeline_term",

@@ -101,9 +101,6 @@ impl Prepared {
                 }
             }
         }
-        for t in &taxonomies {
-            self.data.taxonomy_values[t.0] = self.data.taxonomy_value(site, *t);
-        }
         self.templates.update_lookups(|l| {
             for id in changed {
                 l.pages.insert(
@@ -117,16 +114,8 @@ impl Prepared {
                     self.data.section_values[s.0].clone(),
                 );
             }
-            for t in &taxonomies {
-                let taxonomy = site.taxonomy(*t);
-                if let Some(entry) = l
-                    .taxonomies
-                    .get_mut(&(taxonomy.lang.clone(), taxonomy.config.name.clone()))
-                {
-                    entry.0 = self.data.taxonomy_values[t.0].clone();
-                }
-            }
         });
+        self.remake_taxonomies(site, &taxonomies);
 
         let months: Vec<(Lang, i16, i8)> = changed
             .iter()
@@ -206,6 +195,25 @@ impl Prepared {
             })
             .collect();
         Some(jobs)
+    }
+
+    /// Makes the values of `taxonomies` (with their terms' values as they are) again, and
+    /// what `get_taxonomy` finds of them.
+    pub(super) fn remake_taxonomies(&mut self, site: &Site, taxonomies: &[TaxonomyId]) {
+        for t in taxonomies {
+            self.data.taxonomy_values[t.0] = self.data.taxonomy_value(site, *t);
+        }
+        self.templates.update_lookups(|l| {
+            for t in taxonomies {
+                let taxonomy = site.taxonomy(*t);
+                if let Some(entry) = l
+                    .taxonomies
+                    .get_mut(&(taxonomy.lang.clone(), taxonomy.config.name.clone()))
+                {
+                    entry.0 = self.data.taxonomy_values[t.0].clone();
+                }
+            }
+        });
     }
 
     /// The outputs of `pages` themselves (not the lists showing them).

@@ -20,13 +20,15 @@ use std::path::{Path, PathBuf};
 use rng::{REGIONS, Rng, TAGS, WORDS};
 use text::*;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Op {
     /// A body edit below `<!-- more -->` that touches no link or heading (the fast path).
     BodyBelow,
     /// A body edit other pages see: summary, links, headings.
     BodyShared,
     FrontMatter,
+    /// A term or weight edit (`serve` settles the model after it without a build).
+    Placing,
     AddPage,
     DeletePage,
     Rename,
@@ -44,6 +46,7 @@ pub(super) const OPS: &[(Op, usize)] = &[
     (Op::BodyBelow, 40),
     (Op::BodyShared, 12),
     (Op::FrontMatter, 14),
+    (Op::Placing, 8),
     (Op::AddPage, 6),
     (Op::DeletePage, 4),
     (Op::Rename, 5),
@@ -469,6 +472,7 @@ impl Editor {
             Op::BodyBelow => self.body_below(),
             Op::BodyShared => self.body_shared(),
             Op::FrontMatter => self.front_matter(),
+            Op::Placing => self.placing(),
             Op::AddPage => self.add_page(),
             Op::DeletePage => self.delete_page(),
             Op::Rename => self.rename_page(),

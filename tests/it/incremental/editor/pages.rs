@@ -144,6 +144,18 @@ impl Editor {
         if self.rng.chance(0.15) {
             return self.section_front_matter();
         }
+        self.page_front_matter(None)
+    }
+
+    /// A front-matter edit that only places a page elsewhere in its lists: a term added
+    /// or removed, or a weight (what `serve` settles without building the model again).
+    pub(super) fn placing(&mut self) -> bool {
+        let edit = if self.rng.chance(0.75) { 2 } else { 5 };
+        self.page_front_matter(Some(edit))
+    }
+
+    /// Edits one front-matter key of a random page: the `edit`th kind, else a random one.
+    fn page_front_matter(&mut self, edit: Option<usize>) -> bool {
         let Some(page) = self.random_page() else {
             return false;
         };
@@ -154,7 +166,7 @@ impl Editor {
         let Some(mut t) = parse_table(&front) else {
             return false;
         };
-        let what = match self.rng.below(10) {
+        let what = match edit.unwrap_or_else(|| self.rng.below(10)) {
             0 => {
                 let n = self.next_id();
                 let title = format!("{} {n}", self.words(2, 5));
