@@ -58,6 +58,15 @@ impl Before {
     pub(crate) fn touched_terms(&self) -> impl Iterator<Item = TermId> + '_ {
         self.term_pages.iter().map(|(t, _)| *t)
     }
+
+    /// The terms the page left or joined (their pages changed, not only their order),
+    /// each with its number of pages before.
+    pub(crate) fn moved_terms<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = (TermId, usize)> + 'a {
+        self.term_pages
+            .iter()
+            .filter(|(t, old)| site.term(*t).pages.len() != old.len())
+            .map(|(t, old)| (*t, old.len()))
+    }
 }
 
 /// Gives page `id` the front matter `meta` (which [`PageFrontMatter::same_but_placing`]
@@ -169,11 +178,7 @@ pub(crate) fn settle(site: &mut Site, id: PageId, before: &Before) -> Option<Vec
         event.taxonomies = taxonomies;
     }
     let mut changed = vec![id];
-    let terms_moved = before
-        .term_pages
-        .iter()
-        .any(|(t, old)| site.term(*t).pages.len() != old.len());
-    if terms_moved {
+    if before.moved_terms(site).next().is_some() {
         let mut sharing: Vec<PageId> = before
             .touched_terms()
             .flat_map(|t| site.term(t).pages.iter().copied())

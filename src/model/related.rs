@@ -29,20 +29,8 @@ pub(crate) fn related(site: &mut Site) {
     let Some(scorer) = Scorer::new(site) else {
         return;
     };
-    let linked = linked_pages(site);
-    let n = site.pages.len();
-    // Pages in chunks, each with one dense score array (allocating one per page, or per
-    // rayon split, costs more in zeroed memory than the scoring itself).
-    let chunks: Vec<std::ops::Range<usize>> = (0..n).step_by(512).map(|s| s..(s + 512).min(n)).collect();
-    let results: Vec<Vec<PageId>> = chunks
-        .into_par_iter()
-        .flat_map_iter(|range| {
-            let mut scratch = Scratch::new(n);
-            range
-                .map(|i| scorer.score(i, &linked[i], &mut scratch))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let all: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
+    let results = scorer.score_all(&all, &linked_pages(site));
     for (page, rel) in site.pages.iter_mut().zip(results) {
         page.related = rel;
     }
@@ -63,19 +51,7 @@ pub(crate) fn related_of(site: &Site, id: PageId) -> Vec<PageId> {
 /// term with it (no other page's scores can change; see `model::placing::settle`).
 pub(crate) fn rescore(site: &mut Site, pages: &[PageId]) -> Vec<PageId> {
     let fresh: Vec<Vec<PageId>> = match Scorer::new(site) {
-        Some(scorer) => {
-            let linked = linked_pages(site);
-            pages
-                .par_chunks(256)
-                .flat_map_iter(|chunk| {
-                    let mut scratch = Scratch::new(site.pages.len());
-                    chunk
-                        .iter()
-                        .map(|p| scorer.score(p.0, &linked[p.0], &mut scratch))
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        }
+        Some(scorer) => scorer.score_all(pages, &linked_pages(site)),
         None => vec![Vec::new(); pages.len()],
     };
     let mut changed = Vec::new();
@@ -132,6 +108,22 @@ impl<'a> Scorer<'a> {
             link_weight: config.links,
             limit: config.limit,
         })
+    }
+
+    /// The related pages of each of `pages`, in order; `linked`: [`linked_pages`].
+    fn score_all(&self, pages: &[PageId], linked: &[Vec<PageId>]) -> Vec<Vec<PageId>> {
+        // Pages in chunks, each with one dense score array (allocating one per page, or per
+        // rayon split, costs more in zeroed memory than the scoring itself).
+        pages
+            .par_chunks(512)
+            .flat_map_iter(|chunk| {
+                let mut scratch = Scratch::new(self.dates.len());
+                chunk
+                    .iter()
+                    .map(|p| self.score(p.0, &linked[p.0], &mut scratch))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     fn rank(&self, a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {

@@ -34,27 +34,17 @@ impl Prepared {
         let by_term = timeline::events_by_term(site);
         let term_events: HashMap<TermId, Vec<EventId>> = by_term.iter().cloned().collect();
         // The terms whose lists changed, and whose outputs must all be there still.
-        let moved: Vec<TermId> = before
-            .term_pages
-            .iter()
-            .filter(|(t, old)| site.term(*t).pages.len() != old.len())
-            .map(|(t, _)| *t)
-            .collect();
-        for t in &moved {
+        let moved: Vec<(TermId, usize)> = before.moved_terms(site).collect();
+        for (t, old) in &moved {
             let taxonomy = site.taxonomy(t.taxonomy);
             let pagers = |n: usize| match taxonomy.config.paginate_by {
                 Some(per) => n.div_ceil(per).max(1),
                 None => 1,
             };
-            let old = before
-                .term_pages
-                .iter()
-                .find(|(u, _)| u == t)
-                .map_or(0, |(_, p)| p.len());
             let years = |events: Option<&Vec<EventId>>| {
                 events.map(|e| timeline::pages(site, Some(e), self.data.today))
             };
-            if pagers(old) != pagers(site.term(*t).pages.len())
+            if pagers(*old) != pagers(site.term(*t).pages.len())
                 || years(self.data.term_events.get(t)) != years(term_events.get(t))
             {
                 return None;
@@ -118,7 +108,7 @@ impl Prepared {
                 FeedOf::Term(t) => touched.contains(t),
             },
             // Each year's count of the term's events changed, on every page.
-            Job::TermTimeline(t, _) => moved.contains(t),
+            Job::TermTimeline(t, _) => moved.iter().any(|(m, _)| m == t),
             // The filters count each term's events.
             Job::Timeline(l, _) => filters_changed && *l == lang,
             // Made from the terms and pages of a language, whole.
