@@ -77,6 +77,10 @@ pub struct CacheReport {
     pub rendered: usize,
     /// Why the outputs in the cache were not used, if it held any that were not.
     pub ignored: Option<String>,
+    /// The pages and sections, and how many of them had their Markdown converted rather
+    /// than taken from the cache.
+    pub documents: usize,
+    pub converted: usize,
 }
 
 /// Records how long each stage took.
@@ -199,6 +203,8 @@ fn model(
     watch.lap("templates");
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site, root);
+    // Kept for `serve`'s next build, or for the build cache's Markdown.
+    let remember = keep_sources || (mode == Mode::Build && options.cache_dir.is_some());
     let (markdown_diags, parsed, html) = match &templates {
         Ok(t) => {
             // The calls keep a copy of the configuration: the model is lent out to be filled
@@ -210,12 +216,10 @@ fn model(
             } else {
                 Calls::Shortcodes(&calls)
             };
-            content::convert_markdown(&mut site, &highlighter, &links, calls, reuse, keep_sources)
+            content::convert_markdown(&mut site, &highlighter, &links, calls, reuse, remember)
         }
         // The templates' error is reported; calls stay text rather than each be an error.
-        Err(_) => {
-            content::convert_markdown(&mut site, &highlighter, &links, Calls::Text, reuse, keep_sources)
-        }
+        Err(_) => content::convert_markdown(&mut site, &highlighter, &links, Calls::Text, reuse, remember),
     };
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);
@@ -306,18 +310,38 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let day = today();
     let mut watch = Stopwatch::new();
     let root = options.root.as_path();
+    // The Markdown the build cache kept, offered to the Markdown stage.
+    let markdown_cache = match (mode, options.cache_dir.as_deref()) {
+        (Mode::Build, Some(dir)) => {
+            let key = crate::cache::markdown::key(root, options.base_url.as_deref(), options.drafts);
+            Some((dir, key, crate::cache::markdown::load(dir, key)))
+        }
+        (Mode::Build | Mode::Check, _) => None,
+    };
+    let kept_markdown = markdown_cache
+        .as_ref()
+        .and_then(|(_, _, kept)| kept.as_ref())
+        .map(crate::cache::markdown::Kept::reuse);
+    if markdown_cache.is_some() {
+        watch.lap("read the cached Markdown");
+    }
     let (
         Model {
             site,
             static_files,
             stylesheets,
+            links,
             output_dir,
             warnings: mut diags,
+            parsed,
             ..
         },
         html,
         templates,
-    ) = model(options, mode, &mut watch, None, false, day)?;
+    ) = model(options, mode, &mut watch, kept_markdown.as_ref(), false, day)?;
+    // The model holds its own copies of what it took.
+    drop(kept_markdown);
+    let markdown_cache = markdown_cache.map(|(dir, key, _)| (dir, key));
 
     let report_progress = |done, total| progress.rendered(done, total);
     let inputs = render::Inputs {
@@ -438,7 +462,26 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                                 );
                             }
                             watch.lap("save the build cache");
-                            cache_report = Some(run.report);
+                            if let Some((dir, key)) = markdown_cache {
+                                let links = links.fingerprint(&site);
+                                let saved = crate::cache::markdown::save(dir, key, links, &site, |id| {
+                                    prepared.page_content(id)
+                                });
+                                if let Err(e) = saved {
+                                    diags.push(
+                                        Diagnostic::warning(format!(
+                                            "the converted Markdown was not saved in the build cache {}: {e}",
+                                            dir.display()
+                                        ))
+                                        .hint("the site was built; the next build converts every page's Markdown"),
+                                    );
+                                }
+                                watch.lap("save the converted Markdown");
+                            }
+                            let mut report = run.report;
+                            report.documents = site.pages.len() + site.sections.len();
+                            report.converted = parsed;
+                            cache_report = Some(report);
                         }
                         Ok((stats, Some(written)))
                     }
@@ -571,6 +614,9 @@ fn render_cached(
         reused,
         rendered: fresh.len(),
         ignored: cache.ignored.clone(),
+        // Filled in once the cache is saved.
+        documents: 0,
+        converted: 0,
     };
     let outputs = recorder.finish();
     Ok((

@@ -14,7 +14,7 @@ pub enum Severity {
 }
 
 /// A place in a source file. Lines and columns are 1-based.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     pub path: PathBuf,
     pub line: Option<usize>,

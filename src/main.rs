@@ -378,6 +378,11 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                         cache.rendered
                     ),
                 }
+                println!(
+                    "  Markdown: {} of {} taken from the cache",
+                    cache.documents.saturating_sub(cache.converted),
+                    count(cache.documents, "document"),
+                );
             }
             if let (true, Some(w)) = (timings, report.written) {
                 println!(

@@ -89,7 +89,7 @@ impl Problem {
 }
 
 /// A data file a page charts, which is published beside the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DataFile {
     /// Its path under the site folder (`content/economy/gas/flows.csv`, `data/flows.csv`).
     pub source: String,

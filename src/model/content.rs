@@ -169,6 +169,27 @@ impl<'a> Reuse<'a> {
         }
     }
 
+    /// Converted Markdown kept by the build cache (`cache::markdown`): each document's
+    /// content path, its output and its HTML, made with link targets whose
+    /// [`Links::fingerprint`] is `env`. The cache is data from outside the build, which
+    /// names no file to read: a document with data files (never kept) is left out.
+    pub(crate) fn kept(env: u64, docs: impl Iterator<Item = (&'a str, &'a Converted, &'a str)>) -> Reuse<'a> {
+        Reuse {
+            env,
+            docs: docs
+                .filter(|(_, converted, _)| converted.reuse_key.is_some() && converted.data_files.is_empty())
+                .map(|(path, converted, html)| (path, (converted, html)))
+                .collect(),
+            texts: HashMap::new(),
+        }
+    }
+
+    /// Whether the output of the document at `content_path` is offered.
+    #[cfg(test)]
+    pub(crate) fn offers(&self, content_path: &str) -> bool {
+        self.docs.contains_key(content_path)
+    }
+
     /// Files whose text need not be read again: `unchanged` from `sources` (see
     /// [`drop_bodies`]).
     pub(crate) fn with_texts(

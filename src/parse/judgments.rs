@@ -5,12 +5,12 @@
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::parse::tree::find_end;
 
 /// How sure the analyst is of a judgment, in the words of analytic standards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Confidence {
     Low,
@@ -44,7 +44,7 @@ impl Confidence {
 }
 
 /// One key judgment of a page.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub(crate) struct Judgment {
     /// The anchor on the page (`judgment-1`).
     pub id: String,

@@ -35,15 +35,29 @@ fn counts(stdout: &str) -> (usize, usize) {
         .lines()
         .find(|l| l.contains("build cache"))
         .unwrap_or_else(|| panic!("no line about the build cache in:\n{stdout}"));
-    let numbers: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|n| !n.is_empty())
-        .map(|n| n.parse().expect("a number"))
-        .collect();
+    let numbers = numbers(line);
     match line.contains("not used") {
         true => (0, numbers[0]),
         false => (numbers[0], numbers[1]),
     }
+}
+
+/// (taken from the cache, documents) from the line `build` prints about the Markdown.
+fn markdown_counts(stdout: &str) -> (usize, usize) {
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("Markdown:"))
+        .unwrap_or_else(|| panic!("no line about the cached Markdown in:\n{stdout}"));
+    let numbers = numbers(line);
+    (numbers[0], numbers[1])
+}
+
+/// The numbers in `line`, in order.
+fn numbers(line: &str) -> Vec<usize> {
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().expect("a number"))
+        .collect()
 }
 
 fn objects(site: &SiteTest) -> Vec<std::path::PathBuf> {
@@ -63,12 +77,18 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     let first = cached_build(&site, &tmp.path().join("first"));
     let (reused, total) = counts(&first);
     assert_eq!(reused, 0, "an empty cache reuses nothing:\n{first}");
+    let (taken, documents) = markdown_counts(&first);
+    assert_eq!(taken, 0, "{first}");
 
     // Nothing changed: everything with a fingerprint comes from the cache.
     let again = cached_build(&site, &tmp.path().join("again"));
     let (reused, rendered) = counts(&again);
     assert_eq!(reused + rendered, total);
     assert!(reused > total / 2, "too little reused:\n{again}");
+    // Every document's Markdown but those never kept (with wikilinks, shortcodes, charts
+    // or warnings), which are converted by every build.
+    let (taken, _) = markdown_counts(&again);
+    assert!(taken > documents * 3 / 4, "too little Markdown taken:\n{again}");
     assert_eq!(snapshot(&tmp.path().join("again")), cold_build(&site));
 
     // One analysis's body changes: its page and the outputs that show it (its section,
@@ -89,6 +109,20 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     );
     assert_eq!(snapshot(&out), cold_build(&site));
 
+    // Of the Markdown, only an edited document's is converted again (the page above has
+    // wikilinks, so its Markdown is never kept).
+    let page = "content/economy/european-markets.md";
+    let text = site.read(page);
+    site.write(
+        page,
+        format!("{text}\nA second paragraph added for the cache test.\n"),
+    );
+    let edited = cached_build(&site, &tmp.path().join("edited-again"));
+    assert_eq!(markdown_counts(&edited).0, taken - 1, "{edited}");
+    let out = tmp.path().join("edited-again");
+    assert!(read_output(&out, "/economy/european-markets/").contains("A second paragraph added"));
+    assert_eq!(snapshot(&out), cold_build(&site));
+
     // A template edit changes every fingerprint.
     let template = "themes/default/templates/page.html";
     let text = site.read(template);
@@ -96,6 +130,54 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     let retemplated = cached_build(&site, &tmp.path().join("retemplated"));
     assert_eq!(counts(&retemplated), (0, total), "{retemplated}");
     assert_eq!(snapshot(&tmp.path().join("retemplated")), cold_build(&site));
+    // The Markdown does not depend on the templates, but on the configuration.
+    assert_eq!(markdown_counts(&retemplated).0, taken, "{retemplated}");
+    let config = site.read("config.toml");
+    site.write("config.toml", format!("{config}\n# edited\n"));
+    let reconfigured = cached_build(&site, &tmp.path().join("reconfigured"));
+    assert_eq!(markdown_counts(&reconfigured).0, 0, "{reconfigured}");
+    assert_eq!(snapshot(&tmp.path().join("reconfigured")), cold_build(&site));
+}
+
+#[test]
+fn damaged_markdown_in_the_cache_is_converted_again() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let cold = cold_build(&site);
+    let kept = site.path(".dossier-cache/markdown.bin");
+    let whole = std::fs::read(&kept).expect("the cache keeps the Markdown");
+    let taken = markdown_counts(&cached_build(&site, &tmp.path().join("whole"))).0;
+
+    // Text changed inside the stored HTML, still well-formed for the decoder: only the
+    // records' checks can tell, and the documents they held are converted again.
+    let mut altered = whole.clone();
+    for i in 0..altered.len().saturating_sub(4) {
+        if &altered[i..i + 4] == b"the " {
+            altered[i + 2] = b'E';
+        }
+    }
+    assert_ne!(altered, whole);
+    std::fs::write(&kept, altered).expect("write the Markdown");
+    let out = cached_build(&site, &tmp.path().join("altered"));
+    assert!(
+        markdown_counts(&out).0 < taken / 2,
+        "damaged records were used:\n{out}"
+    );
+    assert_eq!(snapshot(&tmp.path().join("altered")), cold);
+
+    // Cut short, emptied, or a header from elsewhere: what is whole is used, or nothing.
+    let cases = [
+        whole[..whole.len() / 2].to_vec(),
+        Vec::new(),
+        whole[100..].to_vec(),
+    ];
+    for (i, bytes) in cases.into_iter().enumerate() {
+        std::fs::write(&kept, bytes).expect("write the Markdown");
+        let out = cached_build(&site, &tmp.path().join(format!("case-{i}")));
+        assert!(markdown_counts(&out).0 < taken, "case {i}:\n{out}");
+        assert_eq!(snapshot(&tmp.path().join(format!("case-{i}"))), cold, "case {i}");
+    }
 }
 
 #[test]

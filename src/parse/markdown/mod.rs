@@ -23,7 +23,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{AnchorLinks, MarkdownConfig};
 use crate::diagnostic::{Diagnostic, Location};
@@ -34,7 +34,7 @@ use crate::parse::templated::{self, ContentTemplates};
 use state::State;
 
 /// One heading in the table of contents, with its subheadings (Zola's shape).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
@@ -44,7 +44,7 @@ pub(crate) struct Heading {
 }
 
 /// A link to a heading of another page (or this one), checked once every page is rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AnchorRef {
     pub target: String,
     pub anchor: String,
@@ -57,7 +57,7 @@ pub(crate) struct AnchorRef {
 /// A link or image written with a path on this site rather than `@/`
 /// (`/analyses/old-page/`, `map.png`), that is not a page's URL: only the built site's
 /// outputs can say whether something answers it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct LocalRef {
     /// The URL path, relative ones resolved against the page (`/security/kursk/map.png`).
     pub url: String,
@@ -65,7 +65,7 @@ pub(crate) struct LocalRef {
     pub location: Location,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum LinkKind {
     /// `[text](@/path.md)` or a relative `.md` link.
@@ -75,7 +75,7 @@ pub(crate) enum LinkKind {
 }
 
 /// A link from this document to another page or section.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct OutLink {
     /// The target's content path.
     pub target: String,
@@ -85,8 +85,12 @@ pub(crate) struct OutLink {
 }
 
 /// A document's Markdown as HTML, with what the rest of the site needs to know of it.
-#[derive(Debug, Default, Clone)]
+/// Stored by the build cache (`cache::markdown`) for documents that may be reused, which
+/// have no diagnostics; their HTML is stored beside it, since a page's HTML leaves the
+/// model for its template value.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct Converted {
+    #[serde(skip)]
     pub content: String,
     pub summary: Option<String>,
     /// Whether the summary ends at a `<!-- more -->` marker (else it is the first paragraph).
@@ -113,6 +117,7 @@ pub(crate) struct Converted {
     /// the document's page (`render::plan`), and what its output depends on besides the
     /// Markdown (`serve` parses it again when one changes).
     pub data_files: Vec<crate::charts::DataFile>,
+    #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
     /// Set by `model::content` when `serve` may reuse this output for the same source.
     pub reuse_key: Option<u64>,
@@ -124,7 +129,7 @@ pub(crate) struct Converted {
 
 /// One cited work in a citation, as written: its bibliography key and, if given, where
 /// in it (`p. 4`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub(crate) struct Cite {
     pub key: String,
     pub locator: Option<String>,

@@ -24,6 +24,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod markdown;
+
 use crate::digest::sha256_hex;
 use crate::output_path::OutputPath;
 use crate::theme::StaticSource;
