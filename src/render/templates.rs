@@ -2,6 +2,7 @@
 //! functions theme authors call (`get_url`, `get_page`, `get_section`, `get_taxonomy`,
 //! `get_taxonomy_url`). Template errors become diagnostics naming the template file.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard};
 
@@ -58,10 +59,11 @@ impl Lookups {
 
     /// The `lang=` argument, else the default language; an error for a language the site
     /// does not have.
-    fn lang(&self, function: &str, kwargs: &Kwargs) -> TeraResult<String> {
-        let lang: Option<String> = kwargs.get("lang")?;
-        let lang = lang.unwrap_or_else(|| self.default_language.clone());
-        if !self.translations.contains_key(&lang) {
+    fn lang<'a>(&'a self, function: &str, kwargs: &'a Kwargs) -> TeraResult<Cow<'a, str>> {
+        // Borrowed, not formatted into a new string: every page calls this many times.
+        let lang: Option<Cow<str>> = kwargs.get("lang")?;
+        let lang = lang.unwrap_or(Cow::Borrowed(&self.default_language));
+        if !self.translations.contains_key(lang.as_ref()) {
             let codes: Vec<&str> = self.translations.keys().map(String::as_str).collect();
             return Err(tera::Error::message(format!(
                 "{function}: `{lang}` is not a language of the site (its languages: {}; declare one with [languages.{lang}] in config.toml)",
@@ -510,7 +512,7 @@ fn register_functions(
     // `count=`, the plural form of the key for that count (`key_one`, `key_other`…).
     let l = lookups.clone();
     tera.register_function("trans", move |kwargs: Kwargs, _: &State| {
-        let key: String = kwargs.must_get("key")?;
+        let key: Cow<str> = kwargs.must_get("key")?;
         let guard = read(&l);
         let data = data(&guard)?;
         let lang = data.lang("trans", &kwargs)?;
@@ -534,7 +536,7 @@ fn register_functions(
             };
             let (key, form) = match kwargs.get::<usize>("count").ok().flatten() {
                 Some(_) => (format!("{key}_other"), " (and its other plural forms)"),
-                None => (key, ""),
+                None => (key.into_owned(), ""),
             };
             let near = did_you_mean(&key, words.own().keys().map(String::as_str))
                 .map(|d| format!(" ({d})"))
@@ -562,7 +564,7 @@ fn register_functions(
     // `date` with `lang=`: the language's month and weekday names (see `date_filter`).
     let l = lookups.clone();
     tera.register_filter("date", move |val: &Value, kwargs: Kwargs, state: &State| {
-        let locale = match kwargs.get::<String>("lang")? {
+        let locale = match kwargs.get::<&Value>("lang")? {
             Some(_) => {
                 let guard = read(&l);
                 let data = data(&guard)?;
@@ -599,7 +601,7 @@ fn register_functions(
         let data = data(&guard)?;
         let lang = data.lang("get_taxonomy", &kwargs)?;
         data.taxonomies
-            .get(&(lang, kind.clone()))
+            .get(&(lang.into_owned(), kind.clone()))
             .map(|(v, _)| v.clone())
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy: no taxonomy `{kind}`")))
     });
@@ -612,7 +614,7 @@ fn register_functions(
         let lang = data.lang("get_taxonomy_term", &kwargs)?;
         let (taxonomy, _) = data
             .taxonomies
-            .get(&(lang, kind.clone()))
+            .get(&(lang.into_owned(), kind.clone()))
             .ok_or_else(|| tera::Error::message(format!("get_taxonomy_term: no taxonomy `{kind}`")))?;
         let slug = crate::slugs::path_slug(&term, data.term_slugs);
         taxonomy
@@ -641,7 +643,7 @@ fn register_functions(
         let guard = read(&l);
         let data = data(&guard)?;
         let lang = data.lang("get_taxonomy_url", &kwargs)?;
-        if !data.taxonomies.contains_key(&(lang.clone(), kind.clone())) {
+        if !data.taxonomies.contains_key(&(lang.to_string(), kind.clone())) {
             if !required {
                 return Ok(Value::none());
             }
@@ -979,10 +981,10 @@ fn date_filter(
     _: &State,
     lang_locale: Option<Option<pure_rust_locales::Locale>>,
 ) -> TeraResult<String> {
-    let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_owned());
+    let format: Cow<str> = kwargs.get("format")?.unwrap_or(Cow::Borrowed("%Y-%m-%d"));
     // `timezone="Europe/Paris"`: a moment is shown in that zone (a date alone is a day
     // everywhere, and is shown as it is).
-    let zone = match kwargs.get::<String>("timezone")? {
+    let zone = match kwargs.get::<Cow<str>>("timezone")? {
         Some(name) => Some(
             jiff::tz::TimeZone::get(&name)
                 .map_err(|e| tera::Error::message(format!("date: unknown time zone `{name}`: {e}")))?,
@@ -1029,7 +1031,7 @@ fn date_filter(
     };
     // `locale="uk_UA"`: month and weekday names in that language (`lang=` names it too,
     // but a locale given is the one asked for).
-    let locale = match kwargs.get::<String>("locale")? {
+    let locale = match kwargs.get::<Cow<str>>("locale")? {
         Some(name) => Some(super::date_locale::parse(&name).map_err(tera::Error::message)?),
         None => lang_locale.flatten(),
     };
