@@ -81,6 +81,8 @@ pub struct CacheReport {
     /// than taken from the cache.
     pub documents: usize,
     pub converted: usize,
+    /// Whether every page's related analyses were taken from the cache, not scored.
+    pub related_taken: bool,
 }
 
 /// Records how long each stage took.
@@ -130,6 +132,9 @@ pub(crate) struct Model {
     /// The whole text of each page and section by content path, for `serve` (empty for
     /// a build, which keeps only front matter once Markdown is rendered).
     pub sources: std::collections::HashMap<String, String>,
+    /// For a build with the cache: every page's related lists, to keep, and whether they
+    /// were taken from the cache.
+    pub scored: Option<(related::Scored, bool)>,
 }
 
 /// Reads the site at `options.root` and builds its model and templates: every stage
@@ -139,6 +144,19 @@ fn model(
     mode: Mode,
     watch: &mut Stopwatch,
     reuse: Option<&content::Reuse>,
+    keep_sources: bool,
+    today: jiff::civil::Date,
+) -> Result<(Model, PageHtml, Templates), Diagnostics> {
+    model_reusing(options, mode, watch, reuse, None, keep_sources, today)
+}
+
+/// [`model`], taking the related lists from `related` (the build cache's) where they hold.
+fn model_reusing(
+    options: &BuildOptions,
+    mode: Mode,
+    watch: &mut Stopwatch,
+    reuse: Option<&content::Reuse>,
+    related: Option<&related::Scored>,
     keep_sources: bool,
     today: jiff::civil::Date,
 ) -> Result<(Model, PageHtml, Templates), Diagnostics> {
@@ -226,7 +244,13 @@ fn model(
     watch.lap("markdown and highlighting");
     links::backlinks(&mut site);
     watch.lap("backlinks");
-    related::related(&mut site);
+    // Kept for the build cache's next build, and taken from its last one.
+    let scored = if mode == Mode::Build && options.cache_dir.is_some() {
+        Some(related::related_reusing(&mut site, related))
+    } else {
+        related::related(&mut site);
+        None
+    };
     watch.lap("related");
     let (indicators, watch_diags) = crate::model::watch::collect(&site);
     site.watch = indicators;
@@ -271,6 +295,7 @@ fn model(
         parsed,
         read,
         sources,
+        scored,
     };
     Ok((model, html, templates))
 }
@@ -318,6 +343,10 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         }
         (Mode::Build | Mode::Check, _) => None,
     };
+    let kept_related = match (mode, options.cache_dir.as_deref()) {
+        (Mode::Build, Some(dir)) => crate::cache::related::load(dir),
+        (Mode::Build | Mode::Check, _) => None,
+    };
     let kept_markdown = markdown_cache
         .as_ref()
         .and_then(|(_, _, kept)| kept.as_ref())
@@ -334,14 +363,25 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             output_dir,
             warnings: mut diags,
             parsed,
+            scored,
             ..
         },
         html,
         templates,
-    ) = model(options, mode, &mut watch, kept_markdown.as_ref(), false, day)?;
-    // The model holds its own copies of what it took.
+    ) = model_reusing(
+        options,
+        mode,
+        &mut watch,
+        kept_markdown.as_ref(),
+        kept_related.as_ref(),
+        false,
+        day,
+    )?;
+    // The model holds its own copies of what it took; what the cache's files held
+    // decides which of them a save writes again.
     drop(kept_markdown);
-    let markdown_cache = markdown_cache.map(|(dir, key, _)| (dir, key));
+    let markdown_cache = markdown_cache
+        .map(|(dir, key, kept)| (dir, key, kept.map(crate::cache::markdown::Kept::into_shards)));
 
     let report_progress = |done, total| progress.rendered(done, total);
     let inputs = render::Inputs {
@@ -442,6 +482,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                             )
                             .collect::<Diagnostics>()
                         })?;
+                        watch.lap("swap output folder");
                         diags.extend(pages_size_warning(written.bytes));
                         if let Some(run) = run {
                             let reads = crate::cache::Reads {
@@ -451,38 +492,35 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                             };
                             let search = prepared.take_search().index.map(|index| index.to_bytes());
                             let saved = run.cache.save(root, &output_dir, run.outputs, reads, search);
-                            if let Err(e) = saved {
-                                let dir = options.cache_dir.as_deref().unwrap_or(Path::new(""));
-                                diags.push(
-                                    Diagnostic::warning(format!(
-                                        "the build cache in {} was not saved: {e}",
-                                        dir.display()
-                                    ))
-                                    .hint("the site was built; the next build renders every page"),
-                                );
-                            }
+                            let dir = options.cache_dir.as_deref().unwrap_or(Path::new(""));
+                            diags.extend(unsaved(saved, "the outputs were", dir, "renders every page"));
                             watch.lap("save the build cache");
-                            if let Some((dir, key)) = markdown_cache {
+                            if let Some((dir, key, before)) = markdown_cache {
                                 let links = links.fingerprint(&site);
-                                let saved = crate::cache::markdown::save(dir, key, links, &site, |id| {
-                                    prepared.page_content(id)
-                                });
-                                if let Err(e) = saved {
-                                    diags.push(
-                                        Diagnostic::warning(format!(
-                                            "the converted Markdown was not saved in the build cache {}: {e}",
-                                            dir.display()
-                                        ))
-                                        .hint("the site was built; the next build converts every page's Markdown"),
-                                    );
-                                }
+                                let saved = crate::cache::markdown::save(
+                                    dir,
+                                    key,
+                                    links,
+                                    &site,
+                                    |id| prepared.page_content(id),
+                                    before.as_ref(),
+                                );
+                                let next = "converts every page's Markdown";
+                                diags.extend(unsaved(saved, "the converted Markdown was", dir, next));
                                 watch.lap("save the converted Markdown");
+                            }
+                            if let Some((scored, _)) = &scored {
+                                let saved = crate::cache::related::save(dir, scored, kept_related.as_ref());
+                                let next = "finds every page's related analyses";
+                                diags.extend(unsaved(saved, "the related analyses were", dir, next));
                             }
                             let mut report = run.report;
                             report.documents = site.pages.len() + site.sections.len();
                             report.converted = parsed;
+                            report.related_taken = scored.as_ref().is_some_and(|(_, taken)| *taken);
                             cache_report = Some(report);
                         }
+                        drop_later(prepared);
                         Ok((stats, Some(written)))
                     }
                     Err(e) => {
@@ -495,11 +533,9 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     };
     let (stats, written) = match stats {
         Ok(s) => {
-            watch.lap(if mode == Mode::Build {
-                "swap output folder"
-            } else {
-                "render"
-            });
+            if mode == Mode::Check {
+                watch.lap("render");
+            }
             s
         }
         Err(render_diags) => {
@@ -508,7 +544,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         }
     };
 
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),
         terms: site.term_count(),
@@ -523,7 +559,30 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         timings: watch.laps,
         profile: profile.map(render::profile::Profile::finish).unwrap_or_default(),
         cache: cache_report,
+    };
+    drop_later(site);
+    Ok(report)
+}
+
+/// A warning when a part of the build cache (`what`) could not be saved in `dir`: the
+/// site was built, and the next build does again what the part would have saved (`next`).
+fn unsaved(saved: std::io::Result<()>, what: &str, dir: &Path, next: &str) -> Option<Diagnostic> {
+    saved.err().map(|e| {
+        Diagnostic::warning(format!(
+            "{what} not saved in the build cache {}: {e}",
+            dir.display()
+        ))
+        .hint(format!("the site was built; the next build {next}"))
     })
+}
+
+/// Frees `value` on a thread of its own: a 10,000-page site's model and template values
+/// take a fifth of a second to free, which the build need not wait for (and which a
+/// `dossier build` that exits at once never waits for). Freed here if no thread starts.
+fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("free".to_owned())
+        .spawn(move || drop(value));
 }
 
 /// What every output depends on besides its values and the files the templates read.
@@ -617,6 +676,7 @@ fn render_cached(
         // Filled in once the cache is saved.
         documents: 0,
         converted: 0,
+        related_taken: false,
     };
     let outputs = recorder.finish();
     Ok((

@@ -380,9 +380,14 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                     ),
                 }
                 println!(
-                    "  Markdown: {} of {} taken from the cache",
+                    "  Markdown: {} of {} taken from the cache; related analyses {}",
                     cache.documents.saturating_sub(cache.converted),
                     count(cache.documents, "document"),
+                    if cache.related_taken {
+                        "taken from it"
+                    } else {
+                        "found again"
+                    },
                 );
             }
             if let (true, Some(w)) = (timings, report.written) {

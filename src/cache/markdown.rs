@@ -1,22 +1,24 @@
-//! The build cache's converted Markdown (`markdown.bin`): each document's Markdown output
+//! The build cache's converted Markdown (`markdown/`): each document's Markdown output
 //! from the last build, so that a build converts again only the documents whose source,
 //! or what their links resolve against, changed. It is taken as `serve` takes the last
 //! build's ([`Reuse`]): a document's output is used only when the key of its source and
 //! the fingerprint of the link targets are those it was made with, which
 //! `model::content::convert_markdown` checks.
 //!
-//! The file is a header (the format, dossier's version, the build's [`key`] and the link
-//! targets' fingerprint) and then a record per document (its content path, its output
-//! and its HTML), each the postcard encoding with its length and CRC-32 before it: they
-//! are encoded and checked in parallel. A file whose header is damaged or not for this
-//! build (another version of dossier, configuration or command line) is not used at
-//! all; a damaged record is skipped, and its document converted. Documents with problems
-//! to report, wikilinks, charts or shortcodes are never stored (see
-//! `Converted::reuse_key`), so a warning is reported by every build.
+//! The documents are spread over [`SHARDS`] files by their content path, so that a build
+//! after a one-page edit rewrites one file of the folder, not all of it (148 MB at 10,000
+//! pages). Each file is a header (the format, dossier's version, the build's [`key`] and
+//! the link targets' fingerprint) and then a record per document (its content path, its
+//! output and its HTML), each the postcard encoding with its length and CRC-32 before it:
+//! files are read and written in parallel. A file whose header is damaged or not for
+//! this build (another version of dossier, configuration or command line) is not used; a
+//! damaged record is skipped, and its document converted. Documents with problems to
+//! report, wikilinks, charts or shortcodes are never stored (see `Converted::reuse_key`),
+//! so a warning is reported by every build.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,9 +27,16 @@ use crate::model::content::Reuse;
 use crate::model::site::{PageId, Site};
 use crate::parse::markdown::Converted;
 
-const FILE: &str = "markdown.bin";
-/// Changed whenever what the file means changes.
-const FORMAT: u32 = 1;
+use super::record::{record, records};
+
+const DIR: &str = "markdown";
+/// The single file format 1 kept, removed by a save.
+const OLD_FILE: &str = "markdown.bin";
+/// Changed whenever what the files mean changes.
+const FORMAT: u32 = 2;
+/// How many files the documents are spread over: about 40 documents (600 KB) each at
+/// 10,000 pages, 400 at 100,000.
+const SHARDS: usize = 256;
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
 struct Header {
@@ -40,10 +49,22 @@ struct Header {
 /// Each document as stored: its content path, its output and its HTML.
 type Doc = (String, Converted, String);
 
+/// The documents a file holds, each by its content path and source key, in order: if a
+/// build would store the same, with the same link targets, the file is left as it is.
+type Listing = Vec<(String, Option<u64>)>;
+
 /// The converted Markdown of the last build, as found in the cache.
 pub(crate) struct Kept {
     links: u64,
     docs: Vec<Doc>,
+    shards: Shards,
+}
+
+/// What each file held, when it was whole and for this build, made with link targets
+/// whose fingerprint is `links`.
+pub(crate) struct Shards {
+    links: u64,
+    listings: Vec<Option<Listing>>,
 }
 
 impl Kept {
@@ -55,6 +76,11 @@ impl Kept {
                 .iter()
                 .map(|(path, converted, html)| (path.as_str(), converted, html.as_str())),
         )
+    }
+
+    /// What the files held, for [`save`], once the documents are taken.
+    pub(crate) fn into_shards(self) -> Shards {
+        self.shards
     }
 }
 
@@ -76,36 +102,22 @@ pub(crate) fn key(root: &Path, base_url: Option<&str>, drafts: bool) -> u64 {
     h.finish()
 }
 
-/// `value` encoded as a record: the encoding's length, its CRC-32, then the encoding.
-fn record(value: &impl Serialize) -> postcard::Result<Vec<u8>> {
-    let mut out = postcard::to_extend(value, vec![0; 8])?;
-    let len = (out.len() - 8) as u32;
-    let crc = crc32fast::hash(&out[8..]);
-    out[..4].copy_from_slice(&len.to_le_bytes());
-    out[4..8].copy_from_slice(&crc.to_le_bytes());
-    Ok(out)
+/// The file a document is kept in: by a hash of its content path that no Rust release
+/// changes.
+fn shard_of(content_path: &str) -> usize {
+    crc32fast::hash(content_path.as_bytes()) as usize % SHARDS
 }
 
-/// Splits `bytes` into the records it starts with: each one's bytes, if their CRC-32 is
-/// the one recorded. Stops at a record that does not fit.
-fn records(mut bytes: &[u8]) -> Vec<Option<&[u8]>> {
-    let mut found = Vec::new();
-    while let Some((head, rest)) = bytes.split_first_chunk::<8>() {
-        let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-        let Some((body, rest)) = rest.split_at_checked(len) else {
-            break;
-        };
-        found.push((crc32fast::hash(body) == crc).then_some(body));
-        bytes = rest;
-    }
-    found
+fn shard_file(dir: &Path, shard: usize) -> PathBuf {
+    dir.join(DIR).join(format!("{shard:02x}.bin"))
 }
 
-/// The converted Markdown kept in the cache folder `dir` for a build whose [`key`] is
-/// `key`, if there is any and it is for this build.
-pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
-    let bytes = std::fs::read(dir.join(FILE)).ok()?;
+/// One file's link fingerprint and documents, if its header is whole and for a build
+/// whose [`key`] is `key`. A document whose record is damaged is left out, and so is
+/// one that belongs in another file: the file then differs from what a build stores,
+/// which writes it again.
+fn read_shard(dir: &Path, shard: usize, key: u64) -> Option<(u64, Vec<Doc>)> {
+    let bytes = std::fs::read(shard_file(dir, shard)).ok()?;
     let mut records = records(&bytes).into_iter();
     let header: Header = postcard::from_bytes(records.next()??).ok()?;
     let wanted = Header {
@@ -118,25 +130,57 @@ pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
         return None;
     }
     let docs = records
-        .collect::<Vec<_>>()
-        .into_par_iter()
         .filter_map(|body| postcard::from_bytes::<Doc>(body?).ok())
+        .filter(|(path, _, _)| shard_of(path) == shard)
+        .collect();
+    Some((header.links, docs))
+}
+
+/// The converted Markdown kept in the cache folder `dir` for a build whose [`key`] is
+/// `key`, if there is any and it is for this build.
+pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
+    let found: Vec<Option<(u64, Vec<Doc>)>> = (0..SHARDS)
+        .into_par_iter()
+        .map(|shard| read_shard(dir, shard, key))
+        .collect();
+    // Every save leaves all files with one fingerprint; an interrupted one may not,
+    // and then the files most have agree on it (the lowest, if as many have two).
+    let mut votes: Vec<u64> = found.iter().flatten().map(|(links, _)| *links).collect();
+    votes.sort_unstable();
+    let links = votes
+        .chunk_by(|a, b| a == b)
+        .max_by_key(|same| (same.len(), std::cmp::Reverse(same[0])))?[0];
+    let mut docs = Vec::new();
+    let listings = found
+        .into_iter()
+        .map(|shard| {
+            let (_, held) = shard.filter(|(made_with, _)| *made_with == links)?;
+            let listing = held
+                .iter()
+                .map(|(path, converted, _)| (path.clone(), converted.reuse_key))
+                .collect();
+            docs.extend(held);
+            Some(listing)
+        })
         .collect();
     Some(Kept {
-        links: header.links,
+        links,
         docs,
+        shards: Shards { links, listings },
     })
 }
 
 /// Stores the converted Markdown of every document of `site` that may be reused, made
-/// with link targets whose fingerprint is `links`; a page's HTML is `page_html`'s.
-/// Written under a temporary name first, so an interrupted save leaves the last file.
+/// with link targets whose fingerprint is `links`; a page's HTML is `page_html`'s. A file
+/// that would hold what `before` says it holds is left as it is. Each file is written
+/// under a temporary name first, so an interrupted save leaves whole files.
 pub(crate) fn save<'a>(
     dir: &Path,
     key: u64,
     links: u64,
     site: &'a Site,
     page_html: impl Fn(PageId) -> &'a str + Sync,
+    before: Option<&Shards>,
 ) -> io::Result<()> {
     let header = Header {
         format: FORMAT,
@@ -146,31 +190,57 @@ pub(crate) fn save<'a>(
     };
     let pages = site
         .pages
-        .par_iter()
+        .iter()
         .enumerate()
         .map(|(i, p)| (p.file.content_path.as_str(), &p.converted, page_html(PageId(i))));
-    let sections = site.sections.par_iter().map(|s| {
+    let sections = site.sections.iter().map(|s| {
         (
             s.file.content_path.as_str(),
             &s.converted,
             s.converted.content.as_str(),
         )
     });
-    let docs: Vec<Vec<u8>> = pages
-        .chain(sections)
-        .filter(|(_, converted, _)| converted.reuse_key.is_some())
-        .map(|doc| record(&doc))
-        .collect::<Result<_, _>>()
-        .map_err(io::Error::other)?;
-    std::fs::create_dir_all(dir)?;
-    let temporary = dir.join(format!("{FILE}.part"));
-    let mut file = io::BufWriter::new(std::fs::File::create(&temporary)?);
-    file.write_all(&record(&header).map_err(io::Error::other)?)?;
-    for doc in &docs {
-        file.write_all(doc)?;
+    let mut shards: Vec<Vec<(&str, &Converted, &str)>> = vec![Vec::new(); SHARDS];
+    for doc in pages.chain(sections).filter(|(_, c, _)| c.reuse_key.is_some()) {
+        shards[shard_of(doc.0)].push(doc);
     }
-    file.into_inner().map_err(io::IntoInnerError::into_error)?;
-    std::fs::rename(&temporary, dir.join(FILE))
+    let unchanged = |shard: usize, docs: &[(&str, &Converted, &str)]| {
+        before
+            .filter(|b| b.links == links)
+            .and_then(|b| b.listings[shard].as_ref())
+            .is_some_and(|listing| {
+                listing.len() == docs.len()
+                    && listing
+                        .iter()
+                        .zip(docs)
+                        .all(|((path, key), (p, c, _))| path == p && *key == c.reuse_key)
+            })
+    };
+    std::fs::create_dir_all(dir.join(DIR))?;
+    shards.par_iter().enumerate().try_for_each(|(shard, docs)| {
+        let file = shard_file(dir, shard);
+        if docs.is_empty() {
+            return match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            };
+        }
+        if unchanged(shard, docs) {
+            return Ok(());
+        }
+        let temporary = file.with_extension("part");
+        let mut out = io::BufWriter::new(std::fs::File::create(&temporary)?);
+        out.write_all(&record(&header).map_err(io::Error::other)?)?;
+        for doc in docs {
+            out.write_all(&record(doc).map_err(io::Error::other)?)?;
+        }
+        out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        std::fs::rename(&temporary, &file)
+    })?;
+    match std::fs::remove_file(dir.join(OLD_FILE)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -208,68 +278,132 @@ mod tests {
                 ("a.md".to_owned(), charted, String::new()),
                 ("b.md".to_owned(), plain, String::new()),
             ],
+            shards: Shards {
+                links: 1,
+                listings: Vec::new(),
+            },
         };
         let reuse = kept.reuse();
         assert!(!reuse.offers("a.md"));
         assert!(reuse.offers("b.md"));
     }
 
-    fn write(dir: &Path, parts: &[Vec<u8>]) {
-        std::fs::write(dir.join(FILE), parts.concat()).expect("write");
+    fn header(key: u64, links: u64) -> Vec<u8> {
+        let header = Header {
+            format: FORMAT,
+            dossier: env!("CARGO_PKG_VERSION").to_owned(),
+            key,
+            links,
+        };
+        record(&header).expect("encodes")
+    }
+
+    fn write(dir: &Path, shard: usize, parts: &[Vec<u8>]) {
+        std::fs::create_dir_all(dir.join(DIR)).expect("a folder");
+        std::fs::write(shard_file(dir, shard), parts.concat()).expect("write");
     }
 
     fn paths(kept: &Kept) -> Vec<(&str, usize, &str)> {
-        kept.docs
+        let mut paths: Vec<_> = kept
+            .docs
             .iter()
             .map(|(p, c, h)| (p.as_str(), c.word_count, h.as_str()))
-            .collect()
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+        items.sort();
+        items
+    }
+
+    /// Two content paths kept in one file, and one kept in another.
+    fn neighbours() -> (String, String, String) {
+        let name = |i: usize| format!("s/{i}.md");
+        let first = shard_of(&name(0));
+        let same = (1..)
+            .map(name)
+            .find(|p| shard_of(p) == first)
+            .expect("a neighbour");
+        let other = (1..).map(name).find(|p| shard_of(p) != first).expect("another");
+        (name(0), same, other)
     }
 
     #[test]
     fn only_a_whole_header_for_this_build_and_whole_records_are_used() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let header = |key| {
-            let header = Header {
-                format: FORMAT,
-                dossier: env!("CARGO_PKG_VERSION").to_owned(),
-                key,
-                links: 2,
-            };
-            record(&header).expect("encodes")
-        };
-        let (a, b) = (doc("a.md", 3), doc("b/c.md", 4));
-        write(dir.path(), &[header(1), a.clone(), b.clone()]);
-        let kept = load(dir.path(), 1).expect("a whole file for this build");
+        let (a, b, c) = neighbours();
+        let (sa, sc) = (shard_of(&a), shard_of(&c));
+        let (da, db, dc) = (doc(&a, 3), doc(&b, 4), doc(&c, 5));
+        write(dir.path(), sa, &[header(1, 2), da.clone(), db.clone()]);
+        write(dir.path(), sc, &[header(1, 2), dc.clone()]);
+        let kept = load(dir.path(), 1).expect("whole files for this build");
         assert_eq!(kept.links, 2);
+        let hi = "<p>Hi</p>";
         assert_eq!(
             paths(&kept),
-            [("a.md", 3, "<p>Hi</p>"), ("b/c.md", 4, "<p>Hi</p>")]
+            sorted(vec![(&*a, 3, hi), (&*b, 4, hi), (&*c, 5, hi)])
         );
+        assert_eq!(
+            kept.shards.listings[sa],
+            Some(vec![(a.clone(), Some(7)), (b.clone(), Some(7))])
+        );
+        assert_eq!(kept.shards.listings.iter().flatten().count(), 2);
         // Another configuration or command line.
         assert!(load(dir.path(), 9).is_none());
 
         // A damaged record is skipped; a cut one ends the file.
-        let mut damaged = a.clone();
+        let mut damaged = da.clone();
         *damaged.last_mut().expect("bytes") ^= 1;
-        write(dir.path(), &[header(1), damaged, b.clone()]);
+        write(dir.path(), sa, &[header(1, 2), damaged, db.clone()]);
         assert_eq!(
-            paths(&load(dir.path(), 1).expect("the header is whole")),
-            [("b/c.md", 4, "<p>Hi</p>")]
+            paths(&load(dir.path(), 1).expect("the headers are whole")),
+            sorted(vec![(&*b, 4, hi), (&*c, 5, hi)])
         );
-        write(dir.path(), &[header(1), a.clone(), b[..b.len() - 1].to_vec()]);
+        write(
+            dir.path(),
+            sa,
+            &[header(1, 2), da.clone(), db[..db.len() - 1].to_vec()],
+        );
         assert_eq!(
-            paths(&load(dir.path(), 1).expect("the header is whole")),
-            [("a.md", 3, "<p>Hi</p>")]
+            paths(&load(dir.path(), 1).expect("the headers are whole")),
+            sorted(vec![(&*a, 3, hi), (&*c, 5, hi)])
         );
 
-        // A damaged header, a record's length beyond the file, nothing at all.
-        let mut bad = header(1);
+        // A damaged header, a record's length beyond the file, nothing at all: that
+        // file's documents are converted again.
+        let mut bad = header(1, 2);
         bad[9] ^= 1;
-        let mut long = a.clone();
+        let mut long = da.clone();
         long[..4].copy_from_slice(&u32::MAX.to_le_bytes());
-        for parts in [vec![bad, a.clone()], vec![long], Vec::new()] {
-            write(dir.path(), &parts);
-            assert!(load(dir.path(), 1).is_none());
+        for parts in [vec![bad, da.clone()], vec![long], Vec::new()] {
+            write(dir.path(), sa, &parts);
+            let kept = load(dir.path(), 1).expect("the other file is whole");
+            assert_eq!(paths(&kept), [(&*c, 5, hi)]);
+            assert_eq!(kept.shards.listings[sa], None);
         }
+    }
+
+    #[test]
+    fn a_document_in_the_wrong_file_or_with_other_link_targets_is_not_used() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b, c) = neighbours();
+        let (sa, sc) = (shard_of(&a), shard_of(&c));
+        // `c` stored with `a`, where no build puts it.
+        write(dir.path(), sa, &[header(1, 2), doc(&a, 3), doc(&c, 5)]);
+        let kept = load(dir.path(), 1).expect("a whole file");
+        assert_eq!(paths(&kept), [(&*a, 3, "<p>Hi</p>")]);
+
+        // An interrupted save left files made with two link targets' fingerprints: the
+        // one most files have is used, and only their documents.
+        write(dir.path(), sa, &[header(1, 2), doc(&a, 3), doc(&b, 4)]);
+        write(dir.path(), sc, &[header(1, 8), doc(&c, 5)]);
+        let third = (0..SHARDS).find(|s| ![sa, sc].contains(s)).expect("a third file");
+        write(dir.path(), third, &[header(1, 8)]);
+        let kept = load(dir.path(), 1).expect("whole files");
+        assert_eq!(kept.links, 8);
+        assert_eq!(paths(&kept), [(&*c, 5, "<p>Hi</p>")]);
+        assert_eq!(kept.shards.listings[sa], None);
     }
 }

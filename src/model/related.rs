@@ -17,6 +17,7 @@
 //! page of a site of a few thousand.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::config::RelatedConfig;
 use crate::model::site::{Item, PageId, Site};
@@ -34,6 +35,62 @@ pub(crate) fn related(site: &mut Site) {
     for (page, rel) in site.pages.iter_mut().zip(results) {
         page.related = rel;
     }
+}
+
+/// Every page's related pages, by page number, with the key of what scoring read to find
+/// them (see [`related_reusing`]): what the build cache keeps (`cache::related`).
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Scored {
+    key: u64,
+    lists: Vec<Vec<u32>>,
+}
+
+impl Scored {
+    /// Whether these lists are for a site of `pages` pages whose key is `key`. Kept data
+    /// is checked before it is used: a list naming a page the site does not have, or the
+    /// page itself, is not one scoring made.
+    fn fits(&self, key: u64, pages: usize) -> bool {
+        self.key == key
+            && self.lists.len() == pages
+            && self
+                .lists
+                .iter()
+                .enumerate()
+                .all(|(i, list)| list.iter().all(|&p| (p as usize) < pages && p as usize != i))
+    }
+}
+
+/// Sets every page's related pages as [`related`] does, but takes `earlier`'s lists when
+/// scoring would read exactly what it read for them: the same terms on the same pages,
+/// the same dates, links, languages and settings, so the same lists. Returns what to
+/// keep for the next build, and whether `earlier`'s lists were taken.
+pub(crate) fn related_reusing(site: &mut Site, earlier: Option<&Scored>) -> (Scored, bool) {
+    let Some(scorer) = Scorer::new(site) else {
+        return (Scored::default(), false);
+    };
+    let linked = linked_pages(site);
+    let key = scorer.key(&linked);
+    let n = site.pages.len();
+    if let Some(earlier) = earlier.filter(|e| e.fits(key, n)) {
+        for (page, list) in site.pages.iter_mut().zip(&earlier.lists) {
+            page.related = list.iter().map(|&p| PageId(p as usize)).collect();
+        }
+        let kept = Scored {
+            key,
+            lists: earlier.lists.clone(),
+        };
+        return (kept, true);
+    }
+    let all: Vec<PageId> = (0..n).map(PageId).collect();
+    let results = scorer.score_all(&all, &linked);
+    let lists = results
+        .iter()
+        .map(|list| list.iter().map(|p| p.0 as u32).collect())
+        .collect();
+    for (page, rel) in site.pages.iter_mut().zip(results) {
+        page.related = rel;
+    }
+    (Scored { key, lists }, false)
 }
 
 /// The related pages of page `id` alone, as [`related`] finds them for every page: for
@@ -108,6 +165,25 @@ impl<'a> Scorer<'a> {
             link_weight: config.links,
             limit: config.limit,
         })
+    }
+
+    /// A hash of everything [`Scorer::score`] reads, `linked` ([`linked_pages`]) included:
+    /// equal keys, equal lists. Made with the standard library's hasher, whose algorithm
+    /// may change between Rust releases, so a known text's hash goes in first.
+    fn key(&self, linked: &[Vec<PageId>]) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        let mut probe = DefaultHasher::new();
+        "dossier related".hash(&mut probe);
+        h.write_u64(probe.finish());
+        let terms = &self.terms;
+        for (weight, pages) in terms.weight.iter().zip(&terms.pages) {
+            weight.to_bits().hash(&mut h);
+            pages.hash(&mut h);
+        }
+        (&self.dates, &self.listed, &self.lang, linked).hash(&mut h);
+        (self.link_weight.to_bits(), self.limit).hash(&mut h);
+        h.finish()
     }
 
     /// The related pages of each of `pages`, in order; `linked`: [`linked_pages`].
@@ -376,5 +452,31 @@ impl Scratch {
 impl RelatedConfig {
     fn weight(&self, taxonomy: &str) -> f32 {
         self.taxonomies.get(taxonomy).copied().unwrap_or(1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_lists_are_used_only_for_the_same_key_and_pages() {
+        let scored = Scored {
+            key: 7,
+            lists: vec![vec![1, 2], vec![0], vec![]],
+        };
+        assert!(scored.fits(7, 3));
+        assert!(!scored.fits(8, 3), "another key");
+        assert!(!scored.fits(7, 4), "another number of pages");
+        let beyond = Scored {
+            key: 7,
+            lists: vec![vec![1, 3], vec![0], vec![]],
+        };
+        assert!(!beyond.fits(7, 3), "a page the site does not have");
+        let itself = Scored {
+            key: 7,
+            lists: vec![vec![1], vec![1], vec![]],
+        };
+        assert!(!itself.fits(7, 3), "a page related to itself");
     }
 }

@@ -52,6 +52,21 @@ fn markdown_counts(stdout: &str) -> (usize, usize) {
     (numbers[0], numbers[1])
 }
 
+/// Whether the build took the related analyses from the cache, as it says.
+fn related_taken(stdout: &str) -> bool {
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("Markdown:"))
+        .unwrap_or_else(|| panic!("no line about the cached Markdown in:\n{stdout}"));
+    assert!(line.contains("related analyses"), "{line}");
+    line.ends_with("related analyses taken from it")
+}
+
+/// The files holding the cached Markdown, by name, with their bytes.
+fn markdown_files(site: &SiteTest) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(&site.path(".dossier-cache/markdown"))
+}
+
 /// The numbers in `line`, in order.
 fn numbers(line: &str) -> Vec<usize> {
     line.split(|c: char| !c.is_ascii_digit())
@@ -89,6 +104,7 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     // or warnings), which are converted by every build.
     let (taken, _) = markdown_counts(&again);
     assert!(taken > documents * 3 / 4, "too little Markdown taken:\n{again}");
+    assert!(!related_taken(&first) && related_taken(&again), "{again}");
     assert_eq!(snapshot(&tmp.path().join("again")), cold_build(&site));
 
     // One analysis's body changes: its page and the outputs that show it (its section,
@@ -110,18 +126,54 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     assert_eq!(snapshot(&out), cold_build(&site));
 
     // Of the Markdown, only an edited document's is converted again (the page above has
-    // wikilinks, so its Markdown is never kept).
+    // wikilinks, so its Markdown is never kept), and only the file keeping it is written
+    // again. Its terms are unchanged: the related analyses come from the cache.
     let page = "content/economy/european-markets.md";
     let text = site.read(page);
+    let before = markdown_files(&site);
+    assert!(before.len() > 1, "the Markdown is kept in one file");
     site.write(
         page,
         format!("{text}\nA second paragraph added for the cache test.\n"),
     );
     let edited = cached_build(&site, &tmp.path().join("edited-again"));
     assert_eq!(markdown_counts(&edited).0, taken - 1, "{edited}");
+    assert!(related_taken(&edited), "{edited}");
+    let after = markdown_files(&site);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let rewritten: Vec<&String> = before
+        .keys()
+        .filter(|name| before[*name] != after[*name])
+        .collect();
+    assert_eq!(rewritten.len(), 1, "{rewritten:?}");
     let out = tmp.path().join("edited-again");
     assert!(read_output(&out, "/economy/european-markets/").contains("A second paragraph added"));
     assert_eq!(snapshot(&out), cold_build(&site));
+
+    // A tag added to two pages changes what relates them: every page's related analyses
+    // are found again.
+    let text = site.read(page);
+    assert!(text.contains("  tags: [energy,"), "the page has tags");
+    site.write(
+        page,
+        text.replacen("  tags: [energy,", "  tags: [cache-test-tag, energy,", 1),
+    );
+    let other = "content/security/kursk-deployment.md";
+    let other_text = site.read(other);
+    assert!(other_text.contains("tags = ["), "the page has tags");
+    site.write(
+        other,
+        other_text.replacen("tags = [", "tags = [\"cache-test-tag\", ", 1),
+    );
+    let tagged = cached_build(&site, &tmp.path().join("tagged"));
+    assert!(!related_taken(&tagged), "{tagged}");
+    assert_eq!(snapshot(&tmp.path().join("tagged")), cold_build(&site));
+    // The new tag has pages of its own.
+    let (reused, rendered) = counts(&tagged);
+    let total = reused + rendered;
 
     // A template edit changes every fingerprint.
     let template = "themes/default/templates/page.html";
@@ -139,44 +191,88 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     assert_eq!(snapshot(&tmp.path().join("reconfigured")), cold_build(&site));
 }
 
+/// A change to a file's bytes.
+type Damage = fn(&[u8]) -> Vec<u8>;
+
 #[test]
 fn damaged_markdown_in_the_cache_is_converted_again() {
     let site = SiteTest::example();
     let tmp = tempfile::tempdir().expect("temp dir");
     cached_build(&site, &tmp.path().join("first"));
     let cold = cold_build(&site);
-    let kept = site.path(".dossier-cache/markdown.bin");
-    let whole = std::fs::read(&kept).expect("the cache keeps the Markdown");
+    let whole = markdown_files(&site);
+    assert!(!whole.is_empty(), "the cache keeps the Markdown");
     let taken = markdown_counts(&cached_build(&site, &tmp.path().join("whole"))).0;
+    // The three largest files of the folder, each in turn changed by `damage`: builds
+    // that must equal a cold one, and how many documents they took from the cache.
+    let mut largest: Vec<(&String, &Vec<u8>)> = whole.iter().collect();
+    largest.sort_by_key(|(_, bytes)| std::cmp::Reverse(bytes.len()));
+    largest.truncate(3);
+    let with_each = |name: &str, damage: Damage| -> Vec<usize> {
+        let mut taken = Vec::new();
+        for (i, &(file, bytes)) in largest.iter().enumerate() {
+            let path = site.path(".dossier-cache/markdown").join(file);
+            std::fs::write(&path, damage(bytes)).expect("write the Markdown");
+            let out_dir = tmp.path().join(format!("{name}-{i}"));
+            let out = cached_build(&site, &out_dir);
+            assert_eq!(snapshot(&out_dir), cold, "{name}, {file}:\n{out}");
+            taken.push(markdown_counts(&out).0);
+            // The build wrote the file again, whole.
+            assert_eq!(
+                std::fs::read(&path).expect("the Markdown"),
+                *bytes,
+                "{name}, {file}"
+            );
+        }
+        taken
+    };
 
     // Text changed inside the stored HTML, still well-formed for the decoder: only the
     // records' checks can tell, and the documents they held are converted again.
-    let mut altered = whole.clone();
-    for i in 0..altered.len().saturating_sub(4) {
-        if &altered[i..i + 4] == b"the " {
-            altered[i + 2] = b'E';
+    let altered = with_each("altered", |bytes| {
+        let mut altered = bytes.to_vec();
+        for i in 0..altered.len().saturating_sub(4) {
+            if &altered[i..i + 4] == b"the " {
+                altered[i + 2] = b'E';
+            }
         }
-    }
-    assert_ne!(altered, whole);
-    std::fs::write(&kept, altered).expect("write the Markdown");
-    let out = cached_build(&site, &tmp.path().join("altered"));
-    assert!(
-        markdown_counts(&out).0 < taken / 2,
-        "damaged records were used:\n{out}"
-    );
-    assert_eq!(snapshot(&tmp.path().join("altered")), cold);
+        altered
+    });
+    assert!(altered.iter().any(|&n| n < taken), "damaged records were used");
 
     // Cut short, emptied, or a header from elsewhere: what is whole is used, or nothing.
-    let cases = [
-        whole[..whole.len() / 2].to_vec(),
-        Vec::new(),
-        whole[100..].to_vec(),
-    ];
-    for (i, bytes) in cases.into_iter().enumerate() {
-        std::fs::write(&kept, bytes).expect("write the Markdown");
-        let out = cached_build(&site, &tmp.path().join(format!("case-{i}")));
-        assert!(markdown_counts(&out).0 < taken, "case {i}:\n{out}");
-        assert_eq!(snapshot(&tmp.path().join(format!("case-{i}"))), cold, "case {i}");
+    let halved = |b: &[u8]| b[..b.len() / 2].to_vec();
+    let emptied = |_: &[u8]| Vec::new();
+    let headless = |b: &[u8]| b[b.len().min(40)..].to_vec();
+    let damage: [Damage; 3] = [halved, emptied, headless];
+    for (i, damage) in damage.into_iter().enumerate() {
+        let taken_now = with_each(&format!("case-{i}"), damage);
+        assert!(taken_now.iter().all(|&n| n < taken), "case {i}: {taken_now:?}");
+    }
+}
+
+#[test]
+fn damaged_related_analyses_in_the_cache_are_found_again() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let cold = cold_build(&site);
+    let kept = site.path(".dossier-cache/related.bin");
+    let whole = std::fs::read(&kept).expect("the cache keeps the related analyses");
+    assert!(related_taken(&cached_build(&site, &tmp.path().join("whole"))));
+    let mut flipped = whole.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    for (i, bytes) in [flipped, whole[..whole.len() / 2].to_vec(), Vec::new()]
+        .into_iter()
+        .enumerate()
+    {
+        std::fs::write(&kept, bytes).expect("write the related analyses");
+        let out_dir = tmp.path().join(format!("case-{i}"));
+        let out = cached_build(&site, &out_dir);
+        assert!(!related_taken(&out), "case {i}:\n{out}");
+        assert_eq!(snapshot(&out_dir), cold, "case {i}");
+        assert_eq!(std::fs::read(&kept).expect("saved again"), whole, "case {i}");
     }
 }
 
