@@ -167,8 +167,9 @@ pub(crate) fn backlink_refs<'a>(
 /// The small reference value of every page, shared by every list that mentions it
 /// (neighbours, related pages).
 pub(crate) fn page_refs(site: &Site) -> Vec<Value> {
+    use rayon::prelude::*;
     site.pages
-        .iter()
+        .par_iter()
         .map(|p| page_ref(p, &site.config.base_path))
         .collect()
 }

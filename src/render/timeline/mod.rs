@@ -332,9 +332,10 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
 
 /// Template values of all events, in the site's order.
 pub(crate) fn event_values(site: &Site, refs: &[Value], today: jiff::civil::Date) -> Vec<Value> {
+    use rayon::prelude::*;
     let anchors = Anchors::new(site, today);
     site.events
-        .iter()
+        .par_iter()
         .map(|e| event_value(site, e, refs, &anchors))
         .collect()
 }
@@ -374,6 +375,10 @@ pub(crate) fn view(
     // split timeline goes over all its events, and serve fingerprints them all.
     let showing = shown.year.or(split.first().copied());
     let listed = |year: i16| split.is_empty() || Some(year) == showing;
+    // The months the page names: every month on the first page, which links them all; a
+    // year's page names its own and only counts the others (most of a split timeline's
+    // pages are years' pages, and naming a month formats a date in the page's language).
+    let named = |year: i16| listed(year) || shown.year.is_none();
     let mut years: Vec<Year> = Vec::new();
     for &i in &past {
         let e = site.event(i);
@@ -386,18 +391,24 @@ pub(crate) fn view(
         }
         let y = years.last_mut().expect("pushed above");
         if y.months.last().is_none_or(|m| m.key != (year, month)) {
-            let id = match month {
-                Some(m) => format!("m-{year:04}-{m:02}"),
-                None => format!("m-{year:04}"),
-            };
-            let label = match month {
-                Some(m) => words.month(year, m, true),
-                None => words.fill("dossier_month_not_known", &[("year", &year.to_string())]),
+            let (id, label, href) = if named(year) {
+                let id = match month {
+                    Some(m) => format!("m-{year:04}-{m:02}"),
+                    None => format!("m-{year:04}"),
+                };
+                let label = match month {
+                    Some(m) => words.month(year, m, true),
+                    None => words.fill("dossier_month_not_known", &[("year", &year.to_string())]),
+                };
+                let href = format!("{}#{id}", year_href(year));
+                (id, label, href)
+            } else {
+                Default::default()
             };
             y.months.push(Month {
                 key: (year, month),
                 head: MonthHead {
-                    href: format!("{}#{id}", year_href(year)),
+                    href,
                     id,
                     label,
                     count: 0,
@@ -440,7 +451,7 @@ pub(crate) fn view(
     };
     let months: Vec<MonthLink> = years
         .iter()
-        .filter(|y| shown.year.is_none() || Some(y.year) == showing)
+        .filter(|y| named(y.year))
         .flat_map(|y| &y.months)
         .map(|m| MonthLink {
             label: m.head.label.clone(),
