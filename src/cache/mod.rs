@@ -127,11 +127,13 @@ pub(crate) struct Env<'a> {
 impl Env<'_> {
     fn key(&self) -> u64 {
         let mut h = DefaultHasher::new();
-        // The fingerprints are made with the standard library's hasher, whose algorithm
-        // may change between Rust releases: a known text's hash tells builds apart.
+        // This key is made with the standard library's hasher, whose algorithm may change
+        // between Rust releases, and the fingerprints with the standard library's `Hash`:
+        // known values' hashes tell builds apart.
         let mut probe = DefaultHasher::new();
         "dossier build cache".hash(&mut probe);
         probe.finish().hash(&mut h);
+        crate::render::fingerprint::probe().hash(&mut h);
         (
             self.config.as_str(),
             self.base_url,

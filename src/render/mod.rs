@@ -14,7 +14,7 @@ pub(crate) mod context;
 mod data;
 mod date_locale;
 pub(crate) mod feeds;
-mod fingerprint;
+pub(crate) mod fingerprint;
 mod front;
 pub(crate) mod graph;
 mod job;

@@ -446,7 +446,7 @@ impl Prepared {
         memo.add(&self.data.taxonomy_values);
         let globals = globals(&self.templates, site);
         let seed = {
-            let mut h = std::hash::DefaultHasher::new();
+            let mut h = fingerprint::hasher();
             // Any change to any template changes every fingerprint.
             for (name, source) in &self.templates.sources {
                 std::hash::Hash::hash(name, &mut h);
@@ -462,7 +462,7 @@ impl Prepared {
             .par_iter()
             .map(|planned| {
                 use std::hash::{Hash, Hasher};
-                let mut h = std::hash::DefaultHasher::new();
+                let mut h = fingerprint::hasher();
                 if planned.reads_everything {
                     return None;
                 }
