@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::Value;
@@ -64,9 +65,9 @@ pub(crate) struct Neighbour<'a> {
 const DRAWN: usize = 10;
 
 /// The page's neighbours in list order (those citing it, newest first as backlinks are;
-/// those it links to, in the order of the text; related ones by rank), and the diagram.
-/// `None` when the page has none.
-fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, String)> {
+/// those it links to, in the order of the text; related ones by rank), and the diagram
+/// (only `with_diagram`). `None` when the page has none.
+fn connected<'a>(site: &'a Site, id: PageId, with_diagram: bool) -> Option<(Vec<Neighbour<'a>>, String)> {
     let page = site.page(id);
     let mut order: Vec<(Item, Vec<Relation>, Option<&'a str>)> = Vec::new();
     let mut index: HashMap<Item, usize> = HashMap::new();
@@ -109,7 +110,11 @@ fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, Stri
     // Grouped by strongest relation, each group in the order it was found.
     order.sort_by_key(|(_, rels, _)| rels[0]);
     let words = Words::of(&site.config, &page.lang);
-    let svg = diagram(&order, &words);
+    let svg = if with_diagram {
+        diagram(&order, &words)
+    } else {
+        String::new()
+    };
     let list = order
         .into_iter()
         .map(|(item, relations, excerpt)| {
@@ -146,18 +151,41 @@ fn connected<'a>(site: &'a Site, id: PageId) -> Option<(Vec<Neighbour<'a>>, Stri
     Some((list, svg))
 }
 
-/// Every page's `connected` and `connections_svg` values, by page.
-pub(crate) fn values(site: &Site) -> Vec<Option<(Value, Value)>> {
-    use rayon::prelude::*;
-    (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| value(site, PageId(i)))
-        .collect()
-}
+/// Each page's `connected` and `connections_svg` values, made when the page is rendered:
+/// only its own output shows them, so a build that takes most outputs from the build
+/// cache makes few. Fingerprints use [`Connected::fingerprint`], which makes none.
+pub(crate) struct Connected(Vec<OnceLock<Option<(Value, Value)>>>);
 
-/// One page's `connected` and `connections_svg` values; `None` without neighbours.
-pub(crate) fn value(site: &Site, id: PageId) -> Option<(Value, Value)> {
-    connected(site, id).map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
+impl Connected {
+    pub(crate) fn new(site: &Site) -> Connected {
+        Connected((0..site.pages.len()).map(|_| OnceLock::new()).collect())
+    }
+
+    /// Page `id`'s values, made now if not yet; `None` without neighbours.
+    pub(crate) fn get(&self, site: &Site, id: PageId) -> Option<&(Value, Value)> {
+        self.0[id.0]
+            .get_or_init(|| {
+                connected(site, id, true)
+                    .map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
+            })
+            .as_ref()
+    }
+
+    /// Forgets page `id`'s values, after an edit changed what they show.
+    pub(crate) fn forget(&mut self, id: PageId) {
+        self.0[id.0] = OnceLock::new();
+    }
+
+    /// A fingerprint of page `id`'s values, for its output's, made without making them
+    /// (`None` if the list cannot be encoded). The list's view alone: the diagram is drawn
+    /// from the list's relations, in its order, with words in the page's language, and
+    /// a change to either of those changes the page's own value too.
+    pub(crate) fn fingerprint(site: &Site, id: PageId) -> Option<u64> {
+        match connected(site, id, false) {
+            Some((list, _)) => super::fingerprint::of_view(&list),
+            None => Some(0),
+        }
+    }
 }
 
 /// "3 cite this analysis, it cites 2, 5 are related": the diagram's text alternative.

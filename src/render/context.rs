@@ -225,18 +225,13 @@ fn components(path: &str, base_path: &str) -> Vec<String> {
         .collect()
 }
 
-/// Inserts the rendered HTML as safe strings, so `{{ page.content }}` and the Zola-style
+/// The rendered HTML, as safe strings, so `{{ page.content }}` and the Zola-style
 /// `{{ page.content | safe }}` both print it unescaped.
-fn with_html(value: Value, content: &str, summary: Option<&str>) -> Value {
-    let Some(mut map) = value.into_map() else {
-        return Value::none();
-    };
-    map.insert(Key::Str("content"), Value::safe_string(content));
-    map.insert(
-        Key::Str("summary"),
-        summary.map_or_else(Value::none, Value::safe_string),
-    );
-    Value::from(map)
+fn html_entries(content: &str, summary: Option<&str>) -> [(&'static str, Value); 2] {
+    [
+        ("content", Value::safe_string(content)),
+        ("summary", summary.map_or_else(Value::none, Value::safe_string)),
+    ]
 }
 
 /// A page's template value; `content` is its HTML (moved out of the model by the caller).
@@ -291,22 +286,17 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
                 .collect()
         },
     };
-    let mut value = with_html(
-        Value::from_serializable(&meta),
-        content,
-        p.converted.summary.as_deref(),
-    );
     let related: Vec<Value> = p.related.iter().map(|r| refs[r.0].clone()).collect();
-    value = insert(value, "related", Value::from(related));
-    value = insert(
-        value,
-        "lower",
-        p.lower.map_or_else(Value::none, |l| refs[l.0].clone()),
-    );
-    insert(
-        value,
-        "higher",
-        p.higher.map_or_else(Value::none, |h| refs[h.0].clone()),
+    let [content, summary] = html_entries(content, p.converted.summary.as_deref());
+    extend(
+        Value::from_serializable(&meta),
+        [
+            content,
+            summary,
+            ("related", Value::from(related)),
+            ("lower", p.lower.map_or_else(Value::none, |l| refs[l.0].clone())),
+            ("higher", p.higher.map_or_else(Value::none, |h| refs[h.0].clone())),
+        ],
     )
 }
 
@@ -389,12 +379,11 @@ pub(crate) fn section_value(site: &Site, s: &Section, pages: &[Value]) -> Value 
         render: s.has_output(),
         generate_feeds: s.meta.generate_feeds == Some(true) && !s.is_root(),
     };
-    let value = with_html(
+    let [content, summary] = html_entries(&s.converted.content, s.converted.summary.as_deref());
+    extend(
         Value::from_serializable(&meta),
-        &s.converted.content,
-        s.converted.summary.as_deref(),
-    );
-    insert(value, "pages", Value::from(pages.to_vec()))
+        [content, summary, ("pages", Value::from(pages.to_vec()))],
+    )
 }
 
 /// A section without its pages (and without its content), for the pages in it: a page's
@@ -413,9 +402,17 @@ pub(crate) fn section_ref(site: &Site, s: &Section) -> Value {
 }
 
 pub(crate) fn insert(value: Value, key: &'static str, item: Value) -> Value {
+    extend(value, [(key, item)])
+}
+
+/// `value`, a map, with `entries` added (or replaced). Tera makes a map value by building
+/// the map again, so entries go in together: one rebuild, not one per entry.
+pub(crate) fn extend(value: Value, entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     match value.into_map() {
         Some(mut map) => {
-            map.insert(Key::Str(key), item);
+            for (key, item) in entries {
+                map.insert(Key::Str(key), item);
+            }
             Value::from(map)
         }
         None => Value::none(),

@@ -150,7 +150,7 @@ pub(crate) fn prepare(
         }
     }
     let mut data = Data {
-        connected: connected::values(site),
+        connected: connected::Connected::new(site),
         filters: timeline::filters_by_lang(site, &term_events),
         lang_events: timeline::events_by_lang(site),
         languages: values::language_values(&templates, site),

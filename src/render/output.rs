@@ -15,10 +15,25 @@ use crate::html;
 use crate::model::site::{PageId, Site};
 use crate::write::Sink;
 
-/// The context of an output made with a template (`None` for the others), as its parts so
-/// that `serve` can tell whether what an output shows changed.
-pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
-    let mut ctx = job_context(site, data, planned)?;
+/// What a template context is made for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    Render,
+    /// To be hashed, for an output's fingerprint: a value only its own output shows may
+    /// stand as its fingerprint, which is cheaper to make than the value.
+    Fingerprint,
+}
+
+/// The context of an output made with a template (`None` for the others, and for an output
+/// whose fingerprint cannot be made), as its parts so that `serve` and the build cache can
+/// tell whether what an output shows changed.
+pub(super) fn template_context(
+    site: &Site,
+    data: &Data,
+    planned: &Planned,
+    purpose: Purpose,
+) -> Option<Parts> {
+    let mut ctx = job_context(site, data, planned, purpose)?;
     let lang = match &planned.job {
         Job::Page(id) => &site.page(*id).lang,
         Job::SectionPager { section, .. } => &site.section(*section).lang,
@@ -46,7 +61,7 @@ pub(super) fn template_context(site: &Site, data: &Data, planned: &Planned) -> O
     Some(ctx)
 }
 
-fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
+fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) -> Option<Parts> {
     let page_values = &data.page_values;
     Some(match &planned.job {
         Job::Page(id) => {
@@ -57,9 +72,17 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
                 let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
                 ctx.insert_value("page_events", Value::from(events));
             }
-            if let Some((list, svg)) = &data.connected[id.0] {
-                ctx.insert_value("connected", list.clone());
-                ctx.insert_value("connections_svg", svg.clone());
+            match purpose {
+                Purpose::Render => {
+                    if let Some((list, svg)) = data.connected.get(site, *id) {
+                        ctx.insert_value("connected", list.clone());
+                        ctx.insert_value("connections_svg", svg.clone());
+                    }
+                }
+                Purpose::Fingerprint => {
+                    let fingerprint = super::connected::Connected::fingerprint(site, *id)?;
+                    ctx.insert_value("connected", Value::from(fingerprint));
+                }
             }
             // Not `section`: Zola themes test `section` to tell a section page from a page.
             ctx.insert_value("current_section", data.section_refs[p.section.0].clone());
@@ -107,23 +130,22 @@ fn job_context(site: &Site, data: &Data, planned: &Planned) -> Option<Parts> {
             let mut ctx = base_context(site, &path);
             ctx.insert_value("taxonomy", data.taxonomy_refs[id.taxonomy.0].clone());
             let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
-            let mut term_v = term_value(site, term, &pages);
+            let mut extra = Vec::new();
             if let Some(list) = data.term_events.get(id) {
                 let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
-                term_v = context::insert(term_v, "events", Value::from(events));
-                term_v = context::insert(term_v, "timeline", Value::from(format!("{}timeline/", term.path)));
+                extra.push(("events", Value::from(events)));
+                extra.push(("timeline", Value::from(format!("{}timeline/", term.path))));
             }
             if t.config.feed
                 && let Some(format) = site.config.feed_formats().first()
             {
-                term_v = context::insert(
-                    term_v,
+                extra.push((
                     "feed",
                     Value::from(format!("{}{}", term.path, format.file_name())),
-                );
-                term_v = context::insert(term_v, "feed_type", Value::from(format.media_type()));
+                ));
+                extra.push(("feed_type", Value::from(format.media_type())));
             }
-            ctx.insert_value("term", term_v);
+            ctx.insert_value("term", context::extend(term_value(site, term, &pages), extra));
             if let Some(n) = t.config.paginate_by {
                 ctx.insert_value(
                     "paginator",
@@ -237,7 +259,7 @@ pub(super) fn render_job(
 ) -> Result<(), Diagnostic> {
     let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
     if let Some(template) = &planned.template
-        && let Some(parts) = template_context(site, data, planned)
+        && let Some(parts) = template_context(site, data, planned, Purpose::Render)
     {
         let html = templates.render(template, &parts.context())?;
         let bytes = minify::output(site.config.minify_html, planned.path.as_str(), &html);

@@ -8,7 +8,7 @@ use tera::Value;
 use super::context::page_value;
 use super::fingerprint;
 use super::job::{ArchivePage, FeedOf, Job, Lang};
-use super::output::template_context;
+use super::output::{Purpose, template_context};
 use super::search;
 use super::templates::Templates;
 use super::timeline;
@@ -83,7 +83,7 @@ impl Prepared {
                 page_value(site, *id, &self.refs, html)
             };
             self.data.page_values[id.0] = value;
-            self.data.connected[id.0] = super::connected::value(site, *id);
+            self.data.connected.forget(*id);
         }
         let sections: Vec<SectionId> = (0..site.sections.len())
             .map(SectionId)
@@ -242,7 +242,7 @@ impl Prepared {
         self.refs[id.0] = super::context::page_ref(site.page(id), &site.config.base_path);
         let value = page_value(site, id, &self.refs, html);
         self.data.page_values[id.0] = value.clone();
-        self.data.connected[id.0] = super::connected::value(site, id);
+        self.data.connected.forget(id);
         self.templates.update_lookups(|l| {
             l.pages.insert(site.page(id).file.content_path.clone(), value);
             for term in new_terms {
@@ -429,14 +429,6 @@ impl Prepared {
         let mut memo = fingerprint::Memo::default();
         memo.add(&self.refs);
         memo.add(&self.data.page_values);
-        let connected: Vec<Value> = self
-            .data
-            .connected
-            .iter()
-            .flatten()
-            .map(|(list, _)| list.clone())
-            .collect();
-        memo.add(&connected);
         memo.add(&self.data.event_values);
         memo.add(&self.data.section_refs);
         memo.add(&self.data.taxonomy_refs);
@@ -491,7 +483,7 @@ impl Prepared {
                     | Job::SiteGraph(_)
                     | Job::Collection(..)
                     | Job::NotFound => {
-                        let parts = template_context(site, &self.data, planned)?;
+                        let parts = template_context(site, &self.data, planned, Purpose::Fingerprint)?;
                         for (key, value) in &parts.0 {
                             key.hash(&mut h);
                             h.write_u64(memo.hash(value));

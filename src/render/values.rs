@@ -285,8 +285,13 @@ pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Resu
             let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;
             ctx.insert_value("e", context::insert(e.clone(), "filter_keys", Value::from("")));
             let html = templates.render(EVENT_PARTIAL, &ctx)?;
-            let e = context::insert(e, "filter_html", Value::safe_string(&filter_html));
-            Ok(context::insert(e, "html", Value::safe_string(&html)))
+            Ok(context::extend(
+                e,
+                [
+                    ("filter_html", Value::safe_string(&filter_html)),
+                    ("html", Value::safe_string(&html)),
+                ],
+            ))
         })
         .collect::<Result<Vec<Value>, Diagnostic>>()
         .map_err(|d| Diagnostics::from_iter([d]))
@@ -296,8 +301,8 @@ pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Resu
 pub(super) struct Data {
     pub page_values: Vec<Value>,
     /// Each page's connected analyses and their diagram (`connected`, `connections_svg`),
-    /// made once: `serve` fingerprints every page's context after an edit.
-    pub connected: Vec<Option<(Value, Value)>>,
+    /// made when first shown.
+    pub connected: super::connected::Connected,
     /// Each section with its pages, for section pages and `get_section`.
     pub section_values: Vec<Value>,
     /// Each section without its pages, for the pages in it.

@@ -318,15 +318,18 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
         era: era_of(site, &e.date),
         lang: words.code().to_owned(),
     };
-    use super::context::insert;
     let (cited, cited_more) = citers::of_event(site, e.page, refs);
-    let value = insert(Value::from_serializable(&view), "page", refs[e.page.0].clone());
-    let value = insert(value, "cited_by", cited);
-    let value = insert(value, "cited_more", Value::from(cited_more));
-    insert(
-        value,
-        "summary",
-        e.summary.as_deref().map_or_else(Value::none, Value::safe_string),
+    super::context::extend(
+        Value::from_serializable(&view),
+        [
+            ("page", refs[e.page.0].clone()),
+            ("cited_by", cited),
+            ("cited_more", Value::from(cited_more)),
+            (
+                "summary",
+                e.summary.as_deref().map_or_else(Value::none, Value::safe_string),
+            ),
+        ],
     )
 }
 
@@ -531,12 +534,17 @@ pub(crate) fn view(
         year: shown.year,
         months,
     };
-    let value = insert(Value::from_serializable(&head), "years", Value::from(years));
     let upcoming: Vec<Value> = upcoming.iter().map(|i| values[i.0].clone()).collect();
-    let value = insert(value, "upcoming", Value::from(upcoming));
-    let value = insert(value, "cited_by_all", cited_by_all);
-    let value = insert(value, "filters", filters.clone());
-    insert(value, "svg", Value::safe_string(&svg))
+    super::context::extend(
+        Value::from_serializable(&head),
+        [
+            ("years", Value::from(years)),
+            ("upcoming", Value::from(upcoming)),
+            ("cited_by_all", cited_by_all),
+            ("filters", filters.clone()),
+            ("svg", Value::safe_string(&svg)),
+        ],
+    )
 }
 
 /// The events carrying each term, in term order, in one pass over the events. An event's
