@@ -335,22 +335,21 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let day = today();
     let mut watch = Stopwatch::new();
     let root = options.root.as_path();
-    // The Markdown the build cache kept, offered to the Markdown stage.
-    let markdown_cache = match (mode, options.cache_dir.as_deref()) {
+    // The Markdown the build cache kept, given to the Markdown stage, and what its files
+    // held, which decides which of them a save writes again.
+    let (markdown_cache, kept_markdown) = match (mode, options.cache_dir.as_deref()) {
         (Mode::Build, Some(dir)) => {
             let key = crate::cache::markdown::key(root, options.base_url.as_deref(), options.drafts);
-            Some((dir, key, crate::cache::markdown::load(dir, key)))
+            let kept = crate::cache::markdown::load(dir, key).map(crate::cache::markdown::Kept::into_reuse);
+            let (reuse, shards) = kept.unzip();
+            (Some((dir, key, shards)), reuse)
         }
-        (Mode::Build | Mode::Check, _) => None,
+        (Mode::Build | Mode::Check, _) => (None, None),
     };
     let kept_related = match (mode, options.cache_dir.as_deref()) {
         (Mode::Build, Some(dir)) => crate::cache::related::load(dir),
         (Mode::Build | Mode::Check, _) => None,
     };
-    let kept_markdown = markdown_cache
-        .as_ref()
-        .and_then(|(_, _, kept)| kept.as_ref())
-        .map(crate::cache::markdown::Kept::reuse);
     if markdown_cache.is_some() {
         watch.lap("read the cached Markdown");
     }
@@ -377,11 +376,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         false,
         day,
     )?;
-    // The model holds its own copies of what it took; what the cache's files held
-    // decides which of them a save writes again.
-    drop(kept_markdown);
-    let markdown_cache = markdown_cache
-        .map(|(dir, key, kept)| (dir, key, kept.map(crate::cache::markdown::Kept::into_shards)));
+    // What the model did not take.
+    drop_later(kept_markdown);
 
     let report_progress = |done, total| progress.rendered(done, total);
     let inputs = render::Inputs {

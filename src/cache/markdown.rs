@@ -68,19 +68,10 @@ pub(crate) struct Shards {
 }
 
 impl Kept {
-    /// The documents to offer the build's Markdown stage.
-    pub(crate) fn reuse(&self) -> Reuse<'_> {
-        Reuse::kept(
-            self.links,
-            self.docs
-                .iter()
-                .map(|(path, converted, html)| (path.as_str(), converted, html.as_str())),
-        )
-    }
-
-    /// What the files held, for [`save`], once the documents are taken.
-    pub(crate) fn into_shards(self) -> Shards {
-        self.shards
+    /// The documents, given to the build's Markdown stage (which moves those it uses
+    /// into the model), and what the files held, for [`save`].
+    pub(crate) fn into_reuse(self) -> (Reuse<'static>, Shards) {
+        (Reuse::kept(self.links, self.docs), self.shards)
     }
 }
 
@@ -283,7 +274,7 @@ mod tests {
                 listings: Vec::new(),
             },
         };
-        let reuse = kept.reuse();
+        let (reuse, _) = kept.into_reuse();
         assert!(!reuse.offers("a.md"));
         assert!(reuse.offers("b.md"));
     }

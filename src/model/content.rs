@@ -1,6 +1,7 @@
 //! Converts every page's and section's Markdown to HTML (in parallel, once URLs are known), then
 //! checks links to headings now that every document's heading ids exist.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -139,9 +140,44 @@ impl Links {
 pub(crate) struct Reuse<'a> {
     env: u64,
     /// Content path → the document's rendered Markdown (its HTML aside) and its HTML.
-    docs: HashMap<&'a str, (&'a Converted, &'a str)>,
+    docs: HashMap<Cow<'a, str>, Offered<'a>>,
     /// Content path → the file's text, for files known to be unchanged.
     texts: HashMap<&'a str, &'a str>,
+}
+
+/// A document's earlier output: lent (by `serve`'s last model, which stays whole until
+/// the new one is built) or given (by the build cache, which needs it no longer), so that
+/// it is moved into the new model rather than copied; taken at most once.
+enum Offered<'a> {
+    Lent(&'a Converted, &'a str),
+    /// Boxed: a `Converted` is some hundred bytes, a lent one two pointers.
+    Given(std::sync::Mutex<Option<Box<(Converted, String)>>>),
+}
+
+impl Offered<'_> {
+    /// The output, if made from a source with the key `key` (and given not yet taken).
+    fn take(&self, key: Option<u64>) -> Option<Converted> {
+        key?;
+        match self {
+            Offered::Lent(old, content) => (old.reuse_key == key).then(|| {
+                let mut again = (*old).clone();
+                again.content = (*content).to_owned();
+                again
+            }),
+            Offered::Given(slot) => {
+                let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+                if slot.as_ref().is_some_and(|given| given.0.reuse_key == key) {
+                    slot.take().map(|given| {
+                        let (mut old, content) = *given;
+                        old.content = content;
+                        old
+                    })
+                } else {
+                    None
+                }
+            }
+        }
+    }
 }
 
 impl<'a> Reuse<'a> {
@@ -160,7 +196,7 @@ impl<'a> Reuse<'a> {
         let docs = pages
             .chain(sections)
             .filter(|(_, (r, _))| r.reuse_key.is_some())
-            .map(|(path, found)| (path.as_str(), found))
+            .map(|(path, (converted, html))| (Cow::Borrowed(path.as_str()), Offered::Lent(converted, html)))
             .collect();
         Reuse {
             env,
@@ -173,12 +209,16 @@ impl<'a> Reuse<'a> {
     /// content path, its output and its HTML, made with link targets whose
     /// [`Links::fingerprint`] is `env`. The cache is data from outside the build, which
     /// names no file to read: a document with data files (never kept) is left out.
-    pub(crate) fn kept(env: u64, docs: impl Iterator<Item = (&'a str, &'a Converted, &'a str)>) -> Reuse<'a> {
+    pub(crate) fn kept(env: u64, docs: Vec<(String, Converted, String)>) -> Reuse<'static> {
         Reuse {
             env,
             docs: docs
+                .into_iter()
                 .filter(|(_, converted, _)| converted.reuse_key.is_some() && converted.data_files.is_empty())
-                .map(|(path, converted, html)| (path, (converted, html)))
+                .map(|(path, converted, html)| {
+                    let offered = Offered::Given(std::sync::Mutex::new(Some(Box::new((converted, html)))));
+                    (Cow::Owned(path), offered)
+                })
                 .collect(),
             texts: HashMap::new(),
         }
@@ -248,12 +288,10 @@ pub(crate) fn convert_markdown(
         let key = (remember || reuse.is_some())
             .then(|| source_key(&doc))
             .filter(|_| !shortcodes::may_hold(doc.body));
-        if let Some((old, content)) = reuse.and_then(|r| r.docs.get(doc.content_path))
-            && old.reuse_key.is_some()
-            && old.reuse_key == key
+        if let Some(again) = reuse
+            .and_then(|r| r.docs.get(doc.content_path))
+            .and_then(|offered| offered.take(key))
         {
-            let mut again = (*old).clone();
-            again.content = (*content).to_owned();
             return again;
         }
         parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
