@@ -447,6 +447,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                     )))
                     .collect::<Diagnostics>()
                 })?;
+                staging.make_dirs_ahead(prepared.ids().map(|id| prepared.output_path(id)));
                 let rendered = match cache.take() {
                     None => {
                         let all: Vec<render::JobId> = prepared.ids().collect();

@@ -75,7 +75,10 @@ pub(crate) struct Staging {
     /// Whether this build made the output folder, which an abort then removes.
     made_out_dir: bool,
     /// Folders already created in staging, so each `create_dir_all` happens once.
-    made_dirs: Mutex<HashSet<PathBuf>>,
+    made_dirs: std::sync::Arc<Mutex<HashSet<PathBuf>>>,
+    /// The thread making the outputs' folders ahead of them ([`Staging::make_dirs_ahead`]),
+    /// joined before the staging folder is committed or removed.
+    ahead: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Every output path of this build.
     outputs: Mutex<HashSet<OutputPath>>,
     /// Outputs that differ from the previous build and wait in staging.
@@ -130,7 +133,8 @@ impl Staging {
             _lock: lock,
             fresh,
             made_out_dir,
-            made_dirs: Mutex::new(HashSet::new()),
+            made_dirs: std::sync::Arc::new(Mutex::new(HashSet::new())),
+            ahead: Mutex::new(None),
             outputs: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
@@ -148,6 +152,52 @@ impl Staging {
             _ => return false,
         }
         same_bytes(&old, bytes).unwrap_or(false)
+    }
+
+    /// Starts making the staged folders of `outputs` on a thread of its own, when the
+    /// output folder was empty (else only changed files are staged). The kernel makes the
+    /// folders of one parent one at a time, so render threads making them as they go wait
+    /// for each other; made ahead, in order, while the build does other work (the build
+    /// cache's fingerprints), they are there when the files come. A folder the thread has
+    /// not made yet is made by whoever needs it first, and an error is left to that writer.
+    pub(crate) fn make_dirs_ahead<'a>(&self, outputs: impl Iterator<Item = &'a OutputPath>) {
+        if !self.fresh {
+            return;
+        }
+        let new = self.staging.join("new");
+        let mut dirs: Vec<PathBuf> = outputs
+            .filter_map(|rel| rel.under(&new).parent().map(Path::to_path_buf))
+            .filter(|dir| *dir != new)
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        let made = std::sync::Arc::clone(&self.made_dirs);
+        let handle = std::thread::Builder::new()
+            .name("folders".to_owned())
+            .spawn(move || {
+                for dir in dirs {
+                    // In sorted order a folder's parent comes before it.
+                    let ok = match fs::create_dir(&dir) {
+                        Ok(()) => true,
+                        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => dir.is_dir(),
+                        Err(_) => fs::create_dir_all(&dir).is_ok(),
+                    };
+                    if ok && let Ok(mut made) = made.lock() {
+                        made.insert(dir);
+                    }
+                }
+            });
+        if let (Ok(handle), Ok(mut ahead)) = (handle, self.ahead.lock()) {
+            *ahead = Some(handle);
+        }
+    }
+
+    /// Waits for the folders made ahead, if any.
+    fn join_ahead(&self) {
+        let handle = self.ahead.lock().ok().and_then(|mut ahead| ahead.take());
+        if let Some(handle) = handle {
+            handle.join().ok();
+        }
     }
 
     /// Counts `rel` among this build's outputs.
@@ -222,6 +272,7 @@ impl Staging {
     /// what can still fail here is the file system, and then every step taken so far is
     /// undone, newest first, before the error is returned.
     pub(crate) fn commit(self) -> io::Result<WriteStats> {
+        self.join_ahead();
         let outputs = self.outputs.into_inner().unwrap_or_default();
         let mut changed = self.changed.into_inner().unwrap_or_default();
         let mut stats = WriteStats {
@@ -268,6 +319,7 @@ impl Staging {
 
     /// Drops the staged output, leaving the previous output as it was.
     pub(crate) fn abort(self) {
+        self.join_ahead();
         fs::remove_dir_all(&self.staging).ok();
         if self.made_out_dir {
             fs::remove_dir(&self.out_dir).ok();
@@ -774,6 +826,42 @@ mod tests {
         assert_eq!(fs::read(out.join("s.txt")).unwrap(), b"v1");
         let stats = copy_into(&out, &src, false).commit().unwrap();
         assert_eq!((stats.written, stats.unchanged), (0, 1));
+    }
+
+    #[test]
+    fn folders_made_ahead_hold_the_outputs_and_go_with_an_abort() {
+        let files = [
+            ("index.html", "home"),
+            ("a/index.html", "one"),
+            ("a/b/c/index.html", "deep"),
+            ("d/e.css", "css"),
+        ];
+        let paths: Vec<OutputPath> = files.iter().map(|(rel, _)| path(rel)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let staging = Staging::begin(&out, Options::default()).unwrap();
+        staging.make_dirs_ahead(paths.iter());
+        for (rel, text) in files {
+            staging.write(&path(rel), text.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap();
+        let folders: Vec<String> = contents(&out)
+            .into_iter()
+            .filter(|(_, v)| v == b"<dir>")
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(folders, ["a", "a/b", "a/b/c", "d"], "only the outputs' folders");
+        assert_eq!(
+            contents(&out).get("a/b/c/index.html").map(Vec::as_slice),
+            Some(&b"deep"[..])
+        );
+
+        // An abort waits for the thread, so nothing it makes outlives the staging folder.
+        let out = dir.path().join("aborted");
+        let staging = Staging::begin(&out, Options::default()).unwrap();
+        staging.make_dirs_ahead(paths.iter());
+        staging.abort();
+        assert!(!out.exists());
     }
 
     #[test]
