@@ -165,22 +165,24 @@ impl Staging {
             return;
         }
         let new = self.staging.join("new");
-        let mut dirs: Vec<PathBuf> = outputs
-            .filter_map(|rel| rel.under(&new).parent().map(Path::to_path_buf))
-            .filter(|dir| *dir != new)
+        // Every folder each output needs; sorted, a folder comes after its parent.
+        let folders: std::collections::BTreeSet<&str> = outputs.flat_map(OutputPath::ancestors).collect();
+        let dirs: Vec<PathBuf> = folders
+            .into_iter()
+            .map(|folder| {
+                let mut dir = new.clone();
+                dir.extend(folder.split('/'));
+                dir
+            })
             .collect();
-        dirs.sort_unstable();
-        dirs.dedup();
         let made = std::sync::Arc::clone(&self.made_dirs);
         let handle = std::thread::Builder::new()
             .name("folders".to_owned())
             .spawn(move || {
                 for dir in dirs {
-                    // In sorted order a folder's parent comes before it.
                     let ok = match fs::create_dir(&dir) {
                         Ok(()) => true,
-                        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => dir.is_dir(),
-                        Err(_) => fs::create_dir_all(&dir).is_ok(),
+                        Err(e) => e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir(),
                     };
                     if ok && let Ok(mut made) = made.lock() {
                         made.insert(dir);

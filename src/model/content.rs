@@ -134,9 +134,9 @@ impl Links {
     }
 }
 
-/// Converted Markdown from an earlier build, which `serve` reuses for a document whose
-/// file and whose link targets are unchanged (after an edit to another page's front
-/// matter, say).
+/// Converted Markdown from an earlier build, reused for a document whose file and whose
+/// link targets are unchanged: lent by `serve`'s last model (after an edit to another
+/// page's front matter, say), or given by the build cache (`Reuse::kept`).
 pub(crate) struct Reuse<'a> {
     env: u64,
     /// Content path → the document's rendered Markdown (its HTML aside) and its HTML.
