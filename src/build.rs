@@ -147,38 +147,69 @@ fn model(
     keep_sources: bool,
     today: jiff::civil::Date,
 ) -> Result<(Model, PageHtml, Templates), Diagnostics> {
-    model_reusing(options, mode, watch, reuse, None, keep_sources, today)
+    let config = load_config(options, mode)?;
+    let earlier = Earlier {
+        markdown: reuse,
+        related: None,
+    };
+    model_reusing(options, mode, config, watch, earlier, keep_sources, today)
 }
 
-/// [`model`], taking the related lists from `related` (the build cache's) where they hold.
-fn model_reusing(
-    options: &BuildOptions,
-    mode: Mode,
-    watch: &mut Stopwatch,
-    reuse: Option<&content::Reuse>,
-    related: Option<&related::Scored>,
-    keep_sources: bool,
-    today: jiff::civil::Date,
-) -> Result<(Model, PageHtml, Templates), Diagnostics> {
-    let root = options.root.as_path();
+/// What earlier builds left for this one to take where it still holds.
+#[derive(Clone, Copy)]
+struct Earlier<'a> {
+    /// Converted Markdown: `serve`'s last model's, or the build cache's.
+    markdown: Option<&'a content::Reuse<'a>>,
+    /// Every page's related lists, from the build cache.
+    related: Option<&'a related::Scored>,
+}
+
+/// The site's configuration with its warnings, or the errors that stop the build.
+fn load_config(options: &BuildOptions, mode: Mode) -> Result<(Config, Diagnostics), Diagnostics> {
     let overrides = Overrides {
         base_url: options.base_url.clone(),
         output_dir: None,
         link_severity: options.links,
         strict_relative_links: mode == Mode::Check,
     };
-    let (config, mut diags) = Config::load(root, &overrides);
-    let Some(config) = config else {
-        return Err(diags.sorted());
-    };
-    let output_dir = match &options.output_dir {
+    match Config::load(options.root.as_path(), &overrides) {
+        (Some(config), diags) => Ok((config, diags)),
+        (None, diags) => Err(diags.sorted()),
+    }
+}
+
+/// The folder the build writes: `--output-dir`, else the configuration's.
+fn output_dir(options: &BuildOptions, config: &Config) -> PathBuf {
+    match &options.output_dir {
         Some(dir) => dir.clone(),
-        None => root.join(&config.output_dir),
-    };
+        None => options.root.join(&config.output_dir),
+    }
+}
+
+/// What the build may do to the output folder besides writing its outputs.
+fn write_options(config: &Config) -> crate::write::Options {
+    crate::write::Options {
+        keep_dotfiles: config.preserve_dotfiles_in_output,
+        hard_link: config.hard_link_static,
+    }
+}
+
+/// [`model`] for a loaded configuration, taking what `earlier` builds left where it holds.
+fn model_reusing(
+    options: &BuildOptions,
+    mode: Mode,
+    (config, mut diags): (Config, Diagnostics),
+    watch: &mut Stopwatch,
+    earlier: Earlier,
+    keep_sources: bool,
+    today: jiff::civil::Date,
+) -> Result<(Model, PageHtml, Templates), Diagnostics> {
+    let root = options.root.as_path();
+    let output_dir = output_dir(options, &config);
 
     // The theme loads while content is read; both only read files.
     let theme_result = Theme::for_site(root, &config);
-    let (mut tree, load_diags) = match reuse {
+    let (mut tree, load_diags) = match earlier.markdown {
         Some(r) => crate::load::content_reusing(root, &config.ignored_content, &|path| {
             r.text(path).map(str::to_owned)
         }),
@@ -234,10 +265,17 @@ fn model_reusing(
             } else {
                 Calls::Shortcodes(&calls)
             };
-            content::convert_markdown(&mut site, &highlighter, &links, calls, reuse, remember)
+            content::convert_markdown(&mut site, &highlighter, &links, calls, earlier.markdown, remember)
         }
         // The templates' error is reported; calls stay text rather than each be an error.
-        Err(_) => content::convert_markdown(&mut site, &highlighter, &links, Calls::Text, reuse, remember),
+        Err(_) => content::convert_markdown(
+            &mut site,
+            &highlighter,
+            &links,
+            Calls::Text,
+            earlier.markdown,
+            remember,
+        ),
     };
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, keep_sources);
@@ -246,7 +284,7 @@ fn model_reusing(
     watch.lap("backlinks");
     // Kept for the build cache's next build, and taken from its last one.
     let scored = if mode == Mode::Build && options.cache_dir.is_some() {
-        Some(related::related_reusing(&mut site, related))
+        Some(related::related_reusing(&mut site, earlier.related))
     } else {
         related::related(&mut site);
         None
@@ -335,6 +373,18 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let day = today();
     let mut watch = Stopwatch::new();
     let root = options.root.as_path();
+    let config = load_config(options, mode)?;
+    // With the build cache, the output's folders are made while the site is read, from
+    // the last build's list of outputs.
+    let (mut found, mut early) = match (mode, options.cache_dir.as_deref()) {
+        (Mode::Build, Some(dir)) => {
+            let found = crate::cache::Found::read(dir);
+            let early = EarlyStaging::begin(options, &config.0, dir, &found);
+            watch.lap("begin the output folder");
+            (Some(found), early)
+        }
+        (Mode::Build | Mode::Check, _) => (None, EarlyStaging(None)),
+    };
     // The Markdown the build cache kept, given to the Markdown stage, and what its files
     // held, which decides which of them a save writes again.
     let (markdown_cache, kept_markdown) = match (mode, options.cache_dir.as_deref()) {
@@ -370,9 +420,12 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     ) = model_reusing(
         options,
         mode,
+        config,
         &mut watch,
-        kept_markdown.as_ref(),
-        kept_related.as_ref(),
+        Earlier {
+            markdown: kept_markdown.as_ref(),
+            related: kept_related.as_ref(),
+        },
         false,
         day,
     )?;
@@ -414,7 +467,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             let mut cache = options.cache_dir.as_deref().map(|dir| {
                 templates.record_reads();
                 let env = cache_env(options, &site, &stylesheets, &templates, day);
-                Cache::open(dir, root, &env)
+                let found = found.take().unwrap_or_else(|| crate::cache::Found::read(dir));
+                Cache::open(dir, found, root, &env)
             });
             // The last build's search index, refreshed for the pages that changed.
             let search = cache
@@ -435,19 +489,21 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 diags.extend(crate::linkcheck::markdown_refs(&site, &outputs, false).0);
                 crate::confine::check_output_dir(root, &output_dir)
                     .map_err(|d| std::iter::once(d).collect::<Diagnostics>())?;
-                // Only now, with every output path checked, is anything written.
-                let write_options = crate::write::Options {
-                    keep_dotfiles: site.config.preserve_dotfiles_in_output,
-                    hard_link: site.config.hard_link_static,
+                // Only now, with every output path checked, is anything written (but the
+                // folders made early, which these outputs' folders now replace).
+                let staging = match early.take(&output_dir) {
+                    Some(staging) => staging,
+                    None => Staging::begin(&output_dir, write_options(&site.config)).map_err(|e| {
+                        std::iter::once(Diagnostic::error(format!(
+                            "cannot write into the output folder {}: {e}",
+                            output_dir.display()
+                        )))
+                        .collect::<Diagnostics>()
+                    })?,
                 };
-                let staging = Staging::begin(&output_dir, write_options).map_err(|e| {
-                    std::iter::once(Diagnostic::error(format!(
-                        "cannot write into the output folder {}: {e}",
-                        output_dir.display()
-                    )))
-                    .collect::<Diagnostics>()
-                })?;
-                staging.make_dirs_ahead(prepared.ids().map(|id| prepared.output_path(id)));
+                let outputs: Vec<&crate::output_path::OutputPath> =
+                    prepared.ids().map(|id| prepared.output_path(id)).collect();
+                staging.make_dirs_for(outputs.iter().copied());
                 let rendered = match cache.take() {
                     None => {
                         let all: Vec<render::JobId> = prepared.ids().collect();
@@ -598,6 +654,61 @@ fn cache_env<'a>(
         stylesheets: stylesheets.values().map(|s| &*s.css).collect(),
         // `now()` is the day of the build: outputs that show it are the day's.
         today: templates.call("now").then_some(day),
+    }
+}
+
+/// The output folder's staging, begun before the site is read so that its folders can be
+/// made meanwhile (see [`Staging::make_dirs_ahead`]), and removed if the build stops
+/// before it takes it.
+struct EarlyStaging(Option<(PathBuf, Staging)>);
+
+impl EarlyStaging {
+    /// Begins staging into the output folder that `config` names and makes, on a thread of
+    /// its own, the folders of the outputs the build cache's manifest (`found`) lists.
+    /// Nothing is begun where the checks that come before any write would fail: those
+    /// report their errors later, in their place.
+    fn begin(
+        options: &BuildOptions,
+        config: &Config,
+        cache_dir: &Path,
+        found: &crate::cache::Found,
+    ) -> EarlyStaging {
+        let root = options.root.as_path();
+        let out = output_dir(options, config);
+        let checked = crate::cache::check_dir(root, &out, cache_dir).is_ok()
+            && crate::confine::check_output_dir(root, &out).is_ok();
+        if !checked {
+            return EarlyStaging(None);
+        }
+        let Ok(staging) = Staging::begin(&out, write_options(config)) else {
+            return EarlyStaging(None);
+        };
+        let guess: Vec<crate::output_path::OutputPath> = found
+            .output_paths()
+            .filter_map(|path| crate::output_path::OutputPath::new(path).ok())
+            .collect();
+        staging.make_dirs_ahead(guess.iter());
+        EarlyStaging(Some((out, staging)))
+    }
+
+    /// The staging, if it was begun for `out_dir`.
+    fn take(&mut self, out_dir: &Path) -> Option<Staging> {
+        match self.0.take() {
+            Some((out, staging)) if out == out_dir => Some(staging),
+            Some((_, staging)) => {
+                staging.abort();
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+impl Drop for EarlyStaging {
+    fn drop(&mut self) {
+        if let Some((_, staging)) = self.0.take() {
+            staging.abort();
+        }
     }
 }
 

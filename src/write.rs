@@ -17,7 +17,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use walkdir::WalkDir;
 
@@ -78,7 +78,7 @@ pub(crate) struct Staging {
     made_dirs: std::sync::Arc<Mutex<HashSet<PathBuf>>>,
     /// The thread making the outputs' folders ahead of them ([`Staging::make_dirs_ahead`]),
     /// joined before the staging folder is committed or removed.
-    ahead: Mutex<Option<std::thread::JoinHandle<()>>>,
+    ahead: Mutex<Option<Ahead>>,
     /// Every output path of this build.
     outputs: Mutex<HashSet<OutputPath>>,
     /// Outputs that differ from the previous build and wait in staging.
@@ -88,6 +88,12 @@ pub(crate) struct Staging {
     /// The previous output's files and folders, listed on another thread while the site
     /// renders, so finding stale files costs the commit nothing.
     previous: Mutex<Option<std::thread::JoinHandle<Listing>>>,
+}
+
+/// The thread making folders ahead, and the flag that stops it.
+struct Ahead {
+    handle: std::thread::JoinHandle<()>,
+    stop: std::sync::Arc<AtomicBool>,
 }
 
 /// Files and folders under the output folder, relative to it, with `/` separators.
@@ -157,29 +163,36 @@ impl Staging {
     /// Starts making the staged folders of `outputs` on a thread of its own, when the
     /// output folder was empty (else only changed files are staged). The kernel makes the
     /// folders of one parent one at a time, so render threads making them as they go wait
-    /// for each other; made ahead, in order, while the build does other work (the build
-    /// cache's fingerprints), they are there when the files come. A folder the thread has
-    /// not made yet is made by whoever needs it first, and an error is left to that writer.
+    /// for each other; made ahead, in order, while the build does other work, they are
+    /// there when the files come. A folder the thread has not made yet is made by whoever
+    /// needs it first, and an error is left to that writer.
+    ///
+    /// `outputs` may be a guess (the build cache's list of the last build's outputs,
+    /// known before the site is read): [`Staging::make_dirs_for`] then removes the folders
+    /// this build turns out not to need, before anything is written into them.
     pub(crate) fn make_dirs_ahead<'a>(&self, outputs: impl Iterator<Item = &'a OutputPath>) {
         if !self.fresh {
             return;
         }
-        let new = self.staging.join("new");
-        // Every folder each output needs; sorted, a folder comes after its parent.
-        let folders: std::collections::BTreeSet<&str> = outputs.flat_map(OutputPath::ancestors).collect();
-        let dirs: Vec<PathBuf> = folders
+        let made = self.made_dirs.lock().map(|m| m.clone()).unwrap_or_default();
+        let dirs: Vec<PathBuf> = self
+            .folders(outputs)
             .into_iter()
-            .map(|folder| {
-                let mut dir = new.clone();
-                dir.extend(folder.split('/'));
-                dir
-            })
+            .filter(|dir| !made.contains(dir))
             .collect();
+        if dirs.is_empty() {
+            return;
+        }
         let made = std::sync::Arc::clone(&self.made_dirs);
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
         let handle = std::thread::Builder::new()
             .name("folders".to_owned())
             .spawn(move || {
                 for dir in dirs {
+                    if stopped.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let ok = match fs::create_dir(&dir) {
                         Ok(()) => true,
                         Err(e) => e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir(),
@@ -190,15 +203,64 @@ impl Staging {
                 }
             });
         if let (Ok(handle), Ok(mut ahead)) = (handle, self.ahead.lock()) {
-            *ahead = Some(handle);
+            *ahead = Some(Ahead { handle, stop });
+        }
+    }
+
+    /// Makes the folders of this build's `outputs` ahead of them, as
+    /// [`Staging::make_dirs_ahead`] does, after removing those made ahead from a guess
+    /// that none of `outputs` needs: the output is then what a build that never guessed
+    /// would make. Call it before any output is written.
+    pub(crate) fn make_dirs_for<'a>(&self, outputs: impl Iterator<Item = &'a OutputPath> + Clone) {
+        if !self.fresh {
+            return;
+        }
+        self.stop_ahead();
+        let needed = self.folders(outputs.clone());
+        if let Ok(mut made) = self.made_dirs.lock() {
+            let mut unneeded: Vec<PathBuf> = made.iter().filter(|d| !needed.contains(*d)).cloned().collect();
+            // Deepest first: a folder's own folders go before it.
+            unneeded.sort_unstable_by(|a, b| b.cmp(a));
+            for dir in unneeded {
+                fs::remove_dir(&dir).ok();
+                made.remove(&dir);
+            }
+        }
+        self.make_dirs_ahead(outputs);
+    }
+
+    /// The staged folders `outputs` need, sorted: each after its parent.
+    fn folders<'a>(
+        &self,
+        outputs: impl Iterator<Item = &'a OutputPath>,
+    ) -> std::collections::BTreeSet<PathBuf> {
+        let new = self.staging.join("new");
+        outputs
+            .flat_map(OutputPath::ancestors)
+            .collect::<std::collections::BTreeSet<&str>>()
+            .into_iter()
+            .map(|folder| {
+                let mut dir = new.clone();
+                dir.extend(folder.split('/'));
+                dir
+            })
+            .collect()
+    }
+
+    /// Stops the thread making folders ahead, if any, and waits for it.
+    fn stop_ahead(&self) {
+        let ahead = self.ahead.lock().ok().and_then(|mut ahead| ahead.take());
+        if let Some(ahead) = ahead {
+            ahead.stop.store(true, Ordering::Relaxed);
+            ahead.handle.join().ok();
         }
     }
 
     /// Waits for the folders made ahead, if any.
     fn join_ahead(&self) {
-        let handle = self.ahead.lock().ok().and_then(|mut ahead| ahead.take());
-        if let Some(handle) = handle {
-            handle.join().ok();
+        let ahead = self.ahead.lock().ok().and_then(|mut ahead| ahead.take());
+        if let Some(ahead) = ahead {
+            ahead.handle.join().ok();
         }
     }
 
@@ -321,7 +383,7 @@ impl Staging {
 
     /// Drops the staged output, leaving the previous output as it was.
     pub(crate) fn abort(self) {
-        self.join_ahead();
+        self.stop_ahead();
         fs::remove_dir_all(&self.staging).ok();
         if self.made_out_dir {
             fs::remove_dir(&self.out_dir).ok();
@@ -864,6 +926,40 @@ mod tests {
         staging.make_dirs_ahead(paths.iter());
         staging.abort();
         assert!(!out.exists());
+    }
+
+    #[test]
+    fn folders_guessed_ahead_that_no_output_needs_are_gone_before_the_commit() {
+        // The last build had `old/…` and `gone/deep/…`; this one has `a/…` and a file
+        // named `gone` where a guessed folder was.
+        let guess: Vec<OutputPath> = ["index.html", "a/index.html", "old/index.html", "gone/deep/x.html"]
+            .iter()
+            .map(|rel| path(rel))
+            .collect();
+        let files = [
+            ("index.html", "home"),
+            ("a/index.html", "one"),
+            ("gone", "a file"),
+            ("n/m.css", "new"),
+        ];
+        let paths: Vec<OutputPath> = files.iter().map(|(rel, _)| path(rel)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let staging = Staging::begin(&out, Options::default()).unwrap();
+        staging.make_dirs_ahead(guess.iter());
+        staging.make_dirs_for(paths.iter());
+        for (rel, text) in files {
+            staging.write(&path(rel), text.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap();
+        let all = contents(&out);
+        let folders: Vec<&str> = all
+            .iter()
+            .filter(|(_, v)| *v == b"<dir>")
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(folders, ["a", "n"], "only this build's folders");
+        assert_eq!(all.get("gone").map(Vec::as_slice), Some(&b"a file"[..]));
     }
 
     #[test]

@@ -173,12 +173,46 @@ pub(crate) struct Cache {
     pub(crate) ignored: Option<String>,
 }
 
+/// The manifest as found in the cache folder, before the build knows whether it may be
+/// used: read first, so that the outputs it lists can guide work that starts before the
+/// site is read ([`Found::output_paths`]).
+pub(crate) struct Found(Result<Manifest, Option<String>>);
+
+impl Found {
+    /// Reads the manifest in `dir`. Never fails: a missing, unreadable or damaged one is
+    /// an empty cache, with the reason kept for [`Cache::ignored`].
+    pub(crate) fn read(dir: &Path) -> Found {
+        let text = match std::fs::read(dir.join(MANIFEST)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Found(Err(None)),
+            Err(e) => return Found(Err(Some(format!("its manifest cannot be read: {e}")))),
+        };
+        Found(match serde_json::from_slice::<Manifest>(&text) {
+            Ok(m) if m.well_formed() => Ok(m),
+            Ok(_) => Err(Some("its manifest is damaged".to_owned())),
+            // Another version's manifest may not read as this one's.
+            Err(_) => Err(Some(match serde_json::from_slice::<Stamp>(&text) {
+                Ok(stamp) if stamp.format != FORMAT || stamp.dossier != env!("CARGO_PKG_VERSION") => {
+                    format!("it was made by dossier {}", stamp.dossier)
+                }
+                _ => "its manifest is damaged".to_owned(),
+            })),
+        })
+    }
+
+    /// The outputs of the build that made the manifest: a guess at this build's, which
+    /// nothing trusts (the paths are checked as any output path is).
+    pub(crate) fn output_paths(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flat_map(|m| m.outputs.keys().map(String::as_str))
+    }
+}
+
 impl Cache {
-    /// Reads the cache in `dir` for a build of the site at `root` whose outputs depend on
-    /// `env`. Never fails: a cache that cannot be used is empty, with [`Cache::ignored`]
-    /// saying why. The addresses the outputs looked up are checked once the site's are
-    /// known ([`Cache::check_addresses`]).
-    pub(crate) fn open(dir: &Path, root: &Path, env: &Env) -> Cache {
+    /// Opens the cache in `dir`, whose manifest is `found`, for a build of the site at
+    /// `root` whose outputs depend on `env`. Never fails: a cache that cannot be used is
+    /// empty, with [`Cache::ignored`] saying why. The addresses the outputs looked up are
+    /// checked once the site's are known ([`Cache::check_addresses`]).
+    pub(crate) fn open(dir: &Path, found: Found, root: &Path, env: &Env) -> Cache {
         let env = env.key();
         let mut cache = Cache {
             dir: dir.to_path_buf(),
@@ -189,28 +223,10 @@ impl Cache {
             search: None,
             ignored: None,
         };
-        let text = match std::fs::read(dir.join(MANIFEST)) {
-            Ok(text) => text,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return cache,
-            Err(e) => {
-                cache.ignored = Some(format!("its manifest cannot be read: {e}"));
-                return cache;
-            }
-        };
-        let manifest: Manifest = match serde_json::from_slice::<Manifest>(&text) {
-            Ok(m) if m.well_formed() => m,
-            Ok(_) => {
-                cache.ignored = Some("its manifest is damaged".to_owned());
-                return cache;
-            }
-            Err(_) => {
-                // Another version's manifest may not read as this one's.
-                cache.ignored = Some(match serde_json::from_slice::<Stamp>(&text) {
-                    Ok(stamp) if stamp.format != FORMAT || stamp.dossier != env!("CARGO_PKG_VERSION") => {
-                        format!("it was made by dossier {}", stamp.dossier)
-                    }
-                    _ => "its manifest is damaged".to_owned(),
-                });
+        let manifest = match found.0 {
+            Ok(manifest) => manifest,
+            Err(why) => {
+                cache.ignored = why;
                 return cache;
             }
         };
