@@ -16,7 +16,7 @@ use crate::model::site::{Item, PageId, Site};
 use crate::render::words::Words;
 
 /// How a neighbour relates to the page, strongest first: the order of the list's groups.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Relation {
     /// It links here.
     CitesThis,
@@ -64,12 +64,15 @@ pub(crate) struct Neighbour<'a> {
 /// The diagram shows the first this many; the list holds every one.
 const DRAWN: usize = 10;
 
-/// The page's neighbours in list order (those citing it, newest first as backlinks are;
-/// those it links to, in the order of the text; related ones by rank), and the diagram
-/// (only `with_diagram`). `None` when the page has none.
-fn connected<'a>(site: &'a Site, id: PageId, with_diagram: bool) -> Option<(Vec<Neighbour<'a>>, String)> {
+/// Neighbours, each with its relations, strongest first, and the words around its link
+/// here when it cites the page.
+type Neighbours<'a> = Vec<(Item, Vec<Relation>, Option<&'a str>)>;
+
+/// The page's neighbours in list order: those citing it (newest first, as backlinks are),
+/// those it links to (in the order of the text), related ones (by rank).
+fn neighbours<'a>(site: &'a Site, id: PageId) -> Neighbours<'a> {
     let page = site.page(id);
-    let mut order: Vec<(Item, Vec<Relation>, Option<&'a str>)> = Vec::new();
+    let mut order: Neighbours<'a> = Vec::new();
     let mut index: HashMap<Item, usize> = HashMap::new();
     let mut add = |item: Item, rel: Relation, excerpt: Option<&'a str>| {
         if item == Item::Page(id) {
@@ -104,17 +107,21 @@ fn connected<'a>(site: &'a Site, id: PageId, with_diagram: bool) -> Option<(Vec<
     for r in &page.related {
         add(Item::Page(*r), Relation::Related, None);
     }
+    // Grouped by strongest relation, each group in the order it was found.
+    order.sort_by_key(|(_, rels, _)| rels[0]);
+    order
+}
+
+/// The page's neighbours as the list shows them, and the diagram. `None` when the page
+/// has none.
+fn connected(site: &Site, id: PageId) -> Option<(Vec<Neighbour<'_>>, String)> {
+    let page = site.page(id);
+    let order = neighbours(site, id);
     if order.is_empty() {
         return None;
     }
-    // Grouped by strongest relation, each group in the order it was found.
-    order.sort_by_key(|(_, rels, _)| rels[0]);
     let words = Words::of(&site.config, &page.lang);
-    let svg = if with_diagram {
-        diagram(&order, &words)
-    } else {
-        String::new()
-    };
+    let svg = diagram(&order, &words);
     let list = order
         .into_iter()
         .map(|(item, relations, excerpt)| {
@@ -165,7 +172,7 @@ impl Connected {
     pub(crate) fn get(&self, site: &Site, id: PageId) -> Option<&(Value, Value)> {
         self.0[id.0]
             .get_or_init(|| {
-                connected(site, id, true)
+                connected(site, id)
                     .map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
             })
             .as_ref()
@@ -176,15 +183,32 @@ impl Connected {
         self.0[id.0] = OnceLock::new();
     }
 
-    /// A fingerprint of page `id`'s values, for its output's, made without making them
-    /// (`None` if the list cannot be encoded). The list's view alone: the diagram is drawn
-    /// from the list's relations, in its order, with words in the page's language, and
-    /// a change to either of those changes the page's own value too.
-    pub(crate) fn fingerprint(site: &Site, id: PageId) -> Option<u64> {
-        match connected(site, id, false) {
-            Some((list, _)) => super::fingerprint::of_view(&list),
-            None => Some(0),
+    /// A fingerprint of page `id`'s values, for its output's, made without making them:
+    /// everything the list and the diagram are made from, hashed as it is. Each
+    /// neighbour's title, address, date and description; its relations, which also name
+    /// it in the diagram, in list order; its excerpt; and the page's language, whose
+    /// words label them.
+    pub(crate) fn fingerprint(site: &Site, id: PageId) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let order = neighbours(site, id);
+        let mut h = super::fingerprint::hasher();
+        site.page(id).lang.hash(&mut h);
+        order.len().hash(&mut h);
+        for (item, relations, excerpt) in &order {
+            match *item {
+                Item::Page(p) => {
+                    let p = site.page(p);
+                    (0u8, &p.title, &p.path, p.date, &p.meta.description).hash(&mut h);
+                }
+                Item::Section(s) => {
+                    let s = site.section(s);
+                    (1u8, s.title(), &s.path, &s.meta.description).hash(&mut h);
+                }
+            }
+            relations.hash(&mut h);
+            excerpt.hash(&mut h);
         }
+        h.finish()
     }
 }
 

@@ -41,26 +41,13 @@ pub(crate) fn probe() -> u64 {
     h.finish()
 }
 
-/// The fingerprint of a serializable view (its postcard encoding, hashed as it is made):
-/// for a value that only one output shows, which can then be fingerprinted without being
-/// made. `None` if it cannot be encoded, which makes its output be rendered.
-pub(crate) fn of_view<T: serde::Serialize + ?Sized>(view: &T) -> Option<u64> {
-    struct Feed(Fingerprinter);
-    impl postcard::ser_flavors::Flavor for Feed {
-        type Output = u64;
-        fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
-            self.0.write_u8(byte);
-            Ok(())
-        }
-        fn try_extend(&mut self, bytes: &[u8]) -> postcard::Result<()> {
-            self.0.write(bytes);
-            Ok(())
-        }
-        fn finalize(self) -> postcard::Result<u64> {
-            Ok(self.0.finish())
-        }
-    }
-    postcard::serialize_with_flavor(view, Feed(hasher())).ok()
+/// What a template context is made for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    Render,
+    /// To be hashed, for an output's fingerprint: a value only its own output shows may
+    /// stand as its fingerprint, which is cheaper to make than the value.
+    Fingerprint,
 }
 
 /// Hashes of shared maps and lists, by address.
@@ -164,23 +151,6 @@ mod tests {
             memo.hash(&Value::safe_string("<b>"))
         );
         assert_ne!(memo.hash(&Value::from(1)), memo.hash(&Value::from("1")));
-    }
-
-    #[test]
-    fn a_view_fingerprint_follows_its_fields() {
-        #[derive(serde::Serialize)]
-        struct View<'a> {
-            title: &'a str,
-            tags: Vec<&'a str>,
-            note: Option<&'a str>,
-        }
-        let view = |title, tags, note| of_view(&View { title, tags, note }).expect("encodes");
-        let first = view("A", vec!["x", "y"], None);
-        assert_eq!(first, view("A", vec!["x", "y"], None));
-        assert_ne!(first, view("B", vec!["x", "y"], None));
-        // Lengths are encoded: the same text split another way is another view.
-        assert_ne!(first, view("A", vec!["xy"], None));
-        assert_ne!(first, view("A", vec!["x", "y"], Some("")));
     }
 
     #[test]

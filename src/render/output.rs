@@ -6,6 +6,7 @@ use tera::Value;
 
 use super::context::{self, Pager, Parts, base_context, pager_value, section_value, term_value};
 use super::feeds::{self, newest_first};
+use super::fingerprint::Purpose;
 use super::job::{FeedOf, Job, Lang, Planned, pager_path};
 use super::templates::Templates;
 use super::values::Data;
@@ -14,15 +15,6 @@ use crate::diagnostic::Diagnostic;
 use crate::html;
 use crate::model::site::{PageId, Site};
 use crate::write::Sink;
-
-/// What a template context is made for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Purpose {
-    Render,
-    /// To be hashed, for an output's fingerprint: a value only its own output shows may
-    /// stand as its fingerprint, which is cheaper to make than the value.
-    Fingerprint,
-}
 
 /// The context of an output made with a template (`None` for the others, and for an output
 /// whose fingerprint cannot be made), as its parts so that `serve` and the build cache can
@@ -80,7 +72,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
                     }
                 }
                 Purpose::Fingerprint => {
-                    let fingerprint = super::connected::Connected::fingerprint(site, *id)?;
+                    let fingerprint = super::connected::Connected::fingerprint(site, *id);
                     ctx.insert_value("connected", Value::from(fingerprint));
                 }
             }
@@ -187,6 +179,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
                     Some(&data.lang_events[lang.0]),
                     shown,
                     data.today,
+                    purpose,
                 ),
             );
             ctx
@@ -209,7 +202,15 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
             };
             ctx.insert_value(
                 "timeline",
-                timeline::view(site, &data.event_values, &filters, only, shown, data.today),
+                timeline::view(
+                    site,
+                    &data.event_values,
+                    &filters,
+                    only,
+                    shown,
+                    data.today,
+                    purpose,
+                ),
             );
             ctx.insert(
                 "timeline_term",

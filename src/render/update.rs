@@ -7,8 +7,9 @@ use tera::Value;
 
 use super::context::page_value;
 use super::fingerprint;
+use super::fingerprint::Purpose;
 use super::job::{ArchivePage, FeedOf, Job, Lang};
-use super::output::{Purpose, template_context};
+use super::output::template_context;
 use super::search;
 use super::templates::Templates;
 use super::timeline;

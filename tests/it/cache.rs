@@ -29,6 +29,17 @@ fn cold_build(site: &SiteTest) -> std::collections::BTreeMap<String, Vec<u8>> {
     snapshot(&dir)
 }
 
+/// Fails, naming the files that differ, unless `out` holds what a cold build makes.
+fn assert_same_as_cold(site: &SiteTest, out: &Path) {
+    let (ours, cold) = (snapshot(out), cold_build(site));
+    let differ: Vec<&String> = ours
+        .keys()
+        .chain(cold.keys())
+        .filter(|path| ours.get(*path) != cold.get(*path))
+        .collect();
+    assert!(differ.is_empty(), "differs from a cold build: {differ:?}");
+}
+
 /// (reused, rendered) from the line `build` prints about the cache.
 fn counts(stdout: &str) -> (usize, usize) {
     let line = stdout
@@ -459,4 +470,42 @@ fn a_cache_folder_the_build_would_publish_or_remove_is_refused() {
         out.assert_stderr_has(&["the build cache", "overlaps"]);
     }
     assert!(!site.exists("public"), "a refused build wrote its output");
+}
+
+#[test]
+fn a_neighbours_new_title_and_an_events_new_day_reach_every_output_showing_them() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+
+    // An analysis that others cite is renamed: the pages citing it name it in their
+    // connected analyses, whose fingerprint is made from what the list shows.
+    let page = "content/security/kursk-deployment.md";
+    let source = site.read(page);
+    let old_title = "title = \"North Korean Troops at Kursk: What the Deployment Changes\"";
+    assert!(source.contains(old_title), "the page's title");
+    site.write(
+        page,
+        source.replacen(old_title, "title = \"Kursk, renamed for the cache test\"", 1),
+    );
+    let out = tmp.path().join("renamed");
+    cached_build(&site, &out);
+    let citing = parse_output(&out, "/diplomacy/nato-response/");
+    assert!(
+        text(&citing, ".connected").contains("Kursk, renamed for the cache test"),
+        "the citing page lists the new title"
+    );
+    assert_same_as_cold(&site, &out);
+
+    // One of its events moves by a day, inside its month: the timeline's strip is drawn
+    // by the day.
+    let source = site.read(page);
+    assert!(source.contains("date = \"2024-10-23\""), "the event's date");
+    site.write(
+        page,
+        source.replacen("date = \"2024-10-23\"", "date = \"2024-10-24\"", 1),
+    );
+    let out = tmp.path().join("moved");
+    cached_build(&site, &out);
+    assert_same_as_cold(&site, &out);
 }

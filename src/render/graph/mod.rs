@@ -19,20 +19,28 @@ use crate::render::words::Words;
 
 #[derive(Serialize)]
 struct Node<'a> {
-    id: String,
+    id: &'a str,
     kind: &'static str,
     title: &'a str,
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     section: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_text")]
+    date: Option<crate::dates::DateValue>,
+}
+
+/// A date as its text, written straight into the output.
+fn as_text<S: serde::Serializer>(date: &Option<crate::dates::DateValue>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => s.collect_str(date),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Serialize)]
 struct Edge<'a> {
     source: &'a str,
-    target: String,
+    target: &'a str,
     /// `link`, `wikilink`, or `term` (a page carries a taxonomy term).
     kind: &'static str,
 }
@@ -47,11 +55,25 @@ struct Graph<'a> {
 /// membership as edges. Term nodes are `TAXONOMY/TERM-SLUG`.
 pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
     let code = lang.code(site);
-    let mut nodes = Vec::new();
+    let taxonomies: Vec<&crate::model::site::Taxonomy> =
+        site.taxonomies.iter().filter(|t| t.lang == code).collect();
+    // Each term's node id, made once for the term's node and all its edges.
+    let term_ids: Vec<Vec<String>> = taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .iter()
+                .map(|term| format!("{}/{}", t.slug, term.slug))
+                .collect()
+        })
+        .collect();
+    let mut nodes = Vec::with_capacity(
+        site.sections.len() + site.pages.len() + term_ids.iter().map(Vec::len).sum::<usize>(),
+    );
     let mut edges = Vec::new();
     for s in site.sections.iter().filter(|s| s.lang == code) {
         nodes.push(Node {
-            id: s.file.content_path.clone(),
+            id: &s.file.content_path,
             kind: "section",
             title: s.title(),
             path: &s.path,
@@ -61,18 +83,18 @@ pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
     }
     for p in site.pages.iter().filter(|p| p.has_output() && p.lang == code) {
         nodes.push(Node {
-            id: p.file.content_path.clone(),
+            id: &p.file.content_path,
             kind: "page",
             title: &p.title,
             path: &p.path,
             section: Some(&site.section(p.section).file.content_path),
-            date: p.date.map(|d| d.to_string()),
+            date: p.date,
         });
     }
-    for t in site.taxonomies.iter().filter(|t| t.lang == code) {
-        for term in &t.terms {
+    for (t, ids) in taxonomies.iter().zip(&term_ids) {
+        for (term, id) in t.terms.iter().zip(ids) {
             nodes.push(Node {
-                id: format!("{}/{}", t.slug, term.slug),
+                id,
                 kind: "term",
                 title: &term.name,
                 path: &term.path,
@@ -82,7 +104,7 @@ pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
             for p in &term.pages {
                 edges.push(Edge {
                     source: &site.page(*p).file.content_path,
-                    target: format!("{}/{}", t.slug, term.slug),
+                    target: id,
                     kind: "term",
                 });
             }
@@ -105,7 +127,7 @@ pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
             if seen.insert((&l.target, l.kind)) {
                 edges.push(Edge {
                     source,
-                    target: l.target.clone(),
+                    target: &l.target,
                     kind: match l.kind {
                         LinkKind::Link => "link",
                         LinkKind::Wikilink => "wikilink",
@@ -114,7 +136,12 @@ pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
             }
         }
     }
-    serde_json::to_string(&Graph { nodes, edges }).unwrap_or_else(|_| "{}".to_owned())
+    // About what each node and edge takes, so the text is seldom moved as it grows.
+    let mut out = Vec::with_capacity(nodes.len() * 160 + edges.len() * 96);
+    match serde_json::to_writer(&mut out, &Graph { nodes, edges }) {
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| "{}".to_owned()),
+        Err(_) => "{}".to_owned(),
+    }
 }
 
 /// `text` cut to `max` characters, the last an ellipsis.

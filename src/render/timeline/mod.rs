@@ -7,6 +7,7 @@ use tera::Value;
 use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
 use crate::model::site::{EventId, Site, TaxonomyId, TermId};
+use crate::render::fingerprint::Purpose;
 use crate::render::job::Lang;
 use crate::render::words::{self, Words};
 use crate::slugs::slugify;
@@ -344,13 +345,14 @@ pub(crate) fn event_values(site: &Site, refs: &[Value], today: jiff::civil::Date
 }
 
 /// The value `timeline.html` gets, for all events or those of one term (`only`).
-pub(crate) fn view(
+pub(super) fn view(
     site: &Site,
     values: &[Value],
     filters: &Value,
     only: Option<&[EventId]>,
     shown: Shown<'_>,
     today: jiff::civil::Date,
+    purpose: Purpose,
 ) -> Value {
     let path = shown.path;
     let words = Words::of(&site.config, shown.lang.code(site));
@@ -441,16 +443,29 @@ pub(crate) fn view(
     }
     // A split timeline's first page draws every month, each bar and table row leading to
     // its year's page, and lists the latest events; a year's page draws and lists its year.
-    let svg = match shown.year {
+    let (drawn, strip_split) = match shown.year {
         Some(y) if !split.is_empty() => {
             let of_year: Vec<EventId> = past
                 .iter()
                 .copied()
                 .filter(|i| site.event(*i).date.year == y)
                 .collect();
-            strip_svg(site, &words, &of_year, today, None)
+            (std::borrow::Cow::Owned(of_year), None)
         }
-        _ => strip_svg(site, &words, &indices, today, (!split.is_empty()).then_some(path)),
+        _ => (
+            std::borrow::Cow::Borrowed(&indices[..]),
+            (!split.is_empty()).then_some(path),
+        ),
+    };
+    let svg = match purpose {
+        Purpose::Render => Value::safe_string(&strip_svg(site, &words, &drawn, today, strip_split)),
+        Purpose::Fingerprint => Value::from(strip::fingerprint(
+            site,
+            shown.lang.code(site),
+            &drawn,
+            today,
+            strip_split,
+        )),
     };
     let months: Vec<MonthLink> = years
         .iter()
@@ -542,7 +557,7 @@ pub(crate) fn view(
             ("upcoming", Value::from(upcoming)),
             ("cited_by_all", cited_by_all),
             ("filters", filters.clone()),
-            ("svg", Value::safe_string(&svg)),
+            ("svg", svg),
         ],
     )
 }

@@ -37,6 +37,27 @@ struct Bin {
     first_past: Option<(i16, i8)>,
 }
 
+/// A fingerprint of the strip [`strip_svg`] draws from the same arguments, made without
+/// drawing it: what it reads of each event (its day, and its year and month as written),
+/// in order, and the rest of its arguments. Its words are those of the language `lang`;
+/// its eras are the configuration's, which every output's fingerprint holds.
+pub(super) fn fingerprint(
+    site: &Site,
+    lang: &str,
+    events: &[EventId],
+    today: jiff::civil::Date,
+    split: Option<&str>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::render::fingerprint::hasher();
+    (lang, today, split, events.len()).hash(&mut h);
+    for e in events {
+        let date = &site.event(*e).date;
+        (date.civil_date(), date.year, date.month).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// Event density as bars, eras as bands behind them; each bar links to the month of its
 /// first past event below, or on a timeline split by year (at `split`), on its year's
 /// page; a bar of only upcoming events, to the upcoming list. The table after the
