@@ -42,9 +42,11 @@ pub(crate) fn probe() -> u64 {
 }
 
 /// What a template context is made for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Purpose {
-    Render,
+#[derive(Clone, Copy)]
+pub(super) enum Purpose<'a> {
+    /// To be rendered with these templates, which also make the parts of values made
+    /// only when shown (an event's HTML, from the event partial).
+    Render(&'a super::templates::Templates),
     /// To be hashed, for an output's fingerprint: a value only its own output shows may
     /// stand as its fingerprint, which is cheaper to make than the value.
     Fingerprint,

@@ -9,6 +9,7 @@ use tera::Value;
 
 use super::collections::JudgmentView;
 use super::context::{self, WatchView};
+use super::fingerprint::Purpose;
 use super::values::Data;
 use crate::model::site::{EventId, PageId, SectionId, Site};
 
@@ -24,7 +25,7 @@ const EVENTS: usize = 5;
 /// `{lead: {page, judgments}, sections: [{section, pages}], watch: [{…, page}], events}`
 /// for the home page of the language `root` is the home section of, from that language's
 /// analyses; `None` when it has no analysis with a page of its own.
-pub(super) fn value(site: &Site, data: &Data, root: SectionId) -> Option<Value> {
+pub(super) fn value(site: &Site, data: &Data, root: SectionId, purpose: Purpose<'_>) -> Option<Value> {
     let lang = site.section(root).lang.as_str();
     let lead = lead(site, lang)?;
     let mut front = tera::Map::new();
@@ -47,7 +48,7 @@ pub(super) fn value(site: &Site, data: &Data, root: SectionId) -> Option<Value> 
     front.insert("lead".into(), Value::from(lead_value));
     front.insert("sections".into(), Value::from(sections(site, data, lead, root)));
     front.insert("watch".into(), Value::from(watch(site, data, lang)));
-    front.insert("events".into(), Value::from(events(site, data, lang)));
+    front.insert("events".into(), Value::from(events(site, data, lang, purpose)));
     Some(Value::from(front))
 }
 
@@ -163,7 +164,7 @@ fn watch(site: &Site, data: &Data, lang: &str) -> Vec<Value> {
 
 /// The latest events recorded in analyses' `events` lists up to today, newest first; an
 /// analysis's own date is not one (the sections list the analyses).
-fn events(site: &Site, data: &Data, lang: &str) -> Vec<Value> {
+fn events(site: &Site, data: &Data, lang: &str, purpose: Purpose<'_>) -> Vec<Value> {
     let today = data.today;
     let mut past: Vec<EventId> = (0..site.events.len())
         .map(EventId)
@@ -178,6 +179,6 @@ fn events(site: &Site, data: &Data, lang: &str) -> Vec<Value> {
     past.sort_by_key(|e| std::cmp::Reverse(site.events[e.0].sort_key()));
     past.iter()
         .take(EVENTS)
-        .map(|e| data.event_values[e.0].clone())
+        .map(|e| data.event(*e, purpose))
         .collect()
 }

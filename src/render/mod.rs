@@ -143,6 +143,21 @@ pub(crate) fn prepare(
     // The event partial is rendered below, before the lookups are complete: `trans` needs
     // only the languages' strings.
     templates.set_lookups(templates::Lookups::of_languages(&site.config));
+    // An event's HTML is made when an output showing it is rendered, unless the event
+    // partial reads other pages: then fingerprints need it made, with the values.
+    let html_when_shown = templates.has(EVENT_PARTIAL)
+        && !templates
+            .reads_everything()
+            .get(EVENT_PARTIAL)
+            .copied()
+            .unwrap_or(false);
+    let event_values = timeline::event_values(site, &refs, timeline::today(site, inputs.today));
+    let (event_values, event_html) = if html_when_shown {
+        let html = values::EventHtml::new(event_values.len());
+        (event_values, Some(html))
+    } else {
+        (with_event_html(&templates, event_values)?, None)
+    };
     let mut page_events: HashMap<PageId, Vec<EventId>> = HashMap::new();
     for (i, e) in site.event_ids().zip(&site.events) {
         if !e.is_page {
@@ -154,10 +169,8 @@ pub(crate) fn prepare(
         filters: timeline::filters_by_lang(site, &term_events),
         lang_events: timeline::events_by_lang(site),
         languages: values::language_values(&templates, site),
-        event_values: with_event_html(
-            &templates,
-            timeline::event_values(site, &refs, timeline::today(site, inputs.today)),
-        )?,
+        event_values,
+        event_html,
         term_events: term_events.into_iter().collect(),
         page_events,
         section_values: Vec::new(),
@@ -395,8 +408,10 @@ impl Prepared {
                 result.err()
             })
             .collect();
-        if !errors.is_empty() {
-            return Err(Diagnostics::from_iter(errors));
+        // An event partial's error, said once for all the events it failed on.
+        let event_error = self.data.event_html.as_ref().and_then(values::EventHtml::error);
+        if !errors.is_empty() || event_error.is_some() {
+            return Err(Diagnostics::from_iter(event_error.into_iter().chain(errors)));
         }
         // The images the outputs asked for, now that every one has.
         let images = self.templates.images().write(sink)?;

@@ -23,7 +23,7 @@ pub(super) fn template_context(
     site: &Site,
     data: &Data,
     planned: &Planned,
-    purpose: Purpose,
+    purpose: Purpose<'_>,
 ) -> Option<Parts> {
     let mut ctx = job_context(site, data, planned, purpose)?;
     let lang = match &planned.job {
@@ -53,7 +53,7 @@ pub(super) fn template_context(
     Some(ctx)
 }
 
-fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) -> Option<Parts> {
+fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>) -> Option<Parts> {
     let page_values = &data.page_values;
     Some(match &planned.job {
         Job::Page(id) => {
@@ -61,11 +61,11 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
             let mut ctx = base_context(site, &p.path);
             ctx.insert_value("page", page_values[id.0].clone());
             if let Some(list) = data.page_events.get(id) {
-                let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
+                let events: Vec<Value> = list.iter().map(|e| data.event(*e, purpose)).collect();
                 ctx.insert_value("page_events", Value::from(events));
             }
             match purpose {
-                Purpose::Render => {
+                Purpose::Render(_) => {
                     if let Some((list, svg)) = data.connected.get(site, *id) {
                         ctx.insert_value("connected", list.clone());
                         ctx.insert_value("connections_svg", svg.clone());
@@ -98,7 +98,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
             }
             if s.is_root()
                 && *index == 1
-                && let Some(front) = super::front::value(site, data, *section)
+                && let Some(front) = super::front::value(site, data, *section, purpose)
             {
                 ctx.insert_value("front", front);
             }
@@ -124,7 +124,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
             let pages: Vec<Value> = term.pages.iter().map(|p| page_values[p.0].clone()).collect();
             let mut extra = Vec::new();
             if let Some(list) = data.term_events.get(id) {
-                let events: Vec<Value> = list.iter().map(|e| data.event_values[e.0].clone()).collect();
+                let events: Vec<Value> = list.iter().map(|e| data.event(*e, purpose)).collect();
                 extra.push(("events", Value::from(events)));
                 extra.push(("timeline", Value::from(format!("{}timeline/", term.path))));
             }
@@ -174,7 +174,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
                 "timeline",
                 timeline::view(
                     site,
-                    &data.event_values,
+                    (&|e| data.event(e, purpose), &data.event_values),
                     &data.filters[lang.0],
                     Some(&data.lang_events[lang.0]),
                     shown,
@@ -204,7 +204,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose) ->
                 "timeline",
                 timeline::view(
                     site,
-                    &data.event_values,
+                    (&|e| data.event(e, purpose), &data.event_values),
                     &filters,
                     only,
                     shown,
@@ -260,7 +260,7 @@ pub(super) fn render_job(
 ) -> Result<(), Diagnostic> {
     let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
     if let Some(template) = &planned.template
-        && let Some(parts) = template_context(site, data, planned, Purpose::Render)
+        && let Some(parts) = template_context(site, data, planned, Purpose::Render(templates))
     {
         let html = templates.render(template, &parts.context())?;
         let bytes = minify::output(site.config.minify_html, planned.path.as_str(), &html);

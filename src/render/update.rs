@@ -311,17 +311,22 @@ impl Prepared {
             .filter(|e| pages.contains(&site.event(*e).page))
             .collect();
         let anchors = timeline::Anchors::new(site, self.data.today);
-        let fresh = with_event_html(
-            &self.templates,
-            events
-                .iter()
-                .map(|e| timeline::event_value(site, site.event(*e), &self.refs, &anchors))
-                .collect(),
-        )?;
+        let fresh: Vec<Value> = events
+            .iter()
+            .map(|e| timeline::event_value(site, site.event(*e), &self.refs, &anchors))
+            .collect();
+        // Without their HTML where it is made when shown: it follows from the value.
+        let fresh = match self.data.event_html {
+            Some(_) => fresh,
+            None => with_event_html(&self.templates, fresh)?,
+        };
         let mut changed: Vec<EventId> = Vec::new();
         for (e, value) in events.into_iter().zip(fresh) {
             if self.data.event_values[e.0] != value {
                 self.data.event_values[e.0] = value;
+                if let Some(html) = &mut self.data.event_html {
+                    html.forget(e);
+                }
                 changed.push(e);
             }
         }

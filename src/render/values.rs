@@ -9,6 +9,7 @@ use tera::{Context, Value};
 
 use super::archive;
 use super::context::{self, Parts, section_value, term_value};
+use super::fingerprint::Purpose;
 use super::job::{Collection, Lang};
 use super::search;
 use super::template_names::own_page;
@@ -275,26 +276,55 @@ pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Resu
     }
     values
         .into_par_iter()
-        .map(|e| {
-            let mut ctx = Context::new();
-            // In the language of the analysis recording it, whose timeline shows it.
-            if let Some(lang) = e.get_from_path("lang").filter(|l| l.as_str().is_some()) {
-                ctx.insert_value("lang", lang.clone());
-            }
-            ctx.insert_value("e", e.clone());
-            let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;
-            ctx.insert_value("e", context::insert(e.clone(), "filter_keys", Value::from("")));
-            let html = templates.render(EVENT_PARTIAL, &ctx)?;
-            Ok(context::extend(
-                e,
-                [
-                    ("filter_html", Value::safe_string(&filter_html)),
-                    ("html", Value::safe_string(&html)),
-                ],
-            ))
-        })
+        .map(|e| with_html(templates, &e))
         .collect::<Result<Vec<Value>, Diagnostic>>()
         .map_err(|d| Diagnostics::from_iter([d]))
+}
+
+/// An event's value `e` with its `filter_html` and `html`.
+fn with_html(templates: &Templates, e: &Value) -> Result<Value, Diagnostic> {
+    let mut ctx = Context::new();
+    // In the language of the analysis recording it, whose timeline shows it.
+    if let Some(lang) = e.get_from_path("lang").filter(|l| l.as_str().is_some()) {
+        ctx.insert_value("lang", lang.clone());
+    }
+    ctx.insert_value("e", e.clone());
+    let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;
+    ctx.insert_value("e", context::insert(e.clone(), "filter_keys", Value::from("")));
+    let html = templates.render(EVENT_PARTIAL, &ctx)?;
+    Ok(context::extend(
+        e.clone(),
+        [
+            ("filter_html", Value::safe_string(&filter_html)),
+            ("html", Value::safe_string(&html)),
+        ],
+    ))
+}
+
+/// Each event's value with its HTML, made from the event partial when an output showing
+/// the event is rendered: a build that takes most outputs from the build cache renders
+/// few events. Used when the event partial reads nothing but its event (else its HTML
+/// is made with the values, which fingerprints then hash): an event's HTML then follows
+/// from its value and the templates, which every fingerprint holds.
+pub(super) struct EventHtml(Vec<std::sync::OnceLock<Result<Value, Diagnostic>>>);
+
+impl EventHtml {
+    pub(super) fn new(events: usize) -> EventHtml {
+        EventHtml((0..events).map(|_| std::sync::OnceLock::new()).collect())
+    }
+
+    /// Forgets event `e`'s HTML, after an edit changed its value.
+    pub(super) fn forget(&mut self, e: EventId) {
+        self.0[e.0] = std::sync::OnceLock::new();
+    }
+
+    /// The first event whose HTML could not be made, in the site's order: an error in
+    /// the event partial is said once, not once for every event.
+    pub(super) fn error(&self) -> Option<Diagnostic> {
+        self.0
+            .iter()
+            .find_map(|made| made.get().and_then(|r| r.as_ref().err()).cloned())
+    }
 }
 
 /// Template values made once and shared by every job.
@@ -313,8 +343,10 @@ pub(super) struct Data {
     pub taxonomy_refs: Vec<Value>,
     /// Each term with its pages, by taxonomy (`[taxonomy][index]` of a [`TermId`]).
     pub term_values: Vec<Vec<Value>>,
-    /// By [`EventId`].
+    /// By [`EventId`]; without their HTML when `event_html` makes it.
     pub event_values: Vec<Value>,
+    /// Each event's value with its HTML, when made only for the outputs rendered.
+    pub event_html: Option<EventHtml>,
     /// The events of each term that has any.
     pub term_events: HashMap<TermId, Vec<EventId>>,
     /// The events each analysis records in its `events` list.
@@ -340,6 +372,21 @@ pub(super) struct Data {
 }
 
 impl Data {
+    /// Event `e`'s value as an output made for `purpose` shows it: with its HTML, made
+    /// now if not yet, for one rendered; without, for a fingerprint. Where the HTML could
+    /// not be made the value stands without it, and [`EventHtml::error`] tells.
+    pub(super) fn event(&self, e: EventId, purpose: Purpose<'_>) -> Value {
+        let plain = &self.event_values[e.0];
+        match (purpose, &self.event_html) {
+            (Purpose::Render(templates), Some(html)) => html.0[e.0]
+                .get_or_init(|| with_html(templates, plain))
+                .as_ref()
+                .unwrap_or(plain)
+                .clone(),
+            (Purpose::Render(_) | Purpose::Fingerprint, _) => plain.clone(),
+        }
+    }
+
     pub(super) fn section_value(&self, site: &Site, id: SectionId) -> Value {
         let s = site.section(id);
         let pages: Vec<Value> = s.pages.iter().map(|p| self.page_values[p.0].clone()).collect();

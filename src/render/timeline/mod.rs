@@ -344,15 +344,17 @@ pub(crate) fn event_values(site: &Site, refs: &[Value], today: jiff::civil::Date
         .collect()
 }
 
-/// The value `timeline.html` gets, for all events or those of one term (`only`).
+/// The value `timeline.html` gets, for all events or those of one term (`only`). `event`
+/// gives an event's value as the output shows it; `values` are every event's value
+/// without the parts made only when shown, which are all the citing analyses need.
 pub(super) fn view(
     site: &Site,
-    values: &[Value],
+    (event, values): (&dyn Fn(EventId) -> Value, &[Value]),
     filters: &Value,
     only: Option<&[EventId]>,
     shown: Shown<'_>,
     today: jiff::civil::Date,
-    purpose: Purpose,
+    purpose: Purpose<'_>,
 ) -> Value {
     let path = shown.path;
     let words = Words::of(&site.config, shown.lang.code(site));
@@ -426,7 +428,7 @@ pub(super) fn view(
         let m = y.months.last_mut().expect("pushed above");
         m.head.count += 1;
         if listed(year) {
-            m.events.push(values[i.0].clone());
+            m.events.push(event(i));
             m.indices.push(i);
         }
     }
@@ -458,7 +460,7 @@ pub(super) fn view(
         ),
     };
     let svg = match purpose {
-        Purpose::Render => Value::safe_string(&strip_svg(site, &words, &drawn, today, strip_split)),
+        Purpose::Render(_) => Value::safe_string(&strip_svg(site, &words, &drawn, today, strip_split)),
         Purpose::Fingerprint => Value::from(strip::fingerprint(
             site,
             shown.lang.code(site),
@@ -549,7 +551,7 @@ pub(super) fn view(
         year: shown.year,
         months,
     };
-    let upcoming: Vec<Value> = upcoming.iter().map(|i| values[i.0].clone()).collect();
+    let upcoming: Vec<Value> = upcoming.iter().map(|i| event(*i)).collect();
     super::context::extend(
         Value::from_serializable(&head),
         [
