@@ -509,3 +509,41 @@ fn a_neighbours_new_title_and_an_events_new_day_reach_every_output_showing_them(
     cached_build(&site, &out);
     assert_same_as_cold(&site, &out);
 }
+
+#[test]
+fn outputs_a_manifest_lists_are_only_a_guess_at_folders_and_never_reach_outside() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    // The last build's outputs guide the folders made before the site is read; a manifest
+    // naming outputs outside the output folder, in a staging folder or gone since, makes
+    // no folder there, and none that this build's outputs do not need.
+    let manifest = site.path(".dossier-cache/manifest.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).expect("the manifest")).expect("JSON");
+    let entry = value["outputs"]["index.html"].clone();
+    for hostile in [
+        "../escaped/index.html",
+        "a/../../escaped-too/index.html",
+        "/absolute/index.html",
+        ".dossier-staging-1/x/index.html",
+        "gone/since/index.html",
+    ] {
+        value["outputs"][hostile] = entry.clone();
+    }
+    std::fs::write(&manifest, value.to_string()).expect("write the manifest");
+    let out = tmp.path().join("out");
+    cached_build(&site, &out);
+    assert!(!tmp.path().join("escaped").exists() && !tmp.path().join("escaped-too").exists());
+    assert!(!std::path::Path::new("/absolute").exists());
+    let empty: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_dir() && std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none())
+        })
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(empty.is_empty(), "folders no output needs: {empty:?}");
+    assert_same_as_cold(&site, &out);
+}
