@@ -19,6 +19,8 @@ const JUDGMENTS: usize = 4;
 const PER_SECTION: usize = 3;
 /// Indicators in the "what to watch" strip.
 const WATCH: usize = 4;
+/// Pages under each subsection on a home page without a front page.
+const HOME_PAGES: usize = 3;
 /// Events in the recent-events list.
 const EVENTS: usize = 5;
 
@@ -117,14 +119,7 @@ fn sections(site: &Site, data: &Data, lead: PageId, root: SectionId) -> Vec<Valu
         .filter(|(_, list)| !list.is_empty())
         .map(|(s, list)| {
             let newest = super::feeds::newest_first(site, list.into_iter());
-            let shown: Vec<Value> = newest
-                .iter()
-                .take(PER_SECTION)
-                .map(|p| data.page_values[p.0].clone())
-                .collect();
-            let mut group = tera::Map::new();
-            group.insert("section".into(), data.section_refs[s.0].clone());
-            group.insert("pages".into(), Value::from(shown));
+            let mut group = section_group(data, *s, newest.iter().take(PER_SECTION).copied());
             group.insert(
                 "more".into(),
                 Value::from(newest.len().saturating_sub(PER_SECTION)),
@@ -132,6 +127,33 @@ fn sections(site: &Site, data: &Data, lead: PageId, root: SectionId) -> Vec<Valu
             Value::from(group)
         })
         .collect()
+}
+
+/// The subsections of the home section `root`, each with its first [`HOME_PAGES`]
+/// pages: `[{section, pages}]`, in `section.subsections`' order, for a home page without
+/// a front page. The theme read them with `get_section` before, and a template calling
+/// that can read any page: its output was rendered in every build the cache served, and
+/// after every edit in `serve`.
+pub(super) fn home_sections(site: &Site, data: &Data, root: SectionId) -> Value {
+    let groups: Vec<Value> = site
+        .section(root)
+        .subsections
+        .iter()
+        .map(|s| {
+            let pages = site.section(*s).pages.iter().take(HOME_PAGES).copied();
+            Value::from(section_group(data, *s, pages))
+        })
+        .collect();
+    Value::from(groups)
+}
+
+/// `{section, pages}`: section `s` without its pages, and the values of `pages`.
+fn section_group(data: &Data, s: SectionId, pages: impl Iterator<Item = PageId>) -> tera::Map {
+    let pages: Vec<Value> = pages.map(|p| data.page_values[p.0].clone()).collect();
+    let mut group = tera::Map::new();
+    group.insert("section".into(), data.section_refs[s.0].clone());
+    group.insert("pages".into(), Value::from(pages));
+    group
 }
 
 /// The open indicators due soonest (those without a due date after the dated ones).

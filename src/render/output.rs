@@ -96,11 +96,13 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
             } else {
                 ctx.insert_value("section", data.section_values[section.0].clone());
             }
-            if s.is_root()
-                && *index == 1
-                && let Some(front) = super::front::value(site, data, *section, purpose)
-            {
-                ctx.insert_value("front", front);
+            if s.is_root() {
+                ctx.insert_value("home_sections", super::front::home_sections(site, data, *section));
+                if *index == 1
+                    && let Some(front) = super::front::value(site, data, *section, purpose)
+                {
+                    ctx.insert_value("front", front);
+                }
             }
             ctx
         }

@@ -97,8 +97,10 @@ impl Prepared {
             // A list whose order or pages changed: each of its pages (the page's place in
             // it moved the others), and the list of its taxonomy's terms.
             Job::TermPager { term, .. } => touched.contains(term),
-            Job::SectionPager { section, index } => {
-                reordered.contains(section) || (*index == 1 && site.section(*section).is_root())
+            Job::SectionPager { section, .. } => {
+                // Every page of a home page shows other sections' pages (`home_sections`),
+                // its first the newest (`front`).
+                reordered.contains(section) || site.section(*section).is_root()
             }
             Job::TaxonomyList(t) => taxonomies.contains(t),
             Job::Feed { of, .. } => match of {

@@ -137,6 +137,11 @@ impl Prepared {
                     Job::Page(p) => is_changed(p),
                     Job::SectionPager { section, index } => {
                         let s = site.section(*section);
+                        // A home page shows pages of every section in its language (its
+                        // `front`, its `home_sections`), whatever its own pages are.
+                        if s.is_root() {
+                            return changed.iter().any(|p| site.page(*p).lang == s.lang);
+                        }
                         match s.meta.paginate_by.filter(|n| *n > 0) {
                             Some(n) => s.pages[((index - 1) * n).min(s.pages.len())..]
                                 .iter()
@@ -275,10 +280,9 @@ impl Prepared {
                 | Job::TimelineIcs(l)
                 | Job::Collection(l, _)
                 | Job::Archive(l, ArchivePage::Index) => *l == lang,
-                Job::SectionPager { section, index } => {
-                    *index == 1
-                        && site.section(*section).is_root()
-                        && site.section(*section).lang == page.lang
+                // Its `front` and `home_sections` show titles of other sections' pages.
+                Job::SectionPager { section, .. } => {
+                    site.section(*section).is_root() && site.section(*section).lang == page.lang
                 }
                 // Shown through page values (`update_pages`), events (`update_events`),
                 // the link graph (`graph_jobs`) or the search index (`update_search`).
@@ -349,9 +353,17 @@ impl Prepared {
                 }
                 Job::TermPager { term, .. } => shows(self.data.term_events.get(term)),
                 Job::Page(p) => shows(self.data.page_events.get(p)),
+                // A front page lists the latest events of its language.
+                Job::SectionPager { section, index } => {
+                    let s = site.section(*section);
+                    *index == 1
+                        && s.is_root()
+                        && changed
+                            .iter()
+                            .any(|e| site.page(site.event(*e).page).lang == s.lang)
+                }
                 // The timeline's data files are not made from the event values.
-                Job::SectionPager { .. }
-                | Job::TaxonomyList(_)
+                Job::TaxonomyList(_)
                 | Job::Feed { .. }
                 | Job::SiteGraph(_)
                 | Job::Collection(..)

@@ -86,6 +86,18 @@ fn numbers(line: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Gives the example site's analysis of the Kursk deployment the title `title`.
+fn rename_kursk(site: &SiteTest, title: &str) {
+    let page = "content/security/kursk-deployment.md";
+    let source = site.read(page);
+    let old_title = "title = \"North Korean Troops at Kursk: What the Deployment Changes\"";
+    assert!(source.contains(old_title), "the page's title");
+    site.write(
+        page,
+        source.replacen(old_title, &format!("title = \"{title}\""), 1),
+    );
+}
+
 fn objects(site: &SiteTest) -> Vec<std::path::PathBuf> {
     walkdir::WalkDir::new(site.path(".dossier-cache/objects"))
         .min_depth(2)
@@ -481,13 +493,7 @@ fn a_neighbours_new_title_and_an_events_new_day_reach_every_output_showing_them(
     // An analysis that others cite is renamed: the pages citing it name it in their
     // connected analyses, whose fingerprint is made from what the list shows.
     let page = "content/security/kursk-deployment.md";
-    let source = site.read(page);
-    let old_title = "title = \"North Korean Troops at Kursk: What the Deployment Changes\"";
-    assert!(source.contains(old_title), "the page's title");
-    site.write(
-        page,
-        source.replacen(old_title, "title = \"Kursk, renamed for the cache test\"", 1),
-    );
+    rename_kursk(&site, "Kursk, renamed for the cache test");
     let out = tmp.path().join("renamed");
     cached_build(&site, &out);
     let citing = parse_output(&out, "/diplomacy/nato-response/");
@@ -545,5 +551,70 @@ fn outputs_a_manifest_lists_are_only_a_guess_at_folders_and_never_reach_outside(
         .map(|e| e.path().display().to_string())
         .collect();
     assert!(empty.is_empty(), "folders no output needs: {empty:?}");
+    assert_same_as_cold(&site, &out);
+}
+
+#[test]
+fn with_nothing_changed_no_page_of_the_built_in_theme_is_rendered() {
+    // Its templates read no page but those their own values hold, so every page made
+    // with one comes from the cache when nothing it shows changed. The home page once
+    // read its sections with `get_section`, which can read any page, and was rendered
+    // (with every page's value made for it) in every build.
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let out = tmp.path().join("again");
+    let again = site.run(&[
+        "build",
+        "-o",
+        out.to_str().expect("a UTF-8 path"),
+        "--cache-dir",
+        site.path(".dossier-cache").to_str().expect("a UTF-8 path"),
+        "--profile",
+    ]);
+    again.assert_success();
+    assert!(
+        again.stdout.contains("Render stage by template"),
+        "{}",
+        again.stdout
+    );
+    let templated: Vec<&str> = again
+        .stdout
+        .lines()
+        .filter(|l| l.trim_end().ends_with(".html"))
+        .collect();
+    assert!(
+        templated.is_empty(),
+        "rendered again: {templated:?}\n{}",
+        again.stdout
+    );
+    assert_same_as_cold(&site, &out);
+}
+
+#[test]
+fn a_template_reading_any_page_sees_every_value_when_the_cache_serves_the_rest() {
+    // The values of pages are made only for the outputs rendered; a template calling
+    // `get_page` or `get_section` gets them all.
+    let site = SiteTest::example().file(
+        "templates/taxonomy_list.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n\
+         {% set read = get_page(path=\"security/kursk-deployment.md\") %}<p id=\"page\">{{ read.title }}</p>\n\
+         {% set s = get_section(path=\"security/_index.md\") %}\
+         <ul id=\"section\">{% for p in s.pages %}<li>{{ p.title }}</li>{% endfor %}</ul>\n\
+         {% endblock content %}\n",
+    );
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    rename_kursk(&site, "Kursk, read by path");
+    let out = tmp.path().join("renamed");
+    cached_build(&site, &out);
+    let tags = parse_output(&out, "/tags/");
+    assert_eq!(text(&tags, "#page"), "Kursk, read by path");
+    assert!(
+        crate::harness::texts(&tags, "#section li")
+            .iter()
+            .any(|t| t == "Kursk, read by path"),
+        "the section read by path lists the new title"
+    );
     assert_same_as_cold(&site, &out);
 }

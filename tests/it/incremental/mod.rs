@@ -338,6 +338,22 @@ fn a_body_edit_that_changes_the_reading_time_updates_the_lists() {
 }
 
 #[test]
+fn a_body_edit_to_the_lead_analysis_updates_the_front_page() {
+    // The front page shows its lead's reading time. Its template reads no other page, so
+    // nothing renders it by default: the edit must name it.
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let rel = "content/security/spillover.md";
+    let text = site.read(rel);
+    let long = vec!["border"; 260].join(" ");
+    site.write(rel, format!("{text}\nLong {long}.\n"));
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(!update.full, "{update:?}");
+    assert_changed(&update, &["security/spillover/index.html", "index.html"]);
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
 fn a_title_change_gives_the_outputs_of_a_cold_build() {
     let site = SiteTest::fixture(FIXTURE);
     let mut session = session_for(&site);
