@@ -45,6 +45,14 @@ struct PageMeta<'a> {
     archive_path: Option<String>,
     /// Its indicators to watch.
     watch: Vec<WatchView<'a>>,
+    // Template values, which Tera's serializer takes as they are (a shared string, the
+    // shared references of other pages): one map made in one pass, where adding them to
+    // the map afterwards made it twice.
+    content: Value,
+    summary: Value,
+    related: Value,
+    lower: Value,
+    higher: Value,
 }
 
 /// An indicator to watch, for templates.
@@ -285,19 +293,17 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str)
                 .map(|w| WatchView::of(site, w))
                 .collect()
         },
+        content: Value::safe_string(content),
+        summary: p
+            .converted
+            .summary
+            .as_deref()
+            .map_or_else(Value::none, Value::safe_string),
+        related: Value::from(p.related.iter().map(|r| refs[r.0].clone()).collect::<Vec<_>>()),
+        lower: p.lower.map_or_else(Value::none, |l| refs[l.0].clone()),
+        higher: p.higher.map_or_else(Value::none, |h| refs[h.0].clone()),
     };
-    let related: Vec<Value> = p.related.iter().map(|r| refs[r.0].clone()).collect();
-    let [content, summary] = html_entries(content, p.converted.summary.as_deref());
-    extend(
-        Value::from_serializable(&meta),
-        [
-            content,
-            summary,
-            ("related", Value::from(related)),
-            ("lower", p.lower.map_or_else(Value::none, |l| refs[l.0].clone())),
-            ("higher", p.higher.map_or_else(Value::none, |h| refs[h.0].clone())),
-        ],
-    )
+    Value::from_serializable(&meta)
 }
 
 /// The URL of a bundle's file, beside the page's own output in the folder it has in the

@@ -57,6 +57,12 @@ struct EventView {
     watch_label: Option<String>,
     /// The language of the analysis recording it, whose words its partial is written in.
     lang: String,
+    // Template values, which Tera's serializer takes as they are: the analysis's shared
+    // reference, and the analyses citing it (see `citers`).
+    page: Value,
+    cited_by: Value,
+    cited_more: Value,
+    summary: Value,
 }
 
 /// A month heading and its events. Events are added as template values afterwards:
@@ -291,6 +297,7 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
         .collect::<Vec<_>>()
         .join(" ");
     let words = Words::of(&site.config, &site.page(e.page).lang);
+    let (cited, cited_more) = citers::of_event(site, e.page, refs);
     let view = EventView {
         id: e.id.clone(),
         title: e.title.clone(),
@@ -318,20 +325,12 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
         watch_label: e.watch.map(|s| words.get(words::status_key(s)).to_owned()),
         era: era_of(site, &e.date),
         lang: words.code().to_owned(),
+        page: refs[e.page.0].clone(),
+        cited_by: cited,
+        cited_more: Value::from(cited_more),
+        summary: e.summary.as_deref().map_or_else(Value::none, Value::safe_string),
     };
-    let (cited, cited_more) = citers::of_event(site, e.page, refs);
-    super::context::extend(
-        Value::from_serializable(&view),
-        [
-            ("page", refs[e.page.0].clone()),
-            ("cited_by", cited),
-            ("cited_more", Value::from(cited_more)),
-            (
-                "summary",
-                e.summary.as_deref().map_or_else(Value::none, Value::safe_string),
-            ),
-        ],
-    )
+    Value::from_serializable(&view)
 }
 
 /// Template values of all events, in the site's order.
