@@ -138,6 +138,33 @@ pub(super) enum Job {
     Copy(StaticSource),
 }
 
+impl Job {
+    /// Outputs made from every event or page of a language (and lists of many pages) come
+    /// first when outputs are made in parallel: made last, one of them keeps one thread
+    /// busy after the others ran out of work. Lower goes first; the plan's order within.
+    pub(super) fn size_class(&self) -> u8 {
+        match self {
+            Job::Timeline(..)
+            | Job::TimelineJson(_)
+            | Job::TimelineIcs(_)
+            | Job::GraphJson(_)
+            | Job::SiteGraph(_)
+            | Job::SearchIndex(_)
+            | Job::SearchBundle(..) => 0,
+            Job::TermTimeline(..)
+            | Job::TaxonomyList(_)
+            | Job::Archive(..)
+            | Job::Collection(..)
+            | Job::SectionPager { .. }
+            | Job::TermPager { .. }
+            | Job::Feed { .. }
+            | Job::SearchShard(..)
+            | Job::SearchFilters(_) => 1,
+            Job::Page(_) | Job::Redirect { .. } | Job::NotFound | Job::Bytes(_) | Job::Copy(_) => 2,
+        }
+    }
+}
+
 /// Whose analyses a feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum FeedOf {

@@ -254,6 +254,14 @@ impl Prepared {
         self.event_partial_reads_everything = reads_any(EVENT_PARTIAL);
     }
 
+    /// `jobs` in the order to make them in parallel: the largest first (see
+    /// [`Job::size_class`]), then in the plan's order.
+    fn largest_first(&self, jobs: impl Iterator<Item = JobId>) -> Vec<JobId> {
+        let mut ordered: Vec<JobId> = jobs.collect();
+        ordered.sort_by_key(|j| (self.plan[j.0].job.size_class(), *j));
+        ordered
+    }
+
     /// The number of planned output files.
     pub(crate) fn len(&self) -> usize {
         self.plan.len()
@@ -391,7 +399,8 @@ impl Prepared {
     ) -> Result<RenderStats, Diagnostics> {
         let total = jobs.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let errors: Vec<Diagnostic> = jobs
+        let mut errors: Vec<(JobId, Diagnostic)> = self
+            .largest_first(jobs.iter().copied())
             .par_iter()
             .filter_map(|i| {
                 let planned = &self.plan[i.0];
@@ -405,9 +414,12 @@ impl Prepared {
                 if n.is_multiple_of(256) || n == total {
                     progress(n, total);
                 }
-                result.err()
+                result.err().map(|e| (*i, e))
             })
             .collect();
+        // Said in the plan's order, whichever was made first.
+        errors.sort_by_key(|(i, _)| *i);
+        let errors: Vec<Diagnostic> = errors.into_iter().map(|(_, e)| e).collect();
         // An event partial's error, said once for all the events it failed on.
         let event_error = self.data.event_html.as_ref().and_then(values::EventHtml::error);
         if !errors.is_empty() || event_error.is_some() {

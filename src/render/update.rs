@@ -8,7 +8,7 @@ use tera::Value;
 use super::context::page_value;
 use super::fingerprint;
 use super::fingerprint::Purpose;
-use super::job::{ArchivePage, FeedOf, Job, Lang};
+use super::job::{ArchivePage, FeedOf, Job, Lang, Planned};
 use super::output::template_context;
 use super::search;
 use super::templates::Templates;
@@ -468,49 +468,56 @@ impl Prepared {
             }
             std::hash::Hasher::finish(&h)
         };
-        self.plan
-            .par_iter()
-            .map(|planned| {
-                use std::hash::{Hash, Hasher};
-                let mut h = fingerprint::hasher();
-                if planned.reads_everything {
-                    return None;
-                }
-                seed.hash(&mut h);
-                planned.template.hash(&mut h);
-                match &planned.job {
-                    Job::Bytes(bytes) => bytes.hash(&mut h),
-                    Job::Redirect { to } => to.hash(&mut h),
-                    Job::SearchBundle(lang, k) => search::hash_bundle(site, *lang, *k, &mut h),
-                    // Made from more than the values hashed here: rendered every time.
-                    Job::Feed { .. }
-                    | Job::GraphJson(_)
-                    | Job::TimelineJson(_)
-                    | Job::TimelineIcs(_)
-                    | Job::SearchIndex(_)
-                    | Job::SearchFilters(_)
-                    | Job::SearchShard(..)
-                    | Job::Copy(_) => return None,
-                    Job::Page(_)
-                    | Job::SectionPager { .. }
-                    | Job::TaxonomyList(_)
-                    | Job::TermPager { .. }
-                    | Job::Archive(..)
-                    | Job::Timeline(..)
-                    | Job::TermTimeline(..)
-                    | Job::SiteGraph(_)
-                    | Job::Collection(..)
-                    | Job::NotFound => {
-                        let parts = template_context(site, &self.data, planned, Purpose::Fingerprint)?;
-                        for (key, value) in &parts.0 {
-                            key.hash(&mut h);
-                            h.write_u64(memo.hash(value));
-                        }
+        let fingerprint_of = |planned: &Planned| {
+            use std::hash::{Hash, Hasher};
+            let mut h = fingerprint::hasher();
+            if planned.reads_everything {
+                return None;
+            }
+            seed.hash(&mut h);
+            planned.template.hash(&mut h);
+            match &planned.job {
+                Job::Bytes(bytes) => bytes.hash(&mut h),
+                Job::Redirect { to } => to.hash(&mut h),
+                Job::SearchBundle(lang, k) => search::hash_bundle(site, *lang, *k, &mut h),
+                // Made from more than the values hashed here: rendered every time.
+                Job::Feed { .. }
+                | Job::GraphJson(_)
+                | Job::TimelineJson(_)
+                | Job::TimelineIcs(_)
+                | Job::SearchIndex(_)
+                | Job::SearchFilters(_)
+                | Job::SearchShard(..)
+                | Job::Copy(_) => return None,
+                Job::Page(_)
+                | Job::SectionPager { .. }
+                | Job::TaxonomyList(_)
+                | Job::TermPager { .. }
+                | Job::Archive(..)
+                | Job::Timeline(..)
+                | Job::TermTimeline(..)
+                | Job::SiteGraph(_)
+                | Job::Collection(..)
+                | Job::NotFound => {
+                    let parts = template_context(site, &self.data, planned, Purpose::Fingerprint)?;
+                    for (key, value) in &parts.0 {
+                        key.hash(&mut h);
+                        h.write_u64(memo.hash(value));
                     }
                 }
-                Some(h.finish())
-            })
-            .collect()
+            }
+            Some(h.finish())
+        };
+        let made: Vec<(JobId, Option<u64>)> = self
+            .largest_first(self.ids())
+            .into_par_iter()
+            .map(|id| (id, fingerprint_of(&self.plan[id.0])))
+            .collect();
+        let mut fingerprints = vec![None; self.plan.len()];
+        for (id, fingerprint) in made {
+            fingerprints[id.0] = fingerprint;
+        }
+        fingerprints
     }
 
     /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.
