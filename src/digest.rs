@@ -1,5 +1,6 @@
 //! Hashes as dossier writes them: lower-case hex, and SHA-256 in it (`get_hash`,
-//! cache-busting queries, processed images' names, the build cache's objects).
+//! cache-busting queries, processed images' names, the build cache's objects); and the
+//! hasher of fingerprints, which the build cache keeps from one build to the next.
 
 use sha2::Digest;
 
@@ -11,6 +12,15 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// The SHA-256 of `bytes`, in lower-case hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex(&sha2::Sha256::digest(bytes))
+}
+
+/// The hasher of fingerprints: XXH3, whose output the xxHash specification fixes (the
+/// build cache keeps fingerprints from one build to the next) and which hashes the 10,000
+/// pages' values and texts several times faster than the standard library's SipHash.
+pub(crate) type Fingerprinter = twox_hash::XxHash3_64;
+
+pub(crate) fn fingerprinter() -> Fingerprinter {
+    Fingerprinter::with_seed(0)
 }
 
 #[cfg(test)]

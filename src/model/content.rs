@@ -253,7 +253,8 @@ impl<'a> Reuse<'a> {
 
 /// What a document's Markdown output depends on besides the rest of the site.
 fn source_key(doc: &Doc) -> u64 {
-    let mut h = DefaultHasher::new();
+    // Over every document's Markdown: XXH3 hashes it several times faster than SipHash.
+    let mut h = crate::digest::fingerprinter();
     (
         doc.display_path,
         doc.text,

@@ -15,14 +15,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use tera::Value;
 
-/// The hasher of fingerprints: XXH3, whose output the xxHash specification fixes (the
-/// build cache keeps fingerprints from one build to the next) and which hashes the 10,000
-/// pages' values several times faster than the standard library's SipHash.
-pub(crate) type Fingerprinter = twox_hash::XxHash3_64;
-
-pub(crate) fn hasher() -> Fingerprinter {
-    Fingerprinter::with_seed(0)
-}
+pub(crate) use crate::digest::{Fingerprinter, fingerprinter as hasher};
 
 /// The fingerprint of a known value, through the standard library's `Hash` for strings,
 /// numbers and tuples as fingerprints use it: a Rust release that feeds a hasher

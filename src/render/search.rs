@@ -79,7 +79,7 @@ const MOST_REFRESHED: usize = 64;
 /// A hash of a page's content path and of everything its terms come from.
 fn source(site: &Site, id: PageId) -> u64 {
     let page = site.page(id);
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::digest::fingerprinter();
     (
         &page.file.content_path,
         indexed(site, id),
