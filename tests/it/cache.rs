@@ -9,13 +9,21 @@ use crate::harness::{SiteTest, parse_output, read_output, snapshot, text};
 /// `dossier build -o <out> --cache-dir <site>/.dossier-cache`, which must succeed; its
 /// standard output.
 fn cached_build(site: &SiteTest, out: &Path) -> String {
-    let out = site.run(&[
+    cached_build_with(site, out, &[])
+}
+
+/// [`cached_build`] with more options (`--profile`).
+fn cached_build_with(site: &SiteTest, out: &Path, more: &[&str]) -> String {
+    let cache = site.path(".dossier-cache");
+    let mut args = vec![
         "build",
         "-o",
         out.to_str().expect("a UTF-8 path"),
         "--cache-dir",
-        site.path(".dossier-cache").to_str().expect("a UTF-8 path"),
-    ]);
+        cache.to_str().expect("a UTF-8 path"),
+    ];
+    args.extend_from_slice(more);
+    let out = site.run(&args);
     out.assert_success();
     out.stdout.clone()
 }
@@ -564,30 +572,13 @@ fn with_nothing_changed_no_page_of_the_built_in_theme_is_rendered() {
     let tmp = tempfile::tempdir().expect("temp dir");
     cached_build(&site, &tmp.path().join("first"));
     let out = tmp.path().join("again");
-    let again = site.run(&[
-        "build",
-        "-o",
-        out.to_str().expect("a UTF-8 path"),
-        "--cache-dir",
-        site.path(".dossier-cache").to_str().expect("a UTF-8 path"),
-        "--profile",
-    ]);
-    again.assert_success();
-    assert!(
-        again.stdout.contains("Render stage by template"),
-        "{}",
-        again.stdout
-    );
+    let again = cached_build_with(&site, &out, &["--profile"]);
+    assert!(again.contains("Render stage by template"), "{}", again);
     let templated: Vec<&str> = again
-        .stdout
         .lines()
         .filter(|l| l.trim_end().ends_with(".html"))
         .collect();
-    assert!(
-        templated.is_empty(),
-        "rendered again: {templated:?}\n{}",
-        again.stdout
-    );
+    assert!(templated.is_empty(), "rendered again: {templated:?}\n{}", again);
     assert_same_as_cold(&site, &out);
 }
 
