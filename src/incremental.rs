@@ -13,12 +13,13 @@
 //! An edit that changes only where lists place an analysis or which list it (its date,
 //! `updated`, weight or terms, with or without its body: `model::placing`), or that
 //! deletes one, shows the page itself first, exactly as a whole build makes it (or takes
-//! its outputs away). When the edit changed only terms or weight (not the date, title,
+//! its outputs away). When the edit changed only terms, weight or date (not the title,
 //! links or anything else other pages show), [`Session::finish`] then settles the model
 //! in place (`model::placing::settle`: the related pages of the pages sharing a term
-//! with it, its event) and the values (`render::placed`), and renders what shows the
-//! page; otherwise it builds the model again for the rest, and if that build fails, the
-//! page's outputs are put back as they were.
+//! with it, its event and its place on the timeline, the backlinks of the pages it
+//! cites) and the values (`render::placed`), and renders what shows the page; otherwise
+//! it builds the model again for the rest, and if that build fails, the page's outputs
+//! are put back as they were.
 //!
 //! Anything else (other front matter, new, removed or renamed files, config) rebuilds the
 //! model in memory, but reuses the Markdown output of every file that is unchanged when
@@ -575,12 +576,12 @@ impl Session {
     fn settle(&mut self, settling: Box<Settling>, start: Instant) -> Option<Update> {
         let state = self.state.as_mut()?;
         let page = settling.page;
-        let changed = crate::model::placing::settle(&mut state.model.site, page, &settling.before)?;
+        let settled = crate::model::placing::settle(&mut state.model.site, page, &settling.before)?;
         let jobs = state.prepared.settle_placed(
             &state.model.site,
             page,
             &settling.before,
-            &changed,
+            &settled,
             &settling.search,
         )?;
         let fresh = state.render_patched(&jobs, &self.outputs)?;
@@ -976,9 +977,9 @@ impl State {
             page.body_offset = split.body_offset;
             self.model.links.retitle(site);
             // The events of the pages it links to name it among those citing them.
-            let linked = links_to(site, id);
+            let linked = crate::model::placing::links_to(site, id);
             cited.extend(&linked);
-            changed.extend(shows_title(site, id, &linked));
+            changed.extend(crate::model::placing::shows_page(site, id, &linked));
         }
         self.patched = true;
         let content_path = self.model.site.page(id).file.content_path.clone();
@@ -1072,51 +1073,6 @@ impl State {
             .any(|s| s.backlinks.iter().any(|b| b.source == Item::Page(id)));
         (!by_title && !prints_titles && !in_section_backlinks).then_some(meta)
     }
-}
-
-/// The pages page `id` links to: those whose backlinks name it.
-fn links_to(site: &crate::model::site::Site, id: PageId) -> Vec<PageId> {
-    (0..site.pages.len())
-        .filter(|i| {
-            site.pages[*i]
-                .backlinks
-                .iter()
-                .any(|b| b.source == Item::Page(id))
-        })
-        .map(PageId)
-        .collect()
-}
-
-/// The pages whose template values show page `id`'s title (besides its own): those listing
-/// it as related, its neighbours, the pages it links to (`linked`: their backlinks), the
-/// pages linking to it (their connected analyses) and its translations.
-fn shows_title(site: &crate::model::site::Site, id: PageId, linked: &[PageId]) -> Vec<PageId> {
-    let page = site.page(id);
-    let mut out: Vec<PageId> = page
-        .backlinks
-        .iter()
-        .filter_map(|b| match b.source {
-            Item::Page(p) => Some(p),
-            Item::Section(_) => None,
-        })
-        .chain(page.lower)
-        .chain(page.higher)
-        .collect();
-    out.extend_from_slice(linked);
-    out.extend(
-        (0..site.pages.len())
-            .filter(|i| site.pages[*i].related.contains(&id))
-            .map(PageId),
-    );
-    out.extend(
-        site.translations_of(Item::Page(id))
-            .iter()
-            .filter_map(|t| match t {
-                Item::Page(p) => Some(*p),
-                Item::Section(_) => None,
-            }),
-    );
-    out
 }
 
 /// Whether `rel` is a configuration file (`config.toml`, or Zola 0.23's `zola.toml`, which

@@ -54,8 +54,29 @@ pub(crate) fn backlinks(site: &mut Site) {
                 });
         }
     }
-    let sort_key = |site: &Site, item: Item| {
-        let (date, path) = match item {
+    for (target, by_source) in found {
+        let mut list: Vec<Backlink> = by_source.into_values().collect();
+        sort(site, &mut list);
+        match target {
+            Item::Page(p) => site.pages[p.0].backlinks = list,
+            Item::Section(s) => site.sections[s.0].backlinks = list,
+        }
+    }
+}
+
+/// Puts the backlinks of `pages` back in order after a page citing them changed its date.
+pub(crate) fn reorder(site: &mut Site, pages: &[PageId]) {
+    for p in pages {
+        let mut list = std::mem::take(&mut site.pages[p.0].backlinks);
+        sort(site, &mut list);
+        site.pages[p.0].backlinks = list;
+    }
+}
+
+/// Newest citing analysis first; then by path, so the order never depends on hashing.
+fn sort(site: &Site, list: &mut [Backlink]) {
+    list.sort_by_cached_key(|b| {
+        let (date, path) = match b.source {
             Item::Page(p) => (
                 site.page(p).date.map(|d| d.sort_key()),
                 &site.page(p).file.content_path,
@@ -63,14 +84,5 @@ pub(crate) fn backlinks(site: &mut Site) {
             Item::Section(s) => (None, &site.section(s).file.content_path),
         };
         (std::cmp::Reverse(date), path.clone())
-    };
-    for (target, by_source) in found {
-        let mut list: Vec<Backlink> = by_source.into_values().collect();
-        // Newest citing analysis first; then by path, so the order never depends on hashing.
-        list.sort_by_cached_key(|b| sort_key(site, b.source));
-        match target {
-            Item::Page(p) => site.pages[p.0].backlinks = list,
-            Item::Section(s) => site.sections[s.0].backlinks = list,
-        }
-    }
+    });
 }

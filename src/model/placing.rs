@@ -4,17 +4,17 @@
 //!
 //! Only what the page's own output reads is made right: its fields, its neighbours, its
 //! related pages, and the lists those are found in (its section's order, its terms' pages).
-//! Then [`settle`] makes the rest of the model right (other pages' related lists, the
-//! page's event) when the edit moved no date; otherwise the caller builds the model again,
-//! from the files.
+//! Then [`settle`] makes the rest of the model right (other pages' related lists and
+//! backlinks, the page's event and its place on the timeline) when it can; otherwise the
+//! caller builds the model again, from the files.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use crate::dates::DateValue;
-use crate::model::related;
+use crate::dates::{DateValue, EventDate};
 use crate::model::resolve::{neighbours, sort_pages};
-use crate::model::site::{PageId, SectionId, Site, TaxonomyId, TermId};
+use crate::model::site::{EventId, Item, PageId, SectionId, Site, TaxonomyId, TermId};
+use crate::model::{links, related, timeline};
 use crate::parse::frontmatter::{PageFrontMatter, SortBy};
 use crate::slugs::path_slug;
 
@@ -153,22 +153,44 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
     Some(Placing { new_terms, before })
 }
 
+/// What [`settle`] changed beyond the placed page's own fields.
+pub(crate) struct Settled {
+    /// The pages whose template values show what moved, the page first: those whose
+    /// related pages or neighbours changed, and after a new date, every page showing it
+    /// (see [`shows_page`]).
+    pub changed: Vec<PageId>,
+    /// The pages whose events show what moved: the page, and after a new date the pages
+    /// it cites (their events name it among their citers, newest first).
+    pub cited: Vec<PageId>,
+    /// After a new date moved the page's event: each event's id before, in the
+    /// timeline's new order.
+    pub events_from: Option<Vec<EventId>>,
+}
+
 /// After [`replace`] placed page `id` again, makes the rest of the model as a whole build
 /// would: the related pages of every page that shares a term the page carried or carries
 /// (a term's rarity, which weighs it, changed with its pages), and the page's own event.
-/// Returns the pages whose related pages or neighbours changed, the page first. `None`
-/// when the edit moved the page's date (its place on the timeline and in the archive),
-/// changed what other pages show of it (its title or description, which a body can
-/// print) or whether it is searched (the number of the index's files), or emptied a
-/// term: for a whole build.
-pub(crate) fn settle(site: &mut Site, id: PageId, before: &Before) -> Option<Vec<PageId>> {
+/// A new date also moves the page's event on the timeline, reorders the backlinks of the
+/// pages it cites, and, since ties in related pages go to the newer page and a common
+/// term brings the pages nearest in date, rescores every page sharing a term or a link
+/// with it. `None` when the edit changed what other pages show of it (its title or
+/// description, which a body can print), whether it is searched (the number of the
+/// index's files) or whether it has a date (an event more or less), when a section's
+/// backlinks hold it (they reach every page in the section), or emptied a term: for a
+/// whole build.
+pub(crate) fn settle(site: &mut Site, id: PageId, before: &Before) -> Option<Settled> {
     let page = site.page(id);
-    if page.date != before.date
-        || page.meta.updated != before.updated
+    let redated = page.date != before.date || page.meta.updated != before.updated;
+    if page.date.is_some() != before.date.is_some()
         || page.title != before.title
         || page.meta.description != before.description
         || page.meta.in_search_index != before.in_search_index
         || before.terms.iter().any(|t| site.term(*t).pages.is_empty())
+        || (redated
+            && site
+                .sections
+                .iter()
+                .any(|s| s.backlinks.iter().any(|b| b.source == Item::Page(id))))
     {
         return None;
     }
@@ -177,13 +199,31 @@ pub(crate) fn settle(site: &mut Site, id: PageId, before: &Before) -> Option<Vec
     if let Some(event) = site.events.iter_mut().find(|e| e.page == id && e.is_page) {
         event.taxonomies = taxonomies;
     }
+    let events_from = if page_moved(site, id, before) {
+        Some(timeline::redate(site, id)?)
+    } else {
+        None
+    };
+    let linked = links_to(site, id);
+    // Backlinks and ties between related pages are by date, not `updated`.
+    let new_date = site.page(id).date != before.date;
+    if new_date {
+        links::reorder(site, &linked);
+    }
     let mut changed = vec![id];
-    if before.moved_terms(site).next().is_some() {
+    if new_date || before.moved_terms(site).next().is_some() {
         let mut sharing: Vec<PageId> = before
             .touched_terms()
             .flat_map(|t| site.term(t).pages.iter().copied())
-            .filter(|p| *p != id)
             .collect();
+        if new_date {
+            sharing.extend(&linked);
+            sharing.extend(site.page(id).backlinks.iter().filter_map(|b| match b.source {
+                Item::Page(p) => Some(p),
+                Item::Section(_) => None,
+            }));
+        }
+        sharing.retain(|p| *p != id);
         sharing.sort_unstable();
         sharing.dedup();
         changed.extend(related::rescore(site, &sharing));
@@ -194,9 +234,73 @@ pub(crate) fn settle(site: &mut Site, id: PageId, before: &Before) -> Option<Vec
             changed.push(*p);
         }
     }
-    changed[1..].sort_unstable();
-    changed.dedup();
-    Some(changed)
+    let mut cited = vec![id];
+    if redated {
+        changed.extend(shows_page(site, id, &linked));
+        cited.extend(&linked);
+    }
+    let mut others = changed.split_off(1);
+    others.retain(|p| *p != id);
+    others.sort_unstable();
+    others.dedup();
+    changed.extend(others);
+    cited.sort_unstable();
+    cited.dedup();
+    Some(Settled {
+        changed,
+        cited,
+        events_from,
+    })
+}
+
+/// Whether the date that places page `id`'s event on the timeline changed.
+fn page_moved(site: &Site, id: PageId, before: &Before) -> bool {
+    site.page(id).date.map(|d| EventDate::from_date(&d)) != before.date.map(|d| EventDate::from_date(&d))
+}
+
+/// The pages page `id` links to: those whose backlinks name it.
+pub(crate) fn links_to(site: &Site, id: PageId) -> Vec<PageId> {
+    (0..site.pages.len())
+        .filter(|i| {
+            site.pages[*i]
+                .backlinks
+                .iter()
+                .any(|b| b.source == Item::Page(id))
+        })
+        .map(PageId)
+        .collect()
+}
+
+/// The pages whose template values show page `id`'s title or date (besides its own):
+/// those listing it as related, its neighbours, the pages it links to (`linked`: their
+/// backlinks), the pages linking to it (their connected analyses) and its translations.
+pub(crate) fn shows_page(site: &Site, id: PageId, linked: &[PageId]) -> Vec<PageId> {
+    let page = site.page(id);
+    let mut out: Vec<PageId> = page
+        .backlinks
+        .iter()
+        .filter_map(|b| match b.source {
+            Item::Page(p) => Some(p),
+            Item::Section(_) => None,
+        })
+        .chain(page.lower)
+        .chain(page.higher)
+        .collect();
+    out.extend_from_slice(linked);
+    out.extend(
+        (0..site.pages.len())
+            .filter(|i| site.pages[*i].related.contains(&id))
+            .map(PageId),
+    );
+    out.extend(
+        site.translations_of(Item::Page(id))
+            .iter()
+            .filter_map(|t| match t {
+                Item::Page(p) => Some(*p),
+                Item::Section(_) => None,
+            }),
+    );
+    out
 }
 
 /// The existing terms `meta` gives page `id`, and the new ones, as the build gathers them

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::dates::{EventDate, Precision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, closest, did_you_mean};
-use crate::model::site::{Item, PageId, Site};
+use crate::model::site::{EventId, Item, PageId, Site};
 use crate::parse::events::RawEvent;
 use crate::slugs::slugify;
 use crate::spans::{Entries, key_location};
@@ -128,6 +128,28 @@ fn page_events(site: &Site, id: PageId, taxonomy_names: &[&str]) -> (Vec<Event>,
         }
     }
     (out, diags)
+}
+
+/// After page `id`'s date moved (and nothing else of its events): moves its own event
+/// (every dated analysis is one) to the new date and puts the timeline back in order.
+/// Returns each event's id before, in the new order (the events keep their values, not
+/// their places); `None`, with nothing changed, when the page has no event.
+pub(crate) fn redate(site: &mut Site, id: PageId) -> Option<Vec<EventId>> {
+    let date = site.page(id).date?;
+    let at = site.events.iter().position(|e| e.page == id && e.is_page)?;
+    site.events[at].date = EventDate::from_date(&date);
+    let mut numbered: Vec<(EventId, Event)> = std::mem::take(&mut site.events)
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (EventId(i), e))
+        .collect();
+    // Stable, as the build's sort: the other events keep their order among themselves,
+    // and the moved one ties with none (a page showing events of its own is not placed
+    // again; see `placing::replace`).
+    numbered.sort_by(|a, b| order(site, &a.1, &b.1));
+    let (from, events) = numbered.into_iter().unzip();
+    site.events = events;
+    Some(from)
 }
 
 /// After the title or description of page `id` changed, and nothing else that places it

@@ -39,13 +39,11 @@ mod words;
 pub(crate) use job::JobId;
 pub(crate) use template_names::check_templates;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use tera::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::site::{EventId, PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
+use crate::model::site::{PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
 use crate::write::Sink;
 use context::page_value;
@@ -158,12 +156,7 @@ pub(crate) fn prepare(
     } else {
         (with_event_html(&templates, event_values)?, None)
     };
-    let mut page_events: HashMap<PageId, Vec<EventId>> = HashMap::new();
-    for (i, e) in site.event_ids().zip(&site.events) {
-        if !e.is_page {
-            page_events.entry(e.page).or_default().push(i);
-        }
-    }
+    let page_events = timeline::events_by_page(site);
     let mut data = Data {
         connected: connected::Connected::new(site),
         filters: timeline::filters_by_lang(site, &term_events),

@@ -1,38 +1,92 @@
 //! The values and outputs after `serve` placed one page again (`model::placing`): its
-//! terms or weight changed, not its date. The model is settled by then; this remakes
-//! the values that hold what moved and returns every output that can show it, so that
-//! the rest of the site follows the page without the model being built again.
+//! terms, weight or date changed. The model is settled by then; this remakes the values
+//! that hold what moved and returns every output that can show it, so that the rest of
+//! the site follows the page without the model being built again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::job::{FeedOf, Job, Lang};
+use super::archive;
+use super::job::{ArchivePage, FeedOf, Job, Lang};
 use super::sitemap;
 use super::timeline;
 use super::{JobId, Prepared};
-use crate::model::placing::Before;
+use crate::model::placing::{Before, Settled};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 
 impl Prepared {
-    /// After page `id` was placed again and the model settled (`changed`: the pages whose
-    /// related pages or neighbours changed, `id` first), remakes the values holding them
-    /// and the terms, events and search entries that moved, and returns the outputs to
-    /// render. `search_before`: the page's search terms before the edit. `None`, with
-    /// nothing changed, when the edit changes which outputs there are (a term's timeline
-    /// gains or loses a year, a term's pager a page), or the sitemap's files, or the theme
-    /// makes the outputs impossible to tell: a whole build does it.
+    /// After page `id` was placed again and the model settled (`settled`: the pages whose
+    /// values or events show what moved, and the timeline's new order), remakes the
+    /// values holding them and the terms, events, archive and search entries that moved,
+    /// and returns the outputs to render. `search_before`: the page's search terms before
+    /// the edit. `None`, with nothing changed, when the edit changes which outputs there
+    /// are (a timeline or the archive gains or loses a year or month, a term's pager a
+    /// page), or the sitemap's files, or the theme makes the outputs impossible to tell:
+    /// a whole build does it.
     pub(crate) fn settle_placed(
         &mut self,
         site: &Site,
         id: PageId,
         before: &Before,
-        changed: &[PageId],
+        settled: &Settled,
         search_before: &BTreeMap<String, u8>,
     ) -> Option<Vec<JobId>> {
         if self.event_partial_reads_everything {
             return None;
         }
+        let page = site.page(id);
+        let lang = Lang::of(site, &page.lang);
         let by_term = timeline::events_by_term(site);
         let term_events: HashMap<TermId, Vec<EventId>> = by_term.iter().cloned().collect();
+        let lang_events = timeline::events_by_lang(site);
+        let touched: Vec<TermId> = before.touched_terms().collect();
+        // The page's event moved to another month: every page of the timelines showing
+        // it counts each month's events.
+        let month = |d: Option<crate::dates::DateValue>| d.map(|d| (d.date.year(), d.date.month()));
+        let new_month = settled.events_from.is_some() && month(before.date) != month(page.date);
+        // Each timeline of the language and of the page's terms keeps its pages (its
+        // years), where timelines are made: a term's events or their dates changed.
+        let made = self
+            .plan
+            .iter()
+            .any(|p| matches!(p.job, Job::Timeline(l, _) if l == lang));
+        let kept = |of: &dyn Fn(&Job) -> Option<Option<i16>>, events: Option<&Vec<EventId>>| {
+            let mut planned: Vec<Option<i16>> = self.plan.iter().filter_map(|p| of(&p.job)).collect();
+            let mut now = events.map_or_else(Vec::new, |e| timeline::pages(site, Some(e), self.data.today));
+            planned.sort_unstable();
+            now.sort_unstable();
+            planned == now
+        };
+        let language = |job: &Job| match job {
+            Job::Timeline(l, year) if *l == lang => Some(*year),
+            _ => None,
+        };
+        if made
+            && (!kept(&language, lang_events.get(lang.0))
+                || !touched.iter().all(|t| {
+                    let of_term = |job: &Job| match job {
+                        Job::TermTimeline(term, year) if term == t => Some(*year),
+                        _ => None,
+                    };
+                    !site.taxonomy(t.taxonomy).config.render || kept(&of_term, term_events.get(t))
+                }))
+        {
+            return None;
+        }
+        // The archive keeps its years and months.
+        let archive = archive::build_all(site);
+        let shape = |a: &[archive::Archive]| -> Vec<Vec<(i16, Vec<i8>)>> {
+            a.iter()
+                .map(|a| {
+                    a.years
+                        .iter()
+                        .map(|(y, months)| (*y, months.iter().map(|(m, _)| *m).collect()))
+                        .collect()
+                })
+                .collect()
+        };
+        if shape(&archive) != shape(&self.data.archive) {
+            return None;
+        }
         // The terms whose lists changed, and whose outputs must all be there still.
         let moved: Vec<(TermId, usize)> = before.moved_terms(site).collect();
         for (t, old) in &moved {
@@ -41,12 +95,7 @@ impl Prepared {
                 Some(per) => n.div_ceil(per).max(1),
                 None => 1,
             };
-            let years = |events: Option<&Vec<EventId>>| {
-                events.map(|e| timeline::pages(site, Some(e), self.data.today))
-            };
-            if pagers(*old) != pagers(site.term(*t).pages.len())
-                || years(self.data.term_events.get(t)) != years(term_events.get(t))
-            {
+            if pagers(*old) != pagers(site.term(*t).pages.len()) {
                 return None;
             }
         }
@@ -65,11 +114,25 @@ impl Prepared {
         let old_filters =
             std::mem::replace(&mut self.data.filters, timeline::filters_by_lang(site, &by_term));
         self.data.term_events = term_events;
+        self.data.archive = archive;
+        if let Some(from) = &settled.events_from {
+            // The events keep their values in their new places.
+            let mut old = std::mem::take(&mut self.data.event_values);
+            self.data.event_values = from
+                .iter()
+                .map(|e| std::mem::replace(&mut old[e.0], tera::Value::none()))
+                .collect();
+            if let Some(html) = &mut self.data.event_html {
+                html.reorder(from);
+            }
+            self.data.lang_events = lang_events;
+            self.data.page_events = timeline::events_by_page(site);
+        }
         let html = self.data.page_values[id.0]
             .get_from_path("content")
             .and_then(|c| c.as_str().map(str::to_owned))
             .unwrap_or_default();
-        jobs.extend(self.update_pages(site, changed, (id, &html))?);
+        jobs.extend(self.update_pages(site, &settled.changed, (id, &html))?);
         // The terms that no longer list the page, which `update_pages` finds by their pages.
         let mut taxonomies: Vec<TaxonomyId> = Vec::new();
         for t in &before.terms {
@@ -80,12 +143,11 @@ impl Prepared {
         taxonomies.sort_unstable_by_key(|t| t.0);
         taxonomies.dedup();
         self.remake_taxonomies(site, &taxonomies);
-        jobs.extend(self.update_events(site, &[id]).ok()?);
+        jobs.extend(self.update_events(site, &settled.cited).ok()?);
         jobs.extend(self.update_search(site, id, search_before));
 
-        let page = site.page(id);
-        let lang = Lang::of(site, &page.lang);
-        let touched: Vec<TermId> = before.touched_terms().collect();
+        let redated = page.date != before.date || page.meta.updated != before.updated;
+        let old_year = before.date.map(|d| d.date.year());
         let reordered: Vec<SectionId> = before
             .section_pages
             .iter()
@@ -109,10 +171,26 @@ impl Prepared {
                 FeedOf::Section(s) => site.section(*s).pages.contains(&id),
                 FeedOf::Term(t) => touched.contains(t),
             },
-            // Each year's count of the term's events changed, on every page.
-            Job::TermTimeline(t, _) => moved.iter().any(|(m, _)| m == t),
+            // Each year's count of the term's events changed, on every page; the page's
+            // event left its year's page.
+            Job::TermTimeline(t, year) => {
+                moved.iter().any(|(m, _)| m == t)
+                    || (touched.contains(t)
+                        && settled.events_from.is_some()
+                        && (new_month || *year == old_year))
+            }
             // The filters count each term's events.
-            Job::Timeline(l, _) => filters_changed && *l == lang,
+            Job::Timeline(l, year) => {
+                *l == lang
+                    && (filters_changed || new_month || (settled.events_from.is_some() && *year == old_year))
+            }
+            // The years' and months' counts are on every page; a year's and a month's
+            // pages list their analyses by date.
+            Job::Archive(l, at) if *l == lang && redated => match at {
+                ArchivePage::Index => true,
+                ArchivePage::Year(y) => new_month || Some(*y) == page.date.map(|d| d.date.year()),
+                ArchivePage::Month(y, m) => new_month || Some((*y, *m)) == month(page.date),
+            },
             // Made from the terms and pages of a language, whole.
             Job::SearchIndex(l)
             | Job::SearchFilters(l)

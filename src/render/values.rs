@@ -318,6 +318,12 @@ impl EventHtml {
         self.0[e.0] = std::sync::OnceLock::new();
     }
 
+    /// Puts the events' HTML in the timeline's new order (`from`: each event's id before).
+    pub(super) fn reorder(&mut self, from: &[EventId]) {
+        let mut old = std::mem::take(&mut self.0);
+        self.0 = from.iter().map(|e| std::mem::take(&mut old[e.0])).collect();
+    }
+
     /// The first event whose HTML could not be made, in the site's order: an error in
     /// the event partial is said once, not once for every event.
     pub(super) fn error(&self) -> Option<Diagnostic> {

@@ -1,12 +1,14 @@
 //! The timeline's pages and exports: `/timeline/` (and one per taxonomy term), the
 //! density strip, `timeline.json` in TimelineJS's shape and `timeline.ics`.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use tera::Value;
 
 use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
-use crate::model::site::{EventId, Site, TaxonomyId, TermId};
+use crate::model::site::{EventId, PageId, Site, TaxonomyId, TermId};
 use crate::render::fingerprint::Purpose;
 use crate::render::job::Lang;
 use crate::render::words::{self, Words};
@@ -279,6 +281,17 @@ pub(crate) fn events_by_lang(site: &Site) -> Vec<Vec<EventId>> {
     let mut out: Vec<Vec<EventId>> = Lang::all(site).map(|_| Vec::new()).collect();
     for (i, e) in site.event_ids().zip(&site.events) {
         out[Lang::of(site, &site.page(e.page).lang).0].push(i);
+    }
+    out
+}
+
+/// The events each analysis records in its `events` list, in the site's order.
+pub(crate) fn events_by_page(site: &Site) -> HashMap<PageId, Vec<EventId>> {
+    let mut out: HashMap<PageId, Vec<EventId>> = HashMap::new();
+    for (i, e) in site.event_ids().zip(&site.events) {
+        if !e.is_page {
+            out.entry(e.page).or_default().push(i);
+        }
     }
     out
 }

@@ -822,7 +822,25 @@ fn a_tag_date_or_weight_edit_shows_the_page_itself_first_as_a_cold_build_makes_i
     assert!(page.contains("/tags/winter-camps/") && page.contains("A new paragraph on the camps."));
     assert!(outputs_of(&session).contains_key("tags/winter-camps/index.html"));
 
-    // A year back: the page's neighbours in its section change.
+    // Two months back: the page's neighbours in its section change, and its event moves
+    // on the timeline; the model is settled in place.
+    let earlier = new_term.replace("date = 2024-10-23", "date = 2024-08-23");
+    let rest = shows_the_page_first(&site, &mut session, rel, &earlier, own, Rest::Settled);
+    assert_changed(
+        &rest,
+        &[
+            "timeline/index.html",
+            "archive/2024/08/index.html",
+            "archive/2024/10/index.html",
+        ],
+    );
+    assert!(
+        rest.rendered * 2 < rest.outputs,
+        "a date edit rendered {} of {} outputs",
+        rest.rendered,
+        rest.outputs
+    );
+    // A year back: the archive gains a year, which only a model build plans.
     let older = new_term.replace("date = 2024-10-23", "date = 2023-10-23");
     shows_the_page_first(&site, &mut session, rel, &older, own, Rest::Remodelled);
     // A weight and a new title: placed and shown alike.
@@ -908,10 +926,11 @@ fn a_term_or_weight_edit_renders_what_shows_the_page_without_building_the_model_
 }
 
 #[test]
-fn term_and_weight_edits_on_every_analysis_match_a_cold_build() {
-    // Each analysis in turn gains a term other pages carry, gets a weight, and goes
-    // back: in sections sorted by date, title and weight, paginated or not, dated by
-    // front matter or by file name, with events of their own or none.
+fn term_weight_and_date_edits_on_every_analysis_match_a_cold_build() {
+    // Each analysis in turn gains a term other pages carry, gets a weight, moves a day
+    // and then a year back, and goes back: in sections sorted by date, title and
+    // weight, paginated or not, dated by front matter or by file name, with events of
+    // their own or none.
     let site = SiteTest::fixture(FIXTURE);
     let mut session = session_for(&site);
     let mut settled = 0;
@@ -942,7 +961,13 @@ fn term_and_weight_edits_on_every_analysis_match_a_cold_build() {
             }
             None => text.replacen("+++\n", "+++\nweight = 7\n", 1),
         };
-        for version in [tagged, weighed, text] {
+        // Another day of its month; into the busiest month and the quietest; a year
+        // no analysis has (the archive gains it: a model build).
+        let day = another_day(&text).unwrap_or_else(|| text.clone());
+        let busy = with_date(&text, "2024-11-05");
+        let quiet = with_date(&text, "2024-03-15");
+        let year = with_date(&text, "2022-10-23");
+        for version in [tagged, weighed, day, busy, quiet, year, text] {
             site.write(rel, &version);
             let first = first_ok(&mut session, &site, rel);
             if let Some(rest) = session.finish() {
@@ -955,7 +980,29 @@ fn term_and_weight_edits_on_every_analysis_match_a_cold_build() {
         }
     }
     // Not each: some pages record events of their own, which only a model build moves.
-    assert!(settled >= pages.len(), "only {settled} edits were settled");
+    assert!(settled >= 3 * pages.len(), "only {settled} edits were settled");
+}
+
+/// `text` with its front matter's `date` set to `date` (a line added where its date is
+/// its file name's).
+fn with_date(text: &str, date: &str) -> String {
+    match text.find("\ndate = ") {
+        Some(at) => {
+            let end = text[at + 1..].find('\n').map_or(text.len(), |e| at + 1 + e);
+            format!("{}\ndate = {date}{}", &text[..at], &text[end..])
+        }
+        None => text.replacen("+++\n", &format!("+++\ndate = {date}\n"), 1),
+    }
+}
+
+/// `text` moved to another day of the month its front matter's `date` names (the 1st, or
+/// the 27th if it is the 1st); `None` when it names no day.
+fn another_day(text: &str) -> Option<String> {
+    let at = text.find("\ndate = ")? + "\ndate = ".len();
+    let value = text[at..].lines().next()?.trim_matches('"');
+    let (month, day) = (value.get(..7)?, value.get(8..10)?);
+    let day = if day == "01" { "27" } else { "01" };
+    Some(with_date(text, &format!("{month}-{day}")))
 }
 
 #[test]

@@ -148,9 +148,14 @@ impl Editor {
     }
 
     /// A front-matter edit that only places a page elsewhere in its lists: a term added
-    /// or removed, or a weight (what `serve` settles without building the model again).
+    /// or removed, a weight or a date (what `serve` settles without building the model
+    /// again).
     pub(super) fn placing(&mut self) -> bool {
-        let edit = if self.rng.chance(0.75) { 2 } else { 5 };
+        let edit = match self.rng.below(8) {
+            0..=4 => 2,
+            5 => 5,
+            _ => 1,
+        };
         self.page_front_matter(Some(edit))
     }
 
@@ -176,6 +181,19 @@ impl Editor {
             1 if t.contains_key("date") && self.rng.chance(0.25) => {
                 t.remove("date");
                 "remove date".to_owned()
+            }
+            // Another day of the same month: the page keeps its place on the timeline's
+            // and the archive's pages, but not in their lists.
+            1 if self.rng.chance(0.3)
+                && let Some(month) = t
+                    .get("date")
+                    .and_then(toml::Value::as_datetime)
+                    .and_then(|d| d.date)
+                    .map(|d| format!("{}-{:02}", d.year, d.month)) =>
+            {
+                let d = format!("{month}-{:02}", self.rng.range(1, 28));
+                t.insert("date".into(), date_value(&d));
+                format!("date = {d}")
             }
             1 => {
                 let d = if self.rng.chance(0.2) {
