@@ -2,7 +2,7 @@
 """Edit-to-fresh-page latency of `dossier serve` against `hugo server`.
 
     benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both]
-                     [--change body|title|tags|date|new|delete|rename]
+                     [--change body|title|tags|date|new|delete|rename|template]
 
 Generates (or reuses) the corpus of benches/build.py, starts the server, then K times
 makes one change and polls the page over HTTP until it shows the change:
@@ -14,7 +14,11 @@ makes one change and polls the page over HTTP until it shows the change:
 - new: adds a new analysis with the marker in its text (and removes it after);
 - delete: deletes one analysis and polls until its address answers 404 (and restores it);
 - rename: renames one analysis's file and polls its new address for the marker (and
-  renames it back).
+  renames it back);
+- template: puts the marker in the template every analysis page is made with and polls
+  one analysis, asked for once before the save as a browser showing it would be
+  (dossier: the site's copy of the theme's `partials/page_meta.html`, made before the
+  server starts and removed after; Hugo: `layouts/_default/single.html`).
 Reports the median and quartiles of save → fresh page; for dossier also save → first
 `built` event on the live-reload stream (sent when the edited page is fresh) and save →
 last `built` event (every output up to date: `serve` renders what shows the page after
@@ -147,6 +151,28 @@ def change(kind, original, marker):
     raise ValueError(kind)
 
 
+def template_of(tool, corpus):
+    """The template `--change template` edits, and its text before (None: made for the run)."""
+    if tool == "dossier":
+        path = os.path.join(corpus, "dossier", "templates", "partials", "page_meta.html")
+        theme = os.path.join(ROOT, "themes", "default", "templates", "partials", "page_meta.html")
+        if os.path.exists(path):
+            return path, open(path, encoding="utf-8").read()
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(theme, encoding="utf-8") as f, open(path, "w", encoding="utf-8") as out:
+            out.write(f.read())
+        return path, None
+    path = os.path.join(corpus, "hugo", "layouts", "_default", "single.html")
+    return path, open(path, encoding="utf-8").read()
+
+
+def with_marker(tool, template, marker):
+    span = f'<span hidden>{marker}</span>'
+    if tool == "dossier":
+        return span + template
+    return template.replace("<article>", "<article>" + span, 1)
+
+
 def url_of(content, path):
     return "/" + os.path.relpath(path, content)[: -len(".md")] + "/"
 
@@ -159,6 +185,9 @@ def measure(tool, corpus, edits, seed, kind):
     else:
         cmd = [os.environ.get("HUGO", "hugo"), "server", "-s", os.path.join(corpus, "hugo"), "--port", str(port),
                "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{port}/", "--disableFastRender=false"]
+    # The site's own template, there before the server starts, as an author's would be.
+    template, template_before = template_of(tool, corpus) if kind == "template" else (None, None)
+    template_text = open(template, encoding="utf-8").read() if template else None
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -189,13 +218,22 @@ def measure(tool, corpus, edits, seed, kind):
                     text = f'+++\ntitle = "New {i}"\ndate = 2024-06-01\n+++\n\nParagraph {marker}.\n'
                 elif kind in ("delete", "rename"):
                     text = None
+                elif kind == "template":
+                    text = None
                 else:
                     text = change(kind, originals[path], marker)
+                if kind == "template":
+                    # A browser showing the page, as when an author edits the template it is
+                    # made with: both servers re-render the pages shown first.
+                    get(port, url)
                 time.sleep(0.05)  # let the previous save settle, as an author would
                 t0 = time.perf_counter()
                 if kind == "delete":
                     os.remove(path)
                     expect_gone = True
+                elif kind == "template":
+                    with open(template, "w", encoding="utf-8") as f:
+                        f.write(with_marker(tool, template_text, marker))
                 elif kind == "rename":
                     moved = os.path.join(os.path.dirname(path), f"renamed-{tool}-{i}.md")
                     with open(path, "w", encoding="utf-8") as f:
@@ -256,6 +294,17 @@ def measure(tool, corpus, edits, seed, kind):
     finally:
         proc.terminate()
         proc.wait()
+        if template:
+            if template_before is None:
+                os.remove(template)
+                for folder in ("partials", ""):
+                    try:
+                        os.rmdir(os.path.join(corpus, "dossier", "templates", folder))
+                    except OSError:
+                        pass
+            else:
+                with open(template, "w", encoding="utf-8") as f:
+                    f.write(template_before)
     return first, fresh, notified, settled, rss_before, rss_after
 
 
@@ -273,7 +322,8 @@ def main():
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--tool", choices=["dossier", "hugo", "both"], default="both")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--change", choices=["body", "title", "tags", "date", "new", "delete", "rename"], default="body")
+    ap.add_argument("--change", choices=["body", "title", "tags", "date", "new", "delete", "rename", "template"],
+                    default="body")
     a = ap.parse_args()
     corpus = os.path.join(ROOT, "target", "bench", f"corpus-{a.pages}")
     if not os.path.isdir(corpus):

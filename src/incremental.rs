@@ -108,6 +108,9 @@ pub struct Session {
     /// an edit to one builds everything again, since only rendering the pages that show
     /// it names its new processed files, and any page may.
     image_sources: std::collections::HashSet<PathBuf>,
+    /// The HTML outputs browsers asked for last, most recent first: after a template
+    /// edit, rendered before the rest of what it changed (see [`Session::viewing`]).
+    viewing: Vec<String>,
 }
 
 struct State {
@@ -166,7 +169,16 @@ impl Session {
             state: None,
             outputs: Arc::default(),
             image_sources: Default::default(),
+            viewing: Vec::new(),
         }
+    }
+
+    /// Tells the session which outputs browsers are showing (output paths, the most
+    /// recently asked for first). A template edit changes many outputs: those shown are
+    /// rendered first, so their browsers reload at once, and the rest after
+    /// ([`Session::finish`]), as for an edited page's own outputs.
+    pub fn viewing(&mut self, outputs: Vec<String>) {
+        self.viewing = outputs;
     }
 
     /// Adds the source images the last render read to those of the session.
@@ -532,9 +544,16 @@ impl Session {
         }
         jobs.sort_unstable();
         jobs.dedup();
-        // The edited pages' own outputs now; after a template edit, everything it made.
-        let own = state.prepared.own_jobs(&edited);
-        let (first, rest): (Vec<JobId>, Vec<JobId>) = if own.is_empty() || templates_changed {
+        // The edited pages' own outputs now; after a template edit, the outputs browsers
+        // are showing (all it made when none is known).
+        let mut own = state.prepared.own_jobs(&edited);
+        if templates_changed {
+            own.extend(
+                jobs.iter()
+                    .filter(|j| self.viewing.iter().any(|v| v == state.prepared.path(**j))),
+            );
+        }
+        let (first, rest): (Vec<JobId>, Vec<JobId>) = if own.is_empty() {
             (jobs, Vec::new())
         } else {
             jobs.into_iter().partition(|j| own.contains(j))

@@ -59,6 +59,8 @@ pub(super) struct Shared {
     pub failure: watch::Receiver<Option<News>>,
     /// Becomes true once the first build has finished (well or not).
     pub ready: watch::Receiver<bool>,
+    /// The pages served last, which a template edit renders first.
+    pub viewed: Arc<std::sync::Mutex<super::viewed::Viewed>>,
 }
 
 pub(super) fn router(shared: Shared, hosts: Hosts) -> axum::Router {
@@ -254,6 +256,9 @@ async fn file(State(shared): State<Shared>, request: Request) -> Response {
             let outputs = shared.outputs.read().unwrap_or_else(|e| e.into_inner());
             match outputs.get(&path) {
                 Some(bytes) => {
+                    if is_html(&path) {
+                        shared.viewed.lock().unwrap_or_else(|e| e.into_inner()).saw(&path);
+                    }
                     let tag = etag(bytes);
                     let matches = request
                         .headers()

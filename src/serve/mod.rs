@@ -3,13 +3,14 @@
 //! after each save (see [`crate::incremental`]) and tells open browsers what changed.
 
 mod http;
+mod viewed;
 pub mod watch;
 
 pub use http::{Lookup, resolve};
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -79,12 +80,14 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
     let (failure_tx, failure) = signal::channel(None);
     let (ready_tx, ready) = signal::channel(false);
     let mut session = Session::new(build);
+    let viewed = Arc::new(Mutex::new(viewed::Viewed::default()));
     let shared = http::Shared {
         outputs: session.outputs(),
         base_path: base_path.clone().into(),
         news: news.clone(),
         failure,
         ready,
+        viewed: viewed.clone(),
     };
 
     let root = std::fs::canonicalize(&options.build.root).unwrap_or_else(|_| options.build.root.clone());
@@ -153,6 +156,8 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
                     .collect();
                 // The edited page first: a browser showing it reloads now, while the
                 // outputs that show it are rendered, and browsers showing those reload after.
+                // After a template edit, the pages browsers asked for last come first.
+                session.viewing(viewed.lock().unwrap_or_else(|e| e.into_inner()).recent());
                 match session.apply_first(&batch.paths) {
                     Ok(first) => {
                         failure_tx.send_replace(None);

@@ -1073,6 +1073,10 @@ fn config_templates_and_static_files_are_watched() {
     let (i, _) = events.wait(&server, i + 1, "a built event for the template", |e| {
         e.lists("/security/kursk/")
     });
+    // The pages shown first, then the rest: the save's last event says none follows.
+    let (i, _) = events.wait(&server, i, "the template's last built event", |e| {
+        e.is_built() && e.json()["more"] == serde_json::Value::Bool(false)
+    });
     server.wait_stdout("a line for the template", |l| {
         l.starts_with("templates/page.html changed:")
     });
@@ -1098,6 +1102,31 @@ fn config_templates_and_static_files_are_watched() {
             "a CSS edit lists only the stylesheet: {event:?}"
         );
     }
+    assert!(server.stderr_text().is_empty(), "{}", server.logs());
+}
+
+/// A template edit changes every page made with it: the page a browser asked for last is
+/// rendered and announced first, the others in a second event for the same save.
+#[test]
+fn after_a_template_edit_the_page_a_browser_shows_is_announced_first() {
+    let site = Site::new();
+    let server = site.serve(&[]);
+    let events = server.events();
+    assert_eq!(server.get("/security/alliance/").status, 200);
+
+    let from = events.len();
+    site.edit(
+        "templates/page.html",
+        "template-marker-one",
+        "template-marker-two",
+    );
+    let (i, first) = events.wait(&server, from, "a built event for the template", |e| e.is_built());
+    assert_eq!(first.paths(), ["/security/alliance/"], "{first:?}");
+    assert_eq!(first.json()["more"], serde_json::Value::Bool(true), "{first:?}");
+    events.wait(&server, i + 1, "a built event for the other pages", |e| {
+        e.lists("/security/kursk/")
+    });
+    server.wait_for_text("/security/kursk/", "template-marker-two");
     assert!(server.stderr_text().is_empty(), "{}", server.logs());
 }
 

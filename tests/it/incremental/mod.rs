@@ -1493,3 +1493,46 @@ fn an_edit_to_an_ignored_file_changes_nothing() {
     assert!(session.sources_among(&paths).is_empty());
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn after_a_template_edit_the_pages_browsers_show_come_first_and_the_rest_follows() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    // The site's own copy of a theme partial, made with every analysis page.
+    let rel = "templates/partials/page_meta.html";
+    let theme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/page_meta.html"),
+    )
+    .expect("the theme's partial");
+    site.write(rel, &theme);
+    apply_ok(&mut session, &site, &[rel]);
+    assert_matches_cold(&site, &session);
+
+    let shown = "security/training/index.html";
+    session.viewing(vec![shown.to_owned(), "no/such/page/index.html".to_owned()]);
+    site.write(rel, format!("<span hidden>a new stamp</span>{theme}"));
+    let first = first_ok(&mut session, &site, rel);
+    assert_eq!(first.changed, [shown], "{first:?}");
+    assert_eq!(first.rendered, 1, "{first:?}");
+    assert!(String::from_utf8_lossy(&outputs_of(&session)[shown]).contains("a new stamp"));
+    let rest = session
+        .finish()
+        .expect("the rest is left for `finish`")
+        .unwrap_or_else(|d| panic!("finish failed:\n{}", diagnostics(d)));
+    assert!(!rest.full, "{rest:?}");
+    assert!(
+        rest.changed.len() > 5 && rest.changed.iter().all(|c| c != shown),
+        "{:?}",
+        rest.changed
+    );
+    assert_matches_cold(&site, &session);
+
+    // Nothing shown: the whole edit at once, as before.
+    session.viewing(Vec::new());
+    site.write(rel, &theme);
+    let first = first_ok(&mut session, &site, rel);
+    assert!(first.changed.len() > 5, "{first:?}");
+    assert!(session.finish().is_none());
+    assert_matches_cold(&site, &session);
+}
