@@ -147,7 +147,6 @@ impl Prepared {
         jobs.extend(self.update_search(site, id, search_before));
 
         let redated = page.date != before.date || page.meta.updated != before.updated;
-        let old_year = before.date.map(|d| d.date.year());
         let reordered: Vec<SectionId> = before
             .section_pages
             .iter()
@@ -171,19 +170,14 @@ impl Prepared {
                 FeedOf::Section(s) => site.section(*s).pages.contains(&id),
                 FeedOf::Term(t) => touched.contains(t),
             },
-            // Each year's count of the term's events changed, on every page; the page's
-            // event left its year's page.
-            Job::TermTimeline(t, year) => {
-                moved.iter().any(|(m, _)| m == t)
-                    || (touched.contains(t)
-                        && settled.events_from.is_some()
-                        && (new_month || *year == old_year))
+            // Each year's count of the term's events changed, on every page; so did two
+            // months' counts after the page's event moved (within a month, the pages
+            // listing it are `update_events`'s).
+            Job::TermTimeline(t, _) => {
+                moved.iter().any(|(m, _)| m == t) || (touched.contains(t) && new_month)
             }
             // The filters count each term's events.
-            Job::Timeline(l, year) => {
-                *l == lang
-                    && (filters_changed || new_month || (settled.events_from.is_some() && *year == old_year))
-            }
+            Job::Timeline(l, _) => *l == lang && (filters_changed || new_month),
             // The years' and months' counts are on every page; a year's and a month's
             // pages list their analyses by date.
             Job::Archive(l, at) if *l == lang && redated => match at {
