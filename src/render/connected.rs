@@ -191,7 +191,7 @@ impl Connected {
     pub(crate) fn fingerprint(site: &Site, id: PageId) -> u64 {
         use std::hash::{Hash, Hasher};
         let order = neighbours(site, id);
-        let mut h = super::fingerprint::hasher();
+        let mut h = crate::digest::fingerprinter();
         site.page(id).lang.hash(&mut h);
         order.len().hash(&mut h);
         for (item, relations, excerpt) in &order {

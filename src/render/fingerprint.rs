@@ -15,13 +15,13 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use tera::Value;
 
-pub(crate) use crate::digest::{Fingerprinter, fingerprinter as hasher};
+use crate::digest::Fingerprinter;
 
 /// The fingerprint of a known value, through the standard library's `Hash` for strings,
 /// numbers and tuples as fingerprints use it: a Rust release that feeds a hasher
 /// differently changes it, and so sets the build cache's fingerprints aside.
 pub(crate) fn probe() -> u64 {
-    let mut h = hasher();
+    let mut h = crate::digest::fingerprinter();
     (
         "dossier fingerprint",
         1u8,
@@ -61,7 +61,7 @@ impl Memo {
     }
 
     pub(super) fn hash(&self, value: &Value) -> u64 {
-        let mut h = hasher();
+        let mut h = crate::digest::fingerprinter();
         self.feed(value, &mut h);
         h.finish()
     }

@@ -44,31 +44,31 @@ impl Prepared {
         let month = |d: Option<crate::dates::DateValue>| d.map(|d| (d.date.year(), d.date.month()));
         let new_month = settled.events_from.is_some() && month(before.date) != month(page.date);
         // Each timeline of the language and of the page's terms keeps its pages (its
-        // years), where timelines are made: a term's events or their dates changed.
-        let made = self
-            .plan
-            .iter()
-            .any(|p| matches!(p.job, Job::Timeline(l, _) if l == lang));
-        let kept = |of: &dyn Fn(&Job) -> Option<Option<i16>>, events: Option<&Vec<EventId>>| {
-            let mut planned: Vec<Option<i16>> = self.plan.iter().filter_map(|p| of(&p.job)).collect();
+        // years), where timelines are made: a term's events or their dates changed. The
+        // plan is gone over once, whatever the number of terms the page carries.
+        let touching: HashSet<TermId> = touched.iter().copied().collect();
+        let mut planned: HashMap<Option<TermId>, Vec<Option<i16>>> = HashMap::new();
+        for p in &self.plan {
+            match p.job {
+                Job::Timeline(l, year) if l == lang => planned.entry(None).or_default().push(year),
+                Job::TermTimeline(t, year) if touching.contains(&t) => {
+                    planned.entry(Some(t)).or_default().push(year);
+                }
+                _ => {}
+            }
+        }
+        let kept = |timeline: Option<TermId>, events: Option<&Vec<EventId>>| {
+            let mut planned = planned.get(&timeline).cloned().unwrap_or_default();
             let mut now = events.map_or_else(Vec::new, |e| timeline::pages(site, Some(e), self.data.today));
             planned.sort_unstable();
             now.sort_unstable();
             planned == now
         };
-        let language = |job: &Job| match job {
-            Job::Timeline(l, year) if *l == lang => Some(*year),
-            _ => None,
-        };
-        if made
-            && (!kept(&language, lang_events.get(lang.0))
-                || !touched.iter().all(|t| {
-                    let of_term = |job: &Job| match job {
-                        Job::TermTimeline(term, year) if term == t => Some(*year),
-                        _ => None,
-                    };
-                    !site.taxonomy(t.taxonomy).config.render || kept(&of_term, term_events.get(t))
-                }))
+        if planned.contains_key(&None)
+            && (!kept(None, lang_events.get(lang.0))
+                || !touched
+                    .iter()
+                    .all(|t| !site.taxonomy(t.taxonomy).config.render || kept(Some(*t), term_events.get(t))))
         {
             return None;
         }
@@ -157,7 +157,7 @@ impl Prepared {
         jobs.extend(self.ids().filter(|i| match &self.plan[i.0].job {
             // A list whose order or pages changed: each of its pages (the page's place in
             // it moved the others), and the list of its taxonomy's terms.
-            Job::TermPager { term, .. } => touched.contains(term),
+            Job::TermPager { term, .. } => touching.contains(term),
             Job::SectionPager { section, .. } => {
                 // Every page of a home page shows other sections' pages (`home_sections`),
                 // its first the newest (`front`).
@@ -168,13 +168,13 @@ impl Prepared {
                 FeedOf::Site => page.lang == site.config.default_language,
                 FeedOf::Language(l) => page.lang == site.config.languages[*l].code,
                 FeedOf::Section(s) => site.section(*s).pages.contains(&id),
-                FeedOf::Term(t) => touched.contains(t),
+                FeedOf::Term(t) => touching.contains(t),
             },
             // Each year's count of the term's events changed, on every page; so did two
             // months' counts after the page's event moved (within a month, the pages
             // listing it are `update_events`'s).
             Job::TermTimeline(t, _) => {
-                moved.iter().any(|(m, _)| m == t) || (touched.contains(t) && new_month)
+                moved.iter().any(|(m, _)| m == t) || (touching.contains(t) && new_month)
             }
             // The filters count each term's events.
             Job::Timeline(l, _) => *l == lang && (filters_changed || new_month),

@@ -456,7 +456,7 @@ impl Prepared {
         memo.add(&self.data.taxonomy_values);
         let globals = globals(&self.templates, site);
         let seed = {
-            let mut h = fingerprint::hasher();
+            let mut h = crate::digest::fingerprinter();
             // Any change to any template changes every fingerprint.
             for (name, source) in &self.templates.sources {
                 std::hash::Hash::hash(name, &mut h);
@@ -470,7 +470,7 @@ impl Prepared {
         };
         let fingerprint_of = |planned: &Planned| {
             use std::hash::{Hash, Hasher};
-            let mut h = fingerprint::hasher();
+            let mut h = crate::digest::fingerprinter();
             if planned.reads_everything {
                 return None;
             }

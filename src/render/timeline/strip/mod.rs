@@ -49,7 +49,7 @@ pub(super) fn fingerprint(
     split: Option<&str>,
 ) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = crate::render::fingerprint::hasher();
+    let mut h = crate::digest::fingerprinter();
     (lang, today, split, events.len()).hash(&mut h);
     for e in events {
         let date = &site.event(*e).date;
