@@ -707,8 +707,10 @@ impl State {
             return None;
         }
         let content_path = content_path(rel)?;
-        let Some(Item::Page(id)) = self.model.site.by_content_path.get(&content_path).copied() else {
-            return None;
+        let id = match self.model.site.by_content_path.get(&content_path).copied() {
+            Some(Item::Page(id)) => id,
+            Some(Item::Section(_)) => return None,
+            None => return self.place_added(root, rel, content_path),
         };
         let own = self.prepared.own_jobs_alone(id)?;
         if std::fs::symlink_metadata(&absolute).is_err() {
@@ -778,6 +780,102 @@ impl State {
         self.model.sources.insert(content_path.clone(), file.text);
         self.prepared.show_page(&self.model.site, id, &html, &new_terms);
         Some(Placed::Shown(own, content_path, settling))
+    }
+
+    /// An analysis added since the model was built, at `rel`: placed as a whole build
+    /// would place it (`model::placing::add`) and its own output planned, so that it can
+    /// be shown before the model is built again for the rest. `None`, with nothing
+    /// changed, for a file a whole build would report, leave out or need to see the
+    /// whole site for: see [`resolve::added_page`](crate::model::resolve::added_page),
+    /// `placing::add` and `Prepared::plan_added`; and here, any warning left by the last
+    /// build (a link to a missing page is one, and this page may be the one it meant), a
+    /// plain link to its address from another page, events, indicators or aliases of its
+    /// own, a bundle with files, or a body with problems, shortcodes or charts.
+    fn place_added(&mut self, root: &Path, rel: &Path, content_path: String) -> Option<Placed> {
+        let site = &self.model.site;
+        let name = content_path.rsplit('/').next().unwrap_or(&content_path);
+        let noise = rel
+            .iter()
+            .any(|part| crate::load::is_ignored_name(&part.to_string_lossy()));
+        // Only the file itself was checked for a link: a folder on the way may be one.
+        let linked_folder = rel
+            .ancestors()
+            .skip(1)
+            .take_while(|a| a.starts_with("content") && *a != Path::new("content"))
+            .any(|a| std::fs::symlink_metadata(root.join(a)).is_ok_and(|m| m.file_type().is_symlink()));
+        if !name.ends_with(".md")
+            || name.starts_with("_index.")
+            || noise
+            || linked_folder
+            || !self.model.warnings.is_empty()
+            || site.broken.contains(&content_path)
+            || site.drafts.contains_key(&content_path)
+        {
+            return None;
+        }
+        let file = crate::load::read_markdown(root, &root.join(rel), content_path.clone()).ok()?;
+        let split = crate::parse::frontmatter::split(&file.display_path, &file.text).ok()?;
+        let (meta, warnings): (PageFrontMatter, _) =
+            crate::parse::frontmatter::parse(&file.display_path, &file.text, &split).ok()?;
+        if !warnings.is_empty()
+            || !meta.events.is_empty()
+            || !meta.watch.is_empty()
+            || !meta.aliases.is_empty()
+        {
+            return None;
+        }
+        let (text, body_offset) = (file.text.clone(), split.body_offset);
+        let page = crate::model::resolve::added_page(site, file, body_offset, meta)?;
+        let has_files = page
+            .bundle_dir
+            .as_deref()
+            .is_some_and(|dir| site.loose_assets.iter().any(|a| a.starts_with(dir)));
+        // A plain link to its address, written before it existed, makes a backlink now.
+        let awaited = site
+            .pages
+            .iter()
+            .map(|p| &p.converted)
+            .chain(site.sections.iter().map(|s| &s.converted))
+            .any(|c| c.local_refs.iter().any(|r| r.url == page.path));
+        if !page.has_output() || has_files || awaited {
+            return None;
+        }
+        let id = PageId(site.pages.len());
+        self.model.site.pages.push(page);
+        let output = self.prepared.plan_added(&self.model.site, id);
+        let converted = self.convert(id, &text, body_offset);
+        let (Some(output), Some(mut converted)) = (output, converted) else {
+            self.model.site.pages.pop();
+            return None;
+        };
+        if !converted.diagnostics.is_empty() || !converted.data_files.is_empty() {
+            self.model.site.pages.pop();
+            return None;
+        }
+        let html = std::mem::take(&mut converted.content);
+        content::remember(
+            &self.model.site,
+            &self.model.links,
+            id,
+            &text,
+            body_offset,
+            &mut converted,
+        );
+        let page = &mut self.model.site.pages[id.0];
+        // Its links find its related pages.
+        page.converted = converted;
+        page.file.text = text[..body_offset].to_owned();
+        let Some(new_terms) = crate::model::placing::add(&mut self.model.site, id) else {
+            self.model.site.pages.pop();
+            return None;
+        };
+        self.model.sources.insert(content_path.clone(), text);
+        let job = self
+            .prepared
+            .add_page(&self.model.site, id, output, &html, &new_terms);
+        // The jobs after it moved up by one.
+        self.copies = copy_sources(&self.prepared);
+        Some(Placed::Shown(vec![job], content_path, None))
     }
 
     /// Renders `jobs` from the values a fast path patched, into memory over `known`, and

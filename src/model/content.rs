@@ -78,21 +78,14 @@ impl Links {
         }
     }
 
-    /// A fingerprint of what links in Markdown resolve against, apart from titles: if it
-    /// is unchanged, a page with the same file renders to the same output.
+    /// A fingerprint of what a document's Markdown output depends on besides its source
+    /// and what it asks of the rest of the site: if it is unchanged, a document with the
+    /// same file, whose questions get the same answers (the URLs of the pages it links
+    /// to, say: see `Questions`), converts to the same output. Which documents exist, and
+    /// their addresses, are left out: a page added or deleted changes only the answers
+    /// of the documents that link to it.
     pub(crate) fn fingerprint(&self, site: &Site) -> u64 {
-        fn sorted<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
-            let mut v: Vec<&String> = items.collect();
-            v.sort_unstable();
-            v
-        }
         let mut h = DefaultHasher::new();
-        let mut urls: Vec<(&String, &String)> = self.urls.iter().collect();
-        urls.sort_unstable();
-        urls.hash(&mut h);
-        sorted(self.unrendered.iter()).hash(&mut h);
-        sorted(site.broken.iter()).hash(&mut h);
-        sorted(site.drafts.keys()).hash(&mut h);
         self.section_anchors.hash(&mut h);
         format!("{:?}", site.config.markdown).hash(&mut h);
         site.config.link_severity.hash(&mut h);
@@ -289,9 +282,11 @@ pub(crate) fn convert_markdown(
         let key = (remember || reuse.is_some())
             .then(|| source_key(&doc))
             .filter(|_| !shortcodes::may_hold(doc.body));
+        // Made from the same source with the same answers from the rest of the site.
         if let Some(again) = reuse
             .and_then(|r| r.docs.get(doc.content_path))
             .and_then(|offered| offered.take(key))
+            .filter(|again| again.questions.answered_alike(&env))
         {
             return again;
         }

@@ -1,7 +1,8 @@
 //! What links in Markdown resolve against: the site's URLs, wikilink titles, drafts,
 //! broken files and documents without a page. `LinkTargets` answers the parser's
 //! questions (`parse::markdown::Targets`) and words the errors; `convert` runs the
-//! Markdown pass over one document against it, citations formatted.
+//! Markdown pass over one document against it, citations formatted, noting what the
+//! document asked.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Severity, closest};
 use crate::model::citations;
 use crate::model::sources::Sources;
 use crate::parse::highlight::Highlighter;
+use crate::parse::markdown::asked::Asking;
 use crate::parse::markdown::{self, Calls, Citations, CiteCheck, Converted, Doc, Target, Targets};
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 
@@ -52,17 +54,21 @@ pub(crate) struct LinkTargets<'a> {
 
 /// One document's Markdown as HTML, its links resolved against `targets` and its
 /// citations formatted with the bibliography.
+/// What the document asked of the targets is kept with it
+/// ([`Questions`](crate::parse::markdown::asked::Questions)).
 pub(crate) fn convert(doc: &Doc, targets: &LinkTargets) -> Converted {
+    let asking = Asking::new(targets);
     let env = markdown::Env {
         config: targets.config,
         highlighter: targets.highlighter,
-        targets,
+        targets: &asking,
         citations: targets,
         calls: targets.calls,
         charts: targets.charts,
         lenient: targets.relative_severity,
     };
     let mut converted = markdown::to_html(doc, &env);
+    converted.questions = asking.into_questions();
     citations::fill(&mut converted, targets.sources, &doc.words);
     converted
 }

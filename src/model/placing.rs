@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use crate::dates::{DateValue, EventDate};
-use crate::model::resolve::{neighbours, sort_pages};
+use crate::model::resolve::{neighbours, order_pages, sort_pages};
 use crate::model::site::{EventId, Item, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::model::{links, related, timeline};
 use crate::parse::frontmatter::{PageFrontMatter, SortBy};
@@ -139,18 +139,58 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
         sort_pages(&mut term.pages, &site.pages, SortBy::Date);
     }
     for section in site.sections.iter_mut().filter(|s| s.pages.contains(&id)) {
-        sort_pages(
-            &mut section.pages,
-            &site.pages,
-            section.meta.sort_by.unwrap_or(SortBy::None),
-        );
-        if section.meta.paginate_reversed {
-            section.pages.reverse();
-        }
+        order_pages(section, &site.pages);
     }
     neighbours(own, &site.sections[own.0], &mut site.pages);
     site.pages[id.0].related = related::related_of(site, id);
     Some(Placing { new_terms, before })
+}
+
+/// Places page `id`, added since the model was built (pushed last, after the pages in
+/// path order), as a whole build would place it: in its sections' and terms' lists, with
+/// its neighbours and its related pages, so that its own output can be shown before the
+/// model is built again for the rest. Returns the terms it is the first to carry. `None`,
+/// with nothing placed, when only a whole build can tell what it makes: a URL another
+/// page or section has, a translation of another page, or terms [`replace`] refuses.
+pub(crate) fn add(site: &mut Site, id: PageId) -> Option<Vec<NewTerm>> {
+    let page = site.page(id);
+    let content_path = page.file.content_path.clone();
+    let multilingual = site.config.languages.len() > 1;
+    if site.by_content_path.contains_key(&content_path)
+        || (multilingual && site.translations.contains_key(&page.canonical))
+        || site
+            .pages
+            .iter()
+            .take(id.0)
+            .map(|p| &p.path)
+            .chain(site.sections.iter().map(|s| &s.path))
+            .any(|path| *path == page.path)
+    {
+        return None;
+    }
+    let (carried, new_terms) = terms_of(site, id, &page.meta)?;
+    if multilingual {
+        let canonical = page.canonical.clone();
+        site.translations.insert(canonical, vec![Item::Page(id)]);
+    }
+    site.by_content_path.insert(content_path, Item::Page(id));
+    for t in &carried {
+        let term = &mut site.taxonomies[t.taxonomy.0].terms[t.index];
+        term.pages.push(id);
+        sort_pages(&mut term.pages, &site.pages, SortBy::Date);
+    }
+    // Its section's list, and those of the transparent sections' parents its pages go up to.
+    let own = site.page(id).section;
+    let mut listing = Some(own);
+    while let Some(s) = listing {
+        let section = &mut site.sections[s.0];
+        section.pages.push(id);
+        order_pages(section, &site.pages);
+        listing = section.parent.filter(|_| section.meta.transparent);
+    }
+    neighbours(own, &site.sections[own.0], &mut site.pages);
+    site.pages[id.0].related = related::related_of(site, id);
+    Some(new_terms)
 }
 
 /// What [`settle`] changed beyond the placed page's own fields.

@@ -309,167 +309,21 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
             drafts.insert(file.content_path.clone(), meta.title.clone().unwrap_or_default());
             continue;
         }
-        let content_path = file.content_path.clone();
-        let file_name = content_path.rsplit('/').next().unwrap_or(&content_path);
-        // The name without its language: `index.fr.md` is a bundle's page too.
-        let plain_name = language
-            .canonical
-            .rsplit('/')
-            .next()
-            .unwrap_or(&language.canonical);
-        let is_bundle = plain_name == "index.md";
-        let dir = dir_of(&content_path);
-        let (stem, container) = if is_bundle {
-            let bundle = &dir[..dir.len().saturating_sub(1)];
-            let name = bundle.rsplit('/').next().unwrap_or(bundle);
-            (name.to_owned(), parent_dir(dir).unwrap_or(""))
-        } else {
-            (plain_name.trim_end_matches(".md").to_owned(), dir)
-        };
-        let (file_date, stem_rest) = match date_from_file_stem(&stem) {
-            Some((d, rest)) => (Some(d), rest.to_owned()),
-            None => (None, stem.clone()),
-        };
-        if is_bundle && stem.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    "content/index.md would be a page at the site root; the home page is content/_index.md",
-                )
-                .in_file(&file.display_path)
-                .hint("rename it to _index.md"),
-            );
-            continue;
-        }
-        for (key, value) in [("slug", &meta.slug), ("path", &meta.path)] {
-            if value.as_deref().is_some_and(|v| v.trim_matches('/').is_empty()) {
-                diags.push(
-                    Diagnostic::error(format!("`{key}` cannot be empty"))
-                        .at(key_location(&file.display_path, &file.text, key))
-                        .hint(format!("remove `{key}` to take the URL from the file name")),
-                );
-            }
-        }
-        // `slugify.paths_keep_dates` keeps a file name's date in its slug, as in Zola.
-        let from_name = if config.slugify.paths_keep_dates {
-            &stem
-        } else {
-            &stem_rest
-        };
-        let slug = match &meta.slug {
-            Some(s) => path_slug(s, config.slugify.paths),
-            None => path_slug(from_name, config.slugify.paths),
-        };
-        if slug.is_empty() && meta.path.is_none() {
-            let (message, location) = match &meta.slug {
-                Some(s) => (
-                    format!("the `slug` `{s}` has no letters or digits to make a URL from"),
-                    key_location(&file.display_path, &file.text, "slug"),
-                ),
-                None => (
-                    format!("the file name `{file_name}` has no letters or digits to make a URL from"),
-                    Location::file(&file.display_path),
-                ),
-            };
-            diags.push(
-                Diagnostic::error(message)
-                    .at(location)
-                    .hint("set a `slug` with letters or digits in the front matter, or rename the file"),
-            );
-            broken.insert(content_path);
-            continue;
-        }
-        if let Some(p) = &meta.path
-            && let Err(why) = check_url_segments(p)
-        {
-            diags.push(
-                Diagnostic::error(format!("the `path` `{p}` {}", why.reason()))
-                    .at(key_location(&file.display_path, &file.text, "path"))
-                    .hint(PATH_HINT),
-            );
-            broken.insert(content_path);
-            continue;
-        }
-        check_aliases(&file, &meta.aliases, &mut diags);
-        let rel = match &meta.path {
-            Some(p) => {
-                let p = p.trim_matches('/');
-                if p.is_empty() {
-                    String::new()
-                } else {
-                    format!("{p}/")
-                }
-            }
-            // As Zola: a page in another language is under its code, `/fr/blog/page/`.
-            None => format!(
-                "{}{}{}/",
-                lang_prefix(&config, &language.lang),
-                url_dir(container, config.slugify.paths),
-                slug
-            ),
-        };
-        let path = config.url_path(&rel);
-        let section = nearest_section(&section_by_dir, &language.lang, Some(container))
-            .or_else(|| {
-                section_by_dir
-                    .get(&(language.lang.clone(), String::new()))
-                    .copied()
-            })
-            .unwrap_or(SectionId(0));
-        let mut title = meta.title.clone().unwrap_or_default();
-        if title.trim().is_empty() {
-            // An empty title would publish an empty <title>, <h1> and every link to the
-            // page with no text: the page is called after its URL's last part instead.
-            title = match title_from_slug(&slug) {
-                t if t.is_empty() => "Untitled".to_owned(),
-                t => t,
-            };
-            let after = if meta.slug.is_some() {
-                "its slug"
-            } else {
-                "its file name"
-            };
-            let (message, hint) = if body_offset == 0 {
-                (
-                    format!(
-                        "this analysis has no front matter, so it has no title: it is called “{title}”, after {after}"
-                    ),
-                    "start the file with front matter: a `+++` line, `title = \"…\"`, and another `+++` line",
-                )
-            } else {
-                (
-                    format!("this analysis has no title: it is called “{title}”, after {after}"),
-                    "add `title = \"…\"` to its front matter",
-                )
-            };
-            diags.push(
-                Diagnostic::warning(message)
-                    .at(key_location(&file.display_path, &file.text, "title"))
-                    .hint(hint),
-            );
-        }
-        let date = meta.date.or(file_date);
-        let taxonomies = meta.taxonomies.clone();
-        pages.push(Page {
-            permalink: config.permalink(&path),
-            path,
-            title,
-            date,
-            slug,
-            section,
-            lang: language.lang,
-            canonical: language.canonical,
-            assets: Vec::new(),
-            bundle_dir: is_bundle.then(|| dir.to_owned()),
-            taxonomies,
-            lower: None,
-            higher: None,
-            converted: Default::default(),
-            backlinks: Vec::new(),
-            related: Vec::new(),
+        match make_page(
+            &config,
+            &section_by_dir,
             file,
             body_offset,
             meta,
-        });
+            language,
+            &mut diags,
+        ) {
+            Ok(page) => pages.push(page),
+            Err(Unmade { broken: Some(path) }) => {
+                broken.insert(path);
+            }
+            Err(Unmade { broken: None }) => {}
+        }
     }
 
     // Assets belong to the bundle or section in their folder.
@@ -545,6 +399,230 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
         translations,
     };
     (site, diags)
+}
+
+/// The page a file added since `site` was built makes, exactly as a whole build would
+/// make it; `None` for a file whose page would be reported (an error or a warning), or
+/// left out (a draft, or in a draft section).
+pub(crate) fn added_page(
+    site: &Site,
+    file: SourceFile,
+    body_offset: usize,
+    meta: PageFrontMatter,
+) -> Option<Page> {
+    let language = file_language(&site.config, &file).ok()?;
+    let in_draft_section = site.drafts.keys().any(|d| {
+        let name = d.rsplit('/').next().unwrap_or(d);
+        name.starts_with("_index.") && file.content_path.starts_with(dir_of(d))
+    });
+    if meta.draft || in_draft_section {
+        return None;
+    }
+    let section_by_dir: HashMap<(String, String), SectionId> = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                (s.lang.clone(), dir_of(&s.file.content_path).to_owned()),
+                SectionId(i),
+            )
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    let page = make_page(
+        &site.config,
+        &section_by_dir,
+        file,
+        body_offset,
+        meta,
+        language,
+        &mut diags,
+    )
+    .ok()?;
+    diags.is_empty().then_some(page)
+}
+
+/// Why a page file made no page: its errors are reported; `broken` is its content path
+/// when links to it are not errors of their own.
+struct Unmade {
+    broken: Option<String>,
+}
+
+/// The page a file makes, with its URL, section, title and date, as a whole build makes
+/// it; what is wrong with it goes to `diags`.
+fn make_page(
+    config: &Config,
+    section_by_dir: &HashMap<(String, String), SectionId>,
+    file: SourceFile,
+    body_offset: usize,
+    meta: PageFrontMatter,
+    language: FileLanguage,
+    diags: &mut Diagnostics,
+) -> Result<Page, Unmade> {
+    let content_path = file.content_path.clone();
+    let file_name = content_path.rsplit('/').next().unwrap_or(&content_path);
+    // The name without its language: `index.fr.md` is a bundle's page too.
+    let plain_name = language
+        .canonical
+        .rsplit('/')
+        .next()
+        .unwrap_or(&language.canonical);
+    let is_bundle = plain_name == "index.md";
+    let dir = dir_of(&content_path);
+    let (stem, container) = if is_bundle {
+        let bundle = &dir[..dir.len().saturating_sub(1)];
+        let name = bundle.rsplit('/').next().unwrap_or(bundle);
+        (name.to_owned(), parent_dir(dir).unwrap_or(""))
+    } else {
+        (plain_name.trim_end_matches(".md").to_owned(), dir)
+    };
+    let (file_date, stem_rest) = match date_from_file_stem(&stem) {
+        Some((d, rest)) => (Some(d), rest.to_owned()),
+        None => (None, stem.clone()),
+    };
+    if is_bundle && stem.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "content/index.md would be a page at the site root; the home page is content/_index.md",
+            )
+            .in_file(&file.display_path)
+            .hint("rename it to _index.md"),
+        );
+        return Err(Unmade { broken: None });
+    }
+    for (key, value) in [("slug", &meta.slug), ("path", &meta.path)] {
+        if value.as_deref().is_some_and(|v| v.trim_matches('/').is_empty()) {
+            diags.push(
+                Diagnostic::error(format!("`{key}` cannot be empty"))
+                    .at(key_location(&file.display_path, &file.text, key))
+                    .hint(format!("remove `{key}` to take the URL from the file name")),
+            );
+        }
+    }
+    // `slugify.paths_keep_dates` keeps a file name's date in its slug, as in Zola.
+    let from_name = if config.slugify.paths_keep_dates {
+        &stem
+    } else {
+        &stem_rest
+    };
+    let slug = match &meta.slug {
+        Some(s) => path_slug(s, config.slugify.paths),
+        None => path_slug(from_name, config.slugify.paths),
+    };
+    if slug.is_empty() && meta.path.is_none() {
+        let (message, location) = match &meta.slug {
+            Some(s) => (
+                format!("the `slug` `{s}` has no letters or digits to make a URL from"),
+                key_location(&file.display_path, &file.text, "slug"),
+            ),
+            None => (
+                format!("the file name `{file_name}` has no letters or digits to make a URL from"),
+                Location::file(&file.display_path),
+            ),
+        };
+        diags.push(
+            Diagnostic::error(message)
+                .at(location)
+                .hint("set a `slug` with letters or digits in the front matter, or rename the file"),
+        );
+        return Err(Unmade {
+            broken: Some(content_path),
+        });
+    }
+    if let Some(p) = &meta.path
+        && let Err(why) = check_url_segments(p)
+    {
+        diags.push(
+            Diagnostic::error(format!("the `path` `{p}` {}", why.reason()))
+                .at(key_location(&file.display_path, &file.text, "path"))
+                .hint(PATH_HINT),
+        );
+        return Err(Unmade {
+            broken: Some(content_path),
+        });
+    }
+    check_aliases(&file, &meta.aliases, diags);
+    let rel = match &meta.path {
+        Some(p) => {
+            let p = p.trim_matches('/');
+            if p.is_empty() {
+                String::new()
+            } else {
+                format!("{p}/")
+            }
+        }
+        // As Zola: a page in another language is under its code, `/fr/blog/page/`.
+        None => format!(
+            "{}{}{}/",
+            lang_prefix(config, &language.lang),
+            url_dir(container, config.slugify.paths),
+            slug
+        ),
+    };
+    let path = config.url_path(&rel);
+    let section = nearest_section(section_by_dir, &language.lang, Some(container))
+        .or_else(|| {
+            section_by_dir
+                .get(&(language.lang.clone(), String::new()))
+                .copied()
+        })
+        .unwrap_or(SectionId(0));
+    let mut title = meta.title.clone().unwrap_or_default();
+    if title.trim().is_empty() {
+        // An empty title would publish an empty <title>, <h1> and every link to the
+        // page with no text: the page is called after its URL's last part instead.
+        title = match title_from_slug(&slug) {
+            t if t.is_empty() => "Untitled".to_owned(),
+            t => t,
+        };
+        let after = if meta.slug.is_some() {
+            "its slug"
+        } else {
+            "its file name"
+        };
+        let (message, hint) = if body_offset == 0 {
+            (
+                format!(
+                    "this analysis has no front matter, so it has no title: it is called “{title}”, after {after}"
+                ),
+                "start the file with front matter: a `+++` line, `title = \"…\"`, and another `+++` line",
+            )
+        } else {
+            (
+                format!("this analysis has no title: it is called “{title}”, after {after}"),
+                "add `title = \"…\"` to its front matter",
+            )
+        };
+        diags.push(
+            Diagnostic::warning(message)
+                .at(key_location(&file.display_path, &file.text, "title"))
+                .hint(hint),
+        );
+    }
+    let date = meta.date.or(file_date);
+    let taxonomies = meta.taxonomies.clone();
+    Ok(Page {
+        permalink: config.permalink(&path),
+        path,
+        title,
+        date,
+        slug,
+        section,
+        lang: language.lang,
+        canonical: language.canonical,
+        assets: Vec::new(),
+        bundle_dir: is_bundle.then(|| dir.to_owned()),
+        taxonomies,
+        lower: None,
+        higher: None,
+        converted: Default::default(),
+        backlinks: Vec::new(),
+        related: Vec::new(),
+        file,
+        body_offset,
+        meta,
+    })
 }
 
 /// The pages and sections that are translations of each other, by canonical content
@@ -644,14 +722,23 @@ fn order_sections(sections: &mut [Section], pages: &mut [Page]) {
         }
     }
     for section in sections.iter_mut() {
-        let sort_by = section.meta.sort_by.unwrap_or(SortBy::None);
-        sort_pages(&mut section.pages, pages, sort_by);
-        if section.meta.paginate_reversed {
-            section.pages.reverse();
-        }
+        order_pages(section, pages);
     }
     for (si, section) in sections.iter().enumerate() {
         neighbours(SectionId(si), section, pages);
+    }
+}
+
+/// Puts a section's pages in its order (`sort_by`, then `paginate_reversed`). Every order
+/// ends with the paths, so the order the list had before does not matter.
+pub(crate) fn order_pages(section: &mut Section, pages: &[Page]) {
+    sort_pages(
+        &mut section.pages,
+        pages,
+        section.meta.sort_by.unwrap_or(SortBy::None),
+    );
+    if section.meta.paginate_reversed {
+        section.pages.reverse();
     }
 }
 

@@ -178,6 +178,11 @@ impl Connected {
             .as_ref()
     }
 
+    /// Makes room for the values of a page added to the model, numbered after the rest.
+    pub(crate) fn push(&mut self) {
+        self.0.push(OnceLock::new());
+    }
+
     /// Forgets page `id`'s values, after an edit changed what they show.
     pub(crate) fn forget(&mut self, id: PageId) {
         self.0[id.0] = OnceLock::new();

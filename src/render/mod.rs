@@ -6,6 +6,7 @@
 //! (`plan`, with the vocabulary in `job`); [`Prepared::render`] makes any subset of the
 //! plan (`output`); `update` patches a [`Prepared`] after an edit, for `serve`.
 
+mod added;
 pub(crate) mod archive;
 pub(crate) mod calls;
 mod collections;

@@ -9,6 +9,7 @@
 //! handlers are split by kind: `state` (the walk and plain events), `blocks` (headings,
 //! code, callouts, figures), `links` (links, wikilinks, citations), `footnotes`.
 
+pub(crate) mod asked;
 mod blocks;
 mod chart;
 mod embed;
@@ -121,6 +122,9 @@ pub(crate) struct Converted {
     pub diagnostics: Vec<Diagnostic>,
     /// Set by `model::content` when `serve` may reuse this output for the same source.
     pub reuse_key: Option<u64>,
+    /// What the Markdown asked of the rest of the site, for telling whether this output
+    /// is still right after other pages changed (set by `model::link_targets::convert`).
+    pub questions: asked::Questions,
     /// Whether the HTML may show other documents' titles: a `[[wikilink]]` prints its
     /// target's title, and a shortcode or templated body may read any page. `serve`
     /// renders such documents again when a title changes.
@@ -419,6 +423,7 @@ fn convert(doc: &Doc, env: &Env, options: Options, expanded: Option<&shortcodes:
         data_files: state.data_files,
         diagnostics: state.diagnostics,
         reuse_key: None,
+        questions: asked::Questions::default(),
         reads_titles: doc.body.contains("[[") || shortcodes::may_hold(doc.body),
     }
 }

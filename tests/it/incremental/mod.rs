@@ -1143,6 +1143,114 @@ fn a_new_page_renders_itself_and_the_lists_it_joins_not_the_whole_site() {
 }
 
 #[test]
+fn a_new_analysis_is_shown_first_as_a_cold_build_makes_it() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    // Tagged (one term known, one new), dated inside the section's list, linking to two
+    // analyses and cited by none: its neighbours, related analyses and connections are
+    // all worked out before the model is built again.
+    let rail = "content/economy/rail.md";
+    let rest = shows_the_page_first(
+        &site,
+        &mut session,
+        rail,
+        "+++\ntitle = \"Rail Freight\"\ndate = 2024-10-02\n[taxonomies]\ntags = [\"shipping\", \"rail\"]\n+++\n\n\
+         Trains carry what [shipping](@/economy/shipping.md) cannot; see also \
+         [energy](@/economy/energy.md).\n",
+        "economy/rail/index.html",
+        Rest::Remodelled,
+    );
+    assert!(
+        rest.changed.iter().any(|c| c == "economy/index.html"),
+        "{:?}",
+        rest.changed
+    );
+    let page = scraper::Html::parse_document(&String::from_utf8_lossy(
+        &outputs_of(&session)["economy/rail/index.html"],
+    ));
+    let shows = |css: &str| page.select(&scraper::Selector::parse(css).unwrap()).count();
+    assert!(
+        shows("a[href$=\"/economy/shipping/\"]") > 0,
+        "the page links to shipping"
+    );
+    assert!(
+        shows("a[href$=\"/tags/rail/\"]") > 0,
+        "the page links to its new term"
+    );
+
+    // A bundle, and a page whose file name gives its date; in the Ukrainian section's
+    // language too. Each is shown first, then everything is as a cold build makes it.
+    for (rel, own) in [
+        ("content/security/convoys/index.md", "security/convoys/index.html"),
+        (
+            "content/diplomacy/2024-11-03-summit.md",
+            "diplomacy/summit/index.html",
+        ),
+    ] {
+        shows_the_page_first(
+            &site,
+            &mut session,
+            rel,
+            "+++\ntitle = \"Added\"\n[taxonomies]\nregions = [\"Europe\"]\n+++\n\nA paragraph.\n",
+            own,
+            Rest::Remodelled,
+        );
+    }
+
+    // A page an analysis already links to by its address: the link becomes a backlink,
+    // which only the model build after finds.
+    let energy = "content/economy/energy.md";
+    site.write(
+        energy,
+        site.read(energy) + "\nWhere [the rail analysis](/economy/railways/) will be.\n",
+    );
+    apply_ok(&mut session, &site, &[energy]);
+    let railways = "content/economy/railways.md";
+    site.write(railways, "+++\ntitle = \"Railways\"\n+++\n\nAwaited.\n");
+    let update = first_ok(&mut session, &site, railways);
+    assert!(update.full, "shown before the model knew it is cited: {update:?}");
+    assert_matches_cold(&site, &session);
+    let page = String::from_utf8_lossy(&outputs_of(&session)["economy/railways/index.html"]).into_owned();
+    assert!(
+        page.contains("/economy/energy/"),
+        "the analysis citing it is not shown"
+    );
+
+    // What a whole build would report or make differently is left to it: a URL another
+    // page has, a link to a page that does not exist, a draft.
+    for (rel, text) in [
+        (
+            "content/economy/rail-again.md",
+            "+++\ntitle = \"Again\"\npath = \"economy/rail\"\n+++\n",
+        ),
+        (
+            "content/economy/broken.md",
+            "+++\ntitle = \"Broken\"\n+++\n\n[gone](@/economy/gone.md)\n",
+        ),
+        (
+            "content/economy/draft.md",
+            "+++\ntitle = \"Draft\"\ndraft = true\n+++\n",
+        ),
+    ] {
+        site.write(rel, text);
+        let before = outputs_of(&session);
+        match session.apply_first(&[site.path(rel)]) {
+            Ok(update) => {
+                assert!(update.full, "{rel}: shown before a whole build: {update:?}");
+                assert_matches_cold(&site, &session);
+            }
+            Err(_) => assert!(
+                mismatch(&before, &outputs_of(&session)).is_none(),
+                "{rel}: a failed update changed the outputs"
+            ),
+        }
+        std::fs::remove_file(site.path(rel)).unwrap();
+        apply_ok(&mut session, &site, &[rel]);
+    }
+    assert_matches_cold(&site, &session);
+}
+
+#[test]
 fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
     let mut site = SiteTest::empty().file(
         "config.toml",
