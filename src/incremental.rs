@@ -158,6 +158,17 @@ enum Placed {
     Shown(Vec<JobId>, String, Option<Box<Settling>>),
     /// The page's file is gone: these outputs go.
     Removed(Vec<String>),
+    /// A page renamed: render the new page's outputs (its content path given), and the
+    /// old page's outputs go.
+    Moved(Vec<JobId>, String, Vec<String>),
+}
+
+/// What [`Session::show_first`] shows: one changed file, or a page renamed (the file
+/// gone, the file added).
+#[derive(Clone, Copy)]
+enum Change<'a> {
+    One(&'a Path),
+    Moved(&'a Path, &'a Path),
 }
 
 impl Session {
@@ -492,12 +503,22 @@ impl Session {
         if image_edited {
             return self.rebuild();
         }
+        let renamed = self
+            .state
+            .as_ref()
+            .and_then(|state| state.renamed(&self.root, &self.options.root, changed));
         let Some(state) = self.state.as_mut() else {
             return self.rebuild();
         };
         state.patched = false;
         let touched = touched_content(&self.root, &self.options.root, changed);
         let touched = touched.as_deref();
+        if let Some((gone, added)) = renamed {
+            return match self.show_first(Change::Moved(&gone, &added), touched, start) {
+                Some(update) => Ok(update),
+                None => self.remodel(false, touched),
+            };
+        }
         let mut jobs: Vec<JobId> = Vec::new();
         let mut edited: Vec<PageId> = Vec::new();
         let mut templates_changed = false;
@@ -531,7 +552,7 @@ impl Session {
             }
         }
         if let Some(rel) = place {
-            return match self.show_first(&rel, touched, start) {
+            return match self.show_first(Change::One(&rel), touched, start) {
                 Some(update) => Ok(update),
                 None => self.remodel(false, touched),
             };
@@ -625,10 +646,21 @@ impl Session {
     /// away when its file is gone, and leaves the rest to [`Session::finish`], which
     /// settles the model or builds it again. `None`, with nothing changed, when that cannot be done
     /// exactly (see [`State::place`]).
-    fn show_first(&mut self, rel: &Path, touched: Option<&[String]>, start: Instant) -> Option<Update> {
+    fn show_first(&mut self, change: Change, touched: Option<&[String]>, start: Instant) -> Option<Update> {
         let state = self.state.as_mut()?;
         let mut touched = touched.map(<[String]>::to_vec);
-        let (fresh, removed, rendered, settling) = match state.place(&self.options.root, rel)? {
+        let placed = match change {
+            Change::One(rel) => state.place(&self.options.root, rel)?,
+            Change::Moved(gone, added) => state.place_moved(&self.options.root, gone, added)?,
+        };
+        let (fresh, removed, rendered, settling) = match placed {
+            Placed::Moved(jobs, content_path, gone) => {
+                if let Some(touched) = touched.as_mut() {
+                    touched.retain(|t| t.trim_start_matches('/') != content_path);
+                }
+                let fresh = state.render_patched(&jobs, &self.outputs)?;
+                (fresh, gone, jobs.len(), None)
+            }
             Placed::Shown(jobs, content_path, settling) => {
                 // The model's copy of the file is its text as read here: the build of the
                 // rest takes it from there, as for a file that did not change.
@@ -780,6 +812,62 @@ impl State {
         self.model.sources.insert(content_path.clone(), file.text);
         self.prepared.show_page(&self.model.site, id, &html, &new_terms);
         Some(Placed::Shown(own, content_path, settling))
+    }
+
+    /// The two files of a page renamed (or moved) in this save: the file gone and the
+    /// file added (relative to the site folder), when they are all that changed but for
+    /// files that never were sources.
+    fn renamed(&self, canonical_root: &Path, root: &Path, changed: &[PathBuf]) -> Option<(PathBuf, PathBuf)> {
+        let mut rels: Vec<PathBuf> = Vec::new();
+        for path in changed {
+            let rel = relative(canonical_root, root, path)?;
+            if self.never_a_source(&root.join(&rel), &rel) || self.ignored(root, &rel) {
+                continue;
+            }
+            if !rels.contains(&rel) {
+                rels.push(rel);
+            }
+        }
+        let [a, b] = <[PathBuf; 2]>::try_from(rels).ok()?;
+        let gone = |rel: &Path| std::fs::symlink_metadata(root.join(rel)).is_err();
+        match (gone(&a), gone(&b)) {
+            (true, false) => Some((a, b)),
+            (false, true) => Some((b, a)),
+            _ => None,
+        }
+    }
+
+    /// A page renamed, from `gone` to `added` (relative to the site folder): the old page
+    /// withdrawn from the model's lists (`model::placing::withdraw`) and the new one
+    /// placed as a whole build would place it (see [`State::place_added`]), so that it is
+    /// shown, and the old one's outputs taken away, before the model is built again.
+    /// `None`, with nothing changed, when `gone` was no page whose outputs read nothing
+    /// of other pages, or the new page cannot be shown first.
+    fn place_moved(&mut self, root: &Path, gone: &Path, added: &Path) -> Option<Placed> {
+        if self.fingerprints.is_none()
+            || self.patched
+            || self.charted(gone)
+            || self.charted(added)
+            || std::fs::symlink_metadata(root.join(added)).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return None;
+        }
+        let (gone_path, added_path) = (content_path(gone)?, content_path(added)?);
+        let site = &self.model.site;
+        let Some(Item::Page(old)) = site.by_content_path.get(&gone_path).copied() else {
+            return None;
+        };
+        if site.by_content_path.contains_key(&added_path) {
+            return None;
+        }
+        let own = self.prepared.own_jobs_alone(old)?;
+        let removed = own.iter().map(|j| self.prepared.path(*j).to_owned()).collect();
+        let withdrawn = crate::model::placing::withdraw(&mut self.model.site, old);
+        let Some(Placed::Shown(jobs, content_path, _)) = self.place_added(root, added, added_path) else {
+            crate::model::placing::restore(&mut self.model.site, withdrawn);
+            return None;
+        };
+        Some(Placed::Moved(jobs, content_path, removed))
     }
 
     /// An analysis added since the model was built, at `rel`: placed as a whole build

@@ -193,6 +193,109 @@ pub(crate) fn add(site: &mut Site, id: PageId) -> Option<Vec<NewTerm>> {
     Some(new_terms)
 }
 
+/// What [`withdraw`] took page `id` out of, for [`restore`] to put it back.
+pub(crate) struct Withdrawn {
+    id: PageId,
+    render: Option<bool>,
+    links: Vec<crate::parse::markdown::OutLink>,
+    by_content_path: Option<Item>,
+    translations: Option<Vec<Item>>,
+    sections: Vec<(SectionId, Vec<PageId>)>,
+    terms: Vec<(TermId, Vec<PageId>)>,
+    neighbours: Vec<(PageId, Option<PageId>, Option<PageId>)>,
+}
+
+/// Takes page `id`, whose file is gone, out of every list, and out of what other pages'
+/// related pages are scored from, so that a page [`add`]ed after it is placed as a whole
+/// build without it would place it: for `serve`, after an analysis was renamed. The page
+/// stays in the model, unlisted and linking nowhere, until the model is built again.
+pub(crate) fn withdraw(site: &mut Site, id: PageId) -> Withdrawn {
+    let page = site.page(id);
+    let (content_path, canonical) = (page.file.content_path.clone(), page.canonical.clone());
+    let own = page.section;
+    let sections: Vec<(SectionId, Vec<PageId>)> = site
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.pages.contains(&id))
+        .map(|(i, s)| (SectionId(i), s.pages.clone()))
+        .collect();
+    let terms: Vec<(TermId, Vec<PageId>)> = site
+        .term_ids()
+        .filter(|t| site.term(*t).pages.contains(&id))
+        .map(|t| (t, site.term(t).pages.clone()))
+        .collect();
+    let around = site.sections[own.0]
+        .pages
+        .iter()
+        .map(|p| (*p, site.page(*p).lower, site.page(*p).higher))
+        .collect();
+    for (s, _) in &sections {
+        site.sections[s.0].pages.retain(|p| *p != id);
+    }
+    for (t, _) in &terms {
+        site.taxonomies[t.taxonomy.0].terms[t.index]
+            .pages
+            .retain(|p| *p != id);
+    }
+    neighbours(own, &site.sections[own.0], &mut site.pages);
+    // Its translations, if any, stay each other's.
+    let translations = site.translations.get(&canonical).cloned();
+    if let Some(list) = site.translations.get_mut(&canonical) {
+        list.retain(|item| *item != Item::Page(id));
+        if list.is_empty() {
+            site.translations.remove(&canonical);
+        }
+    }
+    let page = &mut site.pages[id.0];
+    Withdrawn {
+        id,
+        // Unlisted: no page's related page, nor counted in a term's rarity.
+        render: page.meta.render.replace(false),
+        links: std::mem::take(&mut page.converted.links),
+        by_content_path: site.by_content_path.remove(&content_path),
+        translations,
+        sections,
+        terms,
+        neighbours: around,
+    }
+}
+
+/// Puts back what [`withdraw`] took.
+pub(crate) fn restore(site: &mut Site, withdrawn: Withdrawn) {
+    let Withdrawn {
+        id,
+        render,
+        links,
+        by_content_path,
+        translations,
+        sections,
+        terms,
+        neighbours,
+    } = withdrawn;
+    let page = &mut site.pages[id.0];
+    page.meta.render = render;
+    page.converted.links = links;
+    let (content_path, canonical) = (page.file.content_path.clone(), page.canonical.clone());
+    if let Some(item) = by_content_path {
+        site.by_content_path.insert(content_path, item);
+    }
+    if let Some(list) = translations {
+        site.translations.insert(canonical, list);
+    }
+    for (s, pages) in sections {
+        site.sections[s.0].pages = pages;
+    }
+    for (t, pages) in terms {
+        site.taxonomies[t.taxonomy.0].terms[t.index].pages = pages;
+    }
+    for (p, lower, higher) in neighbours {
+        let page = &mut site.pages[p.0];
+        page.lower = lower;
+        page.higher = higher;
+    }
+}
+
 /// What [`settle`] changed beyond the placed page's own fields.
 pub(crate) struct Settled {
     /// The pages whose template values show what moved, the page first: those whose

@@ -1251,6 +1251,72 @@ fn a_new_analysis_is_shown_first_as_a_cold_build_makes_it() {
 }
 
 #[test]
+fn a_renamed_analysis_is_shown_at_its_new_address_first() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    let (old, new) = (
+        "content/diplomacy/un-vote.md",
+        "content/diplomacy/general-assembly.md",
+    );
+    let (old_page, new_page) = (
+        "diplomacy/un-vote/index.html",
+        "diplomacy/general-assembly/index.html",
+    );
+    // Renamed, and back; the watcher gives the two paths in either order.
+    for (from, to, from_page, to_page, order) in [
+        (old, new, old_page, new_page, [old, new]),
+        (new, old, new_page, old_page, [new, old]),
+    ] {
+        std::fs::rename(site.path(from), site.path(to)).unwrap();
+        let paths: Vec<PathBuf> = order.iter().map(|r| site.path(r)).collect();
+        let first = session
+            .apply_first(&paths)
+            .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+        assert!(!first.full, "{to}: the first step built the model: {first:?}");
+        let mut expected = [to_page, from_page];
+        expected.sort();
+        assert_eq!(first.changed, expected, "{to}: the first step showed more");
+        assert_eq!(first.rendered, 1, "{first:?}");
+        let shown = outputs_of(&session);
+        assert!(!shown.contains_key(from_page), "{from_page} is still served");
+        let rest = session
+            .finish()
+            .expect("the rest is left for `finish`")
+            .unwrap_or_else(|d| panic!("finish failed:\n{}", diagnostics(d)));
+        assert!(rest.full, "{rest:?}");
+        // Nothing read or converted again: the file as shown, the others' Markdown kept.
+        assert_eq!((rest.read, rest.parsed), (0, 0), "{rest:?}");
+        assert_matches_cold(&site, &session);
+        assert!(
+            outputs_of(&session)[to_page] == shown[to_page],
+            "{to_page}: the page shown first is not the page the update ended with"
+        );
+    }
+
+    // Renamed while an analysis links to it: shown, then the build of the rest fails on
+    // the broken link, and the outputs are as they were before.
+    let linking = "content/economy/labour.md";
+    site.write(
+        linking,
+        site.read(linking) + "\nSee [the vote](@/diplomacy/un-vote.md).\n",
+    );
+    apply_ok(&mut session, &site, &[linking]);
+    let before = outputs_of(&session);
+    std::fs::rename(site.path(old), site.path(new)).unwrap();
+    let first = session
+        .apply_first(&[site.path(old), site.path(new)])
+        .unwrap_or_else(|d| panic!("apply failed:\n{}", diagnostics(d)));
+    assert!(!first.full, "{first:?}");
+    let failed = session.finish().expect("the rest is left for `finish`");
+    let errors = diagnostics(failed.expect_err("a link to the old address is an error"));
+    assert!(errors.contains("un-vote"), "{errors}");
+    assert!(
+        mismatch(&before, &outputs_of(&session)).is_none(),
+        "a failed update changed the outputs"
+    );
+}
+
+#[test]
 fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
     let mut site = SiteTest::empty().file(
         "config.toml",
