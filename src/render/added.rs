@@ -5,6 +5,7 @@
 use tera::Value;
 
 use super::context::page_ref;
+use super::field_reads::{SECTION, SECTION_COUNT};
 use super::job::{Job, Planned, output_path};
 use super::template_names::job_template;
 use super::{JobId, Prepared};
@@ -56,12 +57,16 @@ impl Prepared {
                 return None;
             }
         }
+        let reads_section_count = template
+            .as_deref()
+            .is_none_or(|name| self.templates.may_read(name, SECTION, SECTION_COUNT));
         Some(AddedOutput(Planned {
             path,
             job,
             origin: page.file.display_path.display().to_string(),
             template,
             reads_everything: false,
+            reads_section_count,
         }))
     }
 

@@ -407,6 +407,17 @@ pub(crate) fn section_ref(site: &Site, s: &Section) -> Value {
     }
 }
 
+/// [`section_ref`] without the number of pages.
+pub(crate) fn section_ref_uncounted(site: &Site, s: &Section) -> Value {
+    match section_ref(site, s).into_map() {
+        Some(mut map) => {
+            map.shift_remove(&Key::Str("page_count"));
+            Value::from(map)
+        }
+        None => Value::none(),
+    }
+}
+
 pub(crate) fn insert(value: Value, key: &'static str, item: Value) -> Value {
     extend(value, [(key, item)])
 }

@@ -189,6 +189,10 @@ pub(super) struct Planned {
     pub template: Option<String>,
     /// Whether that template can read any page (see [`Templates::reads_everything`](super::templates::Templates::reads_everything)).
     pub reads_everything: bool,
+    /// For an analysis page, whether its template can show its section's `page_count`
+    /// (see [`field_reads`](super::field_reads)): if not, the count is left out of its
+    /// fingerprint, and a page added to the section does not render all of them again.
+    pub reads_section_count: bool,
 }
 
 /// Which page of the archive: `/archive/`, a year's or a month's.

@@ -15,6 +15,7 @@ pub(crate) mod context;
 mod data;
 mod date_locale;
 pub(crate) mod feeds;
+mod field_reads;
 pub(crate) mod fingerprint;
 mod front;
 pub(crate) mod graph;
@@ -48,6 +49,7 @@ use crate::model::site::{PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
 use crate::write::Sink;
 use context::page_value;
+use field_reads::{SECTION, SECTION_COUNT};
 use job::{Job, Planned};
 use templates::Templates;
 use values::{Data, EVENT_PARTIAL, build_lookups, set_globals, with_event_html};
@@ -173,6 +175,11 @@ pub(crate) fn prepare(
             .iter()
             .map(|s| context::section_ref(site, s))
             .collect(),
+        section_refs_uncounted: site
+            .sections
+            .iter()
+            .map(|s| context::section_ref_uncounted(site, s))
+            .collect(),
         taxonomy_values: Vec::new(),
         term_values: Vec::new(),
         taxonomy_refs: site
@@ -242,8 +249,14 @@ impl Prepared {
     fn mark_readers(&mut self) {
         let reads = self.templates.reads_everything();
         let reads_any = |name: &str| reads.get(name).copied().unwrap_or(false);
+        let mut counts: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
         for planned in &mut self.plan {
             planned.reads_everything = planned.template.as_deref().is_some_and(reads_any);
+            if let (Job::Page(_), Some(name)) = (&planned.job, &planned.template) {
+                planned.reads_section_count = *counts
+                    .entry(name.clone())
+                    .or_insert_with(|| self.templates.may_read(name, SECTION, SECTION_COUNT));
+            }
         }
         self.event_partial_reads_everything = reads_any(EVENT_PARTIAL);
     }

@@ -77,7 +77,11 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
                 }
             }
             // Not `section`: Zola themes test `section` to tell a section page from a page.
-            ctx.insert_value("current_section", data.section_refs[p.section.0].clone());
+            let refs = match purpose {
+                Purpose::Fingerprint if !planned.reads_section_count => &data.section_refs_uncounted,
+                Purpose::Fingerprint | Purpose::Render(_) => &data.section_refs,
+            };
+            ctx.insert_value("current_section", refs[p.section.0].clone());
             ctx
         }
         Job::SectionPager { section, index } => {

@@ -565,6 +565,7 @@ fn checked(wanted: Vec<Wanted>, diags: &mut Diagnostics) -> Vec<Planned> {
                 origin,
                 template: None,
                 reads_everything: false,
+                reads_section_count: true,
             }),
             Err(why) => diags.push(
                 Diagnostic::error(format!("{origin} would write `{path}`, which {}", why.reason()))

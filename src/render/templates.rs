@@ -245,6 +245,17 @@ impl Templates {
             .collect()
     }
 
+    /// Whether template `name`, or a template it extends, includes or imports, can show
+    /// the field `field` of the variable `variable` (see `render::field_reads`).
+    pub(crate) fn may_read(&self, name: &str, variable: &str, field: &str) -> bool {
+        let graph = self.uses();
+        closure(&graph, name).iter().any(|n| {
+            self.sources
+                .get(*n)
+                .is_some_and(|s| super::field_reads::may_read(&s.text, variable, field))
+        })
+    }
+
     /// Whether any template calls the function `name`.
     pub(crate) fn call(&self, name: &str) -> bool {
         let call = regex::Regex::new(&format!(r"\b{}\s*\(", regex::escape(name))).expect("a valid pattern");

@@ -449,6 +449,7 @@ impl Prepared {
         memo.add(&self.data.page_values);
         memo.add(&self.data.event_values);
         memo.add(&self.data.section_refs);
+        memo.add(&self.data.section_refs_uncounted);
         memo.add(&self.data.taxonomy_refs);
         memo.add(&self.data.section_values);
         let terms: Vec<Value> = self.data.term_values.iter().flatten().cloned().collect();

@@ -343,6 +343,9 @@ pub(super) struct Data {
     pub section_values: Vec<Value>,
     /// Each section without its pages, for the pages in it.
     pub section_refs: Vec<Value>,
+    /// The same without `page_count`, for the fingerprints of pages whose template does
+    /// not show it.
+    pub section_refs_uncounted: Vec<Value>,
     /// Each taxonomy with its terms and their pages, for the list of terms and `get_taxonomy`.
     pub taxonomy_values: Vec<Value>,
     /// Each taxonomy without its terms, for term pages.

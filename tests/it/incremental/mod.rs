@@ -1317,6 +1317,51 @@ fn a_renamed_analysis_is_shown_at_its_new_address_first() {
 }
 
 #[test]
+fn a_page_added_to_a_section_renders_its_other_pages_only_where_they_show_the_count() {
+    // The same new analysis on two sites whose analysis pages differ only in whether
+    // they print their section's number of analyses.
+    let rendered = |shown: &str| {
+        let site = SiteTest::fixture(FIXTURE);
+        site.write(
+            "templates/page.html",
+            format!("<!DOCTYPE html><title>{{{{ page.title }}}}</title><p>{{{{ current_section.title }}}} {shown}</p>"),
+        );
+        let mut session = session_for(&site);
+        site.write(
+            "content/economy/rail.md",
+            "+++\ntitle = \"Rail Freight\"\ndate = 2024-10-02\n+++\n\nTrains.\n",
+        );
+        let first = first_ok(&mut session, &site, "content/economy/rail.md");
+        assert!(!first.full, "{first:?}");
+        let rest = session
+            .finish()
+            .expect("the rest is left for `finish`")
+            .unwrap_or_else(|d| panic!("finish failed:\n{}", diagnostics(d)));
+        assert_matches_cold(&site, &session);
+        (rest, outputs_of(&session))
+    };
+    let (counted, outputs) = rendered("of {{ current_section.page_count }}");
+    for page in [
+        "economy/energy/index.html",
+        "economy/labour/index.html",
+        "economy/shipping/index.html",
+    ] {
+        let text = String::from_utf8_lossy(&outputs[page]).into_owned();
+        assert!(
+            text.contains("of 5"),
+            "{page} does not show the new count: {text}"
+        );
+    }
+    let (uncounted, _) = rendered("");
+    assert!(
+        counted.rendered >= uncounted.rendered + 3,
+        "the pages not showing the count were rendered too: {} against {}",
+        uncounted.rendered,
+        counted.rendered
+    );
+}
+
+#[test]
 fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
     let mut site = SiteTest::empty().file(
         "config.toml",
