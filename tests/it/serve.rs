@@ -955,7 +955,8 @@ fn pages_can_be_added_deleted_and_renamed() {
     site.rename("content/security/kursk.md", "content/security/kursk-moved.md");
     server.wait_for_text("/security/kursk-moved/", "Original kursk text");
     server.wait_for_status("/security/kursk/", 404);
-    let section = server.get("/security/");
+    // The renamed page is shown first; its section follows once the model is built.
+    let section = server.wait_for_text("/security/", "/security/kursk-moved/");
     let links = harness::attrs(&section.html(), "main a[href]", "href");
     assert!(
         links.iter().any(|h| h.ends_with("/security/kursk-moved/")),
