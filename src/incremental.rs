@@ -818,6 +818,10 @@ impl State {
     /// file added (relative to the site folder), when they are all that changed but for
     /// files that never were sources.
     fn renamed(&self, canonical_root: &Path, root: &Path, changed: &[PathBuf]) -> Option<(PathBuf, PathBuf)> {
+        // Asked on every save: most name one file, and need no look at what it was.
+        if changed.len() < 2 {
+            return None;
+        }
         let mut rels: Vec<PathBuf> = Vec::new();
         for path in changed {
             let rel = relative(canonical_root, root, path)?;

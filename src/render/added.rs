@@ -38,28 +38,28 @@ impl Prepared {
         }
         let job = Job::Page(id);
         let template = job_template(site, &self.templates, &job);
-        if let Some(name) = template.as_deref() {
-            // As another page with the template has it; else asked of the templates.
-            let reads = match self
+        // As another page with the template has them; else asked of the templates.
+        let (reads_everything, reads_section_count) = match template.as_deref() {
+            None => (false, true),
+            Some(name) => match self
                 .plan
                 .iter()
                 .find(|p| matches!(p.job, Job::Page(_)) && p.template.as_deref() == Some(name))
             {
-                Some(p) => p.reads_everything,
-                None => self
-                    .templates
-                    .reads_everything()
-                    .get(name)
-                    .copied()
-                    .unwrap_or(false),
-            };
-            if reads {
-                return None;
-            }
+                Some(p) => (p.reads_everything, p.reads_section_count),
+                None => (
+                    self.templates
+                        .reads_everything()
+                        .get(name)
+                        .copied()
+                        .unwrap_or(false),
+                    self.templates.may_read(name, SECTION, SECTION_COUNT),
+                ),
+            },
+        };
+        if reads_everything {
+            return None;
         }
-        let reads_section_count = template
-            .as_deref()
-            .is_none_or(|name| self.templates.may_read(name, SECTION, SECTION_COUNT));
         Some(AddedOutput(Planned {
             path,
             job,

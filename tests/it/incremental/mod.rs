@@ -1251,6 +1251,56 @@ fn a_new_analysis_is_shown_first_as_a_cold_build_makes_it() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_new_analysis_through_a_link_is_never_shown_first() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = "+++\ntitle = \"Outside\"\n+++\n\nSECRET-OUTSIDE-TEXT\n";
+    std::fs::write(outside.path().join("secret.md"), secret).unwrap();
+    // A new file that is a link out of the site, and a new file in a linked folder; each
+    // given as the watcher gives it (absolute) and relative to the site folder.
+    for (link, target, rel) in [
+        (
+            "content/economy/linked.md",
+            outside.path().join("secret.md"),
+            "content/economy/linked.md",
+        ),
+        (
+            "content/economy/linked-folder",
+            outside.path().to_path_buf(),
+            "content/economy/linked-folder/secret.md",
+        ),
+    ] {
+        for absolute in [true, false] {
+            let site = SiteTest::fixture(FIXTURE);
+            let mut session = session_for(&site);
+            std::os::unix::fs::symlink(&target, site.path(link)).unwrap();
+            let before = outputs_of(&session);
+            let path = if absolute {
+                site.path(rel)
+            } else {
+                PathBuf::from(rel)
+            };
+            match session.apply_first(&[path]) {
+                Ok(update) => {
+                    assert!(update.full, "{rel}: shown before a whole build: {update:?}");
+                    assert_matches_cold(&site, &session);
+                }
+                Err(_) => assert!(
+                    mismatch(&before, &outputs_of(&session)).is_none(),
+                    "{rel}: a failed update changed the outputs"
+                ),
+            }
+            for (path, bytes) in outputs_of(&session) {
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains("SECRET-OUTSIDE-TEXT"),
+                    "{rel}: {path} shows a file from outside the site"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn a_renamed_analysis_is_shown_at_its_new_address_first() {
     let site = SiteTest::fixture(FIXTURE);
     let mut session = session_for(&site);
