@@ -879,10 +879,10 @@ impl State {
     /// be shown before the model is built again for the rest. `None`, with nothing
     /// changed, for a file a whole build would report, leave out or need to see the
     /// whole site for: see [`resolve::added_page`](crate::model::resolve::added_page),
-    /// `placing::add` and `Prepared::plan_added`; and here, any warning left by the last
-    /// build (a link to a missing page is one, and this page may be the one it meant), a
-    /// plain link to its address from another page, events, indicators or aliases of its
-    /// own, a bundle with files, or a body with problems, shortcodes or charts.
+    /// `placing::add` and `Prepared::plan_added`; and here, a link in another document
+    /// this page may answer (one that found no page, a wikilink, a plain link to its
+    /// address: see `Questions::may_await`), events, indicators or aliases of its own, a
+    /// bundle with files, or a body with problems, shortcodes or charts.
     fn place_added(&mut self, root: &Path, rel: &Path, content_path: String) -> Option<Placed> {
         let site = &self.model.site;
         let name = content_path.rsplit('/').next().unwrap_or(&content_path);
@@ -899,7 +899,6 @@ impl State {
             || name.starts_with("_index.")
             || noise
             || linked_folder
-            || !self.model.warnings.is_empty()
             || site.broken.contains(&content_path)
             || site.drafts.contains_key(&content_path)
         {
@@ -922,13 +921,15 @@ impl State {
             .bundle_dir
             .as_deref()
             .is_some_and(|dir| site.loose_assets.iter().any(|a| a.starts_with(dir)));
-        // A plain link to its address, written before it existed, makes a backlink now.
+        // A link written before it existed may find it now, and make a backlink: one
+        // that found no page (whose warning the last build gave, if any), or a plain
+        // link to its address. Other warnings are about what their files say themselves.
         let awaited = site
             .pages
             .iter()
             .map(|p| &p.converted)
             .chain(site.sections.iter().map(|s| &s.converted))
-            .any(|c| c.local_refs.iter().any(|r| r.url == page.path));
+            .any(|c| c.questions.may_await(&page.path) || c.local_refs.iter().any(|r| r.url == page.path));
         if !page.has_output() || has_files || awaited {
             return None;
         }

@@ -33,7 +33,7 @@ const DIR: &str = "markdown";
 /// The single file format 1 kept, removed by a save.
 const OLD_FILE: &str = "markdown.bin";
 /// Changed whenever what the files mean changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// How many files the documents are spread over: about 40 documents (600 KB) each at
 /// 10,000 pages, 400 at 100,000.
 const SHARDS: usize = 256;

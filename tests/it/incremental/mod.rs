@@ -1251,6 +1251,61 @@ fn a_new_analysis_is_shown_first_as_a_cold_build_makes_it() {
 }
 
 #[test]
+fn a_new_analysis_is_shown_first_unless_a_link_elsewhere_may_find_it() {
+    let site = SiteTest::fixture(FIXTURE);
+    let mut session = session_for(&site);
+    // A warning about what another file says of itself (a front matter key dossier does
+    // not know) is no reason to wait for the model.
+    let energy = "content/economy/energy.md";
+    let text = site.read(energy);
+    site.write(energy, text.replacen("+++\n", "+++\ncolour = \"amber\"\n", 1));
+    let warned = apply_ok(&mut session, &site, &[energy]);
+    let about_colour = |update: &Update| update.warnings.iter().any(|d| d.message.contains("colour"));
+    assert!(about_colour(&warned), "no warning to test with: {warned:?}");
+    let rest = shows_the_page_first(
+        &site,
+        &mut session,
+        "content/economy/ports.md",
+        "+++\ntitle = \"Ports\"\ndate = 2024-10-05\n+++\n\nCranes and quays.\n",
+        "economy/ports/index.html",
+        Rest::Remodelled,
+    );
+    assert!(about_colour(&rest), "the warning is no longer reported: {rest:?}");
+
+    // A relative link that found no page (a warning) may be to the new page, which then
+    // shows the analysis citing it: only the model build knows.
+    site.write(
+        energy,
+        site.read(energy) + "\nSee [the tunnels](tunnels.md), when written.\n",
+    );
+    let broken = apply_ok(&mut session, &site, &[energy]);
+    assert!(
+        broken.warnings.iter().any(|d| d.message.contains("tunnels.md")),
+        "no warning for the link: {broken:?}"
+    );
+    let tunnels = "content/economy/tunnels.md";
+    site.write(tunnels, "+++\ntitle = \"Tunnels\"\n+++\n\nAwaited.\n");
+    let update = first_ok(&mut session, &site, tunnels);
+    assert!(update.full, "shown before the model knew it is cited: {update:?}");
+    assert_matches_cold(&site, &session);
+    let page = String::from_utf8_lossy(&outputs_of(&session)["economy/tunnels/index.html"]).into_owned();
+    assert!(
+        page.contains("/economy/energy/"),
+        "the analysis citing it is not shown"
+    );
+    // The link found its page, and the colour is still the only warning: the next new
+    // page is shown first again.
+    shows_the_page_first(
+        &site,
+        &mut session,
+        "content/economy/canals.md",
+        "+++\ntitle = \"Canals\"\ndate = 2024-10-06\n+++\n\nLocks.\n",
+        "economy/canals/index.html",
+        Rest::Remodelled,
+    );
+}
+
+#[test]
 #[cfg(unix)]
 fn a_new_analysis_through_a_link_is_never_shown_first() {
     let outside = tempfile::tempdir().unwrap();
