@@ -8,6 +8,7 @@ use tera::Value;
 use super::context::page_value;
 use super::fingerprint;
 use super::fingerprint::Purpose;
+use super::graph;
 use super::job::{ArchivePage, FeedOf, Job, Lang, Planned};
 use super::output::template_context;
 use super::search;
@@ -442,7 +443,8 @@ impl Prepared {
     /// A fingerprint of what each planned output is made from, in plan order: the same
     /// fingerprint as an earlier build's means the same bytes. `None` for outputs that are
     /// rendered every time: those made with a template that can read any page, feeds, the
-    /// search index's shards and lists, the timeline's and graph's data, copied files.
+    /// search index's shards and lists, the timeline's calendar, copied files. (The
+    /// timeline's and the graph's data are fingerprinted by what they write.)
     pub(crate) fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
         let mut memo = fingerprint::Memo::default();
         memo.add(&self.refs);
@@ -481,10 +483,11 @@ impl Prepared {
                 Job::Bytes(bytes) => bytes.hash(&mut h),
                 Job::Redirect { to } => to.hash(&mut h),
                 Job::SearchBundle(lang, k) => search::hash_bundle(site, *lang, *k, &mut h),
+                // What they write, hashed before it is written out.
+                Job::GraphJson(lang) => graph::hash_graph_json(site, *lang, &mut h),
+                Job::TimelineJson(lang) => timeline::hash_json(site, *lang, self.data.today, &mut h),
                 // Made from more than the values hashed here: rendered every time.
                 Job::Feed { .. }
-                | Job::GraphJson(_)
-                | Job::TimelineJson(_)
                 | Job::TimelineIcs(_)
                 | Job::SearchIndex(_)
                 | Job::SearchFilters(_)

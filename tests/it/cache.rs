@@ -609,3 +609,47 @@ fn a_template_reading_any_page_sees_every_value_when_the_cache_serves_the_rest()
     );
     assert_same_as_cold(&site, &out);
 }
+
+#[test]
+fn the_timeline_and_graph_data_come_from_the_cache_until_what_they_write_changes() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    // The outputs the profile says were made without a template.
+    let rendered = |name: &str| -> (bool, bool) {
+        let out = tmp.path().join(name);
+        let stdout = cached_build_with(&site, &out, &["--profile"]);
+        assert_same_as_cold(&site, &out);
+        (
+            stdout.contains("(timeline.json)"),
+            stdout.contains("(graph.json)"),
+        )
+    };
+    assert_eq!(rendered("again"), (false, false), "nothing changed");
+
+    // A paragraph: neither changes.
+    let page = "content/economy/european-markets.md";
+    let text = site.read(page);
+    site.write(page, format!("{text}\nA paragraph for the data files.\n"));
+    assert_eq!(rendered("paragraph"), (false, false), "a paragraph added");
+
+    // A link to another analysis: an edge of the graph, not an event.
+    site.write(
+        page,
+        format!("{text}\nSee [the deployment](@/security/kursk-deployment.md).\n"),
+    );
+    assert_eq!(rendered("linked"), (false, true), "a link added");
+
+    // An event's title: the timeline; the graph names no event.
+    let retitled = site.read(page).replacen(
+        "title: \"The EU misses its target",
+        "title: \"The EU falls short of its target",
+        1,
+    );
+    assert!(
+        retitled.contains("falls short"),
+        "the event's title is in the page"
+    );
+    site.write(page, retitled);
+    assert_eq!(rendered("event"), (true, false), "an event retitled");
+}

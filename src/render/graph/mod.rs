@@ -17,7 +17,7 @@ use crate::parse::markdown::LinkKind;
 use crate::render::job::Lang;
 use crate::render::words::Words;
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Node<'a> {
     id: &'a str,
     kind: &'static str,
@@ -37,7 +37,7 @@ fn as_text<S: serde::Serializer>(date: &Option<crate::dates::DateValue>, s: S) -
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Edge<'a> {
     source: &'a str,
     target: &'a str,
@@ -45,7 +45,7 @@ struct Edge<'a> {
     kind: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Graph<'a> {
     nodes: Vec<Node<'a>>,
     edges: Vec<Edge<'a>>,
@@ -54,6 +54,25 @@ struct Graph<'a> {
 /// `graph.json`: pages, sections and terms as nodes; links, wikilinks and term
 /// membership as edges. Term nodes are `TAXONOMY/TERM-SLUG`.
 pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
+    with_graph(site, lang, |graph| {
+        // About what each node and edge takes, so the text is seldom moved as it grows.
+        let mut out = Vec::with_capacity(graph.nodes.len() * 160 + graph.edges.len() * 96);
+        match serde_json::to_writer(&mut out, graph) {
+            Ok(()) => String::from_utf8(out).unwrap_or_else(|_| "{}".to_owned()),
+            Err(_) => "{}".to_owned(),
+        }
+    })
+}
+
+/// Hashes the graph `graph.json` writes, before it is written: the output's fingerprint,
+/// which keeps an unchanged graph from being written out again.
+pub(crate) fn hash_graph_json(site: &Site, lang: Lang, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    with_graph(site, lang, |graph| graph.hash(h));
+}
+
+/// Calls `f` with the graph of `graph.json` (which borrows the term nodes' ids made here).
+fn with_graph<R>(site: &Site, lang: Lang, f: impl FnOnce(&Graph<'_>) -> R) -> R {
     let code = lang.code(site);
     let taxonomies: Vec<&crate::model::site::Taxonomy> =
         site.taxonomies.iter().filter(|t| t.lang == code).collect();
@@ -136,12 +155,7 @@ pub(crate) fn graph_json(site: &Site, lang: Lang) -> String {
             }
         }
     }
-    // About what each node and edge takes, so the text is seldom moved as it grows.
-    let mut out = Vec::with_capacity(nodes.len() * 160 + edges.len() * 96);
-    match serde_json::to_writer(&mut out, &Graph { nodes, edges }) {
-        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| "{}".to_owned()),
-        Err(_) => "{}".to_owned(),
-    }
+    f(&Graph { nodes, edges })
 }
 
 /// `text` cut to `max` characters, the last an ellipsis.

@@ -9,7 +9,7 @@ use crate::model::site::Site;
 use crate::render::job::Lang;
 use crate::render::words::Words;
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct JsonDate {
     year: i16,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,13 +37,13 @@ impl JsonDate {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct JsonText<'a> {
     headline: &'a str,
     text: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct JsonEvent<'a> {
     unique_id: &'a str,
     start_date: JsonDate,
@@ -62,21 +62,21 @@ struct JsonEvent<'a> {
     source: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct JsonEra<'a> {
     start_date: JsonDate,
     end_date: JsonDate,
     text: JsonText<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct JsonTimeline<'a> {
     title: JsonTitle<'a>,
     events: Vec<JsonEvent<'a>>,
     eras: Vec<JsonEra<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct JsonTitle<'a> {
     text: JsonText<'a>,
 }
@@ -85,10 +85,22 @@ struct JsonTitle<'a> {
 /// `text.headline`/`text.text`, `unique_id`, `group`; `eras`), plus dossier's `url`,
 /// `analysis`, `precision`, `importance`, `taxonomies`, `place` and `source`.
 pub(crate) fn json(site: &Site, lang: Lang, today: jiff::civil::Date) -> String {
+    serde_json::to_string(&document(site, lang, today)).unwrap_or_else(|_| "{}".into())
+}
+
+/// Hashes the document `timeline.json` writes, before it is written: the output's
+/// fingerprint, which keeps an unchanged timeline from being written out again.
+pub(crate) fn hash_json(site: &Site, lang: Lang, today: jiff::civil::Date, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    document(site, lang, today).hash(h);
+}
+
+/// What `timeline.json` says.
+fn document(site: &Site, lang: Lang, today: jiff::civil::Date) -> JsonTimeline<'_> {
     let words = Words::of(&site.config, lang.code(site));
     let anchors = super::Anchors::new(site, today);
     let (title, description) = title_of(site, lang);
-    let doc = JsonTimeline {
+    JsonTimeline {
         title: JsonTitle {
             text: JsonText {
                 headline: title.unwrap_or(""),
@@ -131,8 +143,7 @@ pub(crate) fn json(site: &Site, lang: Lang, today: jiff::civil::Date) -> String 
                 },
             })
             .collect(),
-    };
-    serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
+    }
 }
 
 /// The events recorded by analyses in `lang`, in the site's order.
