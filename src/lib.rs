@@ -12,6 +12,7 @@ pub(crate) mod cache;
 pub(crate) mod charts;
 pub(crate) mod config;
 mod confine;
+pub(crate) mod date_locale;
 pub(crate) mod dates;
 pub mod diagnostic;
 pub(crate) mod digest;

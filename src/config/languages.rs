@@ -29,6 +29,9 @@ pub(crate) struct Language {
     pub taxonomies: Vec<TaxonomyConfig>,
     /// `trans(key=…, lang=…)`'s strings.
     pub translations: BTreeMap<String, String>,
+    /// The locale its dates are written in (`date_locale::of_translations`).
+    #[serde(skip)]
+    pub date_locale: Option<pure_rust_locales::Locale>,
 }
 
 /// The default language's settings as the top-level keys give them.
@@ -101,6 +104,7 @@ pub(super) fn read(
         build_search_index: default.build_search_index.unwrap_or(true),
         taxonomies: default.taxonomies.clone().unwrap_or_default(),
         translations: default.translations.clone(),
+        date_locale: None,
     };
     let mut others = Vec::new();
     for (code, lang) in raw {
@@ -207,10 +211,15 @@ pub(super) fn read(
             build_search_index: lang.build_search_index.unwrap_or(false),
             taxonomies: lang_taxonomies.unwrap_or_default(),
             translations: lang.translations,
+            date_locale: None,
         });
     }
     let mut all = vec![default_language];
     all.extend(others);
+    // Once the default language's translations are final.
+    for language in &mut all {
+        language.date_locale = crate::date_locale::of_translations(&language.code, &language.translations);
+    }
     all
 }
 

@@ -13,7 +13,6 @@ mod collections;
 mod connected;
 pub(crate) mod context;
 mod data;
-mod date_locale;
 pub(crate) mod feeds;
 mod field_reads;
 pub(crate) mod fingerprint;

@@ -29,6 +29,8 @@ pub(crate) struct Lookups {
     pub default_language: String,
     /// Every language's strings for `trans`, by code (the default's from `[translations]`).
     pub translations: BTreeMap<String, BTreeMap<String, String>>,
+    /// Every language's date locale, by code, as the configuration found it.
+    pub date_locales: BTreeMap<String, Option<pure_rust_locales::Locale>>,
     /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
     /// the same all day: rendering reads no clock).
     pub today: Option<jiff::civil::Date>,
@@ -52,6 +54,11 @@ impl Lookups {
                 .languages
                 .iter()
                 .map(|l| (l.code.clone(), l.translations.clone()))
+                .collect(),
+            date_locales: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), l.date_locale))
                 .collect(),
             ..Lookups::default()
         }
@@ -78,7 +85,11 @@ impl Lookups {
         static EMPTY: super::words::Strings = BTreeMap::new();
         let default = self.translations.get(&self.default_language).unwrap_or(&EMPTY);
         let own = self.translations.get(lang).unwrap_or(default);
-        super::words::Words::new(lang, own, &self.default_language, default)
+        let words = super::words::Words::new(lang, own, &self.default_language, default);
+        match self.date_locales.get(lang) {
+            Some(locale) => words.with_locale(*locale),
+            None => words,
+        }
     }
 
     /// A content path in `lang`, as Zola names translations: `blog/page.md` in `fr` is
@@ -1043,10 +1054,10 @@ fn date_filter(
     // `locale="uk_UA"`: month and weekday names in that language (`lang=` names it too,
     // but a locale given is the one asked for).
     let locale = match kwargs.get::<Cow<str>>("locale")? {
-        Some(name) => Some(super::date_locale::parse(&name).map_err(tera::Error::message)?),
+        Some(name) => Some(crate::date_locale::parse(&name).map_err(tera::Error::message)?),
         None => lang_locale.flatten(),
     };
-    super::date_locale::format(&format, locale, &time).map_err(tera::Error::message)
+    crate::date_locale::format(&format, locale, &time).map_err(tera::Error::message)
 }
 
 /// A Tera error as a diagnostic at the template file's line and column.

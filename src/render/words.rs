@@ -4,7 +4,7 @@
 //! own keys the default language's `[translations]` (a site that rewords the English
 //! rewords every language it has not translated), then the English in [`THEME_WORDS`].
 //! Counts pick a plural form by CLDR's rules (`icu_plurals`), and dates are written in
-//! the language's locale ([`super::date_locale`]).
+//! the language's locale ([`crate::date_locale`]).
 
 use std::collections::BTreeMap;
 
@@ -12,8 +12,8 @@ use icu_plurals::{PluralCategory, PluralRules};
 use jiff::fmt::strtime::BrokenDownTime;
 use pure_rust_locales::Locale;
 
-use super::date_locale;
 use crate::config::Config;
+use crate::date_locale;
 use crate::dates::EventDate;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::dated::Status;
@@ -22,13 +22,15 @@ pub(crate) use crate::words::{Strings, fill};
 
 /// The key a site sets to name a language's locale for dates (`uk_UA`), when its code
 /// alone does not find the one it wants.
-pub(crate) const DATE_LOCALE: &str = "dossier_date_locale";
+pub(crate) const DATE_LOCALE: &str = date_locale::KEY;
 
 /// The words of one language, with its plural rules and dates: a cheap view of the
 /// site's translations, made where needed.
 #[derive(Clone, Copy)]
 pub(crate) struct Words<'a> {
     strings: Lookup<'a>,
+    /// The language's date locale, when it was found before (with the configuration).
+    locale: Option<Option<Locale>>,
 }
 
 impl<'a> Words<'a> {
@@ -40,6 +42,15 @@ impl<'a> Words<'a> {
     ) -> Words<'a> {
         Words {
             strings: Lookup::new(code, own, default_code, default),
+            locale: None,
+        }
+    }
+
+    /// These words with the language's date locale found before (see [`Words::locale`]).
+    pub(crate) fn with_locale(self, locale: Option<Locale>) -> Words<'a> {
+        Words {
+            locale: Some(locale),
+            ..self
         }
     }
 
@@ -48,14 +59,18 @@ impl<'a> Words<'a> {
     pub(crate) const fn english() -> Words<'static> {
         Words {
             strings: Lookup::english(),
+            locale: None,
         }
     }
 
     /// The words of the language `code` of the site (the default language's for a code
     /// the site does not have, which resolve has already reported).
     pub(crate) fn of(config: &'a Config, code: &str) -> Words<'a> {
+        let strings = Lookup::of(config, code);
+        let language = config.languages.iter().find(|l| l.code == strings.code);
         Words {
-            strings: Lookup::of(config, code),
+            strings,
+            locale: language.map(|l| l.date_locale),
         }
     }
 
@@ -141,10 +156,8 @@ impl<'a> Words<'a> {
     /// language sets it (its own, never the default language's), else the one its code
     /// finds; `None` (English names) when neither names one glibc has.
     pub(crate) fn locale(&self) -> Option<Locale> {
-        match self.strings.own.get(DATE_LOCALE) {
-            Some(name) => date_locale::parse(name).ok(),
-            None => date_locale::of_language(self.strings.code),
-        }
+        self.locale
+            .unwrap_or_else(|| date_locale::of_translations(self.strings.code, self.strings.own))
     }
 
     /// `time` in the format the theme word `format_key` gives, with the language's names.
@@ -370,6 +383,35 @@ mod tests {
         let keys: Vec<&str> = date_problems(&words).iter().map(|(k, _)| *k).collect();
         assert_eq!(keys, [DATE_LOCALE, "dossier_date_format"]);
         assert_eq!(words.locale(), None);
+    }
+
+    #[test]
+    fn a_sites_languages_have_their_date_locales_found_with_the_configuration() {
+        let text = "base_url = \"https://example.org/\"\ndefault_language = \"uk\"\n\
+                    [languages.fr]\n[languages.pt]\n[languages.pt.translations]\n\
+                    dossier_date_locale = \"pt_BR\"\n";
+        let (config, diags) = Config::parse(text, &crate::config::Overrides::default());
+        let config = config.unwrap_or_else(|| panic!("{diags:?}"));
+        for (code, locale) in [
+            ("uk", Locale::uk_UA),
+            ("fr", Locale::fr_FR),
+            ("pt", Locale::pt_BR),
+        ] {
+            let words = Words::of(&config, code);
+            assert_eq!(
+                words.locale,
+                Some(Some(locale)),
+                "{code}: not found with the configuration"
+            );
+            // As found when asked.
+            let own = &config
+                .languages
+                .iter()
+                .find(|l| l.code == code)
+                .unwrap()
+                .translations;
+            assert_eq!(Words::new(code, own, "uk", own).locale(), Some(locale), "{code}");
+        }
     }
 
     #[test]

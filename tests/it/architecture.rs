@@ -44,6 +44,11 @@ const RULES: &[Rule] = &[
         why: "dates are values config, parse, model and render share, so they depend on none of them",
     },
     Rule {
+        from: "date_locale",
+        never: ANYTHING,
+        why: "a language's locale and the names it gives dates are found from glibc's data alone, for config and render",
+    },
+    Rule {
         from: "words",
         never: &["load", "parse", "model", "render", "write", "theme", "linkcheck", "build", "incremental", "serve", "init"],
         why: "dossier's own words and their lookup are shared by parse, model and render, so they depend on none of them",

@@ -6,9 +6,25 @@
 //! alternative month names. jiff formats everything else; only the name directives are
 //! replaced, before it sees the format.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Weekday;
 use jiff::fmt::strtime::BrokenDownTime;
 use pure_rust_locales::{Locale, locale_match};
+
+/// The theme word that names the locale a language's dates are written in.
+pub(crate) const KEY: &str = "dossier_date_locale";
+
+/// The locale a language's dates are written in: the one its own `translations` name
+/// under [`KEY`], else the one its code finds ([`of_language`]); `None` (English names)
+/// when neither names one glibc has. Found once per language, with the configuration:
+/// finding it takes longer than formatting a date.
+pub(crate) fn of_translations(code: &str, translations: &BTreeMap<String, String>) -> Option<Locale> {
+    match translations.get(KEY) {
+        Some(name) => parse(name).ok(),
+        None => of_language(code),
+    }
+}
 
 /// The locale a template or a site names: a POSIX name (`fr_FR`, `uk_UA`, `ko_KR`), a
 /// language tag (`pt-BR`, `zh-Hant`), or a bare language (`fr`, `uk`), read as [`of_language`]
