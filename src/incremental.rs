@@ -923,13 +923,14 @@ impl State {
             .is_some_and(|dir| site.loose_assets.iter().any(|a| a.starts_with(dir)));
         // A link written before it existed may find it now, and make a backlink: one
         // that found no page (whose warning the last build gave, if any), or a plain
-        // link to its address. Other warnings are about what their files say themselves.
+        // link to its address (which asked `document_at` of it). Other warnings are about
+        // what their files say themselves.
         let awaited = site
             .pages
             .iter()
             .map(|p| &p.converted)
             .chain(site.sections.iter().map(|s| &s.converted))
-            .any(|c| c.questions.may_await(&page.path) || c.local_refs.iter().any(|r| r.url == page.path));
+            .any(|c| c.questions.may_await(&page.path));
         if !page.has_output() || has_files || awaited {
             return None;
         }

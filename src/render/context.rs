@@ -407,9 +407,9 @@ pub(crate) fn section_ref(site: &Site, s: &Section) -> Value {
     }
 }
 
-/// [`section_ref`] without the number of pages.
-pub(crate) fn section_ref_uncounted(site: &Site, s: &Section) -> Value {
-    match section_ref(site, s).into_map() {
+/// A [`section_ref`] without the number of pages.
+pub(crate) fn section_ref_uncounted(section_ref: &Value) -> Value {
+    match section_ref.clone().into_map() {
         Some(mut map) => {
             map.shift_remove(&Key::Str("page_count"));
             Value::from(map)

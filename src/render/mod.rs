@@ -159,6 +159,11 @@ pub(crate) fn prepare(
         (with_event_html(&templates, event_values)?, None)
     };
     let page_events = timeline::events_by_page(site);
+    let section_refs: Vec<Value> = site
+        .sections
+        .iter()
+        .map(|s| context::section_ref(site, s))
+        .collect();
     let mut data = Data {
         connected: connected::Connected::new(site),
         filters: timeline::filters_by_lang(site, &term_events),
@@ -169,16 +174,8 @@ pub(crate) fn prepare(
         term_events: term_events.into_iter().collect(),
         page_events,
         section_values: Vec::new(),
-        section_refs: site
-            .sections
-            .iter()
-            .map(|s| context::section_ref(site, s))
-            .collect(),
-        section_refs_uncounted: site
-            .sections
-            .iter()
-            .map(|s| context::section_ref_uncounted(site, s))
-            .collect(),
+        section_refs_uncounted: section_refs.iter().map(context::section_ref_uncounted).collect(),
+        section_refs,
         taxonomy_values: Vec::new(),
         term_values: Vec::new(),
         taxonomy_refs: site

@@ -1142,6 +1142,25 @@ fn a_new_page_renders_itself_and_the_lists_it_joins_not_the_whole_site() {
     assert_matches_cold(&site, &session);
 }
 
+/// Adds `content/economy/<slug>.md`, which `economy/energy.md` already links to: the new
+/// page is left to the model build, and then shows that analysis as citing it.
+fn left_to_the_model_and_cited(site: &SiteTest, session: &mut Session, slug: &str) {
+    let rel = format!("content/economy/{slug}.md");
+    site.write(&rel, "+++\ntitle = \"Awaited\"\n+++\n\nAwaited.\n");
+    let update = first_ok(session, site, &rel);
+    assert!(
+        update.full,
+        "{slug}: shown before the model knew it is cited: {update:?}"
+    );
+    assert_matches_cold(site, session);
+    let page =
+        String::from_utf8_lossy(&outputs_of(session)[&format!("economy/{slug}/index.html")]).into_owned();
+    assert!(
+        page.contains("/economy/energy/"),
+        "{slug}: the analysis citing it is not shown"
+    );
+}
+
 #[test]
 fn a_new_analysis_is_shown_first_as_a_cold_build_makes_it() {
     let site = SiteTest::fixture(FIXTURE);
@@ -1205,16 +1224,7 @@ fn a_new_analysis_is_shown_first_as_a_cold_build_makes_it() {
         site.read(energy) + "\nWhere [the rail analysis](/economy/railways/) will be.\n",
     );
     apply_ok(&mut session, &site, &[energy]);
-    let railways = "content/economy/railways.md";
-    site.write(railways, "+++\ntitle = \"Railways\"\n+++\n\nAwaited.\n");
-    let update = first_ok(&mut session, &site, railways);
-    assert!(update.full, "shown before the model knew it is cited: {update:?}");
-    assert_matches_cold(&site, &session);
-    let page = String::from_utf8_lossy(&outputs_of(&session)["economy/railways/index.html"]).into_owned();
-    assert!(
-        page.contains("/economy/energy/"),
-        "the analysis citing it is not shown"
-    );
+    left_to_the_model_and_cited(&site, &mut session, "railways");
 
     // What a whole build would report or make differently is left to it: a URL another
     // page has, a link to a page that does not exist, a draft.
@@ -1283,16 +1293,7 @@ fn a_new_analysis_is_shown_first_unless_a_link_elsewhere_may_find_it() {
         broken.warnings.iter().any(|d| d.message.contains("tunnels.md")),
         "no warning for the link: {broken:?}"
     );
-    let tunnels = "content/economy/tunnels.md";
-    site.write(tunnels, "+++\ntitle = \"Tunnels\"\n+++\n\nAwaited.\n");
-    let update = first_ok(&mut session, &site, tunnels);
-    assert!(update.full, "shown before the model knew it is cited: {update:?}");
-    assert_matches_cold(&site, &session);
-    let page = String::from_utf8_lossy(&outputs_of(&session)["economy/tunnels/index.html"]).into_owned();
-    assert!(
-        page.contains("/economy/energy/"),
-        "the analysis citing it is not shown"
-    );
+    left_to_the_model_and_cited(&site, &mut session, "tunnels");
     // The link found its page, and the colour is still the only warning: the next new
     // page is shown first again.
     shows_the_page_first(
