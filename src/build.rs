@@ -83,6 +83,9 @@ pub struct CacheReport {
     pub converted: usize,
     /// Whether every page's related analyses were taken from the cache, not scored.
     pub related_taken: bool,
+    /// The events shown by the outputs rendered, and how many of them had their HTML
+    /// taken from the cache rather than made (`None` when it is made with the values).
+    pub events: Option<(usize, usize)>,
 }
 
 /// Records how long each stage took.
@@ -514,7 +517,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                     Some(mut cache) => {
                         cache.check_addresses(&|key| prepared.address_now(key));
                         render_cached(
-                            &prepared,
+                            &mut prepared,
                             &site,
                             cache,
                             &staging,
@@ -546,7 +549,21 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                             let search = prepared.take_search().index.map(|index| index.to_bytes());
                             let saved = run.cache.save(root, &output_dir, run.outputs, reads, search);
                             let dir = options.cache_dir.as_deref().unwrap_or(Path::new(""));
-                            diags.extend(unsaved(saved, "the outputs were", dir, "renders every page"));
+                            let stamp = saved.as_ref().ok().copied();
+                            let events_shown = prepared.event_html_counts();
+                            // Saved unless the build made none of it and the manifest's
+                            // stamp is the one the file has (events gone since leave their
+                            // HTML in it, unused, until the next save).
+                            let unchanged = events_shown.is_some_and(|(made, _)| made == 0)
+                                && stamp.is_some()
+                                && run.events_read == stamp;
+                            if let Some(stamp) = stamp.filter(|_| !unchanged)
+                                && let Some(kept) = prepared.event_html()
+                            {
+                                let saved = crate::cache::events::save(dir, stamp, &kept);
+                                let next = "renders every event shown";
+                                diags.extend(unsaved(saved, "the events' HTML was", dir, next));
+                            }
                             watch.lap("save the build cache");
                             if let Some((dir, key, before)) = markdown_cache {
                                 let links = links.fingerprint(&site);
@@ -568,6 +585,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                                 diags.extend(unsaved(saved, "the related analyses were", dir, next));
                             }
                             let mut report = run.report;
+                            report.events = events_shown.map(|(made, reused)| (made + reused, reused));
                             report.documents = site.pages.len() + site.sections.len();
                             report.converted = parsed;
                             report.related_taken = scored.as_ref().is_some_and(|(_, taken)| *taken);
@@ -717,12 +735,14 @@ struct CacheRun {
     cache: Cache,
     outputs: BTreeMap<String, crate::cache::Entry>,
     report: CacheReport,
+    /// The stamp of the events' HTML taken from the cache, if any was.
+    events_read: Option<u64>,
 }
 
 /// Renders the outputs the cache has no bytes for (or whose bytes fail their check) and
 /// takes the others from it.
 fn render_cached(
-    prepared: &render::Prepared,
+    prepared: &mut render::Prepared,
     site: &Site,
     cache: Cache,
     staging: &Staging,
@@ -731,11 +751,17 @@ fn render_cached(
     profile: Option<&render::profile::Profile>,
 ) -> Result<(render::RenderStats, CacheRun), Diagnostics> {
     use rayon::prelude::*;
-    let fingerprints = prepared.fingerprints(site);
+    let (fingerprints, event_keys) = prepared.fingerprints_and_event_keys(site);
     watch.lap("fingerprint the outputs");
+    let kept_events = cache.event_html();
+    let events_read = kept_events.as_ref().map(|(stamp, _)| *stamp);
+    prepared.take_event_html(event_keys, kept_events.map(|(_, kept)| kept));
+    watch.lap("take the events' HTML from the cache");
+    let prepared = &*prepared;
+    let fingerprints = &fingerprints[..];
     let mut fresh = Vec::new();
     let mut kept = Vec::new();
-    for (id, fingerprint) in prepared.ids().zip(&fingerprints) {
+    for (id, fingerprint) in prepared.ids().zip(fingerprints) {
         match fingerprint.and_then(|f| cache.lookup(prepared.path(id), f)) {
             Some(entry) => kept.push((id, entry)),
             None => fresh.push(id),
@@ -743,18 +769,16 @@ fn render_cached(
     }
     let noted = prepared
         .ids()
-        .zip(&fingerprints)
+        .zip(fingerprints)
         .filter_map(|(id, f)| f.map(|f| (prepared.path(id), f)))
         .collect();
     let recorder = Recorder::new(staging, noted);
     let taken: Vec<(render::JobId, Option<std::io::Result<()>>)> = kept
         .par_iter()
-        .map(|&(id, entry)| {
-            let bytes = cache.fetch(entry);
-            let put = |(object, b): (PathBuf, Vec<u8>)| {
-                recorder.reuse(prepared.output_path(id), entry, &object, &b)
-            };
-            (id, bytes.map(put))
+        .map_init(Vec::new, |bytes, &(id, entry)| {
+            let object = cache.fetch(entry, bytes);
+            let put = |object: PathBuf| recorder.reuse(prepared.output_path(id), entry, &object, bytes);
+            (id, object.map(put))
         })
         .collect();
     let mut errors = Diagnostics::new();
@@ -785,6 +809,7 @@ fn render_cached(
         documents: 0,
         converted: 0,
         related_taken: false,
+        events: None,
     };
     let outputs = recorder.finish();
     Ok((
@@ -793,6 +818,7 @@ fn render_cached(
             cache,
             outputs,
             report,
+            events_read,
         },
     ))
 }

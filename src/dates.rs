@@ -148,7 +148,7 @@ pub(crate) enum Precision {
 }
 
 /// A date at year, month, day or time precision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct EventDate {
     pub year: i16,
     pub month: Option<i8>,

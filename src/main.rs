@@ -389,6 +389,12 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                         "found again"
                     },
                 );
+                if let Some((shown, taken)) = cache.events.filter(|(shown, _)| *shown > 0) {
+                    println!(
+                        "  events: {taken} of {} shown had their HTML taken from the cache",
+                        count(shown, "event"),
+                    );
+                }
             }
             if let (true, Some(w)) = (timings, report.written) {
                 println!(

@@ -5,7 +5,8 @@
 //!
 //! The folder holds `manifest.json`, `objects/` (each output's bytes once, named by
 //! their SHA-256) and `search.bin` (the search index), and what the model kept:
-//! `markdown/` (see [`markdown`]) and `related.bin` (see [`related`]). The manifest gives
+//! `markdown/` (see [`markdown`]) and `related.bin` (see [`related`]), and the events'
+//! HTML, `events.bin` (see [`events`]). The manifest gives
 //! each output path the fingerprint of the values it was made from
 //! (`render::Prepared::fingerprints`) and its bytes' hash, length and CRC-32, and says
 //! what else every output depended on: [`Env`] (dossier's version, the configuration,
@@ -27,6 +28,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod events;
 pub(crate) mod markdown;
 mod record;
 pub(crate) mod related;
@@ -266,6 +268,22 @@ impl Cache {
         }
     }
 
+    /// What the last build's outputs were made under (see [`stamp`]), if they may be
+    /// used: the parts of the cache saved beside the manifest (`events.bin`) are used
+    /// only when they carry the same stamp.
+    pub(crate) fn stamp(&self) -> Option<u64> {
+        self.ignored
+            .is_none()
+            .then(|| stamp(self.env, &self.kept_files, &self.kept_addresses))
+    }
+
+    /// The events' HTML kept beside the manifest (see [`events`]), with the manifest's
+    /// stamp, if the manifest may be used and the HTML was saved with it.
+    pub(crate) fn event_html(&self) -> Option<(u64, crate::render::event_html::Kept)> {
+        let stamp = self.stamp()?;
+        events::load(&self.dir, stamp).map(|kept| (stamp, kept))
+    }
+
     /// The last build's search index, as [`Cache::save`] was given it, if its bytes are
     /// still the ones recorded. Each page's part of it is checked again when it is
     /// refreshed (`render::search::SearchIndex::refreshed`).
@@ -280,14 +298,19 @@ impl Cache {
         self.kept.get(path).filter(|e| e.fingerprint == fingerprint)
     }
 
-    /// The file holding `entry`'s bytes, and the bytes, if they are still the bytes it
-    /// names. An object that is not is removed, so the build that renders its output
-    /// again stores it anew.
-    pub(crate) fn fetch(&self, entry: &Entry) -> Option<(PathBuf, Vec<u8>)> {
+    /// The file holding `entry`'s bytes, if they are still the bytes it names; they are
+    /// read into `bytes` (a buffer reused from one object to the next: 11,000 objects
+    /// read into new ones cost a page fault for every 4 KB of 300 MB). An object that is
+    /// not is removed, so the build that renders its output again stores it anew.
+    pub(crate) fn fetch(&self, entry: &Entry, bytes: &mut Vec<u8>) -> Option<PathBuf> {
+        use std::io::Read;
         let path = self.object(&entry.sha256);
-        let bytes = std::fs::read(&path).ok()?;
-        if bytes.len() as u64 == entry.len && crc32fast::hash(&bytes) == entry.crc32 {
-            Some((path, bytes))
+        bytes.clear();
+        let mut file = std::fs::File::open(&path).ok()?;
+        // One byte more than it should hold, to find a longer file without reading it.
+        let read = (&mut file).take(entry.len + 1).read_to_end(bytes);
+        if read.is_ok() && bytes.len() as u64 == entry.len && crc32fast::hash(bytes) == entry.crc32 {
+            Some(path)
         } else {
             std::fs::remove_file(&path).ok();
             None
@@ -300,7 +323,8 @@ impl Cache {
 
     /// Stores a finished build: its `outputs` (as now in `out_dir`), what they read
     /// besides their values (see [`Reads`]) and its search index's bytes, if it made one.
-    /// Objects no output names any more are removed.
+    /// Objects no output names any more are removed. Returns the manifest's stamp (see
+    /// [`Cache::stamp`]), for what is saved beside it.
     pub(crate) fn save(
         &self,
         root: &Path,
@@ -308,7 +332,7 @@ impl Cache {
         outputs: BTreeMap<String, Entry>,
         reads: Reads,
         search: Option<Vec<u8>>,
-    ) -> io::Result<()> {
+    ) -> io::Result<u64> {
         std::fs::create_dir_all(self.dir.join(OBJECTS))?;
         // Written before the manifest that names its hash, under a temporary name first.
         let search = match search {
@@ -370,7 +394,7 @@ impl Cache {
         )?;
         std::fs::rename(&temporary, self.dir.join(MANIFEST))?;
         self.prune(&wanted);
-        Ok(())
+        Ok(stamp(manifest.env, &manifest.files, &manifest.addresses))
     }
 
     /// Removes every object not in `wanted`, and anything else that is not an object.
@@ -388,6 +412,19 @@ impl Cache {
             }
         }
     }
+}
+
+/// A hash of what a manifest says its outputs were made under besides their values: the
+/// environment, and the files and addresses the templates looked up. Equal stamps mean
+/// that what one manifest's checks found still holds for anything saved with the other.
+fn stamp(
+    env: u64,
+    files: &BTreeMap<String, Option<String>>,
+    addresses: &BTreeMap<String, Option<String>>,
+) -> u64 {
+    let mut h = crate::digest::fingerprinter();
+    (env, files, addresses).hash(&mut h);
+    h.finish()
 }
 
 /// An error if the cache folder `dir` would be published or removed by a build of the

@@ -13,6 +13,15 @@ pub(super) fn record(value: &impl Serialize) -> postcard::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// `bytes` as a record, as they are (not encoded): a body read back without decoding.
+pub(super) fn framed(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 8);
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
+    out.extend_from_slice(bytes);
+    out
+}
+
 /// Splits `bytes` into the records it starts with: each one's bytes, if their CRC-32 is
 /// the one recorded. Stops at a record that does not fit.
 pub(super) fn records(mut bytes: &[u8]) -> Vec<Option<&[u8]>> {

@@ -1,6 +1,10 @@
 //! Atom feeds, written directly (not through a template) so they are always valid:
 //! absolute URLs, RFC 3339 dates, HTML content escaped as `type="html"`.
 
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+
+use super::job::FeedOf;
 use crate::config::{FeedContent, FeedFormat};
 use crate::dates::DateValue;
 use crate::html::escape_attr;
@@ -38,17 +42,91 @@ pub(super) fn newest_first(site: &Site, pages: impl Iterator<Item = PageId>) -> 
     list
 }
 
+#[derive(Hash)]
 pub(crate) struct Feed<'a> {
     pub title: String,
     /// The page the feed belongs to (a term page, a section, the home page).
     pub alternate: &'a str,
     /// The feed's own absolute URL.
     pub self_url: String,
-    pub pages: &'a [PageId],
+    pub pages: Cow<'a, [PageId]>,
     /// The language of the feed's analyses.
     pub lang: &'a str,
     /// The description of the site in that language.
     pub description: Option<&'a str>,
+}
+
+/// The feed of `of` in `format`'s file.
+pub(super) fn of<'a>(site: &'a Site, of: &FeedOf, format: FeedFormat) -> Feed<'a> {
+    let file = format.file_name();
+    let with_site = |name: &str| match &site.config.title {
+        Some(site_title) => format!("{name} · {site_title}"),
+        None => name.to_owned(),
+    };
+    let in_lang = |lang: &str| {
+        let root = site.section(site.language_root(lang));
+        let pages = (0..site.pages.len())
+            .map(PageId)
+            .filter(|p| site.page(*p).lang == lang);
+        (root, newest_first(site, pages))
+    };
+    let (title, alternate, pages, lang): (String, &str, Cow<[PageId]>, &str) = match of {
+        FeedOf::Site => {
+            let (root, pages) = in_lang(&site.config.default_language);
+            (
+                site.config.title.clone().unwrap_or_default(),
+                &root.permalink,
+                pages.into(),
+                &site.config.default_language,
+            )
+        }
+        FeedOf::Language(i) => {
+            let language = &site.config.languages[*i];
+            let (root, pages) = in_lang(&language.code);
+            (
+                language
+                    .title
+                    .clone()
+                    .or_else(|| site.config.title.clone())
+                    .unwrap_or_default(),
+                &root.permalink,
+                pages.into(),
+                &language.code,
+            )
+        }
+        FeedOf::Section(id) => {
+            let s = site.section(*id);
+            (
+                with_site(s.title()),
+                &s.permalink,
+                newest_first(site, s.pages.iter().copied()).into(),
+                &s.lang,
+            )
+        }
+        FeedOf::Term(id) => {
+            let term = site.term(*id);
+            (
+                with_site(&term.name),
+                &term.permalink,
+                (&term.pages[..]).into(),
+                &site.taxonomy(id.taxonomy).lang,
+            )
+        }
+    };
+    let description = site
+        .config
+        .languages
+        .iter()
+        .find(|l| l.code == lang)
+        .and_then(|l| l.description.as_deref());
+    Feed {
+        title,
+        alternate,
+        self_url: format!("{alternate}{file}"),
+        pages,
+        lang,
+        description,
+    }
 }
 
 /// RFC 3339 for Atom: a date alone is midnight UTC, a time without offset is UTC.
@@ -64,33 +142,57 @@ pub(crate) fn rfc3339(d: &DateValue) -> String {
 
 /// The feed in `format`; `values` are the pages' template values, which hold their HTML.
 pub(crate) fn write(site: &Site, values: &[tera::Value], feed: &Feed, format: FeedFormat) -> String {
-    let limit = site.config.feed_limit.unwrap_or(usize::MAX);
-    let entries: Vec<Entry> = feed
-        .pages
-        .iter()
-        .take(limit)
-        .map(|p| Entry::new(site, *p, &values[p.0]))
-        .collect();
+    let entries = entries(site, values, feed);
+    let base_url = &site.config.base_url;
     match format {
-        FeedFormat::Atom => atom(feed, &entries),
-        FeedFormat::Rss => rss(feed, &entries),
+        FeedFormat::Atom => atom(feed, &entries, base_url),
+        FeedFormat::Rss => rss(feed, &entries, base_url),
     }
 }
 
-/// What both formats say of a page.
+/// Hashes what [`write`] makes the feed from: the feed's fingerprint, which keeps an
+/// unchanged feed from being made again.
+pub(crate) fn hash(
+    site: &Site,
+    values: &[tera::Value],
+    feed: &Feed,
+    format: FeedFormat,
+    h: &mut impl Hasher,
+) {
+    (feed, format.file_name(), &site.config.base_url).hash(h);
+    entries(site, values, feed).hash(h);
+}
+
+/// The feed's entries: its first `feed_limit` pages.
+fn entries<'a>(site: &'a Site, values: &'a [tera::Value], feed: &Feed) -> Vec<Entry<'a>> {
+    let limit = site.config.feed_limit.unwrap_or(usize::MAX);
+    feed.pages
+        .iter()
+        .take(limit)
+        .map(|p| Entry::new(site, *p, &values[p.0]))
+        .collect()
+}
+
+/// What both formats say of a page: everything they write of it, so that hashing the
+/// entries covers it.
+#[derive(Hash)]
 struct Entry<'a> {
-    page: &'a crate::model::site::Page,
+    title: &'a str,
+    permalink: &'a str,
+    description: Option<&'a str>,
+    /// At most [`FEED_CATEGORIES`]: (taxonomy, term).
+    categories: Vec<(&'a str, &'a str)>,
     published: Option<DateValue>,
     updated: Option<DateValue>,
     authors: Vec<&'a str>,
-    /// The entry's HTML, with root-relative links made absolute.
-    html: String,
+    /// The entry's HTML, its root-relative links made absolute when written.
+    html: &'a str,
     /// The page's translations into other languages: (language, permalink).
     translations: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Entry<'a> {
-    fn new(site: &'a Site, id: PageId, value: &tera::Value) -> Entry<'a> {
+    fn new(site: &'a Site, id: PageId, value: &'a tera::Value) -> Entry<'a> {
         let p = site.page(id);
         let content = value
             .get_from_path("content")
@@ -120,17 +222,20 @@ impl<'a> Entry<'a> {
             })
             .collect();
         Entry {
+            title: &p.title,
+            permalink: &p.permalink,
+            description: p.meta.description.as_deref(),
+            categories: categories(p).collect(),
             translations,
-            page: p,
             published: p.date,
             updated: p.meta.updated.or(p.date),
             authors,
-            html: absolute_urls(html, &site.config.base_url),
+            html,
         }
     }
 }
 
-fn atom(feed: &Feed, entries: &[Entry]) -> String {
+fn atom(feed: &Feed, entries: &[Entry], base_url: &str) -> String {
     let updated = entries
         .iter()
         .filter_map(|e| e.updated)
@@ -158,12 +263,11 @@ fn atom(feed: &Feed, entries: &[Entry]) -> String {
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str("  <generator>dossier</generator>\n");
     for e in entries {
-        let p = e.page;
         out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", escape(&p.title)));
+        out.push_str(&format!("    <title>{}</title>\n", escape(e.title)));
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape(&p.permalink)
+            escape(e.permalink)
         ));
         // The entry in other languages, as Atom's `hreflang` names them (RFC 4287 4.2.7.4).
         for (lang, href) in &e.translations {
@@ -173,7 +277,7 @@ fn atom(feed: &Feed, entries: &[Entry]) -> String {
                 escape(href)
             ));
         }
-        out.push_str(&format!("    <id>{}</id>\n", escape(&p.permalink)));
+        out.push_str(&format!("    <id>{}</id>\n", escape(e.permalink)));
         if let Some(published) = &e.published {
             out.push_str(&format!("    <published>{}</published>\n", rfc3339(published)));
         }
@@ -182,7 +286,7 @@ fn atom(feed: &Feed, entries: &[Entry]) -> String {
         for a in &e.authors {
             out.push_str(&format!("    <author><name>{}</name></author>\n", escape(a)));
         }
-        for (taxonomy, t) in categories(p) {
+        for (taxonomy, t) in &e.categories {
             out.push_str(&format!(
                 "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>\n",
                 escape(&crate::slugs::slugify(t)),
@@ -190,13 +294,13 @@ fn atom(feed: &Feed, entries: &[Entry]) -> String {
                 escape(taxonomy)
             ));
         }
-        if let Some(d) = &p.meta.description {
+        if let Some(d) = e.description {
             out.push_str(&format!("    <summary>{}</summary>\n", escape(d)));
         }
         out.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
-            escape(&p.permalink),
-            escape(&e.html)
+            escape(e.permalink),
+            escape(&absolute_urls(e.html, base_url))
         ));
         out.push_str("  </entry>\n");
     }
@@ -206,7 +310,7 @@ fn atom(feed: &Feed, entries: &[Entry]) -> String {
 
 /// RSS 2.0, with the entry's HTML in `description` and the Atom `self` link RSS readers
 /// expect.
-fn rss(feed: &Feed, entries: &[Entry]) -> String {
+fn rss(feed: &Feed, entries: &[Entry], base_url: &str) -> String {
     let last = entries
         .iter()
         .filter_map(|e| e.updated)
@@ -230,13 +334,12 @@ fn rss(feed: &Feed, entries: &[Entry]) -> String {
     out.push_str(&format!("    <lastBuildDate>{last}</lastBuildDate>\n"));
     out.push_str("    <generator>dossier</generator>\n");
     for e in entries {
-        let p = e.page;
         out.push_str("    <item>\n");
-        out.push_str(&format!("      <title>{}</title>\n", escape(&p.title)));
-        out.push_str(&format!("      <link>{}</link>\n", escape(&p.permalink)));
+        out.push_str(&format!("      <title>{}</title>\n", escape(e.title)));
+        out.push_str(&format!("      <link>{}</link>\n", escape(e.permalink)));
         out.push_str(&format!(
             "      <guid isPermaLink=\"true\">{}</guid>\n",
-            escape(&p.permalink)
+            escape(e.permalink)
         ));
         if let Some(published) = &e.published {
             out.push_str(&format!(
@@ -247,10 +350,13 @@ fn rss(feed: &Feed, entries: &[Entry]) -> String {
         for a in &e.authors {
             out.push_str(&format!("      <dc:creator>{}</dc:creator>\n", escape(a)));
         }
-        for (_, t) in categories(p) {
+        for (_, t) in &e.categories {
             out.push_str(&format!("      <category>{}</category>\n", escape(t)));
         }
-        out.push_str(&format!("      <description>{}</description>\n", escape(&e.html)));
+        out.push_str(&format!(
+            "      <description>{}</description>\n",
+            escape(&absolute_urls(e.html, base_url))
+        ));
         out.push_str("    </item>\n");
     }
     out.push_str("  </channel>\n</rss>\n");

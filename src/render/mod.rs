@@ -13,6 +13,7 @@ mod collections;
 mod connected;
 pub(crate) mod context;
 mod data;
+pub(crate) mod event_html;
 pub(crate) mod feeds;
 mod field_reads;
 pub(crate) mod fingerprint;
@@ -48,10 +49,11 @@ use crate::model::site::{PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
 use crate::write::Sink;
 use context::page_value;
+use event_html::{EVENT_PARTIAL, with_event_html};
 use field_reads::{SECTION, SECTION_COUNT};
 use job::{Job, Planned};
 use templates::Templates;
-use values::{Data, EVENT_PARTIAL, build_lookups, set_globals, with_event_html};
+use values::{Data, build_lookups, set_globals};
 
 /// What rendering did; the write stage reports its own ([`crate::write::WriteStats`]).
 pub(crate) struct RenderStats {
@@ -153,7 +155,7 @@ pub(crate) fn prepare(
             .unwrap_or(false);
     let event_values = timeline::event_values(site, &refs, timeline::today(site, inputs.today));
     let (event_values, event_html) = if html_when_shown {
-        let html = values::EventHtml::new(event_values.len());
+        let html = event_html::EventHtml::new(event_values.len());
         (event_values, Some(html))
     } else {
         (with_event_html(&templates, event_values)?, None)
@@ -424,7 +426,11 @@ impl Prepared {
         errors.sort_by_key(|(i, _)| *i);
         let errors: Vec<Diagnostic> = errors.into_iter().map(|(_, e)| e).collect();
         // An event partial's error, said once for all the events it failed on.
-        let event_error = self.data.event_html.as_ref().and_then(values::EventHtml::error);
+        let event_error = self
+            .data
+            .event_html
+            .as_ref()
+            .and_then(event_html::EventHtml::error);
         if !errors.is_empty() || event_error.is_some() {
             return Err(Diagnostics::from_iter(event_error.into_iter().chain(errors)));
         }

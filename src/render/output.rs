@@ -5,15 +5,15 @@
 use tera::Value;
 
 use super::context::{self, Pager, Parts, base_context, pager_value, section_value, term_value};
-use super::feeds::{self, newest_first};
+use super::feeds;
 use super::fingerprint::Purpose;
-use super::job::{FeedOf, Job, Lang, Planned, pager_path};
+use super::job::{Job, Lang, Planned, pager_path};
 use super::templates::Templates;
 use super::values::Data;
 use super::{archive, graph, minify, search, timeline};
 use crate::diagnostic::Diagnostic;
 use crate::html;
-use crate::model::site::{PageId, Site};
+use crate::model::site::Site;
 use crate::write::Sink;
 
 /// The context of an output made with a template (`None` for the others, and for an output
@@ -277,82 +277,7 @@ pub(super) fn render_job(
         Job::Copy(source) => return sink.copy(&planned.path, source).map_err(io_err),
         Job::Bytes(bytes) => return sink.write(&planned.path, bytes).map_err(io_err),
         Job::Redirect { to } => redirect_html(to),
-        Job::Feed { of, format } => {
-            let file = format.file_name();
-            let with_site = |name: &str| match &site.config.title {
-                Some(site_title) => format!("{name} · {site_title}"),
-                None => name.to_owned(),
-            };
-            let in_lang = |lang: &str| {
-                let root = site.section(site.language_root(lang));
-                let pages = (0..site.pages.len())
-                    .map(PageId)
-                    .filter(|p| site.page(*p).lang == lang);
-                (root, newest_first(site, pages))
-            };
-            let (title, alternate, pages, lang): (String, &str, std::borrow::Cow<[PageId]>, &str) = match of {
-                FeedOf::Site => {
-                    let (root, pages) = in_lang(&site.config.default_language);
-                    (
-                        site.config.title.clone().unwrap_or_default(),
-                        &root.permalink,
-                        pages.into(),
-                        &site.config.default_language,
-                    )
-                }
-                FeedOf::Language(i) => {
-                    let language = &site.config.languages[*i];
-                    let (root, pages) = in_lang(&language.code);
-                    (
-                        language
-                            .title
-                            .clone()
-                            .or_else(|| site.config.title.clone())
-                            .unwrap_or_default(),
-                        &root.permalink,
-                        pages.into(),
-                        &language.code,
-                    )
-                }
-                FeedOf::Section(id) => {
-                    let s = site.section(*id);
-                    (
-                        with_site(s.title()),
-                        &s.permalink,
-                        newest_first(site, s.pages.iter().copied()).into(),
-                        &s.lang,
-                    )
-                }
-                FeedOf::Term(id) => {
-                    let term = site.term(*id);
-                    (
-                        with_site(&term.name),
-                        &term.permalink,
-                        (&term.pages[..]).into(),
-                        &site.taxonomy(id.taxonomy).lang,
-                    )
-                }
-            };
-            let description = site
-                .config
-                .languages
-                .iter()
-                .find(|l| l.code == lang)
-                .and_then(|l| l.description.as_deref());
-            feeds::write(
-                site,
-                page_values,
-                &feeds::Feed {
-                    title,
-                    alternate,
-                    self_url: format!("{alternate}{file}"),
-                    pages: &pages,
-                    lang,
-                    description,
-                },
-                *format,
-            )
-        }
+        Job::Feed { of, format } => feeds::write(site, page_values, &feeds::of(site, of, *format), *format),
         Job::TimelineJson(lang) => {
             return sink
                 .write(&planned.path, timeline::json(site, *lang, data.today).as_bytes())

@@ -6,6 +6,8 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::context::page_value;
+use super::event_html::{self, EVENT_PARTIAL, with_event_html};
+use super::feeds;
 use super::fingerprint;
 use super::fingerprint::Purpose;
 use super::graph;
@@ -14,7 +16,7 @@ use super::output::template_context;
 use super::search;
 use super::templates::Templates;
 use super::timeline;
-use super::values::{EVENT_PARTIAL, build_lookups, globals, set_globals, with_event_html};
+use super::values::{build_lookups, globals, set_globals};
 use super::{JobId, Prepared};
 use crate::diagnostic::Diagnostics;
 use crate::model::placing::NewTerm;
@@ -440,12 +442,57 @@ impl Prepared {
             .collect()
     }
 
+    /// What every output depends on: the templates (any change to any template changes
+    /// every fingerprint) and the globals, hashed with what `memo` remembers.
+    fn seed(&self, site: &Site, memo: &fingerprint::Memo) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::digest::fingerprinter();
+        for (name, source) in &self.templates.sources {
+            name.hash(&mut h);
+            source.text.hash(&mut h);
+        }
+        for (key, value) in &globals(&self.templates, site).0 {
+            key.hash(&mut h);
+            h.write_u64(memo.hash(value));
+        }
+        h.finish()
+    }
+
+    /// Notes each event's key for its HTML (`keys`, from
+    /// [`Prepared::fingerprints_and_event_keys`]), and takes `earlier` to show the HTML of
+    /// the events whose key it holds as it was made, rather than render it again.
+    pub(crate) fn take_event_html(&mut self, keys: Vec<u64>, earlier: Option<event_html::Kept>) {
+        if let Some(html) = &mut self.data.event_html {
+            html.take(keys, earlier.unwrap_or_default());
+        }
+    }
+
+    /// How many events' HTML rendering made, and how many it took from an earlier build
+    /// (`None` when it is made with the values).
+    pub(crate) fn event_html_counts(&self) -> Option<(usize, usize)> {
+        self.data.event_html.as_ref().map(event_html::EventHtml::counts)
+    }
+
+    /// The events' HTML made or taken so far, for a later build to take (`None` when it
+    /// is made with the values, or no keys were noted).
+    pub(crate) fn event_html(&self) -> Option<event_html::Kept> {
+        self.data.event_html.as_ref()?.keep()
+    }
+
     /// A fingerprint of what each planned output is made from, in plan order: the same
     /// fingerprint as an earlier build's means the same bytes. `None` for outputs that are
-    /// rendered every time: those made with a template that can read any page, feeds, the
-    /// search index's shards and lists, the timeline's calendar, copied files. (The
-    /// timeline's and the graph's data are fingerprinted by what they write.)
+    /// rendered every time: those made with a template that can read any page, the
+    /// search index's shards and lists, copied files. (The timeline's and the graph's
+    /// data, the timeline's calendar and the feeds are fingerprinted by what they write.)
     pub(crate) fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
+        self.fingerprints_and_event_keys(site).0
+    }
+
+    /// [`Prepared::fingerprints`], and each event's key for its HTML (see
+    /// [`event_html::Kept`]): a hash of what every output depends on (the templates and
+    /// the globals) and of the event's value, which is all the event partial reads when
+    /// its HTML is made when shown.
+    pub(crate) fn fingerprints_and_event_keys(&self, site: &Site) -> (Vec<Option<u64>>, Vec<u64>) {
         let mut memo = fingerprint::Memo::default();
         memo.add(&self.refs);
         memo.add(&self.data.page_values);
@@ -457,20 +504,7 @@ impl Prepared {
         let terms: Vec<Value> = self.data.term_values.iter().flatten().cloned().collect();
         memo.add(&terms);
         memo.add(&self.data.taxonomy_values);
-        let globals = globals(&self.templates, site);
-        let seed = {
-            let mut h = crate::digest::fingerprinter();
-            // Any change to any template changes every fingerprint.
-            for (name, source) in &self.templates.sources {
-                std::hash::Hash::hash(name, &mut h);
-                std::hash::Hash::hash(&source.text, &mut h);
-            }
-            for (key, value) in &globals.0 {
-                std::hash::Hash::hash(key, &mut h);
-                std::hash::Hasher::write_u64(&mut h, memo.hash(value));
-            }
-            std::hash::Hasher::finish(&h)
-        };
+        let seed = self.seed(site, &memo);
         let fingerprint_of = |planned: &Planned| {
             use std::hash::{Hash, Hasher};
             let mut h = crate::digest::fingerprinter();
@@ -486,13 +520,15 @@ impl Prepared {
                 // What they write, hashed before it is written out.
                 Job::GraphJson(lang) => graph::hash_graph_json(site, *lang, &mut h),
                 Job::TimelineJson(lang) => timeline::hash_json(site, *lang, self.data.today, &mut h),
+                Job::TimelineIcs(lang) => timeline::hash_ics(site, *lang, &mut h),
+                Job::Feed { of, format } => {
+                    let feed = feeds::of(site, of, *format);
+                    feeds::hash(site, &self.data.page_values, &feed, *format, &mut h);
+                }
                 // Made from more than the values hashed here: rendered every time.
-                Job::Feed { .. }
-                | Job::TimelineIcs(_)
-                | Job::SearchIndex(_)
-                | Job::SearchFilters(_)
-                | Job::SearchShard(..)
-                | Job::Copy(_) => return None,
+                Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::Copy(_) => {
+                    return None;
+                }
                 Job::Page(_)
                 | Job::SectionPager { .. }
                 | Job::TaxonomyList(_)
@@ -521,7 +557,19 @@ impl Prepared {
         for (id, fingerprint) in made {
             fingerprints[id.0] = fingerprint;
         }
-        fingerprints
+        let event_keys = self
+            .data
+            .event_values
+            .par_iter()
+            .map(|value| {
+                use std::hash::Hasher;
+                let mut h = crate::digest::fingerprinter();
+                h.write_u64(seed);
+                h.write_u64(memo.hash(value));
+                h.finish()
+            })
+            .collect();
+        (fingerprints, event_keys)
     }
 
     /// The outputs drawn from the link graph: `graph.json` and the `/graph/` page.

@@ -1,11 +1,9 @@
 //! The template values made once and shared by every job (`Data`), the globals every
-//! template sees, the lookups behind `get_page` and friends, and each event's HTML,
-//! rendered once from the event partial.
+//! template sees, and the lookups behind `get_page` and friends.
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
-use tera::{Context, Value};
+use tera::Value;
 
 use super::archive;
 use super::context::{self, Parts, section_value, term_value};
@@ -14,7 +12,6 @@ use super::job::{Collection, Lang};
 use super::search;
 use super::template_names::own_page;
 use super::templates::{Lookups, Templates};
-use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 
 /// The values every template sees: `config`, `nav_sections`, `taxonomy_names`, `lang`,
@@ -260,79 +257,6 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
     l
 }
 
-/// Renders `partials/event.html` once per event and keeps the result as the event's
-/// `html`, so the timeline and the term timelines (which show each event many times
-/// over) assemble their lists from finished pieces.
-///
-/// It is rendered twice: `filter_html` has the event's `filter_keys` (every term of the
-/// event, which the filter chips of `/timeline/` need), `html` has none. An event shows
-/// on the page of each of its terms, so keys there would make the term pages cost the
-/// square of an event's terms: 4,000 tags on one analysis wrote 4,000 × 4,000 keys.
-pub(super) const EVENT_PARTIAL: &str = "partials/event.html";
-
-pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Result<Vec<Value>, Diagnostics> {
-    if !templates.has(EVENT_PARTIAL) {
-        return Ok(values);
-    }
-    values
-        .into_par_iter()
-        .map(|e| with_html(templates, &e))
-        .collect::<Result<Vec<Value>, Diagnostic>>()
-        .map_err(|d| Diagnostics::from_iter([d]))
-}
-
-/// An event's value `e` with its `filter_html` and `html`.
-fn with_html(templates: &Templates, e: &Value) -> Result<Value, Diagnostic> {
-    let mut ctx = Context::new();
-    // In the language of the analysis recording it, whose timeline shows it.
-    if let Some(lang) = e.get_from_path("lang").filter(|l| l.as_str().is_some()) {
-        ctx.insert_value("lang", lang.clone());
-    }
-    ctx.insert_value("e", e.clone());
-    let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;
-    ctx.insert_value("e", context::insert(e.clone(), "filter_keys", Value::from("")));
-    let html = templates.render(EVENT_PARTIAL, &ctx)?;
-    Ok(context::extend(
-        e.clone(),
-        [
-            ("filter_html", Value::safe_string(&filter_html)),
-            ("html", Value::safe_string(&html)),
-        ],
-    ))
-}
-
-/// Each event's value with its HTML, made from the event partial when an output showing
-/// the event is rendered: a build that takes most outputs from the build cache renders
-/// few events. Used when the event partial reads nothing but its event (else its HTML
-/// is made with the values, which fingerprints then hash): an event's HTML then follows
-/// from its value and the templates, which every fingerprint holds.
-pub(super) struct EventHtml(Vec<std::sync::OnceLock<Result<Value, Diagnostic>>>);
-
-impl EventHtml {
-    pub(super) fn new(events: usize) -> EventHtml {
-        EventHtml((0..events).map(|_| std::sync::OnceLock::new()).collect())
-    }
-
-    /// Forgets event `e`'s HTML, after an edit changed its value.
-    pub(super) fn forget(&mut self, e: EventId) {
-        self.0[e.0] = std::sync::OnceLock::new();
-    }
-
-    /// Puts the events' HTML in the timeline's new order (`from`: each event's id before).
-    pub(super) fn reorder(&mut self, from: &[EventId]) {
-        let mut old = std::mem::take(&mut self.0);
-        self.0 = from.iter().map(|e| std::mem::take(&mut old[e.0])).collect();
-    }
-
-    /// The first event whose HTML could not be made, in the site's order: an error in
-    /// the event partial is said once, not once for every event.
-    pub(super) fn error(&self) -> Option<Diagnostic> {
-        self.0
-            .iter()
-            .find_map(|made| made.get().and_then(|r| r.as_ref().err()).cloned())
-    }
-}
-
 /// Template values made once and shared by every job.
 pub(super) struct Data {
     pub page_values: Vec<Value>,
@@ -355,7 +279,7 @@ pub(super) struct Data {
     /// By [`EventId`]; without their HTML when `event_html` makes it.
     pub event_values: Vec<Value>,
     /// Each event's value with its HTML, when made only for the outputs rendered.
-    pub event_html: Option<EventHtml>,
+    pub event_html: Option<super::event_html::EventHtml>,
     /// The events of each term that has any.
     pub term_events: HashMap<TermId, Vec<EventId>>,
     /// The events each analysis records in its `events` list.
@@ -383,15 +307,11 @@ pub(super) struct Data {
 impl Data {
     /// Event `e`'s value as an output made for `purpose` shows it: with its HTML, made
     /// now if not yet, for one rendered; without, for a fingerprint. Where the HTML could
-    /// not be made the value stands without it, and [`EventHtml::error`] tells.
+    /// not be made the value stands without it, and [`super::event_html::EventHtml::error`] tells.
     pub(super) fn event(&self, e: EventId, purpose: Purpose<'_>) -> Value {
         let plain = &self.event_values[e.0];
         match (purpose, &self.event_html) {
-            (Purpose::Render(templates), Some(html)) => html.0[e.0]
-                .get_or_init(|| with_html(templates, plain))
-                .as_ref()
-                .unwrap_or(plain)
-                .clone(),
+            (Purpose::Render(templates), Some(html)) => html.get(e, plain, templates),
             (Purpose::Render(_) | Purpose::Fingerprint, _) => plain.clone(),
         }
     }

@@ -611,34 +611,35 @@ fn a_template_reading_any_page_sees_every_value_when_the_cache_serves_the_rest()
 }
 
 #[test]
-fn the_timeline_and_graph_data_come_from_the_cache_until_what_they_write_changes() {
+fn the_timeline_graph_and_calendar_data_come_from_the_cache_until_what_they_write_changes() {
     let site = SiteTest::example();
     let tmp = tempfile::tempdir().expect("temp dir");
     cached_build(&site, &tmp.path().join("first"));
     // The outputs the profile says were made without a template.
-    let rendered = |name: &str| -> (bool, bool) {
+    let rendered = |name: &str| -> (bool, bool, bool) {
         let out = tmp.path().join(name);
         let stdout = cached_build_with(&site, &out, &["--profile"]);
         assert_same_as_cold(&site, &out);
         (
             stdout.contains("(timeline.json)"),
             stdout.contains("(graph.json)"),
+            stdout.contains("(timeline.ics)"),
         )
     };
-    assert_eq!(rendered("again"), (false, false), "nothing changed");
+    assert_eq!(rendered("again"), (false, false, false), "nothing changed");
 
     // A paragraph: neither changes.
     let page = "content/economy/european-markets.md";
     let text = site.read(page);
     site.write(page, format!("{text}\nA paragraph for the data files.\n"));
-    assert_eq!(rendered("paragraph"), (false, false), "a paragraph added");
+    assert_eq!(rendered("paragraph"), (false, false, false), "a paragraph added");
 
     // A link to another analysis: an edge of the graph, not an event.
     site.write(
         page,
         format!("{text}\nSee [the deployment](@/security/kursk-deployment.md).\n"),
     );
-    assert_eq!(rendered("linked"), (false, true), "a link added");
+    assert_eq!(rendered("linked"), (false, true, false), "a link added");
 
     // An event's title: the timeline; the graph names no event.
     let retitled = site.read(page).replacen(
@@ -651,5 +652,170 @@ fn the_timeline_and_graph_data_come_from_the_cache_until_what_they_write_changes
         "the event's title is in the page"
     );
     site.write(page, retitled);
-    assert_eq!(rendered("event"), (true, false), "an event retitled");
+    assert_eq!(rendered("event"), (true, false, true), "an event retitled");
+}
+
+/// (shown, taken from the cache) from the line `build` prints about the events' HTML;
+/// no line is no event shown.
+fn event_counts(stdout: &str) -> (usize, usize) {
+    match stdout.lines().find(|l| l.trim_start().starts_with("events:")) {
+        Some(line) => {
+            let numbers = numbers(line);
+            (numbers[1], numbers[0])
+        }
+        None => (0, 0),
+    }
+}
+
+#[test]
+fn an_events_html_comes_from_the_cache_until_its_value_or_a_template_changes() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let build = |name: &str| {
+        let out = tmp.path().join(name);
+        let stdout = cached_build(&site, &out);
+        assert_same_as_cold(&site, &out);
+        event_counts(&stdout)
+    };
+    let (shown, taken) = build("first");
+    assert!(
+        shown > 10 && taken == 0,
+        "a first build makes every event's HTML: {shown}, {taken}"
+    );
+
+    // A paragraph: the pages showing the analysis (its terms' pages list its events) are
+    // rendered again, with its events' HTML as the last build made it.
+    let page = "content/economy/european-markets.md";
+    let text = site.read(page);
+    site.write(page, format!("{text}\nA paragraph for the events.\n"));
+    let (shown, taken) = build("paragraph");
+    assert!(
+        shown > 0 && taken == shown,
+        "a paragraph: {shown} shown, {taken} taken"
+    );
+
+    // An event retitled: its HTML alone is made again, and every output shows the new
+    // title (the outputs equal a cold build's).
+    let old_title = "The EU misses its target of one million shells";
+    let retitled = site
+        .read(page)
+        .replacen(old_title, "The EU falls short of one million shells", 1);
+    assert!(
+        retitled.contains("falls short"),
+        "the event's title is in the page"
+    );
+    site.write(page, retitled);
+    let (shown, taken) = build("retitled");
+    assert!(
+        shown > 1 && taken == shown - 1,
+        "an event retitled: {shown} shown, {taken} taken"
+    );
+    let timeline = read_output(&tmp.path().join("retitled"), "/timeline/");
+    assert!(
+        timeline.contains("falls short"),
+        "the timeline shows the new title"
+    );
+
+    // A damaged file is not used: the events shown are made again, and saved.
+    let kept = site.path(".dossier-cache/events.bin");
+    let mut bytes = std::fs::read(&kept).expect("the cache keeps the events' HTML");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&kept, &bytes).expect("damage the events' HTML");
+    site.write(page, format!("{}\nAnother paragraph.\n", site.read(page)));
+    let (shown, taken) = build("damaged");
+    assert!(
+        shown > 0 && taken == 0,
+        "a damaged file: {shown} shown, {taken} taken"
+    );
+    assert_ne!(std::fs::read(&kept).expect("saved again"), bytes);
+    site.write(page, format!("{}\nA third paragraph.\n", site.read(page)));
+    let (shown, taken) = build("after-damage");
+    assert!(
+        shown > 0 && taken == shown,
+        "after a damaged file: {shown} shown, {taken} taken"
+    );
+
+    // The event partial changed: every event shown has its HTML made again.
+    let partial = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/partials/event.html"),
+    )
+    .expect("the theme's event partial");
+    let changed = partial.replacen("<li class=\"event ", "<li class=\"event changed ", 1);
+    assert_ne!(changed, partial, "the partial has the class to change");
+    site.write("templates/partials/event.html", changed);
+    let (shown, taken) = build("partial");
+    assert!(
+        shown > 10 && taken == 0,
+        "a new partial: {shown} shown, {taken} taken"
+    );
+    let timeline = read_output(&tmp.path().join("partial"), "/timeline/");
+    assert!(
+        timeline.contains("event changed"),
+        "the timeline shows the new partial"
+    );
+}
+
+/// How many outputs of `kind` (as the profile names them: `(feeds)`) the build made,
+/// from its `--profile` table.
+fn made(stdout: &str, kind: &str) -> usize {
+    stdout
+        .lines()
+        .find(|l| l.trim_end().ends_with(kind))
+        .map_or(0, |line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words[words.len() - 4].parse().expect("the count column")
+        })
+}
+
+#[test]
+fn a_feed_is_made_again_only_when_what_it_says_changes() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let build = |name: &str| {
+        let out = tmp.path().join(name);
+        let stdout = cached_build_with(&site, &out, &["--profile"]);
+        assert_same_as_cold(&site, &out);
+        (made(&stdout, "(feeds)"), out)
+    };
+    let (all, first) = build("first");
+    let feeds = snapshot(&first)
+        .into_keys()
+        .filter(|path| path.ends_with("atom.xml") || path.ends_with("rss.xml"))
+        .count();
+    assert!(
+        feeds > 5 && all == feeds,
+        "a first build makes every feed: {all} of {feeds}"
+    );
+    assert_eq!(build("again").0, 0, "nothing changed");
+
+    // A paragraph after the summary: feeds carry the summary only, so none changes.
+    let page = "content/economy/european-markets.md";
+    site.write(page, format!("{}\nA paragraph for the feeds.\n", site.read(page)));
+    assert_eq!(build("paragraph").0, 0, "a paragraph after the summary");
+
+    // The summary: the feeds listing the analysis, and no others.
+    let text = site.read(page);
+    let summary = "European companies do almost no direct business";
+    assert!(text.contains(summary), "the summary's first words");
+    site.write(
+        page,
+        text.replacen(summary, "European firms do almost no direct business", 1),
+    );
+    let (remade, out) = build("summary");
+    let listing = snapshot(&out)
+        .into_iter()
+        .filter(|(path, bytes)| {
+            (path.ends_with("atom.xml") || path.ends_with("rss.xml"))
+                && String::from_utf8_lossy(bytes).contains("European firms do almost")
+        })
+        .count();
+    assert!(
+        listing > 0 && remade == listing,
+        "{remade} made, {listing} list it, of {feeds}"
+    );
+    assert!(
+        remade < feeds,
+        "feeds that do not list it are taken from the cache"
+    );
 }

@@ -167,6 +167,39 @@ fn title_of(site: &Site, lang: Lang) -> (Option<&str>, Option<&str>) {
     )
 }
 
+/// Hashes what `timeline.ics` is made from besides the templates and the globals, which
+/// every fingerprint holds (the configuration, and so the language's words): the host,
+/// the calendar's name and, for each event in `lang`, every field [`vevent`] reads. The
+/// output's fingerprint, which keeps an unchanged calendar from being made again.
+pub(crate) fn hash_ics(site: &Site, lang: Lang, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    (host(site), title_of(site, lang).0).hash(h);
+    for e in in_language(site, lang) {
+        (
+            &e.id,
+            &e.date,
+            &e.end,
+            &e.title,
+            &e.summary,
+            &e.place,
+            &e.taxonomies,
+            &site.page(e.page).permalink,
+        )
+            .hash(h);
+    }
+}
+
+/// The host in `base_url`, which makes the events' UIDs unique.
+fn host(site: &Site) -> &str {
+    site.config
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("dossier.invalid")
+}
+
 /// `timeline.ics`: one VEVENT per event; dates without a time are all-day (a month or
 /// year spans all its days); lines folded at 75 octets, CRLF endings. The events are
 /// written in parallel, each into a piece of its own, joined in order: a build that
@@ -175,15 +208,7 @@ fn title_of(site: &Site, lang: Lang) -> (Option<&str>, Option<&str>) {
 pub(crate) fn ics(site: &Site, lang: Lang) -> String {
     use rayon::prelude::*;
     let words = Words::of(&site.config, lang.code(site));
-    let host = site
-        .config
-        .base_url
-        .split("://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("dossier.invalid")
-        .to_owned();
+    let host = host(site);
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -204,7 +229,7 @@ pub(crate) fn ics(site: &Site, lang: Lang) -> String {
     let pieces: Vec<String> = events
         .par_iter()
         .with_min_len(256)
-        .map(|e| vevent(site, &words, &host, e))
+        .map(|e| vevent(site, &words, host, e))
         .collect();
     out.reserve(pieces.iter().map(String::len).sum::<usize>() + 15);
     for piece in &pieces {

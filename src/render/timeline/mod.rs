@@ -19,7 +19,7 @@ mod citers;
 mod export;
 mod strip;
 
-pub(crate) use export::{hash_json, ics, json};
+pub(crate) use export::{hash_ics, hash_json, ics, json};
 
 /// The date that separates past from upcoming events: `[timeline] today`, else
 /// the day of the build (`build_day`, which the caller reads once).
