@@ -91,9 +91,9 @@ enum Command {
         /// of output made without one), with counts, so a slow template shows.
         #[arg(long)]
         profile: bool,
-        /// Keep the outputs and the converted Markdown in DIR between builds, and render
-        /// (and convert) again only what an edit changed (for CI, where each build starts
-        /// empty).
+        /// Keep the outputs, the converted Markdown, the related analyses and the events'
+        /// HTML in DIR between builds, and render (and convert) again only what an edit
+        /// changed (for CI, where each build starts empty).
         #[arg(long, value_name = "DIR")]
         cache_dir: Option<PathBuf>,
         #[command(flatten)]

@@ -42,7 +42,6 @@ pub(super) fn newest_first(site: &Site, pages: impl Iterator<Item = PageId>) -> 
     list
 }
 
-#[derive(Hash)]
 pub(crate) struct Feed<'a> {
     pub title: String,
     /// The page the feed belongs to (a term page, a section, the home page).
@@ -151,7 +150,8 @@ pub(crate) fn write(site: &Site, values: &[tera::Value], feed: &Feed, format: Fe
 }
 
 /// Hashes what [`write`] makes the feed from: the feed's fingerprint, which keeps an
-/// unchanged feed from being made again.
+/// unchanged feed from being made again. Its pages count through its entries only: a
+/// page past `feed_limit` is not written.
 pub(crate) fn hash(
     site: &Site,
     values: &[tera::Value],
@@ -159,7 +159,16 @@ pub(crate) fn hash(
     format: FeedFormat,
     h: &mut impl Hasher,
 ) {
-    (feed, format.file_name(), &site.config.base_url).hash(h);
+    let Feed {
+        title,
+        alternate,
+        self_url,
+        pages: _,
+        lang,
+        description,
+    } = feed;
+    (title, alternate, self_url, lang, description).hash(h);
+    (format.file_name(), &site.config.base_url).hash(h);
     entries(site, values, feed).hash(h);
 }
 
