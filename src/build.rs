@@ -197,6 +197,14 @@ fn write_options(config: &Config) -> crate::write::Options {
     }
 }
 
+/// Every page's related analyses, as the model stage finds them.
+enum Related {
+    /// With the build cache: the lists to keep, and whether they were taken from it.
+    Kept((related::Scored, bool)),
+    /// Without it (`None` when the site scores none).
+    Found(Option<Vec<Vec<crate::model::site::PageId>>>),
+}
+
 /// [`model`] for a loaded configuration, taking what `earlier` builds left where it holds.
 fn model_reusing(
     options: &BuildOptions,
@@ -285,21 +293,39 @@ fn model_reusing(
     watch.lap("markdown and highlighting");
     links::backlinks(&mut site);
     watch.lap("backlinks");
-    // Kept for the build cache's next build, and taken from its last one.
-    let scored = if mode == Mode::Build && options.cache_dir.is_some() {
-        Some(related::related_reusing(&mut site, earlier.related))
-    } else {
-        related::related(&mut site);
-        None
+    // The related analyses, and the indicators and events, are found side by side: each
+    // reads what the other does not set. With the build cache, the related analyses are
+    // kept for its next build, and taken from its last one.
+    let cached = mode == Mode::Build && options.cache_dir.is_some();
+    let (related, ((indicators, watch_diags), (events, event_diags))) = rayon::join(
+        || {
+            if cached {
+                Related::Kept(related::find_reusing(&site, earlier.related))
+            } else {
+                Related::Found(related::find(&site))
+            }
+        },
+        || {
+            let (indicators, watch_diags) = crate::model::watch::collect(&site);
+            let events = timeline::events(&site, &indicators);
+            ((indicators, watch_diags), events)
+        },
+    );
+    let scored = match related {
+        Related::Kept(scored) => {
+            related::set_scored(&mut site, &scored.0);
+            Some(scored)
+        }
+        Related::Found(found) => {
+            related::set(&mut site, found);
+            None
+        }
     };
-    watch.lap("related");
-    let (indicators, watch_diags) = crate::model::watch::collect(&site);
     site.watch = indicators;
     diags.extend(watch_diags);
-    let (events, event_diags) = timeline::events(&site);
     site.events = events;
     diags.extend(event_diags);
-    watch.lap("timeline");
+    watch.lap("related, indicators and timeline");
 
     let (theme, templates) = match (theme_result, templates) {
         (Ok(theme), Ok(templates)) => (theme, templates),

@@ -23,6 +23,14 @@ pub(crate) fn fingerprinter() -> Fingerprinter {
     Fingerprinter::with_seed(0)
 }
 
+/// The fingerprint of one value, through its `Hash`.
+pub(crate) fn fingerprint_of(value: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = fingerprinter();
+    value.hash(&mut h);
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -12,7 +12,7 @@
 //! Rewriting only what changed matters: on a 10,000-page site, creating ten thousand
 //! folders and files (and deleting the old ones) costs more than rendering them.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -74,8 +74,9 @@ pub(crate) struct Staging {
     fresh: bool,
     /// Whether this build made the output folder, which an abort then removes.
     made_out_dir: bool,
-    /// Folders already created in staging, so each `create_dir_all` happens once.
-    made_dirs: std::sync::Arc<Mutex<HashSet<PathBuf>>>,
+    /// Folders already created in staging, relative to `new/` with `/` separators (as
+    /// [`OutputPath::ancestors`] gives them), so each is made once.
+    made_dirs: std::sync::Arc<Mutex<HashSet<String>>>,
     /// The thread making the outputs' folders ahead of them ([`Staging::make_dirs_ahead`]),
     /// joined before the staging folder is committed or removed.
     ahead: Mutex<Option<Ahead>>,
@@ -171,34 +172,43 @@ impl Staging {
     /// known before the site is read): [`Staging::make_dirs_for`] then removes the folders
     /// this build turns out not to need, before anything is written into them.
     pub(crate) fn make_dirs_ahead<'a>(&self, outputs: impl Iterator<Item = &'a OutputPath>) {
-        if !self.fresh {
-            return;
+        if self.fresh {
+            self.start_ahead(&folders(outputs));
         }
-        let made = self.made_dirs.lock().map(|m| m.clone()).unwrap_or_default();
-        let dirs: Vec<PathBuf> = self
-            .folders(outputs)
-            .into_iter()
-            .filter(|dir| !made.contains(dir))
-            .collect();
+    }
+
+    /// Makes the folders `needed` (parents first) that are not made yet, on a thread of
+    /// its own.
+    fn start_ahead(&self, needed: &BTreeSet<&str>) {
+        let dirs: Vec<String> = match self.made_dirs.lock() {
+            Ok(made) => needed
+                .iter()
+                .filter(|dir| !made.contains(**dir))
+                .map(|dir| (*dir).to_owned())
+                .collect(),
+            Err(_) => return,
+        };
         if dirs.is_empty() {
             return;
         }
+        let new = self.staging.join("new");
         let made = std::sync::Arc::clone(&self.made_dirs);
         let stop = std::sync::Arc::new(AtomicBool::new(false));
         let stopped = std::sync::Arc::clone(&stop);
         let handle = std::thread::Builder::new()
             .name("folders".to_owned())
             .spawn(move || {
-                for dir in dirs {
+                for rel in dirs {
                     if stopped.load(Ordering::Relaxed) {
                         break;
                     }
+                    let dir = under(&new, &rel);
                     let ok = match fs::create_dir(&dir) {
                         Ok(()) => true,
                         Err(e) => e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir(),
                     };
                     if ok && let Ok(mut made) = made.lock() {
-                        made.insert(dir);
+                        made.insert(rel);
                     }
                 }
             });
@@ -211,40 +221,28 @@ impl Staging {
     /// [`Staging::make_dirs_ahead`] does, after removing those made ahead from a guess
     /// that none of `outputs` needs: the output is then what a build that never guessed
     /// would make. Call it before any output is written.
-    pub(crate) fn make_dirs_for<'a>(&self, outputs: impl Iterator<Item = &'a OutputPath> + Clone) {
+    pub(crate) fn make_dirs_for<'a>(&self, outputs: impl Iterator<Item = &'a OutputPath>) {
         if !self.fresh {
             return;
         }
         self.stop_ahead();
-        let needed = self.folders(outputs.clone());
+        let needed = folders(outputs);
         if let Ok(mut made) = self.made_dirs.lock() {
-            let mut unneeded: Vec<PathBuf> = made.iter().filter(|d| !needed.contains(*d)).cloned().collect();
-            // Deepest first: a folder's own folders go before it.
+            let mut unneeded: Vec<String> = made
+                .iter()
+                .filter(|dir| !needed.contains(dir.as_str()))
+                .cloned()
+                .collect();
+            // Deepest first: a folder's own folders go before it (its name is a prefix of
+            // theirs, so it sorts before them).
             unneeded.sort_unstable_by(|a, b| b.cmp(a));
+            let new = self.staging.join("new");
             for dir in unneeded {
-                fs::remove_dir(&dir).ok();
+                fs::remove_dir(under(&new, &dir)).ok();
                 made.remove(&dir);
             }
         }
-        self.make_dirs_ahead(outputs);
-    }
-
-    /// The staged folders `outputs` need, sorted: each after its parent.
-    fn folders<'a>(
-        &self,
-        outputs: impl Iterator<Item = &'a OutputPath>,
-    ) -> std::collections::BTreeSet<PathBuf> {
-        let new = self.staging.join("new");
-        outputs
-            .flat_map(OutputPath::ancestors)
-            .collect::<std::collections::BTreeSet<&str>>()
-            .into_iter()
-            .map(|folder| {
-                let mut dir = new.clone();
-                dir.extend(folder.split('/'));
-                dir
-            })
-            .collect()
+        self.start_ahead(&needed);
     }
 
     /// Stops the thread making folders ahead, if any, and waits for it.
@@ -275,13 +273,13 @@ impl Staging {
     /// Where `rel` is staged, its folder made.
     fn staging_path(&self, rel: &OutputPath) -> io::Result<PathBuf> {
         let target = rel.under(&self.staging.join("new"));
-        if let Some(parent) = target.parent() {
+        if let (Some(folder), Some(parent)) = (rel.ancestors().last(), target.parent()) {
             // Recorded only once made: another thread may be writing into the same folder.
-            let known = self.made_dirs.lock().map(|m| m.contains(parent)).unwrap_or(false);
+            let known = self.made_dirs.lock().map(|m| m.contains(folder)).unwrap_or(false);
             if !known {
                 fs::create_dir_all(parent)?;
                 if let Ok(mut made) = self.made_dirs.lock() {
-                    made.insert(parent.to_path_buf());
+                    made.insert(folder.to_owned());
                 }
             }
         }
@@ -394,6 +392,19 @@ impl Staging {
 /// Makes this build's staging folder, locked. The lock file is made and locked under
 /// another name and then renamed, so no other build ever sees an unlocked `lock` in a
 /// live build's folder.
+/// The folders `outputs` need, relative to the staging folder, sorted: each after its
+/// parent, whose name is a prefix of its own.
+fn folders<'a>(outputs: impl Iterator<Item = &'a OutputPath>) -> BTreeSet<&'a str> {
+    outputs.flat_map(OutputPath::ancestors).collect()
+}
+
+/// The folder `rel` (`/` separators) inside `root`.
+fn under(root: &Path, rel: &str) -> PathBuf {
+    let mut dir = root.to_path_buf();
+    dir.extend(rel.split('/'));
+    dir
+}
+
 fn make_staging(out_dir: &Path) -> io::Result<(PathBuf, fs::File)> {
     let staging = out_dir.join(format!("{STAGING_PREFIX}-{}", std::process::id()));
     if staging.exists() {

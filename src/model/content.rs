@@ -461,6 +461,17 @@ pub(crate) fn anchors_into_hold(site: &Site, id: crate::model::site::PageId, hea
 /// files are returned by content path, for `serve` to build again without reading the
 /// files that did not change.
 pub(crate) fn drop_bodies(site: &mut Site, keep: bool) -> HashMap<String, String> {
+    if !keep {
+        // In parallel: every build does it for every document, and each copies its
+        // front matter into a smaller allocation.
+        let pages = site.pages.par_iter_mut().map(|p| (&mut p.file, p.body_offset));
+        let sections = site.sections.par_iter_mut().map(|s| (&mut s.file, s.body_offset));
+        pages.chain(sections).for_each(|(file, body_offset)| {
+            file.text.truncate(body_offset);
+            file.text.shrink_to_fit();
+        });
+        return HashMap::new();
+    }
     let files = site
         .pages
         .iter_mut()
@@ -468,16 +479,11 @@ pub(crate) fn drop_bodies(site: &mut Site, keep: bool) -> HashMap<String, String
         .chain(site.sections.iter_mut().map(|s| (&mut s.file, s.body_offset)));
     let mut kept = HashMap::new();
     for (file, body_offset) in files {
-        if keep {
-            let front = file.text[..body_offset].to_owned();
-            kept.insert(
-                file.content_path.clone(),
-                std::mem::replace(&mut file.text, front),
-            );
-        } else {
-            file.text.truncate(body_offset);
-            file.text.shrink_to_fit();
-        }
+        let front = file.text[..body_offset].to_owned();
+        kept.insert(
+            file.content_path.clone(),
+            std::mem::replace(&mut file.text, front),
+        );
     }
     kept
 }

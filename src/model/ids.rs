@@ -9,7 +9,7 @@ pub(crate) struct PageId(pub usize);
 pub(crate) struct SectionId(pub usize);
 
 /// A page or a section: what a content path can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Item {
     Page(PageId),
     Section(SectionId),

@@ -1,19 +1,33 @@
 //! Backlinks: each page and section learns which documents link to it, with the words
 //! around the link, once every document's links are known.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 use crate::model::site::{Backlink, Item, PageId, SectionId, Site};
 use crate::parse::markdown::OutLink;
 
 /// Fills in every page's and section's backlinks (replacing any from before).
 pub(crate) fn backlinks(site: &mut Site) {
+    let lists = lists(site);
     for p in &mut site.pages {
         p.backlinks.clear();
     }
     for s in &mut site.sections {
         s.backlinks.clear();
     }
+    for (target, list) in lists {
+        match target {
+            Item::Page(p) => site.pages[p.0].backlinks = list,
+            Item::Section(s) => site.sections[s.0].backlinks = list,
+        }
+    }
+}
+
+/// The backlinks of every document some other document links to, sorted, by target:
+/// one per source, with its first link's kind and excerpt and a count of its links. Made
+/// in parallel, as a sorted list of links rather than a map of maps, since every build
+/// makes them (the build cache's too).
+fn lists(site: &Site) -> Vec<(Item, Vec<Backlink>)> {
     // Documents with no output of their own cannot be shown as citing anything.
     let pages = site
         .pages
@@ -28,40 +42,42 @@ pub(crate) fn backlinks(site: &mut Site) {
         .filter(|(_, s)| s.has_output())
         .map(|(i, s)| (Item::Section(SectionId(i)), s.converted.links.as_slice()));
     let sources: Vec<(Item, &[OutLink])> = pages.chain(sections).collect();
-    // target → source → backlink (the first link's excerpt, and a count).
-    let mut found: HashMap<Item, HashMap<Item, Backlink>> = HashMap::new();
-    for (source, links) in sources {
-        for link in links {
-            let Some(target) = site.by_content_path.get(&link.target).copied() else {
-                continue;
-            };
-            // A link from another language (to the original of a translation, say) is
-            // not a citation among this language's analyses: backlinks, and the
-            // connected analyses and timeline citers made from them, stay in one language.
-            if site.item_lang(source) != site.item_lang(target) {
-                continue;
-            }
-            found
-                .entry(target)
-                .or_default()
-                .entry(source)
-                .and_modify(|b| b.count += 1)
-                .or_insert_with(|| Backlink {
-                    source,
-                    kind: link.kind,
-                    excerpt: link.excerpt.clone(),
-                    count: 1,
-                });
-        }
-    }
-    for (target, by_source) in found {
-        let mut list: Vec<Backlink> = by_source.into_values().collect();
-        sort(site, &mut list);
-        match target {
-            Item::Page(p) => site.pages[p.0].backlinks = list,
-            Item::Section(s) => site.sections[s.0].backlinks = list,
-        }
-    }
+    // (target, source, link), each source's links in their order.
+    let mut links: Vec<(Item, Item, &OutLink)> = sources
+        .par_iter()
+        .flat_map_iter(|&(source, links)| {
+            links.iter().filter_map(move |link| {
+                let target = site.by_content_path.get(&link.target).copied()?;
+                // A link from another language (to the original of a translation, say)
+                // is not a citation among this language's analyses: backlinks, and the
+                // connected analyses and timeline citers made from them, stay in one
+                // language.
+                (site.item_lang(source) == site.item_lang(target)).then_some((target, source, link))
+            })
+        })
+        .collect();
+    // Stable, so a source's first link to a target comes first among its links to it.
+    links.par_sort_by_key(|&(target, source, _)| (target, source));
+    let by_target: Vec<&[(Item, Item, &OutLink)]> = links.chunk_by(|a, b| a.0 == b.0).collect();
+    by_target
+        .into_par_iter()
+        .map(|links| {
+            let mut list: Vec<Backlink> = links
+                .chunk_by(|a, b| a.1 == b.1)
+                .map(|from_source| {
+                    let (_, source, first) = from_source[0];
+                    Backlink {
+                        source,
+                        kind: first.kind,
+                        excerpt: first.excerpt.clone(),
+                        count: from_source.len(),
+                    }
+                })
+                .collect();
+            sort(site, &mut list);
+            (links[0].0, list)
+        })
+        .collect()
 }
 
 /// Puts the backlinks of `pages` back in order after a page citing them changed its date.
@@ -79,10 +95,10 @@ fn sort(site: &Site, list: &mut [Backlink]) {
         let (date, path) = match b.source {
             Item::Page(p) => (
                 site.page(p).date.map(|d| d.sort_key()),
-                &site.page(p).file.content_path,
+                site.page(p).file.content_path.as_str(),
             ),
-            Item::Section(s) => (None, &site.section(s).file.content_path),
+            Item::Section(s) => (None, site.section(s).file.content_path.as_str()),
         };
-        (std::cmp::Reverse(date), path.clone())
+        (std::cmp::Reverse(date), path)
     });
 }

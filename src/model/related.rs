@@ -27,18 +27,27 @@ use crate::model::site::{Item, PageId, Site};
 const BUDGET: usize = 2048;
 
 pub(crate) fn related(site: &mut Site) {
-    let Some(scorer) = Scorer::new(site) else {
-        return;
-    };
+    let found = find(site);
+    set(site, found);
+}
+
+/// Every page's related pages, by page number (`None` when the site scores none), for
+/// [`set`]: found from a shared site, so the build can do other work beside it.
+pub(crate) fn find(site: &Site) -> Option<Vec<Vec<PageId>>> {
+    let scorer = Scorer::new(site)?;
     let all: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
-    let results = scorer.score_all(&all, &linked_pages(site));
-    for (page, rel) in site.pages.iter_mut().zip(results) {
+    Some(scorer.score_all(&all, &linked_pages(site)))
+}
+
+/// Sets every page's related pages to what [`find`] found.
+pub(crate) fn set(site: &mut Site, found: Option<Vec<Vec<PageId>>>) {
+    for (page, rel) in site.pages.iter_mut().zip(found.into_iter().flatten()) {
         page.related = rel;
     }
 }
 
 /// Every page's related pages, by page number, with the key of what scoring read to find
-/// them (see [`related_reusing`]): what the build cache keeps (`cache::related`).
+/// them (see [`find_reusing`]): what the build cache keeps (`cache::related`).
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Scored {
     key: u64,
@@ -60,11 +69,12 @@ impl Scored {
     }
 }
 
-/// Sets every page's related pages as [`related`] does, but takes `earlier`'s lists when
+/// Finds every page's related pages as [`find`] does, but takes `earlier`'s lists when
 /// scoring would read exactly what it read for them: the same terms on the same pages,
-/// the same dates, links, languages and settings, so the same lists. Returns what to
-/// keep for the next build, and whether `earlier`'s lists were taken.
-pub(crate) fn related_reusing(site: &mut Site, earlier: Option<&Scored>) -> (Scored, bool) {
+/// the same dates, links, languages and settings, so the same lists. Returns them as
+/// kept for the next build (which [`set_scored`] sets), and whether `earlier`'s lists
+/// were taken.
+pub(crate) fn find_reusing(site: &Site, earlier: Option<&Scored>) -> (Scored, bool) {
     let Some(scorer) = Scorer::new(site) else {
         return (Scored::default(), false);
     };
@@ -72,9 +82,6 @@ pub(crate) fn related_reusing(site: &mut Site, earlier: Option<&Scored>) -> (Sco
     let key = scorer.key(&linked);
     let n = site.pages.len();
     if let Some(earlier) = earlier.filter(|e| e.fits(key, n)) {
-        for (page, list) in site.pages.iter_mut().zip(&earlier.lists) {
-            page.related = list.iter().map(|&p| PageId(p as usize)).collect();
-        }
         let kept = Scored {
             key,
             lists: earlier.lists.clone(),
@@ -82,15 +89,20 @@ pub(crate) fn related_reusing(site: &mut Site, earlier: Option<&Scored>) -> (Sco
         return (kept, true);
     }
     let all: Vec<PageId> = (0..n).map(PageId).collect();
-    let results = scorer.score_all(&all, &linked);
-    let lists = results
+    let lists = scorer
+        .score_all(&all, &linked)
         .iter()
         .map(|list| list.iter().map(|p| p.0 as u32).collect())
         .collect();
-    for (page, rel) in site.pages.iter_mut().zip(results) {
-        page.related = rel;
-    }
     (Scored { key, lists }, false)
+}
+
+/// Sets every page's related pages to the lists `scored` holds (none for a site that
+/// scores none).
+pub(crate) fn set_scored(site: &mut Site, scored: &Scored) {
+    for (page, list) in site.pages.iter_mut().zip(&scored.lists) {
+        page.related = list.iter().map(|&p| PageId(p as usize)).collect();
+    }
 }
 
 /// The related pages of page `id` alone, as [`related`] finds them for every page: for

@@ -368,7 +368,7 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
         }
     }
 
-    let mut by_content_path = HashMap::new();
+    let mut by_content_path = rustc_hash::FxHashMap::default();
     for (i, s) in sections.iter().enumerate() {
         by_content_path.insert(s.file.content_path.clone(), Item::Section(SectionId(i)));
     }

@@ -178,8 +178,9 @@ pub(crate) struct Site {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
-    /// Content path (`security/kursk.md`) to what it names.
-    pub by_content_path: HashMap<String, Item>,
+    /// Content path (`security/kursk.md`) to what it names: looked up for every link, by a
+    /// hasher faster than SipHash (the content is the site's own, not a stranger's).
+    pub by_content_path: rustc_hash::FxHashMap<String, Item>,
     /// Content paths of files that exist but failed to read or parse; links to them are
     /// not reported again.
     pub broken: HashSet<String>,

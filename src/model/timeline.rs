@@ -14,18 +14,24 @@ use crate::spans::{Entries, key_location};
 use crate::model::dated::Event;
 
 /// Builds the site's events, ordered by start (coarser dates first on a tie), then by page
-/// and title, so the order never depends on the file system.
-pub(crate) fn events(site: &Site) -> (Vec<Event>, Diagnostics) {
+/// and title, so the order never depends on the file system. `watch` is the site's
+/// indicators, passed rather than read from `site.watch` so that they can be found while
+/// the site is shared.
+pub(crate) fn events(site: &Site, watch: &[crate::model::dated::Watch]) -> (Vec<Event>, Diagnostics) {
+    use rayon::prelude::*;
     let mut diags = Diagnostics::new();
     let mut out: Vec<Event> = Vec::new();
     let taxonomy_names: Vec<&str> = site.config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    for i in 0..site.pages.len() {
-        let (events, problems) = page_events(site, PageId(i), &taxonomy_names);
+    let pages: Vec<(Vec<Event>, Diagnostics)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| page_events(site, PageId(i), &taxonomy_names))
+        .collect();
+    for (events, problems) in pages {
         out.extend(events);
         diags.extend(problems);
     }
     // Dated indicators are on the timeline too, upcoming until their date.
-    for w in site.watch.iter().filter(|w| w.due.is_some()) {
+    for w in watch.iter().filter(|w| w.due.is_some()) {
         let Some(due) = w.due else { continue };
         out.push(Event {
             id: w.id.clone(),

@@ -4,7 +4,6 @@
 //! that repeated the same analyses, and a picture whose labels are the list's numbers,
 //! so it reads at any width and costs a few hundred bytes a page.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -73,7 +72,7 @@ type Neighbours<'a> = Vec<(Item, Vec<Relation>, Option<&'a str>)>;
 fn neighbours<'a>(site: &'a Site, id: PageId) -> Neighbours<'a> {
     let page = site.page(id);
     let mut order: Neighbours<'a> = Vec::new();
-    let mut index: HashMap<Item, usize> = HashMap::new();
+    let mut index: rustc_hash::FxHashMap<Item, usize> = rustc_hash::FxHashMap::default();
     let mut add = |item: Item, rel: Relation, excerpt: Option<&'a str>| {
         if item == Item::Page(id) {
             return;
@@ -189,11 +188,11 @@ impl Connected {
     }
 
     /// A fingerprint of page `id`'s values, for its output's, made without making them:
-    /// everything the list and the diagram are made from, hashed as it is. Each
-    /// neighbour's title, address, date and description; its relations, which also name
-    /// it in the diagram, in list order; its excerpt; and the page's language, whose
-    /// words label them.
-    pub(crate) fn fingerprint(site: &Site, id: PageId) -> u64 {
+    /// everything the list and the diagram are made from, hashed as it is. What each
+    /// neighbour shows of itself (see [`Shown`]); its relations, which also name it in
+    /// the diagram, in list order; its excerpt; and the page's language, whose words
+    /// label them.
+    pub(crate) fn fingerprint(site: &Site, shown: &Shown, id: PageId) -> u64 {
         use std::hash::{Hash, Hasher};
         let order = neighbours(site, id);
         let mut h = crate::digest::fingerprinter();
@@ -201,19 +200,39 @@ impl Connected {
         order.len().hash(&mut h);
         for (item, relations, excerpt) in &order {
             match *item {
-                Item::Page(p) => {
-                    let p = site.page(p);
-                    (0u8, &p.title, &p.path, p.date, &p.meta.description).hash(&mut h);
-                }
-                Item::Section(s) => {
-                    let s = site.section(s);
-                    (1u8, s.title(), &s.path, &s.meta.description).hash(&mut h);
-                }
+                Item::Page(p) => (0u8, shown.pages[p.0]).hash(&mut h),
+                Item::Section(s) => (1u8, shown.sections[s.0]).hash(&mut h),
             }
             relations.hash(&mut h);
             excerpt.hash(&mut h);
         }
         h.finish()
+    }
+}
+
+/// What the connected analyses show of each page and section, hashed once for the
+/// fingerprints of all the pages that list it: its title, address, date and description.
+pub(crate) struct Shown {
+    pages: Vec<u64>,
+    sections: Vec<u64>,
+}
+
+impl Shown {
+    pub(crate) fn new(site: &Site) -> Shown {
+        use crate::digest::fingerprint_of;
+        use rayon::prelude::*;
+        Shown {
+            pages: site
+                .pages
+                .par_iter()
+                .map(|p| fingerprint_of((&p.title, &p.path, p.date, &p.meta.description)))
+                .collect(),
+            sections: site
+                .sections
+                .iter()
+                .map(|s| fingerprint_of((s.title(), &s.path, &s.meta.description)))
+                .collect(),
+        }
     }
 }
 

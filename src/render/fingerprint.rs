@@ -9,7 +9,6 @@
 //! its own. Addresses are stable because the shared values live, unchanged, as long as
 //! the `Prepared` that holds them.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -41,13 +40,15 @@ pub(super) enum Purpose<'a> {
     /// only when shown (an event's HTML, from the event partial).
     Render(&'a super::templates::Templates),
     /// To be hashed, for an output's fingerprint: a value only its own output shows may
-    /// stand as its fingerprint, which is cheaper to make than the value.
-    Fingerprint,
+    /// stand as its fingerprint, which is cheaper to make than the value. With what every
+    /// page's connected analyses show of each document, hashed once.
+    Fingerprint(&'a super::connected::Shown),
 }
 
-/// Hashes of shared maps and lists, by address.
+/// Hashes of shared maps and lists, by address. Looked up for every map and list a
+/// fingerprint visits, so by a hasher made for small keys, not the standard SipHash.
 #[derive(Default)]
-pub(super) struct Memo(HashMap<usize, u64>);
+pub(super) struct Memo(rustc_hash::FxHashMap<usize, u64>);
 
 impl Memo {
     /// Hashes `values` in parallel and remembers them. Values that contain others should

@@ -103,17 +103,9 @@ pub(crate) fn prepare(
     let mut diags = Diagnostics::new();
 
     let refs = context::page_refs(site);
-    // Each page's HTML goes into its template value and is dropped here: keeping it
-    // elsewhere as well would double the largest thing in memory.
-    let page_values: Vec<Value> = html
-        .into_pages()
-        .map(|(id, content)| page_value(site, id, &refs, &content))
-        .collect();
     let mut templates = templates;
     set_globals(&mut templates, site);
 
-    let term_events = timeline::events_by_term(site);
-    let archive = archive::build_all(site);
     // Built when a shard is first rendered (`serve` answers before it needs one), or
     // refreshed from the index of an earlier build. `serve` keeps (`kept`) the records
     // it compresses, to compress only the changed ones again.
@@ -128,19 +120,34 @@ pub(crate) fn prepare(
     });
     let records = records.filter(|_| searched);
     words::check_dates(&site.config, &mut diags);
-    let plan = plan::plan(
-        site,
-        inputs.static_files,
-        inputs.stylesheets,
-        inputs.root,
-        &templates,
-        plan::Derived {
-            term_events: &term_events,
-            archive: &archive,
-            search: search.is_some(),
-            today: timeline::today(site, inputs.today),
+    // The pages' values are made beside the plan, which reads none of them.
+    let (page_values, (term_events, archive, plan)) = rayon::join(
+        // Each page's HTML goes into its template value and is dropped here: keeping it
+        // elsewhere as well would double the largest thing in memory.
+        || -> Vec<Value> {
+            html.into_pages()
+                .map(|(id, content)| page_value(site, id, &refs, &content))
+                .collect()
         },
-        &mut diags,
+        || {
+            let term_events = timeline::events_by_term(site);
+            let archive = archive::build_all(site);
+            let plan = plan::plan(
+                site,
+                inputs.static_files,
+                inputs.stylesheets,
+                inputs.root,
+                &templates,
+                plan::Derived {
+                    term_events: &term_events,
+                    archive: &archive,
+                    search: search.is_some(),
+                    today: timeline::today(site, inputs.today),
+                },
+                &mut diags,
+            );
+            (term_events, archive, plan)
+        },
     );
     // The event partial is rendered below, before the lookups are complete: `trans` needs
     // only the languages' strings.
@@ -251,9 +258,15 @@ impl Prepared {
         for planned in &mut self.plan {
             planned.reads_everything = planned.template.as_deref().is_some_and(reads_any);
             if let (Job::Page(_), Some(name)) = (&planned.job, &planned.template) {
-                planned.reads_section_count = *counts
-                    .entry(name.clone())
-                    .or_insert_with(|| self.templates.may_read(name, SECTION, SECTION_COUNT));
+                // Looked up before inserting: 10,000 pages share a template or two.
+                planned.reads_section_count = match counts.get(name.as_str()) {
+                    Some(reads) => *reads,
+                    None => {
+                        let reads = self.templates.may_read(name, SECTION, SECTION_COUNT);
+                        counts.insert(name.clone(), reads);
+                        reads
+                    }
+                };
             }
         }
         self.event_partial_reads_everything = reads_any(EVENT_PARTIAL);

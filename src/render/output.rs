@@ -71,15 +71,15 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
                         ctx.insert_value("connections_svg", svg.clone());
                     }
                 }
-                Purpose::Fingerprint => {
-                    let fingerprint = super::connected::Connected::fingerprint(site, *id);
+                Purpose::Fingerprint(shown) => {
+                    let fingerprint = super::connected::Connected::fingerprint(site, shown, *id);
                     ctx.insert_value("connected", Value::from(fingerprint));
                 }
             }
             // Not `section`: Zola themes test `section` to tell a section page from a page.
             let refs = match purpose {
-                Purpose::Fingerprint if !planned.reads_section_count => &data.section_refs_uncounted,
-                Purpose::Fingerprint | Purpose::Render(_) => &data.section_refs,
+                Purpose::Fingerprint(_) if !planned.reads_section_count => &data.section_refs_uncounted,
+                Purpose::Fingerprint(_) | Purpose::Render(_) => &data.section_refs,
             };
             ctx.insert_value("current_section", refs[p.section.0].clone());
             ctx

@@ -505,6 +505,7 @@ impl Prepared {
         memo.add(&terms);
         memo.add(&self.data.taxonomy_values);
         let seed = self.seed(site, &memo);
+        let shown = super::connected::Shown::new(site);
         let fingerprint_of = |planned: &Planned| {
             use std::hash::{Hash, Hasher};
             let mut h = crate::digest::fingerprinter();
@@ -539,7 +540,7 @@ impl Prepared {
                 | Job::SiteGraph(_)
                 | Job::Collection(..)
                 | Job::NotFound => {
-                    let parts = template_context(site, &self.data, planned, Purpose::Fingerprint)?;
+                    let parts = template_context(site, &self.data, planned, Purpose::Fingerprint(&shown))?;
                     for (key, value) in &parts.0 {
                         key.hash(&mut h);
                         h.write_u64(memo.hash(value));

@@ -312,7 +312,7 @@ impl Data {
         let plain = &self.event_values[e.0];
         match (purpose, &self.event_html) {
             (Purpose::Render(templates), Some(html)) => html.get(e, plain, templates),
-            (Purpose::Render(_) | Purpose::Fingerprint, _) => plain.clone(),
+            (Purpose::Render(_) | Purpose::Fingerprint(_), _) => plain.clone(),
         }
     }
 

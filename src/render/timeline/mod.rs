@@ -473,7 +473,7 @@ pub(super) fn view(
     };
     let svg = match purpose {
         Purpose::Render(_) => Value::safe_string(&strip_svg(site, &words, &drawn, today, strip_split)),
-        Purpose::Fingerprint => Value::from(strip::fingerprint(
+        Purpose::Fingerprint(_) => Value::from(strip::fingerprint(
             site,
             shown.lang.code(site),
             &drawn,
