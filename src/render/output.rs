@@ -92,10 +92,22 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
             if let Some(n) = s.meta.paginate_by.filter(|n| *n > 0) {
                 // As in Zola, a paginated section's pages are the pager's, not all of them.
                 ctx.insert_value("section", section_value(site, s, &[]));
-                let ids: Vec<Value> = s.pages.iter().map(|p| page_values[p.0].clone()).collect();
+                // The pager's own pages: a section of 1,500 pages has 150 pagers.
+                let shown: Vec<Value> = s.pages[pager_range(s.pages.len(), n, *index)]
+                    .iter()
+                    .map(|p| page_values[p.0].clone())
+                    .collect();
                 ctx.insert_value(
                     "paginator",
-                    paginator(site, &s.path, &s.permalink, paginate_path, n, &ids, *index),
+                    paginator(
+                        site,
+                        &s.path,
+                        &s.permalink,
+                        paginate_path,
+                        n,
+                        (s.pages.len(), &shown),
+                        *index,
+                    ),
                 );
             } else {
                 ctx.insert_value("section", data.section_values[section.0].clone());
@@ -153,7 +165,7 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
                         &term.permalink,
                         &t.config.paginate_path,
                         n,
-                        &pages,
+                        (pages.len(), &pages[pager_range(pages.len(), n, *index)]),
                         *index,
                     ),
                 );
@@ -338,31 +350,38 @@ pub(super) fn render_job(
     sink.write(&planned.path, &bytes).map_err(io_err)
 }
 
+/// Zola's `paginator` for pager `index` of a list of `items` items, `shown` its own (see
+/// [`pager_range`]).
 fn paginator(
     site: &Site,
     base_path: &str,
     base_permalink: &str,
     paginate_path: &str,
     per_page: usize,
-    all: &[Value],
+    (items, shown): (usize, &[Value]),
     index: usize,
 ) -> Value {
-    let total = all.len().div_ceil(per_page).max(1);
+    let total = items.div_ceil(per_page).max(1);
     let url = |i: usize| site.config.permalink(&pager_path(base_path, paginate_path, i));
     let pager = Pager {
         paginate_by: per_page,
         base_url: base_permalink,
         number_pagers: total,
-        total_pages: all.len(),
+        total_pages: items,
         current_index: index,
         first: url(1),
         last: url(total),
         previous: (index > 1).then(|| url(index - 1)),
         next: (index < total).then(|| url(index + 1)),
     };
+    pager_value(&pager, shown)
+}
+
+/// Which of `items` items pager `index` (from 1) shows, `per_page` to a pager.
+fn pager_range(items: usize, per_page: usize, index: usize) -> std::ops::Range<usize> {
     let start = (index - 1) * per_page;
-    let end = (start + per_page).min(all.len());
-    pager_value(&pager, &all[start.min(end)..end])
+    let end = (start + per_page).min(items);
+    start.min(end)..end
 }
 
 fn redirect_html(to: &str) -> String {
