@@ -384,6 +384,7 @@ pub(crate) fn prepare(
         stylesheets: &model.stylesheets,
         root: &options.root,
         today,
+        renders_once: false,
     };
     let mut prepared = render::prepare(&model.site, html, templates, &inputs, Some(search)).map_err(|d| {
         let mut all = model.warnings.clone();
@@ -467,6 +468,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         stylesheets: &stylesheets,
         root,
         today: day,
+        renders_once: true,
     };
     let profile = options.profile.then(render::profile::Profile::default);
     let mut cache_report = None;

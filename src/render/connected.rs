@@ -160,31 +160,42 @@ fn connected(site: &Site, id: PageId) -> Option<(Vec<Neighbour<'_>>, String)> {
 /// Each page's `connected` and `connections_svg` values, made when the page is rendered:
 /// only its own output shows them, so a build that takes most outputs from the build
 /// cache makes few. Fingerprints use [`Connected::fingerprint`], which makes none.
-pub(crate) struct Connected(Vec<OnceLock<Option<(Value, Value)>>>);
+pub(crate) struct Connected {
+    made: Vec<OnceLock<Option<(Value, Value)>>>,
+    /// Whether values made are kept for the page's next render (`serve`'s, after a
+    /// template edit). A build renders each page once: kept, they would hold some 10 KB
+    /// a page until its end.
+    keep: bool,
+}
 
 impl Connected {
-    pub(crate) fn new(site: &Site) -> Connected {
-        Connected((0..site.pages.len()).map(|_| OnceLock::new()).collect())
+    pub(crate) fn new(site: &Site, keep: bool) -> Connected {
+        Connected {
+            made: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            keep,
+        }
     }
 
-    /// Page `id`'s values, made now if not yet; `None` without neighbours.
-    pub(crate) fn get(&self, site: &Site, id: PageId) -> Option<&(Value, Value)> {
-        self.0[id.0]
-            .get_or_init(|| {
-                connected(site, id)
-                    .map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
-            })
-            .as_ref()
+    /// Page `id`'s values, made now unless kept from before; `None` without neighbours.
+    pub(crate) fn get(&self, site: &Site, id: PageId) -> Option<(Value, Value)> {
+        let make = || {
+            connected(site, id).map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
+        };
+        if self.keep {
+            self.made[id.0].get_or_init(make).clone()
+        } else {
+            make()
+        }
     }
 
     /// Makes room for the values of a page added to the model, numbered after the rest.
     pub(crate) fn push(&mut self) {
-        self.0.push(OnceLock::new());
+        self.made.push(OnceLock::new());
     }
 
     /// Forgets page `id`'s values, after an edit changed what they show.
     pub(crate) fn forget(&mut self, id: PageId) {
-        self.0[id.0] = OnceLock::new();
+        self.made[id.0] = OnceLock::new();
     }
 
     /// A fingerprint of page `id`'s values, for its output's, made without making them:

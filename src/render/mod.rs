@@ -89,6 +89,9 @@ pub(crate) struct Inputs<'a> {
     /// The day of the build, which separates past from upcoming events unless
     /// `[timeline] today` says otherwise (see [`crate::build::today`]).
     pub today: jiff::civil::Date,
+    /// Whether each output is rendered at most once (a build, not `serve`), so that
+    /// values only one output shows need not be kept once it is made.
+    pub renders_once: bool,
 }
 
 /// Builds the shared template values and plans every output file. The pages' HTML is
@@ -174,7 +177,7 @@ pub(crate) fn prepare(
         .map(|s| context::section_ref(site, s))
         .collect();
     let mut data = Data {
-        connected: connected::Connected::new(site),
+        connected: connected::Connected::new(site, !inputs.renders_once),
         filters: timeline::filters_by_lang(site, &term_events),
         lang_events: timeline::events_by_lang(site),
         languages: values::language_values(&templates, site),

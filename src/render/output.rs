@@ -67,8 +67,8 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
             match purpose {
                 Purpose::Render(_) => {
                     if let Some((list, svg)) = data.connected.get(site, *id) {
-                        ctx.insert_value("connected", list.clone());
-                        ctx.insert_value("connections_svg", svg.clone());
+                        ctx.insert_value("connected", list);
+                        ctx.insert_value("connections_svg", svg);
                     }
                 }
                 Purpose::Fingerprint(shown) => {
