@@ -170,10 +170,11 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {
     // Return freed memory to the system after 3 ms rather than mimalloc's 10: a build
-    // frees large buffers stage by stage, and this keeps peak memory lower (by 10 MB on
-    // the 10,000-page corpus and 45 MB on the 100,000-page one, against 1 s) at no
-    // measurable cost on a machine no other process shares (0 ms costs 30% more time
-    // in madvise calls; see benches/README.md). MIMALLOC_PURGE_DELAY still overrides it.
+    // frees large buffers stage by stage, and this keeps peak memory lower (by about
+    // 10 MiB on the 10,000-page corpus and 45 MiB on the 100,000-page one, against
+    // 1 s) at no measurable cost on a machine no other process shares (0 ms costs 30%
+    // more time in madvise calls; see benches/README.md). MIMALLOC_PURGE_DELAY still
+    // overrides it.
     // SAFETY: sets a plain integer option; called before any other thread exists.
     unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, 3) };
     let cli = Cli::parse();
