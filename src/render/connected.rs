@@ -161,41 +161,45 @@ fn connected(site: &Site, id: PageId) -> Option<(Vec<Neighbour<'_>>, String)> {
 /// only its own output shows them, so a build that takes most outputs from the build
 /// cache makes few. Fingerprints use [`Connected::fingerprint`], which makes none.
 pub(crate) struct Connected {
-    made: Vec<OnceLock<Option<(Value, Value)>>>,
-    /// Whether values made are kept for the page's next render (`serve`'s, after a
-    /// template edit). A build renders each page once: kept, they would hold some 10 KB
-    /// a page until its end.
-    keep: bool,
+    /// The values made so far, one slot a page, when they are kept for the page's next
+    /// render (`serve`'s, after a template edit); `None` in a build, which renders each
+    /// page once: kept, they would hold some 10 KB a page until its end.
+    kept: Option<Vec<OnceLock<Option<Values>>>>,
 }
+
+/// A page's `connected` list and its `connections_svg` diagram.
+type Values = (Value, Value);
 
 impl Connected {
     pub(crate) fn new(site: &Site, keep: bool) -> Connected {
         Connected {
-            made: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
-            keep,
+            kept: keep.then(|| (0..site.pages.len()).map(|_| OnceLock::new()).collect()),
         }
     }
 
     /// Page `id`'s values, made now unless kept from before; `None` without neighbours.
-    pub(crate) fn get(&self, site: &Site, id: PageId) -> Option<(Value, Value)> {
+    pub(crate) fn get(&self, site: &Site, id: PageId) -> Option<Values> {
         let make = || {
             connected(site, id).map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
         };
-        if self.keep {
-            self.made[id.0].get_or_init(make).clone()
-        } else {
-            make()
+        match &self.kept {
+            Some(kept) => kept[id.0].get_or_init(make).clone(),
+            None => make(),
         }
     }
 
     /// Makes room for the values of a page added to the model, numbered after the rest.
     pub(crate) fn push(&mut self) {
-        self.made.push(OnceLock::new());
+        if let Some(kept) = &mut self.kept {
+            kept.push(OnceLock::new());
+        }
     }
 
     /// Forgets page `id`'s values, after an edit changed what they show.
     pub(crate) fn forget(&mut self, id: PageId) {
-        self.made[id.0] = OnceLock::new();
+        if let Some(slot) = self.kept.as_mut().and_then(|kept| kept.get_mut(id.0)) {
+            *slot = OnceLock::new();
+        }
     }
 
     /// A fingerprint of page `id`'s values, for its output's, made without making them:
