@@ -31,6 +31,8 @@ pub(crate) struct Lookups {
     pub translations: BTreeMap<String, BTreeMap<String, String>>,
     /// Every language's date locale, by code, as the configuration found it.
     pub date_locales: BTreeMap<String, Option<pure_rust_locales::Locale>>,
+    /// Every language's `script_words`, by code: made once, since every page asks.
+    pub script_words: BTreeMap<String, Value>,
     /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
     /// the same all day: rendering reads no clock).
     pub today: Option<jiff::civil::Date>,
@@ -46,7 +48,7 @@ pub(crate) struct Lookups {
 impl Lookups {
     /// Empty lookups that know the site's languages.
     pub(crate) fn of_languages(config: &crate::config::Config) -> Lookups {
-        Lookups {
+        let mut lookups = Lookups {
             default_language: config.default_language.clone(),
             term_slugs: config.slugify.taxonomies,
             smart_punctuation: config.markdown.smart_punctuation,
@@ -61,7 +63,18 @@ impl Lookups {
                 .map(|l| (l.code.clone(), l.date_locale))
                 .collect(),
             ..Lookups::default()
-        }
+        };
+        lookups.script_words = lookups
+            .translations
+            .keys()
+            .map(|code| {
+                (
+                    code.clone(),
+                    Value::from_serializable(&lookups.words(code).script_words()),
+                )
+            })
+            .collect();
+        lookups
     }
 
     /// The `lang=` argument, else the default language; an error for a language the site
@@ -582,6 +595,20 @@ fn register_functions(
             ))
         })?;
         Ok(Value::from_serializable(&forms))
+    });
+    // `script_words(lang=…)`: the default theme's scripts' words that differ from the
+    // English they hold (`render::words::SCRIPT_WORDS`), for `data-words`; an empty map
+    // (false in an `if`) when there are none.
+    let l = lookups.clone();
+    tera.register_function("script_words", move |kwargs: Kwargs, _: &State| {
+        let guard = read(&l);
+        let data = data(&guard)?;
+        let lang = data.lang("script_words", &kwargs)?;
+        Ok(data
+            .script_words
+            .get(lang.as_ref())
+            .cloned()
+            .unwrap_or_else(Value::none))
     });
     // `date` with `lang=`: the language's month and weekday names (see `date_filter`).
     let l = lookups.clone();

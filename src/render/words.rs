@@ -20,6 +20,40 @@ use crate::model::dated::Status;
 use crate::words::{Lookup, theme_word};
 pub(crate) use crate::words::{Strings, fill};
 
+/// The default theme's scripts' words, each by the name the scripts read it by in
+/// `data-words` and its key; the scripts fall back on the English of each, which a test
+/// holds to [`THEME_WORDS`](crate::words::THEME_WORDS).
+pub(crate) const SCRIPT_WORDS: &[(&str, &str)] = &[
+    ("source", "dossier_source_preview"),
+    ("placeholder", "dossier_search_placeholder"),
+    ("label", "dossier_search_label"),
+    ("all_sections", "dossier_search_all_sections"),
+    ("all", "dossier_search_all"),
+    ("all_tags", "dossier_search_all_tags"),
+    ("section", "dossier_section"),
+    ("tag", "dossier_search_tag"),
+    ("close", "dossier_search_close"),
+    ("more", "dossier_search_more"),
+    ("unavailable", "dossier_search_unavailable"),
+    ("failed", "dossier_search_failed"),
+    ("none", "dossier_search_no_results"),
+    ("showing", "dossier_search_showing"),
+];
+
+/// The counted word of the scripts: every form, for `Intl.PluralRules`.
+const SCRIPT_RESULTS: (&str, &str) = ("results", "dossier_search_results");
+
+/// The search script's name for the tags taxonomy, which only a site gives.
+const SCRIPT_TAGS: (&str, &str) = ("tags", "dossier_taxonomy_tags");
+
+/// One of the scripts' words: a text, or a counted word's forms (see [`Words::forms`]).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+pub(crate) enum ScriptWord<'a> {
+    Text(&'a str),
+    Forms(BTreeMap<&'static str, &'a str>),
+}
+
 /// The key a site sets to name a language's locale for dates (`uk_UA`), when its code
 /// alone does not find the one it wants.
 pub(crate) const DATE_LOCALE: &str = date_locale::KEY;
@@ -143,6 +177,32 @@ impl<'a> Words<'a> {
         } else {
             theirs.then_some((None, "en"))
         }
+    }
+
+    /// The words of the default theme's scripts (search.js, previews.js) that are not
+    /// the English the scripts hold, by the name the scripts read them by, for the
+    /// theme to write on `<body>` as `data-words`. Empty on a site that keeps dossier's
+    /// English, so its pages carry none of it (it was 840 bytes on every page).
+    pub(crate) fn script_words(&self) -> BTreeMap<&'static str, ScriptWord<'a>> {
+        let mut words: BTreeMap<&'static str, ScriptWord<'a>> = SCRIPT_WORDS
+            .iter()
+            .filter_map(|(name, key)| {
+                let text = self.lookup(key)?;
+                (Some(text) != theme_word(key)).then_some((*name, ScriptWord::Text(text)))
+            })
+            .collect();
+        // The scripts count results in English unless the site gives the forms.
+        if let Some((Some(_), _)) = self.form_source(SCRIPT_RESULTS.1)
+            && let Some(forms) = self.forms(SCRIPT_RESULTS.1)
+        {
+            words.insert(SCRIPT_RESULTS.0, ScriptWord::Forms(forms));
+        }
+        // A taxonomy's name has no English here: the search script names it after the
+        // index's taxonomy unless the site translates it.
+        if let Some(name) = self.lookup(SCRIPT_TAGS.1).filter(|n| !n.is_empty()) {
+            words.insert(SCRIPT_TAGS.0, ScriptWord::Text(name));
+        }
+        words
     }
 
     /// [`Words::count`] of a theme word, with other placeholders filled in too.
@@ -412,6 +472,60 @@ mod tests {
                 .translations;
             assert_eq!(Words::new(code, own, "uk", own).locale(), Some(locale), "{code}");
         }
+    }
+
+    /// The scripts write their English where a page gives no `data-words`, so it must be
+    /// dossier's, word for word.
+    #[test]
+    fn the_scripts_english_is_dossiers() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static");
+        let search = std::fs::read_to_string(root.join("search.js")).unwrap();
+        let previews = std::fs::read_to_string(root.join("previews.js")).unwrap();
+        let js = |text: &str| serde_json::to_string(text).unwrap();
+        for (name, key) in SCRIPT_WORDS {
+            let english = theme_word(key).unwrap();
+            let call = match *name {
+                "source" => (&previews, format!("return {};", js(english))),
+                _ => (&search, format!("say({}, {})", js(name), js(english))),
+            };
+            assert!(call.0.contains(&call.1), "no `{}` in the scripts", call.1);
+        }
+        let (name, key) = SCRIPT_RESULTS;
+        for (form, english) in [("one", "result"), ("other", "results")] {
+            let text = theme_word(&format!("{key}_{form}")).unwrap();
+            assert_eq!(text, format!("{{count}} {english}"));
+            assert!(search.contains(&js(text)), "{name}: no {text} in search.js");
+        }
+        assert!(search.contains(&format!("say({}, ", js(SCRIPT_TAGS.0))));
+    }
+
+    #[test]
+    fn the_scripts_are_given_only_the_words_that_are_not_their_english() {
+        let none = Strings::new();
+        assert!(Words::english().script_words().is_empty());
+        // An English site that rewords one word, and names its tags.
+        let english = strings(&[
+            ("dossier_search_close", "Done"),
+            ("dossier_taxonomy_tags", "Topics"),
+            ("dossier_search_placeholder", "Words or beginnings of words"),
+        ]);
+        let words = Words::new("en", &english, "en", &english);
+        assert_eq!(
+            serde_json::to_string(&words.script_words()).unwrap(),
+            r#"{"close":"Done","tags":"Topics"}"#
+        );
+        // A language with its own words, counted ones with every form and its rules.
+        let uk = strings(&[
+            ("dossier_search_close", "Закрити"),
+            ("dossier_search_results_one", "{count} результат"),
+            ("dossier_search_results_few", "{count} результати"),
+            ("dossier_search_results_other", "{count} результатів"),
+        ]);
+        let words = Words::new("uk", &uk, "en", &none);
+        assert_eq!(
+            serde_json::to_string(&words.script_words()).unwrap(),
+            r#"{"close":"Закрити","results":{"few":"{count} результати","lang":"uk","one":"{count} результат","other":"{count} результатів"}}"#
+        );
     }
 
     #[test]

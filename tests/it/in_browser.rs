@@ -325,6 +325,11 @@ fn focusing_a_citation_previews_its_references() {
     let shown = browser.eval("document.querySelector('#link-preview p').textContent");
     let shown = shown.as_str().expect("a preview");
     assert!(shown.contains("National Intelligence Service"), "{shown}");
+    // Headed by the script's own English: an English page gives it no words.
+    assert_eq!(
+        browser.eval("document.querySelector('#link-preview strong').textContent"),
+        "Source"
+    );
     // The browser's own tooltip is gone, so the reference shows once.
     assert_eq!(
         browser.eval("document.querySelector('main a.citation').hasAttribute('title')"),
@@ -521,7 +526,7 @@ fn walk_analyses(public: &Path) -> Vec<String> {
 
 #[test]
 #[ignore = "needs Chromium (headless); run by .ci/run"]
-fn the_search_button_keeps_the_header_s_word_in_another_language() {
+fn the_search_speaks_the_pages_language() {
     let site = example_site();
     let base = serve(&public(&site));
     let mut browser = Chromium::launch(1280, 900);
@@ -529,10 +534,16 @@ fn the_search_button_keeps_the_header_s_word_in_another_language() {
     browser.wait_for("document.querySelector('button.search-toggle') !== null", 5);
     let word = browser.eval("document.querySelector('button.search-toggle').textContent");
     assert_eq!(word, "Пошук", "the script kept the translated label");
+    // The dialog speaks the page's language, from the words the page gives the script,
+    // and its English where the page gives none.
+    let placeholder = "(document.querySelector('button.search-toggle').click(), \
+        document.querySelector('#search-q').placeholder)";
+    assert_eq!(browser.eval(placeholder), "Слова або їхні початки");
     browser.open(&format!("{base}/"));
     browser.wait_for("document.querySelector('button.search-toggle') !== null", 5);
     assert_eq!(
         browser.eval("document.querySelector('button.search-toggle').textContent"),
         "Search"
     );
+    assert_eq!(browser.eval(placeholder), "Words or beginnings of words");
 }

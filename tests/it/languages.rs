@@ -581,6 +581,23 @@ fn the_example_speaks_ukrainian_on_its_ukrainian_pages() {
     }
 }
 
+/// The search and preview scripts hold their English; a page gives them its words only
+/// where they differ from it, so an English page carries none.
+#[test]
+fn the_scripts_are_given_the_pages_words_only_where_they_are_not_english() {
+    let site = example_site();
+    let out = site.path().join("public");
+    let en = parse_output(&out, "/security/kursk-deployment/");
+    assert!(attrs(&en, "body[data-words]", "data-words").is_empty());
+    let uk = parse_output(&out, "/uk/");
+    let words: serde_json::Value =
+        serde_json::from_str(&attr(&uk, "body", "data-words")).expect("JSON in data-words");
+    assert_eq!(words["placeholder"], "Слова або їхні початки");
+    assert_eq!(words["source"], "Джерело");
+    assert_eq!(words["results"]["lang"], "uk");
+    assert_eq!(words["results"]["few"], "{count} результати");
+}
+
 #[test]
 fn the_english_pages_keep_their_words_and_dates() {
     let site = example_site();

@@ -10,7 +10,7 @@
   var timer = 0;
 
   // A citation's preview is headed by the theme's word for it, in the page's language
-  // (written on <body> as `data-words`).
+  // (written on <body> as `data-words` where it is not this English).
   function sourceWord() {
     try {
       var words = JSON.parse(document.body.getAttribute("data-words") || "{}");

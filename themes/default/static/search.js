@@ -279,7 +279,8 @@
   }
 
   // The dialog's words in the page's language, which the theme writes on <body>
-  // (`data-words`), English where a page has none.
+  // (`data-words`) where they differ from the English below (dossier's test
+  // `render::words::tests::the_scripts_english_is_dossiers` holds the two together).
   // Not `words`: that is the tokenizer above, which this would replace.
   var labels = {};
   try { labels = JSON.parse(document.body.getAttribute("data-words") || "{}"); } catch (e) { labels = {}; }
