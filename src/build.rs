@@ -386,7 +386,8 @@ pub(crate) fn prepare(
         today,
         renders_once: false,
     };
-    let mut prepared = render::prepare(&model.site, html, templates, &inputs, Some(search)).map_err(|d| {
+    let search = render::search::Start::Earlier(search);
+    let mut prepared = render::prepare(&model.site, html, templates, &inputs, search).map_err(|d| {
         let mut all = model.warnings.clone();
         all.extend(d);
         all.sorted()
@@ -435,7 +436,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     }
     let (
         Model {
-            site,
+            mut site,
             static_files,
             stylesheets,
             links,
@@ -461,6 +462,17 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     )?;
     // What the model did not take.
     drop_later(kept_markdown);
+    // A build that keeps nothing for the next makes its search index now and drops the
+    // pages' text, which nothing else reads; the build cache keeps the text.
+    let index = match (mode, &options.cache_dir) {
+        (Mode::Build, Some(_)) => render::search::Start::Empty,
+        (Mode::Check, _) | (Mode::Build, None) => {
+            let ahead = render::search::ahead(&site);
+            content::drop_texts(&mut site);
+            watch.lap("search index");
+            ahead.map_or(render::search::Start::Empty, render::search::Start::Ahead)
+        }
+    };
 
     let report_progress = |done, total| progress.rendered(done, total);
     let inputs = render::Inputs {
@@ -473,7 +485,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let profile = options.profile.then(render::profile::Profile::default);
     let mut cache_report = None;
     let stats = match mode {
-        Mode::Check => render::prepare(&site, html, templates, &inputs, None).and_then(|mut prepared| {
+        Mode::Check => render::prepare(&site, html, templates, &inputs, index).and_then(|mut prepared| {
             diags.extend(prepared.take_warnings());
             let outputs: HashSet<String> = prepared.paths().map(str::to_owned).collect();
             let (mut broken, reported) = crate::linkcheck::markdown_refs(&site, &outputs, true);
@@ -506,9 +518,11 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 .as_ref()
                 .and_then(Cache::search_index)
                 .and_then(|bytes| render::search::SearchIndex::from_bytes(&bytes))
-                .map(|index| render::search::Kept {
-                    index: Some(index),
-                    ..Default::default()
+                .map_or(index, |kept| {
+                    render::search::Start::Earlier(render::search::Kept {
+                        index: Some(kept),
+                        ..Default::default()
+                    })
                 });
             if cache.is_some() {
                 watch.lap("read the build cache");

@@ -488,6 +488,14 @@ pub(crate) fn drop_bodies(site: &mut Site, keep: bool) -> HashMap<String, String
     kept
 }
 
+/// Drops every document's plain text, which only the search index reads, once a build
+/// that keeps nothing for the next has made the index from it.
+pub(crate) fn drop_texts(site: &mut Site) {
+    let pages = site.pages.par_iter_mut().map(|p| &mut p.converted.text);
+    let sections = site.sections.par_iter_mut().map(|s| &mut s.converted.text);
+    pages.chain(sections).for_each(|text| *text = String::new());
+}
+
 fn wiki_index(site: &Site) -> WikiIndex {
     let mut wiki = WikiIndex::default();
     for p in &site.pages {

@@ -101,7 +101,7 @@ pub(crate) fn prepare(
     html: PageHtml,
     templates: Templates,
     inputs: &Inputs,
-    kept: Option<search::Kept>,
+    search: search::Start,
 ) -> Result<Prepared, Diagnostics> {
     let mut diags = Diagnostics::new();
 
@@ -109,19 +109,22 @@ pub(crate) fn prepare(
     let mut templates = templates;
     set_globals(&mut templates, site);
 
-    // Built when a shard is first rendered (`serve` answers before it needs one), or
-    // refreshed from the index of an earlier build. `serve` keeps (`kept`) the records
-    // it compresses, to compress only the changed ones again.
-    let (earlier_search, records) = match kept {
-        Some(kept) => (kept.index, Some(kept.records)),
-        None => (None, None),
-    };
     let searched = job::Lang::all(site).any(|lang| search::enabled(site, lang));
-    let search = searched.then(|| match earlier_search {
-        Some(index) => std::sync::OnceLock::from(index.refreshed(site)),
-        None => std::sync::OnceLock::new(),
-    });
-    let records = records.filter(|_| searched);
+    let (search, records) = match search {
+        _ if !searched => (None, None),
+        search::Start::Empty => (Some(std::sync::OnceLock::new()), None),
+        // `serve` keeps the records it compresses, to compress only the changed ones again.
+        search::Start::Earlier(kept) => (
+            Some(kept.index.map_or_else(std::sync::OnceLock::new, |index| {
+                std::sync::OnceLock::from(index.refreshed(site))
+            })),
+            Some(search::Compressed::Kept(kept.records)),
+        ),
+        search::Start::Ahead(ahead) => {
+            let (index, records) = ahead.into_parts();
+            (Some(std::sync::OnceLock::from(index)), Some(records))
+        }
+    };
     words::check_dates(&site.config, &mut diags);
     // The pages' values are made beside the plan, which reads none of them.
     let (page_values, (term_events, archive, plan)) = rayon::join(
@@ -306,9 +309,13 @@ impl Prepared {
     /// The search index, if it was built, for the next build to refresh, and the records
     /// compressed so far.
     pub(crate) fn take_search(&mut self) -> search::Kept {
+        let records = match self.data.records.take() {
+            Some(search::Compressed::Kept(records)) => records,
+            Some(search::Compressed::Ahead(_)) | None => search::Records::default(),
+        };
         search::Kept {
             index: self.data.search.as_mut().and_then(std::sync::OnceLock::take),
-            records: self.data.records.take().unwrap_or_default(),
+            records,
         }
     }
 

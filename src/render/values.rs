@@ -298,10 +298,12 @@ pub(super) struct Data {
     /// Each compiled stylesheet's output path (`main.css`) → its CSS, which the template
     /// functions that read files find as Zola finds it in the output.
     pub compiled: HashMap<String, std::sync::Arc<super::data::CompiledCss>>,
-    /// `None` when `build_search_index` is off; built on first use.
+    /// `None` when `build_search_index` is off; made before rendering (`search::ahead`)
+    /// or built on first use.
     pub search: Option<std::sync::OnceLock<search::SearchIndex>>,
-    /// The result records compressed so far, kept by `serve` only (with the index).
-    pub records: Option<search::Records>,
+    /// The result records made before rendering, or compressed so far and kept by
+    /// `serve` (with the index).
+    pub records: Option<search::Compressed>,
 }
 
 impl Data {

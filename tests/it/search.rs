@@ -276,6 +276,31 @@ fn a_site_without_tags_falls_back_to_another_list() {
     assert_eq!(link.value().attr("href"), Some("/archive/"));
 }
 
+/// A build that renders every output once makes the index and the records before
+/// rendering, then drops the pages' text; one with the build cache keeps the text and
+/// compresses each record as its bundle is written. The files must not differ.
+#[test]
+fn the_index_made_before_rendering_is_the_one_made_while_rendering() {
+    let site = site();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (plain, cached) = (tmp.path().join("plain"), tmp.path().join("cached"));
+    let cache = tmp.path().join("cache");
+    let path = |p: &std::path::Path| p.to_str().expect("a UTF-8 path").to_owned();
+    site.run(&["build", "-o", &path(&plain)]).assert_success();
+    site.run(&["build", "-o", &path(&cached), "--cache-dir", &path(&cache)])
+        .assert_success();
+    let search = |root: &std::path::Path| crate::harness::snapshot(&root.join("search"));
+    let (plain, cached) = (search(&plain), search(&cached));
+    assert!(plain.contains_key("docs/0.bin"), "{:?}", plain.keys());
+    assert_eq!(
+        plain.keys().collect::<Vec<_>>(),
+        cached.keys().collect::<Vec<_>>()
+    );
+    for (file, bytes) in &plain {
+        assert!(cached[file] == *bytes, "{file} differs");
+    }
+}
+
 #[test]
 fn the_index_is_the_same_every_build() {
     let site = site();
