@@ -385,6 +385,7 @@ pub(crate) fn prepare(
         root: &options.root,
         today,
         renders_once: false,
+        event_html_ahead: false,
     };
     let search = render::search::Start::Earlier(search);
     let mut prepared = render::prepare(&model.site, html, templates, &inputs, search).map_err(|d| {
@@ -481,6 +482,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         root,
         today: day,
         renders_once: true,
+        event_html_ahead: options.cache_dir.is_none() || mode == Mode::Check,
     };
     let profile = options.profile.then(render::profile::Profile::default);
     let mut cache_report = None;

@@ -427,6 +427,9 @@ pub(crate) fn insert(value: Value, key: &'static str, item: Value) -> Value {
 pub(crate) fn extend(value: Value, entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     match value.into_map() {
         Some(mut map) => {
+            let entries = entries.into_iter();
+            // Exactly: the map is kept, and growing it would double its entries.
+            map.reserve_exact(entries.size_hint().0);
             for (key, item) in entries {
                 map.insert(Key::Str(key), item);
             }

@@ -23,19 +23,33 @@ use crate::model::site::EventId;
 /// square of an event's terms: 4,000 tags on one analysis wrote 4,000 × 4,000 keys.
 pub(super) const EVENT_PARTIAL: &str = "partials/event.html";
 
+/// Every event's value with its HTML. Each value is extended where it is, so an event
+/// holds one map, not its value and a copy with the HTML. An error in the partial is
+/// said once, for the first event in the site's order, as [`EventHtml::error`] says it.
 pub(super) fn with_event_html(templates: &Templates, values: Vec<Value>) -> Result<Vec<Value>, Diagnostics> {
     if !templates.has(EVENT_PARTIAL) {
         return Ok(values);
     }
-    values
+    let made: Vec<Result<Value, Diagnostic>> = values
         .into_par_iter()
-        .map(|e| with_html(templates, &e))
+        .map(|e| {
+            let (filter_html, html) = render_html(templates, &e)?;
+            Ok(with_strings(e, &filter_html, &html))
+        })
+        .collect();
+    made.into_iter()
         .collect::<Result<Vec<Value>, Diagnostic>>()
         .map_err(|d| Diagnostics::from_iter([d]))
 }
 
 /// An event's value `e` with its `filter_html` and `html`.
 fn with_html(templates: &Templates, e: &Value) -> Result<Value, Diagnostic> {
+    let (filter_html, html) = render_html(templates, e)?;
+    Ok(with_strings(e.clone(), &filter_html, &html))
+}
+
+/// The event partial rendered for event `e`: with its `filter_keys`, then without.
+fn render_html(templates: &Templates, e: &Value) -> Result<(String, String), Diagnostic> {
     let mut ctx = Context::new();
     // In the language of the analysis recording it, whose timeline shows it.
     if let Some(lang) = e.get_from_path("lang").filter(|l| l.as_str().is_some()) {
@@ -45,12 +59,12 @@ fn with_html(templates: &Templates, e: &Value) -> Result<Value, Diagnostic> {
     let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;
     ctx.insert_value("e", context::insert(e.clone(), "filter_keys", Value::from("")));
     let html = templates.render(EVENT_PARTIAL, &ctx)?;
-    Ok(with_strings(e, &filter_html, &html))
+    Ok((filter_html, html))
 }
 
-fn with_strings(e: &Value, filter_html: &str, html: &str) -> Value {
+fn with_strings(e: Value, filter_html: &str, html: &str) -> Value {
     context::extend(
-        e.clone(),
+        e,
         [
             ("filter_html", Value::safe_string(filter_html)),
             ("html", Value::safe_string(html)),
@@ -132,16 +146,17 @@ impl EventHtml {
         }
     }
 
-    /// Event `e`'s value `plain` with its HTML: taken, made before, or made now.
+    /// Event `e`'s value `plain` with its HTML: taken, made before, or made now. Where
+    /// it could not be made the HTML is empty: the build fails with the partial's error
+    /// ([`EventHtml::error`]), not with one from every template that prints the HTML.
     pub(super) fn get(&self, e: EventId, plain: &Value, templates: &Templates) -> Value {
-        self.made[e.0]
-            .get_or_init(|| match self.taken[e.0].and_then(|i| self.earlier.html(i)) {
-                Some((filter_html, html)) => Ok(with_strings(plain, filter_html, html)),
-                None => with_html(templates, plain),
-            })
-            .as_ref()
-            .unwrap_or(plain)
-            .clone()
+        match self.made[e.0].get_or_init(|| match self.taken[e.0].and_then(|i| self.earlier.html(i)) {
+            Some((filter_html, html)) => Ok(with_strings(plain.clone(), filter_html, html)),
+            None => with_html(templates, plain),
+        }) {
+            Ok(value) => value.clone(),
+            Err(_) => with_strings(plain.clone(), "", ""),
+        }
     }
 
     /// Notes each event's key (`keys`, by event) and takes `earlier`, to use the HTML of

@@ -92,6 +92,11 @@ pub(crate) struct Inputs<'a> {
     /// Whether each output is rendered at most once (a build, not `serve`), so that
     /// values only one output shows need not be kept once it is made.
     pub renders_once: bool,
+    /// Whether the events' HTML is made with their values, by a build that keeps nothing
+    /// for the next (not `serve`, nor one with the build cache, which take HTML an
+    /// earlier build made): each event then holds one value, not one without its HTML
+    /// and one with it.
+    pub event_html_ahead: bool,
 }
 
 /// Builds the shared template values and plans every output file. The pages' HTML is
@@ -155,24 +160,19 @@ pub(crate) fn prepare(
             (term_events, archive, plan)
         },
     );
-    // The event partial is rendered below, before the lookups are complete: `trans` needs
-    // only the languages' strings.
-    templates.set_lookups(templates::Lookups::of_languages(&site.config));
     // An event's HTML is made when an output showing it is rendered, unless the event
-    // partial reads other pages: then fingerprints need it made, with the values.
-    let html_when_shown = templates.has(EVENT_PARTIAL)
+    // partial reads other pages (then fingerprints need it made, with the values) or
+    // the build keeps nothing for the next: then it is made below, once the lookups the
+    // partial may call are complete.
+    let html_when_shown = !inputs.event_html_ahead
+        && templates.has(EVENT_PARTIAL)
         && !templates
             .reads_everything()
             .get(EVENT_PARTIAL)
             .copied()
             .unwrap_or(false);
     let event_values = timeline::event_values(site, &refs, timeline::today(site, inputs.today));
-    let (event_values, event_html) = if html_when_shown {
-        let html = event_html::EventHtml::new(event_values.len());
-        (event_values, Some(html))
-    } else {
-        (with_event_html(&templates, event_values)?, None)
-    };
+    let event_html = html_when_shown.then(|| event_html::EventHtml::new(event_values.len()));
     let page_events = timeline::events_by_page(site);
     let section_refs: Vec<Value> = site
         .sections
@@ -237,6 +237,10 @@ pub(crate) fn prepare(
     templates.set_lookups(build_lookups(site, &data));
     if diags.has_errors() {
         return Err(diags);
+    }
+    // No lookup holds an event's value, so each is extended where it is.
+    if !html_when_shown {
+        data.event_values = with_event_html(&templates, std::mem::take(&mut data.event_values))?;
     }
     let mut prepared = Prepared {
         templates,

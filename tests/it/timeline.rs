@@ -1285,6 +1285,63 @@ fn unknown_event_key() {
     ]);
 }
 
+/// The event partial may call what any template may: the section and the address it
+/// asks for are there whether its HTML is made with the values (a build without the
+/// build cache, or a partial that reads other pages) or as an output shows the event.
+#[test]
+fn the_event_partial_may_look_up_pages_and_addresses() {
+    for (partial, shown) in [
+        (
+            "<li class=\"t\">{% set home = get_section(path=\"_index.md\") %}{{ e.title }} in {{ home.title }}</li>\n",
+            "Treaty talks begin in Home",
+        ),
+        (
+            "<li class=\"t\">{{ e.title }} at {{ get_url(path=\"@/_index.md\") }}</li>\n",
+            "Treaty talks begin at https://example.org/",
+        ),
+    ] {
+        let site = SiteTest::fixture("timeline/site").file("templates/partials/event.html", partial);
+        let cache = tempfile::tempdir().expect("temp dir");
+        let cached = [
+            "build",
+            "--cache-dir",
+            cache.path().to_str().expect("a UTF-8 path"),
+        ];
+        for args in [&["build"][..], &cached[..]] {
+            site.run(args).assert_success();
+            let html = Html::parse_document(&site.read("public/timeline/index.html"));
+            let events = texts(&html, "li.t");
+            assert!(events.iter().any(|t| t == shown), "{args:?}: {events:?}");
+        }
+    }
+}
+
+/// A build without the build cache makes every event's HTML with the values; one with
+/// it, as an output shows the event. Either way an error in the event partial is said
+/// once, where it is, and not again by each template that prints the HTML it could not
+/// make.
+#[test]
+fn an_error_in_the_event_partial_is_said_once_where_it_is() {
+    let site = SiteTest::fixture("timeline/site").file(
+        "templates/partials/event.html",
+        "<li>\n{{ e.no_such_field.x }}\n</li>\n",
+    );
+    let plain = site.build_err();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let cached = site.run(&[
+        "build",
+        "--cache-dir",
+        cache.path().to_str().expect("a UTF-8 path"),
+    ]);
+    cached.assert_user_error();
+    for out in [plain, cached] {
+        out.assert_stderr_has(&["templates/partials/event.html:2:6", "no_such_field"]);
+        let said = out.stderr.lines().filter(|l| l.starts_with("error:")).count();
+        assert_eq!(said, 1, "{out}");
+        assert!(!out.stderr.contains("`html`"), "{out}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // 10. Determinism and base paths
 
