@@ -114,7 +114,7 @@ pub(crate) fn prepare(
     let mut templates = templates;
     set_globals(&mut templates, site);
 
-    let searched = job::Lang::all(site).any(|lang| search::enabled(site, lang));
+    let searched = search::any_enabled(site);
     let (search, records) = match search {
         _ if !searched => (None, None),
         search::Start::Empty => (Some(std::sync::OnceLock::new()), None),

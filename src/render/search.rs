@@ -114,6 +114,11 @@ pub(crate) fn enabled(site: &Site, lang: Lang) -> bool {
     }
 }
 
+/// Whether any language has a search index.
+pub(crate) fn any_enabled(site: &Site) -> bool {
+    Lang::all(site).any(|lang| enabled(site, lang))
+}
+
 /// Whether a page is searchable: it renders, neither it nor its section opts out, and
 /// its language has an index.
 pub(crate) fn indexed(site: &Site, id: PageId) -> bool {
@@ -626,7 +631,7 @@ pub(crate) struct Ahead {
 /// rendering (5 KB a page, against the 1.6 KB of its record). `None` when no language
 /// has an index.
 pub(crate) fn ahead(site: &Site) -> Option<Ahead> {
-    if !Lang::all(site).any(|lang| enabled(site, lang)) {
+    if !any_enabled(site) {
         return None;
     }
     // The index's merge runs on one thread; the records take the others meanwhile.
