@@ -98,7 +98,7 @@ fn lookups(site: &Site, everything: bool) -> Lookups {
         let refs = context::page_refs(site);
         let pages: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| context::page_value(site, PageId(i), &refs, ""))
+            .map(|i| context::page_value(site, PageId(i), &refs, "", context::Apart::default()))
             .collect();
         for (p, value) in site.pages.iter().zip(&pages) {
             l.pages.insert(p.file.content_path.clone(), value.clone());
@@ -149,7 +149,13 @@ fn contexts(site: &Site) -> HashMap<String, (&'static str, Value)> {
         .par_iter()
         .map(|id| {
             let path = site.page(*id).file.content_path.clone();
-            (path, ("page", context::page_value(site, *id, &refs, "")))
+            (
+                path,
+                (
+                    "page",
+                    context::page_value(site, *id, &refs, "", context::Apart::default()),
+                ),
+            )
         })
         .collect();
     for s in &site.sections {

@@ -1,7 +1,9 @@
 //! Whether a template's text can show one field of a variable: for fingerprints that
 //! leave out a field no template of an output prints (a section's `page_count` in the
 //! `current_section` every analysis page gets), so that a page added to a section does not
-//! render every page of it again for a number none of them shows.
+//! render every page of it again for a number none of them shows; and whether templates
+//! read a page's field only off the output's own page (see [`only_own_page_reads`]), so
+//! that the values every list shares can go without it.
 //!
 //! The test reads the text, not the template's syntax tree, and errs towards "can": the
 //! field named anywhere, even in a comment or a string; the variable printed, iterated,
@@ -29,6 +31,208 @@ pub(super) fn may_read(text: &str, variable: &str, field: &str) -> bool {
         let (before, after) = (&text[..m.start()], &text[m.end()..]);
         !(by_field.is_match(after) || (tested_after.is_match(after) && tested_before.is_match(before)))
     })
+}
+
+/// The functions whose result is a page's value, or holds pages' values whole.
+const PAGE_FUNCTIONS: [&str; 4] = ["get_page", "get_section", "get_taxonomy", "get_taxonomy_term"];
+
+/// The variables whose value holds no page's value but the output's own page (`page`,
+/// whose `related`, `lower` and `higher` are references without these fields).
+const NO_LISTED_PAGES: [&str; 6] = [
+    "page",
+    "config",
+    "lang",
+    "translations",
+    "current_url",
+    "current_path",
+];
+
+/// The variables that may hold pages' values but are no page's value themselves.
+const NOT_A_PAGE: [&str; 6] = ["section", "term", "taxonomy", "paginator", "terms", "pages"];
+
+/// Whether `text` reads the field `field` only of the output's own page: only as
+/// `page.field`, with `page` never bound to another value, and no other page's value read
+/// whole (encoded, iterated as a map, counted, its keys listed) or by a field named at run
+/// time (`p[name]`, `get(key=name)`, `attribute=name`). Then a page's value in the lists
+/// other outputs show may go without the field (see `context::Apart`).
+///
+/// Errs towards "no" as [`may_read`] does. What it does not see is a listed page printed
+/// whole (`{{ p }}`, `p | str`), which shows Tera's debugging form of the map, and a page
+/// compared whole with another.
+pub(super) fn only_own_page_reads(text: &str, field: &str) -> bool {
+    if text.contains("__tera_context") {
+        return false;
+    }
+    // The field named in a tag (in a string too: `get(key="toc")`), but for the names of
+    // the templates a tag includes; not in the HTML around the tags, nor in comments.
+    let tags = Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("a valid pattern");
+    let names =
+        Regex::new(r#"^\{%-?\s*(?:include|import|extends)\s+("[^"]*"|'[^']*')"#).expect("a valid pattern");
+    let word = Regex::new(&format!(r"\b{}\b", regex::escape(field))).expect("a valid pattern");
+    let named_elsewhere = tags.find_iter(text).any(|tag| {
+        let skip = names
+            .captures(tag.as_str())
+            .map_or(0..0, |c| c.get(1).expect("a group").range());
+        word.find_iter(tag.as_str())
+            .filter(|m| !skip.contains(&m.start()))
+            .any(|m| !of_own_page(&text[..tag.start() + m.start()]))
+    });
+    if named_elsewhere {
+        return false;
+    }
+    let binds_page = Regex::new(
+        r"\bfor\s+(?:\w+\s*,\s*)?page\s*(?:,|\bin\b)|\bset(?:_global)?\s+page\b|\bpage\s*=[^=]|\bmacro\s+\w+\s*\([^)]*\bpage\b",
+    )
+    .expect("a valid pattern");
+    if binds_page.is_match(text) {
+        return false;
+    }
+    let filters = Regex::new(r"\|\s*(json_encode|length|keys|values|pairs|get)\b").expect("a valid pattern");
+    let filtered = filters.captures_iter(text).all(|c| {
+        let (whole, name) = (c.get(0).expect("a match"), &c[1]);
+        let operand = operand_before(&text[..whole.start()]).0;
+        match name {
+            "json_encode" => holds_no_listed_page(&operand),
+            _ => is_no_page(&operand),
+        }
+    });
+    // An index after a name or a bracket, not a list's `[`.
+    let indexed = Regex::new(r"[\w\])]\[\s*[A-Za-z_]").expect("a valid pattern");
+    let named_at_run_time = Regex::new(r"\battribute\s*=\s*[A-Za-z_]").expect("a valid pattern");
+    let for_pairs = Regex::new(r"\bfor\s+\w+\s*,\s*\w+\s+in\s+([^%]*?)\s*-?%\}").expect("a valid pattern");
+    filtered
+        && indexed
+            .find_iter(text)
+            .all(|m| is_no_page(&operand_before(&text[..m.start() + 1]).0))
+        && !named_at_run_time.is_match(text)
+        && for_pairs.captures_iter(text).all(|c| {
+            let expression = c.get(1).expect("a group").as_str();
+            let (operand, start) = operand_before(expression);
+            start == 0 && is_no_page(&operand)
+        })
+}
+
+/// Whether the field name that `before` ends before is read as `page.`, with `page` a
+/// variable of its own (not `item.page`).
+fn of_own_page(before: &str) -> bool {
+    let Some(rest) = before.trim_end().strip_suffix('.') else {
+        return false;
+    };
+    let Some(rest) = rest.trim_end().strip_suffix("page") else {
+        return false;
+    };
+    !rest
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == ']' || c == ')')
+}
+
+/// The expression a filter, an index or a loop reads, as far as the text tells.
+#[derive(Debug, PartialEq)]
+enum Operand<'a> {
+    /// A string.
+    Literal,
+    /// A function's result.
+    Call(&'a str),
+    /// A variable, with fields and indexes.
+    Path(&'a str),
+    /// Anything else: another filter's result, arithmetic, a number.
+    Other,
+}
+
+/// The operand `text` ends with, and where it starts.
+fn operand_before(text: &str) -> (Operand<'_>, usize) {
+    let head = text.trim_end();
+    let bytes = head.as_bytes();
+    let word_start = |end: usize| {
+        head[..end]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .last()
+            .map_or(end, |(i, _)| i)
+    };
+    // The start of what `end` closes, found by counting brackets backwards.
+    let opened = |end: usize, open: u8, close: u8| {
+        let mut depth = 0usize;
+        for i in (0..end).rev() {
+            if bytes[i] == close {
+                depth += 1;
+            } else if bytes[i] == open {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+        None
+    };
+    let chained = |start: usize| head[..start].trim_end().ends_with('|');
+    match bytes.last() {
+        Some(b'"' | b'\'' | b'`') => (Operand::Literal, 0),
+        Some(b')') => match opened(head.len(), b'(', b')') {
+            Some(open) => {
+                let start = word_start(open);
+                let name = &head[start..open];
+                if name.is_empty() || name.contains('.') || chained(start) {
+                    (Operand::Other, start)
+                } else {
+                    (Operand::Call(name), start)
+                }
+            }
+            None => (Operand::Other, 0),
+        },
+        Some(_) => {
+            // A path: words and dots, and indexes in brackets.
+            let mut start = head.len();
+            loop {
+                let before = word_start(start);
+                if before > 0 && bytes[before - 1] == b']' {
+                    match opened(before, b'[', b']') {
+                        Some(open) => start = open,
+                        None => return (Operand::Other, 0),
+                    }
+                } else {
+                    start = before;
+                    break;
+                }
+            }
+            let path = &head[start..];
+            let named = path.starts_with(|c: char| c.is_alphabetic() || c == '_');
+            if !named || chained(start) {
+                (Operand::Other, start)
+            } else {
+                (Operand::Path(path), start)
+            }
+        }
+        None => (Operand::Other, 0),
+    }
+}
+
+/// Whether `operand` holds no page's value but the output's own page, at any depth.
+fn holds_no_listed_page(operand: &Operand) -> bool {
+    match operand {
+        Operand::Literal => true,
+        Operand::Call(name) => !PAGE_FUNCTIONS.contains(name),
+        Operand::Path(path) => {
+            let root = path.split(['.', '[']).next().unwrap_or(path);
+            NO_LISTED_PAGES.contains(&root)
+        }
+        Operand::Other => false,
+    }
+}
+
+/// Whether `operand` is not itself a page's value (it may hold some): a field of another
+/// value other than a collection's `page`, or a variable known to be no page.
+fn is_no_page(operand: &Operand) -> bool {
+    holds_no_listed_page(operand)
+        || match operand {
+            Operand::Path(path) if !path.ends_with(']') => match path.rsplit_once('.') {
+                Some((_, last)) => last != "page",
+                None => NOT_A_PAGE.contains(path),
+            },
+            Operand::Literal | Operand::Call(_) | Operand::Path(_) | Operand::Other => false,
+        }
 }
 
 #[cfg(test)]
@@ -66,5 +270,68 @@ mod tests {
         ] {
             assert!(may_read(text, "current_section", "page_count"), "{text}");
         }
+    }
+
+    use super::only_own_page_reads;
+
+    #[test]
+    fn fields_read_off_the_page_alone_are_its_own() {
+        for text in [
+            "{% if page.toc and page.toc | length > 1 %}<nav class=\"toc\">{% for h in page.toc %}{{ h.title }}{% endfor %}</nav>{% endif %}",
+            "{% include \"partials/toc.html\" %}{# p.toc #}",
+            "{{ page | json_encode }}{{ page.taxonomies | json_encode }}",
+            "{% for name, terms in page.taxonomies %}{{ name }}{{ terms | length }}{% endfor %}",
+            "{{ trans_forms(key=\"x\", lang=lang) | json_encode }}{{ translations | length }}",
+            "{% for p in section.pages %}{{ p.title }}{{ p.extra | length }}{% endfor %}{{ section.pages[loop.index0].title }}",
+            "{% set authors = ([config.author] if config.author else []) %}{{ term.pages | length }}",
+        ] {
+            assert!(only_own_page_reads(text, "toc"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_field_another_page_may_show_is_not_its_own() {
+        for text in [
+            "{% for p in section.pages %}{{ p.toc }}{% endfor %}",
+            "{% for w in watch %}{{ w.page.toc }}{% endfor %}",
+            "{{ get_page(path=\"a.md\").toc }}",
+            "{{ section.pages | map(attribute=\"toc\") | join(sep=\",\") }}",
+            "{% for page in section.pages %}{{ page.toc }}{% endfor %}",
+            "{% set page = get_page(path=\"a.md\") %}{{ page.toc }}",
+            "{% macro card(page) %}{{ page.toc }}{% endmacro %}",
+            "{{ macros::card(page=p) }}{{ page.toc }}",
+            "{{ section.pages | json_encode }}",
+            "{{ get_page(path=\"a.md\") | json_encode }}",
+            "{% for p in section.pages %}{{ p | json_encode }}{{ p | keys | join(sep=\",\") }}{% endfor %}",
+            "{% for p in pages %}{% for k, v in p %}{{ k }}{% endfor %}{% endfor %}",
+            "{% for p in pages %}{{ p[field] }}{% endfor %}",
+            "{{ section.pages | sort(attribute=key) }}",
+            "{{ section.pages | first | pairs }}",
+            "{{ w.page | length }}",
+            "{{ __tera_context }}",
+        ] {
+            assert!(!only_own_page_reads(text, "toc"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_default_theme_reads_the_table_of_contents_and_backlinks_off_the_page_alone() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut read = 0;
+        for entry in walkdir::WalkDir::new(&dir) {
+            let entry = entry.expect("a readable theme");
+            if entry.file_type().is_file() {
+                let text = std::fs::read_to_string(entry.path()).expect("a template");
+                for field in ["toc", "backlinks"] {
+                    assert!(
+                        only_own_page_reads(&text, field),
+                        "{}: {field}",
+                        entry.path().display()
+                    );
+                }
+                read += 1;
+            }
+        }
+        assert!(read > 10, "{read} templates");
     }
 }

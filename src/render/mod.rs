@@ -131,13 +131,14 @@ pub(crate) fn prepare(
         }
     };
     words::check_dates(&site.config, &mut diags);
+    let apart = context::Apart::of(&templates);
     // The pages' values are made beside the plan, which reads none of them.
     let (page_values, (term_events, archive, plan)) = rayon::join(
         // Each page's HTML goes into its template value and is dropped here: keeping it
         // elsewhere as well would double the largest thing in memory.
         || -> Vec<Value> {
             html.into_pages()
-                .map(|(id, content)| page_value(site, id, &refs, &content))
+                .map(|(id, content)| page_value(site, id, &refs, &content, apart))
                 .collect()
         },
         || {
@@ -199,6 +200,7 @@ pub(crate) fn prepare(
             .map(|t| context::taxonomy_ref(site, t))
             .collect(),
         page_values,
+        apart,
         archive,
         search,
         records,

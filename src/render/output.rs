@@ -59,7 +59,24 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
         Job::Page(id) => {
             let p = site.page(*id);
             let mut ctx = base_context(site, &p.path);
-            ctx.insert_value("page", page_values[id.0].clone());
+            let shared = &page_values[id.0];
+            match purpose {
+                Purpose::Render(_) => {
+                    ctx.insert_value(
+                        "page",
+                        super::context::own_page_value(site, *id, shared, data.apart),
+                    );
+                }
+                // The shared value, whose hash is known, and the fields kept out of it.
+                Purpose::Fingerprint(_) => {
+                    ctx.insert_value("page", shared.clone());
+                    let apart = super::context::apart_fields(site, *id, data.apart);
+                    if !apart.is_empty() {
+                        let fields = apart.into_iter().map(|(_, value)| value).collect::<Vec<_>>();
+                        ctx.insert_value("page's own fields", Value::from(fields));
+                    }
+                }
+            }
             if let Some(list) = data.page_events.get(id) {
                 let events: Vec<Value> = list.iter().map(|e| data.event(*e, purpose)).collect();
                 ctx.insert_value("page_events", Value::from(events));

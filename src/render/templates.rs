@@ -280,6 +280,15 @@ impl Templates {
         })
     }
 
+    /// Whether every template reads `field` of a page's value only off the output's own
+    /// page (see `render::field_reads::only_own_page_reads`). All of them, used or not: a
+    /// page's value is shared by every output that lists it.
+    pub(crate) fn only_own_page_reads(&self, field: &str) -> bool {
+        self.sources
+            .values()
+            .all(|s| super::field_reads::only_own_page_reads(&s.text, field))
+    }
+
     /// Whether any template calls the function `name`.
     pub(crate) fn call(&self, name: &str) -> bool {
         let call = regex::Regex::new(&format!(r"\b{}\s*\(", regex::escape(name))).expect("a valid pattern");

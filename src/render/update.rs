@@ -42,6 +42,11 @@ impl Prepared {
         if affected.contains(EVENT_PARTIAL) || affected.iter().any(|t| t.starts_with("shortcodes/")) {
             return None;
         }
+        // Templates that now read a field off other pages, or no longer do, need page
+        // values made again.
+        if super::context::Apart::of(&templates) != self.data.apart {
+            return None;
+        }
         set_globals(&mut templates, site);
         templates.set_lookups(build_lookups(site, &self.data));
         self.templates = templates;
@@ -77,14 +82,14 @@ impl Prepared {
         let is_changed = |p: &PageId| changed.contains(p);
         for id in changed {
             let value = if *id == edited.0 {
-                page_value(site, *id, &self.refs, edited.1)
+                page_value(site, *id, &self.refs, edited.1, self.data.apart)
             } else {
                 let old = &self.data.page_values[id.0];
                 let html = old
                     .get_from_path("content")
                     .and_then(|c| c.as_str())
                     .unwrap_or("");
-                page_value(site, *id, &self.refs, html)
+                page_value(site, *id, &self.refs, html, self.data.apart)
             };
             self.data.page_values[id.0] = value;
             self.data.connected.forget(*id);
@@ -249,7 +254,7 @@ impl Prepared {
     /// are left as they were: the model is built again next.
     pub(crate) fn show_page(&mut self, site: &Site, id: PageId, html: &str, new_terms: &[NewTerm]) {
         self.refs[id.0] = super::context::page_ref(site.page(id), &site.config.base_path);
-        let value = page_value(site, id, &self.refs, html);
+        let value = page_value(site, id, &self.refs, html, self.data.apart);
         self.data.page_values[id.0] = value.clone();
         self.data.connected.forget(id);
         self.templates.update_lookups(|l| {

@@ -260,6 +260,8 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
 /// Template values made once and shared by every job.
 pub(super) struct Data {
     pub page_values: Vec<Value>,
+    /// The fields the page values leave to each page's own output.
+    pub apart: super::context::Apart,
     /// Each page's connected analyses and their diagram (`connected`, `connections_svg`),
     /// made when first shown.
     pub connected: super::connected::Connected,

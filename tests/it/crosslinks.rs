@@ -884,3 +884,65 @@ fn related_function_with_an_unknown_path_is_a_template_error() {
         "no page or section at `analyses/nope.md`",
     ]);
 }
+
+// ---------------------------------------------------------------------------------------
+// A page's table of contents and backlinks in the lists of pages other outputs show
+
+/// A section template that lists each page's headings and backlinks.
+const SECTION_READING_EACH_PAGE: &str = r#"<ul>{% for p in section.pages %}<li id="{{ p.slug }}"><span class="toc">{% for h in p.toc %}{{ h.title }};{% endfor %}</span><span class="cited-by">{% for b in p.backlinks %}{{ b.title }};{% endfor %}</span></li>{% endfor %}</ul>"#;
+
+/// A page template that shows the page's whole value.
+const PAGE_AS_JSON: &str = r#"<pre id="page">{{ page | json_encode }}</pre>"#;
+
+#[test]
+fn a_list_of_pages_may_read_each_page_s_table_of_contents_and_backlinks() {
+    let site =
+        SiteTest::fixture("crosslinks/backlinks").file("templates/section.html", SECTION_READING_EACH_PAGE);
+    site.build_ok();
+    let html = site.html("/briefs/");
+    assert_eq!(text(&html, "#charlie .toc"), "Details;");
+    assert_eq!(text(&html, "#charlie .cited-by"), "Bravo;Alpha;");
+    assert_eq!(text(&html, "#alpha .cited-by"), "");
+}
+
+#[test]
+fn a_page_s_own_value_is_the_same_whether_lists_read_its_table_of_contents_or_not() {
+    // Without a template that reads them off another page, the two fields are made for
+    // the page's own output alone: they must come out where and as they are otherwise.
+    // (The fixture's own templates read backlinks off other pages.)
+    let plain = || {
+        SiteTest::fixture("crosslinks/backlinks")
+            .file("templates/index.html", "<h1>{{ config.title }}</h1>")
+            .file("templates/page.html", PAGE_AS_JSON)
+    };
+    let alone = plain().file("templates/section.html", "<h1>{{ section.title }}</h1>");
+    let listed = plain().file("templates/section.html", SECTION_READING_EACH_PAGE);
+    alone.build_ok();
+    listed.build_ok();
+    let json = |site: &SiteTest| text(&site.html("/briefs/charlie/"), "#page");
+    let page = json(&alone);
+    assert_eq!(page, json(&listed));
+    let at = |key: &str| {
+        page.find(&format!("\"{key}\":"))
+            .unwrap_or_else(|| panic!("no {key} in {page}"))
+    };
+    assert!(at("extra") < at("toc") && at("toc") < at("word_count"), "{page}");
+    assert!(
+        at("in_search_index") < at("backlinks") && at("backlinks") < at("archive_path"),
+        "{page}"
+    );
+    assert!(page.contains("\"title\":\"Details\""), "{page}");
+    assert!(page.contains("\"title\":\"Bravo\""), "{page}");
+}
+
+#[test]
+fn pages_encoded_whole_in_a_list_keep_their_table_of_contents() {
+    let site = SiteTest::fixture("crosslinks/backlinks").file(
+        "templates/section.html",
+        r#"<pre id="pages">{{ section.pages | json_encode }}</pre>"#,
+    );
+    site.build_ok();
+    let pages = text(&site.html("/briefs/"), "#pages");
+    assert!(pages.contains("\"toc\":[{"), "{pages}");
+    assert!(pages.contains("\"backlinks\":[{"), "{pages}");
+}

@@ -1892,3 +1892,32 @@ fn after_a_template_edit_the_pages_browsers_show_come_first_and_the_rest_follows
     assert!(session.finish().is_none());
     assert_matches_cold(&site, &session);
 }
+
+#[test]
+fn a_template_that_starts_reading_other_pages_tables_of_contents_rebuilds_their_values() {
+    // While no template reads a page's table of contents off another page, the values
+    // every list shares go without it; the edit that makes a list read it must not render
+    // that list from those values.
+    let site = SiteTest::fixture(FIXTURE);
+    let rel = "templates/section.html";
+    site.write(rel, "<!DOCTYPE html><title>{{ section.title }}</title>");
+    let mut session = session_for(&site);
+    site.write(
+        rel,
+        concat!(
+            "<!DOCTYPE html><title>{{ section.title }}</title>{% if paginator is defined %}",
+            "{% for p in paginator.pages %}<p>{{ p.title }}: {% for h in p.toc %}{{ h.title }};{% endfor %}</p>{% endfor %}",
+            "{% else %}",
+            "{% for p in section.pages %}<p>{{ p.title }}: {% for h in p.toc %}{{ h.title }};{% endfor %}</p>{% endfor %}",
+            "{% endif %}"
+        ),
+    );
+    let update = apply_ok(&mut session, &site, &[rel]);
+    assert!(update.full, "{update:?}");
+    assert_matches_cold(&site, &session);
+    let security = String::from_utf8_lossy(&outputs_of(&session)["security/index.html"]).into_owned();
+    assert!(
+        security.contains("Shells for Missiles: The pipeline;What comes back;"),
+        "{security}"
+    );
+}
