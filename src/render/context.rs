@@ -126,7 +126,7 @@ pub(crate) fn translations(site: &Site, item: Item) -> Vec<Translation<'_>> {
 }
 
 /// A document that links here, with the words around its link.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(crate) struct BacklinkRef<'a> {
     title: &'a str,
     path: &'a str,
@@ -266,13 +266,13 @@ impl Apart {
         }
     }
 
-    fn any(self) -> bool {
+    pub(crate) fn any(self) -> bool {
         self.toc || self.backlinks
     }
 }
 
 /// The fields of page `id`'s value that `apart` keeps out of the shared one, by name.
-pub(crate) fn apart_fields(site: &Site, id: PageId, apart: Apart) -> Vec<(&'static str, Value)> {
+fn apart_fields(site: &Site, id: PageId, apart: Apart) -> Vec<(&'static str, Value)> {
     let p = site.page(id);
     let mut fields = Vec::new();
     if apart.toc {
@@ -285,6 +285,21 @@ pub(crate) fn apart_fields(site: &Site, id: PageId, apart: Apart) -> Vec<(&'stat
         ));
     }
     fields
+}
+
+/// A fingerprint of the fields of page `id`'s value that `apart` keeps out of the shared
+/// one, hashed from what they are made of rather than made.
+pub(crate) fn apart_fingerprint(site: &Site, id: PageId, apart: Apart) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let p = site.page(id);
+    let mut h = crate::digest::fingerprinter();
+    if apart.toc {
+        p.converted.toc.hash(&mut h);
+    }
+    if apart.backlinks {
+        backlink_refs(site, &p.backlinks).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Page `id`'s whole value, for its own output: its shared value with the fields `apart`

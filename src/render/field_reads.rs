@@ -59,57 +59,80 @@ const NOT_A_PAGE: [&str; 6] = ["section", "term", "taxonomy", "paginator", "term
 /// Errs towards "no" as [`may_read`] does. What it does not see is a listed page printed
 /// whole (`{{ p }}`, `p | str`), which shows Tera's debugging form of the map, and a page
 /// compared whole with another.
-pub(super) fn only_own_page_reads(text: &str, field: &str) -> bool {
-    if text.contains("__tera_context") {
-        return false;
-    }
-    // The field named in a tag (in a string too: `get(key="toc")`), but for the names of
-    // the templates a tag includes; not in the HTML around the tags, nor in comments.
-    let tags = Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("a valid pattern");
-    let names =
-        Regex::new(r#"^\{%-?\s*(?:include|import|extends)\s+("[^"]*"|'[^']*')"#).expect("a valid pattern");
-    let word = Regex::new(&format!(r"\b{}\b", regex::escape(field))).expect("a valid pattern");
-    let named_elsewhere = tags.find_iter(text).any(|tag| {
-        let skip = names
-            .captures(tag.as_str())
-            .map_or(0..0, |c| c.get(1).expect("a group").range());
-        word.find_iter(tag.as_str())
-            .filter(|m| !skip.contains(&m.start()))
-            .any(|m| !of_own_page(&text[..tag.start() + m.start()]))
-    });
-    if named_elsewhere {
-        return false;
-    }
-    let binds_page = Regex::new(
-        r"\bfor\s+(?:\w+\s*,\s*)?page\s*(?:,|\bin\b)|\bset(?:_global)?\s+page\b|\bpage\s*=[^=]|\bmacro\s+\w+\s*\([^)]*\bpage\b",
-    )
-    .expect("a valid pattern");
-    if binds_page.is_match(text) {
-        return false;
-    }
-    let filters = Regex::new(r"\|\s*(json_encode|length|keys|values|pairs|get)\b").expect("a valid pattern");
-    let filtered = filters.captures_iter(text).all(|c| {
-        let (whole, name) = (c.get(0).expect("a match"), &c[1]);
-        let operand = operand_before(&text[..whole.start()]).0;
-        match name {
-            "json_encode" => holds_no_listed_page(&operand),
-            _ => is_no_page(&operand),
+pub(super) fn only_own_page_reads<'a>(texts: impl IntoIterator<Item = &'a str>, field: &str) -> bool {
+    let rules = OwnPageReads::new(field);
+    texts.into_iter().all(|text| rules.hold(text))
+}
+
+/// The patterns [`only_own_page_reads`] reads templates with, made once for them all.
+struct OwnPageReads {
+    word: Regex,
+    tags: Regex,
+    names: Regex,
+    binds_page: Regex,
+    filters: Regex,
+    indexed: Regex,
+    named_at_run_time: Regex,
+    for_pairs: Regex,
+}
+
+impl OwnPageReads {
+    fn new(field: &str) -> OwnPageReads {
+        let pattern = |p: &str| Regex::new(p).expect("a valid pattern");
+        OwnPageReads {
+            word: pattern(&format!(r"\b{}\b", regex::escape(field))),
+            tags: pattern(r"(?s)\{\{.*?\}\}|\{%.*?%\}"),
+            names: pattern(r#"^\{%-?\s*(?:include|import|extends)\s+("[^"]*"|'[^']*')"#),
+            binds_page: pattern(
+                r"\bfor\s+(?:\w+\s*,\s*)?page\s*(?:,|\bin\b)|\bset(?:_global)?\s+page\b|\bpage\s*=[^=]|\bmacro\s+\w+\s*\([^)]*\bpage\b",
+            ),
+            filters: pattern(r"\|\s*(json_encode|length|keys|values|pairs|get)\b"),
+            // An index after a name or a bracket, not a list's `[`.
+            indexed: pattern(r"[\w\])]\[\s*[A-Za-z_]"),
+            named_at_run_time: pattern(r"\battribute\s*=\s*[A-Za-z_]"),
+            for_pairs: pattern(r"\bfor\s+\w+\s*,\s*\w+\s+in\s+([^%]*?)\s*-?%\}"),
         }
-    });
-    // An index after a name or a bracket, not a list's `[`.
-    let indexed = Regex::new(r"[\w\])]\[\s*[A-Za-z_]").expect("a valid pattern");
-    let named_at_run_time = Regex::new(r"\battribute\s*=\s*[A-Za-z_]").expect("a valid pattern");
-    let for_pairs = Regex::new(r"\bfor\s+\w+\s*,\s*\w+\s+in\s+([^%]*?)\s*-?%\}").expect("a valid pattern");
-    filtered
-        && indexed
-            .find_iter(text)
-            .all(|m| is_no_page(&operand_before(&text[..m.start() + 1]).0))
-        && !named_at_run_time.is_match(text)
-        && for_pairs.captures_iter(text).all(|c| {
-            let expression = c.get(1).expect("a group").as_str();
-            let (operand, start) = operand_before(expression);
-            start == 0 && is_no_page(&operand)
-        })
+    }
+
+    /// Whether `text` reads the field only off the output's own page.
+    fn hold(&self, text: &str) -> bool {
+        if text.contains("__tera_context") {
+            return false;
+        }
+        // The field named in a tag (in a string too: `get(key="toc")`), but for the names
+        // of the templates a tag includes; not in the HTML around the tags, nor in comments.
+        let named_elsewhere = self.tags.find_iter(text).any(|tag| {
+            let skip = self
+                .names
+                .captures(tag.as_str())
+                .map_or(0..0, |c| c.get(1).expect("a group").range());
+            self.word
+                .find_iter(tag.as_str())
+                .filter(|m| !skip.contains(&m.start()))
+                .any(|m| !of_own_page(&text[..tag.start() + m.start()]))
+        });
+        if named_elsewhere || self.binds_page.is_match(text) || self.named_at_run_time.is_match(text) {
+            return false;
+        }
+        let filtered = self.filters.captures_iter(text).all(|c| {
+            let (whole, name) = (c.get(0).expect("a match"), &c[1]);
+            let operand = operand_before(&text[..whole.start()]).0;
+            match name {
+                "json_encode" => holds_no_listed_page(&operand),
+                _ => is_no_page(&operand),
+            }
+        });
+        filtered
+            && self
+                .indexed
+                .find_iter(text)
+                .all(|m| is_no_page(&operand_before(&text[..m.start() + 1]).0))
+            && self.for_pairs.captures_iter(text).all(|c| {
+                let expression = c.get(1).expect("a group").as_str();
+                let (operand, start) = operand_before(expression);
+                start == 0 && is_no_page(&operand)
+            })
+    }
 }
 
 /// Whether the field name that `before` ends before is read as `page.`, with `page` a
@@ -142,7 +165,24 @@ enum Operand<'a> {
 
 /// The operand `text` ends with, and where it starts.
 fn operand_before(text: &str) -> (Operand<'_>, usize) {
-    let head = text.trim_end();
+    let text = text.trim_end();
+    // Only so far back: a template of many filters would take time growing with the
+    // square of its length. An operand that may reach further is anything.
+    let mut cut = text.len().saturating_sub(OPERAND_REACH);
+    while !text.is_char_boundary(cut) {
+        cut += 1;
+    }
+    match operand_in(&text[cut..]) {
+        (_, 0) if cut > 0 => (Operand::Other, 0),
+        (operand, start) => (operand, cut + start),
+    }
+}
+
+/// How far back [`operand_before`] looks.
+const OPERAND_REACH: usize = 512;
+
+/// The operand `head` ends with, and where it starts.
+fn operand_in(head: &str) -> (Operand<'_>, usize) {
     let bytes = head.as_bytes();
     let word_start = |end: usize| {
         head[..end]
@@ -169,7 +209,10 @@ fn operand_before(text: &str) -> (Operand<'_>, usize) {
     };
     let chained = |start: usize| head[..start].trim_end().ends_with('|');
     match bytes.last() {
-        Some(b'"' | b'\'' | b'`') => (Operand::Literal, 0),
+        Some(&quote @ (b'"' | b'\'' | b'`')) => match head[..head.len() - 1].rfind(quote as char) {
+            Some(open) => (Operand::Literal, open),
+            None => (Operand::Other, 0),
+        },
         Some(b')') => match opened(head.len(), b'(', b')') {
             Some(open) => {
                 let start = word_start(open);
@@ -285,7 +328,7 @@ mod tests {
             "{% for p in section.pages %}{{ p.title }}{{ p.extra | length }}{% endfor %}{{ section.pages[loop.index0].title }}",
             "{% set authors = ([config.author] if config.author else []) %}{{ term.pages | length }}",
         ] {
-            assert!(only_own_page_reads(text, "toc"), "{text}");
+            assert!(only_own_page_reads([text], "toc"), "{text}");
         }
     }
 
@@ -310,8 +353,26 @@ mod tests {
             "{{ w.page | length }}",
             "{{ __tera_context }}",
         ] {
-            assert!(!only_own_page_reads(text, "toc"), "{text}");
+            assert!(!only_own_page_reads([text], "toc"), "{text}");
         }
+    }
+
+    #[test]
+    fn a_huge_template_of_filters_is_read_in_one_pass() {
+        // Each operand is looked for at most `OPERAND_REACH` bytes back: looked for to
+        // its start, each of these 100,000 calls, nested, was read through all the calls
+        // inside it (10^11 steps). Cut short, the outer ones are anything.
+        let text = format!(
+            "{{{{ {}x{} }}}}",
+            "f(".repeat(100_000),
+            ") | length".repeat(100_000)
+        );
+        assert!(!only_own_page_reads([text.as_str()], "toc"));
+        let text = format!(
+            "{}{{{{ page.toc | length }}}}",
+            "<p>A long page.</p>\n".repeat(50_000)
+        );
+        assert!(only_own_page_reads([text.as_str()], "toc"));
     }
 
     #[test]
@@ -324,7 +385,7 @@ mod tests {
                 let text = std::fs::read_to_string(entry.path()).expect("a template");
                 for field in ["toc", "backlinks"] {
                     assert!(
-                        only_own_page_reads(&text, field),
+                        only_own_page_reads([text.as_str()], field),
                         "{}: {field}",
                         entry.path().display()
                     );

@@ -70,10 +70,9 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
                 // The shared value, whose hash is known, and the fields kept out of it.
                 Purpose::Fingerprint(_) => {
                     ctx.insert_value("page", shared.clone());
-                    let apart = super::context::apart_fields(site, *id, data.apart);
-                    if !apart.is_empty() {
-                        let fields = apart.into_iter().map(|(_, value)| value).collect::<Vec<_>>();
-                        ctx.insert_value("page's own fields", Value::from(fields));
+                    if data.apart.any() {
+                        let own = super::context::apart_fingerprint(site, *id, data.apart);
+                        ctx.insert_value("page's own fields", Value::from(own));
                     }
                 }
             }

@@ -284,9 +284,7 @@ impl Templates {
     /// page (see `render::field_reads::only_own_page_reads`). All of them, used or not: a
     /// page's value is shared by every output that lists it.
     pub(crate) fn only_own_page_reads(&self, field: &str) -> bool {
-        self.sources
-            .values()
-            .all(|s| super::field_reads::only_own_page_reads(&s.text, field))
+        super::field_reads::only_own_page_reads(self.sources.values().map(|s| s.text.as_str()), field)
     }
 
     /// Whether any template calls the function `name`.

@@ -35,7 +35,7 @@ use crate::parse::templated::{self, ContentTemplates};
 use state::State;
 
 /// One heading in the table of contents, with its subheadings (Zola's shape).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Hash)]
 pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
