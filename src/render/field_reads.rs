@@ -84,7 +84,7 @@ impl OwnPageReads {
             tags: pattern(r"(?s)\{\{.*?\}\}|\{%.*?%\}"),
             names: pattern(r#"^\{%-?\s*(?:include|import|extends)\s+("[^"]*"|'[^']*')"#),
             binds_page: pattern(
-                r"\bfor\s+(?:\w+\s*,\s*)?page\s*(?:,|\bin\b)|\bset(?:_global)?\s+page\b|\bpage\s*=[^=]|\bmacro\s+\w+\s*\([^)]*\bpage\b",
+                r"\bfor\s+(?:\w+\s*,\s*)?page\s*(?:,|\bin\b)|\bset(?:_global)?\s+page\b|\bpage\s*=[^=]|\b(?:macro|component)\s+\w+\s*\([^)]*\bpage\b",
             ),
             filters: pattern(r"\|\s*(json_encode|length|keys|values|pairs|get)\b"),
             // An index after a name or a bracket, not a list's `[`.
@@ -342,6 +342,8 @@ mod tests {
             "{% for page in section.pages %}{{ page.toc }}{% endfor %}",
             "{% set page = get_page(path=\"a.md\") %}{{ page.toc }}",
             "{% macro card(page) %}{{ page.toc }}{% endmacro %}",
+            "{% component card(page) %}{{ page.toc }}{% endcomponent %}",
+            "{% for p in section.pages %}<Card page={p} />{% endfor %}{{ page.toc }}",
             "{{ macros::card(page=p) }}{{ page.toc }}",
             "{{ section.pages | json_encode }}",
             "{{ get_page(path=\"a.md\") | json_encode }}",
