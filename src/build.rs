@@ -386,6 +386,7 @@ pub(crate) fn prepare(
         today,
         renders_once: false,
         event_html_ahead: false,
+        html_kept: true,
     };
     let search = render::search::Start::Earlier(search);
     let mut prepared = render::prepare(&model.site, html, templates, &inputs, search).map_err(|d| {
@@ -483,6 +484,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         today: day,
         renders_once: true,
         event_html_ahead: options.cache_dir.is_none() || mode == Mode::Check,
+        // The build cache stores it.
+        html_kept: options.cache_dir.is_some() && mode == Mode::Build,
     };
     let profile = options.profile.then(render::profile::Profile::default);
     let mut cache_report = None;

@@ -162,7 +162,8 @@ pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
 }
 
 /// Stores the converted Markdown of every document of `site` that may be reused, made
-/// with link targets whose fingerprint is `links`; a page's HTML is `page_html`'s. A file
+/// with link targets whose fingerprint is `links`; a page's HTML is `page_html`'s (a page
+/// without is not stored). A file
 /// that would hold what `before` says it holds is left as it is. Each file is written
 /// under a temporary name first, so an interrupted save leaves whole files.
 pub(crate) fn save<'a>(
@@ -170,7 +171,7 @@ pub(crate) fn save<'a>(
     key: u64,
     links: u64,
     site: &'a Site,
-    page_html: impl Fn(PageId) -> &'a str + Sync,
+    page_html: impl Fn(PageId) -> Option<&'a str> + Sync,
     before: Option<&Shards>,
 ) -> io::Result<()> {
     let header = Header {
@@ -183,7 +184,7 @@ pub(crate) fn save<'a>(
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.file.content_path.as_str(), &p.converted, page_html(PageId(i))));
+        .filter_map(|(i, p)| Some((p.file.content_path.as_str(), &p.converted, page_html(PageId(i))?)));
     let sections = site.sections.iter().map(|s| {
         (
             s.file.content_path.as_str(),

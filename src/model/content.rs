@@ -175,13 +175,13 @@ impl Offered<'_> {
 
 impl<'a> Reuse<'a> {
     /// `env` is the earlier build's [`Links::fingerprint`]; `content` a page's HTML (which
-    /// rendering moved out of the model).
-    pub(crate) fn new(site: &'a Site, env: u64, content: impl Fn(PageId) -> &'a str) -> Reuse<'a> {
+    /// rendering moved out of the model), if it was kept: a page without is converted.
+    pub(crate) fn new(site: &'a Site, env: u64, content: impl Fn(PageId) -> Option<&'a str>) -> Reuse<'a> {
         let pages = site
             .pages
             .iter()
             .enumerate()
-            .map(|(i, p)| (&p.file.content_path, (&p.converted, content(PageId(i)))));
+            .filter_map(|(i, p)| Some((&p.file.content_path, (&p.converted, content(PageId(i))?))));
         let sections = site
             .sections
             .iter()

@@ -96,9 +96,10 @@ fn lookups(site: &Site, everything: bool) -> Lookups {
     let mut l = urls(site);
     if everything {
         let refs = context::page_refs(site);
+        let no_html = Value::safe_string("");
         let pages: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| context::page_value(site, PageId(i), &refs, "", context::Apart::default()))
+            .map(|i| context::page_value(site, PageId(i), &refs, &no_html, context::Apart::default()))
             .collect();
         for (p, value) in site.pages.iter().zip(&pages) {
             l.pages.insert(p.file.content_path.clone(), value.clone());
@@ -145,6 +146,7 @@ fn contexts(site: &Site) -> HashMap<String, (&'static str, Value)> {
     } else {
         context::page_refs(site)
     };
+    let no_html = Value::safe_string("");
     let mut out: HashMap<String, (&'static str, Value)> = pages
         .par_iter()
         .map(|id| {
@@ -153,7 +155,7 @@ fn contexts(site: &Site) -> HashMap<String, (&'static str, Value)> {
                 path,
                 (
                     "page",
-                    context::page_value(site, *id, &refs, "", context::Apart::default()),
+                    context::page_value(site, *id, &refs, &no_html, context::Apart::default()),
                 ),
             )
         })

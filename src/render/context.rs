@@ -50,7 +50,8 @@ struct PageMeta<'a> {
     // Template values, which Tera's serializer takes as they are (a shared string, the
     // shared references of other pages): one map made in one pass, where adding them to
     // the map afterwards made it twice.
-    content: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Value>,
     summary: Value,
     related: Value,
     lower: Value,
@@ -249,11 +250,14 @@ fn html_entries(content: &str, summary: Option<&str>) -> [(&'static str, Value);
 /// the value every list of pages shares, and added to the page's own `page` when its
 /// output is made. A build then never holds every page's table of contents and
 /// backlinks at once: 51 MiB of a 10,000-page site's live values, whose peak memory fell
-/// from 433 to 375 MiB without them.
+/// from 433 to 375 MiB without them. A page's HTML left out is shown from
+/// `Data::page_html`, which a build lets go page by page (see `html_values`).
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub(crate) struct Apart {
     pub toc: bool,
     pub backlinks: bool,
+    /// The page's HTML (`content`).
+    pub content: bool,
 }
 
 impl Apart {
@@ -264,17 +268,23 @@ impl Apart {
         Apart {
             toc: templates.only_own_page_reads("toc"),
             backlinks: templates.only_own_page_reads("backlinks"),
+            content: templates.only_own_page_reads("content"),
         }
     }
 
     pub(crate) fn any(self) -> bool {
-        self.toc || self.backlinks
+        self.toc || self.backlinks || self.content
     }
 }
 
 /// The fields of page `id`'s value that `apart` keeps out of the shared one: each by
-/// name, with the name of the field that follows it in `PageMeta`.
-fn apart_fields(site: &Site, id: PageId, apart: Apart) -> Vec<(&'static str, &'static str, Value)> {
+/// name, with the name of the field that follows it in `PageMeta`. `html` is the page's.
+fn apart_fields(
+    site: &Site,
+    id: PageId,
+    html: &Value,
+    apart: Apart,
+) -> Vec<(&'static str, &'static str, Value)> {
     let p = site.page(id);
     let mut fields = Vec::new();
     if apart.toc {
@@ -284,12 +294,15 @@ fn apart_fields(site: &Site, id: PageId, apart: Apart) -> Vec<(&'static str, &'s
         let backlinks = Value::from_serializable(&backlink_refs(site, &p.backlinks));
         fields.push(("backlinks", "archive_path", backlinks));
     }
+    if apart.content {
+        fields.push(("content", "summary", html.clone()));
+    }
     fields
 }
 
 /// A fingerprint of the fields of page `id`'s value that `apart` keeps out of the shared
-/// one, hashed from what they are made of rather than made.
-pub(crate) fn apart_fingerprint(site: &Site, id: PageId, apart: Apart) -> u64 {
+/// one, hashed from what they are made of rather than made; `html` is the page's.
+pub(crate) fn apart_fingerprint(site: &Site, id: PageId, html: &str, apart: Apart) -> u64 {
     use std::hash::{Hash, Hasher};
     let p = site.page(id);
     let mut h = crate::digest::fingerprinter();
@@ -299,20 +312,23 @@ pub(crate) fn apart_fingerprint(site: &Site, id: PageId, apart: Apart) -> u64 {
     if apart.backlinks {
         backlink_refs(site, &p.backlinks).hash(&mut h);
     }
+    if apart.content {
+        html.hash(&mut h);
+    }
     h.finish()
 }
 
 /// Page `id`'s whole value, for its own output: its shared value with the fields `apart`
 /// kept out of it, each where [`page_value`] puts it (so that `page | json_encode` lists
-/// the fields in the same order either way).
-pub(crate) fn own_page_value(site: &Site, id: PageId, shared: &Value, apart: Apart) -> Value {
+/// the fields in the same order either way). `html` is the page's.
+pub(crate) fn own_page_value(site: &Site, id: PageId, shared: &Value, html: &Value, apart: Apart) -> Value {
     if !apart.any() {
         return shared.clone();
     }
     let Some(mut map) = shared.clone().into_map() else {
         return shared.clone();
     };
-    let fields = apart_fields(site, id, apart);
+    let fields = apart_fields(site, id, html, apart);
     map.reserve_exact(fields.len());
     for (field, next, value) in fields {
         let at = map.get_index_of(&Key::Str(next)).unwrap_or(map.len());
@@ -321,9 +337,9 @@ pub(crate) fn own_page_value(site: &Site, id: PageId, shared: &Value, apart: Apa
     Value::from(map)
 }
 
-/// A page's template value; `content` is its HTML (moved out of the model by the caller),
-/// without the fields `apart` keeps out of it.
-pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str, apart: Apart) -> Value {
+/// A page's template value; `html` is its HTML (as a safe string, shared with
+/// `Data::page_html`), without the fields `apart` keeps out of it.
+pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], html: &Value, apart: Apart) -> Value {
     let p = site.page(id);
     let comps = components(&p.path, &site.config.base_path);
     let meta = PageMeta {
@@ -373,7 +389,7 @@ pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], content: &str,
                 .map(|w| WatchView::of(site, w))
                 .collect()
         },
-        content: Value::safe_string(content),
+        content: (!apart.content).then(|| html.clone()),
         summary: p
             .converted
             .summary

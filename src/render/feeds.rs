@@ -139,26 +139,30 @@ pub(crate) fn rfc3339(d: &DateValue) -> String {
     format!("{}T{time}{offset}", d.date)
 }
 
-/// The feed in `format`; `values` are the pages' template values, which hold their HTML.
-pub(crate) fn write(site: &Site, values: &[tera::Value], feed: &Feed, format: FeedFormat) -> String {
-    let entries = entries(site, values, feed);
+/// A page's HTML, asked once for each of the feed's entries (see [`entry_pages`]);
+/// `None` if it is not at hand.
+pub(crate) type HtmlOf<'a> = dyn Fn(PageId) -> Option<tera::Value> + 'a;
+
+/// The feed in `format`, if every entry's HTML is at hand.
+pub(crate) fn write(site: &Site, html: &HtmlOf, feed: &Feed, format: FeedFormat) -> Option<String> {
+    let entries = entries(site, html, feed)?;
     let base_url = &site.config.base_url;
-    match format {
+    Some(match format {
         FeedFormat::Atom => atom(feed, &entries, base_url),
         FeedFormat::Rss => rss(feed, &entries, base_url),
-    }
+    })
 }
 
 /// Hashes what [`write`] makes the feed from: the feed's fingerprint, which keeps an
 /// unchanged feed from being made again. Its pages count through its entries only: a
-/// page past `feed_limit` is not written.
+/// page past `feed_limit` is not written. `None` if an entry's HTML is not at hand.
 pub(crate) fn hash(
     site: &Site,
-    values: &[tera::Value],
+    html: &HtmlOf,
     feed: &Feed,
     format: FeedFormat,
     h: &mut impl Hasher,
-) {
+) -> Option<()> {
     let Feed {
         title,
         alternate,
@@ -169,16 +173,20 @@ pub(crate) fn hash(
     } = feed;
     (title, alternate, self_url, lang, description).hash(h);
     (format.file_name(), &site.config.base_url).hash(h);
-    entries(site, values, feed).hash(h);
+    entries(site, html, feed)?.hash(h);
+    Some(())
 }
 
-/// The feed's entries: its first `feed_limit` pages.
-fn entries<'a>(site: &'a Site, values: &'a [tera::Value], feed: &Feed) -> Vec<Entry<'a>> {
+/// The pages the feed has entries for: its first `feed_limit`.
+pub(crate) fn entry_pages<'a>(site: &Site, feed: &'a Feed) -> impl Iterator<Item = PageId> + 'a {
     let limit = site.config.feed_limit.unwrap_or(usize::MAX);
-    feed.pages
-        .iter()
-        .take(limit)
-        .map(|p| Entry::new(site, *p, &values[p.0]))
+    feed.pages.iter().take(limit).copied()
+}
+
+/// The feed's entries, if every one's HTML is at hand.
+fn entries<'a>(site: &'a Site, html: &HtmlOf, feed: &Feed) -> Option<Vec<Entry<'a>>> {
+    entry_pages(site, feed)
+        .map(|p| Some(Entry::new(site, p, html(p)?)))
         .collect()
 }
 
@@ -195,24 +203,20 @@ struct Entry<'a> {
     updated: Option<DateValue>,
     authors: Vec<&'a str>,
     /// The entry's HTML, its root-relative links made absolute when written.
-    html: &'a str,
+    html: EntryHtml<'a>,
     /// The page's translations into other languages: (language, permalink).
     translations: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Entry<'a> {
-    fn new(site: &'a Site, id: PageId, value: &'a tera::Value) -> Entry<'a> {
+    /// `content` is the page's HTML.
+    fn new(site: &'a Site, id: PageId, content: tera::Value) -> Entry<'a> {
         let p = site.page(id);
-        let content = value
-            .get_from_path("content")
-            .and_then(|c| c.as_str())
-            .unwrap_or("");
-        let html = match site.config.feed_content {
-            FeedContent::Summary if p.converted.summary_marked => {
-                p.converted.summary.as_deref().unwrap_or(content)
+        let html = match (site.config.feed_content, &p.converted.summary) {
+            (FeedContent::Summary, Some(summary)) if p.converted.summary_marked => {
+                EntryHtml::Summary(summary)
             }
-            FeedContent::Summary => content,
-            FeedContent::Full => content,
+            (FeedContent::Summary | FeedContent::Full, _) => EntryHtml::Page(content),
         };
         let authors = if p.meta.authors.is_empty() {
             site.config.author.as_deref().into_iter().collect()
@@ -241,6 +245,27 @@ impl<'a> Entry<'a> {
             authors,
             html,
         }
+    }
+}
+
+/// An entry's HTML: the page's summary, or its HTML's template value.
+enum EntryHtml<'a> {
+    Summary(&'a str),
+    Page(tera::Value),
+}
+
+impl EntryHtml<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            EntryHtml::Summary(html) => html,
+            EntryHtml::Page(value) => value.as_str().unwrap_or(""),
+        }
+    }
+}
+
+impl Hash for EntryHtml<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h);
     }
 }
 
@@ -309,7 +334,7 @@ fn atom(feed: &Feed, entries: &[Entry], base_url: &str) -> String {
         out.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{}\">{}</content>\n",
             escape(e.permalink),
-            escape(&absolute_urls(e.html, base_url))
+            escape(&absolute_urls(e.html.as_str(), base_url))
         ));
         out.push_str("  </entry>\n");
     }
@@ -364,7 +389,7 @@ fn rss(feed: &Feed, entries: &[Entry], base_url: &str) -> String {
         }
         out.push_str(&format!(
             "      <description>{}</description>\n",
-            escape(&absolute_urls(e.html, base_url))
+            escape(&absolute_urls(e.html.as_str(), base_url))
         ));
         out.push_str("    </item>\n");
     }

@@ -51,7 +51,8 @@ const NO_LISTED_PAGES: [&str; 6] = [
 const NOT_A_PAGE: [&str; 6] = ["section", "term", "taxonomy", "paginator", "terms", "pages"];
 
 /// Whether `text` reads the field `field` only of the output's own page: only as
-/// `page.field`, with `page` never bound to another value, and no other page's value read
+/// `page.field` (or as `section.field`, a section's own), with `page` never bound to
+/// another value (nor `section`, when it is read so), and no other page's value read
 /// whole (encoded, iterated as a map, counted, its keys listed) or by a field named at run
 /// time (`p[name]`, `get(key=name)`, `attribute=name`). Then a page's value in the lists
 /// other outputs show may go without the field (see `context::Apart`).
@@ -61,7 +62,17 @@ const NOT_A_PAGE: [&str; 6] = ["section", "term", "taxonomy", "paginator", "term
 /// compared whole with another.
 pub(super) fn only_own_page_reads<'a>(texts: impl IntoIterator<Item = &'a str>, field: &str) -> bool {
     let rules = OwnPageReads::new(field);
-    texts.into_iter().all(|text| rules.hold(text))
+    // A template may read `section.field` where another binds `section` (a partial
+    // included in a loop): whether either happens is gathered over them all.
+    let (mut section_read, mut section_bound) = (false, false);
+    for text in texts {
+        match rules.hold(text) {
+            Some(of_section) => section_read |= of_section,
+            None => return false,
+        }
+        section_bound |= rules.binds_section.is_match(text);
+    }
+    !(section_read && section_bound)
 }
 
 /// The patterns [`only_own_page_reads`] reads templates with, made once for them all.
@@ -70,6 +81,7 @@ struct OwnPageReads {
     tags: Regex,
     names: Regex,
     binds_page: Regex,
+    binds_section: Regex,
     filters: Regex,
     indexed: Regex,
     named_at_run_time: Regex,
@@ -79,13 +91,21 @@ struct OwnPageReads {
 impl OwnPageReads {
     fn new(field: &str) -> OwnPageReads {
         let pattern = |p: &str| Regex::new(p).expect("a valid pattern");
+        // A variable bound by a loop, `set`, a keyword argument or a macro's parameter.
+        let binds = |name: &str| {
+            pattern(&format!(
+                r"\bfor\s+(?:\w+\s*,\s*)?{name}\s*(?:,|\bin\b)|\bset(?:_global)?\s+{name}\b|\b{name}\s*=[^=]|\b(?:macro|component)\s+\w+\s*\([^)]*\b{name}\b"
+            ))
+        };
         OwnPageReads {
             word: pattern(&format!(r"\b{}\b", regex::escape(field))),
             tags: pattern(r"(?s)\{\{.*?\}\}|\{%.*?%\}"),
-            names: pattern(r#"^\{%-?\s*(?:include|import|extends)\s+("[^"]*"|'[^']*')"#),
-            binds_page: pattern(
-                r"\bfor\s+(?:\w+\s*,\s*)?page\s*(?:,|\bin\b)|\bset(?:_global)?\s+page\b|\bpage\s*=[^=]|\b(?:macro|component)\s+\w+\s*\([^)]*\bpage\b",
+            // The names of included templates, and of blocks (`{% block content %}`).
+            names: pattern(
+                r#"^\{%-?\s*(?:(?:include|import|extends)\s+("[^"]*"|'[^']*')|(?:block|endblock)\s+(\w+))"#,
             ),
+            binds_page: binds("page"),
+            binds_section: binds("section"),
             filters: pattern(r"\|\s*(json_encode|length|keys|values|pairs|get)\b"),
             // An index after a name or a bracket, not a list's `[`.
             indexed: pattern(r"[\w\])]\[\s*[A-Za-z_]"),
@@ -94,25 +114,34 @@ impl OwnPageReads {
         }
     }
 
-    /// Whether `text` reads the field only off the output's own page.
-    fn hold(&self, text: &str) -> bool {
+    /// Whether `text` reads the field only off the output's own page (`Some`), and then
+    /// whether it reads it as `section.field`.
+    fn hold(&self, text: &str) -> Option<bool> {
         if text.contains("__tera_context") {
-            return false;
+            return None;
         }
         // The field named in a tag (in a string too: `get(key="toc")`), but for the names
-        // of the templates a tag includes; not in the HTML around the tags, nor in comments.
-        let named_elsewhere = self.tags.find_iter(text).any(|tag| {
+        // of the templates a tag includes and of blocks; not in the HTML around the tags,
+        // nor in comments.
+        let mut of_section = false;
+        for tag in self.tags.find_iter(text) {
             let skip = self
                 .names
                 .captures(tag.as_str())
-                .map_or(0..0, |c| c.get(1).expect("a group").range());
-            self.word
-                .find_iter(tag.as_str())
-                .filter(|m| !skip.contains(&m.start()))
-                .any(|m| !of_own_page(&text[..tag.start() + m.start()]))
-        });
-        if named_elsewhere || self.binds_page.is_match(text) || self.named_at_run_time.is_match(text) {
-            return false;
+                .map_or(0..0, |c| c.get(1).or(c.get(2)).expect("a group").range());
+            for m in self.word.find_iter(tag.as_str()) {
+                if skip.contains(&m.start()) {
+                    continue;
+                }
+                match owner(&text[..tag.start() + m.start()]) {
+                    Some(Owner::Page) => {}
+                    Some(Owner::Section) => of_section = true,
+                    None => return None,
+                }
+            }
+        }
+        if self.binds_page.is_match(text) || self.named_at_run_time.is_match(text) {
+            return None;
         }
         let filtered = self.filters.captures_iter(text).all(|c| {
             let (whole, name) = (c.get(0).expect("a match"), &c[1]);
@@ -122,7 +151,7 @@ impl OwnPageReads {
                 _ => is_no_page(&operand),
             }
         });
-        filtered
+        let holds = filtered
             && self
                 .indexed
                 .find_iter(text)
@@ -131,23 +160,32 @@ impl OwnPageReads {
                 let expression = c.get(1).expect("a group").as_str();
                 let (operand, start) = operand_before(expression);
                 start == 0 && is_no_page(&operand)
-            })
+            });
+        holds.then_some(of_section)
     }
 }
 
-/// Whether the field name that `before` ends before is read as `page.`, with `page` a
-/// variable of its own (not `item.page`).
-fn of_own_page(before: &str) -> bool {
-    let Some(rest) = before.trim_end().strip_suffix('.') else {
-        return false;
+/// Whose field a field name is read off.
+enum Owner {
+    /// The output's own page: `page.field`.
+    Page,
+    /// A section page's own section, `section.field`: no page's value.
+    Section,
+}
+
+/// Whose field the field name that `before` ends before is read off, if it is read as
+/// `page.` or `section.`, each a variable of its own (not `item.page`).
+fn owner(before: &str) -> Option<Owner> {
+    let rest = before.trim_end().strip_suffix('.')?.trim_end();
+    let (rest, owner) = match rest.strip_suffix("page") {
+        Some(rest) => (rest, Owner::Page),
+        None => (rest.strip_suffix("section")?, Owner::Section),
     };
-    let Some(rest) = rest.trim_end().strip_suffix("page") else {
-        return false;
-    };
-    !rest
+    let of_another = rest
         .chars()
         .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == ']' || c == ')')
+        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == ']' || c == ')');
+    (!of_another).then_some(owner)
 }
 
 /// The expression a filter, an index or a loop reads, as far as the text tells.
@@ -360,6 +398,46 @@ mod tests {
     }
 
     #[test]
+    fn a_sections_own_html_and_a_blocks_name_are_no_pages_html() {
+        for texts in [
+            &[
+                "{% block content %}{% if section.content %}{{ section.content | safe }}{% endif %}{% endblock content %}",
+            ][..],
+            &["{% extends \"base.html\" %}{% block content %}{{ page.content }}{% endblock %}"],
+            // `section` bound where no template reads `section.content`.
+            &[
+                "{% set section = get_section(path=\"a/_index.md\") %}{{ section.title }}",
+                "{{ page.content }}",
+            ],
+        ] {
+            assert!(only_own_page_reads(texts.iter().copied(), "content"), "{texts:?}");
+        }
+    }
+
+    #[test]
+    fn a_section_bound_to_another_value_may_be_a_page() {
+        for texts in [
+            &["{% for section in section.pages %}{{ section.content }}{% endfor %}"][..],
+            &["{% set section = get_page(path=\"a.md\") %}{{ section.content }}"],
+            &["{{ macros::card(section=p) }}{{ section.content }}"],
+            // Bound in one template, read in the one it includes.
+            &[
+                "{% for section in section.pages %}{% include \"card.html\" %}{% endfor %}",
+                "{{ section.content }}",
+            ],
+            &["{{ current_section.content }}"],
+            &["{% for p in paginator.pages %}{{ p.content | safe }}{% endfor %}"],
+            &["{{ get_section(path=\"a/_index.md\").content }}"],
+            &["{{ macros::post(content=page.summary) }}"],
+        ] {
+            assert!(
+                !only_own_page_reads(texts.iter().copied(), "content"),
+                "{texts:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_huge_template_of_filters_is_read_in_one_pass() {
         // Each operand is looked for at most `OPERAND_REACH` bytes back: looked for to
         // its start, each of these 100,000 calls, nested, was read through all the calls
@@ -378,14 +456,14 @@ mod tests {
     }
 
     #[test]
-    fn the_default_theme_reads_the_table_of_contents_and_backlinks_off_the_page_alone() {
+    fn the_default_theme_reads_the_table_of_contents_backlinks_and_html_off_the_page_alone() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
         let mut read = 0;
         for entry in walkdir::WalkDir::new(&dir) {
             let entry = entry.expect("a readable theme");
             if entry.file_type().is_file() {
                 let text = std::fs::read_to_string(entry.path()).expect("a template");
-                for field in ["toc", "backlinks"] {
+                for field in ["toc", "backlinks", "content"] {
                     assert!(
                         only_own_page_reads([text.as_str()], field),
                         "{}: {field}",

@@ -19,6 +19,7 @@ mod field_reads;
 pub(crate) mod fingerprint;
 mod front;
 pub(crate) mod graph;
+mod html_values;
 mod job;
 mod margin_notes;
 mod minify;
@@ -97,10 +98,14 @@ pub(crate) struct Inputs<'a> {
     /// earlier build made): each event then holds one value, not one without its HTML
     /// and one with it.
     pub event_html_ahead: bool,
+    /// Whether every page's HTML is kept once the outputs showing it are made: for
+    /// `serve`, which renders them again, and for the build cache, which stores it.
+    /// Otherwise each page's goes with the last of them.
+    pub html_kept: bool,
 }
 
 /// Builds the shared template values and plans every output file. The pages' HTML is
-/// moved into their template values, where [`Prepared::page_content`] finds it.
+/// moved into template values, where [`Prepared::page_content`] finds it.
 pub(crate) fn prepare(
     site: &Site,
     html: PageHtml,
@@ -133,13 +138,16 @@ pub(crate) fn prepare(
     words::check_dates(&site.config, &mut diags);
     let apart = context::Apart::of(&templates);
     // The pages' values are made beside the plan, which reads none of them.
-    let (page_values, (term_events, archive, plan)) = rayon::join(
-        // Each page's HTML goes into its template value and is dropped here: keeping it
-        // elsewhere as well would double the largest thing in memory.
-        || -> Vec<Value> {
+    let ((page_values, page_html), (term_events, archive, plan)) = rayon::join(
+        // Each page's HTML becomes a template value, which its page value shares unless
+        // the templates read it off the page's own output alone.
+        || -> (Vec<Value>, Vec<Value>) {
             html.into_pages()
-                .map(|(id, content)| page_value(site, id, &refs, &content, apart))
-                .collect()
+                .map(|(id, content)| {
+                    let html = Value::safe_string(&content);
+                    (page_value(site, id, &refs, &html, apart), html)
+                })
+                .unzip()
         },
         || {
             let term_events = timeline::events_by_term(site);
@@ -200,6 +208,10 @@ pub(crate) fn prepare(
             .map(|t| context::taxonomy_ref(site, t))
             .collect(),
         page_values,
+        page_html: html_values::HtmlValues::new(
+            page_html,
+            (!inputs.html_kept).then(|| html_values::uses(site, &plan)),
+        ),
         apart,
         archive,
         search,
@@ -352,12 +364,9 @@ impl Prepared {
         }
     }
 
-    /// A page's HTML, as its template value holds it.
-    pub(crate) fn page_content(&self, id: PageId) -> &str {
-        self.data.page_values[id.0]
-            .get_from_path("content")
-            .and_then(|c| c.as_str())
-            .unwrap_or("")
+    /// A page's HTML, if it is kept after its outputs are made (see [`Inputs::html_kept`]).
+    pub(crate) fn page_content(&self, id: PageId) -> Option<&str> {
+        self.data.page_html.kept(id).and_then(Value::as_str)
     }
 
     /// What made an output file: the analysis, template or setting behind it.

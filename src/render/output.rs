@@ -24,8 +24,9 @@ pub(super) fn template_context(
     data: &Data,
     planned: &Planned,
     purpose: Purpose<'_>,
+    own_html: Option<&Value>,
 ) -> Option<Parts> {
-    let mut ctx = job_context(site, data, planned, purpose)?;
+    let mut ctx = job_context(site, data, planned, purpose, own_html)?;
     let lang = match &planned.job {
         Job::Page(id) => &site.page(*id).lang,
         Job::SectionPager { section, .. } => &site.section(*section).lang,
@@ -53,7 +54,14 @@ pub(super) fn template_context(
     Some(ctx)
 }
 
-fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>) -> Option<Parts> {
+/// `own_html` is a page's HTML, for its own output when rendered.
+fn job_context(
+    site: &Site,
+    data: &Data,
+    planned: &Planned,
+    purpose: Purpose<'_>,
+    own_html: Option<&Value>,
+) -> Option<Parts> {
     let page_values = &data.page_values;
     Some(match &planned.job {
         Job::Page(id) => {
@@ -62,16 +70,16 @@ fn job_context(site: &Site, data: &Data, planned: &Planned, purpose: Purpose<'_>
             let shared = &page_values[id.0];
             match purpose {
                 Purpose::Render(_) => {
-                    ctx.insert_value(
-                        "page",
-                        super::context::own_page_value(site, *id, shared, data.apart),
-                    );
+                    let value = super::context::own_page_value(site, *id, shared, own_html?, data.apart);
+                    ctx.insert_value("page", value);
                 }
                 // The shared value, whose hash is known, and the fields kept out of it.
                 Purpose::Fingerprint(_) => {
                     ctx.insert_value("page", shared.clone());
                     if data.apart.any() {
-                        let own = super::context::apart_fingerprint(site, *id, data.apart);
+                        // Without the HTML at hand, no fingerprint: the page is made.
+                        let html = data.page_html.kept(*id)?.as_str().unwrap_or("");
+                        let own = super::context::apart_fingerprint(site, *id, html, data.apart);
                         ctx.insert_value("page's own fields", Value::from(own));
                     }
                 }
@@ -293,19 +301,33 @@ pub(super) fn render_job(
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
+    // Counted as shown whether or not the template reads it (see `HtmlValues`).
+    let let_go = || {
+        Diagnostic::error(format!(
+            "internal error: a page's HTML was let go before {} was made",
+            planned.path
+        ))
+    };
+    let own_html = match &planned.job {
+        Job::Page(id) => Some(data.page_html.show(*id).ok_or_else(let_go)?),
+        _ => None,
+    };
     if let Some(template) = &planned.template
-        && let Some(parts) = template_context(site, data, planned, Purpose::Render(templates))
+        && let Some(parts) =
+            template_context(site, data, planned, Purpose::Render(templates), own_html.as_ref())
     {
         let html = templates.render(template, &parts.context())?;
         let bytes = minify::output(site.config.minify_html, planned.path.as_str(), &html);
         return sink.write(&planned.path, &bytes).map_err(io_err);
     }
-    let page_values = &data.page_values;
     let html = match &planned.job {
         Job::Copy(source) => return sink.copy(&planned.path, source).map_err(io_err),
         Job::Bytes(bytes) => return sink.write(&planned.path, bytes).map_err(io_err),
         Job::Redirect { to } => redirect_html(to),
-        Job::Feed { of, format } => feeds::write(site, page_values, &feeds::of(site, of, *format), *format),
+        Job::Feed { of, format } => {
+            let feed = feeds::of(site, of, *format);
+            feeds::write(site, &|id| data.page_html.show(id), &feed, *format).ok_or_else(let_go)?
+        }
         Job::TimelineJson(lang) => {
             return sink
                 .write(&planned.path, timeline::json(site, *lang, data.today).as_bytes())

@@ -128,10 +128,7 @@ impl Prepared {
             self.data.lang_events = lang_events;
             self.data.page_events = timeline::events_by_page(site);
         }
-        let html = self.data.page_values[id.0]
-            .get_from_path("content")
-            .and_then(|c| c.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let html = self.data.page_html.kept(id)?.as_str().unwrap_or("").to_owned();
         jobs.extend(self.update_pages(site, &settled.changed, (id, &html))?);
         // The terms that no longer list the page, which `update_pages` finds by their pages.
         let mut taxonomies: Vec<TaxonomyId> = Vec::new();

@@ -81,17 +81,11 @@ impl Prepared {
         }
         let is_changed = |p: &PageId| changed.contains(p);
         for id in changed {
-            let value = if *id == edited.0 {
-                page_value(site, *id, &self.refs, edited.1, self.data.apart)
-            } else {
-                let old = &self.data.page_values[id.0];
-                let html = old
-                    .get_from_path("content")
-                    .and_then(|c| c.as_str())
-                    .unwrap_or("");
-                page_value(site, *id, &self.refs, html, self.data.apart)
-            };
-            self.data.page_values[id.0] = value;
+            if *id == edited.0 {
+                self.data.page_html.set(*id, Value::safe_string(edited.1));
+            }
+            let html = self.data.page_html.kept(*id)?;
+            self.data.page_values[id.0] = page_value(site, *id, &self.refs, html, self.data.apart);
             self.data.connected.forget(*id);
         }
         let sections: Vec<SectionId> = (0..site.sections.len())
@@ -254,7 +248,9 @@ impl Prepared {
     /// are left as they were: the model is built again next.
     pub(crate) fn show_page(&mut self, site: &Site, id: PageId, html: &str, new_terms: &[NewTerm]) {
         self.refs[id.0] = super::context::page_ref(site.page(id), &site.config.base_path);
-        let value = page_value(site, id, &self.refs, html, self.data.apart);
+        let html = Value::safe_string(html);
+        self.data.page_html.set(id, html.clone());
+        let value = page_value(site, id, &self.refs, &html, self.data.apart);
         self.data.page_values[id.0] = value.clone();
         self.data.connected.forget(id);
         self.templates.update_lookups(|l| {
@@ -529,7 +525,8 @@ impl Prepared {
                 Job::TimelineIcs(lang) => timeline::hash_ics(site, *lang, &mut h),
                 Job::Feed { of, format } => {
                     let feed = feeds::of(site, of, *format);
-                    feeds::hash(site, &self.data.page_values, &feed, *format, &mut h);
+                    let html = |id: PageId| self.data.page_html.kept(id).cloned();
+                    feeds::hash(site, &html, &feed, *format, &mut h)?;
                 }
                 // Made from more than the values hashed here: rendered every time.
                 Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::Copy(_) => {
@@ -545,7 +542,8 @@ impl Prepared {
                 | Job::SiteGraph(_)
                 | Job::Collection(..)
                 | Job::NotFound => {
-                    let parts = template_context(site, &self.data, planned, Purpose::Fingerprint(&shown))?;
+                    let parts =
+                        template_context(site, &self.data, planned, Purpose::Fingerprint(&shown), None)?;
                     for (key, value) in &parts.0 {
                         key.hash(&mut h);
                         h.write_u64(memo.hash(value));

@@ -888,14 +888,14 @@ fn related_function_with_an_unknown_path_is_a_template_error() {
 // ---------------------------------------------------------------------------------------
 // A page's table of contents and backlinks in the lists of pages other outputs show
 
-/// A section template that lists each page's headings and backlinks.
-const SECTION_READING_EACH_PAGE: &str = r#"<ul>{% for p in section.pages %}<li id="{{ p.slug }}"><span class="toc">{% for h in p.toc %}{{ h.title }};{% endfor %}</span><span class="cited-by">{% for b in p.backlinks %}{{ b.title }};{% endfor %}</span></li>{% endfor %}</ul>"#;
+/// A section template that lists each page's headings, backlinks and HTML.
+const SECTION_READING_EACH_PAGE: &str = r#"<ul>{% for p in section.pages %}<li id="{{ p.slug }}"><span class="toc">{% for h in p.toc %}{{ h.title }};{% endfor %}</span><span class="cited-by">{% for b in p.backlinks %}{{ b.title }};{% endfor %}</span><div class="html">{{ p.content | safe }}</div></li>{% endfor %}</ul>"#;
 
 /// A page template that shows the page's whole value.
 const PAGE_AS_JSON: &str = r#"<pre id="page">{{ page | json_encode }}</pre>"#;
 
 #[test]
-fn a_list_of_pages_may_read_each_page_s_table_of_contents_and_backlinks() {
+fn a_list_of_pages_may_read_each_page_s_table_of_contents_backlinks_and_html() {
     let site =
         SiteTest::fixture("crosslinks/backlinks").file("templates/section.html", SECTION_READING_EACH_PAGE);
     site.build_ok();
@@ -903,6 +903,11 @@ fn a_list_of_pages_may_read_each_page_s_table_of_contents_and_backlinks() {
     assert_eq!(text(&html, "#charlie .toc"), "Details;");
     assert_eq!(text(&html, "#charlie .cited-by"), "Bravo;Alpha;");
     assert_eq!(text(&html, "#alpha .cited-by"), "");
+    assert!(
+        text(&html, "#charlie .html h2").contains("Details"),
+        "{}",
+        text(&html, "#charlie .html")
+    );
 }
 
 #[test]
@@ -931,6 +936,11 @@ fn a_page_s_own_value_is_the_same_whether_lists_read_its_table_of_contents_or_no
         at("in_search_index") < at("backlinks") && at("backlinks") < at("archive_path"),
         "{page}"
     );
+    assert!(
+        at("watch") < at("content") && at("content") < at("summary"),
+        "{page}"
+    );
+    assert!(page.contains("<h2 id=\\\"details\\\""), "{page}");
     assert!(page.contains("\"title\":\"Details\""), "{page}");
     assert!(page.contains("\"title\":\"Bravo\""), "{page}");
 }
@@ -945,4 +955,5 @@ fn pages_encoded_whole_in_a_list_keep_their_table_of_contents() {
     let pages = text(&site.html("/briefs/"), "#pages");
     assert!(pages.contains("\"toc\":[{"), "{pages}");
     assert!(pages.contains("\"backlinks\":[{"), "{pages}");
+    assert!(pages.contains("\"content\":\"<"), "{pages}");
 }

@@ -490,6 +490,33 @@ fn term_feeds_list_each_terms_analyses_newest_first() {
 }
 
 #[test]
+fn a_page_in_eight_feeds_has_its_html_in_each_and_on_its_own_page() {
+    // A build lets each page's HTML go once the last output showing it is made: the
+    // page's own and every feed with an entry for it, in either format.
+    let site = site_with(&[("feed_filenames", "[\"atom.xml\", \"rss.xml\"]")]);
+    site.build_ok();
+    let mut seen = Vec::new();
+    for feed_dir in ["", "reports/", "tags/troops/", "tags/r-d/"] {
+        for format in ["atom.xml", "rss.xml"] {
+            let html = entry_html(&feed(&site, &format!("/{feed_dir}{format}")), KURSK);
+            assert!(
+                html.contains("<p>The summary cites <a href="),
+                "{feed_dir}{format}: {html}"
+            );
+            seen.push(html);
+        }
+    }
+    assert_eq!(seen.len(), 8);
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+    let page = site.html("/reports/kursk/");
+    assert!(
+        text(&page, "main").contains("The summary cites"),
+        "{}",
+        text(&page, "main")
+    );
+}
+
+#[test]
 fn feed_limit_caps_every_feed() {
     let site = site_with(&[
         ("feed_limit", "2"),
