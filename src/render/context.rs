@@ -175,6 +175,26 @@ pub(crate) fn backlink_refs<'a>(
         .collect()
 }
 
+/// Hashes what [`backlink_refs`] makes of `list` from what it is made of, without making
+/// it (the addresses' base path is the configuration's, which every fingerprint covers).
+fn hash_backlinks(site: &Site, list: &[crate::model::site::Backlink], h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    list.len().hash(h);
+    for b in list {
+        match b.source {
+            Item::Page(p) => {
+                let p = site.page(p);
+                (0u8, &p.title, &p.path, &p.permalink, p.date).hash(h);
+            }
+            Item::Section(s) => {
+                let s = site.section(s);
+                (1u8, s.title(), &s.path, &s.permalink).hash(h);
+            }
+        }
+        (b.kind, &b.excerpt, b.count).hash(h);
+    }
+}
+
 /// The small reference value of every page, shared by every list that mentions it
 /// (neighbours, related pages).
 pub(crate) fn page_refs(site: &Site) -> Vec<Value> {
@@ -310,10 +330,10 @@ pub(crate) fn apart_fingerprint(site: &Site, id: PageId, html: &str, apart: Apar
         p.converted.toc.hash(&mut h);
     }
     if apart.backlinks {
-        backlink_refs(site, &p.backlinks).hash(&mut h);
+        hash_backlinks(site, &p.backlinks, &mut h);
     }
     if apart.content {
-        html.hash(&mut h);
+        crate::digest::feed_long(&mut h, html);
     }
     h.finish()
 }

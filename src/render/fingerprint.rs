@@ -88,8 +88,14 @@ impl Memo {
             }
         } else if let Some(s) = value.as_str() {
             // Safe strings render unescaped: the same text, another output.
-            h.write_u8(if value.is_safe() { 3 } else { 4 });
-            s.hash(h);
+            let safe = value.is_safe();
+            if s.len() >= crate::digest::LONG_TEXT {
+                h.write_u8(if safe { 11 } else { 12 });
+                crate::digest::feed_long(h, s);
+            } else {
+                h.write_u8(if safe { 3 } else { 4 });
+                s.hash(h);
+            }
         } else if let Some(b) = value.as_bool() {
             h.write_u8(5);
             b.hash(h);
@@ -147,6 +153,28 @@ mod tests {
             memo.hash(&Value::safe_string("<b>"))
         );
         assert_ne!(memo.hash(&Value::from(1)), memo.hash(&Value::from("1")));
+    }
+
+    #[test]
+    fn a_long_text_counts_by_every_byte_and_by_its_kind() {
+        // Hashed whole, in one pass, from `LONG_TEXT` bytes on.
+        let long = "<p>An analysis.</p>".repeat(20);
+        assert!(long.len() >= crate::digest::LONG_TEXT);
+        let mut edited = long.clone();
+        edited.replace_range(200..201, "x");
+        let memo = Memo::default();
+        let hash = |v: Value| memo.hash(&v);
+        assert_eq!(hash(Value::from(long.as_str())), hash(Value::from(long.as_str())));
+        assert_ne!(
+            hash(Value::from(long.as_str())),
+            hash(Value::from(edited.as_str()))
+        );
+        assert_ne!(hash(Value::from(long.as_str())), hash(Value::safe_string(&long)));
+        let short = &long[..crate::digest::LONG_TEXT - 1];
+        assert_ne!(
+            hash(Value::from(short)),
+            hash(Value::from(&long[..crate::digest::LONG_TEXT]))
+        );
     }
 
     #[test]
