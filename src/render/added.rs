@@ -86,7 +86,6 @@ impl Prepared {
         let page = site.page(id);
         self.refs.push(page_ref(page, &site.config.base_path));
         self.data.page_values.push(Value::none());
-        self.data.page_html.set(id, Value::none());
         self.data.connected.push();
         self.show_page(site, id, html, new_terms);
         let at = self.plan.partition_point(|x| x.path < planned.0.path);

@@ -127,7 +127,7 @@ pub(crate) fn translations(site: &Site, item: Item) -> Vec<Translation<'_>> {
 }
 
 /// A document that links here, with the words around its link.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 pub(crate) struct BacklinkRef<'a> {
     title: &'a str,
     path: &'a str,
@@ -146,27 +146,13 @@ pub(crate) fn backlink_refs<'a>(
 ) -> Vec<BacklinkRef<'a>> {
     list.iter()
         .map(|b| {
-            let (title, path, permalink, date) = match b.source {
-                Item::Page(p) => {
-                    let p = site.page(p);
-                    (
-                        p.title.as_str(),
-                        p.path.as_str(),
-                        p.permalink.as_str(),
-                        p.date.map(|d| d.to_string()),
-                    )
-                }
-                Item::Section(s) => {
-                    let s = site.section(s);
-                    (s.title(), s.path.as_str(), s.permalink.as_str(), None)
-                }
-            };
+            let (title, path, permalink, date) = linking(site, b.source);
             BacklinkRef {
                 title,
                 path: zola_path(path, &site.config.base_path),
                 href: path,
                 permalink,
-                date,
+                date: date.map(|d| d.to_string()),
                 kind: b.kind,
                 excerpt: &b.excerpt,
                 count: b.count,
@@ -175,23 +161,27 @@ pub(crate) fn backlink_refs<'a>(
         .collect()
 }
 
+/// What a backlink shows of the document it comes from: title, address, permalink, date.
+fn linking(site: &Site, source: Item) -> (&str, &str, &str, Option<crate::dates::DateValue>) {
+    match source {
+        Item::Page(p) => {
+            let p = site.page(p);
+            (&p.title, &p.path, &p.permalink, p.date)
+        }
+        Item::Section(s) => {
+            let s = site.section(s);
+            (s.title(), &s.path, &s.permalink, None)
+        }
+    }
+}
+
 /// Hashes what [`backlink_refs`] makes of `list` from what it is made of, without making
 /// it (the addresses' base path is the configuration's, which every fingerprint covers).
 fn hash_backlinks(site: &Site, list: &[crate::model::site::Backlink], h: &mut impl std::hash::Hasher) {
     use std::hash::Hash;
     list.len().hash(h);
     for b in list {
-        match b.source {
-            Item::Page(p) => {
-                let p = site.page(p);
-                (0u8, &p.title, &p.path, &p.permalink, p.date).hash(h);
-            }
-            Item::Section(s) => {
-                let s = site.section(s);
-                (1u8, s.title(), &s.path, &s.permalink).hash(h);
-            }
-        }
-        (b.kind, &b.excerpt, b.count).hash(h);
+        (linking(site, b.source), b.kind, &b.excerpt, b.count).hash(h);
     }
 }
 

@@ -7,7 +7,6 @@
 //! build holds (about 8 KB a page), and held to the end it made a good part of the peak.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tera::Value;
 
@@ -19,13 +18,14 @@ pub(crate) enum HtmlValues {
     /// Kept to the end: `serve` renders again, and the build cache stores it.
     Kept(Vec<Value>),
     /// Each let go when its count of outputs still to show it reaches nought.
-    Counted(Vec<Counted>),
+    Counted(Vec<Mutex<Counted>>),
 }
 
 pub(crate) struct Counted {
     /// `None` once let go.
-    html: Mutex<Option<Value>>,
-    uses: AtomicUsize,
+    html: Option<Value>,
+    /// The outputs still to show it.
+    uses: usize,
 }
 
 impl HtmlValues {
@@ -36,9 +36,11 @@ impl HtmlValues {
             Some(uses) => HtmlValues::Counted(
                 html.into_iter()
                     .zip(uses)
-                    .map(|(html, uses)| Counted {
-                        html: Mutex::new(Some(html)),
-                        uses: AtomicUsize::new(uses),
+                    .map(|(html, uses)| {
+                        Mutex::new(Counted {
+                            html: Some(html),
+                            uses,
+                        })
                     })
                     .collect(),
             ),
@@ -52,16 +54,12 @@ impl HtmlValues {
         match self {
             HtmlValues::Kept(html) => Some(html[id.0].clone()),
             HtmlValues::Counted(slots) => {
-                let slot = &slots[id.0];
-                let mut html = slot.html.lock().unwrap_or_else(|e| e.into_inner());
+                let mut slot = slots[id.0].lock().unwrap_or_else(|e| e.into_inner());
+                slot.uses = slot.uses.checked_sub(1)?;
                 // The last output to show it lets it go.
-                match slot.uses.fetch_sub(1, Ordering::AcqRel) {
-                    1 => html.take(),
-                    0 => {
-                        slot.uses.store(0, Ordering::Release);
-                        None
-                    }
-                    _ => html.clone(),
+                match slot.uses {
+                    0 => slot.html.take(),
+                    _ => slot.html.clone(),
                 }
             }
         }
@@ -83,10 +81,10 @@ impl HtmlValues {
             HtmlValues::Kept(values) if id.0 == values.len() => values.push(html),
             HtmlValues::Kept(values) => values[id.0] = html,
             HtmlValues::Counted(slots) => {
-                let slot = Counted {
-                    html: Mutex::new(Some(html)),
-                    uses: AtomicUsize::new(0),
-                };
+                let slot = Mutex::new(Counted {
+                    html: Some(html),
+                    uses: 0,
+                });
                 if id.0 == slots.len() {
                     slots.push(slot);
                 } else {
@@ -150,7 +148,7 @@ mod tests {
         let HtmlValues::Counted(slots) = &counted else {
             panic!("counted")
         };
-        assert!(slots.iter().all(|s| s.html.lock().expect("a lock").is_none()));
+        assert!(slots.iter().all(|s| s.lock().expect("a lock").html.is_none()));
         // Asked for once more than counted: nothing, never an empty page.
         assert_eq!(shown(&counted, 1), None);
         assert_eq!(shown(&counted, 1), None);

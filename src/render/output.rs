@@ -78,7 +78,10 @@ fn job_context(
                     ctx.insert_value("page", shared.clone());
                     if data.apart.any() {
                         // Without the HTML at hand, no fingerprint: the page is made.
-                        let html = data.page_html.kept(*id)?.as_str().unwrap_or("");
+                        let html = match data.apart.content {
+                            true => data.page_html.kept(*id)?.as_str().unwrap_or(""),
+                            false => "",
+                        };
                         let own = super::context::apart_fingerprint(site, *id, html, data.apart);
                         ctx.insert_value("page's own fields", Value::from(own));
                     }
