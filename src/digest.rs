@@ -30,9 +30,30 @@ pub(crate) const LONG_TEXT: usize = 256;
 /// streaming hasher a long text is copied into its buffer on the way, which made hashing
 /// each page's 8 KB of HTML cost three times as much.
 pub(crate) fn feed_long(h: &mut Fingerprinter, text: &str) {
-    use std::hash::Hasher;
-    h.write_u64(twox_hash::XxHash3_64::oneshot(text.as_bytes()));
-    h.write_usize(text.len());
+    Long::of(text).feed(h);
+}
+
+/// What [`feed_long`] feeds of a text: its one-shot XXH3 and its length. The build cache
+/// stores it beside a text it keeps, so that a fingerprint can count the text without
+/// reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Long {
+    xxh3: u64,
+    len: u64,
+}
+
+impl Long {
+    pub(crate) fn of(text: &str) -> Long {
+        Long {
+            xxh3: twox_hash::XxHash3_64::oneshot(text.as_bytes()),
+            len: text.len() as u64,
+        }
+    }
+
+    pub(crate) fn feed(self, h: &mut impl std::hash::Hasher) {
+        h.write_u64(self.xxh3);
+        h.write_u64(self.len);
+    }
 }
 
 /// The fingerprint of one value, through its `Hash`.

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Model};
 use crate::diagnostic::Diagnostics;
-use crate::model::site::{Item, PageId};
+use crate::model::site::{HtmlRef, Item, PageId};
 use crate::model::{content, links, related};
 use crate::output_path::OutputPath;
 use crate::parse::frontmatter::PageFrontMatter;
@@ -347,7 +347,7 @@ impl Session {
                 let reuse = previous.as_ref().map(|s| {
                     let site = &s.model.site;
                     let reuse = content::Reuse::new(site, s.model.links.fingerprint(site), |id| {
-                        s.prepared.page_content(id)
+                        s.prepared.page_content(id).and_then(HtmlRef::made)
                     });
                     match touched {
                         Some(touched) => reuse.with_texts(&s.model.sources, |path| {

@@ -33,6 +33,7 @@ pub mod sass;
 pub mod serve;
 pub(crate) mod slugs;
 pub(crate) mod spans;
+pub(crate) mod stored;
 pub(crate) mod theme;
 pub(crate) mod words;
 pub(crate) mod write;

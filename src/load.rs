@@ -212,7 +212,7 @@ pub(crate) fn read_markdown(
     let display_path = display(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(&display_path))?;
-    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
+    if let Some(pos) = memchr::memchr(0, &bytes) {
         return Err(binary_error(&display_path, &bytes, pos));
     }
     let text = String::from_utf8(bytes).map_err(|e| {

@@ -7,33 +7,40 @@
 //!
 //! The documents are spread over [`SHARDS`] files by their content path, so that a build
 //! after a one-page edit rewrites one file of the folder, not all of it (148 MB at 10,000
-//! pages). Each file is a header (the format, dossier's version, the build's [`key`] and
-//! the link targets' fingerprint) and then a record per document (its content path, its
-//! output and its HTML), each the postcard encoding with its length and CRC-32 before it:
-//! files are read and written in parallel. A file whose header is damaged or not for
-//! this build (another version of dossier, configuration or command line) is not used; a
-//! damaged record is skipped, and its document converted. Documents with problems to
-//! report, wikilinks, charts or shortcodes are never stored (see `Converted::reuse_key`),
-//! so a warning is reported by every build.
+//! pages). Each file is a header (the format, dossier's version, the build's [`key`], the
+//! link targets' fingerprint and the length of the records after it), then a record per
+//! document (its content path, its output, and where in the file its HTML is, with the
+//! HTML's CRC-32 and what a fingerprint counts of it), each the postcard encoding with
+//! its length and CRC-32 before it, and then the documents' HTML. Loading checks every
+//! HTML's CRC-32 but keeps only where it is ([`StoredText`]): a build shows few pages'
+//! HTML of those it takes, and reads just those again. Files are read and written in
+//! parallel. A file whose header is damaged or not for this build (another version of
+//! dossier, configuration or command line) is not used; a document whose record or HTML
+//! is damaged is skipped, and converted. Documents with problems to report, wikilinks,
+//! charts or shortcodes are never stored (see `Converted::reuse_key`), so a warning is
+//! reported by every build.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::digest::Long;
 use crate::model::content::Reuse;
-use crate::model::site::{PageId, Site};
+use crate::model::site::{HtmlRef, PageId, Site};
 use crate::parse::markdown::Converted;
+use crate::stored::StoredText;
 
-use super::record::{record, records};
+use super::record::{first, record, records};
 
 const DIR: &str = "markdown";
 /// The single file format 1 kept, removed by a save.
 const OLD_FILE: &str = "markdown.bin";
 /// Changed whenever what the files mean changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// How many files the documents are spread over: about 40 documents (600 KB) each at
 /// 10,000 pages, 400 at 100,000.
 const SHARDS: usize = 256;
@@ -44,10 +51,25 @@ struct Header {
     dossier: String,
     key: u64,
     links: u64,
+    /// The length of the documents' records, which the HTML follows.
+    records: u64,
 }
 
-/// Each document as stored: its content path, its output and its HTML.
-type Doc = (String, Converted, String);
+/// Where a document's HTML is among the file's, and what its bytes must be.
+#[derive(Serialize, Deserialize, Debug)]
+struct HtmlAt {
+    /// From the start of the HTML, after the records.
+    at: u64,
+    len: u32,
+    crc32: u32,
+    digest: Long,
+}
+
+/// Each document as stored: its content path, its output and where its HTML is.
+type Record = (String, Converted, HtmlAt);
+
+/// Each document as found: its content path, its output and its HTML.
+type Doc = (String, Converted, StoredText);
 
 /// The documents a file holds, each by its content path and source key, in order: if a
 /// build would store the same, with the same link targets, the file is left as it is.
@@ -104,25 +126,40 @@ fn shard_file(dir: &Path, shard: usize) -> PathBuf {
 }
 
 /// One file's link fingerprint and documents, if its header is whole and for a build
-/// whose [`key`] is `key`. A document whose record is damaged is left out, and so is
-/// one that belongs in another file: the file then differs from what a build stores,
-/// which writes it again.
-fn read_shard(dir: &Path, shard: usize, key: u64) -> Option<(u64, Vec<Doc>)> {
-    let bytes = std::fs::read(shard_file(dir, shard)).ok()?;
-    let mut records = records(&bytes).into_iter();
-    let header: Header = postcard::from_bytes(records.next()??).ok()?;
+/// whose [`key`] is `key`; `bytes` is where the file is read (one buffer for many, so
+/// that its memory is not made anew for each). A document whose record or HTML is
+/// damaged is left out, and so is one that belongs in another file: the file then
+/// differs from what a build stores, which writes it again.
+fn read_shard(dir: &Path, shard: usize, key: u64, bytes: &mut Vec<u8>) -> Option<(u64, Vec<Doc>)> {
+    let file: Arc<Path> = shard_file(dir, shard).into();
+    bytes.clear();
+    std::fs::File::open(&file).ok()?.read_to_end(bytes).ok()?;
+    let (head, rest) = first(bytes)?;
+    let header: Header = postcard::from_bytes(head?).ok()?;
     let wanted = Header {
         format: FORMAT,
         dossier: env!("CARGO_PKG_VERSION").to_owned(),
         key,
         links: header.links,
+        records: header.records,
     };
     if header != wanted {
         return None;
     }
-    let docs = records
-        .filter_map(|body| postcard::from_bytes::<Doc>(body?).ok())
+    let (docs, html) = rest.split_at_checked(usize::try_from(header.records).ok()?)?;
+    let html_start = (bytes.len() - html.len()) as u64;
+    let docs = records(docs)
+        .into_iter()
+        .filter_map(|body| postcard::from_bytes::<Record>(body?).ok())
         .filter(|(path, _, _)| shard_of(path) == shard)
+        .filter_map(|(path, converted, at)| {
+            let start = usize::try_from(at.at).ok()?;
+            let stored = html.get(start..start.checked_add(at.len as usize)?)?;
+            (crc32fast::hash(stored) == at.crc32).then(|| {
+                let text = StoredText::new(file.clone(), html_start + at.at, at.len, at.crc32, at.digest);
+                (path, converted, text)
+            })
+        })
         .collect();
     Some((header.links, docs))
 }
@@ -132,7 +169,7 @@ fn read_shard(dir: &Path, shard: usize, key: u64) -> Option<(u64, Vec<Doc>)> {
 pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
     let found: Vec<Option<(u64, Vec<Doc>)>> = (0..SHARDS)
         .into_par_iter()
-        .map(|shard| read_shard(dir, shard, key))
+        .map_init(Vec::new, |bytes, shard| read_shard(dir, shard, key, bytes))
         .collect();
     // Every save leaves all files with one fingerprint; an interrupted one may not,
     // and then the files most have agree on it (the lowest, if as many have two).
@@ -161,25 +198,52 @@ pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
     })
 }
 
+/// One file's header, records and HTML, of `docs` whose HTML can be had (a stored one
+/// is read from the file this replaces, and left out if it no longer has it).
+fn shard_bytes(header: Header, docs: &[(&str, &Converted, HtmlRef)]) -> io::Result<Vec<u8>> {
+    let mut records = Vec::new();
+    let mut html = Vec::new();
+    for (path, converted, content) in docs {
+        let (bytes, digest) = match content {
+            HtmlRef::Made(text) => (std::borrow::Cow::Borrowed(text.as_bytes()), Long::of(text)),
+            HtmlRef::Stored(stored) => match stored.read_bytes() {
+                Ok(bytes) => (std::borrow::Cow::Owned(bytes), stored.digest()),
+                Err(_) => continue,
+            },
+        };
+        let at = HtmlAt {
+            at: html.len() as u64,
+            len: u32::try_from(bytes.len()).map_err(io::Error::other)?,
+            crc32: crc32fast::hash(&bytes),
+            digest,
+        };
+        html.extend_from_slice(&bytes);
+        records.extend(record(&(path, converted, at)).map_err(io::Error::other)?);
+    }
+    let header = Header {
+        records: records.len() as u64,
+        ..header
+    };
+    let mut out = record(&header).map_err(io::Error::other)?;
+    out.reserve(records.len() + html.len());
+    out.extend(records);
+    out.extend(html);
+    Ok(out)
+}
+
 /// Stores the converted Markdown of every document of `site` that may be reused, made
 /// with link targets whose fingerprint is `links`; a page's HTML is `page_html`'s (a page
-/// without is not stored). A file
-/// that would hold what `before` says it holds is left as it is. Each file is written
-/// under a temporary name first, so an interrupted save leaves whole files.
+/// without is not stored). A file that would hold what `before` says it holds is left as
+/// it is. Each file is written under a temporary name first, so an interrupted save
+/// leaves whole files.
 pub(crate) fn save<'a>(
     dir: &Path,
     key: u64,
     links: u64,
     site: &'a Site,
-    page_html: impl Fn(PageId) -> Option<&'a str> + Sync,
+    page_html: impl Fn(PageId) -> Option<HtmlRef<'a>> + Sync,
     before: Option<&Shards>,
 ) -> io::Result<()> {
-    let header = Header {
-        format: FORMAT,
-        dossier: env!("CARGO_PKG_VERSION").to_owned(),
-        key,
-        links,
-    };
     let pages = site
         .pages
         .iter()
@@ -189,14 +253,14 @@ pub(crate) fn save<'a>(
         (
             s.file.content_path.as_str(),
             &s.converted,
-            s.converted.content.as_str(),
+            HtmlRef::Made(s.converted.content.as_str()),
         )
     });
-    let mut shards: Vec<Vec<(&str, &Converted, &str)>> = vec![Vec::new(); SHARDS];
+    let mut shards: Vec<Vec<(&str, &Converted, HtmlRef)>> = (0..SHARDS).map(|_| Vec::new()).collect();
     for doc in pages.chain(sections).filter(|(_, c, _)| c.reuse_key.is_some()) {
         shards[shard_of(doc.0)].push(doc);
     }
-    let unchanged = |shard: usize, docs: &[(&str, &Converted, &str)]| {
+    let unchanged = |shard: usize, docs: &[(&str, &Converted, HtmlRef)]| {
         before
             .filter(|b| b.links == links)
             .and_then(|b| b.listings[shard].as_ref())
@@ -220,13 +284,18 @@ pub(crate) fn save<'a>(
         if unchanged(shard, docs) {
             return Ok(());
         }
+        let header = Header {
+            format: FORMAT,
+            dossier: env!("CARGO_PKG_VERSION").to_owned(),
+            key,
+            links,
+            records: 0,
+        };
+        let bytes = shard_bytes(header, docs)?;
         let temporary = file.with_extension("part");
-        let mut out = io::BufWriter::new(std::fs::File::create(&temporary)?);
-        out.write_all(&record(&header).map_err(io::Error::other)?)?;
-        for doc in docs {
-            out.write_all(&record(doc).map_err(io::Error::other)?)?;
-        }
-        out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let mut out = std::fs::File::create(&temporary)?;
+        out.write_all(&bytes)?;
+        drop(out);
         std::fs::rename(&temporary, &file)
     })?;
     match std::fs::remove_file(dir.join(OLD_FILE)) {
@@ -239,13 +308,26 @@ pub(crate) fn save<'a>(
 mod tests {
     use super::*;
 
-    fn doc(path: &str, words: usize) -> Vec<u8> {
+    const HI: &str = "<p>Hi</p>";
+
+    /// A document's record, its HTML the `n`th of the file's (each [`HI`]).
+    fn doc(path: &str, words: usize, n: usize) -> Vec<u8> {
         let converted = Converted {
             reuse_key: Some(7),
             word_count: words,
             ..Default::default()
         };
-        record(&(path, &converted, "<p>Hi</p>")).expect("encodes")
+        let at = HtmlAt {
+            at: (n * HI.len()) as u64,
+            len: HI.len() as u32,
+            crc32: crc32fast::hash(HI.as_bytes()),
+            digest: Long::of(HI),
+        };
+        record(&(path, &converted, at)).expect("encodes")
+    }
+
+    fn nowhere() -> StoredText {
+        StoredText::new(Path::new("nowhere").into(), 0, 0, 0, Long::of(""))
     }
 
     #[test]
@@ -267,8 +349,8 @@ mod tests {
         let kept = Kept {
             links: 1,
             docs: vec![
-                ("a.md".to_owned(), charted, String::new()),
-                ("b.md".to_owned(), plain, String::new()),
+                ("a.md".to_owned(), charted, nowhere()),
+                ("b.md".to_owned(), plain, nowhere()),
             ],
             shards: Shards {
                 links: 1,
@@ -280,26 +362,37 @@ mod tests {
         assert!(reuse.offers("b.md"));
     }
 
-    fn header(key: u64, links: u64) -> Vec<u8> {
+    fn header(key: u64, links: u64, records: usize) -> Vec<u8> {
         let header = Header {
             format: FORMAT,
             dossier: env!("CARGO_PKG_VERSION").to_owned(),
             key,
             links,
+            records: records as u64,
         };
         record(&header).expect("encodes")
     }
 
-    fn write(dir: &Path, shard: usize, parts: &[Vec<u8>]) {
+    fn write_raw(dir: &Path, shard: usize, parts: &[Vec<u8>]) {
         std::fs::create_dir_all(dir.join(DIR)).expect("a folder");
         std::fs::write(shard_file(dir, shard), parts.concat()).expect("write");
     }
 
-    fn paths(kept: &Kept) -> Vec<(&str, usize, &str)> {
+    /// A file for a build with `key`, link targets `links`, of the records `docs` (made
+    /// by [`doc`], the `n`th with `n`) and their HTML.
+    fn write(dir: &Path, shard: usize, (key, links): (u64, u64), docs: &[Vec<u8>]) {
+        let len = docs.iter().map(Vec::len).sum();
+        let mut parts = vec![header(key, links, len)];
+        parts.extend(docs.iter().cloned());
+        parts.push(HI.repeat(docs.len()).into_bytes());
+        write_raw(dir, shard, &parts);
+    }
+
+    fn paths(kept: &Kept) -> Vec<(&str, usize, String)> {
         let mut paths: Vec<_> = kept
             .docs
             .iter()
-            .map(|(p, c, h)| (p.as_str(), c.word_count, h.as_str()))
+            .map(|(p, c, h)| (p.as_str(), c.word_count, h.read().expect("its HTML")))
             .collect();
         paths.sort();
         paths
@@ -327,15 +420,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let (a, b, c) = neighbours();
         let (sa, sc) = (shard_of(&a), shard_of(&c));
-        let (da, db, dc) = (doc(&a, 3), doc(&b, 4), doc(&c, 5));
-        write(dir.path(), sa, &[header(1, 2), da.clone(), db.clone()]);
-        write(dir.path(), sc, &[header(1, 2), dc.clone()]);
+        let (da, db, dc) = (doc(&a, 3, 0), doc(&b, 4, 1), doc(&c, 5, 0));
+        write(dir.path(), sa, (1, 2), &[da.clone(), db.clone()]);
+        write(dir.path(), sc, (1, 2), std::slice::from_ref(&dc));
         let kept = load(dir.path(), 1).expect("whole files for this build");
         assert_eq!(kept.links, 2);
-        let hi = "<p>Hi</p>";
+        let hi = || HI.to_owned();
         assert_eq!(
             paths(&kept),
-            sorted(vec![(&*a, 3, hi), (&*b, 4, hi), (&*c, 5, hi)])
+            sorted(vec![(&*a, 3, hi()), (&*b, 4, hi()), (&*c, 5, hi())])
         );
         assert_eq!(
             kept.shards.listings[sa],
@@ -345,36 +438,121 @@ mod tests {
         // Another configuration or command line.
         assert!(load(dir.path(), 9).is_none());
 
-        // A damaged record is skipped; a cut one ends the file.
+        // A damaged record is skipped; a cut one ends the records.
         let mut damaged = da.clone();
         *damaged.last_mut().expect("bytes") ^= 1;
-        write(dir.path(), sa, &[header(1, 2), damaged, db.clone()]);
+        write(dir.path(), sa, (1, 2), &[damaged, db.clone()]);
         assert_eq!(
             paths(&load(dir.path(), 1).expect("the headers are whole")),
-            sorted(vec![(&*b, 4, hi), (&*c, 5, hi)])
+            sorted(vec![(&*b, 4, hi()), (&*c, 5, hi())])
         );
-        write(
-            dir.path(),
-            sa,
-            &[header(1, 2), da.clone(), db[..db.len() - 1].to_vec()],
-        );
+        write(dir.path(), sa, (1, 2), &[da.clone(), db[..db.len() - 1].to_vec()]);
         assert_eq!(
             paths(&load(dir.path(), 1).expect("the headers are whole")),
-            sorted(vec![(&*a, 3, hi), (&*c, 5, hi)])
+            sorted(vec![(&*a, 3, hi()), (&*c, 5, hi())])
         );
 
-        // A damaged header, a record's length beyond the file, nothing at all: that
-        // file's documents are converted again.
-        let mut bad = header(1, 2);
+        // A damaged header, a header whose length is beyond the file, records longer than the
+        // file, nothing at all: that file's documents are converted again.
+        let mut bad = header(1, 2, da.len());
         bad[9] ^= 1;
         let mut long = da.clone();
         long[..4].copy_from_slice(&u32::MAX.to_le_bytes());
-        for parts in [vec![bad, da.clone()], vec![long], Vec::new()] {
-            write(dir.path(), sa, &parts);
+        for parts in [
+            vec![bad, da.clone(), HI.as_bytes().to_vec()],
+            vec![long],
+            vec![header(1, 2, da.len() + 1), da.clone()],
+            Vec::new(),
+        ] {
+            write_raw(dir.path(), sa, &parts);
             let kept = load(dir.path(), 1).expect("the other file is whole");
-            assert_eq!(paths(&kept), [(&*c, 5, hi)]);
+            assert_eq!(paths(&kept), [(&*c, 5, hi())]);
             assert_eq!(kept.shards.listings[sa], None);
         }
+    }
+
+    #[test]
+    fn a_document_whose_html_is_damaged_is_not_used() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b, c) = neighbours();
+        let (sa, sc) = (shard_of(&a), shard_of(&c));
+        write(dir.path(), sc, (1, 2), &[doc(&c, 5, 0)]);
+        let (da, db) = (doc(&a, 3, 0), doc(&b, 4, 1));
+        let records = [da.clone(), db.clone()];
+        let head = header(1, 2, da.len() + db.len());
+        // `b`'s HTML with one bit changed, then cut short: `a` is used, `b` converted.
+        let mut html = HI.repeat(2).into_bytes();
+        html[HI.len() + 3] ^= 1;
+        write_raw(dir.path(), sa, &[head.clone(), records.concat(), html]);
+        let kept = load(dir.path(), 1).expect("whole headers");
+        assert_eq!(
+            paths(&kept),
+            sorted(vec![(&*a, 3, HI.to_owned()), (&*c, 5, HI.to_owned())])
+        );
+        let cut = HI.repeat(2).as_bytes()[..HI.len() * 2 - 1].to_vec();
+        write_raw(dir.path(), sa, &[head.clone(), records.concat(), cut]);
+        let kept = load(dir.path(), 1).expect("whole headers");
+        assert_eq!(
+            paths(&kept),
+            sorted(vec![(&*a, 3, HI.to_owned()), (&*c, 5, HI.to_owned())])
+        );
+
+        // Found whole, then changed before it is read: the read says so.
+        write(dir.path(), sa, (1, 2), &records);
+        let kept = load(dir.path(), 1).expect("whole files");
+        let stored = |path: &str| {
+            kept.docs
+                .iter()
+                .find(|d| d.0 == path)
+                .map(|d| &d.2)
+                .expect("found")
+        };
+        assert_eq!(stored(&b).digest(), Long::of(HI));
+        write_raw(
+            dir.path(),
+            sa,
+            &[head, records.concat(), "<p>Ho</p>".repeat(2).into_bytes()],
+        );
+        assert!(stored(&b).read().is_err());
+    }
+
+    #[test]
+    fn a_save_keeps_what_it_took_and_reads_the_rest_from_the_file_it_replaces() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b, _) = neighbours();
+        let shard = shard_of(&a);
+        write(dir.path(), shard, (1, 2), &[doc(&a, 3, 0), doc(&b, 4, 1)]);
+        let kept = load(dir.path(), 1).expect("whole files");
+        let stored = |path: &str| kept.docs.iter().find(|d| d.0 == path).expect("found");
+        let (ka, kb) = (stored(&a), stored(&b));
+        let made = Converted {
+            reuse_key: Some(8),
+            word_count: 6,
+            ..Default::default()
+        };
+        let header = Header {
+            format: FORMAT,
+            dossier: env!("CARGO_PKG_VERSION").to_owned(),
+            key: 1,
+            links: 2,
+            records: 0,
+        };
+        let docs = [
+            (a.as_str(), &made, HtmlRef::Made("<p>New</p>")),
+            (b.as_str(), &kb.1, HtmlRef::Stored(&kb.2)),
+            // Its file no longer has it: left out.
+            (ka.0.as_str(), &ka.1, HtmlRef::Stored(&nowhere())),
+        ];
+        let bytes = shard_bytes(header, &docs).expect("made");
+        write_raw(dir.path(), shard, &[bytes]);
+        let again = load(dir.path(), 1).expect("whole files");
+        assert_eq!(
+            paths(&again),
+            sorted(vec![(&*a, 6, "<p>New</p>".to_owned()), (&*b, 4, HI.to_owned())])
+        );
+        let digest = |path: &str| again.docs.iter().find(|d| d.0 == path).map(|d| d.2.digest());
+        assert_eq!(digest(&a), Some(Long::of("<p>New</p>")));
+        assert_eq!(digest(&b), Some(Long::of(HI)));
     }
 
     #[test]
@@ -383,19 +561,19 @@ mod tests {
         let (a, b, c) = neighbours();
         let (sa, sc) = (shard_of(&a), shard_of(&c));
         // `c` stored with `a`, where no build puts it.
-        write(dir.path(), sa, &[header(1, 2), doc(&a, 3), doc(&c, 5)]);
+        write(dir.path(), sa, (1, 2), &[doc(&a, 3, 0), doc(&c, 5, 1)]);
         let kept = load(dir.path(), 1).expect("a whole file");
-        assert_eq!(paths(&kept), [(&*a, 3, "<p>Hi</p>")]);
+        assert_eq!(paths(&kept), [(&*a, 3, HI.to_owned())]);
 
         // An interrupted save left files made with two link targets' fingerprints: the
         // one most files have is used, and only their documents.
-        write(dir.path(), sa, &[header(1, 2), doc(&a, 3), doc(&b, 4)]);
-        write(dir.path(), sc, &[header(1, 8), doc(&c, 5)]);
+        write(dir.path(), sa, (1, 2), &[doc(&a, 3, 0), doc(&b, 4, 1)]);
+        write(dir.path(), sc, (1, 8), &[doc(&c, 5, 0)]);
         let third = (0..SHARDS).find(|s| ![sa, sc].contains(s)).expect("a third file");
-        write(dir.path(), third, &[header(1, 8)]);
+        write(dir.path(), third, (1, 8), &[]);
         let kept = load(dir.path(), 1).expect("whole files");
         assert_eq!(kept.links, 8);
-        assert_eq!(paths(&kept), [(&*c, 5, "<p>Hi</p>")]);
+        assert_eq!(paths(&kept), [(&*c, 5, HI.to_owned())]);
         assert_eq!(kept.shards.listings[sa], None);
     }
 }

@@ -22,17 +22,22 @@ pub(super) fn framed(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The record `bytes` starts with (its bytes, if their CRC-32 is the one recorded) and
+/// the bytes after it; `None` if it does not fit.
+pub(super) fn first(bytes: &[u8]) -> Option<(Option<&[u8]>, &[u8])> {
+    let (head, rest) = bytes.split_first_chunk::<8>()?;
+    let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+    let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+    let (body, rest) = rest.split_at_checked(len)?;
+    Some(((crc32fast::hash(body) == crc).then_some(body), rest))
+}
+
 /// Splits `bytes` into the records it starts with: each one's bytes, if their CRC-32 is
 /// the one recorded. Stops at a record that does not fit.
 pub(super) fn records(mut bytes: &[u8]) -> Vec<Option<&[u8]>> {
     let mut found = Vec::new();
-    while let Some((head, rest)) = bytes.split_first_chunk::<8>() {
-        let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-        let Some((body, rest)) = rest.split_at_checked(len) else {
-            break;
-        };
-        found.push((crc32fast::hash(body) == crc).then_some(body));
+    while let Some((body, rest)) = first(bytes) {
+        found.push(body);
         bytes = rest;
     }
     found

@@ -9,11 +9,12 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::model::link_targets::{LinkTargets, convert};
-use crate::model::site::{PageId, Site};
+use crate::model::site::{Html, PageId, Site};
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{AnchorRef, Calls, Converted, Doc};
 use crate::parse::shortcodes;
 use crate::parse::wikilinks::WikiIndex;
+use crate::stored::StoredText;
 
 /// What rendering one document's Markdown needs to know about the rest of the site: URLs
 /// for links, titles for wikilinks, which documents are drafts or not rendered. Made once
@@ -144,30 +145,33 @@ pub(crate) struct Reuse<'a> {
 enum Offered<'a> {
     Lent(&'a Converted, &'a str),
     /// Boxed: a `Converted` is some hundred bytes, a lent one two pointers.
-    Given(std::sync::Mutex<Option<Box<(Converted, String)>>>),
+    Given(std::sync::Mutex<Option<Box<(Converted, StoredText)>>>),
 }
 
 impl Offered<'_> {
-    /// The output, if made from a source with the key `key` (and given not yet taken).
-    fn take(&self, key: Option<u64>) -> Option<Converted> {
+    /// The output, if made from a source with the key `key` (and given not yet taken),
+    /// with its HTML: in `content`, or left where the build cache stores it when
+    /// `html_stored` (a page's, which render reads if an output shows it). A document
+    /// whose stored HTML cannot be read is not offered.
+    fn take(&self, key: Option<u64>, html_stored: bool) -> Option<(Converted, Option<StoredText>)> {
         key?;
         match self {
             Offered::Lent(old, content) => (old.reuse_key == key).then(|| {
                 let mut again = (*old).clone();
                 again.content = (*content).to_owned();
-                again
+                (again, None)
             }),
             Offered::Given(slot) => {
                 let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
-                if slot.as_ref().is_some_and(|given| given.0.reuse_key == key) {
-                    slot.take().map(|given| {
-                        let (mut old, content) = *given;
-                        old.content = content;
-                        old
-                    })
-                } else {
-                    None
+                if slot.as_ref().is_none_or(|given| given.0.reuse_key != key) {
+                    return None;
                 }
+                let (mut old, stored) = *slot.take()?;
+                if html_stored {
+                    return Some((old, Some(stored)));
+                }
+                old.content = stored.read().ok()?;
+                Some((old, None))
             }
         }
     }
@@ -199,10 +203,10 @@ impl<'a> Reuse<'a> {
     }
 
     /// Converted Markdown kept by the build cache (`cache::markdown`): each document's
-    /// content path, its output and its HTML, made with link targets whose
-    /// [`Links::fingerprint`] is `env`. The cache is data from outside the build, which
-    /// names no file to read: a document with data files (never kept) is left out.
-    pub(crate) fn kept(env: u64, docs: Vec<(String, Converted, String)>) -> Reuse<'static> {
+    /// content path, its output and where its HTML is stored, made with link targets
+    /// whose [`Links::fingerprint`] is `env`. The cache is data from outside the build,
+    /// which names no file to read: a document with data files (never kept) is left out.
+    pub(crate) fn kept(env: u64, docs: Vec<(String, Converted, StoredText)>) -> Reuse<'static> {
         Reuse {
             env,
             docs: docs
@@ -250,13 +254,14 @@ fn source_key(doc: &Doc) -> u64 {
     let mut h = crate::digest::fingerprinter();
     (
         doc.display_path,
-        doc.text,
         doc.content_path,
         doc.permalink,
         doc.url_path,
         doc.anchors,
     )
         .hash(&mut h);
+    // The file's text by its one-shot hash: a streaming hasher copies it on the way.
+    crate::digest::feed_long(&mut h, doc.text);
     h.finish()
 }
 
@@ -277,7 +282,9 @@ pub(crate) fn convert_markdown(
     let env = links.env(site, highlighter, calls);
     let reuse = reuse.filter(|r| r.env == links.fingerprint(site));
     let parsed = std::sync::atomic::AtomicUsize::new(0);
-    let convert_doc = |doc: Doc| {
+    // A page's HTML the build cache stores is read only if an output shows it; a
+    // section's now (there are few, and their values hold it).
+    let convert_doc = |doc: Doc, html_stored: bool| -> (Converted, Option<StoredText>) {
         // A cold build reuses nothing and keeps nothing: hashing every file is for serve.
         let key = (remember || reuse.is_some())
             .then(|| source_key(&doc))
@@ -285,8 +292,8 @@ pub(crate) fn convert_markdown(
         // Made from the same source with the same answers from the rest of the site.
         if let Some(again) = reuse
             .and_then(|r| r.docs.get(doc.content_path))
-            .and_then(|offered| offered.take(key))
-            .filter(|again| again.questions.answered_alike(&env))
+            .and_then(|offered| offered.take(key, html_stored))
+            .filter(|(again, _)| again.questions.answered_alike(&env))
         {
             return again;
         }
@@ -302,23 +309,17 @@ pub(crate) fn convert_markdown(
         {
             converted.reuse_key = key;
         }
-        converted
+        (converted, None)
     };
-    let page_results: Vec<Converted> = site
+    let page_results: Vec<(Converted, Option<StoredText>)> = site
         .pages
         .par_iter()
-        .map(|p| {
-            convert_doc(Doc {
-                display_path: &p.file.display_path,
-                text: &p.file.text,
-                body: &p.file.text[p.body_offset..],
-                body_offset: p.body_offset,
-                content_path: &p.file.content_path,
-                permalink: &p.permalink,
-                url_path: &p.path,
-                anchors: links.section_anchors[p.section.0],
-                words: crate::words::Lookup::of(&site.config, &p.lang),
-            })
+        .enumerate()
+        .map(|(i, p)| {
+            convert_doc(
+                page_doc(site, links, PageId(i), &p.file.text, p.body_offset),
+                true,
+            )
         })
         .collect();
     let section_results: Vec<Converted> = site
@@ -326,26 +327,33 @@ pub(crate) fn convert_markdown(
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            convert_doc(Doc {
-                display_path: &s.file.display_path,
-                text: &s.file.text,
-                body: &s.file.text[s.body_offset..],
-                body_offset: s.body_offset,
-                content_path: &s.file.content_path,
-                permalink: &s.permalink,
-                url_path: &s.path,
-                anchors: links.section_anchors[i],
-                words: crate::words::Lookup::of(&site.config, &s.lang),
-            })
+            convert_doc(
+                Doc {
+                    display_path: &s.file.display_path,
+                    text: &s.file.text,
+                    body: &s.file.text[s.body_offset..],
+                    body_offset: s.body_offset,
+                    content_path: &s.file.content_path,
+                    permalink: &s.permalink,
+                    url_path: &s.path,
+                    anchors: links.section_anchors[i],
+                    words: crate::words::Lookup::of(&site.config, &s.lang),
+                },
+                false,
+            )
+            .0
         })
         .collect();
 
     let mut diags = Diagnostics::new();
     let mut html = Vec::with_capacity(page_results.len());
-    for (page, mut r) in site.pages.iter_mut().zip(page_results) {
+    for (page, (mut r, stored)) in site.pages.iter_mut().zip(page_results) {
         diags.extend(std::mem::take(&mut r.diagnostics));
         // The HTML is moved, not copied: the model keeps the rest.
-        html.push(std::mem::take(&mut r.content));
+        html.push(match stored {
+            Some(stored) => Html::Stored(stored),
+            None => Html::Made(std::mem::take(&mut r.content)),
+        });
         page.converted = r;
     }
     for (section, mut r) in site.sections.iter_mut().zip(section_results) {

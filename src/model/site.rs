@@ -132,16 +132,41 @@ impl Site {
 /// moves each page's HTML into the page's template value. Sections keep theirs: there are
 /// few, and their values are made again whenever one of their pages changes.
 #[derive(Debug, Default)]
-pub(crate) struct PageHtml(Vec<String>);
+pub(crate) struct PageHtml(Vec<Html>);
+
+/// One page's HTML: made by this build, or left in the build cache by an earlier one
+/// and read only if an output shows it.
+#[derive(Debug)]
+pub(crate) enum Html {
+    Made(String),
+    Stored(crate::stored::StoredText),
+}
+
+/// One page's HTML where it is: made by this build, or in the build cache.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HtmlRef<'a> {
+    Made(&'a str),
+    Stored(&'a crate::stored::StoredText),
+}
+
+impl<'a> HtmlRef<'a> {
+    /// The HTML, if this build made it (or has read it).
+    pub(crate) fn made(self) -> Option<&'a str> {
+        match self {
+            HtmlRef::Made(text) => Some(text),
+            HtmlRef::Stored(_) => None,
+        }
+    }
+}
 
 impl PageHtml {
     /// `html[i]` is the HTML of `PageId(i)`.
-    pub(crate) fn new(html: Vec<String>) -> PageHtml {
+    pub(crate) fn new(html: Vec<Html>) -> PageHtml {
         PageHtml(html)
     }
 
     /// Each page's HTML with its id, handing over ownership.
-    pub(crate) fn into_pages(self) -> impl rayon::iter::IndexedParallelIterator<Item = (PageId, String)> {
+    pub(crate) fn into_pages(self) -> impl rayon::iter::IndexedParallelIterator<Item = (PageId, Html)> {
         use rayon::prelude::*;
         self.0
             .into_par_iter()

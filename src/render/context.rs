@@ -311,8 +311,14 @@ fn apart_fields(
 }
 
 /// A fingerprint of the fields of page `id`'s value that `apart` keeps out of the shared
-/// one, hashed from what they are made of rather than made; `html` is the page's.
-pub(crate) fn apart_fingerprint(site: &Site, id: PageId, html: &str, apart: Apart) -> u64 {
+/// one, hashed from what they are made of rather than made; `html` is what a
+/// fingerprint counts of the page's HTML (see `digest::Long`).
+pub(crate) fn apart_fingerprint(
+    site: &Site,
+    id: PageId,
+    html: Option<crate::digest::Long>,
+    apart: Apart,
+) -> u64 {
     use std::hash::{Hash, Hasher};
     let p = site.page(id);
     let mut h = crate::digest::fingerprinter();
@@ -322,8 +328,10 @@ pub(crate) fn apart_fingerprint(site: &Site, id: PageId, html: &str, apart: Apar
     if apart.backlinks {
         hash_backlinks(site, &p.backlinks, &mut h);
     }
-    if apart.content {
-        crate::digest::feed_long(&mut h, html);
+    if apart.content
+        && let Some(html) = html
+    {
+        html.feed(&mut h);
     }
     h.finish()
 }

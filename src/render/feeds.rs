@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 use super::job::FeedOf;
 use crate::config::{FeedContent, FeedFormat};
 use crate::dates::DateValue;
+use crate::digest::Long;
 use crate::html::escape_attr;
 use crate::model::site::{Item, PageId, Site};
 
@@ -139,15 +140,15 @@ pub(crate) fn rfc3339(d: &DateValue) -> String {
     format!("{}T{time}{offset}", d.date)
 }
 
-/// A page's HTML, asked once for each of the feed's entries (see [`entry_pages`]);
-/// `None` if it is not at hand.
-pub(crate) type HtmlOf<'a> = dyn Fn(PageId) -> Option<tera::Value> + 'a;
+/// A page's HTML, asked once for each of the feed's entries (see [`entry_pages`]), or
+/// why it is not at hand.
+pub(crate) type HtmlOf<'a, E> = dyn Fn(PageId) -> Result<tera::Value, E> + 'a;
 
-/// The feed in `format`, if every entry's HTML is at hand.
-pub(crate) fn write(site: &Site, html: &HtmlOf, feed: &Feed, format: FeedFormat) -> Option<String> {
-    let entries = entries(site, html, feed)?;
+/// The feed in `format`, or why an entry's HTML is not at hand.
+pub(crate) fn write<E>(site: &Site, html: &HtmlOf<E>, feed: &Feed, format: FeedFormat) -> Result<String, E> {
+    let entries = entries(site, &|id| html(id).map(EntryHtml::Page), feed)?;
     let base_url = &site.config.base_url;
-    Some(match format {
+    Ok(match format {
         FeedFormat::Atom => atom(feed, &entries, base_url),
         FeedFormat::Rss => rss(feed, &entries, base_url),
     })
@@ -155,10 +156,12 @@ pub(crate) fn write(site: &Site, html: &HtmlOf, feed: &Feed, format: FeedFormat)
 
 /// Hashes what [`write`] makes the feed from: the feed's fingerprint, which keeps an
 /// unchanged feed from being made again. Its pages count through its entries only: a
-/// page past `feed_limit` is not written. `None` if an entry's HTML is not at hand.
+/// page past `feed_limit` is not written. An entry's HTML counts by what `digest` says
+/// a fingerprint counts of it (see `digest::feed_long`), which the build cache knows
+/// without reading it; `None` if that is not at hand.
 pub(crate) fn hash(
     site: &Site,
-    html: &HtmlOf,
+    digest: &dyn Fn(PageId) -> Option<Long>,
     feed: &Feed,
     format: FeedFormat,
     h: &mut impl Hasher,
@@ -173,7 +176,8 @@ pub(crate) fn hash(
     } = feed;
     (title, alternate, self_url, lang, description).hash(h);
     (format.file_name(), &site.config.base_url).hash(h);
-    entries(site, html, feed)?.hash(h);
+    let entries = entries(site, &|id| digest(id).map(EntryHtml::Digest).ok_or(()), feed).ok()?;
+    entries.hash(h);
     Some(())
 }
 
@@ -184,9 +188,13 @@ pub(crate) fn entry_pages<'a>(site: &Site, feed: &'a Feed) -> impl Iterator<Item
 }
 
 /// The feed's entries, if every one's HTML is at hand.
-fn entries<'a>(site: &'a Site, html: &HtmlOf, feed: &Feed) -> Option<Vec<Entry<'a>>> {
+fn entries<'a, E>(
+    site: &'a Site,
+    html: &dyn Fn(PageId) -> Result<EntryHtml<'a>, E>,
+    feed: &Feed,
+) -> Result<Vec<Entry<'a>>, E> {
     entry_pages(site, feed)
-        .map(|p| Some(Entry::new(site, p, html(p)?)))
+        .map(|p| Ok(Entry::new(site, p, html(p)?)))
         .collect()
 }
 
@@ -210,13 +218,13 @@ struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     /// `content` is the page's HTML.
-    fn new(site: &'a Site, id: PageId, content: tera::Value) -> Entry<'a> {
+    fn new(site: &'a Site, id: PageId, content: EntryHtml<'a>) -> Entry<'a> {
         let p = site.page(id);
         let html = match (site.config.feed_content, &p.converted.summary) {
             (FeedContent::Summary, Some(summary)) if p.converted.summary_marked => {
                 EntryHtml::Summary(summary)
             }
-            (FeedContent::Summary | FeedContent::Full, _) => EntryHtml::Page(content),
+            (FeedContent::Summary | FeedContent::Full, _) => content,
         };
         let authors = if p.meta.authors.is_empty() {
             site.config.author.as_deref().into_iter().collect()
@@ -248,24 +256,42 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// An entry's HTML: the page's summary, or its HTML's template value.
+/// An entry's HTML: the page's summary, or its HTML's template value, or (for a
+/// fingerprint) what a fingerprint counts of that.
 enum EntryHtml<'a> {
     Summary(&'a str),
     Page(tera::Value),
+    Digest(Long),
 }
 
 impl EntryHtml<'_> {
+    /// The HTML to write; a digest has none, and is never written.
     fn as_str(&self) -> &str {
         match self {
             EntryHtml::Summary(html) => html,
             EntryHtml::Page(value) => value.as_str().unwrap_or(""),
+            EntryHtml::Digest(_) => "",
         }
     }
 }
 
 impl Hash for EntryHtml<'_> {
+    /// A page's HTML counts the same whether it is at hand or only its digest.
     fn hash<H: Hasher>(&self, h: &mut H) {
-        self.as_str().hash(h);
+        match self {
+            EntryHtml::Summary(html) => {
+                h.write_u8(0);
+                html.hash(h);
+            }
+            EntryHtml::Page(value) => {
+                h.write_u8(1);
+                Long::of(value.as_str().unwrap_or("")).feed(h);
+            }
+            EntryHtml::Digest(digest) => {
+                h.write_u8(1);
+                digest.feed(h);
+            }
+        }
     }
 }
 

@@ -6,19 +6,35 @@
 //! HTML go once the last output showing it is made: the HTML is the largest thing a
 //! build holds (about 8 KB a page), and held to the end it made a good part of the peak.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use tera::Value;
 
 use super::job::Job;
 use super::job::Planned;
-use crate::model::site::{PageId, Site};
+use crate::digest::Long;
+use crate::model::site::{HtmlRef, PageId, Site};
+use crate::stored::StoredText;
 
 pub(crate) enum HtmlValues {
     /// Kept to the end: `serve` renders again, and the build cache stores it.
-    Kept(Vec<Value>),
+    Kept(Vec<Kept>),
     /// Each let go when its count of outputs still to show it reaches nought.
     Counted(Vec<Mutex<Counted>>),
+}
+
+/// A page's HTML as render is given it: a template value, or where the build cache
+/// stores it.
+pub(crate) enum Page {
+    Made(Value),
+    Stored(StoredText),
+}
+
+/// A page's HTML kept to the end: made, or left in the build cache and read when an
+/// output first shows it.
+pub(crate) struct Kept {
+    value: OnceLock<Value>,
+    stored: Option<StoredText>,
 }
 
 pub(crate) struct Counted {
@@ -28,49 +44,120 @@ pub(crate) struct Counted {
     uses: usize,
 }
 
+/// Why an output cannot have a page's HTML.
+#[derive(Debug)]
+pub(crate) enum Unshown {
+    /// Let go: only asking for it more often than counted does this.
+    LetGo,
+    /// The build cache no longer has it as it was when the build found it.
+    Unread(std::io::Error),
+}
+
+impl Unshown {
+    /// The error for the output at `path`.
+    pub(super) fn diagnostic(&self, path: &str) -> crate::diagnostic::Diagnostic {
+        use crate::diagnostic::Diagnostic;
+        match self {
+            Unshown::LetGo => Diagnostic::error(format!(
+                "internal error: a page's HTML was let go before {path} was made"
+            )),
+            Unshown::Unread(e) => Diagnostic::error(format!(
+                "cannot read a page's HTML from the build cache for {path}: {e}"
+            ))
+            .hint("the build cache changed while the site was built; build it again"),
+        }
+    }
+}
+
 impl HtmlValues {
     /// `html[i]` is `PageId(i)`'s; `uses[i]`, if given, how many outputs show it.
-    pub(super) fn new(html: Vec<Value>, uses: Option<Vec<usize>>) -> HtmlValues {
-        match uses {
-            None => HtmlValues::Kept(html),
+    /// HTML the build cache stores is read now when counted (a build without the cache
+    /// has none).
+    pub(super) fn new(html: Vec<Page>, uses: Option<Vec<usize>>) -> Result<HtmlValues, Unshown> {
+        Ok(match uses {
+            None => HtmlValues::Kept(
+                html.into_iter()
+                    .map(|html| match html {
+                        Page::Made(value) => Kept {
+                            value: OnceLock::from(value),
+                            stored: None,
+                        },
+                        Page::Stored(stored) => Kept {
+                            value: OnceLock::new(),
+                            stored: Some(stored),
+                        },
+                    })
+                    .collect(),
+            ),
             Some(uses) => HtmlValues::Counted(
                 html.into_iter()
                     .zip(uses)
                     .map(|(html, uses)| {
-                        Mutex::new(Counted {
+                        let html = match html {
+                            Page::Made(value) => value,
+                            Page::Stored(stored) => {
+                                Value::safe_string(&stored.read().map_err(Unshown::Unread)?)
+                            }
+                        };
+                        Ok(Mutex::new(Counted {
                             html: Some(html),
                             uses,
-                        })
+                        }))
                     })
-                    .collect(),
+                    .collect::<Result<_, Unshown>>()?,
             ),
-        }
+        })
     }
 
     /// Page `id`'s HTML, for an output that shows it, counted as made: asked once per
-    /// output rendered. `None` if it was let go, which only asking for it more often
-    /// than counted does.
-    pub(super) fn show(&self, id: PageId) -> Option<Value> {
+    /// output rendered. [`Unshown::LetGo`] if it was let go, which only asking for it
+    /// more often than counted does.
+    pub(super) fn show(&self, id: PageId) -> Result<Value, Unshown> {
         match self {
-            HtmlValues::Kept(html) => Some(html[id.0].clone()),
+            HtmlValues::Kept(html) => html[id.0].value().cloned(),
             HtmlValues::Counted(slots) => {
                 let mut slot = slots[id.0].lock().unwrap_or_else(|e| e.into_inner());
-                slot.uses = slot.uses.checked_sub(1)?;
+                slot.uses = slot.uses.checked_sub(1).ok_or(Unshown::LetGo)?;
                 // The last output to show it lets it go.
                 match slot.uses {
                     0 => slot.html.take(),
                     _ => slot.html.clone(),
                 }
+                .ok_or(Unshown::LetGo)
             }
         }
     }
 
     /// Page `id`'s HTML, if it is kept: the HTML of every page is, in `serve` and in a
-    /// build with the build cache.
+    /// build with the build cache (read from the cache if it was not yet).
     pub(crate) fn kept(&self, id: PageId) -> Option<&Value> {
         match self {
-            HtmlValues::Kept(html) => Some(&html[id.0]),
+            HtmlValues::Kept(html) => html[id.0].value().ok(),
             HtmlValues::Counted(_) => None,
+        }
+    }
+
+    /// Where page `id`'s kept HTML is, without reading it.
+    pub(crate) fn kept_ref(&self, id: PageId) -> Option<HtmlRef<'_>> {
+        match self {
+            HtmlValues::Kept(html) => {
+                let kept = &html[id.0];
+                match (kept.value.get().and_then(Value::as_str), &kept.stored) {
+                    (Some(text), _) => Some(HtmlRef::Made(text)),
+                    (None, Some(stored)) => Some(HtmlRef::Stored(stored)),
+                    (None, None) => None,
+                }
+            }
+            HtmlValues::Counted(_) => None,
+        }
+    }
+
+    /// What a fingerprint counts of page `id`'s kept HTML (see `digest::feed_long`),
+    /// without reading it from the build cache.
+    pub(crate) fn digest(&self, id: PageId) -> Option<Long> {
+        match self.kept_ref(id)? {
+            HtmlRef::Made(text) => Some(Long::of(text)),
+            HtmlRef::Stored(stored) => Some(stored.digest()),
         }
     }
 
@@ -78,8 +165,17 @@ impl HtmlValues {
     /// past the last). In a build that lets HTML go, no output shows it.
     pub(super) fn set(&mut self, id: PageId, html: Value) {
         match self {
-            HtmlValues::Kept(values) if id.0 == values.len() => values.push(html),
-            HtmlValues::Kept(values) => values[id.0] = html,
+            HtmlValues::Kept(values) => {
+                let kept = Kept {
+                    value: OnceLock::from(html),
+                    stored: None,
+                };
+                if id.0 == values.len() {
+                    values.push(kept);
+                } else {
+                    values[id.0] = kept;
+                }
+            }
             HtmlValues::Counted(slots) => {
                 let slot = Mutex::new(Counted {
                     html: Some(html),
@@ -92,6 +188,18 @@ impl HtmlValues {
                 }
             }
         }
+    }
+}
+
+impl Kept {
+    /// The HTML as a template value, read from the build cache the first time.
+    fn value(&self) -> Result<&Value, Unshown> {
+        if let Some(value) = self.value.get() {
+            return Ok(value);
+        }
+        let stored = self.stored.as_ref().ok_or(Unshown::LetGo)?;
+        let text = stored.read().map_err(Unshown::Unread)?;
+        Ok(self.value.get_or_init(|| Value::safe_string(&text)))
     }
 }
 
@@ -134,29 +242,88 @@ pub(super) fn uses(site: &Site, plan: &[Planned]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
     use super::*;
+
+    fn shown(values: &HtmlValues, id: usize) -> Option<String> {
+        values
+            .show(PageId(id))
+            .ok()
+            .map(|v| v.as_str().unwrap_or("no text").to_owned())
+    }
+
+    fn made() -> Vec<Page> {
+        vec![
+            Page::Made(Value::safe_string("<p>a</p>")),
+            Page::Made(Value::safe_string("<p>b</p>")),
+        ]
+    }
 
     #[test]
     fn counted_html_goes_with_its_last_output_and_kept_html_stays() {
-        let html = || vec![Value::safe_string("<p>a</p>"), Value::safe_string("<p>b</p>")];
-        let shown = |values: &HtmlValues, id| values.show(PageId(id)).map(|v| v.as_str().map(str::to_owned));
-        let counted = HtmlValues::new(html(), Some(vec![2, 1]));
-        assert_eq!(shown(&counted, 0), Some(Some("<p>a</p>".to_owned())));
-        assert_eq!(shown(&counted, 1), Some(Some("<p>b</p>".to_owned())));
-        assert_eq!(shown(&counted, 0), Some(Some("<p>a</p>".to_owned())));
+        let counted = HtmlValues::new(made(), Some(vec![2, 1])).expect("made");
+        assert_eq!(shown(&counted, 0).as_deref(), Some("<p>a</p>"));
+        assert_eq!(shown(&counted, 1).as_deref(), Some("<p>b</p>"));
+        assert_eq!(shown(&counted, 0).as_deref(), Some("<p>a</p>"));
         assert!(counted.kept(PageId(0)).is_none());
+        assert!(counted.digest(PageId(0)).is_none());
         let HtmlValues::Counted(slots) = &counted else {
             panic!("counted")
         };
         assert!(slots.iter().all(|s| s.lock().expect("a lock").html.is_none()));
         // Asked for once more than counted: nothing, never an empty page.
-        assert_eq!(shown(&counted, 1), None);
-        assert_eq!(shown(&counted, 1), None);
+        assert!(matches!(counted.show(PageId(1)), Err(Unshown::LetGo)));
+        assert!(matches!(counted.show(PageId(1)), Err(Unshown::LetGo)));
 
-        let kept = HtmlValues::new(html(), None);
+        let kept = HtmlValues::new(made(), None).expect("made");
         for _ in 0..3 {
-            assert_eq!(shown(&kept, 1), Some(Some("<p>b</p>".to_owned())));
+            assert_eq!(shown(&kept, 1).as_deref(), Some("<p>b</p>"));
         }
         assert_eq!(kept.kept(PageId(1)).and_then(Value::as_str), Some("<p>b</p>"));
+    }
+
+    #[test]
+    fn stored_html_is_read_when_first_shown_and_counts_unread() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file: Arc<Path> = dir.path().join("html").into();
+        let (a, b) = ("<p>stored a</p>", "<p>stored b</p>");
+        std::fs::write(&file, format!("{a}{b}")).expect("write");
+        let stored = |at: usize, text: &str| {
+            let crc = crc32fast::hash(text.as_bytes());
+            Page::Stored(StoredText::new(
+                file.clone(),
+                at as u64,
+                text.len() as u32,
+                crc,
+                Long::of(text),
+            ))
+        };
+        let kept = HtmlValues::new(vec![stored(0, a), stored(a.len(), b)], None).expect("kept");
+        // Its digest and where it is, without reading it.
+        assert_eq!(kept.digest(PageId(1)), Some(Long::of(b)));
+        assert!(matches!(kept.kept_ref(PageId(1)), Some(HtmlRef::Stored(_))));
+        assert_eq!(shown(&kept, 1).as_deref(), Some(b));
+        assert!(matches!(kept.kept_ref(PageId(1)), Some(HtmlRef::Made(text)) if text == b));
+        // Read once: the file changing after is not seen by the page read.
+        std::fs::write(&file, "x".repeat(a.len() + b.len())).expect("write");
+        assert_eq!(shown(&kept, 1).as_deref(), Some(b));
+        assert!(matches!(kept.show(PageId(0)), Err(Unshown::Unread(_))));
+        let message = kept
+            .show(PageId(0))
+            .expect_err("changed")
+            .diagnostic("a/index.html");
+        assert!(message.message.contains("a/index.html"), "{}", message.message);
+
+        // A build that counts its outputs has none stored, and reads it at once.
+        std::fs::write(&file, format!("{a}{b}")).expect("write");
+        let counted = HtmlValues::new(vec![stored(0, a)], Some(vec![1])).expect("read");
+        assert_eq!(shown(&counted, 0).as_deref(), Some(a));
+        std::fs::remove_file(&file).expect("remove");
+        assert!(matches!(
+            HtmlValues::new(vec![stored(0, a)], Some(vec![1])),
+            Err(Unshown::Unread(_))
+        ));
     }
 }

@@ -46,7 +46,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::site::{PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
+use crate::model::site::{Html, HtmlRef, PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
 use crate::write::Sink;
 use context::page_value;
@@ -138,16 +138,31 @@ pub(crate) fn prepare(
     words::check_dates(&site.config, &mut diags);
     let apart = context::Apart::of(&templates);
     // The pages' values are made beside the plan, which reads none of them.
-    let ((page_values, page_html), (term_events, archive, plan)) = rayon::join(
+    let (pages, (term_events, archive, plan)) = rayon::join(
         // Each page's HTML becomes a template value, which its page value shares unless
-        // the templates read it off the page's own output alone.
-        || -> (Vec<Value>, Vec<Value>) {
+        // the templates read it off the page's own output alone; HTML the build cache
+        // stores stays there unless the shared values hold it.
+        || -> Result<(Vec<Value>, Vec<html_values::Page>), html_values::Unshown> {
             html.into_pages()
                 .map(|(id, content)| {
-                    let html = Value::safe_string(&content);
-                    (page_value(site, id, &refs, &html, apart), html)
+                    let html = match content {
+                        Html::Stored(stored) if apart.content => {
+                            return Ok((
+                                page_value(site, id, &refs, &Value::safe_string(""), apart),
+                                html_values::Page::Stored(stored),
+                            ));
+                        }
+                        Html::Stored(stored) => stored.read().map_err(html_values::Unshown::Unread)?,
+                        Html::Made(text) => text,
+                    };
+                    let html = Value::safe_string(&html);
+                    Ok((
+                        page_value(site, id, &refs, &html, apart),
+                        html_values::Page::Made(html),
+                    ))
                 })
-                .unzip()
+                .collect::<Result<Vec<_>, _>>()
+                .map(|pairs| pairs.into_iter().unzip())
         },
         || {
             let term_events = timeline::events_by_term(site);
@@ -169,6 +184,9 @@ pub(crate) fn prepare(
             (term_events, archive, plan)
         },
     );
+    let unread =
+        |e: html_values::Unshown| -> Diagnostics { std::iter::once(e.diagnostic("the site")).collect() };
+    let (page_values, page_html) = pages.map_err(unread)?;
     // An event's HTML is made when an output showing it is rendered, unless the event
     // partial reads other pages (then fingerprints need it made, with the values) or
     // the build keeps nothing for the next: then it is made below, once the lookups the
@@ -211,7 +229,8 @@ pub(crate) fn prepare(
         page_html: html_values::HtmlValues::new(
             page_html,
             (!inputs.html_kept).then(|| html_values::uses(site, &plan)),
-        ),
+        )
+        .map_err(unread)?,
         apart,
         archive,
         search,
@@ -364,9 +383,10 @@ impl Prepared {
         }
     }
 
-    /// A page's HTML, if it is kept after its outputs are made (see [`Inputs::html_kept`]).
-    pub(crate) fn page_content(&self, id: PageId) -> Option<&str> {
-        self.data.page_html.kept(id).and_then(Value::as_str)
+    /// Where a page's HTML is, if it is kept after its outputs are made (see
+    /// [`Inputs::html_kept`]).
+    pub(crate) fn page_content(&self, id: PageId) -> Option<HtmlRef<'_>> {
+        self.data.page_html.kept_ref(id)
     }
 
     /// What made an output file: the analysis, template or setting behind it.

@@ -79,8 +79,8 @@ fn job_context(
                     if data.apart.any() {
                         // Without the HTML at hand, no fingerprint: the page is made.
                         let html = match data.apart.content {
-                            true => data.page_html.kept(*id)?.as_str().unwrap_or(""),
-                            false => "",
+                            true => Some(data.page_html.digest(*id)?),
+                            false => None,
                         };
                         let own = super::context::apart_fingerprint(site, *id, html, data.apart);
                         ctx.insert_value("page's own fields", Value::from(own));
@@ -305,14 +305,9 @@ pub(super) fn render_job(
 ) -> Result<(), Diagnostic> {
     let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
     // Counted as shown whether or not the template reads it (see `HtmlValues`).
-    let let_go = || {
-        Diagnostic::error(format!(
-            "internal error: a page's HTML was let go before {} was made",
-            planned.path
-        ))
-    };
+    let unshown = |e: super::html_values::Unshown| e.diagnostic(planned.path.as_str());
     let own_html = match &planned.job {
-        Job::Page(id) => Some(data.page_html.show(*id).ok_or_else(let_go)?),
+        Job::Page(id) => Some(data.page_html.show(*id).map_err(unshown)?),
         _ => None,
     };
     if let Some(template) = &planned.template
@@ -329,7 +324,7 @@ pub(super) fn render_job(
         Job::Redirect { to } => redirect_html(to),
         Job::Feed { of, format } => {
             let feed = feeds::of(site, of, *format);
-            feeds::write(site, &|id| data.page_html.show(id), &feed, *format).ok_or_else(let_go)?
+            feeds::write(site, &|id| data.page_html.show(id), &feed, *format).map_err(unshown)?
         }
         Job::TimelineJson(lang) => {
             return sink

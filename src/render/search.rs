@@ -581,7 +581,7 @@ pub(crate) fn filters_json(site: &Site, lang: Lang) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct Doc<'a> {
     /// Title, URL path, date (ISO), section title, tags, text.
     t: &'a str,
@@ -590,6 +590,16 @@ struct Doc<'a> {
     s: &'a str,
     g: Vec<&'a str>,
     x: &'a str,
+}
+
+impl Hash for Doc<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let Doc { t, u, d, s, g, x } = self;
+        (t, u, d, s, g).hash(h);
+        // The text, most of a record, by its one-shot hash: a streaming hasher copies
+        // it on the way, and every page's record is hashed for the bundles' fingerprints.
+        crate::digest::Long::of(x).feed(h);
+    }
 }
 
 /// Compressed records by a hash of the document they hold, kept by `serve` so that

@@ -525,8 +525,8 @@ impl Prepared {
                 Job::TimelineIcs(lang) => timeline::hash_ics(site, *lang, &mut h),
                 Job::Feed { of, format } => {
                     let feed = feeds::of(site, of, *format);
-                    let html = |id: PageId| self.data.page_html.kept(id).cloned();
-                    feeds::hash(site, &html, &feed, *format, &mut h)?;
+                    let digest = |id: PageId| self.data.page_html.digest(id);
+                    feeds::hash(site, &digest, &feed, *format, &mut h)?;
                 }
                 // Made from more than the values hashed here: rendered every time.
                 Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::Copy(_) => {
