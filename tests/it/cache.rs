@@ -622,6 +622,34 @@ fn a_template_reading_any_page_sees_every_value_when_the_cache_serves_the_rest()
 }
 
 #[test]
+fn a_list_showing_every_pages_html_reads_it_from_the_cache() {
+    // A page's HTML stays in the cache's files unless an output shows it; a template
+    // that lists every page's HTML makes the build read all of it.
+    let site = SiteTest::example().file(
+        "templates/section.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n\
+         <div id=\"bodies\">{% for p in section.pages %}<div class=\"body\">{{ p.content }}</div>{% endfor %}</div>\n\
+         {% endblock content %}\n",
+    );
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    rename_kursk(&site, "Kursk, with every body listed");
+    let out = tmp.path().join("renamed");
+    let stdout = cached_build(&site, &out);
+    // Pages' among them: the example site has 8 sections.
+    assert!(markdown_counts(&stdout).0 > 8, "{stdout}");
+    // Not paginated: `section.pages` lists them all.
+    let economy = parse_output(&out, "/economy/");
+    let bodies = crate::harness::texts(&economy, "#bodies .body");
+    assert!(bodies.len() >= 2, "{bodies:?}");
+    assert!(
+        bodies.iter().all(|b| b.len() > 200),
+        "every body shown whole: {bodies:?}"
+    );
+    assert_same_as_cold(&site, &out);
+}
+
+#[test]
 fn the_timeline_graph_and_calendar_data_come_from_the_cache_until_what_they_write_changes() {
     let site = SiteTest::example();
     let tmp = tempfile::tempdir().expect("temp dir");
