@@ -55,6 +55,20 @@ struct Header {
     records: u64,
 }
 
+impl Header {
+    /// This version's header for a build with `key`, link targets `links`, and records
+    /// `records` bytes long.
+    fn new(key: u64, links: u64, records: u64) -> Header {
+        Header {
+            format: FORMAT,
+            dossier: env!("CARGO_PKG_VERSION").to_owned(),
+            key,
+            links,
+            records,
+        }
+    }
+}
+
 /// Where a document's HTML is among the file's, and what its bytes must be.
 #[derive(Serialize, Deserialize, Debug)]
 struct HtmlAt {
@@ -136,14 +150,7 @@ fn read_shard(dir: &Path, shard: usize, key: u64, bytes: &mut Vec<u8>) -> Option
     std::fs::File::open(&file).ok()?.read_to_end(bytes).ok()?;
     let (head, rest) = first(bytes)?;
     let header: Header = postcard::from_bytes(head?).ok()?;
-    let wanted = Header {
-        format: FORMAT,
-        dossier: env!("CARGO_PKG_VERSION").to_owned(),
-        key,
-        links: header.links,
-        records: header.records,
-    };
-    if header != wanted {
+    if header != Header::new(key, header.links, header.records) {
         return None;
     }
     let (docs, html) = rest.split_at_checked(usize::try_from(header.records).ok()?)?;
@@ -198,9 +205,10 @@ pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
     })
 }
 
-/// One file's header, records and HTML, of `docs` whose HTML can be had (a stored one
-/// is read from the file this replaces, and left out if it no longer has it).
-fn shard_bytes(header: Header, docs: &[(&str, &Converted, HtmlRef)]) -> io::Result<Vec<u8>> {
+/// One file's header (for a build with `key` and link targets `links`), records and HTML,
+/// of `docs` whose HTML can be had (a stored one is read from the file this replaces,
+/// and left out if it no longer has it).
+fn shard_bytes(key: u64, links: u64, docs: &[(&str, &Converted, HtmlRef)]) -> io::Result<Vec<u8>> {
     let mut records = Vec::new();
     let mut html = Vec::new();
     for (path, converted, content) in docs {
@@ -220,10 +228,7 @@ fn shard_bytes(header: Header, docs: &[(&str, &Converted, HtmlRef)]) -> io::Resu
         html.extend_from_slice(&bytes);
         records.extend(record(&(path, converted, at)).map_err(io::Error::other)?);
     }
-    let header = Header {
-        records: records.len() as u64,
-        ..header
-    };
+    let header = Header::new(key, links, records.len() as u64);
     let mut out = record(&header).map_err(io::Error::other)?;
     out.reserve(records.len() + html.len());
     out.extend(records);
@@ -284,14 +289,7 @@ pub(crate) fn save<'a>(
         if unchanged(shard, docs) {
             return Ok(());
         }
-        let header = Header {
-            format: FORMAT,
-            dossier: env!("CARGO_PKG_VERSION").to_owned(),
-            key,
-            links,
-            records: 0,
-        };
-        let bytes = shard_bytes(header, docs)?;
+        let bytes = shard_bytes(key, links, docs)?;
         let temporary = file.with_extension("part");
         let mut out = std::fs::File::create(&temporary)?;
         out.write_all(&bytes)?;
@@ -363,14 +361,7 @@ mod tests {
     }
 
     fn header(key: u64, links: u64, records: usize) -> Vec<u8> {
-        let header = Header {
-            format: FORMAT,
-            dossier: env!("CARGO_PKG_VERSION").to_owned(),
-            key,
-            links,
-            records: records as u64,
-        };
-        record(&header).expect("encodes")
+        record(&Header::new(key, links, records as u64)).expect("encodes")
     }
 
     fn write_raw(dir: &Path, shard: usize, parts: &[Vec<u8>]) {
@@ -530,20 +521,13 @@ mod tests {
             word_count: 6,
             ..Default::default()
         };
-        let header = Header {
-            format: FORMAT,
-            dossier: env!("CARGO_PKG_VERSION").to_owned(),
-            key: 1,
-            links: 2,
-            records: 0,
-        };
         let docs = [
             (a.as_str(), &made, HtmlRef::Made("<p>New</p>")),
             (b.as_str(), &kb.1, HtmlRef::Stored(&kb.2)),
             // Its file no longer has it: left out.
             (ka.0.as_str(), &ka.1, HtmlRef::Stored(&nowhere())),
         ];
-        let bytes = shard_bytes(header, &docs).expect("made");
+        let bytes = shard_bytes(1, 2, &docs).expect("made");
         write_raw(dir.path(), shard, &[bytes]);
         let again = load(dir.path(), 1).expect("whole files");
         assert_eq!(
