@@ -24,6 +24,7 @@ pub(crate) mod linkcheck;
 pub(crate) mod load;
 pub(crate) mod model;
 pub(crate) mod output_path;
+pub(crate) mod packed;
 pub(crate) mod parse;
 #[doc(hidden)]
 pub mod probe;

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::model::link_targets::{LinkTargets, convert};
 use crate::model::site::{Html, PageId, Site};
+use crate::packed::Packed;
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::{AnchorRef, Calls, Converted, Doc};
 use crate::parse::shortcodes;
@@ -311,15 +312,23 @@ pub(crate) fn convert_markdown(
         }
         (converted, None)
     };
-    let page_results: Vec<(Converted, Option<StoredText>)> = site
+    let page_results: Vec<(Converted, Option<Html>)> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            convert_doc(
+            let (mut converted, stored) = convert_doc(
                 page_doc(site, links, PageId(i), &p.file.text, p.body_offset),
                 true,
-            )
+            );
+            // A build that keeps nothing for the next packs each page's HTML as it is
+            // made, and unpacks it for the outputs that show it (see `packed`).
+            let html = match stored {
+                Some(stored) => Some(Html::Stored(stored)),
+                None if !remember => Some(Html::Packed(Packed::new(&std::mem::take(&mut converted.content)))),
+                None => None,
+            };
+            (converted, html)
         })
         .collect();
     let section_results: Vec<Converted> = site
@@ -347,11 +356,12 @@ pub(crate) fn convert_markdown(
 
     let mut diags = Diagnostics::new();
     let mut html = Vec::with_capacity(page_results.len());
-    for (page, (mut r, stored)) in site.pages.iter_mut().zip(page_results) {
+    for (page, (mut r, apart)) in site.pages.iter_mut().zip(page_results) {
         diags.extend(std::mem::take(&mut r.diagnostics));
-        // The HTML is moved, not copied: the model keeps the rest.
-        html.push(match stored {
-            Some(stored) => Html::Stored(stored),
+        // The HTML (unless packed or stored already) is moved, not copied: the model
+        // keeps the rest.
+        html.push(match apart {
+            Some(html) => html,
             None => Html::Made(std::mem::take(&mut r.content)),
         });
         page.converted = r;

@@ -134,11 +134,12 @@ impl Site {
 #[derive(Debug, Default)]
 pub(crate) struct PageHtml(Vec<Html>);
 
-/// One page's HTML: made by this build, or left in the build cache by an earlier one
-/// and read only if an output shows it.
+/// One page's HTML: made by this build (packed, in a build that lets it go once shown),
+/// or left in the build cache by an earlier one and read only if an output shows it.
 #[derive(Debug)]
 pub(crate) enum Html {
     Made(String),
+    Packed(crate::packed::Packed),
     Stored(crate::stored::StoredText),
 }
 

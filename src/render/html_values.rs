@@ -14,6 +14,7 @@ use super::job::Job;
 use super::job::Planned;
 use crate::digest::Long;
 use crate::model::site::{HtmlRef, PageId, Site};
+use crate::packed::Packed;
 use crate::stored::StoredText;
 
 pub(crate) enum HtmlValues {
@@ -23,10 +24,11 @@ pub(crate) enum HtmlValues {
     Counted(Vec<Mutex<Counted>>),
 }
 
-/// A page's HTML as render is given it: a template value, or where the build cache
-/// stores it.
+/// A page's HTML as render is given it: a template value, packed, or where the build
+/// cache stores it.
 pub(crate) enum Page {
     Made(Value),
+    Packed(Packed),
     Stored(StoredText),
 }
 
@@ -39,9 +41,32 @@ pub(crate) struct Kept {
 
 pub(crate) struct Counted {
     /// `None` once let go.
-    html: Option<Value>,
+    html: Option<CountedHtml>,
     /// The outputs still to show it.
     uses: usize,
+}
+
+/// A counted page's HTML until it is let go: packed as the Markdown stage made it, and
+/// unpacked for each output that shows it (most pages' HTML is shown once, by the page).
+enum CountedHtml {
+    Value(Value),
+    Packed(Packed),
+}
+
+impl CountedHtml {
+    fn value(&self) -> Value {
+        match self {
+            CountedHtml::Value(value) => value.clone(),
+            CountedHtml::Packed(packed) => Value::safe_string(&packed.unpack()),
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            CountedHtml::Value(value) => value,
+            CountedHtml::Packed(packed) => Value::safe_string(&packed.unpack()),
+        }
+    }
 }
 
 /// Why an output cannot have a page's HTML.
@@ -82,6 +107,10 @@ impl HtmlValues {
                             value: OnceLock::from(value),
                             stored: None,
                         },
+                        Page::Packed(packed) => Kept {
+                            value: OnceLock::from(Value::safe_string(&packed.unpack())),
+                            stored: None,
+                        },
                         Page::Stored(stored) => Kept {
                             value: OnceLock::new(),
                             stored: Some(stored),
@@ -94,10 +123,11 @@ impl HtmlValues {
                     .zip(uses)
                     .map(|(html, uses)| {
                         let html = match html {
-                            Page::Made(value) => value,
-                            Page::Stored(stored) => {
-                                Value::safe_string(&stored.read().map_err(Unshown::Unread)?)
-                            }
+                            Page::Made(value) => CountedHtml::Value(value),
+                            Page::Packed(packed) => CountedHtml::Packed(packed),
+                            Page::Stored(stored) => CountedHtml::Value(Value::safe_string(
+                                &stored.read().map_err(Unshown::Unread)?,
+                            )),
                         };
                         Ok(Mutex::new(Counted {
                             html: Some(html),
@@ -120,8 +150,8 @@ impl HtmlValues {
                 slot.uses = slot.uses.checked_sub(1).ok_or(Unshown::LetGo)?;
                 // The last output to show it lets it go.
                 match slot.uses {
-                    0 => slot.html.take(),
-                    _ => slot.html.clone(),
+                    0 => slot.html.take().map(CountedHtml::into_value),
+                    _ => slot.html.as_ref().map(CountedHtml::value),
                 }
                 .ok_or(Unshown::LetGo)
             }
@@ -178,7 +208,7 @@ impl HtmlValues {
             }
             HtmlValues::Counted(slots) => {
                 let slot = Mutex::new(Counted {
-                    html: Some(html),
+                    html: Some(CountedHtml::Value(html)),
                     uses: 0,
                 });
                 if id.0 == slots.len() {
@@ -282,6 +312,29 @@ mod tests {
             assert_eq!(shown(&kept, 1).as_deref(), Some("<p>b</p>"));
         }
         assert_eq!(kept.kept(PageId(1)).and_then(Value::as_str), Some("<p>b</p>"));
+    }
+
+    #[test]
+    fn packed_html_unpacks_for_each_output_and_goes_with_its_last() {
+        let packed = || {
+            vec![
+                Page::Packed(Packed::new("<p>packed a</p>")),
+                Page::Made(Value::safe_string("<p>b</p>")),
+            ]
+        };
+        let counted = HtmlValues::new(packed(), Some(vec![2, 1])).expect("made");
+        for _ in 0..2 {
+            assert_eq!(shown(&counted, 0).as_deref(), Some("<p>packed a</p>"));
+        }
+        assert!(matches!(counted.show(PageId(0)), Err(Unshown::LetGo)));
+        assert_eq!(shown(&counted, 1).as_deref(), Some("<p>b</p>"));
+
+        let kept = HtmlValues::new(packed(), None).expect("made");
+        assert_eq!(
+            kept.kept(PageId(0)).and_then(Value::as_str),
+            Some("<p>packed a</p>")
+        );
+        assert_eq!(kept.digest(PageId(0)), Some(Long::of("<p>packed a</p>")));
     }
 
     #[test]

@@ -152,7 +152,14 @@ pub(crate) fn prepare(
                                 html_values::Page::Stored(stored),
                             ));
                         }
+                        Html::Packed(packed) if apart.content => {
+                            return Ok((
+                                page_value(site, id, &refs, &Value::safe_string(""), apart),
+                                html_values::Page::Packed(packed),
+                            ));
+                        }
                         Html::Stored(stored) => stored.read().map_err(html_values::Unshown::Unread)?,
+                        Html::Packed(packed) => packed.unpack(),
                         Html::Made(text) => text,
                     };
                     let html = Value::safe_string(&html);
