@@ -9,8 +9,11 @@
 pub(crate) struct Packed(Box<[u8]>);
 
 impl Packed {
-    pub(crate) fn new(text: &str) -> Packed {
-        Packed(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+    /// `text` packed, unless it is longer than the four bytes before it can say (4 GiB):
+    /// such a text, which only a hostile source makes, stays as it is rather than come
+    /// back cut short.
+    pub(crate) fn new(text: &str) -> Option<Packed> {
+        fits(text.len()).then(|| Packed(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice()))
     }
 
     /// The text again.
@@ -28,6 +31,11 @@ impl Packed {
     }
 }
 
+/// Whether a text `len` bytes long can be packed: LZ4's length prefix is a `u32`.
+fn fits(len: usize) -> bool {
+    u32::try_from(len).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,9 +44,15 @@ mod tests {
     fn a_text_unpacks_as_it_was_packed() {
         let page = "<p>Grain exports rose by a quarter. </p>".repeat(200) + "Київ — 서울 ✓";
         for text in ["", "x", page.as_str()] {
-            assert_eq!(Packed::new(text).unpack(), text);
+            assert_eq!(Packed::new(text).expect("short").unpack(), text);
         }
         // HTML repeats itself: what it holds is the point of packing it.
-        assert!(Packed::new(&page).size() * 4 < page.len());
+        assert!(Packed::new(&page).expect("short").size() * 4 < page.len());
+    }
+
+    #[test]
+    fn a_text_longer_than_the_length_prefix_says_is_not_packed() {
+        assert!(fits(u32::MAX as usize));
+        assert!(!fits(u32::MAX as usize + 1));
     }
 }

@@ -341,7 +341,10 @@ pub(crate) fn convert_markdown(
             // made, and unpacks it for the outputs that show it (see `packed`).
             let html = match stored {
                 Some(stored) => Some(Html::Stored(stored)),
-                None if !remember => Some(Html::Packed(Packed::new(&std::mem::take(&mut converted.content)))),
+                None if !remember => Packed::new(&converted.content).map(|packed| {
+                    converted.content = String::new();
+                    Html::Packed(packed)
+                }),
                 None => None,
             };
             (converted, html, front)

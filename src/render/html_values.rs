@@ -318,7 +318,7 @@ mod tests {
     fn packed_html_unpacks_for_each_output_and_goes_with_its_last() {
         let packed = || {
             vec![
-                Page::Packed(Packed::new("<p>packed a</p>")),
+                Page::Packed(Packed::new("<p>packed a</p>").expect("short")),
                 Page::Made(Value::safe_string("<p>b</p>")),
             ]
         };
