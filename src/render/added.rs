@@ -84,7 +84,7 @@ impl Prepared {
         new_terms: &[NewTerm],
     ) -> JobId {
         let page = site.page(id);
-        self.refs.push(page_ref(page, &site.config.base_path));
+        self.data.refs.push(page_ref(page, &site.config.base_path));
         self.data.page_values.push(Value::none());
         self.data.connected.push();
         self.show_page(site, id, html, new_terms);

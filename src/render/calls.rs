@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::context;
+use super::page_value::{Apart, page_value};
 use super::templates::{Lookups, Templates};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -99,7 +100,7 @@ fn lookups(site: &Site, everything: bool) -> Lookups {
         let no_html = Value::safe_string("");
         let pages: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| context::page_value(site, PageId(i), &refs, &no_html, context::Apart::default()))
+            .map(|i| page_value(site, PageId(i), &refs, &no_html, Apart::default()))
             .collect();
         for (p, value) in site.pages.iter().zip(&pages) {
             l.pages.insert(p.file.content_path.clone(), value.clone());
@@ -153,10 +154,7 @@ fn contexts(site: &Site) -> HashMap<String, (&'static str, Value)> {
             let path = site.page(*id).file.content_path.clone();
             (
                 path,
-                (
-                    "page",
-                    context::page_value(site, *id, &refs, &no_html, context::Apart::default()),
-                ),
+                ("page", page_value(site, *id, &refs, &no_html, Apart::default())),
             )
         })
         .collect();

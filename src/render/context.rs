@@ -7,56 +7,8 @@ use serde::Serialize;
 use tera::Value;
 use tera::value::Key;
 
-use crate::model::site::{Item, Page, PageId, Section, Site, Term};
+use crate::model::site::{Item, Page, Section, Site, Term};
 use crate::parse::markdown::Heading;
-
-#[derive(Serialize)]
-struct PageMeta<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    date: Option<String>,
-    updated: Option<String>,
-    year: Option<i16>,
-    month: Option<i8>,
-    day: Option<i8>,
-    slug: &'a str,
-    path: &'a str,
-    href: &'a str,
-    permalink: &'a str,
-    relative_path: &'a str,
-    colocated_path: Option<&'a str>,
-    components: Vec<&'a str>,
-    ancestors: Vec<&'a str>,
-    section: &'a str,
-    draft: bool,
-    weight: Option<i64>,
-    authors: &'a [String],
-    taxonomies: &'a std::collections::BTreeMap<String, Vec<String>>,
-    extra: &'a serde_json::Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    toc: Option<&'a [Heading]>,
-    word_count: usize,
-    reading_time: usize,
-    assets: Vec<String>,
-    lang: &'a str,
-    translations: Vec<Translation<'a>>,
-    in_search_index: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    backlinks: Option<Vec<BacklinkRef<'a>>>,
-    /// The archive page of the month the page is dated in.
-    archive_path: Option<String>,
-    /// Its indicators to watch.
-    watch: Vec<WatchView<'a>>,
-    // Template values, which Tera's serializer takes as they are (a shared string, the
-    // shared references of other pages): one map made in one pass, where adding them to
-    // the map afterwards made it twice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    content: Option<Value>,
-    summary: Value,
-    related: Value,
-    lower: Value,
-    higher: Value,
-}
 
 /// An indicator to watch, for templates.
 #[derive(Serialize)]
@@ -177,7 +129,11 @@ fn linking(site: &Site, source: Item) -> (&str, &str, &str, Option<crate::dates:
 
 /// Hashes what [`backlink_refs`] makes of `list` from what it is made of, without making
 /// it (the addresses' base path is the configuration's, which every fingerprint covers).
-fn hash_backlinks(site: &Site, list: &[crate::model::site::Backlink], h: &mut impl std::hash::Hasher) {
+pub(super) fn hash_backlinks(
+    site: &Site,
+    list: &[crate::model::site::Backlink],
+    h: &mut impl std::hash::Hasher,
+) {
     use std::hash::Hash;
     list.len().hash(h);
     for b in list {
@@ -227,7 +183,7 @@ pub(crate) fn zola_path<'a>(path: &'a str, base_path: &str) -> &'a str {
     }
 }
 
-fn ancestors(site: &Site, mut section: Option<crate::model::site::SectionId>) -> Vec<&str> {
+pub(super) fn ancestors(site: &Site, mut section: Option<crate::model::site::SectionId>) -> Vec<&str> {
     let mut out = Vec::new();
     while let Some(s) = section {
         out.push(site.section(s).file.content_path.as_str());
@@ -237,7 +193,7 @@ fn ancestors(site: &Site, mut section: Option<crate::model::site::SectionId>) ->
     out
 }
 
-fn components(path: &str, base_path: &str) -> Vec<String> {
+pub(super) fn components(path: &str, base_path: &str) -> Vec<String> {
     path.strip_prefix(base_path)
         .unwrap_or(path)
         .split('/')
@@ -253,171 +209,6 @@ fn html_entries(content: &str, summary: Option<&str>) -> [(&'static str, Value);
         ("content", Value::safe_string(content)),
         ("summary", summary.map_or_else(Value::none, Value::safe_string)),
     ]
-}
-
-/// The fields of a page's value that only its own output reads, when no template can read
-/// them off another page (see `field_reads::only_own_page_reads`): they are left out of
-/// the value every list of pages shares, and added to the page's own `page` when its
-/// output is made. A build then never holds every page's table of contents and
-/// backlinks at once: 51 MiB of a 10,000-page site's live values, whose peak memory fell
-/// from 433 to 375 MiB without them. A page's HTML left out is shown from
-/// `Data::page_html`, which a build lets go page by page (see `html_values`).
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
-pub(crate) struct Apart {
-    pub toc: bool,
-    pub backlinks: bool,
-    /// The page's HTML (`content`).
-    pub content: bool,
-}
-
-impl Apart {
-    /// The fields the `templates` read only off the output's own page. (A template that
-    /// calls `backlinks(…)`, which reads the backlinks off any page's shared value, names
-    /// them other than as `page.backlinks`.)
-    pub(crate) fn of(templates: &super::templates::Templates) -> Apart {
-        Apart {
-            toc: templates.only_own_page_reads("toc"),
-            backlinks: templates.only_own_page_reads("backlinks"),
-            content: templates.only_own_page_reads("content"),
-        }
-    }
-
-    pub(crate) fn any(self) -> bool {
-        self.toc || self.backlinks || self.content
-    }
-}
-
-/// The fields of page `id`'s value that `apart` keeps out of the shared one: each by
-/// name, with the name of the field that follows it in `PageMeta`. `html` is the page's.
-fn apart_fields(
-    site: &Site,
-    id: PageId,
-    html: &Value,
-    apart: Apart,
-) -> Vec<(&'static str, &'static str, Value)> {
-    let p = site.page(id);
-    let mut fields = Vec::new();
-    if apart.toc {
-        fields.push(("toc", "word_count", Value::from_serializable(&p.converted.toc)));
-    }
-    if apart.backlinks {
-        let backlinks = Value::from_serializable(&backlink_refs(site, &p.backlinks));
-        fields.push(("backlinks", "archive_path", backlinks));
-    }
-    if apart.content {
-        fields.push(("content", "summary", html.clone()));
-    }
-    fields
-}
-
-/// A fingerprint of the fields of page `id`'s value that `apart` keeps out of the shared
-/// one, hashed from what they are made of rather than made; `html` is what a
-/// fingerprint counts of the page's HTML (see `digest::Long`).
-pub(crate) fn apart_fingerprint(
-    site: &Site,
-    id: PageId,
-    html: Option<crate::digest::Long>,
-    apart: Apart,
-) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let p = site.page(id);
-    let mut h = crate::digest::fingerprinter();
-    if apart.toc {
-        p.converted.toc.hash(&mut h);
-    }
-    if apart.backlinks {
-        hash_backlinks(site, &p.backlinks, &mut h);
-    }
-    if apart.content
-        && let Some(html) = html
-    {
-        html.feed(&mut h);
-    }
-    h.finish()
-}
-
-/// Page `id`'s whole value, for its own output: its shared value with the fields `apart`
-/// kept out of it, each where [`page_value`] puts it (so that `page | json_encode` lists
-/// the fields in the same order either way). `html` is the page's.
-pub(crate) fn own_page_value(site: &Site, id: PageId, shared: &Value, html: &Value, apart: Apart) -> Value {
-    if !apart.any() {
-        return shared.clone();
-    }
-    let Some(mut map) = shared.clone().into_map() else {
-        return shared.clone();
-    };
-    let fields = apart_fields(site, id, html, apart);
-    map.reserve_exact(fields.len());
-    for (field, next, value) in fields {
-        let at = map.get_index_of(&Key::Str(next)).unwrap_or(map.len());
-        map.shift_insert(at, Key::Str(field), value);
-    }
-    Value::from(map)
-}
-
-/// A page's template value; `html` is its HTML (as a safe string, shared with
-/// `Data::page_html`), without the fields `apart` keeps out of it.
-pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], html: &Value, apart: Apart) -> Value {
-    let p = site.page(id);
-    let comps = components(&p.path, &site.config.base_path);
-    let meta = PageMeta {
-        title: &p.title,
-        description: p.meta.description.as_deref(),
-        date: p.date.map(|d| d.to_string()),
-        updated: p.meta.updated.map(|d| d.to_string()),
-        year: p.date.map(|d| d.year()),
-        month: p.date.map(|d| d.date.month()),
-        day: p.date.map(|d| d.date.day()),
-        slug: &p.slug,
-        path: zola_path(&p.path, &site.config.base_path),
-        href: &p.path,
-        permalink: &p.permalink,
-        relative_path: &p.file.content_path,
-        colocated_path: p.bundle_dir.as_deref(),
-        components: comps.iter().map(String::as_str).collect(),
-        ancestors: ancestors(site, Some(p.section)),
-        section: &site.section(p.section).file.content_path,
-        draft: p.meta.draft,
-        weight: p.meta.weight,
-        authors: &p.meta.authors,
-        taxonomies: &p.taxonomies,
-        extra: &p.meta.extra,
-        toc: (!apart.toc).then_some(p.converted.toc.as_slice()),
-        word_count: p.converted.word_count,
-        reading_time: p.reading_time(),
-        assets: p
-            .assets
-            .iter()
-            .map(|a| asset_url(&p.file.content_path, &p.path, a))
-            .collect(),
-        lang: &p.lang,
-        translations: translations(site, Item::Page(id)),
-        in_search_index: p.meta.in_search_index.unwrap_or(true),
-        backlinks: (!apart.backlinks).then(|| backlink_refs(site, &p.backlinks)),
-        archive_path: p.date.filter(|_| p.has_output()).map(|d| {
-            let lang = super::job::Lang::of(site, &p.lang);
-            super::job::month_path(site, lang, d.date.year(), d.date.month())
-        }),
-        watch: {
-            // `site.watch` is in page order: the page's indicators are one run of it.
-            let start = site.watch.partition_point(|w| w.page < id);
-            site.watch[start..]
-                .iter()
-                .take_while(|w| w.page == id)
-                .map(|w| WatchView::of(site, w))
-                .collect()
-        },
-        content: (!apart.content).then(|| html.clone()),
-        summary: p
-            .converted
-            .summary
-            .as_deref()
-            .map_or_else(Value::none, Value::safe_string),
-        related: Value::from(p.related.iter().map(|r| refs[r.0].clone()).collect::<Vec<_>>()),
-        lower: p.lower.map_or_else(Value::none, |l| refs[l.0].clone()),
-        higher: p.higher.map_or_else(Value::none, |h| refs[h.0].clone()),
-    };
-    Value::from_serializable(&meta)
 }
 
 /// The URL of a bundle's file, beside the page's own output in the folder it has in the

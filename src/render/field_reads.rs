@@ -2,7 +2,7 @@
 //! leave out a field no template of an output prints (a section's `page_count` in the
 //! `current_section` every analysis page gets), so that a page added to a section does not
 //! render every page of it again for a number none of them shows; and whether templates
-//! read a page's field only off the output's own page (see [`only_own_page_reads`]), so
+//! read a page's field only off the output's own page (see [`own_page_fields`]), so
 //! that the values every list shares can go without it.
 //!
 //! The test reads the text, not the template's syntax tree, and errs towards "can": the
@@ -50,32 +50,59 @@ const NO_LISTED_PAGES: [&str; 6] = [
 /// The variables that may hold pages' values but are no page's value themselves.
 const NOT_A_PAGE: [&str; 6] = ["section", "term", "taxonomy", "paginator", "terms", "pages"];
 
-/// Whether `text` reads the field `field` only of the output's own page: only as
-/// `page.field` (or as `section.field`, a section's own), with `page` never bound to
-/// another value (nor `section`, when it is read so), and no other page's value read
-/// whole (encoded, iterated as a map, counted, its keys listed) or by a field named at run
-/// time (`p[name]`, `get(key=name)`, `attribute=name`). Then a page's value in the lists
-/// other outputs show may go without the field (see `context::Apart`).
+/// Which of `fields` `texts` read only off the output's own page, one answer a field.
+/// A template reads a field so when it names it only as `page.field` (or as
+/// `section.field`, a section's own), with `page` never bound to another value (nor
+/// `section`, when it is read so), and reads no other page's value whole (encoded,
+/// iterated as a map, counted, its keys listed) or by a field named at run time
+/// (`p[name]`, `get(key=name)`, `attribute=name`). Then a page's value in the lists other
+/// outputs show may go without the field (see `page_value::Apart`). The texts are read
+/// once for all the fields.
 ///
 /// Errs towards "no" as [`may_read`] does. What it does not see is a listed page printed
 /// whole (`{{ p }}`, `p | str`), which shows Tera's debugging form of the map, and a page
 /// compared whole with another.
-pub(super) fn only_own_page_reads<'a>(texts: impl IntoIterator<Item = &'a str>, field: &str) -> bool {
-    let rules = OwnPageReads::new(field);
+pub(super) fn own_page_fields<'a>(texts: impl IntoIterator<Item = &'a str>, fields: &[&str]) -> Vec<bool> {
+    let rules = OwnPageReads::new();
+    let mut reads: Vec<Reads> = vec![Reads::Own; fields.len()];
     // A template may read `section.field` where another binds `section` (a partial
     // included in a loop): whether either happens is gathered over them all.
-    let (mut section_read, mut section_bound) = (false, false);
+    let mut section_bound = false;
     for text in texts {
-        match rules.hold(text) {
-            Some(of_section) => section_read |= of_section,
-            None => return false,
+        if !rules.holds(text) {
+            return vec![false; fields.len()];
         }
+        rules.read_fields(text, fields, &mut reads);
         section_bound |= rules.binds_section.is_match(text);
     }
-    !(section_read && section_bound)
+    reads
+        .into_iter()
+        .map(|r| match r {
+            Reads::Own => true,
+            Reads::OwnSection => !section_bound,
+            Reads::Another => false,
+        })
+        .collect()
 }
 
-/// The patterns [`only_own_page_reads`] reads templates with, made once for them all.
+/// Whether `texts` read `field` only off the output's own page (see [`own_page_fields`]).
+#[cfg(test)]
+fn only_own_page_reads<'a>(texts: impl IntoIterator<Item = &'a str>, field: &str) -> bool {
+    own_page_fields(texts, &[field])[0]
+}
+
+/// Whose a field is read off, as far as the templates read so far tell.
+#[derive(Clone, Copy, PartialEq)]
+enum Reads {
+    /// Only the output's own page's, if at all.
+    Own,
+    /// The own page's, and a section's own (`section.field`).
+    OwnSection,
+    /// Maybe another page's.
+    Another,
+}
+
+/// The patterns [`own_page_fields`] reads templates with, made once for them all.
 struct OwnPageReads {
     word: Regex,
     tags: Regex,
@@ -89,7 +116,7 @@ struct OwnPageReads {
 }
 
 impl OwnPageReads {
-    fn new(field: &str) -> OwnPageReads {
+    fn new() -> OwnPageReads {
         let pattern = |p: &str| Regex::new(p).expect("a valid pattern");
         // A variable bound by a loop, `set`, a keyword argument or a macro's parameter.
         let binds = |name: &str| {
@@ -98,7 +125,7 @@ impl OwnPageReads {
             ))
         };
         OwnPageReads {
-            word: pattern(&format!(r"\b{}\b", regex::escape(field))),
+            word: pattern(r"\w+"),
             tags: pattern(r"(?s)\{\{.*?\}\}|\{%.*?%\}"),
             // The names of included templates, and of blocks (`{% block content %}`).
             names: pattern(
@@ -114,34 +141,42 @@ impl OwnPageReads {
         }
     }
 
-    /// Whether `text` reads the field only off the output's own page (`Some`), and then
-    /// whether it reads it as `section.field`.
-    fn hold(&self, text: &str) -> Option<bool> {
-        if text.contains("__tera_context") {
-            return None;
-        }
-        // The field named in a tag (in a string too: `get(key="toc")`), but for the names
-        // of the templates a tag includes and of blocks; not in the HTML around the tags,
-        // nor in comments.
-        let mut of_section = false;
+    /// Notes in `reads` whose each of `fields` `text` reads it off: every place a field
+    /// is named in a tag (in a string too: `get(key="toc")`), but for the names of the
+    /// templates a tag includes and of blocks; not in the HTML around the tags, nor in
+    /// comments.
+    fn read_fields(&self, text: &str, fields: &[&str], reads: &mut [Reads]) {
         for tag in self.tags.find_iter(text) {
             let skip = self
                 .names
                 .captures(tag.as_str())
                 .map_or(0..0, |c| c.get(1).or(c.get(2)).expect("a group").range());
             for m in self.word.find_iter(tag.as_str()) {
-                if skip.contains(&m.start()) {
+                let Some(i) = fields.iter().position(|f| *f == m.as_str()) else {
+                    continue;
+                };
+                let (before, after) = (&tag.as_str()[..m.start()], &tag.as_str()[m.end()..]);
+                if skip.contains(&m.start()) || names_no_field(before, after) {
                     continue;
                 }
-                match owner(&text[..tag.start() + m.start()]) {
-                    Some(Owner::Page) => {}
-                    Some(Owner::Section) => of_section = true,
-                    None => return None,
-                }
+                reads[i] = match (reads[i], owner(&text[..tag.start() + m.start()])) {
+                    (Reads::Another, _) | (_, None) => Reads::Another,
+                    (Reads::OwnSection, _) | (Reads::Own, Some(Owner::Section)) => Reads::OwnSection,
+                    (Reads::Own, Some(Owner::Page)) => Reads::Own,
+                };
             }
         }
+    }
+
+    /// Whether `text` reads no other page's value whole, nor by a field named at run
+    /// time, nor binds `page` to another value: else it may read any field off another
+    /// page.
+    fn holds(&self, text: &str) -> bool {
+        if text.contains("__tera_context") {
+            return false;
+        }
         if self.binds_page.is_match(text) || self.named_at_run_time.is_match(text) {
-            return None;
+            return false;
         }
         let filtered = self.filters.captures_iter(text).all(|c| {
             let (whole, name) = (c.get(0).expect("a match"), &c[1]);
@@ -151,7 +186,7 @@ impl OwnPageReads {
                 _ => is_no_page(&operand),
             }
         });
-        let holds = filtered
+        filtered
             && self
                 .indexed
                 .find_iter(text)
@@ -160,9 +195,25 @@ impl OwnPageReads {
                 let expression = c.get(1).expect("a group").as_str();
                 let (operand, start) = operand_before(expression);
                 start == 0 && is_no_page(&operand)
-            });
-        holds.then_some(of_section)
+            })
     }
+}
+
+/// Whether the word between `before` and `after` (in a tag) names a variable or an
+/// argument rather than a field: outside a string, not after a `.`, and not called. (A
+/// field is read by `.field`, or by its name in a string: `p["field"]`,
+/// `get(key="field")`, `map(attribute="field")`; and dossier's functions
+/// `backlinks(path=…)` and `related(path=…)` read the field of their name off any page.)
+fn names_no_field(before: &str, after: &str) -> bool {
+    let mut quote = None;
+    for c in before.chars() {
+        match quote {
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            Some(open) if c == open => quote = None,
+            _ => {}
+        }
+    }
+    quote.is_none() && !before.trim_end().ends_with('.') && !after.trim_start().starts_with('(')
 }
 
 /// Whose field a field name is read off.
@@ -388,6 +439,8 @@ mod tests {
             "{% for p in section.pages %}{{ p | json_encode }}{{ p | keys | join(sep=\",\") }}{% endfor %}",
             "{% for p in pages %}{% for k, v in p %}{{ k }}{% endfor %}{% endfor %}",
             "{% for p in pages %}{{ p[field] }}{% endfor %}",
+            "{% for p in pages %}{{ p[\"toc\"] }}{% endfor %}",
+            "{% for h in toc(path=\"a.md\") %}{{ h.title }}{% endfor %}",
             "{{ section.pages | sort(attribute=key) }}",
             "{{ section.pages | first | pairs }}",
             "{{ w.page | length }}",
@@ -404,6 +457,8 @@ mod tests {
                 "{% block content %}{% if section.content %}{{ section.content | safe }}{% endif %}{% endblock content %}",
             ][..],
             &["{% extends \"base.html\" %}{% block content %}{{ page.content }}{% endblock %}"],
+            // An argument or a variable of the field's name is no field.
+            &["{{ macros::post(content=page.summary) }}{% set content = page.content %}{{ content }}"],
             // `section` bound where no template reads `section.content`.
             &[
                 "{% set section = get_section(path=\"a/_index.md\") %}{{ section.title }}",
@@ -428,13 +483,29 @@ mod tests {
             &["{{ current_section.content }}"],
             &["{% for p in paginator.pages %}{{ p.content | safe }}{% endfor %}"],
             &["{{ get_section(path=\"a/_index.md\").content }}"],
-            &["{{ macros::post(content=page.summary) }}"],
         ] {
             assert!(
                 !only_own_page_reads(texts.iter().copied(), "content"),
                 "{texts:?}"
             );
         }
+    }
+
+    #[test]
+    fn each_field_is_answered_on_its_own_in_one_reading() {
+        use super::own_page_fields;
+        let texts = [
+            "{{ page.toc }}{% for p in section.pages %}{{ p.title }}{% endfor %}{{ section.content }}",
+            "{% for section in sections %}{% include \"card.html\" %}{% endfor %}",
+        ];
+        assert_eq!(
+            own_page_fields(texts, &["toc", "title", "slug", "content"]),
+            [true, false, true, false]
+        );
+        assert_eq!(own_page_fields([texts[0]], &["toc", "content"]), [true, true]);
+        // A listed page encoded whole: no field is the page's own.
+        let whole = ["{{ page.toc }}{{ section.pages | json_encode }}"];
+        assert_eq!(own_page_fields(whole, &["toc", "slug"]), [false, false]);
     }
 
     #[test]
@@ -456,14 +527,30 @@ mod tests {
     }
 
     #[test]
-    fn the_default_theme_reads_the_table_of_contents_backlinks_and_html_off_the_page_alone() {
+    fn the_default_theme_reads_most_fields_off_the_page_alone() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
         let mut read = 0;
         for entry in walkdir::WalkDir::new(&dir) {
             let entry = entry.expect("a readable theme");
             if entry.file_type().is_file() {
                 let text = std::fs::read_to_string(entry.path()).expect("a template");
-                for field in ["toc", "backlinks", "content"] {
+                for field in [
+                    "toc",
+                    "backlinks",
+                    "content",
+                    "taxonomies",
+                    "related",
+                    "translations",
+                    "extra",
+                    "components",
+                    "ancestors",
+                    "assets",
+                    "slug",
+                    "word_count",
+                    "archive_path",
+                    "lower",
+                    "higher",
+                ] {
                     assert!(
                         only_own_page_reads([text.as_str()], field),
                         "{}: {field}",

@@ -1,6 +1,6 @@
 //! Each page's HTML as a template value, for the outputs that show it: the page's own
 //! output, the feeds that list it, and, unless the templates read it off the page's own
-//! output alone (`context::Apart::content`), the page's shared value.
+//! output alone (`page_value::Apart`), the page's shared value.
 //!
 //! A build that makes each output once and keeps nothing for the next lets each page's
 //! HTML go once the last output showing it is made: the HTML is the largest thing a

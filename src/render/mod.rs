@@ -24,6 +24,7 @@ mod job;
 mod margin_notes;
 mod minify;
 mod output;
+mod page_value;
 mod placed;
 mod plan;
 pub(crate) mod profile;
@@ -49,10 +50,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{Html, HtmlRef, PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
 use crate::write::Sink;
-use context::page_value;
 use event_html::{EVENT_PARTIAL, with_event_html};
 use field_reads::{SECTION, SECTION_COUNT};
 use job::{Job, Planned};
+use page_value::{Field, page_value};
 use templates::Templates;
 use values::{Data, build_lookups, set_globals};
 
@@ -67,7 +68,6 @@ pub(crate) struct RenderStats {
 /// patches it when an edit changes one page.
 pub(crate) struct Prepared {
     templates: Templates,
-    refs: Vec<Value>,
     data: Data,
     plan: Vec<Planned>,
     /// Whether the event partial, rendered once for every output showing an event, calls a
@@ -136,7 +136,7 @@ pub(crate) fn prepare(
         }
     };
     words::check_dates(&site.config, &mut diags);
-    let apart = context::Apart::of(&templates);
+    let apart = page_value::Apart::of(&templates);
     // The pages' values are made beside the plan, which reads none of them.
     let (pages, (term_events, archive, plan)) = rayon::join(
         // Each page's HTML becomes a template value, which its page value shares unless
@@ -146,13 +146,13 @@ pub(crate) fn prepare(
             html.into_pages()
                 .map(|(id, content)| {
                     let html = match content {
-                        Html::Stored(stored) if apart.content => {
+                        Html::Stored(stored) if apart.has(Field::Content) => {
                             return Ok((
                                 page_value(site, id, &refs, &Value::safe_string(""), apart),
                                 html_values::Page::Stored(stored),
                             ));
                         }
-                        Html::Packed(packed) if apart.content => {
+                        Html::Packed(packed) if apart.has(Field::Content) => {
                             return Ok((
                                 page_value(site, id, &refs, &Value::safe_string(""), apart),
                                 html_values::Page::Packed(packed),
@@ -233,6 +233,7 @@ pub(crate) fn prepare(
             .map(|t| context::taxonomy_ref(site, t))
             .collect(),
         page_values,
+        refs,
         page_html: html_values::HtmlValues::new(
             page_html,
             (!inputs.html_kept).then(|| html_values::uses(site, &plan)),
@@ -284,7 +285,6 @@ pub(crate) fn prepare(
     }
     let mut prepared = Prepared {
         templates,
-        refs,
         data,
         plan,
         event_partial_reads_everything: false,

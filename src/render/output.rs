@@ -8,6 +8,7 @@ use super::context::{self, Pager, Parts, base_context, pager_value, section_valu
 use super::feeds;
 use super::fingerprint::Purpose;
 use super::job::{Job, Lang, Planned, pager_path};
+use super::page_value::{Field, apart_for_fingerprint, own_page_value};
 use super::templates::Templates;
 use super::values::Data;
 use super::{archive, graph, minify, search, timeline};
@@ -70,7 +71,8 @@ fn job_context(
             let shared = &page_values[id.0];
             match purpose {
                 Purpose::Render(_) => {
-                    let value = super::context::own_page_value(site, *id, shared, own_html?, data.apart);
+                    let (refs, apart) = (&data.refs, data.apart);
+                    let value = own_page_value(site, *id, refs, shared, own_html?, apart);
                     ctx.insert_value("page", value);
                 }
                 // The shared value, whose hash is known, and the fields kept out of it.
@@ -78,12 +80,12 @@ fn job_context(
                     ctx.insert_value("page", shared.clone());
                     if data.apart.any() {
                         // Without the HTML at hand, no fingerprint: the page is made.
-                        let html = match data.apart.content {
+                        let html = match data.apart.has(Field::Content) {
                             true => Some(data.page_html.digest(*id)?),
                             false => None,
                         };
-                        let own = super::context::apart_fingerprint(site, *id, html, data.apart);
-                        ctx.insert_value("page's own fields", Value::from(own));
+                        let own = apart_for_fingerprint(site, *id, &data.refs, html, data.apart);
+                        ctx.insert_value("page's own fields", own);
                     }
                 }
             }

@@ -280,11 +280,11 @@ impl Templates {
         })
     }
 
-    /// Whether every template reads `field` of a page's value only off the output's own
-    /// page (see `render::field_reads::only_own_page_reads`). All of them, used or not: a
+    /// Which of `fields` of a page's value every template reads only off the output's own
+    /// page (see `render::field_reads::own_page_fields`). All of them, used or not: a
     /// page's value is shared by every output that lists it.
-    pub(crate) fn only_own_page_reads(&self, field: &str) -> bool {
-        super::field_reads::only_own_page_reads(self.sources.values().map(|s| s.text.as_str()), field)
+    pub(crate) fn own_page_fields(&self, fields: &[&str]) -> Vec<bool> {
+        super::field_reads::own_page_fields(self.sources.values().map(|s| s.text.as_str()), fields)
     }
 
     /// Whether any template calls the function `name`.

@@ -5,7 +5,6 @@
 use rayon::prelude::*;
 use tera::Value;
 
-use super::context::page_value;
 use super::event_html::{self, EVENT_PARTIAL, with_event_html};
 use super::feeds;
 use super::fingerprint;
@@ -13,6 +12,7 @@ use super::fingerprint::Purpose;
 use super::graph;
 use super::job::{ArchivePage, FeedOf, Job, Lang, Planned};
 use super::output::template_context;
+use super::page_value::page_value;
 use super::search;
 use super::templates::Templates;
 use super::timeline;
@@ -44,7 +44,7 @@ impl Prepared {
         }
         // Templates that now read a field off other pages, or no longer do, need page
         // values made again.
-        if super::context::Apart::of(&templates) != self.data.apart {
+        if super::page_value::Apart::of(&templates) != self.data.apart {
             return None;
         }
         set_globals(&mut templates, site);
@@ -85,7 +85,7 @@ impl Prepared {
                 self.data.page_html.set(*id, Value::safe_string(edited.1));
             }
             let html = self.data.page_html.kept(*id)?;
-            self.data.page_values[id.0] = page_value(site, *id, &self.refs, html, self.data.apart);
+            self.data.page_values[id.0] = page_value(site, *id, &self.data.refs, html, self.data.apart);
             self.data.connected.forget(*id);
         }
         let sections: Vec<SectionId> = (0..site.sections.len())
@@ -247,10 +247,10 @@ impl Prepared {
     /// templates find the terms it is the first to carry. The values that list the page
     /// are left as they were: the model is built again next.
     pub(crate) fn show_page(&mut self, site: &Site, id: PageId, html: &str, new_terms: &[NewTerm]) {
-        self.refs[id.0] = super::context::page_ref(site.page(id), &site.config.base_path);
+        self.data.refs[id.0] = super::context::page_ref(site.page(id), &site.config.base_path);
         let html = Value::safe_string(html);
         self.data.page_html.set(id, html.clone());
-        let value = page_value(site, id, &self.refs, &html, self.data.apart);
+        let value = page_value(site, id, &self.data.refs, &html, self.data.apart);
         self.data.page_values[id.0] = value.clone();
         self.data.connected.forget(id);
         self.templates.update_lookups(|l| {
@@ -276,7 +276,7 @@ impl Prepared {
     /// page's language.
     pub(crate) fn retitle(&mut self, site: &Site, id: PageId) -> Vec<JobId> {
         let page = site.page(id);
-        self.refs[id.0] = super::context::page_ref(page, &site.config.base_path);
+        self.data.refs[id.0] = super::context::page_ref(page, &site.config.base_path);
         let lang = Lang::of(site, &page.lang);
         self.ids()
             .filter(|i| match &self.plan[i.0].job {
@@ -321,7 +321,7 @@ impl Prepared {
         let anchors = timeline::Anchors::new(site, self.data.today);
         let fresh: Vec<Value> = events
             .iter()
-            .map(|e| timeline::event_value(site, site.event(*e), &self.refs, &anchors))
+            .map(|e| timeline::event_value(site, site.event(*e), &self.data.refs, &anchors))
             .collect();
         // Without their HTML where it is made when shown: it follows from the value.
         let fresh = match self.data.event_html {
@@ -495,7 +495,7 @@ impl Prepared {
     /// its HTML is made when shown.
     pub(crate) fn fingerprints_and_event_keys(&self, site: &Site) -> (Vec<Option<u64>>, Vec<u64>) {
         let mut memo = fingerprint::Memo::default();
-        memo.add(&self.refs);
+        memo.add(&self.data.refs);
         memo.add(&self.data.page_values);
         memo.add(&self.data.event_values);
         memo.add(&self.data.section_refs);

@@ -260,11 +260,14 @@ pub(super) fn build_lookups(site: &Site, data: &Data) -> Lookups {
 /// Template values made once and shared by every job.
 pub(super) struct Data {
     pub page_values: Vec<Value>,
-    /// Each page's HTML, as a safe string: in its value too unless `apart.content`, the
-    /// one string shared.
+    /// Every page's small reference value (`context::page_refs`), which related pages and
+    /// neighbours list.
+    pub refs: Vec<Value>,
+    /// Each page's HTML, as a safe string: in its value too unless `apart` has
+    /// `content`, the one string shared.
     pub page_html: super::html_values::HtmlValues,
     /// The fields the page values leave to each page's own output.
-    pub apart: super::context::Apart,
+    pub apart: super::page_value::Apart,
     /// Each page's connected analyses and their diagram (`connected`, `connections_svg`),
     /// made when first shown.
     pub connected: super::connected::Connected,

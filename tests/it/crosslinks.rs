@@ -910,39 +910,120 @@ fn a_list_of_pages_may_read_each_page_s_table_of_contents_backlinks_and_html() {
     );
 }
 
+/// A section template that lists fields of each page besides its headings, backlinks
+/// and HTML.
+const SECTION_READING_MORE_OF_EACH_PAGE: &str = r#"<ul>{% for p in section.pages %}<li id="{{ p.slug }}"><span class="tags">{{ p.taxonomies.tags | join(sep=",") }}</span><span class="related">{% for r in p.related %}{{ r.title }};{% endfor %}</span><span class="where">{{ p.components | join(sep="/") }}</span><span class="words">{{ p.word_count }}</span><span class="later">{% if p.higher %}{{ p.higher.title }}{% endif %}</span></li>{% endfor %}</ul>"#;
+
 #[test]
-fn a_page_s_own_value_is_the_same_whether_lists_read_its_table_of_contents_or_not() {
-    // Without a template that reads them off another page, the two fields are made for
-    // the page's own output alone: they must come out where and as they are otherwise.
-    // (The fixture's own templates read backlinks off other pages.)
-    let plain = || {
-        SiteTest::fixture("crosslinks/backlinks")
+fn a_list_of_pages_may_read_each_page_s_terms_related_pages_and_neighbours() {
+    let site = SiteTest::fixture("crosslinks/related")
+        .file("templates/index.html", "<h1>{{ config.title }}</h1>")
+        .file("templates/section.html", SECTION_READING_MORE_OF_EACH_PAGE);
+    site.build_ok();
+    let html = site.html("/analyses/");
+    assert_eq!(text(&html, "#focus .tags"), "rare,mid,everywhere");
+    assert_eq!(text(&html, "#focus .related"), "Delta;Echo;Bravo;Charlie;");
+    assert_eq!(text(&html, "#focus .where"), "analyses/focus");
+    assert_ne!(text(&html, "#focus .words"), "0");
+    // Bravo is the oldest; Delta, a month later, the next.
+    assert_eq!(text(&html, "#bravo .later"), "Delta");
+}
+
+/// Every field of a page's value, in the order it lists them.
+const PAGE_FIELDS: [&str; 36] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "year",
+    "month",
+    "day",
+    "slug",
+    "path",
+    "href",
+    "permalink",
+    "relative_path",
+    "colocated_path",
+    "components",
+    "ancestors",
+    "section",
+    "draft",
+    "weight",
+    "authors",
+    "taxonomies",
+    "extra",
+    "toc",
+    "word_count",
+    "reading_time",
+    "assets",
+    "lang",
+    "translations",
+    "in_search_index",
+    "backlinks",
+    "archive_path",
+    "watch",
+    "content",
+    "summary",
+    "related",
+    "lower",
+    "higher",
+];
+
+#[test]
+fn a_page_s_own_value_is_the_same_whatever_lists_read_off_other_pages() {
+    // The fields no template reads off another page are made for the page's own output
+    // alone: they must come out where and as they are otherwise. Read off no other
+    // page, some of them, or every one of them (a list encoded whole).
+    let page_as_json = |fixture: &str, section: &str| {
+        let site = SiteTest::fixture(fixture)
             .file("templates/index.html", "<h1>{{ config.title }}</h1>")
             .file("templates/page.html", PAGE_AS_JSON)
+            .file("templates/section.html", section);
+        site.build_ok();
+        site
     };
-    let alone = plain().file("templates/section.html", "<h1>{{ section.title }}</h1>");
-    let listed = plain().file("templates/section.html", SECTION_READING_EACH_PAGE);
-    alone.build_ok();
-    listed.build_ok();
-    let json = |site: &SiteTest| text(&site.html("/briefs/charlie/"), "#page");
-    let page = json(&alone);
-    assert_eq!(page, json(&listed));
-    let at = |key: &str| {
-        page.find(&format!("\"{key}\":"))
-            .unwrap_or_else(|| panic!("no {key} in {page}"))
-    };
-    assert!(at("extra") < at("toc") && at("toc") < at("word_count"), "{page}");
-    assert!(
-        at("in_search_index") < at("backlinks") && at("backlinks") < at("archive_path"),
-        "{page}"
+    let encoded = r#"<pre id="pages">{{ section.pages | json_encode }}</pre>"#;
+    for (fixture, page, listing) in [
+        (
+            "crosslinks/backlinks",
+            "/briefs/charlie/",
+            SECTION_READING_EACH_PAGE,
+        ),
+        (
+            "crosslinks/related",
+            "/analyses/focus/",
+            SECTION_READING_MORE_OF_EACH_PAGE,
+        ),
+    ] {
+        let [alone, listed, whole] = ["<h1>{{ section.title }}</h1>", listing, encoded]
+            .map(|section| text(&page_as_json(fixture, section).html(page), "#page"));
+        assert_eq!(alone, listed, "{fixture}");
+        assert_eq!(alone, whole, "{fixture}");
+        let at = |key: &str| {
+            alone
+                .find(&format!("\"{key}\":"))
+                .unwrap_or_else(|| panic!("no {key} in {alone}"))
+        };
+        for pair in PAGE_FIELDS.windows(2) {
+            assert!(at(pair[0]) < at(pair[1]), "{}, {}: {alone}", pair[0], pair[1]);
+        }
+    }
+    let charlie = text(
+        &page_as_json("crosslinks/backlinks", "").html("/briefs/charlie/"),
+        "#page",
+    );
+    assert!(charlie.contains("<h2 id=\\\"details\\\""), "{charlie}");
+    assert!(charlie.contains("\"title\":\"Details\""), "{charlie}");
+    assert!(charlie.contains("\"title\":\"Bravo\""), "{charlie}");
+    let focus = text(
+        &page_as_json("crosslinks/related", "").html("/analyses/focus/"),
+        "#page",
     );
     assert!(
-        at("watch") < at("content") && at("content") < at("summary"),
-        "{page}"
+        focus.contains("\"tags\":[\"rare\",\"mid\",\"everywhere\"]"),
+        "{focus}"
     );
-    assert!(page.contains("<h2 id=\\\"details\\\""), "{page}");
-    assert!(page.contains("\"title\":\"Details\""), "{page}");
-    assert!(page.contains("\"title\":\"Bravo\""), "{page}");
+    assert!(focus.contains("\"related\":[{\"title\":\"Delta\""), "{focus}");
 }
 
 #[test]
