@@ -133,9 +133,18 @@ pub(crate) fn rescore(site: &mut Site, pages: &[PageId]) -> Vec<PageId> {
     changed
 }
 
-/// What scoring a page reads of the site.
+/// What scoring a page reads of the site. Scoring numbers the pages newest first (then
+/// by page number) and keeps what it reads of them in that order: a page's candidates
+/// are mostly the pages nearest it in date (see [`BUDGET`]), so their scores and terms
+/// lie near each other in memory, where the pages' own order scattered them over arrays
+/// that outgrow the processor's caches on a large site.
 struct Scorer<'a> {
     terms: Terms<'a>,
+    /// Page number by place in scoring's order.
+    order: Vec<usize>,
+    /// Place in scoring's order by page number.
+    place: Vec<usize>,
+    /// By place, as the rest.
     dates: Vec<i64>,
     listed: Vec<bool>,
     lang: Vec<usize>,
@@ -152,28 +161,40 @@ impl<'a> Scorer<'a> {
         if site.pages.len() < 2 || config.limit == 0 {
             return None;
         }
+        let dates: Vec<i64> = site
+            .pages
+            .iter()
+            .map(|p| p.date.map_or(i64::MIN, |d| d.sort_key()))
+            .collect();
+        // Newest first, undated last; pages of one date by page number, so that places
+        // compare as page numbers do where dates tie (see `rank`).
+        let mut order: Vec<usize> = (0..site.pages.len()).collect();
+        order.sort_by_key(|&p| (std::cmp::Reverse(dates[p]), p));
+        let mut place = vec![0; order.len()];
+        for (at, &p) in order.iter().enumerate() {
+            place[p] = at;
+        }
+        // A page's related pages are in its language: a translation, or an analysis in
+        // another language that links to it, is not one (terms are per language
+        // already).
+        let lang = order
+            .iter()
+            .map(|&p| {
+                let code = &site.pages[p].lang;
+                site.config
+                    .languages
+                    .iter()
+                    .position(|l| &l.code == code)
+                    .unwrap_or(0)
+            })
+            .collect();
         Some(Scorer {
-            terms: Terms::new(site, listed_count),
-            dates: site
-                .pages
-                .iter()
-                .map(|p| p.date.map_or(i64::MIN, |d| d.sort_key()))
-                .collect(),
-            listed: site.pages.iter().map(|p| p.has_output()).collect(),
-            // A page's related pages are in its language: a translation, or an analysis
-            // in another language that links to it, is not one (terms are per language
-            // already).
-            lang: site
-                .pages
-                .iter()
-                .map(|p| {
-                    site.config
-                        .languages
-                        .iter()
-                        .position(|l| l.code == p.lang)
-                        .unwrap_or(0)
-                })
-                .collect(),
+            terms: Terms::new(site, listed_count, &place),
+            dates: order.iter().map(|&p| dates[p]).collect(),
+            listed: order.iter().map(|&p| site.pages[p].has_output()).collect(),
+            lang,
+            order,
+            place,
             link_weight: config.links,
             limit: config.limit,
         })
@@ -193,7 +214,12 @@ impl<'a> Scorer<'a> {
             weight.to_bits().hash(&mut h);
             pages.hash(&mut h);
         }
-        (&self.dates, &self.listed, &self.lang, linked).hash(&mut h);
+        // In the pages' own order, as before scoring had one of its own: the same site,
+        // the same key.
+        let dates: Vec<i64> = self.place.iter().map(|&at| self.dates[at]).collect();
+        let listed: Vec<bool> = self.place.iter().map(|&at| self.listed[at]).collect();
+        let lang: Vec<usize> = self.place.iter().map(|&at| self.lang[at]).collect();
+        (&dates, &listed, &lang, linked).hash(&mut h);
         (self.link_weight.to_bits(), self.limit).hash(&mut h);
         h.finish()
     }
@@ -214,14 +240,18 @@ impl<'a> Scorer<'a> {
             .collect()
     }
 
+    /// Higher scores first, then newer pages, then lower page numbers: of pages of one
+    /// date, places are in page-number order.
     fn rank(&self, a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {
         b.1.total_cmp(&a.1)
             .then_with(|| self.dates[b.0].cmp(&self.dates[a.0]))
             .then_with(|| a.0.cmp(&b.0))
     }
 
-    /// Page `i`'s related pages, best first; `linked` are the pages linked with it.
-    fn score(&self, i: usize, linked: &[PageId], s: &mut Scratch) -> Vec<PageId> {
+    /// Page `page`'s related pages, best first; `linked` are the pages linked with it.
+    /// Everything else here is by place in scoring's order.
+    fn score(&self, page: usize, linked: &[PageId], s: &mut Scratch) -> Vec<PageId> {
+        let i = self.place[page];
         let terms = &self.terms;
         let own = terms.of(i);
         // The rarest terms whose postings fit the budget are visited in full.
@@ -235,13 +265,13 @@ impl<'a> Scorer<'a> {
             .count();
         for &t in &own[..full] {
             let w = terms.weight[t as usize];
-            for p in terms.pages[t as usize] {
-                s.add(p.0, w);
+            for &p in &terms.places[t as usize] {
+                s.add(p as usize, w);
             }
         }
         if self.link_weight > 0.0 {
             for p in linked {
-                s.add(p.0, self.link_weight);
+                s.add(self.place[p.0], self.link_weight);
             }
         }
         if let Some((&crossing, rest)) = own[full..].split_first() {
@@ -255,9 +285,10 @@ impl<'a> Scorer<'a> {
             // with the weight they share.
             let spent: usize = own[..full].iter().map(|&t| terms.pages[t as usize].len()).sum();
             let w = terms.weight[crossing as usize];
-            for p in terms.around(crossing, self.dates[i], BUDGET - spent, &self.dates) {
-                if s.scores[p.0] == 0.0 {
-                    s.add(p.0, w + terms.shared_weight(p.0, rest));
+            for &p in terms.around(crossing, self.dates[i], BUDGET - spent, &self.dates) {
+                let p = p as usize;
+                if s.scores[p] == 0.0 {
+                    s.add(p, w + terms.shared_weight(p, rest));
                 }
             }
         }
@@ -277,15 +308,19 @@ impl<'a> Scorer<'a> {
             best.truncate(limit);
         }
         s.clear();
-        best.into_iter().map(|(p, _)| PageId(p)).collect()
+        best.into_iter().map(|(p, _)| PageId(self.order[p])).collect()
     }
 }
 
 /// The terms that count, numbered rarest first, and each page's terms in that order, so
-/// a page's list is both rarest-first and sorted (for [`Terms::shared_weight`]).
+/// a page's list is both rarest-first and sorted (for [`Terms::shared_weight`]). Pages
+/// are by place in scoring's order (see [`Scorer`]) but in `pages`.
 struct Terms<'a> {
     weight: Vec<f32>,
+    /// Each term's pages, as the site lists them (newest first), for [`Scorer::key`].
     pages: Vec<&'a [PageId]>,
+    /// The same pages' places, in the same order.
+    places: Vec<Vec<u32>>,
     /// Page `p`'s terms are `by_page[starts[p]..starts[p + 1]]`: one allocation for all.
     starts: Vec<usize>,
     by_page: Vec<u32>,
@@ -299,7 +334,8 @@ struct Terms<'a> {
 const BITSET_SHARE: usize = 32;
 
 impl<'a> Terms<'a> {
-    fn new(site: &'a Site, listed_count: usize) -> Self {
+    /// `place`: each page's place in scoring's order.
+    fn new(site: &'a Site, listed_count: usize, place: &[usize]) -> Self {
         let config = &site.config.related;
         let mut counted: Vec<(f32, &[PageId])> = Vec::new();
         for t in &site.taxonomies {
@@ -319,10 +355,14 @@ impl<'a> Terms<'a> {
         // Stable: terms as rare as each other keep the taxonomies' order.
         counted.sort_by_key(|(_, pages)| pages.len());
         let n = site.pages.len();
+        let places: Vec<Vec<u32>> = counted
+            .iter()
+            .map(|(_, pages)| pages.iter().map(|p| place[p.0] as u32).collect())
+            .collect();
         let mut counts = vec![0usize; n + 1];
-        for (_, pages) in &counted {
-            for p in *pages {
-                counts[p.0 + 1] += 1;
+        for places in &places {
+            for &p in places {
+                counts[p as usize + 1] += 1;
             }
         }
         for i in 0..n {
@@ -331,19 +371,19 @@ impl<'a> Terms<'a> {
         let starts = counts;
         let mut next = starts.clone();
         let mut by_page = vec![0u32; starts[n]];
-        for (t, (_, pages)) in counted.iter().enumerate() {
-            for p in *pages {
-                by_page[next[p.0]] = t as u32;
-                next[p.0] += 1;
+        for (t, places) in places.iter().enumerate() {
+            for &p in places {
+                by_page[next[p as usize]] = t as u32;
+                next[p as usize] += 1;
             }
         }
-        let carried = counted
+        let carried = places
             .iter()
-            .map(|(_, pages)| {
-                (pages.len() * BITSET_SHARE >= n).then(|| {
+            .map(|places| {
+                (places.len() * BITSET_SHARE >= n).then(|| {
                     let mut bits = vec![0u64; n.div_ceil(64)];
-                    for p in *pages {
-                        bits[p.0 / 64] |= 1 << (p.0 % 64);
+                    for &p in places {
+                        bits[p as usize / 64] |= 1 << (p % 64);
                     }
                     bits
                 })
@@ -353,6 +393,7 @@ impl<'a> Terms<'a> {
         Terms {
             weight,
             pages,
+            places,
             starts,
             by_page,
             carried,
@@ -364,11 +405,11 @@ impl<'a> Terms<'a> {
         &self.by_page[self.starts[p]..self.starts[p + 1]]
     }
 
-    /// At most `count` of term `t`'s pages, those nearest in date to `date`: its pages are
-    /// listed newest first (undated last), as `dates` orders them.
-    fn around(&self, t: u32, date: i64, count: usize, dates: &[i64]) -> &'a [PageId] {
-        let pages = self.pages[t as usize];
-        let at = pages.partition_point(|p| dates[p.0] > date);
+    /// At most `count` of term `t`'s pages (their places), those nearest in date to
+    /// `date`: its pages are listed newest first (undated last), as `dates` orders them.
+    fn around(&self, t: u32, date: i64, count: usize, dates: &[i64]) -> &[u32] {
+        let pages = &self.places[t as usize];
+        let at = pages.partition_point(|&p| dates[p as usize] > date);
         let start = at
             .saturating_sub(count / 2)
             .min(pages.len().saturating_sub(count));

@@ -481,6 +481,36 @@ fn related_taxonomy_weight_scales_its_terms() {
     assert_eq!(related_to_focus(&site), ["Delta", "Bravo", "Charlie", "Echo"]);
 }
 
+#[test]
+fn related_pages_of_one_date_and_score_go_in_the_order_of_their_paths() {
+    // Scoring numbers the pages by date; of pages of one date, the one whose path comes
+    // first still goes first, however the site's files were written or dated around them.
+    let page = |date: &str, tags: &str| {
+        format!("+++\ntitle = \"T\"\ndate = {date}\n[taxonomies]\ntags = [{tags}]\n+++\nText.\n")
+    };
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\nbuild_search_index = false\ntaxonomies = [{ name = \"tags\" }]\n[related]\nmax_share = 1.0\n",
+        )
+        .file("content/analyses/zulu.md", page("2024-05-01", "\"twin\""))
+        .file("content/analyses/focus.md", page("2024-01-01", "\"twin\", \"solo\""))
+        .file("content/analyses/mike.md", page("2024-05-01", "\"twin\""))
+        .file("content/analyses/alpha.md", page("2024-05-01", "\"twin\""))
+        .file("content/analyses/newer.md", page("2024-09-01", "\"other\", \"solo2\""))
+        .file("content/analyses/older.md", page("2023-01-01", "\"other\", \"solo2\""));
+    site.build_ok();
+    let related = attrs(
+        &site.html("/analyses/focus/"),
+        ".connected li.related > a",
+        "href",
+    );
+    assert_eq!(
+        related,
+        ["/analyses/alpha/", "/analyses/mike/", "/analyses/zulu/"]
+    );
+}
+
 /// Past a few thousand pages, a page's common terms no longer score every page that
 /// carries them (that costs time quadratic in the site): the rare terms still do, and a
 /// common term brings the pages nearest in date as candidates.
