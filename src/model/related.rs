@@ -276,20 +276,21 @@ impl<'a> Scorer<'a> {
         }
         if let Some((&crossing, rest)) = own[full..].split_first() {
             // The candidates found so far gain the common terms they carry.
-            let common = &own[full..];
-            for k in 0..s.touched.len() {
-                let p = s.touched[k];
-                s.scores[p] += terms.shared_weight(p, common);
+            terms.shared_weights(&own[full..], &s.touched, &mut s.sums);
+            for (&p, sum) in s.touched.iter().zip(&s.sums) {
+                s.scores[p] += sum;
             }
-            // The term that crossed the budget brings the pages nearest this one's date,
-            // with the weight they share.
+            // The term that crossed the budget brings the pages nearest this one's date
+            // not found yet, with the weight they share.
             let spent: usize = own[..full].iter().map(|&t| terms.pages[t as usize].len()).sum();
             let w = terms.weight[crossing as usize];
-            for &p in terms.around(crossing, self.dates[i], BUDGET - spent, &self.dates) {
-                let p = p as usize;
-                if s.scores[p] == 0.0 {
-                    s.add(p, w + terms.shared_weight(p, rest));
-                }
+            let around = terms.around(crossing, self.dates[i], BUDGET - spent, &self.dates);
+            s.fresh.clear();
+            s.fresh
+                .extend(around.iter().map(|&p| p as usize).filter(|&p| s.scores[p] == 0.0));
+            terms.shared_weights(rest, &s.fresh, &mut s.sums);
+            for k in 0..s.fresh.len() {
+                s.add(s.fresh[k], w + s.sums[k]);
             }
         }
         // The best `limit` candidates, best first; most candidates fail one comparison.
@@ -313,7 +314,7 @@ impl<'a> Scorer<'a> {
 }
 
 /// The terms that count, numbered rarest first, and each page's terms in that order, so
-/// a page's list is both rarest-first and sorted (for [`Terms::shared_weight`]). Pages
+/// a page's list is both rarest-first and sorted (for [`Terms::shared_weights`]). Pages
 /// are by place in scoring's order (see [`Scorer`]) but in `pages`.
 struct Terms<'a> {
     weight: Vec<f32>,
@@ -416,16 +417,34 @@ impl<'a> Terms<'a> {
         &pages[start..(start + count).min(pages.len())]
     }
 
-    /// The summed weight of the terms in `among` that page `p` carries.
-    fn shared_weight(&self, p: usize, among: &[u32]) -> f32 {
-        among
-            .iter()
-            .filter(|&&t| match &self.carried[t as usize] {
-                Some(bits) => bits[p / 64] & (1 << (p % 64)) != 0,
-                None => self.of(p).binary_search(&t).is_ok(),
-            })
-            .map(|&t| self.weight[t as usize])
-            .sum()
+    /// Sets `sums[k]` to the summed weight of the terms in `among` that page
+    /// `candidates[k]` carries, term by term over the candidates rather than candidate by
+    /// candidate over the terms: one term's bitset is read through while it is in the
+    /// processor's cache. Each sum adds its weights in `among`'s order, as summing per
+    /// candidate did, so the scores are the same to the bit.
+    fn shared_weights(&self, among: &[u32], candidates: &[usize], sums: &mut Vec<f32>) {
+        sums.clear();
+        sums.resize(candidates.len(), 0.0);
+        for &t in among {
+            let w = self.weight[t as usize];
+            let pairs = sums.iter_mut().zip(candidates);
+            match &self.carried[t as usize] {
+                Some(bits) => {
+                    for (sum, &p) in pairs {
+                        if bits[p / 64] & (1 << (p % 64)) != 0 {
+                            *sum += w;
+                        }
+                    }
+                }
+                None => {
+                    for (sum, &p) in pairs {
+                        if self.of(p).binary_search(&t).is_ok() {
+                            *sum += w;
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -478,6 +497,10 @@ fn linked_with(site: &Site, id: PageId) -> Vec<PageId> {
 struct Scratch {
     scores: Vec<f32>,
     touched: Vec<usize>,
+    /// Candidates not scored yet, and what [`Terms::shared_weights`] sums for a list of
+    /// candidates: kept from page to page, as the scores are.
+    fresh: Vec<usize>,
+    sums: Vec<f32>,
 }
 
 impl Scratch {
@@ -485,6 +508,8 @@ impl Scratch {
         Scratch {
             scores: vec![0.0; n],
             touched: Vec::new(),
+            fresh: Vec::new(),
+            sums: Vec::new(),
         }
     }
 
