@@ -53,7 +53,7 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; 36] = [
+    const ALL: [Field; 36] = [
         Field::Title,
         Field::Description,
         Field::Date,
@@ -93,7 +93,7 @@ impl Field {
     ];
 
     /// The field's name in templates.
-    pub(crate) fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Field::Title => "title",
             Field::Description => "description",
@@ -137,24 +137,24 @@ impl Field {
 
 /// A set of a page value's fields.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
-pub(crate) struct Fields(u64);
+struct Fields(u64);
 
 impl Fields {
-    pub(crate) const ALL: Fields = Fields((1 << Field::ALL.len()) - 1);
+    const ALL: Fields = Fields((1 << Field::ALL.len()) - 1);
 
-    pub(crate) fn of(fields: impl IntoIterator<Item = Field>) -> Fields {
+    fn of(fields: impl IntoIterator<Item = Field>) -> Fields {
         Fields(fields.into_iter().fold(0, |set, f| set | 1 << f as u32))
     }
 
-    pub(crate) fn has(self, field: Field) -> bool {
+    fn has(self, field: Field) -> bool {
         self.0 & 1 << field as u32 != 0
     }
 
-    pub(crate) fn without(self, other: Fields) -> Fields {
+    fn without(self, other: Fields) -> Fields {
         Fields(self.0 & !other.0)
     }
 
-    pub(crate) fn is_empty(self) -> bool {
+    fn is_empty(self) -> bool {
         self.0 == 0
     }
 
