@@ -465,10 +465,25 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     // What the model did not take.
     drop_later(kept_markdown);
     // A build that keeps nothing for the next makes its search index now and drops the
-    // pages' text, which nothing else reads; the build cache keeps the text.
-    let index = match (mode, &options.cache_dir) {
-        (Mode::Build, Some(_)) => render::search::Start::Empty,
-        (Mode::Check, _) | (Mode::Build, None) => {
+    // pages' text, which nothing else reads; the build cache keeps the text. One that
+    // writes also writes the index now, so that none of it is held through rendering.
+    let profile = options.profile.then(render::profile::Profile::default);
+    if mode == Mode::Build && options.cache_dir.is_none() && render::search::any_enabled(&site) {
+        early = EarlyStaging::begin_plain(root, &site.config, &output_dir);
+    }
+    let index = match (mode, &options.cache_dir, early.staging()) {
+        (Mode::Build, Some(_), _) => render::search::Start::Empty,
+        (Mode::Build, None, Some(staging)) => {
+            render::search::write_ahead(&site, staging, profile.as_ref()).map_err(|d| {
+                let mut all = std::mem::take(&mut diags);
+                all.push(d);
+                all.sorted()
+            })?;
+            content::drop_texts(&mut site);
+            watch.lap("search index");
+            render::search::Start::Written
+        }
+        (Mode::Check, ..) | (Mode::Build, None, None) => {
             let ahead = render::search::ahead(&site);
             content::drop_texts(&mut site);
             watch.lap("search index");
@@ -487,7 +502,6 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         // The build cache stores it.
         html_kept: options.cache_dir.is_some() && mode == Mode::Build,
     };
-    let profile = options.profile.then(render::profile::Profile::default);
     let mut cache_report = None;
     let stats = match mode {
         Mode::Check => render::prepare(&site, html, templates, &inputs, index).and_then(|mut prepared| {
@@ -722,8 +736,10 @@ fn cache_env<'a>(
     }
 }
 
-/// The output folder's staging, begun before the site is read so that its folders can be
-/// made meanwhile (see [`Staging::make_dirs_ahead`]), and removed if the build stops
+/// The output folder's staging, begun before the template values are made: with the build
+/// cache, before the site is read, so that its folders can be made meanwhile (see
+/// [`Staging::make_dirs_ahead`]); without, to write the search index into before the
+/// values are made (see [`render::search::write_ahead`]). Removed if the build stops
 /// before it takes it.
 struct EarlyStaging(Option<(PathBuf, Staging)>);
 
@@ -740,20 +756,34 @@ impl EarlyStaging {
     ) -> EarlyStaging {
         let root = options.root.as_path();
         let out = output_dir(options, config);
-        let checked = crate::cache::check_dir(root, &out, cache_dir).is_ok()
-            && crate::confine::check_output_dir(root, &out).is_ok();
-        if !checked {
+        if crate::cache::check_dir(root, &out, cache_dir).is_err() {
             return EarlyStaging(None);
         }
-        let Ok(staging) = Staging::begin(&out, write_options(config)) else {
+        let early = EarlyStaging::begin_plain(root, config, &out);
+        if let Some(staging) = early.staging() {
+            let guess: Vec<crate::output_path::OutputPath> = found
+                .output_paths()
+                .filter_map(|path| crate::output_path::OutputPath::new(path).ok())
+                .collect();
+            staging.make_dirs_ahead(guess.iter());
+        }
+        early
+    }
+
+    /// Begins staging into the output folder `out`, where the checks that come before any
+    /// write pass.
+    fn begin_plain(root: &Path, config: &Config, out: &Path) -> EarlyStaging {
+        if crate::confine::check_output_dir(root, out).is_err() {
             return EarlyStaging(None);
-        };
-        let guess: Vec<crate::output_path::OutputPath> = found
-            .output_paths()
-            .filter_map(|path| crate::output_path::OutputPath::new(path).ok())
-            .collect();
-        staging.make_dirs_ahead(guess.iter());
-        EarlyStaging(Some((out, staging)))
+        }
+        match Staging::begin(out, write_options(config)) {
+            Ok(staging) => EarlyStaging(Some((out.to_path_buf(), staging))),
+            Err(_) => EarlyStaging(None),
+        }
+    }
+
+    fn staging(&self) -> Option<&Staging> {
+        self.0.as_ref().map(|(_, staging)| staging)
     }
 
     /// The staging, if it was begun for `out_dir`.

@@ -220,7 +220,8 @@ impl Staging {
     /// Makes the folders of this build's `outputs` ahead of them, as
     /// [`Staging::make_dirs_ahead`] does, after removing those made ahead from a guess
     /// that none of `outputs` needs: the output is then what a build that never guessed
-    /// would make. Call it before any output is written.
+    /// would make. Outputs written before it (the search index, written ahead) keep their
+    /// folders: every output's folder is among those the plan needs.
     pub(crate) fn make_dirs_for<'a>(&self, outputs: impl Iterator<Item = &'a OutputPath>) {
         if !self.fresh {
             return;

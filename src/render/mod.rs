@@ -76,6 +76,9 @@ pub(crate) struct Prepared {
     /// Warnings found while planning (an unknown highlighting theme), for the build to
     /// report.
     warnings: Diagnostics,
+    /// Whether the search index's outputs were written before the values were made
+    /// ([`search::Start::Written`]): planned, checked and counted, but not rendered.
+    search_written: bool,
 }
 
 /// What rendering is given besides the model and the templates. Everything render reads
@@ -120,8 +123,10 @@ pub(crate) fn prepare(
     set_globals(&mut templates, site);
 
     let searched = search::any_enabled(site);
+    let search_written = searched && matches!(search, search::Start::Written);
     let (search, records) = match search {
         _ if !searched => (None, None),
+        search::Start::Written => (None, None),
         search::Start::Empty => (Some(std::sync::OnceLock::new()), None),
         // `serve` keeps the records it compresses, to compress only the changed ones again.
         search::Start::Earlier(kept) => (
@@ -183,7 +188,7 @@ pub(crate) fn prepare(
                 plan::Derived {
                     term_events: &term_events,
                     archive: &archive,
-                    search: search.is_some(),
+                    search: search.is_some() || search_written,
                     today: timeline::today(site, inputs.today),
                 },
                 &mut diags,
@@ -289,6 +294,7 @@ pub(crate) fn prepare(
         plan,
         event_partial_reads_everything: false,
         warnings: diags,
+        search_written,
     };
     prepared.mark_readers();
     Ok(prepared)
@@ -458,7 +464,8 @@ impl Prepared {
         &self.plan[id.0].path
     }
 
-    /// Renders the planned outputs at the given indices into `sink`.
+    /// Renders the planned outputs at the given indices into `sink`, but those of the
+    /// search index when it was written ahead, which it counts as made.
     pub(crate) fn render(
         &self,
         site: &Site,
@@ -467,10 +474,15 @@ impl Prepared {
         progress: &(dyn Fn(usize, usize) + Sync),
         profile: Option<&profile::Profile>,
     ) -> Result<RenderStats, Diagnostics> {
+        let planned = jobs.len();
+        let jobs = jobs
+            .iter()
+            .copied()
+            .filter(|id| !(self.search_written && self.is_search(*id)));
+        let jobs = self.largest_first(jobs);
         let total = jobs.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let mut errors: Vec<(JobId, Diagnostic)> = self
-            .largest_first(jobs.iter().copied())
+        let mut errors: Vec<(JobId, Diagnostic)> = jobs
             .par_iter()
             .filter_map(|i| {
                 let planned = &self.plan[i.0];
@@ -502,7 +514,7 @@ impl Prepared {
         // The images the outputs asked for, now that every one has.
         let images = self.templates.images().write(sink)?;
         Ok(RenderStats {
-            files: total + images.made + images.kept,
+            files: planned + images.made + images.kept,
             images,
         })
     }

@@ -435,29 +435,11 @@ fn own_pages(
         format!("the link graph{in_lang}"),
     );
     if derived.search && search::enabled(site, lang) {
-        let origin = || format!("the search index{in_lang} (build_search_index)");
-        push(
-            lang.output(site, search::INDEX_PATH),
-            Job::SearchIndex(lang),
-            origin(),
-        );
-        push(
-            lang.output(site, search::FILTERS_PATH),
-            Job::SearchFilters(lang),
-            origin(),
-        );
-        for n in 0..search::shard_count(site, lang) {
+        for (path, file) in search::files(site, lang) {
             push(
-                lang.output(site, &search::shard_path(n)),
-                Job::SearchShard(lang, n),
-                origin(),
-            );
-        }
-        for k in search::bundles(site, lang) {
-            push(
-                lang.output(site, &search::bundle_path(k)),
-                Job::SearchBundle(lang, k),
-                origin(),
+                path,
+                file.job(lang),
+                format!("the search index{in_lang} (build_search_index)"),
             );
         }
     }

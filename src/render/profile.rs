@@ -2,7 +2,8 @@
 //! kind of output written without one (feeds, search files, copies), so a theme author
 //! can find a slow template. Hugo's `--templateMetrics` is the model. Tera calls no hook
 //! when it includes or extends a template, so the time of a partial counts towards the
-//! template that includes it.
+//! template that includes it. A build without the cache writes the search index before it
+//! renders (`search::write_ahead`), whose files count in their rows all the same.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -44,6 +45,25 @@ impl Profile {
         sink: &dyn Sink,
         render: impl FnOnce(&dyn Sink) -> T,
     ) -> T {
+        let name = match &planned.template {
+            Some(t) => t.clone(),
+            None => kind(&planned.job).to_owned(),
+        };
+        self.measure_as(name, sink, render)
+    }
+
+    /// As [`Profile::measure`], for an output made before rendering by `job`, which has
+    /// no template (the search index, written ahead).
+    pub(super) fn measure_job<T>(
+        &self,
+        job: &Job,
+        sink: &dyn Sink,
+        render: impl FnOnce(&dyn Sink) -> T,
+    ) -> T {
+        self.measure_as(kind(job).to_owned(), sink, render)
+    }
+
+    fn measure_as<T>(&self, name: String, sink: &dyn Sink, render: impl FnOnce(&dyn Sink) -> T) -> T {
         let timed = TimedSink {
             inner: sink,
             nanos: AtomicU64::new(0),
@@ -53,10 +73,6 @@ impl Profile {
         let result = render(&timed);
         let write = Duration::from_nanos(timed.nanos.into_inner());
         let making = start.elapsed().saturating_sub(write);
-        let name = match &planned.template {
-            Some(t) => t.clone(),
-            None => kind(&planned.job).to_owned(),
-        };
         if let Ok(mut rows) = self.rows.lock() {
             let row = rows.entry(name).or_default();
             row.count += 1;

@@ -280,7 +280,7 @@ fn a_site_without_tags_falls_back_to_another_list() {
 /// rendering, then drops the pages' text; one with the build cache keeps the text and
 /// compresses each record as its bundle is written. The files must not differ.
 #[test]
-fn the_index_made_before_rendering_is_the_one_made_while_rendering() {
+fn the_index_written_before_rendering_is_the_one_made_while_rendering() {
     let site = site();
     let tmp = tempfile::tempdir().expect("temp dir");
     let (plain, cached) = (tmp.path().join("plain"), tmp.path().join("cached"));
@@ -299,6 +299,29 @@ fn the_index_made_before_rendering_is_the_one_made_while_rendering() {
     for (file, bytes) in &plain {
         assert!(cached[file] == *bytes, "{file} differs");
     }
+}
+
+#[test]
+fn a_build_failing_after_the_index_is_written_leaves_the_output_as_it_was() {
+    // A build without the cache writes the index before the other outputs are planned;
+    // a static file at the index's path is found only then, and must still cost nothing.
+    let site = site();
+    site.build_ok();
+    let before = crate::harness::snapshot(&site.path("public"));
+    assert!(before.contains_key("search/docs/0.bin"), "{:?}", before.keys());
+
+    site.write("static/search/index.json", "{}");
+    let out = site.build();
+    out.assert_user_error();
+    out.assert_stderr_has(&["static/search/index.json", "search/index.json"]);
+    assert_eq!(crate::harness::snapshot(&site.path("public")), before);
+    crate::harness::assert_no_staging_left(site.root());
+
+    // Into a folder of its own, a failed build leaves no folder.
+    let fresh = site.path("fresh");
+    site.run(&["build", "-o", fresh.to_str().expect("a UTF-8 path")])
+        .assert_user_error();
+    assert!(!fresh.exists(), "a failed build left {}", fresh.display());
 }
 
 #[test]
