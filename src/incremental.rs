@@ -1168,7 +1168,10 @@ impl State {
         // Pages whose events changed: the citations or titles they show.
         let mut cited: Vec<PageId> = Vec::new();
         let is_retitled = retitled.is_some();
-        if let Some(meta) = retitled {
+        if let Some(mut meta) = retitled {
+            // The same terms as the page holds (`same_but_text`), which its front matter
+            // does not keep.
+            meta.taxonomies.clear();
             let site = &mut self.model.site;
             let page = &mut site.pages[id.0];
             let old = (
@@ -1264,7 +1267,7 @@ impl State {
             crate::parse::frontmatter::parse(&file.display_path, &file.text, split).ok()?;
         let page = site.page(id);
         if !warnings.is_empty()
-            || !meta.same_but_text(&page.meta)
+            || !meta.same_but_text(&page.meta, &page.taxonomies)
             || meta.title.as_deref().is_none_or(|t| t.trim().is_empty())
         {
             return None;

@@ -2,8 +2,6 @@
 //! `Status`). `Site` holds them; `model::timeline` and `model::watch` compute them from a
 //! `Site` they are given. Kept apart from both so that `Site` imports neither stage.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::dates::{EventDate, Precision};
@@ -25,7 +23,7 @@ pub(crate) struct Event {
     /// Resolved links: (href, text).
     pub links: Vec<(String, String)>,
     pub source: Option<String>,
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub taxonomies: TermNames,
     /// The analysis that records the event.
     pub page: PageId,
     /// Whether this is the analysis's own date rather than an entry of its `events`.
@@ -35,6 +33,10 @@ pub(crate) struct Event {
     /// Where it is written, for messages.
     pub location: Location,
 }
+
+/// Term names by taxonomy, as front matter declares them: a page's, shared by the events
+/// that carry its terms (every dated analysis is an event, with its page's terms).
+pub(crate) type TermNames = std::sync::Arc<std::collections::BTreeMap<String, Vec<String>>>;
 
 impl Event {
     pub(crate) fn sort_key(&self) -> (i64, Precision) {

@@ -8,8 +8,8 @@
 //! backlinks, the page's event and its place on the timeline) when it can; otherwise the
 //! caller builds the model again, from the files.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::dates::{DateValue, EventDate};
 use crate::model::resolve::{neighbours, order_pages, sort_pages};
@@ -74,7 +74,7 @@ impl Before {
 /// new front matter needs what only a whole build does: a date taken from the file name
 /// again, an unknown taxonomy, a term that is empty or another spelling of a term, an
 /// empty title (a warning), or events or indicators inheriting the page's terms.
-pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Option<Placing> {
+pub(crate) fn replace(site: &mut Site, id: PageId, mut meta: PageFrontMatter) -> Option<Placing> {
     let page = site.page(id);
     let title = meta.title.clone().filter(|t| !t.trim().is_empty())?;
     let date = match (meta.date, page.meta.date) {
@@ -88,7 +88,7 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
     if site.events.iter().any(|e| e.page == id && !e.is_page) || site.watch.iter().any(|w| w.page == id) {
         return None;
     }
-    let (carried, new_terms) = terms_of(site, id, &meta)?;
+    let (carried, new_terms) = terms_of(site, id, &meta.taxonomies)?;
 
     // The lists that held the page, and those that will.
     let held: Vec<TermId> = site
@@ -124,7 +124,7 @@ pub(crate) fn replace(site: &mut Site, id: PageId, meta: PageFrontMatter) -> Opt
     let page = &mut site.pages[id.0];
     page.title = title;
     page.date = date;
-    page.taxonomies = meta.taxonomies.clone();
+    page.taxonomies = std::sync::Arc::new(std::mem::take(&mut meta.taxonomies));
     page.meta = meta;
     for t in &held {
         site.taxonomies[t.taxonomy.0].terms[t.index]
@@ -168,7 +168,7 @@ pub(crate) fn add(site: &mut Site, id: PageId) -> Option<Vec<NewTerm>> {
     {
         return None;
     }
-    let (carried, new_terms) = terms_of(site, id, &page.meta)?;
+    let (carried, new_terms) = terms_of(site, id, &page.taxonomies)?;
     if multilingual {
         let canonical = page.canonical.clone();
         site.translations.insert(canonical, vec![Item::Page(id)]);
@@ -338,7 +338,7 @@ pub(crate) fn settle(site: &mut Site, id: PageId, before: &Before) -> Option<Set
         return None;
     }
     // The page's own event (every dated analysis is one) carries its terms.
-    let taxonomies = page.taxonomies.clone();
+    let taxonomies = std::sync::Arc::clone(&page.taxonomies);
     if let Some(event) = site.events.iter_mut().find(|e| e.page == id && e.is_page) {
         event.taxonomies = taxonomies;
     }
@@ -446,17 +446,21 @@ pub(crate) fn shows_page(site: &Site, id: PageId, linked: &[PageId]) -> Vec<Page
     out
 }
 
-/// The existing terms `meta` gives page `id`, and the new ones, as the build gathers them
+/// The existing terms `taxonomies` give page `id`, and the new ones, as the build gathers them
 /// (see `resolve::build_taxonomies`); `None` for what makes a diagnostic there. Terms are
 /// found by slug in maps, not lists: a page may carry thousands.
-fn terms_of(site: &Site, id: PageId, meta: &PageFrontMatter) -> Option<(Vec<TermId>, Vec<NewTerm>)> {
+fn terms_of(
+    site: &Site,
+    id: PageId,
+    taxonomies: &BTreeMap<String, Vec<String>>,
+) -> Option<(Vec<TermId>, Vec<NewTerm>)> {
     let page = site.page(id);
     let strategy = site.config.slugify.taxonomies;
     let mut carried = Vec::new();
     let mut new_terms: Vec<NewTerm> = Vec::new();
     // (taxonomy, slug) → its place in `new_terms`.
     let mut new_by_slug: HashMap<(usize, String), usize> = HashMap::new();
-    for (tax, names) in &meta.taxonomies {
+    for (tax, names) in taxonomies {
         let t = site
             .taxonomies
             .iter()

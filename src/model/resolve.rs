@@ -456,7 +456,7 @@ fn make_page(
     section_by_dir: &HashMap<(String, String), SectionId>,
     file: SourceFile,
     body_offset: usize,
-    meta: PageFrontMatter,
+    mut meta: PageFrontMatter,
     language: FileLanguage,
     diags: &mut Diagnostics,
 ) -> Result<Page, Unmade> {
@@ -601,7 +601,8 @@ fn make_page(
         );
     }
     let date = meta.date.or(file_date);
-    let taxonomies = meta.taxonomies.clone();
+    // Held once, by the page: nothing reads the front matter's copy after this.
+    let taxonomies = std::sync::Arc::new(std::mem::take(&mut meta.taxonomies));
     Ok(Page {
         permalink: config.permalink(&path),
         path,
@@ -835,7 +836,7 @@ fn build_taxonomies(
             continue;
         }
         let listed = page.has_output();
-        for (tax, terms) in &page.taxonomies {
+        for (tax, terms) in page.taxonomies.iter() {
             let Some(t) = names.iter().position(|n| n == tax) else {
                 // The list a page's taxonomies are looked up in: the top level's for the
                 // default language, its `[languages.xx]` table's for another.

@@ -1,12 +1,12 @@
 //! The site as one in-memory model: pages, sections and taxonomies, referring to each
 //! other by index. Built by `resolve`, completed by `content`, read by `render`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::config::{Config, TaxonomyConfig};
 use crate::dates::DateValue;
 use crate::load::SourceFile;
-use crate::model::dated::{Event, Watch};
+use crate::model::dated::{Event, TermNames, Watch};
 pub(crate) use crate::model::ids::{EventId, Item, PageId, SectionId, TaxonomyId, TermId};
 use crate::parse::frontmatter::{PageFrontMatter, SectionFrontMatter};
 use crate::parse::markdown::Converted;
@@ -42,8 +42,9 @@ pub(crate) struct Page {
     pub assets: Vec<String>,
     /// The folder of a page bundle (`economy/sanctions-evasion/`), else `None`.
     pub bundle_dir: Option<String>,
-    /// Term names by taxonomy, as declared in the front matter.
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Term names by taxonomy, as declared in the front matter (taken from `meta`, which
+    /// no longer holds them), shared with the events that carry the page's terms.
+    pub taxonomies: TermNames,
     /// Older and newer neighbours in the section's order (Zola's `lower` and `higher`).
     pub lower: Option<PageId>,
     pub higher: Option<PageId>,

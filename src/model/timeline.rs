@@ -43,7 +43,7 @@ pub(crate) fn events(site: &Site, watch: &[crate::model::dated::Watch]) -> (Vec<
             importance: 2,
             links: Vec::new(),
             source: None,
-            taxonomies: site.page(w.page).taxonomies.clone(),
+            taxonomies: std::sync::Arc::clone(&site.page(w.page).taxonomies),
             page: w.page,
             is_page: false,
             watch: Some(w.status),
@@ -112,7 +112,7 @@ fn page_events(site: &Site, id: PageId, taxonomy_names: &[&str]) -> (Vec<Event>,
             importance: 2,
             links: Vec::new(),
             source: None,
-            taxonomies: page.taxonomies.clone(),
+            taxonomies: std::sync::Arc::clone(&page.taxonomies),
             page: id,
             is_page: true,
             watch: None,
@@ -319,9 +319,9 @@ fn event(
         format!("{date}-{}", slugify(&title))
     });
     let taxonomies = if raw.taxonomies.is_empty() {
-        page_ref.taxonomies.clone()
+        std::sync::Arc::clone(&page_ref.taxonomies)
     } else {
-        raw.taxonomies.clone()
+        std::sync::Arc::new(raw.taxonomies.clone())
     };
     Ok(Event {
         id,

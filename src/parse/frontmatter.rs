@@ -138,6 +138,8 @@ pub(crate) struct PageFrontMatter {
     pub template: Option<String>,
     pub in_search_index: Option<bool>,
     pub render: Option<bool>,
+    /// Taken by the page once it is made (`Page::taxonomies`), so a page's `meta` holds
+    /// none: compare a page's terms through the page.
     #[serde(default)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
@@ -154,7 +156,12 @@ impl PageFrontMatter {
     /// Whether `other` says the same as this apart from the text other outputs show of the
     /// page as it is (`title`, `description`, `extra`): nothing that places the page (its
     /// address, date, order, terms, events), so `serve` can patch the page where it is.
-    pub(crate) fn same_but_text(&self, other: &PageFrontMatter) -> bool {
+    /// `other_terms` are `other`'s terms: a page's model holds them, not its front matter.
+    pub(crate) fn same_but_text(
+        &self,
+        other: &PageFrontMatter,
+        other_terms: &BTreeMap<String, Vec<String>>,
+    ) -> bool {
         // Destructured so that a new key must be placed on one side or the other.
         let PageFrontMatter {
             title: _,
@@ -186,7 +193,7 @@ impl PageFrontMatter {
             && *template == other.template
             && *in_search_index == other.in_search_index
             && *render == other.render
-            && *taxonomies == other.taxonomies
+            && *taxonomies == *other_terms
             && *events == other.events
             && *watch == other.watch
     }
@@ -444,6 +451,26 @@ pub(crate) fn date_from_file_stem(stem: &str) -> Option<(DateValue, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_edit_is_told_from_a_terms_edit_by_the_terms_the_page_holds() {
+        let meta = |text: &str| -> PageFrontMatter {
+            let s = split(Path::new("a.md"), text).unwrap();
+            parse(Path::new("a.md"), text, &s).unwrap().0
+        };
+        let tags = |names: &[&str]| -> BTreeMap<String, Vec<String>> {
+            BTreeMap::from([("tags".to_owned(), names.iter().map(|n| (*n).to_owned()).collect())])
+        };
+        let before = meta("+++\ntitle = \"A\"\n[taxonomies]\ntags = [\"x\"]\n+++\n");
+        let retitled = meta("+++\ntitle = \"B\"\n[taxonomies]\ntags = [\"x\"]\n+++\n");
+        // The page's own front matter keeps no terms once the page is made: the page's are
+        // compared.
+        let mut held = before;
+        held.taxonomies.clear();
+        assert!(retitled.same_but_text(&held, &tags(&["x"])));
+        assert!(!retitled.same_but_text(&held, &tags(&["x", "y"])));
+        assert!(!retitled.same_but_text(&held, &BTreeMap::new()));
+    }
 
     #[test]
     fn splits_toml_and_yaml() {

@@ -330,7 +330,7 @@ impl PageFields<'_> {
             Field::Draft => map.serialize_field(name, &p.meta.draft),
             Field::Weight => map.serialize_field(name, &p.meta.weight),
             Field::Authors => map.serialize_field(name, &p.meta.authors),
-            Field::Taxonomies => map.serialize_field(name, &p.taxonomies),
+            Field::Taxonomies => map.serialize_field(name, &*p.taxonomies),
             Field::Extra => map.serialize_field(name, &p.meta.extra),
             Field::Toc => map.serialize_field(name, &p.converted.toc),
             Field::WordCount => map.serialize_field(name, &p.converted.word_count),

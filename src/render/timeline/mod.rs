@@ -595,7 +595,7 @@ pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
     let mut found: std::collections::BTreeMap<TermId, Vec<EventId>> = std::collections::BTreeMap::new();
     for (i, e) in site.event_ids().zip(&site.events) {
         let lang = site.page(e.page).lang.as_str();
-        for (tax, names) in &e.taxonomies {
+        for (tax, names) in e.taxonomies.iter() {
             let Some(ti) = lookup.iter().position(|(l, name, _)| *l == lang && name == tax) else {
                 continue;
             };
