@@ -644,7 +644,8 @@ pub(crate) struct Ahead {
 }
 
 /// The index and every record of `site`, for `dossier check`, which renders each output
-/// once into the link checker (`build` writes them instead, [`write_ahead`]): made now,
+/// once into the link checker (`build` writes them instead, [`write_ahead`], unless its
+/// output folder could not be begun, which it then reports in its place): made now,
 /// the pages' text, which nothing else reads, can be dropped before the template values
 /// are made, rather than held through rendering (5 KB a page, against the 1.6 KB of its
 /// record). `None` when no language has an index.
