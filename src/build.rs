@@ -387,6 +387,7 @@ pub(crate) fn prepare(
         renders_once: false,
         event_html_ahead: false,
         html_kept: true,
+        exports_written: false,
     };
     let search = render::search::Start::Earlier(search);
     let mut prepared = render::prepare(&model.site, html, templates, &inputs, search).map_err(|d| {
@@ -466,14 +467,15 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     drop_later(kept_markdown);
     // A build that keeps nothing for the next makes its search index now and drops the
     // pages' text, which nothing else reads; the build cache keeps the text. One that
-    // writes also writes the index now, so that none of it is held through rendering.
+    // writes also writes the index now, and the exports made from the model alone, so
+    // that none of them is made or held beside the template values.
     let profile = options.profile.then(render::profile::Profile::default);
-    if mode == Mode::Build && options.cache_dir.is_none() && render::search::any_enabled(&site) {
+    if mode == Mode::Build && options.cache_dir.is_none() {
         early = EarlyStaging::begin_plain(root, &site.config, &output_dir);
     }
     let index = match (mode, &options.cache_dir, early.staging()) {
         (Mode::Build, Some(_), _) => render::search::Start::Empty,
-        (Mode::Build, None, Some(staging)) => {
+        (Mode::Build, None, Some(staging)) if render::search::any_enabled(&site) => {
             render::search::write_ahead(&site, staging, profile.as_ref()).map_err(|d| {
                 let mut all = std::mem::take(&mut diags);
                 all.push(d);
@@ -483,12 +485,25 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             watch.lap("search index");
             render::search::Start::Written
         }
-        (Mode::Check, ..) | (Mode::Build, None, None) => {
+        (Mode::Check, ..) | (Mode::Build, None, _) => {
             let ahead = render::search::ahead(&site);
             content::drop_texts(&mut site);
             watch.lap("search index");
             ahead.map_or(render::search::Start::Empty, render::search::Start::Ahead)
         }
+    };
+    let exports_written = match early.staging() {
+        Some(staging) if mode == Mode::Build && options.cache_dir.is_none() => {
+            let today = render::timeline::today(&site, day);
+            render::exports::write_ahead(&site, staging, profile.as_ref(), today).map_err(|d| {
+                let mut all = std::mem::take(&mut diags);
+                all.push(d);
+                all.sorted()
+            })?;
+            watch.lap("link graph and timeline exports");
+            true
+        }
+        Some(_) | None => false,
     };
 
     let report_progress = |done, total| progress.rendered(done, total);
@@ -501,6 +516,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         event_html_ahead: options.cache_dir.is_none() || mode == Mode::Check,
         // The build cache stores it.
         html_kept: options.cache_dir.is_some() && mode == Mode::Build,
+        exports_written,
     };
     let mut cache_report = None;
     let stats = match mode {
@@ -738,9 +754,9 @@ fn cache_env<'a>(
 
 /// The output folder's staging, begun before the template values are made: with the build
 /// cache, before the site is read, so that its folders can be made meanwhile (see
-/// [`Staging::make_dirs_ahead`]); without, to write the search index into before the
-/// values are made (see [`render::search::write_ahead`]). Removed if the build stops
-/// before it takes it.
+/// [`Staging::make_dirs_ahead`]); without, to write the search index and the exports
+/// into before the values are made (see [`render::search::write_ahead`] and
+/// [`render::exports::write_ahead`]). Removed if the build stops before it takes it.
 struct EarlyStaging(Option<(PathBuf, Staging)>);
 
 impl EarlyStaging {

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::config::FeedFormat;
+use crate::diagnostic::Diagnostic;
 use crate::model::site::{PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::output_path::OutputPath;
 use crate::theme::StaticSource;
@@ -95,6 +96,13 @@ impl Lang {
             format!("{}/{relative}", self.code(site))
         }
     }
+}
+
+/// `path` as an output path, for an output written before the plan checks every path
+/// (`search::write_ahead`, `exports::write_ahead`); `what` makes it, in the message.
+pub(super) fn ahead_path(path: &str, what: &str) -> Result<OutputPath, Diagnostic> {
+    OutputPath::new(path)
+        .map_err(|why| Diagnostic::error(format!("{what} would write `{path}`, which {}", why.reason())))
 }
 
 /// One output file to produce.

@@ -14,6 +14,7 @@ mod connected;
 pub(crate) mod context;
 mod data;
 pub(crate) mod event_html;
+pub(crate) mod exports;
 pub(crate) mod feeds;
 mod field_reads;
 pub(crate) mod fingerprint;
@@ -79,6 +80,8 @@ pub(crate) struct Prepared {
     /// Whether the search index's outputs were written before the values were made
     /// ([`search::Start::Written`]): planned, checked and counted, but not rendered.
     search_written: bool,
+    /// [`Inputs::exports_written`].
+    exports_written: bool,
 }
 
 /// What rendering is given besides the model and the templates. Everything render reads
@@ -105,6 +108,9 @@ pub(crate) struct Inputs<'a> {
     /// `serve`, which renders them again, and for the build cache, which stores it.
     /// Otherwise each page's goes with the last of them.
     pub html_kept: bool,
+    /// Whether the exports (`exports::files`) are in the sink already, written before
+    /// the values were made: planned, checked and counted, but not rendered.
+    pub exports_written: bool,
 }
 
 /// Builds the shared template values and plans every output file. The pages' HTML is
@@ -295,6 +301,7 @@ pub(crate) fn prepare(
         event_partial_reads_everything: false,
         warnings: diags,
         search_written,
+        exports_written: inputs.exports_written,
     };
     prepared.mark_readers();
     Ok(prepared)
@@ -464,8 +471,33 @@ impl Prepared {
         &self.plan[id.0].path
     }
 
-    /// Renders the planned outputs at the given indices into `sink`, but those of the
-    /// search index when it was written ahead, which it counts as made.
+    /// Whether an output was written before the values were made: the search index's
+    /// files and the exports, by a build that writes each output once.
+    fn written_ahead(&self, id: JobId) -> bool {
+        match self.plan[id.0].job {
+            Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::SearchBundle(..) => {
+                self.search_written
+            }
+            Job::GraphJson(_) | Job::TimelineJson(_) | Job::TimelineIcs(_) => self.exports_written,
+            Job::Page(_)
+            | Job::SectionPager { .. }
+            | Job::TaxonomyList(_)
+            | Job::TermPager { .. }
+            | Job::Feed { .. }
+            | Job::SiteGraph(_)
+            | Job::Collection(..)
+            | Job::Archive(..)
+            | Job::Timeline(..)
+            | Job::TermTimeline(..)
+            | Job::Redirect { .. }
+            | Job::NotFound
+            | Job::Bytes(_)
+            | Job::Copy(_) => false,
+        }
+    }
+
+    /// Renders the planned outputs at the given indices into `sink`, but those written
+    /// ahead (the search index's and the exports), which it counts as made.
     pub(crate) fn render(
         &self,
         site: &Site,
@@ -475,10 +507,7 @@ impl Prepared {
         profile: Option<&profile::Profile>,
     ) -> Result<RenderStats, Diagnostics> {
         let planned = jobs.len();
-        let jobs = jobs
-            .iter()
-            .copied()
-            .filter(|id| !(self.search_written && self.is_search(*id)));
+        let jobs = jobs.iter().copied().filter(|id| !self.written_ahead(*id));
         let jobs = self.largest_first(jobs);
         let total = jobs.len();
         let done = std::sync::atomic::AtomicUsize::new(0);

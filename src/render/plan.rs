@@ -11,7 +11,7 @@ use super::job::{
 };
 use super::template_names::{job_template, own_page};
 use super::templates::Templates;
-use super::{archive, search, sitemap, timeline};
+use super::{archive, exports, search, sitemap, timeline};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::output_path::OutputPath;
@@ -429,11 +429,9 @@ fn own_pages(
     } else {
         format!(" in `{code}`")
     };
-    push(
-        lang.output(site, "graph.json"),
-        Job::GraphJson(lang),
-        format!("the link graph{in_lang}"),
-    );
+    for (path, export) in exports::files(site, lang) {
+        push(path, export.job(lang), format!("{}{in_lang}", export.origin()));
+    }
     if derived.search && search::enabled(site, lang) {
         for (path, file) in search::files(site, lang) {
             push(
@@ -470,40 +468,28 @@ fn own_pages(
         .event_ids()
         .filter(|e| site.page(site.event(*e).page).lang == code)
         .collect();
-    if !events.is_empty() {
-        push(
-            lang.output(site, "timeline.json"),
-            Job::TimelineJson(lang),
-            format!("the timeline{in_lang}"),
-        );
-        push(
-            lang.output(site, "timeline.ics"),
-            Job::TimelineIcs(lang),
-            format!("the timeline{in_lang}"),
-        );
-        if own("timeline.html", "timeline/") {
-            let main = lang.url_path(site, "timeline/");
-            for year in timeline::pages(site, Some(&events), derived.today) {
-                push(
-                    output_path(site, &timeline::year_path(&main, year)),
-                    Job::Timeline(lang, year),
-                    format!("the timeline page{in_lang} (timeline.html)"),
-                );
+    if !events.is_empty() && own("timeline.html", "timeline/") {
+        let main = lang.url_path(site, "timeline/");
+        for year in timeline::pages(site, Some(&events), derived.today) {
+            push(
+                output_path(site, &timeline::year_path(&main, year)),
+                Job::Timeline(lang, year),
+                format!("the timeline page{in_lang} (timeline.html)"),
+            );
+        }
+        for (id, events) in derived.term_events {
+            let t = site.taxonomy(id.taxonomy);
+            if !t.config.render || t.lang != code {
+                continue;
             }
-            for (id, events) in derived.term_events {
-                let t = site.taxonomy(id.taxonomy);
-                if !t.config.render || t.lang != code {
-                    continue;
-                }
-                let term_ref = site.term(*id);
-                let path = format!("{}timeline/", term_ref.path);
-                for year in timeline::pages(site, Some(events), derived.today) {
-                    push(
-                        output_path(site, &timeline::year_path(&path, year)),
-                        Job::TermTimeline(*id, year),
-                        format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
-                    );
-                }
+            let term_ref = site.term(*id);
+            let path = format!("{}timeline/", term_ref.path);
+            for year in timeline::pages(site, Some(events), derived.today) {
+                push(
+                    output_path(site, &timeline::year_path(&path, year)),
+                    Job::TermTimeline(*id, year),
+                    format!("the timeline of the `{}` term `{}`", t.config.name, term_ref.name),
+                );
             }
         }
     }

@@ -63,6 +63,23 @@ impl Profile {
         self.measure_as(kind(job).to_owned(), sink, render)
     }
 
+    /// Writes an output made before rendering by `job` (no template): `make`'s bytes at
+    /// `path`, timed into `profile` when there is one, as a rendered output is.
+    pub(super) fn write_ahead(
+        profile: Option<&Profile>,
+        job: &Job,
+        sink: &dyn Sink,
+        path: &OutputPath,
+        make: impl FnOnce() -> Vec<u8>,
+    ) -> Result<(), crate::diagnostic::Diagnostic> {
+        let put = |sink: &dyn Sink| sink.write(path, &make());
+        match profile {
+            Some(profile) => profile.measure_job(job, sink, put),
+            None => put(sink),
+        }
+        .map_err(|e| crate::diagnostic::Diagnostic::error(format!("cannot write {path}: {e}")))
+    }
+
     fn measure_as<T>(&self, name: String, sink: &dyn Sink, render: impl FnOnce(&dyn Sink) -> T) -> T {
         let timed = TimedSink {
             inner: sink,

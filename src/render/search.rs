@@ -39,7 +39,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
-use super::job::{Job, Lang};
+use super::job::{Job, Lang, ahead_path};
 use super::profile::Profile;
 use crate::diagnostic::Diagnostic;
 use crate::model::site::{PageId, Site};
@@ -725,22 +725,10 @@ pub(crate) fn write_ahead(
                 .into_iter()
                 .map(move |(path, file)| (path, lang, file))
         })
-        .map(|(path, lang, file)| match OutputPath::new(&path) {
-            Ok(output) => Ok((output, lang, file)),
-            Err(why) => Err(Diagnostic::error(format!(
-                "the search index would write `{path}`, which {}",
-                why.reason()
-            ))),
-        })
-        .collect::<Result<_, _>>()?;
-    // Each file made and written as `--profile` times a rendered one.
+        .map(|(path, lang, file)| Ok((ahead_path(&path, "the search index")?, lang, file)))
+        .collect::<Result<_, Diagnostic>>()?;
     let write = |path: &OutputPath, lang: Lang, file: File, make: &dyn Fn() -> Vec<u8>| {
-        let put = |sink: &dyn Sink| sink.write(path, &make());
-        match profile {
-            Some(profile) => profile.measure_job(&file.job(lang), sink, put),
-            None => put(sink),
-        }
-        .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
+        Profile::write_ahead(profile, &file.job(lang), sink, path, make)
     };
     let (bundles, rest): (Vec<_>, Vec<_>) = files
         .iter()

@@ -407,6 +407,23 @@ fn failed_render_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn a_build_failing_after_the_exports_are_written_leaves_the_output_as_it_was() {
+    // A build without the cache writes graph.json and the timeline's exports before it
+    // plans the other outputs: a static file at one's path is found only then.
+    let site = SiteTest::fixture("build/nested-sections");
+    site.build_ok();
+    let before = snapshot(&site.path("public"));
+    assert!(before.contains_key("graph.json"), "{:?}", before.keys());
+
+    site.write("static/graph.json", "{}");
+    let out = site.build();
+    out.assert_user_error();
+    out.assert_stderr_has(&["static/graph.json", "the link graph"]);
+    assert_eq!(snapshot(&site.path("public")), before);
+    assert_no_staging_left(site.root());
+}
+
+#[test]
 fn rebuilding_in_place_matches_a_fresh_build() {
     // Outputs are updated in place: changed files rewritten, stale ones removed.
     let site = SiteTest::fixture("build/determinism").file("static/feed", "a file where a folder will be\n");
