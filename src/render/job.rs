@@ -105,6 +105,16 @@ pub(super) fn ahead_path(path: &str, what: &str) -> Result<OutputPath, Diagnosti
         .map_err(|why| Diagnostic::error(format!("{what} would write `{path}`, which {}", why.reason())))
 }
 
+/// The outputs made from the model alone, which a build that writes each output once
+/// writes before the template values (`search::write_ahead`, `exports::write_ahead`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FromModel {
+    /// A file of the search index.
+    Search,
+    /// `graph.json`, `timeline.json` or `timeline.ics`.
+    Export,
+}
+
 /// One output file to produce.
 #[derive(Debug, Clone)]
 pub(super) enum Job {
@@ -147,6 +157,30 @@ pub(super) enum Job {
 }
 
 impl Job {
+    /// Whether the output is made from the model alone, and which of those it is.
+    pub(super) fn made_from_model(&self) -> Option<FromModel> {
+        match self {
+            Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::SearchBundle(..) => {
+                Some(FromModel::Search)
+            }
+            Job::GraphJson(_) | Job::TimelineJson(_) | Job::TimelineIcs(_) => Some(FromModel::Export),
+            Job::Page(_)
+            | Job::SectionPager { .. }
+            | Job::TaxonomyList(_)
+            | Job::TermPager { .. }
+            | Job::Feed { .. }
+            | Job::SiteGraph(_)
+            | Job::Collection(..)
+            | Job::Archive(..)
+            | Job::Timeline(..)
+            | Job::TermTimeline(..)
+            | Job::Redirect { .. }
+            | Job::NotFound
+            | Job::Bytes(_)
+            | Job::Copy(_) => None,
+        }
+    }
+
     /// Outputs made from every event or page of a language (and lists of many pages) come
     /// first when outputs are made in parallel: made last, one of them keeps one thread
     /// busy after the others ran out of work. Lower goes first; the plan's order within.

@@ -53,7 +53,7 @@ use crate::theme::StaticSource;
 use crate::write::Sink;
 use event_html::{EVENT_PARTIAL, with_event_html};
 use field_reads::{SECTION, SECTION_COUNT};
-use job::{Job, Planned};
+use job::{FromModel, Job, Planned};
 use page_value::{Field, page_value};
 use templates::Templates;
 use values::{Data, build_lookups, set_globals};
@@ -379,28 +379,7 @@ impl Prepared {
     /// Whether an output is part of the search index, which `serve` renders after the
     /// rest on its first build, to answer sooner.
     pub(crate) fn is_search(&self, id: JobId) -> bool {
-        match self.plan[id.0].job {
-            Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::SearchBundle(..) => {
-                true
-            }
-            Job::Page(_)
-            | Job::SectionPager { .. }
-            | Job::TaxonomyList(_)
-            | Job::TermPager { .. }
-            | Job::Feed { .. }
-            | Job::SiteGraph(_)
-            | Job::Collection(..)
-            | Job::GraphJson(_)
-            | Job::Archive(..)
-            | Job::Timeline(..)
-            | Job::TermTimeline(..)
-            | Job::TimelineJson(_)
-            | Job::TimelineIcs(_)
-            | Job::Redirect { .. }
-            | Job::NotFound
-            | Job::Bytes(_)
-            | Job::Copy(_) => false,
-        }
+        self.plan[id.0].job.made_from_model() == Some(FromModel::Search)
     }
 
     /// Where a page's HTML is, if it is kept after its outputs are made (see
@@ -474,25 +453,10 @@ impl Prepared {
     /// Whether an output was written before the values were made: the search index's
     /// files and the exports, by a build that writes each output once.
     fn written_ahead(&self, id: JobId) -> bool {
-        match self.plan[id.0].job {
-            Job::SearchIndex(_) | Job::SearchFilters(_) | Job::SearchShard(..) | Job::SearchBundle(..) => {
-                self.search_written
-            }
-            Job::GraphJson(_) | Job::TimelineJson(_) | Job::TimelineIcs(_) => self.exports_written,
-            Job::Page(_)
-            | Job::SectionPager { .. }
-            | Job::TaxonomyList(_)
-            | Job::TermPager { .. }
-            | Job::Feed { .. }
-            | Job::SiteGraph(_)
-            | Job::Collection(..)
-            | Job::Archive(..)
-            | Job::Timeline(..)
-            | Job::TermTimeline(..)
-            | Job::Redirect { .. }
-            | Job::NotFound
-            | Job::Bytes(_)
-            | Job::Copy(_) => false,
+        match self.plan[id.0].job.made_from_model() {
+            Some(FromModel::Search) => self.search_written,
+            Some(FromModel::Export) => self.exports_written,
+            None => false,
         }
     }
 

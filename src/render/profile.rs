@@ -54,12 +54,7 @@ impl Profile {
 
     /// As [`Profile::measure`], for an output made before rendering by `job`, which has
     /// no template (the search index, written ahead).
-    pub(super) fn measure_job<T>(
-        &self,
-        job: &Job,
-        sink: &dyn Sink,
-        render: impl FnOnce(&dyn Sink) -> T,
-    ) -> T {
+    fn measure_job<T>(&self, job: &Job, sink: &dyn Sink, render: impl FnOnce(&dyn Sink) -> T) -> T {
         self.measure_as(kind(job).to_owned(), sink, render)
     }
 
