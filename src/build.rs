@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, Env as CacheEnv, Recorder};
@@ -14,6 +15,7 @@ use crate::model::{content, links, related, resolve, timeline};
 use crate::parse::highlight::Highlighter;
 use crate::parse::markdown::Calls;
 use crate::render::{self, calls::SiteCalls, templates::Templates};
+use crate::spill::Spill;
 use crate::theme::{self, StaticSource, Theme};
 use crate::write::Staging;
 
@@ -140,14 +142,13 @@ pub(crate) struct Model {
     pub scored: Option<(related::Scored, bool)>,
 }
 
-/// Reads the site at `options.root` and builds its model and templates: every stage
-/// before rendering.
+/// Reads the site at `options.root` and builds its model and templates, every stage
+/// before rendering, keeping the sources for `serve`'s next build.
 fn model(
     options: &BuildOptions,
     mode: Mode,
     watch: &mut Stopwatch,
     reuse: Option<&content::Reuse>,
-    keep_sources: bool,
     today: jiff::civil::Date,
 ) -> Result<(Model, PageHtml, Templates), Diagnostics> {
     let config = load_config(options, mode)?;
@@ -155,7 +156,7 @@ fn model(
         markdown: reuse,
         related: None,
     };
-    model_reusing(options, mode, config, watch, earlier, keep_sources, today)
+    model_reusing(options, mode, config, watch, earlier, Kept::ForServe, today)
 }
 
 /// What earlier builds left for this one to take where it still holds.
@@ -205,6 +206,18 @@ enum Related {
     Found(Option<Vec<Vec<crate::model::site::PageId>>>),
 }
 
+/// What the model stage keeps beside the model, and for whom.
+#[derive(Clone, Copy)]
+enum Kept<'a> {
+    /// The sources and each page's HTML as made, for `serve`'s next build.
+    ForServe,
+    /// Each page's HTML as made, which the build cache stores.
+    ForCache,
+    /// Nothing: each page's HTML is packed until its outputs are made, set aside in
+    /// `spill` if the build has one (see `spill`).
+    Nothing(Option<&'a Arc<Spill>>),
+}
+
 /// [`model`] for a loaded configuration, taking what `earlier` builds left where it holds.
 fn model_reusing(
     options: &BuildOptions,
@@ -212,7 +225,7 @@ fn model_reusing(
     (config, mut diags): (Config, Diagnostics),
     watch: &mut Stopwatch,
     earlier: Earlier,
-    keep_sources: bool,
+    kept: Kept<'_>,
     today: jiff::civil::Date,
 ) -> Result<(Model, PageHtml, Templates), Diagnostics> {
     let root = options.root.as_path();
@@ -263,8 +276,10 @@ fn model_reusing(
     watch.lap("templates");
     let highlighter = Highlighter::new(site.config.markdown.highlight_code);
     let links = content::Links::new(&site, root);
-    // Kept for `serve`'s next build, or for the build cache's Markdown.
-    let remember = keep_sources || (mode == Mode::Build && options.cache_dir.is_some());
+    let held = match kept {
+        Kept::ForServe | Kept::ForCache => content::HtmlHeld::Remembered,
+        Kept::Nothing(spill) => content::HtmlHeld::Packed(spill),
+    };
     let (markdown_diags, parsed, html) = match &templates {
         Ok(t) => {
             // The calls keep a copy of the configuration: the model is lent out to be filled
@@ -276,7 +291,7 @@ fn model_reusing(
             } else {
                 Calls::Shortcodes(&calls)
             };
-            content::convert_markdown(&mut site, &highlighter, &links, calls, earlier.markdown, remember)
+            content::convert_markdown(&mut site, &highlighter, &links, calls, earlier.markdown, held)
         }
         // The templates' error is reported; calls stay text rather than each be an error.
         Err(_) => content::convert_markdown(
@@ -285,11 +300,11 @@ fn model_reusing(
             &links,
             Calls::Text,
             earlier.markdown,
-            remember,
+            held,
         ),
     };
     diags.extend(markdown_diags);
-    let sources = content::drop_bodies(&mut site, keep_sources);
+    let sources = content::drop_bodies(&mut site, matches!(kept, Kept::ForServe));
     watch.lap("markdown and highlighting");
     links::backlinks(&mut site);
     watch.lap("backlinks");
@@ -378,7 +393,7 @@ pub(crate) fn prepare(
     today: jiff::civil::Date,
 ) -> Result<(Model, render::Prepared), Diagnostics> {
     let mut watch = Stopwatch::new();
-    let (mut model, html, templates) = model(options, Mode::Build, &mut watch, reuse, true, today)?;
+    let (mut model, html, templates) = model(options, Mode::Build, &mut watch, reuse, today)?;
     let inputs = render::Inputs {
         static_files: &model.static_files,
         stylesheets: &model.stylesheets,
@@ -417,7 +432,16 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             watch.lap("begin the output folder");
             (Some(found), early)
         }
-        (Mode::Build | Mode::Check, _) => (None, EarlyStaging(None)),
+        // Without it, before the site is read, to set each page's HTML aside in.
+        (Mode::Build, None) => {
+            let out = output_dir(options, &config.0);
+            (None, EarlyStaging::begin_plain(root, &config.0, &out))
+        }
+        (Mode::Check, _) => (None, EarlyStaging(None)),
+    };
+    let spill = match (mode, options.cache_dir.as_deref(), early.staging()) {
+        (Mode::Build, None, Some(staging)) => Spill::create(&staging.scratch("html.spill")).ok(),
+        _ => None,
     };
     // The Markdown the build cache kept, given to the Markdown stage, and what its files
     // held, which decides which of them a save writes again.
@@ -460,7 +484,10 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
             markdown: kept_markdown.as_ref(),
             related: kept_related.as_ref(),
         },
-        false,
+        match (mode, &options.cache_dir) {
+            (Mode::Build, Some(_)) => Kept::ForCache,
+            (Mode::Build | Mode::Check, _) => Kept::Nothing(spill.as_ref()),
+        },
         day,
     )?;
     // What the model did not take.
@@ -470,9 +497,6 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     // writes also writes the index now, and the exports made from the model alone, so
     // that none of them is made or held beside the template values.
     let profile = options.profile.then(render::profile::Profile::default);
-    if mode == Mode::Build && options.cache_dir.is_none() {
-        early = EarlyStaging::begin_plain(root, &site.config, &output_dir);
-    }
     let index = match (mode, &options.cache_dir, early.staging()) {
         (Mode::Build, Some(_), _) => render::search::Start::Empty,
         (Mode::Build, None, Some(staging)) if render::search::any_enabled(&site) => {
@@ -752,10 +776,10 @@ fn cache_env<'a>(
     }
 }
 
-/// The output folder's staging, begun before the template values are made: with the build
-/// cache, before the site is read, so that its folders can be made meanwhile (see
-/// [`Staging::make_dirs_ahead`]); without, to write the search index and the exports
-/// into before the values are made (see [`render::search::write_ahead`] and
+/// The output folder's staging, begun before the site is read: with the build cache, so
+/// that its folders can be made meanwhile (see [`Staging::make_dirs_ahead`]); without, to
+/// set each page's HTML aside in (see [`crate::spill`]) and to write the search index and
+/// the exports into before the values are made (see [`render::search::write_ahead`] and
 /// [`render::exports::write_ahead`]). Removed if the build stops before it takes it.
 struct EarlyStaging(Option<(PathBuf, Staging)>);
 

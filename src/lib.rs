@@ -34,6 +34,7 @@ pub mod sass;
 pub mod serve;
 pub(crate) mod slugs;
 pub(crate) mod spans;
+pub(crate) mod spill;
 pub(crate) mod stored;
 pub(crate) mod theme;
 pub(crate) mod words;

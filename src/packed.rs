@@ -1,33 +1,60 @@
-//! A text kept compressed in memory until it is needed. A build that lets each page's
-//! HTML go once its outputs are made holds all of it from the Markdown stage until
-//! rendering begins: about 7 KB a page, 0.7 GB at 100,000 pages, the largest part of the
-//! peak. Packed with LZ4 it takes 2.5 times less, for about 15 ms of CPU per 1,000
-//! pages to pack and a fifth of that to unpack.
+//! A text kept compressed until it is needed. A build that lets each page's HTML go once
+//! its outputs are made holds all of it from the Markdown stage until rendering begins:
+//! about 7 KB a page, 0.7 GB at 100,000 pages, the largest part of the peak. Packed with
+//! LZ4 it takes 2.5 times less, for about 15 ms of CPU per 1,000 pages to pack and a
+//! fifth of that to unpack; a build that writes its output sets the packed bytes aside
+//! in a file until then (see `spill`).
 
-/// A text packed with LZ4, its length before it.
+use std::io;
+use std::sync::Arc;
+
+use crate::spill::{Spill, Spilled};
+
+/// A text packed with LZ4, its length before it: in memory, or set aside in a file.
 #[derive(Debug)]
-pub(crate) struct Packed(Box<[u8]>);
+pub(crate) enum Packed {
+    Held(Box<[u8]>),
+    Spilled(Spilled),
+}
 
 impl Packed {
-    /// `text` packed, unless it is longer than the four bytes before it can say (4 GiB):
-    /// such a text, which only a hostile source makes, stays as it is rather than come
-    /// back cut short.
-    pub(crate) fn new(text: &str) -> Option<Packed> {
-        fits(text.len()).then(|| Packed(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice()))
+    /// `text` packed, and put in `spill` if given and it takes it, unless it is longer
+    /// than the four bytes before it can say (4 GiB): such a text, which only a hostile
+    /// source makes, stays as it is rather than come back cut short.
+    pub(crate) fn new(text: &str, spill: Option<&Arc<Spill>>) -> Option<Packed> {
+        if !fits(text.len()) {
+            return None;
+        }
+        let bytes = lz4_flex::compress_prepend_size(text.as_bytes());
+        // A file the disk has no room for costs memory, not the build.
+        Some(match spill.map(|spill| spill.put(&bytes)) {
+            Some(Ok(spilled)) => Packed::Spilled(spilled),
+            Some(Err(_)) | None => Packed::Held(bytes.into_boxed_slice()),
+        })
     }
 
-    /// The text again.
-    pub(crate) fn unpack(&self) -> String {
-        // The bytes were packed from a `str` by this process and never left it: failing
-        // to unpack them would be a bug in the packer, not something input can cause.
-        let bytes = lz4_flex::decompress_size_prepended(&self.0).expect("packed by `Packed::new`");
-        String::from_utf8(bytes).expect("packed from a `str`")
+    /// The text again; an error if the file it was set aside in no longer holds it.
+    pub(crate) fn unpack(&self) -> io::Result<String> {
+        let spilled;
+        let bytes = match self {
+            Packed::Held(bytes) => bytes,
+            Packed::Spilled(at) => {
+                spilled = at.read()?;
+                &spilled[..]
+            }
+        };
+        let invalid = |e: &dyn std::fmt::Display| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
+        let bytes = lz4_flex::decompress_size_prepended(bytes).map_err(|e| invalid(&e))?;
+        String::from_utf8(bytes).map_err(|e| invalid(&e))
     }
 
-    /// The packed size, in bytes.
+    /// The packed size, in bytes, of a text held in memory.
     #[cfg(test)]
     fn size(&self) -> usize {
-        self.0.len()
+        match self {
+            Packed::Held(bytes) => bytes.len(),
+            Packed::Spilled(_) => 0,
+        }
     }
 }
 
@@ -43,11 +70,19 @@ mod tests {
     #[test]
     fn a_text_unpacks_as_it_was_packed() {
         let page = "<p>Grain exports rose by a quarter. </p>".repeat(200) + "Київ — 서울 ✓";
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spill = Spill::create(&dir.path().join("spill")).ok();
         for text in ["", "x", page.as_str()] {
-            assert_eq!(Packed::new(text).expect("short").unpack(), text);
+            assert_eq!(
+                Packed::new(text, None).expect("short").unpack().expect("held"),
+                text
+            );
+            let set_aside = Packed::new(text, spill.as_ref()).expect("short");
+            assert_eq!(set_aside.unpack().expect("spilled"), text);
+            assert_eq!(matches!(set_aside, Packed::Spilled(_)), cfg!(unix));
         }
         // HTML repeats itself: what it holds is the point of packing it.
-        assert!(Packed::new(&page).expect("short").size() * 4 < page.len());
+        assert!(Packed::new(&page, None).expect("short").size() * 4 < page.len());
     }
 
     #[test]

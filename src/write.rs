@@ -149,6 +149,12 @@ impl Staging {
         })
     }
 
+    /// A path in the staging folder beside the staged output, never in it, for a file
+    /// the build reads back before it ends: it goes with the folder, committed or not.
+    pub(crate) fn scratch(&self, name: &str) -> PathBuf {
+        self.staging.join(name)
+    }
+
     fn unchanged(&self, rel: &OutputPath, bytes: &[u8]) -> bool {
         if self.fresh {
             return false;

@@ -266,9 +266,18 @@ fn source_key(doc: &Doc) -> u64 {
     h.finish()
 }
 
+/// What the Markdown stage does with each page's HTML.
+#[derive(Clone, Copy)]
+pub(crate) enum HtmlHeld<'a> {
+    /// Kept as made, and keyed so that a later build takes it (`serve`, the build cache).
+    Remembered,
+    /// Packed until rendering: set aside in the spill file, if given, else in memory.
+    Packed(Option<&'a std::sync::Arc<crate::spill::Spill>>),
+}
+
 /// Converts every page's and section's Markdown to HTML, reusing `reuse`'s output for documents
-/// whose source is unchanged when what links resolve against is too; with `remember`
-/// (for `serve`), each output is keyed so a later build can reuse it. Returns the
+/// whose source is unchanged when what links resolve against is too; with
+/// [`HtmlHeld::Remembered`], each output is keyed so a later build can reuse it. Returns the
 /// diagnostics and how many documents were converted (not reused). Shortcode calls or
 /// templated bodies are rendered by `calls`; a document that may hold one is never
 /// reused, since its output depends on the templates too.
@@ -278,8 +287,12 @@ pub(crate) fn convert_markdown(
     links: &Links,
     calls: Calls,
     reuse: Option<&Reuse>,
-    remember: bool,
+    held: HtmlHeld<'_>,
 ) -> (Diagnostics, usize, crate::model::site::PageHtml) {
+    let (remember, spill) = match held {
+        HtmlHeld::Remembered => (true, None),
+        HtmlHeld::Packed(spill) => (false, spill),
+    };
     // A build that keeps nothing for the next lets each page's body go once it is
     // converted, as `drop_bodies` would after the stage: the files' text and the HTML made
     // from it were both held at the stage's end, its peak (57 MB of text at 10,000 pages).
@@ -341,7 +354,7 @@ pub(crate) fn convert_markdown(
             // made, and unpacks it for the outputs that show it (see `packed`).
             let html = match stored {
                 Some(stored) => Some(Html::Stored(stored)),
-                None if !remember => Packed::new(&converted.content).map(|packed| {
+                None if !remember => Packed::new(&converted.content, spill).map(|packed| {
                     converted.content = String::new();
                     Html::Packed(packed)
                 }),

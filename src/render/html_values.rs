@@ -54,19 +54,25 @@ enum CountedHtml {
 }
 
 impl CountedHtml {
-    fn value(&self) -> Value {
+    fn value(&self) -> Result<Value, Unshown> {
         match self {
-            CountedHtml::Value(value) => value.clone(),
-            CountedHtml::Packed(packed) => Value::safe_string(&packed.unpack()),
+            CountedHtml::Value(value) => Ok(value.clone()),
+            CountedHtml::Packed(packed) => unpacked(packed),
         }
     }
 
-    fn into_value(self) -> Value {
+    fn into_value(self) -> Result<Value, Unshown> {
         match self {
-            CountedHtml::Value(value) => value,
-            CountedHtml::Packed(packed) => Value::safe_string(&packed.unpack()),
+            CountedHtml::Value(value) => Ok(value),
+            CountedHtml::Packed(packed) => unpacked(&packed),
         }
     }
+}
+
+/// `packed` as a template value.
+pub(super) fn unpacked(packed: &Packed) -> Result<Value, Unshown> {
+    let text = packed.unpack().map_err(Unshown::Unpacked)?;
+    Ok(Value::safe_string(&text))
 }
 
 /// Why an output cannot have a page's HTML.
@@ -76,6 +82,8 @@ pub(crate) enum Unshown {
     LetGo,
     /// The build cache no longer has it as it was when the build found it.
     Unread(std::io::Error),
+    /// The file it was set aside in no longer has it as this build put it there.
+    Unpacked(std::io::Error),
 }
 
 impl Unshown {
@@ -90,6 +98,10 @@ impl Unshown {
                 "cannot read a page's HTML from the build cache for {path}: {e}"
             ))
             .hint("the build cache changed while the site was built; build it again"),
+            Unshown::Unpacked(e) => Diagnostic::error(format!(
+                "cannot read back a page's HTML, set aside in the output folder's staging, for {path}: {e}"
+            ))
+            .hint("another program changed the build's `.dossier-staging-*` folder while it ran; build it again"),
         }
     }
 }
@@ -102,21 +114,23 @@ impl HtmlValues {
         Ok(match uses {
             None => HtmlValues::Kept(
                 html.into_iter()
-                    .map(|html| match html {
-                        Page::Made(value) => Kept {
-                            value: OnceLock::from(value),
-                            stored: None,
-                        },
-                        Page::Packed(packed) => Kept {
-                            value: OnceLock::from(Value::safe_string(&packed.unpack())),
-                            stored: None,
-                        },
-                        Page::Stored(stored) => Kept {
-                            value: OnceLock::new(),
-                            stored: Some(stored),
-                        },
+                    .map(|html| {
+                        Ok(match html {
+                            Page::Made(value) => Kept {
+                                value: OnceLock::from(value),
+                                stored: None,
+                            },
+                            Page::Packed(packed) => Kept {
+                                value: OnceLock::from(unpacked(&packed)?),
+                                stored: None,
+                            },
+                            Page::Stored(stored) => Kept {
+                                value: OnceLock::new(),
+                                stored: Some(stored),
+                            },
+                        })
                     })
-                    .collect(),
+                    .collect::<Result<_, Unshown>>()?,
             ),
             Some(uses) => HtmlValues::Counted(
                 html.into_iter()
@@ -153,7 +167,7 @@ impl HtmlValues {
                     0 => slot.html.take().map(CountedHtml::into_value),
                     _ => slot.html.as_ref().map(CountedHtml::value),
                 }
-                .ok_or(Unshown::LetGo)
+                .ok_or(Unshown::LetGo)?
             }
         }
     }
@@ -316,9 +330,11 @@ mod tests {
 
     #[test]
     fn packed_html_unpacks_for_each_output_and_goes_with_its_last() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spill = crate::spill::Spill::create(&dir.path().join("spill")).ok();
         let packed = || {
             vec![
-                Page::Packed(Packed::new("<p>packed a</p>").expect("short")),
+                Page::Packed(Packed::new("<p>packed a</p>", spill.as_ref()).expect("short")),
                 Page::Made(Value::safe_string("<p>b</p>")),
             ]
         };
@@ -335,6 +351,29 @@ mod tests {
             Some("<p>packed a</p>")
         );
         assert_eq!(kept.digest(PageId(0)), Some(Long::of("<p>packed a</p>")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn html_set_aside_and_changed_in_its_file_is_an_error_naming_the_output() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("spill");
+        let spill = crate::spill::Spill::create(&path).expect("create");
+        let page = || Page::Packed(Packed::new("<p>set aside</p>", Some(&spill)).expect("short"));
+        let (first, second) = (page(), page());
+        let counted = HtmlValues::new(vec![first], Some(vec![1])).expect("made");
+        std::fs::write(&path, "x".repeat(64)).expect("write");
+        let message = counted
+            .show(PageId(0))
+            .expect_err("changed")
+            .diagnostic("a/index.html");
+        assert!(message.message.contains("a/index.html"), "{}", message.message);
+        assert!(message.message.contains("set aside"), "{}", message.message);
+        // A build that keeps every page's HTML unpacks it at once.
+        assert!(matches!(
+            HtmlValues::new(vec![second], None),
+            Err(Unshown::Unpacked(_))
+        ));
     }
 
     #[test]

@@ -170,7 +170,7 @@ pub(crate) fn prepare(
                             ));
                         }
                         Html::Stored(stored) => stored.read().map_err(html_values::Unshown::Unread)?,
-                        Html::Packed(packed) => packed.unpack(),
+                        Html::Packed(packed) => packed.unpack().map_err(html_values::Unshown::Unpacked)?,
                         Html::Made(text) => text,
                     };
                     let html = Value::safe_string(&html);
