@@ -1,10 +1,9 @@
 //! Bytes a build sets aside in a file until rendering reads them back. A build that
-//! writes its output would hold every page's packed HTML from the Markdown stage to the
+//! writes its output would hold every page's HTML, packed, from the Markdown stage to the
 //! page's output: 290 MB at 100,000 pages, which, freed in rendering's order, left the
 //! allocator's pages part-used; the peak was 2.28 GiB, and is 1.79 with the HTML set
 //! aside. In a file, it is memory the system can write out and take back under
-//! pressure, as it cannot take the build's own, for under a second of CPU per 100,000
-//! pages to write and read back.
+//! pressure, as it cannot take the build's own, for less CPU than packing it took.
 //!
 //! The file is in the staging folder, beside the staged output (never in it), and goes
 //! with that folder whether the build succeeds or not.

@@ -350,8 +350,9 @@ pub(crate) fn convert_markdown(
                 text.shrink_to_fit();
                 text
             });
-            // A build that keeps nothing for the next packs each page's HTML as it is
-            // made, and unpacks it for the outputs that show it (see `packed`).
+            // A build that keeps nothing for the next sets each page's HTML aside (in a
+            // file, or packed in memory) as it is made, and takes it back for the outputs
+            // that show it (see `packed`).
             let html = match stored {
                 Some(stored) => Some(Html::Stored(stored)),
                 None if !remember => Packed::new(&converted.content, spill).map(|packed| {
