@@ -271,7 +271,8 @@ fn source_key(doc: &Doc) -> u64 {
 pub(crate) enum HtmlHeld<'a> {
     /// Kept as made, and keyed so that a later build takes it (`serve`, the build cache).
     Remembered,
-    /// Packed until rendering: set aside in the spill file, if given, else in memory.
+    /// Kept out of the way until rendering: as it is in the spill file, if given, else
+    /// packed in memory (see `packed`).
     Packed(Option<&'a std::sync::Arc<crate::spill::Spill>>),
 }
 

@@ -70,7 +70,7 @@ impl CountedHtml {
 }
 
 /// `packed` as a template value.
-pub(super) fn unpacked(packed: &Packed) -> Result<Value, Unshown> {
+fn unpacked(packed: &Packed) -> Result<Value, Unshown> {
     let text = packed.unpack().map_err(Unshown::Unpacked)?;
     Ok(Value::safe_string(&text))
 }
