@@ -122,13 +122,22 @@ mod tests {
         for (text, spilled) in texts.iter().zip(&put) {
             assert_eq!(spilled.read().expect("read"), text.as_bytes());
         }
-        // It never replaces a file.
+        // It never replaces a file, nor writes through a link another process put there.
         assert_eq!(
             Spill::create(&dir.path().join("spill"))
                 .expect_err("exists")
                 .kind(),
             io::ErrorKind::AlreadyExists
         );
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, dir.path().join("link")).expect("symlink");
+        assert_eq!(
+            Spill::create(&dir.path().join("link"))
+                .expect_err("a link")
+                .kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        assert!(!target.exists(), "the link was followed");
     }
 
     #[test]

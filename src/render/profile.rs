@@ -52,12 +52,6 @@ impl Profile {
         self.measure_as(name, sink, render)
     }
 
-    /// As [`Profile::measure`], for an output made before rendering by `job`, which has
-    /// no template (the search index, written ahead).
-    fn measure_job<T>(&self, job: &Job, sink: &dyn Sink, render: impl FnOnce(&dyn Sink) -> T) -> T {
-        self.measure_as(kind(job).to_owned(), sink, render)
-    }
-
     /// Writes an output made before rendering by `job` (no template): `make`'s bytes at
     /// `path`, timed into `profile` when there is one, as a rendered output is.
     pub(super) fn write_ahead(
@@ -69,7 +63,7 @@ impl Profile {
     ) -> Result<(), crate::diagnostic::Diagnostic> {
         let put = |sink: &dyn Sink| sink.write(path, &make());
         match profile {
-            Some(profile) => profile.measure_job(job, sink, put),
+            Some(profile) => profile.measure_as(kind(job).to_owned(), sink, put),
             None => put(sink),
         }
         .map_err(|e| crate::diagnostic::Diagnostic::error(format!("cannot write {path}: {e}")))
