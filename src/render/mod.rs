@@ -376,6 +376,24 @@ impl Prepared {
         }
     }
 
+    /// Whether the search index is wanted and not made yet: `serve`'s start leaves it
+    /// for a shard's first render, or for [`Prepared::put_search_index`].
+    pub(crate) fn search_index_wanted(&self) -> bool {
+        self.data
+            .search
+            .as_ref()
+            .is_some_and(|index| index.get().is_none())
+    }
+
+    /// Puts in the search index, made apart a part at a time ([`search::Building`]) so
+    /// that `serve` can stop between parts for a save, unless one is made already.
+    pub(crate) fn put_search_index(&mut self, index: search::SearchIndex) {
+        if let Some(cell) = self.data.search.as_mut() {
+            // Already made: by a shard rendered meanwhile, from this same site.
+            let _ = cell.set(index);
+        }
+    }
+
     /// Whether an output is part of the search index, which `serve` renders after the
     /// rest on its first build, to answer sooner.
     pub(crate) fn is_search(&self, id: JobId) -> bool {

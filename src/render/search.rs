@@ -156,7 +156,8 @@ fn is_hangul(c: char) -> bool {
 /// a query's Hangul words the same way and asks for all their bigrams. Cyrillic and other
 /// scripts with spaces need nothing beyond [`words`]' Unicode lower-casing.
 fn terms_of(word: Cow<'_, str>) -> impl Iterator<Item = Cow<'_, str>> {
-    let bigrams: Vec<Cow<'_, str>> = if word.chars().any(is_hangul) {
+    // Most words are ASCII, which a whole-word check settles faster than decoding it.
+    let bigrams: Vec<Cow<'_, str>> = if !word.is_ascii() && word.chars().any(is_hangul) {
         let chars: Vec<char> = word.chars().collect();
         let mut out = Vec::new();
         for run in chars.chunk_by(|a, b| is_hangul(*a) == is_hangul(*b)) {
@@ -228,11 +229,17 @@ impl<'a> Iterator for Words<'a> {
     }
 }
 
+/// A page's terms, each once, with its weight.
+type Terms<'a> = Vec<(Cow<'a, str>, u8)>;
+
 /// A page's terms with their weights: how often each occurs, words in the title, tags and
 /// description counting extra.
-fn count_terms(site: &Site, id: PageId) -> HashMap<Cow<'_, str>, u8> {
+fn count_terms(site: &Site, id: PageId) -> Terms<'_> {
     let page = site.page(id);
-    let mut counts: HashMap<Cow<'_, str>, u32> = HashMap::default();
+    // Sized for a typical page's distinct words, so that the map is not grown (and every
+    // entry hashed again) five or six times as a page is counted.
+    let mut counts: HashMap<Cow<'_, str>, u32> =
+        HashMap::with_capacity_and_hasher(page.converted.text.len() / 32, Default::default());
     let mut add = |text, weight: u32| {
         for w in words(text).flat_map(terms_of) {
             *counts.entry(w).or_default() += weight;
@@ -316,47 +323,9 @@ pub(crate) const FILTERS_PATH: &str = "search/filters.json";
 
 impl SearchIndex {
     pub(crate) fn build(site: &Site) -> SearchIndex {
-        let counts: Vec<u32> = Lang::all(site).map(|l| shard_count(site, l)).collect();
-        let mut langs: Vec<Vec<Shard>> = counts
-            .iter()
-            .map(|count| vec![HashMap::default(); *count as usize])
-            .collect();
-        // Counted in parallel a block of pages at a time, and merged in page order: the
-        // counts of every page held at once were the largest passing allocation of a
-        // build (about 40 MB at 10,000 pages).
-        let pages: Vec<usize> = (0..site.pages.len()).collect();
-        for block in pages.chunks(COUNTED_AT_ONCE) {
-            let per_page: Vec<HashMap<Cow<'_, str>, u8>> = block
-                .par_iter()
-                .map(|i| {
-                    if indexed(site, PageId(*i)) {
-                        count_terms(site, PageId(*i))
-                    } else {
-                        HashMap::default()
-                    }
-                })
-                .collect();
-            for (i, terms) in block.iter().zip(per_page) {
-                if terms.is_empty() {
-                    continue;
-                }
-                let lang = lang_of(site, PageId(*i));
-                let (shards, count) = (&mut langs[lang.0], counts[lang.0]);
-                for (term, weight) in terms {
-                    let shard = &mut shards[shard_of(&term, count) as usize];
-                    match shard.get_mut(term.as_ref()) {
-                        Some(list) => list.push((*i as u32, weight)),
-                        None => {
-                            shard.insert(term.into_owned(), vec![(*i as u32, weight)]);
-                        }
-                    }
-                }
-            }
-        }
-        SearchIndex {
-            langs,
-            sources: sources(site),
-        }
+        let mut building = Building::new(site);
+        while !building.step(site) {}
+        building.into_index()
     }
 
     /// The index as bytes, for the build cache to keep.
@@ -479,6 +448,100 @@ impl SearchIndex {
             shard.insert(term, flat);
         }
         serde_json::to_vec(&shard).unwrap_or_default()
+    }
+}
+
+/// A search index being made a block of pages at a time, so that `serve` can stop between
+/// blocks for a save and go on after it (at 100,000 pages the whole index takes
+/// seconds). The site may change between steps: [`Building::finish`] indexes again the
+/// pages counted before they changed.
+pub(crate) struct Building {
+    langs: Vec<Vec<Shard>>,
+    /// Each language's number of shards, as [`shard_count`] gave it at the start.
+    counts: Vec<u32>,
+    /// Of the pages counted so far, by page (see [`source`]).
+    sources: Vec<u64>,
+    /// Set when the site's languages changed under a step: the counts so far are no
+    /// index of it.
+    stale: bool,
+}
+
+impl Building {
+    pub(crate) fn new(site: &Site) -> Building {
+        let counts: Vec<u32> = Lang::all(site).map(|l| shard_count(site, l)).collect();
+        Building {
+            langs: counts
+                .iter()
+                .map(|count| vec![HashMap::default(); *count as usize])
+                .collect(),
+            counts,
+            sources: Vec::with_capacity(site.pages.len()),
+            stale: false,
+        }
+    }
+
+    /// Counts the next block of pages and adds them to the index; `true` once every page
+    /// has been. Counted in parallel and merged in page order: the counts of every page
+    /// held at once were the largest passing allocation of a build (about 40 MB at
+    /// 10,000 pages).
+    pub(crate) fn step(&mut self, site: &Site) -> bool {
+        let from = self.sources.len();
+        let to = (from + COUNTED_AT_ONCE).min(site.pages.len());
+        if self.stale || from >= to {
+            return true;
+        }
+        let per_page: Vec<(u64, Terms<'_>)> = (from..to)
+            .into_par_iter()
+            .map(|i| {
+                let id = PageId(i);
+                let terms = if indexed(site, id) {
+                    count_terms(site, id)
+                } else {
+                    Vec::new()
+                };
+                (source(site, id), terms)
+            })
+            .collect();
+        for (i, (source, terms)) in (from..to).zip(per_page) {
+            self.sources.push(source);
+            if terms.is_empty() {
+                continue;
+            }
+            let lang = lang_of(site, PageId(i));
+            let (Some(shards), Some(count)) = (self.langs.get_mut(lang.0), self.counts.get(lang.0)) else {
+                self.stale = true;
+                return true;
+            };
+            for (term, weight) in terms {
+                let shard = &mut shards[shard_of(&term, *count) as usize];
+                match shard.get_mut(term.as_ref()) {
+                    Some(list) => list.push((i as u32, weight)),
+                    None => {
+                        shard.insert(term.into_owned(), vec![(i as u32, weight)]);
+                    }
+                }
+            }
+        }
+        to == site.pages.len()
+    }
+
+    /// The index of the site as it is now: the pages that changed since they were
+    /// counted are indexed again ([`SearchIndex::refreshed`]), and the whole site when
+    /// its pages or languages did.
+    pub(crate) fn finish(mut self, site: &Site) -> SearchIndex {
+        while !self.step(site) {}
+        match self.stale {
+            true => SearchIndex::build(site),
+            false => self.into_index().refreshed(site),
+        }
+    }
+
+    /// The index as counted, for a site that did not change meanwhile.
+    fn into_index(self) -> SearchIndex {
+        SearchIndex {
+            langs: self.langs,
+            sources: self.sources,
+        }
     }
 }
 

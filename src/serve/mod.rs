@@ -130,11 +130,21 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
             tell(first, &[], &session);
             ready_tx.send_replace(true);
             builder_reporter.listening(&url, note.as_deref());
-            if let Some(Err(diags)) = session.finish() {
-                tell(Err(diags), &[], &session);
-            }
-            let Some(mut changes) = changes else { return };
-            while let Some(batch) = changes.next_batch() {
+            let Some(mut changes) = changes else {
+                if let Some(Err(diags)) = session.finish() {
+                    tell(Err(diags), &[], &session);
+                }
+                return;
+            };
+            loop {
+                // What is left (the search index, after the start) is made while no save
+                // comes: one that does has its page shown first, and this goes on after.
+                if session.has_more()
+                    && let Some(Err(diags)) = session.finish_unless(&mut || changes.saving())
+                {
+                    tell(Err(diags), &[], &session);
+                }
+                let Some(batch) = changes.next_batch() else { break };
                 for problem in &batch.problems {
                     builder_reporter.warn(
                         &Diagnostic::warning(problem.clone())
@@ -166,7 +176,7 @@ pub fn run(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<(), Dia
                             .flatten();
                         news.send(News::built(&base_path, &first, target, session.has_more()))
                             .ok();
-                        match session.finish() {
+                        match session.finish_unless(&mut || changes.saving()) {
                             None => builder_reporter.built(&first, &shown),
                             Some(Ok(rest)) => {
                                 news.send(News::built(&base_path, &rest, None, false)).ok();

@@ -36,6 +36,19 @@ pub struct Changes {
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
+    /// What [`Changes::saving`] found of a save, for the next batch to start from.
+    early: Early,
+}
+
+/// The start of a batch, collected before it was asked for.
+#[derive(Default)]
+struct Early {
+    paths: Vec<PathBuf>,
+    /// Paths made during this save: one that is gone again by its end was a tool's
+    /// temporary file (`sed -i` writes `sedXXXXXX` and renames it over the file). A set:
+    /// a checkout makes thousands of files in one batch.
+    made: HashSet<PathBuf>,
+    problems: Vec<String>,
 }
 
 /// The paths one save touched, and problems with watching found on the way.
@@ -59,6 +72,7 @@ pub fn start(root: &Path) -> notify::Result<Changes> {
         watcher,
         events,
         root: root.to_path_buf(),
+        early: Early::default(),
     };
     for dir in SOURCES {
         changes.rewatch(&root.join(dir))?;
@@ -93,15 +107,25 @@ impl Changes {
         }
     }
 
+    /// Whether a save has begun since the last batch, without waiting: for work that can
+    /// be put off until after it. What it finds begins the next batch.
+    pub fn saving(&mut self) -> bool {
+        let mut early = std::mem::take(&mut self.early);
+        while let Ok(event) = self.events.try_recv() {
+            self.collect(event, &mut early.paths, &mut early.made, &mut early.problems);
+        }
+        self.early = early;
+        !self.early.paths.is_empty() || !self.early.problems.is_empty()
+    }
+
     /// Waits for the next save and returns the paths it touched; `None` once the watcher
     /// has stopped.
     pub fn next_batch(&mut self) -> Option<Batch> {
-        let mut paths: Vec<PathBuf> = Vec::new();
-        let mut problems: Vec<String> = Vec::new();
-        // Paths made during this save: one that is gone again by its end was a tool's
-        // temporary file (`sed -i` writes `sedXXXXXX` and renames it over the file). A set:
-        // a checkout makes thousands of files in one batch.
-        let mut made: HashSet<PathBuf> = HashSet::new();
+        let Early {
+            mut paths,
+            mut made,
+            mut problems,
+        } = std::mem::take(&mut self.early);
         // Block until something relevant happens.
         while paths.is_empty() && problems.is_empty() {
             let event = self.events.recv().ok()?;
@@ -212,6 +236,33 @@ pub fn is_source(root: &Path, path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `serve` asks whether a save has begun while it makes the search index, to stop
+    /// for it: the save it sees is the one the next batch returns, not lost.
+    #[test]
+    fn a_save_seen_before_its_batch_is_asked_for_is_in_the_batch() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let root = dir.path().canonicalize().expect("its path");
+        std::fs::create_dir(root.join("content")).expect("content");
+        let mut changes = start(&root).expect("watches");
+        assert!(!changes.saving(), "nothing saved yet");
+        let file = root.join("content/a.md");
+        std::fs::write(&file, "+++\ntitle = \"A\"\n+++\n").expect("writes");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !changes.saving() {
+            assert!(Instant::now() < deadline, "the save was never seen");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // On a thread: a save lost would leave `next_batch` waiting for the next.
+        let (tx, rx) = channel();
+        std::thread::spawn(move || tx.send(changes.next_batch().map(|b| (b.paths, b.problems))));
+        let (paths, problems) = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the batch came")
+            .expect("a batch");
+        assert_eq!(paths, vec![file]);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
 
     #[test]
     fn noise_is_not_a_source() {

@@ -1546,6 +1546,155 @@ fn an_edit_before_the_deferred_part_is_finished_still_ends_like_a_cold_build() {
     assert_matches_cold(&site, &session);
 }
 
+/// Regression: `serve` made the whole search index a start leaves for later before the
+/// page of an edit saved meanwhile, so a save just after the start waited for it (about
+/// 0.3 s at 10,000 pages). Now the page comes first, and the index after it, made with
+/// the edit in it: for a body edit (a fast path), a date moved (shown first, then the
+/// model settled in place) and a new analysis (shown first, then the model built again).
+#[test]
+fn an_edit_saved_before_the_deferred_search_index_shows_its_page_and_then_the_index() {
+    let is_search = |p: &str| p.starts_with("search/") || p.starts_with("uk/search/");
+    let beijing = "content/diplomacy/beijing.md";
+    // What each kind of edit writes, where, and the output showing it.
+    let edit = |kind: &str, site: &SiteTest| -> (&str, String, &str) {
+        let own = "diplomacy/beijing/index.html";
+        match kind {
+            "body" => (
+                beijing,
+                format!("{}\nA zygomorphic addition.\n", site.read(beijing)),
+                own,
+            ),
+            "date" => (beijing, another_day(&site.read(beijing)).expect("dated"), own),
+            _ => (
+                "content/economy/rail.md",
+                "+++\ntitle = \"Rail Freight\"\ndate = 2024-10-02\n+++\n\nA zygomorphic train.\n".to_owned(),
+                "economy/rail/index.html",
+            ),
+        }
+    };
+    for kind in ["body", "date", "new"] {
+        let site = SiteTest::fixture(FIXTURE);
+        let mut session = Session::new(options(site.root()));
+        session.rebuild_deferring().expect("builds");
+        let (rel, text, own) = edit(kind, &site);
+        site.write(rel, &text);
+        let first = first_ok(&mut session, &site, rel);
+        assert!(!first.full, "{kind}: the first step built the model: {first:?}");
+        assert!(
+            first.changed.iter().any(|p| p == own),
+            "{kind}: the page was not shown first: {first:?}"
+        );
+        assert!(
+            !outputs_of(&session).keys().any(|p| is_search(p)),
+            "{kind}: the search index came before the page"
+        );
+        let rest = session
+            .finish()
+            .expect("the rest is left for `finish`")
+            .unwrap_or_else(|d| panic!("{kind}: finish failed:\n{}", diagnostics(d)));
+        assert!(
+            rest.changed.iter().any(|p| p.starts_with("uk/search/")),
+            "{kind}: no search index after the page: {rest:?}"
+        );
+        assert!(session.finish().is_none(), "{kind}: left after finish");
+        assert_matches_cold(&site, &session);
+    }
+}
+
+/// `serve` makes the search index a start leaves for later a part at a time
+/// (`finish_unless`), and stops for a save. Stopped after one block of pages was counted,
+/// after two, and while the index's files were written; the save, to a page counted
+/// already, then moves a page or adds one. The save's page comes first, the index after,
+/// made with the edit in it, and the outputs end as a cold build's.
+#[test]
+fn a_search_index_stopped_for_a_save_goes_on_after_it_and_ends_like_a_cold_build() {
+    // Three blocks of pages to count (512 a block), and 33 files to write (16 at a time).
+    const PAGES: usize = 1100;
+    let mut site = SiteTest::empty().file(
+        "config.toml",
+        "base_url = \"https://example.org/\"\ntitle = \"T\"\nbuild_search_index = true\n",
+    );
+    site = site.file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    for s in 0..2 {
+        site = site.file(
+            &format!("content/s{s}/_index.md"),
+            format!("+++\ntitle = \"Section {s}\"\n+++\n"),
+        );
+    }
+    for p in 0..PAGES {
+        site = site.file(
+            &format!("content/s{}/p{p:04}.md", p % 2),
+            format!(
+                "+++\ntitle = \"Page {p}\"\ndate = 2024-{:02}-{:02}\n+++\n\nText of page w{p} and w{}.\n",
+                1 + p % 12,
+                1 + p % 28,
+                p / 3
+            ),
+        );
+    }
+    let is_search = |p: &str| p.starts_with("search/");
+    let early = "content/s0/p0004.md";
+    for (stops_at, kind) in [(1, "body"), (2, "date"), (4, "body"), (1, "new")] {
+        let mut session = Session::new(options(site.root()));
+        session.rebuild_deferring().expect("builds");
+        let mut asked = 0;
+        let part = session
+            .finish_unless(&mut || {
+                asked += 1;
+                asked >= stops_at
+            })
+            .expect("the index was left for later")
+            .unwrap_or_else(|d| panic!("{kind}: finish failed:\n{}", diagnostics(d)));
+        assert_eq!(asked, stops_at, "{kind}: asked {asked} times");
+        assert!(session.has_more(), "{kind} at {stops_at}: nothing left: {part:?}");
+        let written = outputs_of(&session).keys().filter(|p| is_search(p)).count();
+        assert_eq!(
+            written > 0,
+            stops_at > 2,
+            "{kind} at {stops_at}: {written} search files"
+        );
+        let original = site.read(early);
+        let (rel, own) = match kind {
+            "body" => {
+                site.write(early, format!("{original}\nA zygomorphic addition.\n"));
+                (early, "s0/p0004/index.html")
+            }
+            "date" => {
+                site.write(early, another_day(&original).expect("dated"));
+                (early, "s0/p0004/index.html")
+            }
+            _ => {
+                site.write(
+                    "content/s1/added.md",
+                    "+++\ntitle = \"Added\"\ndate = 2024-10-02\n+++\n\nA zygomorphic train.\n",
+                );
+                ("content/s1/added.md", "s1/added/index.html")
+            }
+        };
+        let first = first_ok(&mut session, &site, rel);
+        assert!(!first.full, "{kind}: the first step built the model: {first:?}");
+        assert!(
+            first.changed.iter().any(|p| p == own),
+            "{kind}: the page was not shown first: {first:?}"
+        );
+        assert!(
+            !first.changed.iter().any(|p| p.starts_with("search/terms/")),
+            "{kind}: the index's terms came before the page: {first:?}"
+        );
+        session
+            .finish()
+            .expect("the rest is left for `finish`")
+            .unwrap_or_else(|d| panic!("{kind}: finish failed:\n{}", diagnostics(d)));
+        assert!(!session.has_more(), "{kind}: left after finish");
+        assert_matches_cold(&site, &session);
+        // As it was, for the next kind.
+        site.write(early, &original);
+        if kind == "new" {
+            std::fs::remove_file(site.path("content/s1/added.md")).expect("removes");
+        }
+    }
+}
+
 #[test]
 fn key_judgments_added_and_changed_in_a_body_reach_the_judgments_page() {
     let site = SiteTest::fixture(FIXTURE);
