@@ -21,7 +21,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use notify::event::{EventKind, ModifyKind};
-use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{Config, EventKindMask, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// How long the sources must be quiet before a batch is complete.
 pub const QUIET: Duration = Duration::from_millis(5);
@@ -61,9 +61,21 @@ pub struct Batch {
 /// Starts watching the sources of the site at `root`.
 pub fn start(root: &Path) -> notify::Result<Changes> {
     let (tx, events) = channel();
-    let mut watcher = notify::recommended_watcher(move |e| {
-        tx.send(e).ok();
-    })?;
+    // Changes only. notify's default adds opening and closing a file, so every source a
+    // build reads is an event: at 100,000 pages those overflowed the system's queue, the
+    // lost events made everything changed, and the build that followed, reading every
+    // file again, overflowed it again, for ever. Metadata (`touch`, permissions) changes
+    // nothing a build reads either.
+    let kinds = EventKindMask::CREATE
+        | EventKindMask::REMOVE
+        | EventKindMask::MODIFY_DATA
+        | EventKindMask::MODIFY_NAME;
+    let mut watcher = RecommendedWatcher::new(
+        move |e| {
+            tx.send(e).ok();
+        },
+        Config::default().with_event_kinds(kinds),
+    )?;
     // The site folder itself, for config.toml (which editors replace by renaming, so a
     // watch on the file alone would be lost after the first save) and for the source
     // folders appearing, vanishing or being moved.
@@ -262,6 +274,31 @@ mod tests {
             .expect("a batch");
         assert_eq!(paths, vec![file]);
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    /// Regression: reading the sources, as every build does, made an event for each file
+    /// opened; at 100,000 pages they overflowed the system's queue, and `serve` built the
+    /// site again for ever. Reads are no events now, and a write still is.
+    #[test]
+    fn reading_a_source_is_no_event_and_writing_one_is() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let root = dir.path().canonicalize().expect("its path");
+        std::fs::create_dir(root.join("content")).expect("content");
+        let file = root.join("content/a.md");
+        std::fs::write(&file, "+++\ntitle = \"A\"\n+++\n").expect("writes");
+        let changes = start(&root).expect("watches");
+        for _ in 0..100 {
+            std::fs::read(&file).expect("reads");
+        }
+        std::fs::write(root.join("content/b.md"), "+++\ntitle = \"B\"\n+++\n").expect("writes");
+        // Events come in order: those of the reads, had there been any, before the write's.
+        let first = changes
+            .events
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the write is an event")
+            .expect("no error");
+        assert!(!matches!(first.kind, EventKind::Access(_)), "{first:?}");
+        assert_eq!(first.paths, vec![root.join("content/b.md")], "{first:?}");
     }
 
     #[test]
