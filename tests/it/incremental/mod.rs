@@ -1467,18 +1467,28 @@ fn a_page_added_to_a_section_renders_its_other_pages_only_where_they_show_the_co
     );
 }
 
-#[test]
-fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
-    let mut site = SiteTest::empty().file(
-        "config.toml",
-        "base_url = \"https://example.org/\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n",
-    );
-    site = site.file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
-    for s in 0..4 {
+/// A site of `count` sections (`content/s0/` …) under a home page, with `config` added
+/// to a base URL and a title, for the pages a test writes into them.
+fn sections(config: &str, count: usize) -> SiteTest {
+    let mut site = SiteTest::empty()
+        .file(
+            "config.toml",
+            format!("base_url = \"https://example.org/\"\ntitle = \"T\"\n{config}\n"),
+        )
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    for s in 0..count {
         site = site.file(
             &format!("content/s{s}/_index.md"),
             format!("+++\ntitle = \"Section {s}\"\n+++\n"),
         );
+    }
+    site
+}
+
+#[test]
+fn on_a_larger_site_a_tag_edit_renders_a_small_part_of_it() {
+    let mut site = sections("taxonomies = [{ name = \"tags\" }]", 4);
+    for s in 0..4 {
         for p in 0..10 {
             site = site.file(
                 &format!("content/s{s}/p{p}.md"),
@@ -1610,17 +1620,7 @@ fn an_edit_saved_before_the_deferred_search_index_shows_its_page_and_then_the_in
 fn a_search_index_stopped_for_a_save_goes_on_after_it_and_ends_like_a_cold_build() {
     // Three blocks of pages to count (512 a block), and 33 files to write (16 at a time).
     const PAGES: usize = 1100;
-    let mut site = SiteTest::empty().file(
-        "config.toml",
-        "base_url = \"https://example.org/\"\ntitle = \"T\"\nbuild_search_index = true\n",
-    );
-    site = site.file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
-    for s in 0..2 {
-        site = site.file(
-            &format!("content/s{s}/_index.md"),
-            format!("+++\ntitle = \"Section {s}\"\n+++\n"),
-        );
-    }
+    let mut site = sections("build_search_index = true", 2);
     for p in 0..PAGES {
         site = site.file(
             &format!("content/s{}/p{p:04}.md", p % 2),
