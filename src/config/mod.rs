@@ -454,6 +454,7 @@ impl Config {
                     .hint("write the bare domain GitHub Pages serves the site at, such as cname = \"analysis.example.org\""),
             );
         }
+        check_related(&raw.related, &at, &mut diags);
         let generate_feeds = renamed(
             raw.generate_feeds,
             raw.generate_feed,
@@ -701,6 +702,35 @@ impl Config {
     /// The URL path, under the base path, of a site-relative path such as `security/kursk/`.
     pub(crate) fn url_path(&self, relative: &str) -> String {
         format!("{}{}", self.base_path, relative.trim_start_matches('/'))
+    }
+}
+
+/// Checks that `[related]`'s weights and share are numbers of 0 or more: TOML allows
+/// `nan`, `inf` and negative numbers, which would make every score meaningless (scoring
+/// orders pages by the scores' bits, which is their order only for such numbers).
+fn check_related(related: &RelatedConfig, at: &impl Fn(&[&str]) -> Location, diags: &mut Diagnostics) {
+    let mut check = |value: f32, keys: &[&str], hint: String| {
+        if !(value.is_finite() && value >= 0.0) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`related.{}` is {value}, not a number of 0 or more",
+                    keys[1..].join(".")
+                ))
+                .at(at(keys))
+                .hint(hint),
+            );
+        }
+    };
+    let weight = |example: &str| format!("write a weight such as {example}; 0 leaves it out of the score");
+    check(related.links, &["related", "links"], weight("links = 2.0"));
+    let share = "write the share of all pages above which a term is ignored, such as max_share = 0.5";
+    check(related.max_share, &["related", "max_share"], share.to_owned());
+    for (name, &value) in &related.taxonomies {
+        check(
+            value,
+            &["related", "taxonomies", name],
+            weight(&format!("{name} = 1.0")),
+        );
     }
 }
 

@@ -146,8 +146,11 @@ struct Scorer<'a> {
     place: Vec<usize>,
     /// By place, as the rest.
     dates: Vec<i64>,
-    listed: Vec<bool>,
-    lang: Vec<usize>,
+    /// The page's language, by its number in the site's list.
+    lang: Vec<u32>,
+    /// The page's language where the page is listed, [`UNLISTED`] where it is not: what
+    /// a candidate must match, in one lookup.
+    group: Vec<u32>,
     link_weight: f32,
     limit: usize,
 }
@@ -177,22 +180,30 @@ impl<'a> Scorer<'a> {
         // A page's related pages are in its language: a translation, or an analysis in
         // another language that links to it, is not one (terms are per language
         // already).
-        let lang = order
+        let lang: Vec<u32> = order
             .iter()
             .map(|&p| {
                 let code = &site.pages[p].lang;
-                site.config
-                    .languages
-                    .iter()
-                    .position(|l| &l.code == code)
-                    .unwrap_or(0)
+                let at = site.config.languages.iter().position(|l| &l.code == code);
+                at.map_or(0, |at| at as u32)
+            })
+            .collect();
+        let group = order
+            .iter()
+            .zip(&lang)
+            .map(|(&p, &lang)| {
+                if site.pages[p].has_output() {
+                    lang
+                } else {
+                    UNLISTED
+                }
             })
             .collect();
         Some(Scorer {
             terms: Terms::new(site, listed_count, &place),
             dates: order.iter().map(|&p| dates[p]).collect(),
-            listed: order.iter().map(|&p| site.pages[p].has_output()).collect(),
             lang,
+            group,
             order,
             place,
             link_weight: config.links,
@@ -217,8 +228,8 @@ impl<'a> Scorer<'a> {
         // In the pages' own order, as before scoring had one of its own: the same site,
         // the same key.
         let dates: Vec<i64> = self.place.iter().map(|&at| self.dates[at]).collect();
-        let listed: Vec<bool> = self.place.iter().map(|&at| self.listed[at]).collect();
-        let lang: Vec<usize> = self.place.iter().map(|&at| self.lang[at]).collect();
+        let listed: Vec<bool> = self.place.iter().map(|&at| self.group[at] != UNLISTED).collect();
+        let lang: Vec<usize> = self.place.iter().map(|&at| self.lang[at] as usize).collect();
         (&dates, &listed, &lang, linked).hash(&mut h);
         (self.link_weight.to_bits(), self.limit).hash(&mut h);
         h.finish()
@@ -240,14 +251,6 @@ impl<'a> Scorer<'a> {
             .collect()
     }
 
-    /// Higher scores first, then newer pages, then lower page numbers: of pages of one
-    /// date, places are in page-number order.
-    fn rank(&self, a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {
-        b.1.total_cmp(&a.1)
-            .then_with(|| self.dates[b.0].cmp(&self.dates[a.0]))
-            .then_with(|| a.0.cmp(&b.0))
-    }
-
     /// Page `page`'s related pages, best first; `linked` are the pages linked with it.
     /// Everything else here is by place in scoring's order.
     fn score(&self, page: usize, linked: &[PageId], s: &mut Scratch) -> Vec<PageId> {
@@ -266,50 +269,76 @@ impl<'a> Scorer<'a> {
         for &t in &own[..full] {
             let w = terms.weight[t as usize];
             for &p in &terms.places[t as usize] {
-                s.add(p as usize, w);
+                s.add(p, w);
             }
         }
         if self.link_weight > 0.0 {
             for p in linked {
-                s.add(self.place[p.0], self.link_weight);
+                s.add(self.place[p.0] as u32, self.link_weight);
             }
         }
+        // Candidates of this page's language, other than itself, offered to the best.
+        let lang = self.lang[i];
+        let mut best = Best::new(self.limit);
+        let mut offer = |p: u32, score: f32| {
+            if self.group[p as usize] == lang && p as usize != i {
+                best.offer(rank(score, p));
+            }
+        };
         if let Some((&crossing, rest)) = own[full..].split_first() {
             // The candidates found so far gain the common terms they carry.
-            terms.shared_weights(&own[full..], &s.touched, &mut s.sums);
-            for (&p, sum) in s.touched.iter().zip(&s.sums) {
-                s.scores[p] += sum;
+            terms.shared_weights(&own[full..], &s.touched[..s.count], &mut s.sums);
+            for (&p, sum) in s.touched[..s.count].iter().zip(&s.sums) {
+                s.scores[p as usize] += sum;
             }
             // The term that crossed the budget brings the pages nearest this one's date
-            // not found yet, with the weight they share.
+            // not found yet, with the weight they share. Their scores are final here, so
+            // they are offered at once rather than kept: on a large site, where no term
+            // fits the budget, they are every candidate.
             let spent: usize = own[..full].iter().map(|&t| terms.pages[t as usize].len()).sum();
             let w = terms.weight[crossing as usize];
             let around = terms.around(crossing, self.dates[i], BUDGET - spent, &self.dates);
-            s.fresh.clear();
-            s.fresh
-                .extend(around.iter().map(|&p| p as usize).filter(|&p| s.scores[p] == 0.0));
-            terms.shared_weights(rest, &s.fresh, &mut s.sums);
-            for k in 0..s.fresh.len() {
-                s.add(s.fresh[k], w + s.sums[k]);
+            terms.shared_weights(rest, around, &mut s.sums);
+            let found_before = s.count > 0;
+            for (&p, sum) in around.iter().zip(&s.sums) {
+                if !(found_before && s.scores[p as usize] != 0.0) {
+                    offer(p, w + sum);
+                }
             }
         }
-        // The best `limit` candidates, best first; most candidates fail one comparison.
-        let limit = self.limit;
-        let mut best: Vec<(usize, f32)> = Vec::with_capacity(limit + 1);
-        for &p in &s.touched {
-            if p == i || !self.listed[p] || self.lang[p] != self.lang[i] {
-                continue;
-            }
-            let candidate = (p, s.scores[p]);
-            if best.len() == limit && self.rank(&candidate, &best[limit - 1]) != std::cmp::Ordering::Less {
-                continue;
-            }
-            let at = best.partition_point(|b| self.rank(b, &candidate) == std::cmp::Ordering::Less);
-            best.insert(at, candidate);
-            best.truncate(limit);
+        for &p in &s.touched[..s.count] {
+            offer(p, s.scores[p as usize]);
         }
         s.clear();
-        best.into_iter().map(|(p, _)| PageId(self.order[p])).collect()
+        best.ranks
+            .into_iter()
+            .map(|key| PageId(self.order[place_of(key) as usize]))
+            .collect()
+    }
+}
+
+/// The best [`rank`]s offered, at most `limit`, best first.
+struct Best {
+    ranks: Vec<u64>,
+    limit: usize,
+}
+
+impl Best {
+    fn new(limit: usize) -> Self {
+        Best {
+            ranks: Vec::with_capacity(limit + 1),
+            limit,
+        }
+    }
+
+    /// Most offers fail one comparison, with the worst kept so far.
+    fn offer(&mut self, rank: u64) {
+        if self.ranks.len() == self.limit && self.ranks.last().is_some_and(|&worst| rank <= worst) {
+            return;
+        }
+        let at = self.ranks.partition_point(|&kept| kept > rank);
+        self.ranks.insert(at, rank);
+        self.ranks.truncate(self.limit);
     }
 }
 
@@ -325,9 +354,36 @@ struct Terms<'a> {
     /// Page `p`'s terms are `by_page[starts[p]..starts[p + 1]]`: one allocation for all.
     starts: Vec<usize>,
     by_page: Vec<u32>,
-    /// For the terms on at least one page in [`BITSET_SHARE`], a bit per page: whether
-    /// the page carries the term, in one lookup where the candidates are many.
+    /// For the terms below `common` on at least one page in [`BITSET_SHARE`], a bit per
+    /// page: whether the page carries the term, in one lookup where the candidates are
+    /// many.
     carried: Vec<Option<Vec<u64>>>,
+    /// The most common terms, at most [`COMMON`], are those numbered from `common` on.
+    common: u32,
+    /// By place, a bit for each common term the page carries (bit `k` for term
+    /// `common + k`): a candidate's shared common terms are one word's bits, read where
+    /// the candidate's other marks are, instead of a lookup per term.
+    marks: Vec<u64>,
+}
+
+/// At most this many of the most common terms are [`Terms::marks`]: a word's bits.
+const COMMON: usize = 64;
+
+/// The [`Scorer::group`] of a page that is not listed: no language's number.
+const UNLISTED: u32 = u32::MAX;
+
+/// A candidate's rank, higher first: its score, then its place in scoring's order, lower
+/// first, which is newer first and then lower page number first (see [`Scorer`]). The
+/// score's bits order as its value does because every weight is a number of 0 or more
+/// (`config::check_related`) and every score a sum of those above 0. One comparison
+/// ranks two candidates, and no date is read to break a tie.
+fn rank(score: f32, place: u32) -> u64 {
+    (u64::from(score.to_bits()) << 32) | u64::from(u32::MAX - place)
+}
+
+/// The place a [`rank`] was made from.
+fn place_of(rank: u64) -> u32 {
+    u32::MAX - rank as u32
 }
 
 /// Terms on at least one page in this many have a bitset: at most this many times a
@@ -350,7 +406,11 @@ impl<'a> Terms<'a> {
                     continue;
                 }
                 let idf = (1.0 + listed_count as f32 / df as f32).ln();
-                counted.push((weight * idf, &term.pages));
+                // Above 0 unless a tiny weight rounds to 0: such a term adds nothing, and
+                // a score of 0 would not count as touched (see `Scratch`).
+                if weight * idf > 0.0 {
+                    counted.push((weight * idf, &term.pages));
+                }
             }
         }
         // Stable: terms as rare as each other keep the taxonomies' order.
@@ -378,10 +438,18 @@ impl<'a> Terms<'a> {
                 next[p as usize] += 1;
             }
         }
+        let common = places.len().saturating_sub(COMMON);
+        let mut marks = vec![0u64; n];
+        for (k, places) in places[common..].iter().enumerate() {
+            for &p in places {
+                marks[p as usize] |= 1 << k;
+            }
+        }
         let carried = places
             .iter()
-            .map(|places| {
-                (places.len() * BITSET_SHARE >= n).then(|| {
+            .enumerate()
+            .map(|(t, places)| {
+                (t < common && places.len() * BITSET_SHARE >= n).then(|| {
                     let mut bits = vec![0u64; n.div_ceil(64)];
                     for &p in places {
                         bits[p as usize / 64] |= 1 << (p % 64);
@@ -398,6 +466,8 @@ impl<'a> Terms<'a> {
             starts,
             by_page,
             carried,
+            common: common as u32,
+            marks,
         }
     }
 
@@ -418,31 +488,47 @@ impl<'a> Terms<'a> {
     }
 
     /// Sets `sums[k]` to the summed weight of the terms in `among` that page
-    /// `candidates[k]` carries, term by term over the candidates rather than candidate by
-    /// candidate over the terms: one term's bitset is read through while it is in the
-    /// processor's cache. Each sum adds its weights in `among`'s order, as summing per
-    /// candidate did, so the scores are the same to the bit.
-    fn shared_weights(&self, among: &[u32], candidates: &[usize], sums: &mut Vec<f32>) {
+    /// `candidates[k]` carries. The rarer terms go term by term over the candidates, so
+    /// that one term's bitset is read through while it is in the processor's cache; the
+    /// most common ones ([`COMMON`]) candidate by candidate, from its marks. Each sum
+    /// adds its weights in `among`'s order, as summing per candidate did, so the scores
+    /// are the same to the bit.
+    fn shared_weights(&self, among: &[u32], candidates: &[u32], sums: &mut Vec<f32>) {
         sums.clear();
         sums.resize(candidates.len(), 0.0);
-        for &t in among {
+        // `among` is in term order, rarest first, so its common terms come last, and each
+        // candidate's marks add them in the same order.
+        let (rare, common) = among.split_at(among.partition_point(|&t| t < self.common));
+        for &t in rare {
             let w = self.weight[t as usize];
             let pairs = sums.iter_mut().zip(candidates);
             match &self.carried[t as usize] {
                 Some(bits) => {
                     for (sum, &p) in pairs {
-                        if bits[p / 64] & (1 << (p % 64)) != 0 {
+                        if bits[p as usize / 64] & (1 << (p % 64)) != 0 {
                             *sum += w;
                         }
                     }
                 }
                 None => {
                     for (sum, &p) in pairs {
-                        if self.of(p).binary_search(&t).is_ok() {
+                        if self.of(p as usize).binary_search(&t).is_ok() {
                             *sum += w;
                         }
                     }
                 }
+            }
+        }
+        if common.is_empty() {
+            return;
+        }
+        let wanted = common.iter().fold(0u64, |m, &t| m | 1 << (t - self.common));
+        let weights = &self.weight[self.common as usize..];
+        for (sum, &p) in sums.iter_mut().zip(candidates) {
+            let mut shared = self.marks[p as usize] & wanted;
+            while shared != 0 {
+                *sum += weights[shared.trailing_zeros() as usize];
+                shared &= shared - 1;
             }
         }
     }
@@ -492,14 +578,18 @@ fn linked_with(site: &Site, id: PageId) -> Vec<PageId> {
     linked
 }
 
-/// One worker's dense scores, with the pages it has touched so far: those scoring above
+/// One worker's dense scores, with the places it has touched so far: those scoring above
 /// zero, as every term and link weighs more than nothing.
 struct Scratch {
     scores: Vec<f32>,
-    touched: Vec<usize>,
-    /// Candidates not scored yet, and what [`Terms::shared_weights`] sums for a list of
-    /// candidates: kept from page to page, as the scores are.
-    fresh: Vec<usize>,
+    /// The places touched are `touched[..count]`. The vector has room for every place
+    /// and one more, so that [`Scratch::add`] writes a place before it knows whether it
+    /// is new, and counts it only if it is: no branch on whether it is new, which is as
+    /// hard to predict as the site's terms.
+    touched: Vec<u32>,
+    count: usize,
+    /// What [`Terms::shared_weights`] sums for a list of candidates: kept from page to
+    /// page, as the scores are.
     sums: Vec<f32>,
 }
 
@@ -507,23 +597,24 @@ impl Scratch {
     fn new(n: usize) -> Self {
         Scratch {
             scores: vec![0.0; n],
-            touched: Vec::new(),
-            fresh: Vec::new(),
+            touched: vec![0; n + 1],
+            count: 0,
             sums: Vec::new(),
         }
     }
 
-    fn add(&mut self, p: usize, w: f32) {
-        if self.scores[p] == 0.0 {
-            self.touched.push(p);
-        }
-        self.scores[p] += w;
+    fn add(&mut self, p: u32, w: f32) {
+        let score = &mut self.scores[p as usize];
+        self.touched[self.count] = p;
+        self.count += usize::from(*score == 0.0);
+        *score += w;
     }
 
     fn clear(&mut self) {
-        for p in self.touched.drain(..) {
-            self.scores[p] = 0.0;
+        for &p in &self.touched[..self.count] {
+            self.scores[p as usize] = 0.0;
         }
+        self.count = 0;
     }
 }
 
@@ -536,6 +627,40 @@ impl RelatedConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_higher_score_ranks_first_and_of_equal_scores_the_earlier_place() {
+        assert!(rank(2.0, 9) > rank(1.5, 0));
+        assert!(rank(1.5, 3) > rank(1.5, 4));
+        assert!(
+            rank(f32::INFINITY, 7) > rank(f32::MAX, 0),
+            "a sum past f32's range"
+        );
+        assert!(
+            rank(f32::MIN_POSITIVE / 2.0, 0) > rank(0.0, 0),
+            "a subnormal score"
+        );
+        assert_eq!(place_of(rank(0.25, 12345)), 12345);
+    }
+
+    #[test]
+    fn the_best_are_the_highest_ranks_offered_in_any_order() {
+        let offered: Vec<u64> = (0..40u32).map(|p| rank(((p * 7) % 11) as f32 + 1.0, p)).collect();
+        let mut expected = offered.clone();
+        expected.sort_unstable_by(|a, b| b.cmp(a));
+        expected.truncate(5);
+        for order in [offered.clone(), offered.iter().rev().copied().collect()] {
+            let mut best = Best::new(5);
+            for r in order {
+                best.offer(r);
+            }
+            assert_eq!(best.ranks, expected);
+        }
+        let mut few = Best::new(5);
+        few.offer(rank(1.0, 1));
+        few.offer(rank(3.0, 2));
+        assert_eq!(few.ranks, [rank(3.0, 2), rank(1.0, 1)]);
+    }
 
     #[test]
     fn kept_lists_are_used_only_for_the_same_key_and_pages() {

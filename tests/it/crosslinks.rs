@@ -481,6 +481,26 @@ fn related_taxonomy_weight_scales_its_terms() {
     assert_eq!(related_to_focus(&site), ["Delta", "Bravo", "Charlie", "Echo"]);
 }
 
+/// TOML reads `nan`, `inf` and negative numbers; as a weight or a share, each would make
+/// every related list meaningless, so each is an error at its line, naming the key.
+#[test]
+fn a_related_weight_that_is_not_a_number_of_0_or_more_is_an_error_at_its_line() {
+    for (table, key, line) in [
+        ("links = nan", "`related.links` is NaN", 5),
+        ("limit = 3\nmax_share = inf", "`related.max_share` is inf", 6),
+        (
+            "taxonomies = { tags = 1.0, regions = -2.0 }",
+            "`related.taxonomies.regions` is -2",
+            5,
+        ),
+    ] {
+        let site = SiteTest::fixture("crosslinks/related").file("config.toml", related_config(table));
+        let out = site.build_err();
+        out.assert_stderr_has(&[key, "not a number of 0 or more", &format!("config.toml:{line}:")]);
+        assert!(out.stderr.contains("= hint"), "no hint\n{out}");
+    }
+}
+
 #[test]
 fn related_pages_of_one_date_and_score_go_in_the_order_of_their_paths() {
     // Scoring numbers the pages by date; of pages of one date, the one whose path comes
