@@ -405,11 +405,11 @@ impl<'a> Terms<'a> {
                 if df < 2 || (df as f32) > config.max_share * listed_count as f32 {
                     continue;
                 }
-                let idf = (1.0 + listed_count as f32 / df as f32).ln();
+                let weighed = weight * (1.0 + listed_count as f32 / df as f32).ln();
                 // Above 0 unless a tiny weight rounds to 0: such a term adds nothing, and
                 // a score of 0 would not count as touched (see `Scratch`).
-                if weight * idf > 0.0 {
-                    counted.push((weight * idf, &term.pages));
+                if weighed > 0.0 {
+                    counted.push((weighed, &term.pages));
                 }
             }
         }
