@@ -17,7 +17,7 @@ use crate::parse::markdown::Calls;
 use crate::render::{self, calls::SiteCalls, templates::Templates};
 use crate::spill::Spill;
 use crate::theme::{self, StaticSource, Theme};
-use crate::write::Staging;
+use crate::write::{RegularFile, Staging};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -425,19 +425,25 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
     let config = load_config(options, mode)?;
     // With the build cache, the output's folders are made while the site is read, from
     // the last build's list of outputs.
-    let (mut found, mut early) = match (mode, options.cache_dir.as_deref()) {
+    // Its objects are checked meanwhile too, for a build into an empty folder, which
+    // links them.
+    let (mut found, mut early, mut checking) = match (mode, options.cache_dir.as_deref()) {
         (Mode::Build, Some(dir)) => {
             let found = crate::cache::Found::read(dir);
             let early = EarlyStaging::begin(options, &config.0, dir, &found);
+            let checking = early
+                .staging()
+                .filter(|staging| staging.fresh())
+                .and_then(|_| crate::cache::Checking::start(dir, &found));
             watch.lap("begin the output folder");
-            (Some(found), early)
+            (Some(found), early, checking)
         }
         // Without it, before the site is read, to set each page's HTML aside in.
         (Mode::Build, None) => {
             let out = output_dir(options, &config.0);
-            (None, EarlyStaging::begin_plain(root, &config.0, &out))
+            (None, EarlyStaging::begin_plain(root, &config.0, &out), None)
         }
-        (Mode::Check, _) => (None, EarlyStaging(None)),
+        (Mode::Check, _) => (None, EarlyStaging(None), None),
     };
     let spill = match (mode, options.cache_dir.as_deref(), early.staging()) {
         (Mode::Build, None, Some(staging)) => Spill::create(&staging.scratch("html.spill")).ok(),
@@ -572,6 +578,10 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                 let found = found.take().unwrap_or_else(|| crate::cache::Found::read(dir));
                 Cache::open(dir, found, root, &env)
             });
+            if cache.as_ref().is_none_or(|cache| cache.ignored.is_some()) {
+                // Nothing will be taken from it: the objects need no more checking.
+                drop(checking.take());
+            }
             // The last build's search index, refreshed for the pages that changed.
             let search = cache
                 .as_ref()
@@ -620,7 +630,7 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                         render_cached(
                             &mut prepared,
                             &site,
-                            cache,
+                            (cache, checking.take()),
                             &staging,
                             &mut watch,
                             &report_progress,
@@ -648,43 +658,71 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                                 images: stats.images.made + stats.images.kept > 0,
                             };
                             let search = prepared.take_search().index.map(|index| index.to_bytes());
-                            let saved = run.cache.save(root, &output_dir, run.outputs, reads, search);
                             let dir = options.cache_dir.as_deref().unwrap_or(Path::new(""));
-                            let stamp = saved.as_ref().ok().copied();
                             let events_shown = prepared.event_html_counts();
-                            // Saved unless the build made none of it and the manifest's
-                            // stamp is the one the file has (events gone since leave their
-                            // HTML in it, unused, until the next save).
-                            let unchanged = events_shown.is_some_and(|(made, _)| made == 0)
-                                && stamp.is_some()
-                                && run.events_read == stamp;
-                            if let Some(stamp) = stamp.filter(|_| !unchanged)
-                                && let Some(kept) = prepared.event_html()
-                            {
-                                let saved = crate::cache::events::save(dir, stamp, &kept);
-                                let next = "renders every event shown";
-                                diags.extend(unsaved(saved, "the events' HTML was", dir, next));
-                            }
+                            let prepared = &prepared;
+                            // Four files, saved at once: the manifest (with the outputs'
+                            // objects and the search index) and the events' HTML, which
+                            // carries the manifest's stamp; the converted Markdown; the
+                            // related analyses.
+                            let ((manifest, events), (markdown, related)) = rayon::join(
+                                || {
+                                    let saved = run.cache.save(root, &output_dir, run.outputs, reads, search);
+                                    let stamp = saved.as_ref().ok().copied();
+                                    // Saved unless the build made none of it and the manifest's
+                                    // stamp is the one the file has (events gone since leave their
+                                    // HTML in it, unused, until the next save).
+                                    let unchanged = events_shown.is_some_and(|(made, _)| made == 0)
+                                        && stamp.is_some()
+                                        && run.events_read == stamp;
+                                    let events = match stamp.filter(|_| !unchanged) {
+                                        Some(stamp) => prepared
+                                            .event_html()
+                                            .map(|kept| crate::cache::events::save(dir, stamp, &kept)),
+                                        None => None,
+                                    };
+                                    (saved.map(drop), events)
+                                },
+                                || {
+                                    rayon::join(
+                                        || {
+                                            markdown_cache.map(|(dir, key, before)| {
+                                                let links = links.fingerprint(&site);
+                                                crate::cache::markdown::save(
+                                                    dir,
+                                                    key,
+                                                    links,
+                                                    &site,
+                                                    |id| prepared.page_content(id),
+                                                    before.as_ref(),
+                                                )
+                                            })
+                                        },
+                                        || {
+                                            scored.as_ref().map(|(scored, _)| {
+                                                crate::cache::related::save(
+                                                    dir,
+                                                    scored,
+                                                    kept_related.as_ref(),
+                                                )
+                                            })
+                                        },
+                                    )
+                                },
+                            );
+                            let next = "renders every output";
+                            diags.extend(unsaved(manifest, "the build's outputs were", dir, next));
+                            let next = "renders every event shown";
+                            diags.extend(
+                                events.and_then(|saved| unsaved(saved, "the events' HTML was", dir, next)),
+                            );
+                            let next = "converts every page's Markdown";
+                            let what = "the converted Markdown was";
+                            diags.extend(markdown.and_then(|saved| unsaved(saved, what, dir, next)));
+                            let next = "finds every page's related analyses";
+                            let what = "the related analyses were";
+                            diags.extend(related.and_then(|saved| unsaved(saved, what, dir, next)));
                             watch.lap("save the build cache");
-                            if let Some((dir, key, before)) = markdown_cache {
-                                let links = links.fingerprint(&site);
-                                let saved = crate::cache::markdown::save(
-                                    dir,
-                                    key,
-                                    links,
-                                    &site,
-                                    |id| prepared.page_content(id),
-                                    before.as_ref(),
-                                );
-                                let next = "converts every page's Markdown";
-                                diags.extend(unsaved(saved, "the converted Markdown was", dir, next));
-                                watch.lap("save the converted Markdown");
-                            }
-                            if let Some((scored, _)) = &scored {
-                                let saved = crate::cache::related::save(dir, scored, kept_related.as_ref());
-                                let next = "finds every page's related analyses";
-                                diags.extend(unsaved(saved, "the related analyses were", dir, next));
-                            }
                             let mut report = run.report;
                             report.events = events_shown.map(|(made, reused)| (made + reused, reused));
                             report.documents = site.pages.len() + site.sections.len();
@@ -850,7 +888,7 @@ impl Drop for EarlyStaging {
 /// A build's use of the cache, until the output folder is written.
 struct CacheRun {
     cache: Cache,
-    outputs: BTreeMap<String, crate::cache::Entry>,
+    outputs: crate::cache::Recorded,
     report: CacheReport,
     /// The stamp of the events' HTML taken from the cache, if any was.
     events_read: Option<u64>,
@@ -861,7 +899,7 @@ struct CacheRun {
 fn render_cached(
     prepared: &mut render::Prepared,
     site: &Site,
-    cache: Cache,
+    (mut cache, checking): (Cache, Option<crate::cache::Checking>),
     staging: &Staging,
     watch: &mut Stopwatch,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -874,6 +912,9 @@ fn render_cached(
     let events_read = kept_events.as_ref().map(|(stamp, _)| *stamp);
     prepared.take_event_html(event_keys, kept_events.map(|(_, kept)| kept));
     watch.lap("take the events' HTML from the cache");
+    if let Some(checking) = checking {
+        cache.adopt(checking);
+    }
     let prepared = &*prepared;
     let fingerprints = &fingerprints[..];
     let mut fresh = Vec::new();
@@ -893,9 +934,16 @@ fn render_cached(
     let taken: Vec<(render::JobId, Option<std::io::Result<()>>)> = kept
         .par_iter()
         .map_init(Vec::new, |bytes, &(id, entry)| {
-            let object = cache.fetch(entry, bytes);
-            let put = |object: PathBuf| recorder.reuse(prepared.output_path(id), entry, &object, bytes);
-            (id, object.map(put))
+            let fetched = cache.fetch(entry, bytes);
+            let put = |(object, read): (RegularFile, bool)| {
+                recorder.reuse(
+                    prepared.output_path(id),
+                    entry,
+                    &object,
+                    read.then_some(&bytes[..]),
+                )
+            };
+            (id, fetched.map(put))
         })
         .collect();
     let mut errors = Diagnostics::new();

@@ -36,7 +36,7 @@ pub(crate) mod related;
 use crate::digest::sha256_hex;
 use crate::output_path::OutputPath;
 use crate::theme::StaticSource;
-use crate::write::{Sink, Staging};
+use crate::write::{RegularFile, Sink, Staging};
 
 /// Changed whenever what the manifest means changes.
 const FORMAT: u32 = 2;
@@ -171,6 +171,8 @@ pub(crate) struct Cache {
     kept_addresses: BTreeMap<String, Option<String>>,
     /// The SHA-256 of the kept search index.
     search: Option<String>,
+    /// The objects found whole while the site was read (see [`Checking`]).
+    checked: HashMap<String, Checked>,
     /// Why the last build's outputs are not used, if there were any.
     pub(crate) ignored: Option<String>,
 }
@@ -223,6 +225,7 @@ impl Cache {
             kept_files: BTreeMap::new(),
             kept_addresses: BTreeMap::new(),
             search: None,
+            checked: HashMap::new(),
             ignored: None,
         };
         let manifest = match found.0 {
@@ -298,30 +301,31 @@ impl Cache {
         self.kept.get(path).filter(|e| e.fingerprint == fingerprint)
     }
 
-    /// The file holding `entry`'s bytes, if they are still the bytes it names; they are
-    /// read into `bytes` (a buffer reused from one object to the next: 11,000 objects
-    /// read into new ones cost a page fault for every 4 KB of 300 MB). An object that is
-    /// not is removed, so the build that renders its output again stores it anew.
-    pub(crate) fn fetch(&self, entry: &Entry, bytes: &mut Vec<u8>) -> Option<PathBuf> {
-        use std::io::Read;
-        let path = self.object(&entry.sha256);
-        bytes.clear();
-        let mut file = std::fs::File::open(&path).ok()?;
-        // One byte more than it should hold, to find a longer file without reading it.
-        let read = (&mut file).take(entry.len + 1).read_to_end(bytes);
-        if read.is_ok() && bytes.len() as u64 == entry.len && crc32fast::hash(bytes) == entry.crc32 {
-            Some(path)
-        } else {
-            std::fs::remove_file(&path).ok();
-            None
+    /// Takes the objects [`Checking`] found whole, for [`Cache::fetch`].
+    pub(crate) fn adopt(&mut self, checking: Checking) {
+        self.checked = checking.finish();
+    }
+
+    /// The file holding `entry`'s bytes, if they are still the bytes it names: found so
+    /// while the site was read ([`Cache::adopt`]), else read into `bytes` and checked now
+    /// (a buffer reused from one object to the next: 11,000 objects read into new ones
+    /// cost a page fault for every 4 KB of 300 MB), with whether they were. An object
+    /// that is not whole is removed, so the build that renders its output again stores it
+    /// anew.
+    pub(crate) fn fetch(&self, entry: &Entry, bytes: &mut Vec<u8>) -> Option<(RegularFile, bool)> {
+        if let Some(checked) = self.checked.get(&entry.sha256)
+            && (checked.len, checked.crc32) == (entry.len, entry.crc32)
+        {
+            return Some((checked.file.clone(), false));
         }
+        check(self.object(&entry.sha256), entry.len, entry.crc32, bytes).map(|file| (file, true))
     }
 
     fn object(&self, sha256: &str) -> PathBuf {
-        self.dir.join(OBJECTS).join(&sha256[..2]).join(sha256)
+        object(&self.dir, sha256)
     }
 
-    /// Stores a finished build: its `outputs` (as now in `out_dir`), what they read
+    /// Stores a finished build: its outputs (as now in `out_dir`), what they read
     /// besides their values (see [`Reads`]) and its search index's bytes, if it made one.
     /// Objects no output names any more are removed. Returns the manifest's stamp (see
     /// [`Cache::stamp`]), for what is saved beside it.
@@ -329,10 +333,11 @@ impl Cache {
         &self,
         root: &Path,
         out_dir: &Path,
-        outputs: BTreeMap<String, Entry>,
+        recorded: Recorded,
         reads: Reads,
         search: Option<Vec<u8>>,
     ) -> io::Result<u64> {
+        let Recorded { outputs, taken } = recorded;
         std::fs::create_dir_all(self.dir.join(OBJECTS))?;
         // Written before the manifest that names its hash, under a temporary name first.
         let search = match search {
@@ -348,6 +353,10 @@ impl Cache {
             }
         };
         outputs.par_iter().try_for_each(|(path, entry)| {
+            // An object this build took its bytes from is there: not looked up again.
+            if taken.contains(&entry.sha256) {
+                return Ok(());
+            }
             let object = self.object(&entry.sha256);
             if object.exists() {
                 return Ok(());
@@ -414,6 +423,135 @@ impl Cache {
     }
 }
 
+fn object(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(OBJECTS).join(&sha256[..2]).join(sha256)
+}
+
+/// The object at `path`, if it is a regular file whose bytes have length `len` and
+/// CRC-32 `crc32`; they are read into `bytes`. One that is not is removed.
+fn check(path: PathBuf, len: u64, crc32: u32, bytes: &mut Vec<u8>) -> Option<RegularFile> {
+    use std::io::Read;
+    bytes.clear();
+    // Anything but a regular file is not an object a build made, and is not used.
+    let (object, mut file) = match RegularFile::open(&path) {
+        Ok(opened) => opened,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(_) => {
+            std::fs::remove_file(&path).ok();
+            return None;
+        }
+    };
+    // One byte more than it should hold, to find a longer file without reading it.
+    let read = (&mut file).take(len + 1).read_to_end(bytes);
+    if read.is_ok() && bytes.len() as u64 == len && crc32fast::hash(bytes) == crc32 {
+        Some(object)
+    } else {
+        std::fs::remove_file(&path).ok();
+        None
+    }
+}
+
+/// An object found whole, with the length and CRC-32 it was checked against.
+struct Checked {
+    file: RegularFile,
+    len: u64,
+    crc32: u32,
+}
+
+/// The objects a manifest names, checked on a thread of its own while the site is read
+/// and its outputs' values made: a build with the cache after a one-page edit takes
+/// 11,000 outputs from it, and reading their 300 MB to check them is a tenth of its
+/// work, which the stages that keep only one of the processor's cores busy leave room
+/// for. The thread runs at the lowest priority, so that it takes only that room; the
+/// objects it has not come to when the outputs are taken are checked then.
+pub(crate) struct Checking {
+    handle: Option<std::thread::JoinHandle<HashMap<String, Checked>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Checking {
+    /// Starts checking the objects `found` names in the cache folder `dir`, if its
+    /// manifest could be read.
+    pub(crate) fn start(dir: &Path, found: &Found) -> Option<Checking> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let manifest = found.0.as_ref().ok()?;
+        let mut objects: Vec<(String, u64, u32)> = manifest
+            .outputs
+            .values()
+            .map(|e| (e.sha256.clone(), e.len, e.crc32))
+            .collect();
+        objects.sort_unstable();
+        objects.dedup();
+        // An object named with two lengths or CRCs (a manifest no build wrote) is left to
+        // be checked as it is taken, where one entry's failed check removes it while the
+        // other's bytes are in hand: a copy of them goes where a link no longer can.
+        let twice: HashSet<String> = objects
+            .windows(2)
+            .filter(|pair| pair[0].0 == pair[1].0)
+            .map(|pair| pair[0].0.clone())
+            .collect();
+        objects.retain(|(sha256, _, _)| !twice.contains(sha256));
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let dir = dir.to_path_buf();
+        let handle = std::thread::Builder::new()
+            .name("cache check".to_owned())
+            .spawn(move || {
+                lowest_priority();
+                let mut bytes = Vec::new();
+                let mut checked = HashMap::new();
+                for (sha256, len, crc32) in objects {
+                    if stopped.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if let Some(file) = check(object(&dir, &sha256), len, crc32, &mut bytes) {
+                        checked.insert(sha256, Checked { file, len, crc32 });
+                    }
+                }
+                checked
+            })
+            .ok()?;
+        Some(Checking {
+            handle: Some(handle),
+            stop,
+        })
+    }
+
+    /// Stops the thread and returns the objects it found whole.
+    fn finish(self) -> HashMap<String, Checked> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.join()
+    }
+
+    /// Waits for the thread to check every object, and returns those it found whole.
+    fn join(mut self) -> HashMap<String, Checked> {
+        self.handle
+            .take()
+            .and_then(|handle| handle.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Checking {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(handle) = self.handle.take() {
+            handle.join().ok();
+        }
+    }
+}
+
+/// Lowers the calling thread's priority as far as it goes, where the system allows a
+/// thread its own (Linux does; elsewhere this does nothing).
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain calls with no pointers; `gettid` cannot fail, and a failed
+    // `setpriority` leaves the priority as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 19);
+    }
+}
+
 /// A hash of what a manifest says its outputs were made under besides their values: the
 /// environment, and the files and addresses the templates looked up. Equal stamps mean
 /// that what one manifest's checks found still holds for anything saved with the other.
@@ -477,7 +615,16 @@ fn changed_file(root: &Path, files: &BTreeMap<String, Option<String>>) -> Option
 pub(crate) struct Recorder<'a> {
     inner: &'a Staging,
     fingerprints: HashMap<&'a str, u64>,
-    entries: Mutex<BTreeMap<String, Entry>>,
+    entries: Mutex<Recorded>,
+}
+
+/// What a [`Recorder`] noted.
+#[derive(Default)]
+pub(crate) struct Recorded {
+    /// The outputs the cache keeps, by path.
+    outputs: BTreeMap<String, Entry>,
+    /// The objects outputs were taken from, by hash: each was there, and whole.
+    taken: HashSet<String>,
 }
 
 impl<'a> Recorder<'a> {
@@ -486,28 +633,28 @@ impl<'a> Recorder<'a> {
         Recorder {
             inner,
             fingerprints,
-            entries: Mutex::new(BTreeMap::new()),
+            entries: Mutex::new(Recorded::default()),
         }
     }
 
-    /// Passes on an output taken from the cache: `bytes`, checked, from the file `object`.
+    /// Passes on an output taken from the cache: the file `object`, checked, with its
+    /// bytes if they were read to check it.
     pub(crate) fn reuse(
         &self,
         path: &OutputPath,
         entry: &Entry,
-        object: &Path,
-        bytes: &[u8],
+        object: &RegularFile,
+        bytes: Option<&[u8]>,
     ) -> io::Result<()> {
-        self.inner.put_file(path, object, bytes)?;
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.as_str().to_owned(), entry.clone());
+        self.inner.put_file(path, object, entry.len, bytes)?;
+        let mut recorded = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        recorded.taken.insert(entry.sha256.clone());
+        recorded.outputs.insert(path.as_str().to_owned(), entry.clone());
         Ok(())
     }
 
-    /// The outputs noted, by path.
-    pub(crate) fn finish(self) -> BTreeMap<String, Entry> {
+    /// What was noted.
+    pub(crate) fn finish(self) -> Recorded {
         self.entries.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -525,6 +672,7 @@ impl Sink for Recorder<'_> {
             self.entries
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
+                .outputs
                 .insert(path.as_str().to_owned(), entry);
         }
         Ok(())
@@ -536,5 +684,148 @@ impl Sink for Recorder<'_> {
 
     fn keep(&self, path: &OutputPath) -> bool {
         self.inner.keep(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry for `bytes`, stored as an object in `dir`.
+    fn stored(dir: &Path, bytes: &[u8]) -> Entry {
+        let entry = Entry {
+            fingerprint: 1,
+            sha256: sha256_hex(bytes),
+            len: bytes.len() as u64,
+            crc32: crc32fast::hash(bytes),
+        };
+        let path = object(dir, &entry.sha256);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("objects folder");
+        std::fs::write(&path, bytes).expect("write an object");
+        entry
+    }
+
+    fn manifest(outputs: &[(&str, &Entry)]) -> Found {
+        Found(Ok(Manifest {
+            format: FORMAT,
+            dossier: env!("CARGO_PKG_VERSION").to_owned(),
+            env: 0,
+            images: false,
+            files: BTreeMap::new(),
+            addresses: BTreeMap::new(),
+            search: None,
+            outputs: outputs
+                .iter()
+                .map(|(path, entry)| ((*path).to_owned(), (*entry).clone()))
+                .collect(),
+        }))
+    }
+
+    fn cache(dir: &Path, found: Found) -> Cache {
+        let Found(Ok(manifest)) = found else {
+            panic!("a manifest")
+        };
+        Cache {
+            dir: dir.to_path_buf(),
+            env: 0,
+            kept: manifest.outputs,
+            kept_files: BTreeMap::new(),
+            kept_addresses: BTreeMap::new(),
+            search: None,
+            checked: HashMap::new(),
+            ignored: None,
+        }
+    }
+
+    #[test]
+    fn an_object_is_used_only_as_a_regular_file_of_its_length_and_crc() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let entry = stored(dir.path(), b"<p>An analysis.</p>");
+        let path = object(dir.path(), &entry.sha256);
+        let mut bytes = Vec::new();
+        let file = check(path.clone(), entry.len, entry.crc32, &mut bytes).expect("whole");
+        assert_eq!(file.path(), path);
+        assert_eq!(bytes, b"<p>An analysis.</p>");
+
+        // Other bytes of the same length, a longer file, a shorter one: each removed.
+        for damaged in [&b"<p>An analysis!</p>"[..], b"<p>An analysis.</p>\n", b"<p>An"] {
+            std::fs::write(&path, damaged).expect("damage");
+            assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
+            assert!(!path.exists(), "a damaged object is removed");
+        }
+        // Missing: nothing to remove.
+        assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
+
+        // A symbolic link to the very bytes is not an object a build made: a hard link to
+        // it would put a symbolic link in the output.
+        #[cfg(unix)]
+        {
+            let elsewhere = dir.path().join("elsewhere");
+            std::fs::write(&elsewhere, b"<p>An analysis.</p>").expect("write");
+            std::os::unix::fs::symlink(&elsewhere, &path).expect("symlink");
+            assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
+            assert!(std::fs::symlink_metadata(&path).is_err(), "the link is removed");
+            assert!(elsewhere.exists(), "not what it points to");
+            // A named pipe is not waited on.
+            let fifo = std::ffi::CString::new(path.to_str().expect("UTF-8")).expect("a C string");
+            // SAFETY: a valid, NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+            assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
+        }
+        // A folder.
+        std::fs::remove_file(&path).ok();
+        std::fs::create_dir(&path).expect("a folder");
+        assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
+    }
+
+    #[test]
+    fn objects_checked_ahead_are_taken_unread_and_the_others_are_checked_when_taken() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b) = (b"<p>A.</p>".as_slice(), b"<p>Bb.</p>".as_slice());
+        let (entry_a, entry_b) = (stored(dir.path(), a), stored(dir.path(), b));
+        let damaged = stored(dir.path(), b"<p>C.</p>");
+        std::fs::write(object(dir.path(), &damaged.sha256), b"<p>c.</p>").expect("damage");
+        let found = manifest(&[("a.html", &entry_a), ("b.html", &entry_b), ("c.html", &damaged)]);
+        let checking = Checking::start(dir.path(), &found).expect("started");
+        let mut cache = cache(dir.path(), found);
+        cache.checked = checking.join();
+        assert_eq!(cache.checked.len(), 2, "the whole objects, checked");
+        assert!(
+            !object(dir.path(), &damaged.sha256).exists(),
+            "the damaged one removed"
+        );
+
+        let mut bytes = Vec::new();
+        let (file, read) = cache.fetch(&entry_a, &mut bytes).expect("whole");
+        assert_eq!(
+            (file.path(), read),
+            (object(dir.path(), &entry_a.sha256).as_path(), false)
+        );
+        assert!(cache.fetch(&damaged, &mut bytes).is_none());
+
+        // An entry that names a checked object with another length or CRC is checked
+        // against its own, and one the thread did not come to is checked when taken.
+        let other = Entry {
+            crc32: entry_b.crc32 ^ 1,
+            ..entry_b.clone()
+        };
+        assert!(cache.fetch(&other, &mut bytes).is_none());
+
+        // An object a manifest names with two lengths is not checked ahead: a failed check
+        // removes it, and the entry found whole needs its bytes in hand then.
+        let e = stored(dir.path(), b"<p>E.</p>");
+        let longer = Entry {
+            len: e.len + 1,
+            ..e.clone()
+        };
+        let found = manifest(&[("e.html", &e), ("e2.html", &longer)]);
+        let checked = Checking::start(dir.path(), &found).expect("started").join();
+        assert!(checked.is_empty());
+        assert!(object(dir.path(), &e.sha256).exists());
+        cache.checked.clear();
+        let d = stored(dir.path(), b"<p>D.</p>");
+        let (_, read) = cache.fetch(&d, &mut bytes).expect("whole");
+        assert!(read);
+        assert_eq!(bytes, b"<p>D.</p>");
     }
 }

@@ -14,6 +14,13 @@ fn cached_build(site: &SiteTest, out: &Path) -> String {
 
 /// [`cached_build`] with more options (`--profile`).
 fn cached_build_with(site: &SiteTest, out: &Path, more: &[&str]) -> String {
+    let out = cached_run(site, out, more);
+    out.assert_success();
+    out.stdout.clone()
+}
+
+/// `dossier build -o <out> --cache-dir <site>/.dossier-cache` and `more`, whatever its end.
+fn cached_run(site: &SiteTest, out: &Path, more: &[&str]) -> crate::harness::Output {
     let cache = site.path(".dossier-cache");
     let mut args = vec![
         "build",
@@ -23,9 +30,7 @@ fn cached_build_with(site: &SiteTest, out: &Path, more: &[&str]) -> String {
         cache.to_str().expect("a UTF-8 path"),
     ];
     args.extend_from_slice(more);
-    let out = site.run(&args);
-    out.assert_success();
-    out.stdout.clone()
+    site.run(&args)
 }
 
 /// The output of a build without the cache, into a fresh folder.
@@ -372,6 +377,61 @@ fn a_damaged_cache_is_detected_and_never_published() {
             "case {i}"
         );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_object_made_a_symbolic_link_is_not_used_and_no_output_is_one() {
+    // A hard link to a symbolic link is one more symbolic link: in the output, it would
+    // point wherever its target says. The bytes it points to are the right ones here,
+    // so only the kind of file tells.
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let unchanged = counts(&cached_build(&site, &tmp.path().join("unchanged")));
+    let stored = objects(&site);
+    let object = stored.first().expect("an object");
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::copy(object, &elsewhere).expect("copy an object");
+    std::fs::remove_file(object).expect("remove an object");
+    std::os::unix::fs::symlink(&elsewhere, object).expect("a symbolic link");
+
+    let out = tmp.path().join("linked");
+    let (reused, rendered) = counts(&cached_build(&site, &out));
+    assert!(rendered > unchanged.1, "the linked object's outputs are rendered");
+    assert_eq!(reused + rendered, unchanged.0 + unchanged.1);
+    let links: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path_is_symlink())
+        .map(|e| e.into_path())
+        .collect();
+    assert!(links.is_empty(), "symbolic links in the output: {links:?}");
+    assert_same_as_cold(&site, &out);
+    assert!(
+        std::fs::symlink_metadata(object).is_ok_and(|m| m.is_file()),
+        "stored again, as a file"
+    );
+}
+
+#[test]
+fn a_cache_that_cannot_be_saved_is_a_warning_and_the_site_is_built() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    // Where the objects go is a file now (permissions would not stop a test run as root).
+    let objects = site.path(".dossier-cache/objects");
+    std::fs::remove_dir_all(&objects).expect("remove the objects");
+    std::fs::write(&objects, "not a folder").expect("write a file");
+    let out = tmp.path().join("second");
+    let run = cached_run(&site, &out, &[]);
+    run.assert_success();
+    run.assert_stderr_has(&[
+        "warning",
+        "the build's outputs were not saved in the build cache",
+        "the next build renders every output",
+    ]);
+    assert_same_as_cold(&site, &out);
 }
 
 #[test]
