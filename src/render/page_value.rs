@@ -232,6 +232,7 @@ pub(crate) fn own_page_value(
         html,
         fields: apart.0,
         shared: Some(shared),
+        hashed: None,
     })
 }
 
@@ -259,9 +260,16 @@ pub(crate) fn apart_for_fingerprint(
     {
         html.feed(&mut h);
     }
-    let made = apart.0.without(Fields::of(HASHED));
-    let value = fields_value(site, id, refs, &Value::none(), made);
-    super::context::insert(value, "hashed fields", Value::from(h.finish()))
+    // The hash goes in as the value is made: a map added to afterwards is made again.
+    Value::from_serializable(&PageFields {
+        site,
+        id,
+        refs,
+        html: &Value::none(),
+        fields: apart.0.without(Fields::of(HASHED)),
+        shared: None,
+        hashed: Some(h.finish()),
+    })
 }
 
 /// Page `id`'s value with the fields `fields`.
@@ -273,6 +281,7 @@ fn fields_value(site: &Site, id: PageId, refs: &[Value], html: &Value, fields: F
         html,
         fields,
         shared: None,
+        hashed: None,
     })
 }
 
@@ -287,11 +296,16 @@ struct PageFields<'a> {
     fields: Fields,
     /// The page's shared value, whose fields those not in `fields` are copied from.
     shared: Option<&'a Map>,
+    /// For a fingerprint, the hash of the fields it counts from what they are made of
+    /// (see [`apart_for_fingerprint`]), as a last field.
+    hashed: Option<u64>,
 }
 
 impl Serialize for PageFields<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = self.fields.len() + self.shared.map_or(0, |shared| shared.len());
+        let len = self.fields.len()
+            + self.shared.map_or(0, |shared| shared.len())
+            + usize::from(self.hashed.is_some());
         let mut map = serializer.serialize_struct("Page", len)?;
         for field in Field::ALL {
             if self.fields.has(field) {
@@ -299,6 +313,9 @@ impl Serialize for PageFields<'_> {
             } else if let Some(value) = self.shared.and_then(|shared| shared.get(&Key::Str(field.name()))) {
                 map.serialize_field(field.name(), value)?;
             }
+        }
+        if let Some(hashed) = self.hashed {
+            map.serialize_field("hashed fields", &hashed)?;
         }
         map.end()
     }
