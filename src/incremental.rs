@@ -1280,7 +1280,7 @@ impl State {
             let page = &mut site.pages[id.0];
             page.file.text = front.to_owned();
             page.body_offset = split.body_offset;
-            self.model.links.retitle(site);
+            self.model.links.retitle();
             // The events of the pages it links to name it among those citing them.
             let linked = crate::model::placing::links_to(site, id);
             cited.extend(&linked);

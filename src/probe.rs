@@ -75,7 +75,7 @@ impl MarkdownProbe {
             urls: &self.urls,
             broken: &self.empty_set,
             drafts: &self.empty_map,
-            wiki: &self.wiki,
+            wiki: crate::model::link_targets::Wiki::Made(&self.wiki),
             paths: &self.paths,
             unrendered: &self.empty_set,
             sources: self.sources.as_ref(),

@@ -23,7 +23,8 @@ use crate::stored::StoredText;
 pub(crate) struct Links {
     urls: std::collections::HashMap<String, String>,
     paths: std::collections::HashMap<String, String>,
-    wiki: WikiIndex,
+    /// Made when a wikilink first asks for it (see `link_targets::Wiki`).
+    wiki: std::sync::OnceLock<WikiIndex>,
     unrendered: std::collections::HashSet<String>,
     /// Whether each section's documents get heading anchor links (Zola lets a section set it).
     section_anchors: Vec<crate::config::AnchorLinks>,
@@ -71,7 +72,7 @@ impl Links {
         Links {
             urls,
             paths,
-            wiki: wiki_index(site),
+            wiki: std::sync::OnceLock::new(),
             unrendered,
             section_anchors,
             origin: crate::config::origin_of(&site.config.base_url),
@@ -100,10 +101,10 @@ impl Links {
         h.finish()
     }
 
-    /// Takes the site's titles as they are now, after `serve` changed one: wikilinks
-    /// find pages by title.
-    pub(crate) fn retitle(&mut self, site: &Site) {
-        self.wiki = wiki_index(site);
+    /// Lets go of the wikilink index after `serve` changed a title (wikilinks find pages
+    /// by title): the next wikilink makes it again from the site as it is then.
+    pub(crate) fn retitle(&mut self) {
+        self.wiki = std::sync::OnceLock::new();
     }
 
     fn env<'a>(&'a self, site: &'a Site, highlighter: &'a Highlighter, calls: Calls<'a>) -> LinkTargets<'a> {
@@ -113,7 +114,10 @@ impl Links {
             urls: &self.urls,
             broken: &site.broken,
             drafts: &site.drafts,
-            wiki: &self.wiki,
+            wiki: crate::model::link_targets::Wiki::Lazy {
+                index: &self.wiki,
+                site,
+            },
             paths: &self.paths,
             unrendered: &self.unrendered,
             sources: site.sources.as_deref(),
@@ -549,18 +553,6 @@ pub(crate) fn drop_texts(site: &mut Site) {
     let pages = site.pages.par_iter_mut().map(|p| &mut p.converted.text);
     let sections = site.sections.par_iter_mut().map(|s| &mut s.converted.text);
     pages.chain(sections).for_each(|text| *text = String::new());
-}
-
-fn wiki_index(site: &Site) -> WikiIndex {
-    let mut wiki = WikiIndex::default();
-    for p in &site.pages {
-        wiki.add(&p.file.content_path, &p.title, &p.slug);
-    }
-    for s in &site.sections {
-        wiki.add(&s.file.content_path, s.title(), "");
-    }
-    wiki.finish();
-    wiki
 }
 
 /// Diagnostics for links to headings that do not exist; `ids` gives a document's heading

@@ -16,6 +16,39 @@ use crate::parse::markdown::{self, Calls, Citations, CiteCheck, Converted, Doc, 
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 
 /// What a document needs to know about the rest of the site.
+/// The index wikilinks resolve against: made, or made for `site` when the first
+/// wikilink asks for it (most documents have none, and a build with the cache converts
+/// few documents).
+pub(crate) enum Wiki<'a> {
+    Made(&'a WikiIndex),
+    Lazy {
+        index: &'a std::sync::OnceLock<WikiIndex>,
+        site: &'a crate::model::site::Site,
+    },
+}
+
+impl Wiki<'_> {
+    fn get(&self) -> &WikiIndex {
+        match self {
+            Wiki::Made(index) => index,
+            Wiki::Lazy { index, site } => index.get_or_init(|| wiki_index(site)),
+        }
+    }
+}
+
+/// Every page's and section's title, path and slug, for wikilinks.
+fn wiki_index(site: &crate::model::site::Site) -> WikiIndex {
+    let mut wiki = WikiIndex::default();
+    for p in &site.pages {
+        wiki.add(&p.file.content_path, &p.title, &p.slug);
+    }
+    for s in &site.sections {
+        wiki.add(&s.file.content_path, s.title(), "");
+    }
+    wiki.finish();
+    wiki
+}
+
 pub(crate) struct LinkTargets<'a> {
     pub config: &'a MarkdownConfig,
     pub highlighter: &'a Highlighter,
@@ -25,7 +58,7 @@ pub(crate) struct LinkTargets<'a> {
     pub broken: &'a HashSet<String>,
     /// Drafts left out of this build (content path → title): linking to one is an error.
     pub drafts: &'a HashMap<String, String>,
-    pub wiki: &'a WikiIndex,
+    pub wiki: Wiki<'a>,
     /// URL path (`/security/kursk/`) → content path, to recognise plain links to pages.
     pub paths: &'a HashMap<String, String>,
     /// Pages and sections with `render = false`: they have no URL to link to.
@@ -107,6 +140,7 @@ impl Targets for LinkTargets<'_> {
     fn wikilink(&self, target: &str) -> Result<Target, Option<Diagnostic>> {
         let path = self
             .wiki
+            .get()
             .resolve(target)
             .map_err(|err| self.wikilink_error(target, err))?;
         let Some(url) = self.urls.get(&path).cloned() else {
@@ -116,7 +150,7 @@ impl Targets for LinkTargets<'_> {
                 .then(|| draft_error(&path, self.severity)));
         };
         self.check_rendered(&path)?;
-        let title = self.wiki.title(&path).map(str::to_owned);
+        let title = self.wiki.get().title(&path).map(str::to_owned);
         Ok(Target { path, url, title })
     }
 

@@ -29,7 +29,7 @@ fn convert_str(body: &str) -> Converted {
         urls: &urls,
         broken: &broken,
         drafts: &drafts,
-        wiki: &wiki,
+        wiki: crate::model::link_targets::Wiki::Made(&wiki),
         paths: &paths,
         unrendered: &unrendered,
         sources: None,
