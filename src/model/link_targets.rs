@@ -15,7 +15,6 @@ use crate::parse::markdown::asked::Asking;
 use crate::parse::markdown::{self, Calls, Citations, CiteCheck, Converted, Doc, Target, Targets};
 use crate::parse::wikilinks::{WikiError, WikiIndex};
 
-/// What a document needs to know about the rest of the site.
 /// The index wikilinks resolve against: made, or made for `site` when the first
 /// wikilink asks for it (most documents have none, and a build with the cache converts
 /// few documents).
@@ -49,6 +48,7 @@ fn wiki_index(site: &crate::model::site::Site) -> WikiIndex {
     wiki
 }
 
+/// What a document needs to know about the rest of the site.
 pub(crate) struct LinkTargets<'a> {
     pub config: &'a MarkdownConfig,
     pub highlighter: &'a Highlighter,
