@@ -435,9 +435,12 @@ fn check(path: PathBuf, len: u64, crc32: u32, bytes: &mut Vec<u8>) -> Option<Reg
     // Anything but a regular file is not an object a build made, and is not used.
     let (object, mut file) = match RegularFile::open(&path) {
         Ok(opened) => opened,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
         Err(_) => {
-            std::fs::remove_file(&path).ok();
+            // Removed only when something other than a regular file is there: a failure
+            // to open one (too many open files, say) says nothing about its bytes.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+                std::fs::remove_file(&path).ok();
+            }
             return None;
         }
     };
