@@ -493,12 +493,14 @@ impl Prepared {
         let jobs = self.largest_first(jobs);
         let total = jobs.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
+        let timelines = self.data.timeline_preludes();
         let mut errors: Vec<(JobId, Diagnostic)> = jobs
             .par_iter()
             .filter_map(|i| {
                 let planned = &self.plan[i.0];
-                let render =
-                    |sink: &dyn Sink| output::render_job(site, &self.templates, &self.data, planned, sink);
+                let render = |sink: &dyn Sink| {
+                    output::render_job(site, (&self.templates, &timelines), &self.data, planned, sink)
+                };
                 let result = match profile {
                     Some(profile) => profile.measure(planned, sink, render),
                     None => render(sink),

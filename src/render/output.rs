@@ -24,10 +24,10 @@ pub(super) fn template_context(
     site: &Site,
     data: &Data,
     planned: &Planned,
-    purpose: Purpose<'_>,
+    (purpose, timelines): (Purpose<'_>, &timeline::Preludes),
     own_html: Option<&Value>,
 ) -> Option<Parts> {
-    let mut ctx = job_context(site, data, planned, purpose, own_html)?;
+    let mut ctx = job_context(site, data, planned, (purpose, timelines), own_html)?;
     let lang = match &planned.job {
         Job::Page(id) => &site.page(*id).lang,
         Job::SectionPager { section, .. } => &site.section(*section).lang,
@@ -60,7 +60,7 @@ fn job_context(
     site: &Site,
     data: &Data,
     planned: &Planned,
-    purpose: Purpose<'_>,
+    (purpose, timelines): (Purpose<'_>, &timeline::Preludes),
     own_html: Option<&Value>,
 ) -> Option<Parts> {
     let page_values = &data.page_values;
@@ -223,7 +223,7 @@ fn job_context(
                     site,
                     (&|e| data.event(e, purpose), &data.event_values),
                     &data.filters[lang.0],
-                    Some(&data.lang_events[lang.0]),
+                    &timelines.of_lang(site, *lang, &data.lang_events[lang.0], data.today),
                     shown,
                     data.today,
                     purpose,
@@ -253,7 +253,7 @@ fn job_context(
                     site,
                     (&|e| data.event(e, purpose), &data.event_values),
                     &filters,
-                    only,
+                    &timelines.of_term(site, *id, only, data.today),
                     shown,
                     data.today,
                     purpose,
@@ -300,7 +300,7 @@ fn job_context(
 /// Makes one planned output and hands it to `sink`.
 pub(super) fn render_job(
     site: &Site,
-    templates: &Templates,
+    (templates, timelines): (&Templates, &timeline::Preludes),
     data: &Data,
     planned: &Planned,
     sink: &dyn Sink,
@@ -313,8 +313,13 @@ pub(super) fn render_job(
         _ => None,
     };
     if let Some(template) = &planned.template
-        && let Some(parts) =
-            template_context(site, data, planned, Purpose::Render(templates), own_html.as_ref())
+        && let Some(parts) = template_context(
+            site,
+            data,
+            planned,
+            (Purpose::Render(templates), timelines),
+            own_html.as_ref(),
+        )
     {
         let html = templates.render(template, &parts.context())?;
         let bytes = minify::output(site.config.minify_html, planned.path.as_str(), &html);

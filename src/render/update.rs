@@ -507,6 +507,7 @@ impl Prepared {
         memo.add(&self.data.taxonomy_values);
         let seed = self.seed(site, &memo);
         let shown = super::connected::Shown::new(site);
+        let timelines = self.data.timeline_preludes();
         let fingerprint_of = |planned: &Planned| {
             use std::hash::{Hash, Hasher};
             let mut h = crate::digest::fingerprinter();
@@ -542,8 +543,13 @@ impl Prepared {
                 | Job::SiteGraph(_)
                 | Job::Collection(..)
                 | Job::NotFound => {
-                    let parts =
-                        template_context(site, &self.data, planned, Purpose::Fingerprint(&shown), None)?;
+                    let parts = template_context(
+                        site,
+                        &self.data,
+                        planned,
+                        (Purpose::Fingerprint(&shown), &timelines),
+                        None,
+                    )?;
                     for (key, value) in &parts.0 {
                         key.hash(&mut h);
                         h.write_u64(memo.hash(value));

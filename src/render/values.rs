@@ -315,6 +315,11 @@ pub(super) struct Data {
 }
 
 impl Data {
+    /// Room for the timelines' preludes, for one pass over the outputs.
+    pub(super) fn timeline_preludes(&self) -> super::timeline::Preludes {
+        super::timeline::Preludes::new(self.lang_events.len(), self.term_events.keys().copied())
+    }
+
     /// Event `e`'s value as an output made for `purpose` shows it: with its HTML, made
     /// now if not yet, for one rendered; without, for a fingerprint. Where the HTML could
     /// not be made the value stands without it, and [`super::event_html::EventHtml::error`] tells.

@@ -2,6 +2,7 @@
 //! density strip, `timeline.json` in TimelineJS's shape and `timeline.ics`.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::Value;
@@ -356,21 +357,116 @@ pub(crate) fn event_values(site: &Site, refs: &[Value], today: jiff::civil::Date
         .collect()
 }
 
-/// The value `timeline.html` gets, for all events or those of one term (`only`). `event`
-/// gives an event's value as the output shows it; `values` are every event's value
-/// without the parts made only when shown, which are all the citing analyses need.
+/// What every page of one timeline is made from, the same for each of them: its events,
+/// past and upcoming, and its years when it is split. A timeline split by year has a page
+/// per year, and each goes over all its events; this is made once for all of them.
+#[derive(Clone)]
+pub(crate) struct Prelude {
+    /// Every event, in the site's order.
+    events: Vec<EventId>,
+    /// The upcoming events, in the site's order.
+    upcoming: Vec<EventId>,
+    /// The past events by the year and month they are written in, and in the site's order
+    /// inside each month.
+    past: Vec<EventId>,
+    /// See [`split_years`].
+    split: Vec<i16>,
+}
+
+impl Prelude {
+    /// The prelude of a timeline of `events` (`None`: all).
+    pub(crate) fn new(site: &Site, events: Option<&[EventId]>, today: jiff::civil::Date) -> Prelude {
+        let events: Vec<EventId> = match events {
+            Some(list) => list.to_vec(),
+            None => site.event_ids().collect(),
+        };
+        let (upcoming, mut past): (Vec<EventId>, Vec<EventId>) = events
+            .iter()
+            .partition(|i| site.event(**i).date.civil_date() > today);
+        // Events are in order of their instant in UTC; a zoned time can fall in another
+        // month than written, so group by the written month, keeping the order inside
+        // each month.
+        past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
+        Prelude {
+            split: split_years(site, Some(&events), today),
+            events,
+            upcoming,
+            past,
+        }
+    }
+}
+
+/// The preludes of the site's timelines, each made when one of its pages is first made
+/// in one pass over the outputs (a render or the fingerprints), and shared by the others.
+/// Made again for each pass, so that what `serve` changes between passes (a page's
+/// terms, an event's date) is never seen stale.
+pub(crate) struct Preludes {
+    /// By [`Lang`].
+    langs: Vec<OnceLock<Prelude>>,
+    terms: HashMap<TermId, OnceLock<Prelude>>,
+}
+
+impl Preludes {
+    /// Room for the timelines of `langs` languages and of the terms `terms`.
+    pub(crate) fn new(langs: usize, terms: impl Iterator<Item = TermId>) -> Preludes {
+        Preludes {
+            langs: (0..langs).map(|_| OnceLock::new()).collect(),
+            terms: terms.map(|t| (t, OnceLock::new())).collect(),
+        }
+    }
+
+    /// The prelude of language `lang`'s timeline, of `events`.
+    pub(crate) fn of_lang(
+        &self,
+        site: &Site,
+        lang: Lang,
+        events: &[EventId],
+        today: jiff::civil::Date,
+    ) -> std::borrow::Cow<'_, Prelude> {
+        match self.langs.get(lang.0) {
+            Some(cell) => {
+                std::borrow::Cow::Borrowed(cell.get_or_init(|| Prelude::new(site, Some(events), today)))
+            }
+            None => std::borrow::Cow::Owned(Prelude::new(site, Some(events), today)),
+        }
+    }
+
+    /// The prelude of term `term`'s timeline, of `events` (`None`: all).
+    pub(crate) fn of_term(
+        &self,
+        site: &Site,
+        term: TermId,
+        events: Option<&[EventId]>,
+        today: jiff::civil::Date,
+    ) -> std::borrow::Cow<'_, Prelude> {
+        match self.terms.get(&term) {
+            Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| Prelude::new(site, events, today))),
+            None => std::borrow::Cow::Owned(Prelude::new(site, events, today)),
+        }
+    }
+}
+
+/// The value `timeline.html` gets, for the events of `prelude` (all events, or those of
+/// one term). `event` gives an event's value as the output shows it; `values` are every
+/// event's value without the parts made only when shown, which are all the citing
+/// analyses need.
 pub(super) fn view(
     site: &Site,
     (event, values): (&dyn Fn(EventId) -> Value, &[Value]),
     filters: &Value,
-    only: Option<&[EventId]>,
+    prelude: &Prelude,
     shown: Shown<'_>,
     today: jiff::civil::Date,
     purpose: Purpose<'_>,
 ) -> Value {
     let path = shown.path;
     let words = Words::of(&site.config, shown.lang.code(site));
-    let split = split_years(site, only, today);
+    let Prelude {
+        events: indices,
+        upcoming: upcoming_events,
+        past,
+        split,
+    } = prelude;
     let year_href = |year: i16| {
         if split.is_empty() {
             String::new()
@@ -378,16 +474,6 @@ pub(super) fn view(
             year_path(path, Some(year))
         }
     };
-    let indices: Vec<EventId> = match only {
-        Some(list) => list.to_vec(),
-        None => site.event_ids().collect(),
-    };
-    let (upcoming_events, mut past): (Vec<EventId>, Vec<EventId>) = indices
-        .iter()
-        .partition(|i| site.event(**i).date.civil_date() > today);
-    // Events are in order of their instant in UTC; a zoned time can fall in another month
-    // than written, so group by the written month, keeping the order inside each month.
-    past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
     let eras = era_views(site, &words);
     // A split timeline's first page lists the latest year's events (and draws every
     // month); a year's page, its year's. Other years are only counted: every page of a
@@ -399,7 +485,7 @@ pub(super) fn view(
     // pages are years' pages, and naming a month formats a date in the page's language).
     let named = |year: i16| listed(year) || shown.year.is_none();
     let mut years: Vec<Year> = Vec::new();
-    for &i in &past {
+    for &i in past {
         let e = site.event(i);
         let (year, month) = (e.date.year, e.date.month);
         if years.last().is_none_or(|y| y.year != year) {
@@ -529,8 +615,8 @@ pub(super) fn view(
         }
     }
     // Upcoming events are on the first page only.
-    let upcoming = if shown.year.is_some() {
-        Vec::new()
+    let upcoming: &[EventId] = if shown.year.is_some() {
+        &[]
     } else {
         upcoming_events
     };
@@ -592,7 +678,9 @@ pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
             (t.lang.as_str(), t.config.name.clone(), terms)
         })
         .collect();
-    let mut found: std::collections::BTreeMap<TermId, Vec<EventId>> = std::collections::BTreeMap::new();
+    // Events name few distinct terms, each many times: each name's term is found once.
+    let mut named: HashMap<(usize, &str), Option<usize>> = HashMap::new();
+    let mut found: HashMap<TermId, Vec<EventId>> = HashMap::new();
     for (i, e) in site.event_ids().zip(&site.events) {
         let lang = site.page(e.page).lang.as_str();
         for (tax, names) in e.taxonomies.iter() {
@@ -600,11 +688,14 @@ pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
                 continue;
             };
             for name in names {
-                let slug = crate::slugs::path_slug(name, site.config.slugify.taxonomies);
-                if let Some(term) = lookup[ti].2.get(slug.as_str()) {
+                let term = *named.entry((ti, name.as_str())).or_insert_with(|| {
+                    let slug = crate::slugs::path_slug(name, site.config.slugify.taxonomies);
+                    lookup[ti].2.get(slug.as_str()).copied()
+                });
+                if let Some(index) = term {
                     let id = TermId {
                         taxonomy: TaxonomyId(ti),
-                        index: *term,
+                        index,
                     };
                     let list = found.entry(id).or_default();
                     if list.last() != Some(&i) {
@@ -614,7 +705,9 @@ pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
             }
         }
     }
-    found.into_iter().collect()
+    let mut by_term: Vec<(TermId, Vec<EventId>)> = found.into_iter().collect();
+    by_term.sort_unstable_by_key(|(id, _)| *id);
+    by_term
 }
 
 /// The filter chips of each language's timelines, by [`Lang`]: every term with events,
