@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, Env as CacheEnv, Recorder};
 use crate::config::{Config, Overrides};
+use crate::deferred::Deferred;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::linkcheck::LinkCheck;
 use crate::model::site::{PageHtml, Site};
@@ -153,7 +154,7 @@ fn model(
 ) -> Result<(Model, PageHtml, Templates), Diagnostics> {
     let config = load_config(options, mode)?;
     let earlier = Earlier {
-        markdown: reuse,
+        markdown: reuse.map_or(EarlierMarkdown::None, EarlierMarkdown::Serve),
         related: None,
     };
     model_reusing(options, mode, config, watch, earlier, Kept::ForServe, today)
@@ -162,11 +163,26 @@ fn model(
 /// What earlier builds left for this one to take where it still holds.
 #[derive(Clone, Copy)]
 struct Earlier<'a> {
-    /// Converted Markdown: `serve`'s last model's, or the build cache's.
-    markdown: Option<&'a content::Reuse<'a>>,
+    /// Converted Markdown.
+    markdown: EarlierMarkdown<'a>,
     /// Every page's related lists, from the build cache.
     related: Option<&'a related::Scored>,
 }
+
+/// Converted Markdown an earlier build left.
+#[derive(Clone, Copy)]
+enum EarlierMarkdown<'a> {
+    None,
+    /// `serve`'s last model's, with the text of the files unchanged since.
+    Serve(&'a content::Reuse<'a>),
+    /// The build cache's, read on a thread of its own while the site's files are read
+    /// and their front matter parsed.
+    Cache(&'a Deferred<CachedMarkdown>),
+}
+
+/// The build cache's converted Markdown, given to the Markdown stage, and what its files
+/// held, which decides which of them a save writes again.
+type CachedMarkdown = Option<(content::Reuse<'static>, crate::cache::markdown::Shards)>;
 
 /// The site's configuration with its warnings, or the errors that stop the build.
 fn load_config(options: &BuildOptions, mode: Mode) -> Result<(Config, Diagnostics), Diagnostics> {
@@ -234,10 +250,12 @@ fn model_reusing(
     // The theme loads while content is read; both only read files.
     let theme_result = Theme::for_site(root, &config);
     let (mut tree, load_diags) = match earlier.markdown {
-        Some(r) => crate::load::content_reusing(root, &config.ignored_content, &|path| {
+        EarlierMarkdown::Serve(r) => crate::load::content_reusing(root, &config.ignored_content, &|path| {
             r.text(path).map(str::to_owned)
         }),
-        None => crate::load::content(root, &config.ignored_content),
+        EarlierMarkdown::None | EarlierMarkdown::Cache(_) => {
+            crate::load::content(root, &config.ignored_content)
+        }
     };
     diags.extend(load_diags);
     let read = tree.read;
@@ -280,6 +298,15 @@ fn model_reusing(
         Kept::ForServe | Kept::ForCache => content::HtmlHeld::Remembered,
         Kept::Nothing(spill) => content::HtmlHeld::Packed(spill),
     };
+    let reuse = match earlier.markdown {
+        EarlierMarkdown::None => None,
+        EarlierMarkdown::Serve(r) => Some(r),
+        EarlierMarkdown::Cache(cached) => {
+            let reuse = cached.get().as_ref().map(|(reuse, _)| reuse);
+            watch.lap("wait for the cached Markdown");
+            reuse
+        }
+    };
     let (markdown_diags, parsed, html) = match &templates {
         Ok(t) => {
             // The calls keep a copy of the configuration: the model is lent out to be filled
@@ -291,17 +318,10 @@ fn model_reusing(
             } else {
                 Calls::Shortcodes(&calls)
             };
-            content::convert_markdown(&mut site, &highlighter, &links, calls, earlier.markdown, held)
+            content::convert_markdown(&mut site, &highlighter, &links, calls, reuse, held)
         }
         // The templates' error is reported; calls stay text rather than each be an error.
-        Err(_) => content::convert_markdown(
-            &mut site,
-            &highlighter,
-            &links,
-            Calls::Text,
-            earlier.markdown,
-            held,
-        ),
+        Err(_) => content::convert_markdown(&mut site, &highlighter, &links, Calls::Text, reuse, held),
     };
     diags.extend(markdown_diags);
     let sources = content::drop_bodies(&mut site, matches!(kept, Kept::ForServe));
@@ -449,14 +469,15 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         (Mode::Build, None, Some(staging)) => Spill::create(&staging.scratch("html.spill")).ok(),
         _ => None,
     };
-    // The Markdown the build cache kept, given to the Markdown stage, and what its files
-    // held, which decides which of them a save writes again.
-    let (markdown_cache, kept_markdown) = match (mode, options.cache_dir.as_deref()) {
+    // The Markdown the build cache kept, read while the site is (150 MB at 10,000 pages).
+    let (markdown_key, kept_markdown) = match (mode, options.cache_dir.as_deref()) {
         (Mode::Build, Some(dir)) => {
             let key = crate::cache::markdown::key(root, options.base_url.as_deref(), options.drafts);
-            let kept = crate::cache::markdown::load(dir, key).map(crate::cache::markdown::Kept::into_reuse);
-            let (reuse, shards) = kept.unzip();
-            (Some((dir, key, shards)), reuse)
+            let dir_owned = dir.to_owned();
+            let kept = Deferred::spawn("cached Markdown", move || {
+                crate::cache::markdown::load(&dir_owned, key).map(crate::cache::markdown::Kept::into_reuse)
+            });
+            (Some((dir, key)), Some(kept))
         }
         (Mode::Build | Mode::Check, _) => (None, None),
     };
@@ -464,9 +485,6 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         (Mode::Build, Some(dir)) => crate::cache::related::load(dir),
         (Mode::Build | Mode::Check, _) => None,
     };
-    if markdown_cache.is_some() {
-        watch.lap("read the cached Markdown");
-    }
     let (
         Model {
             mut site,
@@ -487,7 +505,9 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         config,
         &mut watch,
         Earlier {
-            markdown: kept_markdown.as_ref(),
+            markdown: kept_markdown
+                .as_ref()
+                .map_or(EarlierMarkdown::None, EarlierMarkdown::Cache),
             related: kept_related.as_ref(),
         },
         match (mode, &options.cache_dir) {
@@ -497,6 +517,8 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         day,
     )?;
     // What the model did not take.
+    let (kept_markdown, shards) = kept_markdown.and_then(Deferred::into_inner).unzip();
+    let markdown_cache = markdown_key.map(|(dir, key)| (dir, key, shards));
     drop_later(kept_markdown);
     // A build that keeps nothing for the next makes its search index now and drops the
     // pages' text, which nothing else reads; the build cache keeps the text. One that

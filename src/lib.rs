@@ -14,6 +14,7 @@ pub(crate) mod config;
 mod confine;
 pub(crate) mod date_locale;
 pub(crate) mod dates;
+pub(crate) mod deferred;
 pub mod diagnostic;
 pub(crate) mod digest;
 pub(crate) mod html;

@@ -13,7 +13,8 @@
 //! HTML's CRC-32 and what a fingerprint counts of it), each the postcard encoding with
 //! its length and CRC-32 before it, and then the documents' HTML. Loading checks every
 //! HTML's CRC-32 but keeps only where it is ([`StoredText`]): a build shows few pages'
-//! HTML of those it takes, and reads just those again. Files are read and written in
+//! HTML of those it takes, and reads just those again. Files are read one after another
+//! on a thread of their own while the site's files are read (`build`), and written in
 //! parallel. A file whose header is damaged or not for this build (another version of
 //! dossier, configuration or command line) is not used; a document whose record or HTML
 //! is damaged is skipped, and converted. Documents with problems to report, wikilinks,
@@ -174,9 +175,11 @@ fn read_shard(dir: &Path, shard: usize, key: u64, bytes: &mut Vec<u8>) -> Option
 /// The converted Markdown kept in the cache folder `dir` for a build whose [`key`] is
 /// `key`, if there is any and it is for this build.
 pub(crate) fn load(dir: &Path, key: u64) -> Option<Kept> {
+    // On the calling thread alone: a build reads these beside the site's files, which
+    // have the thread pool (sharing it cost a cached build about 13 ms of 0.5 s).
+    let mut bytes = Vec::new();
     let found: Vec<Option<(u64, Vec<Doc>)>> = (0..SHARDS)
-        .into_par_iter()
-        .map_init(Vec::new, |bytes, shard| read_shard(dir, shard, key, bytes))
+        .map(|shard| read_shard(dir, shard, key, &mut bytes))
         .collect();
     // Every save leaves all files with one fingerprint; an interrupted one may not,
     // and then the files most have agree on it (the lowest, if as many have two).
