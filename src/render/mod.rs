@@ -37,6 +37,7 @@ mod template_names;
 pub(crate) mod templates;
 mod tera1;
 pub(crate) mod timeline;
+mod unrendered;
 mod update;
 mod values;
 mod words;
@@ -47,7 +48,7 @@ pub(crate) use template_names::check_templates;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::model::site::{Html, HtmlRef, PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
 use crate::write::Sink;
@@ -494,7 +495,7 @@ impl Prepared {
         let total = jobs.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let timelines = self.data.timeline_preludes();
-        let mut errors: Vec<(JobId, Diagnostic)> = jobs
+        let mut errors: Vec<(JobId, unrendered::Unrendered)> = jobs
             .par_iter()
             .filter_map(|i| {
                 let planned = &self.plan[i.0];
@@ -514,7 +515,7 @@ impl Prepared {
             .collect();
         // Said in the plan's order, whichever was made first.
         errors.sort_by_key(|(i, _)| *i);
-        let errors: Vec<Diagnostic> = errors.into_iter().map(|(_, e)| e).collect();
+        let errors = unrendered::said(errors.into_iter().map(|(_, e)| e).collect());
         // An event partial's error, said once for all the events it failed on.
         let event_error = self
             .data

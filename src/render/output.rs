@@ -10,9 +10,9 @@ use super::fingerprint::Purpose;
 use super::job::{Job, Lang, Planned, pager_path};
 use super::page_value::{Field, apart_for_fingerprint, own_page_value};
 use super::templates::Templates;
+use super::unrendered::Unrendered;
 use super::values::Data;
 use super::{archive, graph, minify, search, timeline};
-use crate::diagnostic::Diagnostic;
 use crate::html;
 use crate::model::site::Site;
 use crate::write::Sink;
@@ -304,8 +304,8 @@ pub(super) fn render_job(
     data: &Data,
     planned: &Planned,
     sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
-    let io_err = |e: std::io::Error| Diagnostic::error(format!("cannot write {}: {e}", planned.path));
+) -> Result<(), Unrendered> {
+    let io_err = |e: std::io::Error| Unrendered::Unwritten(planned.path.to_string(), e);
     // Counted as shown whether or not the template reads it (see `HtmlValues`).
     let unshown = |e: super::html_values::Unshown| e.diagnostic(planned.path.as_str());
     let own_html = match &planned.job {
