@@ -38,8 +38,8 @@ pub(crate) fn said(errors: Vec<Unrendered>) -> Vec<Diagnostic> {
             Unrendered::Failed(d) => Some(d),
             Unrendered::Unwritten(path, error) => {
                 // Taken at the first, so the others are left out.
-                let count = alike.insert(why(&error), 0)?;
-                (count > 0).then(|| unwritten(&path, &error, count - 1))
+                let count = alike.remove(&why(&error))?;
+                Some(unwritten(&path, &error, count - 1))
             }
         })
         .collect()

@@ -1,6 +1,7 @@
 //! The timeline's pages and exports: `/timeline/` (and one per taxonomy term), the
 //! density strip, `timeline.json` in TimelineJS's shape and `timeline.ics`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -187,7 +188,6 @@ pub(crate) fn year_path(path: &str, year: Option<i16>) -> String {
 /// The past events' years, newest first, when a timeline of `events` (`None`: all) is
 /// split by year; else none.
 fn split_years(site: &Site, events: Option<&[EventId]>, today: jiff::civil::Date) -> Vec<i16> {
-    let above = site.config.timeline.year_pages_above;
     let ids: Box<dyn Iterator<Item = EventId>> = match events {
         Some(list) => Box::new(list.iter().copied()),
         None => Box::new(site.event_ids()),
@@ -197,10 +197,15 @@ fn split_years(site: &Site, events: Option<&[EventId]>, today: jiff::civil::Date
         .filter(|e| e.date.civil_date() <= today)
         .map(|e| e.date.year)
         .collect();
-    if above == 0 || past.len() <= above {
+    split_of(site, past)
+}
+
+/// [`split_years`] from the past events' years.
+fn split_of(site: &Site, mut years: Vec<i16>) -> Vec<i16> {
+    let above = site.config.timeline.year_pages_above;
+    if above == 0 || years.len() <= above {
         return Vec::new();
     }
-    let mut years: Vec<i16> = past;
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     years
@@ -388,7 +393,7 @@ impl Prelude {
         // each month.
         past.sort_by_key(|i| (site.event(*i).date.year, site.event(*i).date.month.unwrap_or(0)));
         Prelude {
-            split: split_years(site, Some(&events), today),
+            split: split_of(site, past.iter().map(|i| site.event(*i).date.year).collect()),
             events,
             upcoming,
             past,
@@ -422,13 +427,8 @@ impl Preludes {
         lang: Lang,
         events: &[EventId],
         today: jiff::civil::Date,
-    ) -> std::borrow::Cow<'_, Prelude> {
-        match self.langs.get(lang.0) {
-            Some(cell) => {
-                std::borrow::Cow::Borrowed(cell.get_or_init(|| Prelude::new(site, Some(events), today)))
-            }
-            None => std::borrow::Cow::Owned(Prelude::new(site, Some(events), today)),
-        }
+    ) -> Cow<'_, Prelude> {
+        shared(self.langs.get(lang.0), || Prelude::new(site, Some(events), today))
     }
 
     /// The prelude of term `term`'s timeline, of `events` (`None`: all).
@@ -438,11 +438,17 @@ impl Preludes {
         term: TermId,
         events: Option<&[EventId]>,
         today: jiff::civil::Date,
-    ) -> std::borrow::Cow<'_, Prelude> {
-        match self.terms.get(&term) {
-            Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| Prelude::new(site, events, today))),
-            None => std::borrow::Cow::Owned(Prelude::new(site, events, today)),
-        }
+    ) -> Cow<'_, Prelude> {
+        shared(self.terms.get(&term), || Prelude::new(site, events, today))
+    }
+}
+
+/// The prelude in `cell`, made by `make` if it is not yet; made for the caller alone
+/// where there is no cell (a timeline the pass was not told of).
+fn shared(cell: Option<&OnceLock<Prelude>>, make: impl FnOnce() -> Prelude) -> Cow<'_, Prelude> {
+    match cell {
+        Some(cell) => Cow::Borrowed(cell.get_or_init(make)),
+        None => Cow::Owned(make()),
     }
 }
 
