@@ -469,14 +469,18 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
         (Mode::Build, None, Some(staging)) => Spill::create(&staging.scratch("html.spill")).ok(),
         _ => None,
     };
-    // The Markdown the build cache kept, read while the site is (150 MB at 10,000 pages).
+    // The Markdown the build cache kept, read while the site is (150 MB at 10,000 pages),
+    // with the pool's help for what is left when the Markdown stage needs it (at 100,000).
     let (markdown_key, kept_markdown) = match (mode, options.cache_dir.as_deref()) {
         (Mode::Build, Some(dir)) => {
             let key = crate::cache::markdown::key(root, options.base_url.as_deref(), options.drafts);
-            let dir_owned = dir.to_owned();
-            let kept = Deferred::spawn("cached Markdown", move || {
-                crate::cache::markdown::load(&dir_owned, key).map(crate::cache::markdown::Kept::into_reuse)
-            });
+            let reading = Arc::new(crate::cache::markdown::Reading::new(dir, key));
+            let helped = Arc::clone(&reading);
+            let kept = Deferred::spawn_helped(
+                "cached Markdown",
+                move || reading.finish().map(crate::cache::markdown::Kept::into_reuse),
+                move || helped.help(),
+            );
             (Some((dir, key)), Some(kept))
         }
         (Mode::Build | Mode::Check, _) => (None, None),
