@@ -6,7 +6,7 @@ use tera::Value;
 
 use super::context::page_ref;
 use super::field_reads::{SECTION, SECTION_COUNT};
-use super::job::{Job, Planned, output_path};
+use super::job::{Job, Planned, Shows, output_path};
 use super::template_names::job_template;
 use super::{JobId, Prepared};
 use crate::model::placing::NewTerm;
@@ -39,14 +39,14 @@ impl Prepared {
         let job = Job::Page(id);
         let template = job_template(site, &self.templates, &job);
         // As another page with the template has them; else asked of the templates.
-        let (reads_everything, reads_section_count) = match template.as_deref() {
-            None => (false, true),
+        let (reads_everything, reads_section_count, shows) = match template.as_deref() {
+            None => (false, true, Shows::ALL),
             Some(name) => match self
                 .plan
                 .iter()
                 .find(|p| matches!(p.job, Job::Page(_)) && p.template.as_deref() == Some(name))
             {
-                Some(p) => (p.reads_everything, p.reads_section_count),
+                Some(p) => (p.reads_everything, p.reads_section_count, p.shows),
                 None => (
                     self.templates
                         .reads_everything()
@@ -54,6 +54,7 @@ impl Prepared {
                         .copied()
                         .unwrap_or(false),
                     self.templates.may_read(name, SECTION, SECTION_COUNT),
+                    self.templates.shows(name),
                 ),
             },
         };
@@ -67,6 +68,7 @@ impl Prepared {
             template,
             reads_everything: false,
             reads_section_count,
+            shows,
         }))
     }
 

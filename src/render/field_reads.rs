@@ -33,6 +33,13 @@ pub(super) fn may_read(text: &str, variable: &str, field: &str) -> bool {
     })
 }
 
+/// Whether `text` can show `variable` at all: it is named (anywhere, as a word) or the
+/// whole context is read.
+pub(super) fn may_show(text: &str, variable: &str) -> bool {
+    let word = Regex::new(&format!(r"\b{}\b", regex::escape(variable))).expect("a valid pattern");
+    word.is_match(text) || text.contains("__tera_context")
+}
+
 /// The functions whose result is a page's value, or holds pages' values whole.
 const PAGE_FUNCTIONS: [&str; 4] = ["get_page", "get_section", "get_taxonomy", "get_taxonomy_term"];
 
@@ -369,7 +376,22 @@ fn is_no_page(operand: &Operand) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::may_read;
+    use super::{may_read, may_show};
+
+    #[test]
+    fn a_variable_named_anywhere_or_the_whole_context_may_be_shown() {
+        assert!(may_show(
+            "{% for c in connected %}{{ c.title }}{% endfor %}",
+            "connected"
+        ));
+        assert!(may_show("{{ __tera_context }}", "connected"));
+        assert!(may_show("{# connected #}", "connected"), "erring towards showing");
+        assert!(!may_show(
+            "{{ page.title }} disconnected connectedness",
+            "connected"
+        ));
+        assert!(!may_show("", "page_events"));
+    }
 
     #[test]
     fn a_field_read_by_name_or_a_test_for_truth_shows_no_other_field() {

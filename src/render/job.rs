@@ -235,6 +235,27 @@ pub(super) struct Planned {
     /// (see [`field_reads`](super::field_reads)): if not, the count is left out of its
     /// fingerprint, and a page added to the section does not render all of them again.
     pub reads_section_count: bool,
+    /// For an analysis page, which of its page-only values its template can show.
+    pub shows: Shows,
+}
+
+/// Which of the values only an analysis page gets (`connected` and `connections_svg`,
+/// `page_events`) its template, or one it extends, includes or imports, can show (see
+/// [`field_reads::may_show`](super::field_reads::may_show)). Those it cannot are not made
+/// when the page is rendered: a Zola theme reads none of them, and the connected analyses
+/// had been a fifth of such a page's rendering. Fingerprints still count them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Shows {
+    pub connected: bool,
+    pub page_events: bool,
+}
+
+impl Shows {
+    /// Everything: for outputs whose templates are not known yet.
+    pub(super) const ALL: Shows = Shows {
+        connected: true,
+        page_events: true,
+    };
 }
 
 /// Which page of the archive: `/archive/`, a year's or a month's.

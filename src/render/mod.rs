@@ -318,17 +318,21 @@ impl Prepared {
     fn mark_readers(&mut self) {
         let reads = self.templates.reads_everything();
         let reads_any = |name: &str| reads.get(name).copied().unwrap_or(false);
-        let mut counts: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+        let mut asked: std::collections::HashMap<String, (bool, job::Shows)> =
+            std::collections::HashMap::new();
         for planned in &mut self.plan {
             planned.reads_everything = planned.template.as_deref().is_some_and(reads_any);
             if let (Job::Page(_), Some(name)) = (&planned.job, &planned.template) {
                 // Looked up before inserting: 10,000 pages share a template or two.
-                planned.reads_section_count = match counts.get(name.as_str()) {
-                    Some(reads) => *reads,
+                (planned.reads_section_count, planned.shows) = match asked.get(name.as_str()) {
+                    Some(found) => *found,
                     None => {
-                        let reads = self.templates.may_read(name, SECTION, SECTION_COUNT);
-                        counts.insert(name.clone(), reads);
-                        reads
+                        let found = (
+                            self.templates.may_read(name, SECTION, SECTION_COUNT),
+                            self.templates.shows(name),
+                        );
+                        asked.insert(name.clone(), found);
+                        found
                     }
                 };
             }

@@ -7,7 +7,7 @@ use tera::Value;
 use super::context::{self, Pager, Parts, base_context, pager_value, section_value, term_value};
 use super::feeds;
 use super::fingerprint::Purpose;
-use super::job::{Job, Lang, Planned, pager_path};
+use super::job::{Job, Lang, Planned, Shows, pager_path};
 use super::page_value::{Field, apart_for_fingerprint, own_page_value};
 use super::templates::Templates;
 use super::unrendered::Unrendered;
@@ -89,11 +89,16 @@ fn job_context(
                     }
                 }
             }
-            if let Some(list) = data.page_events.get(id) {
+            let shown = match purpose {
+                Purpose::Render(_) => planned.shows,
+                Purpose::Fingerprint(_) => Shows::ALL,
+            };
+            if let Some(list) = data.page_events.get(id).filter(|_| shown.page_events) {
                 let events: Vec<Value> = list.iter().map(|e| data.event(*e, purpose)).collect();
                 ctx.insert_value("page_events", Value::from(events));
             }
             match purpose {
+                Purpose::Render(_) if !shown.connected => {}
                 Purpose::Render(_) => {
                     if let Some((list, svg)) = data.connected.get(site, *id) {
                         ctx.insert_value("connected", list);

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::job::{
-    ArchivePage, Collection, FeedOf, Job, Lang, Planned, month_path, output_path, pager_path, year_path,
+    ArchivePage, Collection, FeedOf, Job, Lang, Planned, Shows, month_path, output_path, pager_path,
+    year_path,
 };
 use super::template_names::{job_template, own_page};
 use super::templates::Templates;
@@ -534,6 +535,7 @@ fn checked(wanted: Vec<Wanted>, diags: &mut Diagnostics) -> Vec<Planned> {
                 template: None,
                 reads_everything: false,
                 reads_section_count: true,
+                shows: Shows::ALL,
             }),
             Err(why) => diags.push(
                 Diagnostic::error(format!("{origin} would write `{path}`, which {}", why.reason()))

@@ -280,6 +280,21 @@ impl Templates {
         })
     }
 
+    /// Which of an analysis page's own values template `name`, or a template it extends,
+    /// includes or imports, can show (see `render::job::Shows`).
+    pub(super) fn shows(&self, name: &str) -> super::job::Shows {
+        let graph = self.uses();
+        let texts: Vec<&str> = closure(&graph, name)
+            .iter()
+            .filter_map(|n| self.sources.get(*n).map(|s| s.text.as_str()))
+            .collect();
+        let any = |variable: &str| texts.iter().any(|t| super::field_reads::may_show(t, variable));
+        super::job::Shows {
+            connected: any("connected") || any("connections_svg"),
+            page_events: any("page_events"),
+        }
+    }
+
     /// Which of `fields` of a page's value every template reads only off the output's own
     /// page (see `render::field_reads::own_page_fields`). All of them, used or not: a
     /// page's value is shared by every output that lists it.

@@ -1088,3 +1088,36 @@ fn pages_encoded_whole_in_a_list_keep_their_table_of_contents() {
     assert!(pages.contains("\"backlinks\":[{"), "{pages}");
     assert!(pages.contains("\"content\":\"<"), "{pages}");
 }
+
+#[test]
+fn a_page_template_gets_its_connected_analyses_and_events_only_where_it_can_show_them() {
+    // Made only for templates that name them, here in an included template; a template
+    // that names neither (a Zola theme's) renders without them.
+    let site = SiteTest::empty()
+        .file("config.toml", "base_url = \"https://example.org/\"\ntitle = \"T\"\n")
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\ndate = 2024-01-01\n[[events]]\ndate = \"2024-01-02\"\ntitle = \"Signed\"\n+++\nSee [B](@/b.md).\n",
+        )
+        .file("content/b.md", "+++\ntitle = \"B\"\ndate = 2024-01-03\n+++\nBody.\n")
+        .file("templates/index.html", "home")
+        .file(
+            "templates/page.html",
+            "<h1>{{ page.title }}</h1>{% include \"extras.html\" %}",
+        )
+        .file(
+            "templates/extras.html",
+            "<ul class=\"connected\">{% for c in connected | default(value=[]) %}<li>{{ c.title }}: {{ c.relations | first }}</li>{% endfor %}</ul>\
+             <ul class=\"events\">{% for e in page_events | default(value=[]) %}<li>{{ e.title }}</li>{% endfor %}</ul>",
+        );
+    site.build_ok();
+    let a = site.html("/a/");
+    assert_eq!(texts(&a, ".connected li"), ["B: cited-here"]);
+    assert_eq!(texts(&a, ".events li"), ["Signed"]);
+    let b = site.html("/b/");
+    assert_eq!(texts(&b, ".connected li"), ["A: cites-this"]);
+    // Without the include, the page renders as before, with neither.
+    site.write("templates/page.html", "<h1>{{ page.title }}</h1>");
+    site.build_ok();
+    assert_eq!(text(&site.html("/a/"), "body"), "A");
+}
