@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`dossier build` against Hugo on the same synthetic corpus, in one alternated run.
 
-    benches/build.py [--pages N] [--runs R] [--cases cold,rebuild,cached] [--no-timings]
+    benches/build.py [--pages N] [--runs R] [--cases cold,rebuild,cached,lean] [--no-timings]
     HUGO=/path/to/hugo HUGO_OLD=/usr/bin/hugo benches/build.py --pages 100000 --runs 1
 
 Cases, each run in turn for every tool (the order rotates each round, so a busy moment
@@ -14,6 +14,12 @@ of a shared machine falls on all tools alike):
   one analysis is edited (a sentence added to its body, another each run), then a build
   into a new folder with the cache the previous build left (primed by one build first).
   Hugo has no such cache: its figures are cold builds of the same edited corpus.
+- lean: like for like. Hugo builds the corpus with minimal layouts (a page's title, date,
+  HTML and tags; lists of 20 titles, dates and summaries) and no feeds, where dossier's
+  cold case has its whole default theme, search index and feeds. Here dossier builds it
+  with templates showing the same (benches/lean/), cold, beside Hugo's cold build; and a
+  third row, `copy`, is `cp -r` of Hugo's output into a new folder: what creating those
+  files costs on this disk, whatever makes them.
 
 For each case and tool: the median wall time, the median CPU time (user + system) and
 its system part, the peak resident memory, and the output's files and bytes; then the
@@ -69,9 +75,9 @@ def size(folder):
     return files, total
 
 
-def tools(corpus, dossier, cache=None):
+def tools(corpus, dossier, cache=None, site="dossier"):
     extra = ["--cache-dir", cache] if cache else []
-    found = [("dossier", lambda out: [dossier, "--root", f"{corpus}/dossier", "build", "-o", out, *extra])]
+    found = [("dossier", lambda out: [dossier, "--root", f"{corpus}/{site}", "build", "-o", out, *extra])]
     hugo = os.environ.get("HUGO") or shutil.which("hugo")
     if not hugo:
         sys.exit("no Hugo: set HUGO=/path/to/hugo (see the top of this file)")
@@ -90,6 +96,19 @@ def rebuild_dir(corpus, name):
         "hugo": f"{corpus}/hugo/public",
         "hugo-old": f"{corpus}/hugo/public-old",
     }[name]
+
+
+def lean_site(corpus):
+    """The corpus as a site with benches/lean/'s configuration and templates."""
+    site = os.path.join(corpus, "dossier-lean")
+    os.makedirs(site, exist_ok=True)
+    lean = os.path.join(ROOT, "benches", "lean")
+    shutil.copyfile(os.path.join(lean, "config.toml"), os.path.join(site, "config.toml"))
+    for name, target in [("content", os.path.join(corpus, "content")), ("templates", os.path.join(lean, "templates"))]:
+        link = os.path.join(site, name)
+        if not os.path.islink(link):
+            os.symlink(target, link)
+    return "dossier-lean"
 
 
 def edited_page(corpus):
@@ -116,8 +135,8 @@ def main():
     args = ap.parse_args()
     cases = [c for c in args.cases.split(",") if c]
     for c in cases:
-        if c not in ("cold", "rebuild", "cached"):
-            sys.exit(f"unknown case {c!r}: cold, rebuild or cached")
+        if c not in ("cold", "rebuild", "cached", "lean"):
+            sys.exit(f"unknown case {c!r}: cold, rebuild, cached or lean")
 
     gen = os.environ.get("GEN_CORPUS", os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
     corpus = os.path.join(OUT, f"corpus-{args.pages}")
@@ -152,6 +171,11 @@ def main():
             if case == "cached":
                 case_tools = tools(corpus, dossier, cache=os.path.join(work, "cache-dossier"))
                 run(case_tools[0][1](os.path.join(work, "cached-prime")))
+            if case == "lean":
+                case_tools = tools(corpus, dossier, site=lean_site(corpus))
+                source = os.path.join(work, "lean-copy-source")
+                run(dict(case_tools)["hugo"](source))
+                case_tools.append(("copy", lambda out: ["cp", "-r", source, out]))
             for r in range(args.runs):
                 if case == "cached":
                     with open(edited, "w", encoding="utf-8") as f:
@@ -165,7 +189,7 @@ def main():
                     m = run(cmd(out))
                     results.setdefault(case, {}).setdefault(name, []).append(m)
                     print(f"  {name:9} run {r + 1}: {m[0]:.2f} s wall, {m[1] + m[2]:.2f} s CPU", flush=True)
-            for name, _ in found:
+            for name, _ in case_tools:
                 last = rebuild_dir(corpus, name) if case == "rebuild" else os.path.join(work, f"{case}-{name}-{args.runs - 1}")
                 results[case][name] = {"runs": results[case][name], "output": size(last)}
     finally:
@@ -178,7 +202,8 @@ def main():
     summary = {}
     for case in cases:
         med = {}
-        for name, _ in found:
+        names = list(results[case])
+        for name in names:
             runs = results[case][name]["runs"]
             med[name] = (
                 statistics.median(w for w, _, _, _ in runs),
@@ -186,7 +211,7 @@ def main():
                 statistics.median(s for _, _, s, _ in runs),
                 max(rss for _, _, _, rss in runs),
             )
-        for name, _ in found:
+        for name in names:
             wall, cpu, sys_, rss = med[name]
             files, total = results[case][name]["output"]
             hw, hc = med["hugo"][0], med["hugo"][1]

@@ -607,3 +607,52 @@ fn parallel_writes_into_a_new_folder_do_not_race() {
         assert!(out.success(), "build {attempt} failed\n{out}");
     }
 }
+
+#[test]
+fn the_benchmarks_lean_site_builds_what_hugos_layouts_show() {
+    // benches/build.py's `lean` case compares dossier with Hugo's minimal layouts through
+    // these templates: they must keep building, and keep showing what those layouts do.
+    let site = SiteTest::empty()
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        .file(
+            "content/briefs/_index.md",
+            "+++\ntitle = \"Briefs\"\nsort_by = \"date\"\npaginate_by = 20\n+++\n",
+        )
+        .file(
+            "content/briefs/one.md",
+            "+++\ntitle = \"One\"\ndate = 2024-03-01\n[taxonomies]\ntags = [\"ports\"]\nregions = [\"north\"]\n+++\nFirst <b>words</b>.\n<!-- more -->\nMore.\n",
+        )
+        .file(
+            "content/briefs/two.md",
+            "+++\ntitle = \"Two\"\ndate = 2024-04-01\n[taxonomies]\ntags = [\"ports\"]\n+++\nSecond.\n",
+        );
+    copy_dir(
+        &repo_root().join("benches/lean/templates"),
+        &site.path("templates"),
+    );
+    std::fs::copy(
+        repo_root().join("benches/lean/config.toml"),
+        site.path("config.toml"),
+    )
+    .expect("copy config.toml");
+    site.build_ok();
+    let out = site.path("public");
+    let page = parse_output(&out, "/briefs/one/");
+    assert_eq!(text(&page, "article h1"), "One");
+    assert_eq!(text(&page, "article time"), "2024-03-01");
+    assert_eq!(text(&page, "article b"), "words");
+    assert_eq!(
+        attrs(&page, "article li a", "href"),
+        ["https://example.org/tags/ports/"]
+    );
+    let section = parse_output(&out, "/briefs/");
+    assert_eq!(texts(&section, "li > a"), ["Two", "One"]);
+    let term = parse_output(&out, "/tags/ports/");
+    assert_eq!(text(&term, "h1"), "ports");
+    assert_eq!(attrs(&term, "li > a", "href"), ["/briefs/two/", "/briefs/one/"]);
+    let terms = parse_output(&out, "/tags/");
+    assert_eq!(texts(&terms, "li"), ["ports (2)"]);
+    // No search index and no feeds, as Hugo's side has none.
+    assert!(!out.join("search").exists());
+    assert!(!out.join("atom.xml").exists());
+}
