@@ -502,6 +502,13 @@ mod tests {
         }
         let alone = load(dir.path(), 1).expect("whole files");
         assert_eq!(alone.docs.len(), SHARDS);
+        // Every file read by the pool before the thread starts: it takes their reads.
+        let reading = Reading::new(dir.path(), 1);
+        reading.help();
+        let helped = reading.finish().expect("whole files");
+        assert_eq!(paths(&helped), paths(&alone));
+        assert_eq!(helped.shards.listings, alone.shards.listings);
+        // The thread and the pool at once, in whatever order they come to the files.
         for _ in 0..20 {
             let reading = Arc::new(Reading::new(dir.path(), 1));
             let started = Arc::clone(&reading);

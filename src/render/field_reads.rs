@@ -19,8 +19,7 @@ pub(super) const SECTION_COUNT: &str = "page_count";
 
 /// Whether `text` can show `variable.field` (see the module's notes).
 pub(super) fn may_read(text: &str, variable: &str, field: &str) -> bool {
-    let word = |w: &str| Regex::new(&format!(r"\b{}\b", regex::escape(w))).expect("a valid pattern");
-    if word(field).is_match(text) || text.contains("__tera_context") {
+    if names(text, field) || text.contains(WHOLE_CONTEXT) {
         return true;
     }
     // What may stand before and after the variable where it is only tested for truth.
@@ -36,8 +35,19 @@ pub(super) fn may_read(text: &str, variable: &str, field: &str) -> bool {
 /// Whether `text` can show `variable` at all: it is named (anywhere, as a word) or the
 /// whole context is read.
 pub(super) fn may_show(text: &str, variable: &str) -> bool {
-    let word = Regex::new(&format!(r"\b{}\b", regex::escape(variable))).expect("a valid pattern");
-    word.is_match(text) || text.contains("__tera_context")
+    names(text, variable) || text.contains(WHOLE_CONTEXT)
+}
+
+/// The variable that holds the whole context: a template reading it can show anything.
+const WHOLE_CONTEXT: &str = "__tera_context";
+
+/// Whether `text` has `name` as a word.
+fn names(text: &str, name: &str) -> bool {
+    word(name).is_match(text)
+}
+
+fn word(name: &str) -> Regex {
+    Regex::new(&format!(r"\b{}\b", regex::escape(name))).expect("a valid pattern")
 }
 
 /// The functions whose result is a page's value, or holds pages' values whole.
@@ -179,7 +189,7 @@ impl OwnPageReads {
     /// time, nor binds `page` to another value: else it may read any field off another
     /// page.
     fn holds(&self, text: &str) -> bool {
-        if text.contains("__tera_context") {
+        if text.contains(WHOLE_CONTEXT) {
             return false;
         }
         if self.binds_page.is_match(text) || self.named_at_run_time.is_match(text) {

@@ -71,6 +71,8 @@ fn floor(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 
     /// The sentence's ends as they were first found: each mark searched for in turn.
     fn ends_by_each_mark(before: &str, after: &str) -> (Option<usize>, Option<usize>) {
@@ -85,26 +87,29 @@ mod tests {
         (start, end)
     }
 
-    #[test]
-    fn one_pass_finds_the_ends_each_mark_finds() {
-        let pieces = [
-            ". ", "? ", "! ", "; ", ".", "!", " ", "word", "é", "…", "\n", ";", "?",
-        ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 24) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
-            let split = floor(&text, (seed as usize >> 8) % (text.len() + 1));
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 4096,
+            rng_seed: RngSeed::Fixed(57),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Texts of marks, spaces and multi-byte characters, split anywhere.
+        #[test]
+        fn one_pass_finds_the_ends_each_mark_finds(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![". ", "? ", "! ", "; ", ".", "!", " ", "word", "é", "…", "\n", ";", "?"]),
+                0..24,
+            ),
+            at in any::<prop::sample::Index>(),
+        ) {
+            let text = pieces.concat();
+            let split = floor(&text, at.index(text.len() + 1));
             let (before, after) = text.split_at(split);
-            assert_eq!(
+            prop_assert_eq!(
                 (sentence_start(before.as_bytes()), sentence_end(after.as_bytes())),
-                ends_by_each_mark(before, after),
-                "{text:?} at {split}"
+                ends_by_each_mark(before, after)
             );
         }
     }

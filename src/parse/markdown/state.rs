@@ -397,22 +397,27 @@ fn count_words(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::count_words;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed};
 
-    #[test]
-    fn words_are_counted_as_split_whitespace_counts_them() {
-        let pieces = [
-            "a", "word", " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{a0}", "\u{3000}", "é", "x",
-        ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 16) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
-            assert_eq!(count_words(&text), text.split_whitespace().count(), "{text:?}");
+    proptest! {
+        #![proptest_config(Config {
+            cases: 4096,
+            rng_seed: RngSeed::Fixed(57),
+            failure_persistence: None,
+            ..Config::default()
+        })]
+
+        /// Words and every kind of space, ASCII (the vertical tab among them) or not.
+        #[test]
+        fn words_are_counted_as_split_whitespace_counts_them(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["a", "word", " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{a0}", "\u{3000}", "é", "x"]),
+                0..16,
+            ),
+        ) {
+            let text = pieces.concat();
+            prop_assert_eq!(count_words(&text), text.split_whitespace().count());
         }
     }
 }
