@@ -115,6 +115,32 @@ impl Long {
     }
 }
 
+/// Feeds `value` to a fingerprint as postcard encodes it, without making it (a template
+/// value made only to be hashed cost more than the hashing). The encoding can be read
+/// back: lengths before texts, lists and maps, a tag before each variant and `Option`,
+/// so two values of one type feed the same bytes only when they are equal. It leaves out
+/// field names and the kind of a template value's string (safe or not): callers hash one
+/// type at each place. `None` when the value cannot be encoded (a list of unknown length),
+/// and then part of it may have been fed.
+pub(crate) fn feed_serialized<T: serde::Serialize + ?Sized>(h: &mut Fingerprinter, value: &T) -> Option<()> {
+    struct Feed<'h>(&'h mut Fingerprinter);
+    impl postcard::ser_flavors::Flavor for Feed<'_> {
+        type Output = ();
+        fn try_extend(&mut self, bytes: &[u8]) -> postcard::Result<()> {
+            self.0.write(bytes);
+            Ok(())
+        }
+        fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+            self.0.write_u8(byte);
+            Ok(())
+        }
+        fn finalize(self) -> postcard::Result<()> {
+            Ok(())
+        }
+    }
+    postcard::serialize_with_flavor(value, Feed(h)).ok()
+}
+
 /// The fingerprint of one value, through its `Hash`.
 pub(crate) fn fingerprint_of(value: impl std::hash::Hash) -> u64 {
     use std::hash::Hasher;
@@ -141,6 +167,37 @@ mod tests {
                 assert_eq!(h.finish(), whole);
             }
         }
+    }
+
+    #[test]
+    fn a_serialized_value_feeds_its_encoding_and_tells_a_change() {
+        use std::hash::Hasher;
+        let hash = |value: &serde_json::Value| {
+            let mut h = super::fingerprinter();
+            super::feed_serialized(&mut h, value).expect("encodable");
+            h.finish()
+        };
+        let value = serde_json::json!({"title": "A", "tags": ["a", "b"], "n": 3});
+        let mut h = super::fingerprinter();
+        h.write(&postcard::to_allocvec(&value).expect("encodable"));
+        assert_eq!(hash(&value), h.finish());
+        for other in [
+            serde_json::json!({"title": "A", "tags": ["a", "b"], "n": 4}),
+            serde_json::json!({"title": "A", "tags": ["ab"], "n": 3}),
+            serde_json::json!({"title": "A", "tags": ["a", "b"]}),
+            serde_json::json!({"title": "A", "tags": ["a", "b"], "n": "3"}),
+        ] {
+            assert_ne!(hash(&value), hash(&other), "{other}");
+        }
+        // A list of unknown length cannot be encoded: no fingerprint, rather than part of one.
+        struct Unsized;
+        impl serde::Serialize for Unsized {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                s.serialize_seq(None)?.end()
+            }
+        }
+        assert!(super::feed_serialized(&mut super::fingerprinter(), &Unsized).is_none());
     }
 
     #[test]

@@ -188,8 +188,9 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
     // Files that exist but cannot be pages; links to them are not errors of their own.
     let mut broken: std::collections::HashSet<String> = tree.unreadable.into_iter().chain(failed).collect();
 
+    // Room for every page at once: the parts are large, and growing the list copied them.
     let mut section_parts = Vec::new();
-    let mut page_parts = Vec::new();
+    let mut page_parts = Vec::with_capacity(parsed.len());
     for p in parsed {
         let file = match &p {
             Parsed::Section(f, _, _) | Parsed::Page(f, _, _) => f,

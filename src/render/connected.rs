@@ -214,10 +214,7 @@ impl Connected {
         site.page(id).lang.hash(&mut h);
         order.len().hash(&mut h);
         for (item, relations, excerpt) in &order {
-            match *item {
-                Item::Page(p) => (0u8, shown.pages[p.0]).hash(&mut h),
-                Item::Section(s) => (1u8, shown.sections[s.0]).hash(&mut h),
-            }
+            shown.of(*item).hash(&mut h);
             relations.hash(&mut h);
             excerpt.hash(&mut h);
         }
@@ -233,6 +230,14 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
+    /// What is shown of `item`, hashed, told from a section's by its kind.
+    pub(crate) fn of(&self, item: Item) -> (u8, u64) {
+        match item {
+            Item::Page(p) => (0, self.pages[p.0]),
+            Item::Section(s) => (1, self.sections[s.0]),
+        }
+    }
+
     pub(crate) fn new(site: &Site) -> Shown {
         use crate::digest::fingerprint_of;
         use rayon::prelude::*;

@@ -128,16 +128,18 @@ fn linking(site: &Site, source: Item) -> (&str, &str, &str, Option<crate::dates:
 }
 
 /// Hashes what [`backlink_refs`] makes of `list` from what it is made of, without making
-/// it (the addresses' base path is the configuration's, which every fingerprint covers).
+/// it: what it shows of each linking document (see [`linking`]) as `shown` hashes it, of
+/// which the permalink is its address under the configuration's base, which every
+/// fingerprint covers.
 pub(super) fn hash_backlinks(
-    site: &Site,
+    shown: &super::connected::Shown,
     list: &[crate::model::site::Backlink],
     h: &mut impl std::hash::Hasher,
 ) {
     use std::hash::Hash;
     list.len().hash(h);
     for b in list {
-        (linking(site, b.source), b.kind, &b.excerpt, b.count).hash(h);
+        (shown.of(b.source), b.kind, &b.excerpt, b.count).hash(h);
     }
 }
 

@@ -40,9 +40,19 @@ pub(super) enum Purpose<'a> {
     /// only when shown (an event's HTML, from the event partial).
     Render(&'a super::templates::Templates),
     /// To be hashed, for an output's fingerprint: a value only its own output shows may
-    /// stand as its fingerprint, which is cheaper to make than the value. With what every
-    /// page's connected analyses show of each document, hashed once.
-    Fingerprint(&'a super::connected::Shown),
+    /// stand as its fingerprint, which is cheaper to make than the value.
+    Fingerprint(&'a Known),
+}
+
+/// What the fingerprints of many outputs count of the site, hashed once for them all.
+pub(super) struct Known {
+    /// The shared values' hashes.
+    pub(super) memo: Memo,
+    /// What a page's connected analyses show of each document.
+    pub(super) shown: super::connected::Shown,
+    /// Each page's reference value (`Data::refs`), for the pages another page's own
+    /// fields show (related pages, neighbours).
+    pub(super) refs: Vec<u64>,
 }
 
 /// Hashes of shared maps and lists, by address. Looked up for every map and list a
@@ -67,7 +77,8 @@ impl Memo {
         h.finish()
     }
 
-    fn feed(&self, value: &Value, h: &mut Fingerprinter) {
+    /// Feeds `value` to `h`: a remembered value as its hash.
+    pub(super) fn feed(&self, value: &Value, h: &mut Fingerprinter) {
         if let Some(known) = address(value).and_then(|a| self.0.get(&a)) {
             h.write_u8(0xfe);
             h.write_u64(*known);

@@ -76,7 +76,7 @@ fn job_context(
                     ctx.insert_value("page", value);
                 }
                 // The shared value, whose hash is known, and the fields kept out of it.
-                Purpose::Fingerprint(_) => {
+                Purpose::Fingerprint(known) => {
                     ctx.insert_value("page", shared.clone());
                     if data.apart.any() {
                         // Without the HTML at hand, no fingerprint: the page is made.
@@ -84,8 +84,8 @@ fn job_context(
                             true => Some(data.page_html.digest(*id)?),
                             false => None,
                         };
-                        let own = apart_for_fingerprint(site, *id, &data.refs, html, data.apart);
-                        ctx.insert_value("page's own fields", own);
+                        let own = apart_for_fingerprint(site, *id, known, html, data.apart)?;
+                        ctx.insert_value("page's own fields", Value::from(own));
                     }
                 }
             }
@@ -105,8 +105,8 @@ fn job_context(
                         ctx.insert_value("connections_svg", svg);
                     }
                 }
-                Purpose::Fingerprint(shown) => {
-                    let fingerprint = super::connected::Connected::fingerprint(site, shown, *id);
+                Purpose::Fingerprint(known) => {
+                    let fingerprint = super::connected::Connected::fingerprint(site, &known.shown, *id);
                     ctx.insert_value("connected", Value::from(fingerprint));
                 }
             }

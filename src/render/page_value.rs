@@ -228,48 +228,54 @@ pub(crate) fn own_page_value(
     Value::from_serializable(&PageFields {
         site,
         id,
-        refs,
+        refs: Refs::Values(refs),
         html,
         fields: apart.0,
         shared: Some(shared),
-        hashed: None,
     })
 }
 
 /// What page `id`'s fingerprint counts of the fields `apart` keeps out of its shared
-/// value: a hash of those in [`HASHED`], from what they are made of (`html` is what a
-/// fingerprint counts of the page's HTML, see `digest::Long`), and the others made.
-pub(crate) fn apart_for_fingerprint(
+/// value, hashed without making them: those in [`HASHED`] from what they are made of
+/// (`html` is what a fingerprint counts of the page's HTML, see `digest::Long`), the
+/// others as they would be serialized, with the pages they show counted by what `known`
+/// holds of them. `None` when a field cannot be hashed so.
+pub(super) fn apart_for_fingerprint(
     site: &Site,
     id: PageId,
-    refs: &[Value],
+    known: &super::fingerprint::Known,
     html: Option<crate::digest::Long>,
     apart: Apart,
-) -> Value {
+) -> Option<u64> {
     use std::hash::{Hash, Hasher};
     let p = site.page(id);
     let mut h = crate::digest::fingerprinter();
+    // Which fields follow: each is fed without its name.
+    apart.0.0.hash(&mut h);
     if apart.has(Field::Toc) {
         p.converted.toc.hash(&mut h);
     }
     if apart.has(Field::Backlinks) {
-        super::context::hash_backlinks(site, &p.backlinks, &mut h);
+        super::context::hash_backlinks(&known.shown, &p.backlinks, &mut h);
     }
     if apart.has(Field::Content)
         && let Some(html) = html
     {
         html.feed(&mut h);
     }
-    // The hash goes in as the value is made: a map added to afterwards is made again.
-    Value::from_serializable(&PageFields {
+    let fields = PageFields {
         site,
         id,
-        refs,
+        refs: Refs::Hashes(&known.refs),
         html: &Value::none(),
         fields: apart.0.without(Fields::of(HASHED)),
         shared: None,
-        hashed: Some(h.finish()),
-    })
+    };
+    let mut sink = IntoHash(&mut h);
+    for field in Field::ALL.into_iter().filter(|f| fields.fields.has(*f)) {
+        fields.serialize_field(field, &mut sink).ok()?;
+    }
+    Some(h.finish())
 }
 
 /// Page `id`'s value with the fields `fields`.
@@ -277,11 +283,10 @@ fn fields_value(site: &Site, id: PageId, refs: &[Value], html: &Value, fields: F
     Value::from_serializable(&PageFields {
         site,
         id,
-        refs,
+        refs: Refs::Values(refs),
         html,
         fields,
         shared: None,
-        hashed: None,
     })
 }
 
@@ -289,87 +294,111 @@ fn fields_value(site: &Site, id: PageId, refs: &[Value], html: &Value, fields: F
 struct PageFields<'a> {
     site: &'a Site,
     id: PageId,
-    /// Every page's reference value (`context::page_refs`), for related pages and
-    /// neighbours.
-    refs: &'a [Value],
+    /// The other pages it shows (related pages, neighbours).
+    refs: Refs<'a>,
     html: &'a Value,
     fields: Fields,
     /// The page's shared value, whose fields those not in `fields` are copied from.
     shared: Option<&'a Map>,
-    /// For a fingerprint, the hash of the fields it counts from what they are made of
-    /// (see [`apart_for_fingerprint`]), as a last field.
-    hashed: Option<u64>,
+}
+
+/// Other pages as a page's value shows them.
+#[derive(Clone, Copy)]
+enum Refs<'a> {
+    /// Every page's reference value (`context::page_refs`).
+    Values(&'a [Value]),
+    /// Those values' fingerprints, for a page's fingerprint.
+    Hashes(&'a [u64]),
+}
+
+/// Where [`PageFields`] puts each field: a value being serialized, or a fingerprint.
+trait FieldSink {
+    type Error;
+    fn field<T: Serialize + ?Sized>(&mut self, field: Field, value: &T) -> Result<(), Self::Error>;
+}
+
+/// Into a serialized map, under the field's name.
+struct IntoMap<'m, M>(&'m mut M);
+
+impl<M: SerializeStruct> FieldSink for IntoMap<'_, M> {
+    type Error = M::Error;
+    fn field<T: Serialize + ?Sized>(&mut self, field: Field, value: &T) -> Result<(), M::Error> {
+        self.0.serialize_field(field.name(), value)
+    }
+}
+
+/// Into a fingerprint, as `digest::feed_serialized` feeds it; `Err` when it cannot be.
+struct IntoHash<'h>(&'h mut crate::digest::Fingerprinter);
+
+impl FieldSink for IntoHash<'_> {
+    type Error = ();
+    fn field<T: Serialize + ?Sized>(&mut self, _: Field, value: &T) -> Result<(), ()> {
+        crate::digest::feed_serialized(self.0, value).ok_or(())
+    }
 }
 
 impl Serialize for PageFields<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = self.fields.len()
-            + self.shared.map_or(0, |shared| shared.len())
-            + usize::from(self.hashed.is_some());
+        let len = self.fields.len() + self.shared.map_or(0, |shared| shared.len());
         let mut map = serializer.serialize_struct("Page", len)?;
         for field in Field::ALL {
             if self.fields.has(field) {
-                self.serialize_field(field, &mut map)?;
+                self.serialize_field(field, &mut IntoMap(&mut map))?;
             } else if let Some(value) = self.shared.and_then(|shared| shared.get(&Key::Str(field.name()))) {
                 map.serialize_field(field.name(), value)?;
             }
-        }
-        if let Some(hashed) = self.hashed {
-            map.serialize_field("hashed fields", &hashed)?;
         }
         map.end()
     }
 }
 
 impl PageFields<'_> {
-    fn serialize_field<M: SerializeStruct>(&self, field: Field, map: &mut M) -> Result<(), M::Error> {
+    fn serialize_field<S: FieldSink>(&self, field: Field, sink: &mut S) -> Result<(), S::Error> {
         let (site, id) = (self.site, self.id);
         let p = site.page(id);
-        let name = field.name();
-        let page_ref = |page: Option<PageId>| page.map_or_else(Value::none, |r| self.refs[r.0].clone());
         match field {
-            Field::Title => map.serialize_field(name, &p.title),
-            Field::Description => map.serialize_field(name, &p.meta.description),
-            Field::Date => map.serialize_field(name, &p.date.map(|d| d.to_string())),
-            Field::Updated => map.serialize_field(name, &p.meta.updated.map(|d| d.to_string())),
-            Field::Year => map.serialize_field(name, &p.date.map(|d| d.year())),
-            Field::Month => map.serialize_field(name, &p.date.map(|d| d.date.month())),
-            Field::Day => map.serialize_field(name, &p.date.map(|d| d.date.day())),
-            Field::Slug => map.serialize_field(name, &p.slug),
-            Field::Path => map.serialize_field(name, zola_path(&p.path, &site.config.base_path)),
-            Field::Href => map.serialize_field(name, &p.path),
-            Field::Permalink => map.serialize_field(name, &p.permalink),
-            Field::RelativePath => map.serialize_field(name, &p.file.content_path),
-            Field::ColocatedPath => map.serialize_field(name, &p.bundle_dir),
-            Field::Components => map.serialize_field(name, &components(&p.path, &site.config.base_path)),
-            Field::Ancestors => map.serialize_field(name, &ancestors(site, Some(p.section))),
-            Field::Section => map.serialize_field(name, &site.section(p.section).file.content_path),
-            Field::Draft => map.serialize_field(name, &p.meta.draft),
-            Field::Weight => map.serialize_field(name, &p.meta.weight),
-            Field::Authors => map.serialize_field(name, &p.meta.authors),
-            Field::Taxonomies => map.serialize_field(name, &*p.taxonomies),
-            Field::Extra => map.serialize_field(name, &p.meta.extra),
-            Field::Toc => map.serialize_field(name, &p.converted.toc),
-            Field::WordCount => map.serialize_field(name, &p.converted.word_count),
-            Field::ReadingTime => map.serialize_field(name, &p.reading_time()),
+            Field::Title => sink.field(field, &p.title),
+            Field::Description => sink.field(field, &p.meta.description),
+            Field::Date => sink.field(field, &p.date.map(|d| d.to_string())),
+            Field::Updated => sink.field(field, &p.meta.updated.map(|d| d.to_string())),
+            Field::Year => sink.field(field, &p.date.map(|d| d.year())),
+            Field::Month => sink.field(field, &p.date.map(|d| d.date.month())),
+            Field::Day => sink.field(field, &p.date.map(|d| d.date.day())),
+            Field::Slug => sink.field(field, &p.slug),
+            Field::Path => sink.field(field, zola_path(&p.path, &site.config.base_path)),
+            Field::Href => sink.field(field, &p.path),
+            Field::Permalink => sink.field(field, &p.permalink),
+            Field::RelativePath => sink.field(field, &p.file.content_path),
+            Field::ColocatedPath => sink.field(field, &p.bundle_dir),
+            Field::Components => sink.field(field, &components(&p.path, &site.config.base_path)),
+            Field::Ancestors => sink.field(field, &ancestors(site, Some(p.section))),
+            Field::Section => sink.field(field, &site.section(p.section).file.content_path),
+            Field::Draft => sink.field(field, &p.meta.draft),
+            Field::Weight => sink.field(field, &p.meta.weight),
+            Field::Authors => sink.field(field, &p.meta.authors),
+            Field::Taxonomies => sink.field(field, &*p.taxonomies),
+            Field::Extra => sink.field(field, &p.meta.extra),
+            Field::Toc => sink.field(field, &p.converted.toc),
+            Field::WordCount => sink.field(field, &p.converted.word_count),
+            Field::ReadingTime => sink.field(field, &p.reading_time()),
             Field::Assets => {
                 let urls: Vec<String> = p
                     .assets
                     .iter()
                     .map(|a| asset_url(&p.file.content_path, &p.path, a))
                     .collect();
-                map.serialize_field(name, &urls)
+                sink.field(field, &urls)
             }
-            Field::Lang => map.serialize_field(name, &p.lang),
-            Field::Translations => map.serialize_field(name, &translations(site, Item::Page(id))),
-            Field::InSearchIndex => map.serialize_field(name, &p.meta.in_search_index.unwrap_or(true)),
-            Field::Backlinks => map.serialize_field(name, &backlink_refs(site, &p.backlinks)),
+            Field::Lang => sink.field(field, &p.lang),
+            Field::Translations => sink.field(field, &translations(site, Item::Page(id))),
+            Field::InSearchIndex => sink.field(field, &p.meta.in_search_index.unwrap_or(true)),
+            Field::Backlinks => sink.field(field, &backlink_refs(site, &p.backlinks)),
             Field::ArchivePath => {
                 let path = p.date.filter(|_| p.has_output()).map(|d| {
                     let lang = super::job::Lang::of(site, &p.lang);
                     super::job::month_path(site, lang, d.date.year(), d.date.month())
                 });
-                map.serialize_field(name, &path)
+                sink.field(field, &path)
             }
             Field::Watch => {
                 // `site.watch` is in page order: the page's indicators are one run of it.
@@ -379,21 +408,42 @@ impl PageFields<'_> {
                     .take_while(|w| w.page == id)
                     .map(|w| WatchView::of(site, w))
                     .collect();
-                map.serialize_field(name, &watch)
+                sink.field(field, &watch)
             }
             // Template values, which Tera's serializer takes as they are (a shared string,
             // the shared references of other pages).
-            Field::Content => map.serialize_field(name, self.html),
+            Field::Content => sink.field(field, self.html),
             Field::Summary => {
                 let summary = p.converted.summary.as_deref();
-                map.serialize_field(name, &summary.map_or_else(Value::none, Value::safe_string))
+                sink.field(field, &summary.map_or_else(Value::none, Value::safe_string))
             }
-            Field::Related => {
-                let related: Vec<Value> = p.related.iter().map(|r| self.refs[r.0].clone()).collect();
-                map.serialize_field(name, &Value::from(related))
-            }
-            Field::Lower => map.serialize_field(name, &page_ref(p.lower)),
-            Field::Higher => map.serialize_field(name, &page_ref(p.higher)),
+            Field::Related => match self.refs {
+                Refs::Values(refs) => {
+                    let related: Vec<Value> = p.related.iter().map(|r| refs[r.0].clone()).collect();
+                    sink.field(field, &Value::from(related))
+                }
+                Refs::Hashes(hashes) => {
+                    let related: Vec<u64> = p.related.iter().map(|r| hashes[r.0]).collect();
+                    sink.field(field, &related)
+                }
+            },
+            Field::Lower => self.page_ref(p.lower, field, sink),
+            Field::Higher => self.page_ref(p.higher, field, sink),
+        }
+    }
+}
+
+impl PageFields<'_> {
+    /// A field showing one other page, or none.
+    fn page_ref<S: FieldSink>(
+        &self,
+        page: Option<PageId>,
+        field: Field,
+        sink: &mut S,
+    ) -> Result<(), S::Error> {
+        match self.refs {
+            Refs::Values(refs) => sink.field(field, &page.map_or_else(Value::none, |r| refs[r.0].clone())),
+            Refs::Hashes(hashes) => sink.field(field, &page.map(|r| hashes[r.0])),
         }
     }
 }

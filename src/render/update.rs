@@ -319,9 +319,10 @@ impl Prepared {
             .filter(|e| pages.contains(&site.event(*e).page))
             .collect();
         let anchors = timeline::Anchors::new(site, self.data.today);
+        let keys = timeline::FilterKeys::new(events.iter().map(|e| site.event(*e)));
         let fresh: Vec<Value> = events
             .iter()
-            .map(|e| timeline::event_value(site, site.event(*e), &self.data.refs, &anchors))
+            .map(|e| timeline::event_value(site, site.event(*e), &self.data.refs, (&anchors, &keys)))
             .collect();
         // Without their HTML where it is made when shown: it follows from the value.
         let fresh = match self.data.event_html {
@@ -506,7 +507,11 @@ impl Prepared {
         memo.add(&terms);
         memo.add(&self.data.taxonomy_values);
         let seed = self.seed(site, &memo);
-        let shown = super::connected::Shown::new(site);
+        let known = fingerprint::Known {
+            shown: super::connected::Shown::new(site),
+            refs: self.data.refs.iter().map(|r| memo.hash(r)).collect(),
+            memo,
+        };
         let timelines = self.data.timeline_preludes();
         let fingerprint_of = |planned: &Planned| {
             use std::hash::{Hash, Hasher};
@@ -547,12 +552,12 @@ impl Prepared {
                         site,
                         &self.data,
                         planned,
-                        (Purpose::Fingerprint(&shown), &timelines),
+                        (Purpose::Fingerprint(&known), &timelines),
                         None,
                     )?;
                     for (key, value) in &parts.0 {
                         key.hash(&mut h);
-                        h.write_u64(memo.hash(value));
+                        h.write_u64(known.memo.hash(value));
                     }
                 }
             }
@@ -575,7 +580,7 @@ impl Prepared {
                 use std::hash::Hasher;
                 let mut h = crate::digest::fingerprinter();
                 h.write_u64(seed);
-                h.write_u64(memo.hash(value));
+                h.write_u64(known.memo.hash(value));
                 h.finish()
             })
             .collect();

@@ -596,6 +596,68 @@ fn a_neighbours_new_title_and_an_events_new_day_reach_every_output_showing_them(
 }
 
 #[test]
+fn a_neighbours_new_title_reaches_the_pages_that_alone_show_it() {
+    // Three notes in date order and nothing else in common: the newer and older links
+    // (`page.higher`, `page.lower`), which only a page's own output shows, are all that
+    // renaming the middle one changes on the other two.
+    let note =
+        |title: &str, month: u8| format!("+++\ntitle = \"{title}\"\ndate = 2024-0{month}-01\n+++\nA note.\n");
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"Notes\"\n",
+        )
+        .file(
+            "content/notes/_index.md",
+            "+++\ntitle = \"Notes\"\nsort_by = \"date\"\n+++\n",
+        )
+        .file("content/notes/a.md", note("Alpha", 1))
+        .file("content/notes/b.md", note("Bravo", 2))
+        .file("content/notes/c.md", note("Charlie", 3));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    site.write("content/notes/b.md", note("Bravo, renamed", 2));
+    let out = tmp.path().join("renamed");
+    cached_build(&site, &out);
+    for neighbour in ["/notes/a/", "/notes/c/"] {
+        let page = parse_output(&out, neighbour);
+        assert!(
+            text(&page, ".prev-next").contains("Bravo, renamed"),
+            "{neighbour} links the new title"
+        );
+    }
+    assert_same_as_cold(&site, &out);
+}
+
+#[test]
+fn a_new_event_reaches_every_year_page_of_a_split_timeline() {
+    // A timeline split by year: each year's page counts every year's events, though it
+    // lists only its own. An analysis added in 2022 changes the counts the 2024 page
+    // shows and nothing else on it.
+    let note = |title: &str, date: &str| format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\nA note.\n");
+    let site = SiteTest::empty()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\ntitle = \"Notes\"\n[timeline]\nyear_pages_above = 1\n",
+        )
+        .file("content/notes/a.md", note("Alpha", "2022-01-01"))
+        .file("content/notes/b.md", note("Bravo", "2023-01-01"))
+        .file("content/notes/c.md", note("Charlie", "2024-01-01"));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let before = text(
+        &parse_output(&tmp.path().join("first"), "/timeline/2024/"),
+        ".timeline-years",
+    );
+    site.write("content/notes/d.md", note("Delta", "2022-06-01"));
+    let out = tmp.path().join("added");
+    cached_build(&site, &out);
+    let after = text(&parse_output(&out, "/timeline/2024/"), ".timeline-years");
+    assert_ne!(before, after, "the 2024 page counts the new event");
+    assert_same_as_cold(&site, &out);
+}
+
+#[test]
 fn outputs_a_manifest_lists_are_only_a_guess_at_folders_and_never_reach_outside() {
     let site = SiteTest::example();
     let tmp = tempfile::tempdir().expect("temp dir");

@@ -11,7 +11,7 @@ use tera::Value;
 use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
 use crate::model::site::{EventId, PageId, Site, TaxonomyId, TermId};
-use crate::render::fingerprint::Purpose;
+use crate::render::fingerprint::{Known, Purpose};
 use crate::render::job::Lang;
 use crate::render::words::{self, Words};
 use crate::slugs::slugify;
@@ -30,15 +30,16 @@ pub(crate) fn today(site: &Site, build_day: jiff::civil::Date) -> jiff::civil::D
 }
 
 #[derive(Serialize)]
-struct Link {
-    href: String,
-    text: String,
+struct Link<'a> {
+    href: &'a str,
+    text: &'a str,
 }
 
+/// An event's value, borrowing what it shows: serialized once, into the value.
 #[derive(Serialize)]
-struct EventView {
-    id: String,
-    title: String,
+struct EventView<'a> {
+    id: &'a str,
+    title: &'a str,
     date: String,
     date_label: String,
     end: Option<String>,
@@ -46,10 +47,10 @@ struct EventView {
     precision: Precision,
     /// Coarser than a day: shown as approximate.
     approximate: bool,
-    place: Option<String>,
+    place: Option<&'a str>,
     importance: u8,
-    links: Vec<Link>,
-    source: Option<String>,
+    links: Vec<Link<'a>>,
+    source: Option<&'a str>,
     /// `tags/sanctions regions/kursk`, for the filter script.
     filter_keys: String,
     is_page: bool,
@@ -58,9 +59,9 @@ struct EventView {
     era: Option<String>,
     /// An indicator to watch: its status and the status's label.
     watch: Option<crate::model::dated::Status>,
-    watch_label: Option<String>,
+    watch_label: Option<&'a str>,
     /// The language of the analysis recording it, whose words its partial is written in.
-    lang: String,
+    lang: &'a str,
     // Template values, which Tera's serializer takes as they are: the analysis's shared
     // reference, and the analyses citing it (see `citers`).
     page: Value,
@@ -304,46 +305,34 @@ pub(crate) fn events_by_page(site: &Site) -> HashMap<PageId, Vec<EventId>> {
 
 /// An event's template value. The recording analysis (`page`) and the citing ones
 /// (`cited_by`) are the pages' shared reference values, not copies.
-pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anchors) -> Value {
-    let filter_keys = e
-        .taxonomies
-        .iter()
-        .flat_map(|(tax, names)| {
-            names
-                .iter()
-                .map(move |n| format!("{}/{}", slugify(tax), slugify(n)))
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+pub(crate) fn event_value(
+    site: &Site,
+    e: &Event,
+    refs: &[Value],
+    (anchors, keys): (&Anchors, &FilterKeys),
+) -> Value {
     let words = Words::of(&site.config, &site.page(e.page).lang);
     let (cited, cited_more) = citers::of_event(site, e.page, refs);
     let view = EventView {
-        id: e.id.clone(),
-        title: e.title.clone(),
+        id: &e.id,
+        title: &e.title,
         date: e.date.iso(),
         date_label: words.event_date(&e.date),
         end: e.end.map(|d| d.iso()),
         end_label: e.end.map(|d| words.event_date(&d)),
         precision: e.date.precision(),
         approximate: e.date.precision() < Precision::Day,
-        place: e.place.clone(),
+        place: e.place.as_deref(),
         importance: e.importance,
-        links: e
-            .links
-            .iter()
-            .map(|(href, text)| Link {
-                href: href.clone(),
-                text: text.clone(),
-            })
-            .collect(),
-        source: e.source.clone(),
-        filter_keys,
+        links: e.links.iter().map(|(href, text)| Link { href, text }).collect(),
+        source: e.source.as_deref(),
+        filter_keys: keys.of(e),
         is_page: e.is_page,
         on_timeline: anchors.of(site, e),
         watch: e.watch,
-        watch_label: e.watch.map(|s| words.get(words::status_key(s)).to_owned()),
+        watch_label: e.watch.map(|s| words.get(words::status_key(s))),
         era: era_of(site, &e.date),
-        lang: words.code().to_owned(),
+        lang: words.code(),
         page: refs[e.page.0].clone(),
         cited_by: cited,
         cited_more: Value::from(cited_more),
@@ -352,13 +341,54 @@ pub(crate) fn event_value(site: &Site, e: &Event, refs: &[Value], anchors: &Anch
     Value::from_serializable(&view)
 }
 
+/// The filter key of each taxonomy and term name events carry (`tags/sanctions`), each
+/// slugified once: events name few distinct terms, each many times.
+pub(crate) struct FilterKeys<'a>(rustc_hash::FxHashMap<(&'a str, &'a str), String>);
+
+impl<'a> FilterKeys<'a> {
+    pub(crate) fn new(events: impl IntoIterator<Item = &'a Event>) -> FilterKeys<'a> {
+        let mut keys = rustc_hash::FxHashMap::default();
+        for e in events {
+            for (tax, names) in e.taxonomies.iter() {
+                for name in names {
+                    keys.entry((tax.as_str(), name.as_str()))
+                        .or_insert_with(|| Self::key(tax, name));
+                }
+            }
+        }
+        FilterKeys(keys)
+    }
+
+    fn key(taxonomy: &str, name: &str) -> String {
+        format!("{}/{}", slugify(taxonomy), slugify(name))
+    }
+
+    /// Event `e`'s keys, space-separated, for the filter script.
+    fn of(&self, e: &Event) -> String {
+        let mut out = String::new();
+        for (tax, names) in e.taxonomies.iter() {
+            for name in names {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                match self.0.get(&(tax.as_str(), name.as_str())) {
+                    Some(key) => out.push_str(key),
+                    None => out.push_str(&Self::key(tax, name)),
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Template values of all events, in the site's order.
 pub(crate) fn event_values(site: &Site, refs: &[Value], today: jiff::civil::Date) -> Vec<Value> {
     use rayon::prelude::*;
     let anchors = Anchors::new(site, today);
+    let keys = FilterKeys::new(&site.events);
     site.events
         .par_iter()
-        .map(|e| event_value(site, e, refs, &anchors))
+        .map(|e| event_value(site, e, refs, (&anchors, &keys)))
         .collect()
 }
 
@@ -633,6 +663,31 @@ pub(super) fn view(
         .chain(upcoming.iter().copied())
         .collect();
     let cited_by_all = citers::shared(site, &listed, values).unwrap_or_else(Value::none);
+    let head = ViewHead {
+        count: indices.len(),
+        eras,
+        today: today.to_string(),
+        path: path.to_owned(),
+        year_pages,
+        year: shown.year,
+        months,
+    };
+    let upcoming: Vec<Value> = upcoming.iter().map(|i| event(*i)).collect();
+    // For a fingerprint, the view hashed as it would be made: a split timeline's 600
+    // pages each made it only to hash it.
+    if let Purpose::Fingerprint(known) = purpose
+        && let Some(hash) = hash_view(
+            known,
+            &head,
+            &years,
+            [
+                &upcoming[..],
+                &[cited_by_all.clone(), filters.clone(), svg.clone()],
+            ],
+        )
+    {
+        return Value::from(hash);
+    }
     use super::context::insert;
     let years: Vec<Value> = years
         .into_iter()
@@ -646,16 +701,6 @@ pub(super) fn view(
             insert(year, "months", Value::from(months))
         })
         .collect();
-    let head = ViewHead {
-        count: indices.len(),
-        eras,
-        today: today.to_string(),
-        path: path.to_owned(),
-        year_pages,
-        year: shown.year,
-        months,
-    };
-    let upcoming: Vec<Value> = upcoming.iter().map(|i| event(*i)).collect();
     super::context::extend(
         Value::from_serializable(&head),
         [
@@ -666,6 +711,34 @@ pub(super) fn view(
             ("svg", svg),
         ],
     )
+}
+
+/// A timeline view's fingerprint, from its parts before they are made into its value
+/// (see `view`): the head and each month's head as serialized, the events and the other
+/// values as the memo hashes them. `None` when a part cannot be serialized so.
+fn hash_view(known: &Known, head: &ViewHead, years: &[Year], values: [&[Value]; 2]) -> Option<u64> {
+    use std::hash::Hasher;
+    let mut h = crate::digest::fingerprinter();
+    crate::digest::feed_serialized(&mut h, head)?;
+    h.write_usize(years.len());
+    for y in years {
+        h.write_i16(y.year);
+        h.write_usize(y.months.len());
+        for m in &y.months {
+            crate::digest::feed_serialized(&mut h, &m.head)?;
+            h.write_usize(m.events.len());
+            for e in &m.events {
+                known.memo.feed(e, &mut h);
+            }
+        }
+    }
+    for list in values {
+        h.write_usize(list.len());
+        for v in list {
+            known.memo.feed(v, &mut h);
+        }
+    }
+    Some(h.finish())
 }
 
 /// The events carrying each term, in term order, in one pass over the events. An event's
