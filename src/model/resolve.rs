@@ -812,6 +812,19 @@ pub(crate) fn sort_pages(list: &mut [PageId], pages: &[Page], sort_by: SortBy) {
     }
 }
 
+/// Each page's place in the order [`SortBy::Date`] puts all `pages` in (a total order:
+/// ties go by content path), so that each term's pages are put in that order by their
+/// places rather than by making every page's date into a key once per term it has.
+fn date_ranks(pages: &[Page]) -> Vec<u32> {
+    let mut all: Vec<PageId> = (0..pages.len()).map(PageId).collect();
+    sort_pages(&mut all, pages, SortBy::Date);
+    let mut ranks = vec![0; pages.len()];
+    for (rank, id) in all.iter().enumerate() {
+        ranks[id.0] = rank as u32;
+    }
+    ranks
+}
+
 /// The taxonomies of one language, gathered from its pages (Zola makes a taxonomy per
 /// language; another language's terms are under its code, `/fr/tags/nato/`).
 fn build_taxonomies(
@@ -955,6 +968,7 @@ fn build_taxonomies(
             )),
         );
     }
+    let ranks = date_ranks(pages);
     language
         .taxonomies
         .iter()
@@ -965,7 +979,7 @@ fn build_taxonomies(
             let mut terms: Vec<Term> = terms
                 .into_iter()
                 .map(|(term_slug, (name, mut ids))| {
-                    sort_pages(&mut ids, pages, SortBy::Date);
+                    ids.sort_unstable_by_key(|id| ranks[id.0]);
                     let path = config.url_path(&format!("{prefix}{slug}/{term_slug}/"));
                     Term {
                         name,

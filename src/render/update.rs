@@ -319,10 +319,10 @@ impl Prepared {
             .filter(|e| pages.contains(&site.event(*e).page))
             .collect();
         let anchors = timeline::Anchors::new(site, self.data.today);
-        let keys = timeline::FilterKeys::new(events.iter().map(|e| site.event(*e)));
+        let mut keys = timeline::FilterKeys::default();
         let fresh: Vec<Value> = events
             .iter()
-            .map(|e| timeline::event_value(site, site.event(*e), &self.data.refs, (&anchors, &keys)))
+            .map(|e| timeline::event_value(site, site.event(*e), &self.data.refs, (&anchors, &mut keys)))
             .collect();
         // Without their HTML where it is made when shown: it follows from the value.
         let fresh = match self.data.event_html {

@@ -415,6 +415,39 @@ fn an_object_made_a_symbolic_link_is_not_used_and_no_output_is_one() {
 }
 
 #[test]
+fn saving_the_cache_removes_what_is_not_an_object_and_never_follows_a_link_out_of_it() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    cached_build(&site, &tmp.path().join("first"));
+    let stored = objects(&site);
+    let folder = stored
+        .first()
+        .and_then(|o| o.parent())
+        .expect("an objects folder");
+    let stray = folder.join("not-an-object");
+    std::fs::write(&stray, "left behind").expect("a stray file");
+    // A folder of objects made a link to a folder outside the cache, holding a file whose
+    // name is no object's.
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).expect("a folder outside");
+    std::fs::write(outside.join("keep-me"), "not the cache's").expect("a file outside");
+    let objects_dir = folder.parent().expect("the objects folder");
+    let linked = objects_dir.join("zz-linked");
+    std::os::unix::fs::symlink(&outside, &linked).expect("a symbolic link");
+
+    cached_build(&site, &tmp.path().join("second"));
+    assert!(!stray.exists(), "a file that is no object is removed");
+    assert!(
+        outside.join("keep-me").exists(),
+        "nothing outside the cache is removed"
+    );
+    assert!(
+        stored.iter().all(|o| o.exists()),
+        "the objects the outputs still use are kept"
+    );
+}
+
+#[test]
 fn a_cache_that_cannot_be_saved_is_a_warning_and_the_site_is_built() {
     let site = SiteTest::example();
     let tmp = tempfile::tempdir().expect("temp dir");

@@ -309,7 +309,7 @@ pub(crate) fn event_value(
     site: &Site,
     e: &Event,
     refs: &[Value],
-    (anchors, keys): (&Anchors, &FilterKeys),
+    (anchors, keys): (&Anchors, &mut FilterKeys),
 ) -> Value {
     let words = Words::of(&site.config, &site.page(e.page).lang);
     let (cited, cited_more) = citers::of_event(site, e.page, refs);
@@ -341,39 +341,33 @@ pub(crate) fn event_value(
     Value::from_serializable(&view)
 }
 
-/// The filter key of each taxonomy and term name events carry (`tags/sanctions`), each
-/// slugified once: events name few distinct terms, each many times.
-pub(crate) struct FilterKeys<'a>(rustc_hash::FxHashMap<(&'a str, &'a str), String>);
+/// The filter keys of the taxonomy and term names events carry (`tags/sanctions`), each
+/// slugified once where it is asked for again: events name few distinct terms, each many
+/// times.
+#[derive(Default)]
+pub(crate) struct FilterKeys(rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, String>>);
 
-impl<'a> FilterKeys<'a> {
-    pub(crate) fn new(events: impl IntoIterator<Item = &'a Event>) -> FilterKeys<'a> {
-        let mut keys = rustc_hash::FxHashMap::default();
-        for e in events {
-            for (tax, names) in e.taxonomies.iter() {
-                for name in names {
-                    keys.entry((tax.as_str(), name.as_str()))
-                        .or_insert_with(|| Self::key(tax, name));
-                }
-            }
-        }
-        FilterKeys(keys)
-    }
-
-    fn key(taxonomy: &str, name: &str) -> String {
-        format!("{}/{}", slugify(taxonomy), slugify(name))
-    }
-
+impl FilterKeys {
     /// Event `e`'s keys, space-separated, for the filter script.
-    fn of(&self, e: &Event) -> String {
+    fn of(&mut self, e: &Event) -> String {
         let mut out = String::new();
         for (tax, names) in e.taxonomies.iter() {
             for name in names {
                 if !out.is_empty() {
                     out.push(' ');
                 }
-                match self.0.get(&(tax.as_str(), name.as_str())) {
+                // Looked up by reference: an owned key would be made for every name.
+                let keys = match self.0.get_mut(tax.as_str()) {
+                    Some(keys) => keys,
+                    None => self.0.entry(tax.clone()).or_default(),
+                };
+                match keys.get(name.as_str()) {
                     Some(key) => out.push_str(key),
-                    None => out.push_str(&Self::key(tax, name)),
+                    None => {
+                        let key = format!("{}/{}", slugify(tax), slugify(name));
+                        out.push_str(&key);
+                        keys.insert(name.clone(), key);
+                    }
                 }
             }
         }
@@ -385,10 +379,11 @@ impl<'a> FilterKeys<'a> {
 pub(crate) fn event_values(site: &Site, refs: &[Value], today: jiff::civil::Date) -> Vec<Value> {
     use rayon::prelude::*;
     let anchors = Anchors::new(site, today);
-    let keys = FilterKeys::new(&site.events);
     site.events
         .par_iter()
-        .map(|e| event_value(site, e, refs, (&anchors, &keys)))
+        .map_init(FilterKeys::default, |keys, e| {
+            event_value(site, e, refs, (&anchors, keys))
+        })
         .collect()
 }
 
