@@ -380,8 +380,9 @@ pub(crate) fn site(config: Config, tree: ContentTree, options: &Options) -> (Sit
     check_url_collisions(&sections, &pages, &mut diags);
     order_sections(&mut sections, &mut pages);
     let mut taxonomies = Vec::new();
+    let ranks = date_ranks(&pages);
     for lang in &config.languages {
-        taxonomies.extend(build_taxonomies(&config, lang, &pages, &mut diags));
+        taxonomies.extend(build_taxonomies(&config, lang, (&pages, &ranks), &mut diags));
     }
     let translations = translations(&config, &sections, &pages);
 
@@ -827,10 +828,11 @@ fn date_ranks(pages: &[Page]) -> Vec<u32> {
 
 /// The taxonomies of one language, gathered from its pages (Zola makes a taxonomy per
 /// language; another language's terms are under its code, `/fr/tags/nato/`).
+/// `ranks` are the pages' [`date_ranks`].
 fn build_taxonomies(
     config: &Config,
     language: &crate::config::Language,
-    pages: &[Page],
+    (pages, ranks): (&[Page], &[u32]),
     diags: &mut Diagnostics,
 ) -> Vec<Taxonomy> {
     let names: Vec<&str> = language.taxonomies.iter().map(|t| t.name.as_str()).collect();
@@ -968,7 +970,6 @@ fn build_taxonomies(
             )),
         );
     }
-    let ranks = date_ranks(pages);
     language
         .taxonomies
         .iter()

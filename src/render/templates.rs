@@ -272,22 +272,24 @@ impl Templates {
     /// Whether template `name`, or a template it extends, includes or imports, can show
     /// the field `field` of the variable `variable` (see `render::field_reads`).
     pub(crate) fn may_read(&self, name: &str, variable: &str, field: &str) -> bool {
+        self.closure_texts(name)
+            .iter()
+            .any(|text| super::field_reads::may_read(text, variable, field))
+    }
+
+    /// The texts of template `name` and of those it extends, includes or imports.
+    fn closure_texts(&self, name: &str) -> Vec<&str> {
         let graph = self.uses();
-        closure(&graph, name).iter().any(|n| {
-            self.sources
-                .get(*n)
-                .is_some_and(|s| super::field_reads::may_read(&s.text, variable, field))
-        })
+        closure(&graph, name)
+            .iter()
+            .filter_map(|n| self.sources.get(*n).map(|s| s.text.as_str()))
+            .collect()
     }
 
     /// Which of an analysis page's own values template `name`, or a template it extends,
     /// includes or imports, can show (see `render::job::Shows`).
     pub(super) fn shows(&self, name: &str) -> super::job::Shows {
-        let graph = self.uses();
-        let texts: Vec<&str> = closure(&graph, name)
-            .iter()
-            .filter_map(|n| self.sources.get(*n).map(|s| s.text.as_str()))
-            .collect();
+        let texts = self.closure_texts(name);
         let any = |variable: &str| texts.iter().any(|t| super::field_reads::may_show(t, variable));
         super::job::Shows {
             connected: any("connected") || any("connections_svg"),

@@ -111,6 +111,11 @@ fn rename_kursk(site: &SiteTest, title: &str) {
     );
 }
 
+/// A note's Markdown file: its title and date, and a line of text.
+fn note(title: &str, date: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\nA note.\n")
+}
+
 fn objects(site: &SiteTest) -> Vec<std::path::PathBuf> {
     walkdir::WalkDir::new(site.path(".dossier-cache/objects"))
         .min_depth(2)
@@ -633,8 +638,6 @@ fn a_neighbours_new_title_reaches_the_pages_that_alone_show_it() {
     // Three notes in date order and nothing else in common: the newer and older links
     // (`page.higher`, `page.lower`), which only a page's own output shows, are all that
     // renaming the middle one changes on the other two.
-    let note =
-        |title: &str, month: u8| format!("+++\ntitle = \"{title}\"\ndate = 2024-0{month}-01\n+++\nA note.\n");
     let site = SiteTest::empty()
         .file(
             "config.toml",
@@ -644,12 +647,12 @@ fn a_neighbours_new_title_reaches_the_pages_that_alone_show_it() {
             "content/notes/_index.md",
             "+++\ntitle = \"Notes\"\nsort_by = \"date\"\n+++\n",
         )
-        .file("content/notes/a.md", note("Alpha", 1))
-        .file("content/notes/b.md", note("Bravo", 2))
-        .file("content/notes/c.md", note("Charlie", 3));
+        .file("content/notes/a.md", note("Alpha", "2024-01-01"))
+        .file("content/notes/b.md", note("Bravo", "2024-02-01"))
+        .file("content/notes/c.md", note("Charlie", "2024-03-01"));
     let tmp = tempfile::tempdir().expect("temp dir");
     cached_build(&site, &tmp.path().join("first"));
-    site.write("content/notes/b.md", note("Bravo, renamed", 2));
+    site.write("content/notes/b.md", note("Bravo, renamed", "2024-02-01"));
     let out = tmp.path().join("renamed");
     cached_build(&site, &out);
     for neighbour in ["/notes/a/", "/notes/c/"] {
@@ -667,7 +670,6 @@ fn a_new_event_reaches_every_year_page_of_a_split_timeline() {
     // A timeline split by year: each year's page counts every year's events, though it
     // lists only its own. An analysis added in 2022 changes the counts the 2024 page
     // shows and nothing else on it.
-    let note = |title: &str, date: &str| format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\nA note.\n");
     let site = SiteTest::empty()
         .file(
             "config.toml",

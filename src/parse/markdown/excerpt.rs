@@ -72,7 +72,6 @@ fn floor(text: &str, mut i: usize) -> usize {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 
     /// The sentence's ends as they were first found: each mark searched for in turn.
     fn ends_by_each_mark(before: &str, after: &str) -> (Option<usize>, Option<usize>) {
@@ -88,12 +87,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: 4096,
-            rng_seed: RngSeed::Fixed(57),
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::parse::markdown::fixed_cases(4096))]
 
         /// Texts of marks, spaces and multi-byte characters, split anywhere.
         #[test]

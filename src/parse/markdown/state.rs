@@ -398,15 +398,9 @@ fn count_words(text: &str) -> usize {
 mod tests {
     use super::count_words;
     use proptest::prelude::*;
-    use proptest::test_runner::{Config, RngSeed};
 
     proptest! {
-        #![proptest_config(Config {
-            cases: 4096,
-            rng_seed: RngSeed::Fixed(57),
-            failure_persistence: None,
-            ..Config::default()
-        })]
+        #![proptest_config(crate::parse::markdown::fixed_cases(4096))]
 
         /// Words and every kind of space, ASCII (the vertical tab among them) or not.
         #[test]
