@@ -27,6 +27,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_content",
     "generate_sitemap",
     "generate_robots_txt",
+    "disable_pages",
     "build_search_index",
     "compile_sass",
     "skip_content_templating",

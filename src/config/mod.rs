@@ -80,7 +80,46 @@ impl FeedFormat {
     }
 }
 
+/// One of the pages dossier makes of its own (beyond the content's), which
+/// `disable_pages` can leave out, as Hugo's `disableKinds` leaves out kinds of page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum OwnPage {
+    /// `/timeline/`, its year pages, each term's timeline, `timeline.json` and
+    /// `timeline.ics`.
+    Timeline,
+    /// `/archive/` and its year and month pages.
+    Archive,
+    /// `/graph/` and `graph.json`.
+    Graph,
+    /// `/judgments/`.
+    Judgments,
+    /// `/watch/`.
+    Watch,
+    /// `/sources/`.
+    Sources,
+}
+
+impl OwnPage {
+    /// The template the page is made with.
+    pub(crate) fn template(self) -> &'static str {
+        match self {
+            OwnPage::Timeline => "timeline.html",
+            OwnPage::Archive => "archive.html",
+            OwnPage::Graph => "graph.html",
+            OwnPage::Judgments => "judgments.html",
+            OwnPage::Watch => "watch.html",
+            OwnPage::Sources => "sources.html",
+        }
+    }
+}
+
 impl Config {
+    /// Whether the site has `page`: not named in `disable_pages`.
+    pub(crate) fn makes(&self, page: OwnPage) -> bool {
+        !self.disable_pages.contains(&page)
+    }
+
     /// The feed formats to write, in `feed_filenames` order.
     pub(crate) fn feed_formats(&self) -> Vec<FeedFormat> {
         self.feed_filenames
@@ -235,6 +274,8 @@ pub(crate) struct Config {
     pub feed_content: FeedContent,
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
+    /// dossier's own pages the site goes without (default none).
+    pub disable_pages: Vec<OwnPage>,
     /// The search index under `search/` and the theme's search box (default true).
     pub build_search_index: bool,
     /// Whether the site's own `sass/` is compiled (Zola's key; a theme's always is).
@@ -666,6 +707,7 @@ impl Config {
             feed_content: raw.feed_content.unwrap_or_default(),
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
+            disable_pages: raw.disable_pages.unwrap_or_default(),
             build_search_index: default.build_search_index,
             compile_sass: raw.compile_sass.unwrap_or(false),
             languages: languages.clone(),

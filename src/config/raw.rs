@@ -34,6 +34,7 @@ pub(super) struct RawConfig {
     pub(super) feed_content: Option<FeedContent>,
     pub(super) generate_sitemap: Option<bool>,
     pub(super) generate_robots_txt: Option<bool>,
+    pub(super) disable_pages: Option<Vec<super::OwnPage>>,
     pub(super) feed_limit: Option<usize>,
     pub(super) build_search_index: Option<bool>,
     pub(super) compile_sass: Option<bool>,

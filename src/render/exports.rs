@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::job::{Job, Lang, ahead_path};
 use super::profile::Profile;
 use super::{graph, timeline};
+use crate::config::OwnPage;
 use crate::diagnostic::Diagnostic;
 use crate::model::site::Site;
 use crate::output_path::OutputPath;
@@ -55,8 +56,11 @@ impl Export {
 /// language's analyses record an event.
 pub(super) fn files(site: &Site, lang: Lang) -> Vec<(String, Export)> {
     let code = lang.code(site);
-    let mut files = vec![(lang.output(site, "graph.json"), Export::Graph)];
-    if site.events.iter().any(|e| site.page(e.page).lang == code) {
+    let mut files = Vec::new();
+    if site.config.makes(OwnPage::Graph) {
+        files.push((lang.output(site, "graph.json"), Export::Graph));
+    }
+    if site.config.makes(OwnPage::Timeline) && site.events.iter().any(|e| site.page(e.page).lang == code) {
         files.push((lang.output(site, "timeline.json"), Export::TimelineJson));
         files.push((lang.output(site, "timeline.ics"), Export::TimelineIcs));
     }

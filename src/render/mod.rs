@@ -48,6 +48,7 @@ pub(crate) use template_names::check_templates;
 use rayon::prelude::*;
 use tera::Value;
 
+use crate::config::OwnPage;
 use crate::diagnostic::Diagnostics;
 use crate::model::site::{Html, HtmlRef, PageHtml, PageId, SectionId, Site, TaxonomyId, TermId};
 use crate::theme::StaticSource;
@@ -184,7 +185,12 @@ pub(crate) fn prepare(
                 .map(|pairs| pairs.into_iter().unzip())
         },
         || {
-            let term_events = timeline::events_by_term(site);
+            // A term's events link to its timeline: without timelines, it lists none.
+            let term_events = if site.config.makes(OwnPage::Timeline) {
+                timeline::events_by_term(site)
+            } else {
+                Vec::new()
+            };
             let archive = archive::build_all(site);
             let plan = plan::plan(
                 site,
@@ -210,7 +216,9 @@ pub(crate) fn prepare(
     // partial reads other pages (then fingerprints need it made, with the values) or
     // the build keeps nothing for the next: then it is made below, once the lookups the
     // partial may call are complete.
-    let html_when_shown = !inputs.event_html_ahead
+    // Without timelines, an event's HTML shows only where a site's own template asks.
+    let ahead = inputs.event_html_ahead && site.config.makes(OwnPage::Timeline);
+    let html_when_shown = !ahead
         && templates.has(EVENT_PARTIAL)
         && !templates
             .reads_everything()

@@ -7,6 +7,7 @@ use tera::Value;
 use tera::value::{Key, Map};
 
 use super::context::{WatchView, ancestors, asset_url, backlink_refs, components, translations, zola_path};
+use crate::config::OwnPage;
 use crate::model::site::{Item, PageId, Site};
 
 /// The fields of a page's value, in the order its map lists them.
@@ -394,7 +395,8 @@ impl PageFields<'_> {
             Field::InSearchIndex => sink.field(field, &p.meta.in_search_index.unwrap_or(true)),
             Field::Backlinks => sink.field(field, &backlink_refs(site, &p.backlinks)),
             Field::ArchivePath => {
-                let path = p.date.filter(|_| p.has_output()).map(|d| {
+                let made = p.has_output() && site.config.makes(OwnPage::Archive);
+                let path = p.date.filter(|_| made).map(|d| {
                     let lang = super::job::Lang::of(site, &p.lang);
                     super::job::month_path(site, lang, d.date.year(), d.date.month())
                 });

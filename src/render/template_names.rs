@@ -46,10 +46,13 @@ pub(super) fn taxonomy_template(templates: &Templates, name: &str, kind: &str) -
 /// collection) at the site path `path` with `template`: the template must exist, and
 /// yields to the site's content. A page or section already at that path keeps it, and a
 /// template the content renders with (`template = "archive.html"` in a Zola theme's demo)
-/// is the site's own, not one of dossier's pages.
+/// is the site's own, not one of dossier's pages. A page `disable_pages` names is never
+/// made.
 pub(crate) fn own_page(site: &Site, templates: &Templates, template: &str, path: &str) -> bool {
     let named = |t: &Option<String>| t.as_deref() == Some(template);
-    templates.has(template)
+    let disabled = site.config.disable_pages.iter().any(|p| p.template() == template);
+    !disabled
+        && templates.has(template)
         && !site
             .pages
             .iter()

@@ -15,7 +15,7 @@ use super::templates::{Lookups, Templates};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 
 /// The values every template sees: `config`, `nav_sections`, `taxonomy_names`, `lang`,
-/// `has_timeline`, `has_archive`.
+/// `has_timeline`, `has_archive`, `has_graph`.
 pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
     let values = globals(templates, site);
     let global = templates.tera.global_context();
@@ -43,9 +43,9 @@ pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
     values
 }
 
-/// Which of dossier's own pages a language has (`has_timeline`, `has_archive`, the
-/// collections' flags), where its search link leads without scripts, and `lang_path`,
-/// where its pages start (`/`, or `/uk/`).
+/// Which of dossier's own pages a language has (`has_timeline`, `has_archive`,
+/// `has_graph`, the collections' flags), where its search link leads without scripts,
+/// and `lang_path`, where its pages start (`/`, or `/uk/`).
 fn own_pages(templates: &Templates, site: &Site, lang: Lang, values: &mut Parts) {
     let code = lang.code(site);
     let has_timeline = site.events.iter().any(|e| site.page(e.page).lang == code)
@@ -60,8 +60,10 @@ fn own_pages(templates: &Templates, site: &Site, lang: Lang, values: &mut Parts)
             .pages
             .iter()
             .any(|p| p.has_output() && p.date.is_some() && p.lang == code);
+    let has_graph = own_page(site, templates, "graph.html", &lang.url_path(site, "graph/"));
     values.insert("has_timeline", &has_timeline);
     values.insert("has_archive", &has_archive);
+    values.insert("has_graph", &has_graph);
     for c in Collection::ALL {
         values.insert(c.flag(), &c.made(site, templates, lang));
     }

@@ -16,6 +16,7 @@ mod cli;
 mod compat;
 mod crawl;
 mod crosslinks;
+mod disable_pages;
 mod error_output;
 mod errors;
 mod example;

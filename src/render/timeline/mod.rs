@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::Value;
 
+use crate::config::OwnPage;
 use crate::dates::{EventDate, Precision};
 use crate::model::dated::Event;
 use crate::model::site::{EventId, PageId, Site, TaxonomyId, TermId};
@@ -54,8 +55,9 @@ struct EventView<'a> {
     /// `tags/sanctions regions/kursk`, for the filter script.
     filter_keys: String,
     is_page: bool,
-    /// Its entry on the site's timeline (a URL path with the fragment).
-    on_timeline: String,
+    /// Its entry on the site's timeline (a URL path with the fragment); none without
+    /// timelines (`disable_pages`).
+    on_timeline: Option<String>,
     era: Option<String>,
     /// An indicator to watch: its status and the status's label.
     watch: Option<crate::model::dated::Status>,
@@ -328,7 +330,7 @@ pub(crate) fn event_value(
         source: e.source.as_deref(),
         filter_keys: keys.of(e),
         is_page: e.is_page,
-        on_timeline: anchors.of(site, e),
+        on_timeline: site.config.makes(OwnPage::Timeline).then(|| anchors.of(site, e)),
         watch: e.watch,
         watch_label: e.watch.map(|s| words.get(words::status_key(s))),
         era: era_of(site, &e.date),
