@@ -185,12 +185,7 @@ pub(crate) fn prepare(
                 .map(|pairs| pairs.into_iter().unzip())
         },
         || {
-            // A term's events link to its timeline: without timelines, it lists none.
-            let term_events = if site.config.makes(OwnPage::Timeline) {
-                timeline::events_by_term(site)
-            } else {
-                Vec::new()
-            };
+            let term_events = timeline::events_by_term(site);
             let archive = archive::build_all(site);
             let plan = plan::plan(
                 site,

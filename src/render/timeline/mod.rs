@@ -739,8 +739,12 @@ fn hash_view(known: &Known, head: &ViewHead, years: &[Year], values: [&[Value]; 
 }
 
 /// The events carrying each term, in term order, in one pass over the events. An event's
-/// terms are those of its analysis's language.
+/// terms are those of its analysis's language. None without timelines (`disable_pages`):
+/// a term's events link to its timeline, so its page lists none.
 pub(crate) fn events_by_term(site: &Site) -> Vec<(TermId, Vec<EventId>)> {
+    if !site.config.makes(OwnPage::Timeline) {
+        return Vec::new();
+    }
     let lookup: Vec<(&str, String, std::collections::HashMap<&str, usize>)> = site
         .taxonomies
         .iter()

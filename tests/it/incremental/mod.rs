@@ -957,6 +957,24 @@ fn date_edits_on_a_timeline_split_by_year_match_a_cold_build() {
     assert!(settled >= 12, "only {settled} edits were settled");
 }
 
+#[test]
+fn term_and_date_edits_without_timelines_or_archive_match_a_cold_build() {
+    // A term page then lists no events and an analysis no month: what `serve` settles in
+    // place must not bring them back.
+    let site = SiteTest::fixture(FIXTURE);
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!("disable_pages = [\"timeline\", \"archive\"]\n{config}"),
+    );
+    let cold = cold_build(site.root()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!cold.contains_key("timeline/index.html"));
+    assert!(!cold.contains_key("archive/index.html"));
+    let pages = [ANALYSES[0], ANALYSES[4], ANALYSES[6]];
+    let settled = place_each(&site, &pages);
+    assert!(settled >= 6, "only {settled} edits were settled");
+}
+
 /// Analyses of the fixture in every kind of section, for [`place_each`].
 const ANALYSES: [&str; 10] = [
     "content/security/training.md",
