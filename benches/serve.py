@@ -2,7 +2,7 @@
 """Edit-to-fresh-page latency of `dossier serve` against `hugo server`.
 
     benches/serve.py [--pages N] [--edits K] [--tool dossier|hugo|both]
-                     [--change body|title|tags|date|new|delete|rename|template]
+                     [--change body|title|tags|date|new|delete|rename|template|start]
 
 Generates (or reuses) the corpus of benches/build.py, starts the server, then K times
 makes one change and polls the page over HTTP until it shows the change:
@@ -19,6 +19,9 @@ makes one change and polls the page over HTTP until it shows the change:
   one analysis, asked for once before the save as a browser showing it would be
   (dossier: the site's copy of the theme's `partials/page_meta.html`, made before the
   server starts and removed after; Hugo: `layouts/_default/single.html`).
+- start: K times starts the server and appends a marker paragraph to one analysis the
+  moment the server first answers, as an author saving right after the preview opens
+  (the live-reload and memory figures are left out).
 Reports the median and quartiles of save → fresh page; for dossier also save → first
 `built` event on the live-reload stream (sent when the edited page is fresh) and save →
 last `built` event (every output up to date: `serve` renders what shows the page after
@@ -181,14 +184,65 @@ def url_of(content, path):
     return "/" + os.path.relpath(path, content)[: -len(".md")] + "/"
 
 
+def server(tool, corpus, port):
+    """The command that serves the corpus with `tool` on `port`."""
+    if tool == "dossier":
+        return [os.path.join(ROOT, "target", "release", "dossier"), "--root", os.path.join(corpus, "dossier"),
+                "serve", "--port", str(port)]
+    return [os.environ.get("HUGO", "hugo"), "server", "-s", os.path.join(corpus, "hugo"), "--port", str(port),
+            "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{port}/", "--disableFastRender=false"]
+
+
+def wait_for(port, url, marker, t0):
+    """Seconds from `t0` until `url` shows `marker`."""
+    while True:
+        try:
+            status, body = get(port, url)
+        except (OSError, http.client.HTTPException):
+            status, body = 0, b""
+        if status == 200 and marker.encode() in body:
+            return time.perf_counter() - t0
+        if time.perf_counter() > t0 + 30:
+            sys.exit(f"no fresh page for {url} after 30 s")
+        time.sleep(0.001)
+
+
+def measure_start(tool, corpus, starts, seed):
+    """`--change start`: per start, the time to the first answer and from a save made
+    then to the fresh page."""
+    content = os.path.join(corpus, "content") if tool == "dossier" else bench_corpus.hugo_content(corpus)
+    pages = sorted(
+        os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.endswith(".md") and f != "_index.md"
+    )
+    path = random.Random(seed).choice(pages)
+    original = open(path, encoding="utf-8").read()
+    firsts, fresh = [], []
+    try:
+        for i in range(starts):
+            port = free_port()
+            started = time.perf_counter()
+            proc = subprocess.Popen(server(tool, corpus, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                firsts.append(wait_first(port, started, proc))
+                marker = f"start-marker-{tool}-{i}-{random.Random(seed + i).randrange(10**9)}"
+                t0 = time.perf_counter()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original + f"\n\nParagraph {marker}.\n")
+                fresh.append(wait_for(port, url_of(content, path), marker, t0))
+            finally:
+                proc.terminate()
+                proc.wait()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original)
+    finally:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(original)
+    return statistics.median(firsts), fresh
+
+
 def measure(tool, corpus, edits, seed, kind):
     port = free_port()
-    if tool == "dossier":
-        cmd = [os.path.join(ROOT, "target", "release", "dossier"), "--root", os.path.join(corpus, "dossier"),
-               "serve", "--port", str(port)]
-    else:
-        cmd = [os.environ.get("HUGO", "hugo"), "server", "-s", os.path.join(corpus, "hugo"), "--port", str(port),
-               "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{port}/", "--disableFastRender=false"]
+    cmd = server(tool, corpus, port)
     # The site's own template, there before the server starts, as an author's would be.
     template, template_before = template_of(tool, corpus) if kind == "template" else (None, None)
     template_text = open(template, encoding="utf-8").read() if template else None
@@ -327,13 +381,19 @@ def main():
     ap.add_argument("--edits", type=int, default=100)
     ap.add_argument("--tool", choices=["dossier", "hugo", "both"], default="both")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--change", choices=["body", "title", "tags", "date", "new", "delete", "rename", "template"],
-                    default="body")
+    ap.add_argument("--change", choices=["body", "title", "tags", "date", "new", "delete", "rename", "template",
+                                         "start"], default="body")
     a = ap.parse_args()
     corpus = bench_corpus.ensure(a.pages)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     tools = ["dossier", "hugo"] if a.tool == "both" else [a.tool]
     for tool in tools:
+        if a.change == "start":
+            first, fresh = measure_start(tool, corpus, a.edits, a.seed)
+            print(f"{tool} ({a.pages} pages, {a.edits} starts, each with an edit at the first answer)")
+            print(f"  start to first answered request: {first:.2f} s (median)")
+            summary("save at the first answer to fresh page over HTTP", fresh)
+            continue
         first, fresh, notified, settled, before, after = measure(tool, corpus, a.edits, a.seed, a.change)
         print(f"{tool} ({a.pages} pages, {a.edits} changes: {a.change})")
         print(f"  start to first answered request: {first:.2f} s")
