@@ -68,3 +68,16 @@ fn no_archive_without_dated_analyses() {
     assert!(!site.exists("public/archive/index.html"));
     assert!(attrs(&site.html("/"), ".site-footer a[href='/archive/']", "href").is_empty());
 }
+
+#[test]
+fn a_site_whose_content_takes_archive_links_no_month_of_dossiers_archive() {
+    let site = site().file(
+        "content/archive.md",
+        "+++\ntitle = \"Our archive\"\n+++\n\nThe site's own page.\n",
+    );
+    site.build_ok();
+    assert_eq!(text(&site.html("/archive/"), "h1"), "Our archive");
+    assert!(!site.exists("public/archive/2024/10/index.html"));
+    assert!(attrs(&site.html("/b/"), "header .meta a", "href").is_empty());
+    site.assert_no_broken_links();
+}
