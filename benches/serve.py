@@ -207,13 +207,20 @@ def wait_for(port, url, marker, t0):
         time.sleep(0.001)
 
 
-def measure_start(tool, corpus, starts, seed):
-    """`--change start`: per start, the time to the first answer and from a save made
-    then to the fresh page."""
+def content_pages(tool, corpus):
+    """The content folder `tool` reads (Hugo has its own copy, with its terms where it
+    reads them) and its analyses, sorted."""
     content = os.path.join(corpus, "content") if tool == "dossier" else bench_corpus.hugo_content(corpus)
     pages = sorted(
         os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.endswith(".md") and f != "_index.md"
     )
+    return content, pages
+
+
+def measure_start(tool, corpus, starts, seed):
+    """`--change start`: per start, the time to the first answer and from a save made
+    then to the fresh page."""
+    content, pages = content_pages(tool, corpus)
     path = random.Random(seed).choice(pages)
     original = open(path, encoding="utf-8").read()
     firsts, fresh = [], []
@@ -256,11 +263,7 @@ def measure(tool, corpus, edits, seed, kind):
             events.start()
             time.sleep(0.2)
         rss_before = rss_mib(proc.pid)
-        # Hugo has its own copy of the content, with its terms where it reads them.
-        content = os.path.join(corpus, "content") if tool == "dossier" else bench_corpus.hugo_content(corpus)
-        pages = sorted(
-            os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.endswith(".md") and f != "_index.md"
-        )
+        content, pages = content_pages(tool, corpus)
         r = random.Random(seed)
         chosen = [r.choice(pages) for _ in range(min(edits, 50))]
         originals = {p: open(p, encoding="utf-8").read() for p in set(chosen)}

@@ -82,7 +82,7 @@ impl FeedFormat {
 
 /// One of the pages dossier makes of its own (beyond the content's), which
 /// `disable_pages` can leave out, as Hugo's `disableKinds` leaves out kinds of page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum OwnPage {
     /// `/timeline/`, its year pages, each term's timeline, `timeline.json` and
@@ -707,7 +707,13 @@ impl Config {
             feed_content: raw.feed_content.unwrap_or_default(),
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
-            disable_pages: raw.disable_pages.unwrap_or_default(),
+            disable_pages: {
+                // Each at most once, however long the list: it is asked per page and event.
+                let mut pages = raw.disable_pages.unwrap_or_default();
+                pages.sort_unstable();
+                pages.dedup();
+                pages
+            },
             build_search_index: default.build_search_index,
             compile_sass: raw.compile_sass.unwrap_or(false),
             languages: languages.clone(),

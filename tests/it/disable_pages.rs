@@ -25,19 +25,32 @@ const OWN: &[(&str, &[&str])] = &[
     ("sources", &["public/sources/index.html"]),
 ];
 
-/// Every `href` of every HTML output, with the file it is in.
-fn hrefs(site: &SiteTest) -> Vec<(String, String)> {
-    let public = site.path("public");
-    html_files(&public)
+/// Every HTML output, parsed once, with its path under `public/`.
+fn pages(site: &SiteTest) -> Vec<(String, scraper::Html)> {
+    html_files(&site.path("public"))
         .into_iter()
-        .flat_map(|file| {
+        .map(|file| {
             let html = scraper::Html::parse_document(&site.read(&format!("public/{file}")));
-            attrs(&html, "[href]", "href")
-                .into_iter()
-                .map(move |href| (file.clone(), href))
-                .collect::<Vec<_>>()
+            (file, html)
         })
         .collect()
+}
+
+/// Every `href` of `pages`, with the file it is in.
+fn hrefs(pages: &[(String, scraper::Html)]) -> Vec<(String, String)> {
+    pages
+        .iter()
+        .flat_map(|(file, html)| {
+            attrs(html, "[href]", "href")
+                .into_iter()
+                .map(move |h| (file.clone(), h))
+        })
+        .collect()
+}
+
+/// How many elements match `css` in all of `pages`.
+fn count_in(pages: &[(String, scraper::Html)], css: &str) -> usize {
+    pages.iter().map(|(_, html)| count(html, css)).sum()
 }
 
 /// Whether `href` leads to one of the pages `OWN` names, or into it.
@@ -55,28 +68,19 @@ fn disabled_pages_are_not_made_and_nothing_links_to_them() {
     let site = SiteTest::example();
     // The example has every page and links to each: what the second build must lose.
     site.build_ok();
+    let before = pages(&site);
+    let links = hrefs(&before);
     for (page, files) in OWN {
         for file in *files {
             assert!(site.exists(file), "the example should make {file}");
         }
         assert!(
-            hrefs(&site).iter().any(|(_, href)| leads_to(href, page)),
+            links.iter().any(|(_, href)| leads_to(href, page)),
             "the example should link to its {page}"
         );
     }
-    let events_in = |css: &str| -> usize {
-        html_files(&site.path("public"))
-            .iter()
-            .map(|f| {
-                count(
-                    &scraper::Html::parse_document(&site.read(&format!("public/{f}"))),
-                    css,
-                )
-            })
-            .sum()
-    };
-    assert!(events_in(".mini-timeline .event-title a") > 0);
-    assert!(events_in(".term-events") > 0);
+    assert!(count_in(&before, ".mini-timeline .event-title a") > 0);
+    assert!(count_in(&before, ".term-events") > 0);
 
     let names: Vec<String> = OWN.iter().map(|(page, _)| format!("\"{page}\"")).collect();
     site.replace_line(
@@ -89,22 +93,21 @@ fn disabled_pages_are_not_made_and_nothing_links_to_them() {
     );
     std::fs::remove_dir_all(site.path("public")).expect("remove public/");
     site.build_ok();
+    let after = pages(&site);
+    let links = hrefs(&after);
     for (page, files) in OWN {
         for file in *files {
             assert!(!site.exists(file), "{file} was made with `{page}` disabled");
         }
-        let links: Vec<_> = hrefs(&site)
-            .into_iter()
-            .filter(|(_, href)| leads_to(href, page))
-            .collect();
-        assert!(links.is_empty(), "links to the disabled {page}: {links:?}");
+        let to_it: Vec<_> = links.iter().filter(|(_, href)| leads_to(href, page)).collect();
+        assert!(to_it.is_empty(), "links to the disabled {page}: {to_it:?}");
     }
     site.assert_no_broken_links();
     // An analysis still shows its events, as text, and a term page lists none (they
     // would link to its timeline).
-    assert!(events_in(".mini-timeline .event-title") > 0);
-    assert_eq!(events_in(".mini-timeline .event-title a"), 0);
-    assert_eq!(events_in(".term-events"), 0);
+    assert!(count_in(&after, ".mini-timeline .event-title") > 0);
+    assert_eq!(count_in(&after, ".mini-timeline .event-title a"), 0);
+    assert_eq!(count_in(&after, ".term-events"), 0);
     let sitemap = site.read("public/sitemap.xml");
     for (page, _) in OWN {
         assert!(
@@ -154,4 +157,23 @@ fn the_other_pages_stay_when_one_is_disabled() {
     assert_eq!(count(&home, ".site-footer a[href='/archive/']"), 1);
     assert_eq!(count(&home, ".site-footer a[href='/graph/']"), 0);
     site.assert_no_broken_links();
+}
+
+#[test]
+fn a_long_list_of_the_same_names_is_each_name_once() {
+    // A hostile or generated config: every page and event asks the list, so it is kept
+    // to each name once; templates see it so.
+    let names = vec!["\"graph\""; 20_000].join(", ");
+    let site = SiteTest::fixture("errors/base").file(
+        "templates/index.html",
+        "<p id=\"n\">{{ config.disable_pages | length }}</p>",
+    );
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!("{config}disable_pages = [{names}, \"archive\"]\n"),
+    );
+    site.build_ok();
+    assert_eq!(text(&site.html("/"), "#n"), "2");
+    assert!(!site.exists("public/graph/index.html"));
 }

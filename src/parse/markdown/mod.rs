@@ -19,18 +19,6 @@ mod footnotes;
 mod links;
 mod state;
 
-/// The configuration of this module's property tests: `cases` drawn from a fixed seed,
-/// so that every run tries the same texts, and no file of failures kept.
-#[cfg(test)]
-fn fixed_cases(cases: u32) -> proptest::test_runner::Config {
-    proptest::test_runner::Config {
-        cases,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(57),
-        failure_persistence: None,
-        ..proptest::test_runner::Config::default()
-    }
-}
-
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
@@ -45,6 +33,18 @@ use crate::parse::judgments::Judgment;
 use crate::parse::shortcodes::{self, Shortcodes};
 use crate::parse::templated::{self, ContentTemplates};
 use state::State;
+
+/// The configuration of this module's property tests: `cases` drawn from a fixed seed,
+/// so that every run tries the same texts, and no file of failures kept.
+#[cfg(test)]
+fn fixed_cases(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(57),
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
 
 /// One heading in the table of contents, with its subheadings (Zola's shape).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Hash)]
