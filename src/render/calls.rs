@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::context;
-use super::page_value::{Apart, page_value};
+use super::page_value::{Shape, page_value};
 use super::templates::{Lookups, Templates};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -72,11 +72,12 @@ impl<'a> SiteCalls<'a> {
             let reads = templates.reads_everything();
             let wanted = |name: &String| config.content_templating || name.starts_with("shortcodes/");
             let everything = reads.iter().any(|(name, reads)| *reads && wanted(name));
+            let shape = Shape::whole(site, templates);
             templates.set_lookups(Lookups {
                 today: Some(today),
-                ..lookups(site, everything)
+                ..lookups(site, everything, &shape)
             });
-            contexts(site)
+            contexts(site, &shape)
         };
         SiteCalls {
             templates,
@@ -93,14 +94,14 @@ impl<'a> SiteCalls<'a> {
 /// permalink for `get_url`, and with `everything` each page and section as far as it is
 /// known then (front matter, URLs, dates, terms; no content) for `get_page` and
 /// `get_section`, as Zola gives shortcodes.
-fn lookups(site: &Site, everything: bool) -> Lookups {
+fn lookups(site: &Site, everything: bool, shape: &Shape) -> Lookups {
     let mut l = urls(site);
     if everything {
         let refs = context::page_refs(site);
         let no_html = Value::safe_string("");
         let pages: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| page_value(site, PageId(i), &refs, &no_html, Apart::default()))
+            .map(|i| page_value(site, PageId(i), &refs, &no_html, shape))
             .collect();
         for (p, value) in site.pages.iter().zip(&pages) {
             l.pages.insert(p.file.content_path.clone(), value.clone());
@@ -133,7 +134,7 @@ fn urls(site: &Site) -> Lookups {
 }
 
 /// `page` or `section` for each document whose body may call a shortcode.
-fn contexts(site: &Site) -> HashMap<String, (&'static str, Value)> {
+fn contexts(site: &Site, shape: &Shape) -> HashMap<String, (&'static str, Value)> {
     let calls = |text: &str, body: usize| may_hold(&text[body.min(text.len())..]);
     let pages: Vec<PageId> = (0..site.pages.len())
         .map(PageId)
@@ -152,10 +153,7 @@ fn contexts(site: &Site) -> HashMap<String, (&'static str, Value)> {
         .par_iter()
         .map(|id| {
             let path = site.page(*id).file.content_path.clone();
-            (
-                path,
-                ("page", page_value(site, *id, &refs, &no_html, Apart::default())),
-            )
+            (path, ("page", page_value(site, *id, &refs, &no_html, shape)))
         })
         .collect();
     for s in &site.sections {

@@ -149,7 +149,8 @@ pub(crate) fn prepare(
         }
     };
     words::check_dates(&site.config, &mut diags);
-    let apart = page_value::Apart::of(&templates);
+    let shape = page_value::Shape::of(site, &templates);
+    let apart = shape.apart;
     // The pages' values are made beside the plan, which reads none of them.
     let (pages, (term_events, archive, plan)) = rayon::join(
         // Each page's HTML becomes a template value, which its page value shares unless
@@ -161,13 +162,13 @@ pub(crate) fn prepare(
                     let html = match content {
                         Html::Stored(stored) if apart.has(Field::Content) => {
                             return Ok((
-                                page_value(site, id, &refs, &Value::safe_string(""), apart),
+                                page_value(site, id, &refs, &Value::safe_string(""), &shape),
                                 html_values::Page::Stored(stored),
                             ));
                         }
                         Html::Packed(packed) if apart.has(Field::Content) => {
                             return Ok((
-                                page_value(site, id, &refs, &Value::safe_string(""), apart),
+                                page_value(site, id, &refs, &Value::safe_string(""), &shape),
                                 html_values::Page::Packed(packed),
                             ));
                         }
@@ -177,7 +178,7 @@ pub(crate) fn prepare(
                     };
                     let html = Value::safe_string(&html);
                     Ok((
-                        page_value(site, id, &refs, &html, apart),
+                        page_value(site, id, &refs, &html, &shape),
                         html_values::Page::Made(html),
                     ))
                 })
@@ -254,7 +255,7 @@ pub(crate) fn prepare(
             (!inputs.html_kept).then(|| html_values::uses(site, &plan)),
         )
         .map_err(unread)?,
-        apart,
+        shape,
         archive,
         search,
         records,

@@ -71,20 +71,19 @@ fn job_context(
             let shared = &page_values[id.0];
             match purpose {
                 Purpose::Render(_) => {
-                    let (refs, apart) = (&data.refs, data.apart);
-                    let value = own_page_value(site, *id, refs, shared, own_html?, apart);
+                    let value = own_page_value(site, *id, &data.refs, shared, own_html?, &data.shape);
                     ctx.insert_value("page", value);
                 }
                 // The shared value, whose hash is known, and the fields kept out of it.
                 Purpose::Fingerprint(known) => {
                     ctx.insert_value("page", shared.clone());
-                    if data.apart.any() {
+                    if data.shape.apart.any() {
                         // Without the HTML at hand, no fingerprint: the page is made.
-                        let html = match data.apart.has(Field::Content) {
+                        let html = match data.shape.apart.has(Field::Content) {
                             true => Some(data.page_html.digest(*id)?),
                             false => None,
                         };
-                        let own = apart_for_fingerprint(site, *id, known, html, data.apart)?;
+                        let own = apart_for_fingerprint(site, *id, known, html, &data.shape)?;
                         ctx.insert_value("page's own fields", Value::from(own));
                     }
                 }

@@ -7,7 +7,8 @@ use tera::Value;
 use tera::value::{Key, Map};
 
 use super::context::{WatchView, ancestors, asset_url, backlink_refs, components, translations, zola_path};
-use crate::config::OwnPage;
+use super::job::Lang;
+use super::template_names::own_page;
 use crate::model::site::{Item, PageId, Site};
 
 /// The fields of a page's value, in the order its map lists them.
@@ -199,18 +200,62 @@ impl Apart {
     }
 }
 
+/// What a build's page values are made with beyond the model: the fields kept [`Apart`],
+/// and the languages whose archive dossier makes, where alone a page's `archive_path`
+/// names its month (elsewhere the site's content takes `/archive/`, or no template or
+/// `disable_pages` leaves it out, and a template linking it would link nothing).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub(crate) apart: Apart,
+    /// By [`Lang`].
+    archives: Vec<bool>,
+}
+
+impl Shape {
+    pub(crate) fn of(site: &Site, templates: &super::templates::Templates) -> Shape {
+        Shape {
+            apart: Apart::of(templates),
+            ..Shape::whole(site, templates)
+        }
+    }
+
+    /// With every field in the shared value, as `get_page` finds pages before their
+    /// Markdown is converted.
+    pub(crate) fn whole(site: &Site, templates: &super::templates::Templates) -> Shape {
+        let archives = Lang::all(site)
+            .map(|lang| own_page(site, templates, "archive.html", &lang.url_path(site, "archive/")))
+            .collect();
+        Shape {
+            apart: Apart::default(),
+            archives,
+        }
+    }
+
+    fn has_archive(&self, lang: Lang) -> bool {
+        self.archives.get(lang.0).copied().unwrap_or(false)
+    }
+}
+
 /// The fields [`apart_for_fingerprint`] hashes from what they are made of, rather than
 /// make: long, and each from one part of the model.
 const HASHED: [Field; 3] = [Field::Toc, Field::Backlinks, Field::Content];
 
 /// A page's value as the lists of pages share it: without the fields `apart` keeps out.
 /// `html` is its HTML as a safe string, shared with `Data::page_html`.
-pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], html: &Value, apart: Apart) -> Value {
-    fields_value(site, id, refs, html, Fields::ALL.without(apart.0))
+pub(crate) fn page_value(site: &Site, id: PageId, refs: &[Value], html: &Value, shape: &Shape) -> Value {
+    Value::from_serializable(&PageFields {
+        site,
+        id,
+        refs: Refs::Values(refs),
+        html,
+        fields: Fields::ALL.without(shape.apart.0),
+        shared: None,
+        shape,
+    })
 }
 
 /// Page `id`'s whole value, for its own output: its `shared` value with the fields
-/// `apart` kept out of it, each in its place (so that `page | json_encode` lists the
+/// `shape` keeps apart, each in its place (so that `page | json_encode` lists the
 /// fields in the same order either way). `html` is the page's.
 pub(crate) fn own_page_value(
     site: &Site,
@@ -218,9 +263,9 @@ pub(crate) fn own_page_value(
     refs: &[Value],
     shared: &Value,
     html: &Value,
-    apart: Apart,
+    shape: &Shape,
 ) -> Value {
-    if !apart.any() {
+    if !shape.apart.any() {
         return shared.clone();
     }
     let Some(shared) = shared.as_map() else {
@@ -231,12 +276,13 @@ pub(crate) fn own_page_value(
         id,
         refs: Refs::Values(refs),
         html,
-        fields: apart.0,
+        fields: shape.apart.0,
         shared: Some(shared),
+        shape,
     })
 }
 
-/// What page `id`'s fingerprint counts of the fields `apart` keeps out of its shared
+/// What page `id`'s fingerprint counts of the fields `shape` keeps out of its shared
 /// value, hashed without making them: those in [`HASHED`] from what they are made of
 /// (`html` is what a fingerprint counts of the page's HTML, see `digest::Long`), the
 /// others as they would be serialized, with the pages they show counted by what `known`
@@ -246,9 +292,10 @@ pub(super) fn apart_for_fingerprint(
     id: PageId,
     known: &super::fingerprint::Known,
     html: Option<crate::digest::Long>,
-    apart: Apart,
+    shape: &Shape,
 ) -> Option<u64> {
     use std::hash::{Hash, Hasher};
+    let apart = shape.apart;
     let p = site.page(id);
     let mut h = crate::digest::fingerprinter();
     // Which fields follow: each is fed without its name.
@@ -271,24 +318,13 @@ pub(super) fn apart_for_fingerprint(
         html: &Value::none(),
         fields: apart.0.without(Fields::of(HASHED)),
         shared: None,
+        shape,
     };
     let mut sink = IntoHash(&mut h);
     for field in Field::ALL.into_iter().filter(|f| fields.fields.has(*f)) {
         fields.serialize_field(field, &mut sink).ok()?;
     }
     Some(h.finish())
-}
-
-/// Page `id`'s value with the fields `fields`.
-fn fields_value(site: &Site, id: PageId, refs: &[Value], html: &Value, fields: Fields) -> Value {
-    Value::from_serializable(&PageFields {
-        site,
-        id,
-        refs: Refs::Values(refs),
-        html,
-        fields,
-        shared: None,
-    })
 }
 
 /// The fields `fields` of page `id`'s value, made as they are serialized into it.
@@ -301,6 +337,7 @@ struct PageFields<'a> {
     fields: Fields,
     /// The page's shared value, whose fields those not in `fields` are copied from.
     shared: Option<&'a Map>,
+    shape: &'a Shape,
 }
 
 /// Other pages as a page's value shows them.
@@ -395,11 +432,12 @@ impl PageFields<'_> {
             Field::InSearchIndex => sink.field(field, &p.meta.in_search_index.unwrap_or(true)),
             Field::Backlinks => sink.field(field, &backlink_refs(site, &p.backlinks)),
             Field::ArchivePath => {
-                let made = p.has_output() && site.config.makes(OwnPage::Archive);
-                let path = p.date.filter(|_| made).map(|d| {
-                    let lang = super::job::Lang::of(site, &p.lang);
-                    super::job::month_path(site, lang, d.date.year(), d.date.month())
-                });
+                let lang = Lang::of(site, &p.lang);
+                let made = p.has_output() && self.shape.has_archive(lang);
+                let path = p
+                    .date
+                    .filter(|_| made)
+                    .map(|d| super::job::month_path(site, lang, d.date.year(), d.date.month()));
                 sink.field(field, &path)
             }
             Field::Watch => {

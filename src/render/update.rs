@@ -44,7 +44,7 @@ impl Prepared {
         }
         // Templates that now read a field off other pages, or no longer do, need page
         // values made again.
-        if super::page_value::Apart::of(&templates) != self.data.apart {
+        if super::page_value::Apart::of(&templates) != self.data.shape.apart {
             return None;
         }
         set_globals(&mut templates, site);
@@ -85,7 +85,7 @@ impl Prepared {
                 self.data.page_html.set(*id, Value::safe_string(edited.1));
             }
             let html = self.data.page_html.kept(*id)?;
-            self.data.page_values[id.0] = page_value(site, *id, &self.data.refs, html, self.data.apart);
+            self.data.page_values[id.0] = page_value(site, *id, &self.data.refs, html, &self.data.shape);
             self.data.connected.forget(*id);
         }
         let sections: Vec<SectionId> = (0..site.sections.len())
@@ -250,7 +250,7 @@ impl Prepared {
         self.data.refs[id.0] = super::context::page_ref(site.page(id), &site.config.base_path);
         let html = Value::safe_string(html);
         self.data.page_html.set(id, html.clone());
-        let value = page_value(site, id, &self.data.refs, &html, self.data.apart);
+        let value = page_value(site, id, &self.data.refs, &html, &self.data.shape);
         self.data.page_values[id.0] = value.clone();
         self.data.connected.forget(id);
         self.templates.update_lookups(|l| {

@@ -265,11 +265,12 @@ pub(super) struct Data {
     /// Every page's small reference value (`context::page_refs`), which related pages and
     /// neighbours list.
     pub refs: Vec<Value>,
-    /// Each page's HTML, as a safe string: in its value too unless `apart` has
+    /// Each page's HTML, as a safe string: in its value too unless `shape.apart` has
     /// `content`, the one string shared.
     pub page_html: super::html_values::HtmlValues,
-    /// The fields the page values leave to each page's own output.
-    pub apart: super::page_value::Apart,
+    /// What the page values are made with: the fields they leave to each page's own
+    /// output, the languages with an archive.
+    pub shape: super::page_value::Shape,
     /// Each page's connected analyses and their diagram (`connected`, `connections_svg`),
     /// made when first shown.
     pub connected: super::connected::Connected,

@@ -730,3 +730,23 @@ fn the_labels_the_markdown_pass_writes_are_in_the_pages_language() {
     assert_eq!(text(&en, ".callout-title"), "Note");
     assert_eq!(attr(&en, ".footnotes", "aria-label"), "Footnotes");
 }
+
+#[test]
+fn archive_path_is_none_where_the_languages_content_takes_the_archive() {
+    // The default language's content takes /archive/, so dossier makes no archive there;
+    // the Ukrainian one keeps its own. A site's own template that links `archive_path`
+    // without asking `has_archive` links only archives that exist.
+    let site = SiteTest::fixture("languages/basic")
+        .file("content/archive.md", "+++\ntitle = \"Our archive\"\n+++\n")
+        .file(
+            "templates/page.html",
+            "<p id=\"month\">{% if page.archive_path %}<a href=\"{{ page.archive_path }}\">month</a>{% else %}none{% endif %}</p>",
+        );
+    site.build_ok();
+    assert_eq!(text(&site.html("/briefs/kursk/"), "#month"), "none");
+    let uk = site.html("/uk/briefs/kursk/");
+    assert_eq!(attrs(&uk, "#month a", "href"), ["/uk/archive/2024/08/"]);
+    assert!(site.exists("public/uk/archive/2024/08/index.html"));
+    assert!(!site.exists("public/archive/2024/08/index.html"));
+    site.assert_no_broken_links();
+}
