@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """`dossier build` against Hugo on the same synthetic corpus, in one alternated run.
 
-    benches/build.py [--pages N] [--runs R] [--cases cold,rebuild,cached,lean] [--no-timings]
+    benches/build.py [--pages N] [--runs R] [--cases cold,rebuild,cached,lean,cited] [--no-timings]
     HUGO=/path/to/hugo HUGO_OLD=/usr/bin/hugo benches/build.py --pages 100000 --runs 1
 
 Cases, each run in turn for every tool (the order rotates each round, so a busy moment
 of a shared machine falls on all tools alike):
 - cold: a build into a new, never-used folder, as in CI, where every build starts from a
-  fresh checkout;
+  fresh checkout; and a row `copy`, `cp -r` of dossier's own output into a new folder:
+  what creating those files costs on this disk, a floor under any build that makes them;
 - rebuild: a build into the folder the previous build of the same tool wrote, its
   default `public/` (dossier skips files whose bytes are unchanged; Hugo rewrites them).
 - cached: CI with dossier's build cache (`--cache-dir`, restored by the Pages workflow):
@@ -21,6 +22,10 @@ of a shared machine falls on all tools alike):
   Hugo has no kind for (benches/lean/), cold, beside Hugo's cold build; and a
   third row, `copy`, is `cp -r` of Hugo's output into a new folder: what creating those
   files costs on this disk, whatever makes them.
+- cited: citations at the cost of text. Every analysis of a copy of the corpus cites two
+  of 200 sources (`[@key]`, one with a page; a Hayagriva bibliography, the
+  chicago-author-date style; benches/corpus.py), built cold, beside the uncited corpus's
+  cold build (row `dossier`) and Hugo's; then the cited build's ratios to the uncited one.
 
 For each case and tool: the median wall time, the median CPU time (user + system) and
 its system part, the peak resident memory, and the output's files and bytes; then the
@@ -144,8 +149,8 @@ def main():
     args = ap.parse_args()
     cases = [c for c in args.cases.split(",") if c]
     for c in cases:
-        if c not in ("cold", "rebuild", "cached", "lean"):
-            sys.exit(f"unknown case {c!r}: cold, rebuild, cached or lean")
+        if c not in ("cold", "rebuild", "cached", "lean", "cited"):
+            sys.exit(f"unknown case {c!r}: cold, rebuild, cached, lean or cited")
 
     corpus = bench_corpus.ensure(args.pages)
     subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", f"{ROOT}/Cargo.toml"], check=True)
@@ -175,11 +180,18 @@ def main():
             if case == "cached":
                 case_tools = tools(corpus, dossier, cache=os.path.join(work, "cache-dossier"))
                 run(case_tools[0][1](os.path.join(work, "cached-prime")))
+            if case == "cold":
+                source = os.path.join(work, "cold-copy-source")
+                run(found[0][1](source))
+                case_tools = found + [("copy", lambda out, source=source: ["cp", "-r", source, out])]
             if case == "lean":
                 case_tools = tools(corpus, dossier, site=lean_site(corpus))
                 source = os.path.join(work, "lean-copy-source")
                 run(dict(case_tools)["hugo"](source))
-                case_tools.append(("copy", lambda out: ["cp", "-r", source, out]))
+                case_tools.append(("copy", lambda out, source=source: ["cp", "-r", source, out]))
+            if case == "cited":
+                cited = tools(corpus, dossier, site=bench_corpus.cited_site(corpus))[0][1]
+                case_tools = found[:1] + [("cited", cited)] + found[1:]
             for r in range(args.runs):
                 if case == "cached":
                     bench_corpus.write_both(corpus, edited, f"{original}\nA sentence added before cached run {r + 1}.\n")
@@ -227,6 +239,9 @@ def main():
                 "wall": wall, "cpu": cpu, "system": sys_, "peak_rss": rss,
                 "files": files, "bytes": total, "runs": results[case][name]["runs"],
             }
+    if "cited" in cases:
+        c, u = summary["cited"]["cited"], summary["cited"]["dossier"]
+        print(f"\ncited against uncited (cold, same run): wall {c['wall'] / u['wall']:.2f}, CPU {c['cpu'] / u['cpu']:.2f}")
     with open(os.path.join(OUT, f"build-{args.pages}.json"), "w") as f:
         json.dump({"pages": args.pages, "versions": hugo_versions, "results": summary}, f, indent=1)
 

@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -73,13 +74,23 @@ def hugo_terms(text):
 def hugo_content(corpus):
     """Hugo's own copy of the content (see the top of this file), made if it is still the
     generator's link."""
-    shared = os.path.join(corpus, "content")
     own = os.path.join(corpus, "hugo", "content")
     if os.path.isdir(own) and not os.path.islink(own):
         return own
     if os.path.lexists(own):
         os.remove(own)
+    copy_content(os.path.join(corpus, "content"), own, lambda _, text: hugo_terms(text))
+    return own
+
+
+def copy_content(shared, own, transform, extra=None):
+    """Copies the content folder `shared` to `own`, each Markdown file's text through
+    `transform(path relative to shared, text)`, and writes the files of `extra` (name:
+    text) at its top; made beside it and renamed, so that an interrupted copy is never
+    taken for a finished one."""
     partial = own + ".partial"
+    if os.path.exists(partial):
+        shutil.rmtree(partial)
     for folder, _, names in os.walk(shared):
         target = os.path.join(partial, os.path.relpath(folder, shared))
         os.makedirs(target, exist_ok=True)
@@ -89,10 +100,59 @@ def hugo_content(corpus):
                 continue
             with open(os.path.join(folder, name), encoding="utf-8") as f:
                 text = f.read()
+            relative = os.path.relpath(os.path.join(folder, name), shared)
             with open(os.path.join(target, name), "w", encoding="utf-8") as f:
-                f.write(hugo_terms(text))
+                f.write(transform(relative, text))
+    for name, text in (extra or {}).items():
+        with open(os.path.join(partial, name), "w", encoding="utf-8") as f:
+            f.write(text)
     os.rename(partial, own)
-    return own
+
+
+# The cited corpus: every analysis cites two of this many sources.
+SOURCES = 200
+
+
+def sources_yml():
+    """A Hayagriva bibliography of `SOURCES` works, each by its own author."""
+    kinds = ["Report", "Article", "Web", "Book"]
+    entries = []
+    for k in range(SOURCES):
+        entries.append(
+            f"src-{k:03}:\n"
+            f"  type: {kinds[k % len(kinds)]}\n"
+            f"  title: Assessment number {k} of the regional situation\n"
+            f"  author: {{ name: \"Research Institute {k:03}\" }}\n"
+            f"  date: {2010 + k % 15}-{1 + k % 12:02}-{1 + k % 28:02}\n"
+        )
+    return "".join(entries)
+
+
+def cite(relative, text):
+    """An analysis's text with a paragraph citing two sources (one with a page) added at
+    its end; which two follows from its path, so the corpus is the same every time."""
+    if os.path.basename(relative) == "_index.md":
+        return text
+    n = zlib.crc32(relative.encode())
+    a = n % SOURCES
+    b = (a + 1 + (n // SOURCES) % (SOURCES - 1)) % SOURCES
+    return f"{text.rstrip()}\n\nAs reported at the time [@src-{a:03}, p. {1 + n % 300}], and since [@src-{b:03}].\n"
+
+
+def cited_site(corpus):
+    """The corpus as a site whose every analysis cites two of `SOURCES` sources (build.py's
+    `cited` case): `dossier-cited/`, with its own copy of the content and the
+    bibliography in it; its name under `corpus`."""
+    site = os.path.join(corpus, "dossier-cited")
+    content = os.path.join(site, "content")
+    if not os.path.isdir(content):
+        os.makedirs(site, exist_ok=True)
+        copy_content(os.path.join(corpus, "content"), content, cite, {"sources.yml": sources_yml()})
+    with open(os.path.join(corpus, "dossier", "config.toml"), encoding="utf-8") as f:
+        config = f.read()
+    with open(os.path.join(site, "config.toml"), "w", encoding="utf-8") as f:
+        f.write(config.rstrip("\n") + '\n\n[sources]\nbibliography = "sources.yml"\nstyle = "chicago-author-date"\n')
+    return "dossier-cited"
 
 
 def hugo_path(corpus, path):
