@@ -60,6 +60,33 @@ impl DateValue {
     pub(crate) fn year(&self) -> i16 {
         self.date.year()
     }
+
+    /// The date as `strftime` formats it (the `date` filter): a moment (a time with an
+    /// offset, or without one when a `zone` is given, taken as UTC) in `zone`, else where
+    /// it was written; a date alone, or a time without an offset and no zone, as written.
+    pub(crate) fn broken_down(
+        &self,
+        zone: Option<&jiff::tz::TimeZone>,
+    ) -> Result<jiff::fmt::strtime::BrokenDownTime, jiff::Error> {
+        use jiff::tz::TimeZone;
+        let shown = |zoned: jiff::Zoned| match zone {
+            Some(tz) => zoned.with_time_zone(tz.clone()),
+            None => zoned,
+        };
+        Ok(match (self.time, self.offset) {
+            (Some(t), Some(o)) => {
+                let zoned = o
+                    .to_timestamp(self.date.to_datetime(t))?
+                    .to_zoned(TimeZone::fixed(o));
+                (&shown(zoned)).into()
+            }
+            (Some(t), None) => match zone {
+                Some(_) => (&shown(self.date.to_datetime(t).to_zoned(TimeZone::UTC)?)).into(),
+                None => self.date.to_datetime(t).into(),
+            },
+            (None, _) => self.date.into(),
+        })
+    }
 }
 
 /// `Z` for UTC, else `+02:00` / `-05:00`.

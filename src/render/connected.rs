@@ -3,6 +3,11 @@
 //! diagram numbering them the way the list does. One block in place of three lists
 //! that repeated the same analyses, and a picture whose labels are the list's numbers,
 //! so it reads at any width and costs a few hundred bytes a page.
+//!
+//! A template gets the list as values (`connected`) and as the default theme shows it
+//! (`connected_html`), each made only where the template can show it: written here, the
+//! list costs about a fifth of what a Tera loop over its values did (the two were 5% of
+//! a 10,000-page build's CPU), as `connections_svg` is written here for the diagram.
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -10,6 +15,8 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::Value;
 
+use super::job::Shows;
+use crate::dates::DateValue;
 use crate::html::escape_attr as esc;
 use crate::model::site::{Item, PageId, Site};
 use crate::render::words::Words;
@@ -44,9 +51,21 @@ impl Relation {
     }
 }
 
+/// One analysis (or section) in the list.
+struct Entry<'a> {
+    title: &'a str,
+    path: &'a str,
+    date: Option<DateValue>,
+    relations: Vec<Relation>,
+    /// The words around its link here, when it cites this page.
+    excerpt: Option<&'a str>,
+    /// Its description, when it has no excerpt to show.
+    summary: Option<&'a str>,
+}
+
 /// One analysis (or section) in the list, for templates.
 #[derive(Serialize)]
-pub(crate) struct Neighbour<'a> {
+struct Neighbour<'a> {
     title: &'a str,
     path: &'a str,
     date: Option<String>,
@@ -54,10 +73,34 @@ pub(crate) struct Neighbour<'a> {
     relations: Vec<&'static str>,
     /// "cites this, related".
     label: String,
-    /// The words around its link here, when it cites this page.
     excerpt: Option<&'a str>,
-    /// Its description, when it has no excerpt to show.
     summary: Option<&'a str>,
+}
+
+impl<'a> Entry<'a> {
+    fn neighbour(&self, words: &Words) -> Neighbour<'a> {
+        Neighbour {
+            title: self.title,
+            path: self.path,
+            date: self.date.map(|d| d.to_string()),
+            relations: self.relations.iter().map(|r| r.class()).collect(),
+            label: label(&self.relations, words),
+            excerpt: self.excerpt,
+            summary: self.summary,
+        }
+    }
+}
+
+/// "cites this, related".
+fn label(relations: &[Relation], words: &Words) -> String {
+    let mut label = String::new();
+    for (i, r) in relations.iter().enumerate() {
+        if i > 0 {
+            label.push_str(", ");
+        }
+        label.push_str(words.get(r.key()));
+    }
+    label
 }
 
 /// The diagram shows the first this many; the list holds every one.
@@ -111,17 +154,19 @@ fn neighbours<'a>(site: &'a Site, id: PageId) -> Neighbours<'a> {
     order
 }
 
-/// The page's neighbours as the list shows them, and the diagram. `None` when the page
-/// has none.
-fn connected(site: &Site, id: PageId) -> Option<(Vec<Neighbour<'_>>, String)> {
+/// The page's neighbours as the list shows them, and the diagram, each made if `shows`
+/// asks for it. `None` when the page has none.
+fn connected(site: &Site, id: PageId, shows: Shows) -> Option<Values> {
     let page = site.page(id);
     let order = neighbours(site, id);
     if order.is_empty() {
         return None;
     }
     let words = Words::of(&site.config, &page.lang);
-    let svg = diagram(&order, &words);
-    let list = order
+    let svg = shows
+        .connections_svg
+        .then(|| Value::safe_string(&diagram(&order, &words)));
+    let entries: Vec<Entry<'_>> = order
         .into_iter()
         .map(|(item, relations, excerpt)| {
             let (title, path, date, description) = match item {
@@ -130,7 +175,7 @@ fn connected(site: &Site, id: PageId) -> Option<(Vec<Neighbour<'_>>, String)> {
                     (
                         p.title.as_str(),
                         p.path.as_str(),
-                        p.date.map(|d| d.to_string()),
+                        p.date,
                         p.meta.description.as_deref(),
                     )
                 }
@@ -139,27 +184,86 @@ fn connected(site: &Site, id: PageId) -> Option<(Vec<Neighbour<'_>>, String)> {
                     (s.title(), s.path.as_str(), None, s.meta.description.as_deref())
                 }
             };
-            Neighbour {
+            Entry {
                 title,
                 path,
                 date,
-                label: relations
-                    .iter()
-                    .map(|r| words.get(r.key()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                relations: relations.iter().map(|r| r.class()).collect(),
+                relations,
                 summary: if excerpt.is_some() { None } else { description },
                 excerpt,
             }
         })
         .collect();
-    Some((list, svg))
+    let html = shows
+        .connected_html
+        .then(|| Value::safe_string(&list_html(&entries, &words)));
+    let list = shows.connected.then(|| {
+        let list: Vec<Neighbour<'_>> = entries.iter().map(|e| e.neighbour(&words)).collect();
+        Value::from_serializable(&list)
+    });
+    Some(Values { list, html, svg })
 }
 
-/// Each page's `connected` and `connections_svg` values, made when the page is rendered:
-/// only its own output shows them, so a build that takes most outputs from the build
-/// cache makes few. Fingerprints use [`Connected::fingerprint`], which makes none.
+/// The list as the default theme shows it (`partials/connected.html`), the same bytes its
+/// loop over `connected` wrote: each analysis linked, with its date, its relations and
+/// the words around its link here or else its description, everything escaped as Tera
+/// escapes it.
+fn list_html(entries: &[Entry<'_>], words: &Words) -> String {
+    let mut out = String::with_capacity(entries.len() * 400);
+    out.push_str("<ol>\n  ");
+    for e in entries {
+        let classes: Vec<&str> = e.relations.iter().map(|r| r.class()).collect();
+        let _ = write!(
+            out,
+            "<li class=\"{}\"><a href=\"{}\">{}</a>",
+            classes.join(" "),
+            esc(e.path),
+            esc(e.title)
+        );
+        if let Some(d) = e.date {
+            let shown = d
+                .broken_down(None)
+                .map(|t| words.format("dossier_date_format_short", &t))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                " <time datetime=\"{}\">{}</time>",
+                esc(&d.to_string()),
+                esc(&shown)
+            );
+        }
+        let first = e.relations.first().map_or("", |r| r.class());
+        let _ = write!(
+            out,
+            " <span class=\"rel {first}\">{}</span>",
+            esc(&label(&e.relations, words))
+        );
+        match (
+            e.excerpt.filter(|x| !x.is_empty()),
+            e.summary.filter(|x| !x.is_empty()),
+        ) {
+            (Some(excerpt), _) => {
+                let _ = write!(
+                    out,
+                    "<blockquote class=\"excerpt\"><p>{}</p></blockquote>",
+                    esc(excerpt)
+                );
+            }
+            (None, Some(summary)) => {
+                let _ = write!(out, "<p class=\"summary\">{}</p>", esc(summary));
+            }
+            (None, None) => {}
+        }
+        out.push_str("</li>\n  ");
+    }
+    out.push_str("</ol>");
+    out
+}
+
+/// Each page's `connected`, `connected_html` and `connections_svg` values, made when the
+/// page is rendered: only its own output shows them, so a build that takes most outputs
+/// from the build cache makes few. Fingerprints use [`Connected::fingerprint`], which
+/// makes none.
 pub(crate) struct Connected {
     /// The values made so far, one slot a page, when they are kept for the page's next
     /// render (`serve`'s, after a template edit); `None` in a build, which renders each
@@ -167,8 +271,14 @@ pub(crate) struct Connected {
     kept: Option<Vec<OnceLock<Option<Values>>>>,
 }
 
-/// A page's `connected` list and its `connections_svg` diagram.
-type Values = (Value, Value);
+/// A page's `connected` list, the same as `connected_html` and its `connections_svg`
+/// diagram: those its template can show.
+#[derive(Clone)]
+pub(crate) struct Values {
+    pub(crate) list: Option<Value>,
+    pub(crate) html: Option<Value>,
+    pub(crate) svg: Option<Value>,
+}
 
 impl Connected {
     pub(crate) fn new(site: &Site, keep: bool) -> Connected {
@@ -177,14 +287,13 @@ impl Connected {
         }
     }
 
-    /// Page `id`'s values, made now unless kept from before; `None` without neighbours.
-    pub(crate) fn get(&self, site: &Site, id: PageId) -> Option<Values> {
-        let make = || {
-            connected(site, id).map(|(list, svg)| (Value::from_serializable(&list), Value::safe_string(&svg)))
-        };
+    /// Page `id`'s values that `shows` asks for, made now unless kept from before; `None`
+    /// without neighbours. Kept values are all made, whatever the template asked for:
+    /// the next template may ask for others.
+    pub(crate) fn get(&self, site: &Site, id: PageId, shows: Shows) -> Option<Values> {
         match &self.kept {
-            Some(kept) => kept[id.0].get_or_init(make).clone(),
-            None => make(),
+            Some(kept) => kept[id.0].get_or_init(|| connected(site, id, Shows::ALL)).clone(),
+            None => connected(site, id, shows),
         }
     }
 

@@ -32,10 +32,54 @@ pub(super) fn may_read(text: &str, variable: &str, field: &str) -> bool {
     })
 }
 
-/// Whether `text` can show `variable` at all: it is named (anywhere, as a word) or the
-/// whole context is read.
+/// Whether `text` can show `variable` at all: it is named as a word inside a tag
+/// (`{{ … }}`, `{% … %}`, or a comment, erring towards showing), or the whole context is
+/// read. Not in the text between tags, which only prints itself (the default theme's
+/// `<section class="connected">` names no variable), nor in the template names of an
+/// `include`, `extends` or `import` (`"partials/connected.html"`).
 pub(super) fn may_show(text: &str, variable: &str) -> bool {
-    names(text, variable) || text.contains(WHOLE_CONTEXT)
+    let named = word(variable);
+    let names_template = Regex::new(r"^\{%-?\s*(?:include|extends|import)\b").expect("a valid pattern");
+    let quoted = Regex::new(r#""[^"]*"|'[^']*'|`[^`]*`"#).expect("a valid pattern");
+    tags(text).any(|tag| match names_template.is_match(tag) {
+        true => named.is_match(&quoted.replace_all(tag, "\"\"")),
+        false => named.is_match(tag),
+    }) || text.contains(WHOLE_CONTEXT)
+}
+
+/// The tags of a template's text, each from its opening delimiter to its closing one (or
+/// to the end of the text, unclosed): a closing delimiter inside a quoted string does not
+/// close it, so `{{ "}}" ~ x }}` is one tag.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = ["{{", "{%", "{#"]
+            .iter()
+            .filter_map(|open| rest.find(open))
+            .min()?;
+        let tag = &rest[start..];
+        let close = match &tag[..2] {
+            "{{" => "}}",
+            "{%" => "%}",
+            _ => "#}",
+        };
+        let bytes = tag.as_bytes();
+        let (mut at, mut quote) = (2, None);
+        let end = loop {
+            if at >= bytes.len() {
+                break tag.len();
+            }
+            match (quote, bytes[at]) {
+                (None, q @ (b'"' | b'\'' | b'`')) if close != "#}" => quote = Some(q),
+                (Some(q), b) if b == q => quote = None,
+                (None, _) if bytes[at..].starts_with(close.as_bytes()) => break at + 2,
+                _ => {}
+            }
+            at += 1;
+        };
+        rest = &tag[end..];
+        Some(&tag[..end])
+    })
 }
 
 /// The variable that holds the whole context: a template reading it can show anything.
@@ -401,6 +445,30 @@ mod tests {
             "connected"
         ));
         assert!(!may_show("", "page_events"));
+    }
+
+    #[test]
+    fn text_between_tags_shows_no_variable() {
+        let partial = "{% if connected_html %}<section class=\"connected\" aria-labelledby=\"connected-title\">\
+                       {{ connections_svg }}{{ connected_html }}</section>{% endif %}";
+        assert!(!may_show(partial, "connected"));
+        assert!(may_show(partial, "connected_html") && may_show(partial, "connections_svg"));
+        assert!(!may_show("{% if x %}connected{% endif %}", "connected"));
+        // A template's name is no variable; what an `import` binds, or a variable
+        // elsewhere in such a tag, is.
+        assert!(!may_show(
+            "{% include \"partials/connected.html\" %}{%- extends 'connected.html' -%}",
+            "connected"
+        ));
+        assert!(may_show("{% import \"macros.html\" as connected %}", "connected"));
+        assert!(may_show("{% include connected ~ \".html\" %}", "connected"));
+        // A closing delimiter in a string does not end the tag; an unclosed tag runs on.
+        assert!(may_show("{{ \"}}\" ~ connected }}", "connected"));
+        assert!(may_show("{%- set a = '%}' -%}{{- a ~ connected -}}", "connected"));
+        assert!(may_show("<p>{{ x ~ connected", "connected"));
+        // Multi-byte text between and inside tags.
+        assert!(may_show("«connected» {{ «é» ~ connected }}", "connected"));
+        assert!(!may_show("«connected» {{ «é» }}", "connected"));
     }
 
     #[test]

@@ -239,23 +239,33 @@ pub(super) struct Planned {
     pub shows: Shows,
 }
 
-/// Which of the values only an analysis page gets (`connected` and `connections_svg`,
-/// `page_events`) its template, or one it extends, includes or imports, can show (see
-/// [`field_reads::may_show`](super::field_reads::may_show)). Those it cannot are not made
-/// when the page is rendered: a Zola theme reads none of them, and the connected analyses
-/// had been a fifth of such a page's rendering. Fingerprints still count them all.
+/// Which of the values only an analysis page gets (`connected`, `connected_html`,
+/// `connections_svg`, `page_events`) its template, or one it extends, includes or
+/// imports, can show (see [`field_reads::may_show`](super::field_reads::may_show)). Those
+/// it cannot are not made when the page is rendered: a Zola theme reads none of them, and
+/// the connected analyses had been a fifth of such a page's rendering. Fingerprints still
+/// count them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Shows {
+pub(crate) struct Shows {
     pub connected: bool,
+    pub connected_html: bool,
+    pub connections_svg: bool,
     pub page_events: bool,
 }
 
 impl Shows {
     /// Everything: for outputs whose templates are not known yet.
-    pub(super) const ALL: Shows = Shows {
+    pub(crate) const ALL: Shows = Shows {
         connected: true,
+        connected_html: true,
+        connections_svg: true,
         page_events: true,
     };
+
+    /// Whether it shows any of the connected analyses' values.
+    pub(super) fn any_connected(self) -> bool {
+        self.connected || self.connected_html || self.connections_svg
+    }
 }
 
 /// Which page of the archive: `/archive/`, a year's or a month's.

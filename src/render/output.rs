@@ -97,11 +97,18 @@ fn job_context(
                 ctx.insert_value("page_events", Value::from(events));
             }
             match purpose {
-                Purpose::Render(_) if !shown.connected => {}
+                Purpose::Render(_) if !shown.any_connected() => {}
                 Purpose::Render(_) => {
-                    if let Some((list, svg)) = data.connected.get(site, *id) {
-                        ctx.insert_value("connected", list);
-                        ctx.insert_value("connections_svg", svg);
+                    if let Some(values) = data.connected.get(site, *id, shown) {
+                        for (name, value) in [
+                            ("connected", values.list),
+                            ("connected_html", values.html),
+                            ("connections_svg", values.svg),
+                        ] {
+                            if let Some(value) = value {
+                                ctx.insert_value(name, value);
+                            }
+                        }
                     }
                 }
                 Purpose::Fingerprint(known) => {

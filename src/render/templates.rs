@@ -292,7 +292,9 @@ impl Templates {
         let texts = self.closure_texts(name);
         let any = |variable: &str| texts.iter().any(|t| super::field_reads::may_show(t, variable));
         super::job::Shows {
-            connected: any("connected") || any("connections_svg"),
+            connected: any("connected"),
+            connected_html: any("connected_html"),
+            connections_svg: any("connections_svg"),
             page_events: any("page_events"),
         }
     }
@@ -1078,29 +1080,11 @@ fn date_filter(
         let text = val.as_str().ok_or_else(|| {
             tera::Error::message(format!("date: expected a date string, got {}", val.name()))
         })?;
-        let d = DateValue::parse(text).map_err(tera::Error::message)?;
-        match (d.time, d.offset) {
-            (Some(t), Some(o)) => {
-                let zoned = o
-                    .to_timestamp(d.date.to_datetime(t))
-                    .map_err(failed)?
-                    .to_zoned(jiff::tz::TimeZone::fixed(o));
-                (&shown(zoned)).into()
-            }
-            (Some(t), None) => match &zone {
-                // A time without an offset is taken as UTC, as Zola takes it.
-                Some(_) => {
-                    let zoned = d
-                        .date
-                        .to_datetime(t)
-                        .to_zoned(jiff::tz::TimeZone::UTC)
-                        .map_err(failed)?;
-                    (&shown(zoned)).into()
-                }
-                None => d.date.to_datetime(t).into(),
-            },
-            (None, _) => d.date.into(),
-        }
+        // A time without an offset is taken as UTC where a zone is given, as Zola takes it.
+        DateValue::parse(text)
+            .map_err(tera::Error::message)?
+            .broken_down(zone.as_ref())
+            .map_err(failed)?
     };
     // `locale="uk_UA"`: month and weekday names in that language (`lang=` names it too,
     // but a locale given is the one asked for).

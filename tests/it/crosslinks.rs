@@ -1121,3 +1121,81 @@ fn a_page_template_gets_its_connected_analyses_and_events_only_where_it_can_show
     site.build_ok();
     assert_eq!(text(&site.html("/a/"), "body"), "A");
 }
+
+/// The loop the default theme's `partials/connected.html` ran over `connected` before
+/// dossier wrote the list itself: `connected_html` must be the same bytes.
+const CONNECTED_LOOP: &str = r#"{% set short_date = trans(key="dossier_date_format_short", lang=lang) %}<ol>
+  {% for c in connected %}<li class="{{ c.relations | join(sep=" ") }}"><a href="{{ c.path }}">{{ c.title }}</a>{% if c.date %} <time datetime="{{ c.date }}">{{ c.date | date(format=short_date, lang=lang) }}</time>{% endif %} <span class="rel {{ c.relations | first }}">{{ c.label }}</span>{% if c.excerpt %}<blockquote class="excerpt"><p>{{ c.excerpt }}</p></blockquote>{% elif c.summary %}<p class="summary">{{ c.summary }}</p>{% endif %}</li>
+  {% endfor %}</ol>"#;
+
+#[test]
+fn connected_html_is_the_loop_over_connected_byte_for_byte() {
+    // Titles and descriptions to escape, an empty description, a date with a time and an
+    // offset, a section citing the page, dates written in French; and in Ukrainian, its
+    // own words and names.
+    let site = hub_site()
+        .file(
+            "config.toml",
+            "base_url = \"https://example.org/\"\nbuild_search_index = false\ntaxonomies = [{ name = \"tags\" }]\n\
+             [translations]\ndossier_date_locale = \"fr_FR\"\ndossier_date_format_short = \"%e %B %Y\"\n\
+             [languages.uk]\ntitle = \"Досьє\"\ntaxonomies = [{ name = \"tags\" }]\n",
+        )
+        .file(
+            "content/amp.md",
+            "+++\ntitle = \"Fish & Chips <\\\"Special\\\"> 'quoted'\"\ndate = 2024-03-05T23:30:00-05:00\ndescription = \"Café & bar <b>\"\n+++\nAbout [the hub](@/hub.md) & more.\n",
+        )
+        .file(
+            "content/quiet.md",
+            "+++\ntitle = \"Quiet\"\ndate = 2022-05-01\ndescription = \"\"\n+++\nSee [Hub](@/hub.md) and [the shop](@/amp.md).\n",
+        )
+        .file(
+            "content/briefs/_index.md",
+            "+++\ntitle = \"Briefs\"\n+++\nThe briefs start from [the hub](@/hub.md).\n",
+        )
+        .file("content/uk-a.uk.md", "+++\ntitle = \"Перша\"\ndate = 2024-11-03\n+++\nДив. [другу](@/uk-b.uk.md).\n")
+        .file("content/uk-b.uk.md", "+++\ntitle = \"Друга\"\ndate = 2024-10-28\ndescription = \"Опис\"\n+++\nДив. [першу](@/uk-a.uk.md).\n")
+        .file(
+            "templates/partials/connected.html",
+            format!("<div id=\"loop\">{CONNECTED_LOOP}</div>\n<div id=\"html\">{{{{ connected_html }}}}</div>\n"),
+        );
+    site.build_ok();
+    let mut checked = 0;
+    for url in [
+        "/hub/",
+        "/amp/",
+        "/quiet/",
+        "/out/",
+        "/both/",
+        "/uk/uk-a/",
+        "/uk/uk-b/",
+    ] {
+        let out = site.output_text(url);
+        let inner = |id: &str| {
+            let open = format!("<div id=\"{id}\">");
+            let start = out.find(&open).map(|i| i + open.len());
+            start.and_then(|s| out[s..].find("</div>").map(|e| out[s..s + e].to_owned()))
+        };
+        let (Some(looped), Some(html)) = (inner("loop"), inner("html")) else {
+            panic!("{url}: no connected analyses");
+        };
+        assert!(looped.contains("<li"), "{url}: {looped}");
+        assert_eq!(html, looped, "{url}");
+        checked += 1;
+    }
+    assert_eq!(checked, 7);
+    let hub = site.output_text("/hub/");
+    for shown in [
+        "Fish &amp; Chips &lt;&quot;Special&quot;&gt;",
+        "<time datetime=\"2024-03-05T23:30:00-05:00\">",
+        "février 2024</time>",
+        "<li class=\"cites-this\"><a href=\"/briefs/\">Briefs</a> <span",
+    ] {
+        assert!(hub.contains(shown), "{shown} not in {hub}");
+    }
+    assert!(site.output_text("/uk/uk-a/").contains("жовтня"));
+    // What Quiet cites shows its description, escaped.
+    assert!(
+        site.output_text("/quiet/")
+            .contains("<p class=\"summary\">Café &amp; bar &lt;b&gt;</p>")
+    );
+}
