@@ -78,6 +78,7 @@ struct Neighbour<'a> {
 }
 
 impl<'a> Entry<'a> {
+    /// The entry as `connected` lists it, its relations named in `words`.
     fn neighbour(&self, words: &Words) -> Neighbour<'a> {
         Neighbour {
             title: self.title,
@@ -271,8 +272,9 @@ pub(crate) struct Connected {
     kept: Option<Vec<OnceLock<Option<Values>>>>,
 }
 
-/// A page's `connected` list, the same as `connected_html` and its `connections_svg`
-/// diagram: those its template can show.
+/// A page's connected analyses as its templates can show them: the list as values
+/// (`connected`), the same list as HTML (`connected_html`) and the diagram
+/// (`connections_svg`), each `None` unless asked for.
 #[derive(Clone)]
 pub(crate) struct Values {
     pub(crate) list: Option<Value>,
