@@ -793,9 +793,9 @@ impl State {
 
     /// Whether the outputs' fingerprints are known; worked out from the values when all
     /// that is left is the search index, left for later, with no `finish` since (which
-    /// works them out before the index; a start works them out before it answers). Every other output was rendered from
-    /// these values, and the index's files left pending are rendered whatever their
-    /// fingerprints say: by `finish`, or by a model build, which leaves out the
+    /// works them out before the index; a start works them out before it answers). Every
+    /// other output was rendered from these values, and the index's files left pending are
+    /// rendered whatever their fingerprints say: by `finish`, or by a model build, which leaves out the
     /// fingerprints of what was pending.
     fn knows_fingerprints(&mut self) -> bool {
         if self.fingerprints.is_none() && !self.patched && self.only_index_pending() {

@@ -276,10 +276,10 @@ pub(crate) struct Connected {
 /// (`connected`), the same list as HTML (`connected_html`) and the diagram
 /// (`connections_svg`), each `None` unless asked for.
 #[derive(Clone)]
-pub(crate) struct Values {
-    pub(crate) list: Option<Value>,
-    pub(crate) html: Option<Value>,
-    pub(crate) svg: Option<Value>,
+pub(super) struct Values {
+    pub(super) list: Option<Value>,
+    pub(super) html: Option<Value>,
+    pub(super) svg: Option<Value>,
 }
 
 impl Connected {
@@ -292,7 +292,7 @@ impl Connected {
     /// Page `id`'s values that `shows` asks for, made now unless kept from before; `None`
     /// without neighbours. Kept values are all made, whatever the template asked for:
     /// the next template may ask for others.
-    pub(crate) fn get(&self, site: &Site, id: PageId, shows: Shows) -> Option<Values> {
+    pub(super) fn get(&self, site: &Site, id: PageId, shows: Shows) -> Option<Values> {
         match &self.kept {
             Some(kept) => kept[id.0].get_or_init(|| connected(site, id, Shows::ALL)).clone(),
             None => connected(site, id, shows),

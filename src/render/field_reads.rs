@@ -10,6 +10,8 @@
 //! assigned, passed on or indexed (`[…]`) rather than read by field name or tested for
 //! truth; or the whole context read.
 
+use std::sync::LazyLock;
+
 use regex::Regex;
 
 /// The variable an analysis page gets its section in, and the field left out of its
@@ -38,11 +40,14 @@ pub(super) fn may_read(text: &str, variable: &str, field: &str) -> bool {
 /// `<section class="connected">` names no variable), nor in the template names of an
 /// `include`, `extends` or `import` (`"partials/connected.html"`).
 pub(super) fn may_show(text: &str, variable: &str) -> bool {
+    // Asked for each template and variable, and for each page `serve` adds: made once.
+    static NAMES_TEMPLATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\{%-?\s*(?:include|extends|import)\b").expect("a valid pattern"));
+    static QUOTED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#""[^"]*"|'[^']*'|`[^`]*`"#).expect("a valid pattern"));
     let named = word(variable);
-    let names_template = Regex::new(r"^\{%-?\s*(?:include|extends|import)\b").expect("a valid pattern");
-    let quoted = Regex::new(r#""[^"]*"|'[^']*'|`[^`]*`"#).expect("a valid pattern");
-    tags(text).any(|tag| match names_template.is_match(tag) {
-        true => named.is_match(&quoted.replace_all(tag, "\"\"")),
+    tags(text).any(|tag| match NAMES_TEMPLATE.is_match(tag) {
+        true => named.is_match(&QUOTED.replace_all(tag, "\"\"")),
         false => named.is_match(tag),
     }) || text.contains(WHOLE_CONTEXT)
 }
@@ -53,10 +58,12 @@ pub(super) fn may_show(text: &str, variable: &str) -> bool {
 fn tags(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
-        let start = ["{{", "{%", "{#"]
-            .iter()
-            .filter_map(|open| rest.find(open))
-            .min()?;
+        // One pass to the next opening delimiter: a search per kind would read past it
+        // to the end of the text for a kind the template has none of, at every tag.
+        let start = rest
+            .as_bytes()
+            .windows(2)
+            .position(|w| w[0] == b'{' && matches!(w[1], b'{' | b'%' | b'#'))?;
         let tag = &rest[start..];
         let close = match &tag[..2] {
             "{{" => "}}",
@@ -469,6 +476,26 @@ mod tests {
         // Multi-byte text between and inside tags.
         assert!(may_show("«connected» {{ «é» ~ connected }}", "connected"));
         assert!(!may_show("«connected» {{ «é» }}", "connected"));
+    }
+
+    #[test]
+    fn a_huge_template_of_tags_is_read_once() {
+        // 200,000 tags before the one that names the variable, and a text of quotes that
+        // never close: each read once, the last running to the end of the text.
+        let many = format!(
+            "{}{{{{ connected }}}}",
+            "<p>{{ x }} {% if y %}z{% endif %}</p>".repeat(200_000)
+        );
+        assert!(may_show(&many, "connected"));
+        let open = format!("{{{{ \"{}", "}} connected ".repeat(100_000));
+        assert!(
+            may_show(&open, "connected"),
+            "an unclosed string runs to the end, erring towards showing"
+        );
+        assert!(!may_show(
+            &"connected {{ \" }} \" }} ".repeat(100_000),
+            "connected"
+        ));
     }
 
     #[test]

@@ -246,7 +246,7 @@ pub(super) struct Planned {
 /// the connected analyses had been a fifth of such a page's rendering. Fingerprints still
 /// count them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Shows {
+pub(super) struct Shows {
     pub connected: bool,
     pub connected_html: bool,
     pub connections_svg: bool,
@@ -255,7 +255,7 @@ pub(crate) struct Shows {
 
 impl Shows {
     /// Everything: for outputs whose templates are not known yet.
-    pub(crate) const ALL: Shows = Shows {
+    pub(super) const ALL: Shows = Shows {
         connected: true,
         connected_html: true,
         connections_svg: true,

@@ -271,8 +271,8 @@ pub(super) struct Data {
     /// What the page values are made with: the fields they leave to each page's own
     /// output, the languages with an archive.
     pub shape: super::page_value::Shape,
-    /// Each page's connected analyses and their diagram (`connected`, `connections_svg`),
-    /// made when first shown.
+    /// Each page's connected analyses and their diagram (`connected`, `connected_html`,
+    /// `connections_svg`), made when first shown.
     pub connected: super::connected::Connected,
     /// Each section with its pages, for section pages and `get_section`.
     pub section_values: Vec<Value>,
