@@ -23,8 +23,8 @@
 //! benchmark's 21,000 output files, each created on a cold build and compared on the
 //! next, and 52 MB of JSON, the largest part of the output. A bundle
 //! of 128 ids has a 516-byte header, so the ten results of a page of results cost at
-//! most about 5 KB of headers beside their records (about 1.6 KB each), and a server
-//! without ranges sends at most ten bundles of about 200 KB; the 10,000-page site has
+//! most about 5 KB of headers beside their records (about 2 KB each), and a server
+//! without ranges sends at most ten bundles of about 260 KB; the 10,000-page site has
 //! 79 bundle files. Each record is compressed on its own, so its bytes can be fetched
 //! and inflated alone, at a fixed level, so the same site gives the same bytes.
 
@@ -289,11 +289,12 @@ pub(crate) fn shard_path(shard: u32) -> String {
 
 /// How many consecutive ids (page indexes) share a bundle file; see the module's notes.
 pub(crate) const DOCS_PER_BUNDLE: usize = 128;
-/// The DEFLATE level of the records: fixed, so the same input gives the same bytes. On
-/// the benchmark's 10,000 pages (53 MB of JSON), miniz_oxide's level 2 takes 0.55 s of
-/// CPU for 16.0 MB, level 1 0.4 s for 18.3 MB (its fastest mode finds fewer matches),
-/// and the default, 6, 0.8 s for 15.7 MB: 2% smaller records, for half as much time again.
-const LEVEL: u32 = 2;
+/// The DEFLATE level of the records: fixed, so the same input gives the same bytes. With
+/// zlib-rs on the benchmark's 10,000 pages (53 MB of JSON), level 1 (fixed Huffman codes,
+/// no trees to build per record) writes 20.6 MB for about 0.15 s of CPU, level 2
+/// 16.3 MB for 0.26 s: the 4 MB more are 1.5% of the output and 0.4 KB a result, the
+/// time saved 4% of a cold build.
+const LEVEL: u32 = 1;
 
 /// The output path of a bundle.
 pub(crate) fn bundle_path(bundle: u32) -> String {
@@ -710,7 +711,7 @@ pub(crate) struct Ahead {
 /// once into the link checker (`build` writes them instead, [`write_ahead`], unless its
 /// output folder could not be begun, which it then reports in its place): made now,
 /// the pages' text, which nothing else reads, can be dropped before the template values
-/// are made, rather than held through rendering (5 KB a page, against the 1.6 KB of its
+/// are made, rather than held through rendering (5 KB a page, against the 2 KB of its
 /// record). `None` when no language has an index.
 pub(crate) fn ahead(site: &Site) -> Option<Ahead> {
     if !any_enabled(site) {
