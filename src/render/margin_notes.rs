@@ -14,7 +14,11 @@
 //! list item of the body. In a table, heading, quote, callout, figure or any other box it
 //! is left to the notes at the end, as on a narrow screen.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 /// A margin note longer than this (in bytes of its HTML text) is cut at a word and ends
 /// with "…": the whole note is at the end of the page, and a long one would push every
@@ -26,13 +30,22 @@ const FOOTNOTE_REF: &str = "<sup class=\"footnote-ref\" id=\"fnref-";
 const CITATION: &str = "<a class=\"citation\" ";
 const NOTES: &str = "<section class=\"footnotes\"";
 
+/// The three marks above, each found by a searcher made once: every page's content is
+/// searched for them as it renders, and the standard library's `str::find` walks a
+/// long text several times slower.
+static MARKS: LazyLock<[Finder<'static>; 3]> =
+    LazyLock::new(|| [FOOTNOTE_REF, CITATION, NOTES].map(|mark| Finder::new(mark.as_bytes())));
+
 /// `content` with a margin copy after the first reference to each footnote and after
-/// each citation that sits in a paragraph or list item; unchanged when it has neither.
-pub(crate) fn add(content: &str) -> String {
-    if !content.contains(FOOTNOTE_REF) && !content.contains(CITATION) {
-        return content.to_owned();
+/// each citation that sits in a paragraph or list item; unchanged (borrowed) when it has
+/// neither.
+pub(crate) fn add(content: &str) -> Cow<'_, str> {
+    let [footnote_ref, citation, notes_section] = &*MARKS;
+    let bytes = content.as_bytes();
+    if footnote_ref.find(bytes).is_none() && citation.find(bytes).is_none() {
+        return Cow::Borrowed(content);
     }
-    let body_end = content.find(NOTES).unwrap_or(content.len());
+    let body_end = notes_section.find(bytes).unwrap_or(content.len());
     let notes = footnote_texts(&content[body_end..]);
     let (body, rest) = content.split_at(body_end);
     let mut out = String::with_capacity(content.len() + content.len() / 4);
@@ -68,7 +81,7 @@ pub(crate) fn add(content: &str) -> String {
     }
     out.push_str(&body[at..]);
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// The footnote reference starting at `open`: where its `</sup>` ends, and its margin
@@ -282,6 +295,17 @@ mod tests {
         format!(
             "<sup class=\"footnote-ref\" id=\"{id}\"><a href=\"#fn-1\" role=\"doc-noteref\" aria-label=\"Footnote 1\">1</a></sup>"
         )
+    }
+
+    #[test]
+    fn a_text_without_notes_is_given_back_as_it_is() {
+        // Borrowed: the filter then shares the page's content rather than copy it.
+        let html = "<p>No notes, <a class=\"other\" href=\"#x\">a link</a>.</p>";
+        assert!(matches!(add(html), Cow::Borrowed(same) if same == html));
+        assert!(matches!(
+            add(&format!("<p>x{}</p>\n{NOTE}", reference("fnref-1"))),
+            Cow::Owned(_)
+        ));
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! image that is not the site's own (another host, a query string), is vector or
 //! animated (SVG, GIF), already has a `srcset`, or cannot be read is left as it is.
 
+use std::borrow::Cow;
+
 /// The widths of the copies, each made only when smaller than the original. 480 suits a
 /// phone at 1×, 960 a phone at 2× and the text column at 1×, 1440 the column at 2×.
 pub(crate) const WIDTHS: [u32; 3] = [480, 960, 1440];
@@ -27,10 +29,10 @@ pub(crate) struct Set {
 
 /// `content` with every `<img>` of a local raster image given its `srcset`, `sizes` and
 /// size. `set_for` answers for the image at an address (`/security/kursk/map.jpg`,
-/// unescaped), or `None` to leave it.
-pub(crate) fn add(content: &str, mut set_for: impl FnMut(&str) -> Option<Set>) -> String {
+/// unescaped), or `None` to leave it. Borrowed when no image gains anything.
+pub(crate) fn add(content: &str, mut set_for: impl FnMut(&str) -> Option<Set>) -> Cow<'_, str> {
     if !content.contains("<img") {
-        return content.to_owned();
+        return Cow::Borrowed(content);
     }
     let mut out = String::with_capacity(content.len() + 256);
     let mut done = 0;
@@ -82,8 +84,11 @@ pub(crate) fn add(content: &str, mut set_for: impl FnMut(&str) -> Option<Set>) -
         out.push_str(&extra);
         done = end;
     }
+    if done == 0 {
+        return Cow::Borrowed(content);
+    }
     out.push_str(&content[done..]);
-    out
+    Cow::Owned(out)
 }
 
 /// The length of the tag at the start of `text`, through its `>` (quoted `>` skipped).
@@ -222,6 +227,20 @@ mod tests {
             set(600, 400)
         });
         assert!(out.contains("/a&amp;b.jpg 600w"), "{out}");
+    }
+
+    #[test]
+    fn a_text_no_image_changes_in_is_given_back_as_it_is() {
+        for html in [
+            "<p>No image.</p>",
+            "<img src=\"https://elsewhere.example/a.jpg\">",
+        ] {
+            assert!(matches!(add(html, |_| set(2000, 1000)), Cow::Borrowed(same) if same == html));
+        }
+        assert!(matches!(
+            add("<img src=\"/a.jpg\">", |_| set(2000, 1000)),
+            Cow::Owned(_)
+        ));
     }
 
     #[test]

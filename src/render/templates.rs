@@ -33,6 +33,11 @@ pub(crate) struct Lookups {
     pub date_locales: BTreeMap<String, Option<pure_rust_locales::Locale>>,
     /// Every language's `script_words`, by code: made once, since every page asks.
     pub script_words: BTreeMap<String, Value>,
+    /// Every language's words as `trans` gives them without `count=` (what
+    /// [`Words::lookup`](super::words::Words::lookup) finds), by code and key: made once as
+    /// template values, which a call then shares rather than looks up and copies, since a
+    /// page of the default theme makes some forty calls.
+    pub plain_words: HashMap<String, rustc_hash::FxHashMap<String, Value>>,
     /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
     /// the same all day: rendering reads no clock).
     pub today: Option<jiff::civil::Date>,
@@ -72,6 +77,19 @@ impl Lookups {
                     code.clone(),
                     Value::from_serializable(&lookups.words(code).script_words()),
                 )
+            })
+            .collect();
+        lookups.plain_words = lookups
+            .translations
+            .iter()
+            .map(|(code, own)| {
+                let words = lookups.words(code);
+                let keys = own.keys().map(String::as_str);
+                let keys = keys.chain(crate::words::THEME_WORDS.iter().map(|(key, _)| *key));
+                let found = keys
+                    .filter_map(|key| Some((key.to_owned(), Value::from(words.lookup(key)?))))
+                    .collect();
+                (code.clone(), found)
             })
             .collect();
         lookups
@@ -440,10 +458,11 @@ fn register_responsive_images(
     let l = lookups.clone();
     tera.register_filter(
         "responsive_images",
-        move |html: &str, _: Kwargs, _: &State| -> Value {
+        move |value: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
+            let html = <&str as tera::ArgFromValue>::from_value(value)?;
             let guard = lookups_read(&l);
             let Some(lookups) = guard.as_ref() else {
-                return Value::safe_string(html);
+                return Ok(safe_html(value, Cow::Borrowed(html)));
             };
             let base_path = crate::config::base_path_of(&lookups.base_url);
             let out = super::responsive_images::add(html, |src| {
@@ -478,9 +497,19 @@ fn register_responsive_images(
                     smaller,
                 })
             });
-            Value::safe_string(&out)
+            Ok(safe_html(value, out))
         },
     );
+}
+
+/// What a filter on HTML (`margin_notes`, `responsive_images`) made of `value`, as a safe
+/// string: `value` itself, shared rather than copied, when the filter borrowed it whole
+/// (most pages have neither notes nor images, and the content is most of a page).
+fn safe_html(value: &Value, out: Cow<'_, str>) -> Value {
+    match out {
+        Cow::Borrowed(_) if value.is_safe() => value.clone(),
+        out => Value::safe_string(&out),
+    }
 }
 
 fn lookups_read(l: &RwLock<Option<Lookups>>) -> RwLockReadGuard<'_, Option<Lookups>> {
@@ -576,9 +605,16 @@ fn register_functions(
         let key: Cow<str> = kwargs.must_get("key")?;
         let guard = read(&l);
         let data = data(&guard)?;
+        let count = kwargs.get::<usize>("count")?;
+        if count.is_none() {
+            let lang = kwargs.get::<&str>("lang")?.unwrap_or(&data.default_language);
+            if let Some(text) = data.plain_words.get(lang).and_then(|words| words.get(key.as_ref())) {
+                return Ok(text.clone());
+            }
+        }
         let lang = data.lang("trans", &kwargs)?;
         let words = data.words(&lang);
-        let text = match kwargs.get::<usize>("count")? {
+        let text = match count {
             Some(n) => words.count(&key, n),
             None => words.lookup(&key).map(str::to_owned),
         };
@@ -876,9 +912,13 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("bibtex", |v: &str, _: Kwargs, _: &State| bibtex_escape(v));
     tera.register_filter("num_format", num_format_filter);
     // The built-in theme's sidenotes; the content stays as Zola gives it (see the module).
-    tera.register_filter("margin_notes", |v: &str, _: Kwargs, _: &State| {
-        Value::safe_string(&super::margin_notes::add(v))
-    });
+    tera.register_filter(
+        "margin_notes",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
+            let html = <&str as tera::ArgFromValue>::from_value(v)?;
+            Ok(safe_html(v, super::margin_notes::add(html)))
+        },
+    );
     tera.register_filter("base64_encode", |v: &str, _: Kwargs, _: &State| {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(v)
