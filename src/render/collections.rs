@@ -1,6 +1,8 @@
 //! The pages that collect something from every analysis (`/sources/`, `/watch/`,
 //! `/judgments/`): whether each is made, and its template value.
 
+use std::collections::HashMap;
+
 use tera::Value;
 
 use super::context;
@@ -97,21 +99,21 @@ fn sources_value(site: &Site, page_values: &[Value], lang: Lang) -> Value {
         return Value::from(Vec::<Value>::new());
     };
     let pages = newest_first(site, pages_in(site, lang));
-    let mut keys: Vec<&str> = pages
-        .iter()
-        .flat_map(|p| site.page(*p).converted.cited.iter().map(String::as_str))
-        .collect();
+    // Each source's citing pages, newest first: one pass over the pages, not one per
+    // source.
+    let mut citing: HashMap<&str, Vec<Value>> = HashMap::new();
+    for p in &pages {
+        for key in &site.page(*p).converted.cited {
+            citing.entry(key).or_default().push(page_values[p.0].clone());
+        }
+    }
+    let mut keys: Vec<&str> = citing.keys().copied().collect();
     keys.sort_unstable();
-    keys.dedup();
     let list: Vec<Value> = sources
         .references(&keys)
         .into_iter()
         .map(|(key, reference)| {
-            let citing: Vec<Value> = pages
-                .iter()
-                .filter(|p| site.page(**p).converted.cited.contains(&key))
-                .map(|p| page_values[p.0].clone())
-                .collect();
+            let citing = citing.remove(key.as_str()).unwrap_or_default();
             let mut item = tera::Map::new();
             item.insert("id".into(), Value::from(crate::slugs::slugify(&key)));
             item.insert("key".into(), Value::from(key));

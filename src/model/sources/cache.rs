@@ -104,35 +104,27 @@ impl CslCache {
     /// A page's citations and sources, or `None` when its sources share a name (or one
     /// has none), so the page needs the engine.
     pub(crate) fn format(&self, sources: &Sources, citations: &[Vec<Cite>]) -> Option<FormattedCitations> {
-        // In order of first citation; `seen` keeps a page citing thousands linear.
-        let mut keys: Vec<&str> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut names: HashSet<String> = HashSet::new();
-        for cite in citations.iter().flatten() {
-            let Some(entry) = sources.entry(&cite.key) else {
-                continue;
-            };
-            if !seen.insert(&cite.key) {
-                continue;
-            }
-            keys.push(&cite.key);
-            let mut persons = entry
-                .authors()
-                .into_iter()
-                .flatten()
-                .chain(entry.editors().into_iter().flatten())
-                .peekable();
-            persons.peek()?;
-            for person in persons {
-                if !names.insert(person.name.to_lowercase()) {
-                    return None;
-                }
-            }
-        }
+        let keys = independent(sources, citations.iter().flatten().map(|c| c.key.as_str()))?;
         let rendered = citations
             .iter()
             .map(|cluster| self.cluster(sources, cluster))
             .collect::<Option<Vec<String>>>()?;
+        Some(FormattedCitations {
+            citations: rendered,
+            bibliography: self.listed(sources, &keys)?,
+        })
+    }
+
+    /// The sources `keys` as a list of them all shows them, in the style's order, or
+    /// `None` when two share a name (or one has none): the site's list of sources, from
+    /// the same entries as the pages' lists.
+    pub(crate) fn references(&self, sources: &Sources, keys: &[&str]) -> Option<Vec<Reference>> {
+        let keys = independent(sources, keys.iter().copied())?;
+        self.listed(sources, &keys)
+    }
+
+    /// The entries of `keys` in the style's order (else as given, first cited first).
+    fn listed(&self, sources: &Sources, keys: &[&str]) -> Option<Vec<Reference>> {
         let mut bibliography = keys
             .iter()
             .map(|key| self.entry(sources, key))
@@ -144,10 +136,7 @@ impl CslCache {
             }
             bibliography.sort_by_key(|r| rank[r.key.as_str()]);
         }
-        Some(FormattedCitations {
-            citations: rendered,
-            bibliography,
-        })
+        Some(bibliography)
     }
 
     /// One citation's HTML, rendered alone (once per distinct citation).
@@ -240,6 +229,38 @@ impl CslCache {
             .map(|(i, r)| (r.key, i))
             .collect()
     }
+}
+
+/// The keys the bibliography has, each once in order of first appearance, when their
+/// entries can be rendered apart: `None` when two share a person's name, or one names
+/// no one, since the engine then tells them apart ("2020a", given names).
+fn independent<'k>(sources: &Sources, keys: impl Iterator<Item = &'k str>) -> Option<Vec<&'k str>> {
+    // `seen` keeps a page citing thousands linear.
+    let mut listed: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut names: HashSet<String> = HashSet::new();
+    for key in keys {
+        let Some(entry) = sources.entry(key) else {
+            continue;
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        listed.push(key);
+        let mut persons = entry
+            .authors()
+            .into_iter()
+            .flatten()
+            .chain(entry.editors().into_iter().flatten())
+            .peekable();
+        persons.peek()?;
+        for person in persons {
+            if !names.insert(person.name.to_lowercase()) {
+                return None;
+            }
+        }
+    }
+    Some(listed)
 }
 
 #[cfg(test)]
@@ -374,6 +395,49 @@ park: { type: Thesis, title: Zeta thesis, author: "Park, Ji", date: 2015 }
             whole.citations
         );
         assert!(cache.format(&sources, &[cite("smith-a"), cite("nato")]).is_some());
+    }
+
+    /// The site's list of sources is the engine's over them all, from the pages' cached
+    /// entries whenever no two share a name; otherwise the engine tells them apart.
+    #[test]
+    fn a_list_of_sources_from_the_cache_matches_the_engine() {
+        let list = |b: Vec<Reference>| -> Vec<(String, String)> {
+            b.into_iter().map(|r| (r.key, r.unlabelled)).collect()
+        };
+        for style in ["chicago-author-date", "apa", "modern-language-association"] {
+            let sources = sources(style);
+            let cache = CslCache::new(&sources).unwrap_or_else(|| panic!("{style} is cached"));
+            let apart = ["un", "lee", "nato", "jones", "park", "rok", "kim", "not-a-key"];
+            let cached = cache.references(&sources, &apart).expect("no two share a name");
+            let engine = sources.format_with(sources.style(), &sources.each_alone(&apart));
+            assert_eq!(list(cached), list(engine.bibliography), "{style}");
+            assert_eq!(
+                sources.references(&apart),
+                list(cache.references(&sources, &apart).expect("cached")),
+                "{style}"
+            );
+            assert!(
+                cache
+                    .references(&sources, &["smith-a", "nato", "smith-b"])
+                    .is_none()
+            );
+            assert!(cache.references(&sources, &["anon"]).is_none());
+        }
+        let sources = sources("chicago-author-date");
+        let whole = sources.references(&["smith-b", "nato", "smith-a"]);
+        let keys: Vec<&str> = whole.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(keys, ["nato", "smith-a", "smith-b"]);
+        // Told apart by a letter each (which one is the engine's to say).
+        let letters: Vec<bool> = whole[1..]
+            .iter()
+            .map(|(_, html)| html.contains("2020a"))
+            .collect();
+        assert!(
+            whole[1..]
+                .iter()
+                .all(|(_, html)| html.contains("2020a") || html.contains("2020b"))
+        );
+        assert_eq!(letters.iter().filter(|a| **a).count(), 1, "{whole:?}");
     }
 
     /// Numbered and note styles number or shorten citations by their place in the page.

@@ -62,6 +62,9 @@ pub(crate) struct Reference {
     pub html: String,
     /// The same as plain text, for a tooltip.
     pub text: String,
+    /// `html` without the label a numeric style puts first (`[1]`), which numbers a
+    /// page's sources: the site's list of every source shows this.
+    pub unlabelled: String,
 }
 
 impl Sources {
@@ -183,12 +186,13 @@ impl Sources {
                     b.items
                         .iter()
                         .map(|item| {
+                            let unlabelled = self::html(&item.content);
                             let mut html = String::new();
                             if let Some(first) = &item.first_field {
                                 child_html(first, &mut html);
                                 html.push(' ');
                             }
-                            html.push_str(&self::html(&item.content));
+                            html.push_str(&unlabelled);
                             let mut text = String::new();
                             item.content
                                 .write_buf(&mut text, hayagriva::BufWriteFormat::Plain)
@@ -197,6 +201,7 @@ impl Sources {
                                 key: item.key.clone(),
                                 html,
                                 text,
+                                unlabelled,
                             }
                         })
                         .collect()
@@ -207,29 +212,29 @@ impl Sources {
 }
 
 impl Sources {
-    /// The full references of `keys`, in the style's order, without a numeric style's
-    /// labels (which number a page's sources, not the site's).
+    /// The full references of `keys` (key and HTML), in the style's order, without a
+    /// numeric style's labels (which number a page's sources, not the site's): from the
+    /// cache when no two of them share a name, else with the CSL engine over them all.
     pub(crate) fn references(&self, keys: &[&str]) -> Vec<(String, String)> {
-        let mut driver = BibliographyDriver::new();
-        for key in keys {
-            if let Some(entry) = self.library.get(key) {
-                driver.citation(CitationRequest::from_items(
-                    vec![CitationItem::with_entry(entry)],
-                    &self.style,
-                    &self.locales,
-                ));
-            }
-        }
-        let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
-        rendered
-            .bibliography
-            .map(|b| {
-                b.items
-                    .iter()
-                    .map(|i| (i.key.clone(), html(&i.content)))
-                    .collect()
+        let listed = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.references(self, keys))
+            .unwrap_or_else(|| self.format_with(&self.style, &self.each_alone(keys)).bibliography);
+        listed.into_iter().map(|r| (r.key, r.unlabelled)).collect()
+    }
+
+    /// A citation of each of `keys` (those the bibliography has), with no locator.
+    fn each_alone(&self, keys: &[&str]) -> Vec<Vec<Cite>> {
+        keys.iter()
+            .filter(|key| self.has(key))
+            .map(|key| {
+                vec![Cite {
+                    key: (*key).to_owned(),
+                    locator: None,
+                }]
             })
-            .unwrap_or_default()
+            .collect()
     }
 }
 
