@@ -174,8 +174,10 @@ fn terms_of(word: Cow<'_, str>) -> impl Iterator<Item = Cow<'_, str>> {
 
 /// The lower-cased words of `text` (runs of letters and digits, two to forty long), as
 /// the client splits a query. Borrowed when already lower case, as most are: this runs
-/// over every word of the site, so ASCII takes a byte-wise path.
-pub(crate) fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+/// over every word of the site, so ASCII takes a byte-wise path. (Counting a page's
+/// terms reads them as written, [`Words::next_written`].)
+#[cfg(test)]
+fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     Words { text, at: 0 }
 }
 
@@ -197,10 +199,10 @@ impl<'a> Words<'a> {
     }
 }
 
-impl<'a> Iterator for Words<'a> {
-    type Item = Cow<'a, str>;
-
-    fn next(&mut self) -> Option<Cow<'a, str>> {
+impl<'a> Words<'a> {
+    /// The next word as written, whether lower-casing may change it, and whether it is
+    /// all ASCII.
+    fn next_written(&mut self) -> Option<(&'a str, bool, bool)> {
         loop {
             loop {
                 let (in_word, len, _) = self.word_char()?;
@@ -220,12 +222,23 @@ impl<'a> Iterator for Words<'a> {
                 continue;
             }
             let word = &self.text[start..self.at];
-            return Some(if mixed {
-                Cow::Owned(word.to_lowercase())
-            } else {
-                Cow::Borrowed(word)
-            });
+            return Some((word, mixed, chars == word.len()));
         }
+    }
+}
+
+/// The words lower-cased, as [`words`] gives them to the tests.
+#[cfg(test)]
+impl<'a> Iterator for Words<'a> {
+    type Item = Cow<'a, str>;
+
+    fn next(&mut self) -> Option<Cow<'a, str>> {
+        let (word, mixed, _) = self.next_written()?;
+        Some(if mixed {
+            Cow::Owned(word.to_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        })
     }
 }
 
@@ -240,9 +253,42 @@ fn count_terms(site: &Site, id: PageId) -> Terms<'_> {
     // entry hashed again) five or six times as a page is counted.
     let mut counts: HashMap<Cow<'_, str>, u32> =
         HashMap::with_capacity_and_hasher(page.converted.text.len() / 32, Default::default());
+    // A capitalised word is lower-cased here, and copied only the first time it is seen.
+    let mut lower = String::new();
     let mut add = |text, weight: u32| {
-        for w in words(text).flat_map(terms_of) {
-            *counts.entry(w).or_default() += weight;
+        let mut words = Words { text, at: 0 };
+        while let Some((word, mixed, ascii)) = words.next_written() {
+            // ASCII words, nearly all of them, have no terms besides themselves.
+            if !ascii {
+                let word = if mixed {
+                    Cow::Owned(word.to_lowercase())
+                } else {
+                    Cow::Borrowed(word)
+                };
+                for term in terms_of(word) {
+                    *counts.entry(term).or_default() += weight;
+                }
+                continue;
+            }
+            let term = match mixed {
+                true => {
+                    lower.clear();
+                    lower.push_str(word);
+                    lower.make_ascii_lowercase();
+                    lower.as_str()
+                }
+                false => word,
+            };
+            match counts.get_mut(term) {
+                Some(count) => *count += weight,
+                None => {
+                    let owned = match mixed {
+                        true => Cow::Owned(term.to_owned()),
+                        false => Cow::Borrowed(word),
+                    };
+                    counts.insert(owned, weight);
+                }
+            }
         }
     };
     add(&page.converted.text, 1);
