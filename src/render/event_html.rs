@@ -51,9 +51,13 @@ fn with_html(templates: &Templates, e: &Value) -> Result<Value, Diagnostic> {
 /// The event partial rendered for event `e`: with its `filter_keys`, then without.
 fn render_html(templates: &Templates, e: &Value) -> Result<(String, String), Diagnostic> {
     let mut ctx = Context::new();
-    // In the language of the analysis recording it, whose timeline shows it.
-    if let Some(lang) = e.get_from_path("lang").filter(|l| l.as_str().is_some()) {
-        ctx.insert_value("lang", lang.clone());
+    // In the language of the analysis recording it, whose timeline shows it, with that
+    // language's words (the globals are the default language's).
+    if let Some(lang) = e.get_from_path("lang").and_then(Value::as_str) {
+        ctx.insert("lang", lang);
+        if let Some(words) = templates.words(lang) {
+            ctx.insert_value("words", words);
+        }
     }
     ctx.insert_value("e", e.clone());
     let filter_html = templates.render(EVENT_PARTIAL, &ctx)?;

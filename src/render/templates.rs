@@ -33,11 +33,10 @@ pub(crate) struct Lookups {
     pub date_locales: BTreeMap<String, Option<pure_rust_locales::Locale>>,
     /// Every language's `script_words`, by code: made once, since every page asks.
     pub script_words: BTreeMap<String, Value>,
-    /// Every language's words as `trans` gives them without `count=` (what
-    /// [`Words::lookup`](super::words::Words::lookup) finds), by code and key: made once as
-    /// template values, which a call then shares rather than looks up and copies, since a
-    /// page of the default theme makes some forty calls.
-    pub plain_words: HashMap<String, rustc_hash::FxHashMap<String, Value>>,
+    /// Every language's `words` (see `values::words_value`), by code: what `trans` gives
+    /// without `count=`, shared rather than looked up and copied at each call, and the
+    /// event partial's `words`, which is its event's language's.
+    pub words: BTreeMap<String, Value>,
     /// The day of the build, which `now()` gives (at midnight UTC, so that output stays
     /// the same all day: rendering reads no clock).
     pub today: Option<jiff::civil::Date>,
@@ -79,18 +78,10 @@ impl Lookups {
                 )
             })
             .collect();
-        lookups.plain_words = lookups
+        lookups.words = lookups
             .translations
-            .iter()
-            .map(|(code, own)| {
-                let words = lookups.words(code);
-                let keys = own.keys().map(String::as_str);
-                let keys = keys.chain(crate::words::THEME_WORDS.iter().map(|(key, _)| *key));
-                let found = keys
-                    .filter_map(|key| Some((key.to_owned(), Value::from(words.lookup(key)?))))
-                    .collect();
-                (code.clone(), found)
-            })
+            .keys()
+            .map(|code| (code.clone(), super::words::as_value(&lookups.words(code))))
             .collect();
         lookups
     }
@@ -256,6 +247,13 @@ impl Templates {
     /// Gives the template functions the site's data.
     pub(crate) fn set_lookups(&self, lookups: Lookups) {
         *self.lookups.write().unwrap_or_else(|e| e.into_inner()) = Some(lookups);
+    }
+
+    /// The `words` of the language `code` (see [`Lookups::words`]), once the site's data
+    /// is given.
+    pub(crate) fn words(&self, code: &str) -> Option<Value> {
+        let lookups = self.lookups.read().unwrap_or_else(|e| e.into_inner());
+        lookups.as_ref()?.words.get(code).cloned()
     }
 
     /// Changes the site's data in place (between renders).
@@ -608,7 +606,8 @@ fn register_functions(
         let count = kwargs.get::<usize>("count")?;
         if count.is_none() {
             let lang = kwargs.get::<&str>("lang")?.unwrap_or(&data.default_language);
-            if let Some(text) = data.plain_words.get(lang).and_then(|words| words.get(key.as_ref())) {
+            let words = data.words.get(lang).and_then(Value::as_map);
+            if let Some(text) = words.and_then(|words| words.get(&tera::value::Key::Str(&key))) {
                 return Ok(text.clone());
             }
         }

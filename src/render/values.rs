@@ -15,7 +15,7 @@ use super::templates::{Lookups, Templates};
 use crate::model::site::{EventId, PageId, SectionId, Site, TaxonomyId, TermId};
 
 /// The values every template sees: `config`, `nav_sections`, `taxonomy_names`, `lang`,
-/// `has_timeline`, `has_archive`, `has_graph`.
+/// `has_timeline`, `has_archive`, `has_graph`, `words`.
 pub(super) fn set_globals(templates: &mut Templates, site: &Site) {
     let values = globals(templates, site);
     let global = templates.tera.global_context();
@@ -45,7 +45,7 @@ pub(super) fn globals(templates: &Templates, site: &Site) -> Parts {
 
 /// Which of dossier's own pages a language has (`has_timeline`, `has_archive`,
 /// `has_graph`, the collections' flags), where its search link leads without scripts,
-/// and `lang_path`, where its pages start (`/`, or `/uk/`).
+/// `lang_path`, where its pages start (`/`, or `/uk/`), and its `words`.
 fn own_pages(templates: &Templates, site: &Site, lang: Lang, values: &mut Parts) {
     let code = lang.code(site);
     let has_timeline = site.events.iter().any(|e| site.page(e.page).lang == code)
@@ -69,6 +69,10 @@ fn own_pages(templates: &Templates, site: &Site, lang: Lang, values: &mut Parts)
     }
     values.insert("search_fallback", &search_fallback(site, lang, has_archive));
     values.insert("lang_path", &lang.url_path(site, ""));
+    // A lookup in a map rather than a call of `trans`, which costs the default theme's
+    // thirty words a page a tenth of a page's making.
+    let words = super::words::Words::of(&site.config, code);
+    values.insert_value("words", super::words::as_value(&words));
 }
 
 /// Zola's `config` for an output in `lang`: the language's `title`, `description`,

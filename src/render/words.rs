@@ -54,6 +54,16 @@ pub(crate) enum ScriptWord<'a> {
     Forms(BTreeMap<&'static str, &'a str>),
 }
 
+/// Every word of `words` (see [`Words::every`]) as a template value: a map by key, the
+/// `words` every template sees.
+pub(crate) fn as_value(words: &Words<'_>) -> tera::Value {
+    let mut map = tera::Map::new();
+    for (key, text) in words.every() {
+        map.insert(tera::value::Key::String(key.into()), tera::Value::from(text));
+    }
+    tera::Value::from(map)
+}
+
 /// The key a site sets to name a language's locale for dates (`uk_UA`), when its code
 /// alone does not find the one it wants.
 pub(crate) const DATE_LOCALE: &str = date_locale::KEY;
@@ -120,6 +130,15 @@ impl<'a> Words<'a> {
     /// `key`'s text (see [`Lookup::lookup`]).
     pub(crate) fn lookup(&self, key: &str) -> Option<&'a str> {
         self.strings.lookup(key)
+    }
+
+    /// Every word `trans` gives without `count=`, each with its key: the language's own
+    /// translations and dossier's words, as [`Words::lookup`] finds them (a key both
+    /// give comes twice, with the same text).
+    pub(crate) fn every(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        let own = self.own().keys().map(String::as_str);
+        let theme = crate::words::THEME_WORDS.iter().map(|(key, _)| *key);
+        own.chain(theme).filter_map(|key| Some((key, self.lookup(key)?)))
     }
 
     /// A theme word (see [`Lookup::get`]).
@@ -545,9 +564,10 @@ mod tests {
         assert_eq!(keys.len(), before, "a key is listed twice");
     }
 
-    /// Every key the default theme asks for has its English here (a key built from a
-    /// value, such as `dossier_status_` ~ status, has words starting so; a taxonomy's
-    /// name is optional), and the example site gives Ukrainian for every word.
+    /// Every key the default theme asks for (of `trans`, or of `words`) has its English
+    /// here (a key built from a value, such as `dossier_status_` ~ status, has words
+    /// starting so; a taxonomy's name is optional), and the example site gives Ukrainian
+    /// for every word.
     #[test]
     fn the_theme_asks_only_for_known_words_and_the_example_translates_them_all() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -559,6 +579,8 @@ mod tests {
                 || (key.ends_with('_') && THEME_WORDS.iter().any(|(k, _)| k.starts_with(key)))
         };
         let asked = regex::Regex::new(r#"key="(dossier_[a-z_]*)""#).unwrap();
+        // `words.KEY` (the `words` global): a word as it is, never counted.
+        let looked_up = regex::Regex::new(r"\bwords\.([a-z0-9_]+)").unwrap();
         let folder = root.join("themes/default/templates");
         let files = std::fs::read_dir(&folder)
             .unwrap()
@@ -569,6 +591,14 @@ mod tests {
             let text = std::fs::read_to_string(&file).unwrap();
             for key in asked.captures_iter(&text) {
                 assert!(known(&key[1]), "{}: `{}`", file.display(), &key[1]);
+            }
+            for key in looked_up.captures_iter(&text) {
+                assert!(
+                    theme_word(&key[1]).is_some(),
+                    "{}: `words.{}`",
+                    file.display(),
+                    &key[1]
+                );
             }
         }
         let config: toml::Table = std::fs::read_to_string(root.join("config.toml"))

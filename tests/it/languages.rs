@@ -507,6 +507,20 @@ fn the_example_speaks_ukrainian_on_its_ukrainian_pages() {
     assert!(text(&page, ".authors").starts_with("Автор: "));
 
     let timeline = parse_output(&out, "/uk/timeline/");
+    // The event partial speaks its event's language, where the globals are the default
+    // language's (its `words` as its `lang`).
+    assert!(texts(&timeline, ".event-date .visually-hidden").contains(&"Період:".to_owned()));
+    assert!(
+        texts(&timeline, ".event-meta")
+            .iter()
+            .any(|m| m.starts_with("Аналіз"))
+    );
+    let term = parse_output(&out, "/uk/tags/nato/");
+    assert!(
+        texts(&term, ".event-meta")
+            .iter()
+            .any(|m| m.starts_with("Аналіз"))
+    );
     // A month standing alone: the nominative, with a capital as a heading starts.
     assert!(texts(&timeline, ".month h3").contains(&"Жовтень 2024".to_owned()));
     assert!(texts(&timeline, ".month-table th[scope=row]").contains(&"Жовтень 2024".to_owned()));
