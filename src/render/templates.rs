@@ -33,7 +33,7 @@ pub(crate) struct Lookups {
     pub date_locales: BTreeMap<String, Option<pure_rust_locales::Locale>>,
     /// Every language's `script_words`, by code: made once, since every page asks.
     pub script_words: BTreeMap<String, Value>,
-    /// Every language's `words` (see `values::words_value`), by code: what `trans` gives
+    /// Every language's `words` (`render::words::as_value`), by code: what `trans` gives
     /// without `count=`, shared rather than looked up and copied at each call, and the
     /// event partial's `words`, which is its event's language's.
     pub words: BTreeMap<String, Value>,
