@@ -234,11 +234,15 @@ impl<'a> Iterator for Words<'a> {
 
     fn next(&mut self) -> Option<Cow<'a, str>> {
         let (word, mixed, _) = self.next_written()?;
-        Some(if mixed {
-            Cow::Owned(word.to_lowercase())
-        } else {
-            Cow::Borrowed(word)
-        })
+        Some(lowered(word, mixed))
+    }
+}
+
+/// A word as written, lower-cased when it may not be (`mixed`): borrowed when it is.
+fn lowered(word: &str, mixed: bool) -> Cow<'_, str> {
+    match mixed {
+        true => Cow::Owned(word.to_lowercase()),
+        false => Cow::Borrowed(word),
     }
 }
 
@@ -260,12 +264,7 @@ fn count_terms(site: &Site, id: PageId) -> Terms<'_> {
         while let Some((word, mixed, ascii)) = words.next_written() {
             // ASCII words, nearly all of them, have no terms besides themselves.
             if !ascii {
-                let word = if mixed {
-                    Cow::Owned(word.to_lowercase())
-                } else {
-                    Cow::Borrowed(word)
-                };
-                for term in terms_of(word) {
+                for term in terms_of(lowered(word, mixed)) {
                     *counts.entry(term).or_default() += weight;
                 }
                 continue;

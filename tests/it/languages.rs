@@ -453,6 +453,36 @@ fn the_themes_words_are_translations_with_english_built_in() {
     assert_eq!(text(&en, "nav a[href='/timeline/']"), "Timeline");
 }
 
+/// A site's words are text, never markup, wherever the theme shows them (as `words.KEY`
+/// or through `trans`): in an element's text, in an attribute, in the event partial.
+#[test]
+fn a_translation_holding_markup_is_shown_as_text() {
+    let site = SiteTest::fixture("languages/own_pages").file(
+        "config.toml",
+        format!(
+            "{}\n[languages.uk.translations]\ndossier_skip_to_content = \"<b>Skip</b> & go\"\ndossier_main_navigation = \"Nav\\\" onclick=\\\"x()\"\ndossier_analysis = \"<i>A</i>\"\n",
+            std::fs::read_to_string(repo_root().join("tests/fixtures/languages/own_pages/config.toml"))
+                .expect("config")
+        ),
+    );
+    site.build_ok();
+    let raw = site.output_text("/uk/briefs/kursk/");
+    assert!(
+        !raw.contains("<b>Skip</b>") && !raw.contains("\" onclick"),
+        "{raw}"
+    );
+    let uk = site.html("/uk/briefs/kursk/");
+    assert_eq!(text(&uk, "a.skip-link"), "<b>Skip</b> & go");
+    let nav = scraper::Selector::parse("header nav").expect("selector");
+    let label = uk.select(&nav).next().and_then(|n| n.value().attr("aria-label"));
+    assert_eq!(label, Some("Nav\" onclick=\"x()"));
+    let timeline = site.output_text("/uk/timeline/");
+    assert!(
+        !timeline.contains("<i>A</i>") && timeline.contains("&lt;i&gt;A&lt;/i&gt;"),
+        "{timeline}"
+    );
+}
+
 #[test]
 fn each_languages_home_page_leads_with_its_own_analyses() {
     let site = own_pages();
