@@ -14,8 +14,8 @@
 //!
 //! Nothing in the cache is trusted unchecked. A manifest from another version, for other
 //! settings, or made before a file the templates read changed is ignored whole; an object
-//! whose bytes no longer have its length and CRC-32 is ignored and removed, and its
-//! output rendered.
+//! whose bytes no longer have its length and CRC-32 is ignored, its output rendered, and
+//! the object replaced when the build succeeds.
 //! A stale or corrupt cache costs time, never a wrong output. The cache is written only
 //! after the output folder is, so a failed build leaves it as it was.
 
@@ -310,8 +310,8 @@ impl Cache {
     /// while the site was read ([`Cache::adopt`]), else read into `bytes` and checked now
     /// (a buffer reused from one object to the next: 11,000 objects read into new ones
     /// cost a page fault for every 4 KB of 300 MB), with whether they were. An object
-    /// that is not whole is removed, so the build that renders its output again stores it
-    /// anew.
+    /// that is not whole is left as it is, for the save of a build that succeeds to
+    /// replace.
     pub(crate) fn fetch(&self, entry: &Entry, bytes: &mut Vec<u8>) -> Option<(RegularFile, bool)> {
         if let Some(checked) = self.checked.get(&entry.sha256)
             && (checked.len, checked.crc32) == (entry.len, entry.crc32)
@@ -352,16 +352,25 @@ impl Cache {
                 None
             }
         };
-        outputs.par_iter().try_for_each(|(path, entry)| {
-            // An object this build took its bytes from is there: not looked up again.
-            if taken.contains(&entry.sha256) {
-                return Ok(());
-            }
-            let object = self.object(&entry.sha256);
-            if object.exists() {
-                return Ok(());
-            }
+        // Each object once (outputs may share their bytes), but for those this build took
+        // its bytes from: they are there, and not looked up again.
+        let mut placed: Vec<(&str, &str)> = outputs
+            .iter()
+            .filter(|(_, entry)| !taken.contains(&entry.sha256))
+            .map(|(path, entry)| (entry.sha256.as_str(), path.as_str()))
+            .collect();
+        placed.sort_unstable();
+        placed.dedup_by_key(|(sha256, _)| *sha256);
+        placed.par_iter().try_for_each(|(sha256, path)| {
+            // Put in place even when a file has the object's name: rendered again, the
+            // output was not taken from it, which may be damaged (see `check`).
+            let object = self.object(sha256);
             std::fs::create_dir_all(object.parent().expect("objects are in a folder"))?;
+            // A folder by that name, which no build made, is the one thing a file cannot
+            // be moved over.
+            if std::fs::symlink_metadata(&object).is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(&object)?;
+            }
             // The output folder's file becomes the object: a link where the file system
             // allows (nothing writes into an output in place), else a copy. Made under a
             // temporary name, so an interrupted save leaves no object with wrong bytes.
@@ -436,30 +445,17 @@ fn object(dir: &Path, sha256: &str) -> PathBuf {
 }
 
 /// The object at `path`, if it is a regular file whose bytes have length `len` and
-/// CRC-32 `crc32`; they are read into `bytes`. One that is not is removed.
+/// CRC-32 `crc32`; they are read into `bytes`. One that is not is left where it is: a
+/// build writes nothing into the cache before it succeeds, and [`Cache::save`] then puts
+/// the bytes of every output it rendered in place of whatever their object's name held.
 fn check(path: PathBuf, len: u64, crc32: u32, bytes: &mut Vec<u8>) -> Option<RegularFile> {
     use std::io::Read;
     bytes.clear();
     // Anything but a regular file is not an object a build made, and is not used.
-    let (object, mut file) = match RegularFile::open(&path) {
-        Ok(opened) => opened,
-        Err(_) => {
-            // Removed only when something other than a regular file is there: a failure
-            // to open one (too many open files, say) says nothing about its bytes.
-            if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
-                std::fs::remove_file(&path).ok();
-            }
-            return None;
-        }
-    };
+    let (object, mut file) = RegularFile::open(&path).ok()?;
     // One byte more than it should hold, to find a longer file without reading it.
     let read = (&mut file).take(len + 1).read_to_end(bytes);
-    if read.is_ok() && bytes.len() as u64 == len && crc32fast::hash(bytes) == crc32 {
-        Some(object)
-    } else {
-        std::fs::remove_file(&path).ok();
-        None
-    }
+    (read.is_ok() && bytes.len() as u64 == len && crc32fast::hash(bytes) == crc32).then_some(object)
 }
 
 /// An object found whole, with the length and CRC-32 it was checked against.
@@ -493,15 +489,6 @@ impl Checking {
             .collect();
         objects.sort_unstable();
         objects.dedup();
-        // An object named with two lengths or CRCs (a manifest no build wrote) is left to
-        // be checked as it is taken, where one entry's failed check removes it while the
-        // other's bytes are in hand: a copy of them goes where a link no longer can.
-        let twice: HashSet<String> = objects
-            .windows(2)
-            .filter(|pair| pair[0].0 == pair[1].0)
-            .map(|pair| pair[0].0.clone())
-            .collect();
-        objects.retain(|(sha256, _, _)| !twice.contains(sha256));
         let stop = std::sync::Arc::new(AtomicBool::new(false));
         let stopped = std::sync::Arc::clone(&stop);
         let dir = dir.to_path_buf();
@@ -758,13 +745,15 @@ mod tests {
         assert_eq!(file.path(), path);
         assert_eq!(bytes, b"<p>An analysis.</p>");
 
-        // Other bytes of the same length, a longer file, a shorter one: each removed.
+        // Other bytes of the same length, a longer file, a shorter one: each refused, and
+        // left for a build that succeeds to replace.
         for damaged in [&b"<p>An analysis!</p>"[..], b"<p>An analysis.</p>\n", b"<p>An"] {
             std::fs::write(&path, damaged).expect("damage");
             assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
-            assert!(!path.exists(), "a damaged object is removed");
+            assert_eq!(std::fs::read(&path).expect("still there"), damaged);
         }
-        // Missing: nothing to remove.
+        // Missing.
+        std::fs::remove_file(&path).expect("remove");
         assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
 
         // A symbolic link to the very bytes is not an object a build made: a hard link to
@@ -775,8 +764,8 @@ mod tests {
             std::fs::write(&elsewhere, b"<p>An analysis.</p>").expect("write");
             std::os::unix::fs::symlink(&elsewhere, &path).expect("symlink");
             assert!(check(path.clone(), entry.len, entry.crc32, &mut bytes).is_none());
-            assert!(std::fs::symlink_metadata(&path).is_err(), "the link is removed");
             assert!(elsewhere.exists(), "not what it points to");
+            std::fs::remove_file(&path).expect("remove the link");
             // A named pipe is not waited on.
             let fifo = std::ffi::CString::new(path.to_str().expect("UTF-8")).expect("a C string");
             // SAFETY: a valid, NUL-terminated path.
@@ -801,9 +790,10 @@ mod tests {
         let mut cache = cache(dir.path(), found);
         cache.checked = checking.join();
         assert_eq!(cache.checked.len(), 2, "the whole objects, checked");
-        assert!(
-            !object(dir.path(), &damaged.sha256).exists(),
-            "the damaged one removed"
+        assert_eq!(
+            std::fs::read(object(dir.path(), &damaged.sha256)).expect("left"),
+            b"<p>c.</p>",
+            "the damaged one left as it was"
         );
 
         let mut bytes = Vec::new();
@@ -822,17 +812,19 @@ mod tests {
         };
         assert!(cache.fetch(&other, &mut bytes).is_none());
 
-        // An object a manifest names with two lengths is not checked ahead: a failed check
-        // removes it, and the entry found whole needs its bytes in hand then.
+        // An object a manifest names with two lengths (no build wrote it) is whole for the
+        // entry whose length it has, and for that one only.
         let e = stored(dir.path(), b"<p>E.</p>");
         let longer = Entry {
             len: e.len + 1,
             ..e.clone()
         };
-        let found = manifest(&[("e.html", &e), ("e2.html", &longer)]);
-        let checked = Checking::start(dir.path(), &found).expect("started").join();
-        assert!(checked.is_empty());
-        assert!(object(dir.path(), &e.sha256).exists());
+        let named = [("e.html", &e), ("e2.html", &longer)];
+        let checking = Checking::start(dir.path(), &manifest(&named)).expect("started");
+        let mut twice = self::cache(dir.path(), manifest(&named));
+        twice.checked = checking.join();
+        assert!(twice.fetch(&e, &mut bytes).is_some());
+        assert!(twice.fetch(&longer, &mut bytes).is_none());
         cache.checked.clear();
         let d = stored(dir.path(), b"<p>D.</p>");
         let (_, read) = cache.fetch(&d, &mut bytes).expect("whole");

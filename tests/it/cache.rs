@@ -417,6 +417,17 @@ fn an_object_made_a_symbolic_link_is_not_used_and_no_output_is_one() {
         std::fs::symlink_metadata(object).is_ok_and(|m| m.is_file()),
         "stored again, as a file"
     );
+
+    // A folder with the object's name, which no file can be moved over, is replaced too.
+    std::fs::remove_file(object).expect("remove an object");
+    std::fs::create_dir_all(object.join("inside")).expect("a folder");
+    let out = tmp.path().join("folder");
+    cached_build(&site, &out);
+    assert_same_as_cold(&site, &out);
+    assert!(
+        std::fs::symlink_metadata(object).is_ok_and(|m| m.is_file()),
+        "the folder replaced by the object"
+    );
 }
 
 #[test]

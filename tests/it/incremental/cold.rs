@@ -56,7 +56,7 @@ pub(super) fn cold_build(root: &Path) -> Result<Files, String> {
     }
 }
 
-fn read_tree(dir: &Path) -> Files {
+pub(super) fn read_tree(dir: &Path) -> Files {
     fn walk(base: &Path, dir: &Path, out: &mut Files) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;

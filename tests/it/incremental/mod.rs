@@ -16,6 +16,7 @@
 //! The cold build and the comparison are in [`cold`]; the random editor, its operations
 //! and the text it writes, in [`editor`]. The tests are all here.
 
+mod cached;
 mod cold;
 mod editor;
 
@@ -27,7 +28,7 @@ use dossier::incremental::{Session, Update};
 
 use crate::harness::SiteTest;
 use cold::{cold_build, diagnostics, differing, mismatch, options, outputs_of, session_for};
-use editor::{Editor, OPS, Op};
+use editor::{Editor, Op, op_at, total_weight};
 
 const FIXTURE: &str = "incremental";
 const DEFAULT_SEED: u64 = 0x00D0_55AE_2024_1029;
@@ -68,37 +69,19 @@ fn random_edits_keep_outputs_identical_to_a_cold_build() {
     }
 
     let mut ed = Editor::new(site.root(), seed);
-    let weight_total: usize = OPS.iter().map(|(_, w)| w).sum();
+    let weight_total = total_weight();
     let (mut ops_done, mut batches, mut failed, mut incremental, mut failing_run) = (0, 0, 0, 0, 0);
     let mut last_failed = false;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     while ops_done < total_ops {
         batches += 1;
-        ed.touched.clear();
-        ed.log.push(format!("batch {batches}:"));
-        // A folder taken away in the last batch comes back whole.
-        ed.come_back();
-        if (last_failed || !ed.broken.is_empty()) && ed.rng.chance(0.6) {
-            ed.repair();
-        }
+        ed.begin_batch(batches, last_failed);
         let size = ed.rng.range(1, 4);
         // Some batches hold only fast-path edits, as when someone is typing in one file.
         let only_fast = ed.touched.is_empty() && ed.rng.chance(0.25);
         let mut made = 0;
         while made < size {
-            let mut r = if only_fast { 0 } else { ed.rng.below(weight_total) };
-            let op = OPS
-                .iter()
-                .find(|(_, w)| {
-                    if r < *w {
-                        true
-                    } else {
-                        r -= w;
-                        false
-                    }
-                })
-                .map(|(op, _)| *op)
-                .expect("an op");
+            let op = op_at(if only_fast { 0 } else { ed.rng.below(weight_total) });
             if ed.run(op) {
                 made += 1;
                 *counts.entry(format!("{op:?}")).or_insert(0usize) += 1;

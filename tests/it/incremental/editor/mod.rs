@@ -57,6 +57,27 @@ pub(super) const OPS: &[(Op, usize)] = &[
     (Op::Folder, 4),
 ];
 
+/// The sum of the operations' weights.
+pub(super) fn total_weight() -> usize {
+    OPS.iter().map(|(_, w)| w).sum()
+}
+
+/// The operation at `r` in `0..total_weight()`, where each has a share of the range as
+/// large as its weight.
+pub(super) fn op_at(mut r: usize) -> Op {
+    OPS.iter()
+        .find(|(_, w)| {
+            if r < *w {
+                true
+            } else {
+                r -= w;
+                false
+            }
+        })
+        .map(|(op, _)| *op)
+        .expect("an op")
+}
+
 /// A folder taken away from the site by `Op::Folder`.
 pub(super) struct Away {
     /// The folder, relative to the site folder (`templates`, `content/security`).
@@ -104,6 +125,18 @@ impl Editor {
             broken: BTreeMap::new(),
             touched: Vec::new(),
             log: Vec::new(),
+        }
+    }
+
+    /// Starts batch `batch`: nothing touched yet, a folder taken away in the last batch
+    /// back whole, and, more often than not, the files broken on purpose repaired when
+    /// they are there or the last batch's build failed.
+    pub(super) fn begin_batch(&mut self, batch: usize, last_failed: bool) {
+        self.touched.clear();
+        self.log.push(format!("batch {batch}:"));
+        self.come_back();
+        if (last_failed || !self.broken.is_empty()) && self.rng.chance(0.6) {
+            self.repair();
         }
     }
 
