@@ -54,8 +54,8 @@ fn cache_files(cache: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// Damages one file of the cache, chosen by `pick` among them: a byte changed, or the file
-/// cut to half its length. Returns what it did, for the log.
+/// Damages one file of the cache, chosen at random: a byte changed, or the file cut to
+/// half its length. Returns what it did, for the log.
 fn damage(cache: &Path, ed: &mut Editor) -> Option<String> {
     let files: Vec<PathBuf> = cache_files(cache).into_keys().collect();
     if files.is_empty() {

@@ -14,7 +14,8 @@
 //! the operations of a passing run.
 //!
 //! The cold build and the comparison are in [`cold`]; the random editor, its operations
-//! and the text it writes, in [`editor`]. The tests are all here.
+//! and the text it writes, in [`editor`]. The tests are all here but one: [`cached`] runs
+//! the same editor against builds with the build cache, which it also damages.
 
 mod cached;
 mod cold;
