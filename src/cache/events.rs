@@ -65,7 +65,5 @@ pub(crate) fn save(dir: &Path, stamp: u64, kept: &Kept) -> io::Result<()> {
     let mut bytes = record(&head).map_err(io::Error::other)?;
     bytes.extend(framed(kept.text()));
     std::fs::create_dir_all(dir)?;
-    let temporary = dir.join(format!("{FILE}.part"));
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, dir.join(FILE))
+    super::replace_file(&dir.join(FILE), &bytes)
 }

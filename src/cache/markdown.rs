@@ -23,7 +23,7 @@
 //! reported by every build.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -369,11 +369,7 @@ pub(crate) fn save<'a>(
             return Ok(());
         }
         let bytes = shard_bytes(key, links, docs)?;
-        let temporary = file.with_extension("part");
-        let mut out = std::fs::File::create(&temporary)?;
-        out.write_all(&bytes)?;
-        drop(out);
-        std::fs::rename(&temporary, &file)
+        super::replace_file(&file, &bytes)
     })?;
     match std::fs::remove_file(dir.join(OLD_FILE)) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),

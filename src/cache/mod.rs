@@ -338,13 +338,12 @@ impl Cache {
         search: Option<Vec<u8>>,
     ) -> io::Result<u64> {
         let Recorded { outputs, taken } = recorded;
-        std::fs::create_dir_all(self.dir.join(OBJECTS))?;
+        std::fs::create_dir_all(&self.dir)?;
+        real_folder(&self.dir.join(OBJECTS))?;
         // Written before the manifest that names its hash, under a temporary name first.
         let search = match search {
             Some(bytes) => {
-                let temporary = self.dir.join(format!("{SEARCH}.part"));
-                std::fs::write(&temporary, &bytes)?;
-                std::fs::rename(&temporary, self.dir.join(SEARCH))?;
+                replace_file(&self.dir.join(SEARCH), &bytes)?;
                 Some(sha256_hex(&bytes))
             }
             None => {
@@ -365,7 +364,7 @@ impl Cache {
             // Put in place even when a file has the object's name: rendered again, the
             // output was not taken from it, which may be damaged (see `check`).
             let object = self.object(sha256);
-            std::fs::create_dir_all(object.parent().expect("objects are in a folder"))?;
+            real_folder(object.parent().expect("objects are in a folder"))?;
             // A folder by that name, which no build made, is the one thing a file cannot
             // be moved over.
             if std::fs::symlink_metadata(&object).is_ok_and(|m| m.is_dir()) {
@@ -405,12 +404,10 @@ impl Cache {
             search,
             outputs,
         };
-        let temporary = self.dir.join(format!("{MANIFEST}.part"));
-        std::fs::write(
-            &temporary,
-            serde_json::to_vec(&manifest).map_err(io::Error::other)?,
+        replace_file(
+            &self.dir.join(MANIFEST),
+            &serde_json::to_vec(&manifest).map_err(io::Error::other)?,
         )?;
-        std::fs::rename(&temporary, self.dir.join(MANIFEST))?;
         self.prune(&wanted);
         Ok(stamp(manifest.env, &manifest.files, &manifest.addresses))
     }
@@ -437,6 +434,54 @@ impl Cache {
                 }
             }
         });
+    }
+}
+
+/// Puts `bytes` at `path` whole or not at all: written to `path` with `.part` added to
+/// its extension, a file made anew (whatever had that name is removed first, and a
+/// symbolic link put there meanwhile fails the write rather than being followed out of
+/// the cache), then moved over `path` (which replaces a link there, not its target).
+pub(super) fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".part");
+    let temporary = PathBuf::from(temporary);
+    match std::fs::remove_file(&temporary) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)?;
+    file.write_all(bytes)?;
+    drop(file);
+    std::fs::rename(&temporary, path)
+}
+
+/// Makes `path` a folder of the cache's own, if it is not: a symbolic link (to a folder
+/// outside the cache, say) or a file there is removed, not followed, so that nothing is
+/// written, moved or removed through it.
+fn real_folder(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => match std::fs::remove_file(path) {
+            // Removed meanwhile by another thread placing an object beside this one.
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    match std::fs::create_dir(path) {
+        // Made meanwhile by another thread placing an object beside this one.
+        Err(e)
+            if e.kind() == io::ErrorKind::AlreadyExists
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) =>
+        {
+            Ok(())
+        }
+        made => made,
     }
 }
 

@@ -49,7 +49,5 @@ pub(crate) fn save(dir: &Path, scored: &Scored, earlier: Option<&Scored>) -> io:
     };
     let bytes = record(&stored).map_err(io::Error::other)?;
     std::fs::create_dir_all(dir)?;
-    let temporary = dir.join(format!("{FILE}.part"));
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, dir.join(FILE))
+    super::replace_file(&dir.join(FILE), &bytes)
 }

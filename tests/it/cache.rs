@@ -461,6 +461,58 @@ fn saving_the_cache_removes_what_is_not_an_object_and_never_follows_a_link_out_o
         stored.iter().all(|o| o.exists()),
         "the objects the outputs still use are kept"
     );
+
+    // Every folder an object can go in made a link to a folder outside, and a page
+    // retitled, so that the outputs showing it are stored: the save neither writes nor
+    // removes anything through the links, and puts the objects in folders of its own.
+    let away = tmp.path().join("away");
+    for byte in 0..=255u8 {
+        let name = format!("{byte:02x}");
+        let (folder, elsewhere) = (objects_dir.join(&name), away.join(&name));
+        if folder.exists() {
+            std::fs::create_dir_all(&away).expect("a folder outside");
+            std::fs::rename(&folder, &elsewhere).expect("move a folder out");
+        } else {
+            std::fs::create_dir_all(&elsewhere).expect("a folder outside");
+        }
+        std::os::unix::fs::symlink(&elsewhere, &folder).expect("a symbolic link");
+    }
+    let listing = || -> Vec<std::path::PathBuf> {
+        walkdir::WalkDir::new(&away)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .collect()
+    };
+    let before = listing();
+    // And the name the manifest is written under before it is moved into place, a link
+    // to a file outside.
+    let file_outside = tmp.path().join("file-outside");
+    std::fs::write(&file_outside, "not the cache's").expect("a file outside");
+    std::os::unix::fs::symlink(&file_outside, site.path(".dossier-cache/manifest.json.part"))
+        .expect("a symbolic link");
+    rename_kursk(&site, "Kursk, Retitled");
+    let out = tmp.path().join("third");
+    cached_build(&site, &out);
+    assert_same_as_cold(&site, &out);
+    let after = listing();
+    let through: Vec<_> = after.iter().filter(|p| !before.contains(p)).collect();
+    let gone: Vec<_> = before.iter().filter(|p| !after.contains(p)).collect();
+    assert!(
+        through.is_empty() && gone.is_empty(),
+        "written through the links: {through:?}; removed through them: {gone:?}"
+    );
+    // Found only in folders of the cache's own: the walk follows no link.
+    assert!(!objects(&site).is_empty(), "the new outputs stored");
+    assert!(
+        std::fs::read_to_string(&file_outside).expect("still there") == "not the cache's",
+        "nothing written through the manifest's temporary name"
+    );
+    assert!(
+        std::fs::symlink_metadata(site.path(".dossier-cache/manifest.json")).is_ok_and(|m| m.is_file()),
+        "the manifest saved"
+    );
 }
 
 #[test]
@@ -468,10 +520,11 @@ fn a_cache_that_cannot_be_saved_is_a_warning_and_the_site_is_built() {
     let site = SiteTest::example();
     let tmp = tempfile::tempdir().expect("temp dir");
     cached_build(&site, &tmp.path().join("first"));
-    // Where the objects go is a file now (permissions would not stop a test run as root).
-    let objects = site.path(".dossier-cache/objects");
-    std::fs::remove_dir_all(&objects).expect("remove the objects");
-    std::fs::write(&objects, "not a folder").expect("write a file");
+    // Where the manifest goes is a folder with a file in it now, which no file can be
+    // moved over (permissions would not stop a test run as root).
+    let manifest = site.path(".dossier-cache/manifest.json");
+    std::fs::remove_file(&manifest).expect("remove the manifest");
+    std::fs::create_dir_all(manifest.join("inside")).expect("a folder");
     let out = tmp.path().join("second");
     let run = cached_run(&site, &out, &[]);
     run.assert_success();
