@@ -434,13 +434,8 @@ fn feeds_and_the_sitemap_name_the_other_languages_versions() {
 
 #[test]
 fn the_themes_words_are_translations_with_english_built_in() {
-    let site = SiteTest::fixture("languages/own_pages").file(
-        "config.toml",
-        format!(
-            "{}\n[languages.uk.translations]\ndossier_skip_to_content = \"Перейти до змісту\"\ndossier_timeline = \"Хронологія\"\n",
-            std::fs::read_to_string(repo_root().join("tests/fixtures/languages/own_pages/config.toml"))
-                .expect("config")
-        ),
+    let site = with_uk_translations(
+        "dossier_skip_to_content = \"Перейти до змісту\"\ndossier_timeline = \"Хронологія\"\n",
     );
     site.build_ok();
     let uk = site.html("/uk/briefs/kursk/");
@@ -457,13 +452,8 @@ fn the_themes_words_are_translations_with_english_built_in() {
 /// or through `trans`): in an element's text, in an attribute, in the event partial.
 #[test]
 fn a_translation_holding_markup_is_shown_as_text() {
-    let site = SiteTest::fixture("languages/own_pages").file(
-        "config.toml",
-        format!(
-            "{}\n[languages.uk.translations]\ndossier_skip_to_content = \"<b>Skip</b> & go\"\ndossier_main_navigation = \"Nav\\\" onclick=\\\"x()\"\ndossier_analysis = \"<i>A</i>\"\n",
-            std::fs::read_to_string(repo_root().join("tests/fixtures/languages/own_pages/config.toml"))
-                .expect("config")
-        ),
+    let site = with_uk_translations(
+        "dossier_skip_to_content = \"<b>Skip</b> & go\"\ndossier_main_navigation = \"Nav\\\" onclick=\\\"x()\"\ndossier_analysis = \"<i>A</i>\"\n",
     );
     site.build_ok();
     let raw = site.output_text("/uk/briefs/kursk/");
@@ -793,4 +783,15 @@ fn archive_path_is_none_where_the_languages_content_takes_the_archive() {
     assert!(site.exists("public/uk/archive/2024/08/index.html"));
     assert!(!site.exists("public/archive/2024/08/index.html"));
     site.assert_no_broken_links();
+}
+
+/// The `languages/own_pages` fixture with `translations`, TOML lines, as the Ukrainian
+/// site's `[languages.uk.translations]`.
+fn with_uk_translations(translations: &str) -> SiteTest {
+    let config = std::fs::read_to_string(repo_root().join("tests/fixtures/languages/own_pages/config.toml"))
+        .expect("config");
+    SiteTest::fixture("languages/own_pages").file(
+        "config.toml",
+        format!("{config}\n[languages.uk.translations]\n{translations}"),
+    )
 }
