@@ -86,6 +86,9 @@ pub struct CacheReport {
     pub converted: usize,
     /// Whether every page's related analyses were taken from the cache, not scored.
     pub related_taken: bool,
+    /// The outputs whose fingerprints were made; the others' were the last build's, the
+    /// edit having changed only what some pages' own outputs show (`render::documents`).
+    pub fingerprinted: usize,
     /// The events shown by the outputs rendered, and how many of them had their HTML
     /// taken from the cache rather than made (`None` when it is made with the values).
     pub events: Option<(usize, usize)>,
@@ -706,7 +709,14 @@ pub fn run(options: &BuildOptions, mode: Mode, progress: &dyn Progress) -> Resul
                                 || {
                                     // Encoded here, beside the other saves.
                                     let search = search.map(|index| index.to_bytes());
-                                    let saved = run.cache.save(root, &output_dir, run.outputs, reads, search);
+                                    let saved = run.cache.save(
+                                        root,
+                                        &output_dir,
+                                        run.outputs,
+                                        reads,
+                                        search,
+                                        run.documents,
+                                    );
                                     let stamp = saved.as_ref().ok().copied();
                                     // Saved unless the build made none of it and the manifest's
                                     // stamp is the one the file has (events gone since leave their
@@ -931,6 +941,8 @@ struct CacheRun {
     report: CacheReport,
     /// The stamp of the events' HTML taken from the cache, if any was.
     events_read: Option<u64>,
+    /// What this build's outputs were made from, for the next to compare.
+    documents: Option<crate::render::documents::Documents>,
 }
 
 /// Renders the outputs the cache has no bytes for (or whose bytes fail their check) and
@@ -945,14 +957,37 @@ fn render_cached(
     profile: Option<&render::profile::Profile>,
 ) -> Result<(render::RenderStats, CacheRun), Diagnostics> {
     use rayon::prelude::*;
+    let documents = prepared.documents(site);
+    // After an edit that changed only some pages' own output, only the outputs that show
+    // those pages need their fingerprints made; the others' are the last build's.
+    let reached = documents
+        .as_ref()
+        .zip(cache.documents())
+        .and_then(|(now, before)| now.changed_pages(before))
+        .map(|pages| prepared.reached_by(site, &pages));
     // The events' HTML (14 MB at 10,000 pages) read and checked on a thread of its own
     // meanwhile: on the pool's, it held up the fingerprints. A read that panicked is
     // one that found nothing.
-    let ((fingerprints, event_keys), kept_events) = std::thread::scope(|scope| {
+    let ((mut fingerprints, event_keys), kept_events) = std::thread::scope(|scope| {
         let reading = scope.spawn(|| cache.event_html());
-        let made = prepared.fingerprints_and_event_keys(site);
+        let made = prepared.fingerprints_and_event_keys(site, reached.as_deref());
         (made, reading.join().ok().flatten())
     });
+    let fingerprinted = match &reached {
+        Some(reached) => {
+            let mut made = vec![false; fingerprints.len()];
+            for id in reached {
+                made[id.0] = true;
+            }
+            for (id, fingerprint) in prepared.ids().zip(&mut fingerprints) {
+                if !made[id.0] {
+                    *fingerprint = cache.recorded(prepared.path(id));
+                }
+            }
+            reached.len()
+        }
+        None => fingerprints.len(),
+    };
     watch.lap("fingerprint the outputs");
     let events_read = kept_events.as_ref().map(|(stamp, _)| *stamp);
     prepared.take_event_html(event_keys, kept_events.map(|(_, kept)| kept));
@@ -1019,6 +1054,7 @@ fn render_cached(
         documents: 0,
         converted: 0,
         related_taken: false,
+        fingerprinted,
         events: None,
     };
     let outputs = recorder.finish();
@@ -1029,6 +1065,7 @@ fn render_cached(
             outputs,
             report,
             events_read,
+            documents,
         },
     ))
 }

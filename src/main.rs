@@ -376,9 +376,10 @@ fn run_build(options: &BuildOptions, mode: Mode, timings: bool) -> ExitCode {
                         count(cache.rendered, "output")
                     ),
                     None => println!(
-                        "  build cache: {} reused, {} rendered",
+                        "  build cache: {} reused, {} rendered; {} fingerprinted",
                         count(cache.reused, "output"),
-                        cache.rendered
+                        cache.rendered,
+                        cache.fingerprinted
                     ),
                 }
                 println!(

@@ -35,6 +35,7 @@ pub(crate) mod related;
 
 use crate::digest::sha256_hex;
 use crate::output_path::OutputPath;
+use crate::render::documents::Documents;
 use crate::theme::StaticSource;
 use crate::write::{RegularFile, Sink, Staging};
 
@@ -62,6 +63,11 @@ struct Manifest {
     /// The SHA-256 of `search.bin`, the search index, if the build made one.
     search: Option<String>,
     outputs: BTreeMap<String, Entry>,
+    /// What the outputs were made from, document by document, for telling which outputs'
+    /// fingerprints the next build must make again (see `render::documents`). Absent in a
+    /// manifest saved without it: every fingerprint is made.
+    #[serde(default)]
+    documents: Option<Documents>,
 }
 
 /// What every version's manifest starts with.
@@ -171,6 +177,8 @@ pub(crate) struct Cache {
     kept_addresses: BTreeMap<String, Option<String>>,
     /// The SHA-256 of the kept search index.
     search: Option<String>,
+    /// What the last build's outputs were made from, if they may be used.
+    documents: Option<Documents>,
     /// The objects found whole while the site was read (see [`Checking`]).
     checked: HashMap<String, Checked>,
     /// Why the last build's outputs are not used, if there were any.
@@ -225,6 +233,7 @@ impl Cache {
             kept_files: BTreeMap::new(),
             kept_addresses: BTreeMap::new(),
             search: None,
+            documents: None,
             checked: HashMap::new(),
             ignored: None,
         };
@@ -249,6 +258,7 @@ impl Cache {
             cache.kept_files = manifest.files;
             cache.kept_addresses = manifest.addresses;
             cache.search = manifest.search;
+            cache.documents = manifest.documents;
         }
         cache
     }
@@ -268,6 +278,7 @@ impl Cache {
             self.kept.clear();
             self.kept_files.clear();
             self.kept_addresses.clear();
+            self.documents = None;
         }
     }
 
@@ -299,6 +310,17 @@ impl Cache {
     /// The kept output at `path`, if it was made from values of this `fingerprint`.
     pub(crate) fn lookup(&self, path: &str, fingerprint: u64) -> Option<&Entry> {
         self.kept.get(path).filter(|e| e.fingerprint == fingerprint)
+    }
+
+    /// The fingerprint the last build's output at `path` was made with, if it is kept.
+    pub(crate) fn recorded(&self, path: &str) -> Option<u64> {
+        self.kept.get(path).map(|e| e.fingerprint)
+    }
+
+    /// What the last build's outputs were made from, document by document, if they may
+    /// be used and the manifest says.
+    pub(crate) fn documents(&self) -> Option<&Documents> {
+        self.documents.as_ref()
     }
 
     /// Takes the objects [`Checking`] found whole, for [`Cache::fetch`].
@@ -336,6 +358,7 @@ impl Cache {
         recorded: Recorded,
         reads: Reads,
         search: Option<Vec<u8>>,
+        documents: Option<Documents>,
     ) -> io::Result<u64> {
         let Recorded { outputs, taken } = recorded;
         std::fs::create_dir_all(&self.dir)?;
@@ -403,6 +426,7 @@ impl Cache {
             addresses,
             search,
             outputs,
+            documents,
         };
         replace_file(
             &self.dir.join(MANIFEST),
@@ -761,6 +785,7 @@ mod tests {
                 .iter()
                 .map(|(path, entry)| ((*path).to_owned(), (*entry).clone()))
                 .collect(),
+            documents: None,
         }))
     }
 
@@ -775,6 +800,7 @@ mod tests {
             kept_files: BTreeMap::new(),
             kept_addresses: BTreeMap::new(),
             search: None,
+            documents: None,
             checked: HashMap::new(),
             ignored: None,
         }

@@ -245,7 +245,7 @@ pub(super) struct Planned {
 /// it cannot are not made when the page is rendered: a Zola theme reads none of them, and
 /// the connected analyses had been a fifth of such a page's rendering. Fingerprints still
 /// count them all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct Shows {
     pub connected: bool,
     pub connected_html: bool,

@@ -13,6 +13,7 @@ mod collections;
 mod connected;
 pub(crate) mod context;
 mod data;
+pub(crate) mod documents;
 pub(crate) mod event_html;
 pub(crate) mod exports;
 pub(crate) mod feeds;

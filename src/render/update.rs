@@ -120,6 +120,34 @@ impl Prepared {
         });
         self.remake_taxonomies(site, &taxonomies);
 
+        Some(self.showing_pages(site, changed, &[edited.0]))
+    }
+
+    /// The outputs that show any of the `changed` pages' values, of which the `edited`
+    /// pages' own output (their HTML, summary, text) may have changed too, and the others'
+    /// only what they show of other pages (related pages, backlinks): what an edit that
+    /// leaves the pages' places, titles and links as they were can change, beside the
+    /// search index's parts ([`Prepared::search_bundles`]) and the outputs rendered every
+    /// time. Those that read any page are among them.
+    pub(crate) fn showing_pages(&self, site: &Site, changed: &[PageId], edited: &[PageId]) -> Vec<JobId> {
+        let is_changed = |p: &PageId| changed.contains(p);
+        let is_edited = |p: &PageId| edited.contains(p);
+        let sections: Vec<SectionId> = (0..site.sections.len())
+            .map(SectionId)
+            .filter(|s| site.section(*s).pages.iter().any(is_changed))
+            .collect();
+        let taxonomies: Vec<TaxonomyId> = site
+            .term_ids()
+            .filter(|term| site.term(*term).pages.iter().any(is_changed))
+            .map(|term| term.taxonomy)
+            .collect();
+        // An edited page in a feed of this language.
+        let edited_in = |lang: &str| {
+            edited.iter().any(|id| {
+                let p = site.page(*id);
+                p.has_output() && p.lang == lang
+            })
+        };
         let months: Vec<(Lang, i16, i8)> = changed
             .iter()
             .filter_map(|id| {
@@ -128,8 +156,7 @@ impl Prepared {
                 Some((Lang::of(site, &page.lang), d.date.year(), d.date.month()))
             })
             .collect();
-        let jobs = self
-            .ids()
+        self.ids()
             .filter(|i| {
                 let planned = &self.plan[i.0];
                 if planned.reads_everything {
@@ -159,22 +186,16 @@ impl Prepared {
                     Job::Feed {
                         of: FeedOf::Term(term),
                         ..
-                    } => site.term(*term).pages.contains(&edited.0),
-                    Job::Feed { of: FeedOf::Site, .. } => {
-                        let p = site.page(edited.0);
-                        p.has_output() && p.lang == site.config.default_language
-                    }
+                    } => site.term(*term).pages.iter().any(is_edited),
+                    Job::Feed { of: FeedOf::Site, .. } => edited_in(&site.config.default_language),
                     Job::Feed {
                         of: FeedOf::Language(lang),
                         ..
-                    } => {
-                        let p = site.page(edited.0);
-                        p.has_output() && p.lang == site.config.languages[*lang].code
-                    }
+                    } => edited_in(&site.config.languages[*lang].code),
                     Job::Feed {
                         of: FeedOf::Section(s),
                         ..
-                    } => site.section(*s).pages.contains(&edited.0),
+                    } => site.section(*s).pages.iter().any(is_edited),
                     Job::Archive(lang, ArchivePage::Year(y)) => {
                         months.iter().any(|(l, py, _)| l == lang && py == y)
                     }
@@ -201,8 +222,19 @@ impl Prepared {
                     | Job::SearchBundle(..) => false,
                 }
             })
+            .collect()
+    }
+
+    /// The search index's bundles that hold any of `pages`' results (see
+    /// [`Prepared::update_search`]).
+    pub(crate) fn search_bundles(&self, site: &Site, pages: &[PageId]) -> Vec<JobId> {
+        let bundles: Vec<(Lang, u32)> = pages
+            .iter()
+            .map(|id| (Lang::of(site, &site.page(*id).lang), search::bundle_of(*id)))
             .collect();
-        Some(jobs)
+        self.ids()
+            .filter(|i| matches!(&self.plan[i.0].job, Job::SearchBundle(lang, k) if bundles.contains(&(*lang, *k))))
+            .collect()
     }
 
     /// Makes the values of `taxonomies` (with their terms' values as they are) again, and
@@ -446,7 +478,7 @@ impl Prepared {
 
     /// What every output depends on: the templates (any change to any template changes
     /// every fingerprint) and the globals, hashed with what `memo` remembers.
-    fn seed(&self, site: &Site, memo: &fingerprint::Memo) -> u64 {
+    pub(super) fn seed(&self, site: &Site, memo: &fingerprint::Memo) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = crate::digest::fingerprinter();
         for (name, source) in &self.templates.sources {
@@ -487,14 +519,19 @@ impl Prepared {
     /// search index's shards and lists, copied files. (The timeline's and the graph's
     /// data, the timeline's calendar and the feeds are fingerprinted by what they write.)
     pub(crate) fn fingerprints(&self, site: &Site) -> Vec<Option<u64>> {
-        self.fingerprints_and_event_keys(site).0
+        self.fingerprints_and_event_keys(site, None).0
     }
 
     /// [`Prepared::fingerprints`], and each event's key for its HTML (see
     /// [`event_html::Kept`]): a hash of what every output depends on (the templates and
     /// the globals) and of the event's value, which is all the event partial reads when
     /// its HTML is made when shown.
-    pub(crate) fn fingerprints_and_event_keys(&self, site: &Site) -> (Vec<Option<u64>>, Vec<u64>) {
+    /// With `only`, only those outputs' fingerprints are made, the others' left `None`.
+    pub(crate) fn fingerprints_and_event_keys(
+        &self,
+        site: &Site,
+        only: Option<&[JobId]>,
+    ) -> (Vec<Option<u64>>, Vec<u64>) {
         let mut memo = fingerprint::Memo::default();
         memo.add(&self.data.refs);
         memo.add(&self.data.page_values);
@@ -563,8 +600,11 @@ impl Prepared {
             }
             Some(h.finish())
         };
-        let made: Vec<(JobId, Option<u64>)> = self
-            .largest_first(self.ids())
+        let ids = match only {
+            Some(only) => self.largest_first(only.iter().copied()),
+            None => self.largest_first(self.ids()),
+        };
+        let made: Vec<(JobId, Option<u64>)> = ids
             .into_par_iter()
             .map(|id| (id, fingerprint_of(&self.plan[id.0])))
             .collect();

@@ -66,6 +66,16 @@ fn counts(stdout: &str) -> (usize, usize) {
     }
 }
 
+/// How many outputs had their fingerprints made, from the line `build` prints about the
+/// cache (the others' were the last build's).
+fn fingerprinted(stdout: &str) -> usize {
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("build cache:"))
+        .unwrap_or_else(|| panic!("no line about the build cache in:\n{stdout}"));
+    numbers(line)[2]
+}
+
 /// (taken from the cache, documents) from the line `build` prints about the Markdown.
 fn markdown_counts(stdout: &str) -> (usize, usize) {
     let line = stdout
@@ -147,6 +157,9 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     assert!(taken > documents * 3 / 4, "too little Markdown taken:\n{again}");
     assert!(!related_taken(&first) && related_taken(&again), "{again}");
     assert_eq!(snapshot(&tmp.path().join("again")), cold_build(&site));
+    // With no document changed, only the outputs written from bytes the documents'
+    // hashes do not count (redirects, a chart's data) have their fingerprints made.
+    assert!(fingerprinted(&again) < 10, "{again}");
 
     // One analysis's body changes: its page and the outputs that show it (its section,
     // the front page it leads, its ten terms' pages, the pages listing it as related),
@@ -159,6 +172,13 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     assert!(
         after_edit < rendered + 25,
         "a body edit rendered {after_edit} outputs (nothing changed: {rendered}):\n{edited}"
+    );
+    // Its body alone changed: the outputs showing the page have their fingerprints made,
+    // the others keep the last build's.
+    let made = fingerprinted(&edited);
+    assert!(
+        made > fingerprinted(&again) && made < 40,
+        "a body edit fingerprinted {made} of {total} outputs:\n{edited}"
     );
     let out = tmp.path().join("edited");
     assert!(
@@ -215,6 +235,8 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     // The new tag has pages of its own.
     let (reused, rendered) = counts(&tagged);
     let total = reused + rendered;
+    // Front matter changed: every fingerprint is made.
+    assert_eq!(fingerprinted(&tagged), total, "{tagged}");
 
     // A template edit changes every fingerprint.
     let template = "themes/default/templates/page.html";
@@ -230,6 +252,44 @@ fn an_edit_renders_only_what_it_changed_and_the_output_equals_a_cold_build() {
     let reconfigured = cached_build(&site, &tmp.path().join("reconfigured"));
     assert_eq!(markdown_counts(&reconfigured).0, 0, "{reconfigured}");
     assert_eq!(snapshot(&tmp.path().join("reconfigured")), cold_build(&site));
+}
+
+#[test]
+fn an_edit_to_a_summary_reaches_every_list_showing_it_while_the_other_fingerprints_are_kept() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    // Without a description, the lists show the analysis's summary: its first paragraph.
+    let page = "content/economy/european-markets.md";
+    let text = site.read(page);
+    let description = text
+        .lines()
+        .find(|l| l.starts_with("description:"))
+        .expect("the analysis has a description");
+    let text = text.replacen(&format!("{description}\n"), "", 1);
+    site.write(page, &text);
+    let first = cached_build(&site, &tmp.path().join("first"));
+    let (reused, rendered) = counts(&first);
+    let total = reused + rendered;
+
+    let before = "European companies do almost no direct business";
+    let after = "European firms hardly do any direct business";
+    assert!(text.contains(before), "the summary's words");
+    site.write(page, text.replacen(before, after, 1));
+    let edited = cached_build(&site, &tmp.path().join("edited"));
+    let made = fingerprinted(&edited);
+    assert!(
+        made < total / 4,
+        "only the outputs showing the analysis are fingerprinted, not {made} of {total}:\n{edited}"
+    );
+    let out = tmp.path().join("edited");
+    for list in ["/economy/", "/tags/energy/atom.xml"] {
+        let html = read_output(&out, list);
+        assert!(
+            html.contains(after) && !html.contains(before),
+            "{list} shows the new summary"
+        );
+    }
+    assert_eq!(snapshot(&out), cold_build(&site));
 }
 
 /// A change to a file's bytes.

@@ -22,9 +22,18 @@ use crate::harness::SiteTest;
 const DEFAULT_SEED: u64 = 0xCAC4_E5EE_D202_6120;
 const DEFAULT_OPS: usize = 70;
 
-/// A build of `root` with the cache in `cache` into a new folder: its outputs, how many
-/// it took from the cache, or the errors.
-fn cached_build(root: &Path, cache: &Path) -> Result<(Files, usize), String> {
+/// What a cached build did besides its outputs.
+struct Took {
+    /// Outputs taken from the cache.
+    reused: usize,
+    /// Whether some outputs kept the last build's fingerprints (an edit that changed only
+    /// some pages' own output).
+    carried: bool,
+}
+
+/// A build of `root` with the cache in `cache` into a new folder: its outputs and what it
+/// took from the cache, or the errors.
+fn cached_build(root: &Path, cache: &Path) -> Result<(Files, Took), String> {
     let tmp = tempfile::Builder::new()
         .prefix("dossier-cached-")
         .tempdir()
@@ -36,7 +45,19 @@ fn cached_build(root: &Path, cache: &Path) -> Result<(Files, usize), String> {
         ..options(root)
     };
     match build::run(&opts, Mode::Build, &()) {
-        Ok(report) => Ok((read_tree(&out), report.cache.map_or(0, |c| c.reused))),
+        Ok(report) => {
+            let took = report.cache.map_or(
+                Took {
+                    reused: 0,
+                    carried: false,
+                },
+                |c| Took {
+                    reused: c.reused,
+                    carried: c.fingerprinted < c.reused + c.rendered,
+                },
+            );
+            Ok((read_tree(&out), took))
+        }
         Err(d) => Err(diagnostics(d)),
     }
 }
@@ -101,6 +122,7 @@ fn random_edits_and_damage_never_make_a_cached_build_differ_from_a_cold_one() {
     let mut ed = Editor::new(site.root(), seed);
     let weight_total = total_weight();
     let (mut ops_done, mut batches, mut failed, mut reused, mut damaged) = (0, 0, 0, 0, 0);
+    let mut carried = 0;
     let mut last_failed = false;
     while ops_done < total_ops {
         batches += 1;
@@ -140,7 +162,8 @@ fn random_edits_and_damage_never_make_a_cached_build_differ_from_a_cold_one() {
                         report(format!("the cached build differs from a cold build\n{diff}"))
                     );
                 }
-                reused += taken;
+                reused += taken.reused;
+                carried += usize::from(taken.carried);
                 last_failed = false;
             }
             (Err(_), Err(_)) => {
@@ -171,7 +194,8 @@ fn random_edits_and_damage_never_make_a_cached_build_differ_from_a_cold_one() {
     }
     eprintln!(
         "cache fuzz: seed {seed:#x}, {ops_done} operations in {batches} batches ({failed} failing builds, \
-         {damaged} times damaged, {reused} outputs taken from the cache) in {:.1?}",
+         {damaged} times damaged, {reused} outputs taken from the cache, {carried} builds keeping \
+         fingerprints) in {:.1?}",
         started.elapsed()
     );
     assert!(
@@ -179,4 +203,8 @@ fn random_edits_and_damage_never_make_a_cached_build_differ_from_a_cold_one() {
         "too many failing batches ({failed} of {batches}): the test mostly checks failures"
     );
     assert!(reused > 0, "no output was ever taken from the cache");
+    assert!(
+        carried > 0,
+        "no build kept the last build's fingerprints: the edits never changed pages' own output alone"
+    );
 }
