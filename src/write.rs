@@ -600,8 +600,10 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 
 /// Writes `bytes` into a new file at `path`, never through a file already there: with
 /// `hard_link`, one may be another name of an author's file, which writing through it
-/// would change. Only a staged path can be there, and only if written twice.
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// would change. Only a staged path can be there, and only if written twice. (The build
+/// cache writes its files' temporary names so too: a symbolic link put there is removed,
+/// not followed.)
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
     let mut file = match create() {

@@ -462,24 +462,14 @@ impl Cache {
 }
 
 /// Puts `bytes` at `path` whole or not at all: written to `path` with `.part` added to
-/// its extension, a file made anew (whatever had that name is removed first, and a
-/// symbolic link put there meanwhile fails the write rather than being followed out of
-/// the cache), then moved over `path` (which replaces a link there, not its target).
+/// its extension, a file made anew (`write::write_new`: a symbolic link or file with that
+/// name is removed, never written through out of the cache), then moved over `path`
+/// (which replaces a link there, not its target).
 pub(super) fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".part");
     let temporary = PathBuf::from(temporary);
-    match std::fs::remove_file(&temporary) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temporary)?;
-    file.write_all(bytes)?;
-    drop(file);
+    crate::write::write_new(&temporary, bytes)?;
     std::fs::rename(&temporary, path)
 }
 

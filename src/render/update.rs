@@ -130,17 +130,28 @@ impl Prepared {
     /// search index's parts ([`Prepared::search_bundles`]) and the outputs rendered every
     /// time. Those that read any page are among them.
     pub(crate) fn showing_pages(&self, site: &Site, changed: &[PageId], edited: &[PageId]) -> Vec<JobId> {
-        let is_changed = |p: &PageId| changed.contains(p);
-        let is_edited = |p: &PageId| edited.contains(p);
+        // Looked up for every page of every section and term: by page, not by a search of
+        // the lists, which a build after an edit to thousands of bodies passes whole.
+        let mask = |pages: &[PageId]| {
+            let mut mask = vec![false; site.pages.len()];
+            for p in pages {
+                mask[p.0] = true;
+            }
+            mask
+        };
+        let (changed_mask, edited_mask) = (mask(changed), mask(edited));
+        let is_changed = |p: &PageId| changed_mask[p.0];
+        let is_edited = |p: &PageId| edited_mask[p.0];
         let sections: Vec<SectionId> = (0..site.sections.len())
             .map(SectionId)
             .filter(|s| site.section(*s).pages.iter().any(is_changed))
             .collect();
-        let taxonomies: Vec<TaxonomyId> = site
+        let mut taxonomies: Vec<TaxonomyId> = site
             .term_ids()
             .filter(|term| site.term(*term).pages.iter().any(is_changed))
             .map(|term| term.taxonomy)
             .collect();
+        taxonomies.dedup();
         // An edited page in a feed of this language.
         let edited_in = |lang: &str| {
             edited.iter().any(|id| {
@@ -148,7 +159,7 @@ impl Prepared {
                 p.has_output() && p.lang == lang
             })
         };
-        let months: Vec<(Lang, i16, i8)> = changed
+        let mut months: Vec<(Lang, i16, i8)> = changed
             .iter()
             .filter_map(|id| {
                 let page = site.page(*id);
@@ -156,6 +167,8 @@ impl Prepared {
                 Some((Lang::of(site, &page.lang), d.date.year(), d.date.month()))
             })
             .collect();
+        months.sort_unstable();
+        months.dedup();
         self.ids()
             .filter(|i| {
                 let planned = &self.plan[i.0];
@@ -228,7 +241,7 @@ impl Prepared {
     /// The search index's bundles that hold any of `pages`' results (see
     /// [`Prepared::update_search`]).
     pub(crate) fn search_bundles(&self, site: &Site, pages: &[PageId]) -> Vec<JobId> {
-        let bundles: Vec<(Lang, u32)> = pages
+        let bundles: std::collections::HashSet<(Lang, u32)> = pages
             .iter()
             .map(|id| (Lang::of(site, &site.page(*id).lang), search::bundle_of(*id)))
             .collect();

@@ -292,6 +292,41 @@ fn an_edit_to_a_summary_reaches_every_list_showing_it_while_the_other_fingerprin
     assert_eq!(snapshot(&out), cold_build(&site));
 }
 
+#[test]
+fn an_edit_to_every_analysis_body_at_once_keeps_the_other_fingerprints_and_equals_a_cold_build() {
+    let site = SiteTest::example();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let first = cached_build(&site, &tmp.path().join("first"));
+    let (reused, rendered) = counts(&first);
+    let total = reused + rendered;
+    // A paragraph at the end of every analysis, in every language: their own outputs
+    // change, nothing else does.
+    let analyses: Vec<String> = walkdir::WalkDir::new(site.path("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy();
+            (name.ends_with(".md") && !name.starts_with("_index")).then(|| {
+                let rel = e.path().strip_prefix(site.path("")).expect("inside the site");
+                rel.to_string_lossy().into_owned()
+            })
+        })
+        .collect();
+    assert!(analyses.len() > 5, "{analyses:?}");
+    for page in &analyses {
+        let text = site.read(page);
+        site.write(page, format!("{text}\nA paragraph added to every analysis.\n"));
+    }
+    let edited = cached_build(&site, &tmp.path().join("edited"));
+    let made = fingerprinted(&edited);
+    assert!(
+        made < total,
+        "an edit to bodies alone keeps the fingerprints of what shows no analysis, not {made} of {total}:\n{edited}"
+    );
+    assert_eq!(snapshot(&tmp.path().join("edited")), cold_build(&site));
+}
+
 /// A change to a file's bytes.
 type Damage = fn(&[u8]) -> Vec<u8>;
 
